@@ -1,0 +1,4 @@
+export * from "./directory";
+export * from "./auth";
+export * from "./audit";
+export * from "./portal";

@@ -1,0 +1,103 @@
+// Login, logout and first-login activation. Plain HTML forms, redirect after post.
+import { Hono } from "hono";
+import * as v from "valibot";
+import { t } from "../src/i18n";
+import type { AppEnv } from "../src/http/env";
+import { chromeFor, renderPage } from "../src/http/render";
+import { field, readForm } from "../src/http/forms";
+import { clearCookie, writeCookie } from "../src/http/cookies";
+import { loginWithPassword, normaliseLogin } from "../src/services/login";
+import { auditAlone } from "../src/services/audit";
+import { activateAccount, logout } from "../src/services/account";
+import { LoginPage, type LoginView } from "../views/auth/login";
+import { ActivationPage } from "../views/auth/activation";
+import { OutsideHoursPage } from "../views/auth/outside-hours";
+
+export const authRoutes = new Hono<AppEnv>();
+
+const LoginForm = v.object({
+  login: v.pipe(v.string(), v.trim(), v.nonEmpty("login.error.empty_login"), v.maxLength(100, "login.error.login_too_long")),
+  password: v.pipe(v.string(), v.nonEmpty("login.error.empty_password"), v.maxLength(200, "login.error.password_too_long")),
+});
+
+const INFO = {
+  logged_out: "login.info.logged_out", session_expired: "login.info.session_expired", password_changed: "login.info.password_changed",
+} as const;
+
+authRoutes.get("/login", (c) => {
+  if (c.var.principal) return c.redirect("/", 303);
+  const info = c.req.query("info");
+  const view: LoginView = { login: "" };
+  if (c.var.sessionExpired) view.info = t("login.info.session_expired");
+  else if (info && info in INFO) view.info = t(INFO[info as keyof typeof INFO]);
+  return renderPage(c, <LoginPage chrome={chromeFor(c, t("login.title"), "help.topic.login")} view={view} />);
+});
+
+authRoutes.post("/login", async (c) => {
+  const { platform } = c.var;
+  const now = platform.clock.now();
+  const form = await readForm(c);
+  const typed = field(form, "login");
+  const shownLogin = typed.slice(0, 100);
+  const chrome = chromeFor(c, t("login.title"), "help.topic.login");
+  const parsed = v.safeParse(LoginForm, { login: typed, password: field(form, "password") });
+  if (!parsed.success) {
+    const fieldErrors: LoginView["fieldErrors"] = {};
+    for (const issue of parsed.issues) {
+      const key = issue.path?.[0]?.key as "login" | "password" | undefined;
+      if (key && !fieldErrors[key]) fieldErrors[key] = t(issue.message as Parameters<typeof t>[0]);
+    }
+    await auditAlone(platform.db, { at: now, actorId: null, action: "login.rejected_input", target: normaliseLogin(shownLogin),
+      ip: c.var.ip, details: { fields: Object.keys(fieldErrors) } });
+    return renderPage(c, <LoginPage chrome={chrome} view={{ login: shownLogin, fieldErrors }} />, 400);
+  }
+  const result = await loginWithPassword(
+    { db: platform.db, config: platform.config, passwords: platform.passwords, now, ip: c.var.ip },
+    parsed.output.login, parsed.output.password);
+  const again = (error: string, status: 401 | 403 | 429) =>
+    renderPage(c, <LoginPage chrome={chrome} view={{ login: shownLogin, error }} />, status);
+  switch (result.kind) {
+    case "ok": {
+      writeCookie(c, "session", result.token, platform.config.session.lifetimeMinutes * 60);
+      // A new CSRF nonce with the new session: a token seen before login is worthless after it.
+      writeCookie(c, "csrf", c.var.csrf.newNonce());
+      return c.redirect(result.mustActivate ? "/activation" : "/", 303);
+    }
+    case "invalid": return again(t("login.error.invalid"), 401);
+    case "ip_blocked": return again(t("login.error.ip_blocked", { minutes: result.retryAfterMinutes }), 429);
+    case "account_locked": return again(t("login.error.account_locked", { minutes: result.retryAfterMinutes }), 429);
+    case "suspended": return again(t("login.error.suspended"), 403);
+    case "expired": return again(t("login.error.expired"), 403);
+    case "outside_hours":
+      return renderPage(c, <OutsideHoursPage chrome={chromeFor(c, t("hours.title"), "help.topic.hours")} hours={result.hours} />, 403);
+  }
+});
+
+authRoutes.post("/logout", async (c) => {
+  const { platform, principal } = c.var;
+  if (principal) await logout({ db: platform.db, now: platform.clock.now(), ip: c.var.ip }, principal);
+  clearCookie(c, "session");
+  return c.redirect("/login?info=logged_out", 303);
+});
+
+authRoutes.get("/activation", (c) => {
+  const p = c.var.principal;
+  if (!p) return c.redirect("/login", 303);
+  if (p.state !== "pre_created" && p.charterAccepted) return c.redirect("/", 303);
+  return renderPage(c, <ActivationPage chrome={chromeFor(c, t("activation.title"), "help.topic.activation")} choosePassword={p.hasPassword} />);
+});
+
+authRoutes.post("/activation", async (c) => {
+  const { platform } = c.var;
+  const p = c.var.principal;
+  if (!p) return c.redirect("/login", 303);
+  const form = await readForm(c);
+  const result = await activateAccount(
+    { db: platform.db, now: platform.clock.now(), ip: c.var.ip, passwords: platform.passwords }, p,
+    { acceptCharter: field(form, "charte") === "oui", password: field(form, "password"), confirm: field(form, "confirm") });
+  if (!result.ok) {
+    const chrome = chromeFor(c, t("activation.title"), "help.topic.activation");
+    return renderPage(c, <ActivationPage chrome={chrome} choosePassword={p.hasPassword} error={t(`password.error.${result.issue}`)} />, 422);
+  }
+  return c.redirect("/", 303);
+});

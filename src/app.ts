@@ -1,0 +1,62 @@
+// The Hono application, the same on every runtime: createApp(platform).
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { compress } from "hono/compress";
+import type { Platform } from "./platform";
+import type { AppEnv } from "./http/env";
+import { csrfTokens } from "./auth/csrf";
+import { csrfProtection, securityHeaders } from "./http/security";
+import { sessionLoader } from "./http/session";
+import { activationGate, pupilHoursGate } from "./http/gates";
+import { renderError } from "./http/render";
+import { authRoutes } from "../routes/auth";
+import { portalRoutes } from "../routes/portal";
+import { accountRoutes } from "../routes/account";
+import { directoryRoutes } from "../routes/directory";
+import { settingsRoutes } from "../routes/admin/settings";
+import { auditRoutes } from "../routes/admin/audit";
+import { healthRoutes } from "../routes/health";
+
+export async function createApp(platform: Platform): Promise<Hono<AppEnv>> {
+  const csrf = await csrfTokens(platform.config.secret);
+  const app = new Hono<AppEnv>();
+
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    const requestId = c.req.header("x-request-id")?.slice(0, 64) || crypto.randomUUID();
+    c.set("platform", platform);
+    c.set("csrf", csrf);
+    c.set("requestId", requestId);
+    c.set("ip", platform.clientIp(c.req.raw, c.env));
+    await next();
+    c.res.headers.set("X-Request-Id", requestId);
+    platform.log.log("info", "request", {
+      requestId, method: c.req.method, path: c.req.path, status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10, user: c.var.principal?.userId ?? null,
+    });
+  });
+  // Probes answer before sessions and CSRF: they must stay cheap and work without cookies.
+  app.route("/", healthRoutes);
+  app.use("*", compress());
+  app.use("*", securityHeaders);
+  app.use("*", bodyLimit({ maxSize: platform.config.maxFormBytes, onError: (c) => renderError(c, 413) }));
+  app.use("*", sessionLoader);
+  app.use("*", csrfProtection);
+  app.use("*", activationGate);
+  app.use("*", pupilHoursGate);
+
+  app.route("/", authRoutes);
+  app.route("/", portalRoutes);
+  app.route("/", accountRoutes);
+  app.route("/", directoryRoutes);
+  app.route("/", settingsRoutes);
+  app.route("/", auditRoutes);
+
+  app.notFound((c) => renderError(c, 404));
+  app.onError((err, c) => {
+    const reference = c.var.requestId ?? crypto.randomUUID();
+    platform.log.log("error", "unhandled_error", { requestId: reference, path: c.req.path, error: String(err), stack: err.stack });
+    return renderError(c, 500, undefined, reference);
+  });
+  return app;
+}

@@ -1,0 +1,56 @@
+// Settings are data: read once from the environment, with defaults a fresh machine can run on.
+import type { WeeklyHours } from "../db/schema/portal";
+
+export interface Config {
+  /** Human name of the platform, shown in titles ("Préau — démonstration"). */
+  platformName: string;
+  /** Académie code used as the AAF external-id prefix (`<ACADEMY>-<jointure>`). */
+  academyCode: string;
+  timeZone: string;
+  /** Secret for CSRF tokens and other HMACs: stable across restarts. */
+  secret: string;
+  cookieSecure: boolean;
+  session: { lifetimeMinutes: number };
+  loginThrottle: {
+    windowMinutes: number;
+    maxFailuresPerAccount: number;
+    maxFailuresPerIp: number;
+  };
+  /** 51A: default pupil access hours; a school may override them (51A bis). */
+  pupilHours: WeeklyHours;
+  /** Limit on form bodies; larger requests are refused before parsing. */
+  maxFormBytes: number;
+}
+
+const weekdayUntil2030 = { from: "07:00", to: "20:30" };
+
+export const defaultPupilHours: WeeklyHours = {
+  "1": weekdayUntil2030, "2": weekdayUntil2030, "3": weekdayUntil2030, "4": weekdayUntil2030, "5": weekdayUntil2030,
+  "6": { from: "08:00", to: "20:30" }, "7": { from: "08:00", to: "20:30" },
+};
+
+export function loadConfig(env: Record<string, string | undefined>, secret: string): Config {
+  return {
+    platformName: env.PREAU_PLATFORM_NAME ?? "Préau",
+    academyCode: (env.PREAU_ACADEMY_CODE ?? "DEMO").toUpperCase(),
+    timeZone: env.PREAU_TIME_ZONE ?? "Europe/Paris",
+    secret,
+    cookieSecure: env.PREAU_COOKIE_SECURE !== "false",
+    session: { lifetimeMinutes: numberFrom(env.PREAU_SESSION_MINUTES, 240) },
+    loginThrottle: {
+      windowMinutes: numberFrom(env.PREAU_LOGIN_WINDOW_MINUTES, 15),
+      maxFailuresPerAccount: numberFrom(env.PREAU_LOGIN_MAX_FAILURES_ACCOUNT, 5),
+      // A whole class logs in from one school address: the per-IP ceiling must allow for typos of 30 pupils.
+      maxFailuresPerIp: numberFrom(env.PREAU_LOGIN_MAX_FAILURES_IP, 100),
+    },
+    pupilHours: env.PREAU_PUPIL_HOURS ? (JSON.parse(env.PREAU_PUPIL_HOURS) as WeeklyHours) : defaultPupilHours,
+    maxFormBytes: numberFrom(env.PREAU_MAX_FORM_BYTES, 1024 * 1024),
+  };
+}
+
+function numberFrom(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`Paramètre numérique invalide : ${value}`);
+  return n;
+}

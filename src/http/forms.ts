@@ -1,0 +1,30 @@
+// Reading HTML form posts: every field arrives as a string (or a list for repeated names), never a File here.
+import type { Context } from "hono";
+import type { AppEnv } from "./env";
+
+export type FormFields = Record<string, string | string[]>;
+
+export async function readForm(c: Context<AppEnv>): Promise<FormFields> {
+  const body = await c.req.parseBody({ all: true });
+  const out: FormFields = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (Array.isArray(value)) out[name] = value.filter((v): v is string => typeof v === "string");
+    else if (typeof value === "string") out[name] = value;
+  }
+  return out;
+}
+
+export function field(form: FormFields, name: string): string {
+  const v = form[name];
+  return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
+}
+
+export function fieldList(form: FormFields, name: string): string[] {
+  const v = form[name];
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+/** Same-site return path only: a form's "come back here" must never become an open redirect. */
+export function safeReturnPath(value: string, fallback = "/"): string {
+  return /^\/(?![/\\])[\w\-./%?=&]*$/.test(value) && value.length < 300 ? value : fallback;
+}

@@ -1,0 +1,41 @@
+// Rendering helpers for routes: the page frame's data from the request, and the French error pages.
+import type { Context } from "hono";
+import type { JSX } from "hono/jsx/jsx-runtime";
+import { raw } from "hono/html";
+import { t, type MessageKey } from "../i18n";
+import type { AppEnv } from "./env";
+import type { Chrome } from "../../views/chrome";
+import { ErrorPage, type ErrorStatus } from "../../views/errors";
+import { displayName, isPupilOnly } from "../services/principal";
+
+export function chromeFor(c: Context<AppEnv>, title: string, helpTopic: MessageKey): Chrome {
+  const { platform, principal } = c.var;
+  const schools = principal
+    ? [...new Map(principal.profiles.map((p) => [p.uai, { uai: p.uai, name: p.schoolName }])).values()]
+    : [];
+  return {
+    title, helpTopic,
+    assets: platform.assets,
+    platformName: platform.config.platformName,
+    csrfToken: c.var.csrfToken ?? "",
+    path: new URL(c.req.url).pathname,
+    font: principal ? principal.font : c.var.anonymousFont ?? "standard",
+    pupilTheme: principal ? isPupilOnly(principal) : false,
+    user: principal ? {
+      name: displayName(principal),
+      activeSchool: schools.find((s) => s.uai === principal.activeUai) ?? null,
+      schools,
+    } : null,
+  };
+}
+
+export function renderPage(c: Context<AppEnv>, page: JSX.Element, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 429 | 500 = 200) {
+  return c.html(<>{raw("<!doctype html>")}{page}</>, status);
+}
+
+export function renderError(c: Context<AppEnv>, status: ErrorStatus, reason?: "csrf", reference?: string) {
+  const title = reason === "csrf" ? t("csrf.title") : t(`error.${status}.title`);
+  const chrome = chromeFor(c, title, "help.topic.error");
+  const message = reason === "csrf" ? t("csrf.message") : undefined;
+  return renderPage(c, <ErrorPage chrome={chrome} status={status} reference={reference} message={message} />, status);
+}

@@ -1,0 +1,51 @@
+// Builds public/build/: our CSS/JS/icons and the vendored htmx, Alpine (CSP build) and OpenDyslexic fonts copied
+// from node_modules, each under a content-hashed name, plus the manifest views use to find them.
+import { createHash } from "node:crypto";
+import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { basename, extname, join } from "node:path";
+import type { AssetManifest, AssetName } from "../assets";
+
+const require = createRequire(import.meta.url);
+export const PUBLIC_DIR = fileURLToPath(new URL("../../public", import.meta.url));
+const BUILD_DIR = join(PUBLIC_DIR, "build");
+
+const SOURCES: Record<AssetName, string> = {
+  "preau.css": join(PUBLIC_DIR, "css/preau.css"),
+  "preau.js": join(PUBLIC_DIR, "js/preau.js"),
+  "icons.svg": join(PUBLIC_DIR, "icons/icons.svg"),
+  "favicon.svg": join(PUBLIC_DIR, "icons/favicon.svg"),
+  "htmx.js": require.resolve("htmx.org/dist/htmx.min.js"),
+  "alpine.js": require.resolve("@alpinejs/csp/dist/cdn.min.js"),
+  "opendyslexic-400.woff2": require.resolve("@fontsource/opendyslexic/files/opendyslexic-latin-400-normal.woff2"),
+  "opendyslexic-700.woff2": require.resolve("@fontsource/opendyslexic/files/opendyslexic-latin-700-normal.woff2"),
+};
+
+export async function buildAssets(): Promise<AssetManifest> {
+  await mkdir(BUILD_DIR, { recursive: true });
+  const manifest = {} as AssetManifest;
+  const contents = new Map<AssetName, Buffer>();
+  for (const [name, source] of Object.entries(SOURCES) as [AssetName, string][]) contents.set(name, await readFile(source));
+  // Fonts first: the stylesheet refers to them by their hashed names.
+  const order = [...contents.keys()].sort((a, b) => Number(a.endsWith(".css")) - Number(b.endsWith(".css")));
+  const written = new Set<string>();
+  for (const name of order) {
+    let body = contents.get(name)!;
+    if (name === "preau.css") {
+      body = Buffer.from(body.toString("utf8")
+        .replaceAll("url(opendyslexic-400.woff2)", `url(${manifest["opendyslexic-400.woff2"]})`)
+        .replaceAll("url(opendyslexic-700.woff2)", `url(${manifest["opendyslexic-700.woff2"]})`));
+    }
+    const hash = createHash("sha256").update(body).digest("hex").slice(0, 12);
+    const file = `${basename(name, extname(name))}.${hash}${extname(name)}`;
+    await writeFile(join(BUILD_DIR, file), body);
+    written.add(file);
+    manifest[name] = `/static/build/${file}`;
+  }
+  for (const old of await readdir(BUILD_DIR)) {
+    if (!written.has(old) && old !== "manifest.json") await rm(join(BUILD_DIR, old), { force: true });
+  }
+  await writeFile(join(BUILD_DIR, "manifest.json"), JSON.stringify(manifest, null, 2));
+  return manifest;
+}

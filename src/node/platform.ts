@@ -1,0 +1,68 @@
+// The Node platform: PGlite in the data folder by default, a Postgres server when DATABASE_URL is set.
+import { join, resolve } from "node:path";
+import { sql } from "drizzle-orm";
+import type { IncomingMessage } from "node:http";
+import { loadConfig, type Config } from "../config";
+import { jsonLogger, type Logger } from "../log";
+import { systemClock, type Clock, type Platform } from "../platform";
+import { passwordHasher } from "../auth/password";
+import type { DatabaseHandle } from "../../db/client";
+import { createPgliteDatabase } from "../../db/pglite";
+import { appRoleUrl, createPostgresDatabase } from "../../db/postgres";
+import { buildAssets } from "./assets";
+import { loadSecret } from "./secret";
+import { nativeScrypt } from "./scrypt";
+import { migratePgliteDatabase, migratePostgresDatabase } from "./migrate";
+
+export interface NodePlatformOptions {
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  log?: Logger;
+  /** Tests: an in-memory PGlite instead of the data folder. */
+  inMemory?: boolean;
+  /** Tests and tools: an already opened database (migrations are then the caller's business). */
+  database?: DatabaseHandle;
+  config?: Partial<Config>;
+}
+
+export interface NodePlatform { platform: Platform; handle: DatabaseHandle; dataDir: string }
+
+export async function openDatabase(env: Record<string, string | undefined>, dataDir: string, inMemory = false): Promise<DatabaseHandle> {
+  if (env.DATABASE_URL) {
+    await migratePostgresDatabase(env.DATABASE_URL);
+    return createPostgresDatabase(appRoleUrl(env.DATABASE_URL, env.DATABASE_APP_URL), { max: Number(env.PREAU_DB_POOL ?? 10) });
+  }
+  const handle = await createPgliteDatabase(inMemory ? undefined : join(dataDir, "pglite"));
+  await migratePgliteDatabase(handle);
+  return handle;
+}
+
+export async function createNodePlatform(options: NodePlatformOptions = {}): Promise<NodePlatform> {
+  const env = options.env ?? process.env;
+  const dataDir = resolve(env.DATA_DIR ?? "data");
+  const secret = await loadSecret(env, dataDir);
+  const config = { ...loadConfig(env, secret), ...options.config };
+  const handle = options.database ?? (await openDatabase(env, dataDir, options.inMemory));
+  const trustProxy = env.PREAU_TRUST_PROXY === "true";
+  const platform: Platform = {
+    db: handle.db,
+    clock: options.clock ?? systemClock,
+    config,
+    passwords: passwordHasher(nativeScrypt),
+    assets: await buildAssets(),
+    log: options.log ?? jsonLogger(),
+    async ping() {
+      await handle.db.execute(sql`select 1`);
+      return true;
+    },
+    clientIp(request, bindings) {
+      if (trustProxy) {
+        const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+        if (forwarded) return forwarded;
+      }
+      const incoming = (bindings as { incoming?: IncomingMessage } | undefined)?.incoming;
+      return incoming?.socket.remoteAddress ?? null;
+    },
+  };
+  return { platform, handle, dataDir };
+}

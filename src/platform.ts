@@ -1,0 +1,25 @@
+// What the core needs from its runtime. Node (src/node) and Workers (src/worker) each provide one.
+import type { Database } from "../db/client";
+import type { Config } from "./config";
+import type { Logger } from "./log";
+import type { PasswordHasher } from "./auth/password";
+import type { AssetManifest } from "./assets";
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Platform {
+  db: Database;
+  clock: Clock;
+  config: Config;
+  passwords: PasswordHasher;
+  assets: AssetManifest;
+  log: Logger;
+  /** True when the database answers (readiness probe). */
+  ping(): Promise<boolean>;
+  /** The client's address as this runtime knows it (socket, proxy header or CF-Connecting-IP). */
+  clientIp(request: Request, env: unknown): string | null;
+}

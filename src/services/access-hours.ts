@@ -1,0 +1,44 @@
+// 51A / 51A bis: pupils use the ENT within access hours (by default on weekdays until 20:30); a school may
+// set its own. Times are the school's local time.
+import { eq } from "drizzle-orm";
+import { schoolSettings, type WeeklyHours } from "../../db/schema/portal";
+import type { Tx } from "../../db/client";
+
+const WEEKDAYS: Record<string, keyof WeeklyHours> = { Mon: "1", Tue: "2", Wed: "3", Thu: "4", Fri: "5", Sat: "6", Sun: "7" };
+
+export function localDayAndTime(now: Date, timeZone: string): { day: keyof WeeklyHours; time: string } {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return { day: WEEKDAYS[get("weekday")] ?? "1", time: `${get("hour")}:${get("minute")}` };
+}
+
+export function withinHours(hours: WeeklyHours, now: Date, timeZone: string): boolean {
+  const { day, time } = localDayAndTime(now, timeZone);
+  const slot = hours[day];
+  return slot !== null && slot !== undefined && time >= slot.from && time < slot.to;
+}
+
+export async function pupilHoursOf(tx: Tx, uai: string, platformDefault: WeeklyHours): Promise<WeeklyHours> {
+  const [row] = await tx.select({ hours: schoolSettings.pupilHours }).from(schoolSettings).where(eq(schoolSettings.uai, uai));
+  return row?.hours ?? platformDefault;
+}
+
+export const DAY_KEYS: (keyof WeeklyHours)[] = ["1", "2", "3", "4", "5", "6", "7"];
+
+const HHMM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+
+/** Checks hours typed by a director; returns the problems by day, or the clean value. */
+export function parseWeeklyHours(input: Record<string, { open: boolean; from: string; to: string }>):
+  { ok: true; hours: WeeklyHours } | { ok: false; badDays: (keyof WeeklyHours)[] } {
+  const hours = {} as WeeklyHours;
+  const badDays: (keyof WeeklyHours)[] = [];
+  for (const day of DAY_KEYS) {
+    const d = input[day];
+    if (!d || !d.open) { hours[day] = null; continue; }
+    if (!HHMM.test(d.from) || !HHMM.test(d.to) || d.from >= d.to) { badDays.push(day); continue; }
+    hours[day] = { from: d.from, to: d.to };
+  }
+  return badDays.length ? { ok: false, badDays } : { ok: true, hours };
+}

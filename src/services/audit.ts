@@ -1,0 +1,99 @@
+// 71E: every state change and every login attempt leaves a line in the hash-chained audit trail.
+import { sql } from "drizzle-orm";
+import { auditLog } from "../../db/schema";
+import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../db/client";
+
+export interface AuditEntry {
+  at: Date;
+  actorId: string | null;
+  action: string;
+  target?: string | null;
+  uai?: string | null;
+  ip?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Appends within the caller's transaction: the line exists if and only if the change it records does. */
+export async function audit(tx: Tx, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditLog).values({
+    at: entry.at,
+    actorId: entry.actorId,
+    action: entry.action,
+    target: entry.target ?? null,
+    uai: entry.uai ?? null,
+    ip: entry.ip ?? null,
+    details: entry.details ?? null,
+  });
+}
+
+/** For events that change nothing else (a refused login): a transaction of its own. */
+export async function auditAlone(db: Database, entry: AuditEntry): Promise<void> {
+  await withTenant(db, systemScope, (tx) => audit(tx, entry));
+}
+
+export type ChainReport =
+  | { ok: true; rows: number }
+  | { ok: false; rows: number; brokenAt: number; reason: "hash" | "link" | "sequence" };
+
+interface CanonicalRow {
+  seq: string; at: string; actor: string | null; action: string; target: string | null; uai: string | null;
+  ip: string | null; details: string | null; prev_hash: string; hash: string;
+}
+
+const SEP = "\u001f";
+const NULL = "\\N";
+
+/** Walks the whole chain in order and recomputes every hash outside the database. */
+export async function verifyAuditChain(db: Database, batchSize = 5000): Promise<ChainReport> {
+  let previousHash = "0".repeat(64);
+  let expectedSeq = 1;
+  let rows = 0;
+  for (;;) {
+    const batch = await withTenant(db, systemScope, async (tx) => rowsOf<CanonicalRow>(await tx.execute(sql`
+      select seq::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+        actor_id::text as actor, action, target, uai, ip, details::text as details, prev_hash, hash
+      from audit_log where seq >= ${expectedSeq} order by seq limit ${batchSize}`)));
+    for (const row of batch) {
+      const seq = Number(row.seq);
+      if (seq !== expectedSeq) return { ok: false, rows, brokenAt: expectedSeq, reason: "sequence" };
+      if (row.prev_hash !== previousHash) return { ok: false, rows, brokenAt: seq, reason: "link" };
+      const canonical = [row.seq, row.at, row.actor ?? NULL, row.action, row.target ?? NULL, row.uai ?? NULL,
+        row.ip ?? NULL, row.details ?? NULL].join(SEP);
+      if ((await sha256Hex(previousHash + SEP + canonical)) !== row.hash) {
+        return { ok: false, rows, brokenAt: seq, reason: "hash" };
+      }
+      previousHash = row.hash;
+      expectedSeq += 1;
+      rows += 1;
+    }
+    if (batch.length < batchSize) break;
+  }
+  // The chain head must agree with the last row: removing the tail is tampering too.
+  const [head] = await withTenant(db, systemScope, async (tx) =>
+    rowsOf<{ seq: string; hash: string }>(await tx.execute(sql`select seq::text, hash from audit_chain_head where id = 1`)));
+  if (head && (Number(head.seq) !== expectedSeq - 1 || head.hash !== previousHash)) {
+    return { ok: false, rows, brokenAt: expectedSeq, reason: "sequence" };
+  }
+  return { ok: true, rows };
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  let hex = "";
+  for (const b of digest) hex += b.toString(16).padStart(2, "0");
+  return hex;
+}
+
+export interface AuditLine {
+  seq: number; at: Date; actorId: string | null; actorName: string | null; action: string;
+  target: string | null; uai: string | null; ip: string | null;
+}
+
+/** Latest lines of the trail the scope may read (the académie reads all). */
+export async function recentAuditLines(tx: Tx, limit: number): Promise<AuditLine[]> {
+  const rows = rowsOf<{ seq: string; at: string; actor_id: string | null; actor_name: string | null; action: string;
+    target: string | null; uai: string | null; ip: string | null }>(await tx.execute(sql`
+    select a.seq::text, a.at, a.actor_id, u.first_name || ' ' || u.last_name as actor_name, a.action, a.target, a.uai, a.ip
+    from audit_log a left join users u on u.id = a.actor_id order by a.seq desc limit ${limit}`));
+  return rows.map((r) => ({ ...r, seq: Number(r.seq), at: new Date(r.at), actorId: r.actor_id, actorName: r.actor_name }));
+}

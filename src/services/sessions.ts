@@ -1,0 +1,65 @@
+// Sessions: created at login, validated on each request with a sliding expiry, revoked at logout and
+// whenever the password changes.
+import { and, eq, lt, ne } from "drizzle-orm";
+import { sessions } from "../../db/schema";
+import { systemScope, withTenant, type Database, type Tx } from "../../db/client";
+import { generateSessionToken, sessionIdFromToken } from "../auth/session-token";
+import { loadPrincipal, type Principal } from "./principal";
+
+export interface SessionSettings { lifetimeMinutes: number }
+
+export async function createSession(
+  tx: Tx, userId: string, now: Date, settings: SessionSettings, ip: string | null,
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = generateSessionToken();
+  const expiresAt = new Date(now.getTime() + settings.lifetimeMinutes * 60_000);
+  await tx.insert(sessions).values({ id: sessionIdFromToken(token), userId, createdAt: now, expiresAt, ip });
+  return { token, expiresAt };
+}
+
+export type SessionCheck =
+  | { kind: "valid"; principal: Principal; expiresAt: Date; refreshed: boolean }
+  | { kind: "expired" }
+  | { kind: "unknown" };
+
+export async function validateSession(db: Database, token: string, now: Date, settings: SessionSettings): Promise<SessionCheck> {
+  if (!/^[a-z2-7]{32}$/.test(token)) return { kind: "unknown" };
+  const id = sessionIdFromToken(token);
+  return withTenant(db, systemScope, async (tx) => {
+    const [session] = await tx.select().from(sessions).where(eq(sessions.id, id));
+    if (!session) return { kind: "unknown" };
+    if (session.expiresAt.getTime() <= now.getTime()) {
+      await tx.delete(sessions).where(eq(sessions.id, id));
+      return { kind: "expired" };
+    }
+    const principal = await loadPrincipal(tx, session.userId, id, session.activeUai);
+    if (!principal) return { kind: "unknown" };
+    const lifetime = settings.lifetimeMinutes * 60_000;
+    let expiresAt = session.expiresAt;
+    let refreshed = false;
+    // Sliding expiry, written at most once per half-lifetime so that reads stay reads.
+    if (expiresAt.getTime() - now.getTime() < lifetime / 2) {
+      expiresAt = new Date(now.getTime() + lifetime);
+      refreshed = true;
+      await tx.update(sessions).set({ expiresAt }).where(eq(sessions.id, id));
+    }
+    return { kind: "valid", principal, expiresAt, refreshed };
+  });
+}
+
+export async function invalidateSession(tx: Tx, sessionId: string): Promise<void> {
+  await tx.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/** On password change: every other session of the user ends. */
+export async function invalidateOtherSessions(tx: Tx, userId: string, keepSessionId: string): Promise<void> {
+  await tx.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
+}
+
+export async function setActiveSchool(tx: Tx, sessionId: string, uai: string): Promise<void> {
+  await tx.update(sessions).set({ activeUai: uai }).where(eq(sessions.id, sessionId));
+}
+
+export async function purgeExpiredSessions(db: Database, now: Date): Promise<void> {
+  await withTenant(db, systemScope, (tx) => tx.delete(sessions).where(lt(sessions.expiresAt, now)));
+}

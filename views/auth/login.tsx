@@ -1,0 +1,43 @@
+import { t } from "../../src/i18n";
+import type { Chrome } from "../chrome";
+import { Layout } from "../layout";
+import { CsrfField } from "../components/csrf";
+import { Flash } from "../components/flash";
+
+export interface LoginView {
+  login: string;
+  error?: string;
+  fieldErrors?: { login?: string; password?: string };
+  info?: string;
+}
+
+export function LoginPage(props: { chrome: Chrome; view: LoginView }) {
+  const { view } = props;
+  const fe = view.fieldErrors ?? {};
+  return (
+    <Layout chrome={props.chrome}>
+      <h1>{t("login.title")}</h1>
+      <p>{t("login.intro")}</p>
+      {view.info ? <Flash kind="info" text={view.info} /> : null}
+      {view.error ? <Flash kind="error" text={view.error} /> : null}
+      <form method="post" action="/login" class="card form-narrow" novalidate>
+        <CsrfField token={props.chrome.csrfToken} />
+        <div class="field">
+          <label for="login">{t("login.login")}</label>
+          <input id="login" name="login" type="text" autocomplete="username" autocapitalize="none" spellcheck={false}
+            required value={view.login} aria-invalid={fe.login ? "true" : undefined}
+            aria-describedby={fe.login ? "login-error" : undefined} />
+          {fe.login ? <p class="field-error" id="login-error">{fe.login}</p> : null}
+        </div>
+        <div class="field">
+          <label for="password">{t("login.password")}</label>
+          <input id="password" name="password" type="password" autocomplete="current-password" required
+            aria-invalid={fe.password ? "true" : undefined} aria-describedby={fe.password ? "password-error" : undefined} />
+          {fe.password ? <p class="field-error" id="password-error">{fe.password}</p> : null}
+        </div>
+        <button type="submit" class="button-primary">{t("login.submit")}</button>
+      </form>
+      <p class="hint">{t("login.federated_hint")}</p>
+    </Layout>
+  );
+}

@@ -1,0 +1,98 @@
+import type { Child } from "hono/jsx";
+import { t } from "../src/i18n";
+import type { Chrome } from "./chrome";
+import { CsrfField } from "./components/csrf";
+import { Icon } from "./components/icon";
+
+/** The frame of every page: skip link, banner, main, contextual help (51H), footer. Works without JavaScript. */
+export function Layout(props: { chrome: Chrome; children?: Child; wide?: boolean }) {
+  const { chrome } = props;
+  const bodyClass = [chrome.pupilTheme ? "theme-pupil" : "", chrome.font === "dyslexic" ? "font-dyslexic" : ""]
+    .filter(Boolean).join(" ");
+  return (
+    <html lang="fr">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${chrome.title} — ${chrome.platformName}`}</title>
+        <link rel="stylesheet" href={chrome.assets["preau.css"]} />
+        <link rel="icon" href={chrome.assets["favicon.svg"]} type="image/svg+xml" />
+        <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
+        <script defer src={chrome.assets["htmx.js"]}></script>
+        <script defer src={chrome.assets["preau.js"]}></script>
+      </head>
+      <body class={bodyClass || undefined}>
+        <a class="skip-link" href="#contenu">{t("skip.content")}</a>
+        <header class="banner">
+          <div class="banner-inner">
+            <a class="brand" href="/">
+              <span class="brand-name">{t("brand")}</span>
+              {chrome.user?.activeSchool ? <span class="brand-school">{chrome.user.activeSchool.name}</span> : null}
+            </a>
+            <div class="tools">
+              <form method="post" action="/preferences/police" class="tool">
+                <CsrfField token={chrome.csrfToken} />
+                <input type="hidden" name="retour" value={chrome.path} />
+                <input type="hidden" name="police" value={chrome.font === "dyslexic" ? "standard" : "dyslexic"} />
+                <button type="submit" class="tool-button">
+                  <Icon assets={chrome.assets} name="font" />
+                  <span>{chrome.font === "dyslexic" ? t("font.switch_to_standard") : t("font.switch_to_dyslexic")}</span>
+                </button>
+              </form>
+              <button type="button" class="tool-button read-aloud" hidden
+                data-start={t("read_aloud.start")} data-stop={t("read_aloud.stop")}>
+                <Icon assets={chrome.assets} name="speaker" />
+                <span>{t("read_aloud.start")}</span>
+              </button>
+              {chrome.user ? (
+                <form method="post" action="/logout" class="tool">
+                  <CsrfField token={chrome.csrfToken} />
+                  <button type="submit" class="tool-button">
+                    <Icon assets={chrome.assets} name="logout" />
+                    <span>{t("nav.logout")}</span>
+                  </button>
+                </form>
+              ) : null}
+            </div>
+          </div>
+          {chrome.user ? (
+            <nav class="main-nav" aria-label={t("nav.main")}>
+              <a href="/">{t("nav.home")}</a>
+              <a href="/compte">{t("nav.account_of", { name: chrome.user.name })}</a>
+              {chrome.user.schools.length > 1 ? (
+                <form method="post" action="/ecole/active" class="school-switch">
+                  <CsrfField token={chrome.csrfToken} />
+                  <label for="school-switch">{t("nav.school_switch")}</label>
+                  <select id="school-switch" name="uai">
+                    {chrome.user.schools.map((s) => (
+                      <option value={s.uai} selected={s.uai === chrome.user?.activeSchool?.uai}>{s.name}</option>
+                    ))}
+                  </select>
+                  <button type="submit">{t("nav.school_switch.submit")}</button>
+                </form>
+              ) : null}
+            </nav>
+          ) : null}
+        </header>
+        <div class={props.wide ? "page page-wide" : "page"}>
+          <main id="contenu" tabindex={-1}>
+            {props.children}
+          </main>
+          <aside class="help" aria-labelledby="help-title">
+            <details>
+              <summary id="help-title">{t("help.panel")}</summary>
+              <p>{t(chrome.helpTopic)}</p>
+              <p><a href="/aide">{t("help.more")}</a></p>
+            </details>
+          </aside>
+        </div>
+        <footer class="footer">
+          <a href="/accessibilite">{t("footer.accessibility")}</a>
+          <a href="/charte">{t("footer.charter")}</a>
+          <a href="/aide">{t("footer.help")}</a>
+          <span>{t("footer.legal", { platform: chrome.platformName })}</span>
+        </footer>
+      </body>
+    </html>
+  );
+}
