@@ -43,16 +43,23 @@ interface CanonicalRow {
 const SEP = "\u001f";
 const NULL = "\\N";
 
-/** Walks the whole chain in order and recomputes every hash outside the database. */
+/**
+ * Walks the chain in order up to the head as it stands when the check starts (appends made meanwhile are
+ * left for the next check), recomputing every hash outside the database.
+ */
 export async function verifyAuditChain(db: Database, batchSize = 5000): Promise<ChainReport> {
+  const [head] = await withTenant(db, systemScope, async (tx) =>
+    rowsOf<{ seq: string; hash: string }>(await tx.execute(sql`select seq::text, hash from audit_chain_head where id = 1`)));
+  const lastSeq = Number(head?.seq ?? 0);
   let previousHash = "0".repeat(64);
   let expectedSeq = 1;
   let rows = 0;
-  for (;;) {
+  while (expectedSeq <= lastSeq) {
     const batch = await withTenant(db, systemScope, async (tx) => rowsOf<CanonicalRow>(await tx.execute(sql`
       select seq::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
         actor_id::text as actor, action, target, uai, ip, details::text as details, prev_hash, hash
-      from audit_log where seq >= ${expectedSeq} order by seq limit ${batchSize}`)));
+      from audit_log where seq >= ${expectedSeq} and seq <= ${lastSeq} order by seq limit ${batchSize}`)));
+    if (batch.length === 0) break;
     for (const row of batch) {
       const seq = Number(row.seq);
       if (seq !== expectedSeq) return { ok: false, rows, brokenAt: expectedSeq, reason: "sequence" };
@@ -66,12 +73,9 @@ export async function verifyAuditChain(db: Database, batchSize = 5000): Promise<
       expectedSeq += 1;
       rows += 1;
     }
-    if (batch.length < batchSize) break;
   }
-  // The chain head must agree with the last row: removing the tail is tampering too.
-  const [head] = await withTenant(db, systemScope, async (tx) =>
-    rowsOf<{ seq: string; hash: string }>(await tx.execute(sql`select seq::text, hash from audit_chain_head where id = 1`)));
-  if (head && (Number(head.seq) !== expectedSeq - 1 || head.hash !== previousHash)) {
+  // Rows missing at the end, or a head that does not match the last row, are tampering too.
+  if (expectedSeq !== lastSeq + 1 || (head && head.hash !== previousHash)) {
     return { ok: false, rows, brokenAt: expectedSeq, reason: "sequence" };
   }
   return { ok: true, rows };

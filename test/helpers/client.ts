@@ -1,0 +1,67 @@
+// A small browser for app.request(): keeps cookies, reads CSRF tokens from the last page, posts forms.
+import type { Hono } from "hono";
+
+export interface Page { status: number; location: string | null; html: string; headers: Headers }
+
+export class TestBrowser {
+  private cookies = new Map<string, string>();
+  private lastCsrf: string | null = null;
+  constructor(private readonly app: Hono<any>, private readonly ip = "192.0.2.1") {}
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
+  dropCookie(name: string): void {
+    this.cookies.delete(name);
+  }
+
+  get csrf(): string | null {
+    return this.lastCsrf;
+  }
+
+  async get(path: string): Promise<Page> {
+    return this.send(path, { method: "GET" });
+  }
+
+  /** Posts a form; the CSRF token of the last page is added unless `_csrf` is given (or null to omit it). */
+  async post(path: string, fields: Record<string, string | string[]>, options: { csrf?: string | null; origin?: string } = {}): Promise<Page> {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+    const token = options.csrf === undefined ? this.lastCsrf : options.csrf;
+    if (token !== null && token !== undefined && !("_csrf" in fields)) body.append("_csrf", token);
+    const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+    if (options.origin) headers.origin = options.origin;
+    return this.send(path, { method: "POST", body: body.toString(), headers });
+  }
+
+  /** Visits the login page (for its CSRF token) then logs in; returns the login response. */
+  async login(login: string, password: string): Promise<Page> {
+    await this.get("/login");
+    return this.post("/login", { login, password });
+  }
+
+  private async send(path: string, init: RequestInit): Promise<Page> {
+    const headers = new Headers(init.headers);
+    headers.set("x-test-ip", this.ip);
+    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    const res = await this.app.request(`http://localhost${path}`, { ...init, headers });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      const expired = attrs.some((a) => /max-age=0/i.test(a.trim())) || value === "";
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const html = await res.text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(html);
+    if (token) this.lastCsrf = token[1]!;
+    return { status: res.status, location: res.headers.get("location"), html, headers: res.headers };
+  }
+}

@@ -1,0 +1,45 @@
+// A real platform for tests: a real database (PGlite or the Postgres server), real hashing, a hand-moved clock.
+import { defaultPupilHours, type Config } from "../../src/config";
+import { silentLogger } from "../../src/log";
+import type { Platform } from "../../src/platform";
+import { passwordHasher } from "../../src/auth/password";
+import { nativeScrypt } from "../../src/node/scrypt";
+import { buildAssets } from "../../src/node/assets";
+import { createApp } from "../../src/app";
+import type { AssetManifest } from "../../src/assets";
+import { TestClock } from "./clock";
+import { testDatabase, type DatabaseKind } from "./db";
+
+export const testConfig: Config = {
+  platformName: "Préau (tests)",
+  academyCode: "TEST",
+  timeZone: "Europe/Paris",
+  secret: "test-secret-that-is-long-enough-for-hmac",
+  cookieSecure: true,
+  session: { lifetimeMinutes: 240 },
+  loginThrottle: { windowMinutes: 15, maxFailuresPerAccount: 5, maxFailuresPerIp: 100 },
+  pupilHours: defaultPupilHours,
+  maxFormBytes: 1024 * 1024,
+};
+
+let assets: Promise<AssetManifest> | null = null;
+
+export interface TestPlatform { platform: Platform; clock: TestClock; kind: DatabaseKind }
+
+export async function testPlatform(kind: DatabaseKind, config: Partial<Config> = {}): Promise<TestPlatform> {
+  const handle = await testDatabase(kind);
+  const clock = new TestClock();
+  assets ??= buildAssets();
+  const platform: Platform = {
+    db: handle.db, clock, config: { ...testConfig, ...config }, passwords: passwordHasher(nativeScrypt),
+    assets: await assets, log: silentLogger,
+    ping: async () => true,
+    clientIp: (request) => request.headers.get("x-test-ip") ?? "192.0.2.1",
+  };
+  return { platform, clock, kind };
+}
+
+export async function testApp(kind: DatabaseKind, config: Partial<Config> = {}) {
+  const tp = await testPlatform(kind, config);
+  return { ...tp, app: await createApp(tp.platform) };
+}
