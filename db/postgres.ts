@@ -6,14 +6,14 @@ import type { Database, DatabaseHandle } from "./client";
 
 export interface PostgresOptions {
   max?: number;
-  /** Workers cannot fetch types at connect time cheaply; the schema needs none. */
+  /** Array columns (levels, profiles…) are parsed once pg_type is read at connect time; on by default. */
   fetchTypes?: boolean;
 }
 
 export function createPostgresDatabase(url: string, options: PostgresOptions = {}): DatabaseHandle {
   const client = postgres(url, {
     max: options.max ?? 10,
-    fetch_types: options.fetchTypes ?? false,
+    fetch_types: options.fetchTypes ?? true,
     onnotice: () => {},
     connection: { application_name: "preau" },
   });

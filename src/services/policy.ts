@@ -37,8 +37,9 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
     case "school.viewStructureStats":
       return holdsAny(activeProfiles(p), PERIMETER_ROLES);
     case "school.view": {
+      // The school page lists classes and staff: for the school's adults and its perimeter, not for families (621E).
       if (resource.kind !== "school" || !reaches(p, resource.uai)) return false;
-      return profilesIn(p, resource.uai).length > 0 || p.structureRoles.length > 0;
+      return holdsAny(profilesIn(p, resource.uai), [...STAFF, "guest"]) || p.structureRoles.length > 0;
     }
     case "school.configure":
       return resource.kind === "school" && profilesIn(p, resource.uai).includes("director");

@@ -5,6 +5,7 @@ import { sessions } from "../../db/schema";
 import { systemScope, withTenant, type Database, type Tx } from "../../db/client";
 import { generateSessionToken, sessionIdFromToken } from "../auth/session-token";
 import { loadPrincipal, type Principal } from "./principal";
+import { audit } from "./audit";
 
 export interface SessionSettings { lifetimeMinutes: number }
 
@@ -30,6 +31,7 @@ export async function validateSession(db: Database, token: string, now: Date, se
     if (!session) return { kind: "unknown" };
     if (session.expiresAt.getTime() <= now.getTime()) {
       await tx.delete(sessions).where(eq(sessions.id, id));
+      await audit(tx, { at: now, actorId: session.userId, action: "session.expired", target: session.userId });
       return { kind: "expired" };
     }
     const principal = await loadPrincipal(tx, session.userId, id, session.activeUai);

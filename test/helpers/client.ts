@@ -1,12 +1,24 @@
 // A small browser for app.request(): keeps cookies, reads CSRF tokens from the last page, posts forms.
 import type { Hono } from "hono";
+import { uniqueIp } from "./factories";
 
-export interface Page { status: number; location: string | null; html: string; headers: Headers }
+export interface Page {
+  status: number;
+  location: string | null;
+  html: string;
+  /** The HTML with entities decoded, for asserting on French text with apostrophes. */
+  text: string;
+  headers: Headers;
+}
+
+export function decodeEntities(html: string): string {
+  return html.replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
 
 export class TestBrowser {
   private cookies = new Map<string, string>();
   private lastCsrf: string | null = null;
-  constructor(private readonly app: Hono<any>, private readonly ip = "192.0.2.1") {}
+  constructor(private readonly app: Hono<any>, private readonly ip = uniqueIp()) {}
 
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
@@ -62,6 +74,6 @@ export class TestBrowser {
     const html = await res.text();
     const token = /name="_csrf" value="([^"]+)"/.exec(html);
     if (token) this.lastCsrf = token[1]!;
-    return { status: res.status, location: res.headers.get("location"), html, headers: res.headers };
+    return { status: res.status, location: res.headers.get("location"), html, text: decodeEntities(html), headers: res.headers };
   }
 }

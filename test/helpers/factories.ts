@@ -102,3 +102,10 @@ export async function buildSchoolWithClass(db: Database, passwords: PasswordHash
   await linkParent(db, parent.id, pupil.id, school.uai);
   return { school, classId, teacher, director, pupil, otherPupil, parent };
 }
+
+let ipCounter = Math.floor(Math.random() * 60_000);
+/** A client address no other test uses, so that per-IP login limits of one test never touch another. */
+export function uniqueIp(): string {
+  ipCounter += 1;
+  return `10.${Math.floor(Math.random() * 256)}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
+}
