@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { buildAssets } from "./assets";
 import { buildDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from "../services/demo";
 import { verifyAuditChain } from "../services/audit";
+import type { DatabaseHandle } from "../../db/client";
 
 const HELP = `Utilisation : npm run preau -- <commande>
 
@@ -16,7 +17,19 @@ Commandes :
 
 Variables : DATABASE_URL (serveur Postgres, sinon PGlite dans DATA_DIR, par défaut ./data), PORT.`;
 
-export async function runCli(args: string[], out: (line: string) => void = (l) => process.stdout.write(l + "\n")): Promise<number> {
+export interface CliOptions {
+  /** An already opened database (tests); otherwise the one the environment names. */
+  database?: Pick<DatabaseHandle, "kind" | "db">;
+}
+
+async function openPlatform(options: CliOptions) {
+  if (!options.database) return createNodePlatform();
+  const handle: DatabaseHandle = { ...options.database, close: async () => {} };
+  return createNodePlatform({ database: handle });
+}
+
+export async function runCli(args: string[], out: (line: string) => void = (l) => process.stdout.write(l + "\n"),
+  options: CliOptions = {}): Promise<number> {
   const [command, ...rest] = args;
   switch (command) {
     case "demo": {
@@ -24,7 +37,7 @@ export async function runCli(args: string[], out: (line: string) => void = (l) =
         out("Précisez --reset : la commande remplace les données de démonstration existantes.");
         return 2;
       }
-      const { platform, handle } = await createNodePlatform();
+      const { platform, handle } = await openPlatform(options);
       try {
         const summary = await buildDemo(platform.db, platform.passwords, platform.clock.now());
         out(`Démonstration reconstruite : ${summary.schools} écoles, ${summary.classes} classes, ${summary.pupils} élèves, ` +
@@ -37,7 +50,7 @@ export async function runCli(args: string[], out: (line: string) => void = (l) =
     }
     case "audit": {
       if (rest[0] !== "verify") { out(HELP); return 2; }
-      const { platform, handle } = await createNodePlatform();
+      const { platform, handle } = await openPlatform(options);
       try {
         const report = await verifyAuditChain(platform.db);
         if (report.ok) { out(`Journal d'audit intact : ${report.rows} lignes vérifiées.`); return 0; }

@@ -58,7 +58,8 @@ export async function verifyAuditChain(db: Database, batchSize = 5000): Promise<
     const batch = await withTenant(db, systemScope, async (tx) => rowsOf<CanonicalRow>(await tx.execute(sql`
       select seq::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
         actor_id::text as actor, action, target, uai, ip, details::text as details, prev_hash, hash
-      from audit_log where seq >= ${expectedSeq} and seq <= ${lastSeq} order by seq limit ${batchSize}`)));
+      from audit_log where audit_log.seq >= ${expectedSeq} and audit_log.seq <= ${lastSeq}
+      order by audit_log.seq limit ${batchSize}`)));
     if (batch.length === 0) break;
     for (const row of batch) {
       const seq = Number(row.seq);

@@ -1,0 +1,118 @@
+// 71E: the audit trail is append-only and hash-chained; `preau audit verify` finds a tampered row.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { rowsOf, systemScope, withTenant } from "../../db/client";
+import { DATABASE_KINDS, ownerDatabase } from "../helpers/db";
+import { testPlatform, type TestPlatform } from "../helpers/platform";
+import { audit, verifyAuditChain } from "../../src/services/audit";
+import { runCli } from "../../src/node/cli";
+
+function causeOf(error: unknown): string {
+  const e = error as { cause?: { message?: string }; message?: string };
+  return e.cause?.message ?? e.message ?? String(error);
+}
+
+describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
+  let tp: TestPlatform;
+  beforeAll(async () => {
+    tp = await testPlatform(kind);
+  });
+
+  async function appendOne(action: string): Promise<number> {
+    const marker = `audit-test-${crypto.randomUUID()}`;
+    await withTenant(tp.platform.db, systemScope, (tx) =>
+      audit(tx, { at: tp.clock.now(), actorId: null, action, target: marker, ip: "203.0.113.7", details: { note: "é\"'\\ ok" } }));
+    const [row] = await withTenant(tp.platform.db, systemScope, async (tx) =>
+      rowsOf<{ seq: string }>(await tx.execute(sql`select seq::text from audit_log where target = ${marker}`)));
+    return Number(row!.seq);
+  }
+
+  it("71E chains each line to the previous one, and the chain verifies", async () => {
+    const first = await appendOne("test.first");
+    const second = await appendOne("test.second");
+    expect(second).toBeGreaterThan(first);
+    const rows = await withTenant(tp.platform.db, systemScope, async (tx) => rowsOf<{ seq: string; prev_hash: string; hash: string }>(
+      await tx.execute(sql`select seq::text, prev_hash, hash from audit_log where seq in (${second - 1}, ${second}) order by seq`)));
+    expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
+    expect(rows[1]!.hash).toMatch(/^[0-9a-f]{64}$/);
+    const report = await verifyAuditChain(tp.platform.db);
+    expect(report.ok).toBe(true);
+  });
+
+  it("71E the app role can neither update nor delete a line; even the owner is stopped by the trigger", async () => {
+    const seq = await appendOne("test.immutable");
+    await expect(withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`update audit_log set action = 'x' where seq = ${seq}`)))
+      .rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
+    await expect(withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`delete from audit_log where seq = ${seq}`)))
+      .rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
+    const owner = await ownerDatabase(kind);
+    try {
+      await expect(owner.db.execute(sql`update audit_log set action = 'x' where seq = ${seq}`))
+        .rejects.toSatisfy((e) => /append-only/.test(causeOf(e)));
+    } finally {
+      if (kind === "postgres") await owner.close();
+    }
+  });
+
+  it("71E detects a tampered row (changed behind the trigger's back) and names it", async () => {
+    const seq = await appendOne("test.tamper");
+    const owner = await ownerDatabase(kind);
+    const [original] = rowsOf<{ ip: string }>(await owner.db.execute(sql`select ip from audit_log where seq = ${seq}`));
+    const setIp = async (ip: string) => {
+      await owner.db.execute(sql`alter table audit_log disable trigger audit_log_append_only`);
+      try {
+        await owner.db.execute(sql`update audit_log set ip = ${ip} where seq = ${seq}`);
+      } finally {
+        await owner.db.execute(sql`alter table audit_log enable trigger audit_log_append_only`);
+      }
+    };
+    try {
+      await setIp("198.51.100.99");
+      const report = await verifyAuditChain(tp.platform.db);
+      expect(report).toMatchObject({ ok: false, brokenAt: seq, reason: "hash" });
+      const lines: string[] = [];
+      expect(await runCli(["audit", "verify"], (l) => lines.push(l), { database: { kind, db: tp.platform.db } })).toBe(1);
+      expect(lines.join("\n")).toContain(`chaîne rompue à la ligne ${seq}`);
+    } finally {
+      await setIp(original!.ip);
+      if (kind === "postgres") await owner.close();
+    }
+    expect((await verifyAuditChain(tp.platform.db)).ok).toBe(true);
+  });
+});
+
+describe("preau CLI", () => {
+  let dataDir: string;
+  const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "preau-cli-"));
+    process.env.DATA_DIR = dataDir;
+    delete process.env.DATABASE_URL;
+  });
+  afterAll(async () => {
+    process.env.DATA_DIR = saved.DATA_DIR;
+    if (saved.DATABASE_URL) process.env.DATABASE_URL = saved.DATABASE_URL;
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("prints its help in French and refuses unknown commands", async () => {
+    const out: string[] = [];
+    expect(await runCli(["help"], (l) => out.push(l))).toBe(0);
+    expect(out.join("\n")).toContain("demo --reset");
+    expect(await runCli(["nimporte"], (l) => out.push(l))).toBe(2);
+    expect(out.join("\n")).toContain("Commande inconnue : nimporte");
+    expect(await runCli(["demo"], (l) => out.push(l))).toBe(2);
+  });
+
+  it("3.2.1.3 `demo --reset` builds the demo in the data folder, and `audit verify` checks its trail", async () => {
+    const out: string[] = [];
+    expect(await runCli(["demo", "--reset"], (l) => out.push(l))).toBe(0);
+    expect(out.join("\n")).toMatch(/Démonstration reconstruite : 6 écoles, 22 classes, \d+ élèves/);
+    expect(await runCli(["demo", "--reset"], (l) => out.push(l))).toBe(0);
+    expect(await runCli(["audit", "verify"], (l) => out.push(l))).toBe(0);
+    expect(out.at(-1)).toMatch(/Journal d'audit intact : \d+ lignes vérifiées/);
+  }, 120_000);
+});
