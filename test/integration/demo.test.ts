@@ -1,0 +1,65 @@
+// 3.2.1.3–6: the demo platform is deterministic and has one generic account per profile.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { createPgliteDatabase } from "../../db/pglite";
+import { rowsOf, systemScope, withTenant, type DatabaseHandle } from "../../db/client";
+import { migratePgliteDatabase } from "../../src/node/migrate";
+import { buildDemo, DEMO_ACCOUNTS, DEMO_SCHOOLS } from "../../src/services/demo";
+import { passwordHasher } from "../../src/auth/password";
+import { nativeScrypt } from "../../src/node/scrypt";
+
+describe("3.2.1.3 demo platform", () => {
+  // Its own database: the demo uses fixed UAIs that other test files must not see.
+  let handle: DatabaseHandle;
+  const passwords = passwordHasher(nativeScrypt);
+  const now = new Date("2026-11-24T09:00:00Z");
+  beforeAll(async () => {
+    handle = await createPgliteDatabase();
+    await migratePgliteDatabase(handle);
+  });
+  afterAll(async () => handle.close());
+
+  const query = <T>(q: ReturnType<typeof sql>) => withTenant(handle.db, systemScope, async (tx) => rowsOf<T>(await tx.execute(q)));
+
+  it("builds one académie, a département, two circonscriptions, two communes, six schools and an RPI of two sites", async () => {
+    const summary = await buildDemo(handle.db, passwords, now);
+    expect(summary).toMatchObject({ schools: 6, classes: 22 });
+    const kinds = await query<{ kind: string; n: number }>(sql`select kind::text, count(*)::int as n from structures group by kind order by kind`);
+    expect(Object.fromEntries(kinds.map((k) => [k.kind, k.n]))).toEqual({ academie: 1, departement: 1, circonscription: 2, commune: 2, rpi: 1 });
+    const rpiSites = await query<{ n: number }>(sql`select count(*)::int as n from school_structures ss join structures s on s.id = ss.structure_id where s.kind = 'rpi'`);
+    expect(rpiSites[0]!.n).toBe(2);
+    const sizes = await query<{ n: number }>(sql`select count(*)::int as n from class_members where role = 'pupil' group by class_id`);
+    for (const { n } of sizes) expect(n).toBeGreaterThanOrEqual(22);
+    for (const { n } of sizes) expect(n).toBeLessThanOrEqual(27);
+    const parentsPerPupil = await query<{ n: number }>(sql`select count(*)::int as n from parent_links group by child_id`);
+    expect(parentsPerPupil.every((p) => p.n >= 2)).toBe(true);
+  });
+
+  it("has every generic account with its profile, active but the newcomer", async () => {
+    const rows = await query<{ login: string; state: string; profiles: string[]; roles: string[] }>(sql`
+      select u.login, u.state::text,
+        coalesce((select array_agg(distinct p.profile::text) from school_profiles p where p.user_id = u.id), '{}') as profiles,
+        coalesce((select array_agg(r.role::text) from structure_roles r where r.user_id = u.id), '{}') as roles
+      from users u join credentials c on c.user_id = u.id`);
+    const byLogin = new Map(rows.map((r) => [r.login, r]));
+    for (const account of DEMO_ACCOUNTS) {
+      const row = byLogin.get(account.login);
+      expect(row, account.login).toBeDefined();
+      expect([...row!.profiles, ...row!.roles], account.login).toContain(account.profile);
+      expect(row!.state, account.login).toBe(account.login === "demo.nouveau" ? "pre_created" : "active");
+    }
+    const children = await query<{ uai: string }>(sql`
+      select l.uai from parent_links l join users u on u.id = l.parent_id where u.login = 'demo.parent'`);
+    expect(new Set(children.map((c) => c.uai)).size).toBe(2);
+  });
+
+  it("is deterministic: rebuilding gives the same people, classes and ids", async () => {
+    const snapshot = () => query<{ id: string; first_name: string; login: string | null }>(sql`
+      select id, first_name, login from users where source = 'demo' order by id`);
+    const before = await snapshot();
+    await buildDemo(handle.db, passwords, now);
+    expect(await snapshot()).toEqual(before);
+    const schools = await query<{ uai: string }>(sql`select uai from schools order by uai`);
+    expect(schools.map((s) => s.uai)).toEqual(DEMO_SCHOOLS.map((s) => s.uai).sort());
+  });
+});
