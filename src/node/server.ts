@@ -15,7 +15,9 @@ export async function createNodeHandler(platform: Platform): Promise<Hono> {
     if (c.res.status === 200) c.res.headers.set("Cache-Control", "public, max-age=31536000, immutable");
   });
   root.use("/static/*", serveStatic({ root: relative(process.cwd(), PUBLIC_DIR), rewriteRequestPath: (p) => p.replace(/^\/static/, "") }));
-  root.route("/", (await createApp(platform)) as unknown as Hono);
+  // Everything else — unknown static files included — goes to the app, so its French 404 and headers apply.
+  const app = await createApp(platform);
+  root.all("*", (c) => app.fetch(c.req.raw, c.env));
   return root;
 }
 

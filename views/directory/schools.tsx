@@ -33,9 +33,10 @@ export function SchoolsPage(props: { chrome: Chrome; schools: PerimeterSchool[] 
     <Layout chrome={props.chrome} wide>
       <h1>{t("schools.title")}</h1>
       <p>{t("schools.intro")}</p>
-      <div class="table-scroll">
+      {/* Focusable and named: a keyboard user can scroll the table sideways on a small screen. */}
+      <div class="table-scroll" tabindex={0} role="region" aria-labelledby="schools-caption">
         <table>
-          <caption>{t("schools.caption")}</caption>
+          <caption id="schools-caption">{t("schools.caption")}</caption>
           <thead>
             <tr>
               <th scope="col">{t("schools.col.school")}</th>

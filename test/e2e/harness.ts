@@ -1,0 +1,174 @@
+// End-to-end harness: the real hub (Node platform, Node HTTP server, its own fresh PGlite with the demo platform)
+// on a random port, and one Debian Chromium driven by playwright-core. Never downloads a browser.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { gzipSync } from "node:zlib";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from "playwright-core";
+import { expect } from "vitest";
+import { createPgliteDatabase } from "../../db/pglite";
+import type { DatabaseHandle } from "../../db/client";
+import { migratePgliteDatabase } from "../../src/node/migrate";
+import { createNodePlatform } from "../../src/node/platform";
+import { startServer } from "../../src/node/server";
+import { buildDemo, DEMO_PASSWORD } from "../../src/services/demo";
+import type { Logger } from "../../src/log";
+import type { Platform } from "../../src/platform";
+import { TestClock } from "../helpers/clock";
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+/** 731C: the smallest screen the tender names. */
+export const SMALL_SCREEN = { width: 480, height: 800 };
+
+export interface Hub {
+  base: string;
+  clock: TestClock;
+  platform: Platform;
+  handle: DatabaseHandle;
+  browser: Browser;
+  /** Errors the server logged (an unhandled exception is a 500 page for the user). */
+  serverErrors: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts the hub on 127.0.0.1 with its own in-memory database holding the demo platform, and launches Chromium. */
+export async function startHub(): Promise<Hub> {
+  // Its own database: the demo uses fixed UAIs that the other test files (sharing the worker's PGlite) must not see.
+  const handle = await createPgliteDatabase();
+  await migratePgliteDatabase(handle);
+  const clock = new TestClock();
+  const serverErrors: string[] = [];
+  const log: Logger = {
+    log(level, event, fields) {
+      if (level === "error") serverErrors.push(`${event} ${JSON.stringify(fields)}`);
+    },
+  };
+  const { platform } = await createNodePlatform({
+    env: { PREAU_SECRET: "e2e-secret-that-is-long-enough-for-hmac-sha256", PREAU_PLATFORM_NAME: "Préau" },
+    database: handle, clock, log,
+  });
+  await buildDemo(platform.db, platform.passwords, clock.now());
+  const server = await startServer(platform, 0, "127.0.0.1");
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  return {
+    base: `http://127.0.0.1:${server.port}`, clock, platform, handle, browser, serverErrors,
+    async stop() {
+      await browser.close().catch(() => undefined);
+      await server.stop();
+      await handle.close();
+    },
+  };
+}
+
+export async function newContext(hub: Hub, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await hub.browser.newContext({ viewport: SMALL_SCREEN, locale: "fr-FR", timezoneId: "Europe/Paris", ...options });
+  // A missing element fails its step with a clear message well before the test's own timeout.
+  context.setDefaultTimeout(8_000);
+  return context;
+}
+
+/**
+ * Records what a user with the console open would see go wrong: script errors, console errors and warnings,
+ * CSP violations, sub-resources (scripts, styles, fonts, icons) that fail or answer an error.
+ */
+export function watch(page: Page, allow: RegExp[] = []): { problems: string[] } {
+  const problems: string[] = [];
+  const add = (line: string) => {
+    if (!allow.some((r) => r.test(line))) problems.push(line);
+  };
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") add(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => add(`pageerror: ${e.message}`));
+  page.on("requestfailed", (r) => add(`request failed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
+  page.on("response", (r) => {
+    if (r.request().resourceType() !== "document" && r.status() >= 400) add(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return { problems };
+}
+
+/** CSP violations reported to the page itself (read back after the page has run). */
+export async function recordCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[] };
+    w.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      w.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+}
+
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? ["(recorder missing)"]);
+}
+
+/** Fills the login form as a user does (by its labels), submits it and waits for the page it leads to. */
+export async function logIn(page: Page, hub: Hub, login: string, password = DEMO_PASSWORD): Promise<void> {
+  if (!page.url().startsWith(`${hub.base}/login`)) await page.goto(`${hub.base}/login`);
+  await page.getByLabel("Identifiant", { exact: true }).fill(login);
+  await page.getByLabel("Mot de passe", { exact: true }).fill(password);
+  await Promise.all([
+    // The POST either redirects (home, activation) or answers the login page again with the error.
+    page.waitForNavigation({ waitUntil: "load" }),
+    page.getByRole("button", { name: "Se connecter", exact: true }).click(),
+  ]);
+}
+
+/** Clicks "Se déconnecter" in the banner and waits for the login page. */
+export async function logOut(page: Page): Promise<void> {
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === "/login", { waitUntil: "load" }),
+    page.getByRole("banner").getByRole("button", { name: "Se déconnecter", exact: true }).click(),
+  ]);
+}
+
+/** Waits for the next HTML document answered at `path` (after redirects) and gives its response. */
+export function nextDocument(page: Page, hub: Hub, path: string): Promise<Response> {
+  return page.waitForResponse((r) => r.url() === `${hub.base}${path}` && r.request().resourceType() === "document"
+    && r.request().method() === "GET");
+}
+
+export async function gzippedSize(response: Response): Promise<number> {
+  return gzipSync(await response.body()).length;
+}
+
+/**
+ * axe-core on the page as rendered, WCAG 2.0/2.1 A and AA rules; one readable line per failing node.
+ * Only in a context with JavaScript enabled: axe.run waits on timers, which never fire where scripts are off.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // page.evaluate runs through the DevTools protocol, outside the page's CSP: the CSP stays as strict as in production.
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: {
+      id: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return result.violations.flatMap((v) => v.nodes.map((n) =>
+      `${v.id} (${v.help}) at ${n.target.join(" ")}: ${(n.failureSummary ?? "").replace(/\s+/g, " ")}`));
+  }, AXE_TAGS);
+  return violations;
+}
+
+/** 731C: nothing wider than the viewport (no horizontal scroll bar). */
+export async function expectNoHorizontalScroll(page: Page, width = SMALL_SCREEN.width): Promise<void> {
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(scrollWidth, `${page.url()} is ${scrollWidth}px wide on a ${width}px screen`).toBeLessThanOrEqual(width);
+}
+
+/** Describes the focused element: id, class, text. */
+export function focused(page: Page): Promise<{ id: string; className: string; text: string; tag: string; inMain: boolean }> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return {
+      id: el?.id ?? "", className: typeof el?.className === "string" ? el.className : "", tag: el?.tagName.toLowerCase() ?? "",
+      text: (el?.textContent ?? "").trim().replace(/\s+/g, " "), inMain: !!el?.closest("main"),
+    };
+  });
+}
