@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type * as schema from "./schema";
+import type { ChangeFeed } from "./changes";
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -11,6 +12,8 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 export interface DatabaseHandle {
   kind: "pglite" | "postgres";
   db: Database;
+  /** What committed writes announce; absent where no process outlives a request (Workers). */
+  changes?: ChangeFeed;
   close(): Promise<void>;
 }
 

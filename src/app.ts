@@ -9,6 +9,7 @@ import { csrfProtection, securityHeaders } from "./http/security";
 import { sessionLoader } from "./http/session";
 import { activationGate, pupilHoursGate } from "./http/gates";
 import { renderError } from "./http/render";
+import { ReadCache } from "./services/read-cache";
 import { authRoutes } from "../routes/auth";
 import { portalRoutes } from "../routes/portal";
 import { accountRoutes } from "../routes/account";
@@ -19,6 +20,9 @@ import { healthRoutes } from "../routes/health";
 
 export async function createApp(platform: Platform): Promise<Hono<AppEnv>> {
   const csrf = await csrfTokens(platform.config.secret);
+  // Without a change feed no entry could be dropped on time: no cache at all then.
+  const cache = new ReadCache(platform.changes ? platform.config.cacheSeconds * 1000 : 0);
+  platform.changes?.subscribe((key) => cache.invalidate(key));
   const app = new Hono<AppEnv>();
 
   app.use("*", async (c, next) => {
@@ -26,6 +30,7 @@ export async function createApp(platform: Platform): Promise<Hono<AppEnv>> {
     const requestId = c.req.header("x-request-id")?.slice(0, 64) || crypto.randomUUID();
     c.set("platform", platform);
     c.set("csrf", csrf);
+    c.set("cache", cache);
     c.set("requestId", requestId);
     c.set("ip", platform.clientIp(c.req.raw, c.env));
     await next();
@@ -42,6 +47,12 @@ export async function createApp(platform: Platform): Promise<Hono<AppEnv>> {
   app.use("*", bodyLimit({ maxSize: platform.config.maxFormBytes, onError: (c) => renderError(c, 413) }));
   app.use("*", sessionLoader);
   app.use("*", csrfProtection);
+  app.use("*", async (c, next) => {
+    await next();
+    // Read your writes: the redirect that follows a change must not be served from a cache the change
+    // has not reached yet. The barrier returns once this process has heard every change committed so far.
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") await platform.changes?.barrier();
+  });
   app.use("*", activationGate);
   app.use("*", pupilHoursGate);
 

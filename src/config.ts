@@ -20,6 +20,8 @@ export interface Config {
   pupilHours: WeeklyHours;
   /** Limit on form bodies; larger requests are refused before parsing. */
   maxFormBytes: number;
+  /** Longest life of a per-process cached read (sessions, home data); changes evict entries at once anyway. */
+  cacheSeconds: number;
 }
 
 const weekdayUntil2030 = { from: "07:00", to: "20:30" };
@@ -45,6 +47,7 @@ export function loadConfig(env: Record<string, string | undefined>, secret: stri
     },
     pupilHours: env.PREAU_PUPIL_HOURS ? (JSON.parse(env.PREAU_PUPIL_HOURS) as WeeklyHours) : defaultPupilHours,
     maxFormBytes: numberFrom(env.PREAU_MAX_FORM_BYTES, 1024 * 1024),
+    cacheSeconds: numberFrom(env.PREAU_CACHE_SECONDS, 60),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Config } from "./config";
 import type { Logger } from "./log";
 import type { PasswordHasher } from "./auth/password";
 import type { AssetManifest } from "./assets";
+import type { ChangeFeed } from "../db/changes";
 
 export interface Clock {
   now(): Date;
@@ -13,6 +14,8 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export interface Platform {
   db: Database;
+  /** Committed changes announced by the database, for per-process caches; absent on Workers. */
+  changes?: ChangeFeed;
   clock: Clock;
   config: Config;
   passwords: PasswordHasher;

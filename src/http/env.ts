@@ -2,10 +2,12 @@
 import type { Platform } from "../platform";
 import type { Principal } from "../services/principal";
 import type { CsrfTokens } from "../auth/csrf";
+import type { ReadCache } from "../services/read-cache";
 
 export interface AppVariables {
   platform: Platform;
   csrf: CsrfTokens;
+  cache: ReadCache;
   requestId: string;
   ip: string | null;
   principal: Principal | null;

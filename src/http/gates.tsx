@@ -2,10 +2,9 @@
 // access hours (51A), which end an open session politely when the hours end.
 import { createMiddleware } from "hono/factory";
 import { t } from "../i18n";
-import { withTenant } from "../../db/client";
+import type { WeeklyHours } from "../../db/schema/portal";
 import { scopeOf } from "../services/principal";
-import { pupilOutsideHours } from "../services/login";
-import { pupilHoursOf } from "../services/access-hours";
+import { cachedPupilHours, withinHours } from "../services/access-hours";
 import { OutsideHoursPage } from "../../views/auth/outside-hours";
 import type { AppEnv } from "./env";
 import { chromeFor, renderPage } from "./render";
@@ -21,15 +20,19 @@ export const activationGate = createMiddleware<AppEnv>(async (c, next) => {
   return next();
 });
 
+/** A user whose only profiles are pupil profiles may use the ENT within the hours of one of their schools. */
 export const pupilHoursGate = createMiddleware<AppEnv>(async (c, next) => {
   const p = c.var.principal;
-  if (!p || ALWAYS_OPEN.some((r) => r.test(c.req.path)) || !p.profiles.every((sp) => sp.profile === "pupil")) return next();
+  if (!p || p.profiles.length === 0 || ALWAYS_OPEN.some((r) => r.test(c.req.path)) || !p.profiles.every((sp) => sp.profile === "pupil")) {
+    return next();
+  }
   const { platform } = c.var;
   const now = platform.clock.now();
-  const outside = await withTenant(platform.db, scopeOf(p), async (tx) => {
-    if (!(await pupilOutsideHours(tx, p.userId, now, platform.config))) return null;
-    return pupilHoursOf(tx, p.activeUai ?? p.profiles[0]!.uai, platform.config.pupilHours);
-  });
-  if (!outside) return next();
-  return renderPage(c, <OutsideHoursPage chrome={chromeFor(c, t("hours.title"), "help.topic.hours")} hours={outside} />, 403);
+  let shown: WeeklyHours | null = null;
+  for (const uai of new Set(p.profiles.map((sp) => sp.uai))) {
+    const hours = await cachedPupilHours(platform.db, c.var.cache, scopeOf(p), uai, platform.config.pupilHours);
+    if (withinHours(hours, now, platform.config.timeZone)) return next();
+    if (uai === p.activeUai || !shown) shown = hours;
+  }
+  return renderPage(c, <OutsideHoursPage chrome={chromeFor(c, t("hours.title"), "help.topic.hours")} hours={shown!} />, 403);
 });

@@ -12,7 +12,7 @@ export const sessionLoader = createMiddleware<AppEnv>(async (c, next) => {
   c.set("anonymousFont", font === "dyslexic" ? "dyslexic" : "standard");
   const token = readCookie(c, "session");
   if (token) {
-    const check = await validateSession(platform.db, token, platform.clock.now(), platform.config.session);
+    const check = await validateSession(platform.db, token, platform.clock.now(), platform.config.session, c.var.cache);
     if (check.kind === "valid") {
       c.set("principal", check.principal);
       if (check.refreshed) writeCookie(c, "session", token, platform.config.session.lifetimeMinutes * 60);

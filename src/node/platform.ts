@@ -46,6 +46,7 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
   const trustProxy = env.PREAU_TRUST_PROXY === "true";
   const platform: Platform = {
     db: handle.db,
+    changes: handle.changes,
     clock: options.clock ?? systemClock,
     config,
     passwords: passwordHasher(nativeScrypt),

@@ -2,7 +2,8 @@
 // set its own. Times are the school's local time.
 import { eq } from "drizzle-orm";
 import { schoolSettings, type WeeklyHours } from "../../db/schema/portal";
-import type { Tx } from "../../db/client";
+import { withTenant, type Database, type Scope, type Tx } from "../../db/client";
+import type { ReadCache } from "./read-cache";
 
 const WEEKDAYS: Record<string, keyof WeeklyHours> = { Mon: "1", Tue: "2", Wed: "3", Thu: "4", Fri: "5", Sat: "6", Sun: "7" };
 
@@ -41,4 +42,15 @@ export function parseWeeklyHours(input: Record<string, { open: boolean; from: st
     hours[day] = { from: d.from, to: d.to };
   }
   return badDays.length ? { ok: false, badDays } : { ok: true, hours };
+}
+
+/** A school's pupil hours through the per-process cache (every request of a pupil needs them). */
+export async function cachedPupilHours(db: Database, cache: ReadCache | undefined, scope: Scope, uai: string,
+  platformDefault: WeeklyHours): Promise<WeeklyHours> {
+  const cached = cache?.pupilHours(uai);
+  if (cached) return cached;
+  const generation = cache?.currentGeneration ?? 0;
+  const hours = await withTenant(db, scope, (tx) => pupilHoursOf(tx, uai, platformDefault));
+  cache?.storePupilHours(uai, hours, generation);
+  return hours;
 }

@@ -6,6 +6,7 @@ import { systemScope, withTenant, type Database, type Tx } from "../../db/client
 import { generateSessionToken, sessionIdFromToken } from "../auth/session-token";
 import { loadPrincipal, type Principal } from "./principal";
 import { audit } from "./audit";
+import type { ReadCache } from "./read-cache";
 
 export interface SessionSettings { lifetimeMinutes: number }
 
@@ -23,10 +24,20 @@ export type SessionCheck =
   | { kind: "expired" }
   | { kind: "unknown" };
 
-export async function validateSession(db: Database, token: string, now: Date, settings: SessionSettings): Promise<SessionCheck> {
+export async function validateSession(
+  db: Database, token: string, now: Date, settings: SessionSettings, cache?: ReadCache,
+): Promise<SessionCheck> {
   if (!/^[a-z2-7]{32}$/.test(token)) return { kind: "unknown" };
   const id = sessionIdFromToken(token);
-  return withTenant(db, systemScope, async (tx) => {
+  const lifetime = settings.lifetimeMinutes * 60_000;
+  const cached = cache?.session(id);
+  // A cached session is used while it is more than half-way from expiring; past that, the database decides
+  // (it may have been extended by another process, or it must be extended now).
+  if (cached && cached.expiresAt.getTime() - now.getTime() >= lifetime / 2) {
+    return { kind: "valid", principal: cached.principal, expiresAt: cached.expiresAt, refreshed: false };
+  }
+  const generation = cache?.currentGeneration ?? 0;
+  const check = await withTenant(db, systemScope, async (tx): Promise<SessionCheck> => {
     const [session] = await tx.select().from(sessions).where(eq(sessions.id, id));
     if (!session) return { kind: "unknown" };
     if (session.expiresAt.getTime() <= now.getTime()) {
@@ -36,7 +47,6 @@ export async function validateSession(db: Database, token: string, now: Date, se
     }
     const principal = await loadPrincipal(tx, session.userId, id, session.activeUai);
     if (!principal) return { kind: "unknown" };
-    const lifetime = settings.lifetimeMinutes * 60_000;
     let expiresAt = session.expiresAt;
     let refreshed = false;
     // Sliding expiry, written at most once per half-lifetime so that reads stay reads.
@@ -47,6 +57,8 @@ export async function validateSession(db: Database, token: string, now: Date, se
     }
     return { kind: "valid", principal, expiresAt, refreshed };
   });
+  if (check.kind === "valid") cache?.storeSession(id, { principal: check.principal, expiresAt: check.expiresAt }, generation);
+  return check;
 }
 
 export async function invalidateSession(tx: Tx, sessionId: string): Promise<void> {

@@ -43,7 +43,7 @@ export default {
     }
     const config = workerConfig(env);
     const assets = await assetManifest(url, env);
-    const handle = createPostgresDatabase(appRoleUrl(env.DATABASE_URL, env.DATABASE_APP_URL), { max: CONNECTIONS_PER_REQUEST });
+    const handle = createPostgresDatabase(appRoleUrl(env.DATABASE_URL, env.DATABASE_APP_URL), { max: CONNECTIONS_PER_REQUEST, changes: false });
     try {
       const platform: Platform = {
         db: handle.db,

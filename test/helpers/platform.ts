@@ -20,6 +20,7 @@ export const testConfig: Config = {
   loginThrottle: { windowMinutes: 15, maxFailuresPerAccount: 5, maxFailuresPerIp: 100 },
   pupilHours: defaultPupilHours,
   maxFormBytes: 1024 * 1024,
+  cacheSeconds: 60,
 };
 
 let assets: Promise<AssetManifest> | null = null;
@@ -31,7 +32,7 @@ export async function testPlatform(kind: DatabaseKind, config: Partial<Config> =
   const clock = new TestClock();
   assets ??= buildAssets();
   const platform: Platform = {
-    db: handle.db, clock, config: { ...testConfig, ...config }, passwords: passwordHasher(nativeScrypt),
+    db: handle.db, changes: handle.changes, clock, config: { ...testConfig, ...config }, passwords: passwordHasher(nativeScrypt),
     assets: await assets, log: silentLogger,
     ping: async () => true,
     clientIp: (request) => request.headers.get("x-test-ip") ?? "192.0.2.1",
