@@ -1,5 +1,5 @@
 // The Hono application, the same on every runtime: createApp(platform).
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { compress } from "hono/compress";
 import type { Platform } from "./platform";
@@ -18,7 +18,12 @@ import { settingsRoutes } from "../routes/admin/settings";
 import { auditRoutes } from "../routes/admin/audit";
 import { healthRoutes } from "../routes/health";
 
-export async function createApp(platform: Platform): Promise<Hono<AppEnv>> {
+export interface AppOptions {
+  /** The runtime's static file handler for /static/* (Node serves public/; Workers have their own). */
+  staticFiles?: MiddlewareHandler;
+}
+
+export async function createApp(platform: Platform, options: AppOptions = {}): Promise<Hono<AppEnv>> {
   const csrf = await csrfTokens(platform.config.secret);
   // Without a change feed no entry could be dropped on time: no cache at all then.
   const cache = new ReadCache(platform.changes ? platform.config.cacheSeconds * 1000 : 0);
@@ -32,7 +37,7 @@ export async function createApp(platform: Platform): Promise<Hono<AppEnv>> {
     c.set("csrf", csrf);
     c.set("cache", cache);
     c.set("requestId", requestId);
-    c.set("ip", platform.clientIp(c.req.raw, c.env));
+    c.set("ip", platform.clientIp((name) => c.req.header(name), c.env));
     await next();
     c.res.headers.set("X-Request-Id", requestId);
     platform.log.log("info", "request", {
@@ -40,11 +45,14 @@ export async function createApp(platform: Platform): Promise<Hono<AppEnv>> {
       ms: Math.round((performance.now() - started) * 10) / 10, user: c.var.principal?.userId ?? null,
     });
   });
+  if (options.staticFiles) app.use("/static/*", options.staticFiles);
   // Probes answer before sessions and CSRF: they must stay cheap and work without cookies.
   app.route("/", healthRoutes);
   app.use("*", compress());
   app.use("*", securityHeaders);
-  app.use("*", bodyLimit({ maxSize: platform.config.maxFormBytes, onError: (c) => renderError(c, 413) }));
+  const limitBody = bodyLimit({ maxSize: platform.config.maxFormBytes, onError: (c) => renderError(c, 413) });
+  // Only requests that carry a body: reading GET's (absent) body would build a full Request object each time.
+  app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
   app.use("*", sessionLoader);
   app.use("*", csrfProtection);
   app.use("*", async (c, next) => {

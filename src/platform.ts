@@ -23,6 +23,7 @@ export interface Platform {
   log: Logger;
   /** True when the database answers (readiness probe). */
   ping(): Promise<boolean>;
-  /** The client's address as this runtime knows it (socket, proxy header or CF-Connecting-IP). */
-  clientIp(request: Request, env: unknown): string | null;
+  /** The client's address as this runtime knows it (socket, proxy header or CF-Connecting-IP). Takes a header
+   *  reader rather than the Request: building a full Request object per call costs more than the rest. */
+  clientIp(header: (name: string) => string | undefined, env: unknown): string | null;
 }

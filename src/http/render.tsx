@@ -18,7 +18,7 @@ export function chromeFor(c: Context<AppEnv>, title: string, helpTopic: MessageK
     assets: platform.assets,
     platformName: platform.config.platformName,
     csrfToken: c.var.csrfToken ?? "",
-    path: new URL(c.req.url).pathname,
+    path: c.req.path,
     font: principal ? principal.font : c.var.anonymousFont ?? "standard",
     pupilTheme: principal ? isPupilOnly(principal) : false,
     user: principal ? {

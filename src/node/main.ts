@@ -6,7 +6,7 @@ import { buildDemo, demoExists, DEMO_ACCOUNTS, DEMO_PASSWORD } from "../services
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const { platform, handle } = await createNodePlatform();
+  const { platform, handle, flushLogs } = await createNodePlatform();
   const log = platform.log;
   if (!(await demoExists(platform.db))) {
     const summary = await buildDemo(platform.db, platform.passwords, platform.clock.now());
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   }
   const port = Number(process.env.PORT ?? 3000);
   const { port: actualPort, stop } = await startServer(platform, port, process.env.HOST);
+  flushLogs();
   const url = `http://localhost:${actualPort}`;
   const width = Math.max(...DEMO_ACCOUNTS.map((a) => a.login.length));
   process.stdout.write([
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     force.unref();
     await stop();
     await handle.close();
+    flushLogs();
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

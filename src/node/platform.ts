@@ -12,6 +12,7 @@ import { appRoleUrl, createPostgresDatabase } from "../../db/postgres";
 import { buildAssets } from "./assets";
 import { loadSecret } from "./secret";
 import { nativeScrypt } from "./scrypt";
+import { batchedStdout } from "./log-writer";
 import { migratePgliteDatabase, migratePostgresDatabase } from "./migrate";
 
 export interface NodePlatformOptions {
@@ -25,7 +26,7 @@ export interface NodePlatformOptions {
   config?: Partial<Config>;
 }
 
-export interface NodePlatform { platform: Platform; handle: DatabaseHandle; dataDir: string }
+export interface NodePlatform { platform: Platform; handle: DatabaseHandle; dataDir: string; flushLogs(): void }
 
 export async function openDatabase(env: Record<string, string | undefined>, dataDir: string, inMemory = false): Promise<DatabaseHandle> {
   if (env.DATABASE_URL) {
@@ -44,6 +45,7 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
   const config = { ...loadConfig(env, secret), ...options.config };
   const handle = options.database ?? (await openDatabase(env, dataDir, options.inMemory));
   const trustProxy = env.PREAU_TRUST_PROXY === "true";
+  const logs = batchedStdout();
   const platform: Platform = {
     db: handle.db,
     changes: handle.changes,
@@ -51,19 +53,19 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
     config,
     passwords: passwordHasher(nativeScrypt),
     assets: await buildAssets(),
-    log: options.log ?? jsonLogger(),
+    log: options.log ?? jsonLogger(logs.write),
     async ping() {
       await handle.db.execute(sql`select 1`);
       return true;
     },
-    clientIp(request, bindings) {
+    clientIp(header, bindings) {
       if (trustProxy) {
-        const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+        const forwarded = header("x-forwarded-for")?.split(",")[0]?.trim();
         if (forwarded) return forwarded;
       }
       const incoming = (bindings as { incoming?: IncomingMessage } | undefined)?.incoming;
       return incoming?.socket.remoteAddress ?? null;
     },
   };
-  return { platform, handle, dataDir };
+  return { platform, handle, dataDir, flushLogs: logs.flush };
 }

@@ -57,7 +57,7 @@ export default {
           return true;
         },
         // Set by Cloudflare's edge on every request; a client cannot forge it.
-        clientIp: (req) => req.headers.get("cf-connecting-ip"),
+        clientIp: (header) => header("cf-connecting-ip") ?? null,
       };
       const app = await createApp(platform);
       return await app.fetch(withoutAcceptEncoding(request), env, ctx);

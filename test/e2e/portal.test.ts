@@ -438,9 +438,10 @@ describe("e2e: keyboard, small screens, scripts", () => {
       expect(await bodyFont(page)).toContain("OpenDyslexic");
       expect(await page.getByLabel("Identifiant", { exact: true }).evaluate((el) => getComputedStyle(el).fontFamily)).toContain("OpenDyslexic");
       // The font file itself is served and used, not a fallback.
+      // fonts.load() waits for the face the page uses (fonts.ready may resolve before layout has asked for it).
       expect(await page.evaluate(async () => {
-        await document.fonts.ready;
-        return [...document.fonts].some((f) => f.family.replace(/"/g, "") === "OpenDyslexic" && f.status === "loaded");
+        const faces = await document.fonts.load('16px "OpenDyslexic"');
+        return faces.some((f) => f.family.replace(/"/g, "") === "OpenDyslexic" && f.status === "loaded");
       })).toBe(true);
       expect(await page.getByRole("button", { name: "Police habituelle", exact: true }).isVisible()).toBe(true);
       await expectNoHorizontalScroll(page);

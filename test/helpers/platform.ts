@@ -35,7 +35,7 @@ export async function testPlatform(kind: DatabaseKind, config: Partial<Config> =
     db: handle.db, changes: handle.changes, clock, config: { ...testConfig, ...config }, passwords: passwordHasher(nativeScrypt),
     assets: await assets, log: silentLogger,
     ping: async () => true,
-    clientIp: (request) => request.headers.get("x-test-ip") ?? "192.0.2.1",
+    clientIp: (header) => header("x-test-ip") ?? "192.0.2.1",
   };
   return { platform, clock, kind };
 }
