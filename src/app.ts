@@ -16,7 +16,13 @@ import { accountRoutes } from "../routes/account";
 import { directoryRoutes } from "../routes/directory";
 import { settingsRoutes } from "../routes/admin/settings";
 import { auditRoutes } from "../routes/admin/audit";
+import { AAF_UPLOAD_PATH, aafRoutes } from "../routes/admin/aaf";
+import { duplicateRoutes } from "../routes/admin/duplicates";
+import { notificationRoutes } from "../routes/notifications";
 import { healthRoutes } from "../routes/health";
+import { wallRoutes } from "../routes/walls";
+import { documentRoutes } from "../routes/documents";
+import { roomRoutes } from "../routes/rooms";
 
 export interface AppOptions {
   /** The runtime's static file handler for /static/* (Node serves public/; Workers have their own). */
@@ -50,9 +56,12 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", healthRoutes);
   app.use("*", compress());
   app.use("*", securityHeaders);
-  const limitBody = bodyLimit({ maxSize: platform.config.maxFormBytes, onError: (c) => renderError(c, 413) });
+  const limitForm = bodyLimit({ maxSize: platform.config.maxFormBytes, onError: (c) => renderError(c, 413) });
+  // Archives are larger than forms: the upload path has its own ceiling, checked before anything reads the body.
+  const limitUpload = bodyLimit({ maxSize: platform.config.aaf.maxUploadBytes, onError: (c) => renderError(c, 413) });
   // Only requests that carry a body: reading GET's (absent) body would build a full Request object each time.
-  app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
+  app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next()
+    : c.req.path === AAF_UPLOAD_PATH ? limitUpload(c, next) : limitForm(c, next)));
   app.use("*", sessionLoader);
   app.use("*", csrfProtection);
   app.use("*", async (c, next) => {
@@ -70,6 +79,13 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", directoryRoutes);
   app.route("/", settingsRoutes);
   app.route("/", auditRoutes);
+  app.route("/", aafRoutes);
+  app.route("/", duplicateRoutes);
+  app.route("/", notificationRoutes);
+
+  app.route("/", wallRoutes);
+  app.route("/", documentRoutes);
+  app.route("/", roomRoutes);
 
   app.notFound((c) => renderError(c, 404));
   app.onError((err, c) => {

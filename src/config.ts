@@ -22,6 +22,20 @@ export interface Config {
   maxFormBytes: number;
   /** Longest life of a per-process cached read (sessions, home data); changes evict entries at once anyway. */
   cacheSeconds: number;
+  aaf: {
+    /** A complete import that would pre-delete more than this share of a school's accounts is refused. */
+    maxPreDeleteShare: number;
+    /** …for schools with at least this many accounts. */
+    plausibilityMinAccounts: number;
+    /** Pre-deleted accounts are deleted after this many days (612A). */
+    deleteAfterDays: number;
+    /** Days of the month the inbox folder is read (1st and 15th by default), at `inboxAt` local time. */
+    inboxDays: number[];
+    inboxAt: string;
+    maxUploadBytes: number;
+  };
+  /** Sender of the platform's e-mails. */
+  mailFrom: string;
 }
 
 const weekdayUntil2030 = { from: "07:00", to: "20:30" };
@@ -48,6 +62,15 @@ export function loadConfig(env: Record<string, string | undefined>, secret: stri
     pupilHours: env.PREAU_PUPIL_HOURS ? (JSON.parse(env.PREAU_PUPIL_HOURS) as WeeklyHours) : defaultPupilHours,
     maxFormBytes: numberFrom(env.PREAU_MAX_FORM_BYTES, 1024 * 1024),
     cacheSeconds: numberFrom(env.PREAU_CACHE_SECONDS, 60),
+    aaf: {
+      maxPreDeleteShare: numberFrom(env.PREAU_AAF_MAX_PREDELETE_SHARE, 0.3),
+      plausibilityMinAccounts: numberFrom(env.PREAU_AAF_PLAUSIBILITY_MIN_ACCOUNTS, 10),
+      deleteAfterDays: numberFrom(env.PREAU_AAF_DELETE_AFTER_DAYS, 90),
+      inboxDays: (env.PREAU_AAF_INBOX_DAYS ?? "1,15").split(",").map((d) => Number(d.trim())).filter((d) => d >= 1 && d <= 31),
+      inboxAt: env.PREAU_AAF_INBOX_AT ?? "02:00",
+      maxUploadBytes: numberFrom(env.PREAU_AAF_MAX_UPLOAD_BYTES, 200 * 1024 * 1024),
+    },
+    mailFrom: env.MAIL_FROM ?? "Préau <ne-pas-repondre@preau.invalid>",
   };
 }
 

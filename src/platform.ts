@@ -5,12 +5,26 @@ import type { Logger } from "./log";
 import type { PasswordHasher } from "./auth/password";
 import type { AssetManifest } from "./assets";
 import type { ChangeFeed } from "../db/changes";
+import type { Rooms } from "../realtime/port";
 
 export interface Clock {
   now(): Date;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+export interface MailMessage { to: string; subject: string; text: string }
+
+/** Sends one e-mail (SMTP on Node). Only the job runner calls it: requests queue mail in the outbox. */
+export interface MailTransport {
+  send(message: MailMessage): Promise<void>;
+}
+
+/** Files the platform keeps for later work (an uploaded AAF archive waiting for the job runner). */
+export interface FileStore {
+  /** Saves the body under a fresh name in `area`; returns the path the job runner will read. */
+  save(area: string, fileName: string, body: Blob): Promise<string>;
+}
 
 export interface Platform {
   db: Database;
@@ -19,6 +33,12 @@ export interface Platform {
   clock: Clock;
   config: Config;
   passwords: PasswordHasher;
+  /** Absent on runtimes without a local disk (Workers): uploads needing one are then refused politely. */
+  files?: FileStore;
+  /** Absent when no SMTP server is configured: mail then waits in the outbox. */
+  mail?: MailTransport;
+  /** Realtime rooms (walls, documents): the in-process hub on Node, Durable Objects on Workers. Absent: those apps answer 404. */
+  rooms?: Rooms;
   assets: AssetManifest;
   log: Logger;
   /** True when the database answers (readiness probe). */

@@ -18,5 +18,6 @@ export interface Chrome {
     activeSchool: { uai: string; name: string } | null;
     /** Schools the user may switch between (a parent with children in two schools). */
     schools: { uai: string; name: string }[];
+    unreadNotifications: number;
   } | null;
 }

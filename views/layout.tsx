@@ -59,6 +59,8 @@ export function Layout(props: { chrome: Chrome; children?: Child; wide?: boolean
             <nav class="main-nav" aria-label={t("nav.main")}>
               <a href="/">{t("nav.home")}</a>
               <a href="/compte">{t("nav.account_of", { name: chrome.user.name })}</a>
+              <a href="/notifications">{chrome.user.unreadNotifications > 0
+                ? t("nav.notifications_unread", { count: chrome.user.unreadNotifications }) : t("nav.notifications")}</a>
               {chrome.user.schools.length > 1 ? (
                 <form method="post" action="/ecole/active" class="school-switch">
                   <CsrfField token={chrome.csrfToken} />

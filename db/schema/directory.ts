@@ -28,6 +28,8 @@ export const schools = pgTable("schools", {
   uai: text("uai").primaryKey(),
   name: text("name").notNull(),
   city: text("city"),
+  /** `<ACADEMY>-<ENTStructureJointure>` for schools delivered by the AAF feed. */
+  externalId: text("external_id").unique(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -95,9 +97,13 @@ export const classes = pgTable("classes", {
   /** Primary classes are often multi-level (a CE2-CM1). */
   levels: classLevel("levels").array().notNull(),
   schoolYear: text("school_year").notNull(),
-  /** Class code as delivered by the AAF feed. */
+  /** `<ACADEMY>-<structure jointure>$<class code>` as delivered by the AAF feed. */
   externalCode: text("external_code"),
-}, (t) => [index("classes_uai").on(t.uai), uniqueIndex("classes_uai_year_name").on(t.uai, t.schoolYear, t.name)]);
+}, (t) => [
+  index("classes_uai").on(t.uai),
+  index("classes_uai_year_name").on(t.uai, t.schoolYear, t.name),
+  uniqueIndex("classes_year_external").on(t.schoolYear, t.externalCode),
+]);
 
 export const classRole = pgEnum("class_role", ["pupil", "teacher", "staff"]);
 

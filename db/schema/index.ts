@@ -2,3 +2,8 @@ export * from "./directory";
 export * from "./auth";
 export * from "./audit";
 export * from "./portal";
+export * from "./aaf";
+export * from "./jobs";
+export * from "./notifications";
+export * from "./walls";
+export * from "./documents";

@@ -25,6 +25,7 @@ export function chromeFor(c: Context<AppEnv>, title: string, helpTopic: MessageK
       name: displayName(principal),
       activeSchool: schools.find((s) => s.uai === principal.activeUai) ?? null,
       schools,
+      unreadNotifications: principal.unreadNotifications,
     } : null,
   };
 }

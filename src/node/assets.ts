@@ -11,7 +11,24 @@ const require = createRequire(import.meta.url);
 export const PUBLIC_DIR = fileURLToPath(new URL("../../public", import.meta.url));
 const BUILD_DIR = join(PUBLIC_DIR, "build");
 
-const SOURCES: Record<AssetName, string> = {
+type BundleName = "wall.js" | "document.js";
+
+/** Browser clients of the realtime pages, bundled with esbuild (yjs, y-websocket, ProseMirror…), loaded on those pages only. */
+const BUNDLES: Record<BundleName, string> = {
+  "wall.js": fileURLToPath(new URL("../../realtime/client/wall.ts", import.meta.url)),
+  "document.js": fileURLToPath(new URL("../../realtime/client/document.ts", import.meta.url)),
+};
+
+async function bundle(entry: string): Promise<Buffer> {
+  const { build } = await import("esbuild");
+  const out = await build({
+    entryPoints: [entry], bundle: true, minify: true, format: "esm", target: "es2022", platform: "browser",
+    write: false, legalComments: "none", logLevel: "silent",
+  });
+  return Buffer.from(out.outputFiles[0]!.contents);
+}
+
+const SOURCES: Record<Exclude<AssetName, BundleName>, string> = {
   "preau.css": join(PUBLIC_DIR, "css/preau.css"),
   "preau.js": join(PUBLIC_DIR, "js/preau.js"),
   "icons.svg": join(PUBLIC_DIR, "icons/icons.svg"),
@@ -20,6 +37,7 @@ const SOURCES: Record<AssetName, string> = {
   "alpine.js": require.resolve("@alpinejs/csp/dist/cdn.min.js"),
   "opendyslexic-400.woff2": require.resolve("@fontsource/opendyslexic/files/opendyslexic-latin-400-normal.woff2"),
   "opendyslexic-700.woff2": require.resolve("@fontsource/opendyslexic/files/opendyslexic-latin-700-normal.woff2"),
+  "realtime.css": join(PUBLIC_DIR, "css/realtime.css"),
 };
 
 export async function buildAssets(): Promise<AssetManifest> {
@@ -27,6 +45,7 @@ export async function buildAssets(): Promise<AssetManifest> {
   const manifest = {} as AssetManifest;
   const contents = new Map<AssetName, Buffer>();
   for (const [name, source] of Object.entries(SOURCES) as [AssetName, string][]) contents.set(name, await readFile(source));
+  for (const [name, entry] of Object.entries(BUNDLES) as [AssetName, string][]) contents.set(name, await bundle(entry));
   // Fonts first: the stylesheet refers to them by their hashed names.
   const order = [...contents.keys()].sort((a, b) => Number(a.endsWith(".css")) - Number(b.endsWith(".css")));
   const written = new Set<string>();

@@ -2,11 +2,12 @@
 // database, print where to go and which accounts to use, serve until SIGTERM/SIGINT.
 import { createNodePlatform } from "./platform";
 import { startServer } from "./server";
+import { startJobRunner } from "./jobs";
 import { buildDemo, demoExists, DEMO_ACCOUNTS, DEMO_PASSWORD } from "../services/demo";
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const { platform, handle, flushLogs } = await createNodePlatform();
+  const { platform, handle, flushLogs, dataDir } = await createNodePlatform();
   const log = platform.log;
   if (!(await demoExists(platform.db))) {
     const summary = await buildDemo(platform.db, platform.passwords, platform.clock.now());
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   }
   const port = Number(process.env.PORT ?? 3000);
   const { port: actualPort, stop } = await startServer(platform, port, process.env.HOST);
+  const jobs = startJobRunner(platform, dataDir);
   flushLogs();
   const url = `http://localhost:${actualPort}`;
   const width = Math.max(...DEMO_ACCOUNTS.map((a) => a.login.length));
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await stop();
+    await jobs.stop();
     await handle.close();
     flushLogs();
     process.exit(0);

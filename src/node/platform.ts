@@ -13,7 +13,11 @@ import { buildAssets } from "./assets";
 import { loadSecret } from "./secret";
 import { nativeScrypt } from "./scrypt";
 import { batchedStdout } from "./log-writer";
+import { diskFileStore } from "./files";
+import { smtpTransport } from "./mail";
 import { migratePgliteDatabase, migratePostgresDatabase } from "./migrate";
+import { NodeRooms } from "./rooms";
+import { saveDocumentText } from "../services/documents";
 
 export interface NodePlatformOptions {
   env?: Record<string, string | undefined>;
@@ -24,6 +28,8 @@ export interface NodePlatformOptions {
   /** Tests and tools: an already opened database (migrations are then the caller's business). */
   database?: DatabaseHandle;
   config?: Partial<Config>;
+  /** Folder of the realtime rooms' libsql files (default DATA_DIR/rooms, or PREAU_ROOMS_DIR). */
+  roomsDir?: string;
 }
 
 export interface NodePlatform { platform: Platform; handle: DatabaseHandle; dataDir: string; flushLogs(): void }
@@ -52,6 +58,8 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
     clock: options.clock ?? systemClock,
     config,
     passwords: passwordHasher(nativeScrypt),
+    files: diskFileStore(dataDir),
+    ...(env.SMTP_URL ? { mail: smtpTransport(env.SMTP_URL, config.mailFrom) } : {}),
     assets: await buildAssets(),
     log: options.log ?? jsonLogger(logs.write),
     async ping() {
@@ -67,5 +75,11 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
       return incoming?.socket.remoteAddress ?? null;
     },
   };
+  // Walls and documents: rooms in this process, one libsql file per school; a document's search text follows its content.
+  platform.rooms = new NodeRooms({
+    dir: options.roomsDir ?? env.PREAU_ROOMS_DIR ?? join(dataDir, "rooms"),
+    onStored: (roomId, doc) => saveDocumentText(handle.db, roomId, doc, platform.clock.now()),
+    onError: (event, fields) => platform.log.log("error", event, fields),
+  });
   return { platform, handle, dataDir, flushLogs: logs.flush };
 }

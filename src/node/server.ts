@@ -3,10 +3,12 @@ import { serve, type ServerType } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono, MiddlewareHandler } from "hono";
 import { relative } from "node:path";
+import type { Server } from "node:http";
 import { createApp } from "../app";
 import type { Platform } from "../platform";
 import type { AppEnv } from "../http/env";
 import { PUBLIC_DIR } from "./assets";
+import { NodeRooms } from "./rooms";
 
 const files = serveStatic({ root: relative(process.cwd(), PUBLIC_DIR), rewriteRequestPath: (p) => p.replace(/^\/static/, "") });
 
@@ -27,13 +29,20 @@ export async function startServer(platform: Platform, port: number, hostname?: s
   const handler = await createNodeHandler(platform);
   return new Promise((resolveStart) => {
     const server = serve({ fetch: handler.fetch, port, hostname }, (info) => {
+      // Websocket upgrades (realtime rooms) go through the same app: session and policy first.
+      const rooms = platform.rooms instanceof NodeRooms ? platform.rooms : null;
+      rooms?.attach(handler, server as Server);
       resolveStart({
         server, port: info.port,
-        stop: () => new Promise<void>((done) => {
+        stop: async () => {
+          // Open websockets would hold close() open: rooms store what is pending and close their sockets first.
+          await rooms?.stop();
+          await new Promise<void>((done) => {
           server.close(() => done());
           // Idle keep-alive sockets would hold close() open.
           (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-        }),
+          });
+        },
       });
     });
   });

@@ -3,7 +3,7 @@
 import type { MessageKey } from "../i18n";
 import { activeProfiles, type Principal, type ProfileKind } from "./principal";
 
-export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit";
+export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document";
 
 export interface AppDefinition {
   id: string;
@@ -33,6 +33,14 @@ export const APPS: readonly AppDefinition[] = [
     icon: "settings", colour: "orange", profiles: ["director"], hideable: false },
   { id: "audit", name: "app.audit.name", description: "app.audit.description", path: "/admin/audit", icon: "audit",
     colour: "red", profiles: ["academie_admin"], hideable: false },
+  { id: "aaf", name: "app.aaf.name", description: "app.aaf.description", path: "/admin/annuaire", icon: "directory",
+    colour: "blue", profiles: ["academie_admin"], hideable: false },
+  { id: "duplicates", name: "app.duplicates.name", description: "app.duplicates.description", path: "/ecole/doublons",
+    icon: "duplicates", colour: "orange", profiles: ["director"], hideable: false },
+  { id: "wall", name: "wall.app.name", description: "wall.app.description", path: "/murs", icon: "wall",
+    colour: "orange", profiles: ["pupil", "teacher", "director", "staff"], hideable: true },
+  { id: "documents", name: "document.app.name", description: "document.app.description", path: "/documents",
+    icon: "document", colour: "teal", profiles: ["pupil", "teacher", "director", "staff"], hideable: true },
   { id: "account", name: "app.account.name", description: "app.account.description", path: "/compte", icon: "account",
     colour: "purple", profiles: EVERYONE, hideable: false },
   { id: "help", name: "app.help.name", description: "app.help.description", path: "/aide", icon: "help",

@@ -7,13 +7,31 @@ export type Resource =
   | { kind: "class"; uai: string; classId: string; memberIds: readonly string[]; teacherIds: readonly string[];
       parentIdsOfPupils: readonly string[] }
   | { kind: "person"; uai: string; userId: string; sharesClassWith: boolean; isChildOf: boolean }
-  | { kind: "platform" };
+  | { kind: "platform" }
+  | WallResource
+  | DocumentResource;
+
+/** A wall (54B), or the wall a teacher is about to create. `memberIds`: the class's or group's members. */
+export interface WallResource {
+  kind: "wall"; uai: string; scope: "class" | "group" | "school"; ownerId: string | null;
+  mode: "open" | "moderated" | "closed"; memberIds: readonly string[]; teacherIds: readonly string[];
+}
+
+/** A live document (56B). `memberIds`: the members of the class it is shared with. */
+export interface DocumentResource {
+  kind: "document"; uai: string; ownerId: string | null; sharing: "private" | "class" | "staff"; access: "read" | "write";
+  memberIds: readonly string[];
+}
 
 export type Action =
   | "school.view" | "school.configure" | "school.viewStructureStats"
   | "class.view" | "class.viewRoster" | "class.configureApps"
   | "person.view"
-  | "audit.view";
+  | "audit.view"
+  | "wall.create" | "wall.view" | "wall.post" | "wall.moderate"
+  | "document.create" | "document.view" | "document.edit" | "document.manage"
+  | "aaf.manage"
+  | "duplicates.review";
 
 const STAFF: ProfileKind[] = ["teacher", "director", "staff"];
 const PERIMETER_ROLES: ProfileKind[] = ["inspector", "adviser", "municipality", "academie_admin"];
@@ -32,8 +50,16 @@ function perimeterRole(p: Principal, uai: string): boolean {
 
 export function can(p: Principal, action: Action, resource: Resource): boolean {
   switch (action) {
+    case "wall.create": case "wall.view": case "wall.post": case "wall.moderate":
+    case "document.create": case "document.view": case "document.edit": case "document.manage":
+      return canCollaborate(p, action, resource);
     case "audit.view":
+    case "aaf.manage":
       return p.structureRoles.some((r) => r.role === "academie_admin");
+    case "duplicates.review":
+      // 612A: the school's admins (its directors), and the académie for every school.
+      if (p.structureRoles.some((r) => r.role === "academie_admin")) return true;
+      return resource.kind === "school" && profilesIn(p, resource.uai).includes("director");
     case "school.viewStructureStats":
       return holdsAny(activeProfiles(p), PERIMETER_ROLES);
     case "school.view": {
@@ -63,5 +89,46 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
       if (holdsAny(kinds, STAFF) || perimeterRole(p, resource.uai)) return true;
       return resource.sharesClassWith || resource.isChildOf;
     }
+  }
+}
+
+/**
+ * Walls and documents (54B, 56B). The same answers decide pages, forms and websocket upgrades (read or write ticket).
+ * A school's adults see all its walls; pupils those of the school and of their class or group; families and perimeter
+ * roles none. Documents are private to their owner unless shared with a class or with the school's adults.
+ */
+function canCollaborate(p: Principal, action: Action, resource: Resource): boolean {
+  if ((resource.kind !== "wall" && resource.kind !== "document") || !reaches(p, resource.uai)) return false;
+  const kinds = profilesIn(p, resource.uai);
+  const adult = holdsAny(kinds, STAFF);
+  if (resource.kind === "wall") {
+    const moderator = resource.ownerId === p.userId || resource.teacherIds.includes(p.userId) || kinds.includes("director");
+    switch (action) {
+      case "wall.create":
+        if (resource.scope === "school") return holdsAny(kinds, ["teacher", "director"]);
+        return kinds.includes("director") || (holdsAny(kinds, ["teacher", "staff"]) && resource.teacherIds.includes(p.userId));
+      case "wall.view":
+        return adult || (kinds.includes("pupil") && (resource.scope === "school" || resource.memberIds.includes(p.userId)));
+      case "wall.moderate":
+        return moderator && can(p, "wall.view", resource);
+      case "wall.post":
+        return can(p, "wall.view", resource) && (moderator || resource.mode !== "closed");
+      default:
+        return false;
+    }
+  }
+  const owner = resource.ownerId === p.userId;
+  switch (action) {
+    case "document.create":
+      return holdsAny(kinds, [...STAFF, "pupil"]);
+    case "document.view":
+      return owner || (resource.sharing === "class" && resource.memberIds.includes(p.userId))
+        || (resource.sharing === "staff" && adult);
+    case "document.edit":
+      return owner || (resource.access === "write" && can(p, "document.view", resource));
+    case "document.manage":
+      return owner;
+    default:
+      return false;
   }
 }

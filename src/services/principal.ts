@@ -30,6 +30,7 @@ export interface Principal {
   perimeter: Perimeter;
   font: "standard" | "dyslexic";
   hiddenApps: string[];
+  unreadNotifications: number;
 }
 
 export function displayName(p: { firstName: string; lastName: string }): string {
@@ -70,7 +71,7 @@ export function reaches(p: Principal, uai: string): boolean {
 interface PrincipalRow {
   user_id: string; login: string | null; first_name: string; last_name: string; state: UserState; source: string;
   charter_accepted: boolean; has_password: boolean; font: "standard" | "dyslexic" | null; hidden_apps: string[] | null;
-  profiles: SchoolProfile[]; structure_roles: StructureRole[];
+  profiles: SchoolProfile[]; structure_roles: StructureRole[]; unread: number;
 }
 
 /** Loads everything about a user in one round trip. Runs in the system scope (before the user's scope exists). */
@@ -80,6 +81,7 @@ export async function loadPrincipal(tx: Tx, userId: string, sessionId: string, a
       u.charter_accepted_at is not null as charter_accepted,
       exists (select 1 from credentials c where c.user_id = u.id) as has_password,
       pref.font, pref.hidden_apps,
+      (select count(*)::int from notifications n where n.user_id = u.id and n.read_at is null) as unread,
       coalesce((select json_agg(json_build_object('uai', sp.uai, 'schoolName', s.name, 'profile', sp.profile)
                                 order by s.name, sp.profile)
                 from school_profiles sp join schools s on s.uai = sp.uai where sp.user_id = u.id), '[]') as profiles,
@@ -97,7 +99,7 @@ export async function loadPrincipal(tx: Tx, userId: string, sessionId: string, a
     userId: row.user_id, sessionId, login: row.login, firstName: row.first_name, lastName: row.last_name,
     state: row.state, source: row.source, charterAccepted: row.charter_accepted, hasPassword: row.has_password,
     profiles: row.profiles, structureRoles: row.structure_roles, activeUai: active, perimeter,
-    font: row.font ?? "standard", hiddenApps: row.hidden_apps ?? [],
+    font: row.font ?? "standard", hiddenApps: row.hidden_apps ?? [], unreadNotifications: Number(row.unread ?? 0),
   };
 }
 

@@ -9,12 +9,13 @@ interface Entry<T> { value: T; storedAt: number }
 
 class Lru<T> {
   private readonly map = new Map<string, Entry<T>>();
-  constructor(private readonly max: number) {}
+  constructor(private readonly max: number, private readonly onEvict: (key: string, value: T) => void = () => {}) {}
   get(key: string, ttlMs: number): T | undefined {
     const entry = this.map.get(key);
     if (!entry) return undefined;
     if (performance.now() - entry.storedAt > ttlMs) {
       this.map.delete(key);
+      this.onEvict(key, entry.value);
       return undefined;
     }
     // Most recently used last: eviction takes the first.
@@ -25,7 +26,11 @@ class Lru<T> {
   set(key: string, value: T): void {
     this.map.delete(key);
     this.map.set(key, { value, storedAt: performance.now() });
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    if (this.map.size > this.max) {
+      const [oldKey, oldEntry] = this.map.entries().next().value!;
+      this.map.delete(oldKey);
+      this.onEvict(oldKey, oldEntry.value);
+    }
   }
   delete(key: string): void {
     this.map.delete(key);
@@ -50,11 +55,13 @@ export class ReadCache {
    * moved: a change announced while the query ran would otherwise be overwritten by the older data.
    */
   private generation = 0;
+  /** Keys of each user's entries, so that a change of one user costs what that user has cached, not a scan. */
+  private readonly byUser = new Map<string, Set<string>>();
 
   /** `ttlMs` 0 turns caching off (a runtime without change feed). */
   constructor(readonly ttlMs: number, maxEntries = 20_000) {
-    this.sessions = new Lru(maxEntries);
-    this.homes = new Lru(maxEntries);
+    this.sessions = new Lru(maxEntries, (id, s) => this.forget(s.principal.userId, `s:${id}`));
+    this.homes = new Lru(maxEntries, (key) => this.forget(key.slice(0, key.indexOf("|")), `h:${key}`));
     this.hours = new Lru(5_000);
   }
 
@@ -70,14 +77,30 @@ export class ReadCache {
     return this.enabled ? this.sessions.get(sessionId, this.ttlMs) : undefined;
   }
   storeSession(sessionId: string, value: CachedSession, readAtGeneration: number): void {
-    if (this.enabled && readAtGeneration === this.generation) this.sessions.set(sessionId, value);
+    if (!this.enabled || readAtGeneration !== this.generation) return;
+    this.sessions.set(sessionId, value);
+    this.remember(value.principal.userId, `s:${sessionId}`);
   }
 
   home(userId: string, activeUai: string | null): CachedHome | undefined {
     return this.enabled ? this.homes.get(`${userId}|${activeUai ?? ""}`, this.ttlMs) : undefined;
   }
   storeHome(userId: string, activeUai: string | null, value: CachedHome, readAtGeneration: number): void {
-    if (this.enabled && readAtGeneration === this.generation) this.homes.set(`${userId}|${activeUai ?? ""}`, value);
+    if (!this.enabled || readAtGeneration !== this.generation) return;
+    this.homes.set(`${userId}|${activeUai ?? ""}`, value);
+    this.remember(userId, `h:${userId}|${activeUai ?? ""}`);
+  }
+
+  private forget(userId: string, key: string): void {
+    const keys = this.byUser.get(userId);
+    keys?.delete(key);
+    if (keys?.size === 0) this.byUser.delete(userId);
+  }
+
+  private remember(userId: string, key: string): void {
+    let keys = this.byUser.get(userId);
+    if (!keys) this.byUser.set(userId, (keys = new Set()));
+    keys.add(key);
   }
 
   pupilHours(uai: string): WeeklyHours | undefined {
@@ -96,8 +119,11 @@ export class ReadCache {
         this.sessions.delete(id);
         break;
       case "user":
-        this.sessions.deleteWhere((_, s) => s.principal.userId === id);
-        this.homes.deleteWhere((k) => k.startsWith(`${id}|`));
+        for (const key of this.byUser.get(id) ?? []) {
+          if (key.startsWith("s:")) this.sessions.delete(key.slice(2));
+          else this.homes.delete(key.slice(2));
+        }
+        this.byUser.delete(id);
         break;
       case "school":
         this.hours.delete(id);
@@ -108,6 +134,7 @@ export class ReadCache {
         this.sessions.clear();
         this.homes.clear();
         this.hours.clear();
+        this.byUser.clear();
     }
   }
 }

@@ -110,6 +110,7 @@ async function staticFile(request: Request, url: URL, env: WorkerEnv): Promise<R
 const ASSET_NAMES = Object.keys({
   "preau.css": true, "preau.js": true, "htmx.js": true, "alpine.js": true, "icons.svg": true, "favicon.svg": true,
   "opendyslexic-400.woff2": true, "opendyslexic-700.woff2": true,
+  "realtime.css": true, "wall.js": true, "document.js": true,
 } satisfies Record<AssetName, true>) as AssetName[];
 
 // The manifest is data, not an I/O object: read once per isolate and kept (a deploy starts new isolates).

@@ -1,6 +1,8 @@
 // End-to-end harness: the real hub (Node platform, Node HTTP server, its own fresh PGlite with the demo platform)
 // on a random port, and one Debian Chromium driven by playwright-core. Never downloads a browser.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from "playwright-core";
@@ -51,7 +53,8 @@ export async function startHub(): Promise<Hub> {
     },
   };
   const { platform } = await createNodePlatform({
-    env: { PREAU_SECRET: "e2e-secret-that-is-long-enough-for-hmac-sha256", PREAU_PLATFORM_NAME: "Préau" },
+    env: { PREAU_SECRET: "e2e-secret-that-is-long-enough-for-hmac-sha256", PREAU_PLATFORM_NAME: "Préau",
+      PREAU_ROOMS_DIR: mkdtempSync(join(tmpdir(), "preau-e2e-rooms-")) },
     database: handle, clock, log,
   });
   await buildDemo(platform.db, platform.passwords, clock.now());

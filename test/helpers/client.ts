@@ -51,6 +51,15 @@ export class TestBrowser {
     return this.send(path, { method: "POST", body: body.toString(), headers });
   }
 
+  /** Posts a multipart form with files, as a browser's file input does. */
+  async upload(path: string, fields: Record<string, string>, files: Record<string, { name: string; content: Uint8Array | string; type?: string }>): Promise<Page> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    if (this.lastCsrf && !("_csrf" in fields)) form.append("_csrf", this.lastCsrf);
+    for (const [k, f] of Object.entries(files)) form.append(k, new Blob([f.content as BlobPart], { type: f.type ?? "application/octet-stream" }), f.name);
+    return this.send(path, { method: "POST", body: form });
+  }
+
   /** Visits the login page (for its CSRF token) then logs in; returns the login response. */
   async login(login: string, password: string): Promise<Page> {
     await this.get("/login");

@@ -7,7 +7,7 @@ function principal(overrides: Partial<Principal>): Principal {
   return {
     userId: "u1", sessionId: "s", login: "x", firstName: "A", lastName: "B", state: "active", source: "manual",
     charterAccepted: true, hasPassword: true, profiles: [], structureRoles: [], activeUai: "0000001B",
-    perimeter: { all: false, uais: ["0000001B"] }, font: "standard", hiddenApps: [], ...overrides,
+    perimeter: { all: false, uais: ["0000001B"] }, font: "standard", hiddenApps: [], unreadNotifications: 0, ...overrides,
   };
 }
 

@@ -1,0 +1,109 @@
+// Node room store: one libsql (SQLite) file per school under the rooms folder, shared by that school's rooms.
+// WAL with synchronous=NORMAL: a committed append survives the process being killed (what a room acknowledges);
+// only a power cut may lose the last transactions, as with any WAL database in that mode.
+import { createClient, type Client, type InStatement } from "@libsql/client";
+import { chunks, SQL, toBytes, type RoomStore, type StoredRoom } from "./store";
+
+interface OpenFile { client: Promise<Client>; users: number }
+
+export class LibsqlStores {
+  private readonly files = new Map<string, OpenFile>();
+
+  /** `dir` must exist (the Node entry creates it); `file:` URLs only. */
+  constructor(private readonly dir: string) {}
+
+  /** Open files now (a file closes when its last room unloads). */
+  get openFiles(): number {
+    return this.files.size;
+  }
+
+  async storeFor(roomId: string): Promise<RoomStore> {
+    const uai = roomId.split(":")[0] ?? "";
+    const name = /^[0-9]{7}[A-Z]$/.test(uai) ? uai : "autres";
+    let file = this.files.get(name);
+    if (!file) {
+      file = { users: 0, client: openClient(`${this.dir}/${name}.db`) };
+      this.files.set(name, file);
+      file.client.catch(() => this.files.delete(name));
+    }
+    file.users += 1;
+    let client: Client;
+    try {
+      client = await file.client;
+    } catch (err) {
+      file.users -= 1;
+      throw err;
+    }
+    const owner = file;
+    let closed = false;
+    return new LibsqlRoomStore(client, roomId, async () => {
+      if (closed) return;
+      closed = true;
+      owner.users -= 1;
+      if (owner.users === 0 && this.files.get(name) === owner) {
+        this.files.delete(name);
+        client.close();
+      }
+    });
+  }
+
+  async closeAll(): Promise<void> {
+    for (const [name, file] of this.files) {
+      this.files.delete(name);
+      (await file.client.catch(() => null))?.close();
+    }
+  }
+}
+
+async function openClient(path: string): Promise<Client> {
+  const client = createClient({ url: `file:${path}` });
+  await client.execute("pragma journal_mode = wal");
+  await client.execute("pragma synchronous = normal");
+  await client.execute("pragma busy_timeout = 5000");
+  await client.batch(SQL.schema.map((sql) => ({ sql, args: [] })), "write");
+  return client;
+}
+
+export class LibsqlRoomStore implements RoomStore {
+  constructor(private readonly client: Client, private readonly room: string, private readonly release: () => Promise<void>) {}
+
+  async load(): Promise<StoredRoom> {
+    const [snap, ups] = await this.client.batch([
+      { sql: SQL.selectSnapshot, args: [this.room] },
+      { sql: SQL.selectUpdates, args: [this.room] },
+    ], "read");
+    const snapshot = snap!.rows.map((r) => toBytes(r.data));
+    const updates = ups!.rows.map((r) => toBytes(r.data));
+    const lastSeq = ups!.rows.length ? Number(ups!.rows[ups!.rows.length - 1]!.seq) : 0;
+    return {
+      snapshot, updates, lastSeq,
+      logBytes: updates.reduce((n, u) => n + u.length, 0), snapshotBytes: snapshot.reduce((n, c) => n + c.length, 0),
+    };
+  }
+
+  async append(updates: Uint8Array[]): Promise<number> {
+    const statements: InStatement[] = updates.map((u) => ({ sql: SQL.insertUpdate, args: [this.room, u] }));
+    statements.push({ sql: SQL.lastSeq, args: [this.room] });
+    const results = await this.client.batch(statements, "write");
+    return Number(results[results.length - 1]!.rows[0]!.seq);
+  }
+
+  async compact(state: Uint8Array, upToSeq: number): Promise<void> {
+    await this.client.batch([
+      { sql: SQL.deleteSnapshot, args: [this.room] },
+      ...chunks(state).map((c, i) => ({ sql: SQL.insertChunk, args: [this.room, i, c] })),
+      { sql: SQL.deleteUpdatesUpTo, args: [this.room, upToSeq] },
+    ], "write");
+  }
+
+  async erase(): Promise<void> {
+    await this.client.batch([
+      { sql: SQL.deleteSnapshot, args: [this.room] },
+      { sql: SQL.deleteUpdates, args: [this.room] },
+    ], "write");
+  }
+
+  async close(): Promise<void> {
+    await this.release();
+  }
+}

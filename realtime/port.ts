@@ -1,0 +1,23 @@
+// What the app sees of the rooms, on every runtime: Node (in-process hub, libsql files) or Workers (one Durable
+// Object per room). Routes authorise, then hand the socket over with a ticket or a refusal code.
+import type { Context } from "hono";
+import type * as Y from "yjs";
+import type { Ticket } from "./room";
+
+/** The HTTP layer's decision on a websocket upgrade: join with this ticket, or be closed with this code. */
+export type Admission = { ticket: Ticket } | { refuse: number; reason: string };
+
+export interface Rooms {
+  /** Answers the upgrade request of `c`: the socket is accepted, then joins the room or is closed with the refusal. */
+  upgrade(c: Context<any>, roomId: string, admission: Admission): Response | Promise<Response>;
+  /** A server-side change (a form without JavaScript): stored and sent to the room's sockets before it resolves. */
+  change(roomId: string, fn: (doc: Y.Doc) => void): Promise<void>;
+  /** Reads the room's state (the HTML view without JavaScript, exports). */
+  read<T>(roomId: string, fn: (doc: Y.Doc) => T): Promise<T>;
+  /** Re-checks the tickets of the sockets in a room: a new ticket (e.g. read-only now), or "close" (4401). */
+  retune(roomId: string, fn: (ticket: Ticket) => Ticket | "close"): Promise<void>;
+  /** Forgets a room's content (its record was deleted). */
+  erase(roomId: string): Promise<void>;
+}
+
+export type { Ticket };

@@ -1,0 +1,366 @@
+// Checks a staged delivery against itself and the directory, then applies it in set-based SQL. Both run in the
+// caller's transaction: the caller commits only when everything went through (all or nothing, 4.4).
+import { sql, type SQL } from "drizzle-orm";
+import { rowsOf, type Tx } from "../../db/client";
+import type { AafCounts } from "../../db/schema/aaf";
+import type { AafProblem, AafSetInfo } from "./model";
+
+export interface ReconcileContext {
+  importId: string;
+  /** Académie code: external ids are `<ACADEMY>-<jointure>` (the key ÉduConnect gives back). */
+  academy: string;
+  mode: AafSetInfo["mode"];
+  schoolYear: string;
+  now: Date;
+  /** A complete import that would pre-delete more than this share of a school's accounts is refused. */
+  maxPreDeleteShare: number;
+  /** …when the school has at least this many accounts (tiny schools change a lot in proportion). */
+  plausibilityMinAccounts: number;
+}
+
+const MAX_LISTED = 50;
+
+/** School years run from September to August. */
+export function schoolYearOf(date: Date): string {
+  const y = date.getUTCFullYear();
+  return date.getUTCMonth() >= 7 ? `${y}-${y + 1}` : `${y - 1}-${y}`;
+}
+
+interface ProblemRow { file: string | null; line: number | null; message: string }
+
+async function collect(tx: Tx, code: string, query: SQL): Promise<AafProblem[]> {
+  const rows = rowsOf<ProblemRow>(await tx.execute(sql`${query} limit ${MAX_LISTED + 1}`));
+  const problems = rows.slice(0, MAX_LISTED).map((r) => ({
+    code, message: r.message, ...(r.file ? { source: { file: r.file, line: Number(r.line ?? 0) } } : {}),
+  }));
+  if (rows.length > MAX_LISTED) problems.push({ code, message: `… et d'autres erreurs du même type (${MAX_LISTED} premières listées).` });
+  return problems;
+}
+
+/** Everything that makes the delivery unsafe to apply, each with where it was found. Empty = safe. */
+export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafProblem[]> {
+  const I = ctx.importId;
+  const P = `${ctx.academy}-`;
+  const problems: AafProblem[] = [];
+  const complete = ctx.mode === "complete";
+
+  problems.push(...await collect(tx, "duplicate_jointure", sql`
+    select min(file) as file, min(line) as line,
+      'Identifiant (jointure) ' || jointure || ' présent ' || count(*) || ' fois dans la livraison.' as message
+    from (select jointure, file, line from aaf_stage_people where import_id = ${I} and op <> 'delete'
+          union all select 'structure ' || jointure, file, line from aaf_stage_schools where import_id = ${I} and op <> 'delete') d
+    group by jointure having count(*) > 1 order by 1, 2`));
+
+  problems.push(...await collect(tx, "duplicate_uai", sql`
+    select min(file) as file, min(line) as line, 'UAI ' || uai || ' donnée à ' || count(*) || ' structures.' as message
+    from aaf_stage_schools where import_id = ${I} and op <> 'delete' and uai is not null
+    group by uai having count(*) > 1 order by 1, 2`));
+
+  problems.push(...await collect(tx, "bad_uai", sql`
+    select file, line, 'UAI absente ou invalide pour la structure ' || jointure || ' : « ' || coalesce(uai, '') || ' ».' as message
+    from aaf_stage_schools where import_id = ${I} and op = 'add' and (uai is null or uai !~ '^[0-9]{7}[A-Z]$')
+    order by file, line`));
+
+  problems.push(...await collect(tx, "missing_name", sql`
+    select file, line, 'Nom ou prénom manquant pour ' || jointure || '.' as message
+    from aaf_stage_people where import_id = ${I} and op = 'add' and (first_name is null or last_name is null)
+    order by file, line`));
+
+  // Structures are known when delivered now or already in the directory.
+  problems.push(...await collect(tx, "unknown_structure", sql`
+    select l.file, l.line,
+      case l.link when 'class' then 'La classe ' || coalesce(l.code, '') || ' de ' || l.jointure || ' appartient à une structure inconnue (' || l.target || ').'
+                  else 'Rattachement de ' || l.jointure || ' à une structure inconnue (' || l.target || ').' end as message
+    from aaf_stage_links l
+    where l.import_id = ${I} and l.link in ('structure', 'class', 'function')
+      and not exists (select 1 from aaf_stage_schools s where s.import_id = ${I} and s.jointure = l.target and s.op <> 'delete')
+      and not exists (select 1 from schools sc where sc.external_id = ${P} || l.target)
+    order by l.file, l.line`));
+
+  // Parent links: a legal guardian must be a person responsible delivered now (or, for a delta, already known).
+  problems.push(...await collect(tx, "unknown_parent", sql`
+    select l.file, l.line, 'L''élève ' || l.jointure || ' est lié à un responsable inconnu (' || l.target || ').' as message
+    from aaf_stage_links l
+    where l.import_id = ${I} and l.link = 'parent' and l.flag
+      and not exists (select 1 from aaf_stage_people p where p.import_id = ${I} and p.kind = 'relative' and p.jointure = l.target and p.op <> 'delete')
+      and (${complete}::boolean or not exists (select 1 from users u where u.external_id = ${P} || l.target and u.source = 'aaf' and u.state <> 'pre_deleted'))
+    order by l.file, l.line`));
+
+  problems.push(...await collect(tx, "unknown_child", sql`
+    select l.file, l.line, 'Le responsable ' || l.jointure || ' est lié à un élève inconnu (' || l.target || ').' as message
+    from aaf_stage_links l
+    where l.import_id = ${I} and l.link = 'child'
+      and not exists (select 1 from aaf_stage_people p where p.import_id = ${I} and p.kind = 'pupil' and p.jointure = l.target and p.op <> 'delete')
+      and (${complete}::boolean or not exists (select 1 from users u where u.external_id = ${P} || l.target and u.source = 'aaf' and u.state <> 'pre_deleted'))
+    order by l.file, l.line`));
+
+  problems.push(...await collect(tx, "modify_unknown", sql`
+    select p.file, p.line, 'Modification d''une personne inconnue (' || p.jointure || ').' as message
+    from aaf_stage_people p
+    where p.import_id = ${I} and p.op = 'modify'
+      and not exists (select 1 from users u where u.external_id = ${P} || p.jointure)
+      and not exists (select 1 from aaf_stage_people a where a.import_id = ${I} and a.jointure = p.jointure and a.op = 'add')
+    order by p.file, p.line`));
+
+  problems.push(...await collect(tx, "modify_unknown", sql`
+    select s.file, s.line, 'Modification d''une structure inconnue (' || s.jointure || ').' as message
+    from aaf_stage_schools s
+    where s.import_id = ${I} and s.op = 'modify' and not exists (select 1 from schools sc where sc.external_id = ${P} || s.jointure)
+    order by s.file, s.line`));
+
+  // Plausibility: a delivery that would empty a school is far more likely a broken export than a real change.
+  problems.push(...await collect(tx, "suspicious_pre_deletion", sql`
+    with leaving as (
+      select sp.uai, count(distinct u.id) as total,
+        count(distinct u.id) filter (where ${complete
+          ? sql`not exists (select 1 from aaf_stage_people s where s.import_id = ${I} and s.op <> 'delete' and ${P} || s.jointure = u.external_id)`
+          : sql`exists (select 1 from aaf_stage_people s where s.import_id = ${I} and s.op = 'delete' and ${P} || s.jointure = u.external_id)`}) as gone
+      from school_profiles sp join users u on u.id = sp.user_id
+      where u.source = 'aaf' and u.external_id like ${P} || '%' and u.state <> 'pre_deleted'
+      group by sp.uai)
+    select null as file, null as line,
+      'Import suspect : il pré-supprimerait ' || l.gone || ' des ' || l.total || ' comptes de l''école ' || l.uai ||
+      ' (' || coalesce(s.name, '') || '), au-delà du seuil de ' || round(${ctx.maxPreDeleteShare}::numeric * 100) || ' %.' as message
+    from leaving l left join schools s on s.uai = l.uai
+    where l.total >= ${ctx.plausibilityMinAccounts}::int and l.gone > ${ctx.maxPreDeleteShare}::numeric * l.total
+    order by l.uai`));
+
+  return problems;
+}
+
+/** Applies a checked delivery. Returns what changed. */
+export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCounts> {
+  const I = ctx.importId;
+  const P = `${ctx.academy}-`;
+  const now = sql`${ctx.now.toISOString()}::timestamptz`;
+  const Y = ctx.schoolYear;
+  const run = (q: SQL) => tx.execute(q);
+  const count = async (q: SQL) => Number(rowsOf<{ n: number | string }>(await tx.execute(q))[0]?.n ?? 0);
+  // One 'directory' change for the whole import instead of a notification per row (see migration 0003).
+  await run(sql`select set_config('preau.bulk', 'on', true)`);
+
+  // Structures: académie, départements (from the UAI), circonscriptions, communes, RPI.
+  await run(sql`insert into structures (kind, code, name) values ('academie', ${ctx.academy}, ${`Académie ${ctx.academy}`})
+    on conflict (kind, code) do nothing`);
+  await run(sql`insert into structures (kind, code, name)
+    select distinct 'departement'::structure_kind, ${P} || 'D' || substr(uai, 1, 3), 'Département ' || ltrim(substr(uai, 1, 3), '0')
+    from aaf_stage_schools where import_id = ${I} and op <> 'delete' and uai is not null
+    on conflict (kind, code) do nothing`);
+  for (const [kind, codeCol, nameCol] of [["circonscription", "circ_code", "circ_name"], ["commune", "commune_code", "commune_name"],
+    ["rpi", "rpi_code", "rpi_name"]] as const) {
+    await run(sql`insert into structures (kind, code, name)
+      select distinct on (${sql.raw(codeCol)}) ${kind}::structure_kind, ${P} || ${sql.raw(codeCol)}, coalesce(${sql.raw(nameCol)}, ${sql.raw(codeCol)})
+      from aaf_stage_schools where import_id = ${I} and ${sql.raw(codeCol)} is not null
+      order by ${sql.raw(codeCol)}
+      on conflict (kind, code) do update set name = excluded.name`);
+  }
+  await run(sql`insert into structure_parents (structure_id, parent_id)
+    select d.id, a.id from structures d join structures a on a.kind = 'academie' and a.code = ${ctx.academy}
+    where d.kind = 'departement' and d.code like ${P} || 'D%'
+    on conflict do nothing`);
+  await run(sql`insert into structure_parents (structure_id, parent_id)
+    select distinct c.id, d.id from aaf_stage_schools s
+      join structures c on (c.kind = 'circonscription' and c.code = ${P} || s.circ_code) or (c.kind = 'commune' and c.code = ${P} || s.commune_code)
+      join structures d on d.kind = 'departement' and d.code = ${P} || 'D' || substr(s.uai, 1, 3)
+    where s.import_id = ${I} and s.uai is not null
+    on conflict do nothing`);
+  await run(sql`insert into structure_parents (structure_id, parent_id)
+    select distinct r.id, c.id from aaf_stage_schools s
+      join structures r on r.kind = 'rpi' and r.code = ${P} || s.rpi_code
+      join structures c on c.kind = 'circonscription' and c.code = ${P} || s.circ_code
+    where s.import_id = ${I}
+    on conflict do nothing`);
+
+  // Schools: a new UAI becomes a ready school (the app catalogue and settings defaults apply to it at once).
+  const schoolsCreated = await count(sql`with up as (
+      insert into schools (uai, name, city, external_id, created_at)
+      select uai, coalesce(name, uai), city, ${P} || jointure, ${now} from aaf_stage_schools where import_id = ${I} and op = 'add'
+      on conflict (uai) do update set name = excluded.name, city = excluded.city, external_id = excluded.external_id
+      returning (xmax = 0) as inserted)
+    select count(*) filter (where inserted) as n from up`);
+  await run(sql`update schools sc set
+      name = case when 'name' = any(s.fields) and s.name is not null then s.name else sc.name end,
+      city = case when 'city' = any(s.fields) then s.city else sc.city end
+    from aaf_stage_schools s where s.import_id = ${I} and s.op = 'modify' and sc.external_id = ${P} || s.jointure`);
+  await run(sql`delete from school_structures ss using structures st, schools sc, aaf_stage_schools s
+    where st.id = ss.structure_id and st.kind in ('departement', 'circonscription', 'commune', 'rpi') and st.code like ${P} || '%'
+      and sc.uai = ss.uai and sc.external_id = ${P} || s.jointure and s.import_id = ${I}
+      and (s.op = 'add' or s.fields && array['circonscription', 'commune', 'rpi'])`);
+  await run(sql`insert into school_structures (uai, structure_id)
+    select distinct sc.uai, st.id from aaf_stage_schools s
+      join schools sc on sc.external_id = ${P} || s.jointure
+      join structures st on (st.kind = 'departement' and st.code = ${P} || 'D' || substr(sc.uai, 1, 3))
+        or (st.kind = 'circonscription' and st.code = ${P} || s.circ_code)
+        or (st.kind = 'commune' and st.code = ${P} || s.commune_code)
+        or (st.kind = 'rpi' and st.code = ${P} || s.rpi_code)
+    where s.import_id = ${I} and s.op <> 'delete'
+    on conflict do nothing`);
+
+  const restored = await count(sql`select count(*) as n from users u join aaf_stage_people s on u.external_id = ${P} || s.jointure
+    where s.import_id = ${I} and s.op = 'add' and u.state = 'pre_deleted'`);
+  // People. New accounts are pre-created: active only after their first login (4.4). Someone who comes back
+  // after a pre-deletion gets their account back.
+  const people = rowsOf<{ inserted: boolean; n: number | string }>(await tx.execute(sql`with up as (
+      insert into users (source, external_id, first_name, last_name, birth_date, academic_email, state, created_at)
+      select 'aaf', ${P} || jointure, first_name, last_name, birth_date::date, case when kind = 'staff' then email end, 'pre_created', ${now}
+      from aaf_stage_people where import_id = ${I} and op = 'add'
+      on conflict (external_id) do update set
+        first_name = excluded.first_name, last_name = excluded.last_name, birth_date = excluded.birth_date,
+        academic_email = excluded.academic_email,
+        state = case when users.state = 'pre_deleted' then (case when users.activated_at is null then 'pre_created' else 'active' end)::user_state
+                     else users.state end,
+        pre_deleted_at = null
+      where (users.first_name, users.last_name, users.birth_date, users.academic_email, users.state)
+        is distinct from (excluded.first_name, excluded.last_name, excluded.birth_date, excluded.academic_email, users.state)
+        or users.state = 'pre_deleted'
+      returning (xmax = 0) as inserted)
+    select inserted, count(*) as n from up group by inserted`));
+  const created = Number(people.find((r) => r.inserted)?.n ?? 0);
+  let updated = Number(people.find((r) => !r.inserted)?.n ?? 0);
+  updated += await count(sql`with up as (
+      update users u set
+        first_name = case when 'firstName' = any(s.fields) and s.first_name is not null then s.first_name else u.first_name end,
+        last_name = case when 'lastName' = any(s.fields) and s.last_name is not null then s.last_name else u.last_name end,
+        birth_date = case when 'birthDate' = any(s.fields) then s.birth_date::date else u.birth_date end,
+        academic_email = case when s.kind = 'staff' and 'email' = any(s.fields) then s.email else u.academic_email end
+      from aaf_stage_people s
+      where s.import_id = ${I} and s.op = 'modify' and u.external_id = ${P} || s.jointure
+      returning 1)
+    select count(*) as n from up`);
+
+  // Which aspects of whom this delivery replaces: everything for an add, the delivered fields for a modify.
+  await run(sql`create temp table aaf_scope on commit drop as
+    select u.id as user_id, s.kind, s.jointure,
+      (s.op = 'add' or s.fields && array['structures', 'directs', 'teacher', 'functions']) as structures,
+      (s.op = 'add' or 'classes' = any(s.fields)) as classes,
+      (s.op = 'add' or 'parents' = any(s.fields)) as parents,
+      (s.op = 'add' or 'children' = any(s.fields)) as children
+    from aaf_stage_people s join users u on u.external_id = ${P} || s.jointure
+    where s.import_id = ${I} and s.op <> 'delete'`);
+  await run(sql`create index on aaf_scope (jointure)`);
+  await run(sql`analyze aaf_scope`);
+
+  // Classes of this school year, keyed by `<ACADEMY>-<structure>$<code>`.
+  const classesCreated = await count(sql`with up as (
+      insert into classes (uai, name, levels, school_year, external_code)
+      select distinct on (sc.uai, l.target, l.code) sc.uai, coalesce(nullif(l.label, ''), l.code),
+        coalesce(array(select m[1]::class_level from regexp_matches(upper(coalesce(l.label, l.code)), '(CP|CE1|CE2|CM1|CM2)', 'g') m),
+          '{}'::class_level[]),
+        ${Y}, ${P} || l.target || '$' || l.code
+      from aaf_stage_links l join schools sc on sc.external_id = ${P} || l.target
+      where l.import_id = ${I} and l.link = 'class'
+      order by sc.uai, l.target, l.code
+      on conflict (school_year, external_code) do update set name = excluded.name, levels = excluded.levels
+      returning (xmax = 0) as inserted)
+    select count(*) filter (where inserted) as n from up`);
+
+  // School profiles of pupils and staff whose structures are delivered.
+  await run(sql`create temp table aaf_profiles on commit drop as
+    select distinct sc2.user_id, s.uai, s.profile from (
+      select x.user_id, sc.uai, (case when x.kind = 'pupil' then 'pupil' when p.teacher then 'teacher' else 'staff' end)::profile_kind as profile
+      from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = x.kind and l.link in ('structure', 'class')
+        join schools sc on sc.external_id = ${P} || l.target
+        join aaf_stage_people p on p.import_id = ${I} and p.jointure = x.jointure and p.kind = x.kind
+      where x.structures and x.kind in ('pupil', 'staff')
+      union
+      select x.user_id, sc.uai, 'director'::profile_kind
+      from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'staff'
+          and ((l.link = 'structure' and l.flag) or (l.link = 'function' and l.code = 'DIR'))
+        join schools sc on sc.external_id = ${P} || l.target
+      where x.structures and x.kind = 'staff') s
+    join aaf_scope sc2 on sc2.user_id = s.user_id`);
+  let detached = await count(sql`with gone as (
+      delete from school_profiles sp using aaf_scope x
+      where sp.user_id = x.user_id and x.structures and x.kind in ('pupil', 'staff')
+        and sp.profile in ('pupil', 'teacher', 'director', 'staff')
+        and not exists (select 1 from aaf_profiles d where d.user_id = sp.user_id and d.uai = sp.uai and d.profile = sp.profile)
+      returning 1)
+    select count(*) as n from gone`);
+  await run(sql`insert into school_profiles (user_id, uai, profile, functions)
+    select d.user_id, d.uai, d.profile,
+      coalesce((select array_agg(distinct l.code) from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure
+        and l.link = 'function' join schools sc on sc.external_id = ${P} || l.target where x.user_id = d.user_id and sc.uai = d.uai), '{}')
+    from aaf_profiles d
+    on conflict (user_id, uai, profile) do update set functions = excluded.functions`);
+
+  // Class memberships of those whose classes are delivered (AAF classes only; manual assignments stay).
+  await run(sql`create temp table aaf_members on commit drop as
+    select distinct x.user_id, c.id as class_id, c.uai, (case when x.kind = 'pupil' then 'pupil' else 'teacher' end)::class_role as role
+    from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = x.kind and l.link = 'class'
+      join classes c on c.school_year = ${Y} and c.external_code = ${P} || l.target || '$' || l.code
+    where x.classes`);
+  detached += await count(sql`with gone as (
+      delete from class_members m using aaf_scope x, classes c
+      where m.user_id = x.user_id and x.classes and c.id = m.class_id and c.external_code is not null
+        and (x.kind = 'pupil' or m.role = 'teacher')
+        and not exists (select 1 from aaf_members d where d.user_id = m.user_id and d.class_id = m.class_id)
+      returning 1)
+    select count(*) as n from gone`);
+  await run(sql`insert into class_members (class_id, user_id, uai, role)
+    select class_id, user_id, uai, role from aaf_members on conflict (class_id, user_id) do update set role = excluded.role`);
+  // A pupil in a class of a school has a pupil profile there.
+  await run(sql`insert into school_profiles (user_id, uai, profile)
+    select distinct user_id, uai, 'pupil'::profile_kind from aaf_members where role = 'pupil' on conflict do nothing`);
+
+  // Parent links: legal guardians from the pupil's side, children from the responsible person's side.
+  await run(sql`create temp table aaf_links on commit drop as
+    select distinct par.id as parent_id, ch.id as child_id from aaf_scope x
+      join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'pupil' and l.link = 'parent' and l.flag
+      join users par on par.external_id = ${P} || l.target join users ch on ch.id = x.user_id
+    where x.parents
+    union
+    select par.id, ch.id from aaf_scope x
+      join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'relative' and l.link = 'child'
+      join users ch on ch.external_id = ${P} || l.target join users par on par.id = x.user_id
+    where x.children`);
+  await run(sql`create temp table aaf_touched_parents on commit drop as
+    select parent_id from aaf_links
+    union select l.parent_id from parent_links l join aaf_scope x on x.user_id = l.child_id and x.parents
+    union select l.parent_id from parent_links l join aaf_scope x on x.user_id = l.parent_id and x.children`);
+  detached += await count(sql`with gone as (
+      delete from parent_links l
+      where (exists (select 1 from aaf_scope x where x.user_id = l.child_id and x.parents)
+          or exists (select 1 from aaf_scope x where x.user_id = l.parent_id and x.children))
+        and not exists (select 1 from aaf_links d where d.parent_id = l.parent_id and d.child_id = l.child_id)
+      returning 1)
+    select count(*) as n from gone`);
+  await run(sql`insert into parent_links (parent_id, child_id, uai)
+    select d.parent_id, d.child_id, (select min(sp.uai) from school_profiles sp where sp.user_id = d.child_id and sp.profile = 'pupil')
+    from aaf_links d
+    where exists (select 1 from school_profiles sp where sp.user_id = d.child_id and sp.profile = 'pupil')
+    on conflict (parent_id, child_id) do update set uai = excluded.uai`);
+  // Parent profiles follow the links.
+  detached += await count(sql`with gone as (
+      delete from school_profiles sp using aaf_touched_parents t
+      where sp.user_id = t.parent_id and sp.profile = 'parent'
+        and not exists (select 1 from parent_links l where l.parent_id = sp.user_id and l.uai = sp.uai)
+      returning 1)
+    select count(*) as n from gone`);
+  await run(sql`insert into school_profiles (user_id, uai, profile)
+    select distinct l.parent_id, l.uai, 'parent'::profile_kind from parent_links l join aaf_touched_parents t on t.parent_id = l.parent_id
+    on conflict do nothing`);
+
+  // Pre-deletion (never deletion at once, 612A): those a complete delivery no longer lists, and a delta's deletes.
+  await run(sql`create temp table aaf_leaving on commit drop as
+    select u.id from users u
+    where u.source = 'aaf' and u.external_id like ${P} || '%' and u.state <> 'pre_deleted'
+      and ${ctx.mode === "complete"
+        ? sql`not exists (select 1 from aaf_stage_people s where s.import_id = ${I} and s.op <> 'delete' and ${P} || s.jointure = u.external_id)`
+        : sql`exists (select 1 from aaf_stage_people s where s.import_id = ${I} and s.op = 'delete' and ${P} || s.jointure = u.external_id)`}`);
+  const preDeleted = await count(sql`with up as (
+      update users u set state = 'pre_deleted', pre_deleted_at = ${now} from aaf_leaving g where u.id = g.id returning 1)
+    select count(*) as n from up`);
+  // Their school profiles stay until deletion, so that admins see whom they lose; memberships and links go now.
+  detached += await count(sql`with a as (delete from class_members m using aaf_leaving g where m.user_id = g.id returning 1),
+      b as (delete from parent_links l using aaf_leaving g where l.parent_id = g.id or l.child_id = g.id returning 1)
+    select (select count(*) from a) + (select count(*) from b) as n`);
+
+  await run(sql`select pg_notify('preau_cache', 'directory')`);
+  const records = await count(sql`select count(*) as n from aaf_stage_people where import_id = ${I}`)
+    + await count(sql`select count(*) as n from aaf_stage_schools where import_id = ${I}`);
+  const staged = await count(sql`select count(*) as n from aaf_stage_people where import_id = ${I} and op <> 'delete'`);
+  return {
+    records, created, updated, unchanged: Math.max(0, staged - created - updated), detached, preDeleted, restored,
+    warnings: 0, schools: schoolsCreated, classes: classesCreated,
+  };
+}

@@ -1,0 +1,32 @@
+// AAF deliveries on disk: a file, a folder or an archive, imported through the same service as uploads; the inbox
+// folder read by the job runner on its schedule.
+import { mkdir, readdir, rename } from "node:fs/promises";
+import { basename, join } from "node:path";
+import type { Platform } from "../platform";
+import type { AafProgress } from "../../db/schema/aaf";
+import { openAafDelivery, deliveryInfo } from "../aaf/archive";
+import { createImport, runImport } from "../services/aaf";
+import type { ImportOutcome } from "../aaf/importer";
+
+export async function importFromPath(platform: Platform, importId: string, path: string,
+  onProgress?: (p: AafProgress) => void): Promise<ImportOutcome> {
+  return runImport({ db: platform.db, config: platform.config, now: () => platform.clock.now() }, importId,
+    openAafDelivery(path), (names) => deliveryInfo([basename(path), ...names]), onProgress);
+}
+
+/** Moves each delivery found in DATA_DIR/aaf/inbox to DATA_DIR/aaf/processing and queues its import. */
+export async function scanInbox(platform: Platform, dataDir: string): Promise<string[]> {
+  const inbox = join(dataDir, "aaf", "inbox");
+  const processing = join(dataDir, "aaf", "processing");
+  await mkdir(inbox, { recursive: true });
+  await mkdir(processing, { recursive: true });
+  const queued: string[] = [];
+  for (const name of (await readdir(inbox)).sort()) {
+    if (name.startsWith(".")) continue;
+    const target = join(processing, `${Date.now()}-${name}`);
+    await rename(join(inbox, name), target);
+    queued.push(await createImport(platform.db, { origin: "inbox", fileName: name, storedPath: target, dryRun: false,
+      requestedBy: null, now: platform.clock.now() }));
+  }
+  return queued;
+}

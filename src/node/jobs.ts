@@ -1,0 +1,63 @@
+// The job runner on Node: every few seconds, queue what the schedules say is due, then run due jobs.
+import { rm } from "node:fs/promises";
+import { eq } from "drizzle-orm";
+import { aafImports } from "../../db/schema";
+import { systemScope, withTenant } from "../../db/client";
+import type { Platform } from "../platform";
+import { queueScheduledJobs, runDueJobs, type JobHandler, type Schedule } from "../jobs/runner";
+import { mailFlush } from "../jobs/mail";
+import { purgePreDeleted } from "../services/aaf";
+import { importFromPath, scanInbox } from "./aaf";
+
+export function jobHandlers(platform: Platform, dataDir: string): Record<string, JobHandler> {
+  return {
+    "mail.flush": mailFlush(platform.mail),
+    "aaf.import": async (payload) => {
+      const importId = String(payload.importId);
+      const [row] = await withTenant(platform.db, systemScope, (tx) =>
+        tx.select({ path: aafImports.storedPath }).from(aafImports).where(eq(aafImports.id, importId)));
+      if (!row?.path) throw new Error(`Import ${importId} sans fichier déposé`);
+      try {
+        await importFromPath(platform, importId, row.path);
+      } finally {
+        // The delivery has been read (and its log kept): the copy goes.
+        await rm(row.path, { recursive: true, force: true });
+      }
+    },
+    "aaf.inbox": async () => { await scanInbox(platform, dataDir); },
+    "aaf.purge": async (_payload, { now }) => { await purgePreDeleted(platform.db, now, platform.config.aaf.deleteAfterDays); },
+  };
+}
+
+export function schedules(platform: Platform): Schedule[] {
+  return [
+    { kind: "aaf.inbox", daysOfMonth: platform.config.aaf.inboxDays, at: platform.config.aaf.inboxAt },
+    { kind: "aaf.purge", daysOfMonth: [], at: "03:00" },
+  ];
+}
+
+export function startJobRunner(platform: Platform, dataDir: string, everyMs = 5000): { stop(): Promise<void> } {
+  const handlers = jobHandlers(platform, dataDir);
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const tick = async () => {
+    try {
+      await queueScheduledJobs(platform.db, schedules(platform), platform.clock.now(), platform.config.timeZone);
+      await runDueJobs(platform.db, handlers, () => platform.clock.now(), platform.log);
+    } catch (err) {
+      platform.log.log("error", "job_runner_error", { error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  const timer = setInterval(() => {
+    if (stopped) return;
+    running = running.then(tick);
+  }, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
