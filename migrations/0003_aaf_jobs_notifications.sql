@@ -156,6 +156,9 @@ ALTER TABLE "aaf_stage_links" SET UNLOGGED;
 --> statement-breakpoint
 SELECT preau_enable_tenancy('duplicate_flags');
 --> statement-breakpoint
+-- Staged schools carry a UAI: under the same rule as every table that does (imports run in the académie's scope).
+SELECT preau_enable_tenancy('aaf_stage_schools');
+--> statement-breakpoint
 SELECT preau_enable_own_rows('notifications', 'user_id');
 --> statement-breakpoint
 -- The unread count is part of the cached principal: a new or read notification refreshes it.
@@ -172,4 +175,20 @@ BEGIN
   PERFORM pg_notify('preau_cache', TG_ARGV[0] || ':' ||
     (to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END) ->> TG_ARGV[1]));
   RETURN NULL;
+END $$;
+--> statement-breakpoint
+-- Fresh rows have no statistics: without them an import's joins are planned as nested loops over a million rows
+-- (ANALYZE inside the import's transaction sees its own rows). The app role does not own the tables; this
+-- function, the owner's, refreshes the statistics of the tables an import fills.
+CREATE FUNCTION preau_refresh_import_statistics() RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+  ANALYZE aaf_stage_schools;
+  ANALYZE aaf_stage_people;
+  ANALYZE aaf_stage_links;
+  ANALYZE users;
+  ANALYZE schools;
+  ANALYZE school_profiles;
+  ANALYZE classes;
+  ANALYZE class_members;
+  ANALYZE parent_links;
 END $$;

@@ -4,6 +4,7 @@
 import * as Y from "yjs";
 import { Room, type Conn, type RoomOptions, type Ticket } from "./room";
 import type { RoomStore } from "./store";
+import { guardFor } from "./wall-guard";
 
 export interface HubOptions {
   storeFor(roomId: string): Promise<RoomStore>;
@@ -177,6 +178,7 @@ export class RoomHub {
     const store = await this.options.storeFor(roomId);
     const onStored = this.options.onStored;
     const room = new Room(roomId, store, {
+      guard: guardFor(roomId),
       ...this.options.room,
       onStored: onStored ? (r) => {
         if (entry.stored) return;

@@ -4,7 +4,45 @@
 import { createClient, type Client, type InStatement } from "@libsql/client";
 import { chunks, SQL, toBytes, type RoomStore, type StoredRoom } from "./store";
 
-interface OpenFile { client: Promise<Client>; users: number }
+interface OpenFile { client: Promise<Client>; users: number; writer: GroupWriter | null }
+
+/**
+ * Group commit per file: appends of every room of the school that arrive in the same turn of the event loop go into
+ * one transaction (one commit instead of one per room), then each room hears its own last sequence number.
+ */
+class GroupWriter {
+  private queue: { room: string; updates: Uint8Array[]; resolve(seq: number): void; reject(err: unknown): void }[] = [];
+  private scheduled = false;
+  constructor(private readonly client: Client) {}
+
+  append(room: string, updates: Uint8Array[]): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ room, updates, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const jobs = this.queue;
+    this.queue = [];
+    const statements: InStatement[] = [];
+    const lastIndex: number[] = [];
+    for (const job of jobs) {
+      for (const u of job.updates) statements.push({ sql: SQL.insertUpdate, args: [job.room, u] });
+      lastIndex.push(statements.length - 1);
+    }
+    try {
+      const results = await this.client.batch(statements, "write");
+      jobs.forEach((job, i) => job.resolve(Number(results[lastIndex[i]!]!.lastInsertRowid)));
+    } catch (err) {
+      for (const job of jobs) job.reject(err);
+    }
+  }
+}
 
 export class LibsqlStores {
   private readonly files = new Map<string, OpenFile>();
@@ -22,7 +60,7 @@ export class LibsqlStores {
     const name = /^[0-9]{7}[A-Z]$/.test(uai) ? uai : "autres";
     let file = this.files.get(name);
     if (!file) {
-      file = { users: 0, client: openClient(`${this.dir}/${name}.db`) };
+      file = { users: 0, client: openClient(`${this.dir}/${name}.db`), writer: null };
       this.files.set(name, file);
       file.client.catch(() => this.files.delete(name));
     }
@@ -36,7 +74,8 @@ export class LibsqlStores {
     }
     const owner = file;
     let closed = false;
-    return new LibsqlRoomStore(client, roomId, async () => {
+    owner.writer ??= new GroupWriter(client);
+    return new LibsqlRoomStore(client, roomId, owner.writer, async () => {
       if (closed) return;
       closed = true;
       owner.users -= 1;
@@ -56,7 +95,9 @@ export class LibsqlStores {
 }
 
 async function openClient(path: string): Promise<Client> {
-  const client = createClient({ url: `file:${path}` });
+  // One connection: the pragmas below are per connection (a second one would write with synchronous=FULL), and
+  // every statement runs synchronously inside the native driver anyway.
+  const client = createClient({ url: `file:${path}`, concurrency: 1 });
   await client.execute("pragma journal_mode = wal");
   await client.execute("pragma synchronous = normal");
   await client.execute("pragma busy_timeout = 5000");
@@ -65,7 +106,8 @@ async function openClient(path: string): Promise<Client> {
 }
 
 export class LibsqlRoomStore implements RoomStore {
-  constructor(private readonly client: Client, private readonly room: string, private readonly release: () => Promise<void>) {}
+  constructor(private readonly client: Client, private readonly room: string, private readonly writer: GroupWriter,
+    private readonly release: () => Promise<void>) {}
 
   async load(): Promise<StoredRoom> {
     const [snap, ups] = await this.client.batch([
@@ -82,10 +124,7 @@ export class LibsqlRoomStore implements RoomStore {
   }
 
   async append(updates: Uint8Array[]): Promise<number> {
-    const statements: InStatement[] = updates.map((u) => ({ sql: SQL.insertUpdate, args: [this.room, u] }));
-    statements.push({ sql: SQL.lastSeq, args: [this.room] });
-    const results = await this.client.batch(statements, "write");
-    return Number(results[results.length - 1]!.rows[0]!.seq);
+    return this.writer.append(this.room, updates);
   }
 
   async compact(state: Uint8Array, upToSeq: number): Promise<void> {

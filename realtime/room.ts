@@ -45,6 +45,8 @@ export interface RoomOptions {
   /** Presence not renewed for this long is dropped (clients renew every 15 s). */
   awarenessTimeoutMs?: number;
   compactMinLogBytes?: number;
+  /** Checks a writer's update before it is applied (walls: pupils change only their own post-its); false closes the socket. */
+  guard?: (doc: Y.Doc, update: Uint8Array, ticket: Ticket) => boolean;
   /** Called when the last socket leaves (the hub starts its idle timer). */
   onEmpty?: (room: Room) => void;
   /** Called when the store failed: the room closed its sockets and must be dropped. */
@@ -72,7 +74,7 @@ interface Waiter { resolve(): void; reject(err: unknown): void }
 export class Room {
   readonly doc: Y.Doc;
   readonly ready: Promise<void>;
-  readonly stats = { updatesIn: 0, droppedFromViewers: 0, framesOut: 0, badFrames: 0 };
+  readonly stats = { updatesIn: 0, droppedFromViewers: 0, framesOut: 0, badFrames: 0, refusedByGuard: 0 };
   private readonly conns = new Map<Conn, ConnState>();
   private readonly presence = new Map<number, PresenceEntry>();
   private presenceDirty = new Set<number>();
@@ -87,7 +89,7 @@ export class Room {
   private lastSeq = 0;
   private logBytes = 0;
   private snapshotBytes = 0;
-  private readonly opts: Required<Omit<RoomOptions, "onEmpty" | "onFailed" | "onStored">> & Pick<RoomOptions, "onEmpty" | "onFailed" | "onStored">;
+  private readonly opts: Required<Omit<RoomOptions, "onEmpty" | "onFailed" | "onStored" | "guard">> & Pick<RoomOptions, "onEmpty" | "onFailed" | "onStored" | "guard">;
 
   constructor(readonly id: string, private readonly store: RoomStore, options: RoomOptions = {}) {
     this.opts = {
@@ -275,6 +277,11 @@ export class Room {
             return;
           }
           this.stats.updatesIn++;
+          if (this.opts.guard && !this.opts.guard(this.doc, payload, state.ticket)) {
+            this.stats.refusedByGuard++;
+            this.kick(conn, CLOSE.forbidden, "modification refusée");
+            return;
+          }
           Y.applyUpdate(this.doc, payload, conn);
         } else {
           throw new Error("unknown sync message");

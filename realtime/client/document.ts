@@ -89,18 +89,19 @@ function start(root: HTMLElement): void {
       }
       return true;
     },
-    dispatchTransaction(tr) {
-      view.updateState(view.state.apply(tr));
-      refreshToolbar();
+    // `this`, not `view`: y-prosemirror dispatches while the view is still being built.
+    dispatchTransaction(this: EditorView, tr) {
+      this.updateState(this.state.apply(tr));
+      refreshToolbar(this);
     },
   });
 
-  const refreshToolbar = () => {
+  function refreshToolbar(v: EditorView): void {
     toolbar.querySelectorAll<HTMLButtonElement>("button").forEach((b, i) => {
-      const active = buttons[i]!.active?.(view.state);
+      const active = buttons[i]!.active?.(v.state);
       if (active !== undefined) b.setAttribute("aria-pressed", String(active));
     });
-  };
+  }
   for (const b of buttons) {
     const button = document.createElement("button");
     button.type = "button";
@@ -113,6 +114,6 @@ function start(root: HTMLElement): void {
   provider.on("sync", (synced: boolean) => {
     if (!synced || host.isConnected) return;
     staticHtml.replaceWith(...(editable ? [toolbar, host] : [host]));
-    refreshToolbar();
+    refreshToolbar(view);
   });
 }

@@ -1,5 +1,6 @@
 // One AAF import from end to end: read every file of the delivery (streaming parse, normalise, stage), check the
 // whole set, apply it in one transaction — or refuse it and leave the directory exactly as it was (4.4).
+import { sql } from "drizzle-orm";
 import { systemScope, withTenant, type Database, type Tx } from "../../db/client";
 import type { AafCounts, AafProgress } from "../../db/schema/aaf";
 import type { AafCategory, AafProblem, AafSetInfo, AafWarning } from "./model";
@@ -69,6 +70,7 @@ export async function importAafDelivery(request: ImportRequest): Promise<ImportO
         records: 0, info: null };
     }
     const info = request.describe(files);
+    await withTenant(db, systemScope, (tx) => tx.execute(sql`select preau_refresh_import_statistics()`));
     report("checking");
     const ctx: ReconcileContext = {
       importId, academy: request.academy, mode: info.mode, schoolYear: schoolYearOf(request.now), now: request.now,

@@ -43,6 +43,13 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
   const P = `${ctx.academy}-`;
   const problems: AafProblem[] = [];
   const complete = ctx.mode === "complete";
+  // The external ids this delivery names, indexed: "who is absent from a complete delivery" is then an index
+  // anti-join instead of a comparison of every account with every staged row.
+  await tx.execute(sql`create temp table aaf_delivered on commit drop as
+    select ${P} || jointure as external_id, bool_or(op <> 'delete') as present, bool_or(op = 'delete') as deleted
+    from aaf_stage_people where import_id = ${I} group by jointure`);
+  await tx.execute(sql`create index on aaf_delivered (external_id)`);
+  await tx.execute(sql`analyze aaf_delivered`);
 
   problems.push(...await collect(tx, "duplicate_jointure", sql`
     select min(file) as file, min(line) as line,
@@ -113,8 +120,8 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
     with leaving as (
       select sp.uai, count(distinct u.id) as total,
         count(distinct u.id) filter (where ${complete
-          ? sql`not exists (select 1 from aaf_stage_people s where s.import_id = ${I} and s.op <> 'delete' and ${P} || s.jointure = u.external_id)`
-          : sql`exists (select 1 from aaf_stage_people s where s.import_id = ${I} and s.op = 'delete' and ${P} || s.jointure = u.external_id)`}) as gone
+          ? sql`not exists (select 1 from aaf_delivered d where d.external_id = u.external_id and d.present)`
+          : sql`exists (select 1 from aaf_delivered d where d.external_id = u.external_id and d.deleted)`}) as gone
       from school_profiles sp join users u on u.id = sp.user_id
       where u.source = 'aaf' and u.external_id like ${P} || '%' and u.state <> 'pre_deleted'
       group by sp.uai)
@@ -128,7 +135,7 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
   return problems;
 }
 
-/** Applies a checked delivery. Returns what changed. */
+/** Applies a checked delivery, in the transaction `checkStaged` ran in. Returns what changed. */
 export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCounts> {
   const I = ctx.importId;
   const P = `${ctx.academy}-`;
@@ -228,6 +235,7 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
       returning 1)
     select count(*) as n from up`);
 
+  await run(sql`select preau_refresh_import_statistics()`);
   // Which aspects of whom this delivery replaces: everything for an add, the delivered fields for a modify.
   await run(sql`create temp table aaf_scope on commit drop as
     select u.id as user_id, s.kind, s.jointure,
@@ -269,6 +277,7 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
         join schools sc on sc.external_id = ${P} || l.target
       where x.structures and x.kind = 'staff') s
     join aaf_scope sc2 on sc2.user_id = s.user_id`);
+  await run(sql`analyze aaf_profiles`);
   let detached = await count(sql`with gone as (
       delete from school_profiles sp using aaf_scope x
       where sp.user_id = x.user_id and x.structures and x.kind in ('pupil', 'staff')
@@ -277,11 +286,14 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
       returning 1)
     select count(*) as n from gone`);
   await run(sql`insert into school_profiles (user_id, uai, profile, functions)
-    select d.user_id, d.uai, d.profile,
-      coalesce((select array_agg(distinct l.code) from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure
-        and l.link = 'function' join schools sc on sc.external_id = ${P} || l.target where x.user_id = d.user_id and sc.uai = d.uai), '{}')
-    from aaf_profiles d
-    on conflict (user_id, uai, profile) do update set functions = excluded.functions`);
+    select d.user_id, d.uai, d.profile, coalesce(f.codes, '{}')
+    from aaf_profiles d left join (
+      select x.user_id, sc.uai, array_agg(distinct l.code) as codes
+      from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'staff' and l.link = 'function'
+        join schools sc on sc.external_id = ${P} || l.target
+      group by x.user_id, sc.uai) f on f.user_id = d.user_id and f.uai = d.uai
+    on conflict (user_id, uai, profile) do update set functions = excluded.functions
+      where school_profiles.functions is distinct from excluded.functions`);
 
   // Class memberships of those whose classes are delivered (AAF classes only; manual assignments stay).
   await run(sql`create temp table aaf_members on commit drop as
@@ -289,6 +301,7 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
     from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = x.kind and l.link = 'class'
       join classes c on c.school_year = ${Y} and c.external_code = ${P} || l.target || '$' || l.code
     where x.classes`);
+  await run(sql`analyze aaf_members`);
   detached += await count(sql`with gone as (
       delete from class_members m using aaf_scope x, classes c
       where m.user_id = x.user_id and x.classes and c.id = m.class_id and c.external_code is not null
@@ -313,10 +326,12 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
       join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'relative' and l.link = 'child'
       join users ch on ch.external_id = ${P} || l.target join users par on par.id = x.user_id
     where x.children`);
+  await run(sql`analyze aaf_links`);
   await run(sql`create temp table aaf_touched_parents on commit drop as
     select parent_id from aaf_links
     union select l.parent_id from parent_links l join aaf_scope x on x.user_id = l.child_id and x.parents
     union select l.parent_id from parent_links l join aaf_scope x on x.user_id = l.parent_id and x.children`);
+  await run(sql`analyze aaf_touched_parents`);
   detached += await count(sql`with gone as (
       delete from parent_links l
       where (exists (select 1 from aaf_scope x where x.user_id = l.child_id and x.parents)
@@ -345,8 +360,9 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
     select u.id from users u
     where u.source = 'aaf' and u.external_id like ${P} || '%' and u.state <> 'pre_deleted'
       and ${ctx.mode === "complete"
-        ? sql`not exists (select 1 from aaf_stage_people s where s.import_id = ${I} and s.op <> 'delete' and ${P} || s.jointure = u.external_id)`
-        : sql`exists (select 1 from aaf_stage_people s where s.import_id = ${I} and s.op = 'delete' and ${P} || s.jointure = u.external_id)`}`);
+        ? sql`not exists (select 1 from aaf_delivered d where d.external_id = u.external_id and d.present)`
+        : sql`exists (select 1 from aaf_delivered d where d.external_id = u.external_id and d.deleted)`}`);
+  await run(sql`analyze aaf_leaving`);
   const preDeleted = await count(sql`with up as (
       update users u set state = 'pre_deleted', pre_deleted_at = ${now} from aaf_leaving g where u.id = g.id returning 1)
     select count(*) as n from up`);

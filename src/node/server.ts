@@ -38,9 +38,9 @@ export async function startServer(platform: Platform, port: number, hostname?: s
           // Open websockets would hold close() open: rooms store what is pending and close their sockets first.
           await rooms?.stop();
           await new Promise<void>((done) => {
-          server.close(() => done());
-          // Idle keep-alive sockets would hold close() open.
-          (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+            server.close(() => done());
+            // Idle keep-alive sockets would hold close() open.
+            (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
           });
         },
       });

@@ -11,12 +11,12 @@ export async function flagDuplicates(tx: Tx, now: Date, importId: string | null)
     with people as (
       select distinct sp.uai, u.id, ${FOLD("u.first_name")} as f, ${FOLD("u.last_name")} as l, u.birth_date as b
       from school_profiles sp join users u on u.id = sp.user_id where u.state <> 'pre_deleted'),
-    named as (select uai, f, l from people group by uai, f, l having count(*) > 1),
+    -- Only people who share their names with someone of their school go on to the pairing.
+    named as (select * from (select p.*, count(*) over (partition by uai, f, l) as n from people p) x where n > 1),
     added as (
       insert into duplicate_flags (uai, user_a, user_b, detected_at, import_id)
       select distinct a.uai, a.id, b.id, ${now.toISOString()}::timestamptz, ${importId}::uuid
-      from named n join people a on a.uai = n.uai and a.f = n.f and a.l = n.l
-        join people b on b.uai = n.uai and b.f = n.f and b.l = n.l and a.id < b.id
+      from named a join named b on b.uai = a.uai and b.f = a.f and b.l = a.l and a.id < b.id
       where a.b is null or b.b is null or a.b = b.b
       on conflict (uai, user_a, user_b) do nothing
       returning uai)

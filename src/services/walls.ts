@@ -181,7 +181,12 @@ export type RoomAdmission = { refuse: number; reason: string } | { ticket: Ticke
 
 function wallTicket(p: Principal, resource: WallResource) {
   const moderator = can(p, "wall.moderate", resource);
-  return { userId: p.userId, name: displayName(p), canWrite: can(p, "wall.post", resource), role: moderator ? "moderator" : "member" };
+  return { userId: p.userId, name: displayName(p), canWrite: can(p, "wall.post", resource), role: memberRole(moderator, resource.mode) };
+}
+
+/** The ticket's role the room's guard reads: moderators change anything; members only their own post-its. */
+function memberRole(moderator: boolean, mode: WallMode): string {
+  return moderator ? "moderator" : mode === "moderated" ? "member:moderated" : "member";
 }
 
 export interface PostitInput { text: string; colour: string; column: string }
@@ -264,6 +269,9 @@ export async function setWallMode(ctx: WallCtx, p: Principal, wallId: string, mo
   if (typeof outcome === "string") return outcome;
   const resource = { ...outcome.resource, mode: mode as WallMode };
   // Pupils lose (or regain) the right to write on a closed wall without reconnecting.
-  await ctx.rooms.retune(wallRoomId(outcome), (t) => ({ ...t, canWrite: t.role === "moderator" || resource.mode !== "closed" }));
+  await ctx.rooms.retune(wallRoomId(outcome), (t) => {
+    const moderator = t.role === "moderator";
+    return { ...t, canWrite: moderator || resource.mode !== "closed", role: memberRole(moderator, resource.mode) };
+  });
   return "ok";
 }

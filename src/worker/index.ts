@@ -14,6 +14,10 @@ import { jsonLogger } from "../log";
 import { systemClock, type Platform } from "../platform";
 import { appRoleUrl, createPostgresDatabase } from "../../db/postgres";
 import type { AssetsBinding, WorkerContext } from "./types";
+import { workerRooms, type DurableObjectNamespace } from "./rooms";
+
+// The Durable Object class of the realtime rooms (wrangler.toml binds it as ROOMS).
+export { RoomObject } from "./room";
 
 export interface WorkerEnv {
   /** The Workers static assets binding: ./public, as uploaded by wrangler. */
@@ -24,6 +28,8 @@ export interface WorkerEnv {
   DATABASE_APP_URL?: string;
   /** Secret. CSRF and other HMACs; at least 32 characters, the same on every isolate. */
   PREAU_SECRET: string;
+  /** Durable Objects of the realtime rooms (walls, documents), one per room, addressed in the EU jurisdiction. */
+  ROOMS?: DurableObjectNamespace;
   /** The other settings (PREAU_PLATFORM_NAME, PREAU_TIME_ZONE…) as plain-text vars; see src/config.ts. */
   [name: string]: unknown;
 }
@@ -58,6 +64,8 @@ export default {
         },
         // Set by Cloudflare's edge on every request; a client cannot forge it.
         clientIp: (header) => header("cf-connecting-ip") ?? null,
+        // PREAU_ROOMS_JURISDICTION=none only for `wrangler dev` (workerd implements no jurisdiction); deployed: EU.
+        ...(env.ROOMS ? { rooms: workerRooms(env.ROOMS, env.PREAU_ROOMS_JURISDICTION === "none" ? "none" : "eu") } : {}),
       };
       const app = await createApp(platform);
       return await app.fetch(withoutAcceptEncoding(request), env, ctx);

@@ -53,6 +53,7 @@ import { join } from "node:path";
 import { createApp } from "../../src/app";
 import { NodeRooms } from "../../src/node/rooms";
 import { startServer } from "../../src/node/server";
+import { saveDocumentText } from "../../src/services/documents";
 import { testPlatform } from "./platform";
 import type { DatabaseKind } from "./db";
 import type { Config } from "../../src/config";
@@ -60,7 +61,8 @@ import type { Config } from "../../src/config";
 /** The app with real rooms (libsql files in a fresh folder), served on a real port so websockets work too. */
 export async function roomsApp(kind: DatabaseKind, config: Partial<Config> = {}) {
   const tp = await testPlatform(kind, { cookieSecure: false, ...config });
-  const rooms = new NodeRooms({ dir: mkdtempSync(join(tmpdir(), "preau-rooms-app-")), idleMs: 500 });
+  const rooms = new NodeRooms({ dir: mkdtempSync(join(tmpdir(), "preau-rooms-app-")), idleMs: 500,
+    onStored: (roomId, doc) => saveDocumentText(tp.platform.db, roomId, doc, tp.clock.now()) });
   const platform = { ...tp.platform, rooms };
   const app = await createApp(platform);
   const server = await startServer(platform, 0, "127.0.0.1");

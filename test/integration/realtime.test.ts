@@ -12,6 +12,8 @@ import { createClient } from "@libsql/client";
 import { startRoomServer, type RoomServer } from "../../bench/realtime-server";
 import { CLOSE, MESSAGE_SYNC, SYNC_STEP1, SYNC_UPDATE, syncFrame } from "../../realtime/protocol";
 import { rawSocket, until, yClient, type Client } from "../helpers/realtime";
+import { protocolSuite } from "../helpers/realtime-protocol";
+import { WebSocket as NodeWebSocket } from "ws";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const room = (n = Math.random().toString(36).slice(2, 10)) => `0750001A:bench:t-${n}`;
@@ -161,6 +163,8 @@ describe("54B 56B realtime rooms: protocol with the official y-websocket client"
     expect(late.doc.getText("t").toString()).toBe(expected);
   });
 });
+
+protocolSuite("Node hub, libsql files", () => ({ base, WebSocket: NodeWebSocket as unknown as new (url: string) => WebSocket }));
 
 describe("54B 56B realtime rooms: durability across kill -9", () => {
   let child: ChildProcess | null = null;
