@@ -90,7 +90,13 @@ export function watch(page: Page, allow: RegExp[] = []): { problems: string[] } 
     if (m.type() === "error" || m.type() === "warning") add(`console.${m.type()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => add(`pageerror: ${e.message}`));
-  page.on("requestfailed", (r) => add(`request failed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
+  // A request the browser itself cancels because the page moved on (a favicon still loading when a form is sent) is
+  // not a failure of the page; every other failure is.
+  page.on("requestfailed", (r) => {
+    const why = r.failure()?.errorText ?? "";
+    if (why === "net::ERR_ABORTED" && r.resourceType() !== "document" && r.resourceType() !== "stylesheet" && r.resourceType() !== "script") return;
+    add(`request failed: ${r.url()} ${why}`);
+  });
   page.on("response", (r) => {
     if (r.request().resourceType() !== "document" && r.status() >= 400) add(`HTTP ${r.status()}: ${r.url()}`);
   });

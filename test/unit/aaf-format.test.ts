@@ -109,14 +109,14 @@ describe("4.4 AAF parser", () => {
 
   const refused: [string, string, RegExp][] = [
     ["truncated", file([record("add", "Eleve", "1", [attr("ENTPersonJointure", "1")])]).slice(0, 200), /tronqué|illisible/],
-    ["not XML", "Bonjour, voici le fichier.", /illisible|aucun élément/],
+    ["not XML", "Bonjour, voici le fichier.", /pas un fichier XML AAF/],
     ["empty", "", /aucun élément|illisible/],
     ["wrong root", '<?xml version="1.0"?><annuaire/>', /racine inattendu « annuaire »/],
     ["unknown category", file([record("add", "Martien", "1", [])]), /Catégorie inconnue « Martien »/],
     ["no identifier", '<ficAlimMENESR><addRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><attributes/></addRequest></ficAlimMENESR>', /sans identifiant/],
     ["XXE", '<?xml version="1.0"?><!DOCTYPE ficAlimMENESR [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><ficAlimMENESR>&xxe;</ficAlimMENESR>', /sécurité/],
     ["billion laughs", '<!DOCTYPE ficAlimMENESR [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><ficAlimMENESR>&b;</ficAlimMENESR>', /sécurité/],
-    ["undeclared entity", "<ficAlimMENESR>&inconnue;</ficAlimMENESR>", /entité XML inconnue/],
+    ["undeclared entity", "<ficAlimMENESR>&inconnue;</ficAlimMENESR>", /entité XML non déclarée \(&inconnue;\)/],
     ["1 MB value", file([record("add", "Eleve", "1", [attr("ENTPersonNom", "x".repeat(1024 * 1024))])]), /plus de 64 Kio/],
   ];
   for (const [name, text, message] of refused) {
