@@ -47,6 +47,18 @@ export async function withTenant<T>(db: Database, scope: Scope, fn: (tx: Tx) => 
   });
 }
 
+/**
+ * A system task's set-based transaction over the whole académie (directory imports): the system perimeter, as the
+ * role preau_system, which has the app's rights without the row policies where the install allows it (migration 0005).
+ * Never for request code.
+ */
+export async function withSystemBulk<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withTenant(db, systemScope, async (tx) => {
+    await tx.execute(sql`select set_config('role', 'preau_system', true), set_config('jit', 'off', true)`);
+    return fn(tx);
+  });
+}
+
 /** Rows of a raw `execute()`, whichever driver answered (postgres.js returns an array, PGlite `{ rows }`). */
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];

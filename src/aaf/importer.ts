@@ -1,7 +1,7 @@
 // One AAF import from end to end: read every file of the delivery (streaming parse, normalise, stage), check the
 // whole set, apply it in one transaction — or refuse it and leave the directory exactly as it was (4.4).
 import { sql } from "drizzle-orm";
-import { systemScope, withTenant, type Database, type Tx } from "../../db/client";
+import { withSystemBulk, type Database, type Tx } from "../../db/client";
 import type { AafCounts, AafProgress } from "../../db/schema/aaf";
 import type { AafCategory, AafProblem, AafSetInfo, AafWarning } from "./model";
 import { AafParseError, parseAafStream } from "./parser";
@@ -70,14 +70,14 @@ export async function importAafDelivery(request: ImportRequest): Promise<ImportO
         records: 0, info: null };
     }
     const info = request.describe(files);
-    await withTenant(db, systemScope, (tx) => tx.execute(sql`select preau_refresh_import_statistics()`));
+    await withSystemBulk(db, (tx) => tx.execute(sql`select preau_refresh_import_statistics()`));
     report("checking");
     const ctx: ReconcileContext = {
       importId, academy: request.academy, mode: info.mode, schoolYear: schoolYearOf(request.now), now: request.now,
       maxPreDeleteShare: request.settings.maxPreDeleteShare, plausibilityMinAccounts: request.settings.plausibilityMinAccounts,
     };
     try {
-      const counts = await withTenant(db, systemScope, async (tx) => {
+      const counts = await withSystemBulk(db, async (tx) => {
         const problems = await checkStaged(tx, ctx);
         if (problems.length) throw new Rejected(problems);
         report("applying");
@@ -98,6 +98,7 @@ export async function importAafDelivery(request: ImportRequest): Promise<ImportO
       throw err;
     }
   } finally {
+    await staging.settle();
     await clearStaging(db, importId);
   }
 }

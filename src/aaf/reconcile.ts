@@ -43,9 +43,6 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
   const P = `${ctx.academy}-`;
   const problems: AafProblem[] = [];
   const complete = ctx.mode === "complete";
-  // Row-level security makes the planner's costs huge, which would JIT-compile every statement of the import
-  // (a quarter of a second each) for queries that run in milliseconds.
-  await tx.execute(sql`select set_config('jit', 'off', true)`);
   // The external ids this delivery names, indexed: "who is absent from a complete delivery" is then an index
   // anti-join instead of a comparison of every account with every staged row.
   await tx.execute(sql`create temp table aaf_delivered on commit drop as

@@ -1,7 +1,7 @@
 // Loads a delivery's normalised changes into the staging tables, in batches (one JSON parameter per batch, turned
 // into rows by Postgres): bounded memory whatever the size of the delivery, and the same SQL on PGlite and Postgres.
 import { sql } from "drizzle-orm";
-import { systemScope, withTenant, type Database } from "../../db/client";
+import { systemScope, withSystemBulk, withTenant, type Database } from "../../db/client";
 import type { AafChange } from "./model";
 
 type Row = Record<string, unknown>;
@@ -12,9 +12,14 @@ const TABLES = {
   links: "aaf_stage_links",
 } as const;
 
+/**
+ * Parsing and loading overlap: a full batch is sent while the next one is read (one batch in flight at most, so
+ * memory stays at two batches). `flush()` waits for everything sent; an error of a batch surfaces at the next call.
+ */
 export class StagingWriter {
   private buffers: Record<keyof typeof TABLES, Row[]> = { schools: [], people: [], links: [] };
   private pending = 0;
+  private inFlight: Promise<void> = Promise.resolve();
   staged = 0;
 
   constructor(private readonly db: Database, private readonly importId: string, private readonly batchRows = 4000) {}
@@ -25,21 +30,34 @@ export class StagingWriter {
       this.pending += 1;
     }
     this.staged += 1;
-    if (this.pending >= this.batchRows) await this.flush();
+    if (this.pending >= this.batchRows) await this.send();
   }
 
   async flush(): Promise<void> {
+    await this.send();
+    await this.inFlight;
+  }
+
+  /** Waits for the batch in flight, whatever its outcome (before the staging rows are cleared). */
+  async settle(): Promise<void> {
+    await this.inFlight.catch(() => {});
+  }
+
+  private async send(): Promise<void> {
+    await this.inFlight;
     if (this.pending === 0) return;
     const buffers = this.buffers;
     this.buffers = { schools: [], people: [], links: [] };
     this.pending = 0;
-    await withTenant(this.db, systemScope, async (tx) => {
+    this.inFlight = withSystemBulk(this.db, async (tx) => {
       for (const key of Object.keys(TABLES) as (keyof typeof TABLES)[]) {
         if (buffers[key].length === 0) continue;
         const table = sql.raw(TABLES[key]);
         await tx.execute(sql`insert into ${table} select * from json_populate_recordset(null::${table}, ${JSON.stringify(buffers[key])}::json)`);
       }
     });
+    // Kept from becoming an unhandled rejection while the parser runs; the error is rethrown by the next await.
+    this.inFlight.catch(() => {});
   }
 }
 

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { rowsOf, systemScope, withTenant } from "../../db/client";
+import { rowsOf, systemScope, withSystemBulk, withTenant } from "../../db/client";
 import { DATABASE_KINDS, ownerDatabase } from "../helpers/db";
 import { testPlatform, type TestPlatform } from "../helpers/platform";
 import { audit, verifyAuditChain } from "../../src/services/audit";
@@ -47,6 +47,11 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
     await expect(withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`update audit_log set action = 'x' where seq = ${seq}`)))
       .rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
     await expect(withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`delete from audit_log where seq = ${seq}`)))
+      .rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
+    // The bulk system role of directory imports (migration 0005) is bound by the same rule.
+    await expect(withSystemBulk(tp.platform.db, (tx) => tx.execute(sql`delete from audit_log where seq = ${seq}`)))
+      .rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
+    await expect(withSystemBulk(tp.platform.db, (tx) => tx.execute(sql`update audit_chain_head set seq = 0`)))
       .rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
     const owner = await ownerDatabase(kind);
     try {
