@@ -304,6 +304,12 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
     { name: "/ecole/reglages (director)", who: "demo.directeur", heading: "Réglages de l'école", open: go("/ecole/reglages") },
     { name: "/admin/audit (académie admin)", who: "demo.academie", heading: "Journal d'audit", open: go("/admin/audit") },
     { name: "/ecoles (académie admin)", who: "demo.academie", heading: "Mes écoles", open: go("/ecoles") },
+    { name: "/admin/annuaire (4.4, académie admin)", who: "demo.academie", heading: "Annuaire académique (AAF)", open: go("/admin/annuaire") },
+    { name: "/admin/annuaire/doublons (612A, académie admin)", who: "demo.academie", heading: "Doublons possibles", open: go("/admin/annuaire/doublons") },
+    { name: "/ecole/doublons (621C, director)", who: "demo.directeur", heading: "Doublons possibles", open: go("/ecole/doublons") },
+    { name: "/notifications", who: "demo.academie", heading: "Notifications", open: go("/notifications") },
+    { name: "/murs (54B)", who: "demo.enseignant", heading: "Murs collaboratifs", open: go("/murs") },
+    { name: "/documents (56B)", who: "demo.enseignant", heading: "Documents", open: go("/documents") },
     { name: "a school of the perimeter (inspector)", who: "demo.ien", heading: JULES_FERRY, open: async (page) => {
       await page.goto(`${hub.base}/ecoles`);
       await page.getByRole("table").getByRole("link", { name: JULES_FERRY }).click();
