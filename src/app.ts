@@ -21,6 +21,7 @@ import { duplicateRoutes } from "../routes/admin/duplicates";
 import { notificationRoutes } from "../routes/notifications";
 import { healthRoutes } from "../routes/health";
 import { wallRoutes } from "../routes/walls";
+import { messageRoutes } from "../routes/messages";
 import { documentRoutes } from "../routes/documents";
 import { roomRoutes } from "../routes/rooms";
 
@@ -84,6 +85,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", notificationRoutes);
 
   app.route("/", wallRoutes);
+  app.route("/", messageRoutes);
   app.route("/", documentRoutes);
   app.route("/", roomRoutes);
 

@@ -7,3 +7,4 @@ export * from "./jobs";
 export * from "./notifications";
 export * from "./walls";
 export * from "./documents";
+export * from "./messages";

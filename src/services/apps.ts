@@ -3,7 +3,7 @@
 import type { MessageKey } from "../i18n";
 import { activeProfiles, type Principal, type ProfileKind } from "./principal";
 
-export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document";
+export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document" | "messages";
 
 export interface AppDefinition {
   id: string;
@@ -37,6 +37,8 @@ export const APPS: readonly AppDefinition[] = [
     colour: "blue", profiles: ["academie_admin"], hideable: false },
   { id: "duplicates", name: "app.duplicates.name", description: "app.duplicates.description", path: "/ecole/doublons",
     icon: "duplicates", colour: "orange", profiles: ["director"], hideable: false },
+  { id: "messages", name: "message.app.name", description: "message.app.description", path: "/messagerie", icon: "messages",
+    colour: "purple", profiles: ["pupil", "parent", "teacher", "director", "staff", "municipality"], hideable: true },
   { id: "wall", name: "wall.app.name", description: "wall.app.description", path: "/murs", icon: "wall",
     colour: "orange", profiles: ["pupil", "teacher", "director", "staff"], hideable: true },
   { id: "documents", name: "document.app.name", description: "document.app.description", path: "/documents",

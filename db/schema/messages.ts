@@ -1,0 +1,44 @@
+// Messaging under teacher control (52A–52G, 614A–B): messages of one school, their recipients, the school's
+// communication rules (data over the defaults of src/services/communication-rules.ts), and abuse reports.
+import { boolean, index, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { profileKind, schools, users } from "./directory";
+
+export const messages = pgTable("messages", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  /** The school the message was written in: rules, moderation and tenancy are that school's. */
+  uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
+  senderId: uuid("sender_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  subject: text("subject").notNull(),
+  body: text("body").notNull(),
+  /** sent, or blocked (52C: a pupil's message with an insult, never delivered, kept for the teacher). */
+  state: text("state", { enum: ["sent", "blocked"] }).notNull(),
+  /** The words the filter found in a blocked message (52D incident report). */
+  blockedWords: text("blocked_words").array(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  senderDeletedAt: timestamp("sender_deleted_at", { withTimezone: true }),
+}, (t) => [index("messages_sender").on(t.senderId, t.createdAt), index("messages_uai_state").on(t.uai, t.state, t.createdAt)]);
+
+export const messageRecipients = pgTable("message_recipients", {
+  messageId: uuid("message_id").notNull().references(() => messages.id, { onDelete: "cascade" }),
+  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
+  readAt: timestamp("read_at", { withTimezone: true }),
+  /** In the recipient's trash since then. */
+  deletedAt: timestamp("deleted_at", { withTimezone: true }),
+}, (t) => [primaryKey({ columns: [t.messageId, t.userId] }), index("message_recipients_user").on(t.userId, t.deletedAt)]);
+
+/** A school's choice for one rule: a sender profile may (or may not) reach one relation (614B). */
+export const communicationRules = pgTable("communication_rules", {
+  uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
+  fromProfile: profileKind("from_profile").notNull(),
+  relation: text("relation").notNull(),
+  allowed: boolean("allowed").notNull(),
+}, (t) => [primaryKey({ columns: [t.uai, t.fromProfile, t.relation] })]);
+
+/** "Report abuse" on a received message (52A), shown to the school's teachers, director and admins (52B). */
+export const messageReports = pgTable("message_reports", {
+  messageId: uuid("message_id").notNull().references(() => messages.id, { onDelete: "cascade" }),
+  reporterId: uuid("reporter_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
+  reportedAt: timestamp("reported_at", { withTimezone: true }).notNull(),
+}, (t) => [primaryKey({ columns: [t.messageId, t.reporterId] })]);

@@ -1,0 +1,284 @@
+// Messaging (52A–52D, 614A): composing within the communication rules, sending, mailboxes, reading, trash,
+// insult blocking for pupils with an incident report to their teachers, and abuse reports.
+import { sql } from "drizzle-orm";
+import { rowsOf, withTenant, type Database, type Tx } from "../../db/client";
+import { audit } from "./audit";
+import { reachableContacts, type Contact } from "./communication-rules";
+import { findInsults } from "./insult-filter";
+import { notifyUsers } from "./notifications";
+import { displayName, reaches, scopeOf, type Principal } from "./principal";
+
+export const SUBJECT_MAX = 200;
+export const BODY_MAX = 10_000;
+export const RECIPIENTS_MAX = 300;
+
+export interface MessageDeps { db: Database; now: Date; ip: string | null }
+
+export interface RecipientGroup { key: string; label: { kind: "pupils" | "parents" | "teachers"; className: string }; memberIds: string[] }
+export interface ComposeOptions {
+  uai: string; contacts: Contact[]; groups: RecipientGroup[];
+  /** Schools a perimeter user (municipality staff) chooses between; empty for a school's own members. */
+  schools: { uai: string; name: string }[];
+}
+
+/**
+ * Whom the user may write to in a school: people, and the groups of classes they relate to. The school is the
+ * user's active school; municipality staff, who have none, choose one of their perimeter (`requested`).
+ */
+export async function composeOptions(tx: Tx, p: Principal, requested: string | null = null): Promise<ComposeOptions | null> {
+  let schools: { uai: string; name: string }[] = [];
+  if (!p.activeUai && !p.perimeter.all && p.perimeter.uais.length) {
+    schools = rowsOf<{ uai: string; name: string }>(await tx.execute(sql`
+      select uai, name from schools where uai = any(${`{${p.perimeter.uais.join(",")}}`}::text[]) order by name limit 500`));
+  }
+  const uai = requested && (requested === p.activeUai || schools.some((sc) => sc.uai === requested)) ? requested
+    : p.activeUai ?? schools[0]?.uai ?? null;
+  if (!uai || !reaches(p, uai)) return null;
+  const contacts = await reachableContacts(tx, p, uai);
+  const reachable = new Set(contacts.map((c) => c.id));
+  const rows = rowsOf<{ class_id: string; name: string; kind: "pupils" | "parents" | "teachers"; members: string[] }>(await tx.execute(sql`
+    with cls as (select id, name from classes where uai = ${uai})
+    select c.id as class_id, c.name, 'pupils' as kind, array_agg(m.user_id) as members
+      from cls c join class_members m on m.class_id = c.id and m.role = 'pupil' group by c.id, c.name
+    union all
+    select c.id, c.name, 'parents', array_agg(distinct l.parent_id)
+      from cls c join class_members m on m.class_id = c.id and m.role = 'pupil' join parent_links l on l.child_id = m.user_id group by c.id, c.name
+    union all
+    select c.id, c.name, 'teachers', array_agg(m.user_id)
+      from cls c join class_members m on m.class_id = c.id and m.role = 'teacher' group by c.id, c.name
+    order by 2, 1, 3`));
+  const groups: RecipientGroup[] = [];
+  for (const r of rows) {
+    const members = r.members.filter((id) => reachable.has(id));
+    // A group is offered only when the rules let the user reach all of it (a teacher's own class, not another's).
+    if (members.length === 0 || members.length < r.members.filter((id) => id !== p.userId).length) continue;
+    groups.push({ key: `${r.kind}:${r.class_id}`, label: { kind: r.kind, className: r.name }, memberIds: members });
+  }
+  return { uai, contacts, groups, schools };
+}
+
+export interface MessageInput { subject: string; body: string; recipientIds: string[]; groupKeys: string[]; uai?: string | null }
+export type MessageError = "subject_missing" | "subject_long" | "body_missing" | "body_long" | "recipients_missing"
+  | "recipients_forbidden" | "recipients_too_many";
+
+export type SendOutcome =
+  | { kind: "sent"; id: string; recipients: number }
+  | { kind: "blocked"; id: string }
+  | { kind: "invalid"; errors: MessageError[] }
+  | { kind: "forbidden" };
+
+/** Checks, then sends a message in one transaction: message, recipients, their notices and the audit line. */
+export async function messageSender(deps: MessageDeps, p: Principal, input: MessageInput): Promise<SendOutcome> {
+  const subject = input.subject.trim();
+  const body = input.body.replace(/\r\n/g, "\n").trim();
+  return withTenant(deps.db, scopeOf(p), async (tx) => {
+    const options = await composeOptions(tx, p, input.uai ?? null);
+    if (!options || options.contacts.length === 0) return { kind: "forbidden" } as const;
+    const errors: MessageError[] = [];
+    if (!subject) errors.push("subject_missing");
+    else if (subject.length > SUBJECT_MAX) errors.push("subject_long");
+    if (!body) errors.push("body_missing");
+    else if (body.length > BODY_MAX) errors.push("body_long");
+    const reachable = new Set(options.contacts.map((c) => c.id));
+    const chosen = new Set<string>();
+    let forbidden = false;
+    for (const id of input.recipientIds) {
+      if (reachable.has(id)) chosen.add(id);
+      else forbidden = true;
+    }
+    for (const key of input.groupKeys) {
+      const group = options.groups.find((g) => g.key === key);
+      if (!group) { forbidden = true; continue; }
+      for (const id of group.memberIds) chosen.add(id);
+    }
+    if (forbidden) errors.push("recipients_forbidden");
+    else if (chosen.size === 0) errors.push("recipients_missing");
+    else if (chosen.size > RECIPIENTS_MAX) errors.push("recipients_too_many");
+    if (errors.length) return { kind: "invalid", errors } as const;
+
+    const uai = options.uai;
+    const pupilOnly = p.profiles.filter((sp) => sp.uai === uai).every((sp) => sp.profile === "pupil");
+    const insults = pupilOnly ? findInsults(`${subject}\n${body}`) : [];
+    const state = insults.length ? "blocked" : "sent";
+    const [row] = rowsOf<{ id: string }>(await tx.execute(sql`
+      insert into messages (uai, sender_id, subject, body, state, blocked_words, created_at)
+      values (${uai}, ${p.userId}, ${subject}, ${body}, ${state},
+        ${insults.length ? sql`array[${sql.join([...new Set(insults.map((i) => i.word))].map((w) => sql`${w}`), sql`, `)}]::text[]` : sql`null`},
+        ${deps.now.toISOString()}::timestamptz)
+      returning id`));
+    const id = row!.id;
+    if (state === "blocked") {
+      // 52C–52D: never delivered; the pupil's teachers get an incident report (who, when, the words found).
+      const teachers = rowsOf<{ user_id: string }>(await tx.execute(sql`
+        select distinct t.user_id from class_members m join class_members t on t.class_id = m.class_id and t.role = 'teacher'
+        where m.user_id = ${p.userId} and m.role = 'pupil' and m.uai = ${uai}`)).map((r) => r.user_id);
+      await audit(tx, { at: deps.now, actorId: p.userId, action: "message.blocked", target: id, uai, ip: deps.ip,
+        details: { words: insults.length } });
+      await withSystemNotice(tx, teachers, {
+        kind: "message.incident", title: "Message bloqué", link: `/messagerie/moderation/${id}`,
+        body: `Un message de ${displayName(p)} contenait des mots interdits ; il n'a pas été envoyé.`,
+      }, deps.now);
+      return { kind: "blocked", id } as const;
+    }
+    const ids = [...chosen];
+    await tx.execute(sql`insert into message_recipients (message_id, user_id, uai)
+      select ${id}::uuid, r, ${uai} from unnest(${`{${ids.join(",")}}`}::uuid[]) as r`);
+    await audit(tx, { at: deps.now, actorId: p.userId, action: "message.sent", target: id, uai, ip: deps.ip,
+      details: { recipients: ids.length } });
+    await withSystemNotice(tx, ids, { kind: "message", title: `Nouveau message de ${displayName(p)}`, body: subject,
+      link: `/messagerie/${id}` }, deps.now);
+    return { kind: "sent", id, recipients: ids.length } as const;
+  });
+}
+
+/** Notices belong to their recipients (own-row security): written in the system scope, in the same transaction. */
+async function withSystemNotice(tx: Tx, userIds: string[], notice: { kind: string; title: string; body: string; link: string }, now: Date) {
+  if (userIds.length === 0) return;
+  const [before] = rowsOf<{ v: string | null }>(await tx.execute(sql`select current_setting('preau.all_schools', true) as v`));
+  await tx.execute(sql`select set_config('preau.all_schools', 'on', true)`);
+  await notifyUsers(tx, userIds, notice, now);
+  await tx.execute(sql`select set_config('preau.all_schools', ${before?.v ?? "off"}, true)`);
+}
+
+export type Folder = "inbox" | "sent" | "trash";
+export interface MailboxLine { id: string; subject: string; who: string; at: Date; read: boolean; recipients: number }
+
+export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = ""): Promise<MailboxLine[]> {
+  const q = search.trim() ? `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const match = (alias: string) => q ? sql`and (${sql.raw(alias)}.subject ilike ${q} or ${sql.raw(alias)}.body ilike ${q})` : sql``;
+  const rows = folder === "sent"
+    ? rowsOf<{ id: string; subject: string; who: string; at: Date | string; read: boolean; recipients: number }>(await tx.execute(sql`
+      select m.id, m.subject, coalesce((select string_agg(u.first_name || ' ' || u.last_name, ', ' order by u.last_name)
+          from message_recipients r join users u on u.id = r.user_id where r.message_id = m.id), '') as who,
+        m.created_at as at, true as read, (select count(*)::int from message_recipients r where r.message_id = m.id) as recipients
+      from messages m where m.sender_id = ${p.userId} and m.state = 'sent' and m.sender_deleted_at is null ${match("m")}
+      order by m.created_at desc limit 200`))
+    : rowsOf<{ id: string; subject: string; who: string; at: Date | string; read: boolean; recipients: number }>(await tx.execute(sql`
+      select m.id, m.subject, u.first_name || ' ' || u.last_name as who, m.created_at as at, r.read_at is not null as read, 0 as recipients
+      from message_recipients r join messages m on m.id = r.message_id join users u on u.id = m.sender_id
+      where r.user_id = ${p.userId} and ${folder === "trash" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`} ${match("m")}
+      order by m.created_at desc limit 200`));
+  return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+}
+
+export async function unreadCount(tx: Tx, p: Principal): Promise<number> {
+  const [row] = rowsOf<{ n: number }>(await tx.execute(sql`
+    select count(*)::int as n from message_recipients where user_id = ${p.userId} and read_at is null and deleted_at is null`));
+  return row?.n ?? 0;
+}
+
+export interface MessageView {
+  id: string; uai: string; subject: string; body: string; at: Date; sender: { id: string; name: string };
+  recipients: { id: string; name: string; read: boolean }[]; mine: boolean; inTrash: boolean; reported: boolean;
+}
+
+/** A message its sender or one of its recipients opens; opening marks it read. */
+export async function readMessage(deps: MessageDeps, p: Principal, id: string): Promise<MessageView | null> {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+  return withTenant(deps.db, scopeOf(p), async (tx) => {
+    const [m] = rowsOf<{ id: string; uai: string; subject: string; body: string; created_at: Date | string; sender_id: string; sender: string;
+      state: string; sender_deleted_at: string | null }>(await tx.execute(sql`
+      select m.id, m.uai, m.subject, m.body, m.created_at, m.sender_id, u.first_name || ' ' || u.last_name as sender, m.state, m.sender_deleted_at
+      from messages m join users u on u.id = m.sender_id where m.id = ${id}`));
+    if (!m || m.state !== "sent") return null;
+    const recipients = rowsOf<{ id: string; name: string; read_at: string | null; deleted_at: string | null }>(await tx.execute(sql`
+      select r.user_id as id, u.first_name || ' ' || u.last_name as name, r.read_at, r.deleted_at
+      from message_recipients r join users u on u.id = r.user_id where r.message_id = ${id} order by u.last_name, u.first_name`));
+    const mine = m.sender_id === p.userId;
+    const asRecipient = recipients.find((r) => r.id === p.userId);
+    if (!mine && !asRecipient) return null;
+    if (asRecipient && !asRecipient.read_at) {
+      await tx.execute(sql`update message_recipients set read_at = ${deps.now.toISOString()}::timestamptz
+        where message_id = ${id} and user_id = ${p.userId}`);
+    }
+    const reported = rowsOf(await tx.execute(sql`select 1 from message_reports where message_id = ${id} and reporter_id = ${p.userId}`)).length > 0;
+    return {
+      id: m.id, uai: m.uai, subject: m.subject, body: m.body, at: new Date(m.created_at), sender: { id: m.sender_id, name: m.sender },
+      // A recipient sees who else received it; read marks are the sender's business only.
+      recipients: recipients.map((r) => ({ id: r.id, name: r.name, read: mine ? r.read_at !== null : false })),
+      mine, inTrash: mine ? m.sender_deleted_at !== null : asRecipient!.deleted_at !== null, reported,
+    };
+  });
+}
+
+/** Moves a message to the user's trash, or back (`restore`). Each side has its own trash. */
+export async function trashMessage(deps: MessageDeps, p: Principal, id: string, restore: boolean): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return false;
+  const at = restore ? sql`null` : sql`${deps.now.toISOString()}::timestamptz`;
+  return withTenant(deps.db, scopeOf(p), async (tx) => {
+    const asRecipient = rowsOf(await tx.execute(sql`update message_recipients set deleted_at = ${at}
+      where message_id = ${id} and user_id = ${p.userId} returning 1`)).length;
+    const asSender = rowsOf(await tx.execute(sql`update messages set sender_deleted_at = ${at}
+      where id = ${id} and sender_id = ${p.userId} returning 1`)).length;
+    return asRecipient + asSender > 0;
+  });
+}
+
+/** 52A: a recipient reports a message; the school's teachers of the sender's classes and its directors are told. */
+export async function reportMessage(deps: MessageDeps, p: Principal, id: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return false;
+  return withTenant(deps.db, scopeOf(p), async (tx) => {
+    const [m] = rowsOf<{ uai: string; sender_id: string }>(await tx.execute(sql`
+      select m.uai, m.sender_id from messages m join message_recipients r on r.message_id = m.id and r.user_id = ${p.userId}
+      where m.id = ${id} and m.state = 'sent'`));
+    if (!m) return false;
+    const added = rowsOf(await tx.execute(sql`insert into message_reports (message_id, reporter_id, uai, reported_at)
+      values (${id}, ${p.userId}, ${m.uai}, ${deps.now.toISOString()}::timestamptz) on conflict do nothing returning 1`)).length;
+    if (!added) return true;
+    await audit(tx, { at: deps.now, actorId: p.userId, action: "message.reported", target: id, uai: m.uai, ip: deps.ip });
+    const moderators = rowsOf<{ user_id: string }>(await tx.execute(sql`
+      select user_id from school_profiles where uai = ${m.uai} and profile = 'director'
+      union select t.user_id from class_members s join class_members t on t.class_id = s.class_id and t.role = 'teacher'
+        where s.user_id = ${m.sender_id} and s.uai = ${m.uai}`)).map((r) => r.user_id);
+    await withSystemNotice(tx, moderators, { kind: "message.report", title: "Message signalé",
+      body: `${displayName(p)} a signalé un message.`, link: `/messagerie/moderation/${id}` }, deps.now);
+    return true;
+  });
+}
+
+export interface ModerationLine { id: string; kind: "blocked" | "reported"; subject: string; sender: string; at: Date; reports: number }
+
+/** Whether the user moderates messages of this school: its directors and teachers (52B). */
+export function moderates(p: Principal, uai: string): boolean {
+  return p.profiles.some((sp) => sp.uai === uai && (sp.profile === "director" || sp.profile === "teacher"))
+    || p.structureRoles.some((r) => r.role === "academie_admin");
+}
+
+/** Blocked and reported messages of the school: a director sees all; a teacher those of their pupils. */
+export async function moderationQueue(tx: Tx, p: Principal, uai: string): Promise<ModerationLine[]> {
+  const director = p.profiles.some((sp) => sp.uai === uai && sp.profile === "director") || p.structureRoles.some((r) => r.role === "academie_admin");
+  const rows = rowsOf<{ id: string; state: string; subject: string; sender: string; created_at: string | Date; reports: number }>(await tx.execute(sql`
+    select m.id, m.state, m.subject, u.first_name || ' ' || u.last_name as sender, m.created_at,
+      (select count(*)::int from message_reports r where r.message_id = m.id) as reports
+    from messages m join users u on u.id = m.sender_id
+    where m.uai = ${uai} and (m.state = 'blocked' or exists (select 1 from message_reports r where r.message_id = m.id))
+      and (${director}::boolean or exists (select 1 from class_members s join class_members t on t.class_id = s.class_id
+        and t.role = 'teacher' and t.user_id = ${p.userId} where s.user_id = m.sender_id))
+    order by m.created_at desc limit 200`));
+  return rows.map((r) => ({ id: r.id, kind: r.state === "blocked" ? "blocked" : "reported", subject: r.subject, sender: r.sender,
+    at: new Date(r.created_at), reports: r.reports }));
+}
+
+export interface ModeratedMessage {
+  id: string; subject: string; body: string; at: Date; sender: string; state: "sent" | "blocked"; words: string[];
+  recipients: string[]; reports: { by: string; at: Date }[];
+}
+
+/** 52B: the message, its recipients, date and time, and who reported it — for the school's moderators. */
+export async function moderatedMessage(tx: Tx, p: Principal, id: string): Promise<ModeratedMessage | null> {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+  const [m] = rowsOf<{ uai: string; subject: string; body: string; created_at: string | Date; sender: string; state: "sent" | "blocked";
+    blocked_words: string[] | null }>(await tx.execute(sql`
+    select m.uai, m.subject, m.body, m.created_at, u.first_name || ' ' || u.last_name as sender, m.state, m.blocked_words
+    from messages m join users u on u.id = m.sender_id where m.id = ${id}`));
+  if (!m || !moderates(p, m.uai)) return null;
+  const line = (await moderationQueue(tx, p, m.uai)).find((l) => l.id === id);
+  if (!line) return null;
+  const recipients = rowsOf<{ name: string }>(await tx.execute(sql`select u.first_name || ' ' || u.last_name as name
+    from message_recipients r join users u on u.id = r.user_id where r.message_id = ${id} order by u.last_name, u.first_name`)).map((r) => r.name);
+  const reports = rowsOf<{ by: string; at: string | Date }>(await tx.execute(sql`select u.first_name || ' ' || u.last_name as by, r.reported_at as at
+    from message_reports r join users u on u.id = r.reporter_id where r.message_id = ${id} order by r.reported_at`));
+  return { id, subject: m.subject, body: m.body, at: new Date(m.created_at), sender: m.sender, state: m.state, words: m.blocked_words ?? [],
+    recipients, reports: reports.map((r) => ({ by: r.by, at: new Date(r.at) })) };
+}
+

@@ -1,0 +1,232 @@
+// 614A–B communication rules, messaging through the real app with plain forms (no JavaScript), 52A–52D moderation,
+// bad input, and tenant isolation on every messaging route.
+import { beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { rowsOf, systemScope, withTenant } from "../../db/client";
+import { t } from "../../src/i18n";
+import { saveSchoolRules } from "../../src/services/communication-rules";
+import { DATABASE_KINDS } from "../helpers/db";
+import { TestBrowser } from "../helpers/client";
+import { buildClass, buildSchool, buildSchoolWithClass, buildStructure, buildUser, linkParent } from "../helpers/factories";
+import { testApp } from "../helpers/platform";
+
+describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
+  let env: Awaited<ReturnType<typeof testApp>>;
+  let s: Awaited<ReturnType<typeof buildSchoolWithClass>>;
+  let other: Awaited<ReturnType<typeof buildSchoolWithClass>>;
+  let otherClassPupil: { id: string; login: string; password: string };
+  let otherClassTeacher: { id: string; login: string; password: string };
+  let secondParent: { id: string; login: string; password: string };
+  let municipal: { id: string; login: string; password: string };
+
+  async function as(user: { login: string; password: string }) {
+    const b = new TestBrowser(env.app);
+    expect((await b.login(user.login, user.password)).status).toBe(303);
+    return b;
+  }
+  /** Ids offered on the compose page (people checkboxes). */
+  async function reachable(user: { login: string; password: string }): Promise<string[]> {
+    const page = await (await as(user)).get("/messagerie/nouveau");
+    expect(page.status).toBe(200);
+    return [...page.html.matchAll(/name="destinataires" value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+  }
+  const count = async (q: ReturnType<typeof sql>) => withTenant(env.platform.db, systemScope, async (tx) =>
+    rowsOf<{ n: number }>(await tx.execute(q))[0]!.n);
+  const inboxOf = async (user: { login: string; password: string }) => (await (await as(user)).get("/messagerie")).text;
+
+  beforeAll(async () => {
+    env = await testApp(kind);
+    const db = env.platform.db;
+    const commune = await buildStructure(db, "commune");
+    s = await buildSchoolWithClass(db, env.platform.passwords);
+    await withTenant(db, systemScope, (tx) => tx.execute(sql`insert into school_structures (uai, structure_id) values (${s.school.uai}, ${commune})`));
+    other = await buildSchoolWithClass(db, env.platform.passwords);
+    const otherClass = await buildClass(db, s.school.uai, "CE2");
+    otherClassPupil = await buildUser(db, env.platform.passwords, { profile: "pupil", uai: s.school.uai, classId: otherClass });
+    otherClassTeacher = await buildUser(db, env.platform.passwords, { profile: "teacher", uai: s.school.uai, classId: otherClass });
+    secondParent = await buildUser(db, env.platform.passwords, {});
+    await linkParent(db, secondParent.id, s.pupil.id, s.school.uai);
+    municipal = await buildUser(db, env.platform.passwords, { profile: "municipality", structureId: commune });
+  });
+
+  it("614A a pupil reaches their classmates and their class's teacher, nobody else", async () => {
+    const ids = await reachable(s.pupil);
+    expect(ids).toContain(s.otherPupil.id);
+    expect(ids).toContain(s.teacher.id);
+    for (const id of [s.parent.id, s.director.id, otherClassPupil.id, otherClassTeacher.id, other.pupil.id, other.teacher.id]) expect(ids).not.toContain(id);
+  });
+
+  it("614A a parent reaches the teachers and director of their child's class and the other parent, never pupils", async () => {
+    const ids = await reachable(s.parent);
+    expect(ids).toEqual(expect.arrayContaining([s.teacher.id, s.director.id, secondParent.id]));
+    for (const id of [s.pupil.id, s.otherPupil.id, otherClassTeacher.id, other.teacher.id]) expect(ids).not.toContain(id);
+  });
+
+  it("614A a teacher reaches the school's staff, their pupils and their pupils' parents, not another class's pupils or another school", async () => {
+    const ids = await reachable(s.teacher);
+    expect(ids).toEqual(expect.arrayContaining([s.director.id, otherClassTeacher.id, s.pupil.id, s.otherPupil.id, s.parent.id, secondParent.id]));
+    for (const id of [otherClassPupil.id, other.teacher.id, other.parent.id, other.director.id]) expect(ids).not.toContain(id);
+  });
+
+  it("2.1.2 municipality staff reach directors, teachers and parents of their schools, never pupils", async () => {
+    const b = await as(municipal);
+    const page = await b.get("/messagerie/nouveau");
+    expect(page.status).toBe(200);
+    const ids = [...page.html.matchAll(/name="destinataires" value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+    expect(ids).toEqual(expect.arrayContaining([s.director.id, s.teacher.id, s.parent.id]));
+    for (const id of [s.pupil.id, s.otherPupil.id, otherClassPupil.id, other.parent.id]) expect(ids).not.toContain(id);
+    // Even a hand-made form cannot reach a pupil.
+    const sent = await b.post("/messagerie/nouveau", { objet: "Cantine", texte: "Menu", destinataires: s.pupil.id });
+    expect(sent.status).toBe(422);
+    expect(sent.text).toContain(t("message.error.recipients_forbidden"));
+  });
+
+  it("614B a school's rules are data: switching a rule off removes those recipients, the defaults come back when reset", async () => {
+    await withTenant(env.platform.db, systemScope, (tx) => saveSchoolRules(tx, s.school.uai, new Set(["pupil:class_teachers"])));
+    const ids = await reachable(s.pupil);
+    expect(ids).toContain(s.teacher.id);
+    expect(ids).not.toContain(s.otherPupil.id);
+    await withTenant(env.platform.db, systemScope, (tx) => saveSchoolRules(tx, s.school.uai, new Set(["pupil:classmates", "pupil:class_teachers",
+      "parent:children_teachers", "parent:children_director", "parent:coparents", "teacher:school_staff", "teacher:class_pupils",
+      "teacher:class_parents", "director:school_staff", "director:school_pupils", "director:school_parents", "staff:school_staff",
+      "municipality:school_director", "municipality:school_teachers", "municipality:school_parents"])));
+    expect(await count(sql`select count(*)::int as n from communication_rules where uai = ${s.school.uai}`)).toBe(0);
+    expect(await reachable(s.pupil)).toContain(s.otherPupil.id);
+  });
+
+  it("52G a teacher writes to the parents of the class as a group; each parent reads it; the teacher sees who read it", async () => {
+    const teacher = await as(s.teacher);
+    const compose = await teacher.get("/messagerie/nouveau");
+    expect(compose.text).toContain(t("message.group.parents", { name: "CM1" }));
+    const sent = await teacher.post("/messagerie/nouveau", { objet: "Sortie au musée", texte: "Bonjour,\nla sortie a lieu mardi.",
+      groupes: `parents:${s.classId}` });
+    expect(sent.status).toBe(303);
+    expect(sent.location).toBe("/messagerie/envoyes?fait=envoye");
+    const sentPage = await teacher.get(sent.location!);
+    expect(sentPage.text).toContain(t("message.sent"));
+    expect(sentPage.text).toContain("Sortie au musée");
+    const id = /href="\/messagerie\/([0-9a-f-]{36})">Sortie au musée/.exec(sentPage.html)![1]!;
+
+    const parent = await as(s.parent);
+    const inbox = await parent.get("/messagerie");
+    expect(inbox.text).toContain("Sortie au musée");
+    expect(inbox.text).toContain(t("message.unread"));
+    const read = await parent.get(`/messagerie/${id}`);
+    expect(read.status).toBe(200);
+    expect(read.text).toContain("la sortie a lieu mardi.");
+    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${s.parent.id} and kind = 'message'`)).toBe(1);
+    expect(await inboxOf(secondParent)).toContain("Sortie au musée");
+    expect(await inboxOf(s.pupil)).not.toContain("Sortie au musée");
+
+    const view = await teacher.get(`/messagerie/${id}`);
+    expect(view.text).toMatch(new RegExp(`${t("message.read_by")}[\\s\\S]*${t("message.not_read")}|${t("message.not_read")}[\\s\\S]*${t("message.read_by")}`));
+    // Trash and back, each side its own.
+    expect((await parent.post(`/messagerie/${id}/corbeille`, { retour: "0" })).location).toBe("/messagerie?fait=corbeille");
+    expect((await parent.get("/messagerie")).text).not.toContain("Sortie au musée");
+    expect((await parent.get("/messagerie/corbeille")).text).toContain("Sortie au musée");
+    expect((await parent.post(`/messagerie/${id}/corbeille`, { retour: "1" })).status).toBe(303);
+    expect((await parent.get("/messagerie?q=mus%C3%A9e")).text).toContain("Sortie au musée");
+    expect((await parent.get("/messagerie?q=piscine")).text).not.toContain("Sortie au musée");
+  });
+
+  it("bad input gets a French message, keeps what was typed, and writes nothing", async () => {
+    const pupil = await as(s.pupil);
+    await pupil.get("/messagerie/nouveau");
+    const before = await count(sql`select count(*)::int as n from messages where sender_id = ${s.pupil.id}`);
+    const cases: [Record<string, string | string[]>, string][] = [
+      [{ objet: "", texte: "Bonjour", destinataires: s.teacher.id }, t("message.error.subject_missing")],
+      [{ objet: "x".repeat(201), texte: "Bonjour", destinataires: s.teacher.id }, t("message.error.subject_long")],
+      [{ objet: "Question", texte: "   ", destinataires: s.teacher.id }, t("message.error.body_missing")],
+      [{ objet: "Question", texte: "a".repeat(10_001), destinataires: s.teacher.id }, t("message.error.body_long")],
+      [{ objet: "Question", texte: "Bonjour" }, t("message.error.recipients_missing")],
+      [{ objet: "Question", texte: "Bonjour", destinataires: other.pupil.id }, t("message.error.recipients_forbidden")],
+      [{ objet: "Question", texte: "Bonjour", destinataires: "pas-un-identifiant" }, t("message.error.recipients_forbidden")],
+      [{ objet: "Question", texte: "Bonjour", groupes: `parents:${s.classId}` }, t("message.error.recipients_forbidden")],
+    ];
+    for (const [form, error] of cases) {
+      const page = await pupil.post("/messagerie/nouveau", form);
+      expect(page.status).toBe(422);
+      expect(page.text).toContain(error);
+      if (typeof form.objet === "string" && form.objet && form.objet.length < 50) expect(page.html).toContain(`value="${form.objet}"`);
+    }
+    expect(await count(sql`select count(*)::int as n from messages where sender_id = ${s.pupil.id}`)).toBe(before);
+    expect((await pupil.post("/messagerie/nouveau", { objet: "Question", texte: "Bonjour", destinataires: s.teacher.id }, { csrf: null })).status).toBe(403);
+  });
+
+  it("52C–52D a pupil's insult is never delivered: the pupil is told kindly, the teacher gets an incident report with the words", async () => {
+    const pupil = await as(s.pupil);
+    await pupil.get("/messagerie/nouveau");
+    const page = await pupil.post("/messagerie/nouveau", { objet: "Récré", texte: "T'es qu'un c0nnnard", destinataires: s.otherPupil.id });
+    expect(page.status).toBe(422);
+    expect(page.text).toContain(t("message.blocked"));
+    expect(page.text).toContain("T'es qu'un c0nnnard");
+    expect(await count(sql`select count(*)::int as n from message_recipients r join messages m on m.id = r.message_id
+      where m.sender_id = ${s.pupil.id} and m.state = 'blocked'`)).toBe(0);
+    expect(await inboxOf(s.otherPupil)).not.toContain("Récré");
+    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id} and kind = 'message.incident'`)).toBe(1);
+    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${otherClassTeacher.id} and kind = 'message.incident'`)).toBe(0);
+
+    const teacher = await as(s.teacher);
+    const queue = await teacher.get("/messagerie/moderation");
+    expect(queue.text).toContain("Récré");
+    expect(queue.text).toContain(t("message.moderation.blocked"));
+    const id = /href="\/messagerie\/moderation\/([0-9a-f-]{36})"/.exec(queue.html)![1]!;
+    const detail = await teacher.get(`/messagerie/moderation/${id}`);
+    expect(detail.text).toContain(t("message.moderation.words", { words: "connard" }));
+    // Another class's teacher does not moderate this pupil; a pupil moderates nothing.
+    expect((await (await as(otherClassTeacher)).get(`/messagerie/moderation/${id}`)).status).toBe(404);
+    expect((await pupil.get("/messagerie/moderation")).status).toBe(403);
+    // An adult's message is not filtered.
+    const ok = await teacher.post("/messagerie/nouveau", { objet: "Vocabulaire", texte: "Le mot « connard » est une insulte.", destinataires: s.director.id });
+    expect(ok.status).toBe(303);
+  });
+
+  it("52A–52B a recipient reports a message; the director sees the message, its recipients, its date and who reported it", async () => {
+    const pupil = await as(s.otherPupil);
+    await pupil.get("/messagerie/nouveau");
+    expect((await pupil.post("/messagerie/nouveau", { objet: "Devoirs", texte: "Tu me prêtes ton cahier ?", destinataires: s.pupil.id })).status).toBe(303);
+    const reader = await as(s.pupil);
+    const inbox = await reader.get("/messagerie");
+    const id = new RegExp(`href="/messagerie/([0-9a-f-]{36})">(?:<strong>)?Devoirs`).exec(inbox.html)![1]!;
+    await reader.get(`/messagerie/${id}`);
+    const reported = await reader.post(`/messagerie/${id}/signaler`, {});
+    expect(reported.status).toBe(303);
+    expect((await reader.get(reported.location!)).text).toContain(t("message.reported"));
+    expect((await reader.post(`/messagerie/${id}/signaler`, {})).status).toBe(303);
+    expect(await count(sql`select count(*)::int as n from message_reports where message_id = ${id}`)).toBe(1);
+    const director = await as(s.director);
+    const detail = await director.get(`/messagerie/moderation/${id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.text).toContain("Tu me prêtes ton cahier ?");
+    expect(detail.text).toContain(t("message.moderation.reports"));
+    // The sender cannot report their own message.
+    expect((await pupil.post(`/messagerie/${id}/signaler`, {})).status).toBe(404);
+  });
+
+  it("tenant isolation: another school's users get 404 on every messaging route for this school's message, and change nothing", async () => {
+    const teacher = await as(s.teacher);
+    await teacher.get("/messagerie/nouveau");
+    const sent = await teacher.post("/messagerie/nouveau", { objet: "Conseil des maîtres", texte: "Jeudi 17 h", destinataires: s.director.id });
+    const id = /href="\/messagerie\/([0-9a-f-]{36})">Conseil des maîtres/.exec((await teacher.get(sent.location!)).html)![1]!;
+    for (const intruder of [other.teacher, other.director, other.parent, other.pupil, otherClassTeacher]) {
+      const b = await as(intruder);
+      await b.get("/messagerie");
+      expect((await b.get(`/messagerie/${id}`)).status).toBe(404);
+      expect((await b.get(`/messagerie/moderation/${id}`)).status).toBe(404);
+      expect((await b.post(`/messagerie/${id}/corbeille`, { retour: "0" })).status).toBe(404);
+      expect((await b.post(`/messagerie/${id}/signaler`, {})).status).toBe(404);
+      expect((await b.get("/messagerie?q=Conseil")).text).not.toContain("Conseil des maîtres");
+    }
+    expect(await count(sql`select count(*)::int as n from message_reports where message_id = ${id}`)).toBe(0);
+    expect(await count(sql`select count(*)::int as n from message_recipients where message_id = ${id} and (deleted_at is not null or read_at is not null)`)).toBe(0);
+    // Without a session: the login page.
+    expect((await new TestBrowser(env.app).get("/messagerie")).status).toBe(303);
+    expect((await (await as(other.teacher)).get("/messagerie/pas-un-id")).status).toBe(404);
+  });
+
+  it("a school created without messages shows empty folders", async () => {
+    const school = await buildSchool(env.platform.db);
+    const teacher = await buildUser(env.platform.db, env.platform.passwords, { profile: "teacher", uai: school.uai });
+    expect(await inboxOf(teacher)).toContain(t("message.empty"));
+  });
+});
