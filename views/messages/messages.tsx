@@ -162,6 +162,9 @@ export function MessagePage(props: { chrome: Chrome; message: MessageView; notic
           <input type="hidden" name="retour" value={m.inTrash ? "1" : "0"} />
           <button type="submit">{t(m.inTrash ? "message.restore" : "message.trash")}</button>
         </form>
+        {m.mine ? null : (
+          <p><a href={`/messagerie/nouveau?a=${m.sender.id}&objet=${encodeURIComponent(`Re : ${m.subject}`.slice(0, 200))}`}>{t("message.reply")}</a></p>
+        )}
         {m.mine ? null : m.reported ? <p>{t("message.report.done")}</p> : (
           <form method="post" action={`/messagerie/${m.id}/signaler`}>
             {csrf}
