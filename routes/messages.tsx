@@ -11,7 +11,10 @@ import {
   composeOptions, mailbox, messageSender, moderatedMessage, moderates, moderationQueue, readMessage, reportMessage, trashMessage,
   type Folder, type MessageDeps,
 } from "../src/services/messages";
-import { ComposePage, MailboxPage, MessagePage, ModeratedMessagePage, ModerationPage } from "../views/messages/messages";
+import { ComposePage, MailboxPage, MessagePage, ModeratedMessagePage, ModerationPage, RulesPage } from "../views/messages/messages";
+import { saveSchoolRules, schoolRules } from "../src/services/communication-rules";
+import { can } from "../src/services/policy";
+import { audit } from "../src/services/audit";
 import { requireUser } from "./guards";
 
 export const messageRoutes = new Hono<AppEnv>();
@@ -70,12 +73,40 @@ messageRoutes.post("/messagerie/nouveau", async (c) => {
     errors={outcome.errors} moderator={isModerator(c)} />, 422);
 });
 
+// 614B: the school's director sets who may write to whom in the school.
+function rulesSchool(c: Context<AppEnv>): string | null {
+  const p = c.var.principal!;
+  return p.activeUai && can(p, "school.configure", { kind: "school", uai: p.activeUai }) ? p.activeUai : null;
+}
+
+messageRoutes.get("/messagerie/regles", async (c) => {
+  const uai = rulesSchool(c);
+  if (!uai) return renderError(c, 403);
+  const rules = await withTenant(c.var.platform.db, scopeOf(c.var.principal!), (tx) => schoolRules(tx, uai));
+  return renderPage(c, <RulesPage chrome={chromeFor(c, t("message.rules.title"), "message.help")} rules={rules} saved={c.req.query("fait") === "1"} />);
+});
+
+messageRoutes.post("/messagerie/regles", async (c) => {
+  const uai = rulesSchool(c);
+  if (!uai) return renderError(c, 403);
+  const p = c.var.principal!;
+  const form = await readForm(c);
+  const chosen = new Set(fieldList(form, "regles"));
+  const now = c.var.platform.clock.now();
+  await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
+    await saveSchoolRules(tx, uai, chosen);
+    await audit(tx, { at: now, actorId: p.userId, action: "communication_rules.saved", target: uai, uai, ip: c.var.ip,
+      details: { allowed: [...chosen].sort() } });
+  });
+  return c.redirect("/messagerie/regles?fait=1", 303);
+});
+
 messageRoutes.get("/messagerie/moderation", async (c) => {
   const p = c.var.principal!;
   if (!isModerator(c)) return renderError(c, 403);
   const lines = await withTenant(c.var.platform.db, scopeOf(p), (tx) => moderationQueue(tx, p, p.activeUai!));
   return renderPage(c, <ModerationPage chrome={chromeFor(c, t("message.moderation.title"), "message.help")} lines={lines}
-    timeZone={c.var.platform.config.timeZone} />);
+    timeZone={c.var.platform.config.timeZone} rulesEditor={rulesSchool(c) !== null} />);
 });
 
 messageRoutes.get("/messagerie/moderation/:id", async (c) => {

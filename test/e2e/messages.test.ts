@@ -90,6 +90,10 @@ describe("e2e messaging without JavaScript", () => {
     const teacher = await open("demo.enseignant");
     await teacher.page.goto(`${hub.base}/messagerie/moderation`);
     await accessible(teacher.page);
+    const director = await open("demo.directeur");
+    await director.page.goto(`${hub.base}/messagerie/regles`);
+    expect(await director.page.getByRole("heading", { level: 1 }).innerText()).toBe(t("message.rules.title"));
+    await accessible(director.page);
     await Promise.all([teacher.page.waitForURL(/\/messagerie\/moderation\/[0-9a-f-]{36}$/), teacher.page.getByRole("link", { name: "Cour" }).click()]);
     expect(await teacher.page.getByText(t("message.moderation.words", { words: "pute" })).count()).toBe(1);
     await accessible(teacher.page);

@@ -94,6 +94,30 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(await reachable(s.pupil)).toContain(s.otherPupil.id);
   });
 
+  it("614B the director edits the rules with a plain form; a teacher may not; the change applies at once and is audited", async () => {
+    const director = await as(s.director);
+    const page = await director.get("/messagerie/regles");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('value="pupil:classmates" checked');
+    expect(page.html).not.toContain('value="municipality:school_pupils"');
+    expect((await (await as(s.teacher)).get("/messagerie/regles")).status).toBe(403);
+    const teacher = await as(s.teacher);
+    await teacher.get("/messagerie");
+    expect((await teacher.post("/messagerie/regles", { regles: [] })).status).toBe(403);
+    const kept = [...page.html.matchAll(/name="regles" value="([a-z_]+:[a-z_]+)" checked/g)].map((m) => m[1]!).filter((r) => r !== "pupil:classmates");
+    // A hand-made form cannot open what is never allowed.
+    const saved = await director.post("/messagerie/regles", { regles: [...kept, "municipality:school_pupils"] });
+    expect(saved.location).toBe("/messagerie/regles?fait=1");
+    expect((await director.get(saved.location!)).text).toContain(t("message.rules.saved"));
+    expect(await reachable(s.pupil)).not.toContain(s.otherPupil.id);
+    expect(await count(sql`select count(*)::int as n from audit_log where action = 'communication_rules.saved' and uai = ${s.school.uai}`)).toBe(1);
+    expect(await count(sql`select count(*)::int as n from communication_rules where uai = ${s.school.uai} and relation = 'school_pupils'`)).toBe(0);
+    await director.post("/messagerie/regles", { regles: [...kept, "pupil:classmates"] });
+    expect(await reachable(s.pupil)).toContain(s.otherPupil.id);
+    // Another school's director changes only their own school.
+    expect(await count(sql`select count(*)::int as n from communication_rules where uai = ${other.school.uai}`)).toBe(0);
+  });
+
   it("52G a teacher writes to the parents of the class as a group; each parent reads it; the teacher sees who read it", async () => {
     const teacher = await as(s.teacher);
     const compose = await teacher.get("/messagerie/nouveau");

@@ -1,5 +1,6 @@
 // Messaging pages (52A–52D): folders, composing, reading, and the moderators' view of blocked and reported messages.
 import { t, type MessageKey } from "../../src/i18n";
+import { RELATIONS, SENDER_PROFILES, mayBeAllowed, type RuleTable } from "../../src/services/communication-rules";
 import type { ComposeOptions, Folder, MailboxLine, MessageError, MessageView, ModeratedMessage, ModerationLine } from "../../src/services/messages";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
@@ -176,11 +177,12 @@ export function MessagePage(props: { chrome: Chrome; message: MessageView; notic
   );
 }
 
-export function ModerationPage(props: { chrome: Chrome; lines: ModerationLine[]; timeZone: string }) {
+export function ModerationPage(props: { chrome: Chrome; lines: ModerationLine[]; timeZone: string; rulesEditor: boolean }) {
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("message.moderation.title")}</h1>
       <FolderNav current={null} moderator={true} />
+      {props.rulesEditor ? <p><a href="/messagerie/regles">{t("message.rules.link")}</a></p> : null}
       {props.lines.length === 0 ? <p>{t("message.moderation.none")}</p> : (
         <ul class="card-list">
           {props.lines.map((l) => (
@@ -214,6 +216,31 @@ export function ModeratedMessagePage(props: { chrome: Chrome; message: Moderated
           <ul>{m.reports.map((r) => <li>{t("message.moderation.report_line", { name: r.by, date: when(r.at, props.timeZone) })}</li>)}</ul>
         </section>
       ) : null}
+    </Layout>
+  );
+}
+
+export function RulesPage(props: { chrome: Chrome; rules: RuleTable; saved: boolean }) {
+  return (
+    <Layout chrome={props.chrome}>
+      <h1>{t("message.rules.title")}</h1>
+      {props.saved ? <Flash kind="info" text={t("message.rules.saved")} /> : null}
+      <p>{t("message.rules.intro")}</p>
+      <form method="post" action="/messagerie/regles" class="card">
+        <CsrfField token={props.chrome.csrfToken} />
+        {SENDER_PROFILES.map((from) => (
+          <fieldset>
+            <legend>{t("message.rules.from", { profile: t(`profile.${from}`).toLowerCase() })}</legend>
+            {RELATIONS.filter((r) => mayBeAllowed(from, r)).map((r) => (
+              <div class="field field-check">
+                <input type="checkbox" id={`regle-${from}-${r}`} name="regles" value={`${from}:${r}`} checked={props.rules[from].has(r)} />
+                <label for={`regle-${from}-${r}`}>{t(`message.relation.${r}`)}</label>
+              </div>
+            ))}
+          </fieldset>
+        ))}
+        <button type="submit" class="button-primary">{t("common.save")}</button>
+      </form>
     </Layout>
   );
 }
