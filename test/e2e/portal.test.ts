@@ -66,8 +66,9 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-const bodyClasses = (page: Page) => page.evaluate(() => [...document.body.classList]);
-const bodyFont = (page: Page) => page.evaluate(() => getComputedStyle(document.body).fontFamily);
+// A form's response can arrive before its body is parsed: these read the page once it has loaded.
+const bodyClasses = (page: Page) => page.waitForLoadState("load").then(() => page.evaluate(() => [...document.body.classList]));
+const bodyFont = (page: Page) => page.waitForLoadState("load").then(() => page.evaluate(() => getComputedStyle(document.body).fontFamily));
 const pathOf = (page: Page) => new URL(page.url()).pathname;
 
 describe("e2e: the demo profiles in Chromium", () => {
