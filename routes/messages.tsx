@@ -11,8 +11,14 @@ import {
   composeOptions, mailbox, messageSender, moderatedMessage, moderates, moderationQueue, readMessage, reportMessage, trashMessage,
   type Folder, type MessageDeps,
 } from "../src/services/messages";
-import { ComposePage, MailboxPage, MessagePage, ModeratedMessagePage, ModerationPage, RulesPage } from "../views/messages/messages";
-import { saveSchoolRules, schoolRules } from "../src/services/communication-rules";
+import type { BlockError } from "../src/services/messaging-restrictions";
+import { BlocksPage, ComposePage, MailboxPage, MessagePage, ModeratedMessagePage, ModerationPage, RulesPage } from "../views/messages/messages";
+import { reachableContacts, saveSchoolRules, schoolRules } from "../src/services/communication-rules";
+import {
+  addBlock, academieBlocks, currentSuspensions, liftSuspension, mayBlockMessaging, maySuspend, messagingHoursOf, messagingRestriction,
+  parseBlock, removeBlock, saveMessagingHours, suspendMessaging,
+} from "../src/services/messaging-restrictions";
+import { DAY_KEYS, parseWeeklyHours } from "../src/services/access-hours";
 import { can } from "../src/services/policy";
 import { audit } from "../src/services/audit";
 import { requireUser } from "./guards";
@@ -21,9 +27,12 @@ export const messageRoutes = new Hono<AppEnv>();
 messageRoutes.use("/messagerie", requireUser);
 messageRoutes.use("/messagerie/*", requireUser);
 
-const depsOf = (c: Context<AppEnv>): MessageDeps => ({ db: c.var.platform.db, now: c.var.platform.clock.now(), ip: c.var.ip });
+const depsOf = (c: Context<AppEnv>): MessageDeps => ({ db: c.var.platform.db, now: c.var.platform.clock.now(), ip: c.var.ip,
+  timeZone: c.var.platform.config.timeZone });
 const NOTICES: Record<string, MessageKey> = {
   envoye: "message.sent", bloque: "message.blocked", corbeille: "message.trashed", retabli: "message.restored", signale: "message.reported",
+  suspendu: "message.suspend.done", leve: "message.suspend.lifted", horaires: "message.hours.saved",
+  bloque_academie: "message.blocks.added", retire: "message.blocks.removed",
 };
 const isModerator = (c: Context<AppEnv>) => {
   const p = c.var.principal!;
@@ -44,14 +53,17 @@ messageRoutes.get("/messagerie/corbeille", (c) => showFolder(c, "trash", "messag
 
 messageRoutes.get("/messagerie/nouveau", async (c) => {
   const p = c.var.principal!;
-  const options = await withTenant(c.var.platform.db, scopeOf(p), (tx) => composeOptions(tx, p, c.req.query("ecole") ?? null));
+  const { options, restriction } = await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
+    const o = await composeOptions(tx, p, c.req.query("ecole") ?? null);
+    return { options: o, restriction: o ? await messagingRestriction(tx, p, o.uai, c.var.platform.clock.now(), c.var.platform.config.timeZone) : null };
+  });
   if (!options) return renderError(c, 403);
   // "Reply": the sender of a message the user received, preselected when the rules allow it.
   const to = c.req.query("a") ?? "";
   const draft = { subject: (c.req.query("objet") ?? "").slice(0, 200), body: "", groupKeys: [],
     recipientIds: options.contacts.some((x) => x.id === to) ? [to] : [] };
   return renderPage(c, <ComposePage chrome={chromeFor(c, t("message.compose.title"), "message.help")} options={options} draft={draft}
-    moderator={isModerator(c)} />);
+    moderator={isModerator(c)} restriction={restriction} timeZone={c.var.platform.config.timeZone} />);
 });
 
 messageRoutes.post("/messagerie/nouveau", async (c) => {
@@ -67,10 +79,15 @@ messageRoutes.post("/messagerie/nouveau", async (c) => {
   // 52C: the pupil keeps their text to rewrite it, and is told kindly; nothing was sent.
   if (outcome.kind === "blocked") {
     return renderPage(c, <ComposePage chrome={chromeFor(c, t("message.compose.title"), "message.help")} options={options} draft={draft}
-      moderator={false} blocked />, 422);
+      moderator={false} blocked timeZone={c.var.platform.config.timeZone} />, 422);
+  }
+  // 52E–52G: closed for this user now; what they wrote stays on the page.
+  if (outcome.kind === "restricted") {
+    return renderPage(c, <ComposePage chrome={chromeFor(c, t("message.compose.title"), "message.help")} options={options} draft={draft}
+      moderator={isModerator(c)} restriction={outcome.restriction} timeZone={c.var.platform.config.timeZone} />, 403);
   }
   return renderPage(c, <ComposePage chrome={chromeFor(c, t("message.compose.title"), "message.help")} options={options} draft={draft}
-    errors={outcome.errors} moderator={isModerator(c)} />, 422);
+    errors={outcome.errors} moderator={isModerator(c)} timeZone={c.var.platform.config.timeZone} />, 422);
 });
 
 // 614B: the school's director sets who may write to whom in the school.
@@ -82,8 +99,60 @@ function rulesSchool(c: Context<AppEnv>): string | null {
 messageRoutes.get("/messagerie/regles", async (c) => {
   const uai = rulesSchool(c);
   if (!uai) return renderError(c, 403);
-  const rules = await withTenant(c.var.platform.db, scopeOf(c.var.principal!), (tx) => schoolRules(tx, uai));
-  return renderPage(c, <RulesPage chrome={chromeFor(c, t("message.rules.title"), "message.help")} rules={rules} saved={c.req.query("fait") === "1"} />);
+  const { rules, hours } = await withTenant(c.var.platform.db, scopeOf(c.var.principal!), async (tx) => ({
+    rules: await schoolRules(tx, uai), hours: await messagingHoursOf(tx, uai) }));
+  return renderPage(c, <RulesPage chrome={chromeFor(c, t("message.rules.title"), "message.help")} rules={rules} saved={c.req.query("fait") === "1"}
+    notice={NOTICES[c.req.query("fait") ?? ""]} hours={hours} />);
+});
+
+// 52F: the director opens sending to pupils and families at set hours, or at any time.
+messageRoutes.post("/messagerie/horaires", async (c) => {
+  const uai = rulesSchool(c);
+  if (!uai) return renderError(c, 403);
+  const p = c.var.principal!;
+  const form = await readForm(c);
+  const input = Object.fromEntries(DAY_KEYS.map((d) => [d, { open: field(form, `ouvert-${d}`) === "1", from: field(form, `de-${d}`), to: field(form, `a-${d}`) }]));
+  const parsed = field(form, "mode") === "limite" ? parseWeeklyHours(input) : { ok: true as const, hours: null };
+  const now = c.var.platform.clock.now();
+  if (!parsed.ok) {
+    const rules = await withTenant(c.var.platform.db, scopeOf(p), (tx) => schoolRules(tx, uai));
+    return renderPage(c, <RulesPage chrome={chromeFor(c, t("message.rules.title"), "message.help")} rules={rules} saved={false}
+      hours={null} badDays={parsed.badDays} />, 422);
+  }
+  await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
+    await saveMessagingHours(tx, uai, parsed.hours);
+    await audit(tx, { at: now, actorId: p.userId, action: "messaging_hours.saved", target: uai, uai, ip: c.var.ip, details: { hours: parsed.hours } });
+  });
+  return c.redirect("/messagerie/regles?fait=horaires", 303);
+});
+
+// 52E: a teacher (their pupils) or the director (the school's) suspends a pupil's messaging for a set number of days.
+messageRoutes.post("/messagerie/suspensions", async (c) => {
+  const p = c.var.principal!;
+  if (!isModerator(c)) return renderError(c, 403);
+  const form = await readForm(c);
+  const pupilId = field(form, "eleve");
+  const days = Number(field(form, "jours"));
+  const now = c.var.platform.clock.now();
+  const done = /^[0-9a-f-]{36}$/.test(pupilId) && await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
+    if (!(await suspendMessaging(tx, p, p.activeUai!, pupilId, days, now))) return false;
+    await audit(tx, { at: now, actorId: p.userId, action: "messaging.suspended", target: pupilId, uai: p.activeUai, ip: c.var.ip, details: { days } });
+    return true;
+  });
+  return c.redirect(done ? "/messagerie/moderation?fait=suspendu" : "/messagerie/moderation?erreur=suspension", 303);
+});
+
+messageRoutes.post("/messagerie/suspensions/:userId/lever", async (c) => {
+  const p = c.var.principal!;
+  const pupilId = c.req.param("userId");
+  if (!isModerator(c) || !/^[0-9a-f-]{36}$/.test(pupilId)) return renderError(c, 404);
+  const now = c.var.platform.clock.now();
+  const done = await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
+    if (!(await liftSuspension(tx, p, p.activeUai!, pupilId))) return false;
+    await audit(tx, { at: now, actorId: p.userId, action: "messaging.suspension_lifted", target: pupilId, uai: p.activeUai, ip: c.var.ip });
+    return true;
+  });
+  return done ? c.redirect("/messagerie/moderation?fait=leve", 303) : renderError(c, 404);
 });
 
 messageRoutes.post("/messagerie/regles", async (c) => {
@@ -104,9 +173,18 @@ messageRoutes.post("/messagerie/regles", async (c) => {
 messageRoutes.get("/messagerie/moderation", async (c) => {
   const p = c.var.principal!;
   if (!isModerator(c)) return renderError(c, 403);
-  const lines = await withTenant(c.var.platform.db, scopeOf(p), (tx) => moderationQueue(tx, p, p.activeUai!));
+  const uai = p.activeUai!;
+  const now = c.var.platform.clock.now();
+  const { lines, pupils, suspensions } = await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
+    const contacts = await reachableContacts(tx, p, uai);
+    const candidates = contacts.filter((x) => x.profiles.includes("pupil"));
+    const allowed = [];
+    for (const x of candidates) if (await maySuspend(tx, p, uai, x.id)) allowed.push({ id: x.id, name: `${x.firstName} ${x.lastName}` });
+    return { lines: await moderationQueue(tx, p, uai), pupils: allowed, suspensions: await currentSuspensions(tx, p, uai, now) };
+  });
   return renderPage(c, <ModerationPage chrome={chromeFor(c, t("message.moderation.title"), "message.help")} lines={lines}
-    timeZone={c.var.platform.config.timeZone} rulesEditor={rulesSchool(c) !== null} />);
+    timeZone={c.var.platform.config.timeZone} rulesEditor={rulesSchool(c) !== null} notice={NOTICES[c.req.query("fait") ?? ""]}
+    error={c.req.query("erreur") === "suspension"} pupils={pupils} suspensions={suspensions} />);
 });
 
 messageRoutes.get("/messagerie/moderation/:id", async (c) => {
@@ -137,4 +215,45 @@ messageRoutes.post("/messagerie/:id/signaler", async (c) => {
   const id = c.req.param("id");
   if (!(await reportMessage(depsOf(c), c.var.principal!, id))) return renderError(c, 404);
   return c.redirect(`/messagerie/${id}?fait=signale`, 303);
+});
+
+// 52G: the académie closes sending for some profiles or everyone, once or every week.
+messageRoutes.use("/admin/messagerie", requireUser);
+messageRoutes.use("/admin/messagerie/*", requireUser);
+
+async function showBlocks(c: Context<AppEnv>, extra: { errors?: BlockError[] } = {}, status: 200 | 422 = 200) {
+  const blocks = await withTenant(c.var.platform.db, scopeOf(c.var.principal!), (tx) => academieBlocks(tx));
+  return renderPage(c, <BlocksPage chrome={chromeFor(c, t("message.blocks.title"), "message.help")} blocks={blocks}
+    timeZone={c.var.platform.config.timeZone} notice={NOTICES[c.req.query("fait") ?? ""]} errors={extra.errors} />, status);
+}
+
+messageRoutes.get("/admin/messagerie", (c) => (mayBlockMessaging(c.var.principal!) ? showBlocks(c) : renderError(c, 403)));
+
+messageRoutes.post("/admin/messagerie", async (c) => {
+  const p = c.var.principal!;
+  if (!mayBlockMessaging(p)) return renderError(c, 403);
+  const form = await readForm(c);
+  const parsed = parseBlock({ profiles: fieldList(form, "profils"), kind: field(form, "type"), startsAt: field(form, "debut"), endsAt: field(form, "fin"),
+    days: fieldList(form, "jours"), fromTime: field(form, "de"), toTime: field(form, "a") }, c.var.platform.config.timeZone);
+  if (!parsed.ok) return showBlocks(c, { errors: parsed.errors }, 422);
+  const now = c.var.platform.clock.now();
+  await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
+    const id = await addBlock(tx, p, parsed.value, now);
+    await audit(tx, { at: now, actorId: p.userId, action: "messaging.blocked", target: id, ip: c.var.ip,
+      details: { profiles: parsed.value.profiles, kind: parsed.value.kind } });
+  });
+  return c.redirect("/admin/messagerie?fait=bloque_academie", 303);
+});
+
+messageRoutes.post("/admin/messagerie/:id/retirer", async (c) => {
+  const p = c.var.principal!;
+  if (!mayBlockMessaging(p)) return renderError(c, 403);
+  const now = c.var.platform.clock.now();
+  const id = c.req.param("id");
+  const done = await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
+    if (!(await removeBlock(tx, id))) return false;
+    await audit(tx, { at: now, actorId: p.userId, action: "messaging.unblocked", target: id, ip: c.var.ip });
+    return true;
+  });
+  return done ? c.redirect("/admin/messagerie?fait=retire", 303) : renderError(c, 404);
 });

@@ -42,3 +42,29 @@ export const messageReports = pgTable("message_reports", {
   uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
   reportedAt: timestamp("reported_at", { withTimezone: true }).notNull(),
 }, (t) => [primaryKey({ columns: [t.messageId, t.reporterId] })]);
+
+/** 52E: a pupil's messaging suspended by a teacher or the director until a time; other apps unaffected. */
+export const messagingSuspensions = pgTable("messaging_suspensions", {
+  uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
+  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  until: timestamp("until", { withTimezone: true }).notNull(),
+  byId: uuid("by_id").references(() => users.id, { onDelete: "set null" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+}, (t) => [primaryKey({ columns: [t.uai, t.userId] })]);
+
+/**
+ * 52G: the académie blocks messaging for some profiles (none listed = everyone), once (from `startsAt` to `endsAt`)
+ * or every week (on `days`, ISO 1–7, from `fromTime` to `toTime`, in the platform's time zone). Académie-wide: no uai.
+ */
+export const messagingBlocks = pgTable("messaging_blocks", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  profiles: text("profiles").array().notNull(),
+  kind: text("kind", { enum: ["once", "weekly"] }).notNull(),
+  startsAt: timestamp("starts_at", { withTimezone: true }),
+  endsAt: timestamp("ends_at", { withTimezone: true }),
+  days: text("days").array(),
+  fromTime: text("from_time"),
+  toTime: text("to_time"),
+  createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+});

@@ -26,4 +26,6 @@ export const schoolSettings = pgTable("school_settings", {
   uai: text("uai").primaryKey().references(() => schools.uai, { onDelete: "cascade" }),
   /** 51A bis: when pupils may use the ENT, ISO weekday (1 = Monday) → "HH:MM" interval or closed. */
   pupilHours: jsonb("pupil_hours").$type<WeeklyHours>(),
+  /** 52F: when pupils and families may send messages; null = at any time. Staff are never limited. */
+  messagingHours: jsonb("messaging_hours").$type<WeeklyHours>(),
 });

@@ -39,6 +39,8 @@ export const APPS: readonly AppDefinition[] = [
     icon: "duplicates", colour: "orange", profiles: ["director"], hideable: false },
   { id: "messages", name: "message.app.name", description: "message.app.description", path: "/messagerie", icon: "messages",
     colour: "purple", profiles: ["pupil", "parent", "teacher", "director", "staff", "municipality"], hideable: true },
+  { id: "messaging_admin", name: "app.messaging_admin.name", description: "app.messaging_admin.description", path: "/admin/messagerie",
+    icon: "messages", colour: "red", profiles: ["academie_admin"], hideable: false },
   { id: "wall", name: "wall.app.name", description: "wall.app.description", path: "/murs", icon: "wall",
     colour: "orange", profiles: ["pupil", "teacher", "director", "staff"], hideable: true },
   { id: "documents", name: "document.app.name", description: "document.app.description", path: "/documents",

@@ -5,6 +5,7 @@ import { rowsOf, withTenant, type Database, type Tx } from "../../db/client";
 import { audit } from "./audit";
 import { reachableContacts, type Contact } from "./communication-rules";
 import { findInsults } from "./insult-filter";
+import { messagingRestriction, type Restriction } from "./messaging-restrictions";
 import { notifyUsers } from "./notifications";
 import { displayName, reaches, scopeOf, type Principal } from "./principal";
 
@@ -12,7 +13,7 @@ export const SUBJECT_MAX = 200;
 export const BODY_MAX = 10_000;
 export const RECIPIENTS_MAX = 300;
 
-export interface MessageDeps { db: Database; now: Date; ip: string | null }
+export interface MessageDeps { db: Database; now: Date; ip: string | null; timeZone: string }
 
 export interface RecipientGroup { key: string; label: { kind: "pupils" | "parents" | "teachers"; className: string }; memberIds: string[] }
 export interface ComposeOptions {
@@ -65,6 +66,7 @@ export type SendOutcome =
   | { kind: "sent"; id: string; recipients: number }
   | { kind: "blocked"; id: string }
   | { kind: "invalid"; errors: MessageError[] }
+  | { kind: "restricted"; restriction: Restriction }
   | { kind: "forbidden" };
 
 /** Checks, then sends a message in one transaction: message, recipients, their notices and the audit line. */
@@ -74,6 +76,8 @@ export async function messageSender(deps: MessageDeps, p: Principal, input: Mess
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     const options = await composeOptions(tx, p, input.uai ?? null);
     if (!options || options.contacts.length === 0) return { kind: "forbidden" } as const;
+    const restriction = await messagingRestriction(tx, p, options.uai, deps.now, deps.timeZone);
+    if (restriction) return { kind: "restricted", restriction } as const;
     const errors: MessageError[] = [];
     if (!subject) errors.push("subject_missing");
     else if (subject.length > SUBJECT_MAX) errors.push("subject_long");

@@ -309,6 +309,10 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
     { name: "/admin/annuaire/doublons (612A, académie admin)", who: "demo.academie", heading: "Doublons possibles", open: go("/admin/annuaire/doublons") },
     { name: "/ecole/doublons (621C, director)", who: "demo.directeur", heading: "Doublons possibles", open: go("/ecole/doublons") },
     { name: "/notifications", who: "demo.academie", heading: "Notifications", open: go("/notifications") },
+    { name: "/admin/messagerie (52G, académie admin)", who: "demo.academie", heading: "Blocages de la messagerie", open: go("/admin/messagerie") },
+    { name: "/messagerie/moderation (52B, 52E, director)", who: "demo.directeur", heading: "Messages bloqués et signalés", open: go("/messagerie/moderation") },
+    { name: "/messagerie/regles (614B, 52F, director)", who: "demo.directeur", heading: "Règles de communication", open: go("/messagerie/regles") },
+    { name: "/messagerie (parent)", who: "demo.parent", heading: "Boîte de réception", open: go("/messagerie") },
     { name: "/murs (54B)", who: "demo.enseignant", heading: "Murs collaboratifs", open: go("/murs") },
     { name: "/documents (56B)", who: "demo.enseignant", heading: "Documents", open: go("/documents") },
     { name: "a school of the perimeter (inspector)", who: "demo.ien", heading: JULES_FERRY, open: async (page) => {

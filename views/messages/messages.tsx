@@ -1,6 +1,11 @@
 // Messaging pages (52A–52D): folders, composing, reading, and the moderators' view of blocked and reported messages.
 import { t, type MessageKey } from "../../src/i18n";
 import { RELATIONS, SENDER_PROFILES, mayBeAllowed, type RuleTable } from "../../src/services/communication-rules";
+import {
+  BLOCKABLE_PROFILES, SUSPENSION_DAYS, type AcademieBlock, type BlockError, type Restriction, type SuspensionLine,
+} from "../../src/services/messaging-restrictions";
+import { DAY_KEYS } from "../../src/services/access-hours";
+import type { WeeklyHours } from "../../db/schema/portal";
 import type { ComposeOptions, Folder, MailboxLine, MessageError, MessageView, ModeratedMessage, ModerationLine } from "../../src/services/messages";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
@@ -70,7 +75,7 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; lines: Mail
 export interface MessageDraft { subject: string; body: string; recipientIds: string[]; groupKeys: string[] }
 
 export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; draft?: MessageDraft; errors?: MessageError[]; moderator: boolean;
-  blocked?: boolean }) {
+  blocked?: boolean; restriction?: Restriction | null; timeZone: string }) {
   const draft = props.draft ?? { subject: "", body: "", recipientIds: [], groupKeys: [] };
   const errors = props.errors ?? [];
   const has = (e: MessageError) => errors.includes(e);
@@ -91,7 +96,8 @@ export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; dr
           <button type="submit">{t("message.compose.school_submit")}</button>
         </form>
       ) : null}
-      {contacts.length === 0 ? <p>{t("message.compose.nobody")}</p> : (
+      {props.restriction ? <RestrictionNotice restriction={props.restriction} timeZone={props.timeZone} />
+        : contacts.length === 0 ? <p>{t("message.compose.nobody")}</p> : (
         <form method="post" action="/messagerie/nouveau" class="card" novalidate>
           <CsrfField token={props.chrome.csrfToken} />
           <input type="hidden" name="ecole" value={props.options.uai} />
@@ -177,11 +183,14 @@ export function MessagePage(props: { chrome: Chrome; message: MessageView; notic
   );
 }
 
-export function ModerationPage(props: { chrome: Chrome; lines: ModerationLine[]; timeZone: string; rulesEditor: boolean }) {
+export function ModerationPage(props: { chrome: Chrome; lines: ModerationLine[]; timeZone: string; rulesEditor: boolean; notice?: MessageKey;
+  error?: boolean; pupils: { id: string; name: string }[]; suspensions: SuspensionLine[] }) {
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("message.moderation.title")}</h1>
       <FolderNav current={null} moderator={true} />
+      {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
+      {props.error ? <Flash kind="error" text={t("message.suspend.error")} /> : null}
       {props.rulesEditor ? <p><a href="/messagerie/regles">{t("message.rules.link")}</a></p> : null}
       {props.lines.length === 0 ? <p>{t("message.moderation.none")}</p> : (
         <ul class="card-list">
@@ -194,6 +203,7 @@ export function ModerationPage(props: { chrome: Chrome; lines: ModerationLine[];
           ))}
         </ul>
       )}
+      <SuspensionsSection csrfToken={props.chrome.csrfToken} pupils={props.pupils} current={props.suspensions} timeZone={props.timeZone} />
     </Layout>
   );
 }
@@ -220,7 +230,8 @@ export function ModeratedMessagePage(props: { chrome: Chrome; message: Moderated
   );
 }
 
-export function RulesPage(props: { chrome: Chrome; rules: RuleTable; saved: boolean }) {
+export function RulesPage(props: { chrome: Chrome; rules: RuleTable; saved: boolean; notice?: MessageKey; hours: WeeklyHours | null;
+  badDays?: string[] }) {
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("message.rules.title")}</h1>
@@ -240,6 +251,158 @@ export function RulesPage(props: { chrome: Chrome; rules: RuleTable; saved: bool
           </fieldset>
         ))}
         <button type="submit" class="button-primary">{t("common.save")}</button>
+      </form>
+      {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
+      <HoursSection csrfToken={props.chrome.csrfToken} hours={props.hours} badDays={props.badDays} />
+    </Layout>
+  );
+}
+
+export function RestrictionNotice(props: { restriction: Restriction; timeZone: string }) {
+  const r = props.restriction;
+  const text = r.kind === "suspended" ? t("message.restricted.suspended", { date: when(r.until, props.timeZone) })
+    : r.kind === "hours" ? t("message.restricted.hours")
+    : r.until ? t("message.restricted.academie_until", { date: when(r.until, props.timeZone) }) : t("message.restricted.academie");
+  return <Flash kind="error" text={text} />;
+}
+
+export function SuspensionsSection(props: { csrfToken: string; pupils: { id: string; name: string }[]; current: SuspensionLine[]; timeZone: string }) {
+  return (
+    <section class="card" aria-labelledby="suspensions">
+      <h2 id="suspensions">{t("message.suspend.title")}</h2>
+      {props.pupils.length ? (
+        <form method="post" action="/messagerie/suspensions">
+          <CsrfField token={props.csrfToken} />
+          <div class="field">
+            <label for="eleve">{t("message.suspend.pupil")}</label>
+            <select id="eleve" name="eleve">{props.pupils.map((x) => <option value={x.id}>{x.name}</option>)}</select>
+          </div>
+          <div class="field">
+            <label for="jours">{t("message.suspend.days")}</label>
+            <select id="jours" name="jours">{SUSPENSION_DAYS.map((d) => <option value={String(d)}>{t("message.suspend.day_count", { count: d })}</option>)}</select>
+          </div>
+          <button type="submit">{t("message.suspend.submit")}</button>
+        </form>
+      ) : null}
+      <h3>{t("message.suspend.current")}</h3>
+      {props.current.length === 0 ? <p>{t("message.suspend.none")}</p> : (
+        <ul>
+          {props.current.map((s) => (
+            <li>
+              {t("message.suspend.line", { name: s.name, date: when(s.until, props.timeZone) })}
+              <form method="post" action={`/messagerie/suspensions/${s.userId}/lever`} class="inline-form">
+                <CsrfField token={props.csrfToken} />
+                <button type="submit">{t("message.suspend.lift", { name: s.name })}</button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function HoursSection(props: { csrfToken: string; hours: WeeklyHours | null; badDays?: string[] }) {
+  const limited = props.hours !== null;
+  const slot = (d: (typeof DAY_KEYS)[number]) => props.hours?.[d] ?? null;
+  return (
+    <section class="card" aria-labelledby="horaires">
+      <h2 id="horaires">{t("message.hours.title")}</h2>
+      <p>{t("message.hours.intro")}</p>
+      {props.badDays?.length ? <p class="field-error">{t("message.hours.error", { days: props.badDays.map((d) => t(`day.${d}` as MessageKey)).join(", ") })}</p> : null}
+      <form method="post" action="/messagerie/horaires">
+        <CsrfField token={props.csrfToken} />
+        <fieldset>
+          <legend>{t("message.hours.title")}</legend>
+          <div class="field field-check">
+            <input type="radio" id="horaires-toujours" name="mode" value="toujours" checked={!limited} />
+            <label for="horaires-toujours">{t("message.hours.always")}</label>
+          </div>
+          <div class="field field-check">
+            <input type="radio" id="horaires-limite" name="mode" value="limite" checked={limited} />
+            <label for="horaires-limite">{t("message.hours.limited")}</label>
+          </div>
+        </fieldset>
+        {DAY_KEYS.map((d) => (
+          <fieldset>
+            <legend>{t(`day.${d}` as MessageKey)}</legend>
+            <div class="field field-check">
+              <input type="checkbox" id={`ouvert-${d}`} name={`ouvert-${d}`} value="1" checked={!limited ? Number(d) <= 5 : slot(d) !== null} />
+              <label for={`ouvert-${d}`}>{t("message.hours.open", { day: t(`day.${d}` as MessageKey).toLowerCase() })}</label>
+            </div>
+            <label for={`de-${d}`}>{t("message.hours.from")}</label>
+            <input type="time" id={`de-${d}`} name={`de-${d}`} value={slot(d)?.from ?? "08:00"} />
+            <label for={`a-${d}`}>{t("message.hours.to")}</label>
+            <input type="time" id={`a-${d}`} name={`a-${d}`} value={slot(d)?.to ?? "18:00"} />
+          </fieldset>
+        ))}
+        <button type="submit" class="button-primary">{t("common.save")}</button>
+      </form>
+    </section>
+  );
+}
+
+export function BlocksPage(props: { chrome: Chrome; blocks: AcademieBlock[]; timeZone: string; notice?: MessageKey; errors?: BlockError[] }) {
+  const describe = (b: AcademieBlock) => {
+    const who = b.profiles.length ? b.profiles.map((k) => t(`profile.${k}` as MessageKey)).join(", ") : t("message.blocks.everyone");
+    const when_ = b.kind === "once" ? t("message.blocks.once", { from: when(b.startsAt!, props.timeZone), to: when(b.endsAt!, props.timeZone) })
+      : t("message.blocks.weekly", { days: b.days.map((d) => t(`day.${d}` as MessageKey).toLowerCase()).join(", "), from: b.fromTime ?? "", to: b.toTime ?? "" });
+    return `${who} — ${when_}`;
+  };
+  return (
+    <Layout chrome={props.chrome}>
+      <h1>{t("message.blocks.title")}</h1>
+      {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
+      {props.errors?.length ? <Flash kind="error" text={props.errors.map((e) => t(`message.blocks.error.${e}`)).join(" ")} /> : null}
+      <p>{t("message.blocks.intro")}</p>
+      {props.blocks.length === 0 ? <p>{t("message.blocks.none")}</p> : (
+        <ul class="card-list">
+          {props.blocks.map((b) => (
+            <li class="card">
+              {describe(b)}
+              <form method="post" action={`/admin/messagerie/${b.id}/retirer`} class="inline-form">
+                <CsrfField token={props.chrome.csrfToken} />
+                <button type="submit">{t("message.blocks.remove")}</button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form method="post" action="/admin/messagerie" class="card" novalidate>
+        <CsrfField token={props.chrome.csrfToken} />
+        <h2>{t("message.blocks.new")}</h2>
+        <fieldset>
+          <legend>{t("message.blocks.profiles")}</legend>
+          {BLOCKABLE_PROFILES.map((k) => (
+            <div class="field field-check">
+              <input type="checkbox" id={`profil-${k}`} name="profils" value={k} />
+              <label for={`profil-${k}`}>{t(`profile.${k}` as MessageKey)}</label>
+            </div>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>{t("message.blocks.kind")}</legend>
+          {(["once", "weekly"] as const).map((k) => (
+            <div class="field field-check">
+              <input type="radio" id={`type-${k}`} name="type" value={k} checked={k === "once"} />
+              <label for={`type-${k}`}>{t(`message.blocks.kind.${k}`)}</label>
+            </div>
+          ))}
+        </fieldset>
+        <div class="field"><label for="debut">{t("message.blocks.starts")}</label><input type="datetime-local" id="debut" name="debut" /></div>
+        <div class="field"><label for="fin">{t("message.blocks.ends")}</label><input type="datetime-local" id="fin" name="fin" /></div>
+        <fieldset>
+          <legend>{t("message.blocks.days")}</legend>
+          {DAY_KEYS.map((d) => (
+            <div class="field field-check">
+              <input type="checkbox" id={`jour-${d}`} name="jours" value={d} />
+              <label for={`jour-${d}`}>{t(`day.${d}` as MessageKey)}</label>
+            </div>
+          ))}
+        </fieldset>
+        <div class="field"><label for="de">{t("message.blocks.from")}</label><input type="time" id="de" name="de" /></div>
+        <div class="field"><label for="a">{t("message.blocks.to")}</label><input type="time" id="a" name="a" /></div>
+        <button type="submit" class="button-primary">{t("message.blocks.submit")}</button>
       </form>
     </Layout>
   );
