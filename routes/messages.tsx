@@ -15,7 +15,7 @@ import type { BlockError } from "../src/services/messaging-restrictions";
 import { BlocksPage, ComposePage, MailboxPage, MessagePage, ModeratedMessagePage, ModerationPage, RulesPage } from "../views/messages/messages";
 import { reachableContacts, saveSchoolRules, schoolRules } from "../src/services/communication-rules";
 import {
-  addBlock, academieBlocks, currentSuspensions, liftSuspension, mayBlockMessaging, maySuspend, messagingHoursOf, messagingRestriction,
+  addBlock, academieBlocks, zonedToUtc, currentSuspensions, liftSuspension, mayBlockMessaging, maySuspend, messagingHoursOf, messagingRestriction,
   parseBlock, removeBlock, saveMessagingHours, suspendMessaging,
 } from "../src/services/messaging-restrictions";
 import { DAY_KEYS, parseWeeklyHours } from "../src/services/access-hours";
@@ -30,7 +30,7 @@ messageRoutes.use("/messagerie/*", requireUser);
 const depsOf = (c: Context<AppEnv>): MessageDeps => ({ db: c.var.platform.db, now: c.var.platform.clock.now(), ip: c.var.ip,
   timeZone: c.var.platform.config.timeZone });
 const NOTICES: Record<string, MessageKey> = {
-  envoye: "message.sent", bloque: "message.blocked", corbeille: "message.trashed", retabli: "message.restored", signale: "message.reported",
+  envoye: "message.sent", programme: "message.scheduled", bloque: "message.blocked", corbeille: "message.trashed", retabli: "message.restored", signale: "message.reported",
   suspendu: "message.suspend.done", leve: "message.suspend.lifted", horaires: "message.hours.saved",
   bloque_academie: "message.blocks.added", retire: "message.blocks.removed",
 };
@@ -69,10 +69,15 @@ messageRoutes.get("/messagerie/nouveau", async (c) => {
 messageRoutes.post("/messagerie/nouveau", async (c) => {
   const p = c.var.principal!;
   const form = await readForm(c);
+  const sendAtText = field(form, "envoi").trim();
   const draft = { subject: field(form, "objet"), body: field(form, "texte"), recipientIds: fieldList(form, "destinataires"),
-    groupKeys: fieldList(form, "groupes"), uai: field(form, "ecole") || null };
-  const outcome = await messageSender(depsOf(c), p, draft);
+    groupKeys: fieldList(form, "groupes"), uai: field(form, "ecole") || null, sendAt: sendAtText, receipt: field(form, "accuse") === "1" };
+  const sendAt = sendAtText ? (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(sendAtText) ? zonedToUtc(sendAtText, c.var.platform.config.timeZone) : new Date(Number.NaN)) : null;
+  const outcome = sendAt && Number.isNaN(sendAt.getTime())
+    ? { kind: "invalid" as const, errors: ["send_at_invalid" as const] }
+    : await messageSender(depsOf(c), p, { ...draft, sendAt });
   if (outcome.kind === "sent") return c.redirect("/messagerie/envoyes?fait=envoye", 303);
+  if (outcome.kind === "scheduled") return c.redirect("/messagerie/envoyes?fait=programme", 303);
   if (outcome.kind === "forbidden") return renderError(c, 403);
   const options = await withTenant(c.var.platform.db, scopeOf(p), (tx) => composeOptions(tx, p, draft.uai));
   if (!options) return renderError(c, 403);

@@ -10,8 +10,12 @@ export const messages = pgTable("messages", {
   senderId: uuid("sender_id").notNull().references(() => users.id, { onDelete: "cascade" }),
   subject: text("subject").notNull(),
   body: text("body").notNull(),
-  /** sent, or blocked (52C: a pupil's message with an insult, never delivered, kept for the teacher). */
-  state: text("state", { enum: ["sent", "blocked"] }).notNull(),
+  /** sent; scheduled (54F, delivered at `sendAt` by the job runner); or blocked (52C: a pupil's message with an
+   *  insult, never delivered, kept for the teacher). */
+  state: text("state", { enum: ["sent", "scheduled", "blocked"] }).notNull(),
+  sendAt: timestamp("send_at", { withTimezone: true }),
+  /** 54G: the sender asked to be told when each recipient reads it (read marks are shown only then). */
+  receiptRequested: boolean("receipt_requested").notNull().default(false),
   /** The words the filter found in a blocked message (52D incident report). */
   blockedWords: text("blocked_words").array(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),

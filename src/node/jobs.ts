@@ -7,6 +7,7 @@ import type { Platform } from "../platform";
 import { queueScheduledJobs, runDueJobs, type JobHandler, type Schedule } from "../jobs/runner";
 import { mailFlush } from "../jobs/mail";
 import { purgePreDeleted } from "../services/aaf";
+import { deliverScheduled } from "../services/messages";
 import { importFromPath, scanInbox } from "./aaf";
 
 export function jobHandlers(platform: Platform, dataDir: string): Record<string, JobHandler> {
@@ -25,6 +26,7 @@ export function jobHandlers(platform: Platform, dataDir: string): Record<string,
       }
     },
     "aaf.inbox": async () => { await scanInbox(platform, dataDir); },
+    "message.deliver": async (payload, { now }) => { await deliverScheduled(platform.db, String(payload.messageId), now); },
     "aaf.purge": async (_payload, { now }) => { await purgePreDeleted(platform.db, now, platform.config.aaf.deleteAfterDays); },
   };
 }

@@ -7,6 +7,7 @@ import { reachableContacts, type Contact } from "./communication-rules";
 import { findInsults } from "./insult-filter";
 import { messagingRestriction, type Restriction } from "./messaging-restrictions";
 import { notifyUsers } from "./notifications";
+import { enqueue } from "../jobs/runner";
 import { displayName, reaches, scopeOf, type Principal } from "./principal";
 
 export const SUBJECT_MAX = 200;
@@ -58,12 +59,23 @@ export async function composeOptions(tx: Tx, p: Principal, requested: string | n
   return { uai, contacts, groups, schools };
 }
 
-export interface MessageInput { subject: string; body: string; recipientIds: string[]; groupKeys: string[]; uai?: string | null }
+export interface MessageInput {
+  subject: string; body: string; recipientIds: string[]; groupKeys: string[]; uai?: string | null;
+  /** 54F: deliver at this time instead of now. */
+  sendAt?: Date | null;
+  /** 54G: tell the sender when each recipient reads it. */
+  receipt?: boolean;
+}
 export type MessageError = "subject_missing" | "subject_long" | "body_missing" | "body_long" | "recipients_missing"
-  | "recipients_forbidden" | "recipients_too_many";
+  | "recipients_forbidden" | "recipients_too_many" | "send_at_past" | "send_at_far" | "send_at_invalid" | "rate_limited";
+
+/** 71B: messages a sender may write per hour (pupils fewer): a flood is refused, not queued. */
+export const HOURLY_LIMIT = { pupil: 20, other: 100 } as const;
+const MAX_DELAY_MS = 366 * 86_400_000;
 
 export type SendOutcome =
   | { kind: "sent"; id: string; recipients: number }
+  | { kind: "scheduled"; id: string; recipients: number; sendAt: Date }
   | { kind: "blocked"; id: string }
   | { kind: "invalid"; errors: MessageError[] }
   | { kind: "restricted"; restriction: Restriction }
@@ -98,15 +110,21 @@ export async function messageSender(deps: MessageDeps, p: Principal, input: Mess
     if (forbidden) errors.push("recipients_forbidden");
     else if (chosen.size === 0) errors.push("recipients_missing");
     else if (chosen.size > RECIPIENTS_MAX) errors.push("recipients_too_many");
-    if (errors.length) return { kind: "invalid", errors } as const;
-
+    const sendAt = input.sendAt ?? null;
+    if (sendAt && sendAt.getTime() <= deps.now.getTime()) errors.push("send_at_past");
+    else if (sendAt && sendAt.getTime() - deps.now.getTime() > MAX_DELAY_MS) errors.push("send_at_far");
     const uai = options.uai;
     const pupilOnly = p.profiles.filter((sp) => sp.uai === uai).every((sp) => sp.profile === "pupil");
+    const [recent] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from messages
+      where sender_id = ${p.userId} and created_at > ${new Date(deps.now.getTime() - 3600_000).toISOString()}::timestamptz`));
+    if ((recent?.n ?? 0) >= (pupilOnly ? HOURLY_LIMIT.pupil : HOURLY_LIMIT.other)) errors.push("rate_limited");
+    if (errors.length) return { kind: "invalid", errors } as const;
+
     const insults = pupilOnly ? findInsults(`${subject}\n${body}`) : [];
-    const state = insults.length ? "blocked" : "sent";
+    const state = insults.length ? "blocked" : sendAt ? "scheduled" : "sent";
     const [row] = rowsOf<{ id: string }>(await tx.execute(sql`
-      insert into messages (uai, sender_id, subject, body, state, blocked_words, created_at)
-      values (${uai}, ${p.userId}, ${subject}, ${body}, ${state},
+      insert into messages (uai, sender_id, subject, body, state, send_at, receipt_requested, blocked_words, created_at)
+      values (${uai}, ${p.userId}, ${subject}, ${body}, ${state}, ${sendAt?.toISOString() ?? null}::timestamptz, ${input.receipt === true},
         ${insults.length ? sql`array[${sql.join([...new Set(insults.map((i) => i.word))].map((w) => sql`${w}`), sql`, `)}]::text[]` : sql`null`},
         ${deps.now.toISOString()}::timestamptz)
       returning id`));
@@ -127,11 +145,37 @@ export async function messageSender(deps: MessageDeps, p: Principal, input: Mess
     const ids = [...chosen];
     await tx.execute(sql`insert into message_recipients (message_id, user_id, uai)
       select ${id}::uuid, r, ${uai} from unnest(${`{${ids.join(",")}}`}::uuid[]) as r`);
+    if (sendAt) {
+      // Recipients are fixed now (the rules were checked now); the job runner delivers at the time, once.
+      await enqueue(tx, "message.deliver", { messageId: id }, deps.now, { runAt: sendAt, dedupeKey: `message.deliver:${id}` });
+      await audit(tx, { at: deps.now, actorId: p.userId, action: "message.scheduled", target: id, uai, ip: deps.ip,
+        details: { recipients: ids.length, sendAt: sendAt.toISOString() } });
+      return { kind: "scheduled", id, recipients: ids.length, sendAt } as const;
+    }
     await audit(tx, { at: deps.now, actorId: p.userId, action: "message.sent", target: id, uai, ip: deps.ip,
       details: { recipients: ids.length } });
     await withSystemNotice(tx, ids, { kind: "message", title: `Nouveau message de ${displayName(p)}`, body: subject,
       link: `/messagerie/${id}` }, deps.now);
     return { kind: "sent", id, recipients: ids.length } as const;
+  });
+}
+
+/**
+ * 54F: delivers a scheduled message (job "message.deliver"). Idempotent: the state moves from scheduled to sent once,
+ * so a job run again after a crash or a restart delivers nothing twice. Returns whether it delivered.
+ */
+export async function deliverScheduled(db: Database, messageId: string, now: Date): Promise<boolean> {
+  return withTenant(db, { kind: "all", userId: null }, async (tx) => {
+    const [m] = rowsOf<{ id: string; subject: string; sender: string }>(await tx.execute(sql`
+      update messages m set state = 'sent', created_at = coalesce(m.send_at, ${now.toISOString()}::timestamptz)
+      from users u where m.id = ${messageId} and m.state = 'scheduled' and u.id = m.sender_id
+      returning m.id, m.subject, u.first_name || ' ' || u.last_name as sender`));
+    if (!m) return false;
+    const ids = rowsOf<{ user_id: string }>(await tx.execute(sql`select user_id from message_recipients where message_id = ${messageId}`))
+      .map((r) => r.user_id);
+    await notifyUsers(tx, ids, { kind: "message", title: `Nouveau message de ${m.sender}`, body: m.subject, link: `/messagerie/${m.id}` }, now);
+    await audit(tx, { at: now, actorId: null, action: "message.delivered", target: m.id, details: { recipients: ids.length } });
+    return true;
   });
 }
 
@@ -145,24 +189,25 @@ async function withSystemNotice(tx: Tx, userIds: string[], notice: { kind: strin
 }
 
 export type Folder = "inbox" | "sent" | "trash";
-export interface MailboxLine { id: string; subject: string; who: string; at: Date; read: boolean; recipients: number }
+export interface MailboxLine { id: string; subject: string; who: string; at: Date; read: boolean; recipients: number; scheduledFor: Date | null }
 
 export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = ""): Promise<MailboxLine[]> {
   const q = search.trim() ? `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const match = (alias: string) => q ? sql`and (${sql.raw(alias)}.subject ilike ${q} or ${sql.raw(alias)}.body ilike ${q})` : sql``;
   const rows = folder === "sent"
-    ? rowsOf<{ id: string; subject: string; who: string; at: Date | string; read: boolean; recipients: number }>(await tx.execute(sql`
-      select m.id, m.subject, coalesce((select string_agg(u.first_name || ' ' || u.last_name, ', ' order by u.last_name)
+    ? rowsOf<{ id: string; subject: string; who: string; at: Date | string; read: boolean; recipients: number; scheduled_for: string | Date | null }>(await tx.execute(sql`
+      select m.id, m.subject, case when m.state = 'scheduled' then m.send_at end as scheduled_for, coalesce((select string_agg(u.first_name || ' ' || u.last_name, ', ' order by u.last_name)
           from message_recipients r join users u on u.id = r.user_id where r.message_id = m.id), '') as who,
         m.created_at as at, true as read, (select count(*)::int from message_recipients r where r.message_id = m.id) as recipients
-      from messages m where m.sender_id = ${p.userId} and m.state = 'sent' and m.sender_deleted_at is null ${match("m")}
+      from messages m where m.sender_id = ${p.userId} and m.state in ('sent', 'scheduled') and m.sender_deleted_at is null ${match("m")}
       order by m.created_at desc limit 200`))
-    : rowsOf<{ id: string; subject: string; who: string; at: Date | string; read: boolean; recipients: number }>(await tx.execute(sql`
-      select m.id, m.subject, u.first_name || ' ' || u.last_name as who, m.created_at as at, r.read_at is not null as read, 0 as recipients
+    : rowsOf<{ id: string; subject: string; who: string; at: Date | string; read: boolean; recipients: number; scheduled_for: string | Date | null }>(await tx.execute(sql`
+      select m.id, m.subject, null as scheduled_for, u.first_name || ' ' || u.last_name as who, m.created_at as at, r.read_at is not null as read, 0 as recipients
       from message_recipients r join messages m on m.id = r.message_id join users u on u.id = m.sender_id
-      where r.user_id = ${p.userId} and ${folder === "trash" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`} ${match("m")}
+      where r.user_id = ${p.userId} and m.state = 'sent' and ${folder === "trash" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`} ${match("m")}
       order by m.created_at desc limit 200`));
-  return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+  return rows.map((r) => ({ id: r.id, subject: r.subject, who: r.who, at: new Date(r.at), read: r.read, recipients: r.recipients,
+    scheduledFor: r.scheduled_for ? new Date(r.scheduled_for) : null }));
 }
 
 export async function unreadCount(tx: Tx, p: Principal): Promise<number> {
@@ -174,6 +219,7 @@ export async function unreadCount(tx: Tx, p: Principal): Promise<number> {
 export interface MessageView {
   id: string; uai: string; subject: string; body: string; at: Date; sender: { id: string; name: string };
   recipients: { id: string; name: string; read: boolean }[]; mine: boolean; inTrash: boolean; reported: boolean;
+  receiptRequested: boolean; scheduledFor: Date | null;
 }
 
 /** A message its sender or one of its recipients opens; opening marks it read. */
@@ -181,10 +227,11 @@ export async function readMessage(deps: MessageDeps, p: Principal, id: string): 
   if (!/^[0-9a-f-]{36}$/.test(id)) return null;
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     const [m] = rowsOf<{ id: string; uai: string; subject: string; body: string; created_at: Date | string; sender_id: string; sender: string;
-      state: string; sender_deleted_at: string | null }>(await tx.execute(sql`
-      select m.id, m.uai, m.subject, m.body, m.created_at, m.sender_id, u.first_name || ' ' || u.last_name as sender, m.state, m.sender_deleted_at
+      state: string; sender_deleted_at: string | null; receipt_requested: boolean; send_at: string | Date | null }>(await tx.execute(sql`
+      select m.id, m.uai, m.subject, m.body, m.created_at, m.sender_id, u.first_name || ' ' || u.last_name as sender, m.state, m.sender_deleted_at,
+        m.receipt_requested, m.send_at
       from messages m join users u on u.id = m.sender_id where m.id = ${id}`));
-    if (!m || m.state !== "sent") return null;
+    if (!m || (m.state !== "sent" && !(m.state === "scheduled" && m.sender_id === p.userId))) return null;
     const recipients = rowsOf<{ id: string; name: string; read_at: string | null; deleted_at: string | null }>(await tx.execute(sql`
       select r.user_id as id, u.first_name || ' ' || u.last_name as name, r.read_at, r.deleted_at
       from message_recipients r join users u on u.id = r.user_id where r.message_id = ${id} order by u.last_name, u.first_name`));
@@ -194,13 +241,19 @@ export async function readMessage(deps: MessageDeps, p: Principal, id: string): 
     if (asRecipient && !asRecipient.read_at) {
       await tx.execute(sql`update message_recipients set read_at = ${deps.now.toISOString()}::timestamptz
         where message_id = ${id} and user_id = ${p.userId}`);
+      if (m.receipt_requested) {
+        await withSystemNotice(tx, [m.sender_id], { kind: "message.receipt", title: "Accusé de lecture",
+          body: `${displayName(p)} a lu « ${m.subject} ».`, link: `/messagerie/${id}` }, deps.now);
+      }
     }
     const reported = rowsOf(await tx.execute(sql`select 1 from message_reports where message_id = ${id} and reporter_id = ${p.userId}`)).length > 0;
     return {
       id: m.id, uai: m.uai, subject: m.subject, body: m.body, at: new Date(m.created_at), sender: { id: m.sender_id, name: m.sender },
       // A recipient sees who else received it; read marks are the sender's business only.
-      recipients: recipients.map((r) => ({ id: r.id, name: r.name, read: mine ? r.read_at !== null : false })),
+      // 54G: read marks exist for the sender only when they asked for them.
+      recipients: recipients.map((r) => ({ id: r.id, name: r.name, read: mine && m.receipt_requested ? r.read_at !== null : false })),
       mine, inTrash: mine ? m.sender_deleted_at !== null : asRecipient!.deleted_at !== null, reported,
+      receiptRequested: m.receipt_requested, scheduledFor: m.state === "scheduled" && m.send_at ? new Date(m.send_at) : null,
     };
   });
 }

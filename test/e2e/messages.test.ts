@@ -53,6 +53,7 @@ describe("e2e messaging without JavaScript", () => {
     await teacher.page.getByLabel(t("message.group.parents", { name: "CM1" })).check();
     await teacher.page.getByLabel(t("message.compose.subject")).fill("Réunion de rentrée");
     await teacher.page.getByLabel(t("message.compose.body")).fill("Bonjour,\nla réunion a lieu jeudi à 18 h.");
+    await teacher.page.getByLabel(t("message.compose.receipt")).check();
     await Promise.all([teacher.page.waitForURL(/\/messagerie\/envoyes/), teacher.page.getByRole("button", { name: t("message.compose.submit") }).click()]);
     expect(await teacher.page.getByText(t("message.sent")).count()).toBe(1);
     expect(await teacher.page.getByRole("link", { name: "Réunion de rentrée" }).count()).toBe(1);

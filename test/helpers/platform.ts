@@ -36,7 +36,8 @@ export async function testPlatform(kind: DatabaseKind, config: Partial<Config> =
   assets ??= buildAssets();
   const platform: Platform = {
     db: handle.db, changes: handle.changes, clock, config: { ...testConfig, ...config }, passwords: passwordHasher(nativeScrypt),
-    assets: await assets, log: silentLogger,
+    // PREAU_TEST_LOG=1 prints the app's log lines (an unexpected 500's error and stack) while debugging a test.
+    assets: await assets, log: process.env.PREAU_TEST_LOG ? { log: (level, event, data) => console.error(level, event, data) } : silentLogger,
     ping: async () => true,
     clientIp: (header) => header("x-test-ip") ?? "192.0.2.1",
   };

@@ -5,6 +5,9 @@ import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
 import { saveSchoolRules } from "../../src/services/communication-rules";
+import { deliverScheduled, HOURLY_LIMIT } from "../../src/services/messages";
+import { runDueJobs } from "../../src/jobs/runner";
+import { silentLogger } from "../../src/log";
 import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser } from "../helpers/client";
 import { buildClass, buildSchool, buildSchoolWithClass, buildStructure, buildUser, linkParent } from "../helpers/factories";
@@ -123,7 +126,7 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     const compose = await teacher.get("/messagerie/nouveau");
     expect(compose.text).toContain(t("message.group.parents", { name: "CM1" }));
     const sent = await teacher.post("/messagerie/nouveau", { objet: "Sortie au musée", texte: "Bonjour,\nla sortie a lieu mardi.",
-      groupes: `parents:${s.classId}` });
+      groupes: `parents:${s.classId}`, accuse: "1" });
     expect(sent.status).toBe(303);
     expect(sent.location).toBe("/messagerie/envoyes?fait=envoye");
     const sentPage = await teacher.get(sent.location!);
@@ -139,6 +142,9 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(read.status).toBe(200);
     expect(read.text).toContain("la sortie a lieu mardi.");
     expect(await count(sql`select count(*)::int as n from notifications where user_id = ${s.parent.id} and kind = 'message'`)).toBe(1);
+    // 54G: the teacher asked for a read receipt: told once, however often the parent opens it.
+    await parent.get(`/messagerie/${id}`);
+    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id} and kind = 'message.receipt'`)).toBe(1);
     expect(await inboxOf(secondParent)).toContain("Sortie au musée");
     expect(await inboxOf(s.pupil)).not.toContain("Sortie au musée");
 
@@ -151,6 +157,57 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect((await parent.post(`/messagerie/${id}/corbeille`, { retour: "1" })).status).toBe(303);
     expect((await parent.get("/messagerie?q=mus%C3%A9e")).text).toContain("Sortie au musée");
     expect((await parent.get("/messagerie?q=piscine")).text).not.toContain("Sortie au musée");
+  });
+
+  it("54F a delayed message reaches nobody before its time, then is delivered once by the job runner, even when run again", async () => {
+    const teacher = await as(s.teacher);
+    await teacher.get("/messagerie/nouveau");
+    // 2026-11-24 10:00 in Paris is the test clock: 14:30 the same day.
+    const scheduled = await teacher.post("/messagerie/nouveau", { objet: "Rappel piscine", texte: "Demain, bonnet obligatoire.",
+      destinataires: s.parent.id, envoi: "2026-11-24T14:30" });
+    expect(scheduled.location).toBe("/messagerie/envoyes?fait=programme");
+    const sentPage = await teacher.get(scheduled.location!);
+    expect(sentPage.text).toContain(t("message.scheduled"));
+    expect(sentPage.text).toMatch(/programmé pour le 24\/11\/2026 14:30/);
+    const id = /href="\/messagerie\/([0-9a-f-]{36})">Rappel piscine/.exec(sentPage.html)![1]!;
+    // Times in the past, too far, or unreadable are refused in French.
+    for (const [envoi, key] of [["2020-01-01T10:00", "message.error.send_at_past"], ["2030-01-01T10:00", "message.error.send_at_far"],
+      ["demain matin", "message.error.send_at_invalid"]] as const) {
+      const page = await teacher.post("/messagerie/nouveau", { objet: "Plus tard", texte: "x", destinataires: s.parent.id, envoi });
+      expect(page.status).toBe(422);
+      expect(page.text).toContain(t(key));
+    }
+    expect(await inboxOf(s.parent)).not.toContain("Rappel piscine");
+    expect((await (await as(s.parent)).get(`/messagerie/${id}`)).status).toBe(404);
+    const handlers = { "message.deliver": async (payload: Record<string, unknown>, ctx: { now: Date }) => {
+      await deliverScheduled(env.platform.db, String(payload.messageId), ctx.now); } };
+    expect(await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger)).toBe(0);
+    env.clock.advance(5 * 3600_000);
+    expect(await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger)).toBeGreaterThanOrEqual(1);
+    expect(await inboxOf(s.parent)).toContain("Rappel piscine");
+    // A second run, a restart re-running the job, or the handler called again: nothing is delivered twice.
+    await withTenant(env.platform.db, systemScope, (tx) => tx.execute(sql`update jobs set state = 'pending' where dedupe_key = ${`message.deliver:${id}`}`));
+    await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger);
+    expect(await deliverScheduled(env.platform.db, id, env.clock.now())).toBe(false);
+    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${s.parent.id} and link = ${`/messagerie/${id}`}`)).toBe(1);
+    env.clock.set("2026-11-24T10:00:00+01:00");
+  });
+
+  it("71B anti-spam: a pupil who sends too many messages in an hour is stopped, in French; an hour later they may write again", async () => {
+    const pupil = await buildUser(env.platform.db, env.platform.passwords, { profile: "pupil", uai: s.school.uai, classId: s.classId });
+    const b = await as(pupil);
+    await b.get("/messagerie/nouveau");
+    for (let i = 0; i < HOURLY_LIMIT.pupil; i += 1) {
+      expect((await b.post("/messagerie/nouveau", { objet: `Message ${i}`, texte: "Coucou", destinataires: s.otherPupil.id })).status).toBe(303);
+    }
+    const stopped = await b.post("/messagerie/nouveau", { objet: "Encore un", texte: "Coucou", destinataires: s.otherPupil.id });
+    expect(stopped.status).toBe(422);
+    expect(stopped.text).toContain(t("message.error.rate_limited"));
+    env.clock.advance(3600_000 + 1000);
+    const later = await as(pupil);
+    await later.get("/messagerie/nouveau");
+    expect((await later.post("/messagerie/nouveau", { objet: "Une heure après", texte: "Coucou", destinataires: s.otherPupil.id })).status).toBe(303);
+    env.clock.set("2026-11-24T10:00:00+01:00");
   });
 
   it("bad input gets a French message, keeps what was typed, and writes nothing", async () => {

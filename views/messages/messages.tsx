@@ -59,7 +59,8 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; lines: Mail
               {props.lines.map((l) => (
                 <tr class={l.read ? undefined : "unread"}>
                   <td><a href={`/messagerie/${l.id}`}>{l.read ? l.subject : <strong>{l.subject}</strong>}</a>
-                    {l.read ? null : <span class="hint"> ({t("message.unread")})</span>}</td>
+                    {l.read ? null : <span class="hint"> ({t("message.unread")})</span>}
+                    {l.scheduledFor ? <span class="hint"> ({t("message.scheduled_for", { date: when(l.scheduledFor, props.timeZone) })})</span> : null}</td>
                   <td>{l.who}</td>
                   <td>{when(l.at, props.timeZone)}</td>
                 </tr>
@@ -72,14 +73,15 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; lines: Mail
   );
 }
 
-export interface MessageDraft { subject: string; body: string; recipientIds: string[]; groupKeys: string[] }
+export interface MessageDraft { subject: string; body: string; recipientIds: string[]; groupKeys: string[]; sendAt?: string; receipt?: boolean }
 
 export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; draft?: MessageDraft; errors?: MessageError[]; moderator: boolean;
   blocked?: boolean; restriction?: Restriction | null; timeZone: string }) {
   const draft = props.draft ?? { subject: "", body: "", recipientIds: [], groupKeys: [] };
   const errors = props.errors ?? [];
   const has = (e: MessageError) => errors.includes(e);
-  const recipientErrors = errors.filter((e) => e.startsWith("recipients_"));
+  const sendAtError = errors.find((e) => e === "send_at_past" || e === "send_at_far" || e === "send_at_invalid");
+  const recipientErrors = errors.filter((e): e is Extract<MessageError, `recipients_${string}`> => e.startsWith("recipients_"));
   const { contacts, groups } = props.options;
   return (
     <Layout chrome={props.chrome}>
@@ -139,6 +141,20 @@ export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; dr
             {has("body_missing") || has("body_long")
               ? <p class="field-error" id="err-body">{t(has("body_missing") ? "message.error.body_missing" : "message.error.body_long")}</p> : null}
           </div>
+          <fieldset>
+            <legend>{t("message.compose.options")}</legend>
+            <div class="field">
+              <label for="envoi">{t("message.compose.send_at")}</label>
+              <input type="datetime-local" id="envoi" name="envoi" value={draft.sendAt ?? ""}
+                aria-invalid={sendAtError ? "true" : undefined} aria-describedby={sendAtError ? "err-send-at" : undefined} />
+              {sendAtError ? <p class="field-error" id="err-send-at">{t(`message.error.${sendAtError}`)}</p> : null}
+            </div>
+            <div class="field field-check">
+              <input type="checkbox" id="accuse" name="accuse" value="1" checked={draft.receipt === true} />
+              <label for="accuse">{t("message.compose.receipt")}</label>
+            </div>
+          </fieldset>
+          {has("rate_limited") ? <p class="field-error">{t("message.error.rate_limited")}</p> : null}
           <button type="submit" class="button-primary">{t("message.compose.submit")}</button>
         </form>
       )}
@@ -156,7 +172,8 @@ export function MessagePage(props: { chrome: Chrome; message: MessageView; notic
       <FolderNav current={null} moderator={props.moderator} />
       <article class="card">
         <p>{t("message.from", { name: m.sender.name })} — <time datetime={m.at.toISOString()}>{when(m.at, props.timeZone)}</time></p>
-        {m.mine ? (
+        {m.scheduledFor ? <p><strong>{t("message.scheduled_for", { date: when(m.scheduledFor, props.timeZone) })}</strong></p> : null}
+        {m.mine && m.receiptRequested ? (
           <ul aria-label={t("message.col.to")}>
             {m.recipients.map((r) => <li>{r.name} <span class="hint">({t(r.read ? "message.read_by" : "message.not_read")})</span></li>)}
           </ul>
