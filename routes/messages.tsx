@@ -4,11 +4,11 @@ import { Hono, type Context } from "hono";
 import { t, type MessageKey } from "../src/i18n";
 import type { AppEnv } from "../src/http/env";
 import { chromeFor, renderError, renderPage } from "../src/http/render";
-import { field, fieldList, readForm } from "../src/http/forms";
+import { field, fieldList, readFiles, readForm } from "../src/http/forms";
 import { withTenant } from "../db/client";
 import { scopeOf } from "../src/services/principal";
 import {
-  composeOptions, mailbox, messageSender, moderatedMessage, moderates, moderationQueue, readMessage, reportMessage, trashMessage,
+  attachmentFor, composeOptions, mailbox, messageSender, moderatedMessage, moderates, moderationQueue, readMessage, reportMessage, trashMessage,
   type Folder, type MessageDeps,
 } from "../src/services/messages";
 import type { BlockError } from "../src/services/messaging-restrictions";
@@ -28,7 +28,7 @@ messageRoutes.use("/messagerie", requireUser);
 messageRoutes.use("/messagerie/*", requireUser);
 
 const depsOf = (c: Context<AppEnv>): MessageDeps => ({ db: c.var.platform.db, now: c.var.platform.clock.now(), ip: c.var.ip,
-  timeZone: c.var.platform.config.timeZone });
+  timeZone: c.var.platform.config.timeZone, blobs: c.var.platform.blobs });
 const NOTICES: Record<string, MessageKey> = {
   envoye: "message.sent", programme: "message.scheduled", bloque: "message.blocked", corbeille: "message.trashed", retabli: "message.restored", signale: "message.reported",
   suspendu: "message.suspend.done", leve: "message.suspend.lifted", horaires: "message.hours.saved",
@@ -75,7 +75,8 @@ messageRoutes.post("/messagerie/nouveau", async (c) => {
   const sendAt = sendAtText ? (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(sendAtText) ? zonedToUtc(sendAtText, c.var.platform.config.timeZone) : new Date(Number.NaN)) : null;
   const outcome = sendAt && Number.isNaN(sendAt.getTime())
     ? { kind: "invalid" as const, errors: ["send_at_invalid" as const] }
-    : await messageSender(depsOf(c), p, { ...draft, sendAt });
+    : await messageSender(depsOf(c), p, { ...draft, sendAt,
+      attachments: await Promise.all((await readFiles(c, "pieces")).map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) }))) });
   if (outcome.kind === "sent") return c.redirect("/messagerie/envoyes?fait=envoye", 303);
   if (outcome.kind === "scheduled") return c.redirect("/messagerie/envoyes?fait=programme", 303);
   if (outcome.kind === "forbidden") return renderError(c, 403);
@@ -206,6 +207,18 @@ messageRoutes.get("/messagerie/:id", async (c) => {
   if (!message) return renderError(c, 404);
   return renderPage(c, <MessagePage chrome={chromeFor(c, message.subject, "message.help")} message={message}
     notice={NOTICES[c.req.query("fait") ?? ""]} moderator={isModerator(c)} timeZone={c.var.platform.config.timeZone} />);
+});
+
+messageRoutes.get("/messagerie/:id/pieces/:attachment", async (c) => {
+  const file = await attachmentFor(depsOf(c), c.var.principal!, c.req.param("id"), c.req.param("attachment"));
+  if (!file) return renderError(c, 404);
+  // Always a download, never rendered in the hub's origin; the name is kept readable and safe for the header.
+  const ascii = file.name.normalize("NFKD").replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return new Response(file.data as Uint8Array<ArrayBuffer>, { headers: {
+    "content-type": file.type, "content-length": String(file.data.length), "x-content-type-options": "nosniff",
+    "content-disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    "cache-control": "private, no-store",
+  } });
 });
 
 messageRoutes.post("/messagerie/:id/corbeille", async (c) => {

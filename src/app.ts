@@ -61,8 +61,10 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   // Archives are larger than forms: the upload path has its own ceiling, checked before anything reads the body.
   const limitUpload = bodyLimit({ maxSize: platform.config.aaf.maxUploadBytes, onError: (c) => renderError(c, 413) });
   // Only requests that carry a body: reading GET's (absent) body would build a full Request object each time.
+  // A message with its attachments (3 × 5 Mio) is larger than a form, smaller than an archive.
+  const limitMessage = bodyLimit({ maxSize: 16 * 1024 * 1024, onError: (c) => renderError(c, 413) });
   app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next()
-    : c.req.path === AAF_UPLOAD_PATH ? limitUpload(c, next) : limitForm(c, next)));
+    : c.req.path === AAF_UPLOAD_PATH ? limitUpload(c, next) : c.req.path === "/messagerie/nouveau" ? limitMessage(c, next) : limitForm(c, next)));
   app.use("*", sessionLoader);
   app.use("*", csrfProtection);
   app.use("*", async (c, next) => {

@@ -26,6 +26,13 @@ export interface FileStore {
   save(area: string, fileName: string, body: Blob): Promise<string>;
 }
 
+/** Bytes kept by key (message attachments): a folder on Node; R2 or similar on Workers. Keys are uuids. */
+export interface BlobStore {
+  put(key: string, data: Uint8Array): Promise<void>;
+  get(key: string): Promise<Uint8Array | null>;
+  delete(key: string): Promise<void>;
+}
+
 export interface Platform {
   db: Database;
   /** Committed changes announced by the database, for per-process caches; absent on Workers. */
@@ -35,6 +42,8 @@ export interface Platform {
   passwords: PasswordHasher;
   /** Absent on runtimes without a local disk (Workers): uploads needing one are then refused politely. */
   files?: FileStore;
+  /** Absent where no blob storage is configured: attachments are then refused politely. */
+  blobs?: BlobStore;
   /** Absent when no SMTP server is configured: mail then waits in the outbox. */
   mail?: MailTransport;
   /** Realtime rooms (walls, documents): the in-process hub on Node, Durable Objects on Workers. Absent: those apps answer 404. */

@@ -1,6 +1,6 @@
 // Messaging under teacher control (52A–52G, 614A–B): messages of one school, their recipients, the school's
 // communication rules (data over the defaults of src/services/communication-rules.ts), and abuse reports.
-import { boolean, index, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { profileKind, schools, users } from "./directory";
 
 export const messages = pgTable("messages", {
@@ -72,3 +72,14 @@ export const messagingBlocks = pgTable("messaging_blocks", {
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
 });
+
+/** A file sent with a message; its bytes are in the platform's blob store under `blobKey`. */
+export const messageAttachments = pgTable("message_attachments", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  messageId: uuid("message_id").notNull().references(() => messages.id, { onDelete: "cascade" }),
+  uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  type: text("type").notNull(),
+  size: integer("size").notNull(),
+  blobKey: uuid("blob_key").notNull(),
+}, (t) => [index("message_attachments_message").on(t.messageId)]);

@@ -28,3 +28,11 @@ export function fieldList(form: FormFields, name: string): string[] {
 export function safeReturnPath(value: string, fallback = "/"): string {
   return /^\/(?![/\\])[\w\-./%?=&]*$/.test(value) && value.length < 300 ? value : fallback;
 }
+
+/** Files sent under one field name (a multipart form); empty file inputs are left out. */
+export async function readFiles(c: Context<AppEnv>, name: string): Promise<File[]> {
+  const body = await c.req.parseBody({ all: true });
+  const v = body[name];
+  const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  return list.filter((f): f is File => typeof f !== "string" && f.size > 0);
+}

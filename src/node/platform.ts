@@ -14,6 +14,7 @@ import { loadSecret } from "./secret";
 import { nativeScrypt } from "./scrypt";
 import { batchedStdout } from "./log-writer";
 import { diskFileStore } from "./files";
+import { diskBlobStore } from "./blobs";
 import { smtpTransport } from "./mail";
 import { migratePgliteDatabase, migratePostgresDatabase } from "./migrate";
 import { NodeRooms } from "./rooms";
@@ -59,6 +60,7 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
     config,
     passwords: passwordHasher(nativeScrypt),
     files: diskFileStore(dataDir),
+    blobs: diskBlobStore(join(dataDir, "blobs")),
     ...(env.SMTP_URL ? { mail: smtpTransport(env.SMTP_URL, config.mailFrom) } : {}),
     assets: await buildAssets(),
     log: options.log ?? jsonLogger(logs.write),

@@ -2,6 +2,7 @@
 // insult blocking for pupils with an incident report to their teachers, and abuse reports.
 import { sql } from "drizzle-orm";
 import { rowsOf, withTenant, type Database, type Tx } from "../../db/client";
+import type { BlobStore } from "../platform";
 import { audit } from "./audit";
 import { reachableContacts, type Contact } from "./communication-rules";
 import { findInsults } from "./insult-filter";
@@ -14,7 +15,7 @@ export const SUBJECT_MAX = 200;
 export const BODY_MAX = 10_000;
 export const RECIPIENTS_MAX = 300;
 
-export interface MessageDeps { db: Database; now: Date; ip: string | null; timeZone: string }
+export interface MessageDeps { db: Database; now: Date; ip: string | null; timeZone: string; blobs?: BlobStore }
 
 export interface RecipientGroup { key: string; label: { kind: "pupils" | "parents" | "teachers"; className: string }; memberIds: string[] }
 export interface ComposeOptions {
@@ -65,9 +66,46 @@ export interface MessageInput {
   sendAt?: Date | null;
   /** 54G: tell the sender when each recipient reads it. */
   receipt?: boolean;
+  attachments?: AttachmentInput[];
+}
+
+export interface AttachmentInput { name: string; data: Uint8Array }
+
+/** What may be attached, by extension: documents, images and sound a school exchanges; nothing executable. */
+export const ATTACHMENT_TYPES: Record<string, string> = {
+  pdf: "application/pdf", png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp",
+  txt: "text/plain", odt: "application/vnd.oasis.opendocument.text", ods: "application/vnd.oasis.opendocument.spreadsheet",
+  odp: "application/vnd.oasis.opendocument.presentation",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  mp3: "audio/mpeg", m4a: "audio/mp4", ogg: "audio/ogg",
+};
+export const ATTACHMENTS_MAX = 3;
+export const ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024;
+
+/** The first bytes a file of this type must start with, where the format has a signature: a renamed file is refused. */
+const SIGNATURES: Record<string, number[][]> = {
+  pdf: [[0x25, 0x50, 0x44, 0x46]], png: [[0x89, 0x50, 0x4e, 0x47]], jpg: [[0xff, 0xd8, 0xff]], jpeg: [[0xff, 0xd8, 0xff]],
+  gif: [[0x47, 0x49, 0x46, 0x38]], webp: [[0x52, 0x49, 0x46, 0x46]], odt: [[0x50, 0x4b]], ods: [[0x50, 0x4b]], odp: [[0x50, 0x4b]],
+  docx: [[0x50, 0x4b]], xlsx: [[0x50, 0x4b]], pptx: [[0x50, 0x4b]], ogg: [[0x4f, 0x67, 0x67, 0x53]],
+};
+
+export function attachmentProblem(a: AttachmentInput): "attachment_type" | "attachment_size" | null {
+  const ext = /\.([A-Za-z0-9]{1,5})$/.exec(a.name)?.[1]?.toLowerCase() ?? "";
+  if (!ATTACHMENT_TYPES[ext]) return "attachment_type";
+  if (a.data.length === 0 || a.data.length > ATTACHMENT_MAX_BYTES) return "attachment_size";
+  const sigs = SIGNATURES[ext];
+  if (sigs && !sigs.some((sig) => sig.every((b, i) => a.data[i] === b))) return "attachment_type";
+  return null;
+}
+
+function attachmentType(name: string): string {
+  return ATTACHMENT_TYPES[/\.([A-Za-z0-9]{1,5})$/.exec(name)?.[1]?.toLowerCase() ?? ""] ?? "application/octet-stream";
 }
 export type MessageError = "subject_missing" | "subject_long" | "body_missing" | "body_long" | "recipients_missing"
-  | "recipients_forbidden" | "recipients_too_many" | "send_at_past" | "send_at_far" | "send_at_invalid" | "rate_limited";
+  | "recipients_forbidden" | "recipients_too_many" | "send_at_past" | "send_at_far" | "send_at_invalid" | "rate_limited"
+  | "attachment_count" | "attachment_type" | "attachment_size" | "attachment_storage";
 
 /** 71B: messages a sender may write per hour (pupils fewer): a flood is refused, not queued. */
 export const HOURLY_LIMIT = { pupil: 20, other: 100 } as const;
@@ -83,6 +121,25 @@ export type SendOutcome =
 
 /** Checks, then sends a message in one transaction: message, recipients, their notices and the audit line. */
 export async function messageSender(deps: MessageDeps, p: Principal, input: MessageInput): Promise<SendOutcome> {
+  const attachments = input.attachments ?? [];
+  const stored: { key: string; a: AttachmentInput }[] = [];
+  try {
+    const outcome = await sendWithin(deps, p, input, attachments, stored);
+    // The bytes were written before the rows (persist first); rows that did not commit leave no orphan bytes.
+    if (outcome.kind !== "sent" && outcome.kind !== "scheduled") await forget(deps, stored);
+    return outcome;
+  } catch (err) {
+    await forget(deps, stored);
+    throw err;
+  }
+}
+
+async function forget(deps: MessageDeps, stored: { key: string }[]) {
+  for (const s of stored) await deps.blobs?.delete(s.key).catch(() => undefined);
+}
+
+async function sendWithin(deps: MessageDeps, p: Principal, input: MessageInput, attachments: AttachmentInput[],
+  stored: { key: string; a: AttachmentInput }[]): Promise<SendOutcome> {
   const subject = input.subject.trim();
   const body = input.body.replace(/\r\n/g, "\n").trim();
   return withTenant(deps.db, scopeOf(p), async (tx) => {
@@ -118,6 +175,9 @@ export async function messageSender(deps: MessageDeps, p: Principal, input: Mess
     const [recent] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from messages
       where sender_id = ${p.userId} and created_at > ${new Date(deps.now.getTime() - 3600_000).toISOString()}::timestamptz`));
     if ((recent?.n ?? 0) >= (pupilOnly ? HOURLY_LIMIT.pupil : HOURLY_LIMIT.other)) errors.push("rate_limited");
+    if (attachments.length > ATTACHMENTS_MAX) errors.push("attachment_count");
+    for (const problem of new Set(attachments.map(attachmentProblem))) if (problem) errors.push(problem);
+    if (attachments.length && !deps.blobs) errors.push("attachment_storage");
     if (errors.length) return { kind: "invalid", errors } as const;
 
     const insults = pupilOnly ? findInsults(`${subject}\n${body}`) : [];
@@ -143,6 +203,13 @@ export async function messageSender(deps: MessageDeps, p: Principal, input: Mess
       return { kind: "blocked", id } as const;
     }
     const ids = [...chosen];
+    for (const a of attachments) {
+      const key = crypto.randomUUID();
+      await deps.blobs!.put(key, a.data);
+      stored.push({ key, a });
+      await tx.execute(sql`insert into message_attachments (message_id, uai, name, type, size, blob_key)
+        values (${id}, ${uai}, ${a.name.slice(-150)}, ${attachmentType(a.name)}, ${a.data.length}, ${key})`);
+    }
     await tx.execute(sql`insert into message_recipients (message_id, user_id, uai)
       select ${id}::uuid, r, ${uai} from unnest(${`{${ids.join(",")}}`}::uuid[]) as r`);
     if (sendAt) {
@@ -220,6 +287,7 @@ export interface MessageView {
   id: string; uai: string; subject: string; body: string; at: Date; sender: { id: string; name: string };
   recipients: { id: string; name: string; read: boolean }[]; mine: boolean; inTrash: boolean; reported: boolean;
   receiptRequested: boolean; scheduledFor: Date | null;
+  attachments: { id: string; name: string; size: number }[];
 }
 
 /** A message its sender or one of its recipients opens; opening marks it read. */
@@ -247,13 +315,15 @@ export async function readMessage(deps: MessageDeps, p: Principal, id: string): 
       }
     }
     const reported = rowsOf(await tx.execute(sql`select 1 from message_reports where message_id = ${id} and reporter_id = ${p.userId}`)).length > 0;
+    const attachments = rowsOf<{ id: string; name: string; size: number }>(await tx.execute(sql`
+      select id, name, size from message_attachments where message_id = ${id} order by name, id`));
     return {
       id: m.id, uai: m.uai, subject: m.subject, body: m.body, at: new Date(m.created_at), sender: { id: m.sender_id, name: m.sender },
       // A recipient sees who else received it; read marks are the sender's business only.
       // 54G: read marks exist for the sender only when they asked for them.
       recipients: recipients.map((r) => ({ id: r.id, name: r.name, read: mine && m.receipt_requested ? r.read_at !== null : false })),
       mine, inTrash: mine ? m.sender_deleted_at !== null : asRecipient!.deleted_at !== null, reported,
-      receiptRequested: m.receipt_requested, scheduledFor: m.state === "scheduled" && m.send_at ? new Date(m.send_at) : null,
+      attachments, receiptRequested: m.receipt_requested, scheduledFor: m.state === "scheduled" && m.send_at ? new Date(m.send_at) : null,
     };
   });
 }
@@ -339,3 +409,17 @@ export async function moderatedMessage(tx: Tx, p: Principal, id: string): Promis
     recipients, reports: reports.map((r) => ({ by: r.by, at: new Date(r.at) })) };
 }
 
+
+/** An attachment for whoever may read its message (sender, recipients): its bytes, name and type. */
+export async function attachmentFor(deps: MessageDeps, p: Principal, messageId: string, attachmentId: string):
+  Promise<{ name: string; type: string; data: Uint8Array } | null> {
+  if (!/^[0-9a-f-]{36}$/.test(messageId) || !/^[0-9a-f-]{36}$/.test(attachmentId) || !deps.blobs) return null;
+  const [row] = await withTenant(deps.db, scopeOf(p), async (tx) => rowsOf<{ name: string; type: string; blob_key: string }>(await tx.execute(sql`
+    select a.name, a.type, a.blob_key from message_attachments a join messages m on m.id = a.message_id
+    where a.id = ${attachmentId} and a.message_id = ${messageId}
+      and ((m.sender_id = ${p.userId}) or (m.state = 'sent' and exists (
+        select 1 from message_recipients r where r.message_id = m.id and r.user_id = ${p.userId})))`)));
+  if (!row) return null;
+  const data = await deps.blobs.get(row.blob_key);
+  return data ? { name: row.name, type: row.type, data } : null;
+}

@@ -1,4 +1,8 @@
 // A real platform for tests: a real database (PGlite or the Postgres server), real hashing, a hand-moved clock.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { diskBlobStore } from "../../src/node/blobs";
 import { defaultPupilHours, type Config } from "../../src/config";
 import { silentLogger } from "../../src/log";
 import type { Platform } from "../../src/platform";
@@ -40,6 +44,8 @@ export async function testPlatform(kind: DatabaseKind, config: Partial<Config> =
     assets: await assets, log: process.env.PREAU_TEST_LOG ? { log: (level, event, data) => console.error(level, event, data) } : silentLogger,
     ping: async () => true,
     clientIp: (header) => header("x-test-ip") ?? "192.0.2.1",
+    // The real disk store, in a folder of its own per platform.
+    blobs: diskBlobStore(mkdtempSync(join(tmpdir(), "preau-test-blobs-"))),
   };
   return { platform, clock, kind };
 }

@@ -210,6 +210,39 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     env.clock.set("2026-11-24T10:00:00+01:00");
   });
 
+  it("a message carries attachments: stored in the blob store, downloaded by its recipients only; bad files refused in French", async () => {
+    const teacher = await as(s.teacher);
+    await teacher.get("/messagerie/nouveau");
+    const pdf = `%PDF-1.4\n% Préau\n${"x".repeat(2000)}\n%%EOF\n`;
+    const sent = await teacher.upload("/messagerie/nouveau", { objet: "Autorisation de sortie", texte: "À signer.", destinataires: s.parent.id },
+      { pieces: { name: "autorisation sortie é.pdf", content: pdf, type: "application/pdf" } });
+    expect(sent.location).toBe("/messagerie/envoyes?fait=envoye");
+    const id = /href="\/messagerie\/([0-9a-f-]{36})">Autorisation de sortie/.exec((await teacher.get(sent.location!)).html)![1]!;
+    const parent = await as(s.parent);
+    const page = await parent.get(`/messagerie/${id}`);
+    expect(page.text).toContain("autorisation sortie é.pdf");
+    const href = new RegExp(`href="(/messagerie/${id}/pieces/[0-9a-f-]{36})"`).exec(page.html)![1]!;
+    const res = await parent.get(href);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/pdf");
+    expect(res.headers.get("content-disposition")).toContain(`filename*=UTF-8''${encodeURIComponent("autorisation sortie é.pdf")}`);
+    expect(res.html).toBe(pdf);
+    for (const intruder of [other.parent, s.pupil, other.teacher]) expect((await (await as(intruder)).get(href)).status).toBe(404);
+    const before = await count(sql`select count(*)::int as n from message_attachments`);
+    const cases: [{ name: string; content: string | Uint8Array }, string][] = [
+      [{ name: "jeu.exe", content: "MZ\x90\x00" }, t("message.error.attachment_type")],
+      [{ name: "photo.png", content: "%PDF-1.4 pas une image" }, t("message.error.attachment_type")],
+      [{ name: "gros.pdf", content: new Uint8Array(5 * 1024 * 1024 + 1).fill(0x25) }, t("message.error.attachment_size")],
+    ];
+    for (const [file, error] of cases) {
+      await teacher.get("/messagerie/nouveau");
+      const refused = await teacher.upload("/messagerie/nouveau", { objet: "Pièce", texte: "x", destinataires: s.parent.id }, { pieces: file });
+      expect(refused.status).toBe(422);
+      expect(refused.text).toContain(error);
+    }
+    expect(await count(sql`select count(*)::int as n from message_attachments`)).toBe(before);
+  });
+
   it("bad input gets a French message, keeps what was typed, and writes nothing", async () => {
     const pupil = await as(s.pupil);
     await pupil.get("/messagerie/nouveau");

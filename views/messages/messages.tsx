@@ -6,6 +6,7 @@ import {
 } from "../../src/services/messaging-restrictions";
 import { DAY_KEYS } from "../../src/services/access-hours";
 import type { WeeklyHours } from "../../db/schema/portal";
+import { ATTACHMENTS_MAX, ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES } from "../../src/services/messages";
 import type { ComposeOptions, Folder, MailboxLine, MessageError, MessageView, ModeratedMessage, ModerationLine } from "../../src/services/messages";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
@@ -80,6 +81,7 @@ export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; dr
   const draft = props.draft ?? { subject: "", body: "", recipientIds: [], groupKeys: [] };
   const errors = props.errors ?? [];
   const has = (e: MessageError) => errors.includes(e);
+  const attachmentErrors = errors.filter((e): e is Extract<MessageError, `attachment_${string}`> => e.startsWith("attachment_"));
   const sendAtError = errors.find((e) => e === "send_at_past" || e === "send_at_far" || e === "send_at_invalid");
   const recipientErrors = errors.filter((e): e is Extract<MessageError, `recipients_${string}`> => e.startsWith("recipients_"));
   const { contacts, groups } = props.options;
@@ -100,7 +102,7 @@ export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; dr
       ) : null}
       {props.restriction ? <RestrictionNotice restriction={props.restriction} timeZone={props.timeZone} />
         : contacts.length === 0 ? <p>{t("message.compose.nobody")}</p> : (
-        <form method="post" action="/messagerie/nouveau" class="card" novalidate>
+        <form method="post" action="/messagerie/nouveau" class="card" enctype="multipart/form-data" novalidate>
           <CsrfField token={props.chrome.csrfToken} />
           <input type="hidden" name="ecole" value={props.options.uai} />
           {groups.length ? (
@@ -154,6 +156,13 @@ export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; dr
               <label for="accuse">{t("message.compose.receipt")}</label>
             </div>
           </fieldset>
+          <div class="field">
+            <label for="pieces">{t("message.compose.attachments")}</label>
+            <input type="file" id="pieces" name="pieces" multiple accept={Object.keys(ATTACHMENT_TYPES).map((e) => `.${e}`).join(",")}
+              aria-describedby={attachmentErrors.length ? "aide-pieces err-pieces" : "aide-pieces"} />
+            <p class="hint" id="aide-pieces">{t("message.compose.attachments_hint", { count: ATTACHMENTS_MAX, size: ATTACHMENT_MAX_BYTES / 1024 / 1024 })}</p>
+            {attachmentErrors.length ? <p class="field-error" id="err-pieces">{attachmentErrors.map((e) => t(`message.error.${e}`)).join(" ")}</p> : null}
+          </div>
           {has("rate_limited") ? <p class="field-error">{t("message.error.rate_limited")}</p> : null}
           <button type="submit" class="button-primary">{t("message.compose.submit")}</button>
         </form>
@@ -179,6 +188,12 @@ export function MessagePage(props: { chrome: Chrome; message: MessageView; notic
           </ul>
         ) : <p>{t("message.to", { names: m.recipients.map((r) => r.name).join(", ") })}</p>}
         <div class="message-body">{m.body.split("\n").map((line) => <p>{line}</p>)}</div>
+        {m.attachments.length ? (
+          <ul aria-label={t("message.attachments")}>
+            {m.attachments.map((a) => <li><a href={`/messagerie/${m.id}/pieces/${a.id}`} download>{a.name}</a>
+              <span class="hint"> ({t("message.attachment_size", { size: Math.max(1, Math.round(a.size / 1024)) })})</span></li>)}
+          </ul>
+        ) : null}
       </article>
       <div class="card">
         <form method="post" action={`/messagerie/${m.id}/corbeille`}>
