@@ -22,6 +22,8 @@ export interface Config {
   maxFormBytes: number;
   /** Longest life of a per-process cached read (sessions, home data); changes evict entries at once anyway. */
   cacheSeconds: number;
+  /** 71B: messages one sender may write per hour; above, a French refusal. */
+  messaging: { pupilHourly: number; adultHourly: number };
   aaf: {
     /** A complete import that would pre-delete more than this share of a school's accounts is refused. */
     maxPreDeleteShare: number;
@@ -62,6 +64,10 @@ export function loadConfig(env: Record<string, string | undefined>, secret: stri
     pupilHours: env.PREAU_PUPIL_HOURS ? (JSON.parse(env.PREAU_PUPIL_HOURS) as WeeklyHours) : defaultPupilHours,
     maxFormBytes: numberFrom(env.PREAU_MAX_FORM_BYTES, 1024 * 1024),
     cacheSeconds: numberFrom(env.PREAU_CACHE_SECONDS, 60),
+    messaging: {
+      pupilHourly: numberFrom(env.PREAU_MESSAGES_PER_HOUR_PUPIL, 20),
+      adultHourly: numberFrom(env.PREAU_MESSAGES_PER_HOUR_ADULT, 100),
+    },
     aaf: {
       maxPreDeleteShare: numberFrom(env.PREAU_AAF_MAX_PREDELETE_SHARE, 0.3),
       plausibilityMinAccounts: numberFrom(env.PREAU_AAF_PLAUSIBILITY_MIN_ACCOUNTS, 10),

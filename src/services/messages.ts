@@ -15,7 +15,11 @@ export const SUBJECT_MAX = 200;
 export const BODY_MAX = 10_000;
 export const RECIPIENTS_MAX = 300;
 
-export interface MessageDeps { db: Database; now: Date; ip: string | null; timeZone: string; blobs?: BlobStore }
+export interface MessageDeps {
+  db: Database; now: Date; ip: string | null; timeZone: string; blobs?: BlobStore;
+  /** 71B limits per hour (config `messaging`); HOURLY_LIMIT when absent. */
+  hourly?: { pupil: number; other: number };
+}
 
 export interface RecipientGroup { key: string; label: { kind: "pupils" | "parents" | "teachers"; className: string }; memberIds: string[] }
 export interface ComposeOptions {
@@ -107,7 +111,7 @@ export type MessageError = "subject_missing" | "subject_long" | "body_missing" |
   | "recipients_forbidden" | "recipients_too_many" | "send_at_past" | "send_at_far" | "send_at_invalid" | "rate_limited"
   | "attachment_count" | "attachment_type" | "attachment_size" | "attachment_storage";
 
-/** 71B: messages a sender may write per hour (pupils fewer): a flood is refused, not queued. */
+/** 71B: default messages a sender may write per hour (pupils fewer): a flood is refused, not queued. */
 export const HOURLY_LIMIT = { pupil: 20, other: 100 } as const;
 const MAX_DELAY_MS = 366 * 86_400_000;
 
@@ -174,7 +178,8 @@ async function sendWithin(deps: MessageDeps, p: Principal, input: MessageInput, 
     const pupilOnly = p.profiles.filter((sp) => sp.uai === uai).every((sp) => sp.profile === "pupil");
     const [recent] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from messages
       where sender_id = ${p.userId} and created_at > ${new Date(deps.now.getTime() - 3600_000).toISOString()}::timestamptz`));
-    if ((recent?.n ?? 0) >= (pupilOnly ? HOURLY_LIMIT.pupil : HOURLY_LIMIT.other)) errors.push("rate_limited");
+    const hourly = deps.hourly ?? HOURLY_LIMIT;
+    if ((recent?.n ?? 0) >= (pupilOnly ? hourly.pupil : hourly.other)) errors.push("rate_limited");
     if (attachments.length > ATTACHMENTS_MAX) errors.push("attachment_count");
     for (const problem of new Set(attachments.map(attachmentProblem))) if (problem) errors.push(problem);
     if (attachments.length && !deps.blobs) errors.push("attachment_storage");

@@ -25,6 +25,7 @@ export const testConfig: Config = {
   pupilHours: defaultPupilHours,
   maxFormBytes: 1024 * 1024,
   cacheSeconds: 60,
+  messaging: { pupilHourly: 20, adultHourly: 100 },
   aaf: { maxPreDeleteShare: 0.3, plausibilityMinAccounts: 10, deleteAfterDays: 90, inboxDays: [1, 15], inboxAt: "02:00",
     maxUploadBytes: 50 * 1024 * 1024 },
   mailFrom: "Préau (tests) <preau@tests.invalid>",
