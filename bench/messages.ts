@@ -1,4 +1,4 @@
-// Messaging benchmark (issue 5): with the demo platform scaled to 100 schools, 100 concurrent users each (1) send a
+// Messaging benchmark (issue 5): with the demo platform scaled to 100 schools, 100 concurrent users (directors) each (1) send a
 // message to a class group of about 30 and (2) list an inbox holding 10 000 messages. Prints p50/p95/p99.
 // Target: p95 ≤ 25 ms for both.
 //
@@ -65,15 +65,17 @@ async function main() {
   await waitForHttp(`${base}/readyz`, hub, 300_000);
   await run(["src/node/cli.ts", "aaf", "import", join(dir, "aaf", "complet")], { DATABASE_URL: db.url, DATA_DIR: join(dir, "data") });
 
-  // 100 teachers of 100 different classes get a login; 10 000 messages in each inbox (one message, 100 recipients).
+  // The directors of 100 schools get a login (the generated set gives teachers no class list; a director reaches
+  // every class group of the school); each writes to one class of their school; 10 000 messages in each inbox.
   const sql = postgres(db.url, { max: 1, onnotice: () => {} });
   onCleanup("close admin connection", () => sql.end({ timeout: 2 }));
   const teachers = await sql<{ id: string; uai: string; class_id: string; size: number }[]>`
-    select distinct on (c.uai) t.user_id as id, c.uai, c.id as class_id,
+    select distinct on (d.uai) d.user_id as id, d.uai, c.id as class_id,
       (select count(*)::int from class_members p where p.class_id = c.id and p.role = 'pupil') as size
-    from class_members t join classes c on c.id = t.class_id
-    where t.role = 'teacher' order by c.uai, c.id limit ${CONNECTIONS}`;
-  if (teachers.length < CONNECTIONS) throw new Error(`only ${teachers.length} teachers in distinct schools`);
+    from school_profiles d join classes c on c.uai = d.uai
+    where d.profile = 'director' and exists (select 1 from class_members p where p.class_id = c.id and p.role = 'pupil')
+    order by d.uai, c.name limit ${CONNECTIONS}`;
+  if (teachers.length < CONNECTIONS) throw new Error(`only ${teachers.length} directors of schools with classes`);
   await sql`update users set login = 'bench.' || substr(id::text, 1, 8), state = 'active', charter_accepted_at = now(), activated_at = now()
     where id in ${sql(teachers.map((t) => t.id))}`;
   await sql`insert into credentials (user_id, password_hash, changed_at)
@@ -91,9 +93,9 @@ async function main() {
       select s.uai, s.pupil, 'Message ' || g || ' #' || s.teacher, 'Bonjour, ceci est le message numéro ' || g || '.', 'sent',
         now() - (g || ' minutes')::interval
       from senders s, generate_series(1, ${INBOX}) g
-      returning id, uai, subject)
-    insert into message_recipients (message_id, user_id, uai)
-    select m.id, split_part(m.subject, '#', 2)::uuid, m.uai from m`;
+      returning id, uai, subject, created_at)
+    insert into message_recipients (message_id, user_id, uai, delivered_at)
+    select m.id, split_part(m.subject, '#', 2)::uuid, m.uai, m.created_at from m`;
   await sql`update messages set subject = split_part(subject, ' #', 1)`;
   await sql`analyze`;
   const inboxRows = (await sql<{ n: number }[]>`select count(*)::int as n from message_recipients`)[0]!.n;
@@ -111,7 +113,7 @@ async function main() {
     users.push({ login, cookie, csrf, group, groupSize: t.size, me: t.id });
   }
   const sizes = users.map((u) => u.groupSize).sort((a, b) => a - b);
-  console.log(`  ${users.length} teachers logged in; class groups of ${sizes[0]}–${sizes.at(-1)} pupils (median ${sizes[Math.floor(sizes.length / 2)]})`);
+  console.log(`  ${users.length} directors logged in; class groups of ${sizes[0]}–${sizes.at(-1)} pupils (median ${sizes[Math.floor(sizes.length / 2)]})`);
 
   const inbox = await measure("list the inbox (10 000 messages)", (i) => ({ method: "GET", path: "/messagerie", headers: { cookie: users[i]!.cookie } }), 200);
   const send = await measure("send to a class group", (i) => {

@@ -43,7 +43,7 @@ const isModerator = (c: Context<AppEnv>) => {
 async function showFolder(c: Context<AppEnv>, folder: Folder, title: MessageKey) {
   const p = c.var.principal!;
   const search = (c.req.query("q") ?? "").slice(0, 100);
-  const lines = await withTenant(c.var.platform.db, scopeOf(p), (tx) => mailbox(tx, p, folder, search));
+  const lines = await withTenant(c.var.platform.db, scopeOf(p), (tx) => mailbox(tx, p, folder, search, c.var.platform.clock.now()));
   return renderPage(c, <MailboxPage chrome={chromeFor(c, t(title), "message.help")} folder={folder} lines={lines} search={search}
     notice={NOTICES[c.req.query("fait") ?? ""]} moderator={isModerator(c)} timeZone={c.var.platform.config.timeZone} />);
 }

@@ -1,5 +1,6 @@
 // Messaging under teacher control (52A–52G, 614A–B): messages of one school, their recipients, the school's
 // communication rules (data over the defaults of src/services/communication-rules.ts), and abuse reports.
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { profileKind, schools, users } from "./directory";
 
@@ -26,10 +27,14 @@ export const messageRecipients = pgTable("message_recipients", {
   messageId: uuid("message_id").notNull().references(() => messages.id, { onDelete: "cascade" }),
   userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
   uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
+  /** When it reached this inbox (the message's time; a delayed message's send time): the inbox's order, so that a
+   *  page of an inbox of thousands is read from this table's index alone. */
+  deliveredAt: timestamp("delivered_at", { withTimezone: true }).notNull(),
   readAt: timestamp("read_at", { withTimezone: true }),
   /** In the recipient's trash since then. */
   deletedAt: timestamp("deleted_at", { withTimezone: true }),
-}, (t) => [primaryKey({ columns: [t.messageId, t.userId] }), index("message_recipients_user").on(t.userId, t.deletedAt)]);
+}, (t) => [primaryKey({ columns: [t.messageId, t.userId] }), index("message_recipients_user").on(t.userId, t.deletedAt),
+  index("message_recipients_inbox").on(t.userId, t.deliveredAt.desc()).where(sql`${t.deletedAt} is null`)]);
 
 /** A school's choice for one rule: a sender profile may (or may not) reach one relation (614B). */
 export const communicationRules = pgTable("communication_rules", {

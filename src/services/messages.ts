@@ -215,8 +215,8 @@ async function sendWithin(deps: MessageDeps, p: Principal, input: MessageInput, 
       await tx.execute(sql`insert into message_attachments (message_id, uai, name, type, size, blob_key)
         values (${id}, ${uai}, ${a.name.slice(-150)}, ${attachmentType(a.name)}, ${a.data.length}, ${key})`);
     }
-    await tx.execute(sql`insert into message_recipients (message_id, user_id, uai)
-      select ${id}::uuid, r, ${uai} from unnest(${`{${ids.join(",")}}`}::uuid[]) as r`);
+    await tx.execute(sql`insert into message_recipients (message_id, user_id, uai, delivered_at)
+      select ${id}::uuid, r, ${uai}, ${(sendAt ?? deps.now).toISOString()}::timestamptz from unnest(${`{${ids.join(",")}}`}::uuid[]) as r`);
     if (sendAt) {
       // Recipients are fixed now (the rules were checked now); the job runner delivers at the time, once.
       await enqueue(tx, "message.deliver", { messageId: id }, deps.now, { runAt: sendAt, dedupeKey: `message.deliver:${id}` });
@@ -243,8 +243,8 @@ export async function deliverScheduled(db: Database, messageId: string, now: Dat
       from users u where m.id = ${messageId} and m.state = 'scheduled' and u.id = m.sender_id
       returning m.id, m.subject, u.first_name || ' ' || u.last_name as sender`));
     if (!m) return false;
-    const ids = rowsOf<{ user_id: string }>(await tx.execute(sql`select user_id from message_recipients where message_id = ${messageId}`))
-      .map((r) => r.user_id);
+    const ids = rowsOf<{ user_id: string }>(await tx.execute(sql`update message_recipients r set delivered_at = m.created_at
+      from messages m where m.id = r.message_id and r.message_id = ${messageId} returning r.user_id`)).map((r) => r.user_id);
     await notifyUsers(tx, ids, { kind: "message", title: `Nouveau message de ${m.sender}`, body: m.subject, link: `/messagerie/${m.id}` }, now);
     await audit(tx, { at: now, actorId: null, action: "message.delivered", target: m.id, details: { recipients: ids.length } });
     return true;
@@ -263,7 +263,10 @@ async function withSystemNotice(tx: Tx, userIds: string[], notice: { kind: strin
 export type Folder = "inbox" | "sent" | "trash";
 export interface MailboxLine { id: string; subject: string; who: string; at: Date; read: boolean; recipients: number; scheduledFor: Date | null }
 
-export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = ""): Promise<MailboxLine[]> {
+/** A delayed message's rows carry its send time: not in the inbox before then (its delivery job makes it "sent"). */
+const deliveredBy = (now: Date | undefined) => now ? sql`${now.toISOString()}::timestamptz` : sql`now()`;
+
+export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = "", now?: Date): Promise<MailboxLine[]> {
   const q = search.trim() ? `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const match = (alias: string) => q ? sql`and (${sql.raw(alias)}.subject ilike ${q} or ${sql.raw(alias)}.body ilike ${q})` : sql``;
   const rows = folder === "sent"
@@ -273,11 +276,18 @@ export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = "")
         m.created_at as at, true as read, (select count(*)::int from message_recipients r where r.message_id = m.id) as recipients
       from messages m where m.sender_id = ${p.userId} and m.state in ('sent', 'scheduled') and m.sender_deleted_at is null ${match("m")}
       order by m.created_at desc limit 200`))
+    // The page is chosen from the recipients' index (newest 200 of this inbox), then joined: an inbox of ten thousand
+    // messages costs the same as one of ten. A search has to look at the messages themselves.
     : rowsOf<{ id: string; subject: string; who: string; at: Date | string; read: boolean; recipients: number; scheduled_for: string | Date | null }>(await tx.execute(sql`
-      select m.id, m.subject, null as scheduled_for, u.first_name || ' ' || u.last_name as who, m.created_at as at, r.read_at is not null as read, 0 as recipients
-      from message_recipients r join messages m on m.id = r.message_id join users u on u.id = m.sender_id
-      where r.user_id = ${p.userId} and m.state = 'sent' and ${folder === "trash" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`} ${match("m")}
-      order by m.created_at desc limit 200`));
+      select m.id, m.subject, null as scheduled_for, u.first_name || ' ' || u.last_name as who, r.delivered_at as at, r.read_at is not null as read, 0 as recipients
+      from (select message_id, delivered_at, read_at from message_recipients r
+            where r.user_id = ${p.userId} and ${folder === "trash" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`}
+              ${q ? sql`and exists (select 1 from messages m where m.id = r.message_id ${match("m")})` : sql``}
+              and r.delivered_at <= ${deliveredBy(now)}
+            order by r.delivered_at desc limit 200) r
+        join messages m on m.id = r.message_id join users u on u.id = m.sender_id
+      where m.state = 'sent'
+      order by r.delivered_at desc`));
   return rows.map((r) => ({ id: r.id, subject: r.subject, who: r.who, at: new Date(r.at), read: r.read, recipients: r.recipients,
     scheduledFor: r.scheduled_for ? new Date(r.scheduled_for) : null }));
 }

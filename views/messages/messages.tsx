@@ -19,8 +19,12 @@ const FOLDERS: { folder: Folder; path: string; label: MessageKey }[] = [
   { folder: "trash", path: "/messagerie/corbeille", label: "message.folder.trash" },
 ];
 
+// Building an Intl formatter costs far more than using one: one per time zone, not one per line of a mailbox.
+const formatters = new Map<string, Intl.DateTimeFormat>();
 function when(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone }).format(date);
+  let f = formatters.get(timeZone);
+  if (!f) { f = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone }); formatters.set(timeZone, f); }
+  return f.format(date);
 }
 
 function FolderNav(props: { current: Folder | null; moderator: boolean }) {
