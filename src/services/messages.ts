@@ -245,7 +245,7 @@ export async function deliverScheduled(db: Database, messageId: string, now: Dat
     if (!m) return false;
     const ids = rowsOf<{ user_id: string }>(await tx.execute(sql`update message_recipients r set delivered_at = m.created_at
       from messages m where m.id = r.message_id and r.message_id = ${messageId} returning r.user_id`)).map((r) => r.user_id);
-    await notifyUsers(tx, ids, { kind: "message", title: `Nouveau message de ${m.sender}`, body: m.subject, link: `/messagerie/${m.id}` }, now);
+    await notifyUsers(tx, ids, { kind: "message", title: `Nouveau message de ${m.sender}`, body: m.subject, link: `/messagerie/${m.id}` }, now, {});
     await audit(tx, { at: now, actorId: null, action: "message.delivered", target: m.id, details: { recipients: ids.length } });
     return true;
   });
@@ -256,7 +256,7 @@ async function withSystemNotice(tx: Tx, userIds: string[], notice: { kind: strin
   if (userIds.length === 0) return;
   const [before] = rowsOf<{ v: string | null }>(await tx.execute(sql`select current_setting('preau.all_schools', true) as v`));
   await tx.execute(sql`select set_config('preau.all_schools', 'on', true)`);
-  await notifyUsers(tx, userIds, notice, now);
+  await notifyUsers(tx, userIds, notice, now, {});
   await tx.execute(sql`select set_config('preau.all_schools', ${before?.v ?? "off"}, true)`);
 }
 

@@ -4,16 +4,31 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { notifications, outboxMail } from "../../db/schema";
 import { rowsOf, type Tx } from "../../db/client";
 import { enqueue } from "../jobs/runner";
+import { channelsFor } from "./notification-preferences";
 
 export interface Notice { kind: string; title: string; body: string; link?: string | null }
 
-export async function notifyUsers(tx: Tx, userIds: readonly string[], notice: Notice, now: Date): Promise<void> {
+/**
+ * Tells users in the hub, and by e-mail when `mail` is given and they asked for it (54L–54M). Each user's choices for
+ * the notice's category decide. Runs in a scope that may write their notices (the system scope).
+ */
+export async function notifyUsers(tx: Tx, userIds: readonly string[], notice: Notice, now: Date,
+  mail?: { baseUrl?: string }): Promise<void> {
   const unique = [...new Set(userIds)];
-  for (let i = 0; i < unique.length; i += 1000) {
-    await tx.insert(notifications).values(unique.slice(i, i + 1000).map((userId) => ({
+  const channels = await channelsFor(tx, unique, notice.kind);
+  const inHub = unique.filter((id) => channels.get(id)?.hub !== false);
+  for (let i = 0; i < inHub.length; i += 1000) {
+    await tx.insert(notifications).values(inHub.slice(i, i + 1000).map((userId) => ({
       userId, kind: notice.kind, title: notice.title, body: notice.body, link: notice.link ?? null, createdAt: now,
     })));
   }
+  if (!mail) return;
+  const byMail = unique.filter((id) => channels.get(id)?.mail === true);
+  if (byMail.length === 0) return;
+  const addresses = rowsOf<{ email: string | null }>(await tx.execute(sql`
+    select academic_email as email from users where id = any(${`{${byMail.join(",")}}`}::uuid[]) and academic_email is not null`));
+  const link = notice.link ? `\n\n${mail.baseUrl ?? ""}${notice.link}` : "";
+  await queueMail(tx, addresses.map((a) => a.email!).filter(Boolean), notice.title, `${notice.body}${link}`, now, { kind: notice.kind });
 }
 
 export async function queueMail(tx: Tx, to: readonly string[], subject: string, text: string, now: Date, meta?: Record<string, unknown>): Promise<number> {

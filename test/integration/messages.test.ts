@@ -243,6 +243,30 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(await count(sql`select count(*)::int as n from message_attachments`)).toBe(before);
   });
 
+  it("54L–54M each user chooses, by category, to be told in the hub and/or by e-mail", async () => {
+    const teacher = await buildUser(env.platform.db, env.platform.passwords, { profile: "teacher", uai: s.school.uai, classId: s.classId });
+    await withTenant(env.platform.db, systemScope, (tx) => tx.execute(sql`update users set academic_email = 'prof.bench@ac-test.fr' where id = ${teacher.id}`));
+    const b = await as(teacher);
+    const page = await b.get("/compte/notifications");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('value="messages:hub" checked');
+    expect(page.html).not.toContain('value="messages:mail" checked');
+    // Not in the hub, by e-mail instead.
+    expect((await b.post("/compte/notifications", { choix: ["messages:mail", "moderation:hub", "moderation:mail"] })).location).toBe("/compte/notifications?enregistre=1");
+    const director = await as(s.director);
+    await director.get("/messagerie/nouveau");
+    expect((await director.post("/messagerie/nouveau", { objet: "Conseil de cycle", texte: "Lundi 17 h.", destinataires: teacher.id })).status).toBe(303);
+    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${teacher.id} and kind = 'message'`)).toBe(0);
+    expect(await count(sql`select count(*)::int as n from outbox_mail where "to" = 'prof.bench@ac-test.fr' and subject like 'Nouveau message de %'`)).toBe(1);
+    expect(await inboxOf(teacher)).toContain("Conseil de cycle");
+    // Others keep the defaults: in the hub, no e-mail.
+    await director.post("/messagerie/nouveau", { objet: "Conseil de cycle (2)", texte: "Lundi 17 h.", destinataires: s.teacher.id });
+    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id} and body = 'Conseil de cycle (2)'`)).toBe(1);
+    // Nobody changes another's choices: the form only ever saves the signed-in user's.
+    expect(await count(sql`select count(*)::int as n from notification_preferences where user_id = ${teacher.id}`)).toBe(4);
+    expect(await count(sql`select count(*)::int as n from notification_preferences where user_id = ${s.teacher.id}`)).toBe(0);
+  });
+
   it("bad input gets a French message, keeps what was typed, and writes nothing", async () => {
     const pupil = await as(s.pupil);
     await pupil.get("/messagerie/nouveau");

@@ -91,6 +91,7 @@ export function AccountPage(props: { chrome: Chrome; view: AccountView }) {
           </form>
         )}
       </section>
+      <p class="card"><a href="/compte/notifications">{t("notifications.settings.link")}</a></p>
     </Layout>
   );
 }
