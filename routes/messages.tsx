@@ -15,10 +15,11 @@ import type { BlockError } from "../src/services/messaging-restrictions";
 import { BlocksPage, ComposePage, MailboxPage, MessagePage, ModeratedMessagePage, ModerationPage, RulesPage } from "../views/messages/messages";
 import { reachableContacts, saveSchoolRules, schoolRules } from "../src/services/communication-rules";
 import {
-  addBlock, academieBlocks, zonedToUtc, currentSuspensions, liftSuspension, mayBlockMessaging, maySuspend, messagingHoursOf, messagingRestriction,
+  addBlock, academieBlocks, currentSuspensions, liftSuspension, mayBlockMessaging, maySuspend, messagingHoursOf, messagingRestriction,
   parseBlock, removeBlock, saveMessagingHours, suspendMessaging,
 } from "../src/services/messaging-restrictions";
 import { DAY_KEYS, parseWeeklyHours } from "../src/services/access-hours";
+import { zonedToUtc } from "../src/time";
 import { can } from "../src/services/policy";
 import { audit } from "../src/services/audit";
 import { requireUser } from "./guards";

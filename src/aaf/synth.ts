@@ -11,6 +11,7 @@
 // ISO-8859-15 declared, UTF-8 content, CRLF, the DOCTYPE line, header comments, accented names and apostrophes
 // written `&apos;`, one attribute a line. The complete set goes to `<outDir>/complet/`, the delta to
 // `<outDir>/delta/` (one delivery per folder).
+import { seededRandom } from "../random";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -136,16 +137,6 @@ const DTD = `<!ELEMENT ficAlimMENESR (addRequest|modifyRequest|deleteRequest)*>
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&apos;", '"': "&quot;" };
 const esc = (v: string) => (/[&<>'"]/.test(v) ? v.replace(/[&<>'"]/g, (c) => ESCAPES[c]!) : v);
@@ -282,9 +273,9 @@ function plain(v: string): string {
 
 /** Writes the complete set (and the delta when asked); returns what was written. */
 export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSummary> {
-  const random = prng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   // The delta's choices draw from their own stream: the complete set is the same with or without a delta.
-  const deltaRandom = prng(((options.seed ?? 1) ^ 0x5bd1e995) >>> 0);
+  const deltaRandom = seededRandom(((options.seed ?? 1) ^ 0x5bd1e995) >>> 0);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const date = options.date ?? "20260901";

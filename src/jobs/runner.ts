@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { jobs } from "../../db/schema";
 import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../db/client";
 import type { Logger } from "../log";
+import { localTime } from "../time";
 
 export interface JobContext { db: Database; now: Date; log: Logger }
 export type JobHandler = (payload: Record<string, unknown>, ctx: JobContext) => Promise<void>;
@@ -72,12 +73,7 @@ export interface Schedule { kind: string; daysOfMonth: number[]; at: string; pay
 
 /** Queues each schedule's slot of today once it is due (one slot per day, deduplicated across processes). */
 export async function queueScheduledJobs(db: Database, schedules: Schedule[], now: Date, timeZone: string): Promise<void> {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
-    minute: "2-digit", hourCycle: "h23" }).formatToParts(now);
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  const day = Number(get("day"));
-  const today = `${get("year")}-${get("month")}-${get("day")}`;
-  const time = `${get("hour")}:${get("minute")}`;
+  const { dayOfMonth: day, date: today, time } = localTime(now, timeZone);
   const due = schedules.filter((s) => (s.daysOfMonth.length === 0 || s.daysOfMonth.includes(day)) && time >= s.at);
   if (due.length === 0) return;
   await withTenant(db, systemScope, async (tx) => {

@@ -4,15 +4,11 @@ import { eq } from "drizzle-orm";
 import { schoolSettings, type WeeklyHours } from "../../db/schema/portal";
 import { withTenant, type Database, type Scope, type Tx } from "../../db/client";
 import type { ReadCache } from "./read-cache";
-
-const WEEKDAYS: Record<string, keyof WeeklyHours> = { Mon: "1", Tue: "2", Wed: "3", Thu: "4", Fri: "5", Sat: "6", Sun: "7" };
+import { localTime } from "../time";
 
 export function localDayAndTime(now: Date, timeZone: string): { day: keyof WeeklyHours; time: string } {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-  }).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return { day: WEEKDAYS[get("weekday")] ?? "1", time: `${get("hour")}:${get("minute")}` };
+  const local = localTime(now, timeZone);
+  return { day: local.weekday as keyof WeeklyHours, time: local.time };
 }
 
 export function withinHours(hours: WeeklyHours, now: Date, timeZone: string): boolean {

@@ -1,6 +1,7 @@
 // The demo platform (3.2.1.3–6): one académie, a département, two circonscriptions, two communes and six schools
 // (two of them the sites of one RPI), CP–CM2 classes of about 25 pupils with their parents and teachers, and one
 // generic account per profile. Deterministic: the same seed gives the same names, classes and ids every time.
+import { seededRandom } from "../random";
 import { eq, inArray, sql } from "drizzle-orm";
 import {
   classMembers, classes, credentials, parentLinks, schoolProfiles, schoolStructures, schools, structureParents,
@@ -56,17 +57,6 @@ export function uai(number: number): string {
   return digits + "ABCDEFGHJKLMNPRSTUVWXYZ"[number % 23];
 }
 
-/** mulberry32: a small, fast, seedable generator, enough for fictitious names. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uuidFrom(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
@@ -97,7 +87,7 @@ async function removeDemo(tx: Tx): Promise<void> {
 }
 
 export async function buildDemo(db: Database, passwords: PasswordHasher, now: Date): Promise<DemoSummary> {
-  const random = prng(2026);
+  const random = seededRandom(2026);
   const id = () => uuidFrom(random);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const passwordHashes = new Map<string, string>();

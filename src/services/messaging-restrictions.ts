@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../db/client";
 import type { WeeklyHours } from "../../db/schema/portal";
 import { DAY_KEYS, localDayAndTime, withinHours } from "./access-hours";
+import { zonedToUtc } from "../time";
 import { activeProfiles, reaches, type Principal, type ProfileKind } from "./principal";
 
 export type Restriction =
@@ -135,15 +136,6 @@ export function parseBlock(input: BlockInput, timeZone: string): { ok: true; val
   if (!HHMM.test(input.fromTime) || !HHMM.test(input.toTime) || input.fromTime >= input.toTime) errors.push("times");
   return errors.length ? { ok: false, errors }
     : { ok: true, value: { profiles, kind: "weekly", startsAt: null, endsAt: null, days, fromTime: input.fromTime, toTime: input.toTime } };
-}
-
-/** "2026-12-01T08:00" in Europe/Paris → the instant. */
-export function zonedToUtc(local: string, timeZone: string): Date {
-  const guess = new Date(`${local}:00Z`);
-  const shown = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
-    minute: "2-digit", hourCycle: "h23" }).format(guess).replace(", ", "T");
-  const offset = new Date(`${shown}:00Z`).getTime() - guess.getTime();
-  return new Date(guess.getTime() - offset);
 }
 
 export async function addBlock(tx: Tx, p: Principal, value: Omit<AcademieBlock, "id">, now: Date): Promise<string> {

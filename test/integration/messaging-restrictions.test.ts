@@ -8,7 +8,7 @@ import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser } from "../helpers/client";
 import { buildSchoolWithClass, buildStructure, buildUser } from "../helpers/factories";
 import { testApp } from "../helpers/platform";
-import { zonedToUtc } from "../../src/services/messaging-restrictions";
+import { zonedToUtc } from "../../src/time";
 
 describe.each(DATABASE_KINDS)("messaging restrictions on %s", (kind) => {
   let env: Awaited<ReturnType<typeof testApp>>;

@@ -4,11 +4,12 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { dateTime } from "../components/dates";
 
 const COUNT_KEYS = ["records", "created", "updated", "unchanged", "preDeleted", "restored", "detached", "schools", "classes", "warnings"] as const;
 
 function formatDate(date: Date | null, timeZone: string): string {
-  return date ? new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone }).format(date) : "";
+  return date ? dateTime(date, timeZone) : "";
 }
 
 function summary(i: ImportSummary): string {

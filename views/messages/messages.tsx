@@ -12,20 +12,13 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { dateTime } from "../components/dates";
 
 const FOLDERS: { folder: Folder; path: string; label: MessageKey }[] = [
   { folder: "inbox", path: "/messagerie", label: "message.folder.inbox" },
   { folder: "sent", path: "/messagerie/envoyes", label: "message.folder.sent" },
   { folder: "trash", path: "/messagerie/corbeille", label: "message.folder.trash" },
 ];
-
-// Building an Intl formatter costs far more than using one: one per time zone, not one per line of a mailbox.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function when(date: Date, timeZone: string): string {
-  let f = formatters.get(timeZone);
-  if (!f) { f = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone }); formatters.set(timeZone, f); }
-  return f.format(date);
-}
 
 function FolderNav(props: { current: Folder | null; moderator: boolean }) {
   return (
@@ -65,9 +58,9 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; lines: Mail
                 <tr class={l.read ? undefined : "unread"}>
                   <td><a href={`/messagerie/${l.id}`}>{l.read ? l.subject : <strong>{l.subject}</strong>}</a>
                     {l.read ? null : <span class="hint"> ({t("message.unread")})</span>}
-                    {l.scheduledFor ? <span class="hint"> ({t("message.scheduled_for", { date: when(l.scheduledFor, props.timeZone) })})</span> : null}</td>
+                    {l.scheduledFor ? <span class="hint"> ({t("message.scheduled_for", { date: dateTime(l.scheduledFor, props.timeZone) })})</span> : null}</td>
                   <td>{l.who}</td>
-                  <td>{when(l.at, props.timeZone)}</td>
+                  <td>{dateTime(l.at, props.timeZone)}</td>
                 </tr>
               ))}
             </tbody>
@@ -184,8 +177,8 @@ export function MessagePage(props: { chrome: Chrome; message: MessageView; notic
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
       <FolderNav current={null} moderator={props.moderator} />
       <article class="card">
-        <p>{t("message.from", { name: m.sender.name })} — <time datetime={m.at.toISOString()}>{when(m.at, props.timeZone)}</time></p>
-        {m.scheduledFor ? <p><strong>{t("message.scheduled_for", { date: when(m.scheduledFor, props.timeZone) })}</strong></p> : null}
+        <p>{t("message.from", { name: m.sender.name })} — <time datetime={m.at.toISOString()}>{dateTime(m.at, props.timeZone)}</time></p>
+        {m.scheduledFor ? <p><strong>{t("message.scheduled_for", { date: dateTime(m.scheduledFor, props.timeZone) })}</strong></p> : null}
         {m.mine && m.receiptRequested ? (
           <ul aria-label={t("message.col.to")}>
             {m.recipients.map((r) => <li>{r.name} <span class="hint">({t(r.read ? "message.read_by" : "message.not_read")})</span></li>)}
@@ -233,7 +226,7 @@ export function ModerationPage(props: { chrome: Chrome; lines: ModerationLine[];
           {props.lines.map((l) => (
             <li class="card">
               <a href={`/messagerie/moderation/${l.id}`}>{l.subject}</a>
-              <span class="hint"> — {l.sender}, {when(l.at, props.timeZone)} · {l.kind === "blocked"
+              <span class="hint"> — {l.sender}, {dateTime(l.at, props.timeZone)} · {l.kind === "blocked"
                 ? t("message.moderation.blocked") : t("message.moderation.reported", { count: l.reports })}</span>
             </li>
           ))}
@@ -251,7 +244,7 @@ export function ModeratedMessagePage(props: { chrome: Chrome; message: Moderated
       <h1>{m.subject}</h1>
       <FolderNav current={null} moderator={true} />
       <article class="card">
-        <p>{t("message.moderation.sent_at", { name: m.sender, date: when(m.at, props.timeZone) })}</p>
+        <p>{t("message.moderation.sent_at", { name: m.sender, date: dateTime(m.at, props.timeZone) })}</p>
         <p>{m.recipients.length ? t("message.moderation.recipients", { names: m.recipients.join(", ") }) : t("message.moderation.no_recipient")}</p>
         {m.state === "blocked" ? <p><strong>{t("message.moderation.words", { words: m.words.join(", ") })}</strong></p> : null}
         <div class="message-body">{m.body.split("\n").map((line) => <p>{line}</p>)}</div>
@@ -259,7 +252,7 @@ export function ModeratedMessagePage(props: { chrome: Chrome; message: Moderated
       {m.reports.length ? (
         <section class="card" aria-labelledby="signalements">
           <h2 id="signalements">{t("message.moderation.reports")}</h2>
-          <ul>{m.reports.map((r) => <li>{t("message.moderation.report_line", { name: r.by, date: when(r.at, props.timeZone) })}</li>)}</ul>
+          <ul>{m.reports.map((r) => <li>{t("message.moderation.report_line", { name: r.by, date: dateTime(r.at, props.timeZone) })}</li>)}</ul>
         </section>
       ) : null}
     </Layout>
@@ -296,9 +289,9 @@ export function RulesPage(props: { chrome: Chrome; rules: RuleTable; saved: bool
 
 export function RestrictionNotice(props: { restriction: Restriction; timeZone: string }) {
   const r = props.restriction;
-  const text = r.kind === "suspended" ? t("message.restricted.suspended", { date: when(r.until, props.timeZone) })
+  const text = r.kind === "suspended" ? t("message.restricted.suspended", { date: dateTime(r.until, props.timeZone) })
     : r.kind === "hours" ? t("message.restricted.hours")
-    : r.until ? t("message.restricted.academie_until", { date: when(r.until, props.timeZone) }) : t("message.restricted.academie");
+    : r.until ? t("message.restricted.academie_until", { date: dateTime(r.until, props.timeZone) }) : t("message.restricted.academie");
   return <Flash kind="error" text={text} />;
 }
 
@@ -325,7 +318,7 @@ export function SuspensionsSection(props: { csrfToken: string; pupils: { id: str
         <ul>
           {props.current.map((s) => (
             <li>
-              {t("message.suspend.line", { name: s.name, date: when(s.until, props.timeZone) })}
+              {t("message.suspend.line", { name: s.name, date: dateTime(s.until, props.timeZone) })}
               <form method="post" action={`/messagerie/suspensions/${s.userId}/lever`} class="inline-form">
                 <CsrfField token={props.csrfToken} />
                 <button type="submit">{t("message.suspend.lift", { name: s.name })}</button>
@@ -381,9 +374,9 @@ export function HoursSection(props: { csrfToken: string; hours: WeeklyHours | nu
 export function BlocksPage(props: { chrome: Chrome; blocks: AcademieBlock[]; timeZone: string; notice?: MessageKey; errors?: BlockError[] }) {
   const describe = (b: AcademieBlock) => {
     const who = b.profiles.length ? b.profiles.map((k) => t(`profile.${k}` as MessageKey)).join(", ") : t("message.blocks.everyone");
-    const when_ = b.kind === "once" ? t("message.blocks.once", { from: when(b.startsAt!, props.timeZone), to: when(b.endsAt!, props.timeZone) })
+    const whenText = b.kind === "once" ? t("message.blocks.once", { from: dateTime(b.startsAt!, props.timeZone), to: dateTime(b.endsAt!, props.timeZone) })
       : t("message.blocks.weekly", { days: b.days.map((d) => t(`day.${d}` as MessageKey).toLowerCase()).join(", "), from: b.fromTime ?? "", to: b.toTime ?? "" });
-    return `${who} — ${when_}`;
+    return `${who} — ${whenText}`;
   };
   return (
     <Layout chrome={props.chrome}>

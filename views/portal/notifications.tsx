@@ -3,9 +3,9 @@ import type { NoticeLine } from "../../src/services/notifications";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
+import { dateTime } from "../components/dates";
 
 export function NotificationsPage(props: { chrome: Chrome; notices: NoticeLine[]; timeZone: string }) {
-  const format = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: props.timeZone });
   const unread = props.notices.some((n) => !n.read);
   return (
     <Layout chrome={props.chrome}>
@@ -21,7 +21,7 @@ export function NotificationsPage(props: { chrome: Chrome; notices: NoticeLine[]
           {props.notices.map((n) => (
             <li class={n.read ? "card" : "card notice-unread"}>
               <h2 class="card-title">{n.title}</h2>
-              <p class="hint">{format.format(n.createdAt)}{n.read ? "" : ` — ${t("notifications.unread")}`}</p>
+              <p class="hint">{dateTime(n.createdAt, props.timeZone)}{n.read ? "" : ` — ${t("notifications.unread")}`}</p>
               <p class="notice-body">{n.body}</p>
               {n.link ? <p><a href={n.link}>{t("notifications.open")}</a></p> : null}
             </li>
