@@ -1,4 +1,4 @@
-// "Mon compte": identity, font (51M), hidden apps (57C / 51E), password change, notification choices (54L–54M).
+// "Mon compte": identity, font (51M), hidden apps (57C / 51E), password change. Notification choices: routes/notification-settings.tsx.
 import { Hono } from "hono";
 import { t } from "../src/i18n";
 import type { AppEnv } from "../src/http/env";
@@ -6,8 +6,6 @@ import { chromeFor, renderPage } from "../src/http/render";
 import { field, fieldList, readForm } from "../src/http/forms";
 import { activeProfiles, displayName, scopeOf, type Principal } from "../src/services/principal";
 import { withTenant } from "../db/client";
-import { myPreferences, savePreferences } from "../src/services/notification-preferences";
-import { NotificationSettingsPage } from "../views/portal/notification-settings";
 import { allowedApps } from "../src/services/apps";
 import { changePassword, setHiddenApps } from "../src/services/account";
 import { AccountPage, type AccountView } from "../views/portal/account";
@@ -28,21 +26,6 @@ accountRoutes.get("/compte", (c) => {
   const p = c.var.principal!;
   return renderPage(c, <AccountPage chrome={chromeFor(c, t("account.title"), "help.topic.account")}
     view={accountView(p, { saved: c.req.query("enregistre") === "1" })} />);
-});
-
-// 54L–54M: where each category of notices reaches the user.
-accountRoutes.get("/compte/notifications", async (c) => {
-  const p = c.var.principal!;
-  const preferences = await withTenant(c.var.platform.db, scopeOf(p), (tx) => myPreferences(tx, p.userId));
-  return renderPage(c, <NotificationSettingsPage chrome={chromeFor(c, t("notifications.settings.title"), "help.topic.account")}
-    preferences={preferences} saved={c.req.query("enregistre") === "1"} />);
-});
-
-accountRoutes.post("/compte/notifications", async (c) => {
-  const p = c.var.principal!;
-  const chosen = new Set(fieldList(await readForm(c), "choix"));
-  await withTenant(c.var.platform.db, scopeOf(p), (tx) => savePreferences(tx, p.userId, chosen));
-  return c.redirect("/compte/notifications?enregistre=1", 303);
 });
 
 accountRoutes.post("/compte/applis", async (c) => {

@@ -30,7 +30,8 @@ messageRoutes.use("/messagerie/*", requireUser);
 
 const depsOf = (c: Context<AppEnv>): MessageDeps => ({ db: c.var.platform.db, now: c.var.platform.clock.now(), ip: c.var.ip,
   timeZone: c.var.platform.config.timeZone, blobs: c.var.platform.blobs,
-  hourly: { pupil: c.var.platform.config.messaging.pupilHourly, other: c.var.platform.config.messaging.adultHourly } });
+  hourly: { pupil: c.var.platform.config.messaging.pupilHourly, other: c.var.platform.config.messaging.adultHourly },
+  delivery: { baseUrl: c.var.platform.config.publicUrl, timeZone: c.var.platform.config.timeZone } });
 const NOTICES: Record<string, MessageKey> = {
   envoye: "message.sent", programme: "message.scheduled", bloque: "message.blocked", corbeille: "message.trashed", retabli: "message.restored", signale: "message.reported",
   suspendu: "message.suspend.done", leve: "message.suspend.lifted", horaires: "message.hours.saved",

@@ -19,6 +19,8 @@ import { auditRoutes } from "../routes/admin/audit";
 import { AAF_UPLOAD_PATH, aafRoutes } from "../routes/admin/aaf";
 import { duplicateRoutes } from "../routes/admin/duplicates";
 import { notificationRoutes } from "../routes/notifications";
+import { notificationSettingsRoutes } from "../routes/notification-settings";
+import { pwaRoutes } from "../routes/pwa";
 import { healthRoutes } from "../routes/health";
 import { wallRoutes } from "../routes/walls";
 import { messageRoutes } from "../routes/messages";
@@ -57,6 +59,8 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", healthRoutes);
   app.use("*", compress());
   app.use("*", securityHeaders);
+  // The web app's manifest and service worker: public, before sessions and gates (a pupil outside hours gets them too).
+  app.route("/", pwaRoutes);
   const limitForm = bodyLimit({ maxSize: platform.config.maxFormBytes, onError: (c) => renderError(c, 413) });
   // Archives are larger than forms: the upload path has its own ceiling, checked before anything reads the body.
   const limitUpload = bodyLimit({ maxSize: platform.config.aaf.maxUploadBytes, onError: (c) => renderError(c, 413) });
@@ -85,6 +89,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", aafRoutes);
   app.route("/", duplicateRoutes);
   app.route("/", notificationRoutes);
+  app.route("/", notificationSettingsRoutes);
 
   app.route("/", wallRoutes);
   app.route("/", messageRoutes);

@@ -1,5 +1,6 @@
 // Settings are data: read once from the environment, with defaults a fresh machine can run on.
 import type { WeeklyHours } from "../db/schema/portal";
+import { DEFAULT_PUSH_SERVICES } from "./services/push-subscriptions";
 
 export interface Config {
   /** Human name of the platform, shown in titles ("Préau — démonstration"). */
@@ -38,6 +39,12 @@ export interface Config {
   };
   /** Sender of the platform's e-mails. */
   mailFrom: string;
+  /** The hub's public address ("https://ent.example.fr"), put before links in e-mails and SMS; empty: paths only. */
+  publicUrl: string;
+  /** 54M: local time the daily e-mail digests leave. */
+  digestAt: string;
+  /** 51C: push services whose endpoints devices may subscribe with ("https://*.push.services.mozilla.com"). */
+  pushServices: string[];
 }
 
 const weekdayUntil2030 = { from: "07:00", to: "20:30" };
@@ -77,6 +84,9 @@ export function loadConfig(env: Record<string, string | undefined>, secret: stri
       maxUploadBytes: numberFrom(env.PREAU_AAF_MAX_UPLOAD_BYTES, 200 * 1024 * 1024),
     },
     mailFrom: env.MAIL_FROM ?? "Préau <ne-pas-repondre@preau.invalid>",
+    publicUrl: (env.PREAU_PUBLIC_URL ?? "").replace(/\/+$/, ""),
+    digestAt: env.PREAU_DIGEST_AT ?? "17:30",
+    pushServices: env.PREAU_PUSH_SERVICES ? env.PREAU_PUSH_SERVICES.split(",").map((s) => s.trim()).filter(Boolean) : DEFAULT_PUSH_SERVICES,
   };
 }
 

@@ -20,6 +20,24 @@ export interface MailTransport {
   send(message: MailMessage): Promise<void>;
 }
 
+/** A browser's Web Push subscription (51C). */
+export interface PushSubscriptionKeys { endpoint: string; p256dh: string; auth: string }
+
+/** Sends one Web Push message, encrypted for the subscription and signed with the platform's VAPID key. `gone`: the
+ *  push service says the subscription no longer exists (404/410), so it is forgotten. Only the job runner calls it. */
+export interface PushTransport {
+  /** The VAPID public key browsers subscribe with (base64url). */
+  publicKey: string;
+  send(subscription: PushSubscriptionKeys, payload: string): Promise<{ gone: boolean }>;
+}
+
+export interface SmsMessage { to: string; text: string; reference: string }
+
+/** Hands one SMS to the provider (54N). Throws when the provider refuses or cannot be reached: the job runner retries. */
+export interface SmsGateway {
+  send(message: SmsMessage): Promise<void>;
+}
+
 /** Files the platform keeps for later work (an uploaded AAF archive waiting for the job runner). */
 export interface FileStore {
   /** Saves the body under a fresh name in `area`; returns the path the job runner will read. */
@@ -46,6 +64,10 @@ export interface Platform {
   blobs?: BlobStore;
   /** Absent when no SMTP server is configured: mail then waits in the outbox. */
   mail?: MailTransport;
+  /** Absent where no VAPID key is configured: devices cannot subscribe. */
+  push?: PushTransport;
+  /** Absent unless an SMS provider is configured (PREAU_SMS_URL): the SMS channel is then not offered. */
+  sms?: SmsGateway;
   /** Realtime rooms (walls, documents): the in-process hub on Node, Durable Objects on Workers. Absent: those apps answer 404. */
   rooms?: Rooms;
   assets: AssetManifest;

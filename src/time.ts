@@ -38,3 +38,19 @@ export function zonedToUtc(local: string, timeZone: string): Date {
   const offset = new Date(`${shown.date}T${shown.time}:00Z`).getTime() - guess.getTime();
   return new Date(guess.getTime() - offset);
 }
+
+/** "YYYY-MM-DD" plus `days` (calendar arithmetic, no zone involved). */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** When a daily local window ["HH:MM", "HH:MM") holds `instant` — it may cross midnight (21:00–07:00) — the instant it
+ *  ends; otherwise null. */
+export function endOfDailyWindow(instant: Date, from: string, to: string, timeZone: string): Date | null {
+  const { date, time } = localTime(instant, timeZone);
+  const inside = from < to ? time >= from && time < to : time >= from || time < to;
+  if (!inside) return null;
+  return zonedToUtc(`${time < to ? date : addDays(date, 1)}T${to}`, timeZone);
+}

@@ -17,6 +17,8 @@ export function Layout(props: { chrome: Chrome; children?: Child; wide?: boolean
         <title>{`${chrome.title} — ${chrome.platformName}`}</title>
         <link rel="stylesheet" href={chrome.assets["preau.css"]} />
         <link rel="icon" href={chrome.assets["favicon.svg"]} type="image/svg+xml" />
+        <link rel="manifest" href="/manifest.webmanifest" />
+        <meta name="theme-color" content="#1f4fa8" />
         <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
         <script defer src={chrome.assets["htmx.js"]}></script>
         <script defer src={chrome.assets["preau.js"]}></script>

@@ -8,3 +8,4 @@ export * from "./notifications";
 export * from "./walls";
 export * from "./documents";
 export * from "./messages";
+export * from "./news-feed";

@@ -5,14 +5,20 @@ import { aafImports } from "../../db/schema";
 import { systemScope, withTenant } from "../../db/client";
 import type { Platform } from "../platform";
 import { queueScheduledJobs, runDueJobs, type JobHandler, type Schedule } from "../jobs/runner";
-import { mailFlush } from "../jobs/mail";
+import { mailDigest, mailFlush } from "../jobs/mail";
+import { signalsFlush } from "../jobs/signals";
 import { purgePreDeleted } from "../services/aaf";
 import { deliverScheduled } from "../services/messages";
 import { importFromPath, scanInbox } from "./aaf";
 
+/** Notices leave the hub with links to the public address, quiet hours read in the platform's zone. */
+export const deliveryOf = (platform: Platform) => ({ baseUrl: platform.config.publicUrl, timeZone: platform.config.timeZone });
+
 export function jobHandlers(platform: Platform, dataDir: string): Record<string, JobHandler> {
   return {
     "mail.flush": mailFlush(platform.mail),
+    "mail.digest": mailDigest(),
+    "signals.flush": signalsFlush({ push: platform.push, sms: platform.sms }),
     "aaf.import": async (payload) => {
       const importId = String(payload.importId);
       const [row] = await withTenant(platform.db, systemScope, (tx) =>
@@ -26,7 +32,7 @@ export function jobHandlers(platform: Platform, dataDir: string): Record<string,
       }
     },
     "aaf.inbox": async () => { await scanInbox(platform, dataDir); },
-    "message.deliver": async (payload, { now }) => { await deliverScheduled(platform.db, String(payload.messageId), now); },
+    "message.deliver": async (payload, { now }) => { await deliverScheduled(platform.db, String(payload.messageId), now, deliveryOf(platform)); },
     "aaf.purge": async (_payload, { now }) => { await purgePreDeleted(platform.db, now, platform.config.aaf.deleteAfterDays); },
   };
 }
@@ -35,6 +41,7 @@ export function schedules(platform: Platform): Schedule[] {
   return [
     { kind: "aaf.inbox", daysOfMonth: platform.config.aaf.inboxDays, at: platform.config.aaf.inboxAt },
     { kind: "aaf.purge", daysOfMonth: [], at: "03:00" },
+    { kind: "mail.digest", daysOfMonth: [], at: platform.config.digestAt },
   ];
 }
 

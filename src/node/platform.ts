@@ -16,6 +16,8 @@ import { batchedStdout } from "./log-writer";
 import { diskFileStore } from "./files";
 import { diskBlobStore } from "./blobs";
 import { smtpTransport } from "./mail";
+import { loadVapidKeys, vapidSubject, webPushTransport } from "./push";
+import { httpSmsGateway } from "../jobs/signals";
 import { migratePgliteDatabase, migratePostgresDatabase } from "./migrate";
 import { NodeRooms } from "./rooms";
 import { saveDocumentText } from "../services/documents";
@@ -62,6 +64,10 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
     files: diskFileStore(dataDir),
     blobs: diskBlobStore(join(dataDir, "blobs")),
     ...(env.SMTP_URL ? { mail: smtpTransport(env.SMTP_URL, config.mailFrom) } : {}),
+    push: webPushTransport(await loadVapidKeys(env, dataDir), env.PREAU_VAPID_SUBJECT ?? vapidSubject(config.mailFrom)),
+    ...(env.PREAU_SMS_URL ? {
+      sms: httpSmsGateway({ url: env.PREAU_SMS_URL, token: env.PREAU_SMS_TOKEN, sender: env.PREAU_SMS_SENDER ?? config.platformName.slice(0, 11) }),
+    } : {}),
     assets: await buildAssets(),
     log: options.log ?? jsonLogger(logs.write),
     async ping() {

@@ -7,7 +7,7 @@ import { audit } from "./audit";
 import { reachableContacts, type Contact } from "./communication-rules";
 import { findInsults } from "./insult-filter";
 import { messagingRestriction, type Restriction } from "./messaging-restrictions";
-import { notifyUsers } from "./notifications";
+import { notifyUsers, type Delivery, type Notice } from "./notifications";
 import { enqueue } from "../jobs/runner";
 import { displayName, reaches, scopeOf, type Principal } from "./principal";
 
@@ -19,6 +19,8 @@ export interface MessageDeps {
   db: Database; now: Date; ip: string | null; timeZone: string; blobs?: BlobStore;
   /** 71B limits per hour (config `messaging`); HOURLY_LIMIT when absent. */
   hourly?: { pupil: number; other: number };
+  /** Where notices go besides the hub (e-mail, push, SMS), per the recipients' choices; absent: the hub only. */
+  delivery?: Delivery;
 }
 
 export interface RecipientGroup { key: string; label: { kind: "pupils" | "parents" | "teachers"; className: string }; memberIds: string[] }
@@ -204,7 +206,7 @@ async function sendWithin(deps: MessageDeps, p: Principal, input: MessageInput, 
       await withSystemNotice(tx, teachers, {
         kind: "message.incident", title: "Message bloqué", link: `/messagerie/moderation/${id}`,
         body: `Un message de ${displayName(p)} contenait des mots interdits ; il n'a pas été envoyé.`,
-      }, deps.now);
+      }, deps.now, deps.delivery);
       return { kind: "blocked", id } as const;
     }
     const ids = [...chosen];
@@ -227,7 +229,7 @@ async function sendWithin(deps: MessageDeps, p: Principal, input: MessageInput, 
     await audit(tx, { at: deps.now, actorId: p.userId, action: "message.sent", target: id, uai, ip: deps.ip,
       details: { recipients: ids.length } });
     await withSystemNotice(tx, ids, { kind: "message", title: `Nouveau message de ${displayName(p)}`, body: subject,
-      link: `/messagerie/${id}` }, deps.now);
+      link: `/messagerie/${id}` }, deps.now, deps.delivery);
     return { kind: "sent", id, recipients: ids.length } as const;
   });
 }
@@ -236,7 +238,7 @@ async function sendWithin(deps: MessageDeps, p: Principal, input: MessageInput, 
  * 54F: delivers a scheduled message (job "message.deliver"). Idempotent: the state moves from scheduled to sent once,
  * so a job run again after a crash or a restart delivers nothing twice. Returns whether it delivered.
  */
-export async function deliverScheduled(db: Database, messageId: string, now: Date): Promise<boolean> {
+export async function deliverScheduled(db: Database, messageId: string, now: Date, delivery: Delivery = {}): Promise<boolean> {
   return withTenant(db, { kind: "all", userId: null }, async (tx) => {
     const [m] = rowsOf<{ id: string; subject: string; sender: string }>(await tx.execute(sql`
       update messages m set state = 'sent', created_at = coalesce(m.send_at, ${now.toISOString()}::timestamptz)
@@ -245,18 +247,18 @@ export async function deliverScheduled(db: Database, messageId: string, now: Dat
     if (!m) return false;
     const ids = rowsOf<{ user_id: string }>(await tx.execute(sql`update message_recipients r set delivered_at = m.created_at
       from messages m where m.id = r.message_id and r.message_id = ${messageId} returning r.user_id`)).map((r) => r.user_id);
-    await notifyUsers(tx, ids, { kind: "message", title: `Nouveau message de ${m.sender}`, body: m.subject, link: `/messagerie/${m.id}` }, now, {});
+    await notifyUsers(tx, ids, { kind: "message", title: `Nouveau message de ${m.sender}`, body: m.subject, link: `/messagerie/${m.id}` }, now, delivery);
     await audit(tx, { at: now, actorId: null, action: "message.delivered", target: m.id, details: { recipients: ids.length } });
     return true;
   });
 }
 
 /** Notices belong to their recipients (own-row security): written in the system scope, in the same transaction. */
-async function withSystemNotice(tx: Tx, userIds: string[], notice: { kind: string; title: string; body: string; link: string }, now: Date) {
+async function withSystemNotice(tx: Tx, userIds: string[], notice: Notice, now: Date, delivery: Delivery = {}) {
   if (userIds.length === 0) return;
   const [before] = rowsOf<{ v: string | null }>(await tx.execute(sql`select current_setting('preau.all_schools', true) as v`));
   await tx.execute(sql`select set_config('preau.all_schools', 'on', true)`);
-  await notifyUsers(tx, userIds, notice, now, {});
+  await notifyUsers(tx, userIds, notice, now, delivery);
   await tx.execute(sql`select set_config('preau.all_schools', ${before?.v ?? "off"}, true)`);
 }
 
@@ -326,7 +328,7 @@ export async function readMessage(deps: MessageDeps, p: Principal, id: string): 
         where message_id = ${id} and user_id = ${p.userId}`);
       if (m.receipt_requested) {
         await withSystemNotice(tx, [m.sender_id], { kind: "message.receipt", title: "Accusé de lecture",
-          body: `${displayName(p)} a lu « ${m.subject} ».`, link: `/messagerie/${id}` }, deps.now);
+          body: `${displayName(p)} a lu « ${m.subject} ».`, link: `/messagerie/${id}` }, deps.now, deps.delivery);
       }
     }
     const reported = rowsOf(await tx.execute(sql`select 1 from message_reports where message_id = ${id} and reporter_id = ${p.userId}`)).length > 0;
@@ -373,7 +375,7 @@ export async function reportMessage(deps: MessageDeps, p: Principal, id: string)
       union select t.user_id from class_members s join class_members t on t.class_id = s.class_id and t.role = 'teacher'
         where s.user_id = ${m.sender_id} and s.uai = ${m.uai}`)).map((r) => r.user_id);
     await withSystemNotice(tx, moderators, { kind: "message.report", title: "Message signalé",
-      body: `${displayName(p)} a signalé un message.`, link: `/messagerie/moderation/${id}` }, deps.now);
+      body: `${displayName(p)} a signalé un message.`, link: `/messagerie/moderation/${id}` }, deps.now, deps.delivery);
     return true;
   });
 }

@@ -1,19 +1,35 @@
-// Telling people: a notice in the hub, and an e-mail queued in the outbox (sent by the job runner, retried on
-// failure). Persisted in the caller's transaction: nothing is announced for a change that did not happen.
+// Telling people: a notice in the hub, and e-mails, pushes and SMS queued in outboxes (sent by the job runner,
+// retried on failure). Persisted in the caller's transaction: nothing is announced for a change that did not happen.
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import { notifications, outboxMail } from "../../db/schema";
+import { notifications, outboxMail, outboxSignals } from "../../db/schema";
 import { rowsOf, type Tx } from "../../db/client";
 import { enqueue } from "../jobs/runner";
 import { channelsFor } from "./notification-preferences";
+import { endOfDailyWindow } from "../time";
 
-export interface Notice { kind: string; title: string; body: string; link?: string | null }
+export interface Notice {
+  kind: string; title: string; body: string; link?: string | null;
+  /** 54J: urgent notices go out at once, through quiet hours and daily digests. */
+  urgent?: boolean;
+}
+
+/** How notices leave the hub: absent, they stay in the hub. */
+export interface Delivery {
+  /** Prefix of links in e-mails and SMS (the hub's public address). */
+  baseUrl?: string;
+  /** The zone users' quiet hours are read in (the platform's). */
+  timeZone?: string;
+}
+
+interface Person { id: string; email: string | null; quiet_from: string | null; quiet_to: string | null; daily_digest: boolean | null; mobile: string | null; has_push: boolean }
 
 /**
- * Tells users in the hub, and by e-mail when `mail` is given and they asked for it (54L–54M). Each user's choices for
- * the notice's category decide. Runs in a scope that may write their notices (the system scope).
+ * Tells users in the hub and, when `delivery` is given, by e-mail, Web Push and SMS as each of them chose for the
+ * notice's category (54L–54M). Nothing is sent here: e-mails, pushes and SMS are queued in this transaction for the
+ * job runner (so they exist only if the change commits), held until the end of the user's quiet hours, and e-mails
+ * go into the daily digest for those who asked for one. Runs in a scope that may write their notices (the system scope).
  */
-export async function notifyUsers(tx: Tx, userIds: readonly string[], notice: Notice, now: Date,
-  mail?: { baseUrl?: string }): Promise<void> {
+export async function notifyUsers(tx: Tx, userIds: readonly string[], notice: Notice, now: Date, delivery?: Delivery): Promise<void> {
   const unique = [...new Set(userIds)];
   const channels = await channelsFor(tx, unique, notice.kind);
   const inHub = unique.filter((id) => channels.get(id)?.hub !== false);
@@ -22,13 +38,54 @@ export async function notifyUsers(tx: Tx, userIds: readonly string[], notice: No
       userId, kind: notice.kind, title: notice.title, body: notice.body, link: notice.link ?? null, createdAt: now,
     })));
   }
-  if (!mail) return;
-  const byMail = unique.filter((id) => channels.get(id)?.mail === true);
-  if (byMail.length === 0) return;
-  const addresses = rowsOf<{ email: string | null }>(await tx.execute(sql`
-    select academic_email as email from users where id = any(${`{${byMail.join(",")}}`}::uuid[]) and academic_email is not null`));
-  const link = notice.link ? `\n\n${mail.baseUrl ?? ""}${notice.link}` : "";
-  await queueMail(tx, addresses.map((a) => a.email!).filter(Boolean), notice.title, `${notice.body}${link}`, now, { kind: notice.kind });
+  if (!delivery) return;
+  const outside = unique.filter((id) => { const c = channels.get(id); return c?.mail || c?.push || c?.sms; });
+  const timeZone = delivery.timeZone ?? "Europe/Paris";
+  const link = notice.link ? `${delivery.baseUrl ?? ""}${notice.link}` : "";
+  const mails: (typeof outboxMail.$inferInsert)[] = [];
+  const signals: (typeof outboxSignals.$inferInsert)[] = [];
+  for (let i = 0; i < outside.length; i += 1000) {
+    const people = rowsOf<Person>(await tx.execute(sql`
+      select u.id, u.academic_email as email, s.quiet_from, s.quiet_to, s.daily_digest, s.mobile,
+        exists (select 1 from push_subscriptions p where p.user_id = u.id) as has_push
+      from users u left join notification_settings s on s.user_id = u.id
+      where u.id = any(${`{${outside.slice(i, i + 1000).join(",")}}`}::uuid[])`));
+    for (const person of people) {
+      const wants = channels.get(person.id)!;
+      const quietEnd = notice.urgent || !person.quiet_from || !person.quiet_to ? null
+        : endOfDailyWindow(now, person.quiet_from, person.quiet_to, timeZone);
+      const notBefore = quietEnd ?? now;
+      if (wants.mail && person.email && EMAIL.test(person.email)) {
+        mails.push({ to: person.email, subject: notice.title, text: link ? `${notice.body}\n\n${link}` : notice.body,
+          meta: { kind: notice.kind }, createdAt: now, notBefore: quietEnd,
+          digestUserId: person.daily_digest && !notice.urgent ? person.id : null });
+      }
+      if (wants.push && person.has_push) signals.push({ channel: "push", userId: person.id, title: notice.title, body: notice.body, link: notice.link ?? null, createdAt: now, notBefore });
+      if (wants.sms && person.mobile) {
+        signals.push({ channel: "sms", userId: person.id, address: person.mobile, title: notice.title,
+          body: smsText(notice, link), link: notice.link ?? null, createdAt: now, notBefore });
+      }
+    }
+  }
+  for (let i = 0; i < mails.length; i += 1000) await tx.insert(outboxMail).values(mails.slice(i, i + 1000));
+  for (let i = 0; i < signals.length; i += 1000) await tx.insert(outboxSignals).values(signals.slice(i, i + 1000));
+  const sendable = mails.filter((m) => !m.digestUserId);
+  for (const at of distinctTimes(sendable.map((m) => m.notBefore ?? now))) await enqueue(tx, "mail.flush", {}, now, { runAt: at });
+  for (const at of distinctTimes(signals.map((s) => s.notBefore!))) await enqueue(tx, "signals.flush", {}, now, { runAt: at });
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/** An SMS is short: the title, the start of the text, and the link; 320 characters (two SMS) at most. */
+function smsText(notice: Notice, link: string): string {
+  const tail = link ? ` ${link}` : "";
+  const text = `${notice.title} : ${notice.body}`.replace(/\s+/g, " ").trim();
+  const room = 320 - tail.length;
+  return (text.length > room ? `${text.slice(0, room - 1)}…` : text) + tail;
+}
+
+function distinctTimes(times: Date[]): Date[] {
+  return [...new Set(times.map((t) => t.getTime()))].map((t) => new Date(t));
 }
 
 export async function queueMail(tx: Tx, to: readonly string[], subject: string, text: string, now: Date, meta?: Record<string, unknown>): Promise<number> {

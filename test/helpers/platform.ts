@@ -29,6 +29,10 @@ export const testConfig: Config = {
   aaf: { maxPreDeleteShare: 0.3, plausibilityMinAccounts: 10, deleteAfterDays: 90, inboxDays: [1, 15], inboxAt: "02:00",
     maxUploadBytes: 50 * 1024 * 1024 },
   mailFrom: "Préau (tests) <preau@tests.invalid>",
+  publicUrl: "https://preau.test",
+  digestAt: "17:30",
+  // The tests' own push service runs on the loopback.
+  pushServices: ["https://fcm.googleapis.com", "http://127.0.0.1"],
 };
 
 let assets: Promise<AssetManifest> | null = null;
