@@ -103,3 +103,7 @@ CREATE POLICY announcement_reach ON announcements
   USING (preau_all_schools() OR author_id = preau_current_user()
          OR EXISTS (SELECT 1 FROM announcement_schools s WHERE s.announcement_id = id))
   WITH CHECK (preau_all_schools() OR author_id = preau_current_user());
+--> statement-breakpoint
+-- An announcement's author counts who has read it.
+CREATE POLICY author_counts_reads ON announcement_reads FOR SELECT
+  USING (EXISTS (SELECT 1 FROM announcements a WHERE a.id = announcement_id AND a.author_id = preau_current_user()));

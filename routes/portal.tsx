@@ -6,6 +6,9 @@ import { chromeFor, renderError, renderPage } from "../src/http/render";
 import { field, readForm, safeReturnPath } from "../src/http/forms";
 import { writeCookie } from "../src/http/cookies";
 import { homeFor } from "../src/services/portal";
+import { entryFeed } from "../src/services/news-feed";
+import { scopeOf } from "../src/services/principal";
+import { withTenant } from "../db/client";
 import { setFont, switchSchool } from "../src/services/account";
 import { HomePage } from "../views/portal/home";
 import { HelpPage } from "../views/portal/help";
@@ -16,9 +19,13 @@ export const portalRoutes = new Hono<AppEnv>();
 portalRoutes.get("/", async (c) => {
   const p = c.var.principal;
   if (!p) return c.redirect("/login", 303);
-  const home = await homeFor(c.var.platform.db, c.var.cache, p);
+  const { platform } = c.var;
+  const home = await homeFor(platform.db, c.var.cache, p);
+  // 54J: the feed's entry (unseen urgent announcements first) is read fresh on every visit, not cached with the home.
+  const feed = await withTenant(platform.db, scopeOf(p), (tx) => entryFeed(tx, p, platform.clock.now(), platform.config.timeZone));
   const helpTopic = home.mainProfile === "pupil" ? "help.topic.home.pupil" : "help.topic.home";
-  return renderPage(c, <HomePage chrome={chromeFor(c, t("home.title"), helpTopic)} view={{ ...home, firstName: p.firstName }} />);
+  return renderPage(c, <HomePage chrome={chromeFor(c, t("home.title"), helpTopic)} view={{ ...home, firstName: p.firstName }}
+    feed={feed} timeZone={platform.config.timeZone} />);
 });
 
 portalRoutes.get("/aide", (c) => renderPage(c, <HelpPage chrome={chromeFor(c, t("help.title"), "help.topic.home")} />));

@@ -21,6 +21,7 @@ import { duplicateRoutes } from "../routes/admin/duplicates";
 import { notificationRoutes } from "../routes/notifications";
 import { notificationSettingsRoutes } from "../routes/notification-settings";
 import { pwaRoutes } from "../routes/pwa";
+import { newsFeedRoutes } from "../routes/news-feed";
 import { healthRoutes } from "../routes/health";
 import { wallRoutes } from "../routes/walls";
 import { messageRoutes } from "../routes/messages";
@@ -90,6 +91,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", duplicateRoutes);
   app.route("/", notificationRoutes);
   app.route("/", notificationSettingsRoutes);
+  app.route("/", newsFeedRoutes);
 
   app.route("/", wallRoutes);
   app.route("/", messageRoutes);

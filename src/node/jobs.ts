@@ -9,6 +9,7 @@ import { mailDigest, mailFlush } from "../jobs/mail";
 import { signalsFlush } from "../jobs/signals";
 import { purgePreDeleted } from "../services/aaf";
 import { deliverScheduled } from "../services/messages";
+import { announcementNotifier } from "../services/news-feed";
 import { importFromPath, scanInbox } from "./aaf";
 
 /** Notices leave the hub with links to the public address, quiet hours read in the platform's zone. */
@@ -33,6 +34,9 @@ export function jobHandlers(platform: Platform, dataDir: string): Record<string,
     },
     "aaf.inbox": async () => { await scanInbox(platform, dataDir); },
     "message.deliver": async (payload, { now }) => { await deliverScheduled(platform.db, String(payload.messageId), now, deliveryOf(platform)); },
+    "announcement.notify": async (payload, { now }) => {
+      await announcementNotifier(platform.db, String(payload.announcementId), now, deliveryOf(platform));
+    },
     "aaf.purge": async (_payload, { now }) => { await purgePreDeleted(platform.db, now, platform.config.aaf.deleteAfterDays); },
   };
 }

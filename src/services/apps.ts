@@ -3,7 +3,7 @@
 import type { MessageKey } from "../i18n";
 import { activeProfiles, type Principal, type ProfileKind } from "./principal";
 
-export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document" | "messages";
+export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document" | "messages" | "news";
 
 export interface AppDefinition {
   id: string;
@@ -37,6 +37,8 @@ export const APPS: readonly AppDefinition[] = [
     colour: "blue", profiles: ["academie_admin"], hideable: false },
   { id: "duplicates", name: "app.duplicates.name", description: "app.duplicates.description", path: "/ecole/doublons",
     icon: "duplicates", colour: "orange", profiles: ["director"], hideable: false },
+  { id: "news", name: "feed.app.name", description: "feed.app.description", path: "/fil", icon: "news",
+    colour: "red", profiles: EVERYONE, hideable: false },
   { id: "messages", name: "message.app.name", description: "message.app.description", path: "/messagerie", icon: "messages",
     colour: "purple", profiles: ["pupil", "parent", "teacher", "director", "staff", "municipality"], hideable: true },
   { id: "messaging_admin", name: "app.messaging_admin.name", description: "app.messaging_admin.description", path: "/admin/messagerie",

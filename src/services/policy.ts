@@ -31,7 +31,8 @@ export type Action =
   | "wall.create" | "wall.view" | "wall.post" | "wall.moderate"
   | "document.create" | "document.view" | "document.edit" | "document.manage"
   | "aaf.manage"
-  | "duplicates.review";
+  | "duplicates.review"
+  | "feed.addDate" | "feed.announce";
 
 const STAFF: ProfileKind[] = ["teacher", "director", "staff"];
 const PERIMETER_ROLES: ProfileKind[] = ["inspector", "adviser", "municipality", "academie_admin"];
@@ -50,6 +51,20 @@ function perimeterRole(p: Principal, uai: string): boolean {
 
 export function can(p: Principal, action: Action, resource: Resource): boolean {
   switch (action) {
+    case "feed.addDate": {
+      // 54H: important dates by directors (their school), teachers (their classes), inspectors and advisers (their perimeter).
+      if (resource.kind !== "school" && resource.kind !== "class") return false;
+      if (!reaches(p, resource.uai)) return false;
+      if (profilesIn(p, resource.uai).includes("director")) return true;
+      if (p.structureRoles.some((r) => r.role === "inspector" || r.role === "adviser")) return true;
+      return resource.kind === "class" && resource.teacherIds.includes(p.userId);
+    }
+    case "feed.announce":
+      // 54J: urgent messages by a school's director, and by advisers, municipality staff and the académie for their perimeter.
+      if (resource.kind === "platform") return p.structureRoles.some((r) => r.role === "academie_admin");
+      if (resource.kind !== "school" || !reaches(p, resource.uai)) return false;
+      return profilesIn(p, resource.uai).includes("director")
+        || p.structureRoles.some((r) => ["adviser", "municipality", "academie_admin"].includes(r.role));
     case "wall.create": case "wall.view": case "wall.post": case "wall.moderate":
     case "document.create": case "document.view": case "document.edit": case "document.manage":
       return canCollaborate(p, action, resource);

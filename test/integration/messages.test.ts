@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
 import { saveSchoolRules } from "../../src/services/communication-rules";
+import { CATEGORIES } from "../../src/services/notification-preferences";
 import { deliverScheduled, HOURLY_LIMIT } from "../../src/services/messages";
 import { runDueJobs } from "../../src/jobs/runner";
 import { silentLogger } from "../../src/log";
@@ -263,7 +264,7 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     await director.post("/messagerie/nouveau", { objet: "Conseil de cycle (2)", texte: "Lundi 17 h.", destinataires: s.teacher.id });
     expect(await count(sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id} and body = 'Conseil de cycle (2)'`)).toBe(1);
     // Nobody changes another's choices: the form only ever saves the signed-in user's.
-    expect(await count(sql`select count(*)::int as n from notification_preferences where user_id = ${teacher.id}`)).toBe(4);
+    expect(await count(sql`select count(*)::int as n from notification_preferences where user_id = ${teacher.id}`)).toBe(CATEGORIES.length);
     expect(await count(sql`select count(*)::int as n from notification_preferences where user_id = ${s.teacher.id}`)).toBe(0);
   });
 

@@ -4,6 +4,8 @@ import type { Home } from "../../src/services/portal";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { Icon } from "../components/icon";
+import type { Feed } from "../../src/services/news-feed";
+import { EntryFeed } from "../news-feed/news-feed";
 
 export type HomeView = Home & { firstName: string };
 
@@ -23,13 +25,14 @@ export function Launcher(props: { chrome: Chrome; apps: AppDefinition[] }) {
   );
 }
 
-export function HomePage(props: { chrome: Chrome; view: HomeView }) {
+export function HomePage(props: { chrome: Chrome; view: HomeView; feed?: Omit<Feed, "events">; timeZone?: string }) {
   const { view } = props;
   const pupil = view.mainProfile === "pupil";
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("home.hello", { name: view.firstName })}</h1>
       <p class="profile-line">{t(`profile.${view.mainProfile}`)}</p>
+      {props.feed ? <EntryFeed chrome={props.chrome} feed={props.feed} timeZone={props.timeZone ?? "Europe/Paris"} /> : null}
       <section aria-labelledby="apps-title">
         <h2 id="apps-title">{t("home.apps")}</h2>
         <Launcher chrome={props.chrome} apps={view.apps} />
