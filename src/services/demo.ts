@@ -2,10 +2,12 @@
 // (two of them the sites of one RPI), CP–CM2 classes of about 25 pupils with their parents and teachers, and one
 // generic account per profile. Deterministic: the same seed gives the same names, classes and ids every time.
 import { seededRandom } from "../random";
+import { addDays, localTime } from "../time";
 import { eq, inArray, sql } from "drizzle-orm";
 import {
   classMembers, classes, credentials, parentLinks, schoolProfiles, schoolStructures, schools, structureParents,
   structureRoles, structures, userPreferences, users,
+  importantDates,
 } from "../../db/schema";
 import { systemScope, withTenant, type Database, type Tx } from "../../db/client";
 import type { PasswordHasher } from "../auth/password";
@@ -98,6 +100,7 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
   const memberRows: (typeof classMembers.$inferInsert)[] = [];
   const linkRows: (typeof parentLinks.$inferInsert)[] = [];
   const classRows: (typeof classes.$inferInsert)[] = [];
+  let demoClassId: string | null = null;
   const generic = new Map<string, string>();
   const parentProfiles = new Set<string>();
 
@@ -155,7 +158,7 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
         const first = pick(ADULT_FIRST_NAMES), lastName = pick(LAST_NAMES);
         const login = schoolIndex === 0 && levels[0] === "CM1" ? "demo.enseignant" : null;
         teacher = person(first, lastName, { login, academicEmail: staffEmail(first, lastName) });
-        if (login) generic.set(login, teacher);
+        if (login) { generic.set(login, teacher); demoClassId = classId; }
         profileRows.push({ userId: teacher, uai: school.uai, profile: "teacher", functions: ["ENS"] });
         staff += 1;
       }
@@ -238,6 +241,15 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
     await tx.insert(structureRoles).values(roleRows);
     await tx.insert(credentials).values(credentialRows);
     await tx.insert(userPreferences).values(credentialRows.map((c) => ({ userId: c.userId })));
+    // 54H: a few dates in the news feed, so that a newcomer sees it filled.
+    const today = localTime(now, "Europe/Paris").date;
+    const dateRows: (typeof importantDates.$inferInsert)[] = DEMO_SCHOOLS.map((school) => ({
+      batchId: id(), uai: school.uai, title: "Réunion parents–enseignants", onDate: addDays(today, 10), createdAt: now }));
+    if (demoClassId) {
+      dateRows.push({ batchId: id(), uai: DEMO_SCHOOLS[0]!.uai, classId: demoClassId, authorId: generic.get("demo.enseignant") ?? null,
+        title: "Sortie à la médiathèque", onDate: addDays(today, 5), createdAt: now });
+    }
+    await tx.insert(importantDates).values(dateRows);
     await audit(tx, { at: now, actorId: null, action: "demo.build", details: { schools: DEMO_SCHOOLS.length, users: userRows.length } });
   });
   return { schools: DEMO_SCHOOLS.length, classes: classRows.length, pupils, parents, staff };

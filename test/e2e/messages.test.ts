@@ -101,3 +101,53 @@ describe("e2e messaging without JavaScript", () => {
     expect(pupil.problems.filter((p) => !/status of 422/.test(p))).toEqual([]);
   });
 });
+
+describe("e2e news feed and notifications", () => {
+  it("54J the town hall's urgent message meets a parent at entry and is marked read, without JavaScript; 54H a teacher's class date shows in the feed", async () => {
+    const mairie = await open("demo.mairie");
+    await mairie.page.goto(`${hub.base}/fil/annonces/nouvelle`);
+    await accessible(mairie.page);
+    expect(await mairie.page.getByLabel(t("feed.profile.pupil")).count()).toBe(0);
+    await mairie.page.getByLabel(t("feed.urgent.subject")).fill("Cantine fermée vendredi");
+    await mairie.page.getByLabel(t("feed.urgent.text")).fill("Une panne de chauffage ferme la cantine vendredi.");
+    await mairie.page.getByLabel(t("feed.profile.parent")).check();
+    const until = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    await mairie.page.getByLabel(t("feed.urgent.until")).fill(until);
+    await Promise.all([mairie.page.waitForURL(/\/fil\?fait=urgent$/), mairie.page.getByRole("button", { name: t("feed.urgent.submit") }).click()]);
+    expect(await mairie.page.getByText(t("feed.urgent.sent")).count()).toBe(1);
+    await accessible(mairie.page);
+
+    const teacher = await open("demo.enseignant");
+    await teacher.page.goto(`${hub.base}/fil/dates/nouvelle`);
+    await teacher.page.getByLabel(t("feed.dates.what")).fill("Spectacle de fin d'année");
+    await teacher.page.getByLabel(t("feed.dates.when")).fill(new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10));
+    await Promise.all([teacher.page.waitForURL(/\/fil\?fait=date$/), teacher.page.getByRole("button", { name: t("feed.dates.submit") }).click()]);
+    expect(await teacher.page.getByText("Spectacle de fin d'année").count()).toBeGreaterThan(0);
+
+    const parent = await open("demo.parent");
+    const urgent = parent.page.getByRole("region", { name: t("feed.urgent.title") });
+    expect(await urgent.getByText("Cantine fermée vendredi").count()).toBe(1);
+    await accessible(parent.page);
+    await Promise.all([parent.page.waitForURL(`${hub.base}/`), urgent.getByRole("button", { name: t("feed.urgent.ack") }).first().click()]);
+    expect(await parent.page.getByRole("region", { name: t("feed.urgent.title") }).count()).toBe(0);
+    await parent.page.getByRole("link", { name: t("feed.entry.all") }).click();
+    await parent.page.waitForURL(`${hub.base}/fil`);
+    expect(await parent.page.getByText("Spectacle de fin d'année").count()).toBe(1);
+    expect(mairie.problems).toEqual([]);
+    expect(parent.problems).toEqual([]);
+  });
+
+  it("51B–51C with JavaScript the service worker takes the whole hub and the device switch appears; without, the page says nothing false", async () => {
+    const withJs = await open("demo.enseignant", true);
+    await withJs.page.goto(`${hub.base}/compte/notifications`);
+    const scope = await withJs.page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    expect(scope).toBe(`${hub.base}/`);
+    await withJs.page.locator(".push-device").waitFor({ state: "visible" });
+    expect(await withJs.page.getByRole("button", { name: t("notifications.devices.enable") }).isVisible()).toBe(true);
+    expect(await axeViolations(withJs.page)).toEqual([]);
+    const withoutJs = await open("demo.enseignant");
+    await withoutJs.page.goto(`${hub.base}/compte/notifications`);
+    expect(await withoutJs.page.getByRole("button", { name: t("notifications.devices.enable") }).isVisible()).toBe(false);
+    expect(withJs.problems).toEqual([]);
+  });
+});

@@ -316,6 +316,10 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
     { name: "/messagerie (parent)", who: "demo.parent", heading: "Boîte de réception", open: go("/messagerie") },
     { name: "/murs (54B)", who: "demo.enseignant", heading: "Murs collaboratifs", open: go("/murs") },
     { name: "/documents (56B)", who: "demo.enseignant", heading: "Documents", open: go("/documents") },
+    { name: "/fil (54H, parent)", who: "demo.parent", heading: "Fil d'informations", open: go("/fil") },
+    { name: "/fil (54H, pupil theme)", who: "demo.eleve", heading: "Fil d'informations", open: go("/fil") },
+    { name: "/fil/dates/nouvelle (54H, teacher)", who: "demo.enseignant", heading: "Ajouter une date importante", open: go("/fil/dates/nouvelle") },
+    { name: "/fil/annonces/nouvelle (54J, municipality)", who: "demo.mairie", heading: "Envoyer un message urgent", open: go("/fil/annonces/nouvelle") },
     { name: "a school of the perimeter (inspector)", who: "demo.ien", heading: JULES_FERRY, open: async (page) => {
       await page.goto(`${hub.base}/ecoles`);
       await page.getByRole("table").getByRole("link", { name: JULES_FERRY }).click();

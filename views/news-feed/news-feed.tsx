@@ -43,30 +43,33 @@ function Birthdays(props: { birthdays: BirthdayLine[] }) {
   );
 }
 
-/** The home page's entry: unseen urgent announcements first (54J), then the next dates and today's birthdays. */
-export function EntryFeed(props: { chrome: Chrome; feed: Omit<Feed, "events">; timeZone: string }) {
+/** 54J: at entry, before anything else, the urgent announcements the user has not read yet. */
+export function UrgentAtEntry(props: { chrome: Chrome; urgent: AnnouncementLine[]; timeZone: string }) {
+  if (props.urgent.length === 0) return null;
+  return (
+    <section aria-labelledby="urgent-title" class="urgent">
+      <h2 id="urgent-title">{t("feed.urgent.title")}</h2>
+      <ul class="cards">{props.urgent.map((a) => <UrgentCard a={a} chrome={props.chrome} timeZone={props.timeZone} returnTo="/" />)}</ul>
+    </section>
+  );
+}
+
+/** The home page's glance at the feed, below the apps: the next dates and today's birthdays. */
+export function FeedSummary(props: { feed: Omit<Feed, "events" | "urgent"> }) {
   const { feed } = props;
   return (
-    <>
-      {feed.urgent.length > 0 ? (
-        <section aria-labelledby="urgent-title" class="urgent">
-          <h2 id="urgent-title">{t("feed.urgent.title")}</h2>
-          <ul class="cards">{feed.urgent.map((a) => <UrgentCard a={a} chrome={props.chrome} timeZone={props.timeZone} returnTo="/" />)}</ul>
-        </section>
-      ) : null}
-      <section aria-labelledby="feed-title">
-        <h2 id="feed-title">{t("feed.title")}</h2>
-        {feed.dates.length === 0 && feed.birthdays.length === 0 ? <p>{t("feed.entry.empty")}</p> : (
-          <>
-            {feed.birthdays.length ? <Birthdays birthdays={feed.birthdays} /> : null}
-            {feed.dates.length ? (
-              <ul class="feed-list">{feed.dates.map((d) => <li><strong>{longDay(d.onDate)}</strong> — {d.title} <span class="hint">({dateWhere(d)})</span></li>)}</ul>
-            ) : null}
-          </>
-        )}
-        <p><a href="/fil">{t("feed.entry.all")}</a></p>
-      </section>
-    </>
+    <section aria-labelledby="feed-title">
+      <h2 id="feed-title">{t("feed.title")}</h2>
+      {feed.dates.length === 0 && feed.birthdays.length === 0 ? <p>{t("feed.entry.empty")}</p> : (
+        <>
+          {feed.birthdays.length ? <Birthdays birthdays={feed.birthdays} /> : null}
+          {feed.dates.length ? (
+            <ul class="feed-list">{feed.dates.map((d) => <li><strong>{longDay(d.onDate)}</strong> — {d.title} <span class="hint">({dateWhere(d)})</span></li>)}</ul>
+          ) : null}
+        </>
+      )}
+      <p><a href="/fil">{t("feed.entry.all")}</a></p>
+    </section>
   );
 }
 

@@ -5,7 +5,7 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { Icon } from "../components/icon";
 import type { Feed } from "../../src/services/news-feed";
-import { EntryFeed } from "../news-feed/news-feed";
+import { FeedSummary, UrgentAtEntry } from "../news-feed/news-feed";
 
 export type HomeView = Home & { firstName: string };
 
@@ -32,11 +32,12 @@ export function HomePage(props: { chrome: Chrome; view: HomeView; feed?: Omit<Fe
     <Layout chrome={props.chrome}>
       <h1>{t("home.hello", { name: view.firstName })}</h1>
       <p class="profile-line">{t(`profile.${view.mainProfile}`)}</p>
-      {props.feed ? <EntryFeed chrome={props.chrome} feed={props.feed} timeZone={props.timeZone ?? "Europe/Paris"} /> : null}
+      {props.feed ? <UrgentAtEntry chrome={props.chrome} urgent={props.feed.urgent} timeZone={props.timeZone ?? "Europe/Paris"} /> : null}
       <section aria-labelledby="apps-title">
         <h2 id="apps-title">{t("home.apps")}</h2>
         <Launcher chrome={props.chrome} apps={view.apps} />
       </section>
+      {props.feed ? <FeedSummary feed={props.feed} /> : null}
       {view.children.length > 0 || view.mainProfile === "parent" ? (
         <section aria-labelledby="children-title">
           <h2 id="children-title">{t("home.my_children")}</h2>
