@@ -657,6 +657,7 @@ export const fr = {
   "message.relation.school_parents": "tous les parents de l'école",
   "message.relation.school_director": "la direction de l'école",
   "message.relation.school_teachers": "les enseignants de l'école",
+  "message.relation.school_inspectors": "l'inspection de la circonscription",
   "message.compose.school": "École",
   "message.compose.school_submit": "Choisir cette école",
   "message.compose.people": "Personnes",

@@ -7,7 +7,7 @@ import { reaches, type Principal, type ProfileKind } from "./principal";
 
 export const RELATIONS = [
   "classmates", "class_teachers", "children_teachers", "children_director", "coparents", "school_staff",
-  "class_pupils", "class_parents", "school_pupils", "school_parents", "school_director", "school_teachers",
+  "class_pupils", "class_parents", "school_pupils", "school_parents", "school_director", "school_teachers", "school_inspectors",
 ] as const;
 export type Relation = (typeof RELATIONS)[number];
 
@@ -21,7 +21,7 @@ export const DEFAULT_RULES: Record<SenderProfile, readonly Relation[]> = {
   teacher: ["school_staff", "class_pupils", "class_parents"],
   director: ["school_staff", "school_pupils", "school_parents"],
   staff: ["school_staff"],
-  municipality: ["school_director", "school_teachers", "school_parents"],
+  municipality: ["school_inspectors", "school_director", "school_teachers", "school_parents"],
 };
 
 /** Relations no school may open to a profile, whatever its settings say. */
@@ -92,6 +92,8 @@ function relationQuery(relation: Relation, me: string, uai: string): SQL {
     case "school_parents": return sql`select user_id from school_profiles where uai = ${uai} and profile = 'parent'`;
     case "school_director": return sql`select user_id from school_profiles where uai = ${uai} and profile = 'director'`;
     case "school_teachers": return sql`select user_id from school_profiles where uai = ${uai} and profile = 'teacher'`;
+    // Inspectors hold a role on the circonscription, not the school: the structure graph answers (migration 0013).
+    case "school_inspectors": return sql`select preau_school_inspectors(${uai}) as user_id`;
   }
 }
 
@@ -108,7 +110,8 @@ export async function reachableContacts(tx: Tx, p: Principal, uai: string): Prom
   const rows = rowsOf<{ id: string; first_name: string; last_name: string; profiles: ProfileKind[] }>(await tx.execute(sql`
     with reach(user_id) as (${union})
     select u.id, u.first_name, u.last_name,
-      array(select sp.profile::text from school_profiles sp where sp.user_id = u.id and sp.uai = ${uai} order by 1) as profiles
+      case when u.id in (select preau_school_inspectors(${uai})) then array['inspector']
+        else array(select sp.profile::text from school_profiles sp where sp.user_id = u.id and sp.uai = ${uai} order by 1) end as profiles
     from users u where u.id in (select user_id from reach) and u.id <> ${p.userId} and u.state in ('pre_created', 'active')
     order by u.last_name, u.first_name, u.id`));
   return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, profiles: r.profiles }));

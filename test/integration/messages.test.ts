@@ -22,6 +22,7 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
   let otherClassTeacher: { id: string; login: string; password: string };
   let secondParent: { id: string; login: string; password: string };
   let municipal: { id: string; login: string; password: string };
+  let inspector: { id: string; login: string; password: string };
 
   async function as(user: { login: string; password: string }) {
     const b = new TestBrowser(env.app);
@@ -50,7 +51,10 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     otherClassTeacher = await buildUser(db, env.platform.passwords, { profile: "teacher", uai: s.school.uai, classId: otherClass });
     secondParent = await buildUser(db, env.platform.passwords, {});
     await linkParent(db, secondParent.id, s.pupil.id, s.school.uai);
-    municipal = await buildUser(db, env.platform.passwords, { profile: "municipality", structureId: commune });
+    municipal = await buildUser(db, env.platform.passwords, { profile: "municipality", structureId: commune, lastName: "Agent-Mairie" });
+    const circonscription = await buildStructure(db, "circonscription");
+    await withTenant(db, systemScope, (tx) => tx.execute(sql`insert into school_structures (uai, structure_id) values (${s.school.uai}, ${circonscription})`));
+    inspector = await buildUser(db, env.platform.passwords, { profile: "inspector", structureId: circonscription, lastName: "Inspectrice" });
   });
 
   it("614A a pupil reaches their classmates and their class's teacher, nobody else", async () => {
@@ -85,6 +89,23 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(sent.text).toContain(t("message.error.recipients_forbidden"));
   });
 
+  it("2.1.2 municipality staff reach the school's inspector; the director and the inspector read who wrote", async () => {
+    const b = await as(municipal);
+    const page = await b.get("/messagerie/nouveau");
+    const ids = [...page.html.matchAll(/name="destinataires" value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+    expect(ids).toContain(inspector.id);
+    expect(page.text).toContain("Inspectrice");
+    // Another school's staff never see the inspector offered (they are not municipality staff).
+    expect(await reachable(s.teacher)).not.toContain(inspector.id);
+    expect((await b.post("/messagerie/nouveau", { ecole: s.school.uai, objet: "Travaux dans l'école", texte: "Du 3 au 7.",
+      destinataires: [inspector.id, s.director.id] })).status).toBe(303);
+    for (const reader of [inspector, s.director]) {
+      const inbox = await inboxOf(reader);
+      expect(inbox).toContain("Travaux dans l'école");
+      expect(inbox).toContain("Agent-Mairie");
+    }
+  });
+
   it("614B a school's rules are data: switching a rule off removes those recipients, the defaults come back when reset", async () => {
     await withTenant(env.platform.db, systemScope, (tx) => saveSchoolRules(tx, s.school.uai, new Set(["pupil:class_teachers"])));
     const ids = await reachable(s.pupil);
@@ -93,7 +114,7 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     await withTenant(env.platform.db, systemScope, (tx) => saveSchoolRules(tx, s.school.uai, new Set(["pupil:classmates", "pupil:class_teachers",
       "parent:children_teachers", "parent:children_director", "parent:coparents", "teacher:school_staff", "teacher:class_pupils",
       "teacher:class_parents", "director:school_staff", "director:school_pupils", "director:school_parents", "staff:school_staff",
-      "municipality:school_director", "municipality:school_teachers", "municipality:school_parents"])));
+      "municipality:school_inspectors", "municipality:school_director", "municipality:school_teachers", "municipality:school_parents"])));
     expect(await count(sql`select count(*)::int as n from communication_rules where uai = ${s.school.uai}`)).toBe(0);
     expect(await reachable(s.pupil)).toContain(s.otherPupil.id);
   });
