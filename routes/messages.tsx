@@ -45,8 +45,9 @@ const isModerator = (c: Context<AppEnv>) => {
 async function showFolder(c: Context<AppEnv>, folder: Folder, title: MessageKey) {
   const p = c.var.principal!;
   const search = (c.req.query("q") ?? "").slice(0, 100);
-  const lines = await withTenant(c.var.platform.db, scopeOf(p), (tx) => mailbox(tx, p, folder, search, c.var.platform.clock.now()));
-  return renderPage(c, <MailboxPage chrome={chromeFor(c, t(title), "message.help")} folder={folder} lines={lines} search={search}
+  const page = Number(c.req.query("page") ?? "1");
+  const slice = await withTenant(c.var.platform.db, scopeOf(p), (tx) => mailbox(tx, p, folder, search, c.var.platform.clock.now(), page));
+  return renderPage(c, <MailboxPage chrome={chromeFor(c, t(title), "message.help")} folder={folder} slice={slice} search={search}
     notice={NOTICES[c.req.query("fait") ?? ""]} moderator={isModerator(c)} timeZone={c.var.platform.config.timeZone} />);
 }
 

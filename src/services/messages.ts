@@ -268,7 +268,16 @@ export interface MailboxLine { id: string; subject: string; who: string; at: Dat
 /** A delayed message's rows carry its send time: not in the inbox before then (its delivery job makes it "sent"). */
 const deliveredBy = (now: Date | undefined) => now ? sql`${now.toISOString()}::timestamptz` : sql`now()`;
 
-export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = "", now?: Date): Promise<MailboxLine[]> {
+/** Lines per mailbox page (57E): enough for a week of a busy director, light on a classroom PC. */
+export const MAILBOX_PAGE_SIZE = 50;
+
+export interface MailboxSlice { lines: MailboxLine[]; page: number; hasNext: boolean }
+
+/** One page of a folder, newest first; one line more than the page is read to know whether another page follows. */
+export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = "", now?: Date, page = 1): Promise<MailboxSlice> {
+  const pageNumber = Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1;
+  const offset = (pageNumber - 1) * MAILBOX_PAGE_SIZE;
+  const take = MAILBOX_PAGE_SIZE + 1;
   const q = search.trim() ? `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const match = (alias: string) => q ? sql`and (${sql.raw(alias)}.subject ilike ${q} or ${sql.raw(alias)}.body ilike ${q})` : sql``;
   const rows = folder === "sent"
@@ -277,8 +286,8 @@ export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = "",
           from message_recipients r join users u on u.id = r.user_id where r.message_id = m.id), '') as who,
         m.created_at as at, true as read, (select count(*)::int from message_recipients r where r.message_id = m.id) as recipients
       from messages m where m.sender_id = ${p.userId} and m.state in ('sent', 'scheduled') and m.sender_deleted_at is null ${match("m")}
-      order by m.created_at desc limit 200`))
-    // The page is chosen from the recipients' index (newest 200 of this inbox), then joined: an inbox of ten thousand
+      order by m.created_at desc limit ${take} offset ${offset}`))
+    // The page is chosen from the recipients' index (one page of this inbox), then joined: an inbox of ten thousand
     // messages costs the same as one of ten. A search has to look at the messages themselves.
     : rowsOf<{ id: string; subject: string; who: string; at: Date | string; read: boolean; recipients: number; scheduled_for: string | Date | null }>(await tx.execute(sql`
       select m.id, m.subject, null as scheduled_for, u.first_name || ' ' || u.last_name as who, r.delivered_at as at, r.read_at is not null as read, 0 as recipients
@@ -286,12 +295,13 @@ export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = "",
             where r.user_id = ${p.userId} and ${folder === "trash" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`}
               ${q ? sql`and exists (select 1 from messages m where m.id = r.message_id ${match("m")})` : sql``}
               and r.delivered_at <= ${deliveredBy(now)}
-            order by r.delivered_at desc limit 200) r
+            order by r.delivered_at desc limit ${take} offset ${offset}) r
         join messages m on m.id = r.message_id join users u on u.id = m.sender_id
       where m.state = 'sent'
       order by r.delivered_at desc`));
-  return rows.map((r) => ({ id: r.id, subject: r.subject, who: r.who, at: new Date(r.at), read: r.read, recipients: r.recipients,
-    scheduledFor: r.scheduled_for ? new Date(r.scheduled_for) : null }));
+  const lines = rows.slice(0, MAILBOX_PAGE_SIZE).map((r) => ({ id: r.id, subject: r.subject, who: r.who, at: new Date(r.at), read: r.read,
+    recipients: r.recipients, scheduledFor: r.scheduled_for ? new Date(r.scheduled_for) : null }));
+  return { lines, page: pageNumber, hasNext: rows.length > MAILBOX_PAGE_SIZE };
 }
 
 export async function unreadCount(tx: Tx, p: Principal): Promise<number> {

@@ -106,6 +106,35 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     }
   });
 
+  it("57E the inbox comes in pages of 50, newest first, with links to older and newer pages", async () => {
+    const reader = await buildUser(env.platform.db, env.platform.passwords, { profile: "teacher", uai: s.school.uai, classId: s.classId });
+    await withTenant(env.platform.db, systemScope, (tx) => tx.execute(sql`
+      with m as (
+        insert into messages (uai, sender_id, subject, body, state, created_at)
+        select ${s.school.uai}, ${s.director.id}, 'Note ' || lpad(n::text, 3, '0'), 'Texte', 'sent', timestamptz '2026-10-01 08:00+02' + n * interval '1 minute'
+        from generate_series(1, 120) n returning id, created_at)
+      insert into message_recipients (message_id, user_id, uai, delivered_at) select id, ${reader.id}, ${s.school.uai}, created_at from m`));
+    const b = await as(reader);
+    const first = await b.get("/messagerie");
+    expect(first.text).toContain("Note 120");
+    expect(first.text).toContain("Note 071");
+    expect(first.text).not.toContain("Note 070");
+    expect(first.html).toContain('href="/messagerie?page=2" rel="next"');
+    expect(first.html).not.toContain('rel="prev"');
+    const third = await b.get("/messagerie?page=3");
+    expect(third.text).toContain("Note 020");
+    expect(third.text).toContain("Note 001");
+    expect(third.html).toContain('href="/messagerie?page=2" rel="prev"');
+    expect(third.html).not.toContain('rel="next"');
+    expect((await b.get("/messagerie?page=abc")).text).toContain("Note 120");
+    expect((await b.get("/messagerie?page=99")).text).toContain(t("message.page.past_end"));
+    const searched = await b.get("/messagerie?q=Note%200&page=2");
+    // 99 matches (001 to 099): the second page starts at 049.
+    expect(searched.text).toContain("Note 049");
+    expect(searched.text).not.toContain("Note 050");
+    expect(searched.html).toContain('href="/messagerie?q=Note+0&amp;page=1" rel="prev"');
+  });
+
   it("614B a school's rules are data: switching a rule off removes those recipients, the defaults come back when reset", async () => {
     await withTenant(env.platform.db, systemScope, (tx) => saveSchoolRules(tx, s.school.uai, new Set(["pupil:class_teachers"])));
     const ids = await reachable(s.pupil);

@@ -7,7 +7,7 @@ import {
 import { DAY_KEYS } from "../../src/services/access-hours";
 import type { WeeklyHours } from "../../db/schema/portal";
 import { ATTACHMENTS_MAX, ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES } from "../../src/services/messages";
-import type { ComposeOptions, Folder, MailboxLine, MessageError, MessageView, ModeratedMessage, ModerationLine } from "../../src/services/messages";
+import type { ComposeOptions, Folder, MailboxSlice, MessageError, MessageView, ModeratedMessage, ModerationLine } from "../../src/services/messages";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
@@ -32,9 +32,11 @@ function FolderNav(props: { current: Folder | null; moderator: boolean }) {
   );
 }
 
-export function MailboxPage(props: { chrome: Chrome; folder: Folder; lines: MailboxLine[]; search: string; notice?: MessageKey;
+export function MailboxPage(props: { chrome: Chrome; folder: Folder; slice: MailboxSlice; search: string; notice?: MessageKey;
   moderator: boolean; timeZone: string }) {
   const f = FOLDERS.find((x) => x.folder === props.folder)!;
+  const lines = props.slice.lines;
+  const pageLink = (page: number) => `${f.path}?${new URLSearchParams({ ...(props.search ? { q: props.search } : {}), page: String(page) })}`;
   return (
     <Layout chrome={props.chrome}>
       <h1>{t(f.label)}</h1>
@@ -45,7 +47,7 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; lines: Mail
         <input id="q" name="q" type="search" value={props.search} maxlength={100} />
         <button type="submit">{t("message.search.submit")}</button>
       </form>
-      {props.lines.length === 0 ? <p>{t("message.empty")}</p> : (
+      {lines.length === 0 ? <p>{t(props.slice.page > 1 ? "message.page.past_end" : "message.empty")}</p> : (
         <div class="table-scroll" role="region" aria-label={t(f.label)} tabindex={0}>
           <table>
             <thead><tr>
@@ -54,7 +56,7 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; lines: Mail
               <th scope="col">{t("message.col.date")}</th>
             </tr></thead>
             <tbody>
-              {props.lines.map((l) => (
+              {lines.map((l) => (
                 <tr class={l.read ? undefined : "unread"}>
                   <td><a href={`/messagerie/${l.id}`}>{l.read ? l.subject : <strong>{l.subject}</strong>}</a>
                     {l.read ? null : <span class="hint"> ({t("message.unread")})</span>}
@@ -67,6 +69,13 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; lines: Mail
           </table>
         </div>
       )}
+      {props.slice.page > 1 || props.slice.hasNext ? (
+        <nav class="pager" aria-label={t("message.page.nav")}>
+          {props.slice.page > 1 ? <a href={pageLink(props.slice.page - 1)} rel="prev">{t("message.page.newer")}</a> : null}
+          <span>{t("message.page.number", { page: props.slice.page })}</span>
+          {props.slice.hasNext ? <a href={pageLink(props.slice.page + 1)} rel="next">{t("message.page.older")}</a> : null}
+        </nav>
+      ) : null}
     </Layout>
   );
 }
