@@ -99,14 +99,35 @@ function relationQuery(relation: Relation, me: string, uai: string): SQL {
 
 export interface Contact { id: string; firstName: string; lastName: string; profiles: ProfileKind[] }
 
-/** Everyone the user may write to in this school, by name; each with their profiles there (data minimised, 621E). */
-export async function reachableContacts(tx: Tx, p: Principal, uai: string): Promise<Contact[]> {
-  if (!reaches(p, uai)) return [];
+/** The union of the relations the user's profiles open in this school; null when they open none. */
+async function reachQuery(tx: Tx, p: Principal, uai: string): Promise<SQL | null> {
+  if (!reaches(p, uai)) return null;
   const rules = await schoolRules(tx, uai);
   const relations = new Set<Relation>();
   for (const from of senderProfilesIn(p, uai)) for (const r of rules[from]) relations.add(r);
-  if (relations.size === 0) return [];
-  const union = sql.join([...relations].map((r) => relationQuery(r, p.userId, uai)), sql` union `);
+  if (relations.size === 0) return null;
+  return sql.join([...relations].map((r) => relationQuery(r, p.userId, uai)), sql` union `);
+}
+
+/**
+ * Which of these users the user may write to in this school (the send path: only the chosen recipients are checked,
+ * rather than listing the whole school). Null when the user may write to nobody there.
+ */
+export async function reachableAmong(tx: Tx, p: Principal, uai: string, candidates: readonly string[]): Promise<Set<string> | null> {
+  const union = await reachQuery(tx, p, uai);
+  if (!union) return null;
+  if (candidates.length === 0) return new Set();
+  const rows = rowsOf<{ id: string }>(await tx.execute(sql`
+    with reach(user_id) as (${union})
+    select u.id from users u where u.id = any(${`{${candidates.join(",")}}`}::uuid[]) and u.id <> ${p.userId}
+      and u.state in ('pre_created', 'active') and u.id in (select user_id from reach)`));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Everyone the user may write to in this school, by name; each with their profiles there (data minimised, 621E). */
+export async function reachableContacts(tx: Tx, p: Principal, uai: string): Promise<Contact[]> {
+  const union = await reachQuery(tx, p, uai);
+  if (!union) return [];
   const rows = rowsOf<{ id: string; first_name: string; last_name: string; profiles: ProfileKind[] }>(await tx.execute(sql`
     with reach(user_id) as (${union})
     select u.id, u.first_name, u.last_name,

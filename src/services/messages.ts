@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, withTenant, type Database, type Tx } from "../../db/client";
 import type { BlobStore } from "../platform";
 import { audit } from "./audit";
-import { reachableContacts, type Contact } from "./communication-rules";
+import { reachableAmong, reachableContacts, type Contact } from "./communication-rules";
 import { findInsults } from "./insult-filter";
 import { messagingRestriction, type Restriction } from "./messaging-restrictions";
 import { notifyUsers, type Delivery, type Notice } from "./notifications";
@@ -34,7 +34,8 @@ export interface ComposeOptions {
  * Whom the user may write to in a school: people, and the groups of classes they relate to. The school is the
  * user's active school; municipality staff, who have none, choose one of their perimeter (`requested`).
  */
-export async function composeOptions(tx: Tx, p: Principal, requested: string | null = null): Promise<ComposeOptions | null> {
+/** The school a message is written in: the active one, or for perimeter staff without one, the school they chose. */
+async function sendingSchool(tx: Tx, p: Principal, requested: string | null): Promise<{ uai: string | null; schools: { uai: string; name: string }[] }> {
   let schools: { uai: string; name: string }[] = [];
   if (!p.activeUai && !p.perimeter.all && p.perimeter.uais.length) {
     schools = rowsOf<{ uai: string; name: string }>(await tx.execute(sql`
@@ -42,11 +43,16 @@ export async function composeOptions(tx: Tx, p: Principal, requested: string | n
   }
   const uai = requested && (requested === p.activeUai || schools.some((sc) => sc.uai === requested)) ? requested
     : p.activeUai ?? schools[0]?.uai ?? null;
-  if (!uai || !reaches(p, uai)) return null;
-  const contacts = await reachableContacts(tx, p, uai);
-  const reachable = new Set(contacts.map((c) => c.id));
-  const rows = rowsOf<{ class_id: string; name: string; kind: "pupils" | "parents" | "teachers"; members: string[] }>(await tx.execute(sql`
-    with cls as (select id, name from classes where uai = ${uai})
+  return { uai: uai && reaches(p, uai) ? uai : null, schools };
+}
+
+interface GroupRow { class_id: string; name: string; kind: "pupils" | "parents" | "teachers"; members: string[] }
+
+/** Class groups of the school ("Les parents de CM1"), all of them or only those named. */
+async function classGroups(tx: Tx, uai: string, classIds?: readonly string[]): Promise<GroupRow[]> {
+  const only = classIds ? sql`and id = any(${`{${classIds.join(",")}}`}::uuid[])` : sql``;
+  return rowsOf<GroupRow>(await tx.execute(sql`
+    with cls as (select id, name from classes where uai = ${uai} ${only})
     select c.id as class_id, c.name, 'pupils' as kind, array_agg(m.user_id) as members
       from cls c join class_members m on m.class_id = c.id and m.role = 'pupil' group by c.id, c.name
     union all
@@ -56,14 +62,59 @@ export async function composeOptions(tx: Tx, p: Principal, requested: string | n
     select c.id, c.name, 'teachers', array_agg(m.user_id)
       from cls c join class_members m on m.class_id = c.id and m.role = 'teacher' group by c.id, c.name
     order by 2, 1, 3`));
+}
+
+/** A group is offered only when the rules let the user reach all of it (a teacher's own class, not another's). */
+function offeredMembers(group: GroupRow, reachable: ReadonlySet<string>, me: string): string[] | null {
+  const members = group.members.filter((id) => reachable.has(id));
+  return members.length === 0 || members.length < group.members.filter((id) => id !== me).length ? null : members;
+}
+
+export async function composeOptions(tx: Tx, p: Principal, requested: string | null = null): Promise<ComposeOptions | null> {
+  const { uai, schools } = await sendingSchool(tx, p, requested);
+  if (!uai) return null;
+  const contacts = await reachableContacts(tx, p, uai);
+  const reachable = new Set(contacts.map((c) => c.id));
   const groups: RecipientGroup[] = [];
-  for (const r of rows) {
-    const members = r.members.filter((id) => reachable.has(id));
-    // A group is offered only when the rules let the user reach all of it (a teacher's own class, not another's).
-    if (members.length === 0 || members.length < r.members.filter((id) => id !== p.userId).length) continue;
-    groups.push({ key: `${r.kind}:${r.class_id}`, label: { kind: r.kind, className: r.name }, memberIds: members });
+  for (const r of await classGroups(tx, uai)) {
+    const members = offeredMembers(r, reachable, p.userId);
+    if (members) groups.push({ key: `${r.kind}:${r.class_id}`, label: { kind: r.kind, className: r.name }, memberIds: members });
   }
   return { uai, contacts, groups, schools };
+}
+
+const GROUP_KEY = /^(pupils|parents|teachers):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The send path's check of the chosen people and groups against the rules: the same answer as the compose page's
+ * lists, computed for the chosen ones only. Null when the user may write to nobody in this school.
+ */
+async function chosenRecipients(tx: Tx, p: Principal, uai: string, recipientIds: readonly string[], groupKeys: readonly string[]):
+  Promise<{ chosen: Set<string>; forbidden: boolean } | null> {
+  let forbidden = false;
+  const wanted = groupKeys.map((key) => GROUP_KEY.exec(key));
+  if (wanted.some((m) => !m)) forbidden = true;
+  const classIds = [...new Set(wanted.filter((m) => m).map((m) => m![2]!))];
+  const groups = classIds.length ? await classGroups(tx, uai, classIds) : [];
+  const people = recipientIds.filter((id) => USER_ID.test(id));
+  if (people.length < recipientIds.length) forbidden = true;
+  const candidates = [...new Set([...people, ...groups.flatMap((g) => g.members)])];
+  const reachable = await reachableAmong(tx, p, uai, candidates);
+  if (!reachable) return null;
+  const chosen = new Set<string>();
+  for (const id of people) {
+    if (reachable.has(id)) chosen.add(id);
+    else forbidden = true;
+  }
+  for (const m of wanted) {
+    if (!m) continue;
+    const group = groups.find((g) => g.class_id === m[2] && g.kind === m[1]);
+    const members = group ? offeredMembers(group, reachable, p.userId) : null;
+    if (!members) { forbidden = true; continue; }
+    for (const id of members) chosen.add(id);
+  }
+  return { chosen, forbidden };
 }
 
 export interface MessageInput {
@@ -149,34 +200,23 @@ async function sendWithin(deps: MessageDeps, p: Principal, input: MessageInput, 
   const subject = input.subject.trim();
   const body = input.body.replace(/\r\n/g, "\n").trim();
   return withTenant(deps.db, scopeOf(p), async (tx) => {
-    const options = await composeOptions(tx, p, input.uai ?? null);
-    if (!options || options.contacts.length === 0) return { kind: "forbidden" } as const;
-    const restriction = await messagingRestriction(tx, p, options.uai, deps.now, deps.timeZone);
+    const { uai } = await sendingSchool(tx, p, input.uai ?? null);
+    const target = uai ? await chosenRecipients(tx, p, uai, input.recipientIds, input.groupKeys) : null;
+    if (!uai || !target) return { kind: "forbidden" } as const;
+    const restriction = await messagingRestriction(tx, p, uai, deps.now, deps.timeZone);
     if (restriction) return { kind: "restricted", restriction } as const;
     const errors: MessageError[] = [];
     if (!subject) errors.push("subject_missing");
     else if (subject.length > SUBJECT_MAX) errors.push("subject_long");
     if (!body) errors.push("body_missing");
     else if (body.length > BODY_MAX) errors.push("body_long");
-    const reachable = new Set(options.contacts.map((c) => c.id));
-    const chosen = new Set<string>();
-    let forbidden = false;
-    for (const id of input.recipientIds) {
-      if (reachable.has(id)) chosen.add(id);
-      else forbidden = true;
-    }
-    for (const key of input.groupKeys) {
-      const group = options.groups.find((g) => g.key === key);
-      if (!group) { forbidden = true; continue; }
-      for (const id of group.memberIds) chosen.add(id);
-    }
+    const { chosen, forbidden } = target;
     if (forbidden) errors.push("recipients_forbidden");
     else if (chosen.size === 0) errors.push("recipients_missing");
     else if (chosen.size > RECIPIENTS_MAX) errors.push("recipients_too_many");
     const sendAt = input.sendAt ?? null;
     if (sendAt && sendAt.getTime() <= deps.now.getTime()) errors.push("send_at_past");
     else if (sendAt && sendAt.getTime() - deps.now.getTime() > MAX_DELAY_MS) errors.push("send_at_far");
-    const uai = options.uai;
     const pupilOnly = p.profiles.filter((sp) => sp.uai === uai).every((sp) => sp.profile === "pupil");
     const [recent] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from messages
       where sender_id = ${p.userId} and created_at > ${new Date(deps.now.getTime() - 3600_000).toISOString()}::timestamptz`));
@@ -226,10 +266,11 @@ async function sendWithin(deps: MessageDeps, p: Principal, input: MessageInput, 
         details: { recipients: ids.length, sendAt: sendAt.toISOString() } });
       return { kind: "scheduled", id, recipients: ids.length, sendAt } as const;
     }
-    await audit(tx, { at: deps.now, actorId: p.userId, action: "message.sent", target: id, uai, ip: deps.ip,
-      details: { recipients: ids.length } });
     await withSystemNotice(tx, ids, { kind: "message", title: `Nouveau message de ${displayName(p)}`, body: subject,
       link: `/messagerie/${id}` }, deps.now, deps.delivery);
+    // Last: the audit chain serialises its writers until commit, so the lock is taken as late as possible.
+    await audit(tx, { at: deps.now, actorId: p.userId, action: "message.sent", target: id, uai, ip: deps.ip,
+      details: { recipients: ids.length } });
     return { kind: "sent", id, recipients: ids.length } as const;
   });
 }

@@ -331,6 +331,9 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
       [{ objet: "Question", texte: "Bonjour", destinataires: other.pupil.id }, t("message.error.recipients_forbidden")],
       [{ objet: "Question", texte: "Bonjour", destinataires: "pas-un-identifiant" }, t("message.error.recipients_forbidden")],
       [{ objet: "Question", texte: "Bonjour", groupes: `parents:${s.classId}` }, t("message.error.recipients_forbidden")],
+      [{ objet: "Question", texte: "Bonjour", groupes: `pupils:${other.classId}` }, t("message.error.recipients_forbidden")],
+      [{ objet: "Question", texte: "Bonjour", groupes: "n'importe quoi" }, t("message.error.recipients_forbidden")],
+      [{ objet: "Question", texte: "Bonjour", destinataires: s.teacher.id, groupes: `teachers:${s.classId}x` }, t("message.error.recipients_forbidden")],
     ];
     for (const [form, error] of cases) {
       const page = await pupil.post("/messagerie/nouveau", form);
