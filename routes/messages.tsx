@@ -8,7 +8,7 @@ import { field, fieldList, readFiles, readForm } from "../src/http/forms";
 import { withTenant } from "../db/client";
 import { scopeOf } from "../src/services/principal";
 import {
-  attachmentFor, composeOptions, mailbox, messageSender, moderatedMessage, moderates, moderationQueue, readMessage, reportMessage, trashMessage,
+  attachmentFor, composeOptions, draftOf, draftRemover, draftSaver, mailbox, messageSender, moderatedMessage, moderates, moderationQueue, readMessage, reportMessage, trashMessage,
   type Folder, type MessageDeps,
 } from "../src/services/messages";
 import type { BlockError } from "../src/services/messaging-restrictions";
@@ -35,7 +35,8 @@ const depsOf = (c: Context<AppEnv>): MessageDeps => ({ db: c.var.platform.db, no
 const NOTICES: Record<string, MessageKey> = {
   envoye: "message.sent", programme: "message.scheduled", bloque: "message.blocked", corbeille: "message.trashed", retabli: "message.restored", signale: "message.reported",
   suspendu: "message.suspend.done", leve: "message.suspend.lifted", horaires: "message.hours.saved",
-  bloque_academie: "message.blocks.added", retire: "message.blocks.removed",
+  bloque_academie: "message.blocks.added", retire: "message.blocks.removed", brouillon: "message.draft.saved",
+  brouillon_supprime: "message.draft.deleted",
 };
 const isModerator = (c: Context<AppEnv>) => {
   const p = c.var.principal!;
@@ -46,26 +47,39 @@ async function showFolder(c: Context<AppEnv>, folder: Folder, title: MessageKey)
   const p = c.var.principal!;
   const search = (c.req.query("q") ?? "").slice(0, 100);
   const page = Number(c.req.query("page") ?? "1");
-  const slice = await withTenant(c.var.platform.db, scopeOf(p), (tx) => mailbox(tx, p, folder, search, c.var.platform.clock.now(), page));
-  return renderPage(c, <MailboxPage chrome={chromeFor(c, t(title), "message.help")} folder={folder} slice={slice} search={search}
+  const unread = folder === "inbox" && c.req.query("non_lus") === "1";
+  const slice = await withTenant(c.var.platform.db, scopeOf(p), (tx) => mailbox(tx, p, folder, search, c.var.platform.clock.now(), page, unread));
+  return renderPage(c, <MailboxPage chrome={chromeFor(c, t(title), "message.help")} folder={folder} slice={slice} search={search} unread={unread}
     notice={NOTICES[c.req.query("fait") ?? ""]} moderator={isModerator(c)} timeZone={c.var.platform.config.timeZone} />);
 }
 
 messageRoutes.get("/messagerie", (c) => showFolder(c, "inbox", "message.folder.inbox"));
 messageRoutes.get("/messagerie/envoyes", (c) => showFolder(c, "sent", "message.folder.sent"));
 messageRoutes.get("/messagerie/corbeille", (c) => showFolder(c, "trash", "message.folder.trash"));
+messageRoutes.get("/messagerie/brouillons", (c) => showFolder(c, "drafts", "message.folder.drafts"));
+
+messageRoutes.post("/messagerie/brouillons/:id/supprimer", async (c) => {
+  const removed = await draftRemover(depsOf(c), c.var.principal!, c.req.param("id"));
+  return removed ? c.redirect("/messagerie/brouillons?fait=brouillon_supprime", 303) : renderError(c, 404);
+});
 
 messageRoutes.get("/messagerie/nouveau", async (c) => {
   const p = c.var.principal!;
-  const { options, restriction } = await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
-    const o = await composeOptions(tx, p, c.req.query("ecole") ?? null);
-    return { options: o, restriction: o ? await messagingRestriction(tx, p, o.uai, c.var.platform.clock.now(), c.var.platform.config.timeZone) : null };
+  const draftId = c.req.query("brouillon");
+  const found = await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
+    const saved = draftId ? await draftOf(tx, p, draftId) : null;
+    const o = await composeOptions(tx, p, saved?.uai ?? c.req.query("ecole") ?? null);
+    return { saved, options: o, restriction: o ? await messagingRestriction(tx, p, o.uai, c.var.platform.clock.now(), c.var.platform.config.timeZone) : null };
   });
-  if (!options) return renderError(c, 403);
+  const { options, restriction, saved } = found;
+  if (!options || (draftId && !saved)) return renderError(c, draftId && options ? 404 : 403);
   // "Reply": the sender of a message the user received, preselected when the rules allow it.
   const to = c.req.query("a") ?? "";
-  const draft = { subject: (c.req.query("objet") ?? "").slice(0, 200), body: "", groupKeys: [],
-    recipientIds: options.contacts.some((x) => x.id === to) ? [to] : [] };
+  const draft = saved
+    ? { subject: saved.subject, body: saved.body, groupKeys: saved.fields.groupKeys, recipientIds: saved.fields.recipientIds,
+      sendAt: saved.fields.sendAt, receipt: saved.fields.receipt, draftId: saved.id }
+    : { subject: (c.req.query("objet") ?? "").slice(0, 200), body: "", groupKeys: [],
+      recipientIds: options.contacts.some((x) => x.id === to) ? [to] : [] };
   return renderPage(c, <ComposePage chrome={chromeFor(c, t("message.compose.title"), "message.help")} options={options} draft={draft}
     moderator={isModerator(c)} restriction={restriction} timeZone={c.var.platform.config.timeZone} />);
 });
@@ -75,7 +89,17 @@ messageRoutes.post("/messagerie/nouveau", async (c) => {
   const form = await readForm(c);
   const sendAtText = field(form, "envoi").trim();
   const draft = { subject: field(form, "objet"), body: field(form, "texte"), recipientIds: fieldList(form, "destinataires"),
-    groupKeys: fieldList(form, "groupes"), uai: field(form, "ecole") || null, sendAt: sendAtText, receipt: field(form, "accuse") === "1" };
+    groupKeys: fieldList(form, "groupes"), uai: field(form, "ecole") || null, sendAt: sendAtText, receipt: field(form, "accuse") === "1",
+    draftId: field(form, "brouillon") || null };
+  if (field(form, "action") === "brouillon") {
+    const saved = await draftSaver(depsOf(c), p, draft);
+    if (saved.ok) return c.redirect("/messagerie/brouillons?fait=brouillon", 303);
+    if ("forbidden" in saved) return renderError(c, 403);
+    const options = await withTenant(c.var.platform.db, scopeOf(p), (tx) => composeOptions(tx, p, draft.uai));
+    if (!options) return renderError(c, 403);
+    return renderPage(c, <ComposePage chrome={chromeFor(c, t("message.compose.title"), "message.help")} options={options} draft={draft}
+      draftErrors={saved.errors} moderator={isModerator(c)} timeZone={c.var.platform.config.timeZone} />, 422);
+  }
   const sendAt = sendAtText ? (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(sendAtText) ? zonedToUtc(sendAtText, c.var.platform.config.timeZone) : new Date(Number.NaN)) : null;
   const outcome = sendAt && Number.isNaN(sendAt.getTime())
     ? { kind: "invalid" as const, errors: ["send_at_invalid" as const] }

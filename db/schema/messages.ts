@@ -1,8 +1,10 @@
 // Messaging under teacher control (52A–52G, 614A–B): messages of one school, their recipients, the school's
 // communication rules (data over the defaults of src/services/communication-rules.ts), and abuse reports.
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { profileKind, schools, users } from "./directory";
+
+export interface DraftFields { recipientIds: string[]; groupKeys: string[]; sendAt: string; receipt: boolean }
 
 export const messages = pgTable("messages", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -11,9 +13,11 @@ export const messages = pgTable("messages", {
   senderId: uuid("sender_id").notNull().references(() => users.id, { onDelete: "cascade" }),
   subject: text("subject").notNull(),
   body: text("body").notNull(),
-  /** sent; scheduled (54F, delivered at `sendAt` by the job runner); or blocked (52C: a pupil's message with an
+  /** draft (kept by its writer, never delivered); sent; scheduled (54F, delivered at `sendAt` by the job runner); or blocked (52C: a pupil's message with an
    *  insult, never delivered, kept for the teacher). */
-  state: text("state", { enum: ["sent", "scheduled", "blocked"] }).notNull(),
+  state: text("state", { enum: ["sent", "scheduled", "blocked", "draft"] }).notNull(),
+  /** A draft's chosen recipients and options, checked against the rules only when it is sent. */
+  draft: jsonb("draft").$type<DraftFields>(),
   sendAt: timestamp("send_at", { withTimezone: true }),
   /** 54G: the sender asked to be told when each recipient reads it (read marks are shown only then). */
   receiptRequested: boolean("receipt_requested").notNull().default(false),

@@ -8,6 +8,7 @@ import { reachableAmong, reachableContacts, type Contact } from "./communication
 import { findInsults } from "./insult-filter";
 import { messagingRestriction, type Restriction } from "./messaging-restrictions";
 import { notifyUsers, type Delivery, type Notice } from "./notifications";
+import type { DraftFields } from "../../db/schema";
 import { enqueue } from "../jobs/runner";
 import { displayName, reaches, scopeOf, type Principal } from "./principal";
 
@@ -124,6 +125,8 @@ export interface MessageInput {
   /** 54G: tell the sender when each recipient reads it. */
   receipt?: boolean;
   attachments?: AttachmentInput[];
+  /** The draft this message was written from: it goes once the message is sent or scheduled. */
+  draftId?: string | null;
 }
 
 export interface AttachmentInput { name: string; data: Uint8Array }
@@ -219,7 +222,7 @@ async function sendWithin(deps: MessageDeps, p: Principal, input: MessageInput, 
     else if (sendAt && sendAt.getTime() - deps.now.getTime() > MAX_DELAY_MS) errors.push("send_at_far");
     const pupilOnly = p.profiles.filter((sp) => sp.uai === uai).every((sp) => sp.profile === "pupil");
     const [recent] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from messages
-      where sender_id = ${p.userId} and created_at > ${new Date(deps.now.getTime() - 3600_000).toISOString()}::timestamptz`));
+      where sender_id = ${p.userId} and state <> 'draft' and created_at > ${new Date(deps.now.getTime() - 3600_000).toISOString()}::timestamptz`));
     const hourly = deps.hourly ?? HOURLY_LIMIT;
     if ((recent?.n ?? 0) >= (pupilOnly ? hourly.pupil : hourly.other)) errors.push("rate_limited");
     if (attachments.length > ATTACHMENTS_MAX) errors.push("attachment_count");
@@ -262,12 +265,14 @@ async function sendWithin(deps: MessageDeps, p: Principal, input: MessageInput, 
     if (sendAt) {
       // Recipients are fixed now (the rules were checked now); the job runner delivers at the time, once.
       await enqueue(tx, "message.deliver", { messageId: id }, deps.now, { runAt: sendAt, dedupeKey: `message.deliver:${id}` });
+      await dropDraft(tx, p, input.draftId);
       await audit(tx, { at: deps.now, actorId: p.userId, action: "message.scheduled", target: id, uai, ip: deps.ip,
         details: { recipients: ids.length, sendAt: sendAt.toISOString() } });
       return { kind: "scheduled", id, recipients: ids.length, sendAt } as const;
     }
     await withSystemNotice(tx, ids, { kind: "message", title: `Nouveau message de ${displayName(p)}`, body: subject,
       link: `/messagerie/${id}` }, deps.now, deps.delivery);
+    await dropDraft(tx, p, input.draftId);
     // Last: the audit chain serialises its writers until commit, so the lock is taken as late as possible.
     await audit(tx, { at: deps.now, actorId: p.userId, action: "message.sent", target: id, uai, ip: deps.ip,
       details: { recipients: ids.length } });
@@ -303,7 +308,7 @@ async function withSystemNotice(tx: Tx, userIds: string[], notice: Notice, now: 
   await tx.execute(sql`select set_config('preau.all_schools', ${before?.v ?? "off"}, true)`);
 }
 
-export type Folder = "inbox" | "sent" | "trash";
+export type Folder = "inbox" | "sent" | "trash" | "drafts";
 export interface MailboxLine { id: string; subject: string; who: string; at: Date; read: boolean; recipients: number; scheduledFor: Date | null }
 
 /** A delayed message's rows carry its send time: not in the inbox before then (its delivery job makes it "sent"). */
@@ -315,13 +320,19 @@ export const MAILBOX_PAGE_SIZE = 50;
 export interface MailboxSlice { lines: MailboxLine[]; page: number; hasNext: boolean }
 
 /** One page of a folder, newest first; one line more than the page is read to know whether another page follows. */
-export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = "", now?: Date, page = 1): Promise<MailboxSlice> {
+export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = "", now?: Date, page = 1, unreadOnly = false): Promise<MailboxSlice> {
   const pageNumber = Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1;
   const offset = (pageNumber - 1) * MAILBOX_PAGE_SIZE;
   const take = MAILBOX_PAGE_SIZE + 1;
   const q = search.trim() ? `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const match = (alias: string) => q ? sql`and (${sql.raw(alias)}.subject ilike ${q} or ${sql.raw(alias)}.body ilike ${q})` : sql``;
-  const rows = folder === "sent"
+  const rows = folder === "drafts"
+    ? rowsOf<{ id: string; subject: string; who: string; at: Date | string; read: boolean; recipients: number; scheduled_for: string | Date | null }>(await tx.execute(sql`
+      select m.id, m.subject, null as scheduled_for, '' as who, m.created_at as at, true as read,
+        coalesce(jsonb_array_length(m.draft->'recipientIds'), 0) as recipients
+      from messages m where m.sender_id = ${p.userId} and m.state = 'draft' ${match("m")}
+      order by m.created_at desc limit ${take} offset ${offset}`))
+    : folder === "sent"
     ? rowsOf<{ id: string; subject: string; who: string; at: Date | string; read: boolean; recipients: number; scheduled_for: string | Date | null }>(await tx.execute(sql`
       select m.id, m.subject, case when m.state = 'scheduled' then m.send_at end as scheduled_for, coalesce((select string_agg(u.first_name || ' ' || u.last_name, ', ' order by u.last_name)
           from message_recipients r join users u on u.id = r.user_id where r.message_id = m.id), '') as who,
@@ -335,7 +346,7 @@ export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = "",
       from (select message_id, delivered_at, read_at from message_recipients r
             where r.user_id = ${p.userId} and ${folder === "trash" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`}
               ${q ? sql`and exists (select 1 from messages m where m.id = r.message_id ${match("m")})` : sql``}
-              and r.delivered_at <= ${deliveredBy(now)}
+              and r.delivered_at <= ${deliveredBy(now)} ${unreadOnly ? sql`and r.read_at is null` : sql``}
             order by r.delivered_at desc limit ${take} offset ${offset}) r
         join messages m on m.id = r.message_id join users u on u.id = m.sender_id
       where m.state = 'sent'
@@ -490,4 +501,69 @@ export async function attachmentFor(deps: MessageDeps, p: Principal, messageId: 
   if (!row) return null;
   const data = await deps.blobs.get(row.blob_key);
   return data ? { name: row.name, type: row.type, data } : null;
+}
+
+// ——— Drafts ———
+
+export type DraftError = "draft_empty" | "subject_long" | "body_long";
+
+export interface DraftInput {
+  draftId?: string | null; uai?: string | null; subject: string; body: string; recipientIds: string[]; groupKeys: string[];
+  sendAt: string; receipt: boolean;
+}
+
+/** Keeps what the user wrote, as it is: recipients and rules are checked when it is sent (attachments are not kept). */
+export async function draftSaver(deps: MessageDeps, p: Principal, input: DraftInput):
+  Promise<{ ok: true; id: string } | { ok: false; errors: DraftError[] } | { ok: false; forbidden: true }> {
+  const subject = input.subject.trim();
+  const body = input.body.replace(/\r\n/g, "\n").trim();
+  const errors: DraftError[] = [];
+  if (!subject && !body) errors.push("draft_empty");
+  if (subject.length > SUBJECT_MAX) errors.push("subject_long");
+  if (body.length > BODY_MAX) errors.push("body_long");
+  if (errors.length) return { ok: false, errors };
+  const fields = {
+    recipientIds: [...new Set(input.recipientIds.filter((id) => USER_ID.test(id)))].slice(0, RECIPIENTS_MAX),
+    groupKeys: [...new Set(input.groupKeys.filter((k) => GROUP_KEY.test(k)))].slice(0, 100),
+    sendAt: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(input.sendAt) ? input.sendAt : "", receipt: input.receipt,
+  };
+  return withTenant(deps.db, scopeOf(p), async (tx) => {
+    const { uai } = await sendingSchool(tx, p, input.uai ?? null);
+    if (!uai) return { ok: false as const, forbidden: true as const };
+    const draftId = input.draftId && USER_ID.test(input.draftId) ? input.draftId : null;
+    const [updated] = draftId ? rowsOf<{ id: string }>(await tx.execute(sql`
+      update messages set uai = ${uai}, subject = ${subject}, body = ${body}, draft = ${JSON.stringify(fields)}::jsonb,
+        created_at = ${deps.now.toISOString()}::timestamptz
+      where id = ${draftId} and sender_id = ${p.userId} and state = 'draft' returning id`)) : [];
+    if (updated) return { ok: true as const, id: updated.id };
+    const [row] = rowsOf<{ id: string }>(await tx.execute(sql`
+      insert into messages (uai, sender_id, subject, body, state, draft, created_at)
+      values (${uai}, ${p.userId}, ${subject}, ${body}, 'draft', ${JSON.stringify(fields)}::jsonb, ${deps.now.toISOString()}::timestamptz)
+      returning id`));
+    return { ok: true as const, id: row!.id };
+  });
+}
+
+export interface SavedDraft { id: string; uai: string; subject: string; body: string; fields: DraftFields }
+
+export async function draftOf(tx: Tx, p: Principal, id: string): Promise<SavedDraft | null> {
+  if (!USER_ID.test(id)) return null;
+  const [row] = rowsOf<{ id: string; uai: string; subject: string; body: string; draft: DraftFields | string | null }>(await tx.execute(sql`
+    select id, uai, subject, body, draft from messages where id = ${id} and sender_id = ${p.userId} and state = 'draft'`));
+  if (!row) return null;
+  const fields = (typeof row.draft === "string" ? JSON.parse(row.draft) : row.draft) as DraftFields | null;
+  return { id: row.id, uai: row.uai, subject: row.subject, body: row.body,
+    fields: { recipientIds: fields?.recipientIds ?? [], groupKeys: fields?.groupKeys ?? [], sendAt: fields?.sendAt ?? "", receipt: fields?.receipt ?? false } };
+}
+
+export async function draftRemover(deps: MessageDeps, p: Principal, id: string): Promise<boolean> {
+  if (!USER_ID.test(id)) return false;
+  return withTenant(deps.db, scopeOf(p), async (tx) =>
+    rowsOf(await tx.execute(sql`delete from messages where id = ${id} and sender_id = ${p.userId} and state = 'draft' returning id`)).length > 0);
+}
+
+async function dropDraft(tx: Tx, p: Principal, draftId: string | null | undefined): Promise<void> {
+  if (draftId && USER_ID.test(draftId)) {
+    await tx.execute(sql`delete from messages where id = ${draftId} and sender_id = ${p.userId} and state = 'draft'`);
+  }
 }

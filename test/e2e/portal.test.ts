@@ -314,6 +314,7 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
     { name: "/messagerie/regles (614B, 52F, director)", who: "demo.directeur", heading: "Règles de communication", open: go("/messagerie/regles") },
     { name: "/compte/notifications (54L)", who: "demo.parent", heading: "Mes notifications", open: go("/compte/notifications") },
     { name: "/messagerie (parent)", who: "demo.parent", heading: "Boîte de réception", open: go("/messagerie") },
+    { name: "/messagerie/brouillons", who: "demo.enseignant", heading: "Brouillons", open: go("/messagerie/brouillons") },
     { name: "/murs (54B)", who: "demo.enseignant", heading: "Murs collaboratifs", open: go("/murs") },
     { name: "/documents (56B)", who: "demo.enseignant", heading: "Documents", open: go("/documents") },
     { name: "/fil (54H, parent)", who: "demo.parent", heading: "Fil d'informations", open: go("/fil") },

@@ -106,6 +106,48 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     }
   });
 
+  it("drafts keep subject, text, recipients and options; nothing is delivered until sent; only their writer sees them", async () => {
+    const b = await as(s.teacher);
+    await b.get("/messagerie/nouveau");
+    const saved = await b.post("/messagerie/nouveau", { action: "brouillon", ecole: s.school.uai, objet: "Sortie au musée",
+      texte: "Premier jet", destinataires: s.director.id, groupes: `parents:${s.classId}`, accuse: "1", envoi: "" });
+    expect(saved.location).toBe("/messagerie/brouillons?fait=brouillon");
+    const folder = await b.get("/messagerie/brouillons");
+    expect(folder.text).toContain("Sortie au musée");
+    const id = /\/messagerie\/nouveau\?brouillon=([0-9a-f-]{36})/.exec(folder.html)![1]!;
+    expect(await inboxOf(s.director)).not.toContain("Sortie au musée");
+    expect((await b.get(`/messagerie/${id}`)).status).toBe(404);
+    const opened = await b.get(`/messagerie/nouveau?brouillon=${id}`);
+    expect(opened.html).toContain('value="Sortie au musée"');
+    expect(opened.html).toContain(`value="${s.director.id}" checked`);
+    expect(opened.html).toContain(`value="parents:${s.classId}" checked`);
+    expect(opened.html).toContain(`name="brouillon" value="${id}"`);
+    await b.post("/messagerie/nouveau", { action: "brouillon", brouillon: id, ecole: s.school.uai, objet: "Sortie au musée", texte: "Second jet",
+      destinataires: s.director.id });
+    expect(await count(sql`select count(*)::int as n from messages where sender_id = ${s.teacher.id} and state = 'draft'`)).toBe(1);
+    // Others can neither open, change nor delete it.
+    const intruder = await as(s.director);
+    await intruder.get("/messagerie/nouveau");
+    expect((await intruder.get(`/messagerie/nouveau?brouillon=${id}`)).status).toBe(404);
+    expect((await intruder.post(`/messagerie/brouillons/${id}/supprimer`, {})).status).toBe(404);
+    await intruder.post("/messagerie/nouveau", { action: "brouillon", brouillon: id, objet: "Piraté", texte: "x" });
+    expect(await count(sql`select count(*)::int as n from messages where id = ${id} and body = 'Second jet'`)).toBe(1);
+    // Sending from the draft delivers it and the draft goes.
+    await b.get(`/messagerie/nouveau?brouillon=${id}`);
+    expect((await b.post("/messagerie/nouveau", { brouillon: id, ecole: s.school.uai, objet: "Sortie au musée", texte: "Second jet",
+      destinataires: s.director.id })).status).toBe(303);
+    expect(await inboxOf(s.director)).toContain("Sortie au musée");
+    expect(await count(sql`select count(*)::int as n from messages where id = ${id}`)).toBe(0);
+    // An empty draft is refused in French; deleting one works.
+    const empty = await b.post("/messagerie/nouveau", { action: "brouillon", ecole: s.school.uai, objet: " ", texte: "" });
+    expect(empty.status).toBe(422);
+    expect(empty.text).toContain(t("message.error.draft_empty"));
+    await b.post("/messagerie/nouveau", { action: "brouillon", ecole: s.school.uai, objet: "À jeter", texte: "" });
+    const other = /\/messagerie\/nouveau\?brouillon=([0-9a-f-]{36})/.exec((await b.get("/messagerie/brouillons")).html)![1]!;
+    expect((await b.post(`/messagerie/brouillons/${other}/supprimer`, {})).location).toBe("/messagerie/brouillons?fait=brouillon_supprime");
+    expect((await b.get("/messagerie/brouillons")).text).not.toContain("À jeter");
+  });
+
   it("57E the inbox comes in pages of 50, newest first, with links to older and newer pages", async () => {
     const reader = await buildUser(env.platform.db, env.platform.passwords, { profile: "teacher", uai: s.school.uai, classId: s.classId });
     await withTenant(env.platform.db, systemScope, (tx) => tx.execute(sql`
@@ -128,6 +170,12 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(third.html).not.toContain('rel="next"');
     expect((await b.get("/messagerie?page=abc")).text).toContain("Note 120");
     expect((await b.get("/messagerie?page=99")).text).toContain(t("message.page.past_end"));
+    await withTenant(env.platform.db, systemScope, (tx) => tx.execute(sql`update message_recipients set read_at = now()
+      where user_id = ${reader.id} and message_id in (select id from messages where subject <> 'Note 007')`));
+    const unread = await b.get("/messagerie?non_lus=1");
+    expect(unread.text).toContain("Note 007");
+    expect(unread.text).not.toContain("Note 120");
+    expect(unread.html).toContain('name="non_lus" value="1" checked');
     const searched = await b.get("/messagerie?q=Note%200&page=2");
     // 99 matches (001 to 099): the second page starts at 049.
     expect(searched.text).toContain("Note 049");

@@ -7,7 +7,7 @@ import {
 import { DAY_KEYS } from "../../src/services/access-hours";
 import type { WeeklyHours } from "../../db/schema/portal";
 import { ATTACHMENTS_MAX, ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES } from "../../src/services/messages";
-import type { ComposeOptions, Folder, MailboxSlice, MessageError, MessageView, ModeratedMessage, ModerationLine } from "../../src/services/messages";
+import type { ComposeOptions, DraftError, Folder, MailboxSlice, MessageError, MessageView, ModeratedMessage, ModerationLine } from "../../src/services/messages";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
@@ -17,6 +17,7 @@ import { dateTime } from "../components/dates";
 const FOLDERS: { folder: Folder; path: string; label: MessageKey }[] = [
   { folder: "inbox", path: "/messagerie", label: "message.folder.inbox" },
   { folder: "sent", path: "/messagerie/envoyes", label: "message.folder.sent" },
+  { folder: "drafts", path: "/messagerie/brouillons", label: "message.folder.drafts" },
   { folder: "trash", path: "/messagerie/corbeille", label: "message.folder.trash" },
 ];
 
@@ -32,11 +33,12 @@ function FolderNav(props: { current: Folder | null; moderator: boolean }) {
   );
 }
 
-export function MailboxPage(props: { chrome: Chrome; folder: Folder; slice: MailboxSlice; search: string; notice?: MessageKey;
+export function MailboxPage(props: { chrome: Chrome; folder: Folder; slice: MailboxSlice; search: string; unread?: boolean; notice?: MessageKey;
   moderator: boolean; timeZone: string }) {
   const f = FOLDERS.find((x) => x.folder === props.folder)!;
   const lines = props.slice.lines;
-  const pageLink = (page: number) => `${f.path}?${new URLSearchParams({ ...(props.search ? { q: props.search } : {}), page: String(page) })}`;
+  const pageLink = (page: number) => `${f.path}?${new URLSearchParams({ ...(props.search ? { q: props.search } : {}),
+    ...(props.unread ? { non_lus: "1" } : {}), page: String(page) })}`;
   return (
     <Layout chrome={props.chrome}>
       <h1>{t(f.label)}</h1>
@@ -45,6 +47,12 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; slice: Mail
       <form method="get" action={f.path} role="search" class="card">
         <label for="q">{t("message.search")}</label>
         <input id="q" name="q" type="search" value={props.search} maxlength={100} />
+        {props.folder === "inbox" ? (
+          <div class="field field-check">
+            <input type="checkbox" id="non-lus" name="non_lus" value="1" checked={props.unread} />
+            <label for="non-lus">{t("message.filter.unread")}</label>
+          </div>
+        ) : null}
         <button type="submit">{t("message.search.submit")}</button>
       </form>
       {lines.length === 0 ? <p>{t(props.slice.page > 1 ? "message.page.past_end" : "message.empty")}</p> : (
@@ -52,16 +60,17 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; slice: Mail
           <table>
             <thead><tr>
               <th scope="col">{t("message.col.subject")}</th>
-              <th scope="col">{t(props.folder === "sent" ? "message.col.to" : "message.col.from")}</th>
+              <th scope="col">{t(props.folder === "drafts" ? "message.col.recipients" : props.folder === "sent" ? "message.col.to" : "message.col.from")}</th>
               <th scope="col">{t("message.col.date")}</th>
             </tr></thead>
             <tbody>
               {lines.map((l) => (
                 <tr class={l.read ? undefined : "unread"}>
-                  <td><a href={`/messagerie/${l.id}`}>{l.read ? l.subject : <strong>{l.subject}</strong>}</a>
+                  <td><a href={props.folder === "drafts" ? `/messagerie/nouveau?brouillon=${l.id}` : `/messagerie/${l.id}`}>
+                    {l.read ? (l.subject || t("message.draft.untitled")) : <strong>{l.subject}</strong>}</a>
                     {l.read ? null : <span class="hint"> ({t("message.unread")})</span>}
                     {l.scheduledFor ? <span class="hint"> ({t("message.scheduled_for", { date: dateTime(l.scheduledFor, props.timeZone) })})</span> : null}</td>
-                  <td>{l.who}</td>
+                  <td>{props.folder === "drafts" ? String(l.recipients) : l.who}</td>
                   <td>{dateTime(l.at, props.timeZone)}</td>
                 </tr>
               ))}
@@ -80,9 +89,14 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; slice: Mail
   );
 }
 
-export interface MessageDraft { subject: string; body: string; recipientIds: string[]; groupKeys: string[]; sendAt?: string; receipt?: boolean }
+export interface MessageDraft {
+  subject: string; body: string; recipientIds: string[]; groupKeys: string[]; sendAt?: string; receipt?: boolean;
+  /** The saved draft being edited. */
+  draftId?: string | null;
+}
 
 export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; draft?: MessageDraft; errors?: MessageError[]; moderator: boolean;
+  draftErrors?: DraftError[];
   blocked?: boolean; restriction?: Restriction | null; timeZone: string }) {
   const draft = props.draft ?? { subject: "", body: "", recipientIds: [], groupKeys: [] };
   const errors = props.errors ?? [];
@@ -170,9 +184,21 @@ export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; dr
             {attachmentErrors.length ? <p class="field-error" id="err-pieces">{attachmentErrors.map((e) => t(`message.error.${e}`)).join(" ")}</p> : null}
           </div>
           {has("rate_limited") ? <p class="field-error">{t("message.error.rate_limited")}</p> : null}
-          <button type="submit" class="button-primary">{t("message.compose.submit")}</button>
+          {draft.draftId ? <input type="hidden" name="brouillon" value={draft.draftId} /> : null}
+          {props.draftErrors?.length ? <p class="field-error" role="alert">{props.draftErrors.map((e) => t(`message.error.${e}`)).join(" ")}</p> : null}
+          <div class="actions">
+            <button type="submit" class="button-primary">{t("message.compose.submit")}</button>
+            <button type="submit" name="action" value="brouillon">{t("message.draft.save")}</button>
+          </div>
+          <p class="hint">{t("message.draft.hint")}</p>
         </form>
       )}
+      {draft.draftId ? (
+          <form method="post" action={`/messagerie/brouillons/${draft.draftId}/supprimer`}>
+            <CsrfField token={props.chrome.csrfToken} />
+            <button type="submit">{t("message.draft.delete")}</button>
+          </form>
+        ) : null}
     </Layout>
   );
 }
