@@ -21,7 +21,8 @@ documentRoutes.use("/documents/*", requireUser);
 function ctxOf(c: Context<AppEnv>): DocumentCtx | null {
   const { platform } = c.var;
   if (!platform.rooms) return null;
-  return { db: platform.db, rooms: platform.rooms, now: platform.clock.now(), ip: c.var.ip };
+  return { db: platform.db, rooms: platform.rooms, now: platform.clock.now(), ip: c.var.ip,
+    delivery: { baseUrl: platform.config.publicUrl, timeZone: platform.config.timeZone } };
 }
 
 async function list(c: Context<AppEnv>, extra: { error?: MessageKey; draft?: string } = {}, status: 200 | 422 = 200) {

@@ -21,7 +21,8 @@ wallRoutes.use("/murs/*", requireUser);
 function ctxOf(c: Context<AppEnv>): WallCtx | null {
   const { platform } = c.var;
   if (!platform.rooms) return null;
-  return { db: platform.db, rooms: platform.rooms, now: platform.clock.now(), ip: c.var.ip };
+  return { db: platform.db, rooms: platform.rooms, now: platform.clock.now(), ip: c.var.ip,
+    delivery: { baseUrl: platform.config.publicUrl, timeZone: platform.config.timeZone } };
 }
 
 const NOTICES: Record<string, MessageKey> = {

@@ -553,6 +553,7 @@ export const fr = {
   "feed.profile.director": "Les directeurs et directrices",
   "feed.profile.staff": "Les autres personnels",
   "notifications.category.announcements": "Messages urgents de l'école, de la mairie ou de l'académie",
+  "notifications.category.publications": "Nouveaux murs et documents partagés avec ma classe",
   "notifications.category.delivery": "SMS qui n'ont pas pu être envoyés",
   "notifications.settings.push": "sur mes appareils",
   "notifications.settings.sms": "par SMS",

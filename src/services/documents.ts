@@ -8,13 +8,14 @@ import type { Rooms } from "../../realtime/port";
 import { CLOSE, parseRoomId, roomIdOf } from "../../realtime/protocol";
 import { blocksToHtml, blocksToText, escapeHtml, readBlocks } from "../../realtime/document-model";
 import { audit } from "./audit";
+import { notifyFromUserScope, type Delivery } from "./notifications";
 import { isUuid, type Found } from "./directory";
 import { can, type DocumentResource } from "./policy";
 import { displayName, scopeOf, type Principal } from "./principal";
 import { documentToOdt } from "./odt";
 import type { RoomAdmission } from "./walls";
 
-export interface DocumentCtx { db: Database; rooms: Rooms; now: Date; ip: string | null }
+export interface DocumentCtx { db: Database; rooms: Rooms; now: Date; ip: string | null; delivery?: Delivery }
 
 export const DOCUMENT_TITLE_MAX = 120;
 export type Sharing = DocumentResource["sharing"];
@@ -145,6 +146,12 @@ export async function saveSharing(ctx: DocumentCtx, p: Principal, id: string, in
     await tx.update(documents).set({ sharing, classId, access, updatedAt: ctx.now }).where(eq(documents.id, id));
     await audit(tx, { at: ctx.now, actorId: p.userId, action: "document.sharing", target: id, uai: d.uai, ip: ctx.ip,
       details: { sharing, classId, access } });
+    // 54I: the class it is newly shared with is told (the feed's app events); a re-share to the same class is not news.
+    if (sharing === "class" && (d.sharing !== "class" || d.classId !== classId)) {
+      await notifyFromUserScope(tx, memberIds.filter((m) => m !== p.userId), { kind: "document.shared",
+        title: `Document partagé : ${d.title}`, body: `${displayName(p)} partage ce document avec la classe.`, link: `/documents/${id}` },
+        ctx.now, ctx.delivery);
+    }
     return { record: d, resource: { ...d.resource, sharing, access, memberIds } as DocumentResource };
   });
   if (typeof outcome === "string") return outcome;

@@ -7,7 +7,7 @@ import { audit } from "./audit";
 import { reachableAmong, reachableContacts, type Contact } from "./communication-rules";
 import { findInsults } from "./insult-filter";
 import { messagingRestriction, type Restriction } from "./messaging-restrictions";
-import { notifyUsers, type Delivery, type Notice } from "./notifications";
+import { notifyFromUserScope, notifyUsers, type Delivery } from "./notifications";
 import type { DraftFields } from "../../db/schema";
 import { enqueue } from "../jobs/runner";
 import { displayName, reaches, scopeOf, type Principal } from "./principal";
@@ -246,7 +246,7 @@ async function sendWithin(deps: MessageDeps, p: Principal, input: MessageInput, 
         where m.user_id = ${p.userId} and m.role = 'pupil' and m.uai = ${uai}`)).map((r) => r.user_id);
       await audit(tx, { at: deps.now, actorId: p.userId, action: "message.blocked", target: id, uai, ip: deps.ip,
         details: { words: insults.length } });
-      await withSystemNotice(tx, teachers, {
+      await notifyFromUserScope(tx, teachers, {
         kind: "message.incident", title: "Message bloqué", link: `/messagerie/moderation/${id}`,
         body: `Un message de ${displayName(p)} contenait des mots interdits ; il n'a pas été envoyé.`,
       }, deps.now, deps.delivery);
@@ -270,7 +270,7 @@ async function sendWithin(deps: MessageDeps, p: Principal, input: MessageInput, 
         details: { recipients: ids.length, sendAt: sendAt.toISOString() } });
       return { kind: "scheduled", id, recipients: ids.length, sendAt } as const;
     }
-    await withSystemNotice(tx, ids, { kind: "message", title: `Nouveau message de ${displayName(p)}`, body: subject,
+    await notifyFromUserScope(tx, ids, { kind: "message", title: `Nouveau message de ${displayName(p)}`, body: subject,
       link: `/messagerie/${id}` }, deps.now, deps.delivery);
     await dropDraft(tx, p, input.draftId);
     // Last: the audit chain serialises its writers until commit, so the lock is taken as late as possible.
@@ -297,15 +297,6 @@ export async function deliverScheduled(db: Database, messageId: string, now: Dat
     await audit(tx, { at: now, actorId: null, action: "message.delivered", target: m.id, details: { recipients: ids.length } });
     return true;
   });
-}
-
-/** Notices belong to their recipients (own-row security): written in the system scope, in the same transaction. */
-async function withSystemNotice(tx: Tx, userIds: string[], notice: Notice, now: Date, delivery: Delivery = {}) {
-  if (userIds.length === 0) return;
-  const [before] = rowsOf<{ v: string | null }>(await tx.execute(sql`select current_setting('preau.all_schools', true) as v`));
-  await tx.execute(sql`select set_config('preau.all_schools', 'on', true)`);
-  await notifyUsers(tx, userIds, notice, now, delivery);
-  await tx.execute(sql`select set_config('preau.all_schools', ${before?.v ?? "off"}, true)`);
 }
 
 export type Folder = "inbox" | "sent" | "trash" | "drafts";
@@ -389,7 +380,7 @@ export async function readMessage(deps: MessageDeps, p: Principal, id: string): 
       await tx.execute(sql`update message_recipients set read_at = ${deps.now.toISOString()}::timestamptz
         where message_id = ${id} and user_id = ${p.userId}`);
       if (m.receipt_requested) {
-        await withSystemNotice(tx, [m.sender_id], { kind: "message.receipt", title: "Accusé de lecture",
+        await notifyFromUserScope(tx, [m.sender_id], { kind: "message.receipt", title: "Accusé de lecture",
           body: `${displayName(p)} a lu « ${m.subject} ».`, link: `/messagerie/${id}` }, deps.now, deps.delivery);
       }
     }
@@ -436,7 +427,7 @@ export async function reportMessage(deps: MessageDeps, p: Principal, id: string)
       select user_id from school_profiles where uai = ${m.uai} and profile = 'director'
       union select t.user_id from class_members s join class_members t on t.class_id = s.class_id and t.role = 'teacher'
         where s.user_id = ${m.sender_id} and s.uai = ${m.uai}`)).map((r) => r.user_id);
-    await withSystemNotice(tx, moderators, { kind: "message.report", title: "Message signalé",
+    await notifyFromUserScope(tx, moderators, { kind: "message.report", title: "Message signalé",
       body: `${displayName(p)} a signalé un message.`, link: `/messagerie/moderation/${id}` }, deps.now, deps.delivery);
     return true;
   });

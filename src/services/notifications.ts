@@ -88,6 +88,18 @@ function distinctTimes(times: Date[]): Date[] {
   return [...new Set(times.map((t) => t.getTime()))].map((t) => new Date(t));
 }
 
+/**
+ * Notices belong to their recipients (own-row security): from a request running in the user's scope, they are
+ * written with the system scope switched on for this call only, in the same transaction.
+ */
+export async function notifyFromUserScope(tx: Tx, userIds: readonly string[], notice: Notice, now: Date, delivery: Delivery = {}): Promise<void> {
+  if (userIds.length === 0) return;
+  const [before] = rowsOf<{ v: string | null }>(await tx.execute(sql`select current_setting('preau.all_schools', true) as v`));
+  await tx.execute(sql`select set_config('preau.all_schools', 'on', true)`);
+  await notifyUsers(tx, userIds, notice, now, delivery);
+  await tx.execute(sql`select set_config('preau.all_schools', ${before?.v ?? "off"}, true)`);
+}
+
 export async function queueMail(tx: Tx, to: readonly string[], subject: string, text: string, now: Date, meta?: Record<string, unknown>): Promise<number> {
   const addresses = [...new Set(to.filter((a) => /^[^\s@]+@[^\s@]+$/.test(a)))];
   if (addresses.length) {

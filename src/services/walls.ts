@@ -10,12 +10,13 @@ import {
   type Postit, type PostitColour,
 } from "../../realtime/wall-model";
 import { audit } from "./audit";
+import { notifyFromUserScope, type Delivery } from "./notifications";
 import { classResource, isUuid, type Found } from "./directory";
 import { can, type WallResource } from "./policy";
 import { displayName, scopeOf, type Principal } from "./principal";
 import { CLOSE } from "../../realtime/protocol";
 
-export interface WallCtx { db: Database; rooms: Rooms; now: Date; ip: string | null }
+export interface WallCtx { db: Database; rooms: Rooms; now: Date; ip: string | null; delivery?: Delivery }
 
 export type WallMode = WallResource["mode"];
 export type WallLayout = "free" | "columns";
@@ -150,6 +151,12 @@ export async function createWall(ctx: WallCtx, p: Principal, input: NewWall): Pr
     }).returning({ id: walls.id });
     await audit(tx, { at: ctx.now, actorId: p.userId, action: "wall.created", target: row!.id, uai, ip: ctx.ip,
       details: { title: input.title.trim(), scope: resource.scope } });
+    // 54I: the class is told of its new wall (the feed's app events).
+    if (resource.scope === "class") {
+      await notifyFromUserScope(tx, resource.memberIds.filter((id) => id !== p.userId), { kind: "wall.created",
+        title: `Nouveau mur : ${input.title.trim()}`, body: `${displayName(p)} a ouvert un mur pour la classe.`, link: `/murs/${row!.id}` },
+        ctx.now, ctx.delivery);
+    }
     return { kind: "created" as const, id: row!.id };
   });
 }

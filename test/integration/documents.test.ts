@@ -165,6 +165,8 @@ print("ok", "La classe verte" in c, "des fossiles" in c, any(n.startswith("Pictu
     const view = await pupil.get(`/documents/${docId}`);
     expect(view.status).toBe(200);
     expect(view.text).toContain(t("document.view_only"));
+    // 54I: the class hears of it once in its news feed.
+    expect((await pupil.get("/fil")).text).toContain("Document partagé :");
     const owner = await live(teacher, roomId);
     const reader = await live(pupil, roomId);
     fragmentOf(reader.doc).insert(0, [new Y.XmlElement("paragraph")]);

@@ -61,6 +61,11 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     const list = await (await as(s.pupil)).get("/murs");
     expect(list.text).toContain("Nos idées");
     expect(list.text).not.toContain(t("wall.new.title"));
+    // 54I: the class is told, and the news feed shows it among the apps' events; another class is not.
+    const feed = await (await as(s.pupil)).get("/fil");
+    expect(feed.text).toContain("Nouveau mur : Nos idées");
+    expect(feed.html).toContain(`href="/murs/${wallId}"`);
+    expect((await (await as(otherClassPupil)).get("/fil")).text).not.toContain("Nouveau mur : Nos idées");
   });
 
   it("54B bad creation input gets a clear French error, the form as typed, and creates nothing", async () => {
