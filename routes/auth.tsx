@@ -4,7 +4,7 @@ import * as v from "valibot";
 import { t } from "../src/i18n";
 import type { AppEnv } from "../src/http/env";
 import { chromeFor, renderPage } from "../src/http/render";
-import { field, readForm } from "../src/http/forms";
+import { field, readForm, safeReturnPath } from "../src/http/forms";
 import { clearCookie, writeCookie } from "../src/http/cookies";
 import { loginWithPassword, normaliseLogin } from "../src/services/login";
 import { auditAlone } from "../src/services/audit";
@@ -25,9 +25,10 @@ const INFO = {
 } as const;
 
 authRoutes.get("/login", (c) => {
-  if (c.var.principal) return c.redirect("/", 303);
+  const returnTo = safeReturnPath(c.req.query("retour") ?? "");
+  if (c.var.principal) return c.redirect(returnTo, 303);
   const info = c.req.query("info");
-  const view: LoginView = { login: "" };
+  const view: LoginView = { login: "", returnTo };
   if (c.var.sessionExpired) view.info = t("login.info.session_expired");
   else if (info && info in INFO) view.info = t(INFO[info as keyof typeof INFO]);
   return renderPage(c, <LoginPage chrome={chromeFor(c, t("login.title"), "help.topic.login")} view={view} />);
@@ -38,6 +39,7 @@ authRoutes.post("/login", async (c) => {
   const now = platform.clock.now();
   const form = await readForm(c);
   const typed = field(form, "login");
+  const returnTo = safeReturnPath(field(form, "retour"));
   const shownLogin = typed.slice(0, 100);
   const chrome = chromeFor(c, t("login.title"), "help.topic.login");
   const parsed = v.safeParse(LoginForm, { login: typed, password: field(form, "password") });
@@ -49,19 +51,19 @@ authRoutes.post("/login", async (c) => {
     }
     await auditAlone(platform.db, { at: now, actorId: null, action: "login.rejected_input", target: normaliseLogin(shownLogin),
       ip: c.var.ip, details: { fields: Object.keys(fieldErrors) } });
-    return renderPage(c, <LoginPage chrome={chrome} view={{ login: shownLogin, fieldErrors }} />, 400);
+    return renderPage(c, <LoginPage chrome={chrome} view={{ login: shownLogin, fieldErrors, returnTo }} />, 400);
   }
   const result = await loginWithPassword(
     { db: platform.db, config: platform.config, passwords: platform.passwords, now, ip: c.var.ip },
     parsed.output.login, parsed.output.password);
   const again = (error: string, status: 401 | 403 | 429) =>
-    renderPage(c, <LoginPage chrome={chrome} view={{ login: shownLogin, error }} />, status);
+    renderPage(c, <LoginPage chrome={chrome} view={{ login: shownLogin, error, returnTo }} />, status);
   switch (result.kind) {
     case "ok": {
       writeCookie(c, "session", result.token, platform.config.session.lifetimeMinutes * 60);
       // A new CSRF nonce with the new session: a token seen before login is worthless after it.
       writeCookie(c, "csrf", c.var.csrf.newNonce());
-      return c.redirect(result.mustActivate ? "/activation" : "/", 303);
+      return c.redirect(result.mustActivate ? "/activation" : returnTo, 303);
     }
     case "invalid": return again(t("login.error.invalid"), 401);
     case "ip_blocked": return again(t("login.error.ip_blocked", { minutes: result.retryAfterMinutes }), 429);

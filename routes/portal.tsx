@@ -7,6 +7,7 @@ import { field, readForm, safeReturnPath } from "../src/http/forms";
 import { writeCookie } from "../src/http/cookies";
 import { homeFor } from "../src/services/portal";
 import { entryFeed } from "../src/services/news-feed";
+import { myConnectors } from "../src/services/connectors";
 import { scopeOf } from "../src/services/principal";
 import { withTenant } from "../db/client";
 import { setFont, switchSchool } from "../src/services/account";
@@ -23,9 +24,10 @@ portalRoutes.get("/", async (c) => {
   const home = await homeFor(platform.db, c.var.cache, p);
   // 54J: the feed's entry (unseen urgent announcements first) is read fresh on every visit, not cached with the home.
   const feed = await withTenant(platform.db, scopeOf(p), (tx) => entryFeed(tx, p, platform.clock.now(), platform.config.timeZone));
+  const services = await myConnectors(platform.db, p);
   const helpTopic = home.mainProfile === "pupil" ? "help.topic.home.pupil" : "help.topic.home";
   return renderPage(c, <HomePage chrome={chromeFor(c, t("home.title"), helpTopic)} view={{ ...home, firstName: p.firstName }}
-    feed={feed} timeZone={platform.config.timeZone} />);
+    feed={feed} timeZone={platform.config.timeZone} services={services} />);
 });
 
 portalRoutes.get("/aide", (c) => renderPage(c, <HelpPage chrome={chromeFor(c, t("help.title"), "help.topic.home")} />));

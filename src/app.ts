@@ -22,6 +22,8 @@ import { notificationRoutes } from "../routes/notifications";
 import { notificationSettingsRoutes } from "../routes/notification-settings";
 import { pwaRoutes } from "../routes/pwa";
 import { newsFeedRoutes } from "../routes/news-feed";
+import { connectorRoutes } from "../routes/connectors";
+import { casRoutes } from "../routes/cas";
 import { healthRoutes } from "../routes/health";
 import { wallRoutes } from "../routes/walls";
 import { messageRoutes } from "../routes/messages";
@@ -92,6 +94,8 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", notificationRoutes);
   app.route("/", notificationSettingsRoutes);
   app.route("/", newsFeedRoutes);
+  app.route("/", connectorRoutes);
+  app.route("/", casRoutes);
 
   app.route("/", wallRoutes);
   app.route("/", messageRoutes);

@@ -9,3 +9,4 @@ export * from "./walls";
 export * from "./documents";
 export * from "./messages";
 export * from "./news-feed";
+export * from "./connectors";

@@ -3,7 +3,7 @@
 import type { MessageKey } from "../i18n";
 import { activeProfiles, type Principal, type ProfileKind } from "./principal";
 
-export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document" | "messages" | "news";
+export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document" | "messages" | "news" | "connector";
 
 export interface AppDefinition {
   id: string;
@@ -47,6 +47,8 @@ export const APPS: readonly AppDefinition[] = [
     colour: "orange", profiles: ["pupil", "teacher", "director", "staff"], hideable: true },
   { id: "documents", name: "document.app.name", description: "document.app.description", path: "/documents",
     icon: "document", colour: "teal", profiles: ["pupil", "teacher", "director", "staff"], hideable: true },
+  { id: "connectors", name: "connector.admin.title", description: "connector.app.description", path: "/admin/connecteurs", icon: "connector",
+    colour: "teal", profiles: ["academie_admin", "municipality"], hideable: false },
   { id: "account", name: "app.account.name", description: "app.account.description", path: "/compte", icon: "account",
     colour: "purple", profiles: EVERYONE, hideable: false },
   { id: "help", name: "app.help.name", description: "app.help.description", path: "/aide", icon: "help",

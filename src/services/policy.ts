@@ -9,7 +9,13 @@ export type Resource =
   | { kind: "person"; uai: string; userId: string; sharesClassWith: boolean; isChildOf: boolean }
   | { kind: "platform" }
   | WallResource
-  | DocumentResource;
+  | DocumentResource
+  | ConnectorResource;
+
+/** A connector to a third-party service (3.11.1.3, 510B): who owns it and where it is open. */
+export interface ConnectorResource {
+  kind: "connector"; ownerStructureId: string | null; allSchools: boolean; schools: readonly string[]; enabled: boolean;
+}
 
 /** A wall (54B), or the wall a teacher is about to create. `memberIds`: the class's or group's members. */
 export interface WallResource {
@@ -32,7 +38,8 @@ export type Action =
   | "document.create" | "document.view" | "document.edit" | "document.manage"
   | "aaf.manage"
   | "duplicates.review"
-  | "feed.addDate" | "feed.announce";
+  | "feed.addDate" | "feed.announce"
+  | "connector.use" | "connector.manage";
 
 const STAFF: ProfileKind[] = ["teacher", "director", "staff"];
 const PERIMETER_ROLES: ProfileKind[] = ["inspector", "adviser", "municipality", "academie_admin"];
@@ -51,6 +58,19 @@ function perimeterRole(p: Principal, uai: string): boolean {
 
 export function can(p: Principal, action: Action, resource: Resource): boolean {
   switch (action) {
+    case "connector.use": {
+      // Open where the user works: everywhere, or in one of their schools.
+      if (resource.kind !== "connector" || !resource.enabled) return false;
+      if (resource.allSchools) return true;
+      const mine = new Set([...(p.activeUai ? [p.activeUai] : []), ...p.profiles.map((sp) => sp.uai)]);
+      return resource.schools.some((uai) => mine.has(uai));
+    }
+    case "connector.manage":
+      // The académie manages every connector; municipality staff those their commune owns (510B).
+      if (resource.kind !== "connector") return false;
+      if (p.structureRoles.some((r) => r.role === "academie_admin")) return true;
+      return resource.ownerStructureId !== null
+        && p.structureRoles.some((r) => r.role === "municipality" && r.structureId === resource.ownerStructureId);
     case "feed.addDate": {
       // 54H: important dates by directors (their school), teachers (their classes), inspectors and advisers (their perimeter).
       if (resource.kind !== "school" && resource.kind !== "class") return false;

@@ -321,6 +321,9 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
     { name: "/fil (54H, pupil theme)", who: "demo.eleve", heading: "Fil d'informations", open: go("/fil") },
     { name: "/fil/dates/nouvelle (54H, teacher)", who: "demo.enseignant", heading: "Ajouter une date importante", open: go("/fil/dates/nouvelle") },
     { name: "/fil/annonces/nouvelle (54J, municipality)", who: "demo.mairie", heading: "Envoyer un message urgent", open: go("/fil/annonces/nouvelle") },
+    { name: "/services (3.11.1.3, public)", who: null, heading: "Services connectés", open: go("/services") },
+    { name: "/admin/connecteurs (3.11.1.3, académie admin)", who: "demo.academie", heading: "Connecteurs", open: go("/admin/connecteurs") },
+    { name: "/admin/connecteurs (510B, municipality)", who: "demo.mairie", heading: "Connecteurs", open: go("/admin/connecteurs") },
     { name: "a school of the perimeter (inspector)", who: "demo.ien", heading: JULES_FERRY, open: async (page) => {
       await page.goto(`${hub.base}/ecoles`);
       await page.getByRole("table").getByRole("link", { name: JULES_FERRY }).click();

@@ -9,6 +9,8 @@ export interface LoginView {
   error?: string;
   fieldErrors?: { login?: string; password?: string };
   info?: string;
+  /** Where to go once logged in (a service asking the CAS server, a page opened while logged out). */
+  returnTo?: string;
 }
 
 export function LoginPage(props: { chrome: Chrome; view: LoginView }) {
@@ -22,6 +24,7 @@ export function LoginPage(props: { chrome: Chrome; view: LoginView }) {
       {view.error ? <Flash kind="error" text={view.error} /> : null}
       <form method="post" action="/login" class="card form-narrow" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
+        {view.returnTo && view.returnTo !== "/" ? <input type="hidden" name="retour" value={view.returnTo} /> : null}
         <div class="field">
           <label for="login">{t("login.login")}</label>
           <input id="login" name="login" type="text" autocomplete="username" autocapitalize="none" spellcheck={false}

@@ -5,6 +5,7 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { Icon } from "../components/icon";
 import type { Feed } from "../../src/services/news-feed";
+import type { Connector } from "../../src/services/connectors";
 import { FeedSummary, UrgentAtEntry } from "../news-feed/news-feed";
 
 export type HomeView = Home & { firstName: string };
@@ -25,7 +26,7 @@ export function Launcher(props: { chrome: Chrome; apps: AppDefinition[] }) {
   );
 }
 
-export function HomePage(props: { chrome: Chrome; view: HomeView; feed?: Omit<Feed, "events">; timeZone?: string }) {
+export function HomePage(props: { chrome: Chrome; view: HomeView; feed?: Omit<Feed, "events">; timeZone?: string; services?: Connector[] }) {
   const { view } = props;
   const pupil = view.mainProfile === "pupil";
   return (
@@ -37,6 +38,22 @@ export function HomePage(props: { chrome: Chrome; view: HomeView; feed?: Omit<Fe
         <h2 id="apps-title">{t("home.apps")}</h2>
         <Launcher chrome={props.chrome} apps={view.apps} />
       </section>
+      {props.services?.length ? (
+        <section aria-labelledby="services-title">
+          <h2 id="services-title">{t("connector.my_services")}</h2>
+          <ul class="launcher">
+            {props.services.map((c) => (
+              <li>
+                <a class="tile tile-teal" href={`/services/${c.slug}`}>
+                  <Icon assets={props.chrome.assets} name="connector" class="tile-icon" />
+                  <span class="tile-name">{c.name}</span>
+                  {c.description ? <span class="tile-description">{c.description}</span> : null}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {props.feed ? <FeedSummary feed={props.feed} /> : null}
       {view.children.length > 0 || view.mainProfile === "parent" ? (
         <section aria-labelledby="children-title">
