@@ -5,7 +5,9 @@ import { t } from "../src/i18n";
 import type { AppEnv } from "../src/http/env";
 import { chromeFor, renderPage } from "../src/http/render";
 import { field, readForm, safeReturnPath } from "../src/http/forms";
-import { clearCookie, writeCookie } from "../src/http/cookies";
+import { clearCookie, readCookie, writeCookie } from "../src/http/cookies";
+import { challengeAddress, checkCode, CODE_MINUTES } from "../src/services/second-factor";
+import { LoginCodePage } from "../views/auth/login-code";
 import { loginWithPassword, normaliseLogin } from "../src/services/login";
 import { auditAlone } from "../src/services/audit";
 import { activateAccount, logout } from "../src/services/account";
@@ -22,6 +24,7 @@ const LoginForm = v.object({
 
 const INFO = {
   logged_out: "login.info.logged_out", session_expired: "login.info.session_expired", password_changed: "login.info.password_changed",
+  code_expired: "login.info.code_expired",
 } as const;
 
 authRoutes.get("/login", (c) => {
@@ -70,9 +73,41 @@ authRoutes.post("/login", async (c) => {
     case "account_locked": return again(t("login.error.account_locked", { minutes: result.retryAfterMinutes }), 429);
     case "suspended": return again(t("login.error.suspended"), 403);
     case "expired": return again(t("login.error.expired"), 403);
+    case "second_factor":
+      writeCookie(c, "challenge", result.challenge, CODE_MINUTES * 60);
+      return c.redirect("/login/code", 303);
+    case "no_academic_email": return again(t("login.error.no_academic_email"), 403);
     case "outside_hours":
       return renderPage(c, <OutsideHoursPage chrome={chromeFor(c, t("hours.title"), "help.topic.hours")} hours={result.hours} />, 403);
   }
+});
+
+/** 611D: the code sent to an admin's academic mailbox. */
+authRoutes.get("/login/code", async (c) => {
+  const { platform } = c.var;
+  const address = await challengeAddress(platform.db, readCookie(c, "challenge") ?? "", platform.clock.now());
+  if (!address) return c.redirect("/login?info=code_expired", 303);
+  return renderPage(c, <LoginCodePage chrome={chromeFor(c, t("login.code.title"), "help.topic.login")} address={address} />);
+});
+
+authRoutes.post("/login/code", async (c) => {
+  const { platform } = c.var;
+  const form = await readForm(c);
+  const token = readCookie(c, "challenge") ?? "";
+  const result = await checkCode(platform.db, platform.config, token, field(form, "code").slice(0, 20), platform.clock.now(), c.var.ip);
+  if (result.kind === "expired") {
+    clearCookie(c, "challenge");
+    return c.redirect("/login?info=code_expired", 303);
+  }
+  if (result.kind === "wrong") {
+    const address = (await challengeAddress(platform.db, token, platform.clock.now())) ?? "";
+    return renderPage(c, <LoginCodePage chrome={chromeFor(c, t("login.code.title"), "help.topic.login")} address={address}
+      error={t("login.code.wrong", { count: result.attemptsLeft })} />, 401);
+  }
+  clearCookie(c, "challenge");
+  writeCookie(c, "session", result.token, platform.config.session.lifetimeMinutes * 60);
+  writeCookie(c, "csrf", c.var.csrf.newNonce());
+  return c.redirect("/", 303);
 });
 
 authRoutes.post("/logout", async (c) => {

@@ -1,6 +1,7 @@
 // Settings are data: read once from the environment, with defaults a fresh machine can run on.
 import type { WeeklyHours } from "../db/schema/portal";
 import { DEFAULT_PUSH_SERVICES } from "./services/push-subscriptions";
+import type { ProfileKind } from "./services/principal";
 
 export interface Config {
   /** Human name of the platform, shown in titles ("Préau — démonstration"). */
@@ -43,6 +44,8 @@ export interface Config {
   publicUrl: string;
   /** 54M: local time the daily e-mail digests leave. */
   digestAt: string;
+  /** 611D: accounts holding these roles finish a password login with a code sent to their academic mailbox. */
+  secondFactorRoles: ProfileKind[];
   /** 51C: push services whose endpoints devices may subscribe with ("https://*.push.services.mozilla.com"). */
   pushServices: string[];
 }
@@ -86,6 +89,9 @@ export function loadConfig(env: Record<string, string | undefined>, secret: stri
     mailFrom: env.MAIL_FROM ?? "Préau <ne-pas-repondre@preau.invalid>",
     publicUrl: (env.PREAU_PUBLIC_URL ?? "").replace(/\/+$/, ""),
     digestAt: env.PREAU_DIGEST_AT ?? "17:30",
+    // On by default wherever mail can leave (SMTP_URL); a demo without SMTP would lock its admins out.
+    secondFactorRoles: ((env.PREAU_ADMIN_SECOND_FACTOR ?? (env.SMTP_URL ? "academie_admin" : "")).split(",").map((r) => r.trim())
+      .filter((r) => ["academie_admin", "municipality", "inspector", "adviser"].includes(r))) as ProfileKind[],
     pushServices: env.PREAU_PUSH_SERVICES ? env.PREAU_PUSH_SERVICES.split(",").map((s) => s.trim()).filter(Boolean) : DEFAULT_PUSH_SERVICES,
   };
 }

@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "./env";
 
-export type CookieName = "session" | "csrf" | "font";
+export type CookieName = "session" | "csrf" | "font" | "challenge";
 
 function fullName(c: Context<AppEnv>, name: CookieName): string {
   return c.var.platform.config.cookieSecure ? `__Host-preau_${name}` : `preau_${name}`;

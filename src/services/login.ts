@@ -10,6 +10,7 @@ import { audit, auditAlone } from "./audit";
 import { loginThrottle } from "./login-throttle";
 import { createSession } from "./sessions";
 import { pupilHoursOf, withinHours } from "./access-hours";
+import { needsSecondFactor, openChallenge } from "./second-factor";
 
 export type LoginResult =
   | { kind: "ok"; userId: string; token: string; expiresAt: Date; mustActivate: boolean }
@@ -18,7 +19,10 @@ export type LoginResult =
   | { kind: "account_locked"; retryAfterMinutes: number }
   | { kind: "suspended" }
   | { kind: "expired" }
-  | { kind: "outside_hours"; hours: WeeklyHours };
+  | { kind: "outside_hours"; hours: WeeklyHours }
+  /** 611D: the password was right; a code went to the academic mailbox, the browser keeps `challenge`. */
+  | { kind: "second_factor"; challenge: string }
+  | { kind: "no_academic_email" };
 
 export interface LoginDeps { db: Database; config: Config; passwords: PasswordHasher; now: Date; ip: string | null }
 
@@ -64,6 +68,16 @@ export async function loginWithPassword(deps: LoginDeps, rawLogin: string, passw
     if (await pupilOutsideHours(tx, account.id, now, config)) {
       await audit(tx, { at: now, actorId: account.id, action: "login.refused", target: login, ip, details: { reason: "outside_hours" } });
       return { kind: "outside_hours", hours: await pupilHoursOfUser(tx, account.id, config) } as const;
+    }
+    const admin = await needsSecondFactor(tx, account.id, config.secondFactorRoles);
+    if (admin) {
+      if (!admin.email) {
+        await audit(tx, { at: now, actorId: account.id, action: "login.refused", target: login, ip, details: { reason: "no_academic_email" } });
+        return { kind: "no_academic_email" } as const;
+      }
+      const challenge = await openChallenge(tx, account.id, admin.email, now, ip, config.platformName);
+      await audit(tx, { at: now, actorId: account.id, action: "login.second_factor_sent", target: login, ip });
+      return { kind: "second_factor", challenge } as const;
     }
     const session = await createSession(tx, account.id, now, config.session, ip);
     await audit(tx, { at: now, actorId: account.id, action: "login.success", target: login, ip });
