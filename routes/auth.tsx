@@ -34,7 +34,7 @@ authRoutes.get("/login", (c) => {
   const view: LoginView = { login: "", returnTo };
   if (c.var.sessionExpired) view.info = t("login.info.session_expired");
   else if (info && info in INFO) view.info = t(INFO[info as keyof typeof INFO]);
-  return renderPage(c, <LoginPage chrome={chromeFor(c, t("login.title"), "help.topic.login")} view={view} />);
+  return renderPage(c, <LoginPage chrome={chromeFor(c, t("login.title"), "help.topic.login")} view={view} samlProxyUrl={c.var.platform.config.samlProxyUrl} />);
 });
 
 authRoutes.post("/login", async (c) => {
@@ -54,13 +54,13 @@ authRoutes.post("/login", async (c) => {
     }
     await auditAlone(platform.db, { at: now, actorId: null, action: "login.rejected_input", target: normaliseLogin(shownLogin),
       ip: c.var.ip, details: { fields: Object.keys(fieldErrors) } });
-    return renderPage(c, <LoginPage chrome={chrome} view={{ login: shownLogin, fieldErrors, returnTo }} />, 400);
+    return renderPage(c, <LoginPage chrome={chrome} samlProxyUrl={platform.config.samlProxyUrl} view={{ login: shownLogin, fieldErrors, returnTo }} />, 400);
   }
   const result = await loginWithPassword(
     { db: platform.db, config: platform.config, passwords: platform.passwords, now, ip: c.var.ip },
     parsed.output.login, parsed.output.password);
   const again = (error: string, status: 401 | 403 | 429) =>
-    renderPage(c, <LoginPage chrome={chrome} view={{ login: shownLogin, error, returnTo }} />, status);
+    renderPage(c, <LoginPage chrome={chrome} samlProxyUrl={platform.config.samlProxyUrl} view={{ login: shownLogin, error, returnTo }} />, status);
   switch (result.kind) {
     case "ok": {
       writeCookie(c, "session", result.token, platform.config.session.lifetimeMinutes * 60);

@@ -24,6 +24,7 @@ import { pwaRoutes } from "../routes/pwa";
 import { newsFeedRoutes } from "../routes/news-feed";
 import { connectorRoutes } from "../routes/connectors";
 import { casRoutes } from "../routes/cas";
+import { ssoRoutes } from "../routes/sso";
 import { healthRoutes } from "../routes/health";
 import { wallRoutes } from "../routes/walls";
 import { messageRoutes } from "../routes/messages";
@@ -96,6 +97,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", newsFeedRoutes);
   app.route("/", connectorRoutes);
   app.route("/", casRoutes);
+  app.route("/", ssoRoutes);
 
   app.route("/", wallRoutes);
   app.route("/", messageRoutes);

@@ -8,6 +8,10 @@ export interface Config {
   platformName: string;
   /** Académie code used as the AAF external-id prefix (`<ACADEMY>-<jointure>`). */
   academyCode: string;
+  /** The académie's number in ÉduConnect identity vectors ("24" for Créteil); empty: vectors of any académie. */
+  academyNumber: string;
+  /** The SAML proxy's public address (ÉduConnect and Arena buttons on the login page); empty: no federated login. */
+  samlProxyUrl: string;
   timeZone: string;
   /** Secret for CSRF tokens and other HMACs: stable across restarts. */
   secret: string;
@@ -61,6 +65,8 @@ export function loadConfig(env: Record<string, string | undefined>, secret: stri
   return {
     platformName: env.PREAU_PLATFORM_NAME ?? "Préau",
     academyCode: (env.PREAU_ACADEMY_CODE ?? "DEMO").toUpperCase(),
+    academyNumber: env.PREAU_ACADEMY_NUMBER ?? "",
+    samlProxyUrl: (env.PREAU_SAML_PROXY_URL ?? "").replace(/\/+$/, ""),
     timeZone: env.PREAU_TIME_ZONE ?? "Europe/Paris",
     secret,
     cookieSecure: env.PREAU_COOKIE_SECURE !== "false",

@@ -70,3 +70,9 @@ export const loginChallenges = pgTable("login_challenges", {
   usedAt: timestamp("used_at", { withTimezone: true }),
   ip: text("ip"),
 });
+
+/** Federated logins already used (handoff jti, SAML assertion IDs): a replay finds its key here and is refused. */
+export const ssoSeen = pgTable("sso_seen", {
+  key: text("key").primaryKey(),
+  seenAt: timestamp("seen_at", { withTimezone: true }).notNull(),
+});

@@ -53,6 +53,8 @@ export const users = pgTable("users", {
   lastName: text("last_name").notNull(),
   birthDate: date("birth_date"),
   academicEmail: text("academic_email"),
+  /** ÉduConnect's opaque id (FrEduCtId), kept at the first federated login. */
+  eduConnectId: text("educonnect_id").unique(),
   state: userState("state").notNull().default("pre_created"),
   /** 621D: manual accounts may carry an end date. */
   expiresAt: timestamp("expires_at", { withTimezone: true }),

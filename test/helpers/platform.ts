@@ -17,6 +17,8 @@ import { testDatabase, type DatabaseKind } from "./db";
 export const testConfig: Config = {
   platformName: "Préau (tests)",
   academyCode: "TEST",
+  academyNumber: "24",
+  samlProxyUrl: "https://proxy.preau.test",
   timeZone: "Europe/Paris",
   secret: "test-secret-that-is-long-enough-for-hmac",
   cookieSecure: true,

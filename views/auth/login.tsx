@@ -13,7 +13,7 @@ export interface LoginView {
   returnTo?: string;
 }
 
-export function LoginPage(props: { chrome: Chrome; view: LoginView }) {
+export function LoginPage(props: { chrome: Chrome; view: LoginView; samlProxyUrl?: string }) {
   const { view } = props;
   const fe = view.fieldErrors ?? {};
   return (
@@ -22,6 +22,14 @@ export function LoginPage(props: { chrome: Chrome; view: LoginView }) {
       <p>{t("login.intro")}</p>
       {view.info ? <Flash kind="info" text={view.info} /> : null}
       {view.error ? <Flash kind="error" text={view.error} /> : null}
+      {props.samlProxyUrl ? (
+        <section class="card form-narrow" aria-labelledby="federated-title">
+          <h2 id="federated-title">{t("login.federated.title")}</h2>
+          <p><a class="button button-primary" href={`${props.samlProxyUrl}/saml/educonnect/login`}>{t("login.federated.educonnect")}</a></p>
+          <p><a class="button" href={`${props.samlProxyUrl}/saml/arena/login`}>{t("login.federated.arena")}</a></p>
+        </section>
+      ) : null}
+      {props.samlProxyUrl ? <h2>{t("login.local.title")}</h2> : null}
       <form method="post" action="/login" class="card form-narrow" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
         {view.returnTo && view.returnTo !== "/" ? <input type="hidden" name="retour" value={view.returnTo} /> : null}

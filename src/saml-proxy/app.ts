@@ -1,0 +1,153 @@
+// The SAML proxy (3.2.2, 4.4): a SAML 2.0 service provider towards ÉduConnect (pupils, parents) and Arena /
+// guichet agent (staff). It signs its AuthnRequests, checks the response and assertion signatures (samlify, with
+// the XML schema validator), decrypts encrypted assertions, and checks what samlify leaves to its caller:
+// InResponseTo (bound to this browser by a cookie), Destination, Audience and the validity window. Then it hands
+// the user to the hub through a MACed, single-use, one-minute handoff; the hub refuses a replayed assertion.
+import { Hono, type Context } from "hono";
+import { getCookie, setCookie, deleteCookie } from "hono/cookie";
+import * as samlify from "samlify";
+import * as validator from "@authenio/samlify-xmllint-wasm";
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import { sha256 } from "@oslojs/crypto/sha2";
+import { signHandoff, HANDOFF_SECONDS, type Guichet } from "../auth/sso-handoff";
+import type { KeyPair } from "./keys";
+import { valuesOf } from "./attributes";
+
+samlify.setSchemaValidator(validator);
+
+export interface GuichetSettings {
+  id: Guichet;
+  /** The identity provider's metadata (ÉduConnect's per environment; Arena's from the académie). */
+  idpMetadata: string;
+  /** Whether its assertions come encrypted (ÉduConnect: yes). */
+  encryptedAssertions: boolean;
+}
+
+export interface ProxySettings {
+  /** The proxy's public address: its entity IDs and endpoints are under it. */
+  publicUrl: string;
+  /** The hub, where users are handed. */
+  hubUrl: string;
+  secret: string;
+  keys: KeyPair;
+  guichets: GuichetSettings[];
+  now?: () => Date;
+  /** Allowed clock difference with the identity provider. */
+  clockSkewMs?: number;
+  log?: (event: string, data: Record<string, unknown>) => void;
+}
+
+export const REQUEST_COOKIE = "preau_saml_request";
+const REQUEST_MINUTES = 10;
+
+export function spEntityId(publicUrl: string, guichet: Guichet): string {
+  return `${publicUrl}/saml/${guichet}/metadata`;
+}
+export function acsUrl(publicUrl: string, guichet: Guichet): string {
+  return `${publicUrl}/saml/${guichet}/acs`;
+}
+
+export function serviceProvider(settings: ProxySettings, guichet: Guichet) {
+  return samlify.ServiceProvider({
+    entityID: spEntityId(settings.publicUrl, guichet),
+    authnRequestsSigned: true, wantAssertionsSigned: true,
+    privateKey: settings.keys.privateKey, signingCert: settings.keys.cert,
+    encPrivateKey: settings.keys.privateKey, encryptCert: settings.keys.cert,
+    assertionConsumerService: [{ Binding: samlify.Constants.namespace.binding.post, Location: acsUrl(settings.publicUrl, guichet) }],
+    nameIDFormat: ["urn:oasis:names:tc:SAML:2.0:nameid-format:transient", "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"],
+    clockDrifts: [-(settings.clockSkewMs ?? 120_000), settings.clockSkewMs ?? 120_000],
+  });
+}
+
+function identityProvider(g: GuichetSettings) {
+  return samlify.IdentityProvider({ metadata: g.idpMetadata, wantAuthnRequestsSigned: true, isAssertionEncrypted: g.encryptedAssertions });
+}
+
+async function mac(secret: string, text: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(`saml-request:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return encodeHexLowerCase(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text))));
+}
+
+type Problem = "unknown_guichet" | "no_request" | "in_response_to" | "destination" | "audience" | "expired" | "signature" | "malformed";
+
+export function createProxyApp(settings: ProxySettings) {
+  const app = new Hono();
+  const now = () => settings.now?.() ?? new Date();
+  const guichetOf = (c: Context) => settings.guichets.find((g) => g.id === c.req.param("guichet")) ?? null;
+  const problem = (c: Context, kind: Problem, detail = "") => {
+    settings.log?.("saml_refused", { problem: kind, detail: detail.slice(0, 300) });
+    c.header("Cache-Control", "no-store");
+    return c.html(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Connexion refusée — Préau</title>`
+      + `<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main><h1>Connexion refusée</h1>`
+      + `<p>La réponse du guichet de connexion n'a pas pu être vérifiée (${kind}). Par sécurité, rien n'a été ouvert.</p>`
+      + `<p><a href="${settings.hubUrl}/login">Revenir à la page de connexion</a></p></main></body></html>`, 400);
+  };
+
+  app.get("/saml/:guichet/metadata", (c) => {
+    const g = guichetOf(c);
+    if (!g) return c.notFound();
+    c.header("Content-Type", "application/samlmetadata+xml; charset=utf-8");
+    return c.body(serviceProvider(settings, g.id).getMetadata());
+  });
+
+  app.get("/saml/:guichet/login", async (c) => {
+    const g = guichetOf(c);
+    if (!g) return problem(c, "unknown_guichet");
+    const { id, context } = serviceProvider(settings, g.id).createLoginRequest(identityProvider(g), "redirect") as { id: string; context: string };
+    const expires = now().getTime() + REQUEST_MINUTES * 60_000;
+    const value = `${g.id}.${id}.${expires}`;
+    // The identity provider posts back cross-site: SameSite=None (and so Secure) for the cookie to come with it.
+    setCookie(c, REQUEST_COOKIE, `${value}.${await mac(settings.secret, value)}`, {
+      path: "/saml/", httpOnly: true, secure: true, sameSite: "None", maxAge: REQUEST_MINUTES * 60,
+    });
+    return c.redirect(context, 302);
+  });
+
+  app.post("/saml/:guichet/acs", async (c) => {
+    const g = guichetOf(c);
+    if (!g) return problem(c, "unknown_guichet");
+    const cookie = getCookie(c, REQUEST_COOKIE) ?? "";
+    deleteCookie(c, REQUEST_COOKIE, { path: "/saml/", secure: true });
+    const [cookieGuichet, requestId, expires, cookieMac] = cookie.split(".");
+    const signedPart = `${cookieGuichet}.${requestId}.${expires}`;
+    if (!cookieMac || cookieMac !== (await mac(settings.secret, signedPart)) || cookieGuichet !== g.id || Number(expires) < now().getTime()) {
+      return problem(c, "no_request");
+    }
+    const body = await c.req.parseBody();
+    const samlResponse = typeof body.SAMLResponse === "string" ? body.SAMLResponse : "";
+    if (!samlResponse || samlResponse.length > 500_000) return problem(c, "malformed");
+    let extract: Record<string, any>;
+    try {
+      ({ extract } = await serviceProvider(settings, g.id).parseLoginResponse(identityProvider(g), "post", { body: { SAMLResponse: samlResponse } }) as { extract: Record<string, any> });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return problem(c, /EXPIRED|UNCONFIRMED/.test(message) ? "expired" : /SIGNATURE|SIG_/.test(message) ? "signature" : "malformed", message);
+    }
+    if (extract.response?.inResponseTo !== requestId) return problem(c, "in_response_to");
+    if (extract.response?.destination !== acsUrl(settings.publicUrl, g.id)) return problem(c, "destination");
+    const audiences = ([] as string[]).concat(extract.audience ?? []);
+    if (!audiences.includes(spEntityId(settings.publicUrl, g.id))) return problem(c, "audience");
+    const skew = settings.clockSkewMs ?? 120_000;
+    const notOnOrAfter = Date.parse(extract.conditions?.notOnOrAfter ?? "");
+    const notBefore = Date.parse(extract.conditions?.notBefore ?? "");
+    if (!Number.isFinite(notOnOrAfter) || notOnOrAfter + skew <= now().getTime() || (Number.isFinite(notBefore) && notBefore - skew > now().getTime())) {
+      return problem(c, "expired");
+    }
+    const nameId = String(extract.nameID ?? "");
+    if (!nameId) return problem(c, "malformed", "NameID absent");
+    // What identifies this assertion, read from the signed assertion only (the response envelope is not signed).
+    const assertionId = encodeHexLowerCase(sha256(new TextEncoder().encode(JSON.stringify([
+      extract.issuer, nameId, extract.sessionIndex?.authnInstant, extract.sessionIndex?.sessionIndex, extract.conditions?.notOnOrAfter]))));
+    const attributes = extract.attributes as Record<string, unknown> | undefined;
+    const handoff = await signHandoff(settings.secret, {
+      guichet: g.id, jti: encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(16))), assertionId,
+      expiresAt: now().getTime() + HANDOFF_SECONDS * 1000, nameId, sessionIndex: extract.sessionIndex?.sessionIndex ?? null,
+      refIds: valuesOf(attributes, "refId"), eduConnectId: valuesOf(attributes, "eduConnectId")[0] ?? null,
+      email: g.id === "arena" ? valuesOf(attributes, "email")[0] ?? null : null,
+    });
+    settings.log?.("saml_accepted", { guichet: g.id });
+    return c.redirect(`${settings.hubUrl}/sso/arrivee?jeton=${encodeURIComponent(handoff)}`, 303);
+  });
+
+  return app;
+}
