@@ -12,6 +12,7 @@ import { jobHandlers } from "./jobs";
 import { runDueJobs } from "../jobs/runner";
 import { synthesiseAcademy } from "../aaf/synth";
 import type { AafProgress } from "../../db/schema/aaf";
+import { startSamlProxy } from "../saml-proxy/main";
 
 const HELP = `Utilisation : npm run preau -- <commande>
 
@@ -23,6 +24,7 @@ Commandes :
   aaf synth [--out dossier] [--schools N] [--delta part] [--seed N]
                     écrit une académie AAF 1D fictive (par défaut 2 638 écoles, ~1 million de comptes)
   jobs run          exécute une fois les tâches planifiées dues (envois de courriels, imports, purges)
+  saml-proxy        lance le proxy SAML (ÉduConnect, guichet agent) sur son port (PREAU_SAML_PROXY_PORT, 3001)
   migrate           applique les migrations de la base de données
   assets            prépare les fichiers statiques (public/build)
   help              affiche cette aide
@@ -88,6 +90,15 @@ export async function runCli(args: string[], out: (line: string) => void = (l) =
       } finally {
         await handle.close();
       }
+    }
+    case "saml-proxy": {
+      const proxy = await startSamlProxy(process.env, out);
+      await new Promise<void>((resolveStop) => {
+        const stop = () => void proxy.stop().then(resolveStop);
+        process.once("SIGTERM", stop);
+        process.once("SIGINT", stop);
+      });
+      return 0;
     }
     case "migrate": {
       const handle = await openDatabase(process.env, resolve(process.env.DATA_DIR ?? "data"));

@@ -174,7 +174,8 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
         const level = levels[n % levels.length]!;
         const month = String(1 + Math.floor(random() * 12)).padStart(2, "0");
         const day = String(1 + Math.floor(random() * 28)).padStart(2, "0");
-        const pupil = person(first, lastName, { login: isDemoPupil ? "demo.eleve" : null, birthDate: `${BIRTH_YEAR[level]}-${month}-${day}`,
+        // The ÉduConnect demo (test IdP) finds Léa and her mother by these AAF jointures: DEMO-ELEVE-LEA, DEMO-PARENT-MARTIN.
+        const pupil = person(first, lastName, { login: isDemoPupil ? "demo.eleve" : null, externalId: isDemoPupil ? "DEMO-DEMO-ELEVE-LEA" : null, birthDate: `${BIRTH_YEAR[level]}-${month}-${day}`,
           state: isDemoPupil || random() < 0.7 ? "active" : "pre_created",
           charterAcceptedAt: isDemoPupil || random() < 0.7 ? now : null });
         if (isDemoPupil) generic.set("demo.eleve", pupil);
@@ -186,7 +187,8 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
         const parentIds: string[] = [];
         if (isDemoSibling) parentIds.push(generic.get("demo.parent")!, generic.get("demo.parent.2")!);
         else {
-          const mother = person(pick(ADULT_FIRST_NAMES), lastName, { login: isDemoPupil ? "demo.parent" : null });
+          const mother = person(pick(ADULT_FIRST_NAMES), lastName, { login: isDemoPupil ? "demo.parent" : null,
+            externalId: isDemoPupil ? "DEMO-DEMO-PARENT-MARTIN" : null });
           const fatherFirst = pick(ADULT_FIRST_NAMES);
           const father = person(fatherFirst, lastName, { login: null });
           if (isDemoPupil) { generic.set("demo.parent", mother); generic.set("demo.parent.2", father); }

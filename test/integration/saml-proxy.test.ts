@@ -14,6 +14,12 @@ import { TestBrowser } from "../helpers/client";
 import { buildSchoolWithClass, buildUser, linkParent } from "../helpers/factories";
 import { testApp } from "../helpers/platform";
 import * as samlify from "samlify";
+import { Hono } from "hono";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { proxySettingsFromEnv } from "../../src/saml-proxy/main";
+import { testIdpPages } from "../../src/saml-proxy/test-idp-pages";
 
 const PROXY = "https://proxy.preau.test";
 const HUB = "https://hub.preau.test";
@@ -182,6 +188,30 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     } else {
       refused(wrapped);
     }
+  });
+
+  it("the demo's test identity providers walk the whole flow in plain HTML forms; keys are kept in the data folder", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "preau-saml-"));
+    const env1 = { DATA_DIR: dataDir, PREAU_SAML_TEST_IDP: "true", PREAU_SAML_PROXY_URL: PROXY, PREAU_PUBLIC_URL: HUB, PREAU_SECRET: env.platform.config.secret };
+    const { settings: demo, testIdps } = await proxySettingsFromEnv(env1);
+    expect(demo.guichets.map((g) => g.id)).toEqual(["educonnect", "arena"]);
+    expect((await proxySettingsFromEnv(env1)).settings.keys.cert).toBe(demo.keys.cert);
+    const app = new Hono();
+    app.route("/", testIdpPages(demo, testIdps));
+    app.route("/", createProxyApp(demo));
+    const browser = new TestBrowser(app);
+    const start = await browser.get("/saml/arena/login");
+    const sso = new URL(start.location!);
+    const form = await browser.get(`${sso.pathname}${sso.search}`);
+    expect(form.text).toContain("Adresse académique");
+    const requestId = /name="demande" value="([^"]+)"/.exec(form.html)![1]!;
+    const posted = await browser.post("/idp-test/arena/reponse", { demande: requestId, courriel: `prof.${tag}@ac-test.fr` });
+    const response = /name="SAMLResponse" value="([^"]+)"/.exec(posted.html)![1]!;
+    const acs = await browser.post("/saml/arena/acs", { SAMLResponse: response });
+    expect(acs.status).toBe(303);
+    const { hub, res } = await intoHub(acs.location!);
+    expect(res.location).toBe("/");
+    expect((await hub.get("/")).status).toBe(200);
   });
 
   it("the proxy publishes its SP metadata with its signing and encryption certificate and its ACS", async () => {
