@@ -25,6 +25,7 @@ import { newsFeedRoutes } from "../routes/news-feed";
 import { connectorRoutes } from "../routes/connectors";
 import { casRoutes } from "../routes/cas";
 import { ssoRoutes } from "../routes/sso";
+import { garRoutes } from "../routes/gar";
 import { healthRoutes } from "../routes/health";
 import { wallRoutes } from "../routes/walls";
 import { messageRoutes } from "../routes/messages";
@@ -98,6 +99,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", connectorRoutes);
   app.route("/", casRoutes);
   app.route("/", ssoRoutes);
+  app.route("/", garRoutes);
 
   app.route("/", wallRoutes);
   app.route("/", messageRoutes);

@@ -38,6 +38,14 @@ export interface SmsGateway {
   send(message: SmsMessage): Promise<void>;
 }
 
+/** 3.11.1.1: the hub as SAML identity provider for the GAR (Gestionnaire d'accès aux ressources). */
+export interface GarIdentityProvider {
+  metadata(): string;
+  /** Checks the GAR's AuthnRequest (redirect binding: its query and the raw signed part), then signs the response
+   *  asserting this user: where to post it, and what. */
+  respond(query: Record<string, string>, octetString: string, user: { id: string }): Promise<{ action: string; samlResponse: string; relayState: string | null }>;
+}
+
 /** Files the platform keeps for later work (an uploaded AAF archive waiting for the job runner). */
 export interface FileStore {
   /** Saves the body under a fresh name in `area`; returns the path the job runner will read. */
@@ -68,6 +76,8 @@ export interface Platform {
   push?: PushTransport;
   /** Absent unless an SMS provider is configured (PREAU_SMS_URL): the SMS channel is then not offered. */
   sms?: SmsGateway;
+  /** Absent unless the GAR's metadata is configured (PREAU_GAR_METADATA). */
+  gar?: GarIdentityProvider;
   /** Realtime rooms (walls, documents): the in-process hub on Node, Durable Objects on Workers. Absent: those apps answer 404. */
   rooms?: Rooms;
   assets: AssetManifest;

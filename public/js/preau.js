@@ -69,6 +69,9 @@
     var buttons = document.querySelectorAll(".read-aloud");
     for (var i = 0; i < buttons.length; i++) readAloud(buttons[i]);
     serviceWorker();
+    // A form that only carries a signed assertion to another service (GAR) goes on by itself; without JavaScript, a button.
+    var auto = document.querySelector("form.auto-submit");
+    if (auto) auto.submit();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

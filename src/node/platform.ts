@@ -21,6 +21,9 @@ import { httpSmsGateway } from "../jobs/signals";
 import { migratePgliteDatabase, migratePostgresDatabase } from "./migrate";
 import { NodeRooms } from "./rooms";
 import { saveDocumentText } from "../services/documents";
+import { readFile } from "node:fs/promises";
+import { garIdentityProvider } from "./gar-idp";
+import { loadKeyPair } from "../saml-proxy/keys";
 
 export interface NodePlatformOptions {
   env?: Record<string, string | undefined>;
@@ -83,6 +86,15 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
       return incoming?.socket.remoteAddress ?? null;
     },
   };
+  // 3.11.1.1: the GAR identity provider, when the GAR's metadata is given.
+  if (env.PREAU_GAR_METADATA) {
+    const publicUrl = config.publicUrl || `http://localhost:${env.PORT ?? 3000}`;
+    platform.gar = garIdentityProvider({
+      keys: await loadKeyPair(join(dataDir, "saml"), "gar-idp", new URL(publicUrl).hostname),
+      garSpMetadata: await readFile(env.PREAU_GAR_METADATA, "utf8"), entityId: `${publicUrl}/gar/metadata`, ssoUrl: `${publicUrl}/gar/sso`,
+      entId: env.PREAU_GAR_ENT_ID ?? "",
+    });
+  }
   // Walls and documents: rooms in this process, one libsql file per school; a document's search text follows its content.
   platform.rooms = new NodeRooms({
     dir: options.roomsDir ?? env.PREAU_ROOMS_DIR ?? join(dataDir, "rooms"),
