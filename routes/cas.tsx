@@ -30,7 +30,7 @@ async function login(c: Context<AppEnv>, service: string, params: { gateway: boo
   if (connector.category === 1) return c.redirect(service, 303);
   if (connector.category === 5 && (await consentOf(platform.db, p.userId, connector.id)) === null) {
     return renderPage(c, <ConsentPage chrome={chromeFor(c, t("connector.consent.title", { name: connector.name }), "connector.help")}
-      connector={connector} service={service} />);
+      connector={connector} action="/cas/consentement" hidden={{ service }} />);
   }
   const ticket = await issueTicket(platform.db, p, connector, service, platform.clock.now(), c.var.ip);
   return c.redirect(withTicket(service, ticket), 303);

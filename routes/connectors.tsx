@@ -4,13 +4,14 @@ import { Hono, type Context } from "hono";
 import { t, type MessageKey } from "../src/i18n";
 import type { AppEnv } from "../src/http/env";
 import { chromeFor, renderError, renderPage } from "../src/http/render";
-import { field, fieldList, readForm } from "../src/http/forms";
+import { field, fieldList, readForm, safeReturnPath } from "../src/http/forms";
+import { saveConsent } from "../src/services/cas";
 import { withTenant } from "../db/client";
 import { scopeOf } from "../src/services/principal";
 import {
-  activeFor, connectorBySlug, connectorSaver, connectorToggler, managedConnectors, managedStructure, nativeConnectors, type ConnectorInput,
+  activeFor, connectorBySlug, oidcClientSecret, connectorSaver, connectorToggler, managedConnectors, managedStructure, nativeConnectors, type ConnectorInput,
 } from "../src/services/connectors";
-import { ConnectorsAdminPage, EMPTY_CONNECTOR, PublicConnectorsPage } from "../views/connectors/connectors";
+import { CasMessagePage, ConnectorsAdminPage, ConsentPage, EMPTY_CONNECTOR, PublicConnectorsPage } from "../views/connectors/connectors";
 import { requireUser } from "./guards";
 
 export const connectorRoutes = new Hono<AppEnv>();
@@ -37,8 +38,10 @@ async function showAdmin(c: Context<AppEnv>, extra: { draft?: ConnectorInput; er
   const manager = managedStructure(p);
   if (!manager) return renderError(c, 403);
   const connectors = await withTenant(c.var.platform.db, scopeOf(p), (tx) => managedConnectors(tx, p));
+  const secrets = Object.fromEntries(await Promise.all(connectors.filter((x) => x.protocol === "oidc")
+    .map(async (x) => [x.slug, await oidcClientSecret(c.var.platform.config.secret, x.slug)] as const)));
   return renderPage(c, <ConnectorsAdminPage chrome={chromeFor(c, t("connector.admin.title"), "connector.help")} connectors={connectors}
-    academie={manager.academie} draft={extra.draft ?? EMPTY_CONNECTOR} errors={extra.errors} notice={NOTICES[c.req.query("fait") ?? ""]} />, status);
+    academie={manager.academie} secrets={secrets} draft={extra.draft ?? EMPTY_CONNECTOR} errors={extra.errors} notice={NOTICES[c.req.query("fait") ?? ""]} />, status);
 }
 
 connectorRoutes.get("/admin/connecteurs", (c) => showAdmin(c));
@@ -63,3 +66,26 @@ for (const [path, enabled, notice] of [["activer", true, "active"], ["desactiver
     return ok ? c.redirect(`/admin/connecteurs?fait=${notice}`, 303) : renderError(c, 404);
   });
 }
+
+/** Category 5, for any protocol (OIDC comes here): the user agrees to what the service asks, or refuses. */
+connectorRoutes.get("/services/:slug/consentement", requireUser, async (c) => {
+  const p = c.var.principal!;
+  const connector = await withTenant(c.var.platform.db, scopeOf(p), (tx) => connectorBySlug(tx, c.req.param("slug")));
+  if (!connector || connector.category !== 5 || !activeFor(connector, p)) return renderError(c, 404);
+  return renderPage(c, <ConsentPage chrome={chromeFor(c, t("connector.consent.title", { name: connector.name }), "connector.help")} connector={connector}
+    action={`/services/${connector.slug}/consentement`} hidden={{ retour: safeReturnPath(c.req.query("retour") ?? "") }} />);
+});
+
+connectorRoutes.post("/services/:slug/consentement", requireUser, async (c) => {
+  const { platform } = c.var;
+  const p = c.var.principal!;
+  const form = await readForm(c);
+  const connector = await withTenant(platform.db, scopeOf(p), (tx) => connectorBySlug(tx, c.req.param("slug")));
+  if (!connector || connector.category !== 5 || !activeFor(connector, p)) return renderError(c, 404);
+  if (field(form, "choix") !== "accepter") {
+    return renderPage(c, <CasMessagePage chrome={chromeFor(c, t("connector.refused.title"), "connector.help")} title="connector.refused.title"
+      text={t("connector.refused.text", { name: connector.name })} />);
+  }
+  await saveConsent(platform.db, p, connector, platform.clock.now(), c.var.ip);
+  return c.redirect(safeReturnPath(field(form, "retour")), 303);
+});

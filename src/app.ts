@@ -26,6 +26,7 @@ import { connectorRoutes } from "../routes/connectors";
 import { casRoutes } from "../routes/cas";
 import { ssoRoutes } from "../routes/sso";
 import { garRoutes } from "../routes/gar";
+import { oidcRoutes } from "../routes/oidc";
 import { healthRoutes } from "../routes/health";
 import { wallRoutes } from "../routes/walls";
 import { messageRoutes } from "../routes/messages";
@@ -62,6 +63,8 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   if (options.staticFiles) app.use("/static/*", options.staticFiles);
   // Probes answer before sessions and CSRF: they must stay cheap and work without cookies.
   app.route("/", healthRoutes);
+  // The OIDC provider answers its own protocol (its own CSRF and cookies), before the hub's middleware.
+  if (platform.oidc) app.all("/oidc/*", (c) => platform.oidc!.handle(c.env));
   app.use("*", compress());
   app.use("*", securityHeaders);
   // The web app's manifest and service worker: public, before sessions and gates (a pupil outside hours gets them too).
@@ -100,6 +103,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", casRoutes);
   app.route("/", ssoRoutes);
   app.route("/", garRoutes);
+  app.route("/", oidcRoutes);
 
   app.route("/", wallRoutes);
   app.route("/", messageRoutes);

@@ -46,6 +46,15 @@ export interface GarIdentityProvider {
   respond(query: Record<string, string>, octetString: string, user: { id: string }): Promise<{ action: string; samlResponse: string; relayState: string | null }>;
 }
 
+/** 3.11.1.2: the OpenID Connect provider (oidc-provider on Node). `env` is the runtime's request binding. */
+export interface OidcProviderPort {
+  /** Answers a request under /oidc: discovery, JWKS, authorization, token, userinfo. */
+  handle(env: unknown): Promise<Response>;
+  /** Finishes the login/consent interaction for a signed-in user, or says why it cannot. */
+  interaction(env: unknown, userId: string, check: (clientId: string) => Promise<"ok" | "closed" | "consent">):
+    Promise<{ redirect: string } | { closed: string } | { consent: string }>;
+}
+
 /** Files the platform keeps for later work (an uploaded AAF archive waiting for the job runner). */
 export interface FileStore {
   /** Saves the body under a fresh name in `area`; returns the path the job runner will read. */
@@ -76,6 +85,8 @@ export interface Platform {
   push?: PushTransport;
   /** Absent unless an SMS provider is configured (PREAU_SMS_URL): the SMS channel is then not offered. */
   sms?: SmsGateway;
+  /** Absent on runtimes without the OIDC provider (Workers). */
+  oidc?: OidcProviderPort;
   /** Absent unless the GAR's metadata is configured (PREAU_GAR_METADATA). */
   gar?: GarIdentityProvider;
   /** Realtime rooms (walls, documents): the in-process hub on Node, Durable Objects on Workers. Absent: those apps answer 404. */

@@ -1,7 +1,7 @@
 // Connectors to third-party services (3.11.1.3, 510B): data, not code. A connector names its protocol, the service
 // URLs it may send users back to, its tile, where it is active, and a category 1–5 whose attribute-release policy
 // src/services/attribute-release.ts enforces. CAS service tickets and category-5 consents live beside them.
-import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { schools, structures, users } from "./directory";
 
 export const connectors = pgTable("connectors", {
@@ -10,8 +10,9 @@ export const connectors = pgTable("connectors", {
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
   description: text("description").notNull().default(""),
-  /** "cas": single sign-on through the hub's CAS server; "link": a plain link, nothing released (category 1). */
-  protocol: text("protocol", { enum: ["cas", "link"] }).notNull(),
+  /** "cas" or "oidc": single sign-on through the hub's CAS server or OpenID Connect provider; "link": a plain link,
+   *  nothing released (category 1). For OIDC, the slug is the client_id and the service URLs its redirect URIs. */
+  protocol: text("protocol", { enum: ["cas", "oidc", "link"] }).notNull(),
   /** Where the tile leads (the service's login URL for CAS). */
   launchUrl: text("launch_url").notNull(),
   /** Service URLs the hub may redirect to with a ticket: exact URLs or prefixes ending with "/". */
@@ -76,3 +77,15 @@ export const ssoSeen = pgTable("sso_seen", {
   key: text("key").primaryKey(),
   seenAt: timestamp("seen_at", { withTimezone: true }).notNull(),
 });
+
+/** The OpenID Connect provider's state (oidc-provider's models: sessions, interactions, codes, tokens, grants). */
+export const oidcPayloads = pgTable("oidc_payloads", {
+  model: text("model").notNull(),
+  id: text("id").notNull(),
+  payload: jsonb("payload").notNull(),
+  grantId: text("grant_id"),
+  uid: text("uid"),
+  userCode: text("user_code"),
+  expiresAt: timestamp("expires_at", { withTimezone: true }),
+  consumedAt: timestamp("consumed_at", { withTimezone: true }),
+}, (t) => [primaryKey({ columns: [t.model, t.id] }), index("oidc_payloads_grant").on(t.grantId), index("oidc_payloads_uid").on(t.uid)]);

@@ -525,6 +525,8 @@ export const fr = {
   "connector.field.protocol": "Protocole",
   "connector.protocol.cas": "CAS (connexion unique)",
   "connector.protocol.link": "Simple lien (catégorie 1)",
+  "connector.protocol.oidc": "OpenID Connect (connexion unique ; l'identifiant court est le client_id, les adresses de retour les redirect_uri)",
+  "connector.oidc.secret": "Secret du client OpenID Connect « {slug} » : {secret}",
   "connector.field.launch_url": "Adresse ouverte par la tuile (https)",
   "connector.field.service_urls": "Adresses de retour permises (CAS)",
   "connector.field.service_urls_hint": "Une par ligne, en https, sans « ? » : une adresse exacte, ou un préfixe terminé par « / ».",

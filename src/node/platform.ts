@@ -23,6 +23,7 @@ import { NodeRooms } from "./rooms";
 import { saveDocumentText } from "../services/documents";
 import { readFile } from "node:fs/promises";
 import { garIdentityProvider } from "./gar-idp";
+import { createOidcEndpoint, oidcPort } from "./oidc";
 import { loadKeyPair } from "../saml-proxy/keys";
 
 export interface NodePlatformOptions {
@@ -95,6 +96,10 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
       entId: env.PREAU_GAR_ENT_ID ?? "",
     });
   }
+  // 3.11.1.2: the OpenID Connect provider, at <public address>/oidc.
+  platform.oidc = oidcPort(await createOidcEndpoint(platform, {
+    issuer: `${config.publicUrl || `http://localhost:${env.PORT ?? 3000}`}/oidc`, dataDir,
+  }));
   // Walls and documents: rooms in this process, one libsql file per school; a document's search text follows its content.
   platform.rooms = new NodeRooms({
     dir: options.roomsDir ?? env.PREAU_ROOMS_DIR ?? join(dataDir, "rooms"),

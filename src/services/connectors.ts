@@ -6,15 +6,16 @@ import { audit } from "./audit";
 import { CONSENTABLE, type Category } from "./attribute-release";
 import { scopeOf, type Principal } from "./principal";
 import { can } from "./policy";
+import { encodeBase64urlNoPadding } from "@oslojs/encoding";
 
 export interface Connector {
-  id: string; slug: string; name: string; description: string; protocol: "cas" | "link"; launchUrl: string; serviceUrls: string[];
+  id: string; slug: string; name: string; description: string; protocol: "cas" | "oidc" | "link"; launchUrl: string; serviceUrls: string[];
   icon: string; category: Category; identifier: "ent" | "opaque"; requestedAttributes: string[]; native: boolean; allSchools: boolean;
   ownerStructureId: string | null; enabled: boolean; schools: string[];
 }
 
 interface ConnectorRow {
-  id: string; slug: string; name: string; description: string; protocol: "cas" | "link"; launch_url: string; service_urls: string[];
+  id: string; slug: string; name: string; description: string; protocol: "cas" | "oidc" | "link"; launch_url: string; service_urls: string[];
   icon: string; category: number; identifier: "ent" | "opaque"; requested_attributes: string[]; native: boolean; all_schools: boolean;
   owner_structure_id: string | null; enabled: boolean; schools: string[] | null;
 }
@@ -104,11 +105,11 @@ export async function connectorSaver(deps: { db: Database; now: Date; ip: string
   const slug = input.slug.trim().toLowerCase();
   if (!name || name.length > 80) issues.push("name");
   if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(slug)) issues.push("slug");
-  const protocol = input.protocol === "cas" || input.protocol === "link" ? input.protocol : null;
+  const protocol = input.protocol === "cas" || input.protocol === "oidc" || input.protocol === "link" ? input.protocol : null;
   if (!protocol) issues.push("protocol");
   if (!HTTPS(input.launchUrl.trim()) || input.launchUrl.length > 500) issues.push("launch_url");
   const serviceUrls = input.serviceUrls.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
-  if (protocol === "cas" && (serviceUrls.length === 0 || serviceUrls.length > 20 || !serviceUrls.every((u) => HTTPS(u) && !u.includes("?") && !u.includes("#")))) {
+  if ((protocol === "cas" || protocol === "oidc") && (serviceUrls.length === 0 || serviceUrls.length > 20 || !serviceUrls.every((u) => HTTPS(u) && !u.includes("?") && !u.includes("#")))) {
     issues.push("service_urls");
   }
   const category = Number(input.category);
@@ -174,4 +175,10 @@ export async function connectorToggler(deps: { db: Database; now: Date; ip: stri
 /** The connectors a manager sees on the admin page. */
 export async function managedConnectors(tx: Tx, p: Principal): Promise<Connector[]> {
   return (await allConnectors(tx)).filter((c) => mayManage(p, c));
+}
+
+/** An OIDC connector's client secret: derived from the platform secret, never stored; shown to its managers. */
+export async function oidcClientSecret(secret: string, slug: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(`oidc-client:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return encodeBase64urlNoPadding(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(slug))));
 }

@@ -38,6 +38,8 @@ export const EMPTY_CONNECTOR: ConnectorInput = {
 
 export function ConnectorsAdminPage(props: {
   chrome: Chrome; connectors: Connector[]; academie: boolean; draft: ConnectorInput; errors?: string[]; notice?: MessageKey;
+  /** OIDC client secrets by slug, for the connectors' managers. */
+  secrets?: Record<string, string>;
 }) {
   const { draft } = props;
   const errors = props.errors ?? [];
@@ -55,6 +57,7 @@ export function ConnectorsAdminPage(props: {
               <h2 class="card-title">{c.name} <span class="hint">({c.slug})</span></h2>
               <p>{t("connector.category", { n: c.category })} — {categoryText(c.category)}. {t(c.enabled ? "connector.state.on" : "connector.state.off")}
                 {" "}{c.allSchools ? t("connector.schools.all") : t("connector.schools.count", { count: c.schools.length })}</p>
+              {props.secrets?.[c.slug] ? <p class="hint">{t("connector.oidc.secret", { slug: c.slug, secret: props.secrets[c.slug]! })}</p> : null}
               <form method="post" action={`/admin/connecteurs/${c.slug}/${c.enabled ? "desactiver" : "activer"}`} class="inline-form">
                 <CsrfField token={props.chrome.csrfToken} />
                 <button type="submit">{t(c.enabled ? "connector.disable" : "connector.enable", { name: c.name })}</button>
@@ -74,7 +77,7 @@ export function ConnectorsAdminPage(props: {
           <input id="description" name="description" maxlength={300} value={draft.description} /></div>
         <fieldset>
           <legend>{t("connector.field.protocol")}</legend>
-          {(["cas", "link"] as const).map((k) => (
+          {(["cas", "oidc", "link"] as const).map((k) => (
             <div class="field field-check">
               <input type="radio" id={`protocole-${k}`} name="protocole" value={k} checked={draft.protocol === k} />
               <label for={`protocole-${k}`}>{t(`connector.protocol.${k}`)}</label>
@@ -129,7 +132,7 @@ export function ConnectorsAdminPage(props: {
   );
 }
 
-export function ConsentPage(props: { chrome: Chrome; connector: Connector; service: string }) {
+export function ConsentPage(props: { chrome: Chrome; connector: Connector; action: string; hidden: Record<string, string> }) {
   const c = props.connector;
   return (
     <Layout chrome={props.chrome}>
@@ -137,9 +140,9 @@ export function ConsentPage(props: { chrome: Chrome; connector: Connector; servi
       <p>{t("connector.consent.intro", { name: c.name })}</p>
       <ul>{c.requestedAttributes.map((a) => <li>{t(`connector.attribute.${a}` as MessageKey)}</li>)}</ul>
       <p>{t("connector.consent.later")}</p>
-      <form method="post" action="/cas/consentement" class="card">
+      <form method="post" action={props.action} class="card">
         <CsrfField token={props.chrome.csrfToken} />
-        <input type="hidden" name="service" value={props.service} />
+        {Object.entries(props.hidden).map(([name, value]) => <input type="hidden" name={name} value={value} />)}
         <div class="actions">
           <button type="submit" name="choix" value="accepter" class="button-primary">{t("connector.consent.accept")}</button>
           <button type="submit" name="choix" value="refuser">{t("connector.consent.refuse")}</button>
