@@ -8,6 +8,8 @@ import { field, readForm, safeReturnPath } from "../src/http/forms";
 import { clearCookie, readCookie, writeCookie } from "../src/http/cookies";
 import { challengeAddress, checkCode, CODE_MINUTES } from "../src/services/second-factor";
 import { LoginCodePage } from "../views/auth/login-code";
+import { federationOf } from "../src/services/federated-login";
+import { signLogout } from "../src/auth/sso-handoff";
 import { loginWithPassword, normaliseLogin } from "../src/services/login";
 import { auditAlone } from "../src/services/audit";
 import { activateAccount, logout } from "../src/services/account";
@@ -112,8 +114,14 @@ authRoutes.post("/login/code", async (c) => {
 
 authRoutes.post("/logout", async (c) => {
   const { platform, principal } = c.var;
+  // Opened through ÉduConnect or Arena: the identity provider's session ends too (single logout through the proxy).
+  const federation = principal && platform.config.samlProxyUrl ? await federationOf(platform.db, principal.sessionId) : null;
   if (principal) await logout({ db: platform.db, now: platform.clock.now(), ip: c.var.ip }, principal);
   clearCookie(c, "session");
+  if (federation) {
+    const token = await signLogout(platform.config.secret, federation, platform.clock.now());
+    return c.redirect(`${platform.config.samlProxyUrl}/saml/${federation.guichet}/logout?jeton=${encodeURIComponent(token)}`, 303);
+  }
   return c.redirect("/login?info=logged_out", 303);
 });
 

@@ -1,6 +1,6 @@
 // Local credentials and sessions (Lucia's published design: only the SHA-256 of the token is stored).
 // Login throttling needs no table of its own: it counts the audit trail's failed attempts (services/login-throttle.ts).
-import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./directory";
 
 export const credentials = pgTable("credentials", {
@@ -18,5 +18,7 @@ export const sessions = pgTable("sessions", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   ip: text("ip"),
+  /** Opened through ÉduConnect or Arena: what single logout at the identity provider needs. */
+  federation: jsonb("federation").$type<{ guichet: "educonnect" | "arena"; nameId: string; sessionIndex: string | null }>(),
 }, (t) => [index("sessions_user").on(t.userId)]);
 

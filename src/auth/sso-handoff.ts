@@ -24,27 +24,40 @@ export interface Handoff {
 
 export const HANDOFF_SECONDS = 60;
 
-async function keyOf(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", new TextEncoder().encode(`sso-handoff:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+/** What a federated hub session remembers, for single logout at the identity provider. */
+export interface FederatedSession { guichet: Guichet; nameId: string; sessionIndex: string | null }
+
+async function keyOf(secret: string, purpose: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", new TextEncoder().encode(`${purpose}:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 }
 
-export async function signHandoff(secret: string, handoff: Handoff): Promise<string> {
-  const body = encodeBase64urlNoPadding(new TextEncoder().encode(JSON.stringify(handoff)));
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await keyOf(secret), new TextEncoder().encode(body)));
+/** A MACed statement between the proxy and the hub; `purpose` keeps a handoff from passing for a logout and back. */
+async function signToken(secret: string, purpose: string, value: { expiresAt: number }): Promise<string> {
+  const body = encodeBase64urlNoPadding(new TextEncoder().encode(JSON.stringify(value)));
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await keyOf(secret, purpose), new TextEncoder().encode(body)));
   return `${body}.${encodeBase64urlNoPadding(mac)}`;
 }
 
-/** The handoff if its MAC is right and it has not expired; null otherwise (nothing to tell an attacker). */
-export async function readHandoff(secret: string, token: string, now: Date): Promise<Handoff | null> {
+/** The value if its MAC is right and it has not expired; null otherwise (nothing to tell an attacker). */
+async function readToken<T extends { expiresAt: number }>(secret: string, purpose: string, token: string, now: Date): Promise<T | null> {
   const [body, mac] = token.split(".");
   if (!body || !mac || token.length > 20_000) return null;
   try {
-    const expected = new Uint8Array(await crypto.subtle.sign("HMAC", await keyOf(secret), new TextEncoder().encode(body)));
+    const expected = new Uint8Array(await crypto.subtle.sign("HMAC", await keyOf(secret, purpose), new TextEncoder().encode(body)));
     const given = decodeBase64urlIgnorePadding(mac);
     if (given.length !== expected.length || !constantTimeEqual(given, expected)) return null;
-    const handoff = JSON.parse(new TextDecoder().decode(decodeBase64urlIgnorePadding(body))) as Handoff;
-    return handoff.expiresAt > now.getTime() ? handoff : null;
+    const value = JSON.parse(new TextDecoder().decode(decodeBase64urlIgnorePadding(body))) as T;
+    return value.expiresAt > now.getTime() ? value : null;
   } catch {
     return null;
   }
 }
+
+export const signHandoff = (secret: string, handoff: Handoff) => signToken(secret, "sso-handoff", handoff);
+export const readHandoff = (secret: string, token: string, now: Date) => readToken<Handoff>(secret, "sso-handoff", token, now);
+
+/** The hub asks the proxy to end the user's session at the identity provider (single logout). */
+export const signLogout = (secret: string, session: FederatedSession, now: Date) =>
+  signToken(secret, "sso-logout", { ...session, expiresAt: now.getTime() + HANDOFF_SECONDS * 1000 });
+export const readLogout = (secret: string, token: string, now: Date) =>
+  readToken<FederatedSession & { expiresAt: number }>(secret, "sso-logout", token, now);

@@ -9,7 +9,7 @@ import * as samlify from "samlify";
 import * as validator from "@authenio/samlify-xmllint-wasm";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { sha256 } from "@oslojs/crypto/sha2";
-import { signHandoff, HANDOFF_SECONDS, type Guichet } from "../auth/sso-handoff";
+import { readLogout, signHandoff, HANDOFF_SECONDS, type Guichet } from "../auth/sso-handoff";
 import type { KeyPair } from "./keys";
 import { valuesOf } from "./attributes";
 
@@ -50,17 +50,19 @@ export function acsUrl(publicUrl: string, guichet: Guichet): string {
 export function serviceProvider(settings: ProxySettings, guichet: Guichet) {
   return samlify.ServiceProvider({
     entityID: spEntityId(settings.publicUrl, guichet),
-    authnRequestsSigned: true, wantAssertionsSigned: true,
+    authnRequestsSigned: true, wantAssertionsSigned: true, wantLogoutResponseSigned: true, wantLogoutRequestSigned: true,
     privateKey: settings.keys.privateKey, signingCert: settings.keys.cert,
     encPrivateKey: settings.keys.privateKey, encryptCert: settings.keys.cert,
     assertionConsumerService: [{ Binding: samlify.Constants.namespace.binding.post, Location: acsUrl(settings.publicUrl, guichet) }],
+    singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: `${settings.publicUrl}/saml/${guichet}/slo` }],
     nameIDFormat: ["urn:oasis:names:tc:SAML:2.0:nameid-format:transient", "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"],
     clockDrifts: [-(settings.clockSkewMs ?? 120_000), settings.clockSkewMs ?? 120_000],
   });
 }
 
 function identityProvider(g: GuichetSettings) {
-  return samlify.IdentityProvider({ metadata: g.idpMetadata, wantAuthnRequestsSigned: true, isAssertionEncrypted: g.encryptedAssertions });
+  return samlify.IdentityProvider({ metadata: g.idpMetadata, wantAuthnRequestsSigned: true, isAssertionEncrypted: g.encryptedAssertions,
+    wantLogoutRequestSigned: true, wantLogoutResponseSigned: true });
 }
 
 async function mac(secret: string, text: string): Promise<string> {
@@ -68,7 +70,7 @@ async function mac(secret: string, text: string): Promise<string> {
   return encodeHexLowerCase(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text))));
 }
 
-type Problem = "unknown_guichet" | "no_request" | "in_response_to" | "destination" | "audience" | "expired" | "signature" | "malformed";
+type Problem = "logout" | "unknown_guichet" | "no_request" | "in_response_to" | "destination" | "audience" | "expired" | "signature" | "malformed";
 
 export function createProxyApp(settings: ProxySettings) {
   const app = new Hono();
@@ -147,6 +149,38 @@ export function createProxyApp(settings: ProxySettings) {
     });
     settings.log?.("saml_accepted", { guichet: g.id });
     return c.redirect(`${settings.hubUrl}/sso/arrivee?jeton=${encodeURIComponent(handoff)}`, 303);
+  });
+
+  /** Single logout, started by the hub after it ended its own session: a signed LogoutRequest to the IdP. */
+  app.get("/saml/:guichet/logout", async (c) => {
+    const g = guichetOf(c);
+    const session = g ? await readLogout(settings.secret, c.req.query("jeton") ?? "", now()) : null;
+    const loggedOut = `${settings.hubUrl}/login?info=logged_out`;
+    if (!g || !session || session.guichet !== g.id) return c.redirect(loggedOut, 303);
+    const idp = identityProvider(g);
+    // An identity provider without a logout endpoint: the hub's session is over, nothing more to do.
+    if (!(idp.entityMeta as unknown as { getSingleLogoutService(b: string): string | undefined }).getSingleLogoutService("redirect")) {
+      return c.redirect(loggedOut, 303);
+    }
+    const { context } = serviceProvider(settings, g.id).createLogoutRequest(idp, "redirect",
+      { logoutNameID: session.nameId, sessionIndex: session.sessionIndex ?? undefined }) as { context: string };
+    settings.log?.("saml_logout_sent", { guichet: g.id });
+    return c.redirect(context, 302);
+  });
+
+  /** The IdP's LogoutResponse (its signature checked), then back to the hub's login page. */
+  app.get("/saml/:guichet/slo", async (c) => {
+    const g = guichetOf(c);
+    if (!g) return problem(c, "unknown_guichet");
+    const raw = new URL(c.req.url).search.slice(1);
+    const octetString = raw.split("&").filter((part) => !part.startsWith("Signature=")).join("&");
+    if (!c.req.query("SAMLResponse")) return problem(c, "logout", "no LogoutResponse");
+    try {
+      await serviceProvider(settings, g.id).parseLogoutResponse(identityProvider(g), "redirect", { query: c.req.query(), octetString });
+    } catch (err) {
+      return problem(c, "logout", err instanceof Error ? err.message : String(err));
+    }
+    return c.redirect(`${settings.hubUrl}/login?info=logged_out`, 303);
   });
 
   return app;

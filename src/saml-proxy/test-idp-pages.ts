@@ -49,5 +49,18 @@ export function testIdpPages(settings: ProxySettings, idps: TestIdp[]) {
     return c.html(page("Retour vers Préau", `<form method="post" action="${esc(acsUrl(settings.publicUrl, guichet))}">`
       + `<input type="hidden" name="SAMLResponse" value="${esc(response)}"><p><button type="submit">Continuer vers Préau</button></p></form>`));
   });
+  /** Single logout at the test IdP: checks the proxy's signed request, answers at once. */
+  app.get("/idp-test/:guichet/slo", async (c) => {
+    const idp = idpOf(c.req.param("guichet"));
+    if (!idp) return c.text("Guichet inconnu.", 404);
+    const raw = new URL(c.req.url).search.slice(1);
+    const octetString = raw.split("&").filter((part) => !part.startsWith("Signature=")).join("&");
+    try {
+      const { url } = await idp.logout(serviceProvider(settings, idp.guichet as Guichet), c.req.query(), octetString);
+      return c.redirect(url, 302);
+    } catch {
+      return c.text("Demande de déconnexion refusée.", 400);
+    }
+  });
   return app;
 }

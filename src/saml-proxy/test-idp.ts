@@ -19,6 +19,8 @@ export interface TestIdp {
   ssoUrl: string;
   metadata: string;
   keys: KeyPair;
+  /** Checks the SP's signed LogoutRequest (redirect binding) and answers with a signed LogoutResponse URL. */
+  logout(sp: samlify.ServiceProviderInstance, query: Record<string, string>, octetString: string): Promise<{ nameId: string; url: string }>;
   /** A base64 SAMLResponse for `requestId`, signed (and encrypted when the IdP encrypts) for the service provider. */
   respond(sp: samlify.ServiceProviderInstance, requestId: string, identity: TestIdentity, overrides?: ResponseOverrides): Promise<string>;
 }
@@ -31,10 +33,17 @@ export async function createTestIdp(guichet: Guichet, baseUrl: string, options: 
     entityID: entityId, privateKey: keys.privateKey, signingCert: keys.cert, encryptCert: keys.cert,
     isAssertionEncrypted: options.encrypt ?? false, wantAuthnRequestsSigned: true,
     singleSignOnService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: ssoUrl }],
+    singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: `${baseUrl}/idp-test/${guichet}/slo` }],
+    wantLogoutRequestSigned: true,
     nameIDFormat: ["urn:oasis:names:tc:SAML:2.0:nameid-format:transient"],
   });
   return {
     guichet, entityId, ssoUrl, keys, metadata: idp.getMetadata(),
+    async logout(sp, query, octetString) {
+      const request = await idp.parseLogoutRequest(sp, "redirect", { query, octetString });
+      const { context } = idp.createLogoutResponse(sp, { extract: request.extract }, "redirect") as { context: string };
+      return { nameId: String(request.extract.nameID ?? ""), url: context };
+    },
     async respond(sp, requestId, identity, overrides = {}) {
       const now = new Date();
       const later = new Date(now.getTime() + 5 * 60_000);

@@ -4,9 +4,10 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant, type Database } from "../../db/client";
 import type { Config } from "../config";
-import { readHandoff, type Handoff } from "../auth/sso-handoff";
+import { readHandoff, type FederatedSession, type Handoff } from "../auth/sso-handoff";
 import { audit, auditAlone } from "./audit";
 import { createSession } from "./sessions";
+import { sessionIdFromToken } from "../auth/session-token";
 
 /**
  * ÉduConnect identity vectors → AAF external ids (entcore's SSOEduConnect): keep "{AAF}" values, split on "|",
@@ -84,7 +85,18 @@ export async function openFederatedSession(deps: { db: Database; config: Config;
       await tx.execute(sql`update users set educonnect_id = ${handoff.eduConnectId} where id = ${userId}`);
     }
     const session = await createSession(tx, userId, deps.now, deps.config.session, deps.ip);
+    // Remembered for single logout at the identity provider.
+    await tx.execute(sql`update sessions set federation = ${JSON.stringify({ guichet: handoff.guichet, nameId: handoff.nameId,
+      sessionIndex: handoff.sessionIndex })}::jsonb where id = ${sessionIdFromToken(session.token)}`);
     await audit(tx, { at: deps.now, actorId: userId, action: "login.success", ip: deps.ip, details: { guichet: handoff.guichet } });
     return { kind: "session" as const, token: session.token, mustActivate: u?.state === "pre_created" || !u?.charter };
   });
+}
+
+/** The identity provider session behind a hub session, if it was opened through ÉduConnect or Arena. */
+export async function federationOf(db: Database, sessionId: string): Promise<FederatedSession | null> {
+  const [row] = await withTenant(db, systemScope, async (tx) => rowsOf<{ federation: FederatedSession | string | null }>(await tx.execute(sql`
+    select federation from sessions where id = ${sessionId}`)));
+  if (!row?.federation) return null;
+  return typeof row.federation === "string" ? JSON.parse(row.federation) as FederatedSession : row.federation;
 }

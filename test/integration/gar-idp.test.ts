@@ -53,7 +53,10 @@ describe.each(DATABASE_KINDS)("GAR identity provider on %s", (kind) => {
     expect(extract.attributes?.idEnt).toBe("ENT-TEST");
     expect(extract.audience).toBe(`${GAR}/sp`);
     // Every other page keeps the strict policy.
-    expect((await b.get("/")).headers.get("content-security-policy")).toContain("form-action 'self';");
+    const home = await b.get("/");
+    expect(home.status, home.location ?? "").toBe(200);
+    if (!home.headers.get("content-security-policy")) console.error("NOCSP", [...home.headers.entries()], home.html.slice(0, 300));
+    expect(home.headers.get("content-security-policy")).toContain("form-action 'self';");
   });
 
   it("3.11.1.1 logged out, the user logs in first and comes back; parents and unsigned requests are refused", async () => {

@@ -214,6 +214,30 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     expect((await hub.get("/")).status).toBe(200);
   });
 
+  it("single logout: leaving the hub ends the identity provider's session through a signed LogoutRequest, and back", async () => {
+    // The proxy reads the hub's logout token with the real time, as the identity provider's messages are.
+    env.clock.set(new Date().toISOString());
+    const { res } = await answer("arena", { nameId: `agent-slo-${tag}`, attributes: { ctemail: [`prof.${tag}@ac-test.fr`] } });
+    const { hub } = await intoHub(res.location!);
+    expect((await hub.get("/")).status).toBe(200);
+    const out = await hub.post("/logout", {});
+    const toProxy = new URL(out.location!);
+    expect(`${toProxy.origin}${toProxy.pathname}`).toBe(`${PROXY}/saml/arena/logout`);
+    expect((await hub.get("/")).location).toBe("/login");
+    const proxyBrowser = new TestBrowser(proxy);
+    const toIdp = new URL((await proxyBrowser.get(`${toProxy.pathname}${toProxy.search}`)).location!);
+    expect(`${toIdp.origin}${toIdp.pathname}`).toBe(`${PROXY}/idp-test/arena/slo`);
+    const octetString = toIdp.search.slice(1).split("&").filter((p) => !p.startsWith("Signature=")).join("&");
+    const { nameId, url } = await arena.logout(serviceProvider(settings, "arena"), Object.fromEntries(toIdp.searchParams), octetString);
+    expect(nameId).toBe(`agent-slo-${tag}`);
+    const back = new URL(url);
+    expect(`${back.origin}${back.pathname}`).toBe(`${PROXY}/saml/arena/slo`);
+    expect((await proxyBrowser.get(`${back.pathname}${back.search}`)).location).toBe(`${HUB}/login?info=logged_out`);
+    // A forged logout token sends nobody's request to the IdP; a forged LogoutResponse is refused.
+    expect((await proxyBrowser.get("/saml/arena/logout?jeton=faux.jeton")).location).toBe(`${HUB}/login?info=logged_out`);
+    refused(await proxyBrowser.get(`${back.pathname}${back.search.replace(/Signature=[^&]+/, "Signature=AAAA")}`));
+  });
+
   it("the proxy publishes its SP metadata with its signing and encryption certificate and its ACS", async () => {
     const res = await new TestBrowser(proxy).get("/saml/educonnect/metadata");
     expect(res.status).toBe(200);
