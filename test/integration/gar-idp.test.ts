@@ -55,7 +55,6 @@ describe.each(DATABASE_KINDS)("GAR identity provider on %s", (kind) => {
     // Every other page keeps the strict policy.
     const home = await b.get("/");
     expect(home.status, home.location ?? "").toBe(200);
-    if (!home.headers.get("content-security-policy")) console.error("NOCSP", [...home.headers.entries()], home.html.slice(0, 300));
     expect(home.headers.get("content-security-policy")).toContain("form-action 'self';");
   });
 
