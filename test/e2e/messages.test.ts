@@ -151,3 +151,29 @@ describe("e2e news feed and notifications", () => {
     expect(withJs.problems).toEqual([]);
   });
 });
+
+describe("e2e connectors", () => {
+  it("3.11.1.3 the académie creates a category-5 connector without JavaScript; a pupil sees its tile and the consent page; 731C axe", async () => {
+    const admin = await open("demo.academie");
+    await admin.page.goto(`${hub.base}/admin/connecteurs`);
+    await admin.page.getByLabel(t("connector.field.name")).fill("Atelier d'écriture");
+    await admin.page.getByLabel(t("connector.field.slug")).fill("atelier-e2e");
+    await admin.page.getByLabel(t("connector.field.launch_url")).fill("https://atelier.example.fr/");
+    await admin.page.getByLabel(t("connector.field.service_urls")).fill("https://atelier.example.fr/cas");
+    await admin.page.getByLabel(`${t("connector.category", { n: 5 })} — ${t("connector.category.5")}`).check();
+    await admin.page.getByLabel(t("connector.attribute.first_name")).check();
+    await admin.page.getByLabel(t("connector.field.all_schools")).check();
+    await Promise.all([admin.page.waitForURL(/fait=cree/), admin.page.getByRole("button", { name: t("connector.admin.submit") }).click()]);
+    await accessible(admin.page);
+
+    const pupil = await open("demo.eleve");
+    expect(await pupil.page.getByRole("link", { name: /Atelier d'écriture/ }).count()).toBe(1);
+    await pupil.page.goto(`${hub.base}/services/atelier-e2e/consentement?retour=/`);
+    expect(await pupil.page.getByText(t("connector.attribute.first_name")).count()).toBe(1);
+    await accessible(pupil.page);
+    await Promise.all([pupil.page.waitForLoadState(), pupil.page.getByRole("button", { name: t("connector.consent.refuse") }).click()]);
+    expect(await pupil.page.getByRole("heading", { level: 1 }).innerText()).toBe(t("connector.refused.title"));
+    expect(admin.problems).toEqual([]);
+    expect(pupil.problems).toEqual([]);
+  });
+});
