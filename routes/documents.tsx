@@ -1,5 +1,6 @@
 // Live documents (56B): list and search, creation, the document page (read-only HTML without JavaScript, the live
 // editor with it), sharing, renaming, exports (HTML, ODT).
+import { contentSecurityPolicy } from "../src/http/security";
 import { Hono, type Context } from "hono";
 import { t, type MessageKey } from "../src/i18n";
 import type { AppEnv } from "../src/http/env";
@@ -55,6 +56,7 @@ async function show(c: Context<AppEnv>, id: string, extra: { error?: MessageKey;
   if (!ctx) return renderError(c, 404);
   const found = await documentView(ctx, c.var.principal!, id);
   if (found.kind !== "ok") return renderError(c, found.kind === "forbidden" ? 403 : 404);
+  c.header("Content-Security-Policy", contentSecurityPolicy([], { styleAttributes: true }));
   const notice = extra.notice ?? (c.req.query("fait") === "partage" ? "document.sharing.saved" : c.req.query("fait") === "1" ? "common.saved" : undefined);
   return renderPage(c, <DocumentPage chrome={chromeFor(c, found.value.title, "document.help")} doc={found.value} error={extra.error} notice={notice} />, status);
 }

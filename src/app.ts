@@ -65,8 +65,10 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", healthRoutes);
   // The OIDC provider answers its own protocol (its own CSRF and cookies), before the hub's middleware.
   if (platform.oidc) app.all("/oidc/*", (c) => platform.oidc!.handle(c.env));
-  app.use("*", compress());
+  // Security headers wrap compression: the compressor builds a new response from the handler's, and on Node's fast
+  // Response headers added to the old one after it was built were lost (every compressed page went without CSP).
   app.use("*", securityHeaders);
+  app.use("*", compress());
   // The web app's manifest and service worker: public, before sessions and gates (a pupil outside hours gets them too).
   app.route("/", pwaRoutes);
   const limitForm = bodyLimit({ maxSize: platform.config.maxFormBytes, onError: (c) => renderError(c, 413) });

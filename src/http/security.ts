@@ -5,10 +5,15 @@ import type { AppEnv } from "./env";
 import { readCookie, writeCookie } from "./cookies";
 import { renderError } from "./render";
 
-/** The policy of every page; `formTargets`: other origins a page's form may post to (the GAR's, on its one page). */
-export function contentSecurityPolicy(formTargets: readonly string[] = []): string {
+/**
+ * The policy of every page. `formTargets`: other origins a page's form may post to (the GAR's, on its one page).
+ * `styleAttributes`: the live document editor's library (ProseMirror) positions carets and selections with style
+ * attributes; that page alone allows them (attributes only: no <style> element, no script).
+ */
+export function contentSecurityPolicy(formTargets: readonly string[] = [], options: { styleAttributes?: boolean } = {}): string {
   return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", ...(options.styleAttributes ? ["style-src-attr 'unsafe-inline'"] : []),
+    "img-src 'self' data:", "font-src 'self'",
     "connect-src 'self'", "object-src 'none'", "base-uri 'none'", `form-action ${["'self'", ...formTargets].join(" ")}`, "frame-ancestors 'none'",
   ].join("; ");
 }
