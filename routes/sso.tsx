@@ -3,12 +3,12 @@ import { Hono } from "hono";
 import { t } from "../src/i18n";
 import type { AppEnv } from "../src/http/env";
 import { chromeFor, renderPage } from "../src/http/render";
-import { writeCookie } from "../src/http/cookies";
+import { clearCookie, writeCookie } from "../src/http/cookies";
 import { field, readForm } from "../src/http/forms";
 import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant } from "../db/client";
-import { readHandoff } from "../src/auth/sso-handoff";
-import { federatedArrival, openFederatedSession, type FederatedOutcome } from "../src/services/federated-login";
+import { readHandoff, readIdpLogout, signIdpLogoutDone } from "../src/auth/sso-handoff";
+import { endFederatedSessions, federatedArrival, openFederatedSession, type FederatedOutcome } from "../src/services/federated-login";
 import { ChooseAccountPage, SsoProblemPage } from "../views/auth/sso";
 import type { Context } from "hono";
 
@@ -52,4 +52,16 @@ ssoRoutes.post("/sso/choix", async (c) => {
   if (!handoff || !first) return answer(c, { kind: "invalid" }, "");
   const outcome = await openFederatedSession({ db: platform.db, config: platform.config, now, ip: c.var.ip }, handoff, field(form, "compte"));
   return answer(c, outcome, token);
+});
+
+/** Single logout started by the identity provider: every hub session opened by that IdP session ends. */
+ssoRoutes.get("/sso/deconnexion", async (c) => {
+  const { platform } = c.var;
+  const now = platform.clock.now();
+  const request = await readIdpLogout(platform.config.secret, c.req.query("jeton") ?? "", now);
+  if (!request || !platform.config.samlProxyUrl) return answer(c, { kind: "invalid" }, "");
+  const ended = await endFederatedSessions(platform.db, request, now, c.var.ip);
+  if (c.var.principal && ended.includes(c.var.principal.sessionId)) clearCookie(c, "session");
+  const done = await signIdpLogoutDone(platform.config.secret, { guichet: request.guichet, requestId: request.requestId, relayState: request.relayState }, now);
+  return c.redirect(`${platform.config.samlProxyUrl}/saml/${request.guichet}/slo-fait?jeton=${encodeURIComponent(done)}`, 303);
 });

@@ -61,3 +61,14 @@ export const signLogout = (secret: string, session: FederatedSession, now: Date)
   signToken(secret, "sso-logout", { ...session, expiresAt: now.getTime() + HANDOFF_SECONDS * 1000 });
 export const readLogout = (secret: string, token: string, now: Date) =>
   readToken<FederatedSession & { expiresAt: number }>(secret, "sso-logout", token, now);
+
+/** The identity provider asked for a logout: the proxy tells the hub which IdP session ends, and the hub says done. */
+export interface IdpLogout extends FederatedSession { requestId: string; relayState: string | null }
+export const signIdpLogout = (secret: string, value: IdpLogout, now: Date) =>
+  signToken(secret, "sso-idp-logout", { ...value, expiresAt: now.getTime() + HANDOFF_SECONDS * 1000 });
+export const readIdpLogout = (secret: string, token: string, now: Date) =>
+  readToken<IdpLogout & { expiresAt: number }>(secret, "sso-idp-logout", token, now);
+export const signIdpLogoutDone = (secret: string, value: { guichet: Guichet; requestId: string; relayState: string | null }, now: Date) =>
+  signToken(secret, "sso-idp-logout-done", { ...value, expiresAt: now.getTime() + HANDOFF_SECONDS * 1000 });
+export const readIdpLogoutDone = (secret: string, token: string, now: Date) =>
+  readToken<{ guichet: Guichet; requestId: string; relayState: string | null; expiresAt: number }>(secret, "sso-idp-logout-done", token, now);

@@ -9,7 +9,7 @@ import * as samlify from "samlify";
 import * as validator from "@authenio/samlify-xmllint-wasm";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { sha256 } from "@oslojs/crypto/sha2";
-import { readLogout, signHandoff, HANDOFF_SECONDS, type Guichet } from "../auth/sso-handoff";
+import { readIdpLogoutDone, readLogout, signHandoff, signIdpLogout, HANDOFF_SECONDS, type Guichet } from "../auth/sso-handoff";
 import type { KeyPair } from "./keys";
 import { valuesOf } from "./attributes";
 
@@ -174,6 +174,21 @@ export function createProxyApp(settings: ProxySettings) {
     if (!g) return problem(c, "unknown_guichet");
     const raw = new URL(c.req.url).search.slice(1);
     const octetString = raw.split("&").filter((part) => !part.startsWith("Signature=")).join("&");
+    // The identity provider starts the logout: the hub ends its sessions of that IdP session, then we answer.
+    if (c.req.query("SAMLRequest")) {
+      let request: Record<string, any>;
+      try {
+        ({ extract: request } = await serviceProvider(settings, g.id).parseLogoutRequest(identityProvider(g), "redirect",
+          { query: c.req.query(), octetString }) as { extract: Record<string, any> });
+      } catch (err) {
+        return problem(c, "logout", err instanceof Error ? err.message : String(err));
+      }
+      const token = await signIdpLogout(settings.secret, { guichet: g.id, nameId: String(request.nameID ?? ""),
+        sessionIndex: request.sessionIndex ? String(request.sessionIndex) : null, requestId: String(request.request?.id ?? ""),
+        relayState: c.req.query("RelayState") ?? null }, now());
+      settings.log?.("saml_idp_logout", { guichet: g.id });
+      return c.redirect(`${settings.hubUrl}/sso/deconnexion?jeton=${encodeURIComponent(token)}`, 303);
+    }
     if (!c.req.query("SAMLResponse")) return problem(c, "logout", "no LogoutResponse");
     try {
       await serviceProvider(settings, g.id).parseLogoutResponse(identityProvider(g), "redirect", { query: c.req.query(), octetString });
@@ -181,6 +196,16 @@ export function createProxyApp(settings: ProxySettings) {
       return problem(c, "logout", err instanceof Error ? err.message : String(err));
     }
     return c.redirect(`${settings.hubUrl}/login?info=logged_out`, 303);
+  });
+
+  /** The hub has ended the sessions: the signed LogoutResponse goes back to the identity provider. */
+  app.get("/saml/:guichet/slo-fait", async (c) => {
+    const g = guichetOf(c);
+    const done = g ? await readIdpLogoutDone(settings.secret, c.req.query("jeton") ?? "", now()) : null;
+    if (!g || !done || done.guichet !== g.id) return problem(c, "logout", "no logout in progress");
+    const { context } = serviceProvider(settings, g.id).createLogoutResponse(identityProvider(g), { extract: { request: { id: done.requestId } } },
+      "redirect", done.relayState ?? undefined) as { context: string };
+    return c.redirect(context, 302);
   });
 
   return app;

@@ -21,6 +21,10 @@ export interface TestIdp {
   keys: KeyPair;
   /** Checks the SP's signed LogoutRequest (redirect binding) and answers with a signed LogoutResponse URL. */
   logout(sp: samlify.ServiceProviderInstance, query: Record<string, string>, octetString: string): Promise<{ nameId: string; url: string }>;
+  /** The IdP starts a logout: the signed LogoutRequest URL at the SP. */
+  startLogout(sp: samlify.ServiceProviderInstance, nameId: string): string;
+  /** Checks the SP's signed LogoutResponse (redirect binding). */
+  checkLogoutResponse(sp: samlify.ServiceProviderInstance, query: Record<string, string>, octetString: string): Promise<void>;
   /** A base64 SAMLResponse for `requestId`, signed (and encrypted when the IdP encrypts) for the service provider. */
   respond(sp: samlify.ServiceProviderInstance, requestId: string, identity: TestIdentity, overrides?: ResponseOverrides): Promise<string>;
 }
@@ -34,11 +38,17 @@ export async function createTestIdp(guichet: Guichet, baseUrl: string, options: 
     isAssertionEncrypted: options.encrypt ?? false, wantAuthnRequestsSigned: true,
     singleSignOnService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: ssoUrl }],
     singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: `${baseUrl}/idp-test/${guichet}/slo` }],
-    wantLogoutRequestSigned: true,
+    wantLogoutRequestSigned: true, wantLogoutResponseSigned: true,
     nameIDFormat: ["urn:oasis:names:tc:SAML:2.0:nameid-format:transient"],
   });
   return {
     guichet, entityId, ssoUrl, keys, metadata: idp.getMetadata(),
+    startLogout(sp, nameId) {
+      return (idp.createLogoutRequest(sp, "redirect", { logoutNameID: nameId }) as { context: string }).context;
+    },
+    async checkLogoutResponse(sp, query, octetString) {
+      await idp.parseLogoutResponse(sp, "redirect", { query, octetString });
+    },
     async logout(sp, query, octetString) {
       const request = await idp.parseLogoutRequest(sp, "redirect", { query, octetString });
       const { context } = idp.createLogoutResponse(sp, { extract: request.extract }, "redirect") as { context: string };

@@ -100,3 +100,15 @@ export async function federationOf(db: Database, sessionId: string): Promise<Fed
   if (!row?.federation) return null;
   return typeof row.federation === "string" ? JSON.parse(row.federation) as FederatedSession : row.federation;
 }
+
+/** Ends the hub sessions opened by one identity-provider session (its NameID, and session index when given). */
+export async function endFederatedSessions(db: Database, session: FederatedSession, now: Date, ip: string | null): Promise<string[]> {
+  return withTenant(db, systemScope, async (tx) => {
+    const ended = rowsOf<{ id: string; user_id: string }>(await tx.execute(sql`
+      delete from sessions where federation->>'guichet' = ${session.guichet} and federation->>'nameId' = ${session.nameId}
+        and (${session.sessionIndex}::text is null or federation->>'sessionIndex' = ${session.sessionIndex})
+      returning id, user_id`));
+    for (const s of ended) await audit(tx, { at: now, actorId: s.user_id, action: "logout", ip, details: { by: "identity_provider" } });
+    return ended.map((s) => s.id);
+  });
+}

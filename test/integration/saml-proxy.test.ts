@@ -238,6 +238,28 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     refused(await proxyBrowser.get(`${back.pathname}${back.search.replace(/Signature=[^&]+/, "Signature=AAAA")}`));
   });
 
+  it("single logout started by the identity provider: the hub ends that session, the IdP gets a signed LogoutResponse", async () => {
+    env.clock.set(new Date().toISOString());
+    const { res } = await answer("arena", { nameId: `agent-idp-slo-${tag}`, attributes: { ctemail: [`prof.${tag}@ac-test.fr`] } });
+    const { hub } = await intoHub(res.location!);
+    expect((await hub.get("/")).status).toBe(200);
+    const start = new URL(arena.startLogout(serviceProvider(settings, "arena"), `agent-idp-slo-${tag}`));
+    expect(start.pathname).toBe("/saml/arena/slo");
+    const proxyBrowser = new TestBrowser(proxy);
+    const toHub = new URL((await proxyBrowser.get(`${start.pathname}${start.search}`)).location!);
+    expect(`${toHub.origin}${toHub.pathname}`).toBe(`${HUB}/sso/deconnexion`);
+    const back = new URL((await hub.get(`${toHub.pathname}${toHub.search}`)).location!);
+    expect((await hub.get("/")).location).toBe("/login");
+    const toIdp = new URL((await proxyBrowser.get(`${back.pathname}${back.search}`)).location!);
+    expect(toIdp.searchParams.get("SAMLResponse")).toBeTruthy();
+    const octetString = toIdp.search.slice(1).split("&").filter((p) => !p.startsWith("Signature=")).join("&");
+    await arena.checkLogoutResponse(serviceProvider(settings, "arena"), Object.fromEntries(toIdp.searchParams), octetString);
+    // A forged LogoutRequest ends nothing.
+    const forged = start.search.replace(/Signature=[^&]+/, "Signature=AAAA");
+    refused(await proxyBrowser.get(`${start.pathname}${forged}`));
+    expect((await hub.get(`/sso/deconnexion?jeton=faux.jeton`)).status).toBe(400);
+  });
+
   it("the proxy publishes its SP metadata with its signing and encryption certificate and its ACS", async () => {
     const res = await new TestBrowser(proxy).get("/saml/educonnect/metadata");
     expect(res.status).toBe(200);
