@@ -27,6 +27,7 @@ import { casRoutes } from "../routes/cas";
 import { ssoRoutes } from "../routes/sso";
 import { garRoutes } from "../routes/gar";
 import { oidcRoutes } from "../routes/oidc";
+import { homeworkRoutes } from "../routes/homework";
 import { healthRoutes } from "../routes/health";
 import { wallRoutes } from "../routes/walls";
 import { messageRoutes } from "../routes/messages";
@@ -106,6 +107,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", ssoRoutes);
   app.route("/", garRoutes);
   app.route("/", oidcRoutes);
+  app.route("/", homeworkRoutes);
 
   app.route("/", wallRoutes);
   app.route("/", messageRoutes);

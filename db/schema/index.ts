@@ -10,3 +10,4 @@ export * from "./documents";
 export * from "./messages";
 export * from "./news-feed";
 export * from "./connectors";
+export * from "./homework";

@@ -177,3 +177,29 @@ describe("e2e connectors", () => {
     expect(pupil.problems).toEqual([]);
   });
 });
+
+describe("e2e homework log", () => {
+  it("56C the teacher writes the work to do without JavaScript; the parent ticks it done; the teacher sees it; axe on each page", async () => {
+    const teacher = await open("demo.enseignant");
+    await teacher.page.goto(`${hub.base}/cahier`);
+    const today = await teacher.page.locator("input[name=semaine]").inputValue();
+    await teacher.page.getByLabel(t("homework.field.day")).fill(today);
+    await teacher.page.getByLabel(t("homework.field.subject")).fill("Sciences");
+    await teacher.page.getByLabel(t("homework.to_do")).fill("Observer la lune ce soir");
+    await Promise.all([teacher.page.waitForURL(/fait=ajoute/), teacher.page.getByRole("button", { name: t("homework.submit") }).click()]);
+    expect(await teacher.page.getByText("Observer la lune ce soir").count()).toBe(1);
+    await accessible(teacher.page);
+
+    const parent = await open("demo.parent");
+    await parent.page.goto(`${hub.base}/cahier`);
+    await Promise.all([parent.page.waitForURL(/\/cahier\/[0-9a-f-]{36}/), parent.page.getByRole("link", { name: "CM1" }).first().click()]);
+    await parent.page.goto(`${parent.page.url().split("?")[0]}?semaine=${today}`);
+    await Promise.all([parent.page.waitForLoadState(), parent.page.getByRole("button", { name: /Marquer fait/ }).first().click()]);
+    expect(await parent.page.getByRole("button", { name: /Fait ✓/ }).count()).toBeGreaterThan(0);
+    await accessible(parent.page);
+    await teacher.page.reload();
+    expect(await teacher.page.getByText(/Fait par 1 élève/).count()).toBe(1);
+    expect(teacher.problems).toEqual([]);
+    expect(parent.problems).toEqual([]);
+  });
+});
