@@ -28,6 +28,7 @@ import { ssoRoutes } from "../routes/sso";
 import { garRoutes } from "../routes/gar";
 import { oidcRoutes } from "../routes/oidc";
 import { homeworkRoutes } from "../routes/homework";
+import { liaisonRoutes } from "../routes/liaison";
 import { healthRoutes } from "../routes/health";
 import { wallRoutes } from "../routes/walls";
 import { messageRoutes } from "../routes/messages";
@@ -108,6 +109,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", garRoutes);
   app.route("/", oidcRoutes);
   app.route("/", homeworkRoutes);
+  app.route("/", liaisonRoutes);
 
   app.route("/", wallRoutes);
   app.route("/", messageRoutes);

@@ -11,3 +11,4 @@ export * from "./messages";
 export * from "./news-feed";
 export * from "./connectors";
 export * from "./homework";
+export * from "./liaison";

@@ -10,6 +10,7 @@ import { signalsFlush } from "../jobs/signals";
 import { purgePreDeleted } from "../services/aaf";
 import { deliverScheduled } from "../services/messages";
 import { announcementNotifier } from "../services/news-feed";
+import { liaisonReminder } from "../services/liaison";
 import { importFromPath, scanInbox } from "./aaf";
 
 /** Notices leave the hub with links to the public address, quiet hours read in the platform's zone. */
@@ -36,6 +37,9 @@ export function jobHandlers(platform: Platform, dataDir: string): Record<string,
     "message.deliver": async (payload, { now }) => { await deliverScheduled(platform.db, String(payload.messageId), now, deliveryOf(platform)); },
     "announcement.notify": async (payload, { now }) => {
       await announcementNotifier(platform.db, String(payload.announcementId), now, deliveryOf(platform));
+    },
+    "liaison.remind": async (payload, { now }) => {
+      await liaisonReminder(platform.db, String(payload.noteId), now, deliveryOf(platform));
     },
     "aaf.purge": async (_payload, { now }) => { await purgePreDeleted(platform.db, now, platform.config.aaf.deleteAfterDays); },
   };

@@ -3,7 +3,7 @@
 import type { MessageKey } from "../i18n";
 import { activeProfiles, type Principal, type ProfileKind } from "./principal";
 
-export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document" | "messages" | "news" | "connector" | "homework";
+export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document" | "messages" | "news" | "connector" | "homework" | "liaison";
 
 export interface AppDefinition {
   id: string;
@@ -41,6 +41,8 @@ export const APPS: readonly AppDefinition[] = [
     colour: "red", profiles: EVERYONE, hideable: false },
   { id: "homework", name: "homework.app.name", description: "homework.app.description", path: "/cahier", icon: "homework",
     colour: "green", profiles: ["pupil", "parent", "teacher", "director", "staff"], hideable: true },
+  { id: "liaison", name: "liaison.app.name", description: "liaison.app.description", path: "/carnet", icon: "liaison",
+    colour: "orange", profiles: ["parent", "teacher", "director"], hideable: false },
   { id: "messages", name: "message.app.name", description: "message.app.description", path: "/messagerie", icon: "messages",
     colour: "purple", profiles: ["pupil", "parent", "teacher", "director", "staff", "municipality"], hideable: true },
   { id: "messaging_admin", name: "app.messaging_admin.name", description: "app.messaging_admin.description", path: "/admin/messagerie",

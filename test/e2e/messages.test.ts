@@ -203,3 +203,25 @@ describe("e2e homework log", () => {
     expect(parent.problems).toEqual([]);
   });
 });
+
+describe("e2e liaison notebook", () => {
+  it("54E the teacher asks for an outing authorisation without JavaScript; the parent answers yes; the teacher sees it; axe", async () => {
+    const teacher = await open("demo.enseignant");
+    await teacher.page.goto(`${hub.base}/carnet/nouveau`);
+    await accessible(teacher.page);
+    await teacher.page.getByLabel(t("liaison.field.title")).fill("Sortie à la ferme");
+    await teacher.page.getByLabel(t("liaison.field.body")).fill("Départ 9 h, retour 16 h 30.");
+    await teacher.page.getByLabel(t("liaison.reply.yesno")).check();
+    await Promise.all([teacher.page.waitForURL(/fait=envoye/), teacher.page.getByRole("button", { name: t("liaison.submit") }).click()]);
+    await accessible(teacher.page);
+    const parent = await open("demo.parent");
+    await parent.page.goto(`${hub.base}/carnet`);
+    await accessible(parent.page);
+    await parent.page.getByLabel(t("liaison.answer.oui")).first().check();
+    await Promise.all([parent.page.waitForURL(/fait=lu/), parent.page.getByRole("button", { name: /Vu et pris connaissance/ }).first().click()]);
+    await teacher.page.reload();
+    expect(await teacher.page.getByRole("cell", { name: "oui" }).count()).toBeGreaterThan(0);
+    expect(teacher.problems).toEqual([]);
+    expect(parent.problems).toEqual([]);
+  });
+});
