@@ -29,6 +29,7 @@ import { garRoutes } from "../routes/gar";
 import { oidcRoutes } from "../routes/oidc";
 import { homeworkRoutes } from "../routes/homework";
 import { liaisonRoutes } from "../routes/liaison";
+import { attendanceRoutes } from "../routes/attendance";
 import { healthRoutes } from "../routes/health";
 import { wallRoutes } from "../routes/walls";
 import { messageRoutes } from "../routes/messages";
@@ -110,6 +111,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", oidcRoutes);
   app.route("/", homeworkRoutes);
   app.route("/", liaisonRoutes);
+  app.route("/", attendanceRoutes);
 
   app.route("/", wallRoutes);
   app.route("/", messageRoutes);

@@ -12,3 +12,4 @@ export * from "./news-feed";
 export * from "./connectors";
 export * from "./homework";
 export * from "./liaison";
+export * from "./attendance";

@@ -3,7 +3,7 @@
 import type { MessageKey } from "../i18n";
 import { activeProfiles, type Principal, type ProfileKind } from "./principal";
 
-export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document" | "messages" | "news" | "connector" | "homework" | "liaison";
+export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document" | "messages" | "news" | "connector" | "homework" | "liaison" | "attendance";
 
 export interface AppDefinition {
   id: string;
@@ -43,6 +43,10 @@ export const APPS: readonly AppDefinition[] = [
     colour: "green", profiles: ["pupil", "parent", "teacher", "director", "staff"], hideable: true },
   { id: "liaison", name: "liaison.app.name", description: "liaison.app.description", path: "/carnet", icon: "liaison",
     colour: "orange", profiles: ["parent", "teacher", "director"], hideable: false },
+  { id: "attendance", name: "attendance.app.name", description: "attendance.app.description", path: "/appel", icon: "attendance",
+    colour: "blue", profiles: ["teacher", "director"], hideable: false },
+  { id: "absences", name: "attendance.parent_title", description: "attendance.parent_description", path: "/absences", icon: "attendance",
+    colour: "blue", profiles: ["parent"], hideable: false },
   { id: "messages", name: "message.app.name", description: "message.app.description", path: "/messagerie", icon: "messages",
     colour: "purple", profiles: ["pupil", "parent", "teacher", "director", "staff", "municipality"], hideable: true },
   { id: "messaging_admin", name: "app.messaging_admin.name", description: "app.messaging_admin.description", path: "/admin/messagerie",

@@ -73,7 +73,7 @@ describe("57C / 57D launcher", () => {
   });
   it("57C a user hides apps for themself; account and help cannot be hidden", () => {
     const teacher = principal({ hiddenApps: ["classes", "account"], profiles: [{ uai: "0000001B", schoolName: "A", profile: "teacher" }] });
-    expect(launcherApps(teacher, { forPupils: [], forParents: [] }).map((a) => a.id)).toEqual(["school", "news", "homework", "liaison", "messages", "wall", "documents", "account", "help"]);
+    expect(launcherApps(teacher, { forPupils: [], forParents: [] }).map((a) => a.id)).toEqual(["school", "news", "homework", "liaison", "attendance", "messages", "wall", "documents", "account", "help"]);
   });
   it("57D class defaults do not hide apps from staff", () => {
     const teacher = principal({ profiles: [{ uai: "0000001B", schoolName: "A", profile: "teacher" }] });
