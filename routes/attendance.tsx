@@ -7,8 +7,9 @@ import { field, readForm } from "../src/http/forms";
 import { withTenant } from "../db/client";
 import { scopeOf } from "../src/services/principal";
 import {
-  absenceAnnouncer, monthlyRegister, parentAbsences, rollClasses, rollSheet, rollTaker, schoolDay, type AttendanceDeps,
+  absenceAnnouncer, monthlyRegister, registerCsv, parentAbsences, rollClasses, rollSheet, rollTaker, schoolDay, type AttendanceDeps,
 } from "../src/services/attendance";
+import { tableToOds } from "../src/services/ods";
 import { ParentAbsencesPage, RollClassesPage, RollPage, SchoolDayPage } from "../views/attendance/attendance";
 import { requireUser } from "./guards";
 
@@ -34,11 +35,19 @@ attendanceRoutes.get("/appel/ecole", async (c) => {
 });
 
 attendanceRoutes.get("/appel/:classId/registre.csv", async (c) => {
-  const csv = await monthlyRegister(depsOf(c), c.var.principal!, c.req.param("classId"), c.req.query("mois") ?? "");
-  if (csv === null) return renderError(c, 404);
+  const lines = await monthlyRegister(depsOf(c), c.var.principal!, c.req.param("classId"), c.req.query("mois") ?? "");
+  if (lines === null) return renderError(c, 404);
   c.header("Content-Type", "text/csv; charset=utf-8");
   c.header("Content-Disposition", `attachment; filename="registre-${c.req.query("mois")}.csv"`);
-  return c.body(csv);
+  return c.body(registerCsv(lines));
+});
+
+attendanceRoutes.get("/appel/:classId/registre.ods", async (c) => {
+  const lines = await monthlyRegister(depsOf(c), c.var.principal!, c.req.param("classId"), c.req.query("mois") ?? "");
+  if (lines === null) return renderError(c, 404);
+  c.header("Content-Type", "application/vnd.oasis.opendocument.spreadsheet");
+  c.header("Content-Disposition", `attachment; filename="registre-${c.req.query("mois")}.ods"`);
+  return c.body(tableToOds(`Registre ${c.req.query("mois")}`, lines) as unknown as ArrayBuffer);
 });
 
 attendanceRoutes.get("/appel/:classId", async (c) => {

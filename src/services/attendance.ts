@@ -161,8 +161,8 @@ export async function schoolDay(deps: AttendanceDeps, p: Principal, day: string 
   });
 }
 
-/** The month's register of a class as CSV (UTF-8 with BOM for spreadsheets, semicolons as French spreadsheets expect). */
-export async function monthlyRegister(deps: AttendanceDeps, p: Principal, classId: string, month: string): Promise<string | null> {
+/** The month's register of a class: a header line, then one line per absence or lateness. */
+export async function monthlyRegister(deps: AttendanceDeps, p: Principal, classId: string, month: string): Promise<string[][] | null> {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return null;
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     if (!(await mayTakeRoll(tx, p, classId))) return null;
@@ -170,12 +170,16 @@ export async function monthlyRegister(deps: AttendanceDeps, p: Principal, classI
       select u.last_name || ' ' || u.first_name as name, r.day, r.half, mk.status, mk.reason
       from attendance_rolls r join attendance_marks mk on mk.roll_id = r.id join users u on u.id = mk.pupil_id
       where r.class_id = ${classId} and to_char(r.day, 'YYYY-MM') = ${month} order by r.day, r.half, u.last_name`));
-    const cell = (v: string) => (/[;"\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-    const lines = [["Élève", "Jour", "Demi-journée", "Statut", "Motif"], ...rows.map((r) => [r.name,
+    return [["Élève", "Jour", "Demi-journée", "Statut", "Motif"], ...rows.map((r) => [r.name,
       typeof r.day === "string" ? r.day.slice(0, 10) : r.day.toISOString().slice(0, 10), r.half === "matin" ? "matin" : "après-midi",
       r.status === "absent" ? "absent" : "retard", r.reason])];
-    return `\uFEFF${lines.map((l) => l.map(cell).join(";")).join("\r\n")}\r\n`;
   });
+}
+
+/** CSV as French spreadsheets expect: UTF-8 with a byte order mark, semicolons, CRLF. */
+export function registerCsv(lines: string[][]): string {
+  const cell = (v: string) => (/[;"\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return `\uFEFF${lines.map((l) => l.map(cell).join(";")).join("\r\n")}\r\n`;
 }
 
 export async function rollClasses(tx: Tx, p: Principal): Promise<{ id: string; name: string }[]> {

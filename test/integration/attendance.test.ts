@@ -66,6 +66,20 @@ describe.each(DATABASE_KINDS)("attendance on %s", (kind) => {
     // (The byte order mark for spreadsheets is read away by the text decoder.)
     expect(csv.html.split("\r\n")[0]!.replace(/^\uFEFF/, "")).toBe("Élève;Jour;Demi-journée;Statut;Motif");
     expect(csv.html).toContain("2026-12-14;matin;absent");
+    // The same register as an OpenDocument spreadsheet: a zip whose first entry is the mimetype, with content.xml.
+    const ods = await env.app.request(`http://localhost/appel/${s.classId}/registre.ods?mois=2026-12`, { headers: {
+      cookie: `__Host-preau_session=${director.cookie("__Host-preau_session")}`, "x-test-ip": "192.0.2.9" } });
+    expect(ods.headers.get("content-type")).toBe("application/vnd.oasis.opendocument.spreadsheet");
+    const bytes = new Uint8Array(await ods.arrayBuffer());
+    // Stored entries: the bytes read as text. The first local header names "mimetype" and holds the media type
+    // uncompressed, as OpenDocument requires; then the manifest and content.xml.
+    expect(String.fromCharCode(...bytes.slice(0, 4))).toBe("PK\u0003\u0004");
+    const text = new TextDecoder().decode(bytes);
+    expect(text.slice(30, 38)).toBe("mimetype");
+    expect(text.slice(38, 38 + 46)).toBe("application/vnd.oasis.opendocument.spreadsheet");
+    expect(text).toContain("META-INF/manifest.xml");
+    expect(text).toContain("<office:spreadsheet>");
+    expect(text).toContain("<text:p>2026-12-14</text:p>");
     expect((await (await as(s.teacher)).get("/appel/ecole")).status).toBe(403);
   });
 

@@ -56,7 +56,8 @@ export function RollPage(props: { chrome: Chrome; sheet: RollSheet; notice?: Mes
         ))}
         <button type="submit" class="button-primary">{t("attendance.save")}</button>
       </form>
-      <p><a href={`/appel/${sheet.klass.id}/registre.csv?mois=${sheet.day.slice(0, 7)}`}>{t("attendance.export", { month: sheet.day.slice(0, 7) })}</a></p>
+      <p><a href={`/appel/${sheet.klass.id}/registre.ods?mois=${sheet.day.slice(0, 7)}`}>{t("attendance.export_ods", { month: sheet.day.slice(0, 7) })}</a>
+        {" — "}<a href={`/appel/${sheet.klass.id}/registre.csv?mois=${sheet.day.slice(0, 7)}`}>{t("attendance.export", { month: sheet.day.slice(0, 7) })}</a></p>
     </Layout>
   );
 }
