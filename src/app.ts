@@ -30,6 +30,7 @@ import { oidcRoutes } from "../routes/oidc";
 import { homeworkRoutes } from "../routes/homework";
 import { liaisonRoutes } from "../routes/liaison";
 import { attendanceRoutes } from "../routes/attendance";
+import { pollRoutes } from "../routes/polls";
 import { healthRoutes } from "../routes/health";
 import { wallRoutes } from "../routes/walls";
 import { messageRoutes } from "../routes/messages";
@@ -112,6 +113,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", homeworkRoutes);
   app.route("/", liaisonRoutes);
   app.route("/", attendanceRoutes);
+  app.route("/", pollRoutes);
 
   app.route("/", wallRoutes);
   app.route("/", messageRoutes);

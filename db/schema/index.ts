@@ -13,3 +13,4 @@ export * from "./connectors";
 export * from "./homework";
 export * from "./liaison";
 export * from "./attendance";
+export * from "./polls";

@@ -36,7 +36,7 @@ export interface ComposeOptions {
  * user's active school; municipality staff, who have none, choose one of their perimeter (`requested`).
  */
 /** The school a message is written in: the active one, or for perimeter staff without one, the school they chose. */
-async function sendingSchool(tx: Tx, p: Principal, requested: string | null): Promise<{ uai: string | null; schools: { uai: string; name: string }[] }> {
+export async function sendingSchool(tx: Tx, p: Principal, requested: string | null): Promise<{ uai: string | null; schools: { uai: string; name: string }[] }> {
   let schools: { uai: string; name: string }[] = [];
   if (!p.activeUai && !p.perimeter.all && p.perimeter.uais.length) {
     schools = rowsOf<{ uai: string; name: string }>(await tx.execute(sql`
@@ -91,7 +91,7 @@ const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * The send path's check of the chosen people and groups against the rules: the same answer as the compose page's
  * lists, computed for the chosen ones only. Null when the user may write to nobody in this school.
  */
-async function chosenRecipients(tx: Tx, p: Principal, uai: string, recipientIds: readonly string[], groupKeys: readonly string[]):
+export async function chosenRecipients(tx: Tx, p: Principal, uai: string, recipientIds: readonly string[], groupKeys: readonly string[]):
   Promise<{ chosen: Set<string>; forbidden: boolean } | null> {
   let forbidden = false;
   const wanted = groupKeys.map((key) => GROUP_KEY.exec(key));

@@ -13,6 +13,7 @@ export interface Category extends Channels { id: string; kinds: readonly string[
 export const CATEGORIES: readonly Category[] = [
   { id: "announcements", kinds: ["announcement"], hub: true, mail: true, push: true, sms: false },
   { id: "messages", kinds: ["message"], hub: true, mail: false, push: true, sms: false },
+  { id: "polls", kinds: ["poll"], hub: true, mail: false, push: false, sms: false },
   { id: "absences", kinds: ["absence"], hub: true, mail: true, push: true, sms: false },
   { id: "liaison", kinds: ["liaison"], hub: true, mail: true, push: true, sms: false },
   { id: "homework", kinds: ["homework"], hub: true, mail: false, push: true, sms: false },

@@ -330,6 +330,8 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
     { name: "/appel (54O, teacher: the roll of CM1)", who: "demo.enseignant", heading: /^Appel — CM1/, open: go("/appel") },
     { name: "/appel/ecole (54O, director)", who: "demo.directeur", heading: "La journée de l'école", open: go("/appel/ecole") },
     { name: "/absences (54O, parent)", who: "demo.parent", heading: "Absences", open: go("/absences") },
+    { name: "/sondages/nouveau (54D, teacher)", who: "demo.enseignant", heading: "Créer un sondage", open: go("/sondages/nouveau") },
+    { name: "/sondages (54D, parent)", who: "demo.parent", heading: "Sondages", open: go("/sondages") },
     { name: "/services (3.11.1.3, public)", who: null, heading: "Services connectés", open: go("/services") },
     { name: "/admin/connecteurs (3.11.1.3, académie admin)", who: "demo.academie", heading: "Connecteurs", open: go("/admin/connecteurs") },
     { name: "/admin/connecteurs (510B, municipality)", who: "demo.mairie", heading: "Connecteurs", open: go("/admin/connecteurs") },
