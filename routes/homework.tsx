@@ -7,6 +7,8 @@ import { field, readForm } from "../src/http/forms";
 import { withTenant } from "../db/client";
 import { scopeOf } from "../src/services/principal";
 import { classWeek, homeworkClasses, homeworkRemover, homeworkTicker, homeworkWriter, type HomeworkDeps } from "../src/services/homework";
+import { classStatistics } from "../src/services/class-statistics";
+import { ClassStatisticsPage } from "../views/homework/statistics";
 import { HomeworkClassesPage, HomeworkPrintPage, HomeworkWeekPage } from "../views/homework/homework";
 import { requireUser } from "./guards";
 
@@ -30,6 +32,14 @@ homeworkRoutes.get("/cahier/:classId", async (c) => {
   if (!week) return renderError(c, 404);
   return renderPage(c, <HomeworkWeekPage chrome={chromeFor(c, t("homework.week_title", { name: week.klass.name }), "homework.help")} week={week}
     notice={NOTICES[c.req.query("fait") ?? ""]} />);
+});
+
+/** 622E: the class's figures for its teacher (and the director). */
+homeworkRoutes.get("/cahier/:classId/statistiques", async (c) => {
+  const stats = await classStatistics({ db: c.var.platform.db, now: c.var.platform.clock.now(), timeZone: c.var.platform.config.timeZone },
+    c.var.principal!, c.req.param("classId"));
+  if (!stats) return renderError(c, 404);
+  return renderPage(c, <ClassStatisticsPage chrome={chromeFor(c, t("stats.title", { name: stats.klass.name }), "homework.help")} stats={stats} />);
 });
 
 homeworkRoutes.get("/cahier/:classId/imprimer", async (c) => {

@@ -322,6 +322,11 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
     { name: "/fil/dates/nouvelle (54H, teacher)", who: "demo.enseignant", heading: "Ajouter une date importante", open: go("/fil/dates/nouvelle") },
     { name: "/fil/annonces/nouvelle (54J, municipality)", who: "demo.mairie", heading: "Envoyer un message urgent", open: go("/fil/annonces/nouvelle") },
     { name: "/cahier (56C, teacher: the week of CM1 with the form)", who: "demo.enseignant", heading: /^Cahier de textes — CM1/, open: go("/cahier") },
+    { name: "class statistics (622E, teacher)", who: "demo.enseignant", heading: /^Statistiques — CM1/, open: async (page) => {
+      await page.goto(`${hub.base}/cahier`);
+      await page.getByRole("link", { name: "Statistiques de la classe" }).click();
+      await page.waitForURL(/statistiques$/);
+    } },
     { name: "/cahier (56C, parent of two children: the classes)", who: "demo.parent", heading: "Cahier de textes", open: go("/cahier") },
     { name: "/cahier (56C, pupil theme)", who: "demo.eleve", heading: /^Cahier de textes — CM1/, open: go("/cahier") },
     { name: "/carnet (54E, parent)", who: "demo.parent", heading: "Carnet de liaison", open: go("/carnet") },

@@ -65,6 +65,14 @@ describe.each(DATABASE_KINDS)("homework log on %s", (kind) => {
     expect((await (await as(s.teacher)).get(`/cahier/${s.classId}`)).text).toContain(t("homework.ticked_count", { count: 0, total: 2 }));
   });
 
+  it("622E the teacher's figures for the class: work given and ticked, notes read, attendance; nobody else's", async () => {
+    const page = await (await as(s.teacher)).get(`/cahier/${s.classId}/statistiques`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(t("stats.homework_line", { items: 1, rate: "0 %" }));
+    expect(page.text).toContain(t("stats.liaison_line", { notes: 0, rate: "—" }));
+    for (const u of [s.pupil, s.parent, other.teacher]) expect((await (await as(u)).get(`/cahier/${s.classId}/statistiques`)).status).toBe(404);
+  });
+
   it("56C another class, another school and strangers see nothing and write nothing", async () => {
     for (const u of [otherClassPupil, other.teacher, other.parent, other.director]) {
       expect((await (await as(u)).get(`/cahier/${s.classId}`)).status).toBe(404);

@@ -75,6 +75,7 @@ export function HomeworkWeekPage(props: { chrome: Chrome; week: HomeworkWeek; dr
         <span>{t("homework.week_of", { day: longDay(week.monday) })}</span>
         <a href={link(addDays(week.monday, 7))} rel="next">{t("homework.next_week")}</a>
         <a href={`/cahier/${week.klass.id}/imprimer?semaine=${week.monday}`}>{t("homework.print")}</a>
+        {week.access === "write" ? <a href={`/cahier/${week.klass.id}/statistiques`}>{t("stats.link")}</a> : null}
       </nav>
       {week.entries.length === 0 ? <p>{t("homework.empty_week")}</p> : (
         <ul class="card-list">{week.entries.map((e) => <Entry chrome={props.chrome} week={week} e={e} />)}</ul>
