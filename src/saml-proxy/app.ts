@@ -74,6 +74,10 @@ type Problem = "logout" | "unknown_guichet" | "no_request" | "in_response_to" | 
 
 export function createProxyApp(settings: ProxySettings) {
   const app = new Hono();
+  // Built once: each entity parses its metadata and keys, which is too much work for every request.
+  const entities = new Map(settings.guichets.map((g) => [g.id, { sp: serviceProvider(settings, g.id), idp: identityProvider(g) }]));
+  const sp = (g: GuichetSettings) => entities.get(g.id)!.sp;
+  const idpOf = (g: GuichetSettings) => entities.get(g.id)!.idp;
   const now = () => settings.now?.() ?? new Date();
   const guichetOf = (c: Context) => settings.guichets.find((g) => g.id === c.req.param("guichet")) ?? null;
   const problem = (c: Context, kind: Problem, detail = "") => {
@@ -89,13 +93,13 @@ export function createProxyApp(settings: ProxySettings) {
     const g = guichetOf(c);
     if (!g) return c.notFound();
     c.header("Content-Type", "application/samlmetadata+xml; charset=utf-8");
-    return c.body(serviceProvider(settings, g.id).getMetadata());
+    return c.body(sp(g).getMetadata());
   });
 
   app.get("/saml/:guichet/login", async (c) => {
     const g = guichetOf(c);
     if (!g) return problem(c, "unknown_guichet");
-    const { id, context } = serviceProvider(settings, g.id).createLoginRequest(identityProvider(g), "redirect") as { id: string; context: string };
+    const { id, context } = sp(g).createLoginRequest(idpOf(g), "redirect") as { id: string; context: string };
     const expires = now().getTime() + REQUEST_MINUTES * 60_000;
     const value = `${g.id}.${id}.${expires}`;
     // The identity provider posts back cross-site: SameSite=None (and so Secure) for the cookie to come with it.
@@ -120,7 +124,7 @@ export function createProxyApp(settings: ProxySettings) {
     if (!samlResponse || samlResponse.length > 500_000) return problem(c, "malformed");
     let extract: Record<string, any>;
     try {
-      ({ extract } = await serviceProvider(settings, g.id).parseLoginResponse(identityProvider(g), "post", { body: { SAMLResponse: samlResponse } }) as { extract: Record<string, any> });
+      ({ extract } = await sp(g).parseLoginResponse(idpOf(g), "post", { body: { SAMLResponse: samlResponse } }) as { extract: Record<string, any> });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       return problem(c, /EXPIRED|UNCONFIRMED/.test(message) ? "expired" : /SIGNATURE|SIG_/.test(message) ? "signature" : "malformed", message);
@@ -157,12 +161,12 @@ export function createProxyApp(settings: ProxySettings) {
     const session = g ? await readLogout(settings.secret, c.req.query("jeton") ?? "", now()) : null;
     const loggedOut = `${settings.hubUrl}/login?info=logged_out`;
     if (!g || !session || session.guichet !== g.id) return c.redirect(loggedOut, 303);
-    const idp = identityProvider(g);
+    const idp = idpOf(g);
     // An identity provider without a logout endpoint: the hub's session is over, nothing more to do.
     if (!(idp.entityMeta as unknown as { getSingleLogoutService(b: string): string | undefined }).getSingleLogoutService("redirect")) {
       return c.redirect(loggedOut, 303);
     }
-    const { context } = serviceProvider(settings, g.id).createLogoutRequest(idp, "redirect",
+    const { context } = sp(g).createLogoutRequest(idp, "redirect",
       { logoutNameID: session.nameId, sessionIndex: session.sessionIndex ?? undefined }) as { context: string };
     settings.log?.("saml_logout_sent", { guichet: g.id });
     return c.redirect(context, 302);
@@ -178,7 +182,7 @@ export function createProxyApp(settings: ProxySettings) {
     if (c.req.query("SAMLRequest")) {
       let request: Record<string, any>;
       try {
-        ({ extract: request } = await serviceProvider(settings, g.id).parseLogoutRequest(identityProvider(g), "redirect",
+        ({ extract: request } = await sp(g).parseLogoutRequest(idpOf(g), "redirect",
           { query: c.req.query(), octetString }) as { extract: Record<string, any> });
       } catch (err) {
         return problem(c, "logout", err instanceof Error ? err.message : String(err));
@@ -191,7 +195,7 @@ export function createProxyApp(settings: ProxySettings) {
     }
     if (!c.req.query("SAMLResponse")) return problem(c, "logout", "no LogoutResponse");
     try {
-      await serviceProvider(settings, g.id).parseLogoutResponse(identityProvider(g), "redirect", { query: c.req.query(), octetString });
+      await sp(g).parseLogoutResponse(idpOf(g), "redirect", { query: c.req.query(), octetString });
     } catch (err) {
       return problem(c, "logout", err instanceof Error ? err.message : String(err));
     }
@@ -203,7 +207,7 @@ export function createProxyApp(settings: ProxySettings) {
     const g = guichetOf(c);
     const done = g ? await readIdpLogoutDone(settings.secret, c.req.query("jeton") ?? "", now()) : null;
     if (!g || !done || done.guichet !== g.id) return problem(c, "logout", "no logout in progress");
-    const { context } = serviceProvider(settings, g.id).createLogoutResponse(identityProvider(g), { extract: { request: { id: done.requestId } } },
+    const { context } = sp(g).createLogoutResponse(idpOf(g), { extract: { request: { id: done.requestId } } },
       "redirect", done.relayState ?? undefined) as { context: string };
     return c.redirect(context, 302);
   });
