@@ -9,6 +9,7 @@ import { localTime } from "../time";
 import { audit } from "./audit";
 import { notifyFromUserScope, type Delivery } from "./notifications";
 import { scopeOf, type Principal } from "./principal";
+import { accessOf, classFacts } from "./class-access";
 
 export interface AttendanceDeps { db: Database; now: Date; ip: string | null; timeZone: string; delivery?: Delivery }
 export type Half = "matin" | "apres-midi";
@@ -17,12 +18,8 @@ export const HALVES: readonly Half[] = ["matin", "apres-midi"];
 const validDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(`${d}T12:00:00Z`).toISOString().slice(0, 10) === d;
 
 async function mayTakeRoll(tx: Tx, p: Principal, classId: string): Promise<{ uai: string; name: string } | null> {
-  if (!/^[0-9a-f-]{36}$/.test(classId)) return null;
-  const [row] = rowsOf<{ uai: string; name: string; ok: boolean }>(await tx.execute(sql`
-    select c.uai, c.name, (exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role in ('teacher', 'staff'))
-      or exists (select 1 from school_profiles sp where sp.uai = c.uai and sp.user_id = ${p.userId} and sp.profile = 'director')) as ok
-    from classes c where c.id = ${classId}`));
-  return row?.ok ? { uai: row.uai, name: row.name } : null;
+  const facts = await classFacts(tx, p, classId);
+  return accessOf(facts) === "write" ? { uai: facts!.uai, name: facts!.name } : null;
 }
 
 export interface RollSheet {

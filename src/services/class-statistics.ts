@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, withTenant, type Database } from "../../db/client";
 import { addDays, localTime } from "../time";
 import { scopeOf, type Principal } from "./principal";
+import { accessOf, classFacts } from "./class-access";
 
 export interface ClassStatistics {
   klass: { id: string; name: string }; since: string; pupils: number;
@@ -15,11 +16,10 @@ export async function classStatistics(deps: { db: Database; now: Date; timeZone:
   if (!/^[0-9a-f-]{36}$/.test(classId)) return null;
   const since = addDays(localTime(deps.now, deps.timeZone).date, -30);
   return withTenant(deps.db, scopeOf(p), async (tx) => {
-    const [row] = rowsOf<{ name: string; ok: boolean; pupils: number; items: number; ticks: number; notes: number; read: number; expected: number;
+    if (accessOf(await classFacts(tx, p, classId)) !== "write") return null;
+    const [row] = rowsOf<{ name: string; pupils: number; items: number; ticks: number; notes: number; read: number; expected: number;
       half_days: number; absences: number; lates: number }>(await tx.execute(sql`
       select c.name,
-        (exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role in ('teacher', 'staff'))
-          or exists (select 1 from school_profiles sp where sp.uai = c.uai and sp.user_id = ${p.userId} and sp.profile = 'director')) as ok,
         (select count(*)::int from class_members where class_id = c.id and role = 'pupil') as pupils,
         (select count(*)::int from homework_entries e where e.class_id = c.id and e.to_do <> '' and e.day >= ${since}::date) as items,
         (select count(*)::int from homework_ticks t join homework_entries e on e.id = t.entry_id where e.class_id = c.id and e.day >= ${since}::date) as ticks,
@@ -32,7 +32,7 @@ export async function classStatistics(deps: { db: Database; now: Date; timeZone:
         (select count(*)::int from attendance_marks mk join attendance_rolls r on r.id = mk.roll_id where r.class_id = c.id and r.day >= ${since}::date and mk.status = 'absent') as absences,
         (select count(*)::int from attendance_marks mk join attendance_rolls r on r.id = mk.roll_id where r.class_id = c.id and r.day >= ${since}::date and mk.status = 'late') as lates
       from classes c where c.id = ${classId}`));
-    if (!row?.ok) return null;
+    if (!row) return null;
     return { klass: { id: classId, name: row.name }, since, pupils: row.pupils, homework: { items: row.items, ticks: row.ticks },
       liaison: { notes: row.notes, read: row.read, expected: row.expected }, attendance: { halfDays: row.half_days, absences: row.absences, lates: row.lates } };
   });

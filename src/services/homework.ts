@@ -7,36 +7,11 @@ import { addDays, localTime } from "../time";
 import { audit } from "./audit";
 import { notifyFromUserScope, type Delivery } from "./notifications";
 import { scopeOf, type Principal } from "./principal";
+import { accessOf, classFacts } from "./class-access";
 
 export interface HomeworkDeps { db: Database; now: Date; ip: string | null; timeZone: string; delivery?: Delivery }
 
 export const LIMITS = { subject: 60, text: 5000, links: 5, link: 500 };
-
-export type ClassAccess = "write" | "read" | null;
-
-interface ClassFacts { id: string; name: string; uai: string; schoolName: string; teacher: boolean; director: boolean; pupil: boolean; childIds: string[] }
-
-async function classFacts(tx: Tx, p: Principal, classId: string): Promise<ClassFacts | null> {
-  if (!/^[0-9a-f-]{36}$/.test(classId)) return null;
-  const [row] = rowsOf<{ id: string; name: string; uai: string; school_name: string; teacher: boolean; director: boolean; pupil: boolean; child_ids: string[] }>(
-    await tx.execute(sql`
-      select c.id, c.name, c.uai, s.name as school_name,
-        exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role in ('teacher', 'staff')) as teacher,
-        exists (select 1 from school_profiles sp where sp.uai = c.uai and sp.user_id = ${p.userId} and sp.profile = 'director') as director,
-        exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role = 'pupil') as pupil,
-        array(select l.child_id::text from parent_links l join class_members m on m.user_id = l.child_id and m.class_id = c.id and m.role = 'pupil'
-              where l.parent_id = ${p.userId}) as child_ids
-      from classes c join schools s on s.uai = c.uai where c.id = ${classId}`));
-  return row ? { id: row.id, name: row.name, uai: row.uai, schoolName: row.school_name, teacher: row.teacher, director: row.director,
-    pupil: row.pupil, childIds: row.child_ids } : null;
-}
-
-/** Write for the class's teachers and the school's director; read for its pupils and their parents. */
-export function accessOf(f: ClassFacts | null): ClassAccess {
-  if (!f) return null;
-  if (f.teacher || f.director) return "write";
-  return f.pupil || f.childIds.length ? "read" : null;
-}
 
 export interface HomeworkClass { id: string; name: string; schoolName: string; access: "write" | "read"; children: string[] }
 
