@@ -10,9 +10,7 @@ import { MemoryStore } from "../realtime/store";
 
 export interface RoomServer { port: number; rooms: NodeRooms; stop(): Promise<void> }
 
-export async function startRoomServer(options: { dir?: string; memory?: boolean; port?: number; idleMs?: number; maxMessageBytes?: number;
-  /** Tests running in-process apps beside it keep the global Response (see src/node/server.ts). */
-  overrideGlobalObjects?: boolean } = {}): Promise<RoomServer> {
+export async function startRoomServer(options: { dir?: string; memory?: boolean; port?: number; idleMs?: number; maxMessageBytes?: number } = {}): Promise<RoomServer> {
   const memory = new Map<string, MemoryStore>();
   const rooms = new NodeRooms({
     dir: options.dir ?? "data/bench-rooms",
@@ -32,7 +30,7 @@ export async function startRoomServer(options: { dir?: string; memory?: boolean;
     return rooms.upgrade(c, c.req.param("room"), refuse ? { refuse, reason: "refusé" } : { ticket });
   });
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: "127.0.0.1", overrideGlobalObjects: options.overrideGlobalObjects ?? true }, (info) => {
+    const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: "127.0.0.1" }, (info) => {
       rooms.attach(app, server as Server);
       resolve({
         port: info.port, rooms,

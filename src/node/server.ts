@@ -25,16 +25,10 @@ export async function createNodeHandler(platform: Platform): Promise<Hono<AppEnv
   return createApp(platform, { staticFiles });
 }
 
-/**
- * `overrideGlobalObjects`: @hono/node-server swaps the global Response for a faster one (production). Tests that run
- * a server beside in-process `app.request()` calls turn it off: with the swap, headers a middleware adds to an
- * in-process response are lost.
- */
-export async function startServer(platform: Platform, port: number, hostname?: string, options: { overrideGlobalObjects?: boolean } = {}):
-  Promise<{ server: ServerType; port: number; stop(): Promise<void> }> {
+export async function startServer(platform: Platform, port: number, hostname?: string): Promise<{ server: ServerType; port: number; stop(): Promise<void> }> {
   const handler = await createNodeHandler(platform);
   return new Promise((resolveStart) => {
-    const server = serve({ fetch: handler.fetch, port, hostname, overrideGlobalObjects: options.overrideGlobalObjects ?? true }, (info) => {
+    const server = serve({ fetch: handler.fetch, port, hostname }, (info) => {
       // Websocket upgrades (realtime rooms) go through the same app: session and policy first.
       const rooms = platform.rooms instanceof NodeRooms ? platform.rooms : null;
       rooms?.attach(handler, server as Server);

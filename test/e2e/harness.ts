@@ -58,7 +58,7 @@ export async function startHub(): Promise<Hub> {
     database: handle, clock, log,
   });
   await buildDemo(platform.db, platform.passwords, clock.now());
-  const server = await startServer(platform, 0, "127.0.0.1", { overrideGlobalObjects: false });
+  const server = await startServer(platform, 0, "127.0.0.1");
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   return {
     base: `http://127.0.0.1:${server.port}`, clock, platform, handle, browser, serverErrors,

@@ -65,6 +65,6 @@ export async function roomsApp(kind: DatabaseKind, config: Partial<Config> = {})
     onStored: (roomId, doc) => saveDocumentText(tp.platform.db, roomId, doc, tp.clock.now()) });
   const platform = { ...tp.platform, rooms };
   const app = await createApp(platform);
-  const server = await startServer(platform, 0, "127.0.0.1", { overrideGlobalObjects: false });
+  const server = await startServer(platform, 0, "127.0.0.1");
   return { ...tp, platform, rooms, app, base: `http://127.0.0.1:${server.port}`, ws: `ws://127.0.0.1:${server.port}/salles`, stop: server.stop };
 }

@@ -94,7 +94,7 @@ describe("OIDC provider (3.11.1.2)", () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     tp.platform.oidc = oidcPort(await createOidcEndpoint(tp.platform, { issuer: `${base}/oidc`, dataDir: mkdtempSync(join(tmpdir(), "preau-oidc-")) }));
-    ({ stop } = await startServer(tp.platform, port, "127.0.0.1", { overrideGlobalObjects: false }));
+    ({ stop } = await startServer(tp.platform, port, "127.0.0.1"));
     s = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
     await connector(`quiz-${tag}`, "3");
     await connector(`atelier-${tag}`, "5", { requestedAttributes: ["first_name"] });

@@ -31,7 +31,7 @@ async function client(name: string, options: Parameters<typeof yClient>[2] = {})
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "preau-rooms-"));
-  server = await startRoomServer({ dir, idleMs: 200, overrideGlobalObjects: false });
+  server = await startRoomServer({ dir, idleMs: 200 });
   base = `ws://127.0.0.1:${server.port}`;
 });
 
