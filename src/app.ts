@@ -31,6 +31,7 @@ import { homeworkRoutes } from "../routes/homework";
 import { liaisonRoutes } from "../routes/liaison";
 import { attendanceRoutes } from "../routes/attendance";
 import { pollRoutes } from "../routes/polls";
+import { agendaRoutes } from "../routes/agenda";
 import { healthRoutes } from "../routes/health";
 import { wallRoutes } from "../routes/walls";
 import { messageRoutes } from "../routes/messages";
@@ -114,6 +115,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", liaisonRoutes);
   app.route("/", attendanceRoutes);
   app.route("/", pollRoutes);
+  app.route("/", agendaRoutes);
 
   app.route("/", wallRoutes);
   app.route("/", messageRoutes);

@@ -14,3 +14,4 @@ export * from "./homework";
 export * from "./liaison";
 export * from "./attendance";
 export * from "./polls";
+export * from "./agenda";

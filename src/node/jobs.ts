@@ -11,6 +11,7 @@ import { purgePreDeleted } from "../services/aaf";
 import { deliverScheduled } from "../services/messages";
 import { announcementNotifier } from "../services/news-feed";
 import { liaisonReminder } from "../services/liaison";
+import { agendaReminder } from "../services/booking";
 import { importFromPath, scanInbox } from "./aaf";
 
 /** Notices leave the hub with links to the public address, quiet hours read in the platform's zone. */
@@ -37,6 +38,9 @@ export function jobHandlers(platform: Platform, dataDir: string): Record<string,
     "message.deliver": async (payload, { now }) => { await deliverScheduled(platform.db, String(payload.messageId), now, deliveryOf(platform)); },
     "announcement.notify": async (payload, { now }) => {
       await announcementNotifier(platform.db, String(payload.announcementId), now, deliveryOf(platform));
+    },
+    "agenda.remind": async (payload, { now }) => {
+      await agendaReminder(platform.db, String(payload.bookingId), now, deliveryOf(platform), platform.config.timeZone);
     },
     "liaison.remind": async (payload, { now }) => {
       await liaisonReminder(platform.db, String(payload.noteId), now, deliveryOf(platform));

@@ -3,7 +3,7 @@
 import type { MessageKey } from "../i18n";
 import { activeProfiles, type Principal, type ProfileKind } from "./principal";
 
-export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document" | "messages" | "news" | "connector" | "homework" | "liaison" | "attendance" | "poll";
+export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document" | "messages" | "news" | "connector" | "homework" | "liaison" | "attendance" | "poll" | "agenda";
 
 export interface AppDefinition {
   id: string;
@@ -47,6 +47,8 @@ export const APPS: readonly AppDefinition[] = [
     colour: "blue", profiles: ["teacher", "director"], hideable: false },
   { id: "absences", name: "attendance.parent_title", description: "attendance.parent_description", path: "/absences", icon: "attendance",
     colour: "blue", profiles: ["parent"], hideable: false },
+  { id: "agenda", name: "agenda.title", description: "agenda.app.description", path: "/agenda", icon: "agenda",
+    colour: "teal", profiles: ["pupil", "parent", "teacher", "director", "staff"], hideable: true },
   { id: "polls", name: "poll.title", description: "poll.app.description", path: "/sondages", icon: "poll",
     colour: "purple", profiles: ["pupil", "parent", "teacher", "director", "staff", "municipality"], hideable: true },
   { id: "messages", name: "message.app.name", description: "message.app.description", path: "/messagerie", icon: "messages",

@@ -17,6 +17,8 @@ export const CATEGORIES: readonly Category[] = [
   { id: "absences", kinds: ["absence"], hub: true, mail: true, push: true, sms: false },
   { id: "liaison", kinds: ["liaison"], hub: true, mail: true, push: true, sms: false },
   { id: "homework", kinds: ["homework"], hub: true, mail: false, push: true, sms: false },
+  { id: "agenda", kinds: ["agenda.event", "agenda.offer"], hub: true, mail: false, push: true, sms: false },
+  { id: "appointments", kinds: ["agenda.booking", "agenda.reminder"], hub: true, mail: true, push: true, sms: false },
   { id: "publications", kinds: ["wall.created", "document.shared"], hub: true, mail: false, push: false, sms: false },
   { id: "receipts", kinds: ["message.receipt"], hub: true, mail: false, push: false, sms: false },
   { id: "moderation", kinds: ["message.incident", "message.report"], hub: true, mail: true, push: false, sms: false },
