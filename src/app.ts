@@ -28,6 +28,7 @@ import { ssoRoutes } from "../routes/sso";
 import { garRoutes } from "../routes/gar";
 import { oidcRoutes } from "../routes/oidc";
 import { homeworkRoutes } from "../routes/homework";
+import { eveningRoutes } from "../routes/evening";
 import { liaisonRoutes } from "../routes/liaison";
 import { attendanceRoutes } from "../routes/attendance";
 import { pollRoutes } from "../routes/polls";
@@ -112,6 +113,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", garRoutes);
   app.route("/", oidcRoutes);
   app.route("/", homeworkRoutes);
+  app.route("/", eveningRoutes);
   app.route("/", liaisonRoutes);
   app.route("/", attendanceRoutes);
   app.route("/", pollRoutes);

@@ -41,6 +41,9 @@ export const APPS: readonly AppDefinition[] = [
     colour: "red", profiles: EVERYONE, hideable: false },
   { id: "homework", name: "homework.app.name", description: "homework.app.description", path: "/cahier", icon: "homework",
     colour: "green", profiles: ["pupil", "parent", "teacher", "director", "staff"], hideable: true },
+  // evening page: /ce-soir, the family's evening check (the next days' work, the notes to read)
+  { id: "evening", name: "evening.app.name", description: "evening.app.description", path: "/ce-soir", icon: "homework",
+    colour: "green", profiles: ["pupil", "parent"], hideable: true },
   { id: "liaison", name: "liaison.app.name", description: "liaison.app.description", path: "/carnet", icon: "liaison",
     colour: "orange", profiles: ["parent", "teacher", "director"], hideable: false },
   { id: "attendance", name: "attendance.app.name", description: "attendance.app.description", path: "/appel", icon: "attendance",

@@ -278,6 +278,28 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
 
   interface PageCase { name: string; who: string | null; status?: number; heading: string | RegExp; open(page: Page): Promise<unknown> }
   const go = (path: string) => (page: Page) => page.goto(`${hub.base}${path}`);
+  // The evening page with something in it: work due tomorrow in each of demo.parent's children's classes (one ticked),
+  // and a note for each child, one to acknowledge, one asking for an answer.
+  let eveningData: Promise<void> | null = null;
+  const withEveningData = (path: string) => async (page: Page) => {
+    eveningData ??= withTenant(hub.platform.db, systemScope, async (tx) => {
+      const kids = rowsOf<{ parent: string; child: string; class_id: string; uai: string }>(await tx.execute(sql`
+        select p.id as parent, l.child_id as child, m.class_id, c.uai from users p join parent_links l on l.parent_id = p.id
+        join class_members m on m.user_id = l.child_id and m.role = 'pupil' join classes c on c.id = m.class_id
+        where p.login = 'demo.parent' order by c.uai`));
+      for (const [i, k] of kids.entries()) {
+        const [entry] = rowsOf<{ id: string }>(await tx.execute(sql`insert into homework_entries (uai, class_id, day, subject, to_do, due_date, links, created_at, updated_at)
+          values (${k.uai}, ${k.class_id}, '2026-11-24', 'Mathématiques', 'Fiche de calcul 12, exercices 1 à 4', '2026-11-25', '{https://exemple.fr/calcul}', now(), now())
+          returning id`));
+        if (i === 0) await tx.execute(sql`insert into homework_ticks (entry_id, pupil_id, uai, ticked_by, ticked_at) values (${entry!.id}, ${k.child}, ${k.uai}, ${k.parent}, now())`);
+        const [note] = rowsOf<{ id: string }>(await tx.execute(sql`insert into liaison_notes (uai, class_id, title, body, reply_kind, created_at)
+          values (${k.uai}, ${k.class_id}, ${i === 0 ? "Sortie à la médiathèque" : "Piscine"}, 'Détails dans le carnet.', ${i === 0 ? "yesno" : "none"}, now()) returning id`));
+        await tx.execute(sql`insert into liaison_recipients (note_id, parent_id, child_id, uai) values (${note!.id}, ${k.parent}, ${k.child}, ${k.uai})`);
+      }
+    });
+    await eveningData;
+    return page.goto(`${hub.base}${path}`);
+  };
   const PAGES: PageCase[] = [
     { name: "/login", who: null, heading: "Connexion", open: go("/login") },
     { name: "/aide", who: null, heading: "Aide", open: go("/aide") },
@@ -335,6 +357,8 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
     { name: "/appel (54O, teacher: the roll of CM1)", who: "demo.enseignant", heading: /^Appel — CM1/, open: go("/appel") },
     { name: "/appel/ecole (54O, director)", who: "demo.directeur", heading: "La journée de l'école", open: go("/appel/ecole") },
     { name: "/absences (54O, parent)", who: "demo.parent", heading: "Absences", open: go("/absences") },
+    { name: "/ce-soir (56C 54E, parent of two children: work and notes)", who: "demo.parent", heading: "Ce soir", open: withEveningData("/ce-soir") },
+    { name: "/ce-soir (56C, pupil theme)", who: "demo.eleve", heading: "Ce soir", open: withEveningData("/ce-soir") },
     { name: "/sondages/nouveau (54D, teacher)", who: "demo.enseignant", heading: "Créer un sondage", open: go("/sondages/nouveau") },
     { name: "/sondages (54D, parent)", who: "demo.parent", heading: "Sondages", open: go("/sondages") },
     { name: "/services (3.11.1.3, public)", who: null, heading: "Services connectés", open: go("/services") },
