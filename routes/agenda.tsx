@@ -140,7 +140,7 @@ agendaRoutes.get("/agenda/abonnements", async (c) => {
   const { calendars, feeds } = await withTenant(platform.db, scopeOf(p), async (tx) => ({
     calendars: await calendarsOf(tx, p), feeds: await myFeeds(tx, p, platform.config.secret) }));
   return renderPage(c, <FeedsPage chrome={chromeFor(c, t("agenda.feed.title"), "agenda.help")} calendars={calendars} feeds={feeds}
-    baseUrl={platform.config.publicUrl} notice={notice(c)} />);
+    baseUrl={platform.config.publicUrl || new URL(c.req.url).origin} notice={notice(c)} />);
 });
 
 agendaRoutes.post("/agenda/abonnements", async (c) => {
