@@ -2,14 +2,14 @@
 // (two of them the sites of one RPI), CP–CM2 classes of about 25 pupils with their parents and teachers, and one
 // generic account per profile. Deterministic: the same seed gives the same names, classes and ids every time.
 import { seededRandom } from "../random";
-import { addDays, localTime } from "../time";
+import { addDays, localTime, zonedToUtc } from "../time";
 import { eq, inArray, sql } from "drizzle-orm";
 import {
   classMembers, classes, credentials, parentLinks, schoolProfiles, schoolStructures, schools, structureParents,
   structureRoles, structures, userPreferences, users,
   importantDates,
 } from "../../db/schema";
-import { systemScope, withTenant, type Database, type Tx } from "../../db/client";
+import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../db/client";
 import type { PasswordHasher } from "../auth/password";
 import { audit } from "./audit";
 import { ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES } from "./demo-names";
@@ -252,9 +252,26 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
         title: "Sortie à la médiathèque", onDate: addDays(today, 5), createdAt: now });
     }
     await tx.insert(importantDates).values(dateRows);
+    if (demoClassId) await demoAgenda(tx, DEMO_SCHOOLS[0]!.uai, demoClassId, generic.get("demo.enseignant") ?? null, today, now);
     await audit(tx, { at: now, actorId: null, action: "demo.build", details: { schools: DEMO_SCHOOLS.length, users: userRows.length } });
   });
   return { schools: DEMO_SCHOOLS.length, classes: classRows.length, pupils, parents, staff };
+}
+
+/** 54C: a class event, a school day and parent meetings to book, so that the agenda opens filled. */
+async function demoAgenda(tx: Tx, uai: string, classId: string, teacherId: string | null, today: string, now: Date): Promise<void> {
+  const at = (days: number, time: string) => zonedToUtc(`${addDays(today, days)}T${time}`, "Europe/Paris").toISOString();
+  await tx.execute(sql`insert into agenda_events (uai, calendar, class_id, owner_id, title, place, starts_at, ends_at, all_day, created_at) values
+    (${uai}, 'class', ${classId}, ${teacherId}, 'Piscine', 'Centre aquatique', ${at(2, "14:00")}, ${at(2, "15:30")}, false, ${now.toISOString()}),
+    (${uai}, 'school', null, null, 'Marché de Noël de l''école', 'Cour de l''école', ${at(12, "00:00")}, ${at(13, "00:00")}, true, ${now.toISOString()})`);
+  const [offer] = rowsOf<{ id: string }>(await tx.execute(sql`insert into agenda_offers (uai, class_id, author_id, kind, title, place, details, created_at)
+    values (${uai}, ${classId}, ${teacherId}, 'meeting', 'Rencontres parents–enseignante', 'Salle de CM1', 'Un point sur le premier trimestre.', ${now.toISOString()})
+    returning id`));
+  const starts = ["16:30", "16:45", "17:00", "17:15", "17:30", "17:45"];
+  for (const [i, start] of starts.entries()) {
+    await tx.execute(sql`insert into agenda_slots (offer_id, uai, starts_at, ends_at, capacity)
+      values (${offer!.id}, ${uai}, ${at(7, start)}, ${at(7, starts[i + 1] ?? "18:00")}, 1)`);
+  }
 }
 
 function* chunks<T>(rows: T[], size: number): Generator<T[]> {

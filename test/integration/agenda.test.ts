@@ -4,7 +4,7 @@
 // addresses that a real parser reads; bad input refused in French, writing nothing; another school reaches nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import ical from "node-ical";
+import ical, { type CalendarComponent, type VEvent } from "node-ical";
 import { rowsOf, systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
 import { runDueJobs } from "../../src/jobs/runner";
@@ -226,10 +226,10 @@ describe.each(DATABASE_KINDS)("agenda and booking on %s", (kind) => {
     const parent = await as(s.parent);
     const exported = await parent.get(`/agenda/export.ics?calendrier=class:${s.classId}`);
     expect(exported.status).toBe(200);
-    const events = Object.values(ical.sync.parseICS(exported.text)).filter((c) => c.type === "VEVENT") as ical.VEvent[];
+    const events = Object.values(ical.sync.parseICS(exported.text)).filter((c): c is VEvent => (c as CalendarComponent | undefined)?.type === "VEVENT");
     const council = events.find((e) => e.summary === "Conseil d'école");
     expect(council?.start.toISOString()).toBe("2026-12-18T17:00:00.000Z");
-    expect(council?.end.toISOString()).toBe("2026-12-18T18:30:00.000Z");
+    expect(council?.end?.toISOString()).toBe("2026-12-18T18:30:00.000Z");
     expect(council?.location).toBe("Préau");
     expect(events.map((e) => e.summary)).not.toContain("Dentiste de Camille");
     // Another school's calendar is not the parent's to export.
@@ -242,7 +242,7 @@ describe.each(DATABASE_KINDS)("agenda and booking on %s", (kind) => {
     const app = new TestBrowser(env.app);
     const feed = await app.get(address);
     expect(feed.status).toBe(200);
-    const all = Object.values(ical.sync.parseICS(feed.text)).filter((c) => c.type === "VEVENT") as ical.VEvent[];
+    const all = Object.values(ical.sync.parseICS(feed.text)).filter((c): c is VEvent => (c as CalendarComponent | undefined)?.type === "VEVENT");
     expect(all.map((e) => e.summary)).toEqual(expect.arrayContaining(["Conseil d'école", "Dentiste de Camille"]));
     // A whole-day event is a date, ending the next day (RFC 5545).
     const market = all.find((e) => e.summary === "Marché de Noël");
