@@ -59,6 +59,11 @@ export async function withSystemBulk<T>(db: Database, fn: (tx: Tx) => Promise<T>
   });
 }
 
+/** An ILIKE pattern matching text that contains `words` literally (their % and _ are not wildcards). */
+export function containsPattern(words: string): string {
+  return `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** Rows of a raw `execute()`, whichever driver answered (postgres.js returns an array, PGlite `{ rows }`). */
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];

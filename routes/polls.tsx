@@ -7,7 +7,7 @@ import { field, fieldList, readForm } from "../src/http/forms";
 import { withTenant } from "../db/client";
 import { scopeOf } from "../src/services/principal";
 import { composeOptions } from "../src/services/messages";
-import { mayCreatePolls, myPolls, pollCreator, pollView, pollVoter, type PollDeps } from "../src/services/polls";
+import { mayCreatePolls, myPolls, POLL_STATES, type PollFilter, pollCreator, pollView, pollVoter, type PollDeps } from "../src/services/polls";
 import { PollFormPage, PollPage, PollsPage, type PollDraft } from "../views/polls/polls";
 import { requireUser } from "./guards";
 
@@ -21,8 +21,11 @@ const NOTICES: Record<string, MessageKey> = { cree: "poll.created", vote: "poll.
 
 pollRoutes.get("/sondages", async (c) => {
   const p = c.var.principal!;
-  const polls = await withTenant(c.var.platform.db, scopeOf(p), (tx) => myPolls(tx, p, c.var.platform.clock.now()));
-  return renderPage(c, <PollsPage chrome={chromeFor(c, t("poll.title"), "poll.help")} polls={polls} canCreate={mayCreatePolls(p)} timeZone={c.var.platform.config.timeZone} />);
+  const asked = c.req.query("etat") as PollFilter["state"] | undefined;
+  const filter: PollFilter = { words: (c.req.query("q") ?? "").slice(0, 100), state: asked && POLL_STATES.includes(asked) ? asked : "all" };
+  const polls = await withTenant(c.var.platform.db, scopeOf(p), (tx) => myPolls(tx, p, c.var.platform.clock.now(), filter));
+  return renderPage(c, <PollsPage chrome={chromeFor(c, t("poll.title"), "poll.help")} polls={polls} canCreate={mayCreatePolls(p)} filter={filter}
+    timeZone={c.var.platform.config.timeZone} />);
 });
 
 async function showForm(c: Context<AppEnv>, draft: PollDraft, errors?: string[]) {

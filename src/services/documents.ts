@@ -3,7 +3,7 @@
 import { eq, sql } from "drizzle-orm";
 import type * as Y from "yjs";
 import { documents } from "../../db/schema/documents";
-import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../db/client";
+import { containsPattern, rowsOf, systemScope, withTenant, type Database, type Tx } from "../../db/client";
 import type { Rooms } from "../../realtime/port";
 import { CLOSE, parseRoomId, roomIdOf } from "../../realtime/protocol";
 import { blocksToHtml, blocksToText, escapeHtml, readBlocks } from "../../realtime/document-model";
@@ -59,7 +59,7 @@ export async function findDocument(tx: Tx, id: string): Promise<DocumentRecord |
 export async function visibleDocuments(tx: Tx, p: Principal, query = ""): Promise<DocumentRecord[]> {
   if (!p.activeUai) return [];
   const q = query.trim();
-  const pattern = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  const pattern = containsPattern(q);
   const rows = rowsOf<Row>(await tx.execute(q
     ? sql`${SELECT} where d.uai = ${p.activeUai} and (d.title ilike ${pattern} or d.text ilike ${pattern}) order by d.updated_at desc limit 200`
     : sql`${SELECT} where d.uai = ${p.activeUai} order by d.updated_at desc limit 200`));

@@ -1,7 +1,7 @@
 // Messaging (52A–52D, 614A): composing within the communication rules, sending, mailboxes, reading, trash,
 // insult blocking for pupils with an incident report to their teachers, and abuse reports.
 import { sql } from "drizzle-orm";
-import { rowsOf, withTenant, type Database, type Tx } from "../../db/client";
+import { containsPattern, rowsOf, withTenant, type Database, type Tx } from "../../db/client";
 import type { BlobStore } from "../platform";
 import { audit } from "./audit";
 import { reachableAmong, reachableContacts, type Contact } from "./communication-rules";
@@ -315,7 +315,7 @@ export async function mailbox(tx: Tx, p: Principal, folder: Folder, search = "",
   const pageNumber = Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1;
   const offset = (pageNumber - 1) * MAILBOX_PAGE_SIZE;
   const take = MAILBOX_PAGE_SIZE + 1;
-  const q = search.trim() ? `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const q = search.trim() ? containsPattern(search.trim()) : null;
   const match = (alias: string) => q ? sql`and (${sql.raw(alias)}.subject ilike ${q} or ${sql.raw(alias)}.body ilike ${q})` : sql``;
   const rows = folder === "drafts"
     ? rowsOf<{ id: string; subject: string; who: string; at: Date | string; read: boolean; recipients: number; scheduled_for: string | Date | null }>(await tx.execute(sql`

@@ -2,7 +2,7 @@
 // same people and class groups as a message; single or multiple choice; anonymous or not; until a closing time.
 // The audience votes once; the author sees results as they come, voters once they have voted, everyone after closing.
 import { sql } from "drizzle-orm";
-import { rowsOf, withTenant, type Database, type Tx } from "../../db/client";
+import { containsPattern, rowsOf, withTenant, type Database, type Tx } from "../../db/client";
 import { zonedToUtc } from "../time";
 import { audit } from "./audit";
 import { chosenRecipients, sendingSchool } from "./messages";
@@ -110,11 +110,21 @@ export async function pollVoter(deps: PollDeps, p: Principal, id: string, choice
 
 export interface PollLine { id: string; question: string; closesAt: Date; open: boolean; mine: boolean; voted: boolean }
 
-export async function myPolls(tx: Tx, p: Principal, now: Date): Promise<PollLine[]> {
+/** 57E: the list narrows by words of the question and by state (open, closed, awaiting my answer). */
+export interface PollFilter { words: string; state: "all" | "open" | "closed" | "to_answer" }
+export const POLL_STATES: readonly PollFilter["state"][] = ["all", "to_answer", "open", "closed"];
+
+export async function myPolls(tx: Tx, p: Principal, now: Date, filter: PollFilter = { words: "", state: "all" }): Promise<PollLine[]> {
+  const words = filter.words.trim().slice(0, 100);
+  const at = now.toISOString();
   const rows = rowsOf<{ id: string; question: string; closes_at: Date | string; mine: boolean; voted: boolean }>(await tx.execute(sql`
     select p.id, p.question, p.closes_at, p.author_id = ${p.userId} as mine,
       coalesce((select a.voted_at is not null from poll_audience a where a.poll_id = p.id and a.user_id = ${p.userId}), false) as voted
-    from polls p where p.author_id = ${p.userId} or exists (select 1 from poll_audience a where a.poll_id = p.id and a.user_id = ${p.userId})
+    from polls p where (p.author_id = ${p.userId} or exists (select 1 from poll_audience a where a.poll_id = p.id and a.user_id = ${p.userId}))
+      ${words ? sql`and p.question ilike ${containsPattern(words)}` : sql``}
+      ${filter.state === "open" ? sql`and p.closes_at > ${at}` : filter.state === "closed" ? sql`and p.closes_at <= ${at}` : sql``}
+      ${filter.state === "to_answer" ? sql`and p.closes_at > ${at} and exists (select 1 from poll_audience a where a.poll_id = p.id
+        and a.user_id = ${p.userId} and a.voted_at is null)` : sql``}
     order by p.created_at desc limit 100`));
   return rows.map((r) => ({ id: r.id, question: r.question, closesAt: new Date(r.closes_at), open: new Date(r.closes_at).getTime() > now.getTime(), mine: r.mine, voted: r.voted }));
 }

@@ -95,4 +95,23 @@ describe.each(DATABASE_KINDS)("polls on %s", (kind) => {
     }
     expect(await count()).toBe(before);
   });
+  it("57E the list narrows by words of the question and by state; a search's % is a character, not a wildcard", async () => {
+    const first = pollId((await create({ question: "Kermesse : quelle date ?" })).location!);
+    await create({ question: "Couleur des t-shirts à 100 % coton ?" });
+    const parent = await as(s.parent);
+    await parent.get(`/sondages/${first}`);
+    await parent.post(`/sondages/${first}/vote`, { choix: "0" });
+    const list = async (query: string) => (await parent.get(`/sondages?${query}`)).text;
+    const byWords = await list("q=kermesse");
+    expect(byWords).toContain("Kermesse : quelle date ?");
+    expect(byWords).not.toContain("Couleur des t-shirts");
+    const waiting = await list("etat=to_answer");
+    expect(waiting).toContain("Couleur des t-shirts");
+    expect(waiting).not.toContain("Kermesse : quelle date ?");
+    expect(await list("q=100%20%25")).toContain("Couleur des t-shirts");
+    expect(await list("q=%25%25%25")).toContain(t("poll.filter.none"));
+    expect(await list("etat=closed")).not.toContain("Kermesse");
+    // Unknown state: the whole list.
+    expect(await list("etat=n'importe")).toContain("Kermesse : quelle date ?");
+  });
 });

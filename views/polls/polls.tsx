@@ -1,19 +1,26 @@
 // Polls (54D): the list, the form (audience chosen as for a message), the vote and the results.
 import { t, type MessageKey } from "../../src/i18n";
 import type { ComposeOptions } from "../../src/services/messages";
-import { LIMITS, type PollLine, type PollView } from "../../src/services/polls";
+import { LIMITS, POLL_STATES, type PollFilter, type PollLine, type PollView } from "../../src/services/polls";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { dateTime } from "../components/dates";
 
-export function PollsPage(props: { chrome: Chrome; polls: PollLine[]; canCreate: boolean; timeZone: string }) {
+export function PollsPage(props: { chrome: Chrome; polls: PollLine[]; canCreate: boolean; filter: PollFilter; timeZone: string }) {
+  const filtered = props.filter.words !== "" || props.filter.state !== "all";
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("poll.title")}</h1>
       {props.canCreate ? <p><a class="button button-primary" href="/sondages/nouveau">{t("poll.new")}</a></p> : null}
-      {props.polls.length === 0 ? <p>{t("poll.none")}</p> : (
+      <form method="get" action="/sondages" class="card filters" role="search">
+        <div class="field"><label for="q">{t("poll.filter.words")}</label><input type="search" id="q" name="q" value={props.filter.words} /></div>
+        <div class="field"><label for="etat">{t("poll.filter.state")}</label>
+          <select id="etat" name="etat">{POLL_STATES.map((s) => <option value={s} selected={props.filter.state === s}>{t(`poll.filter.${s}` as MessageKey)}</option>)}</select></div>
+        <button type="submit">{t("poll.filter.submit")}</button>
+      </form>
+      {props.polls.length === 0 ? <p>{filtered ? t("poll.filter.none") : t("poll.none")}</p> : (
         <ul class="card-list">{props.polls.map((p) => (
           <li class="card"><a class="card-title" href={`/sondages/${p.id}`}>{p.question}</a>
             <p class="hint">{p.open ? t("poll.open_until", { date: dateTime(p.closesAt, props.timeZone) }) : t("poll.closed")}
