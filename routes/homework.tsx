@@ -10,6 +10,7 @@ import { classWeek, homeworkClasses, homeworkRemover, homeworkTicker, homeworkWr
 import { classStatistics } from "../src/services/class-statistics";
 import { ClassStatisticsPage } from "../views/homework/statistics";
 import { HomeworkClassesPage, HomeworkPrintPage, HomeworkWeekPage } from "../views/homework/homework";
+import { homeworkPreview, viewAsOf } from "../src/services/view-as";
 import { requireUser } from "./guards";
 
 export const homeworkRoutes = new Hono<AppEnv>();
@@ -28,6 +29,14 @@ homeworkRoutes.get("/cahier", async (c) => {
 });
 
 homeworkRoutes.get("/cahier/:classId", async (c) => {
+  const voir = c.req.query("voir");
+  if (voir !== undefined) {
+    // 58D: the class's teacher (or the director) sees the week as a pupil or a parent does, read-only.
+    const as = viewAsOf(voir);
+    const week = as && await homeworkPreview(depsOf(c), c.var.principal!, c.req.param("classId"), c.req.query("semaine") ?? null, as);
+    if (!week) return renderError(c, 404);
+    return renderPage(c, <HomeworkWeekPage chrome={chromeFor(c, t("homework.week_title", { name: week.klass.name }), "homework.help")} week={week} />);
+  }
   const week = await classWeek(depsOf(c), c.var.principal!, c.req.param("classId"), c.req.query("semaine") ?? null);
   if (!week) return renderError(c, 404);
   return renderPage(c, <HomeworkWeekPage chrome={chromeFor(c, t("homework.week_title", { name: week.klass.name }), "homework.help")} week={week}

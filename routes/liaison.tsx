@@ -12,6 +12,7 @@ import {
   liaisonAcknowledger, liaisonAudiences, liaisonSender, parentNotes, senderView, sentNotes, type LiaisonDeps, type NoteInput,
 } from "../src/services/liaison";
 import { NoteFormPage, NoteStatusPage, ParentNotebookPage, SenderNotebookPage } from "../views/liaison/liaison";
+import { liaisonPreview } from "../src/services/view-as";
 import { requireUser } from "./guards";
 
 export const liaisonRoutes = new Hono<AppEnv>();
@@ -39,8 +40,17 @@ liaisonRoutes.get("/carnet", async (c) => {
   const { platform } = c.var;
   const { notes, audiences } = await withTenant(platform.db, scopeOf(p), async (tx) => ({ notes: await sentNotes(tx, p), audiences: await liaisonAudiences(tx, p) }));
   if (audiences.length === 0 && notes.length === 0) return showParent(c);
+  const previews = audiences.filter((a) => a.value.startsWith("classe:")).map((a) => ({ id: a.value.slice(7), name: a.label }));
   return renderPage(c, <SenderNotebookPage chrome={chromeFor(c, t("liaison.title"), "liaison.help")} notes={notes} canSend={audiences.length > 0}
-    timeZone={platform.config.timeZone} notice={NOTICES[c.req.query("fait") ?? ""]} />);
+    timeZone={platform.config.timeZone} notice={NOTICES[c.req.query("fait") ?? ""]} previews={previews} />);
+});
+
+/** 58D: the notebook as a parent of the class receives it, read-only, for the class's teachers and staff and the director. */
+liaisonRoutes.get("/carnet/apercu/:classId", async (c) => {
+  const preview = await liaisonPreview(c.var.platform.db, c.var.principal!, c.req.param("classId"));
+  if (!preview) return renderError(c, 404);
+  return renderPage(c, <ParentNotebookPage chrome={chromeFor(c, t("liaison.title"), "liaison.help")} notes={preview.notes} children={[]} child={null}
+    timeZone={c.var.platform.config.timeZone} preview={preview.klass} />);
 });
 
 liaisonRoutes.get("/carnet/nouveau", async (c) => {

@@ -888,6 +888,21 @@ export const fr = {
   "homework.error.due": "La date « pour le » doit être une date valable, après la séance et dans l'année.",
   "homework.error.links": "Les liens commencent par http:// ou https:// (5 au plus, un par ligne).",
   "notifications.category.homework": "Travail à faire (cahier de textes)",
+  // 58D view as: a class's teacher sees, read-only, what a pupil or a parent of the class sees
+  "viewas.as_pupil": "Voir comme un élève",
+  "viewas.as_parent": "Voir comme un parent",
+  "viewas.switch": "Aperçu en lecture seule",
+  "viewas.banner.pupil": "Aperçu : ce que voit un élève de {name} — lecture seule",
+  "viewas.banner.parent": "Aperçu : ce que voit un parent d'élève de {name} — lecture seule",
+  "viewas.leave": "Quitter l'aperçu",
+  "viewas.homework_tick.pupil": "Ici, l'élève coche « Marquer fait » quand son travail est fait.",
+  "viewas.homework_tick.parent": "Ici, le parent coche « Marquer fait » pour chacun de ses enfants.",
+  "viewas.liaison_scope": "Les mots envoyés aux familles de {name} et à toute l'école, tels qu'un parent les reçoit.",
+  "viewas.liaison_ack.none": "Ici, le parent indique « vu et pris connaissance » pour son enfant.",
+  "viewas.liaison_ack.yesno": "Ici, le parent répond oui ou non et indique « vu et pris connaissance » pour son enfant.",
+  "viewas.liaison_ack.text": "Ici, le parent écrit sa réponse et indique « vu et pris connaissance » pour son enfant.",
+  "viewas.liaison_classes": "Voir le carnet comme un parent de",
+  // end 58D view as
   // evening page (56C, 54E): /ce-soir, what the children have to do in the next days and the notes to read
   "evening.app.name": "Ce soir",
   "evening.app.description": "Le travail des prochains jours et les mots à lire, enfant par enfant",

@@ -7,7 +7,8 @@ import { addDays, localTime } from "../time";
 import { audit } from "./audit";
 import { notifyFromUserScope, type Delivery } from "./notifications";
 import { scopeOf, type Principal } from "./principal";
-import { accessOf, classFacts } from "./class-access";
+import { accessOf, classFacts, type ClassFacts } from "./class-access";
+import type { ViewAs } from "./view-as";
 
 export interface HomeworkDeps { db: Database; now: Date; ip: string | null; timeZone: string; delivery?: Delivery }
 
@@ -43,6 +44,8 @@ export interface HomeworkWeek {
   entries: HomeworkEntry[]; pupils: number;
   /** For a parent: their children in the class (id, first name); for a pupil: themself. */
   tickers: { id: string; name: string }[];
+  /** 58D: a teacher's read-only preview of what a pupil or a parent of the class sees (no tickers, no forms). */
+  viewAs?: ViewAs;
 }
 
 /** The Monday of the week holding `day` ("YYYY-MM-DD"). */
@@ -51,34 +54,49 @@ export function mondayOf(day: string): string {
   return addDays(day, -weekday);
 }
 
-export async function classWeek(deps: HomeworkDeps, p: Principal, classId: string, weekOf: string | null): Promise<HomeworkWeek | null> {
+/** Who looks at a week: their access and whose ticks they see (a pupil themself, a parent their children; nobody in a 58D preview). */
+export interface WeekViewer { access: "write" | "read"; tickers: { id: string; name: string }[]; viewAs?: ViewAs }
+
+/** The Monday of the asked week ("YYYY-MM-DD"), this week's when none or a bad one is asked. */
+export function weekMonday(deps: Pick<HomeworkDeps, "now" | "timeZone">, weekOf: string | null): string {
   const today = localTime(deps.now, deps.timeZone).date;
-  const monday = mondayOf(weekOf && /^\d{4}-\d{2}-\d{2}$/.test(weekOf) && !Number.isNaN(Date.parse(weekOf)) ? weekOf : today);
+  return mondayOf(weekOf && /^\d{4}-\d{2}-\d{2}$/.test(weekOf) && !Number.isNaN(Date.parse(weekOf)) ? weekOf : today);
+}
+
+export async function classWeek(deps: HomeworkDeps, p: Principal, classId: string, weekOf: string | null): Promise<HomeworkWeek | null> {
+  const monday = weekMonday(deps, weekOf);
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     const f = await classFacts(tx, p, classId);
     const access = accessOf(f);
     if (!f || !access) return null;
     const tickers = f.pupil ? [{ id: p.userId, name: p.firstName }] : rowsOf<{ id: string; name: string }>(await tx.execute(sql`
       select id, first_name as name from users where id = any(${`{${f.childIds.join(",")}}`}::uuid[]) order by first_name`));
-    const rows = rowsOf<{ id: string; day: string | Date; subject: string; done_in_class: string; to_do: string; due_date: string | Date | null;
-      links: string[]; author: string | null; ticked_by: string[]; done_for: string[] }>(await tx.execute(sql`
-      select e.id, e.day, e.subject, e.done_in_class, e.to_do, e.due_date, e.links, a.first_name || ' ' || a.last_name as author,
-        ${access === "write" ? sql`array(select u.first_name || ' ' || u.last_name from homework_ticks t join users u on u.id = t.pupil_id
-          where t.entry_id = e.id order by u.last_name, u.first_name)` : sql`'{}'::text[]`} as ticked_by,
-        array(select t.pupil_id::text from homework_ticks t where t.entry_id = e.id
-          and t.pupil_id = any(${`{${tickers.map((x) => x.id).join(",")}}`}::uuid[])) as done_for
-      from homework_entries e left join users a on a.id = e.author_id
-      where e.class_id = ${classId} and ((e.day between ${monday}::date and ${addDays(monday, 6)}::date)
-        or (e.due_date between ${monday}::date and ${addDays(monday, 6)}::date))
-      order by coalesce(e.due_date, e.day), e.day, e.subject`));
-    const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from class_members where class_id = ${classId} and role = 'pupil'`)) as [{ n: number }];
-    const iso = (d: string | Date | null) => (d === null ? null : typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10));
-    return {
-      klass: { id: f.id, name: f.name, schoolName: f.schoolName }, access, monday, pupils: n, tickers,
-      entries: rows.map((r) => ({ id: r.id, day: iso(r.day)!, subject: r.subject, doneInClass: r.done_in_class, toDo: r.to_do, dueDate: iso(r.due_date),
-        links: r.links, author: r.author, tickedBy: r.ticked_by, doneFor: r.done_for })),
-    };
+    return weekFor(tx, f, { access, tickers }, monday);
   });
+}
+
+/** The week of a class as `viewer` sees it: the one builder of the teacher's, the pupil's, the parent's and the preview's page. */
+export async function weekFor(tx: Tx, f: ClassFacts, viewer: WeekViewer, monday: string): Promise<HomeworkWeek> {
+  const { access, tickers } = viewer;
+  const classId = f.id;
+  const rows = rowsOf<{ id: string; day: string | Date; subject: string; done_in_class: string; to_do: string; due_date: string | Date | null;
+    links: string[]; author: string | null; ticked_by: string[]; done_for: string[] }>(await tx.execute(sql`
+    select e.id, e.day, e.subject, e.done_in_class, e.to_do, e.due_date, e.links, a.first_name || ' ' || a.last_name as author,
+      ${access === "write" ? sql`array(select u.first_name || ' ' || u.last_name from homework_ticks t join users u on u.id = t.pupil_id
+        where t.entry_id = e.id order by u.last_name, u.first_name)` : sql`'{}'::text[]`} as ticked_by,
+      array(select t.pupil_id::text from homework_ticks t where t.entry_id = e.id
+        and t.pupil_id = any(${`{${tickers.map((x) => x.id).join(",")}}`}::uuid[])) as done_for
+    from homework_entries e left join users a on a.id = e.author_id
+    where e.class_id = ${classId} and ((e.day between ${monday}::date and ${addDays(monday, 6)}::date)
+      or (e.due_date between ${monday}::date and ${addDays(monday, 6)}::date))
+    order by coalesce(e.due_date, e.day), e.day, e.subject, e.id`));
+  const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from class_members where class_id = ${classId} and role = 'pupil'`)) as [{ n: number }];
+  const iso = (d: string | Date | null) => (d === null ? null : typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+  return {
+    klass: { id: f.id, name: f.name, schoolName: f.schoolName }, access, monday, pupils: n, tickers, ...(viewer.viewAs ? { viewAs: viewer.viewAs } : {}),
+    entries: rows.map((r) => ({ id: r.id, day: iso(r.day)!, subject: r.subject, doneInClass: r.done_in_class, toDo: r.to_do, dueDate: iso(r.due_date),
+      links: r.links, author: r.author, tickedBy: r.ticked_by, doneFor: r.done_for })),
+  };
 }
 
 export type EntryIssue = "subject" | "day" | "text" | "empty" | "due" | "links";

@@ -92,19 +92,32 @@ export interface NoteForParent {
 
 /** The parent's notes, newest first, optionally for one child. */
 export async function parentNotes(tx: Tx, p: Principal, childId: string | null): Promise<NoteForParent[]> {
+  return notesFor(tx, { parentId: p.userId, childId: childId && /^[0-9a-f-]{36}$/.test(childId) ? childId : null });
+}
+
+/**
+ * The notes as the parents' notebook lists them, newest first: a parent's own (with, per child of theirs, read and
+ * answer), or — for a teacher's read-only preview (58D) — those addressed to the parents of one class or of its whole
+ * school, with no child and so nothing to acknowledge. The one builder of both pages.
+ */
+export async function notesFor(tx: Tx, who: { parentId: string; childId: string | null } | { classId: string; uai: string }): Promise<NoteForParent[]> {
+  const parent = "parentId" in who;
   const rows = rowsOf<{ id: string; title: string; body: string; reply_kind: "none" | "yesno" | "text"; created_at: Date | string; author: string | null;
-    class_name: string | null; child_id: string; child_name: string; read_at: Date | string | null; reply: string | null }>(await tx.execute(sql`
+    class_name: string | null; child_id: string | null; child_name: string | null; read_at: Date | string | null; reply: string | null }>(await tx.execute(sql`
     select n.id, n.title, n.body, n.reply_kind, n.created_at, a.first_name || ' ' || a.last_name as author, c.name as class_name,
-      r.child_id, ch.first_name as child_name, r.read_at, r.reply
-    from liaison_recipients r join liaison_notes n on n.id = r.note_id join users ch on ch.id = r.child_id
+      ${parent ? sql`r.child_id, ch.first_name as child_name, r.read_at, r.reply` : sql`null::uuid as child_id, null::text as child_name,
+        null::timestamptz as read_at, null::text as reply`}
+    from liaison_notes n
+    ${parent ? sql`join liaison_recipients r on r.note_id = n.id join users ch on ch.id = r.child_id` : sql``}
     left join users a on a.id = n.author_id left join classes c on c.id = n.class_id
-    where r.parent_id = ${p.userId} ${childId && /^[0-9a-f-]{36}$/.test(childId) ? sql`and r.child_id = ${childId}` : sql``}
-    order by n.created_at desc, ch.first_name limit 200`));
+    where ${parent ? sql`r.parent_id = ${who.parentId} ${who.childId ? sql`and r.child_id = ${who.childId}` : sql``}`
+      : sql`n.uai = ${who.uai} and (n.class_id = ${who.classId} or n.class_id is null)`}
+    order by n.created_at desc, n.id${parent ? sql`, ch.first_name` : sql``} limit 200`));
   const notes = new Map<string, NoteForParent>();
   for (const r of rows) {
     const note = notes.get(r.id) ?? { id: r.id, title: r.title, body: r.body, replyKind: r.reply_kind, createdAt: new Date(r.created_at), author: r.author,
       className: r.class_name, children: [] };
-    note.children.push({ id: r.child_id, name: r.child_name, read: r.read_at !== null, reply: r.reply });
+    if (r.child_id) note.children.push({ id: r.child_id, name: r.child_name!, read: r.read_at !== null, reply: r.reply });
     notes.set(r.id, note);
   }
   return [...notes.values()];

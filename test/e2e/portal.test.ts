@@ -354,6 +354,22 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
     { name: "/carnet (54E, parent)", who: "demo.parent", heading: "Carnet de liaison", open: go("/carnet") },
     { name: "/carnet (54E, teacher)", who: "demo.enseignant", heading: "Carnet de liaison", open: go("/carnet") },
     { name: "/carnet/nouveau (54E, director)", who: "demo.directeur", heading: "Écrire un mot aux familles", open: go("/carnet/nouveau") },
+    { name: "/cahier?voir=eleve (58D, teacher's read-only preview as a pupil)", who: "demo.enseignant", heading: /^Cahier de textes — CM1/, open: async (page) => {
+      await page.goto(`${hub.base}/cahier`);
+      await page.getByRole("link", { name: "Voir comme un élève" }).click();
+      await page.waitForURL(/voir=eleve/);
+    } },
+    { name: "/cahier?voir=parent (58D, teacher's read-only preview as a parent)", who: "demo.enseignant", heading: /^Cahier de textes — CM1/, open: async (page) => {
+      await page.goto(`${hub.base}/cahier`);
+      await page.getByRole("link", { name: "Voir comme un parent" }).click();
+      await page.waitForURL(/voir=parent/);
+    } },
+    { name: "/carnet/apercu (58D, teacher's read-only preview of the parents' notebook)", who: "demo.enseignant", heading: "Carnet de liaison",
+      open: async (page) => {
+        await page.goto(`${hub.base}/carnet`);
+        await page.getByRole("main").getByRole("link", { name: /^CM1/ }).click();
+        await page.waitForURL(/\/carnet\/apercu\//);
+      } },
     { name: "/appel (54O, teacher: the roll of CM1)", who: "demo.enseignant", heading: /^Appel — CM1/, open: go("/appel") },
     { name: "/appel/ecole (54O, director)", who: "demo.directeur", heading: "La journée de l'école", open: go("/appel/ecole") },
     { name: "/absences (54O, parent)", who: "demo.parent", heading: "Absences", open: go("/absences") },

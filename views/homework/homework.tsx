@@ -7,6 +7,8 @@ import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { longDay } from "../components/dates";
+import { ViewAsBanner, ViewAsSwitch } from "../components/view-as";
+import { VIEW_AS_PARAM } from "../../src/services/view-as";
 
 export function HomeworkClassesPage(props: { chrome: Chrome; classes: HomeworkClass[] }) {
   return (
@@ -35,7 +37,7 @@ function Entry(props: { chrome: Chrome; week: HomeworkWeek; e: HomeworkWeek["ent
       {e.doneInClass ? <><h4>{t("homework.done_in_class")}</h4><p class="pre">{e.doneInClass}</p></> : null}
       {e.toDo ? <><h4>{e.dueDate ? t("homework.to_do_for", { day: longDay(e.dueDate) }) : t("homework.to_do")}</h4><p class="pre">{e.toDo}</p></> : null}
       {e.links.length ? <ul>{e.links.map((l) => <li><a href={l} rel="noopener noreferrer">{l}</a></li>)}</ul> : null}
-      {props.print ? null : week.access === "write" ? (
+      {props.print ? null : week.viewAs ? (e.toDo ? <p class="hint">{t(`viewas.homework_tick.${week.viewAs}`)}</p> : null) : week.access === "write" ? (
         <>
           {e.toDo ? <p>{t("homework.ticked_count", { count: e.tickedBy.length, total: week.pupils })}{e.tickedBy.length ? ` : ${e.tickedBy.join(", ")}` : ""}</p> : null}
           <form method="post" action={`/cahier/entrees/${e.id}/supprimer`} class="inline-form">
@@ -64,10 +66,12 @@ export function HomeworkWeekPage(props: { chrome: Chrome; week: HomeworkWeek; dr
   const { week } = props;
   const errors = props.errors ?? [];
   const draft = props.draft ?? { day: "", subject: "", doneInClass: "", toDo: "", dueDate: "", links: "" };
-  const link = (monday: string) => `/cahier/${week.klass.id}?semaine=${monday}`;
+  const voir = week.viewAs ? `voir=${VIEW_AS_PARAM[week.viewAs]}&` : "";
+  const link = (monday: string) => `/cahier/${week.klass.id}?${voir}semaine=${monday}`;
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("homework.week_title", { name: week.klass.name })}</h1>
+      {week.viewAs ? <ViewAsBanner as={week.viewAs} className={week.klass.name} back={`/cahier/${week.klass.id}?semaine=${week.monday}`} /> : null}
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
       {errors.length ? <Flash kind="error" text={errors.map((e) => t(`homework.error.${e}` as MessageKey)).join(" ")} /> : null}
       <nav class="pager" aria-label={t("homework.weeks")}>
@@ -77,10 +81,11 @@ export function HomeworkWeekPage(props: { chrome: Chrome; week: HomeworkWeek; dr
         <a href={`/cahier/${week.klass.id}/imprimer?semaine=${week.monday}`}>{t("homework.print")}</a>
         {week.access === "write" ? <a href={`/cahier/${week.klass.id}/statistiques`}>{t("stats.link")}</a> : null}
       </nav>
+      {week.access === "write" ? <ViewAsSwitch base={`/cahier/${week.klass.id}`} params={{ semaine: week.monday }} /> : null}
       {week.entries.length === 0 ? <p>{t("homework.empty_week")}</p> : (
         <ul class="card-list">{week.entries.map((e) => <Entry chrome={props.chrome} week={week} e={e} />)}</ul>
       )}
-      {week.access === "write" ? (
+      {week.access === "write" && !week.viewAs ? (
         <form method="post" action={`/cahier/${week.klass.id}`} class="card" novalidate>
           <CsrfField token={props.chrome.csrfToken} />
           <input type="hidden" name="semaine" value={week.monday} />

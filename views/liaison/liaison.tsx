@@ -7,8 +7,9 @@ import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { dateTime } from "../components/dates";
+import { ViewAsBanner } from "../components/view-as";
 
-function ParentNote(props: { chrome: Chrome; note: NoteForParent; timeZone: string; error?: MessageKey }) {
+function ParentNote(props: { chrome: Chrome; note: NoteForParent; timeZone: string; error?: MessageKey; preview?: boolean }) {
   const { note } = props;
   return (
     <li class="card">
@@ -16,7 +17,8 @@ function ParentNote(props: { chrome: Chrome; note: NoteForParent; timeZone: stri
       <p class="hint">{t("liaison.from", { author: note.author ?? "", date: dateTime(note.createdAt, props.timeZone) })}{note.className ? ` — ${note.className}` : ""}</p>
       <p class="pre">{note.body}</p>
       {props.error ? <Flash kind="error" text={t(props.error)} /> : null}
-      {note.children.map((child) => child.read ? (
+      {props.preview ? <p class="hint">{t(`viewas.liaison_ack.${note.replyKind}`)}</p> : null}
+      {props.preview ? null : note.children.map((child) => child.read ? (
         <p>{t("liaison.read_for", { name: child.name })}{child.reply ? ` — ${t("liaison.your_answer", { answer: child.reply })}` : ""}</p>
       ) : (
         <form method="post" action={`/carnet/${note.id}/lu`} class="card">
@@ -46,12 +48,16 @@ function ParentNote(props: { chrome: Chrome; note: NoteForParent; timeZone: stri
 }
 
 export function ParentNotebookPage(props: { chrome: Chrome; notes: NoteForParent[]; children: { id: string; name: string }[]; child: string | null;
-  timeZone: string; notice?: MessageKey; error?: { noteId: string; issue: MessageKey } }) {
+  timeZone: string; notice?: MessageKey; error?: { noteId: string; issue: MessageKey };
+  /** 58D: a teacher's read-only preview of what the parents of this class receive. */
+  preview?: { id: string; name: string } }) {
+  const preview = props.preview;
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("liaison.title")}</h1>
+      {preview ? <ViewAsBanner as="parent" className={preview.name} back="/carnet" detail={t("viewas.liaison_scope", { name: preview.name })} /> : null}
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
-      {props.children.length > 1 ? (
+      {props.children.length > 1 && !preview ? (
         <form method="get" action="/carnet" class="card">
           <label for="enfant">{t("liaison.filter")}</label>
           <select id="enfant" name="enfant">
@@ -63,18 +69,24 @@ export function ParentNotebookPage(props: { chrome: Chrome; notes: NoteForParent
       ) : null}
       {props.notes.length === 0 ? <p>{t("liaison.none")}</p> : (
         <ul class="card-list">{props.notes.map((n) => <ParentNote chrome={props.chrome} note={n} timeZone={props.timeZone}
-          error={props.error?.noteId === n.id ? props.error.issue : undefined} />)}</ul>
+          error={props.error?.noteId === n.id ? props.error.issue : undefined} preview={!!preview} />)}</ul>
       )}
     </Layout>
   );
 }
 
-export function SenderNotebookPage(props: { chrome: Chrome; notes: SentNote[]; canSend: boolean; timeZone: string; notice?: MessageKey }) {
+export function SenderNotebookPage(props: { chrome: Chrome; notes: SentNote[]; canSend: boolean; timeZone: string; notice?: MessageKey;
+  /** 58D: the classes whose parents' notebook the user may preview. */
+  previews?: { id: string; name: string }[] }) {
+  const previews = props.previews ?? [];
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("liaison.title")}</h1>
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
       {props.canSend ? <p><a class="button button-primary" href="/carnet/nouveau">{t("liaison.new")}</a></p> : null}
+      {previews.length ? (
+        <p class="view-as">{t("viewas.liaison_classes")} : {previews.map((c, i) => <>{i ? " · " : ""}<a href={`/carnet/apercu/${c.id}`}>{c.name}</a></>)}</p>
+      ) : null}
       {props.notes.length === 0 ? <p>{t("liaison.none_sent")}</p> : (
         <ul class="card-list">
           {props.notes.map((n) => (
