@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, withTenant } from "../db/client";
 import { scopeOf } from "../src/services/principal";
 import {
-  liaisonAcknowledger, liaisonAudiences, liaisonSender, parentNotes, senderView, sentNotes, type LiaisonDeps, type NoteInput,
+  liaisonAcknowledger, liaisonAudiences, liaisonSender, parentNotes, senderView, sentNotes, type LiaisonDeps, type SentFilter, type NoteInput,
 } from "../src/services/liaison";
 import { NoteFormPage, NoteStatusPage, ParentNotebookPage, SenderNotebookPage } from "../views/liaison/liaison";
 import { liaisonPreview } from "../src/services/view-as";
@@ -38,11 +38,16 @@ async function showParent(c: Context<AppEnv>, error?: { noteId: string; issue: M
 liaisonRoutes.get("/carnet", async (c) => {
   const p = c.var.principal!;
   const { platform } = c.var;
-  const { notes, audiences } = await withTenant(platform.db, scopeOf(p), async (tx) => ({ notes: await sentNotes(tx, p), audiences: await liaisonAudiences(tx, p) }));
-  if (audiences.length === 0 && notes.length === 0) return showParent(c);
+  const filter: SentFilter = { words: (c.req.query("q") ?? "").slice(0, 100), unreadOnly: c.req.query("non_lus") === "1" };
+  const filtered = filter.words.trim() !== "" || filter.unreadOnly;
+  const { notes, audiences, any } = await withTenant(platform.db, scopeOf(p), async (tx) => {
+    const notes = await sentNotes(tx, p, filter);
+    return { notes, audiences: await liaisonAudiences(tx, p), any: notes.length > 0 || (filtered && (await sentNotes(tx, p)).length > 0) };
+  });
+  if (audiences.length === 0 && !any) return showParent(c);
   const previews = audiences.filter((a) => a.value.startsWith("classe:")).map((a) => ({ id: a.value.slice(7), name: a.label }));
   return renderPage(c, <SenderNotebookPage chrome={chromeFor(c, t("liaison.title"), "liaison.help")} notes={notes} canSend={audiences.length > 0}
-    timeZone={platform.config.timeZone} notice={NOTICES[c.req.query("fait") ?? ""]} previews={previews} />);
+    timeZone={platform.config.timeZone} notice={NOTICES[c.req.query("fait") ?? ""]} previews={previews} filter={filter} />);
 });
 
 /** 58D: the notebook as a parent of the class receives it, read-only, for the class's teachers and staff and the director. */

@@ -3,7 +3,7 @@
 // sees, per child and per parent, who has read and what they answered; parents who have not read it after the delay
 // the sender chose are reminded once (job "liaison.remind"), through their own channels (SMS included when set).
 import { sql } from "drizzle-orm";
-import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../db/client";
+import { containsPattern, rowsOf, systemScope, withTenant, type Database, type Tx } from "../../db/client";
 import { enqueue } from "../jobs/runner";
 import { audit } from "./audit";
 import { notifyFromUserScope, notifyUsers, type Delivery } from "./notifications";
@@ -171,11 +171,18 @@ export async function senderView(tx: Tx, p: Principal, noteId: string): Promise<
 
 export interface SentNote { id: string; title: string; createdAt: Date; className: string | null; read: number; total: number }
 
-export async function sentNotes(tx: Tx, p: Principal): Promise<SentNote[]> {
+/** 57E: the sender's list narrows by words of the title or text, and to notes some families have not read. */
+export interface SentFilter { words: string; unreadOnly: boolean }
+
+export async function sentNotes(tx: Tx, p: Principal, filter: SentFilter = { words: "", unreadOnly: false }): Promise<SentNote[]> {
+  const words = filter.words.trim().slice(0, 100);
   const rows = rowsOf<{ id: string; title: string; created_at: Date | string; class_name: string | null; read: number; total: number }>(await tx.execute(sql`
     select n.id, n.title, n.created_at, c.name as class_name,
       (select count(distinct r.child_id)::int from liaison_recipients r where r.note_id = n.id and r.read_at is not null) as read,
       (select count(distinct r.child_id)::int from liaison_recipients r where r.note_id = n.id) as total
-    from liaison_notes n left join classes c on c.id = n.class_id where n.author_id = ${p.userId} order by n.created_at desc limit 100`));
+    from liaison_notes n left join classes c on c.id = n.class_id where n.author_id = ${p.userId}
+      ${words ? sql`and (n.title ilike ${containsPattern(words)} or n.body ilike ${containsPattern(words)})` : sql``}
+      ${filter.unreadOnly ? sql`and exists (select 1 from liaison_recipients r where r.note_id = n.id and r.read_at is null)` : sql``}
+    order by n.created_at desc limit 100`));
   return rows.map((r) => ({ id: r.id, title: r.title, createdAt: new Date(r.created_at), className: r.class_name, read: r.read, total: r.total }));
 }

@@ -115,4 +115,16 @@ describe.each(DATABASE_KINDS)("liaison notebook on %s", (kind) => {
     expect((await director.post("/carnet/nouveau", { pour: "ecole", titre: "Fermeture", texte: "Pont de mai.", reponse: "none", rappel: "" })).status).toBe(303);
     expect((await (await as(otherPupilParent)).get("/carnet")).text).toContain("Fermeture");
   });
+  it("57E the sender's list narrows by words and to notes some families have not read", async () => {
+    await send({ titre: "Photo de classe", texte: "Le photographe passe lundi." });
+    const teacher = await as(s.teacher);
+    const list = async (query: string) => (await teacher.get(`/carnet?${query}`)).text;
+    const byWords = await list("q=photographe");
+    expect(byWords).toContain("Photo de classe");
+    expect(byWords).not.toContain("Sortie au musée");
+    expect(await list("q=introuvable")).toContain(t("liaison.filter.none"));
+    expect(await list("non_lus=1")).toContain("Photo de classe");
+    // Another teacher's search finds nothing of this one's notes.
+    expect((await (await as(other.teacher)).get("/carnet?q=photographe")).text).not.toContain("Photo de classe");
+  });
 });

@@ -1,7 +1,7 @@
 // The liaison notebook (54E): the parent's notes (filter by child, acknowledge, answer), the sender's notes and
 // their read/answer status, the form, and the printable slip for families without access.
 import { t, type MessageKey } from "../../src/i18n";
-import { LIMITS, REMINDER_HOURS, type AudienceChoice, type NoteForParent, type NoteForSender, type NoteInput, type SentNote } from "../../src/services/liaison";
+import { LIMITS, REMINDER_HOURS, type AudienceChoice, type NoteForParent, type NoteForSender, type NoteInput, type SentFilter, type SentNote } from "../../src/services/liaison";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
@@ -77,8 +77,10 @@ export function ParentNotebookPage(props: { chrome: Chrome; notes: NoteForParent
 
 export function SenderNotebookPage(props: { chrome: Chrome; notes: SentNote[]; canSend: boolean; timeZone: string; notice?: MessageKey;
   /** 58D: the classes whose parents' notebook the user may preview. */
-  previews?: { id: string; name: string }[] }) {
+  previews?: { id: string; name: string }[]; filter?: SentFilter }) {
   const previews = props.previews ?? [];
+  const filter = props.filter ?? { words: "", unreadOnly: false };
+  const filtered = filter.words.trim() !== "" || filter.unreadOnly;
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("liaison.title")}</h1>
@@ -87,7 +89,13 @@ export function SenderNotebookPage(props: { chrome: Chrome; notes: SentNote[]; c
       {previews.length ? (
         <p class="view-as">{t("viewas.liaison_classes")} : {previews.map((c, i) => <>{i ? " · " : ""}<a href={`/carnet/apercu/${c.id}`}>{c.name}</a></>)}</p>
       ) : null}
-      {props.notes.length === 0 ? <p>{t("liaison.none_sent")}</p> : (
+      <form method="get" action="/carnet" class="card filters" role="search">
+        <div class="field"><label for="q">{t("liaison.filter.words")}</label><input type="search" id="q" name="q" value={filter.words} /></div>
+        <div class="field field-check"><input type="checkbox" id="non_lus" name="non_lus" value="1" checked={filter.unreadOnly} />
+          <label for="non_lus">{t("liaison.filter.unread")}</label></div>
+        <button type="submit">{t("liaison.filter.submit")}</button>
+      </form>
+      {props.notes.length === 0 ? <p>{filtered ? t("liaison.filter.none") : t("liaison.none_sent")}</p> : (
         <ul class="card-list">
           {props.notes.map((n) => (
             <li class="card">
