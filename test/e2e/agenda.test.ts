@@ -2,45 +2,21 @@
 // meeting slots; a parent books one, finds it in their agenda and takes a subscription address; axe-core finds
 // nothing on any agenda page, at 480 × 800.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { t } from "../../src/i18n";
-import { axeViolations, cspViolations, expectNoHorizontalScroll, logIn, newContext, recordCspViolations, SMALL_SCREEN, startHub, watch, type Hub } from "./harness";
+import { browsing, startHub, type Hub } from "./harness";
 
 let hub: Hub;
-const contexts: BrowserContext[] = [];
+const { open, accessible, close } = browsing(() => hub);
 
 beforeAll(async () => {
   hub = await startHub();
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
+  await close();
   await hub?.stop();
 });
-
-async function open(login: string, js: boolean): Promise<{ page: Page; problems: string[] }> {
-  const context = await newContext(hub, { javaScriptEnabled: js, viewport: SMALL_SCREEN });
-  contexts.push(context);
-  await recordCspViolations(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(8000);
-  const { problems } = watch(page);
-  await logIn(page, hub, login);
-  return { page, problems };
-}
-
-const checkers = new Map<string, Promise<Page>>();
-/** axe-core runs in the page: the same URL is checked in a JavaScript-enabled page of the same user. */
-async function accessible(login: string, url: string) {
-  let checker = checkers.get(login);
-  if (!checker) { checker = open(login, true).then((o) => o.page); checkers.set(login, checker); }
-  const p = await checker;
-  await p.goto(url);
-  expect(await p.locator("h1").count()).toBe(1);
-  await expectNoHorizontalScroll(p);
-  expect(await axeViolations(p), url).toEqual([]);
-  expect(await cspViolations(p)).toEqual([]);
-}
 
 const submit = (page: Page, url: RegExp, name: string) => Promise.all([page.waitForURL(url), page.getByRole("button", { name }).click()]);
 
@@ -52,7 +28,7 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
   it("54C the teacher adds a class event; axe on the agenda, the form and the event", async () => {
     const teacher = await open("demo.enseignant", js);
     await teacher.page.goto(`${hub.base}/agenda/nouveau`);
-    await accessible("demo.enseignant", teacher.page.url());
+    await accessible(teacher.page);
     await teacher.page.getByLabel(t("agenda.field.calendar")).selectOption({ label: t("agenda.calendar.class", { name: "CM1" }) });
     await teacher.page.getByLabel(t("agenda.field.title"), { exact: true }).fill(`Piscine ${day}`);
     await teacher.page.getByLabel(t("agenda.field.day"), { exact: true }).fill(day);
@@ -60,21 +36,21 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
     await teacher.page.getByLabel(t("agenda.field.end"), { exact: true }).fill("15:00");
     await submit(teacher.page, /\/agenda\?du=/, t("agenda.submit"));
     expect(await teacher.page.getByText(t("agenda.created")).count()).toBe(1);
-    await accessible("demo.enseignant", teacher.page.url());
+    await accessible(teacher.page);
     await Promise.all([teacher.page.waitForURL(/\/agenda\/evenements\//), teacher.page.getByRole("link", { name: `Piscine ${day}` }).click()]);
-    await accessible("demo.enseignant", teacher.page.url());
+    await accessible(teacher.page);
     // A pupil of the class finds it in their week.
     const pupil = await open("demo.eleve", js);
     await pupil.page.goto(`${hub.base}/agenda?du=${day}`);
     expect(await pupil.page.getByRole("link", { name: `Piscine ${day}` }).count()).toBe(1);
-    await accessible("demo.eleve", pupil.page.url());
+    await accessible(pupil.page);
     expect([...teacher.problems, ...pupil.problems]).toEqual([]);
-  });
+  }, 60_000);
 
   it("54C the teacher opens meeting slots; a parent books one and finds it in their agenda; subscription address", async () => {
     const teacher = await open("demo.enseignant", js);
     await teacher.page.goto(`${hub.base}/agenda/creneaux`);
-    await accessible("demo.enseignant", teacher.page.url());
+    await accessible(teacher.page);
     await teacher.page.getByLabel(t("agenda.offer.kind.meeting")).check();
     await teacher.page.getByLabel(t("agenda.field.title"), { exact: true }).fill(title);
     await teacher.page.getByLabel(t("agenda.field.day"), { exact: true }).fill(day);
@@ -84,21 +60,21 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
     await submit(teacher.page, /\/agenda\/creneaux\/[0-9a-f-]{36}\?fait=propose/, t("agenda.offer.submit"));
     const offerUrl = teacher.page.url().replace(/\?.*$/, "");
     expect(await teacher.page.locator("table.slots tbody tr").count()).toBe(3);
-    await accessible("demo.enseignant", offerUrl);
+    await accessible(teacher.page);
 
     const parent = await open("demo.parent", js);
     await parent.page.goto(`${hub.base}/agenda/creneaux`);
-    await accessible("demo.parent", parent.page.url());
+    await accessible(parent.page);
     await Promise.all([parent.page.waitForURL(/\/agenda\/creneaux\/[0-9a-f-]{36}$/), parent.page.getByRole("link", { name: title }).click()]);
-    await accessible("demo.parent", parent.page.url());
+    await accessible(parent.page);
     await parent.page.getByRole("radio").nth(1).check();
     await submit(parent.page, /fait=reserve/, t("agenda.offer.book"));
     expect(await parent.page.getByText(t("agenda.offer.booked")).count()).toBe(1);
     expect(await parent.page.getByRole("button", { name: t("agenda.offer.cancel") }).count()).toBe(1);
-    await accessible("demo.parent", parent.page.url());
+    await accessible(parent.page);
     await parent.page.goto(`${hub.base}/agenda?du=${day}`);
     expect(await parent.page.getByText(t("agenda.source.booking"), { exact: false }).count()).toBeGreaterThan(0);
-    await accessible("demo.parent", parent.page.url());
+    await accessible(parent.page);
     // The teacher sees who booked.
     await teacher.page.goto(offerUrl);
     expect(await teacher.page.getByText(t("agenda.offer.taken", { taken: 1, capacity: 1 })).count()).toBe(1);
@@ -108,7 +84,7 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
     await parent.page.waitForURL(/fait=abonnement/);
     const address = await parent.page.getByLabel(t("agenda.feed.address", { name: t("agenda.all_calendars") })).inputValue();
     expect(address).toMatch(/\/ical\/[0-9a-f-]{36}\.[A-Za-z0-9_-]{24}\.ics$/);
-    await accessible("demo.parent", parent.page.url());
+    await accessible(parent.page);
     // The address works without a session (a calendar app).
     const feed = await fetch(`${hub.base}${new URL(address).pathname}`);
     expect(feed.status).toBe(200);
@@ -116,5 +92,5 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
     await parent.page.getByRole("button", { name: t("agenda.feed.revoke") }).click();
     await parent.page.waitForURL(/fait=revoque/);
     expect([...teacher.problems, ...parent.problems]).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -181,3 +181,44 @@ export function focused(page: Page): Promise<{ id: string; className: string; te
     };
   });
 }
+
+export interface Browsing {
+  /** A signed-in page in its own context, JavaScript on or off, with what goes wrong recorded. */
+  open(login: string, js?: boolean): Promise<{ page: Page; problems: string[] }>;
+  /** axe-core runs in the page: the page's URL is checked again in a JavaScript-enabled page of the same user (one
+   *  heading, no horizontal scroll, no axe violation, no CSP violation). */
+  accessible(page: Page): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The signed-in pages of one test file (the hub is started in its beforeAll, hence the getter). */
+export function browsing(hub: () => Hub, options: { js?: boolean; viewport?: { width: number; height: number }; allow?: RegExp[] } = {}): Browsing {
+  const contexts: BrowserContext[] = [];
+  const owners = new Map<Page, string>();
+  const checkers = new Map<string, Promise<Page>>();
+  async function open(login: string, js = options.js ?? false) {
+    const context = await newContext(hub(), { javaScriptEnabled: js, viewport: options.viewport ?? SMALL_SCREEN });
+    contexts.push(context);
+    await recordCspViolations(context);
+    const page = await context.newPage();
+    const { problems } = watch(page, options.allow);
+    await logIn(page, hub(), login);
+    owners.set(page, login);
+    return { page, problems };
+  }
+  async function accessible(page: Page) {
+    const who = owners.get(page)!;
+    let checker = checkers.get(who);
+    if (!checker) { checker = open(who, true).then((o) => o.page); checkers.set(who, checker); }
+    const p = await checker;
+    await p.goto(page.url());
+    expect(await p.locator("h1").count()).toBe(1);
+    await expectNoHorizontalScroll(p);
+    expect(await axeViolations(p), page.url()).toEqual([]);
+    expect(await cspViolations(p)).toEqual([]);
+  }
+  async function close() {
+    for (const c of contexts) await c.close().catch(() => undefined);
+  }
+  return { open, accessible, close };
+}

@@ -1,49 +1,20 @@
 // Messaging end to end in Debian Chromium with JavaScript off (52A–52D, 614A): a teacher writes to the parents of
 // CM1, a parent reads and answers, a pupil's insult is stopped; axe-core finds nothing on any messaging page.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
 import { t } from "../../src/i18n";
-import { axeViolations, cspViolations, expectNoHorizontalScroll, logIn, newContext, recordCspViolations, SMALL_SCREEN, startHub, watch, type Hub } from "./harness";
+import { axeViolations, browsing, startHub, type Hub } from "./harness";
 
 let hub: Hub;
-const contexts: BrowserContext[] = [];
+const { open, accessible, close } = browsing(() => hub);
 
 beforeAll(async () => {
   hub = await startHub();
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
+  await close();
   await hub?.stop();
 });
-
-async function open(login: string, js = false): Promise<{ page: Page; problems: string[] }> {
-  const context = await newContext(hub, { javaScriptEnabled: js, viewport: SMALL_SCREEN });
-  contexts.push(context);
-  await recordCspViolations(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(8000);
-  const { problems } = watch(page);
-  await logIn(page, hub, login);
-  pageOwners.set(page, login);
-  return { page, problems };
-}
-
-const checkers = new Map<string, Promise<Page>>();
-/** axe-core runs in the page, so the same URL is checked in a JavaScript-enabled page of the same user. */
-async function accessible(page: Page) {
-  const url = page.url();
-  const who = pageOwners.get(page)!;
-  let checker = checkers.get(who);
-  if (!checker) { checker = open(who, true).then((o) => o.page); checkers.set(who, checker); }
-  const p = await checker;
-  await p.goto(url);
-  expect(await p.locator("h1").count()).toBe(1);
-  await expectNoHorizontalScroll(p);
-  expect(await axeViolations(p)).toEqual([]);
-  expect(await cspViolations(p)).toEqual([]);
-}
-const pageOwners = new Map<Page, string>();
 
 describe("e2e messaging without JavaScript", () => {
   it("52G a teacher writes to the parents of CM1; the parent reads it and may answer; the teacher sees it read; 731C axe on every page", async () => {

@@ -1,32 +1,22 @@
 // 54B and 56B end to end in Debian Chromium against the real hub: two pages edit one wall and one document and see
 // each other live; the no-JavaScript wall form reaches a live page; axe-core finds nothing on wall and document pages.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { t } from "../../src/i18n";
-import { axeViolations, logIn, newContext, recordCspViolations, cspViolations, startHub, watch, type Hub } from "./harness";
+import { axeViolations, browsing, cspViolations, startHub, type Hub } from "./harness";
 
 let hub: Hub;
-const contexts: BrowserContext[] = [];
+// A favicon still loading when a form submit navigates away is aborted by the browser: not a fault of the page.
+const { open, close } = browsing(() => hub, { js: true, viewport: { width: 1280, height: 900 }, allow: [/favicon\.[0-9a-f]+\.svg net::ERR_ABORTED/] });
 
 beforeAll(async () => {
   hub = await startHub();
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
+  await close();
   await hub?.stop();
 });
-
-async function open(login: string, js = true): Promise<{ page: Page; problems: string[] }> {
-  const context = await newContext(hub, { javaScriptEnabled: js, viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  await recordCspViolations(context);
-  const page = await context.newPage();
-  // A favicon still loading when a form submit navigates away is aborted by the browser: not a fault of the page.
-  const { problems } = watch(page, [/favicon\.[0-9a-f]+\.svg net::ERR_ABORTED/]);
-  await logIn(page, hub, login);
-  return { page, problems };
-}
 
 const live = (page: Page) => page.getByRole("status").filter({ hasText: t("wall.live") });
 
