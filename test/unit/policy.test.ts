@@ -64,16 +64,16 @@ describe("can(user, action, resource)", () => {
 describe("57C / 57D launcher", () => {
   const pupil = principal({ profiles: [{ uai: "0000001B", schoolName: "A", profile: "pupil" }] });
   it("allows by profile", () => {
-    expect(allowedApps(pupil).map((a) => a.id)).toEqual(["classes", "news", "homework", "polls", "messages", "wall", "documents", "account", "help"]);
+    expect(allowedApps(pupil).map((a) => a.id)).toEqual(["classes", "news", "homework", "evening", "agenda", "polls", "messages", "wall", "documents", "account", "help"]);
     expect(mainProfile(pupil)).toBe("pupil");
   });
   it("57D hides what every class of the pupil hides, keeps what one still shows", () => {
-    expect(launcherApps(pupil, { forPupils: [["classes"]], forParents: [] }).map((a) => a.id)).toEqual(["news", "homework", "polls", "messages", "wall", "documents", "account", "help"]);
+    expect(launcherApps(pupil, { forPupils: [["classes"]], forParents: [] }).map((a) => a.id)).toEqual(["news", "homework", "evening", "agenda", "polls", "messages", "wall", "documents", "account", "help"]);
     expect(launcherApps(pupil, { forPupils: [["classes"], []], forParents: [] }).map((a) => a.id)).toContain("classes");
   });
   it("57C a user hides apps for themself; account and help cannot be hidden", () => {
     const teacher = principal({ hiddenApps: ["classes", "account"], profiles: [{ uai: "0000001B", schoolName: "A", profile: "teacher" }] });
-    expect(launcherApps(teacher, { forPupils: [], forParents: [] }).map((a) => a.id)).toEqual(["school", "news", "homework", "liaison", "attendance", "polls", "messages", "wall", "documents", "account", "help"]);
+    expect(launcherApps(teacher, { forPupils: [], forParents: [] }).map((a) => a.id)).toEqual(["school", "news", "homework", "liaison", "attendance", "agenda", "polls", "messages", "wall", "documents", "account", "help"]);
   });
   it("57D class defaults do not hide apps from staff", () => {
     const teacher = principal({ profiles: [{ uai: "0000001B", schoolName: "A", profile: "teacher" }] });
