@@ -72,8 +72,12 @@ export async function rollTaker(deps: AttendanceDeps, p: Principal, classId: str
     const marked = Object.entries(input.marks).filter(([, m]) => m.status !== "present");
     await tx.execute(sql`delete from attendance_marks where roll_id = ${rollId}
       and pupil_id <> all(${`{${marked.map(([id]) => id).join(",")}}`}::uuid[])`);
-    for (const [pupilId, m] of marked) {
-      await tx.execute(sql`insert into attendance_marks (roll_id, pupil_id, uai, status, reason) values (${rollId}, ${pupilId}, ${klass.uai}, ${m.status}, ${m.reason.trim()})
+    // One statement for every mark: a round trip costs the hub more than the insert.
+    if (marked.length) {
+      await tx.execute(sql`insert into attendance_marks (roll_id, pupil_id, uai, status, reason)
+        select ${rollId}, x.pupil_id, ${klass.uai}, x.status, x.reason
+        from jsonb_to_recordset(${JSON.stringify(marked.map(([pupilId, m]) => ({ pupil_id: pupilId, status: m.status, reason: m.reason.trim() })))}::jsonb)
+          as x(pupil_id uuid, status text, reason text)
         on conflict (roll_id, pupil_id) do update set status = excluded.status, reason = excluded.reason`);
     }
     // Unexplained absences (no notice from a parent, no reason given) not yet told: the parents now, once.
@@ -82,8 +86,15 @@ export async function rollTaker(deps: AttendanceDeps, p: Principal, classId: str
       where mk.roll_id = ${rollId} and mk.status = 'absent' and mk.notified_at is null and mk.reason = '' and u.id = mk.pupil_id
         and not exists (select 1 from absence_notices n where n.pupil_id = mk.pupil_id and ${input.day}::date between n.from_day and n.to_day)
       returning mk.pupil_id, u.first_name`));
+    const parentsOf = new Map<string, string[]>();
+    if (unexplained.length) {
+      for (const l of rowsOf<{ parent_id: string; child_id: string }>(await tx.execute(sql`select parent_id, child_id from parent_links
+        where child_id = any(${`{${unexplained.map((a) => a.pupil_id).join(",")}}`}::uuid[])`))) {
+        parentsOf.set(l.child_id, [...(parentsOf.get(l.child_id) ?? []), l.parent_id]);
+      }
+    }
     for (const a of unexplained) {
-      const parents = rowsOf<{ parent_id: string }>(await tx.execute(sql`select parent_id from parent_links where child_id = ${a.pupil_id}`)).map((r) => r.parent_id);
+      const parents = [...new Set(parentsOf.get(a.pupil_id) ?? [])];
       await notifyFromUserScope(tx, parents, { kind: "absence", title: `Absence de ${a.first_name}`, urgent: true,
         body: `${a.first_name} est noté·e absent·e (${klass.name}, ${input.half === "matin" ? "matin" : "après-midi"} du ${input.day}). Merci de prévenir l'école du motif.`,
         link: "/absences" }, deps.now, deps.delivery);
