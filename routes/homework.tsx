@@ -3,7 +3,7 @@ import { Hono, type Context } from "hono";
 import { t, type MessageKey } from "../src/i18n";
 import type { AppEnv } from "../src/http/env";
 import { chromeFor, renderError, renderPage } from "../src/http/render";
-import { field, readForm } from "../src/http/forms";
+import { field, readForm, safeReturnPath } from "../src/http/forms";
 import { withTenant } from "../db/client";
 import { scopeOf } from "../src/services/principal";
 import { classWeek, homeworkClasses, homeworkRemover, homeworkTicker, homeworkWriter, type HomeworkDeps } from "../src/services/homework";
@@ -75,7 +75,10 @@ homeworkRoutes.post("/cahier/:classId", async (c) => {
 homeworkRoutes.post("/cahier/entrees/:id/fait", async (c) => {
   const form = await readForm(c);
   const classId = await homeworkTicker(depsOf(c), c.var.principal!, c.req.param("id"), field(form, "eleve"), field(form, "fait") === "1");
-  return classId ? c.redirect(`/cahier/${classId}?semaine=${c.req.query("semaine") ?? ""}`, 303) : renderError(c, 404);
+  if (!classId) return renderError(c, 404);
+  // The evening page ticks through here and wants its page back; any other page gets the class's week.
+  const back = field(form, "retour");
+  return c.redirect(back ? safeReturnPath(back, `/cahier/${classId}`) : `/cahier/${classId}?semaine=${c.req.query("semaine") ?? ""}`, 303);
 });
 
 homeworkRoutes.post("/cahier/entrees/:id/supprimer", async (c) => {

@@ -143,9 +143,13 @@ describe.each(DATABASE_KINDS)("evening page on %s", (kind) => {
     const leaPart = sectionOf(page.html, lea.id);
     const action = /<form method="post" action="([^"]+)">/.exec(leaPart.slice(leaPart.indexOf("Mathématiques")))![1]!;
     expect(action).toMatch(/^\/cahier\/entrees\/[0-9a-f-]{36}\/fait\?semaine=2026-12-07$/);
-    const res = await browser.post(action, { eleve: lea.id, fait: "1" });
+    expect(leaPart).toContain('name="retour" value="/ce-soir"');
+    const res = await browser.post(action, { eleve: lea.id, fait: "1", retour: "/ce-soir" });
     expect(res.status).toBe(303);
-    expect(res.location).toBe(`/cahier/${classA1}?semaine=2026-12-07`);
+    // Back to the evening page, never to another site.
+    expect(res.location).toBe("/ce-soir");
+    expect((await browser.post(action, { eleve: lea.id, fait: "1", retour: "//ailleurs.example/" })).location).toBe(`/cahier/${classA1}`);
+    expect((await browser.post(action, { eleve: lea.id, fait: "1" })).location).toBe(`/cahier/${classA1}?semaine=2026-12-07`);
     const after = sectionOf((await browser.get("/ce-soir")).text, lea.id);
     const maths = after.slice(after.indexOf("Mathématiques"), after.indexOf("Français"));
     expect(maths).toContain(t("homework.undo", { name: "Léa" }));

@@ -20,6 +20,7 @@ function Item(props: { chrome: Chrome; child: EveningChild; item: EveningItem })
         <CsrfField token={props.chrome.csrfToken} />
         <input type="hidden" name="eleve" value={child.id} />
         <input type="hidden" name="fait" value={item.done ? "0" : "1"} />
+        <input type="hidden" name="retour" value="/ce-soir" />
         <button type="submit" aria-pressed={item.done ? "true" : "false"}>
           {item.done ? t("homework.undo", { name: child.firstName }) : t("homework.tick", { name: child.firstName })}
         </button>
