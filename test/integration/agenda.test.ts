@@ -118,7 +118,10 @@ describe.each(DATABASE_KINDS)("agenda and booking on %s", (kind) => {
     expect(page.text).toContain("Sortie au théâtre");
     expect(page.text).not.toContain(t("agenda.remove"));
     expect((await parent.post(`/agenda/evenements/${ev!.id}/supprimer`, {})).status).toBe(404);
-    expect((await (await as(other.teacher)).get(`/agenda/evenements/${ev!.id}`)).status).toBe(404);
+    const outsider = await as(other.director);
+    expect((await outsider.get(`/agenda/evenements/${ev!.id}`)).status).toBe(404);
+    await outsider.get("/agenda");
+    expect((await outsider.post(`/agenda/evenements/${ev!.id}/supprimer`, {})).status).toBe(404);
     const director = await as(s.director);
     await director.get(`/agenda/evenements/${ev!.id}`);
     expect((await director.post(`/agenda/evenements/${ev!.id}/supprimer`, {})).location).toBe("/agenda?fait=supprime");
@@ -158,6 +161,18 @@ describe.each(DATABASE_KINDS)("agenda and booking on %s", (kind) => {
     expect(table).toContain(t("agenda.offer.taken", { taken: 1, capacity: 1 }));
     expect((await teacher.get("/agenda?du=2026-12-15")).text).toContain(t("agenda.source.slot"));
     expect((await parent.get("/agenda?du=2026-12-15")).text).toContain(t("agenda.source.booking"));
+    // Nobody else cancels it: not the first family, not another school's teacher or director.
+    const [theirBooking] = await withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ id: string }>(await tx.execute(sql`
+      select id from agenda_bookings where parent_id = ${otherPupilParent.id}`)));
+    expect((await parent.post(`/agenda/reservations/${theirBooking!.id}/annuler`, {})).status).toBe(404);
+    for (const outsider of [other.teacher, other.director]) {
+      const b = await as(outsider);
+      await b.get("/agenda");
+      expect((await b.post(`/agenda/reservations/${theirBooking!.id}/annuler`, {})).status).toBe(404);
+    }
+    const still = await withTenant(env.platform.db, systemScope, async (tx) => rowsOf(await tx.execute(sql`
+      select 1 from agenda_bookings where id = ${theirBooking!.id}`)));
+    expect(still).toHaveLength(1);
     // The other family cancels: the teacher is told, the slot is free again and its reminder never goes.
     const [theirs] = await withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ id: string }>(await tx.execute(sql`
       select id from agenda_bookings where parent_id = ${otherPupilParent.id}`)));
