@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, withTenant, type Database, type Tx } from "../../db/client";
 import { addDays, localTime, zonedToUtc } from "../time";
 import { audit } from "./audit";
+import { classesReachedBy } from "./class-access";
 import { notifyFromUserScope, type Delivery } from "./notifications";
 import { activeProfiles, scopeOf, type Principal } from "./principal";
 
@@ -27,11 +28,7 @@ export function hasAgenda(p: Principal): boolean {
 export async function calendarsOf(tx: Tx, p: Principal): Promise<CalendarInfo[]> {
   if (!hasAgenda(p)) return [];
   const classes = rowsOf<{ id: string; name: string; uai: string; school_name: string; write: boolean }>(await tx.execute(sql`
-    with mine as (
-      select m.class_id, m.role in ('teacher', 'staff') as write from class_members m where m.user_id = ${p.userId}
-      union all select c.id, true from classes c join school_profiles sp on sp.uai = c.uai and sp.profile = 'director' and sp.user_id = ${p.userId}
-      union all select m.class_id, false from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
-        where l.parent_id = ${p.userId})
+    with mine as (${classesReachedBy(p.userId)})
     select c.id, c.name, c.uai, s.name as school_name, bool_or(mine.write) as write
     from mine join classes c on c.id = mine.class_id join schools s on s.uai = c.uai
     group by c.id, c.name, c.uai, s.name order by s.name, c.name`));

@@ -7,7 +7,7 @@ import { enqueue } from "../jobs/runner";
 import { localTime } from "../time";
 import { audit } from "./audit";
 import { frenchDay, LIMITS as EVENT_LIMITS, periodOf, type AgendaDeps, type EventIssue } from "./agenda";
-import { accessOf, classFacts } from "./class-access";
+import { accessOf, classesReachedBy, classFacts } from "./class-access";
 import { notifyFromUserScope, notifyUsers, type Delivery } from "./notifications";
 import { scopeOf, type Principal } from "./principal";
 
@@ -130,10 +130,9 @@ export interface OfferLine { id: string; kind: "meeting" | "outing"; title: stri
 export async function myOffers(tx: Tx, p: Principal, now: Date): Promise<OfferLine[]> {
   const rows = rowsOf<{ id: string; kind: "meeting" | "outing"; title: string; class_name: string; first_start: Date | string; free: number; booked: boolean;
     writer: boolean }>(await tx.execute(sql`
-    with visible as (
-      select m.class_id, true as writer from class_members m where m.user_id = ${p.userId} and m.role in ('teacher', 'staff')
-      union all select c.id, true from classes c join school_profiles sp on sp.uai = c.uai and sp.profile = 'director' and sp.user_id = ${p.userId}
-      union all select m.class_id, false from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil' where l.parent_id = ${p.userId})
+    with reached as (${classesReachedBy(p.userId)}),
+      -- Pupils do not book: their own class is left out, their parents' way in kept.
+      visible as (select class_id, write as writer from reached where write or child is not null)
     select o.id, o.kind, o.title, c.name as class_name, min(s.starts_at) as first_start,
       (sum(s.capacity) - (select count(*) from agenda_bookings b where b.offer_id = o.id))::int as free,
       exists (select 1 from agenda_bookings b where b.offer_id = o.id and b.parent_id = ${p.userId}) as booked,

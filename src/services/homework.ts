@@ -7,7 +7,7 @@ import { addDays, localTime } from "../time";
 import { audit } from "./audit";
 import { notifyFromUserScope, type Delivery } from "./notifications";
 import { scopeOf, type Principal } from "./principal";
-import { accessOf, classFacts, type ClassFacts } from "./class-access";
+import { accessOf, classesReachedBy, classFacts, type ClassFacts } from "./class-access";
 import type { ViewAs } from "./view-as";
 
 export interface HomeworkDeps { db: Database; now: Date; ip: string | null; timeZone: string; delivery?: Delivery }
@@ -19,11 +19,7 @@ export interface HomeworkClass { id: string; name: string; schoolName: string; a
 /** The classes whose log the user opens: theirs, their children's, and for a director the whole school's. */
 export async function homeworkClasses(tx: Tx, p: Principal): Promise<HomeworkClass[]> {
   const rows = rowsOf<{ id: string; name: string; school_name: string; write: boolean; children: string[] }>(await tx.execute(sql`
-    with mine as (
-      select m.class_id, m.role in ('teacher', 'staff') as write, null::text as child from class_members m where m.user_id = ${p.userId}
-      union all select c.id, true, null from classes c join school_profiles sp on sp.uai = c.uai and sp.profile = 'director' and sp.user_id = ${p.userId}
-      union all select m.class_id, false, u.first_name from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
-        join users u on u.id = l.child_id where l.parent_id = ${p.userId})
+    with mine as (${classesReachedBy(p.userId)})
     select c.id, c.name, s.name as school_name, bool_or(mine.write) as write, array_remove(array_agg(distinct mine.child), null) as children
     from mine join classes c on c.id = mine.class_id join schools s on s.uai = c.uai
     group by c.id, c.name, s.name order by s.name, c.name`));
