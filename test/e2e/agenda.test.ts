@@ -1,22 +1,13 @@
 // Agenda and booking end to end in Debian Chromium, JavaScript off and on (54C): a teacher adds a class event and opens
 // meeting slots; a parent books one, finds it in their agenda and takes a subscription address; axe-core finds
 // nothing on any agenda page, at 480 × 800.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { t } from "../../src/i18n";
-import { browsing, startHub, type Hub } from "./harness";
+import { hubForThisFile } from "./harness";
 
-let hub: Hub;
-const { open, accessible, close } = browsing(() => hub);
-
-beforeAll(async () => {
-  hub = await startHub();
-}, 120_000);
-
-afterAll(async () => {
-  await close();
-  await hub?.stop();
-});
+const e2e = hubForThisFile();
+const { open, accessible } = e2e;
 
 const submit = (page: Page, url: RegExp, name: string) => Promise.all([page.waitForURL(url), page.getByRole("button", { name }).click()]);
 
@@ -27,7 +18,7 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
 
   it("54C the teacher adds a class event; axe on the agenda, the form and the event", async () => {
     const teacher = await open("demo.enseignant", js);
-    await teacher.page.goto(`${hub.base}/agenda/nouveau`);
+    await teacher.page.goto(`${e2e.hub.base}/agenda/nouveau`);
     await accessible(teacher.page);
     await teacher.page.getByLabel(t("agenda.field.calendar")).selectOption({ label: t("agenda.calendar.class", { name: "CM1" }) });
     await teacher.page.getByLabel(t("agenda.field.title"), { exact: true }).fill(`Piscine ${day}`);
@@ -41,7 +32,7 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
     await accessible(teacher.page);
     // A pupil of the class finds it in their week.
     const pupil = await open("demo.eleve", js);
-    await pupil.page.goto(`${hub.base}/agenda?du=${day}`);
+    await pupil.page.goto(`${e2e.hub.base}/agenda?du=${day}`);
     expect(await pupil.page.getByRole("link", { name: `Piscine ${day}` }).count()).toBe(1);
     await accessible(pupil.page);
     expect([...teacher.problems, ...pupil.problems]).toEqual([]);
@@ -49,7 +40,7 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
 
   it("54C the teacher opens meeting slots; a parent books one and finds it in their agenda; subscription address", async () => {
     const teacher = await open("demo.enseignant", js);
-    await teacher.page.goto(`${hub.base}/agenda/creneaux`);
+    await teacher.page.goto(`${e2e.hub.base}/agenda/creneaux`);
     await accessible(teacher.page);
     await teacher.page.getByLabel(t("agenda.offer.kind.meeting")).check();
     await teacher.page.getByLabel(t("agenda.field.title"), { exact: true }).fill(title);
@@ -63,7 +54,7 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
     await accessible(teacher.page);
 
     const parent = await open("demo.parent", js);
-    await parent.page.goto(`${hub.base}/agenda/creneaux`);
+    await parent.page.goto(`${e2e.hub.base}/agenda/creneaux`);
     await accessible(parent.page);
     await Promise.all([parent.page.waitForURL(/\/agenda\/creneaux\/[0-9a-f-]{36}$/), parent.page.getByRole("link", { name: title }).click()]);
     await accessible(parent.page);
@@ -72,21 +63,21 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
     expect(await parent.page.getByText(t("agenda.offer.booked")).count()).toBe(1);
     expect(await parent.page.getByRole("button", { name: t("agenda.offer.cancel") }).count()).toBe(1);
     await accessible(parent.page);
-    await parent.page.goto(`${hub.base}/agenda?du=${day}`);
+    await parent.page.goto(`${e2e.hub.base}/agenda?du=${day}`);
     expect(await parent.page.getByText(t("agenda.source.booking"), { exact: false }).count()).toBeGreaterThan(0);
     await accessible(parent.page);
     // The teacher sees who booked.
     await teacher.page.goto(offerUrl);
     expect(await teacher.page.getByText(t("agenda.offer.taken", { taken: 1, capacity: 1 })).count()).toBe(1);
 
-    await parent.page.goto(`${hub.base}/agenda/abonnements`);
+    await parent.page.goto(`${e2e.hub.base}/agenda/abonnements`);
     await parent.page.getByRole("button", { name: t("agenda.feed.open") }).first().click();
     await parent.page.waitForURL(/fait=abonnement/);
     const address = await parent.page.getByLabel(t("agenda.feed.address", { name: t("agenda.all_calendars") })).inputValue();
     expect(address).toMatch(/\/ical\/[0-9a-f-]{36}\.[A-Za-z0-9_-]{24}\.ics$/);
     await accessible(parent.page);
     // The address works without a session (a calendar app).
-    const feed = await fetch(`${hub.base}${new URL(address).pathname}`);
+    const feed = await fetch(`${e2e.hub.base}${new URL(address).pathname}`);
     expect(feed.status).toBe(200);
     expect(await feed.text()).toContain(`SUMMARY:${title}`);
     await parent.page.getByRole("button", { name: t("agenda.feed.revoke") }).click();

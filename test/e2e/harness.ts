@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { createPgliteDatabase } from "../../db/pglite";
 import type { DatabaseHandle } from "../../db/client";
 import { migratePgliteDatabase } from "../../src/node/migrate";
@@ -221,4 +221,18 @@ export function browsing(hub: () => Hub, options: { js?: boolean; viewport?: { w
     for (const c of contexts) await c.close().catch(() => undefined);
   }
   return { open, accessible, close };
+}
+
+/** A test file's hub and signed-in pages: started before its tests, stopped (contexts first) after them. */
+export function hubForThisFile(options: Parameters<typeof browsing>[1] = {}): Browsing & { readonly hub: Hub } {
+  let hub: Hub | undefined;
+  const pages = browsing(() => hub!, options);
+  beforeAll(async () => {
+    hub = await startHub();
+  }, 120_000);
+  afterAll(async () => {
+    await pages.close();
+    await hub?.stop();
+  });
+  return { ...pages, get hub() { return hub!; } };
 }

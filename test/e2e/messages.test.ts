@@ -1,25 +1,16 @@
 // Messaging end to end in Debian Chromium with JavaScript off (52A–52D, 614A): a teacher writes to the parents of
 // CM1, a parent reads and answers, a pupil's insult is stopped; axe-core finds nothing on any messaging page.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { t } from "../../src/i18n";
-import { axeViolations, browsing, startHub, type Hub } from "./harness";
+import { axeViolations, hubForThisFile } from "./harness";
 
-let hub: Hub;
-const { open, accessible, close } = browsing(() => hub);
-
-beforeAll(async () => {
-  hub = await startHub();
-}, 120_000);
-
-afterAll(async () => {
-  await close();
-  await hub?.stop();
-});
+const e2e = hubForThisFile();
+const { open, accessible } = e2e;
 
 describe("e2e messaging without JavaScript", () => {
   it("52G a teacher writes to the parents of CM1; the parent reads it and may answer; the teacher sees it read; 731C axe on every page", async () => {
     const teacher = await open("demo.enseignant");
-    await teacher.page.goto(`${hub.base}/messagerie/nouveau`);
+    await teacher.page.goto(`${e2e.hub.base}/messagerie/nouveau`);
     await accessible(teacher.page);
     await teacher.page.getByLabel(t("message.group.parents", { name: "CM1" })).check();
     await teacher.page.getByLabel(t("message.compose.subject")).fill("Réunion de rentrée");
@@ -31,7 +22,7 @@ describe("e2e messaging without JavaScript", () => {
     await accessible(teacher.page);
 
     const parent = await open("demo.parent");
-    await parent.page.goto(`${hub.base}/messagerie`);
+    await parent.page.goto(`${e2e.hub.base}/messagerie`);
     await accessible(parent.page);
     await Promise.all([parent.page.waitForURL(/\/messagerie\/[0-9a-f-]{36}$/), parent.page.getByRole("link", { name: "Réunion de rentrée" }).click()]);
     expect(await parent.page.getByText("la réunion a lieu jeudi à 18 h.").count()).toBe(1);
@@ -41,7 +32,7 @@ describe("e2e messaging without JavaScript", () => {
     await parent.page.goBack();
     await accessible(parent.page);
 
-    await teacher.page.goto(`${hub.base}/messagerie/envoyes`);
+    await teacher.page.goto(`${e2e.hub.base}/messagerie/envoyes`);
     await Promise.all([teacher.page.waitForURL(/\/messagerie\/[0-9a-f-]{36}$/), teacher.page.getByRole("link", { name: "Réunion de rentrée" }).click()]);
     expect(await teacher.page.getByText(t("message.read_by"), { exact: false }).count()).toBeGreaterThan(0);
     expect(teacher.problems).toEqual([]);
@@ -50,7 +41,7 @@ describe("e2e messaging without JavaScript", () => {
 
   it("52C a pupil's insult is stopped with a kind message; the teacher sees it among blocked messages", async () => {
     const pupil = await open("demo.eleve");
-    await pupil.page.goto(`${hub.base}/messagerie/nouveau`);
+    await pupil.page.goto(`${e2e.hub.base}/messagerie/nouveau`);
     await accessible(pupil.page);
     await pupil.page.locator("input[name=destinataires]").first().check();
     await pupil.page.getByLabel(t("message.compose.subject")).fill("Cour");
@@ -60,10 +51,10 @@ describe("e2e messaging without JavaScript", () => {
     await accessible(pupil.page);
 
     const teacher = await open("demo.enseignant");
-    await teacher.page.goto(`${hub.base}/messagerie/moderation`);
+    await teacher.page.goto(`${e2e.hub.base}/messagerie/moderation`);
     await accessible(teacher.page);
     const director = await open("demo.directeur");
-    await director.page.goto(`${hub.base}/messagerie/regles`);
+    await director.page.goto(`${e2e.hub.base}/messagerie/regles`);
     expect(await director.page.getByRole("heading", { level: 1 }).innerText()).toBe(t("message.rules.title"));
     await accessible(director.page);
     await Promise.all([teacher.page.waitForURL(/\/messagerie\/moderation\/[0-9a-f-]{36}$/), teacher.page.getByRole("link", { name: "Cour" }).click()]);
@@ -76,7 +67,7 @@ describe("e2e messaging without JavaScript", () => {
 describe("e2e news feed and notifications", () => {
   it("54J the town hall's urgent message meets a parent at entry and is marked read, without JavaScript; 54H a teacher's class date shows in the feed", async () => {
     const mairie = await open("demo.mairie");
-    await mairie.page.goto(`${hub.base}/fil/annonces/nouvelle`);
+    await mairie.page.goto(`${e2e.hub.base}/fil/annonces/nouvelle`);
     await accessible(mairie.page);
     expect(await mairie.page.getByLabel(t("feed.profile.pupil")).count()).toBe(0);
     await mairie.page.getByLabel(t("feed.urgent.subject")).fill("Cantine fermée vendredi");
@@ -89,7 +80,7 @@ describe("e2e news feed and notifications", () => {
     await accessible(mairie.page);
 
     const teacher = await open("demo.enseignant");
-    await teacher.page.goto(`${hub.base}/fil/dates/nouvelle`);
+    await teacher.page.goto(`${e2e.hub.base}/fil/dates/nouvelle`);
     await teacher.page.getByLabel(t("feed.dates.what")).fill("Spectacle de fin d'année");
     await teacher.page.getByLabel(t("feed.dates.when")).fill(new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10));
     await Promise.all([teacher.page.waitForURL(/\/fil\?fait=date$/), teacher.page.getByRole("button", { name: t("feed.dates.submit") }).click()]);
@@ -99,10 +90,10 @@ describe("e2e news feed and notifications", () => {
     const urgent = parent.page.getByRole("region", { name: t("feed.urgent.title") });
     expect(await urgent.getByText("Cantine fermée vendredi").count()).toBe(1);
     await accessible(parent.page);
-    await Promise.all([parent.page.waitForURL(`${hub.base}/`), urgent.getByRole("button", { name: t("feed.urgent.ack") }).first().click()]);
+    await Promise.all([parent.page.waitForURL(`${e2e.hub.base}/`), urgent.getByRole("button", { name: t("feed.urgent.ack") }).first().click()]);
     expect(await parent.page.getByRole("region", { name: t("feed.urgent.title") }).count()).toBe(0);
     await parent.page.getByRole("link", { name: t("feed.entry.all") }).click();
-    await parent.page.waitForURL(`${hub.base}/fil`);
+    await parent.page.waitForURL(`${e2e.hub.base}/fil`);
     expect(await parent.page.getByText("Spectacle de fin d'année").count()).toBe(1);
     expect(mairie.problems).toEqual([]);
     expect(parent.problems).toEqual([]);
@@ -110,14 +101,14 @@ describe("e2e news feed and notifications", () => {
 
   it("51B–51C with JavaScript the service worker takes the whole hub and the device switch appears; without, the page says nothing false", async () => {
     const withJs = await open("demo.enseignant", true);
-    await withJs.page.goto(`${hub.base}/compte/notifications`);
+    await withJs.page.goto(`${e2e.hub.base}/compte/notifications`);
     const scope = await withJs.page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
-    expect(scope).toBe(`${hub.base}/`);
+    expect(scope).toBe(`${e2e.hub.base}/`);
     await withJs.page.locator(".push-device").waitFor({ state: "visible" });
     expect(await withJs.page.getByRole("button", { name: t("notifications.devices.enable") }).isVisible()).toBe(true);
     expect(await axeViolations(withJs.page)).toEqual([]);
     const withoutJs = await open("demo.enseignant");
-    await withoutJs.page.goto(`${hub.base}/compte/notifications`);
+    await withoutJs.page.goto(`${e2e.hub.base}/compte/notifications`);
     expect(await withoutJs.page.getByRole("button", { name: t("notifications.devices.enable") }).isVisible()).toBe(false);
     expect(withJs.problems).toEqual([]);
   });
@@ -126,7 +117,7 @@ describe("e2e news feed and notifications", () => {
 describe("e2e connectors", () => {
   it("3.11.1.3 the académie creates a category-5 connector without JavaScript; a pupil sees its tile and the consent page; 731C axe", async () => {
     const admin = await open("demo.academie");
-    await admin.page.goto(`${hub.base}/admin/connecteurs`);
+    await admin.page.goto(`${e2e.hub.base}/admin/connecteurs`);
     await admin.page.getByLabel(t("connector.field.name")).fill("Atelier d'écriture");
     await admin.page.getByLabel(t("connector.field.slug")).fill("atelier-e2e");
     await admin.page.getByLabel(t("connector.field.launch_url")).fill("https://atelier.example.fr/");
@@ -139,7 +130,7 @@ describe("e2e connectors", () => {
 
     const pupil = await open("demo.eleve");
     expect(await pupil.page.getByRole("link", { name: /Atelier d'écriture/ }).count()).toBe(1);
-    await pupil.page.goto(`${hub.base}/services/atelier-e2e/consentement?retour=/`);
+    await pupil.page.goto(`${e2e.hub.base}/services/atelier-e2e/consentement?retour=/`);
     expect(await pupil.page.getByText(t("connector.attribute.first_name")).count()).toBe(1);
     await accessible(pupil.page);
     await Promise.all([pupil.page.waitForLoadState(), pupil.page.getByRole("button", { name: t("connector.consent.refuse") }).click()]);

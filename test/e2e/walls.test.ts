@@ -1,22 +1,13 @@
 // 54B and 56B end to end in Debian Chromium against the real hub: two pages edit one wall and one document and see
 // each other live; the no-JavaScript wall form reaches a live page; axe-core finds nothing on wall and document pages.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { t } from "../../src/i18n";
-import { axeViolations, browsing, cspViolations, startHub, type Hub } from "./harness";
+import { axeViolations, cspViolations, hubForThisFile } from "./harness";
 
-let hub: Hub;
 // A favicon still loading when a form submit navigates away is aborted by the browser: not a fault of the page.
-const { open, close } = browsing(() => hub, { js: true, viewport: { width: 1280, height: 900 }, allow: [/favicon\.[0-9a-f]+\.svg net::ERR_ABORTED/] });
-
-beforeAll(async () => {
-  hub = await startHub();
-}, 120_000);
-
-afterAll(async () => {
-  await close();
-  await hub?.stop();
-});
+const e2e = hubForThisFile({ js: true, viewport: { width: 1280, height: 900 }, allow: [/favicon\.[0-9a-f]+\.svg net::ERR_ABORTED/] });
+const { open } = e2e;
 
 const live = (page: Page) => page.getByRole("status").filter({ hasText: t("wall.live") });
 
@@ -25,7 +16,7 @@ describe("e2e 54B walls and 56B documents in Chromium", () => {
 
   it("54B a teacher creates a wall; teacher and pupil pages see each other's post-its live; axe finds nothing", async () => {
     const teacher = await open("demo.enseignant");
-    await teacher.page.goto(`${hub.base}/murs`);
+    await teacher.page.goto(`${e2e.hub.base}/murs`);
     await teacher.page.getByLabel(t("wall.new.name")).fill("Nos questions sur les volcans");
     await teacher.page.getByLabel(t("wall.mode.open")).check();
     await Promise.all([teacher.page.waitForURL(/\/murs\/[0-9a-f-]{36}$/), teacher.page.getByRole("button", { name: t("wall.new.submit") }).click()]);
@@ -77,7 +68,7 @@ describe("e2e 54B walls and 56B documents in Chromium", () => {
 
   it("56B two pages edit one document and see each other; spell check on; axe finds nothing", async () => {
     const teacher = await open("demo.enseignant");
-    await teacher.page.goto(`${hub.base}/documents`);
+    await teacher.page.goto(`${e2e.hub.base}/documents`);
     await teacher.page.getByLabel(t("document.new.name")).fill("Compte rendu de sortie");
     await Promise.all([teacher.page.waitForURL(/\/documents\/[0-9a-f-]{36}$/), teacher.page.getByRole("button", { name: t("document.new.submit") }).click()]);
     const docUrl = teacher.page.url();
