@@ -115,7 +115,7 @@ async function child(kind: string, path: string): Promise<void> {
     return;
   }
   const { createNodePlatform } = await import("../src/node/platform");
-  const { createImport } = await import("../src/services/aaf");
+  const { createImport } = await import("../src/services/admin/aaf");
   const { importFromPath } = await import("../src/node/aaf");
   const { platform, handle } = await createNodePlatform();
   const phases: Record<string, number> = {};

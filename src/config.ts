@@ -1,6 +1,6 @@
 // Settings are data: read once from the environment, with defaults a fresh machine can run on.
 import type { WeeklyHours } from "../db/schema/portal";
-import { DEFAULT_PUSH_SERVICES } from "./services/push-subscriptions";
+import { DEFAULT_PUSH_SERVICES } from "./services/notifications/push-subscriptions";
 import type { ProfileKind } from "./services/principal";
 
 export interface Config {

@@ -1,6 +1,6 @@
 // Connectors to third-party services (3.11.1.3, 510B): data, not code. A connector names its protocol, the service
 // URLs it may send users back to, its tile, where it is active, and a category 1–5 whose attribute-release policy
-// src/services/attribute-release.ts enforces. CAS service tickets and category-5 consents live beside them.
+// src/services/identity/attribute-release.ts enforces. CAS service tickets and category-5 consents live beside them.
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { schools, structures, users } from "./directory";
 

@@ -1,5 +1,5 @@
 // Messaging under teacher control (52A–52G, 614A–B): messages of one school, their recipients, the school's
-// communication rules (data over the defaults of src/services/communication-rules.ts), and abuse reports.
+// communication rules (data over the defaults of src/services/messaging/communication-rules.ts), and abuse reports.
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { profileKind, schools, users } from "./directory";

@@ -15,7 +15,7 @@ import { seededRandom } from "../random";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES } from "../services/demo-names";
+import { ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES } from "../demo/demo-names";
 
 export interface SynthOptions {
   outDir: string;

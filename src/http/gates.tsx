@@ -5,7 +5,7 @@ import { t } from "../i18n";
 import type { WeeklyHours } from "../../db/schema/portal";
 import { scopeOf } from "../services/principal";
 import { cachedPupilHours, withinHours } from "../services/access-hours";
-import { OutsideHoursPage } from "../../views/auth/outside-hours";
+import { OutsideHoursPage } from "../../views/identity/outside-hours";
 import type { AppEnv } from "./env";
 import { chromeFor, renderPage } from "./render";
 

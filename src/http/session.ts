@@ -1,6 +1,6 @@
 // Reads the session cookie on each request; keeps the cookie's lifetime in step with the sliding expiry.
 import { createMiddleware } from "hono/factory";
-import { validateSession } from "../services/sessions";
+import { validateSession } from "../services/identity/sessions";
 import type { AppEnv } from "./env";
 import { clearCookie, readCookie, writeCookie } from "./cookies";
 

@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant, type Database } from "../../db/client";
 import type { PushTransport, SmsGateway } from "../platform";
-import { notifyUsers } from "../services/notifications";
+import { notifyUsers } from "../services/notifications/notifications";
 import { enqueue, type JobHandler } from "./runner";
 
 export interface SignalOptions { batch?: number; maxAttempts?: number; leaseMs?: number }

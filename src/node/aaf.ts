@@ -5,7 +5,7 @@ import { basename, join } from "node:path";
 import type { Platform } from "../platform";
 import type { AafProgress } from "../../db/schema/aaf";
 import { openAafDelivery, deliveryInfo } from "../aaf/archive";
-import { createImport, runImport } from "../services/aaf";
+import { createImport, runImport } from "../services/admin/aaf";
 import type { ImportOutcome } from "../aaf/importer";
 
 export async function importFromPath(platform: Platform, importId: string, path: string,

@@ -2,11 +2,11 @@
 import { createNodePlatform, openDatabase } from "./platform";
 import { resolve } from "node:path";
 import { buildAssets } from "./assets";
-import { buildDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from "../services/demo";
+import { buildDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from "../demo/demo";
 import { verifyAuditChain } from "../services/audit";
 import type { DatabaseHandle } from "../../db/client";
 import { existsSync } from "node:fs";
-import { createImport } from "../services/aaf";
+import { createImport } from "../services/admin/aaf";
 import { importFromPath } from "./aaf";
 import { jobHandlers } from "./jobs";
 import { runDueJobs } from "../jobs/runner";

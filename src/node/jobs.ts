@@ -7,11 +7,11 @@ import type { Platform } from "../platform";
 import { queueScheduledJobs, runDueJobs, type JobHandler, type Schedule } from "../jobs/runner";
 import { mailDigest, mailFlush } from "../jobs/mail";
 import { signalsFlush } from "../jobs/signals";
-import { purgePreDeleted } from "../services/aaf";
-import { deliverScheduled } from "../services/messages";
-import { announcementNotifier } from "../services/news-feed";
-import { liaisonReminder } from "../services/liaison";
-import { agendaReminder } from "../services/booking";
+import { purgePreDeleted } from "../services/admin/aaf";
+import { deliverScheduled } from "../services/messaging/messages";
+import { announcementNotifier } from "../services/messaging/news-feed";
+import { liaisonReminder } from "../services/classroom/liaison";
+import { agendaReminder } from "../services/classroom/booking";
 import { importFromPath, scanInbox } from "./aaf";
 
 /** Notices leave the hub with links to the public address, quiet hours read in the platform's zone. */

@@ -3,7 +3,7 @@
 import { createNodePlatform } from "./platform";
 import { startServer } from "./server";
 import { startJobRunner } from "./jobs";
-import { buildDemo, demoExists, DEMO_ACCOUNTS, DEMO_PASSWORD } from "../services/demo";
+import { buildDemo, demoExists, DEMO_ACCOUNTS, DEMO_PASSWORD } from "../demo/demo";
 
 async function main(): Promise<void> {
   const started = performance.now();

@@ -12,9 +12,9 @@ import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant, type Database } from "../../db/client";
 import type { OidcProviderPort, Platform } from "../platform";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import { opaqueId, releasedAttributes } from "../services/attribute-release";
-import { connectorBySlug, oidcClientSecret } from "../services/connectors";
-import { consentOf } from "../services/cas";
+import { opaqueId, releasedAttributes } from "../services/identity/attribute-release";
+import { connectorBySlug, oidcClientSecret } from "../services/identity/connectors";
+import { consentOf } from "../services/identity/cas";
 import type { ProfileKind } from "../services/principal";
 
 function dbAdapter(db: Database, platformSecret: string) {

@@ -20,7 +20,7 @@ import { loadVapidKeys, vapidSubject, webPushTransport } from "./push";
 import { httpSmsGateway } from "../jobs/signals";
 import { migratePgliteDatabase, migratePostgresDatabase } from "./migrate";
 import { NodeRooms } from "./rooms";
-import { saveDocumentText } from "../services/documents";
+import { saveDocumentText } from "../services/collaboration/documents";
 import { readFile } from "node:fs/promises";
 import { garIdentityProvider } from "./gar-idp";
 import { createOidcEndpoint, oidcPort } from "./oidc";

@@ -3,7 +3,7 @@
 // that concerns them (db/changes.ts): revocation and settings take effect at once, in every process.
 import type { WeeklyHours } from "../../db/schema/portal";
 import type { Principal } from "./principal";
-import type { Home } from "./portal";
+import type { Home } from "./portal/portal";
 
 interface Entry<T> { value: T; storedAt: number }
 

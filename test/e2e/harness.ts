@@ -12,7 +12,7 @@ import type { DatabaseHandle } from "../../db/client";
 import { migratePgliteDatabase } from "../../src/node/migrate";
 import { createNodePlatform } from "../../src/node/platform";
 import { startServer } from "../../src/node/server";
-import { buildDemo, DEMO_PASSWORD } from "../../src/services/demo";
+import { buildDemo, DEMO_PASSWORD } from "../../src/demo/demo";
 import type { Logger } from "../../src/log";
 import type { Platform } from "../../src/platform";
 import { TestClock } from "../helpers/clock";

@@ -6,8 +6,8 @@ import { sql } from "drizzle-orm";
 import type { BrowserContext, Page } from "playwright-core";
 import { rowsOf, systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
-import { APPS } from "../../src/services/apps";
-import { DEMO_ACCOUNTS, DEMO_SCHOOLS } from "../../src/services/demo";
+import { APPS } from "../../src/services/portal/apps";
+import { DEMO_ACCOUNTS, DEMO_SCHOOLS } from "../../src/demo/demo";
 import type { ProfileKind } from "../../src/services/principal";
 import {
   axeViolations, cspViolations, expectNoHorizontalScroll, focused, gzippedSize, logIn, logOut, newContext, nextDocument,

@@ -2,7 +2,7 @@
 import { classMembers, classes, credentials, parentLinks, schoolProfiles, schoolStructures, schools, structureParents,
   structureRoles, structures, users } from "../../db/schema";
 import { systemScope, withTenant, type Database } from "../../db/client";
-import { uai as uaiOf } from "../../src/services/demo";
+import { uai as uaiOf } from "../../src/demo/demo";
 import type { ProfileKind, UserState } from "../../src/services/principal";
 import type { PasswordHasher } from "../../src/auth/password";
 

@@ -53,7 +53,7 @@ import { join } from "node:path";
 import { createApp } from "../../src/app";
 import { NodeRooms } from "../../src/node/rooms";
 import { startServer } from "../../src/node/server";
-import { saveDocumentText } from "../../src/services/documents";
+import { saveDocumentText } from "../../src/services/collaboration/documents";
 import { testPlatform } from "./platform";
 import type { DatabaseKind } from "./db";
 import type { Config } from "../../src/config";

@@ -107,7 +107,7 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
     };
     await twin(s.school.uai);
     await twin(other.school.uai);
-    const { flagDuplicates } = await import("../../src/services/duplicates");
+    const { flagDuplicates } = await import("../../src/services/admin/duplicates");
     await withTenant(tp.platform.db, systemScope, (tx) => flagDuplicates(tx, tp.clock.now(), null));
     const d = new TestBrowser(tp.app);
     await d.login(s.director.login, s.director.password);
@@ -129,7 +129,7 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
 
   it("notifications are listed for their user, counted in the header, and marked read", async () => {
     const s = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
-    const { notifyUsers } = await import("../../src/services/notifications");
+    const { notifyUsers } = await import("../../src/services/notifications/notifications");
     await withTenant(tp.platform.db, systemScope, (tx) => notifyUsers(tx, [s.director.id], { kind: "test", title: "Bonjour la direction",
       body: "Un message de test.", link: "/ecole" }, tp.clock.now()));
     const d = new TestBrowser(tp.app);

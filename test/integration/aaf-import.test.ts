@@ -9,7 +9,7 @@ import { testPlatform, type TestPlatform } from "../helpers/platform";
 import { buildStructure, buildUser } from "../helpers/factories";
 import { attr, file, record, smallAcademy, writeDelivery, type DeliverySpec } from "../helpers/aaf";
 import { startSmtpReceiver } from "../helpers/smtp";
-import { createImport, purgePreDeleted } from "../../src/services/aaf";
+import { createImport, purgePreDeleted } from "../../src/services/admin/aaf";
 import { importFromPath } from "../../src/node/aaf";
 import { mailFlush } from "../../src/jobs/mail";
 import { smtpTransport } from "../../src/node/mail";

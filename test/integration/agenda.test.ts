@@ -8,7 +8,7 @@ import ical, { type CalendarComponent, type VEvent } from "node-ical";
 import { rowsOf, systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
 import { runDueJobs } from "../../src/jobs/runner";
-import { agendaReminder } from "../../src/services/booking";
+import { agendaReminder } from "../../src/services/classroom/booking";
 import { silentLogger } from "../../src/log";
 import { createApp } from "../../src/app";
 import { mailFlush } from "../../src/jobs/mail";

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
-import { opaqueId } from "../../src/services/attribute-release";
+import { opaqueId } from "../../src/services/identity/attribute-release";
 import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser } from "../helpers/client";
 import { buildSchool, buildSchoolWithClass, buildStructure, buildUser, type BuiltUser } from "../helpers/factories";

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { createPgliteDatabase } from "../../db/pglite";
 import { rowsOf, systemScope, withTenant, type DatabaseHandle } from "../../db/client";
 import { migratePgliteDatabase } from "../../src/node/migrate";
-import { buildDemo, DEMO_ACCOUNTS, DEMO_SCHOOLS } from "../../src/services/demo";
+import { buildDemo, DEMO_ACCOUNTS, DEMO_SCHOOLS } from "../../src/demo/demo";
 import { passwordHasher } from "../../src/auth/password";
 import { nativeScrypt } from "../../src/node/scrypt";
 

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
 import { runDueJobs } from "../../src/jobs/runner";
-import { liaisonReminder } from "../../src/services/liaison";
+import { liaisonReminder } from "../../src/services/classroom/liaison";
 import { silentLogger } from "../../src/log";
 import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser } from "../helpers/client";

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
-import { announcementNotifier } from "../../src/services/news-feed";
+import { announcementNotifier } from "../../src/services/messaging/news-feed";
 import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser } from "../helpers/client";
 import { buildClass, buildSchool, buildSchoolWithClass, buildStructure, buildUser, linkParent, type BuiltUser } from "../helpers/factories";

@@ -18,8 +18,8 @@ import { httpSmsGateway, maskedNumber, signalsFlush } from "../../src/jobs/signa
 import { silentLogger } from "../../src/log";
 import { smtpTransport } from "../../src/node/mail";
 import { webPushTransport } from "../../src/node/push";
-import { frenchMobile } from "../../src/services/notification-preferences";
-import { pushServiceAllowed } from "../../src/services/push-subscriptions";
+import { frenchMobile } from "../../src/services/notifications/notification-preferences";
+import { pushServiceAllowed } from "../../src/services/notifications/push-subscriptions";
 import { TestBrowser } from "../helpers/client";
 import { buildSchoolWithClass, buildUser, type BuiltUser } from "../helpers/factories";
 import { testPlatform } from "../helpers/platform";

@@ -8,7 +8,7 @@ import { t } from "../../src/i18n";
 import { createProxyApp, serviceProvider, REQUEST_COOKIE, type ProxySettings } from "../../src/saml-proxy/app";
 import { createTestIdp, type ResponseOverrides, type TestIdentity, type TestIdp } from "../../src/saml-proxy/test-idp";
 import { makeKeyPair } from "../../src/saml-proxy/keys";
-import { externalIdsFromVectors } from "../../src/services/federated-login";
+import { externalIdsFromVectors } from "../../src/services/identity/federated-login";
 import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser } from "../helpers/client";
 import { buildSchoolWithClass, buildUser, linkParent } from "../helpers/factories";

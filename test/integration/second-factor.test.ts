@@ -8,7 +8,7 @@ import { t } from "../../src/i18n";
 import { mailFlush } from "../../src/jobs/mail";
 import { silentLogger } from "../../src/log";
 import { smtpTransport } from "../../src/node/mail";
-import { maskedEmail, oneTimeCode } from "../../src/services/second-factor";
+import { maskedEmail, oneTimeCode } from "../../src/services/identity/second-factor";
 import { TestBrowser } from "../helpers/client";
 import { buildStructure, buildUser, type BuiltUser } from "../helpers/factories";
 import { testPlatform } from "../helpers/platform";

@@ -1,6 +1,6 @@
 // 3.11.1.3: each connector category releases exactly its allowed attributes; consent refusal releases nothing.
 import { describe, expect, it } from "vitest";
-import { opaqueId, releasedAttributes, type ConnectorPolicy, type Person } from "../../src/services/attribute-release";
+import { opaqueId, releasedAttributes, type ConnectorPolicy, type Person } from "../../src/services/identity/attribute-release";
 
 const person: Person = { id: "7a0c7c52-4a39-4f39-9d7e-7c2f0c1d9a11", firstName: "Léa", lastName: "Martin", email: "lea@ac-test.fr",
   uai: "0751234A", profile: "pupil", classes: ["CM1"] };

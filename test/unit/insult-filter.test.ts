@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { containsInsult, findInsults, normaliseForFilter } from "../../src/services/insult-filter";
-import { INNOCENT_WORDS, INSULT_WORDS } from "../../src/services/insult-words";
+import { containsInsult, findInsults, normaliseForFilter } from "../../src/services/messaging/insult-filter";
+import { INNOCENT_WORDS, INSULT_WORDS } from "../../src/services/messaging/insult-words";
 
 const spans = (text: string) => findInsults(text).map((m) => ({ word: m.word, text: text.slice(m.start, m.end) }));
 

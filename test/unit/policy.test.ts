@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { can } from "../../src/services/policy";
-import { launcherApps, allowedApps } from "../../src/services/apps";
+import { can } from "../../src/policy/index";
+import { launcherApps, allowedApps } from "../../src/services/portal/apps";
 import { mainProfile, type Principal } from "../../src/services/principal";
 
 function principal(overrides: Partial<Principal>): Principal {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ReadCache } from "../../src/services/read-cache";
 import type { Principal } from "../../src/services/principal";
-import type { Home } from "../../src/services/portal";
+import type { Home } from "../../src/services/portal/portal";
 
 const principal = (userId: string) => ({ userId } as Principal);
 const home = { mainProfile: "teacher" } as Home;

@@ -3,7 +3,7 @@ import { csrfTokens } from "../../src/auth/csrf";
 import { generateSessionToken, sessionIdFromToken } from "../../src/auth/session-token";
 import { safeReturnPath } from "../../src/http/forms";
 import { t } from "../../src/i18n";
-import { uai } from "../../src/services/demo";
+import { uai } from "../../src/demo/demo";
 import { loadConfig } from "../../src/config";
 
 describe("small parts", () => {

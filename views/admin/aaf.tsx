@@ -1,5 +1,5 @@
 import { t, type MessageKey } from "../../src/i18n";
-import type { ImportSummary } from "../../src/services/aaf";
+import type { ImportSummary } from "../../src/services/admin/aaf";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";

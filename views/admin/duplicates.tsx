@@ -1,5 +1,5 @@
 import { t } from "../../src/i18n";
-import type { DuplicatePair } from "../../src/services/duplicates";
+import type { DuplicatePair } from "../../src/services/admin/duplicates";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";

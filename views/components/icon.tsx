@@ -1,5 +1,5 @@
 import type { AssetManifest } from "../../src/assets";
-import type { IconName } from "../../src/services/apps";
+import type { IconName } from "../../src/services/portal/apps";
 
 /** A pictogram from the SVG sprite; decorative, the text next to it carries the meaning. */
 export function Icon(props: { assets: AssetManifest; name: IconName | "speaker" | "font" | "logout"; class?: string }) {

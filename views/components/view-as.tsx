@@ -1,7 +1,7 @@
 // 58D "voir comme": the banner over a teacher's read-only preview of a pupil's or a parent's page, and the switch
 // on the teacher's own page.
 import { t } from "../../src/i18n";
-import { VIEW_AS_PARAM, type ViewAs } from "../../src/services/view-as";
+import { VIEW_AS_PARAM, type ViewAs } from "../../src/services/classroom/view-as";
 
 /** "Aperçu : ce que voit un élève de CM1 — lecture seule", with the way back. */
 export function ViewAsBanner(props: { as: ViewAs; className: string; back: string; detail?: string }) {

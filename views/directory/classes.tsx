@@ -1,7 +1,7 @@
 import { t } from "../../src/i18n";
-import type { ClassPage, ClassSummary, PersonCard, RosterEntry } from "../../src/services/directory";
-import type { AppDefinition } from "../../src/services/apps";
-import type { ClassAppSettings } from "../../src/services/school-settings";
+import type { ClassPage, ClassSummary, PersonCard, RosterEntry } from "../../src/services/directory/directory";
+import type { AppDefinition } from "../../src/services/portal/apps";
+import type { ClassAppSettings } from "../../src/services/admin/school-settings";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";

@@ -1,5 +1,5 @@
 import { t } from "../../src/i18n";
-import type { PerimeterSchool, SchoolPage } from "../../src/services/directory";
+import type { PerimeterSchool, SchoolPage } from "../../src/services/directory/directory";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { ClassList } from "./classes";

@@ -1,12 +1,12 @@
 import { t } from "../../src/i18n";
-import type { AppDefinition } from "../../src/services/apps";
-import type { Home } from "../../src/services/portal";
+import type { AppDefinition } from "../../src/services/portal/apps";
+import type { Home } from "../../src/services/portal/portal";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { Icon } from "../components/icon";
-import type { Feed } from "../../src/services/news-feed";
-import type { Connector } from "../../src/services/connectors";
-import { FeedSummary, UrgentAtEntry } from "../news-feed/news-feed";
+import type { Feed } from "../../src/services/messaging/news-feed";
+import type { Connector } from "../../src/services/identity/connectors";
+import { FeedSummary, UrgentAtEntry } from "../messaging/news-feed";
 
 export type HomeView = Home & { firstName: string };
 

@@ -1,0 +1,47 @@
+// The websocket endpoint of the realtime rooms: /salles/<uai>:<kind>:<id> (the y-websocket client appends the room
+// name to its server URL). The upgrade goes through the whole app first (session, gates); here the policy decides
+// and the socket is handed to the room with a ticket, or accepted and closed with the refusal code (browsers hide
+// the HTTP status of a refused upgrade): 4401 no session, 4403 another school or no right, 4404 unknown room.
+import { Hono } from "hono";
+import type { AppEnv } from "../../src/http/env";
+import { withTenant } from "../../db/client";
+import { CLOSE, parseRoomId } from "../../realtime/protocol";
+import type { Admission } from "../../realtime/port";
+import { reaches, scopeOf } from "../../src/services/principal";
+import { wallAdmission } from "../../src/services/collaboration/walls";
+import { documentAdmission } from "../../src/services/collaboration/documents";
+import { renderError } from "../../src/http/render";
+
+export const roomRoutes = new Hono<AppEnv>();
+
+roomRoutes.get("/salles/:room", async (c) => {
+  const { platform, principal } = c.var;
+  if (!platform.rooms || c.req.header("upgrade")?.toLowerCase() !== "websocket") return renderError(c, 404);
+  const roomId = c.req.param("room");
+  const room = parseRoomId(roomId);
+  const origin = c.req.header("origin");
+  let admission: Admission;
+  if (!room || room.kind === "bench") admission = { refuse: CLOSE.notFound, reason: "salle inconnue" };
+  // Cross-site websocket hijacking: a page of another site may open a socket here with the user's cookies.
+  else if (origin && !sameHost(origin, c.req.header("host"))) admission = { refuse: CLOSE.forbidden, reason: "origine refusée" };
+  else if (!principal) admission = { refuse: CLOSE.revoked, reason: "session absente" };
+  else if (!reaches(principal, room.uai)) admission = { refuse: CLOSE.forbidden, reason: "autre école" };
+  else {
+    admission = await withTenant(platform.db, scopeOf(principal), async (tx) => {
+      const found = room.kind === "wall" ? await wallAdmission(tx, principal, room.id) : await documentAdmission(tx, principal, room.id);
+      // The record must be the room's: a wall id under another school's UAI is not that room.
+      if (!("ticket" in found)) return found;
+      if (found.uai !== room.uai) return { refuse: CLOSE.notFound, reason: "salle inconnue" };
+      return { ticket: found.ticket };
+    });
+  }
+  return platform.rooms.upgrade(c, roomId, admission);
+});
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return !!host && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

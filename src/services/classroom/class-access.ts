@@ -1,0 +1,44 @@
+// Who may do what with one class's daily life (homework log, attendance, statistics): its teachers and staff and
+// the school's director write; its pupils and their parents read. One place for the homework log, the roll and the
+// class figures.
+import { sql } from "drizzle-orm";
+import { rowsOf, type Tx } from "../../../db/client";
+import type { Principal } from "../principal";
+
+/** The ways a user reaches classes, one row each — (class_id, write, child): a class they teach or assist in (write)
+ *  or learn in, every class of a school they direct (write), their children's classes (child: the first name). The
+ *  homework log's class list, the agenda's calendars and the booking offers all start from it. */
+export function classesReachedBy(userId: string) {
+  return sql`
+    select m.class_id, m.role in ('teacher', 'staff') as write, null::text as child from class_members m where m.user_id = ${userId}
+    union all select c.id, true, null from classes c join school_profiles sp on sp.uai = c.uai and sp.profile = 'director' and sp.user_id = ${userId}
+    union all select m.class_id, false, u.first_name from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
+      join users u on u.id = l.child_id where l.parent_id = ${userId}`;
+}
+
+export type ClassAccess = "write" | "read" | null;
+
+export interface ClassFacts { id: string; name: string; uai: string; schoolName: string; teacher: boolean; director: boolean; pupil: boolean; childIds: string[] }
+
+export async function classFacts(tx: Tx, p: Principal, classId: string): Promise<ClassFacts | null> {
+  if (!/^[0-9a-f-]{36}$/.test(classId)) return null;
+  const [row] = rowsOf<{ id: string; name: string; uai: string; school_name: string; teacher: boolean; director: boolean; pupil: boolean; child_ids: string[] }>(
+    await tx.execute(sql`
+      select c.id, c.name, c.uai, s.name as school_name,
+        exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role in ('teacher', 'staff')) as teacher,
+        exists (select 1 from school_profiles sp where sp.uai = c.uai and sp.user_id = ${p.userId} and sp.profile = 'director') as director,
+        exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role = 'pupil') as pupil,
+        array(select l.child_id::text from parent_links l join class_members m on m.user_id = l.child_id and m.class_id = c.id and m.role = 'pupil'
+              where l.parent_id = ${p.userId}) as child_ids
+      from classes c join schools s on s.uai = c.uai where c.id = ${classId}`));
+  return row ? { id: row.id, name: row.name, uai: row.uai, schoolName: row.school_name, teacher: row.teacher, director: row.director,
+    pupil: row.pupil, childIds: row.child_ids } : null;
+}
+
+/** Write for the class's teachers and the school's director; read for its pupils and their parents. */
+export function accessOf(f: ClassFacts | null): ClassAccess {
+  if (!f) return null;
+  if (f.teacher || f.director) return "write";
+  return f.pupil || f.childIds.length ? "read" : null;
+}
+

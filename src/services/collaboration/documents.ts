@@ -1,0 +1,205 @@
+// Live documents (56B): title, owner, school and sharing in Postgres; the content in the document's room. The text
+// is derived from the room's content on save (search); the read-only view and the exports read the room.
+import { eq, sql } from "drizzle-orm";
+import type * as Y from "yjs";
+import { documents } from "../../../db/schema/documents";
+import { containsPattern, rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
+import type { Rooms } from "../../../realtime/port";
+import { CLOSE, parseRoomId, roomIdOf } from "../../../realtime/protocol";
+import { blocksToHtml, blocksToText, escapeHtml, readBlocks } from "../../../realtime/document-model";
+import { audit } from "../audit";
+import { notifyFromUserScope, type Delivery } from "../notifications/notifications";
+import { isUuid, type Found } from "../directory/directory";
+import { can, type DocumentResource } from "../../policy/index";
+import { displayName, scopeOf, type Principal } from "../principal";
+import { documentToOdt } from "../../formats/odt";
+import type { RoomAdmission } from "./walls";
+
+export interface DocumentCtx { db: Database; rooms: Rooms; now: Date; ip: string | null; delivery?: Delivery }
+
+export const DOCUMENT_TITLE_MAX = 120;
+export type Sharing = DocumentResource["sharing"];
+export type Access = DocumentResource["access"];
+
+export interface DocumentRecord {
+  id: string; uai: string; title: string; ownerId: string | null; ownerName: string | null; sharing: Sharing; classId: string | null;
+  className: string | null; access: Access; updatedAt: Date; resource: DocumentResource;
+}
+
+export function documentRoomId(d: { uai: string; id: string }): string {
+  return roomIdOf({ uai: d.uai, kind: "doc", id: d.id });
+}
+
+interface Row {
+  id: string; uai: string; title: string; owner_id: string | null; owner_name: string | null; sharing: Sharing; class_id: string | null;
+  class_name: string | null; access: Access; updated_at: string | Date; member_ids: string[];
+}
+
+const SELECT = sql`
+  select d.id, d.uai, d.title, d.owner_id, u.first_name || ' ' || u.last_name as owner_name, d.sharing, d.class_id,
+    c.name as class_name, d.access, d.updated_at,
+    coalesce((select array_agg(m.user_id::text) from class_members m where m.class_id = d.class_id), '{}') as member_ids
+  from documents d left join users u on u.id = d.owner_id left join classes c on c.id = d.class_id`;
+
+function toRecord(r: Row): DocumentRecord {
+  return {
+    id: r.id, uai: r.uai, title: r.title, ownerId: r.owner_id, ownerName: r.owner_name, sharing: r.sharing, classId: r.class_id,
+    className: r.class_name, access: r.access, updatedAt: new Date(r.updated_at),
+    resource: { kind: "document", uai: r.uai, ownerId: r.owner_id, sharing: r.sharing, access: r.access, memberIds: r.member_ids },
+  };
+}
+
+export async function findDocument(tx: Tx, id: string): Promise<DocumentRecord | null> {
+  if (!isUuid(id)) return null;
+  const [row] = rowsOf<Row>(await tx.execute(sql`${SELECT} where d.id = ${id}`));
+  return row ? toRecord(row) : null;
+}
+
+/** Documents of the active school this user may open: their own and those shared with them; optionally searched. */
+export async function visibleDocuments(tx: Tx, p: Principal, query = ""): Promise<DocumentRecord[]> {
+  if (!p.activeUai) return [];
+  const q = query.trim();
+  const pattern = containsPattern(q);
+  const rows = rowsOf<Row>(await tx.execute(q
+    ? sql`${SELECT} where d.uai = ${p.activeUai} and (d.title ilike ${pattern} or d.text ilike ${pattern}) order by d.updated_at desc limit 200`
+    : sql`${SELECT} where d.uai = ${p.activeUai} order by d.updated_at desc limit 200`));
+  return rows.map(toRecord).filter((d) => can(p, "document.view", d.resource));
+}
+
+export function checkTitle(title: string): "required" | "too_long" | null {
+  const v = title.trim();
+  if (!v) return "required";
+  if (v.length > DOCUMENT_TITLE_MAX) return "too_long";
+  return null;
+}
+
+export async function createDocument(ctx: DocumentCtx, p: Principal, title: string):
+  Promise<{ kind: "created"; id: string } | { kind: "invalid"; error: "required" | "too_long" } | { kind: "forbidden" }> {
+  const error = checkTitle(title);
+  if (error) return { kind: "invalid", error };
+  const uai = p.activeUai;
+  if (!uai || !can(p, "document.create", { kind: "document", uai, ownerId: p.userId, sharing: "private", access: "read", memberIds: [] })) {
+    return { kind: "forbidden" };
+  }
+  return withTenant(ctx.db, scopeOf(p), async (tx) => {
+    const [row] = await tx.insert(documents).values({ uai, title: title.trim(), ownerId: p.userId, createdAt: ctx.now, updatedAt: ctx.now })
+      .returning({ id: documents.id });
+    await audit(tx, { at: ctx.now, actorId: p.userId, action: "document.created", target: row!.id, uai, ip: ctx.ip, details: { title: title.trim() } });
+    return { kind: "created" as const, id: row!.id };
+  });
+}
+
+export interface DocumentView extends DocumentRecord {
+  roomId: string; canEdit: boolean; canManage: boolean; html: string;
+  /** Classes the owner may share with (their own classes). */
+  classes: { id: string; name: string }[];
+}
+
+export async function documentView(ctx: DocumentCtx, p: Principal, id: string): Promise<Found<DocumentView>> {
+  const loaded = await withTenant(ctx.db, scopeOf(p), async (tx): Promise<(DocumentRecord & { classes: { id: string; name: string }[] }) | null> => {
+    const d = await findDocument(tx, id);
+    if (!d || !can(p, "document.view", d.resource)) return d ? { ...d, classes: [] } : null;
+    const classes = can(p, "document.manage", d.resource) ? rowsOf<{ id: string; name: string }>(await tx.execute(sql`
+      select c.id, c.name from classes c join class_members m on m.class_id = c.id
+      where m.user_id = ${p.userId} and c.uai = ${d.uai} order by c.name`)) : [];
+    return { ...d, classes };
+  });
+  if (!loaded) return { kind: "not_found" };
+  if (!can(p, "document.view", loaded.resource)) return { kind: "forbidden" };
+  const html = await ctx.rooms.read(documentRoomId(loaded), (doc) => blocksToHtml(readBlocks(doc)));
+  return { kind: "ok", value: { ...loaded, roomId: documentRoomId(loaded), canEdit: can(p, "document.edit", loaded.resource),
+    canManage: can(p, "document.manage", loaded.resource), html } };
+}
+
+export async function documentAdmission(tx: Tx, p: Principal, id: string): Promise<RoomAdmission> {
+  const d = await findDocument(tx, id);
+  if (!d) return { refuse: CLOSE.notFound, reason: "document introuvable" };
+  if (!can(p, "document.view", d.resource)) return { refuse: CLOSE.forbidden, reason: "accès refusé" };
+  const adult = p.profiles.some((sp) => sp.uai === d.uai && ["teacher", "director", "staff"].includes(sp.profile));
+  return { ticket: { userId: p.userId, name: displayName(p), canWrite: can(p, "document.edit", d.resource), role: adult ? "adult" : "member" }, uai: d.uai };
+}
+
+export interface SharingInput { sharing: string; classId: string; access: string }
+export type SharingOutcome = "ok" | "forbidden" | "not_found" | "sharing_invalid" | "class_invalid" | "access_invalid";
+
+/** The owner shares (or stops sharing): saved, audited; sockets of people who lost access are closed (4401). */
+export async function saveSharing(ctx: DocumentCtx, p: Principal, id: string, input: SharingInput): Promise<SharingOutcome> {
+  if (!["private", "class", "staff"].includes(input.sharing)) return "sharing_invalid";
+  if (!["read", "write"].includes(input.access)) return "access_invalid";
+  const outcome = await withTenant(ctx.db, scopeOf(p), async (tx) => {
+    const d = await findDocument(tx, id);
+    if (!d) return "not_found" as const;
+    if (!can(p, "document.manage", d.resource)) return "forbidden" as const;
+    let classId: string | null = null;
+    let memberIds: string[] = [];
+    if (input.sharing === "class") {
+      if (!isUuid(input.classId)) return "class_invalid" as const;
+      const [own] = rowsOf<{ ok: boolean }>(await tx.execute(sql`
+        select true as ok from class_members m join classes c on c.id = m.class_id
+        where m.class_id = ${input.classId} and m.user_id = ${p.userId} and c.uai = ${d.uai}`));
+      if (!own) return "class_invalid" as const;
+      classId = input.classId;
+      memberIds = rowsOf<{ id: string }>(await tx.execute(sql`select user_id::text as id from class_members where class_id = ${classId}`)).map((r) => r.id);
+    }
+    const sharing = input.sharing as Sharing;
+    const access = input.access as Access;
+    await tx.update(documents).set({ sharing, classId, access, updatedAt: ctx.now }).where(eq(documents.id, id));
+    await audit(tx, { at: ctx.now, actorId: p.userId, action: "document.sharing", target: id, uai: d.uai, ip: ctx.ip,
+      details: { sharing, classId, access } });
+    // 54I: the class it is newly shared with is told (the feed's app events); a re-share to the same class is not news.
+    if (sharing === "class" && (d.sharing !== "class" || d.classId !== classId)) {
+      await notifyFromUserScope(tx, memberIds.filter((m) => m !== p.userId), { kind: "document.shared",
+        title: `Document partagé : ${d.title}`, body: `${displayName(p)} partage ce document avec la classe.`, link: `/documents/${id}` },
+        ctx.now, ctx.delivery);
+    }
+    return { record: d, resource: { ...d.resource, sharing, access, memberIds } as DocumentResource };
+  });
+  if (typeof outcome === "string") return outcome;
+  const { record, resource } = outcome;
+  // Those still allowed keep their socket with the new right; the others are closed (4401).
+  await ctx.rooms.retune(documentRoomId(record), (t) => {
+    if (t.userId === resource.ownerId) return t;
+    const shared = (resource.sharing === "class" && resource.memberIds.includes(t.userId)) || (resource.sharing === "staff" && t.role === "adult");
+    return shared ? { ...t, canWrite: resource.access === "write" } : "close";
+  });
+  return "ok";
+}
+
+export async function renameDocument(ctx: DocumentCtx, p: Principal, id: string, title: string): Promise<"ok" | "required" | "too_long" | "forbidden" | "not_found"> {
+  const error = checkTitle(title);
+  if (error) return error;
+  return withTenant(ctx.db, scopeOf(p), async (tx) => {
+    const d = await findDocument(tx, id);
+    if (!d) return "not_found" as const;
+    if (!can(p, "document.manage", d.resource)) return "forbidden" as const;
+    await tx.update(documents).set({ title: title.trim(), updatedAt: ctx.now }).where(eq(documents.id, id));
+    await audit(tx, { at: ctx.now, actorId: p.userId, action: "document.renamed", target: id, uai: d.uai, ip: ctx.ip, details: { title: title.trim() } });
+    return "ok" as const;
+  });
+}
+
+export interface Export { fileName: string; contentType: string; body: Uint8Array | string }
+
+export async function exportDocument(ctx: DocumentCtx, p: Principal, id: string, format: string): Promise<Found<Export>> {
+  if (format !== "html" && format !== "odt") return { kind: "not_found" };
+  const d = await withTenant(ctx.db, scopeOf(p), (tx) => findDocument(tx, id));
+  if (!d) return { kind: "not_found" };
+  if (!can(p, "document.view", d.resource)) return { kind: "forbidden" };
+  const blocks = await ctx.rooms.read(documentRoomId(d), (doc) => readBlocks(doc));
+  const base = d.title.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 80) || "document";
+  if (format === "html") {
+    const body = `<!doctype html>\n<html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(d.title)}</title></head>\n<body><h1>${escapeHtml(d.title)}</h1>\n${blocksToHtml(blocks)}\n</body></html>\n`;
+    return { kind: "ok", value: { fileName: `${base}.html`, contentType: "text/html; charset=utf-8", body } };
+  }
+  return { kind: "ok", value: { fileName: `${base}.odt`, contentType: "application/vnd.oasis.opendocument.text", body: documentToOdt(d.title, blocks) } };
+}
+
+/** Called after a document's room stored changes (debounced): the search text follows the content. */
+export async function saveDocumentText(db: Database, roomId: string, doc: Y.Doc, now: Date): Promise<void> {
+  const room = parseRoomId(roomId);
+  if (!room || room.kind !== "doc") return;
+  const text = blocksToText(readBlocks(doc)).slice(0, 200_000);
+  await withTenant(db, systemScope, async (tx) => {
+    await tx.update(documents).set({ text, updatedAt: now }).where(eq(documents.id, room.id));
+  });
+}

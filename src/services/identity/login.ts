@@ -1,0 +1,107 @@
+// Local-password login: throttling, credential check, account state, pupils' access hours, then a session.
+// Every attempt, successful or not, leaves one audit line; a refused attempt writes nothing else.
+import { eq, sql } from "drizzle-orm";
+import { credentials, users } from "../../../db/schema";
+import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
+import type { Config } from "../../config";
+import type { WeeklyHours } from "../../../db/schema/portal";
+import type { PasswordHasher } from "../../auth/password";
+import { audit, auditAlone } from "../audit";
+import { loginThrottle } from "./login-throttle";
+import { createSession } from "./sessions";
+import { pupilHoursOf, withinHours } from "../access-hours";
+import { needsSecondFactor, openChallenge } from "./second-factor";
+
+export type LoginResult =
+  | { kind: "ok"; userId: string; token: string; expiresAt: Date; mustActivate: boolean }
+  | { kind: "invalid" }
+  | { kind: "ip_blocked"; retryAfterMinutes: number }
+  | { kind: "account_locked"; retryAfterMinutes: number }
+  | { kind: "suspended" }
+  | { kind: "expired" }
+  | { kind: "outside_hours"; hours: WeeklyHours }
+  /** 611D: the password was right; a code went to the academic mailbox, the browser keeps `challenge`. */
+  | { kind: "second_factor"; challenge: string }
+  | { kind: "no_academic_email" };
+
+export interface LoginDeps { db: Database; config: Config; passwords: PasswordHasher; now: Date; ip: string | null }
+
+// Verifying against a real hash when the login is unknown keeps both answers equally slow.
+let decoyHash: Promise<string> | null = null;
+
+export function normaliseLogin(login: string): string {
+  return login.trim().toLowerCase();
+}
+
+export async function loginWithPassword(deps: LoginDeps, rawLogin: string, password: string): Promise<LoginResult> {
+  const { db, config, passwords, now, ip } = deps;
+  const login = normaliseLogin(rawLogin);
+  const refuse = async (result: LoginResult, action: string, reason: string, actorId: string | null = null) => {
+    await auditAlone(db, { at: now, actorId, action, target: login, ip, details: { reason } });
+    return result;
+  };
+
+  const verdict = await withTenant(db, systemScope, (tx) => loginThrottle(tx, login, ip, now, config.loginThrottle));
+  if (verdict.kind !== "allowed") return refuse(verdict, "login.refused", verdict.kind);
+
+  const account = await withTenant(db, systemScope, async (tx) => {
+    const [row] = await tx
+      .select({ id: users.id, state: users.state, expiresAt: users.expiresAt, charter: users.charterAcceptedAt, hash: credentials.passwordHash })
+      .from(users).innerJoin(credentials, eq(credentials.userId, users.id))
+      .where(eq(users.login, login));
+    return row ?? null;
+  });
+  if (!account) {
+    decoyHash ??= passwords.hash("decoy-password-for-timing");
+    await passwords.verify(await decoyHash, password);
+    return refuse({ kind: "invalid" }, "login.failure", "unknown_login");
+  }
+  if (!(await passwords.verify(account.hash, password))) return refuse({ kind: "invalid" }, "login.failure", "wrong_password", account.id);
+  if (account.state === "suspended" || account.state === "pre_deleted") {
+    return refuse({ kind: "suspended" }, "login.refused", account.state, account.id);
+  }
+  if (account.expiresAt && account.expiresAt.getTime() <= now.getTime()) {
+    return refuse({ kind: "expired" }, "login.refused", "account_expired", account.id);
+  }
+
+  return withTenant(db, systemScope, async (tx) => {
+    if (await pupilOutsideHours(tx, account.id, now, config)) {
+      await audit(tx, { at: now, actorId: account.id, action: "login.refused", target: login, ip, details: { reason: "outside_hours" } });
+      return { kind: "outside_hours", hours: await pupilHoursOfUser(tx, account.id, config) } as const;
+    }
+    const admin = await needsSecondFactor(tx, account.id, config.secondFactorRoles);
+    if (admin) {
+      if (!admin.email) {
+        await audit(tx, { at: now, actorId: account.id, action: "login.refused", target: login, ip, details: { reason: "no_academic_email" } });
+        return { kind: "no_academic_email" } as const;
+      }
+      const challenge = await openChallenge(tx, account.id, admin.email, now, ip, config.platformName);
+      await audit(tx, { at: now, actorId: account.id, action: "login.second_factor_sent", target: login, ip });
+      return { kind: "second_factor", challenge } as const;
+    }
+    const session = await createSession(tx, account.id, now, config.session, ip);
+    await audit(tx, { at: now, actorId: account.id, action: "login.success", target: login, ip });
+    return {
+      kind: "ok", userId: account.id, token: session.token, expiresAt: session.expiresAt,
+      mustActivate: account.state === "pre_created" || account.charter === null,
+    } as const;
+  });
+}
+
+/** The access hours that apply to a pupil: those of their school. */
+export async function pupilHoursOfUser(tx: Tx, userId: string, config: Config): Promise<WeeklyHours> {
+  const [row] = rowsOf<{ uai: string }>(await tx.execute(sql`select uai from school_profiles where user_id = ${userId} and profile = 'pupil' limit 1`));
+  return row ? pupilHoursOf(tx, row.uai, config.pupilHours) : config.pupilHours;
+}
+
+/** A user whose only profiles are pupil profiles is held to the access hours of their school(s). */
+export async function pupilOutsideHours(tx: Tx, userId: string, now: Date, config: Config): Promise<boolean> {
+  const profiles = rowsOf<{ uai: string; profile: string }>(
+    await tx.execute(sql`select uai, profile from school_profiles where user_id = ${userId}`));
+  const pupilSchools = profiles.filter((p) => p.profile === "pupil").map((p) => p.uai);
+  if (pupilSchools.length === 0 || pupilSchools.length !== profiles.length) return false;
+  for (const uai of pupilSchools) {
+    if (withinHours(await pupilHoursOf(tx, uai, config.pupilHours), now, config.timeZone)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,359 @@
+// The news feed (fil d'informations, 54H–54J): urgent announcements first, then important dates, classmates'
+// birthdays and the latest events of every app (the user's notices). Authors: directors, teachers, inspectors and
+// advisers set dates; directors, advisers, municipality staff and the académie send urgent announcements, shown at
+// entry until read and notified through everyone's channels by a job (never in the request).
+import { sql } from "drizzle-orm";
+import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
+import { enqueue } from "../../jobs/runner";
+import { addDays, localTime, zonedToUtc } from "../../time";
+import { audit } from "../audit";
+import { myNotifications, notifyUsers, type Delivery, type NoticeLine } from "../notifications/notifications";
+import { can } from "../../policy/index";
+import { activeProfiles, displayName, scopeOf, type Principal, type ProfileKind } from "../principal";
+
+export interface FeedDeps { db: Database; now: Date; ip: string | null; timeZone: string }
+
+export interface AnnouncementLine { id: string; title: string; body: string; signedAs: string; createdAt: Date; endsAt: Date; seen: boolean }
+export interface DateLine { id: string; batchId: string; title: string; onDate: string; className: string | null; schoolName: string; mine: boolean }
+export interface BirthdayLine { firstName: string; lastInitial: string; className: string; day: string; today: boolean; me: boolean }
+export interface Feed { urgent: AnnouncementLine[]; dates: DateLine[]; birthdays: BirthdayLine[]; events: NoticeLine[] }
+
+/** Profiles an announcement may address (school profiles: those that see the feed). */
+export const ANNOUNCEMENT_PROFILES = ["pupil", "parent", "teacher", "director", "staff"] as const satisfies readonly ProfileKind[];
+export const DATE_HORIZON_DAYS = 60;
+export const BIRTHDAY_DAYS = 7;
+export const LIMITS = { title: 120, body: 2000, announcementDays: 31, dateDays: 366 };
+
+/** Announcements addressed to the user now: one of their school profiles is in the audience of one of the schools. */
+export async function activeAnnouncements(tx: Tx, userId: string, now: Date, onlyUnseen = false): Promise<AnnouncementLine[]> {
+  const rows = rowsOf<{ id: string; title: string; body: string; signed_as: string; created_at: Date | string; ends_at: Date | string; seen: boolean }>(
+    await tx.execute(sql`
+      select a.id, a.title, a.body, a.signed_as, a.created_at, a.ends_at, (r.user_id is not null) as seen
+      from announcements a
+      left join announcement_reads r on r.announcement_id = a.id and r.user_id = ${userId}
+      where a.withdrawn_at is null and a.ends_at > ${now.toISOString()} and a.created_at <= ${now.toISOString()}
+        ${onlyUnseen ? sql`and r.user_id is null` : sql``}
+        and exists (select 1 from announcement_schools s join school_profiles sp on sp.uai = s.uai
+                    where s.announcement_id = a.id and sp.user_id = ${userId} and sp.profile = any(a.profiles))
+      order by a.created_at desc limit 20`));
+  return rows.map((r) => ({ id: r.id, title: r.title, body: r.body, signedAs: r.signed_as, createdAt: new Date(r.created_at),
+    endsAt: new Date(r.ends_at), seen: r.seen }));
+}
+
+/** Dates of the user's schools (whole school) and classes (theirs, their children's; all of them for the school's
+ *  staff), and the dates they set themselves. */
+async function upcomingDates(tx: Tx, userId: string, today: string, limit: number): Promise<DateLine[]> {
+  const rows = rowsOf<{ id: string; batch_id: string; title: string; on_date: string | Date; class_name: string | null; school_name: string; mine: boolean }>(
+    await tx.execute(sql`
+      select d.id, d.batch_id, d.title, d.on_date, c.name as class_name, sc.name as school_name, (d.author_id = ${userId}) as mine
+      from important_dates d join schools sc on sc.uai = d.uai left join classes c on c.id = d.class_id
+      where d.on_date between ${today}::date and ${addDays(today, DATE_HORIZON_DAYS)}::date
+        and (d.author_id = ${userId}
+          or (d.class_id is null and d.uai in (select uai from school_profiles where user_id = ${userId}))
+          or d.class_id in (select class_id from class_members where user_id = ${userId})
+          or d.class_id in (select m.class_id from parent_links l join class_members m on m.user_id = l.child_id where l.parent_id = ${userId})
+          or d.uai in (select uai from school_profiles where user_id = ${userId} and profile in ('director', 'staff')))
+      order by d.on_date, d.title limit ${limit}`));
+  // A date set for a whole circonscription is one row per school: its author sees it once.
+  const seen = new Set<string>();
+  return rows.filter((r) => !(r.mine && seen.has(r.batch_id)) && seen.add(r.batch_id)).map((r) => ({
+    id: r.id, batchId: r.batch_id, title: r.title, onDate: typeof r.on_date === "string" ? r.on_date.slice(0, 10) : r.on_date.toISOString().slice(0, 10),
+    className: r.class_name, schoolName: r.school_name, mine: r.mine,
+  }));
+}
+
+/** "MM-DD" of the next `days` days; 29 February birthdays are wished on the 28th in other years. */
+function monthDays(today: string, days: number): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < days; i++) {
+    const date = addDays(today, i);
+    out.set(date.slice(5), date);
+    const year = Number(date.slice(0, 4));
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    if (date.slice(5) === "02-28" && !leap) out.set("02-29", date);
+  }
+  return out;
+}
+
+/** 54H: birthdays of a pupil's classmates (and their own), and of a teacher's pupils, in the coming week. */
+async function birthdays(tx: Tx, userId: string, today: string): Promise<BirthdayLine[]> {
+  const days = monthDays(today, BIRTHDAY_DAYS);
+  const rows = rowsOf<{ id: string; first_name: string; last_name: string; md: string; class_name: string }>(await tx.execute(sql`
+    select distinct u.id, u.first_name, u.last_name, to_char(u.birth_date, 'MM-DD') as md, c.name as class_name
+    from class_members me join class_members m on m.class_id = me.class_id and m.role = 'pupil'
+    join classes c on c.id = me.class_id join users u on u.id = m.user_id
+    where me.user_id = ${userId} and me.role in ('pupil', 'teacher') and u.birth_date is not null
+      and u.state in ('active', 'pre_created') and to_char(u.birth_date, 'MM-DD') = any(${`{${[...days.keys()].join(",")}}`}::text[])`));
+  return rows.map((r) => ({ firstName: r.first_name, lastInitial: r.last_name.slice(0, 1), className: r.class_name, day: days.get(r.md)!,
+    today: days.get(r.md) === today, me: r.id === userId }))
+    .sort((a, b) => a.day.localeCompare(b.day) || a.firstName.localeCompare(b.firstName, "fr"));
+}
+
+export async function newsFeed(tx: Tx, p: Principal, now: Date, timeZone: string, options: { events?: number; dates?: number } = {}): Promise<Feed> {
+  const today = localTime(now, timeZone).date;
+  return {
+    urgent: await activeAnnouncements(tx, p.userId, now),
+    dates: await upcomingDates(tx, p.userId, today, options.dates ?? 30),
+    birthdays: await birthdays(tx, p.userId, today),
+    events: await myNotifications(tx, p.userId, options.events ?? 15),
+  };
+}
+
+/** What the home page shows at entry: unseen urgent announcements, and the next few dates and birthdays. */
+export async function entryFeed(tx: Tx, p: Principal, now: Date, timeZone: string): Promise<Omit<Feed, "events">> {
+  const today = localTime(now, timeZone).date;
+  return {
+    urgent: await activeAnnouncements(tx, p.userId, now, true),
+    dates: await upcomingDates(tx, p.userId, today, 3),
+    birthdays: (await birthdays(tx, p.userId, today)).filter((b) => b.today),
+  };
+}
+
+export async function markAnnouncementSeen(tx: Tx, userId: string, announcementId: string, now: Date): Promise<void> {
+  if (!UUID.test(announcementId)) return;
+  // Only an announcement the user can see (RLS on announcements) gets a read mark.
+  await tx.execute(sql`insert into announcement_reads (announcement_id, user_id, seen_at)
+    select a.id, ${userId}, ${now.toISOString()} from announcements a where a.id = ${announcementId}
+    on conflict do nothing`);
+}
+
+// ——— Audiences ———
+
+export interface AudienceOption { value: string; kind: "class" | "school" | "perimeter" | "academie"; label: string }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PERIMETER_AUTHORS: ProfileKind[] = ["inspector", "adviser", "municipality"];
+
+async function perimeterSchools(tx: Tx, p: Principal): Promise<{ uai: string; name: string }[]> {
+  if (p.perimeter.all) return [];
+  return rowsOf<{ uai: string; name: string }>(await tx.execute(sql`
+    select uai, name from schools where uai = any(${`{${p.perimeter.uais.join(",")}}`}::text[]) order by name`));
+}
+
+const hasRole = (p: Principal, roles: ProfileKind[]) => p.structureRoles.some((r) => roles.includes(r.role));
+
+/** Where the user may put an important date: their classes, their school, their perimeter. */
+export async function dateAudiences(tx: Tx, p: Principal): Promise<AudienceOption[]> {
+  const out: AudienceOption[] = [];
+  const classes = rowsOf<{ id: string; name: string; uai: string; school: string }>(await tx.execute(sql`
+    select c.id, c.name, c.uai, s.name as school from class_members m join classes c on c.id = m.class_id join schools s on s.uai = c.uai
+    where m.user_id = ${p.userId} and m.role = 'teacher' order by s.name, c.name`));
+  for (const c of classes) out.push({ value: `classe:${c.id}`, kind: "class", label: `${c.name} — ${c.school}` });
+  for (const sp of p.profiles.filter((x) => x.profile === "director")) out.push({ value: `ecole:${sp.uai}`, kind: "school", label: sp.schoolName });
+  if (hasRole(p, ["inspector", "adviser"]) && !p.perimeter.all) {
+    out.push({ value: "perimetre", kind: "perimeter", label: "" });
+    for (const s of await perimeterSchools(tx, p)) out.push({ value: `ecole:${s.uai}`, kind: "school", label: s.name });
+  }
+  return dedupe(out);
+}
+
+/** Where the user may send an urgent announcement. */
+export async function announcementAudiences(tx: Tx, p: Principal): Promise<AudienceOption[]> {
+  const out: AudienceOption[] = [];
+  if (hasRole(p, ["academie_admin"])) out.push({ value: "academie", kind: "academie", label: "" });
+  for (const sp of p.profiles.filter((x) => x.profile === "director")) out.push({ value: `ecole:${sp.uai}`, kind: "school", label: sp.schoolName });
+  if (hasRole(p, ["adviser", "municipality"]) && !p.perimeter.all) {
+    out.push({ value: "perimetre", kind: "perimeter", label: "" });
+    for (const s of await perimeterSchools(tx, p)) out.push({ value: `ecole:${s.uai}`, kind: "school", label: s.name });
+  }
+  return dedupe(out);
+}
+
+function dedupe(options: AudienceOption[]): AudienceOption[] {
+  const seen = new Set<string>();
+  return options.filter((o) => !seen.has(o.value) && seen.add(o.value));
+}
+
+// ——— Important dates (54H) ———
+
+export type DateIssue = "title" | "date" | "date_past" | "date_far" | "audience";
+export interface DateInput { title: string; date: string; audience: string }
+
+export async function dateCreator(deps: FeedDeps, p: Principal, input: DateInput): Promise<{ ok: true; count: number } | { ok: false; issues: DateIssue[] }> {
+  const issues: DateIssue[] = [];
+  const title = input.title.trim();
+  if (!title || title.length > LIMITS.title) issues.push("title");
+  const today = localTime(deps.now, deps.timeZone).date;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(new Date(`${input.date}T12:00:00Z`).getTime())
+    || new Date(`${input.date}T12:00:00Z`).toISOString().slice(0, 10) !== input.date) issues.push("date");
+  else if (input.date < today) issues.push("date_past");
+  else if (input.date > addDays(today, LIMITS.dateDays)) issues.push("date_far");
+  return withTenant(deps.db, scopeOf(p), async (tx) => {
+    const targets = await resolveDateAudience(tx, p, input.audience);
+    if (!targets) issues.push("audience");
+    if (issues.length || !targets) return { ok: false as const, issues };
+    const batchId = crypto.randomUUID();
+    for (const t of targets) {
+      await tx.execute(sql`insert into important_dates (batch_id, uai, class_id, author_id, title, on_date, created_at)
+        values (${batchId}, ${t.uai}, ${t.classId}, ${p.userId}, ${title}, ${input.date}, ${deps.now.toISOString()})`);
+    }
+    await audit(tx, { at: deps.now, actorId: p.userId, action: "feed.date.added", target: batchId, uai: targets.length === 1 ? targets[0]!.uai : null,
+      ip: deps.ip, details: { schools: targets.length, date: input.date } });
+    return { ok: true as const, count: targets.length };
+  });
+}
+
+async function resolveDateAudience(tx: Tx, p: Principal, audience: string): Promise<{ uai: string; classId: string | null }[] | null> {
+  if (audience === "perimetre") {
+    if (!hasRole(p, ["inspector", "adviser"]) || p.perimeter.all || p.perimeter.uais.length === 0) return null;
+    return p.perimeter.uais.map((uai) => ({ uai, classId: null }));
+  }
+  const [kind, id] = audience.split(":");
+  if (kind === "ecole" && id && can(p, "feed.addDate", { kind: "school", uai: id })) {
+    const exists = rowsOf(await tx.execute(sql`select 1 from schools where uai = ${id}`)).length > 0;
+    return exists ? [{ uai: id, classId: null }] : null;
+  }
+  if (kind === "classe" && id && UUID.test(id)) {
+    const [c] = rowsOf<{ uai: string; teachers: string[] }>(await tx.execute(sql`
+      select c.uai, array(select user_id::text from class_members where class_id = c.id and role = 'teacher') as teachers
+      from classes c where c.id = ${id}`));
+    if (!c) return null;
+    const ok = can(p, "feed.addDate", { kind: "class", uai: c.uai, classId: id, memberIds: [], teacherIds: c.teachers, parentIdsOfPupils: [] });
+    return ok ? [{ uai: c.uai, classId: id }] : null;
+  }
+  return null;
+}
+
+/** Its author, or a director of the school, removes a date (every school's row of it for its author). */
+export async function dateRemover(deps: FeedDeps, p: Principal, batchId: string): Promise<boolean> {
+  if (!UUID.test(batchId)) return false;
+  return withTenant(deps.db, scopeOf(p), async (tx) => {
+    const directorOf = p.profiles.filter((x) => x.profile === "director").map((x) => x.uai);
+    const removed = rowsOf<{ id: string }>(await tx.execute(sql`delete from important_dates
+      where batch_id = ${batchId} and (author_id = ${p.userId} or uai = any(${`{${directorOf.join(",")}}`}::text[])) returning id`));
+    if (removed.length) await audit(tx, { at: deps.now, actorId: p.userId, action: "feed.date.removed", target: batchId, ip: deps.ip });
+    return removed.length > 0;
+  });
+}
+
+export async function myDates(tx: Tx, p: Principal, now: Date, timeZone: string): Promise<DateLine[]> {
+  return (await upcomingDates(tx, p.userId, localTime(now, timeZone).date, 200)).filter((d) => d.mine);
+}
+
+// ——— Urgent announcements (54J) ———
+
+export type AnnouncementIssue = "title" | "body" | "profiles" | "pupils_forbidden" | "until" | "until_past" | "until_far" | "audience";
+export interface AnnouncementInput { title: string; body: string; profiles: string[]; until: string; audience: string }
+
+export async function announcementCreator(deps: FeedDeps, p: Principal, input: AnnouncementInput):
+  Promise<{ ok: true; id: string } | { ok: false; issues: AnnouncementIssue[] }> {
+  const issues: AnnouncementIssue[] = [];
+  const title = input.title.trim();
+  const body = input.body.trim();
+  if (!title || title.length > LIMITS.title) issues.push("title");
+  if (!body || body.length > LIMITS.body) issues.push("body");
+  const profiles = ANNOUNCEMENT_PROFILES.filter((k) => input.profiles.includes(k));
+  if (profiles.length === 0 || profiles.length !== new Set(input.profiles).size) issues.push("profiles");
+  // 2.1.2: municipality staff never address pupils — unless they also act as the académie or a school's director.
+  const onlyMunicipality = hasRole(p, ["municipality"]) && !hasRole(p, ["academie_admin", "adviser"]);
+  if (onlyMunicipality && profiles.includes("pupil")) issues.push("pupils_forbidden");
+  const today = localTime(deps.now, deps.timeZone).date;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.until) || Number.isNaN(new Date(`${input.until}T12:00:00Z`).getTime())) issues.push("until");
+  else if (input.until < today) issues.push("until_past");
+  else if (input.until > addDays(today, LIMITS.announcementDays)) issues.push("until_far");
+  return withTenant(deps.db, scopeOf(p), async (tx) => {
+    const target = await resolveAnnouncementAudience(tx, p, input.audience);
+    if (!target) issues.push("audience");
+    if (issues.length || !target) return { ok: false as const, issues };
+    // Shown until the end of the chosen day, local time.
+    const endsAt = zonedToUtc(`${addDays(input.until, 1)}T00:00`, deps.timeZone);
+    const [row] = rowsOf<{ id: string }>(await tx.execute(sql`
+      insert into announcements (author_id, signed_as, title, body, profiles, created_at, ends_at)
+      values (${p.userId}, ${target.signedAs}, ${title}, ${body}, ${`{${profiles.join(",")}}`}::profile_kind[], ${deps.now.toISOString()}, ${endsAt.toISOString()})
+      returning id`));
+    const id = row!.id;
+    if (target.all) {
+      await tx.execute(sql`insert into announcement_schools (announcement_id, uai) select ${id}, uai from schools`);
+    } else {
+      await tx.execute(sql`insert into announcement_schools (announcement_id, uai)
+        select ${id}, uai from schools where uai = any(${`{${target.uais.join(",")}}`}::text[])`);
+    }
+    await enqueue(tx, "announcement.notify", { announcementId: id }, deps.now, { dedupeKey: `announcement.notify:${id}` });
+    await audit(tx, { at: deps.now, actorId: p.userId, action: "feed.announcement.sent", target: id,
+      uai: !target.all && target.uais.length === 1 ? target.uais[0]! : null, ip: deps.ip,
+      details: { schools: target.all ? "all" : target.uais.length, profiles } });
+    return { ok: true as const, id };
+  });
+}
+
+async function resolveAnnouncementAudience(tx: Tx, p: Principal, audience: string):
+  Promise<{ all: true; signedAs: string } | { all: false; uais: string[]; signedAs: string } | null> {
+  const structure = (roles: ProfileKind[]) => p.structureRoles.find((r) => roles.includes(r.role));
+  if (audience === "academie") {
+    return can(p, "feed.announce", { kind: "platform" }) ? { all: true, signedAs: structure(["academie_admin"])?.structureName ?? "L'académie" } : null;
+  }
+  if (audience === "perimetre") {
+    const role = structure(["adviser", "municipality"]);
+    if (!role || p.perimeter.all || p.perimeter.uais.length === 0) return null;
+    return { all: false, uais: p.perimeter.uais, signedAs: `${displayName(p)} — ${role.structureName}` };
+  }
+  const [kind, uai] = audience.split(":");
+  if (kind !== "ecole" || !uai || !can(p, "feed.announce", { kind: "school", uai })) return null;
+  const [school] = rowsOf<{ name: string }>(await tx.execute(sql`select name from schools where uai = ${uai}`));
+  if (!school) return null;
+  const director = p.profiles.some((x) => x.uai === uai && x.profile === "director");
+  const role = structure(PERIMETER_AUTHORS.concat("academie_admin"));
+  return { all: false, uais: [uai], signedAs: director ? `La direction — ${school.name}` : `${displayName(p)} — ${role?.structureName ?? school.name}` };
+}
+
+/**
+ * Job "announcement.notify": everyone in the audience is told through their channels, urgent (through quiet hours
+ * and digests). In batches, each its own transaction: a whole académie is a million accounts.
+ */
+export async function announcementNotifier(db: Database, announcementId: string, now: Date, delivery: Delivery, batch = 5000): Promise<number> {
+  let after = "00000000-0000-0000-0000-000000000000";
+  let told = 0;
+  for (;;) {
+    const done = await withTenant(db, systemScope, async (tx) => {
+      const [a] = rowsOf<{ title: string; body: string; signed_as: string; withdrawn: boolean }>(await tx.execute(sql`
+        select title, body, signed_as, withdrawn_at is not null as withdrawn from announcements where id = ${announcementId}`));
+      if (!a || a.withdrawn) return null;
+      const ids = rowsOf<{ user_id: string }>(await tx.execute(sql`
+        select distinct sp.user_id from announcement_schools s
+        join announcements a on a.id = s.announcement_id
+        join school_profiles sp on sp.uai = s.uai and sp.profile = any(a.profiles)
+        join users u on u.id = sp.user_id and u.state in ('active', 'pre_created')
+        where s.announcement_id = ${announcementId} and sp.user_id > ${after}::uuid
+        order by sp.user_id limit ${batch}`)).map((r) => r.user_id);
+      if (ids.length === 0) return null;
+      await notifyUsers(tx, ids, { kind: "announcement", title: `Message urgent : ${a.title}`, body: `${a.body}\n— ${a.signed_as}`,
+        link: "/fil", urgent: true }, now, delivery);
+      return ids;
+    });
+    if (!done) return told;
+    told += done.length;
+    after = done[done.length - 1]!;
+  }
+}
+
+export interface MyAnnouncement { id: string; title: string; createdAt: Date; endsAt: Date; withdrawn: boolean; schools: number; reads: number }
+
+export async function myAnnouncements(tx: Tx, p: Principal): Promise<MyAnnouncement[]> {
+  const rows = rowsOf<{ id: string; title: string; created_at: Date | string; ends_at: Date | string; withdrawn: boolean; schools: number; reads: number }>(
+    await tx.execute(sql`
+      select a.id, a.title, a.created_at, a.ends_at, a.withdrawn_at is not null as withdrawn,
+        (select count(*)::int from announcement_schools s where s.announcement_id = a.id) as schools,
+        (select count(*)::int from announcement_reads r where r.announcement_id = a.id) as reads
+      from announcements a where a.author_id = ${p.userId} order by a.created_at desc limit 50`));
+  return rows.map((r) => ({ id: r.id, title: r.title, createdAt: new Date(r.created_at), endsAt: new Date(r.ends_at), withdrawn: r.withdrawn,
+    schools: r.schools, reads: r.reads }));
+}
+
+export async function announcementWithdrawer(deps: FeedDeps, p: Principal, id: string): Promise<boolean> {
+  if (!UUID.test(id)) return false;
+  return withTenant(deps.db, scopeOf(p), async (tx) => {
+    const done = rowsOf(await tx.execute(sql`update announcements set withdrawn_at = ${deps.now.toISOString()}
+      where id = ${id} and author_id = ${p.userId} and withdrawn_at is null returning id`));
+    if (done.length) await audit(tx, { at: deps.now, actorId: p.userId, action: "feed.announcement.withdrawn", target: id, ip: deps.ip });
+    return done.length > 0;
+  });
+}
+
+/** Whether the feed page offers the user the forms to add dates or announcements. */
+export function feedAuthorRights(p: Principal): { dates: boolean; announcements: boolean } {
+  const kinds = activeProfiles(p);
+  return {
+    dates: kinds.some((k) => ["teacher", "director", "inspector", "adviser"].includes(k)),
+    announcements: kinds.some((k) => ["director", "adviser", "municipality", "academie_admin"].includes(k)),
+  };
+}

@@ -1,0 +1,46 @@
+// The home page's data for any profile: launcher, classes, children, perimeter.
+import { sql } from "drizzle-orm";
+import { rowsOf, withTenant, type Database, type Tx } from "../../../db/client";
+import type { ReadCache } from "../read-cache";
+import { launcherApps, type AppDefinition } from "./apps";
+import { myChildren, myClasses, type ChildSummary, type ClassSummary } from "../directory/directory";
+import { hiddenByClasses } from "../admin/school-settings";
+import { mainProfile, scopeOf, type Principal, type ProfileKind } from "../principal";
+
+export interface Home {
+  mainProfile: ProfileKind;
+  apps: AppDefinition[];
+  classes: ClassSummary[];
+  children: ChildSummary[];
+  structures: { kind: string; name: string }[];
+  perimeterSchoolCount: number | null;
+}
+
+export async function homeOf(tx: Tx, p: Principal): Promise<Home> {
+  const main = mainProfile(p);
+  const kinds = new Set(p.profiles.map((sp) => sp.profile));
+  const inClasses = ["pupil", "teacher", "director", "staff"].some((k) => kinds.has(k as ProfileKind));
+  const classes = inClasses ? await myClasses(tx, p) : [];
+  const children = kinds.has("parent") ? await myChildren(tx, p) : [];
+  const hidden = main === "pupil" || main === "parent" ? await hiddenByClasses(tx, p) : { forPupils: [], forParents: [] };
+  let perimeterSchoolCount: number | null = null;
+  if (p.structureRoles.length > 0) {
+    const [row] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from schools`));
+    perimeterSchoolCount = row?.n ?? 0;
+  }
+  return {
+    mainProfile: main, apps: launcherApps(p, hidden), classes, children,
+    structures: p.structureRoles.map((r) => ({ kind: r.structureKind, name: r.structureName })),
+    perimeterSchoolCount,
+  };
+}
+
+/** The home page's data, from the per-process cache when it is there (dropped on any change that concerns it). */
+export async function homeFor(db: Database, cache: ReadCache | undefined, p: Principal): Promise<Home> {
+  const cached = cache?.home(p.userId, p.activeUai);
+  if (cached) return cached.home;
+  const generation = cache?.currentGeneration ?? 0;
+  const home = await withTenant(db, scopeOf(p), (tx) => homeOf(tx, p));
+  cache?.storeHome(p.userId, p.activeUai, { home, uais: [...new Set(p.profiles.map((sp) => sp.uai))] }, generation);
+  return home;
+}
