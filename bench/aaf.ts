@@ -104,7 +104,7 @@ async function child(kind: string, path: string): Promise<void> {
   const started = performance.now();
   const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
   if (kind === "parse") {
-    const { openAafDelivery } = await import("../src/aaf/archive");
+    const { openAafDelivery } = await import("../src/node/aaf-archive");
     const { parseAafStream } = await import("../src/aaf/parser");
     const { normaliseRecord } = await import("../src/aaf/normalise");
     let records = 0;

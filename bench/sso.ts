@@ -16,7 +16,7 @@ import { inflateRawSync } from "node:zlib";
 import postgres from "postgres";
 import * as samlify from "samlify";
 import { createTestIdp } from "../src/saml-proxy/test-idp";
-import { loadKeyPair } from "../src/saml-proxy/keys";
+import { loadKeyPair } from "../src/node/saml-keys";
 import { cpuModel, createBenchDatabase, freePort, installExitHandlers, onCleanup, percentile, runCleanups, startNodeChild, waitForHttp } from "./lib";
 
 const { values: args } = parseArgs({

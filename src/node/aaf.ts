@@ -4,7 +4,7 @@ import { mkdir, readdir, rename } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Platform } from "../platform";
 import type { AafProgress } from "../../db/schema/aaf";
-import { openAafDelivery, deliveryInfo } from "../aaf/archive";
+import { openAafDelivery, deliveryInfo } from "./aaf-archive";
 import { createImport, runImport } from "../services/admin/aaf";
 import type { ImportOutcome } from "../aaf/importer";
 

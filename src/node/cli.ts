@@ -10,9 +10,9 @@ import { createImport } from "../services/admin/aaf";
 import { importFromPath } from "./aaf";
 import { jobHandlers } from "./jobs";
 import { runDueJobs } from "../jobs/runner";
-import { synthesiseAcademy } from "../aaf/synth";
+import { synthesiseAcademy } from "./aaf-synth";
 import type { AafProgress } from "../../db/schema/aaf";
-import { startSamlProxy } from "../saml-proxy/main";
+import { startSamlProxy } from "./saml-proxy";
 
 const HELP = `Utilisation : npm run preau -- <commande>
 

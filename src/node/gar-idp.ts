@@ -4,7 +4,7 @@
 import * as samlify from "samlify";
 import * as validator from "@authenio/samlify-xmllint-wasm";
 import type { GarIdentityProvider } from "../platform";
-import type { KeyPair } from "../saml-proxy/keys";
+import type { KeyPair } from "./saml-keys";
 
 samlify.setSchemaValidator(validator);
 

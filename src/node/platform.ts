@@ -24,7 +24,7 @@ import { saveDocumentText } from "../services/collaboration/documents";
 import { readFile } from "node:fs/promises";
 import { garIdentityProvider } from "./gar-idp";
 import { createOidcEndpoint, oidcPort } from "./oidc";
-import { loadKeyPair } from "../saml-proxy/keys";
+import { loadKeyPair } from "./saml-keys";
 
 export interface NodePlatformOptions {
   env?: Record<string, string | undefined>;

@@ -10,7 +10,7 @@ import * as validator from "@authenio/samlify-xmllint-wasm";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { sha256 } from "@oslojs/crypto/sha2";
 import { readIdpLogoutDone, readLogout, signHandoff, signIdpLogout, HANDOFF_SECONDS, type Guichet } from "../auth/sso-handoff";
-import type { KeyPair } from "./keys";
+import type { KeyPair } from "../node/saml-keys";
 import { valuesOf } from "./attributes";
 
 samlify.setSchemaValidator(validator);

@@ -2,7 +2,6 @@
 // form where a newcomer types the identity the guichet would assert, then the signed (and for ÉduConnect
 // encrypted) response posted to the proxy — the whole federated login, locally.
 import { Hono } from "hono";
-import { inflateRawSync } from "node:zlib";
 import type { Guichet } from "../auth/sso-handoff";
 import type { ProxySettings } from "./app";
 import { acsUrl, serviceProvider } from "./app";
@@ -12,17 +11,24 @@ const esc = (text: string) => text.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeA
 const page = (title: string, body: string) => `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${esc(title)}</title>`
   + `<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main><h1>${esc(title)}</h1>${body}</main></body></html>`;
 
+/** The redirect binding's SAMLRequest: base64 of raw DEFLATE (Web streams, so the proxy's app stays portable). */
+async function inflateRaw(base64: string): Promise<string> {
+  const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  return new Response(stream).text();
+}
+
 export function testIdpPages(settings: ProxySettings, idps: TestIdp[]) {
   const app = new Hono();
   const idpOf = (g: string) => idps.find((i) => i.guichet === g) ?? null;
 
-  app.get("/idp-test/:guichet/sso", (c) => {
+  app.get("/idp-test/:guichet/sso", async (c) => {
     const idp = idpOf(c.req.param("guichet"));
     const request = c.req.query("SAMLRequest");
     if (!idp || !request) return c.text("Demande SAML absente.", 400);
     let id: string;
     try {
-      id = /\sID="([^"]+)"/.exec(inflateRawSync(Buffer.from(request, "base64")).toString())?.[1] ?? "";
+      id = /\sID="([^"]+)"/.exec(await inflateRaw(request))?.[1] ?? "";
     } catch {
       return c.text("Demande SAML illisible.", 400);
     }

@@ -3,7 +3,7 @@
 // federated login locally. `overrides` let a test forge what a broken or hostile IdP would send.
 import * as samlify from "samlify";
 import type { Guichet } from "../auth/sso-handoff";
-import { makeKeyPair, type KeyPair } from "./keys";
+import { makeKeyPair, type KeyPair } from "../node/saml-keys";
 
 export interface TestIdentity { nameId: string; attributes: Record<string, string[]> }
 

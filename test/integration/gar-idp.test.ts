@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as samlify from "samlify";
 import { garIdentityProvider } from "../../src/node/gar-idp";
-import { makeKeyPair } from "../../src/saml-proxy/keys";
+import { makeKeyPair } from "../../src/node/saml-keys";
 import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser, decodeEntities } from "../helpers/client";
 import { buildSchoolWithClass, type BuiltUser } from "../helpers/factories";

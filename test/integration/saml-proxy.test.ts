@@ -7,7 +7,7 @@ import { rowsOf, systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
 import { createProxyApp, serviceProvider, REQUEST_COOKIE, type ProxySettings } from "../../src/saml-proxy/app";
 import { createTestIdp, type ResponseOverrides, type TestIdentity, type TestIdp } from "../../src/saml-proxy/test-idp";
-import { makeKeyPair } from "../../src/saml-proxy/keys";
+import { makeKeyPair } from "../../src/node/saml-keys";
 import { externalIdsFromVectors } from "../../src/services/identity/federated-login";
 import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser } from "../helpers/client";
@@ -18,7 +18,7 @@ import { Hono } from "hono";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { proxySettingsFromEnv } from "../../src/saml-proxy/main";
+import { proxySettingsFromEnv } from "../../src/node/saml-proxy";
 import { testIdpPages } from "../../src/saml-proxy/test-idp-pages";
 
 const PROXY = "https://proxy.preau.test";

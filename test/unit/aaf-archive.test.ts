@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import yazl from "yazl";
 import { pack as tarPack } from "tar-stream";
-import { AafArchiveError, categoryOf, deliveryInfo, openAafDelivery, type DeliveryOptions } from "../../src/aaf/archive";
+import { AafArchiveError, categoryOf, deliveryInfo, openAafDelivery, type DeliveryOptions } from "../../src/node/aaf-archive";
 import { parseAafStream } from "../../src/aaf/parser";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures/aaf1d");

@@ -8,8 +8,8 @@ import { runInNewContext } from "node:vm";
 import yazl from "yazl";
 import { AafParseError, parseAafStream } from "../../src/aaf/parser";
 import { normaliseRecord } from "../../src/aaf/normalise";
-import { AafArchiveError, deliveryInfo, openAafDelivery } from "../../src/aaf/archive";
-import { synthesiseAcademy } from "../../src/aaf/synth";
+import { AafArchiveError, deliveryInfo, openAafDelivery } from "../../src/node/aaf-archive";
+import { synthesiseAcademy } from "../../src/node/aaf-synth";
 import type { AafChange, AafRawRecord, AafWarning } from "../../src/aaf/model";
 import { attr, file, record } from "../helpers/aaf";
 

@@ -4,11 +4,11 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { loadSecret } from "../node/secret";
-import { createProxyApp, type GuichetSettings, type ProxySettings } from "./app";
-import { loadKeyPair } from "./keys";
-import { createTestIdp, type TestIdp } from "./test-idp";
-import { testIdpPages } from "./test-idp-pages";
+import { loadSecret } from "./secret";
+import { createProxyApp, type GuichetSettings, type ProxySettings } from "../saml-proxy/app";
+import { loadKeyPair } from "./saml-keys";
+import { createTestIdp, type TestIdp } from "../saml-proxy/test-idp";
+import { testIdpPages } from "../saml-proxy/test-idp-pages";
 
 export async function proxySettingsFromEnv(env: Record<string, string | undefined>): Promise<{ settings: ProxySettings; testIdps: TestIdp[] }> {
   const dataDir = resolve(env.DATA_DIR ?? "data");

@@ -15,7 +15,7 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import yauzl from "yauzl";
 import { extract as tarExtract, type Header } from "tar-stream";
-import type { AafCategory, AafSetInfo } from "./model";
+import type { AafCategory, AafSetInfo } from "../aaf/model";
 
 /** A delivery that must not be read; the message is for an académie admin, in French. */
 export class AafArchiveError extends Error {
