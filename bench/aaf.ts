@@ -28,7 +28,6 @@ const TARGET_RATE = 20_000;
 const TARGET_RSS_MIB = 512;
 const TARGET_DELTA_S = 30;
 
-
 async function main(): Promise<void> {
   installExitHandlers();
   const { values: args } = parseArgs({
@@ -36,7 +35,10 @@ async function main(): Promise<void> {
       schools: { type: "string", default: "2638" },
       delta: { type: "string", default: "0.01" },
       dir: { type: "string" },
-      "pg-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
+      "pg-url": {
+        type: "string",
+        default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+      },
     },
   });
   const schools = Number(args.schools);
@@ -47,7 +49,11 @@ async function main(): Promise<void> {
   if (!existsSync(join(dir, "complet"))) {
     await mkdir(dir, { recursive: true });
     const t = performance.now();
-    await runTsx(["src/node/cli.ts", "aaf", "synth", "--out", dir, "--schools", String(schools), "--delta", String(share)], {}, true);
+    await runTsx(
+      ["src/node/cli.ts", "aaf", "synth", "--out", dir, "--schools", String(schools), "--delta", String(share)],
+      {},
+      true,
+    );
     console.log(`generated ${dir} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   } else console.log(`reusing ${dir}`);
 
@@ -65,15 +71,35 @@ async function main(): Promise<void> {
 
   const rate = (r: StepResult) => Math.round(r.records / r.seconds);
   const row = (name: string, r: StepResult, note: string) =>
-    console.log(`${name.padEnd(26)} ${String(r.records).padStart(9)} ${r.seconds.toFixed(1).padStart(8)} ${String(rate(r)).padStart(9)} ${String(r.maxRssMiB).padStart(8)}  ${note}`);
-  console.log(`\n${"step".padEnd(26)} ${"records".padStart(9)} ${"wall s".padStart(8)} ${"rec/s".padStart(9)} ${"RSS MiB".padStart(8)}`);
+    console.log(
+      `${name.padEnd(26)} ${String(r.records).padStart(9)} ${r.seconds.toFixed(1).padStart(8)} ${String(rate(r)).padStart(9)} ${String(r.maxRssMiB).padStart(8)}  ${note}`,
+    );
+  console.log(
+    `\n${"step".padEnd(26)} ${"records".padStart(9)} ${"wall s".padStart(8)} ${"rec/s".padStart(9)} ${"RSS MiB".padStart(8)}`,
+  );
   row("parse only (ceiling)", parse, "");
-  row("complete import", full, verdict(rate(full) >= TARGET_RATE, `≥ ${TARGET_RATE} rec/s`) + ", " +
-    verdict(full.maxRssMiB <= TARGET_RSS_MIB, `RSS ≤ ${TARGET_RSS_MIB} MiB`) + ` — ${Math.round((rate(full) / rate(parse)) * 100)} % of parse-only`);
-  row(`delta import (${share * 100} %)`, delta, verdict(delta.seconds <= TARGET_DELTA_S, `≤ ${TARGET_DELTA_S} s`) + ", " +
-    verdict(delta.maxRssMiB <= TARGET_RSS_MIB, `RSS ≤ ${TARGET_RSS_MIB} MiB`));
-  for (const [name, r] of [["complete", full], ["delta", delta]] as const) {
-    const phases = Object.entries(r.phases ?? {}).map(([p, s]) => `${p} ${s.toFixed(1)} s`).join(", ");
+  row(
+    "complete import",
+    full,
+    verdict(rate(full) >= TARGET_RATE, `≥ ${TARGET_RATE} rec/s`) +
+      ", " +
+      verdict(full.maxRssMiB <= TARGET_RSS_MIB, `RSS ≤ ${TARGET_RSS_MIB} MiB`) +
+      ` — ${Math.round((rate(full) / rate(parse)) * 100)} % of parse-only`,
+  );
+  row(
+    `delta import (${share * 100} %)`,
+    delta,
+    verdict(delta.seconds <= TARGET_DELTA_S, `≤ ${TARGET_DELTA_S} s`) +
+      ", " +
+      verdict(delta.maxRssMiB <= TARGET_RSS_MIB, `RSS ≤ ${TARGET_RSS_MIB} MiB`),
+  );
+  for (const [name, r] of [
+    ["complete", full],
+    ["delta", delta],
+  ] as const) {
+    const phases = Object.entries(r.phases ?? {})
+      .map(([p, s]) => `${p} ${s.toFixed(1)} s`)
+      .join(", ");
     console.log(`${name}: ${r.status}; phases: ${phases}; ${JSON.stringify(r.counts)}`);
   }
 }
@@ -82,7 +108,11 @@ const verdict = (ok: boolean, what: string) => `${ok ? "OK" : "MISS"} ${what}`;
 
 async function step(kind: "parse" | "import", path: string, env: Record<string, string>): Promise<StepResult> {
   const out = await runTsx(["bench/aaf.ts", "--child", kind, path], env, false);
-  const line = out.trim().split("\n").filter((l) => l.startsWith("{")).pop();
+  const line = out
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .pop();
   if (!line) throw new Error(`step ${kind} printed no result:\n${out}`);
   return JSON.parse(line) as StepResult;
 }
@@ -90,12 +120,18 @@ async function step(kind: "parse" | "import", path: string, env: Record<string, 
 function runTsx(args: string[], env: Record<string, string>, inherit: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ["--import", "tsx", ...args], {
-      cwd: REPO, env: { ...process.env, ...env }, stdio: ["ignore", inherit ? "inherit" : "pipe", "inherit"],
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", inherit ? "inherit" : "pipe", "inherit"],
     });
     let text = "";
-    proc.stdout?.on("data", (c: Buffer) => { text += c.toString("utf8"); });
+    proc.stdout?.on("data", (c: Buffer) => {
+      text += c.toString("utf8");
+    });
     proc.on("error", reject);
-    proc.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`${args.join(" ")} exited with ${code}\n${text}`))));
+    proc.on("exit", (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`${args.join(" ")} exited with ${code}\n${text}`)),
+    );
   });
 }
 
@@ -109,7 +145,10 @@ async function child(kind: string, path: string): Promise<void> {
     const { normaliseRecord } = await import("../src/aaf/normalise");
     let records = 0;
     for await (const f of openAafDelivery(path)) {
-      for await (const r of parseAafStream(f.open(), f.name, () => {})) { normaliseRecord(r, () => {}); records += 1; }
+      for await (const r of parseAafStream(f.open(), f.name, () => {})) {
+        normaliseRecord(r, () => {});
+        records += 1;
+      }
     }
     console.log(JSON.stringify({ records, seconds: (performance.now() - started) / 1000, maxRssMiB: rss() }));
     return;
@@ -119,9 +158,16 @@ async function child(kind: string, path: string): Promise<void> {
   const { importFromPath } = await import("../src/node/aaf");
   const { platform, handle } = await createNodePlatform();
   const phases: Record<string, number> = {};
-  let phase = "", since = performance.now();
-  const importId = await createImport(platform.db, { origin: "cli", fileName: path, storedPath: null, dryRun: false, requestedBy: null,
-    now: platform.clock.now() });
+  let phase = "",
+    since = performance.now();
+  const importId = await createImport(platform.db, {
+    origin: "cli",
+    fileName: path,
+    storedPath: null,
+    dryRun: false,
+    requestedBy: null,
+    now: platform.clock.now(),
+  });
   const t0 = performance.now();
   const outcome = await importFromPath(platform, importId, path, (p) => {
     if (p.phase === phase) return;

@@ -25,8 +25,21 @@ import { parseArgs } from "node:util";
 import autocannon, { type Options, type Result } from "autocannon";
 import postgres from "postgres";
 import {
-  REPO, DEMO_PASSWORD, backendPids, cpuModel, cpuSeconds, createBenchDatabase, freePort, installExitHandlers, loginOverHttp, onCleanup,
-  runCleanups, startNodeChild, statusMiB, waitForHttp, type BenchDatabase,
+  REPO,
+  DEMO_PASSWORD,
+  backendPids,
+  cpuModel,
+  cpuSeconds,
+  createBenchDatabase,
+  freePort,
+  installExitHandlers,
+  loginOverHttp,
+  onCleanup,
+  runCleanups,
+  startNodeChild,
+  statusMiB,
+  waitForHttp,
+  type BenchDatabase,
 } from "./lib";
 import { summarizeProfile, type Window } from "./cpuprofile";
 
@@ -37,7 +50,10 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "15" },
     warmup: { type: "string", default: "3" },
     "cpu-prof": { type: "boolean", default: false },
-    "pg-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
+    "pg-url": {
+      type: "string",
+      default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+    },
   },
 });
 const CONNECTIONS = Number(args.connections);
@@ -51,13 +67,27 @@ installExitHandlers();
 
 function run(cmd: string[], env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", ...cmd], { cwd: REPO, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+    const proc = spawn(process.execPath, ["--import", "tsx", ...cmd], {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     proc.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.join(" ")} exited with ${code}`))));
   });
 }
 
-interface Teacher { login: string; cookie: string; csrf: string; classId: string; pupils: string[]; withParents: string[] }
-interface Parent { login: string; cookie: string }
+interface Teacher {
+  login: string;
+  cookie: string;
+  csrf: string;
+  classId: string;
+  pupils: string[];
+  withParents: string[];
+}
+interface Parent {
+  login: string;
+  cookie: string;
+}
 
 /** Past school days (Monday, Tuesday, Thursday, Friday) from `from` to `to`, newest first. */
 function schoolDays(from: string, to: string): string[] {
@@ -69,7 +99,9 @@ function schoolDays(from: string, to: string): string[] {
 }
 
 async function main() {
-  console.log(`Class life benchmark — ${CONNECTIONS} connections (then ${LOW}), ${DURATION} s per scenario, ${cpuModel()}, node ${process.version}`);
+  console.log(
+    `Class life benchmark — ${CONNECTIONS} connections (then ${LOW}), ${DURATION} s per scenario, ${cpuModel()}, node ${process.version}`,
+  );
   const dir = await mkdtemp(join(tmpdir(), "preau-bench-classroom-"));
   onCleanup("remove bench files", () => rm(dir, { recursive: true, force: true }));
   await run(["src/node/cli.ts", "aaf", "synth", "--out", join(dir, "aaf"), "--schools", "94"], {});
@@ -80,18 +112,37 @@ async function main() {
   const profileDir = args["cpu-prof"] ? join(dir, "cpuprof") : null;
   if (profileDir) await mkdir(profileDir, { recursive: true });
   const hub = startNodeChild({
-    name: "hub", nodeArgs: ["--import", "tsx", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "src/node/main.ts"],
-    core: null, stdout: "filter",
-    env: { DATABASE_URL: db.url, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: join(dir, "data"), NODE_ENV: "production", PREAU_COOKIE_SECURE: "false" },
+    name: "hub",
+    nodeArgs: [
+      "--import",
+      "tsx",
+      ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+      "src/node/main.ts",
+    ],
+    core: null,
+    stdout: "filter",
+    env: {
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: join(dir, "data"),
+      NODE_ENV: "production",
+      PREAU_COOKIE_SECURE: "false",
+    },
   });
   onCleanup("stop hub", () => hub.stop());
   await waitForHttp(`${base}/readyz`, hub, 300_000);
-  await run(["src/node/cli.ts", "aaf", "import", join(dir, "aaf", "complet")], { DATABASE_URL: db.url, DATA_DIR: join(dir, "data") });
+  await run(["src/node/cli.ts", "aaf", "import", join(dir, "aaf", "complet")], {
+    DATABASE_URL: db.url,
+    DATA_DIR: join(dir, "data"),
+  });
 
   const sql = postgres(db.url, { max: 1, onnotice: () => {} });
   onCleanup("close admin connection", () => sql.end({ timeout: 2 }));
   const started = performance.now();
-  const today = (await sql<{ today: string }[]>`select to_char((now() at time zone 'Europe/Paris')::date, 'YYYY-MM-DD') as today`)[0]!.today;
+  const today = (
+    await sql<{ today: string }[]>`select to_char((now() at time zone 'Europe/Paris')::date, 'YYYY-MM-DD') as today`
+  )[0]!.today;
   const schools = (await sql<{ n: number }[]>`select count(*)::int as n from schools`)[0]!.n;
   await sql`select setseed(0.42)`;
 
@@ -123,7 +174,10 @@ async function main() {
       select f.id, n.class_id, n.uai from fresh f join need n on f.external_id like 'bench-' || n.class_id || '-%'),
     prof as (insert into school_profiles (user_id, uai, profile) select id, uai, 'pupil' from placed returning user_id)
     insert into class_members (class_id, user_id, uai, role) select class_id, id, uai, 'pupil' from placed`;
-  await activate(sql, picked.map((p) => p.teacher));
+  await activate(
+    sql,
+    picked.map((p) => p.teacher),
+  );
 
   // (b) 200 parents of exactly two children, in two different classes.
   const parents = await sql<{ id: string }[]>`
@@ -132,7 +186,10 @@ async function main() {
     group by l.parent_id having count(distinct l.child_id) = 2 and count(distinct m.class_id) = 2
     order by md5(l.parent_id::text) limit ${CONNECTIONS}`;
   if (parents.length < CONNECTIONS) throw new Error(`only ${parents.length} parents of two children in two classes`);
-  await activate(sql, parents.map((p) => p.id));
+  await activate(
+    sql,
+    parents.map((p) => p.id),
+  );
 
   // A school year so far in every class of the 100 schools.
   const firstDay = "2026-09-01";
@@ -170,7 +227,8 @@ async function main() {
       case when random() < (case when n.created_at > now() - interval '7 days' then 0.5 else 0.95 end) then n.created_at + interval '3 hours' end
     from notes n join class_members m on m.role = 'pupil' and (m.class_id = n.class_id or (n.class_id is null and m.uai = n.uai))
     join parent_links l on l.child_id = m.user_id`;
-  const rollFrom = "2026-09-01", rollTo = "2026-10-16";
+  const rollFrom = "2026-09-01",
+    rollTo = "2026-10-16";
   await sql`
     with rolls as (
       insert into attendance_rolls (uai, class_id, day, half, taken_by, taken_at)
@@ -182,15 +240,20 @@ async function main() {
     from rolls r join class_members m on m.class_id = r.class_id and m.role = 'pupil' where random() < 0.04`;
   // A steady state: statistics and visibility maps made now, not by autovacuum during the measurement.
   await sql`vacuum analyze`;
-  const counts = (await sql<{ t: string; n: number }[]>`
+  const counts = (
+    await sql<{ t: string; n: number }[]>`
     select 'homework entries' as t, count(*)::int as n from homework_entries union all select 'ticks', count(*)::int from homework_ticks
     union all select 'liaison notes', count(*)::int from liaison_notes union all select 'note recipients', count(*)::int from liaison_recipients
-    union all select 'rolls', count(*)::int from attendance_rolls union all select 'marks', count(*)::int from attendance_marks`)
-    .map((r) => `${r.n.toLocaleString("en")} ${r.t}`).join(", ");
+    union all select 'rolls', count(*)::int from attendance_rolls union all select 'marks', count(*)::int from attendance_marks`
+  )
+    .map((r) => `${r.n.toLocaleString("en")} ${r.t}`)
+    .join(", ");
   console.log(`  ${schools} schools; seeded ${counts} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   // Log in; each teacher's roll page gives the CSRF token and the 30 pupils as the form lists them.
-  const withParents = new Set((await sql<{ id: string }[]>`select distinct child_id as id from parent_links`).map((r) => r.id));
+  const withParents = new Set(
+    (await sql<{ id: string }[]>`select distinct child_id as id from parent_links`).map((r) => r.id),
+  );
   const teachers: Teacher[] = [];
   for (const p of picked) {
     const login = `bench.${p.teacher.slice(0, 8)}`;
@@ -199,8 +262,16 @@ async function main() {
     const html = await page.text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
     const pupils = [...new Set([...html.matchAll(/name="statut:([0-9a-f-]{36})"/g)].map((m) => m[1]!))];
-    if (page.status !== 200 || !csrf || pupils.length !== CLASS_SIZE) throw new Error(`${login}: roll page ${page.status}, ${pupils.length} pupils`);
-    teachers.push({ login, cookie, csrf, classId: p.class_id, pupils, withParents: pupils.filter((id) => withParents.has(id)) });
+    if (page.status !== 200 || !csrf || pupils.length !== CLASS_SIZE)
+      throw new Error(`${login}: roll page ${page.status}, ${pupils.length} pupils`);
+    teachers.push({
+      login,
+      cookie,
+      csrf,
+      classId: p.class_id,
+      pupils,
+      withParents: pupils.filter((id) => withParents.has(id)),
+    });
   }
   const users: Parent[] = [];
   const items: number[] = [];
@@ -210,14 +281,17 @@ async function main() {
     const cookie = await loginOverHttp(base, login, DEMO_PASSWORD);
     const page = await fetch(`${base}/ce-soir`, { headers: { cookie } });
     const html = await page.text();
-    if (page.status !== 200 || (html.match(/<section /g) ?? []).length !== 2) throw new Error(`${login}: /ce-soir answered ${page.status} without two children`);
+    if (page.status !== 200 || (html.match(/<section /g) ?? []).length !== 2)
+      throw new Error(`${login}: /ce-soir answered ${page.status} without two children`);
     items.push((html.match(/action="\/cahier\/entrees\//g) ?? []).length);
     notes.push((html.match(/<li class="card"><h4 class="card-title"><a href="\/carnet\?enfant=/g) ?? []).length);
     users.push({ login, cookie });
   }
   const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
-  console.log(`  ${teachers.length} teachers logged in (classes of ${CLASS_SIZE}); ${users.length} parents logged in: /ce-soir lists ` +
-    `${Math.min(...items)}–${Math.max(...items)} pieces of work (median ${med(items)}) and ${Math.min(...notes)}–${Math.max(...notes)} notes to read (median ${med(notes)})`);
+  console.log(
+    `  ${teachers.length} teachers logged in (classes of ${CLASS_SIZE}); ${users.length} parents logged in: /ce-soir lists ` +
+      `${Math.min(...items)}–${Math.max(...items)} pieces of work (median ${med(items)}) and ${Math.min(...notes)}–${Math.max(...notes)} notes to read (median ${med(notes)})`,
+  );
 
   // Each teacher saves a different half-day each time: 19 October → last Friday, newest first, then round again.
   const yesterday = new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
@@ -239,32 +313,56 @@ async function main() {
       form.append(`statut:${id}`, status);
       form.append(`motif:${id}`, id === excused && !absent.includes(id) ? "Rendez-vous médical" : "");
     }
-    return { method: "POST", path: `/appel/${u.classId}`, headers: { cookie: u.cookie, "content-type": "application/x-www-form-urlencoded", origin: base },
-      body: form.toString() };
+    return {
+      method: "POST",
+      path: `/appel/${u.classId}`,
+      headers: { cookie: u.cookie, "content-type": "application/x-www-form-urlencoded", origin: base },
+      body: form.toString(),
+    };
   };
   const evening = (i: number): Req => ({ method: "GET", path: "/ce-soir", headers: { cookie: users[i]!.cookie } });
 
   // The evening page first: the rolls leave notices whose delivery jobs would run beside it.
   const runs: { name: string; connections: number; r: Measured }[] = [];
   for (const connections of [CONNECTIONS, ...(LOW > 0 && LOW < CONNECTIONS ? [LOW] : [])]) {
-    runs.push({ name: "parent's evening page", connections, r: await measure(`parent's evening page, ${connections} users`, connections, evening, 200, db, hub.pid) });
-    runs.push({ name: "save a 30-pupil roll", connections, r: await measure(`save a 30-pupil roll, ${connections} users`, connections, roll, 303, db, hub.pid) });
+    runs.push({
+      name: "parent's evening page",
+      connections,
+      r: await measure(`parent's evening page, ${connections} users`, connections, evening, 200, db, hub.pid),
+    });
+    runs.push({
+      name: "save a 30-pupil roll",
+      connections,
+      r: await measure(`save a 30-pupil roll, ${connections} users`, connections, roll, 303, db, hub.pid),
+    });
   }
-  const written = (await sql<{ n: number }[]>`select count(*)::int as n from attendance_rolls where class_id in ${sql(teachers.map((t) => t.classId))} and day >= '2026-10-19'`)[0]!.n;
+  const written = (
+    await sql<
+      { n: number }[]
+    >`select count(*)::int as n from attendance_rolls where class_id in ${sql(teachers.map((t) => t.classId))} and day >= '2026-10-19'`
+  )[0]!.n;
   const told = (await sql<{ n: number }[]>`select count(*)::int as n from notifications where kind = 'absence'`)[0]!.n;
 
-  console.log(`\n${"scenario".padEnd(26)} ${"users".padStart(5)} ${"req/s".padStart(7)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)}` +
-    `  errors  hub CPU/req  PG CPU/req  target`);
+  console.log(
+    `\n${"scenario".padEnd(26)} ${"users".padStart(5)} ${"req/s".padStart(7)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)}` +
+      `  errors  hub CPU/req  PG CPU/req  target`,
+  );
   for (const { name, connections, r } of runs) {
     const p95 = percentile(r.samples, 0.95);
-    console.log(`${name.padEnd(26)} ${String(connections).padStart(5)} ${String(Math.round(r.result.requests.average)).padStart(7)} ${fmt(percentile(r.samples, 0.5))} ` +
-      `${fmt(p95)} ${fmt(percentile(r.samples, 0.99))} ${fmt(r.samples.at(-1) ?? 0)}  ${String(r.bad).padStart(6)}  ${fmtCpu(r.hubCpuMs)} ${fmtCpu(r.pgCpuMs)}  ` +
-      `${p95 <= TARGET_P95_MS ? "OK" : "MISS"} p95 ≤ ${TARGET_P95_MS} ms`);
+    console.log(
+      `${name.padEnd(26)} ${String(connections).padStart(5)} ${String(Math.round(r.result.requests.average)).padStart(7)} ${fmt(percentile(r.samples, 0.5))} ` +
+        `${fmt(p95)} ${fmt(percentile(r.samples, 0.99))} ${fmt(r.samples.at(-1) ?? 0)}  ${String(r.bad).padStart(6)}  ${fmtCpu(r.hubCpuMs)} ${fmtCpu(r.pgCpuMs)}  ` +
+        `${p95 <= TARGET_P95_MS ? "OK" : "MISS"} p95 ≤ ${TARGET_P95_MS} ms`,
+    );
   }
-  console.log(`  (ms; CPU per request = CPU seconds of the hub process / of the database's Postgres backends over the window ÷ answers)`);
-  console.log(`  half-day rolls of the ${teachers.length} classes saved since 19 October: ${written.toLocaleString("en")} (${days.length * 2} distinct per class before a roll is saved again); ` +
-    `absence notices to parents: ${told.toLocaleString("en")}; hub peak RSS ${statusMiB(hub.pid, "VmHWM")?.toFixed(0)} MiB; hub warn/error lines: ${hub.filtered.length}` +
-    `${hub.filtered.length ? "\n    " + hub.filtered.slice(-3).join("\n    ") : ""}`);
+  console.log(
+    `  (ms; CPU per request = CPU seconds of the hub process / of the database's Postgres backends over the window ÷ answers)`,
+  );
+  console.log(
+    `  half-day rolls of the ${teachers.length} classes saved since 19 October: ${written.toLocaleString("en")} (${days.length * 2} distinct per class before a roll is saved again); ` +
+      `absence notices to parents: ${told.toLocaleString("en")}; hub peak RSS ${statusMiB(hub.pid, "VmHWM")?.toFixed(0)} MiB; hub warn/error lines: ${hub.filtered.length}` +
+      `${hub.filtered.length ? `\n    ${hub.filtered.slice(-3).join("\n    ")}` : ""}`,
+  );
 
   if (profileDir) {
     await hub.stop();
@@ -272,7 +370,9 @@ async function main() {
     if (!files.length) console.log(`  no .cpuprofile written in ${profileDir}`);
     for (const { name, connections, r } of files.length ? runs : []) {
       const summary = summarizeProfile(join(profileDir, files.sort().at(-1)!), REPO, [r.window], 20, r.ok);
-      console.log(`\nCPU profile of the hub — ${name}, ${connections} users: ${r.ok ? (summary.sampledMs / r.ok * 1000).toFixed(0) : "—"} µs of main thread per request`);
+      console.log(
+        `\nCPU profile of the hub — ${name}, ${connections} users: ${r.ok ? ((summary.sampledMs / r.ok) * 1000).toFixed(0) : "—"} µs of main thread per request`,
+      );
       console.log(summary.text);
     }
   }
@@ -280,7 +380,9 @@ async function main() {
 
 /** A login (the demo password) and an active, charter-accepted account for each of these users. */
 async function activate(sql: postgres.Sql, ids: string[]): Promise<void> {
-  const [demo] = await sql<{ hash: string }[]>`select c.password_hash as hash from credentials c join users d on d.id = c.user_id where d.login = 'demo.enseignant'`;
+  const [demo] = await sql<
+    { hash: string }[]
+  >`select c.password_hash as hash from credentials c join users d on d.id = c.user_id where d.login = 'demo.enseignant'`;
   await sql`update users set login = 'bench.' || substr(id::text, 1, 8), state = 'active', charter_accepted_at = now(), activated_at = now()
     where id in ${sql(ids)}`;
   await sql`insert into credentials (user_id, password_hash, changed_at)
@@ -295,7 +397,15 @@ function percentile(sorted: number[], p: number): number {
 }
 
 type Req = { method: "GET" | "POST"; path: string; headers: Record<string, string>; body?: string };
-interface Measured { result: Result; samples: number[]; bad: number; ok: number; hubCpuMs: number | null; pgCpuMs: number | null; window: Window }
+interface Measured {
+  result: Result;
+  samples: number[];
+  bad: number;
+  ok: number;
+  hubCpuMs: number | null;
+  pgCpuMs: number | null;
+  window: Window;
+}
 
 async function pgCpu(db: BenchDatabase): Promise<number> {
   let total = 0;
@@ -304,28 +414,50 @@ async function pgCpu(db: BenchDatabase): Promise<number> {
 }
 
 /** Warm-up, then a measured window; each connection is one user (connection i is user i). */
-async function measure(name: string, connections: number, request: (user: number) => Req, okStatus: number, db: BenchDatabase, hubPid: number): Promise<Measured> {
+async function measure(
+  name: string,
+  connections: number,
+  request: (user: number) => Req,
+  okStatus: number,
+  db: BenchDatabase,
+  hubPid: number,
+): Promise<Measured> {
   // Other work on the machine skews everything: say how busy it was just before.
-  process.stdout.write(`  ${name} (load average ${loadavg()[0]!.toFixed(2)}): warm-up ${WARMUP} s, measure ${DURATION} s… `);
-  const go = (seconds: number, record: boolean) => new Promise<{ result: Result; samples: number[]; bad: number }>((resolve, reject) => {
-    const samples: number[] = [];
-    let bad = 0;
-    let next = 0;
-    const instance = autocannon({
-      url: `http://127.0.0.1:${hubPort}`, connections, duration: seconds, timeout: 10,
-      requests: [{ setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
-        context.user ??= next++ % connections;
-        return { ...req, ...request(context.user as number) };
-      } }],
-    } as unknown as Options, (err, result) => (err ? reject(err)
-      // Answers with another status, and requests that got no answer (timeouts, resets) within the window.
-      : resolve({ result, samples: samples.sort((a, b) => a - b), bad: bad + (record ? result.errors : 0) })));
-    instance.on("response", (_client, status, _bytes, ms) => {
-      if (!record) return;
-      if (status === okStatus) samples.push(ms);
-      else bad += 1;
+  process.stdout.write(
+    `  ${name} (load average ${loadavg()[0]!.toFixed(2)}): warm-up ${WARMUP} s, measure ${DURATION} s… `,
+  );
+  const go = (seconds: number, record: boolean) =>
+    new Promise<{ result: Result; samples: number[]; bad: number }>((resolve, reject) => {
+      const samples: number[] = [];
+      let bad = 0;
+      let next = 0;
+      const instance = autocannon(
+        {
+          url: `http://127.0.0.1:${hubPort}`,
+          connections,
+          duration: seconds,
+          timeout: 10,
+          requests: [
+            {
+              setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
+                context.user ??= next++ % connections;
+                return { ...req, ...request(context.user as number) };
+              },
+            },
+          ],
+        } as unknown as Options,
+        (err, result) =>
+          err
+            ? reject(err)
+            : // Answers with another status, and requests that got no answer (timeouts, resets) within the window.
+              resolve({ result, samples: samples.sort((a, b) => a - b), bad: bad + (record ? result.errors : 0) }),
+      );
+      instance.on("response", (_client, status, _bytes, ms) => {
+        if (!record) return;
+        if (status === okStatus) samples.push(ms);
+        else bad += 1;
+      });
     });
-  });
   if (WARMUP > 0) await go(WARMUP, false);
   const hubBefore = cpuSeconds(hubPid);
   const pgBefore = await pgCpu(db);
@@ -336,8 +468,13 @@ async function measure(name: string, connections: number, request: (user: number
   const pgAfter = await pgCpu(db);
   const ok = out.samples.length;
   console.log("done");
-  return { ...out, ok, window: [w0, w1], hubCpuMs: hubBefore !== null && hubAfter !== null && ok ? ((hubAfter - hubBefore) * 1000) / ok : null,
-    pgCpuMs: ok ? ((pgAfter - pgBefore) * 1000) / ok : null };
+  return {
+    ...out,
+    ok,
+    window: [w0, w1],
+    hubCpuMs: hubBefore !== null && hubAfter !== null && ok ? ((hubAfter - hubBefore) * 1000) / ok : null,
+    pgCpuMs: ok ? ((pgAfter - pgBefore) * 1000) / ok : null,
+  };
 }
 
 let hubPort = 0;

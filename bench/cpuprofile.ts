@@ -6,9 +6,24 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
-interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
 
 export type Window = readonly [startUs: number, endUs: number];
 
@@ -40,7 +55,7 @@ function categoryOf(frame: CallFrame, repo: string): string {
 
 function frameName(frame: CallFrame, repo: string): string {
   const where = frame.url ? `${categoryOf(frame, repo)}:${frame.lineNumber + 1}` : "";
-  return `${frame.functionName || "(anonymous)"}${where ? "  " + where : ""}`;
+  return `${frame.functionName || "(anonymous)"}${where ? `  ${where}` : ""}`;
 }
 
 export interface ProfileSummary {
@@ -49,7 +64,13 @@ export interface ProfileSummary {
   text: string;
 }
 
-export function summarizeProfile(file: string, repo: string, windows: Window[] | null, top = 25, requests = 0): ProfileSummary {
+export function summarizeProfile(
+  file: string,
+  repo: string,
+  windows: Window[] | null,
+  top = 25,
+  requests = 0,
+): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map<number, ProfileNode>();
   const parent = new Map<number, number>();
@@ -73,7 +94,10 @@ export function summarizeProfile(file: string, repo: string, windows: Window[] |
     const weight = (profile.timeDeltas[i + 1] ?? delta) / 1000;
     const node = byId.get(profile.samples[i]!)!;
     const self = node.callFrame;
-    if (self.functionName === "(idle)") { idle += weight; continue; }
+    if (self.functionName === "(idle)") {
+      idle += weight;
+      continue;
+    }
     total += weight;
     count++;
     const cat = categoryOf(self, repo);
@@ -95,7 +119,9 @@ export function summarizeProfile(file: string, repo: string, windows: Window[] |
   }
 
   const pct = (v: number) => `${((100 * v) / (total || 1)).toFixed(1).padStart(5)} %`;
-  const ms = (v: number) => `${v.toFixed(0).padStart(7)} ms` + (requests > 0 ? ` ${((v * 1000) / requests).toFixed(0).padStart(5)} µs/req` : "");
+  const ms = (v: number) =>
+    `${v.toFixed(0).padStart(7)} ms` +
+    (requests > 0 ? ` ${((v * 1000) / requests).toFixed(0).padStart(5)} µs/req` : "");
   const table = (title: string, map: Map<string, number>, n: number) => {
     const rows = [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
     return [`  ${title}`, ...rows.map(([k, v]) => `    ${pct(v)} ${ms(v)}  ${k}`)].join("\n");
@@ -105,7 +131,11 @@ export function summarizeProfile(file: string, repo: string, windows: Window[] |
     table("self time by package / project file", selfByCategory, top),
     table("inclusive time by package / project file (on the stack)", inclByCategory, top),
     table("hottest functions (self time)", selfByFunction, top),
-    table("project functions, inclusive (synchronous part only: V8 does not follow awaits)", inclByProjectFunction, top),
+    table(
+      "project functions, inclusive (synchronous part only: V8 does not follow awaits)",
+      inclByProjectFunction,
+      top,
+    ),
   ].join("\n\n");
   return { sampledMs: total, samples: count, text };
 }

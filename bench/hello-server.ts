@@ -8,7 +8,7 @@ app.get("/", (c) => c.text("hello"));
 
 const port = Number(process.env.PORT ?? 3001);
 const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? "127.0.0.1" }, (info) => {
-  process.stdout.write(JSON.stringify({ event: "listening", port: info.port }) + "\n");
+  process.stdout.write(`${JSON.stringify({ event: "listening", port: info.port })}\n`);
 });
 
 const stop = () => {

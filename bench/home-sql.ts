@@ -12,8 +12,16 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import {
-  DEMO_PASSWORD, checkHomePage, createBenchDatabase, freePort, installExitHandlers, loginOverHttp, onCleanup,
-  runCleanups, startNodeChild, waitForHttp,
+  DEMO_PASSWORD,
+  checkHomePage,
+  createBenchDatabase,
+  freePort,
+  installExitHandlers,
+  loginOverHttp,
+  onCleanup,
+  runCleanups,
+  startNodeChild,
+  waitForHttp,
 } from "./lib";
 
 const { values: args } = parseArgs({
@@ -21,7 +29,10 @@ const { values: args } = parseArgs({
     requests: { type: "string", default: "3" },
     login: { type: "string", default: "demo.enseignant" },
     path: { type: "string", default: "/" },
-    "pg-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
+    "pg-url": {
+      type: "string",
+      default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+    },
     "pg-log": { type: "string", default: "/var/log/postgresql/postgresql-15-main.log" },
     full: { type: "boolean", default: false },
     /** VACUUM ANALYZE after the demo build (the page benchmark runs on whatever autovacuum has done by then). */
@@ -30,7 +41,11 @@ const { values: args } = parseArgs({
 });
 installExitHandlers();
 
-interface Entry { pid: string; db: string; text: string }
+interface Entry {
+  pid: string;
+  db: string;
+  text: string;
+}
 
 const PREFIX = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] (\S*)@(\S*) (.*)$/;
 
@@ -43,7 +58,7 @@ function parseLog(text: string, database: string): Entry[] {
       last = m[3] === database ? { pid: m[1]!, db: m[3]!, text: m[4]! } : null;
       if (last) entries.push(last);
     } else if (last && line.length > 0) {
-      last.text += "\n" + line;
+      last.text += `\n${line}`;
     }
   }
   return entries;
@@ -65,7 +80,13 @@ async function readFrom(file: string, offset: number): Promise<string> {
   }
 }
 
-interface Stmt { phase: string; ms: number; sql: string; params: string | null; pid: string }
+interface Stmt {
+  phase: string;
+  ms: number;
+  sql: string;
+  params: string | null;
+  pid: string;
+}
 
 function statements(entries: Entry[]): Stmt[] {
   const out: Stmt[] = [];
@@ -76,7 +97,13 @@ function statements(entries: Entry[]): Stmt[] {
     let params: string | null = null;
     const detail = sql.match(/\n\S+ \[\d+\] \S*@\S* DETAIL:\s+(?:Parameters|parameters): ([\s\S]*)$/);
     const d2 = sql.indexOf("\nDETAIL:");
-    if (detail) { params = detail[1]!; sql = sql.slice(0, detail.index); } else if (d2 >= 0) { params = sql.slice(d2 + 9); sql = sql.slice(0, d2); }
+    if (detail) {
+      params = detail[1]!;
+      sql = sql.slice(0, detail.index);
+    } else if (d2 >= 0) {
+      params = sql.slice(d2 + 9);
+      sql = sql.slice(0, d2);
+    }
     out.push({ phase: m[2]!, ms: Number(m[1]), sql: sql.replace(/\s+/g, " ").trim(), params, pid: e.pid });
   }
   return out;
@@ -85,16 +112,30 @@ function statements(entries: Entry[]): Stmt[] {
 async function main(): Promise<void> {
   const N = Math.max(1, Number(args.requests));
   const logFile = args["pg-log"]!;
-  await logSize(logFile).catch(() => { throw new Error(`cannot read the Postgres log ${logFile} (use --pg-log)`); });
+  await logSize(logFile).catch(() => {
+    throw new Error(`cannot read the Postgres log ${logFile} (use --pg-log)`);
+  });
   const db = await createBenchDatabase(args["pg-url"]!, "preau_sqltrace");
   const dataDir = await mkdtemp(join(tmpdir(), "preau-sqltrace-"));
   onCleanup("remove data dir", () => rm(dataDir, { recursive: true, force: true }));
   const port = await freePort();
-  const env = { DATABASE_URL: db.url, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, NODE_ENV: "production" };
+  const env = {
+    DATABASE_URL: db.url,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    NODE_ENV: "production",
+  };
   const base = `http://127.0.0.1:${port}`;
 
   // 1. Build: migrations and demo, not logged.
-  let hub = startNodeChild({ name: "hub (build)", nodeArgs: ["--import", "tsx", "src/node/main.ts"], env, core: null, stdout: "keep" });
+  let hub = startNodeChild({
+    name: "hub (build)",
+    nodeArgs: ["--import", "tsx", "src/node/main.ts"],
+    env,
+    core: null,
+    stdout: "keep",
+  });
   await waitForHttp(`${base}/readyz`, hub, 300_000);
   await hub.stop();
   if (args.analyze) {
@@ -110,7 +151,13 @@ async function main(): Promise<void> {
   onCleanup("close marker connection", () => marker.end({ timeout: 2 }));
   const mark = (label: string) => marker.unsafe(`select 'bench-marker ${label}'`, [], { prepare: false });
 
-  hub = startNodeChild({ name: "hub", nodeArgs: ["--import", "tsx", "src/node/main.ts"], env, core: null, stdout: "keep" });
+  hub = startNodeChild({
+    name: "hub",
+    nodeArgs: ["--import", "tsx", "src/node/main.ts"],
+    env,
+    core: null,
+    stdout: "keep",
+  });
   await waitForHttp(`${base}/readyz`, hub, 300_000);
   const startOffset = await logSize(logFile);
   await mark("login");
@@ -136,7 +183,11 @@ async function main(): Promise<void> {
   let currentLabel: string | null = null;
   for (const e of entries) {
     const m = e.text.match(/bench-marker ([\w ]+)'/);
-    if (m) { currentLabel = m[1]!; segments.set(currentLabel, []); continue; }
+    if (m) {
+      currentLabel = m[1]!;
+      segments.set(currentLabel, []);
+      continue;
+    }
     if (currentLabel) segments.get(currentLabel)!.push(e);
   }
 
@@ -149,24 +200,48 @@ async function main(): Promise<void> {
     const commits = executes.filter((s) => /^commit\b/i.test(s.sql)).length;
     const sum = (xs: Stmt[]) => xs.reduce((n, s) => n + s.ms, 0);
     const pids = new Set(stmts.map((s) => s.pid));
-    console.log(`\n${label}: ${executes.length} statements executed (${begins} begin / ${commits} commit), ` +
-      `${parses.length} parse, ${binds.length} bind; Postgres time: execute ${sum(executes).toFixed(2)} ms + parse ${sum(parses).toFixed(2)} ms + bind ${sum(binds).toFixed(2)} ms; ${pids.size} connection(s)`);
+    console.log(
+      `\n${label}: ${executes.length} statements executed (${begins} begin / ${commits} commit), ` +
+        `${parses.length} parse, ${binds.length} bind; Postgres time: execute ${sum(executes).toFixed(2)} ms + parse ${sum(parses).toFixed(2)} ms + bind ${sum(binds).toFixed(2)} ms; ${pids.size} connection(s)`,
+    );
     if (showAll) {
       for (const s of stmts) {
         if (s.phase === "bind" && !args.full) continue;
-        const sql = args.full ? s.sql : s.sql.length > 150 ? s.sql.slice(0, 147) + "…" : s.sql;
-        console.log(`  ${s.phase.padEnd(9)} ${s.ms.toFixed(3).padStart(8)} ms  ${sql}${s.params && args.full ? `   [${s.params.replace(/\s+/g, " ").slice(0, 120)}]` : ""}`);
+        const sql = args.full ? s.sql : s.sql.length > 150 ? `${s.sql.slice(0, 147)}…` : s.sql;
+        console.log(
+          `  ${s.phase.padEnd(9)} ${s.ms.toFixed(3).padStart(8)} ms  ${sql}${s.params && args.full ? `   [${s.params.replace(/\s+/g, " ").slice(0, 120)}]` : ""}`,
+        );
       }
     }
-    return { executes: executes.length, begins, execMs: sum(executes), parseMs: sum(parses), bindMs: sum(binds), stmts };
+    return {
+      executes: executes.length,
+      begins,
+      execMs: sum(executes),
+      parseMs: sum(parses),
+      bindMs: sum(binds),
+      stmts,
+    };
   };
 
   console.log(`SQL trace of ${args.login} — database ${db.name}, Postgres log ${logFile}`);
   describe("login (GET /login + POST /login)", segments.get("login") ?? [], true);
   const perRequest = [];
-  for (let i = 1; i <= N; i++) perRequest.push(describe(`GET ${args.path} #${i} (client latency ${latencies[i - 1]!.toFixed(1)} ms, unloaded)`, segments.get(`request ${i}`) ?? [], i === N));
-  const requestLines = hub.tail().split("\n").filter((l) => l.includes('"event":"request"') && l.includes(`"path":"${args.path}"`)).slice(-N);
-  console.log(`\nhub's own request log for the last ${requestLines.length} requests: ${requestLines.map((l) => `${(JSON.parse(l) as { ms: number }).ms} ms`).join(", ")}`);
+  for (let i = 1; i <= N; i++)
+    perRequest.push(
+      describe(
+        `GET ${args.path} #${i} (client latency ${latencies[i - 1]!.toFixed(1)} ms, unloaded)`,
+        segments.get(`request ${i}`) ?? [],
+        i === N,
+      ),
+    );
+  const requestLines = hub
+    .tail()
+    .split("\n")
+    .filter((l) => l.includes('"event":"request"') && l.includes(`"path":"${args.path}"`))
+    .slice(-N);
+  console.log(
+    `\nhub's own request log for the last ${requestLines.length} requests: ${requestLines.map((l) => `${(JSON.parse(l) as { ms: number }).ms} ms`).join(", ")}`,
+  );
   await runCleanups();
 }
 

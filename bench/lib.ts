@@ -125,18 +125,24 @@ export function cpuSeconds(pid: number): number | null {
 /** Per-core jiffies from /proc/stat: busy (everything but idle and iowait) and total. */
 export function coreTimes(): { busy: number; total: number }[] {
   try {
-    return readFileSync("/proc/stat", "utf8").split("\n").filter((l) => /^cpu\d+ /.test(l)).map((l) => {
-      const v = l.trim().split(/\s+/).slice(1, 9).map(Number);
-      const total = v.reduce((a, b) => a + b, 0);
-      return { busy: total - v[3]! - v[4]!, total };
-    });
+    return readFileSync("/proc/stat", "utf8")
+      .split("\n")
+      .filter((l) => /^cpu\d+ /.test(l))
+      .map((l) => {
+        const v = l.trim().split(/\s+/).slice(1, 9).map(Number);
+        const total = v.reduce((a, b) => a + b, 0);
+        return { busy: total - v[3]! - v[4]!, total };
+      });
   } catch {
     return [];
   }
 }
 
 /** Busy % of each core between two coreTimes() snapshots. */
-export function coreBusy(before: { busy: number; total: number }[], after: { busy: number; total: number }[]): number[] {
+export function coreBusy(
+  before: { busy: number; total: number }[],
+  after: { busy: number; total: number }[],
+): number[] {
   return after.map((a, i) => {
     const b = before[i];
     return b && a.total > b.total ? (100 * (a.busy - b.busy)) / (a.total - b.total) : Number.NaN;
@@ -155,7 +161,12 @@ export function statusMiB(pid: number, key: "VmHWM" | "VmRSS"): number | null {
 
 // ---------------------------------------------------------------- database
 
-export interface BenchDatabase { name: string; url: string; admin: postgres.Sql; drop(): Promise<void> }
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  admin: postgres.Sql;
+  drop(): Promise<void>;
+}
 
 /** A fresh, empty database on the server of `adminUrl` (a superuser URL); dropped by cleanup. */
 export async function createBenchDatabase(adminUrl: string, prefix = "preau_bench"): Promise<BenchDatabase> {
@@ -177,7 +188,9 @@ export async function createBenchDatabase(adminUrl: string, prefix = "preau_benc
 
 /** Server processes (backends) currently connected to a database. */
 export async function backendPids(admin: postgres.Sql, database: string): Promise<number[]> {
-  const rows = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`;
+  const rows = await admin<
+    { pid: number }[]
+  >`select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`;
   return rows.map((r) => r.pid);
 }
 
@@ -228,17 +241,20 @@ export function startNodeChild(options: ChildOptions): Child {
   let filter: ChildProcess | null = null;
   if (options.stdout === "filter") {
     const grepArgs = ["-a", "--line-buffered", "-E", '"level":"(warn|error)"'];
-    filter = options.filterCore != null
-      ? spawn("taskset", ["-c", String(options.filterCore), "grep", ...grepArgs], { stdio: ["pipe", "pipe", "ignore"] })
-      : spawn("grep", grepArgs, { stdio: ["pipe", "pipe", "ignore"] });
+    filter =
+      options.filterCore != null
+        ? spawn("taskset", ["-c", String(options.filterCore), "grep", ...grepArgs], {
+            stdio: ["pipe", "pipe", "ignore"],
+          })
+        : spawn("grep", grepArgs, { stdio: ["pipe", "pipe", "ignore"] });
     filter.stdout!.on("data", (chunk: Buffer) => remember(chunk, filtered, ""));
     filter.on("error", () => {});
   }
 
-  const stdio: ("ignore" | "pipe" | NodeJS.WritableStream)[] =
-    ["ignore", filter ? filter.stdin! : "pipe", "pipe"];
+  const stdio: ("ignore" | "pipe" | NodeJS.WritableStream)[] = ["ignore", filter ? filter.stdin! : "pipe", "pipe"];
   const command = options.core != null ? "taskset" : process.execPath;
-  const args = options.core != null ? ["-c", String(options.core), process.execPath, ...options.nodeArgs] : options.nodeArgs;
+  const args =
+    options.core != null ? ["-c", String(options.core), process.execPath, ...options.nodeArgs] : options.nodeArgs;
   const proc = spawn(command, args, {
     cwd: REPO,
     env: { ...process.env, ...options.env },
@@ -265,28 +281,47 @@ export function startNodeChild(options: ChildOptions): Child {
   const stop = async () => {
     if (!done) {
       proc.kill("SIGTERM");
-      const timer = setTimeout(() => { if (!done) proc.kill("SIGKILL"); }, 12_000);
+      const timer = setTimeout(() => {
+        if (!done) proc.kill("SIGKILL");
+      }, 12_000);
       await exited;
       clearTimeout(timer);
     }
     if (filter && filter.exitCode === null && filter.signalCode === null) {
       // grep ends by itself at EOF once the server is gone; insist if it does not.
       await new Promise<void>((resolve) => {
-        const t = setTimeout(() => { filter!.kill("SIGKILL"); resolve(); }, 1_000);
-        filter!.once("exit", () => { clearTimeout(t); resolve(); });
+        const t = setTimeout(() => {
+          filter!.kill("SIGKILL");
+          resolve();
+        }, 1_000);
+        filter!.once("exit", () => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   };
   onCleanup(`stop ${options.name}`, stop);
 
   return {
-    name: options.name, proc, pid: proc.pid ?? -1, exited, hasExited: () => done,
-    tail: () => tailLines.join("\n"), filtered, stop,
+    name: options.name,
+    proc,
+    pid: proc.pid ?? -1,
+    exited,
+    hasExited: () => done,
+    tail: () => tailLines.join("\n"),
+    filtered,
+    stop,
   };
 }
 
 /** Polls `url` until `ok(response)` says so; fails early if the child dies, or after `timeoutMs`. */
-export async function waitForHttp(url: string, child: Child, timeoutMs: number, ok: (r: Response) => boolean = (r) => r.ok): Promise<number> {
+export async function waitForHttp(
+  url: string,
+  child: Child,
+  timeoutMs: number,
+  ok: (r: Response) => boolean = (r) => r.ok,
+): Promise<number> {
   const started = performance.now();
   for (;;) {
     if (child.hasExited()) throw new Error(`${child.name} exited before answering ${url}:\n${child.tail()}`);
@@ -297,7 +332,8 @@ export async function waitForHttp(url: string, child: Child, timeoutMs: number, 
     } catch {
       // not listening yet
     }
-    if (performance.now() - started > timeoutMs) throw new Error(`${child.name} did not answer ${url} within ${timeoutMs / 1000} s:\n${child.tail()}`);
+    if (performance.now() - started > timeoutMs)
+      throw new Error(`${child.name} did not answer ${url} within ${timeoutMs / 1000} s:\n${child.tail()}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -329,27 +365,37 @@ export async function loginOverHttp(base: string, login: string, password: strin
   absorbCookies(jar, form.headers.getSetCookie());
   const html = await form.text();
   if (form.status !== 200) throw new Error(`GET /login answered ${form.status}`);
-  const token = html.match(/name="_csrf"[^>]*?value="([^"]+)"/)?.[1] ?? html.match(/value="([^"]+)"[^>]*?name="_csrf"/)?.[1];
+  const token =
+    html.match(/name="_csrf"[^>]*?value="([^"]+)"/)?.[1] ?? html.match(/value="([^"]+)"[^>]*?name="_csrf"/)?.[1];
   if (!token) throw new Error("GET /login: no hidden _csrf field in the form");
   const post = await fetch(`${base}/login`, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { cookie: cookieHeader(jar), "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ login, password, _csrf: token }).toString(),
   });
   await post.arrayBuffer();
   absorbCookies(jar, post.headers.getSetCookie());
   if (post.status !== 303) throw new Error(`POST /login as ${login} answered ${post.status}, expected 303`);
-  if (![...jar.keys()].some((k) => k.endsWith("preau_session"))) throw new Error(`POST /login as ${login}: no session cookie set`);
-  if (post.headers.get("location") !== "/") throw new Error(`POST /login as ${login} redirects to ${post.headers.get("location")}, not /`);
+  if (![...jar.keys()].some((k) => k.endsWith("preau_session")))
+    throw new Error(`POST /login as ${login}: no session cookie set`);
+  if (post.headers.get("location") !== "/")
+    throw new Error(`POST /login as ${login} redirects to ${post.headers.get("location")}, not /`);
   return cookieHeader(jar);
 }
 
 /** Fetches the home page once with the session and proves it is the real page, not an error or the login form. */
-export async function checkHomePage(base: string, cookie: string, marker = "Mes applications"): Promise<{ bytes: number; setCookie: string[] }> {
+export async function checkHomePage(
+  base: string,
+  cookie: string,
+  marker = "Mes applications",
+): Promise<{ bytes: number; setCookie: string[] }> {
   const r = await fetch(`${base}/`, { redirect: "manual", headers: { cookie } });
   const body = await r.text();
-  if (r.status !== 200) throw new Error(`GET / answered ${r.status} (location: ${r.headers.get("location")}), expected 200`);
-  if (!body.includes(marker)) throw new Error(`GET / answered 200 but the page lacks "${marker}":\n${body.slice(0, 500)}`);
+  if (r.status !== 200)
+    throw new Error(`GET / answered ${r.status} (location: ${r.headers.get("location")}), expected 200`);
+  if (!body.includes(marker))
+    throw new Error(`GET / answered 200 but the page lacks "${marker}":\n${body.slice(0, 500)}`);
   return { bytes: Buffer.byteLength(body), setCookie: r.headers.getSetCookie() };
 }
 

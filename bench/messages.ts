@@ -18,8 +18,18 @@ import { parseArgs } from "node:util";
 import autocannon, { type Options, type Result } from "autocannon";
 import postgres from "postgres";
 import {
-  REPO, DEMO_PASSWORD, cpuModel, createBenchDatabase, freePort, installExitHandlers, loginOverHttp, onCleanup, runCleanups,
-  startNodeChild, statusMiB, waitForHttp,
+  REPO,
+  DEMO_PASSWORD,
+  cpuModel,
+  createBenchDatabase,
+  freePort,
+  installExitHandlers,
+  loginOverHttp,
+  onCleanup,
+  runCleanups,
+  startNodeChild,
+  statusMiB,
+  waitForHttp,
 } from "./lib";
 
 const { values: args } = parseArgs({
@@ -27,7 +37,10 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "100" },
     duration: { type: "string", default: "15" },
     warmup: { type: "string", default: "3" },
-    "pg-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
+    "pg-url": {
+      type: "string",
+      default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+    },
   },
 });
 const CONNECTIONS = Number(args.connections);
@@ -40,15 +53,28 @@ installExitHandlers();
 
 function run(cmd: string[], env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", ...cmd], { cwd: REPO, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+    const proc = spawn(process.execPath, ["--import", "tsx", ...cmd], {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     proc.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.join(" ")} exited with ${code}`))));
   });
 }
 
-interface User { login: string; cookie: string; csrf: string; group: string; groupSize: number; me: string }
+interface User {
+  login: string;
+  cookie: string;
+  csrf: string;
+  group: string;
+  groupSize: number;
+  me: string;
+}
 
 async function main() {
-  console.log(`Messaging benchmark — ${CONNECTIONS} connections, ${DURATION} s per scenario, ${cpuModel()}, node ${process.version}`);
+  console.log(
+    `Messaging benchmark — ${CONNECTIONS} connections, ${DURATION} s per scenario, ${cpuModel()}, node ${process.version}`,
+  );
   const dir = await mkdtemp(join(tmpdir(), "preau-bench-messages-"));
   onCleanup("remove bench files", () => rm(dir, { recursive: true, force: true }));
   await run(["src/node/cli.ts", "aaf", "synth", "--out", join(dir, "aaf"), "--schools", "94"], {});
@@ -57,13 +83,26 @@ async function main() {
   hubPort = port;
   const base = `http://127.0.0.1:${port}`;
   const hub = startNodeChild({
-    name: "hub", nodeArgs: ["--import", "tsx", "src/node/main.ts"], core: null, stdout: "filter",
-    env: { DATABASE_URL: db.url, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: join(dir, "data"), NODE_ENV: "production",
-      PREAU_MESSAGES_PER_HOUR_ADULT: "1000000", PREAU_COOKIE_SECURE: "false" },
+    name: "hub",
+    nodeArgs: ["--import", "tsx", "src/node/main.ts"],
+    core: null,
+    stdout: "filter",
+    env: {
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: join(dir, "data"),
+      NODE_ENV: "production",
+      PREAU_MESSAGES_PER_HOUR_ADULT: "1000000",
+      PREAU_COOKIE_SECURE: "false",
+    },
   });
   onCleanup("stop hub", () => hub.stop());
   await waitForHttp(`${base}/readyz`, hub, 300_000);
-  await run(["src/node/cli.ts", "aaf", "import", join(dir, "aaf", "complet")], { DATABASE_URL: db.url, DATA_DIR: join(dir, "data") });
+  await run(["src/node/cli.ts", "aaf", "import", join(dir, "aaf", "complet")], {
+    DATABASE_URL: db.url,
+    DATA_DIR: join(dir, "data"),
+  });
 
   // The directors of 100 schools get a login (the generated set gives teachers no class list; a director reaches
   // every class group of the school); each writes to one class of their school; 10 000 messages in each inbox.
@@ -99,7 +138,9 @@ async function main() {
   await sql`update messages set subject = split_part(subject, ' #', 1)`;
   await sql`analyze`;
   const inboxRows = (await sql<{ n: number }[]>`select count(*)::int as n from message_recipients`)[0]!.n;
-  console.log(`  seeded ${inboxRows.toLocaleString("en")} inbox rows (${INBOX.toLocaleString("en")} per user) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `  seeded ${inboxRows.toLocaleString("en")} inbox rows (${INBOX.toLocaleString("en")} per user) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   const users: User[] = [];
   for (const t of teachers) {
@@ -109,27 +150,60 @@ async function main() {
     const html = await page.text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
     const group = `pupils:${t.class_id}`;
-    if (!csrf || !html.includes(`value="${group}"`)) throw new Error(`${login}: compose page without the form or the class group`);
+    if (!csrf || !html.includes(`value="${group}"`))
+      throw new Error(`${login}: compose page without the form or the class group`);
     users.push({ login, cookie, csrf, group, groupSize: t.size, me: t.id });
   }
   const sizes = users.map((u) => u.groupSize).sort((a, b) => a - b);
-  console.log(`  ${users.length} directors logged in; class groups of ${sizes[0]}–${sizes.at(-1)} pupils (median ${sizes[Math.floor(sizes.length / 2)]})`);
+  console.log(
+    `  ${users.length} directors logged in; class groups of ${sizes[0]}–${sizes.at(-1)} pupils (median ${sizes[Math.floor(sizes.length / 2)]})`,
+  );
 
-  const inbox = await measure("list the inbox (10 000 messages)", (i) => ({ method: "GET", path: "/messagerie", headers: { cookie: users[i]!.cookie } }), 200);
-  const send = await measure("send to a class group", (i) => {
-    const u = users[i]!;
-    return { method: "POST", path: "/messagerie/nouveau", headers: { cookie: u.cookie, "content-type": "application/x-www-form-urlencoded", origin: base },
-      body: new URLSearchParams({ _csrf: u.csrf, objet: "Sortie", texte: "Rendez-vous à 8 h 30 devant l'école.", groupes: u.group }).toString() };
-  }, 303);
-  const sent = (await sql<{ n: number }[]>`select count(*)::int as n from messages where sender_id in ${sql(users.map((u) => u.me))}`)[0]!.n;
+  const inbox = await measure(
+    "list the inbox (10 000 messages)",
+    (i) => ({ method: "GET", path: "/messagerie", headers: { cookie: users[i]!.cookie } }),
+    200,
+  );
+  const send = await measure(
+    "send to a class group",
+    (i) => {
+      const u = users[i]!;
+      return {
+        method: "POST",
+        path: "/messagerie/nouveau",
+        headers: { cookie: u.cookie, "content-type": "application/x-www-form-urlencoded", origin: base },
+        body: new URLSearchParams({
+          _csrf: u.csrf,
+          objet: "Sortie",
+          texte: "Rendez-vous à 8 h 30 devant l'école.",
+          groupes: u.group,
+        }).toString(),
+      };
+    },
+    303,
+  );
+  const sent = (
+    await sql<
+      { n: number }[]
+    >`select count(*)::int as n from messages where sender_id in ${sql(users.map((u) => u.me))}`
+  )[0]!.n;
 
-  console.log(`\n${"scenario".padEnd(34)} ${"req/s".padStart(8)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)}  errors  target`);
-  for (const [name, r] of [["list the inbox (10 000 messages)", inbox], ["send to a class group", send]] as const) {
+  console.log(
+    `\n${"scenario".padEnd(34)} ${"req/s".padStart(8)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)}  errors  target`,
+  );
+  for (const [name, r] of [
+    ["list the inbox (10 000 messages)", inbox],
+    ["send to a class group", send],
+  ] as const) {
     const p95 = percentile(r.samples, 0.95);
-    console.log(`${name.padEnd(34)} ${String(Math.round(r.result.requests.average)).padStart(8)} ${fmt(percentile(r.samples, 0.5))} ${fmt(p95)} ` +
-      `${fmt(percentile(r.samples, 0.99))} ${fmt(r.samples.at(-1) ?? 0)}  ${String(r.bad).padStart(6)}  ${p95 <= TARGET_P95_MS ? "OK" : "MISS"} p95 ≤ ${TARGET_P95_MS} ms`);
+    console.log(
+      `${name.padEnd(34)} ${String(Math.round(r.result.requests.average)).padStart(8)} ${fmt(percentile(r.samples, 0.5))} ${fmt(p95)} ` +
+        `${fmt(percentile(r.samples, 0.99))} ${fmt(r.samples.at(-1) ?? 0)}  ${String(r.bad).padStart(6)}  ${p95 <= TARGET_P95_MS ? "OK" : "MISS"} p95 ≤ ${TARGET_P95_MS} ms`,
+    );
   }
-  console.log(`  messages written during the send scenario: ${sent.toLocaleString("en")}; hub peak RSS ${statusMiB(hub.pid, "VmHWM")} MiB`);
+  console.log(
+    `  messages written during the send scenario: ${sent.toLocaleString("en")}; hub peak RSS ${statusMiB(hub.pid, "VmHWM")} MiB`,
+  );
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)}`.padStart(7);
@@ -140,25 +214,40 @@ function percentile(sorted: number[], p: number): number {
 type Req = { method: "GET" | "POST"; path: string; headers: Record<string, string>; body?: string };
 
 /** Warm-up, then a measured window; each connection is one user (round-robin over the logged-in users). */
-async function measure(name: string, request: (user: number) => Req, okStatus: number): Promise<{ result: Result; samples: number[]; bad: number }> {
+async function measure(
+  name: string,
+  request: (user: number) => Req,
+  okStatus: number,
+): Promise<{ result: Result; samples: number[]; bad: number }> {
   process.stdout.write(`  ${name}: warm-up ${WARMUP} s, measure ${DURATION} s… `);
-  const go = (seconds: number, record: boolean) => new Promise<{ result: Result; samples: number[]; bad: number }>((resolve, reject) => {
-    const samples: number[] = [];
-    let bad = 0;
-    let next = 0;
-    const instance = autocannon({
-      url: `http://127.0.0.1:${port()}`, connections: CONNECTIONS, duration: seconds, timeout: 10,
-      requests: [{ setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
-        context.user ??= next++ % CONNECTIONS;
-        return { ...req, ...request(context.user as number) };
-      } }],
-    } as unknown as Options, (err, result) => (err ? reject(err) : resolve({ result, samples: samples.sort((a, b) => a - b), bad })));
-    instance.on("response", (_client, status, _bytes, ms) => {
-      if (!record) return;
-      if (status === okStatus) samples.push(ms);
-      else bad += 1;
+  const go = (seconds: number, record: boolean) =>
+    new Promise<{ result: Result; samples: number[]; bad: number }>((resolve, reject) => {
+      const samples: number[] = [];
+      let bad = 0;
+      let next = 0;
+      const instance = autocannon(
+        {
+          url: `http://127.0.0.1:${port()}`,
+          connections: CONNECTIONS,
+          duration: seconds,
+          timeout: 10,
+          requests: [
+            {
+              setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
+                context.user ??= next++ % CONNECTIONS;
+                return { ...req, ...request(context.user as number) };
+              },
+            },
+          ],
+        } as unknown as Options,
+        (err, result) => (err ? reject(err) : resolve({ result, samples: samples.sort((a, b) => a - b), bad })),
+      );
+      instance.on("response", (_client, status, _bytes, ms) => {
+        if (!record) return;
+        if (status === okStatus) samples.push(ms);
+        else bad += 1;
+      });
     });
-  });
   if (WARMUP > 0) await go(WARMUP, false);
   const out = await go(DURATION, true);
   console.log("done");

@@ -21,9 +21,31 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { readFileSync } from "node:fs";
 import autocannon, { type Instance, type Result } from "autocannon";
 import {
-  REPO, DEMO_PASSWORD, backendPids, checkHomePage, coreBusy, coreTimes, cpuModel, cpuSeconds, cpuTimes, createBenchDatabase, freePort,
-  installExitHandlers, loginOverHttp, median, onCleanup, percentile, pinProcess, runCleanups, Samples, startNodeChild,
-  statusMiB, tasksetAvailable, waitForHttp, type BenchDatabase, type Child,
+  REPO,
+  DEMO_PASSWORD,
+  backendPids,
+  checkHomePage,
+  coreBusy,
+  coreTimes,
+  cpuModel,
+  cpuSeconds,
+  cpuTimes,
+  createBenchDatabase,
+  freePort,
+  installExitHandlers,
+  loginOverHttp,
+  median,
+  onCleanup,
+  percentile,
+  pinProcess,
+  runCleanups,
+  Samples,
+  startNodeChild,
+  statusMiB,
+  tasksetAvailable,
+  waitForHttp,
+  type BenchDatabase,
+  type Child,
 } from "./lib";
 import { summarizeProfile, type Window } from "./cpuprofile";
 
@@ -36,7 +58,10 @@ const { values: args } = parseArgs({
     gzip: { type: "boolean", default: false },
     "cpu-prof": { type: "boolean", default: false },
     "db-pool": { type: "string" },
-    "pg-url": { type: "string", default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres" },
+    "pg-url": {
+      type: "string",
+      default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+    },
     "no-pin": { type: "boolean", default: false },
     login: { type: "string", default: "demo.enseignant" },
     /** Experiment: pin the Postgres backends serving the hub's pool to this core (after the warm-up). */
@@ -62,26 +87,59 @@ const GEN_CPU_LIMIT = 80;
 const GEN_LOOP_P99_LIMIT_MS = 5;
 
 type Key = "home" | "bare";
-interface Target { key: Key; label: string; url: string; child: Child; headers: Record<string, string> }
+interface Target {
+  key: Key;
+  label: string;
+  url: string;
+  child: Child;
+  headers: Record<string, string>;
+}
 interface Run {
-  key: Key; round: number;
-  rps: number; p50: number; p95: number; p99: number; max: number; acP99: number;
-  ok: number; non2xx: number; errors: number; timeouts: number; statusCodes: string;
-  serverCpu: number | null; serverSys: number | null; dbCpu: number | null; cores: number[]; genCpu: number; genLoopP99: number; window: Window;
+  key: Key;
+  round: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  acP99: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: string;
+  serverCpu: number | null;
+  serverSys: number | null;
+  dbCpu: number | null;
+  cores: number[];
+  genCpu: number;
+  genLoopP99: number;
+  window: Window;
 }
 
 let current: Instance | null = null;
 installExitHandlers(() => current?.stop());
 
-function cannon(url: string, seconds: number, headers: Record<string, string>, onOk?: (ms: number) => void): Promise<Result> {
+function cannon(
+  url: string,
+  seconds: number,
+  headers: Record<string, string>,
+  onOk?: (ms: number) => void,
+): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, timeout: 10 }, (err, result) => {
-      current = null;
-      if (err) reject(err);
-      else resolve(result);
-    });
+    const instance = autocannon(
+      { url, connections: CONNECTIONS, duration: seconds, headers, timeout: 10 },
+      (err, result) => {
+        current = null;
+        if (err) reject(err);
+        else resolve(result);
+      },
+    );
     current = instance;
-    if (onOk) instance.on("response", (_client, status, _bytes, ms) => { if (status >= 200 && status < 300) onOk(ms); });
+    if (onOk)
+      instance.on("response", (_client, status, _bytes, ms) => {
+        if (status >= 200 && status < 300) onOk(ms);
+      });
   });
 }
 
@@ -133,17 +191,31 @@ async function measure(target: Target, round: number, db: BenchDatabase): Promis
     dbCpu = (100 * used) / wall;
   }
   const sorted = samples.sorted();
-  const codes = Object.entries(result.statusCodeStats).map(([k, v]) => `${k}×${v.count}`).join(" ");
+  const codes = Object.entries(result.statusCodeStats)
+    .map(([k, v]) => `${k}×${v.count}`)
+    .join(" ");
   const run: Run = {
-    key: target.key, round,
+    key: target.key,
+    round,
     rps: result.requests.total / result.duration,
-    p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
     acP99: result.latency.p99,
-    ok: result["2xx"], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, statusCodes: codes,
-    serverCpu: serverBefore && serverAfter ? (100 * (serverAfter.user + serverAfter.system - serverBefore.user - serverBefore.system)) / wall : null,
+    ok: result["2xx"],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: codes,
+    serverCpu:
+      serverBefore && serverAfter
+        ? (100 * (serverAfter.user + serverAfter.system - serverBefore.user - serverBefore.system)) / wall
+        : null,
     serverSys: serverBefore && serverAfter ? (100 * (serverAfter.system - serverBefore.system)) / wall : null,
-    dbCpu, cores,
-    genCpu: (100 * (cpu.user + cpu.system) / 1e6) / wall,
+    dbCpu,
+    cores,
+    genCpu: (100 * (cpu.user + cpu.system)) / 1e6 / wall,
     genLoopP99: loop.percentile(99) / 1e6,
     window: [w0, w1],
   };
@@ -158,9 +230,10 @@ const f1 = (v: number | null) => (v === null || Number.isNaN(v) ? "–" : v.toFi
 const f2 = (v: number | null) => (v === null || Number.isNaN(v) ? "–" : v.toFixed(2));
 const int = (v: number) => Math.round(v).toLocaleString("en-US");
 const valid = (r: Run) => r.genCpu <= GEN_CPU_LIMIT && r.genLoopP99 <= GEN_LOOP_P99_LIMIT_MS;
-const verdict = (r: Run) => valid(r) ? "ok" : r.genCpu > GEN_CPU_LIMIT ? "CPU-BOUND" : "LOOP DELAYED";
+const verdict = (r: Run) => (valid(r) ? "ok" : r.genCpu > GEN_CPU_LIMIT ? "CPU-BOUND" : "LOOP DELAYED");
 /** CPU per answered request, in µs, from a CPU share (% of a core) and a throughput. */
-const perRequest = (pct: number | null, rps: number) => (pct === null || rps <= 0 ? "–" : int((pct / 100) * 1e6 / rps));
+const perRequest = (pct: number | null, rps: number) =>
+  pct === null || rps <= 0 ? "–" : int(((pct / 100) * 1e6) / rps);
 
 function table(home: Run, bare: Run, title: string): string {
   const rows: [string, string, string][] = [
@@ -178,7 +251,11 @@ function table(home: Run, bare: Run, title: string): string {
     ["Postgres backends CPU, % of a core", f1(home.dbCpu), "–"],
     ["Postgres CPU per request (µs)", perRequest(home.dbCpu, home.rps), "–"],
     ["generator CPU, % of core 0", f1(home.genCpu), f1(bare.genCpu)],
-    ["machine busy %, per core", home.cores.map((c) => c.toFixed(0)).join(" / "), bare.cores.map((c) => c.toFixed(0)).join(" / ")],
+    [
+      "machine busy %, per core",
+      home.cores.map((c) => c.toFixed(0)).join(" / "),
+      bare.cores.map((c) => c.toFixed(0)).join(" / "),
+    ],
     ["generator loop delay p99 (ms)", f2(home.genLoopP99), f2(bare.genLoopP99)],
     ["generator verdict", verdict(home), verdict(bare)],
   ];
@@ -207,7 +284,8 @@ function verdicts(homeP95: number, ratio: number): string {
 async function main(): Promise<void> {
   const version = (pkg: string) => {
     try {
-      return (JSON.parse(readFileSync(join(REPO, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+      return (JSON.parse(readFileSync(join(REPO, "node_modules", pkg, "package.json"), "utf8")) as { version: string })
+        .version;
     } catch {
       return "?";
     }
@@ -216,18 +294,29 @@ async function main(): Promise<void> {
   const cores = availableParallelism();
 
   console.log("Préau page benchmark — home page vs bare Hono");
-  console.log(`  node ${process.version}, hono ${version("hono")}, @hono/node-server ${version("@hono/node-server")}, autocannon ${version("autocannon")}`);
+  console.log(
+    `  node ${process.version}, hono ${version("hono")}, @hono/node-server ${version("@hono/node-server")}, autocannon ${version("autocannon")}`,
+  );
   console.log(`  ${cpuModel()}, ${cores} cores, Linux ${release()}`);
-  console.log(`  autocannon: ${CONNECTIONS} connections, warm-up ${WARMUP} s, measured ${DURATION} s, ${ROUNDS} round(s)` +
-    `${args.gzip ? ", Accept-Encoding: gzip, deflate, br" : ", no Accept-Encoding (uncompressed)"}`);
+  console.log(
+    `  autocannon: ${CONNECTIONS} connections, warm-up ${WARMUP} s, measured ${DURATION} s, ${ROUNDS} round(s)` +
+      `${args.gzip ? ", Accept-Encoding: gzip, deflate, br" : ", no Accept-Encoding (uncompressed)"}`,
+  );
   if (pin) {
     const self = pinProcess(process.pid, GENERATOR_CORE);
-    console.log(`  pinning (taskset): servers on core ${SERVER_CORE}; generator (this process${self ? "" : " — FAILED to pin itself"}) and the log filter on core ${GENERATOR_CORE}; Postgres not pinned (system service)`);
+    console.log(
+      `  pinning (taskset): servers on core ${SERVER_CORE}; generator (this process${self ? "" : " — FAILED to pin itself"}) and the log filter on core ${GENERATOR_CORE}; Postgres not pinned (system service)`,
+    );
   } else {
-    console.log(`  pinning: none (${args["no-pin"] ? "--no-pin" : "taskset not found"}); servers, generator and Postgres share all cores — figures are noisier`);
+    console.log(
+      `  pinning: none (${args["no-pin"] ? "--no-pin" : "taskset not found"}); servers, generator and Postgres share all cores — figures are noisier`,
+    );
   }
   if (cores < 2 && pin) console.log("  warning: fewer than 2 cores, pinning to core 1 will fail");
-  if (args["cpu-prof"]) console.log("  --cpu-prof: the hub runs under the V8 profiler, figures are inflated; use them for the profile only");
+  if (args["cpu-prof"])
+    console.log(
+      "  --cpu-prof: the hub runs under the V8 profiler, figures are inflated; use them for the profile only",
+    );
 
   // Database and data folder.
   const db = await createBenchDatabase(args["pg-url"]!);
@@ -241,17 +330,32 @@ async function main(): Promise<void> {
   // Servers.
   const [hubPort, helloPort] = [await freePort(), await freePort()];
   const hubEnv: Record<string, string> = {
-    DATABASE_URL: db.url, PORT: String(hubPort), HOST: "127.0.0.1", DATA_DIR: dataDir, NODE_ENV: "production",
+    DATABASE_URL: db.url,
+    PORT: String(hubPort),
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    NODE_ENV: "production",
   };
   if (args["db-pool"]) hubEnv.PREAU_DB_POOL = args["db-pool"];
   const hub = startNodeChild({
     name: "hub",
-    nodeArgs: ["--import", "tsx", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "src/node/main.ts"],
-    env: hubEnv, core: pin ? SERVER_CORE : null, stdout: "filter", filterCore: pin ? GENERATOR_CORE : null,
+    nodeArgs: [
+      "--import",
+      "tsx",
+      ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+      "src/node/main.ts",
+    ],
+    env: hubEnv,
+    core: pin ? SERVER_CORE : null,
+    stdout: "filter",
+    filterCore: pin ? GENERATOR_CORE : null,
   });
   const hello = startNodeChild({
-    name: "bare Hono", nodeArgs: ["--import", "tsx", "bench/hello-server.ts"],
-    env: { PORT: String(helloPort), HOST: "127.0.0.1", NODE_ENV: "production" }, core: pin ? SERVER_CORE : null, stdout: "keep",
+    name: "bare Hono",
+    nodeArgs: ["--import", "tsx", "bench/hello-server.ts"],
+    env: { PORT: String(helloPort), HOST: "127.0.0.1", NODE_ENV: "production" },
+    core: pin ? SERVER_CORE : null,
+    stdout: "keep",
   });
   const hubBase = `http://127.0.0.1:${hubPort}`;
   const helloBase = `http://127.0.0.1:${helloPort}`;
@@ -259,15 +363,19 @@ async function main(): Promise<void> {
     waitForHttp(`${hubBase}/readyz`, hub, 300_000),
     waitForHttp(`${helloBase}/`, hello, 60_000),
   ]);
-  console.log(`  hub pid ${hub.pid} on port ${hubPort}: ready in ${(hubReadyMs / 1000).toFixed(1)} s (migrations + demo build); bare Hono pid ${hello.pid} on port ${helloPort}`);
+  console.log(
+    `  hub pid ${hub.pid} on port ${hubPort}: ready in ${(hubReadyMs / 1000).toFixed(1)} s (migrations + demo build); bare Hono pid ${hello.pid} on port ${helloPort}`,
+  );
 
   // Login and proof that GET / is the real home page.
   const cookie = await loginOverHttp(hubBase, args.login!, DEMO_PASSWORD);
   const headers: Record<string, string> = { cookie, accept: "text/html" };
   if (args.gzip) headers["accept-encoding"] = "gzip, deflate, br";
   const page = await checkHomePage(hubBase, cookie);
-  console.log(`  logged in as ${args.login}; GET / → 200, "Mes applications" present, ${page.bytes} bytes of HTML` +
-    `${page.setCookie.length ? `; sets cookies on every request: ${page.setCookie.map((c) => c.split("=")[0]).join(", ")}` : ""}`);
+  console.log(
+    `  logged in as ${args.login}; GET / → 200, "Mes applications" present, ${page.bytes} bytes of HTML` +
+      `${page.setCookie.length ? `; sets cookies on every request: ${page.setCookie.map((c) => c.split("=")[0]).join(", ")}` : ""}`,
+  );
   console.log("");
 
   const hubPeakAtStart = statusMiB(hub.pid, "VmHWM");
@@ -293,9 +401,13 @@ async function main(): Promise<void> {
   for (let round = 1; round <= ROUNDS; round++) {
     const home = runs.find((r) => r.round === round && r.key === "home")!;
     const bare = runs.find((r) => r.round === round && r.key === "bare")!;
-    console.log(table(home, bare, ROUNDS > 1 ? `Round ${round} (${round % 2 === 1 ? "home first" : "bare first"})` : "Results"));
+    console.log(
+      table(home, bare, ROUNDS > 1 ? `Round ${round} (${round % 2 === 1 ? "home first" : "bare first"})` : "Results"),
+    );
     console.log(verdicts(home.p95, home.rps / bare.rps));
-    console.log(`  (autocannon's own p99, integer-ms histogram: home ${home.acP99} ms, bare ${bare.acP99} ms; status codes home: ${home.statusCodes}, bare: ${bare.statusCodes})`);
+    console.log(
+      `  (autocannon's own p99, integer-ms histogram: home ${home.acP99} ms, bare ${bare.acP99} ms; status codes home: ${home.statusCodes}, bare: ${bare.statusCodes})`,
+    );
     console.log("");
   }
   if (ROUNDS > 1) {
@@ -303,20 +415,28 @@ async function main(): Promise<void> {
     const bares = runs.filter((r) => r.key === "bare");
     const p95 = median(homes.map((r) => r.p95));
     const ratio = median(homes.map((r) => r.rps)) / median(bares.map((r) => r.rps));
-    console.log(`Medians over ${ROUNDS} rounds: home p50/p95/p99 ${f2(median(homes.map((r) => r.p50)))} / ${f2(p95)} / ${f2(median(homes.map((r) => r.p99)))} ms, ` +
-      `${int(median(homes.map((r) => r.rps)))} req/s; bare ${f2(median(bares.map((r) => r.p50)))} / ${f2(median(bares.map((r) => r.p95)))} / ${f2(median(bares.map((r) => r.p99)))} ms, ${int(median(bares.map((r) => r.rps)))} req/s`);
+    console.log(
+      `Medians over ${ROUNDS} rounds: home p50/p95/p99 ${f2(median(homes.map((r) => r.p50)))} / ${f2(p95)} / ${f2(median(homes.map((r) => r.p99)))} ms, ` +
+        `${int(median(homes.map((r) => r.rps)))} req/s; bare ${f2(median(bares.map((r) => r.p50)))} / ${f2(median(bares.map((r) => r.p95)))} / ${f2(median(bares.map((r) => r.p99)))} ms, ${int(median(bares.map((r) => r.rps)))} req/s`,
+    );
     console.log(verdicts(p95, ratio));
     console.log("");
   }
   const anySaturated = runs.some((r) => !valid(r));
   if (anySaturated) {
-    console.log(`  note (§7.2 validity): CPU-BOUND = the generator used > ${GEN_CPU_LIMIT} % of its core: that server could go faster than\n` +
-      "  measured (its throughput is a floor, so a ratio against it flatters the hub). LOOP DELAYED = the generator's event loop\n" +
-      `  lagged > ${GEN_LOOP_P99_LIMIT_MS} ms at p99 (usually Postgres, unpinned, preempting core ${GENERATOR_CORE}): latencies carry up to that much error.`);
+    console.log(
+      `  note (§7.2 validity): CPU-BOUND = the generator used > ${GEN_CPU_LIMIT} % of its core: that server could go faster than\n` +
+        "  measured (its throughput is a floor, so a ratio against it flatters the hub). LOOP DELAYED = the generator's event loop\n" +
+        `  lagged > ${GEN_LOOP_P99_LIMIT_MS} ms at p99 (usually Postgres, unpinned, preempting core ${GENERATOR_CORE}): latencies carry up to that much error.`,
+    );
   }
-  console.log(`  hub memory: before load RSS ${f1(hubRssAtStart)} MiB (peak so far ${f1(hubPeakAtStart)} MiB: start-up + demo build); ` +
-    `after load peak RSS (VmHWM) ${f1(hubPeak)} MiB, RSS at end ${f1(hubRss)} MiB; bare Hono peak RSS ${f1(helloPeak)} MiB`);
-  console.log(`  hub warn/error log lines during the whole run: ${errorLines}${errorLines ? "\n    " + hub.filtered.slice(-5).join("\n    ") : ""}`);
+  console.log(
+    `  hub memory: before load RSS ${f1(hubRssAtStart)} MiB (peak so far ${f1(hubPeakAtStart)} MiB: start-up + demo build); ` +
+      `after load peak RSS (VmHWM) ${f1(hubPeak)} MiB, RSS at end ${f1(hubRss)} MiB; bare Hono peak RSS ${f1(helloPeak)} MiB`,
+  );
+  console.log(
+    `  hub warn/error log lines during the whole run: ${errorLines}${errorLines ? `\n    ${hub.filtered.slice(-5).join("\n    ")}` : ""}`,
+  );
 
   // Orderly end: servers first (the profile is written when the hub exits), then the database.
   await hub.stop();
@@ -332,8 +452,10 @@ async function main(): Promise<void> {
       const summary = summarizeProfile(file, REPO, windows, 25, homeRequests);
       console.log("");
       console.log(`CPU profile of the hub during the measured home runs (${file})`);
-      console.log(`  ${homeRequests} requests answered → ${(summary.sampledMs / homeRequests * 1000).toFixed(0)} µs of main-thread time per request ` +
-        "(wall-clock samples of the main thread only: threadpool and GC helper threads are not in it, time preempted is)");
+      console.log(
+        `  ${homeRequests} requests answered → ${((summary.sampledMs / homeRequests) * 1000).toFixed(0)} µs of main-thread time per request ` +
+          "(wall-clock samples of the main thread only: threadpool and GC helper threads are not in it, time preempted is)",
+      );
       console.log(summary.text);
     }
   }

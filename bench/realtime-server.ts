@@ -8,19 +8,32 @@ import { Hono } from "hono";
 import { NodeRooms } from "../src/node/rooms";
 import { MemoryStore } from "../realtime/store";
 
-export interface RoomServer { port: number; rooms: NodeRooms; stop(): Promise<void> }
+export interface RoomServer {
+  port: number;
+  rooms: NodeRooms;
+  stop(): Promise<void>;
+}
 
-export async function startRoomServer(options: { dir?: string; memory?: boolean; port?: number; idleMs?: number; maxMessageBytes?: number } = {}): Promise<RoomServer> {
+export async function startRoomServer(
+  options: { dir?: string; memory?: boolean; port?: number; idleMs?: number; maxMessageBytes?: number } = {},
+): Promise<RoomServer> {
   const memory = new Map<string, MemoryStore>();
   const rooms = new NodeRooms({
     dir: options.dir ?? "data/bench-rooms",
     idleMs: options.idleMs,
     maxMessageBytes: options.maxMessageBytes,
-    ...(options.memory ? { storeFor: async (id: string) => {
-      let s = memory.get(id);
-      if (!s) memory.set(id, (s = new MemoryStore()));
-      return s;
-    } } : {}),
+    ...(options.memory
+      ? {
+          storeFor: async (id: string) => {
+            let s = memory.get(id);
+            if (!s) {
+              s = new MemoryStore();
+              memory.set(id, s);
+            }
+            return s;
+          },
+        }
+      : {}),
   });
   const app = new Hono();
   let n = 0;
@@ -33,7 +46,8 @@ export async function startRoomServer(options: { dir?: string; memory?: boolean;
     const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: "127.0.0.1" }, (info) => {
       rooms.attach(app, server as Server);
       resolve({
-        port: info.port, rooms,
+        port: info.port,
+        rooms,
         async stop() {
           await rooms.stop();
           await new Promise<void>((done) => server.close(() => done()));
@@ -45,7 +59,9 @@ export async function startRoomServer(options: { dir?: string; memory?: boolean;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const server = await startRoomServer({
-    dir: process.env.DATA_DIR, memory: process.env.ROOMS_MEMORY === "1", port: Number(process.env.PORT ?? 0),
+    dir: process.env.DATA_DIR,
+    memory: process.env.ROOMS_MEMORY === "1",
+    port: Number(process.env.PORT ?? 0),
   });
   process.stdout.write(`listening ${server.port}\n`);
   const stop = () => void server.stop().then(() => process.exit(0));

@@ -21,14 +21,21 @@ import * as decoding from "lib0/decoding";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
+for (let i = 2; i < process.argv.length; i += 2)
+  args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
 const WARMUP_S = Number(args.get("warmup") ?? 10);
 const DURATION_S = Number(args.get("duration") ?? 60);
 const SCENARIOS = (args.get("scenarios") ?? "S1a,S1b,S1c,S1d,S5").split(",");
 const SERVERS = (args.get("servers") ?? "ours,ours-mem,ref").split(",") as ServerKind[];
 
 type ServerKind = "ours" | "ref" | "ours-mem";
-interface Scenario { id: string; rooms: number; clients: number; writers: number; hz: number }
+interface Scenario {
+  id: string;
+  rooms: number;
+  clients: number;
+  writers: number;
+  hz: number;
+}
 const TABLE: Scenario[] = [
   { id: "S1a", rooms: 1, clients: 30, writers: 1, hz: 5 },
   { id: "S1b", rooms: 1, clients: 30, writers: 30, hz: 2 },
@@ -37,17 +44,31 @@ const TABLE: Scenario[] = [
 ];
 
 // ---------- servers ----------
-interface Server { kind: ServerKind; proc: ChildProcess; port: number; dir: string | null; stop(): Promise<void> }
+interface Server {
+  kind: ServerKind;
+  proc: ChildProcess;
+  port: number;
+  dir: string | null;
+  stop(): Promise<void>;
+}
 
 async function startServer(kind: ServerKind, port: number): Promise<Server> {
   const dir = kind === "ours" ? mkdtempSync(join(tmpdir(), "preau-bench-rooms-")) : null;
-  const cmd = kind !== "ref"
-    ? ["-c", "0", process.execPath, "--import", "tsx", join(ROOT, "bench/realtime-server.ts")]
-    : ["-c", "0", process.execPath, join(ROOT, "node_modules/@y/websocket-server/src/server.js")];
+  const cmd =
+    kind !== "ref"
+      ? ["-c", "0", process.execPath, "--import", "tsx", join(ROOT, "bench/realtime-server.ts")]
+      : ["-c", "0", process.execPath, join(ROOT, "node_modules/@y/websocket-server/src/server.js")];
   const proc = spawn("taskset", cmd, {
-    cwd: ROOT, stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dir ?? "",
-      ROOMS_MEMORY: kind === "ours-mem" ? "1" : "" },
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATA_DIR: dir ?? "",
+      ROOMS_MEMORY: kind === "ours-mem" ? "1" : "",
+    },
   });
   await new Promise<void>((resolve, reject) => {
     let out = "";
@@ -58,10 +79,19 @@ async function startServer(kind: ServerKind, port: number): Promise<Server> {
     proc.once("exit", (code) => reject(new Error(`${kind} server exited (${code})`)));
   });
   return {
-    kind, proc, port, dir,
+    kind,
+    proc,
+    port,
+    dir,
     async stop() {
       proc.kill("SIGTERM");
-      await new Promise((r) => { proc.once("exit", r); setTimeout(() => { proc.kill("SIGKILL"); r(null); }, 5000); });
+      await new Promise((r) => {
+        proc.once("exit", r);
+        setTimeout(() => {
+          proc.kill("SIGKILL");
+          r(null);
+        }, 5000);
+      });
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -83,7 +113,11 @@ class LoadClient {
   readonly ws: WebSocket;
   synced = false;
   seq = 0;
-  constructor(url: string, readonly id: string, readonly onBeacon: (writer: string, seq: number, t: number) => void) {
+  constructor(
+    url: string,
+    readonly id: string,
+    readonly onBeacon: (writer: string, seq: number, t: number) => void,
+  ) {
     this.ws = new WebSocket(url, { perMessageDeflate: false });
     this.ws.binaryType = "nodebuffer";
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
@@ -114,7 +148,10 @@ class LoadClient {
     this.seq += 1;
     this.doc.transact(() => this.doc.getMap("beacons").set(this.id, { seq: this.seq, t: performance.now() }));
   }
-  close(): void { this.ws.terminate(); this.doc.destroy(); }
+  close(): void {
+    this.ws.terminate();
+    this.doc.destroy();
+  }
 }
 
 function frame(type: number, sub: number, payload: Uint8Array): Uint8Array {
@@ -127,9 +164,23 @@ function frame(type: number, sub: number, payload: Uint8Array): Uint8Array {
 
 // ---------- one run ----------
 interface Result {
-  scenario: string; server: ServerKind; p50: number; p90: number; p99: number; p999: number; max: number; delivery: number;
-  cpuMean: number; cpuMax: number; rssStart: number; rssEnd: number; framesOutPerS: number; converged: boolean;
-  genCpu: number; genLoopP99: number; valid: boolean;
+  scenario: string;
+  server: ServerKind;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  delivery: number;
+  cpuMean: number;
+  cpuMax: number;
+  rssStart: number;
+  rssEnd: number;
+  framesOutPerS: number;
+  converged: boolean;
+  genCpu: number;
+  genLoopP99: number;
+  valid: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -145,11 +196,13 @@ async function run(server: Server, s: Scenario, warmupS: number, durationS: numb
     const name = `0750001A:bench:${s.id.toLowerCase()}-${tag}-${r}`;
     const clients: LoadClient[] = [];
     for (let i = 0; i < s.clients; i++) {
-      clients.push(new LoadClient(`ws://127.0.0.1:${server.port}/${name}`, `c${i}`, (_w, _seq, t) => {
-        if (!measuring) return;
-        receivedInWindow += 1;
-        samples.push(performance.now() - t);
-      }));
+      clients.push(
+        new LoadClient(`ws://127.0.0.1:${server.port}/${name}`, `c${i}`, (_w, _seq, t) => {
+          if (!measuring) return;
+          receivedInWindow += 1;
+          samples.push(performance.now() - t);
+        }),
+      );
     }
     rooms.push(clients);
   }
@@ -163,12 +216,16 @@ async function run(server: Server, s: Scenario, warmupS: number, durationS: numb
   const period = 1000 / s.hz;
   for (const clients of rooms) {
     for (const writer of clients.slice(0, s.writers)) {
-      timers.push(setTimeout(() => {
-        timers.push(setInterval(() => {
-          writer.beacon();
-          if (measuring) sentInWindow += 1;
-        }, period));
-      }, Math.random() * period));
+      timers.push(
+        setTimeout(() => {
+          timers.push(
+            setInterval(() => {
+              writer.beacon();
+              if (measuring) sentInWindow += 1;
+            }, period),
+          );
+        }, Math.random() * period),
+      );
     }
   }
   await sleep(warmupS * 1000);
@@ -204,15 +261,28 @@ async function run(server: Server, s: Scenario, warmupS: number, durationS: numb
   });
   for (const c of all) c.close();
   samples.sort((a, b) => a - b);
-  const q = (p: number) => samples.length ? samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]! : NaN;
+  const q = (p: number) =>
+    samples.length ? samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]! : NaN;
   const expected = sent * (s.clients - 1);
   const genLoopP99 = loop.percentile(99) / 1e6;
   return {
-    scenario: s.id, server: server.kind, p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: samples.at(-1) ?? NaN,
+    scenario: s.id,
+    server: server.kind,
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    p999: q(0.999),
+    max: samples.at(-1) ?? NaN,
     delivery: expected ? Math.min(receivedInWindow, expected) / expected : NaN,
-    cpuMean: cpuSamples.reduce((a, b) => a + b, 0) / cpuSamples.length, cpuMax: Math.max(...cpuSamples),
-    rssStart, rssEnd, framesOutPerS: (sent * (s.clients - 1)) / elapsed, converged,
-    genCpu, genLoopP99, valid: genCpu <= 80 && genLoopP99 <= 5,
+    cpuMean: cpuSamples.reduce((a, b) => a + b, 0) / cpuSamples.length,
+    cpuMax: Math.max(...cpuSamples),
+    rssStart,
+    rssEnd,
+    framesOutPerS: (sent * (s.clients - 1)) / elapsed,
+    converged,
+    genCpu,
+    genLoopP99,
+    valid: genCpu <= 80 && genLoopP99 <= 5,
   };
 }
 
@@ -220,19 +290,46 @@ const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "—");
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "—");
 
 function line(r: Result): string {
-  return [r.scenario.padEnd(10), r.server.padEnd(5), f2(r.p50).padStart(7), f2(r.p99).padStart(7), f2(r.p999).padStart(7), f1(r.max).padStart(7),
-    `${(r.delivery * 100).toFixed(2)} %`.padStart(9), f1(r.cpuMean).padStart(6), f1(r.cpuMax).padStart(6),
-    `${f1(r.rssStart)}→${f1(r.rssEnd)}`.padStart(14), Math.round(r.framesOutPerS).toString().padStart(8), (r.converged ? "oui" : "NON").padStart(5),
-    `${f1(r.genCpu)}%/${f2(r.genLoopP99)}ms${r.valid ? "" : " INVALIDE"}`.padStart(20)].join(" ");
+  return [
+    r.scenario.padEnd(10),
+    r.server.padEnd(5),
+    f2(r.p50).padStart(7),
+    f2(r.p99).padStart(7),
+    f2(r.p999).padStart(7),
+    f1(r.max).padStart(7),
+    `${(r.delivery * 100).toFixed(2)} %`.padStart(9),
+    f1(r.cpuMean).padStart(6),
+    f1(r.cpuMax).padStart(6),
+    `${f1(r.rssStart)}→${f1(r.rssEnd)}`.padStart(14),
+    Math.round(r.framesOutPerS).toString().padStart(8),
+    (r.converged ? "oui" : "NON").padStart(5),
+    `${f1(r.genCpu)}%/${f2(r.genLoopP99)}ms${r.valid ? "" : " INVALIDE"}`.padStart(20),
+  ].join(" ");
 }
 
-const HEADER = ["scénario".padEnd(10), "srv".padEnd(5), "p50 ms".padStart(7), "p99 ms".padStart(7), "p99.9".padStart(7), "max ms".padStart(7),
-  "livraison".padStart(9), "CPU%".padStart(6), "CPUmax".padStart(6), "RSS Mo".padStart(14), "trames/s".padStart(8), "conv.".padStart(5),
-  "générateur".padStart(20)].join(" ");
+const HEADER = [
+  "scénario".padEnd(10),
+  "srv".padEnd(5),
+  "p50 ms".padStart(7),
+  "p99 ms".padStart(7),
+  "p99.9".padStart(7),
+  "max ms".padStart(7),
+  "livraison".padStart(9),
+  "CPU%".padStart(6),
+  "CPUmax".padStart(6),
+  "RSS Mo".padStart(14),
+  "trames/s".padStart(8),
+  "conv.".padStart(5),
+  "générateur".padStart(20),
+].join(" ");
 
 async function main(): Promise<void> {
-  console.log(`Salles temps réel — Préau (ours : hub Node, libsql ; ours-mem : même hub, mémoire) contre @y/websocket-server@0.1.1 (ref, mémoire)`);
-  console.log(`Node ${process.version}, yjs 13.6.33, ${cpus()[0]?.model ?? "?"} ×${cpus().length}; serveur sur le cœur 0, générateur sur le cœur 1`);
+  console.log(
+    `Salles temps réel — Préau (ours : hub Node, libsql ; ours-mem : même hub, mémoire) contre @y/websocket-server@0.1.1 (ref, mémoire)`,
+  );
+  console.log(
+    `Node ${process.version}, yjs 13.6.33, ${cpus()[0]?.model ?? "?"} ×${cpus().length}; serveur sur le cœur 0, générateur sur le cœur 1`,
+  );
   console.log(`Fenêtres : ${WARMUP_S} s de chauffe, ${DURATION_S} s mesurées ; scénarios S1 à 30 clients par salle.\n`);
   console.log(HEADER);
   let port = 24_000 + Math.floor(Math.random() * 1000);
@@ -263,7 +360,12 @@ async function main(): Promise<void> {
         const server = await startServer(kind, port++);
         let r: Result;
         try {
-          r = await run(server, { id: `S5@${hz.toFixed(1)}Hz`, rooms: 10, clients: 30, writers: 10, hz }, Math.min(WARMUP_S, 3), Math.max(5, Math.min(DURATION_S, 10)));
+          r = await run(
+            server,
+            { id: `S5@${hz.toFixed(1)}Hz`, rooms: 10, clients: 30, writers: 10, hz },
+            Math.min(WARMUP_S, 3),
+            Math.max(5, Math.min(DURATION_S, 10)),
+          );
         } finally {
           await server.stop();
         }
@@ -275,16 +377,24 @@ async function main(): Promise<void> {
       }
       knee[kind] = best;
     }
-    console.log(`\nGenou (trames/s sortantes soutenues) : ${Object.entries(knee).map(([k, v]) => `${k} ${Math.round(v)}`).join(", ")}` +
-      (knee.ours && knee.ref ? ` — rapport ${(knee.ours / knee.ref).toFixed(2)}×` : ""));
+    console.log(
+      `\nGenou (trames/s sortantes soutenues) : ${Object.entries(knee)
+        .map(([k, v]) => `${k} ${Math.round(v)}`)
+        .join(", ")}${knee.ours && knee.ref ? ` — rapport ${(knee.ours / knee.ref).toFixed(2)}×` : ""}`,
+    );
   }
 }
 
 // The generator runs on core 1, the servers on core 0 (taskset): re-run pinned if not already.
 if (!process.env.PREAU_BENCH_PINNED) {
-  const child = spawn("taskset", ["-c", "1", process.execPath, "--import", "tsx", fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: "inherit", env: { ...process.env, PREAU_BENCH_PINNED: "1" },
-  });
+  const child = spawn(
+    "taskset",
+    ["-c", "1", process.execPath, "--import", "tsx", fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: "inherit",
+      env: { ...process.env, PREAU_BENCH_PINNED: "1" },
+    },
+  );
   child.on("exit", (code) => process.exit(code ?? 1));
 } else {
   await main();

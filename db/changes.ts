@@ -41,8 +41,14 @@ export function changeFeed(transport: ChangeTransport, barrierTimeoutMs = 2000):
       await start();
       const marker = `barrier:${crypto.randomUUID()}`;
       const arrived = new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { waiting.delete(marker); resolve(); }, barrierTimeoutMs);
-        waiting.set(marker, () => { clearTimeout(timer); resolve(); });
+        const timer = setTimeout(() => {
+          waiting.delete(marker);
+          resolve();
+        }, barrierTimeoutMs);
+        waiting.set(marker, () => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
       await transport.notify(marker);
       await arrived;

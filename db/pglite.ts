@@ -13,7 +13,18 @@ export async function createPgliteDatabase(dataDir?: string): Promise<DatabaseHa
       const unlisten = await client.listen(CHANGE_CHANNEL, onPayload);
       return () => unlisten();
     },
-    notify: async (payload) => { await client.query("select pg_notify($1, $2)", [CHANGE_CHANNEL, payload]); },
+    notify: async (payload) => {
+      await client.query("select pg_notify($1, $2)", [CHANGE_CHANNEL, payload]);
+    },
   });
-  return { kind: "pglite", db, client, changes, close: async () => { await changes.close(); await client.close(); } };
+  return {
+    kind: "pglite",
+    db,
+    client,
+    changes,
+    close: async () => {
+      await changes.close();
+      await client.close();
+    },
+  };
 }

@@ -28,9 +28,19 @@ export function createPostgresDatabase(url: string, options: PostgresOptions = {
       const request = await client.listen(CHANGE_CHANNEL, onPayload);
       return () => request.unlisten();
     },
-    notify: async (payload) => { await client`select pg_notify(${CHANGE_CHANNEL}, ${payload})`; },
+    notify: async (payload) => {
+      await client`select pg_notify(${CHANGE_CHANNEL}, ${payload})`;
+    },
   });
-  return { kind: "postgres", db, changes, close: async () => { await changes.close(); await client.end({ timeout: 5 }); } };
+  return {
+    kind: "postgres",
+    db,
+    changes,
+    close: async () => {
+      await changes.close();
+      await client.end({ timeout: 5 });
+    },
+  };
 }
 
 /** The app connects as the non-owner role: same server and database, user `preau_app`, unless told otherwise. */

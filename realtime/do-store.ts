@@ -5,13 +5,21 @@ import { chunks, SQL, toBytes, type RoomStore, type StoredRoom } from "./store";
 
 /** The slice of `ctx.storage` this store uses (SqlStorage and transactionSync of a SQLite-backed Durable Object). */
 export interface DurableSql {
-  sql: { exec(query: string, ...bindings: unknown[]): { toArray(): Record<string, unknown>[]; one(): Record<string, unknown> } };
+  sql: {
+    exec(
+      query: string,
+      ...bindings: unknown[]
+    ): { toArray(): Record<string, unknown>[]; one(): Record<string, unknown> };
+  };
   transactionSync<T>(fn: () => T): T;
 }
 
 export class DurableObjectStore implements RoomStore {
   private ready = false;
-  constructor(private readonly storage: DurableSql, private readonly room: string) {}
+  constructor(
+    private readonly storage: DurableSql,
+    private readonly room: string,
+  ) {}
 
   private init(): void {
     if (this.ready) return;
@@ -21,12 +29,18 @@ export class DurableObjectStore implements RoomStore {
 
   async load(): Promise<StoredRoom> {
     this.init();
-    const snapshot = this.storage.sql.exec(SQL.selectSnapshot, this.room).toArray().map((r) => toBytes(r.data));
+    const snapshot = this.storage.sql
+      .exec(SQL.selectSnapshot, this.room)
+      .toArray()
+      .map((r) => toBytes(r.data));
     const rows = this.storage.sql.exec(SQL.selectUpdates, this.room).toArray();
     const updates = rows.map((r) => toBytes(r.data));
     return {
-      snapshot, updates, lastSeq: rows.length ? Number(rows[rows.length - 1]!.seq) : 0,
-      logBytes: updates.reduce((n, u) => n + u.length, 0), snapshotBytes: snapshot.reduce((n, c) => n + c.length, 0),
+      snapshot,
+      updates,
+      lastSeq: rows.length ? Number(rows[rows.length - 1]!.seq) : 0,
+      logBytes: updates.reduce((n, u) => n + u.length, 0),
+      snapshotBytes: snapshot.reduce((n, c) => n + c.length, 0),
     };
   }
 

@@ -29,7 +29,9 @@ function inlineOf(node: Y.XmlElement | Y.XmlText): Inline[] {
     return (node.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]).flatMap((d) => {
       if (typeof d.insert !== "string") return [];
       const a = d.attributes ?? {};
-      const link = Object.entries(a).find(([k]) => k === "link" || k.startsWith("link--"))?.[1] as { href?: unknown } | undefined;
+      const link = Object.entries(a).find(([k]) => k === "link" || k.startsWith("link--"))?.[1] as
+        | { href?: unknown }
+        | undefined;
       const href = link && typeof link.href === "string" && SAFE_HREF.test(link.href) ? link.href : null;
       const has = (name: string) => Object.keys(a).some((k) => k === name || k.startsWith(`${name}--`));
       return [{ text: d.insert, bold: has("strong"), italic: has("em"), href }];
@@ -54,12 +56,21 @@ function blockOf(el: Y.XmlElement | Y.XmlText): Block[] {
     }
     case "bullet_list":
     case "ordered_list":
-      return [{ type: "list", ordered: el.nodeName === "ordered_list", items: el.toArray()
-        .filter((li): li is Y.XmlElement => li instanceof Y.XmlElement && li.nodeName === "list_item")
-        .map((li) => li.toArray().flatMap((c) => blockOf(c as Y.XmlElement))) }];
+      return [
+        {
+          type: "list",
+          ordered: el.nodeName === "ordered_list",
+          items: el
+            .toArray()
+            .filter((li): li is Y.XmlElement => li instanceof Y.XmlElement && li.nodeName === "list_item")
+            .map((li) => li.toArray().flatMap((c) => blockOf(c as Y.XmlElement))),
+        },
+      ];
     case "image": {
       const src = String(el.getAttribute("src") ?? "");
-      return SAFE_IMAGE.test(src) ? [{ type: "image", src, alt: String(el.getAttribute("alt") ?? "").slice(0, 300) }] : [];
+      return SAFE_IMAGE.test(src)
+        ? [{ type: "image", src, alt: String(el.getAttribute("alt") ?? "").slice(0, 300) }]
+        : [];
     }
     case "blockquote":
       return [{ type: "quote", blocks: el.toArray().flatMap((c) => blockOf(c as Y.XmlElement)) }];
@@ -67,44 +78,65 @@ function blockOf(el: Y.XmlElement | Y.XmlText): Block[] {
       return [{ type: "rule" }];
     default:
       // Unknown nodes keep their text, as a paragraph.
-      return [{ type: "paragraph", inline: [{ text: el.toString().replace(/<[^>]*>/g, ""), bold: false, italic: false, href: null }] }];
+      return [
+        {
+          type: "paragraph",
+          inline: [{ text: el.toString().replace(/<[^>]*>/g, ""), bold: false, italic: false, href: null }],
+        },
+      ];
   }
 }
 
 export function readBlocks(doc: Y.Doc): Block[] {
-  return fragmentOf(doc).toArray().flatMap((c) => blockOf(c as Y.XmlElement));
+  return fragmentOf(doc)
+    .toArray()
+    .flatMap((c) => blockOf(c as Y.XmlElement));
 }
 
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }
 
 function inlineHtml(parts: Inline[]): string {
-  return parts.map((p) => {
-    if ("br" in p) return "<br>";
-    let h = escapeHtml(p.text);
-    if (p.bold) h = `<strong>${h}</strong>`;
-    if (p.italic) h = `<em>${h}</em>`;
-    if (p.href) h = `<a href="${escapeHtml(p.href)}" rel="noopener noreferrer">${h}</a>`;
-    return h;
-  }).join("");
+  return parts
+    .map((p) => {
+      if ("br" in p) return "<br>";
+      let h = escapeHtml(p.text);
+      if (p.bold) h = `<strong>${h}</strong>`;
+      if (p.italic) h = `<em>${h}</em>`;
+      if (p.href) h = `<a href="${escapeHtml(p.href)}" rel="noopener noreferrer">${h}</a>`;
+      return h;
+    })
+    .join("");
 }
 
 /** The content as safe HTML (only the schema's elements, escaped text, checked URLs). */
 export function blocksToHtml(blocks: Block[]): string {
-  return blocks.map((b) => {
-    switch (b.type) {
-      case "paragraph": return `<p>${inlineHtml(b.inline)}</p>`;
-      case "heading": return `<h${b.level + 1}>${inlineHtml(b.inline)}</h${b.level + 1}>`;
-      case "list": {
-        const tag = b.ordered ? "ol" : "ul";
-        return `<${tag}>${b.items.map((i) => `<li>${blocksToHtml(i)}</li>`).join("")}</${tag}>`;
+  return blocks
+    .map((b) => {
+      switch (b.type) {
+        case "paragraph":
+          return `<p>${inlineHtml(b.inline)}</p>`;
+        case "heading":
+          return `<h${b.level + 1}>${inlineHtml(b.inline)}</h${b.level + 1}>`;
+        case "list": {
+          const tag = b.ordered ? "ol" : "ul";
+          return `<${tag}>${b.items.map((i) => `<li>${blocksToHtml(i)}</li>`).join("")}</${tag}>`;
+        }
+        case "image":
+          return `<img src="${b.src}" alt="${escapeHtml(b.alt)}">`;
+        case "quote":
+          return `<blockquote>${blocksToHtml(b.blocks)}</blockquote>`;
+        case "rule":
+          return "<hr>";
       }
-      case "image": return `<img src="${b.src}" alt="${escapeHtml(b.alt)}">`;
-      case "quote": return `<blockquote>${blocksToHtml(b.blocks)}</blockquote>`;
-      case "rule": return "<hr>";
-    }
-  }).join("\n");
+    })
+    .join("\n");
 }
 
 /** Plain text, for search (derived on save). */
@@ -112,7 +144,8 @@ export function blocksToText(blocks: Block[]): string {
   const lines: string[] = [];
   const walk = (bs: Block[]) => {
     for (const b of bs) {
-      if (b.type === "paragraph" || b.type === "heading") lines.push(b.inline.map((i) => ("br" in i ? "\n" : i.text)).join(""));
+      if (b.type === "paragraph" || b.type === "heading")
+        lines.push(b.inline.map((i) => ("br" in i ? "\n" : i.text)).join(""));
       else if (b.type === "list") for (const item of b.items) walk(item);
       else if (b.type === "quote") walk(b.blocks);
       else if (b.type === "image" && b.alt) lines.push(b.alt);

@@ -1,7 +1,7 @@
 // The rooms of one process: loaded on first use, shared by every socket and server-side change, unloaded after a
 // while without sockets (their memory freed), stores opened per room. Runtime-agnostic: the Node hub and tests
 // give it a store factory; a Durable Object holds a single Room itself.
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { Room, type Conn, type RoomOptions, type Ticket } from "./room";
 import type { RoomStore } from "./store";
 import { guardFor } from "./wall-guard";
@@ -19,7 +19,12 @@ export interface HubOptions {
   onError?: (event: string, fields: Record<string, unknown>) => void;
 }
 
-interface Entry { room: Promise<Room>; users: number; idle: ReturnType<typeof setTimeout> | null; stored: ReturnType<typeof setTimeout> | null }
+interface Entry {
+  room: Promise<Room>;
+  users: number;
+  idle: ReturnType<typeof setTimeout> | null;
+  stored: ReturnType<typeof setTimeout> | null;
+}
 
 export class RoomHub {
   private readonly rooms = new Map<string, Entry>();
@@ -77,7 +82,11 @@ export class RoomHub {
   /** Re-evaluates the tickets of a loaded room's sockets (rights changed); a room not loaded has no socket. */
   retune(roomId: string, fn: (ticket: Ticket) => Ticket | "close"): void {
     const entry = this.rooms.get(roomId);
-    if (entry) void entry.room.then((room) => room.retune(fn), () => undefined);
+    if (entry)
+      void entry.room.then(
+        (room) => room.retune(fn),
+        () => undefined,
+      );
   }
 
   /** Closes every room (stores what is pending). */
@@ -86,11 +95,13 @@ export class RoomHub {
     if (this.sweeper) clearInterval(this.sweeper);
     const all = [...this.rooms.entries()];
     this.rooms.clear();
-    await Promise.all(all.map(async ([roomId, entry]) => {
-      if (entry.idle) clearTimeout(entry.idle);
-      const room = await entry.room.catch(() => null);
-      if (room) await this.closeRoom(roomId, entry, room);
-    }));
+    await Promise.all(
+      all.map(async ([roomId, entry]) => {
+        if (entry.idle) clearTimeout(entry.idle);
+        const room = await entry.room.catch(() => null);
+        if (room) await this.closeRoom(roomId, entry, room);
+      }),
+    );
   }
 
   /** Unloads a room now if nothing uses it (tests, erase). */
@@ -157,7 +168,10 @@ export class RoomHub {
     entry.idle = setTimeout(() => {
       if (entry.users > 0 || this.rooms.get(roomId) !== entry) return;
       this.rooms.delete(roomId);
-      void entry.room.then((room) => this.closeRoom(roomId, entry, room), () => undefined);
+      void entry.room.then(
+        (room) => this.closeRoom(roomId, entry, room),
+        () => undefined,
+      );
     }, idleMs);
     (entry.idle as { unref?: () => void }).unref?.();
   }
@@ -169,7 +183,8 @@ export class RoomHub {
       entry.stored = null;
       await room.settled().catch(() => undefined);
       await Promise.resolve(this.options.onStored(roomId, room.doc)).catch((err: unknown) =>
-        this.options.onError?.("room_stored_hook_failed", { room: roomId, error: String(err) }));
+        this.options.onError?.("room_stored_hook_failed", { room: roomId, error: String(err) }),
+      );
     }
     await room.close();
   }
@@ -180,21 +195,25 @@ export class RoomHub {
     const room = new Room(roomId, store, {
       guard: guardFor(roomId),
       ...this.options.room,
-      onStored: onStored ? (r) => {
-        if (entry.stored) return;
-        entry.stored = setTimeout(() => {
-          entry.stored = null;
-          void Promise.resolve(onStored(roomId, r.doc)).catch((err: unknown) =>
-            this.options.onError?.("room_stored_hook_failed", { room: roomId, error: String(err) }));
-        }, this.options.storedDelayMs ?? 2_000);
-        (entry.stored as { unref?: () => void }).unref?.();
-      } : undefined,
+      onStored: onStored
+        ? (r) => {
+            if (entry.stored) return;
+            entry.stored = setTimeout(() => {
+              entry.stored = null;
+              void Promise.resolve(onStored(roomId, r.doc)).catch((err: unknown) =>
+                this.options.onError?.("room_stored_hook_failed", { room: roomId, error: String(err) }),
+              );
+            }, this.options.storedDelayMs ?? 2_000);
+            (entry.stored as { unref?: () => void }).unref?.();
+          }
+        : undefined,
       onFailed: (failed, error) => {
         this.options.onError?.("room_store_failed", { room: roomId, error: String(error) });
         const entry = this.rooms.get(roomId);
-        if (entry && entry.room) void entry.room.then((r) => {
-          if (r === failed && this.rooms.get(roomId) === entry) this.rooms.delete(roomId);
-        });
+        if (entry?.room)
+          void entry.room.then((r) => {
+            if (r === failed && this.rooms.get(roomId) === entry) this.rooms.delete(roomId);
+          });
         void failed.close();
       },
     });
@@ -203,6 +222,10 @@ export class RoomHub {
   }
 
   private sweep(): void {
-    for (const entry of this.rooms.values()) void entry.room.then((room) => room.sweep(), () => undefined);
+    for (const entry of this.rooms.values())
+      void entry.room.then(
+        (room) => room.sweep(),
+        () => undefined,
+      );
   }
 }

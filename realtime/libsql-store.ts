@@ -4,7 +4,11 @@
 import { createClient, type Client, type InStatement } from "@libsql/client";
 import { chunks, SQL, toBytes, type RoomStore, type StoredRoom } from "./store";
 
-interface OpenFile { client: Promise<Client>; users: number; writer: GroupWriter | null }
+interface OpenFile {
+  client: Promise<Client>;
+  users: number;
+  writer: GroupWriter | null;
+}
 
 /**
  * Group commit per file: appends of every room of the school that arrive in the same turn of the event loop go into
@@ -101,25 +105,38 @@ async function openClient(path: string): Promise<Client> {
   await client.execute("pragma journal_mode = wal");
   await client.execute("pragma synchronous = normal");
   await client.execute("pragma busy_timeout = 5000");
-  await client.batch(SQL.schema.map((sql) => ({ sql, args: [] })), "write");
+  await client.batch(
+    SQL.schema.map((sql) => ({ sql, args: [] })),
+    "write",
+  );
   return client;
 }
 
 export class LibsqlRoomStore implements RoomStore {
-  constructor(private readonly client: Client, private readonly room: string, private readonly writer: GroupWriter,
-    private readonly release: () => Promise<void>) {}
+  constructor(
+    private readonly client: Client,
+    private readonly room: string,
+    private readonly writer: GroupWriter,
+    private readonly release: () => Promise<void>,
+  ) {}
 
   async load(): Promise<StoredRoom> {
-    const [snap, ups] = await this.client.batch([
-      { sql: SQL.selectSnapshot, args: [this.room] },
-      { sql: SQL.selectUpdates, args: [this.room] },
-    ], "read");
+    const [snap, ups] = await this.client.batch(
+      [
+        { sql: SQL.selectSnapshot, args: [this.room] },
+        { sql: SQL.selectUpdates, args: [this.room] },
+      ],
+      "read",
+    );
     const snapshot = snap!.rows.map((r) => toBytes(r.data));
     const updates = ups!.rows.map((r) => toBytes(r.data));
     const lastSeq = ups!.rows.length ? Number(ups!.rows[ups!.rows.length - 1]!.seq) : 0;
     return {
-      snapshot, updates, lastSeq,
-      logBytes: updates.reduce((n, u) => n + u.length, 0), snapshotBytes: snapshot.reduce((n, c) => n + c.length, 0),
+      snapshot,
+      updates,
+      lastSeq,
+      logBytes: updates.reduce((n, u) => n + u.length, 0),
+      snapshotBytes: snapshot.reduce((n, c) => n + c.length, 0),
     };
   }
 
@@ -128,18 +145,24 @@ export class LibsqlRoomStore implements RoomStore {
   }
 
   async compact(state: Uint8Array, upToSeq: number): Promise<void> {
-    await this.client.batch([
-      { sql: SQL.deleteSnapshot, args: [this.room] },
-      ...chunks(state).map((c, i) => ({ sql: SQL.insertChunk, args: [this.room, i, c] })),
-      { sql: SQL.deleteUpdatesUpTo, args: [this.room, upToSeq] },
-    ], "write");
+    await this.client.batch(
+      [
+        { sql: SQL.deleteSnapshot, args: [this.room] },
+        ...chunks(state).map((c, i) => ({ sql: SQL.insertChunk, args: [this.room, i, c] })),
+        { sql: SQL.deleteUpdatesUpTo, args: [this.room, upToSeq] },
+      ],
+      "write",
+    );
   }
 
   async erase(): Promise<void> {
-    await this.client.batch([
-      { sql: SQL.deleteSnapshot, args: [this.room] },
-      { sql: SQL.deleteUpdates, args: [this.room] },
-    ], "write");
+    await this.client.batch(
+      [
+        { sql: SQL.deleteSnapshot, args: [this.room] },
+        { sql: SQL.deleteUpdates, args: [this.room] },
+      ],
+      "write",
+    );
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,7 @@ export type Admission = { ticket: Ticket } | { refuse: number; reason: string };
 
 export interface Rooms {
   /** Answers the upgrade request of `c`: the socket is accepted, then joins the room or is closed with the refusal. */
-  upgrade(c: Context<any>, roomId: string, admission: Admission): Response | Promise<Response>;
+  upgrade(c: Context, roomId: string, admission: Admission): Response | Promise<Response>;
   /** A server-side change (a form without JavaScript): stored and sent to the room's sockets before it resolves. */
   change(roomId: string, fn: (doc: Y.Doc) => void): Promise<void>;
   /** Reads the room's state (the HTML view without JavaScript, exports). */

@@ -45,10 +45,15 @@ export function awarenessFrame(payload: Uint8Array): Uint8Array {
 }
 
 /** Room ids are `uai:kind:id`: the school, the app (wall, doc, bench) and the record's id. */
-export interface RoomId { uai: string; kind: RoomKind; id: string }
+export interface RoomId {
+  uai: string;
+  kind: RoomKind;
+  id: string;
+}
 export type RoomKind = "wall" | "doc" | "bench";
 
-const ROOM_ID = /^([0-9]{7}[A-Z]):(wall|doc|bench):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]{1,40})$/;
+const ROOM_ID =
+  /^([0-9]{7}[A-Z]):(wall|doc|bench):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]{1,40})$/;
 
 export function parseRoomId(value: string): RoomId | null {
   const m = ROOM_ID.exec(value);

@@ -13,7 +13,15 @@ import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import {
-  awarenessFrame, CLOSE, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE, syncFrame,
+  awarenessFrame,
+  CLOSE,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+  syncFrame,
 } from "./protocol";
 import { shouldCompact, COMPACT_MIN_LOG_BYTES, type RoomStore } from "./store";
 
@@ -67,9 +75,17 @@ interface ConnState {
   early: Uint8Array[] | null;
 }
 
-interface PresenceEntry { clock: number; json: string | null; owner: Conn | null; seen: number }
+interface PresenceEntry {
+  clock: number;
+  json: string | null;
+  owner: Conn | null;
+  seen: number;
+}
 
-interface Waiter { resolve(): void; reject(err: unknown): void }
+interface Waiter {
+  resolve(): void;
+  reject(err: unknown): void;
+}
 
 export class Room {
   readonly doc: Y.Doc;
@@ -89,12 +105,23 @@ export class Room {
   private lastSeq = 0;
   private logBytes = 0;
   private snapshotBytes = 0;
-  private readonly opts: Required<Omit<RoomOptions, "onEmpty" | "onFailed" | "onStored" | "guard">> & Pick<RoomOptions, "onEmpty" | "onFailed" | "onStored" | "guard">;
+  private readonly opts: Required<Omit<RoomOptions, "onEmpty" | "onFailed" | "onStored" | "guard">> &
+    Pick<RoomOptions, "onEmpty" | "onFailed" | "onStored" | "guard">;
 
-  constructor(readonly id: string, private readonly store: RoomStore, options: RoomOptions = {}) {
+  constructor(
+    readonly id: string,
+    private readonly store: RoomStore,
+    options: RoomOptions = {},
+  ) {
     this.opts = {
-      maxMessageBytes: 1024 * 1024, maxAwarenessBytes: 16 * 1024, awarenessDelayMs: 25, awarenessRenewMs: 5_000,
-      awarenessTimeoutMs: 30_000, compactMinLogBytes: COMPACT_MIN_LOG_BYTES, now: () => Date.now(), ...options,
+      maxMessageBytes: 1024 * 1024,
+      maxAwarenessBytes: 16 * 1024,
+      awarenessDelayMs: 25,
+      awarenessRenewMs: 5_000,
+      awarenessTimeoutMs: 30_000,
+      compactMinLogBytes: COMPACT_MIN_LOG_BYTES,
+      now: () => Date.now(),
+      ...options,
     };
     this.doc = new Y.Doc({ gc: true });
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
@@ -268,9 +295,13 @@ export class Room {
         if (sub === SYNC_STEP1) {
           // Checked now (a malformed vector closes the socket), answered once what the answer holds is stored.
           Y.decodeStateVector(payload);
-          void this.settled().then(() => {
-            if (this.conns.has(conn)) this.send(conn, syncFrame(SYNC_STEP2, Y.encodeStateAsUpdate(this.doc, payload)));
-          }, () => undefined);
+          void this.settled().then(
+            () => {
+              if (this.conns.has(conn))
+                this.send(conn, syncFrame(SYNC_STEP2, Y.encodeStateAsUpdate(this.doc, payload)));
+            },
+            () => undefined,
+          );
         } else if (sub === SYNC_STEP2 || sub === SYNC_UPDATE) {
           if (!state.ticket.canWrite) {
             this.stats.droppedFromViewers++;
@@ -316,7 +347,7 @@ export class Room {
       const parsed: unknown = JSON.parse(raw);
       const entry = this.presence.get(clientId);
       // A socket speaks only for the client ids it introduced (no removing or faking someone else's presence).
-      if (entry && entry.owner && entry.owner !== conn) continue;
+      if (entry?.owner && entry.owner !== conn) continue;
       if (entry && clock < entry.clock) continue;
       if (entry && clock === entry.clock && !(parsed === null && entry.json !== null)) {
         entry.seen = now;
@@ -326,9 +357,14 @@ export class Room {
       if (parsed !== null) {
         if (typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("presence must be an object");
         const fromClient = parsed as Record<string, unknown>;
-        const colour = fromClient.user && typeof (fromClient.user as { color?: unknown }).color === "string"
-          ? String((fromClient.user as { color: string }).color).slice(0, 32) : undefined;
-        json = JSON.stringify({ ...fromClient, user: { id: state.ticket.userId, name: state.ticket.name, ...(colour ? { color: colour } : {}) } });
+        const colour =
+          fromClient.user && typeof (fromClient.user as { color?: unknown }).color === "string"
+            ? String((fromClient.user as { color: string }).color).slice(0, 32)
+            : undefined;
+        json = JSON.stringify({
+          ...fromClient,
+          user: { id: state.ticket.userId, name: state.ticket.name, ...(colour ? { color: colour } : {}) },
+        });
       }
       const changed = !entry || entry.json !== json;
       this.presence.set(clientId, { clock, json, owner: json === null ? null : conn, seen: now });

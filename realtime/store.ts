@@ -70,8 +70,11 @@ export class MemoryStore implements RoomStore {
   private seq = 0;
   async load(): Promise<StoredRoom> {
     return {
-      snapshot: [...this.snapshot], updates: this.updates.map((u) => u.data), lastSeq: this.seq,
-      logBytes: this.updates.reduce((n, u) => n + u.data.length, 0), snapshotBytes: this.snapshot.reduce((n, c) => n + c.length, 0),
+      snapshot: [...this.snapshot],
+      updates: this.updates.map((u) => u.data),
+      lastSeq: this.seq,
+      logBytes: this.updates.reduce((n, u) => n + u.data.length, 0),
+      snapshotBytes: this.snapshot.reduce((n, c) => n + c.length, 0),
     };
   }
   async append(updates: Uint8Array[]): Promise<number> {

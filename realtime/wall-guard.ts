@@ -78,12 +78,17 @@ export function wallGuard(doc: Y.Doc, update: Uint8Array, ticket: Ticket): boole
     if (author !== ticket.userId || !w.sub) return false;
     const isNew = fresh.has(idKey(w.type));
     if (!(isNew ? ON_CREATE : EDITABLE).has(w.sub)) return false;
-    if (w.sub === "approved" && moderated && !(s.content instanceof Y.ContentAny && s.content.getContent()[0] === false)) return false;
+    if (
+      w.sub === "approved" &&
+      moderated &&
+      !(s.content instanceof Y.ContentAny && s.content.getContent()[0] === false)
+    )
+      return false;
   }
 
   for (const [client, ranges] of ds.clients) {
     for (const range of ranges) {
-      for (let clock = range.clock; clock < range.clock + range.len;) {
+      for (let clock = range.clock; clock < range.clock + range.len; ) {
         const item = docItem(Y.createID(client, clock));
         if (!item) {
           // Deleting what this very update adds (or what is already gone) changes nothing of anyone else's.

@@ -28,7 +28,8 @@ export function postitsOf(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 }
 
 const str = (v: unknown, max: number, fallback = "") => (typeof v === "string" ? v.slice(0, max) : fallback);
-const num = (v: unknown, min: number, max: number) => (typeof v === "number" && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : min);
+const num = (v: unknown, min: number, max: number) =>
+  typeof v === "number" && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : min;
 
 export function readPostit(id: string, m: Y.Map<unknown>): Postit | null {
   if (!(m instanceof Y.Map)) return null;
@@ -63,7 +64,11 @@ export function addPostit(doc: Y.Doc, p: Postit): void {
   postitsOf(doc).set(p.id, m);
 }
 
-export function updatePostit(doc: Y.Doc, id: string, fields: Partial<Omit<Postit, "id" | "authorId" | "createdAt">>): boolean {
+export function updatePostit(
+  doc: Y.Doc,
+  id: string,
+  fields: Partial<Omit<Postit, "id" | "authorId" | "createdAt">>,
+): boolean {
   const m = postitsOf(doc).get(id);
   if (!(m instanceof Y.Map)) return false;
   doc.transact(() => {

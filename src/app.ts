@@ -58,12 +58,19 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
     c.set("csrf", csrf);
     c.set("cache", cache);
     c.set("requestId", requestId);
-    c.set("ip", platform.clientIp((name) => c.req.header(name), c.env));
+    c.set(
+      "ip",
+      platform.clientIp((name) => c.req.header(name), c.env),
+    );
     await next();
     c.res.headers.set("X-Request-Id", requestId);
     platform.log.log("info", "request", {
-      requestId, method: c.req.method, path: c.req.path, status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10, user: c.var.principal?.userId ?? null,
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      user: c.var.principal?.userId ?? null,
     });
   });
   if (options.staticFiles) app.use("/static/*", options.staticFiles);
@@ -83,8 +90,15 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   // Only requests that carry a body: reading GET's (absent) body would build a full Request object each time.
   // A message with its attachments (3 × 5 Mio) is larger than a form, smaller than an archive.
   const limitMessage = bodyLimit({ maxSize: 16 * 1024 * 1024, onError: (c) => renderError(c, 413) });
-  app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next()
-    : c.req.path === AAF_UPLOAD_PATH ? limitUpload(c, next) : c.req.path === "/messagerie/nouveau" ? limitMessage(c, next) : limitForm(c, next)));
+  app.use("*", (c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD"
+      ? next()
+      : c.req.path === AAF_UPLOAD_PATH
+        ? limitUpload(c, next)
+        : c.req.path === "/messagerie/nouveau"
+          ? limitMessage(c, next)
+          : limitForm(c, next),
+  );
   app.use("*", sessionLoader);
   app.use("*", csrfProtection);
   app.use("*", async (c, next) => {
@@ -127,7 +141,12 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.notFound((c) => renderError(c, 404));
   app.onError((err, c) => {
     const reference = c.var.requestId ?? crypto.randomUUID();
-    platform.log.log("error", "unhandled_error", { requestId: reference, path: c.req.path, error: String(err), stack: err.stack });
+    platform.log.log("error", "unhandled_error", {
+      requestId: reference,
+      path: c.req.path,
+      error: String(err),
+      stack: err.stack,
+    });
     return renderError(c, 500, undefined, reference);
   });
   return app;

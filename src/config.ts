@@ -57,8 +57,13 @@ export interface Config {
 const weekdayUntil2030 = { from: "07:00", to: "20:30" };
 
 export const defaultPupilHours: WeeklyHours = {
-  "1": weekdayUntil2030, "2": weekdayUntil2030, "3": weekdayUntil2030, "4": weekdayUntil2030, "5": weekdayUntil2030,
-  "6": { from: "08:00", to: "20:30" }, "7": { from: "08:00", to: "20:30" },
+  "1": weekdayUntil2030,
+  "2": weekdayUntil2030,
+  "3": weekdayUntil2030,
+  "4": weekdayUntil2030,
+  "5": weekdayUntil2030,
+  "6": { from: "08:00", to: "20:30" },
+  "7": { from: "08:00", to: "20:30" },
 };
 
 export function loadConfig(env: Record<string, string | undefined>, secret: string): Config {
@@ -88,7 +93,10 @@ export function loadConfig(env: Record<string, string | undefined>, secret: stri
       maxPreDeleteShare: numberFrom(env.PREAU_AAF_MAX_PREDELETE_SHARE, 0.3),
       plausibilityMinAccounts: numberFrom(env.PREAU_AAF_PLAUSIBILITY_MIN_ACCOUNTS, 10),
       deleteAfterDays: numberFrom(env.PREAU_AAF_DELETE_AFTER_DAYS, 90),
-      inboxDays: (env.PREAU_AAF_INBOX_DAYS ?? "1,15").split(",").map((d) => Number(d.trim())).filter((d) => d >= 1 && d <= 31),
+      inboxDays: (env.PREAU_AAF_INBOX_DAYS ?? "1,15")
+        .split(",")
+        .map((d) => Number(d.trim()))
+        .filter((d) => d >= 1 && d <= 31),
       inboxAt: env.PREAU_AAF_INBOX_AT ?? "02:00",
       maxUploadBytes: numberFrom(env.PREAU_AAF_MAX_UPLOAD_BYTES, 200 * 1024 * 1024),
     },
@@ -96,9 +104,15 @@ export function loadConfig(env: Record<string, string | undefined>, secret: stri
     publicUrl: (env.PREAU_PUBLIC_URL ?? "").replace(/\/+$/, ""),
     digestAt: env.PREAU_DIGEST_AT ?? "17:30",
     // On by default wherever mail can leave (SMTP_URL); a demo without SMTP would lock its admins out.
-    secondFactorRoles: ((env.PREAU_ADMIN_SECOND_FACTOR ?? (env.SMTP_URL ? "academie_admin" : "")).split(",").map((r) => r.trim())
-      .filter((r) => ["academie_admin", "municipality", "inspector", "adviser"].includes(r))) as ProfileKind[],
-    pushServices: env.PREAU_PUSH_SERVICES ? env.PREAU_PUSH_SERVICES.split(",").map((s) => s.trim()).filter(Boolean) : DEFAULT_PUSH_SERVICES,
+    secondFactorRoles: (env.PREAU_ADMIN_SECOND_FACTOR ?? (env.SMTP_URL ? "academie_admin" : ""))
+      .split(",")
+      .map((r) => r.trim())
+      .filter((r) => ["academie_admin", "municipality", "inspector", "adviser"].includes(r)) as ProfileKind[],
+    pushServices: env.PREAU_PUSH_SERVICES
+      ? env.PREAU_PUSH_SERVICES.split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : DEFAULT_PUSH_SERVICES,
   };
 }
 

@@ -13,7 +13,11 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export interface MailMessage { to: string; subject: string; text: string }
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
 
 /** Sends one e-mail (SMTP on Node). Only the job runner calls it: requests queue mail in the outbox. */
 export interface MailTransport {
@@ -21,7 +25,11 @@ export interface MailTransport {
 }
 
 /** A browser's Web Push subscription (51C). */
-export interface PushSubscriptionKeys { endpoint: string; p256dh: string; auth: string }
+export interface PushSubscriptionKeys {
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+}
 
 /** Sends one Web Push message, encrypted for the subscription and signed with the platform's VAPID key. `gone`: the
  *  push service says the subscription no longer exists (404/410), so it is forgotten. Only the job runner calls it. */
@@ -31,7 +39,11 @@ export interface PushTransport {
   send(subscription: PushSubscriptionKeys, payload: string): Promise<{ gone: boolean }>;
 }
 
-export interface SmsMessage { to: string; text: string; reference: string }
+export interface SmsMessage {
+  to: string;
+  text: string;
+  reference: string;
+}
 
 /** Hands one SMS to the provider (54N). Throws when the provider refuses or cannot be reached: the job runner retries. */
 export interface SmsGateway {
@@ -43,7 +55,11 @@ export interface GarIdentityProvider {
   metadata(): string;
   /** Checks the GAR's AuthnRequest (redirect binding: its query and the raw signed part), then signs the response
    *  asserting this user: where to post it, and what. */
-  respond(query: Record<string, string>, octetString: string, user: { id: string }): Promise<{ action: string; samlResponse: string; relayState: string | null }>;
+  respond(
+    query: Record<string, string>,
+    octetString: string,
+    user: { id: string },
+  ): Promise<{ action: string; samlResponse: string; relayState: string | null }>;
 }
 
 /** 3.11.1.2: the OpenID Connect provider (oidc-provider on Node). `env` is the runtime's request binding. */
@@ -51,8 +67,11 @@ export interface OidcProviderPort {
   /** Answers a request under /oidc: discovery, JWKS, authorization, token, userinfo. */
   handle(env: unknown): Promise<Response>;
   /** Finishes the login/consent interaction for a signed-in user, or says why it cannot. */
-  interaction(env: unknown, userId: string, check: (clientId: string) => Promise<"ok" | "closed" | "consent">):
-    Promise<{ redirect: string } | { closed: string } | { consent: string }>;
+  interaction(
+    env: unknown,
+    userId: string,
+    check: (clientId: string) => Promise<"ok" | "closed" | "consent">,
+  ): Promise<{ redirect: string } | { closed: string } | { consent: string }>;
 }
 
 /** Files the platform keeps for later work (an uploaded AAF archive waiting for the job runner). */

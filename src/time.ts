@@ -5,8 +5,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    f = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      weekday: "short",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -27,8 +35,12 @@ export interface LocalTime {
 export function localTime(instant: Date, timeZone: string): LocalTime {
   const parts = formatterFor(timeZone).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return { date: `${get("year")}-${get("month")}-${get("day")}`, dayOfMonth: Number(get("day")), weekday: ISO_DAYS[get("weekday")] ?? "1",
-    time: `${get("hour")}:${get("minute")}` };
+  return {
+    date: `${get("year")}-${get("month")}-${get("day")}`,
+    dayOfMonth: Number(get("day")),
+    weekday: ISO_DAYS[get("weekday")] ?? "1",
+    time: `${get("hour")}:${get("minute")}`,
+  };
 }
 
 /** "2026-12-01T08:00" read in the zone → the instant. */

@@ -10,7 +10,11 @@ export function ErrorPage(props: { chrome: Chrome; status: ErrorStatus; referenc
       <h1>{t(`error.${props.status}.title`)}</h1>
       <p class="lead">{props.message ?? t(`error.${props.status}.message`)}</p>
       {props.reference ? <p class="hint">{t("error.reference", { id: props.reference })}</p> : null}
-      <p><a class="button" href="/">{t("common.back_home")}</a></p>
+      <p>
+        <a class="button" href="/">
+          {t("common.back_home")}
+        </a>
+      </p>
     </Layout>
   );
 }

@@ -8,7 +8,8 @@ import { Icon } from "./components/icon";
 export function Layout(props: { chrome: Chrome; children?: Child; wide?: boolean }) {
   const { chrome } = props;
   const bodyClass = [chrome.pupilTheme ? "theme-pupil" : "", chrome.font === "dyslexic" ? "font-dyslexic" : ""]
-    .filter(Boolean).join(" ");
+    .filter(Boolean)
+    .join(" ");
   return (
     <html lang="fr">
       <head>
@@ -24,7 +25,9 @@ export function Layout(props: { chrome: Chrome; children?: Child; wide?: boolean
         <script defer src={chrome.assets["preau.js"]}></script>
       </head>
       <body class={bodyClass || undefined}>
-        <a class="skip-link" href="#contenu">{t("skip.content")}</a>
+        <a class="skip-link" href="#contenu">
+          {t("skip.content")}
+        </a>
         <header class="banner">
           <div class="banner-inner">
             <a class="brand" href="/">
@@ -38,11 +41,18 @@ export function Layout(props: { chrome: Chrome; children?: Child; wide?: boolean
                 <input type="hidden" name="police" value={chrome.font === "dyslexic" ? "standard" : "dyslexic"} />
                 <button type="submit" class="tool-button">
                   <Icon assets={chrome.assets} name="font" />
-                  <span>{chrome.font === "dyslexic" ? t("font.switch_to_standard") : t("font.switch_to_dyslexic")}</span>
+                  <span>
+                    {chrome.font === "dyslexic" ? t("font.switch_to_standard") : t("font.switch_to_dyslexic")}
+                  </span>
                 </button>
               </form>
-              <button type="button" class="tool-button read-aloud" hidden
-                data-start={t("read_aloud.start")} data-stop={t("read_aloud.stop")}>
+              <button
+                type="button"
+                class="tool-button read-aloud"
+                hidden
+                data-start={t("read_aloud.start")}
+                data-stop={t("read_aloud.stop")}
+              >
                 <Icon assets={chrome.assets} name="speaker" />
                 <span>{t("read_aloud.start")}</span>
               </button>
@@ -61,15 +71,20 @@ export function Layout(props: { chrome: Chrome; children?: Child; wide?: boolean
             <nav class="main-nav" aria-label={t("nav.main")}>
               <a href="/">{t("nav.home")}</a>
               <a href="/compte">{t("nav.account_of", { name: chrome.user.name })}</a>
-              <a href="/notifications">{chrome.user.unreadNotifications > 0
-                ? t("nav.notifications_unread", { count: chrome.user.unreadNotifications }) : t("nav.notifications")}</a>
+              <a href="/notifications">
+                {chrome.user.unreadNotifications > 0
+                  ? t("nav.notifications_unread", { count: chrome.user.unreadNotifications })
+                  : t("nav.notifications")}
+              </a>
               {chrome.user.schools.length > 1 ? (
                 <form method="post" action="/ecole/active" class="school-switch">
                   <CsrfField token={chrome.csrfToken} />
                   <label for="school-switch">{t("nav.school_switch")}</label>
                   <select id="school-switch" name="uai">
                     {chrome.user.schools.map((s) => (
-                      <option value={s.uai} selected={s.uai === chrome.user?.activeSchool?.uai}>{s.name}</option>
+                      <option value={s.uai} selected={s.uai === chrome.user?.activeSchool?.uai}>
+                        {s.name}
+                      </option>
                     ))}
                   </select>
                   <button type="submit">{t("nav.school_switch.submit")}</button>
@@ -86,7 +101,9 @@ export function Layout(props: { chrome: Chrome; children?: Child; wide?: boolean
             <details>
               <summary id="help-title">{t("help.panel")}</summary>
               <p>{t(chrome.helpTopic)}</p>
-              <p><a href="/aide">{t("help.more")}</a></p>
+              <p>
+                <a href="/aide">{t("help.more")}</a>
+              </p>
             </details>
           </aside>
         </div>

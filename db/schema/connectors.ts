@@ -20,7 +20,9 @@ export const connectors = pgTable("connectors", {
   icon: text("icon").notNull().default("connector"),
   category: integer("category").notNull(),
   /** Category 4: which identifier is released ("ent" or "opaque"). */
-  identifier: text("identifier", { enum: ["ent", "opaque"] }).notNull().default("opaque"),
+  identifier: text("identifier", { enum: ["ent", "opaque"] })
+    .notNull()
+    .default("opaque"),
   /** Category 5: the attributes the service asks for, each shown on the consent screen. */
   requestedAttributes: text("requested_attributes").array().notNull().default([]),
   /** Native connectors are listed publicly (3.11.1.3). */
@@ -34,36 +36,62 @@ export const connectors = pgTable("connectors", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
 });
 
-export const connectorSchools = pgTable("connector_schools", {
-  connectorId: uuid("connector_id").notNull().references(() => connectors.id, { onDelete: "cascade" }),
-  uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
-}, (t) => [primaryKey({ columns: [t.connectorId, t.uai] }), index("connector_schools_uai").on(t.uai)]);
+export const connectorSchools = pgTable(
+  "connector_schools",
+  {
+    connectorId: uuid("connector_id")
+      .notNull()
+      .references(() => connectors.id, { onDelete: "cascade" }),
+    uai: text("uai")
+      .notNull()
+      .references(() => schools.uai, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.connectorId, t.uai] }), index("connector_schools_uai").on(t.uai)],
+);
 
 /** Category 5: what a user agreed to release to a service (or refused), until they change their mind. */
-export const connectorConsents = pgTable("connector_consents", {
-  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-  connectorId: uuid("connector_id").notNull().references(() => connectors.id, { onDelete: "cascade" }),
-  attributes: text("attributes").array().notNull(),
-  decidedAt: timestamp("decided_at", { withTimezone: true }).notNull(),
-}, (t) => [primaryKey({ columns: [t.userId, t.connectorId] })]);
+export const connectorConsents = pgTable(
+  "connector_consents",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    connectorId: uuid("connector_id")
+      .notNull()
+      .references(() => connectors.id, { onDelete: "cascade" }),
+    attributes: text("attributes").array().notNull(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.connectorId] })],
+);
 
 /** CAS service tickets: single use, bound to one service URL, valid a few minutes. Only their SHA-256 is kept. */
-export const casTickets = pgTable("cas_tickets", {
-  id: text("id").primaryKey(),
-  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-  connectorId: uuid("connector_id").notNull().references(() => connectors.id, { onDelete: "cascade" }),
-  /** The school the user was working in: the UAI released to the service. */
-  uai: text("uai"),
-  service: text("service").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
-  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-  usedAt: timestamp("used_at", { withTimezone: true }),
-}, (t) => [index("cas_tickets_expiry").on(t.expiresAt)]);
+export const casTickets = pgTable(
+  "cas_tickets",
+  {
+    id: text("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    connectorId: uuid("connector_id")
+      .notNull()
+      .references(() => connectors.id, { onDelete: "cascade" }),
+    /** The school the user was working in: the UAI released to the service. */
+    uai: text("uai"),
+    service: text("service").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("cas_tickets_expiry").on(t.expiresAt)],
+);
 
 /** 611D: a one-time code sent to an admin's academic mailbox, to finish a password login. Only hashes are kept. */
 export const loginChallenges = pgTable("login_challenges", {
   id: text("id").primaryKey(),
-  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  userId: uuid("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
   codeHash: text("code_hash").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
@@ -79,13 +107,21 @@ export const ssoSeen = pgTable("sso_seen", {
 });
 
 /** The OpenID Connect provider's state (oidc-provider's models: sessions, interactions, codes, tokens, grants). */
-export const oidcPayloads = pgTable("oidc_payloads", {
-  model: text("model").notNull(),
-  id: text("id").notNull(),
-  payload: jsonb("payload").notNull(),
-  grantId: text("grant_id"),
-  uid: text("uid"),
-  userCode: text("user_code"),
-  expiresAt: timestamp("expires_at", { withTimezone: true }),
-  consumedAt: timestamp("consumed_at", { withTimezone: true }),
-}, (t) => [primaryKey({ columns: [t.model, t.id] }), index("oidc_payloads_grant").on(t.grantId), index("oidc_payloads_uid").on(t.uid)]);
+export const oidcPayloads = pgTable(
+  "oidc_payloads",
+  {
+    model: text("model").notNull(),
+    id: text("id").notNull(),
+    payload: jsonb("payload").notNull(),
+    grantId: text("grant_id"),
+    uid: text("uid"),
+    userCode: text("user_code"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    consumedAt: timestamp("consumed_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.model, t.id] }),
+    index("oidc_payloads_grant").on(t.grantId),
+    index("oidc_payloads_uid").on(t.uid),
+  ],
+);

@@ -8,16 +8,26 @@ export const documentSharing = pgEnum("document_sharing", ["private", "class", "
 /** What those it is shared with may do. */
 export const documentAccess = pgEnum("document_access", ["read", "write"]);
 
-export const documents = pgTable("documents", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
-  title: text("title").notNull(),
-  ownerId: uuid("owner_id").references(() => users.id, { onDelete: "set null" }),
-  sharing: documentSharing("sharing").notNull().default("private"),
-  classId: uuid("class_id").references(() => classes.id, { onDelete: "set null" }),
-  access: documentAccess("access").notNull().default("read"),
-  /** Plain text of the content, derived on save (search). */
-  text: text("text").notNull().default(""),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index("documents_uai").on(t.uai), index("documents_owner").on(t.ownerId), index("documents_class").on(t.classId)]);
+export const documents = pgTable(
+  "documents",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    uai: text("uai")
+      .notNull()
+      .references(() => schools.uai, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    ownerId: uuid("owner_id").references(() => users.id, { onDelete: "set null" }),
+    sharing: documentSharing("sharing").notNull().default("private"),
+    classId: uuid("class_id").references(() => classes.id, { onDelete: "set null" }),
+    access: documentAccess("access").notNull().default("read"),
+    /** Plain text of the content, derived on save (search). */
+    text: text("text").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("documents_uai").on(t.uai),
+    index("documents_owner").on(t.ownerId),
+    index("documents_class").on(t.classId),
+  ],
+);

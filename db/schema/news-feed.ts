@@ -5,17 +5,23 @@ import { classes, profileKind, schools, users } from "./directory";
 
 /** 54H: a date for a school or one class. A date set for several schools (a circonscription) is one row per
  *  school sharing a `batchId`, so each school's rows stay under its own tenancy. */
-export const importantDates = pgTable("important_dates", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  batchId: uuid("batch_id").notNull(),
-  uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
-  /** Absent: the whole school. */
-  classId: uuid("class_id").references(() => classes.id, { onDelete: "cascade" }),
-  authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
-  title: text("title").notNull(),
-  onDate: date("on_date").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
-}, (t) => [index("important_dates_uai_date").on(t.uai, t.onDate), index("important_dates_batch").on(t.batchId)]);
+export const importantDates = pgTable(
+  "important_dates",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    batchId: uuid("batch_id").notNull(),
+    uai: text("uai")
+      .notNull()
+      .references(() => schools.uai, { onDelete: "cascade" }),
+    /** Absent: the whole school. */
+    classId: uuid("class_id").references(() => classes.id, { onDelete: "cascade" }),
+    authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    title: text("title").notNull(),
+    onDate: date("on_date").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("important_dates_uai_date").on(t.uai, t.onDate), index("important_dates_batch").on(t.batchId)],
+);
 
 /** 54J: an urgent message for every account of some profiles in some schools, shown at entry until read. */
 export const announcements = pgTable("announcements", {
@@ -31,13 +37,29 @@ export const announcements = pgTable("announcements", {
   withdrawnAt: timestamp("withdrawn_at", { withTimezone: true }),
 });
 
-export const announcementSchools = pgTable("announcement_schools", {
-  announcementId: uuid("announcement_id").notNull().references(() => announcements.id, { onDelete: "cascade" }),
-  uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
-}, (t) => [primaryKey({ columns: [t.announcementId, t.uai] }), index("announcement_schools_uai").on(t.uai)]);
+export const announcementSchools = pgTable(
+  "announcement_schools",
+  {
+    announcementId: uuid("announcement_id")
+      .notNull()
+      .references(() => announcements.id, { onDelete: "cascade" }),
+    uai: text("uai")
+      .notNull()
+      .references(() => schools.uai, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.announcementId, t.uai] }), index("announcement_schools_uai").on(t.uai)],
+);
 
-export const announcementReads = pgTable("announcement_reads", {
-  announcementId: uuid("announcement_id").notNull().references(() => announcements.id, { onDelete: "cascade" }),
-  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-  seenAt: timestamp("seen_at", { withTimezone: true }).notNull(),
-}, (t) => [primaryKey({ columns: [t.announcementId, t.userId] })]);
+export const announcementReads = pgTable(
+  "announcement_reads",
+  {
+    announcementId: uuid("announcement_id")
+      .notNull()
+      .references(() => announcements.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    seenAt: timestamp("seen_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.announcementId, t.userId] })],
+);

@@ -10,18 +10,24 @@ export const wallLayout = pgEnum("wall_layout", ["free", "columns"]);
 /** open: everyone posts; moderated: pupils' post-its wait for approval; closed: only the teachers post. */
 export const wallMode = pgEnum("wall_mode", ["open", "moderated", "closed"]);
 
-export const walls = pgTable("walls", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  uai: text("uai").notNull().references(() => schools.uai, { onDelete: "cascade" }),
-  title: text("title").notNull(),
-  scope: wallScope("scope").notNull(),
-  classId: uuid("class_id").references(() => classes.id, { onDelete: "cascade" }),
-  groupId: uuid("group_id").references(() => groups.id, { onDelete: "cascade" }),
-  ownerId: uuid("owner_id").references(() => users.id, { onDelete: "set null" }),
-  layout: wallLayout("layout").notNull().default("free"),
-  mode: wallMode("mode").notNull().default("open"),
-  /** Column titles of the columns layout, in order. */
-  columns: text("columns").array().notNull().default([]),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index("walls_uai").on(t.uai), index("walls_class").on(t.classId), index("walls_group").on(t.groupId)]);
+export const walls = pgTable(
+  "walls",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    uai: text("uai")
+      .notNull()
+      .references(() => schools.uai, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    scope: wallScope("scope").notNull(),
+    classId: uuid("class_id").references(() => classes.id, { onDelete: "cascade" }),
+    groupId: uuid("group_id").references(() => groups.id, { onDelete: "cascade" }),
+    ownerId: uuid("owner_id").references(() => users.id, { onDelete: "set null" }),
+    layout: wallLayout("layout").notNull().default("free"),
+    mode: wallMode("mode").notNull().default("open"),
+    /** Column titles of the columns layout, in order. */
+    columns: text("columns").array().notNull().default([]),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("walls_uai").on(t.uai), index("walls_class").on(t.classId), index("walls_group").on(t.groupId)],
+);

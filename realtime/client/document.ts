@@ -13,7 +13,10 @@ import { redo, undo, yCursorPlugin, ySyncPlugin, yUndoPlugin } from "y-prosemirr
 import { FRAGMENT } from "../document-model";
 import { connect, liveStatus } from "./live";
 
-const schema = new Schema({ nodes: addListNodes(basic.spec.nodes, "paragraph block*", "block"), marks: basic.spec.marks });
+const schema = new Schema({
+  nodes: addListNodes(basic.spec.nodes, "paragraph block*", "block"),
+  marks: basic.spec.marks,
+});
 const MAX_IMAGE_BYTES = 400 * 1024;
 
 const root = document.getElementById("document");
@@ -50,13 +53,16 @@ function start(root: HTMLElement): void {
     { key: "document.toolbar.paragraph", run: setBlockType(nodes.paragraph!) },
     { key: "document.toolbar.bullets", run: wrapInList(nodes.bullet_list!) },
     { key: "document.toolbar.numbers", run: wrapInList(nodes.ordered_list!) },
-    { key: "document.toolbar.link", run: (state, dispatch) => {
-      if (state.selection.empty) return false;
-      if (markActive(state, marks.link!)) return toggleMark(marks.link!)(state, dispatch);
-      const href = prompt(T["document.toolbar.link_prompt"]!, "https://");
-      if (!href || !/^(https?:|mailto:)/i.test(href)) return false;
-      return toggleMark(marks.link!, { href })(state, dispatch);
-    } },
+    {
+      key: "document.toolbar.link",
+      run: (state, dispatch) => {
+        if (state.selection.empty) return false;
+        if (markActive(state, marks.link!)) return toggleMark(marks.link!)(state, dispatch);
+        const href = prompt(T["document.toolbar.link_prompt"]!, "https://");
+        if (!href || !/^(https?:|mailto:)/i.test(href)) return false;
+        return toggleMark(marks.link!, { href })(state, dispatch);
+      },
+    },
   ];
 
   const view = new EditorView(host, {
@@ -66,14 +72,29 @@ function start(root: HTMLElement): void {
         ySyncPlugin(doc.getXmlFragment(FRAGMENT)),
         yCursorPlugin(provider.awareness),
         yUndoPlugin(),
-        keymap({ "Mod-z": undo, "Mod-y": redo, "Mod-Shift-z": redo, "Mod-b": toggleMark(marks.strong!), "Mod-i": toggleMark(marks.em!),
-          Enter: splitListItem(nodes.list_item!), "Mod-[": liftListItem(nodes.list_item!), "Mod-]": sinkListItem(nodes.list_item!) }),
+        keymap({
+          "Mod-z": undo,
+          "Mod-y": redo,
+          "Mod-Shift-z": redo,
+          "Mod-b": toggleMark(marks.strong!),
+          "Mod-i": toggleMark(marks.em!),
+          Enter: splitListItem(nodes.list_item!),
+          "Mod-[": liftListItem(nodes.list_item!),
+          "Mod-]": sinkListItem(nodes.list_item!),
+        }),
         keymap(baseKeymap),
       ],
     }),
     editable: () => editable,
     // 56A: the browser's spell checker, in French.
-    attributes: { spellcheck: "true", lang: "fr", role: "textbox", "aria-multiline": "true", "aria-label": T["document.edit"]!, class: "document-prose" },
+    attributes: {
+      spellcheck: "true",
+      lang: "fr",
+      role: "textbox",
+      "aria-multiline": "true",
+      "aria-label": T["document.edit"]!,
+      class: "document-prose",
+    },
     // 55F: pasted images become image nodes (data URLs of raster images, bounded in size).
     handlePaste(view, event) {
       const files = [...(event.clipboardData?.files ?? [])].filter((f) => /^image\/(png|jpeg|gif|webp)$/.test(f.type));
@@ -108,7 +129,10 @@ function start(root: HTMLElement): void {
     button.className = "button-small";
     button.textContent = T[b.key]!;
     button.addEventListener("mousedown", (e) => e.preventDefault());
-    button.addEventListener("click", () => { b.run(view.state, view.dispatch, view); view.focus(); });
+    button.addEventListener("click", () => {
+      b.run(view.state, view.dispatch, view);
+      view.focus();
+    });
     toolbar.append(button);
   }
   provider.on("sync", (synced: boolean) => {

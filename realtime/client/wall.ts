@@ -2,13 +2,27 @@
 // the Y.Doc on every change, so pupils' post-its appear on every screen without a click. Free layout: a canvas
 // larger than the screen (scroll to pan, buttons to zoom), post-its moved by dragging or with the arrow keys.
 import * as Y from "yjs";
-import { addPostit, CANVAS, nextSpot, POSTIT_COLOURS, postitsOf, readPostits, removePostit, updatePostit, type Postit } from "../wall-model";
+import {
+  addPostit,
+  CANVAS,
+  nextSpot,
+  POSTIT_COLOURS,
+  postitsOf,
+  readPostits,
+  removePostit,
+  updatePostit,
+  type Postit,
+} from "../wall-model";
 import { connect, liveStatus } from "./live";
 
 const root = document.getElementById("mur");
 if (root) start(root);
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   e.append(...children);
@@ -46,19 +60,43 @@ function start(root: HTMLElement): void {
     if (editing === p.id) {
       const area = el("textarea", { "aria-label": T["wall.postit.text"]!, maxlength: "500", rows: "4" });
       area.value = p.text;
-      const save = el("button", { type: "button", "data-action": "save", class: "button-small" }, T["wall.postit.save"]!);
+      const save = el(
+        "button",
+        { type: "button", "data-action": "save", class: "button-small" },
+        T["wall.postit.save"]!,
+      );
       li.append(area, save);
       queueMicrotask(() => area.focus());
       return li;
     }
-    li.append(el("p", { class: "postit-text" }, p.text), el("p", { class: "postit-author" }, T["wall.postit.by"]!.replace("{name}", p.authorName)));
+    li.append(
+      el("p", { class: "postit-text" }, p.text),
+      el("p", { class: "postit-author" }, T["wall.postit.by"]!.replace("{name}", p.authorName)),
+    );
     if (!p.approved) li.append(el("p", { class: "postit-badge" }, T["wall.postit.pending"]!));
     if (canEdit(p)) {
       const actions = el("div", { class: "postit-actions" });
-      if (free) actions.append(el("button", { type: "button", class: "button-small postit-move", "data-action": "move", "aria-label": `${T["wall.postit.move"]} : ${p.text.slice(0, 40)}` }, "✥"));
-      actions.append(el("button", { type: "button", class: "button-small", "data-action": "edit" }, T["wall.postit.edit"]!),
-        el("button", { type: "button", class: "button-small", "data-action": "delete" }, T["wall.postit.delete"]!));
-      if (!p.approved && moderator) actions.append(el("button", { type: "button", class: "button-small", "data-action": "approve" }, T["wall.postit.approve"]!));
+      if (free)
+        actions.append(
+          el(
+            "button",
+            {
+              type: "button",
+              class: "button-small postit-move",
+              "data-action": "move",
+              "aria-label": `${T["wall.postit.move"]} : ${p.text.slice(0, 40)}`,
+            },
+            "✥",
+          ),
+        );
+      actions.append(
+        el("button", { type: "button", class: "button-small", "data-action": "edit" }, T["wall.postit.edit"]!),
+        el("button", { type: "button", class: "button-small", "data-action": "delete" }, T["wall.postit.delete"]!),
+      );
+      if (!p.approved && moderator)
+        actions.append(
+          el("button", { type: "button", class: "button-small", "data-action": "approve" }, T["wall.postit.approve"]!),
+        );
       li.append(actions);
     }
     return li;
@@ -72,9 +110,12 @@ function start(root: HTMLElement): void {
     const parts: Node[] = heading ? [heading] : [];
     if (items.length === 0) parts.push(el("p", { class: "wall-empty" }, T["wall.board.empty"]!));
     if (free) {
-      const tools = el("div", { class: "wall-tools" },
+      const tools = el(
+        "div",
+        { class: "wall-tools" },
         el("button", { type: "button", "data-action": "zoom-out", class: "button-small" }, T["wall.zoom_out"]!),
-        el("button", { type: "button", "data-action": "zoom-in", class: "button-small" }, T["wall.zoom_in"]!));
+        el("button", { type: "button", "data-action": "zoom-in", class: "button-small" }, T["wall.zoom_in"]!),
+      );
       viewport = el("div", { class: "wall-viewport", tabindex: "0", role: "region", "aria-label": T["wall.canvas"]! });
       const canvas = el("ul", { class: "wall-canvas postits" });
       canvas.style.width = `${CANVAS.width}px`;
@@ -97,16 +138,28 @@ function start(root: HTMLElement): void {
       parts.push(cols);
     }
     board.replaceChildren(...parts);
-    if (viewport) { viewport.scrollLeft = scroll.left; viewport.scrollTop = scroll.top; }
+    if (viewport) {
+      viewport.scrollLeft = scroll.left;
+      viewport.scrollTop = scroll.top;
+    }
     if (focusedId) {
-      const again = board.querySelector<HTMLElement>(`[data-id="${CSS.escape(focusedId)}"] ${focusedAction ? `[data-action="${focusedAction}"]` : "button"}`);
+      const again = board.querySelector<HTMLElement>(
+        `[data-id="${CSS.escape(focusedId)}"] ${focusedAction ? `[data-action="${focusedAction}"]` : "button"}`,
+      );
       again?.focus();
     }
   }
 
   let synced = false;
-  provider.on("sync", (s: boolean) => { if (s && !synced) { synced = true; render(); } });
-  doc.on("update", () => { if (synced) render(); });
+  provider.on("sync", (s: boolean) => {
+    if (s && !synced) {
+      synced = true;
+      render();
+    }
+  });
+  doc.on("update", () => {
+    if (synced) render();
+  });
 
   board.addEventListener("click", (e) => {
     const button = (e.target as HTMLElement).closest<HTMLElement>("[data-action]");
@@ -122,8 +175,10 @@ function start(root: HTMLElement): void {
     if (!id) return;
     if (action === "delete") removePostit(doc, id);
     else if (action === "approve") updatePostit(doc, id, { approved: true });
-    else if (action === "edit") { editing = id; render(); }
-    else if (action === "save") {
+    else if (action === "edit") {
+      editing = id;
+      render();
+    } else if (action === "save") {
       const text = button.parentElement!.querySelector("textarea")!.value.trim().slice(0, 500);
       editing = null;
       if (text) updatePostit(doc, id, { text });
@@ -140,8 +195,10 @@ function start(root: HTMLElement): void {
     e.preventDefault();
     const m = postitsOf(doc).get(id);
     if (!m) return;
-    updatePostit(doc, id, { x: Math.max(0, Math.min(CANVAS.width - CANVAS.postit, Number(m.get("x")) + delta[0]!)),
-      y: Math.max(0, Math.min(CANVAS.height - CANVAS.postit, Number(m.get("y")) + delta[1]!)) });
+    updatePostit(doc, id, {
+      x: Math.max(0, Math.min(CANVAS.width - CANVAS.postit, Number(m.get("x")) + delta[0]!)),
+      y: Math.max(0, Math.min(CANVAS.height - CANVAS.postit, Number(m.get("y")) + delta[1]!)),
+    });
   });
 
   // Pointer drags: grab a post-it by its move handle.
@@ -162,7 +219,10 @@ function start(root: HTMLElement): void {
       const x = Math.round(start.left + (ev.clientX - start.x) / zoom);
       const y = Math.round(start.top + (ev.clientY - start.y) / zoom);
       if (Math.abs(ev.clientX - start.x) + Math.abs(ev.clientY - start.y) > 3) {
-        updatePostit(doc, id, { x: Math.max(0, Math.min(CANVAS.width - CANVAS.postit, x)), y: Math.max(0, Math.min(CANVAS.height - CANVAS.postit, y)) });
+        updatePostit(doc, id, {
+          x: Math.max(0, Math.min(CANVAS.width - CANVAS.postit, x)),
+          y: Math.max(0, Math.min(CANVAS.height - CANVAS.postit, y)),
+        });
       }
     };
     handle.addEventListener("pointermove", move);
@@ -179,10 +239,15 @@ function start(root: HTMLElement): void {
     if (!text) return;
     const colour = String(data.get("couleur"));
     addPostit(doc, {
-      id: crypto.randomUUID(), authorId: me, authorName: myName, text: text.slice(0, 500),
+      id: crypto.randomUUID(),
+      authorId: me,
+      authorName: myName,
+      text: text.slice(0, 500),
       colour: (POSTIT_COLOURS as readonly string[]).includes(colour) ? (colour as Postit["colour"]) : "jaune",
-      column: Number(data.get("colonne") ?? 0) || 0, ...nextSpot(postitsOf(doc).size),
-      approved: !(moderated && !moderator), createdAt: new Date().toISOString(),
+      column: Number(data.get("colonne") ?? 0) || 0,
+      ...nextSpot(postitsOf(doc).size),
+      approved: !(moderated && !moderator),
+      createdAt: new Date().toISOString(),
     });
     form.reset();
     (form.querySelector("textarea") as HTMLTextAreaElement).focus();

@@ -19,8 +19,15 @@ async function page(c: Context<AppEnv>, verify: boolean) {
   const { platform } = c.var;
   const report = verify ? await verifyAuditChain(platform.db) : undefined;
   const lines = await withTenant(platform.db, scopeOf(p), (tx) => recentAuditLines(tx, 100));
-  return renderPage(c, <AuditPage chrome={chromeFor(c, t("audit.title"), "help.topic.audit")} lines={lines} report={report}
-    timeZone={platform.config.timeZone} />);
+  return renderPage(
+    c,
+    <AuditPage
+      chrome={chromeFor(c, t("audit.title"), "help.topic.audit")}
+      lines={lines}
+      report={report}
+      timeZone={platform.config.timeZone}
+    />,
+  );
 }
 
 auditRoutes.get("/admin/audit", (c) => page(c, false));

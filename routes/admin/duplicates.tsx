@@ -27,8 +27,16 @@ function routesFor(path: string, academie: boolean) {
     const scope = reviewScope(c.var.principal!, academie);
     if (!scope) return renderError(c, 403);
     const pairs = await withTenant(c.var.platform.db, scope, (tx) => openDuplicates(tx));
-    return renderPage(c, <DuplicatesPage chrome={chromeFor(c, t("duplicates.title"), "help.topic.duplicates")} pairs={pairs}
-      action={path} showSchool={academie} done={c.req.query("clos") === "1"} />);
+    return renderPage(
+      c,
+      <DuplicatesPage
+        chrome={chromeFor(c, t("duplicates.title"), "help.topic.duplicates")}
+        pairs={pairs}
+        action={path}
+        showSchool={academie}
+        done={c.req.query("clos") === "1"}
+      />,
+    );
   });
   duplicateRoutes.post(path, async (c: Context<AppEnv>) => {
     const p = c.var.principal!;
@@ -40,7 +48,15 @@ function routesFor(path: string, academie: boolean) {
     // Row-level security keeps a director to their own school's flags: another school's flag is simply not found.
     const done = await withTenant(c.var.platform.db, scope, async (tx) => {
       const flag = await dismissDuplicate(tx, id, p.userId, now);
-      if (flag) await audit(tx, { at: now, actorId: p.userId, action: "duplicates.dismiss", target: String(id), uai: flag.uai, ip: c.var.ip });
+      if (flag)
+        await audit(tx, {
+          at: now,
+          actorId: p.userId,
+          action: "duplicates.dismiss",
+          target: String(id),
+          uai: flag.uai,
+          ip: c.var.ip,
+        });
       return flag;
     });
     if (!done) return renderError(c, 404);

@@ -16,7 +16,9 @@ export const settingsRoutes = new Hono<AppEnv>();
 settingsRoutes.use("/ecole/reglages", requireUser);
 
 function directedSchool(p: Principal): { uai: string; name: string } | null {
-  const sp = p.profiles.find((x) => x.uai === p.activeUai && can(p, "school.configure", { kind: "school", uai: x.uai }));
+  const sp = p.profiles.find(
+    (x) => x.uai === p.activeUai && can(p, "school.configure", { kind: "school", uai: x.uai }),
+  );
   return sp ? { uai: sp.uai, name: sp.schoolName } : null;
 }
 
@@ -24,9 +26,18 @@ settingsRoutes.get("/ecole/reglages", async (c) => {
   const p = c.var.principal!;
   const school = directedSchool(p);
   if (!school) return renderError(c, 403);
-  const hours = await withTenant(c.var.platform.db, scopeOf(p), (tx) => pupilHoursOf(tx, school.uai, c.var.platform.config.pupilHours));
-  return renderPage(c, <SettingsPage chrome={chromeFor(c, t("settings.title"), "help.topic.settings")} schoolName={school.name}
-    hours={hoursToForm(hours)} saved={c.req.query("enregistre") === "1"} />);
+  const hours = await withTenant(c.var.platform.db, scopeOf(p), (tx) =>
+    pupilHoursOf(tx, school.uai, c.var.platform.config.pupilHours),
+  );
+  return renderPage(
+    c,
+    <SettingsPage
+      chrome={chromeFor(c, t("settings.title"), "help.topic.settings")}
+      schoolName={school.name}
+      hours={hoursToForm(hours)}
+      saved={c.req.query("enregistre") === "1"}
+    />,
+  );
 });
 
 settingsRoutes.post("/ecole/reglages", async (c) => {
@@ -37,12 +48,24 @@ settingsRoutes.post("/ecole/reglages", async (c) => {
   const form = await readForm(c);
   const typed: Record<string, HoursFormValue> = {};
   for (const d of DAY_KEYS) {
-    typed[d] = { open: field(form, `ouvert_${d}`) === "oui", from: field(form, `de_${d}`).slice(0, 5), to: field(form, `a_${d}`).slice(0, 5) };
+    typed[d] = {
+      open: field(form, `ouvert_${d}`) === "oui",
+      from: field(form, `de_${d}`).slice(0, 5),
+      to: field(form, `a_${d}`).slice(0, 5),
+    };
   }
   const parsed = parseWeeklyHours(typed);
   if (!parsed.ok) {
-    return renderPage(c, <SettingsPage chrome={chromeFor(c, t("settings.title"), "help.topic.settings")} schoolName={school.name}
-      hours={typed} badDays={parsed.badDays} />, 422);
+    return renderPage(
+      c,
+      <SettingsPage
+        chrome={chromeFor(c, t("settings.title"), "help.topic.settings")}
+        schoolName={school.name}
+        hours={typed}
+        badDays={parsed.badDays}
+      />,
+      422,
+    );
   }
   await savePupilHours({ db: platform.db, now: platform.clock.now(), ip: c.var.ip }, p, school.uai, parsed.hours);
   return c.redirect("/ecole/reglages?enregistre=1", 303);

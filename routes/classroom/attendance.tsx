@@ -7,7 +7,15 @@ import { field, readForm } from "../../src/http/forms";
 import { withTenant } from "../../db/client";
 import { scopeOf } from "../../src/services/principal";
 import {
-  absenceAnnouncer, monthlyRegister, registerCsv, parentAbsences, rollClasses, rollSheet, rollTaker, schoolDay, type AttendanceDeps,
+  absenceAnnouncer,
+  monthlyRegister,
+  registerCsv,
+  parentAbsences,
+  rollClasses,
+  rollSheet,
+  rollTaker,
+  schoolDay,
+  type AttendanceDeps,
 } from "../../src/services/classroom/attendance";
 import { tableToOds } from "../../src/formats/ods";
 import { ParentAbsencesPage, RollClassesPage, RollPage, SchoolDayPage } from "../../views/classroom/attendance";
@@ -16,8 +24,13 @@ import { requireUser } from "../guards";
 export const attendanceRoutes = new Hono<AppEnv>();
 for (const path of ["/appel", "/appel/*", "/absences"]) attendanceRoutes.use(path, requireUser);
 
-const depsOf = (c: Context<AppEnv>): AttendanceDeps => ({ db: c.var.platform.db, now: c.var.platform.clock.now(), ip: c.var.ip,
-  timeZone: c.var.platform.config.timeZone, delivery: { baseUrl: c.var.platform.config.publicUrl, timeZone: c.var.platform.config.timeZone } });
+const depsOf = (c: Context<AppEnv>): AttendanceDeps => ({
+  db: c.var.platform.db,
+  now: c.var.platform.clock.now(),
+  ip: c.var.ip,
+  timeZone: c.var.platform.config.timeZone,
+  delivery: { baseUrl: c.var.platform.config.publicUrl, timeZone: c.var.platform.config.timeZone },
+});
 const NOTICES: Record<string, MessageKey> = { enregistre: "attendance.saved", annonce: "attendance.announce_saved" };
 
 attendanceRoutes.get("/appel", async (c) => {
@@ -25,13 +38,23 @@ attendanceRoutes.get("/appel", async (c) => {
   const classes = await withTenant(c.var.platform.db, scopeOf(p), (tx) => rollClasses(tx, p));
   const director = p.profiles.some((sp) => sp.uai === p.activeUai && sp.profile === "director");
   if (classes.length === 1 && !director) return c.redirect(`/appel/${classes[0]!.id}`, 303);
-  return renderPage(c, <RollClassesPage chrome={chromeFor(c, t("attendance.title"), "attendance.help")} classes={classes} director={director} />);
+  return renderPage(
+    c,
+    <RollClassesPage
+      chrome={chromeFor(c, t("attendance.title"), "attendance.help")}
+      classes={classes}
+      director={director}
+    />,
+  );
 });
 
 attendanceRoutes.get("/appel/ecole", async (c) => {
   const sheet = await schoolDay(depsOf(c), c.var.principal!, c.req.query("jour") ?? null);
   if (!sheet) return renderError(c, 403);
-  return renderPage(c, <SchoolDayPage chrome={chromeFor(c, t("attendance.school_day"), "attendance.help")} sheet={sheet} />);
+  return renderPage(
+    c,
+    <SchoolDayPage chrome={chromeFor(c, t("attendance.school_day"), "attendance.help")} sheet={sheet} />,
+  );
 });
 
 attendanceRoutes.get("/appel/:classId/registre.csv", async (c) => {
@@ -51,10 +74,22 @@ attendanceRoutes.get("/appel/:classId/registre.ods", async (c) => {
 });
 
 attendanceRoutes.get("/appel/:classId", async (c) => {
-  const sheet = await rollSheet(depsOf(c), c.var.principal!, c.req.param("classId"), c.req.query("jour") ?? null, c.req.query("demi") ?? null);
+  const sheet = await rollSheet(
+    depsOf(c),
+    c.var.principal!,
+    c.req.param("classId"),
+    c.req.query("jour") ?? null,
+    c.req.query("demi") ?? null,
+  );
   if (!sheet) return renderError(c, 404);
-  return renderPage(c, <RollPage chrome={chromeFor(c, t("attendance.roll_title", { name: sheet.klass.name }), "attendance.help")} sheet={sheet}
-    notice={NOTICES[c.req.query("fait") ?? ""]} />);
+  return renderPage(
+    c,
+    <RollPage
+      chrome={chromeFor(c, t("attendance.roll_title", { name: sheet.klass.name }), "attendance.help")}
+      sheet={sheet}
+      notice={NOTICES[c.req.query("fait") ?? ""]}
+    />,
+  );
 });
 
 attendanceRoutes.post("/appel/:classId", async (c) => {
@@ -73,24 +108,55 @@ attendanceRoutes.post("/appel/:classId", async (c) => {
   if ("forbidden" in result) return renderError(c, 404);
   const sheet = await rollSheet(depsOf(c), p, classId, null, null);
   if (!sheet) return renderError(c, 404);
-  return renderPage(c, <RollPage chrome={chromeFor(c, t("attendance.roll_title", { name: sheet.klass.name }), "attendance.help")} sheet={sheet}
-    errors={result.issues} />, 422);
+  return renderPage(
+    c,
+    <RollPage
+      chrome={chromeFor(c, t("attendance.roll_title", { name: sheet.klass.name }), "attendance.help")}
+      sheet={sheet}
+      errors={result.issues}
+    />,
+    422,
+  );
 });
 
 attendanceRoutes.get("/absences", async (c) => {
   const p = c.var.principal!;
   const view = await withTenant(c.var.platform.db, scopeOf(p), (tx) => parentAbsences(tx, p));
-  return renderPage(c, <ParentAbsencesPage chrome={chromeFor(c, t("attendance.parent_title"), "attendance.help")} view={view}
-    notice={NOTICES[c.req.query("fait") ?? ""]} />);
+  return renderPage(
+    c,
+    <ParentAbsencesPage
+      chrome={chromeFor(c, t("attendance.parent_title"), "attendance.help")}
+      view={view}
+      notice={NOTICES[c.req.query("fait") ?? ""]}
+    />,
+  );
 });
 
 attendanceRoutes.post("/absences", async (c) => {
   const p = c.var.principal!;
   const form = await readForm(c);
-  const draft = { child: field(form, "enfant"), from: field(form, "du").slice(0, 20), to: field(form, "au").slice(0, 20), reason: field(form, "motif").slice(0, 1000) };
-  const result = await absenceAnnouncer(depsOf(c), p, { childId: draft.child, from: draft.from, to: draft.to, reason: draft.reason });
+  const draft = {
+    child: field(form, "enfant"),
+    from: field(form, "du").slice(0, 20),
+    to: field(form, "au").slice(0, 20),
+    reason: field(form, "motif").slice(0, 1000),
+  };
+  const result = await absenceAnnouncer(depsOf(c), p, {
+    childId: draft.child,
+    from: draft.from,
+    to: draft.to,
+    reason: draft.reason,
+  });
   if (result.ok) return c.redirect("/absences?fait=annonce", 303);
   const view = await withTenant(c.var.platform.db, scopeOf(p), (tx) => parentAbsences(tx, p));
-  return renderPage(c, <ParentAbsencesPage chrome={chromeFor(c, t("attendance.parent_title"), "attendance.help")} view={view} errors={result.issues}
-    draft={draft} />, 422);
+  return renderPage(
+    c,
+    <ParentAbsencesPage
+      chrome={chromeFor(c, t("attendance.parent_title"), "attendance.help")}
+      view={view}
+      errors={result.issues}
+      draft={draft}
+    />,
+    422,
+  );
 });

@@ -13,8 +13,17 @@ eveningRoutes.use("/ce-soir", requireUser);
 
 eveningRoutes.get("/ce-soir", async (c) => {
   const { platform } = c.var;
-  const view = await eveningView({ db: platform.db, now: platform.clock.now(), timeZone: platform.config.timeZone }, c.var.principal!);
+  const view = await eveningView(
+    { db: platform.db, now: platform.clock.now(), timeZone: platform.config.timeZone },
+    c.var.principal!,
+  );
   if (!view) return c.redirect("/cahier", 303);
-  return renderPage(c, <EveningPage chrome={chromeFor(c, t("evening.title"), view.kind === "pupil" ? "evening.help_pupil" : "evening.help")}
-    view={view} timeZone={platform.config.timeZone} />);
+  return renderPage(
+    c,
+    <EveningPage
+      chrome={chromeFor(c, t("evening.title"), view.kind === "pupil" ? "evening.help_pupil" : "evening.help")}
+      view={view}
+      timeZone={platform.config.timeZone}
+    />,
+  );
 });

@@ -10,7 +10,13 @@ import { withTenant } from "../../db/client";
 import { scopeOf } from "../../src/services/principal";
 import { can } from "../../src/policy/index";
 import {
-  createDocument, documentView, exportDocument, renameDocument, saveSharing, visibleDocuments, type DocumentCtx,
+  createDocument,
+  documentView,
+  exportDocument,
+  renameDocument,
+  saveSharing,
+  visibleDocuments,
+  type DocumentCtx,
 } from "../../src/services/collaboration/documents";
 import { DocumentPage, DocumentsPage } from "../../views/collaboration/documents";
 import { requireUser } from "../guards";
@@ -22,8 +28,13 @@ documentRoutes.use("/documents/*", requireUser);
 function ctxOf(c: Context<AppEnv>): DocumentCtx | null {
   const { platform } = c.var;
   if (!platform.rooms) return null;
-  return { db: platform.db, rooms: platform.rooms, now: platform.clock.now(), ip: c.var.ip,
-    delivery: { baseUrl: platform.config.publicUrl, timeZone: platform.config.timeZone } };
+  return {
+    db: platform.db,
+    rooms: platform.rooms,
+    now: platform.clock.now(),
+    ip: c.var.ip,
+    delivery: { baseUrl: platform.config.publicUrl, timeZone: platform.config.timeZone },
+  };
 }
 
 async function list(c: Context<AppEnv>, extra: { error?: MessageKey; draft?: string } = {}, status: 200 | 422 = 200) {
@@ -34,9 +45,29 @@ async function list(c: Context<AppEnv>, extra: { error?: MessageKey; draft?: str
     status = 422;
   }
   const docs = await withTenant(c.var.platform.db, scopeOf(p), (tx) => visibleDocuments(tx, p, q.slice(0, 100)));
-  const canCreate = !!p.activeUai && can(p, "document.create", { kind: "document", uai: p.activeUai, ownerId: p.userId, sharing: "private", access: "read", memberIds: [] });
-  return renderPage(c, <DocumentsPage chrome={chromeFor(c, t("document.list.title"), "document.help")} documents={docs} userId={p.userId}
-    query={q.slice(0, 100)} canCreate={canCreate} error={extra.error} draft={extra.draft} />, status);
+  const canCreate =
+    !!p.activeUai &&
+    can(p, "document.create", {
+      kind: "document",
+      uai: p.activeUai,
+      ownerId: p.userId,
+      sharing: "private",
+      access: "read",
+      memberIds: [],
+    });
+  return renderPage(
+    c,
+    <DocumentsPage
+      chrome={chromeFor(c, t("document.list.title"), "document.help")}
+      documents={docs}
+      userId={p.userId}
+      query={q.slice(0, 100)}
+      canCreate={canCreate}
+      error={extra.error}
+      draft={extra.draft}
+    />,
+    status,
+  );
 }
 
 documentRoutes.get("/documents", (c) => (ctxOf(c) ? list(c) : renderError(c, 404)));
@@ -51,14 +82,34 @@ documentRoutes.post("/documents", async (c) => {
   return list(c, { error: `document.error.title_${outcome.error}`, draft: title }, 422);
 });
 
-async function show(c: Context<AppEnv>, id: string, extra: { error?: MessageKey; notice?: MessageKey } = {}, status: 200 | 422 = 200) {
+async function show(
+  c: Context<AppEnv>,
+  id: string,
+  extra: { error?: MessageKey; notice?: MessageKey } = {},
+  status: 200 | 422 = 200,
+) {
   const ctx = ctxOf(c);
   if (!ctx) return renderError(c, 404);
   const found = await documentView(ctx, c.var.principal!, id);
   if (found.kind !== "ok") return renderError(c, found.kind === "forbidden" ? 403 : 404);
   c.header("Content-Security-Policy", contentSecurityPolicy([], { styleAttributes: true }));
-  const notice = extra.notice ?? (c.req.query("fait") === "partage" ? "document.sharing.saved" : c.req.query("fait") === "1" ? "common.saved" : undefined);
-  return renderPage(c, <DocumentPage chrome={chromeFor(c, found.value.title, "document.help")} doc={found.value} error={extra.error} notice={notice} />, status);
+  const notice =
+    extra.notice ??
+    (c.req.query("fait") === "partage"
+      ? "document.sharing.saved"
+      : c.req.query("fait") === "1"
+        ? "common.saved"
+        : undefined);
+  return renderPage(
+    c,
+    <DocumentPage
+      chrome={chromeFor(c, found.value.title, "document.help")}
+      doc={found.value}
+      error={extra.error}
+      notice={notice}
+    />,
+    status,
+  );
 }
 
 documentRoutes.get("/documents/:id", (c) => show(c, c.req.param("id")));
@@ -68,7 +119,11 @@ documentRoutes.post("/documents/:id/partage", async (c) => {
   if (!ctx) return renderError(c, 404);
   const form = await readForm(c);
   const id = c.req.param("id");
-  const outcome = await saveSharing(ctx, c.var.principal!, id, { sharing: field(form, "partage"), classId: field(form, "classe"), access: field(form, "droits") });
+  const outcome = await saveSharing(ctx, c.var.principal!, id, {
+    sharing: field(form, "partage"),
+    classId: field(form, "classe"),
+    access: field(form, "droits"),
+  });
   if (outcome === "ok") return c.redirect(`/documents/${id}?fait=partage`, 303);
   if (outcome === "forbidden" || outcome === "not_found") return renderError(c, outcome === "forbidden" ? 403 : 404);
   return show(c, id, { error: `document.error.${outcome}` }, 422);

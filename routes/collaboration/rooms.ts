@@ -23,12 +23,16 @@ roomRoutes.get("/salles/:room", async (c) => {
   let admission: Admission;
   if (!room || room.kind === "bench") admission = { refuse: CLOSE.notFound, reason: "salle inconnue" };
   // Cross-site websocket hijacking: a page of another site may open a socket here with the user's cookies.
-  else if (origin && !sameHost(origin, c.req.header("host"))) admission = { refuse: CLOSE.forbidden, reason: "origine refusée" };
+  else if (origin && !sameHost(origin, c.req.header("host")))
+    admission = { refuse: CLOSE.forbidden, reason: "origine refusée" };
   else if (!principal) admission = { refuse: CLOSE.revoked, reason: "session absente" };
   else if (!reaches(principal, room.uai)) admission = { refuse: CLOSE.forbidden, reason: "autre école" };
   else {
     admission = await withTenant(platform.db, scopeOf(principal), async (tx) => {
-      const found = room.kind === "wall" ? await wallAdmission(tx, principal, room.id) : await documentAdmission(tx, principal, room.id);
+      const found =
+        room.kind === "wall"
+          ? await wallAdmission(tx, principal, room.id)
+          : await documentAdmission(tx, principal, room.id);
       // The record must be the room's: a wall id under another school's UAI is not that room.
       if (!("ticket" in found)) return found;
       if (found.uai !== room.uai) return { refuse: CLOSE.notFound, reason: "salle inconnue" };

@@ -8,7 +8,15 @@ import { field, readForm } from "../../src/http/forms";
 import { withTenant } from "../../db/client";
 import { displayName, scopeOf } from "../../src/services/principal";
 import {
-  addPostitFromForm, changePostit, createWall, setWallMode, visibleWalls, wallTargets, wallView, type PostitOutcome, type WallCtx,
+  addPostitFromForm,
+  changePostit,
+  createWall,
+  setWallMode,
+  visibleWalls,
+  wallTargets,
+  wallView,
+  type PostitOutcome,
+  type WallCtx,
 } from "../../src/services/collaboration/walls";
 import { WallsPage } from "../../views/collaboration/walls";
 import { WallPage } from "../../views/collaboration/wall";
@@ -21,33 +29,60 @@ wallRoutes.use("/murs/*", requireUser);
 function ctxOf(c: Context<AppEnv>): WallCtx | null {
   const { platform } = c.var;
   if (!platform.rooms) return null;
-  return { db: platform.db, rooms: platform.rooms, now: platform.clock.now(), ip: c.var.ip,
-    delivery: { baseUrl: platform.config.publicUrl, timeZone: platform.config.timeZone } };
+  return {
+    db: platform.db,
+    rooms: platform.rooms,
+    now: platform.clock.now(),
+    ip: c.var.ip,
+    delivery: { baseUrl: platform.config.publicUrl, timeZone: platform.config.timeZone },
+  };
 }
 
 const NOTICES: Record<string, MessageKey> = {
-  ajoute: "wall.postit.added", attente: "wall.postit.added_pending", mode: "wall.mode.saved", enregistre: "common.saved",
+  ajoute: "wall.postit.added",
+  attente: "wall.postit.added_pending",
+  mode: "wall.mode.saved",
+  enregistre: "common.saved",
 };
 
-async function showWall(c: Context<AppEnv>, id: string, extra: { error?: MessageKey; draft?: { text: string; colour: string; column: string } } = {},
-  status: 200 | 422 = 200) {
+async function showWall(
+  c: Context<AppEnv>,
+  id: string,
+  extra: { error?: MessageKey; draft?: { text: string; colour: string; column: string } } = {},
+  status: 200 | 422 = 200,
+) {
   const ctx = ctxOf(c);
   if (!ctx) return renderError(c, 404);
   const p = c.var.principal!;
   const found = await wallView(ctx, p, id);
   if (found.kind !== "ok") return renderError(c, found.kind === "forbidden" ? 403 : 404);
   const notice = NOTICES[c.req.query("fait") ?? ""];
-  return renderPage(c, <WallPage chrome={chromeFor(c, found.value.title, "wall.help")} wall={found.value} notice={status === 200 ? notice : undefined}
-    error={extra.error} draft={extra.draft} userId={p.userId} userName={displayName(p)} />, status);
+  return renderPage(
+    c,
+    <WallPage
+      chrome={chromeFor(c, found.value.title, "wall.help")}
+      wall={found.value}
+      notice={status === 200 ? notice : undefined}
+      error={extra.error}
+      draft={extra.draft}
+      userId={p.userId}
+      userName={displayName(p)}
+    />,
+    status,
+  );
 }
 
 wallRoutes.get("/murs", async (c) => {
   const p = c.var.principal!;
   if (!ctxOf(c)) return renderError(c, 404);
   const { walls, targets } = await withTenant(c.var.platform.db, scopeOf(p), async (tx) => ({
-    walls: await visibleWalls(tx, p), targets: await wallTargets(tx, p),
+    walls: await visibleWalls(tx, p),
+    targets: await wallTargets(tx, p),
   }));
-  return renderPage(c, <WallsPage chrome={chromeFor(c, t("wall.list.title"), "wall.help")} walls={walls} targets={targets} />);
+  return renderPage(
+    c,
+    <WallsPage chrome={chromeFor(c, t("wall.list.title"), "wall.help")} walls={walls} targets={targets} />,
+  );
 });
 
 wallRoutes.post("/murs", async (c) => {
@@ -55,21 +90,45 @@ wallRoutes.post("/murs", async (c) => {
   if (!ctx) return renderError(c, 404);
   const p = c.var.principal!;
   const form = await readForm(c);
-  const input = { title: field(form, "titre"), target: field(form, "cible"), layout: field(form, "disposition"), mode: field(form, "mode"),
-    columns: field(form, "colonnes") };
+  const input = {
+    title: field(form, "titre"),
+    target: field(form, "cible"),
+    layout: field(form, "disposition"),
+    mode: field(form, "mode"),
+    columns: field(form, "colonnes"),
+  };
   const outcome = await createWall(ctx, p, input);
   if (outcome.kind === "created") return c.redirect(`/murs/${outcome.id}`, 303);
   if (outcome.kind === "forbidden") return renderError(c, 403);
-  const { walls, targets } = await withTenant(ctx.db, scopeOf(p), async (tx) => ({ walls: await visibleWalls(tx, p), targets: await wallTargets(tx, p) }));
-  return renderPage(c, <WallsPage chrome={chromeFor(c, t("wall.list.title"), "wall.help")} walls={walls} targets={targets}
-    errors={outcome.errors} draft={input} />, 422);
+  const { walls, targets } = await withTenant(ctx.db, scopeOf(p), async (tx) => ({
+    walls: await visibleWalls(tx, p),
+    targets: await wallTargets(tx, p),
+  }));
+  return renderPage(
+    c,
+    <WallsPage
+      chrome={chromeFor(c, t("wall.list.title"), "wall.help")}
+      walls={walls}
+      targets={targets}
+      errors={outcome.errors}
+      draft={input}
+    />,
+    422,
+  );
 });
 
 wallRoutes.get("/murs/:id", (c) => showWall(c, c.req.param("id")));
 
-function answer(c: Context<AppEnv>, wallId: string, outcome: PostitOutcome, draft: { text: string; colour: string; column: string } | undefined, done: string) {
+function answer(
+  c: Context<AppEnv>,
+  wallId: string,
+  outcome: PostitOutcome,
+  draft: { text: string; colour: string; column: string } | undefined,
+  done: string,
+) {
   if (outcome.kind === "ok") return c.redirect(`/murs/${wallId}?fait=${done}`, 303);
-  if (outcome.kind === "invalid") return showWall(c, wallId, { error: `wall.postit.error.${outcome.error}`, draft }, 422);
+  if (outcome.kind === "invalid")
+    return showWall(c, wallId, { error: `wall.postit.error.${outcome.error}`, draft }, 422);
   return renderError(c, outcome.kind === "forbidden" ? 403 : 404);
 }
 
@@ -96,21 +155,39 @@ wallRoutes.post("/murs/:id/postits/:pid", async (c) => {
   const form = await readForm(c);
   const input = { text: field(form, "texte"), colour: field(form, "couleur"), column: field(form, "colonne") };
   const id = c.req.param("id");
-  return answer(c, id, await changePostit(ctx, c.var.principal!, id, c.req.param("pid"), { kind: "edit", input }), undefined, "enregistre");
+  return answer(
+    c,
+    id,
+    await changePostit(ctx, c.var.principal!, id, c.req.param("pid"), { kind: "edit", input }),
+    undefined,
+    "enregistre",
+  );
 });
 
 wallRoutes.post("/murs/:id/postits/:pid/supprimer", async (c) => {
   const ctx = ctxOf(c);
   if (!ctx) return renderError(c, 404);
   const id = c.req.param("id");
-  return answer(c, id, await changePostit(ctx, c.var.principal!, id, c.req.param("pid"), { kind: "delete" }), undefined, "enregistre");
+  return answer(
+    c,
+    id,
+    await changePostit(ctx, c.var.principal!, id, c.req.param("pid"), { kind: "delete" }),
+    undefined,
+    "enregistre",
+  );
 });
 
 wallRoutes.post("/murs/:id/postits/:pid/valider", async (c) => {
   const ctx = ctxOf(c);
   if (!ctx) return renderError(c, 404);
   const id = c.req.param("id");
-  return answer(c, id, await changePostit(ctx, c.var.principal!, id, c.req.param("pid"), { kind: "approve" }), undefined, "enregistre");
+  return answer(
+    c,
+    id,
+    await changePostit(ctx, c.var.principal!, id, c.req.param("pid"), { kind: "approve" }),
+    undefined,
+    "enregistre",
+  );
 });
 
 wallRoutes.post("/murs/:id/mode", async (c) => {

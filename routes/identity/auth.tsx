@@ -20,12 +20,23 @@ import { OutsideHoursPage } from "../../views/identity/outside-hours";
 export const authRoutes = new Hono<AppEnv>();
 
 const LoginForm = v.object({
-  login: v.pipe(v.string(), v.trim(), v.nonEmpty("login.error.empty_login"), v.maxLength(100, "login.error.login_too_long")),
-  password: v.pipe(v.string(), v.nonEmpty("login.error.empty_password"), v.maxLength(200, "login.error.password_too_long")),
+  login: v.pipe(
+    v.string(),
+    v.trim(),
+    v.nonEmpty("login.error.empty_login"),
+    v.maxLength(100, "login.error.login_too_long"),
+  ),
+  password: v.pipe(
+    v.string(),
+    v.nonEmpty("login.error.empty_password"),
+    v.maxLength(200, "login.error.password_too_long"),
+  ),
 });
 
 const INFO = {
-  logged_out: "login.info.logged_out", session_expired: "login.info.session_expired", password_changed: "login.info.password_changed",
+  logged_out: "login.info.logged_out",
+  session_expired: "login.info.session_expired",
+  password_changed: "login.info.password_changed",
   code_expired: "login.info.code_expired",
 } as const;
 
@@ -36,7 +47,14 @@ authRoutes.get("/login", (c) => {
   const view: LoginView = { login: "", returnTo };
   if (c.var.sessionExpired) view.info = t("login.info.session_expired");
   else if (info && info in INFO) view.info = t(INFO[info as keyof typeof INFO]);
-  return renderPage(c, <LoginPage chrome={chromeFor(c, t("login.title"), "help.topic.login")} view={view} samlProxyUrl={c.var.platform.config.samlProxyUrl} />);
+  return renderPage(
+    c,
+    <LoginPage
+      chrome={chromeFor(c, t("login.title"), "help.topic.login")}
+      view={view}
+      samlProxyUrl={c.var.platform.config.samlProxyUrl}
+    />,
+  );
 });
 
 authRoutes.post("/login", async (c) => {
@@ -54,15 +72,39 @@ authRoutes.post("/login", async (c) => {
       const key = issue.path?.[0]?.key as "login" | "password" | undefined;
       if (key && !fieldErrors[key]) fieldErrors[key] = t(issue.message as Parameters<typeof t>[0]);
     }
-    await auditAlone(platform.db, { at: now, actorId: null, action: "login.rejected_input", target: normaliseLogin(shownLogin),
-      ip: c.var.ip, details: { fields: Object.keys(fieldErrors) } });
-    return renderPage(c, <LoginPage chrome={chrome} samlProxyUrl={platform.config.samlProxyUrl} view={{ login: shownLogin, fieldErrors, returnTo }} />, 400);
+    await auditAlone(platform.db, {
+      at: now,
+      actorId: null,
+      action: "login.rejected_input",
+      target: normaliseLogin(shownLogin),
+      ip: c.var.ip,
+      details: { fields: Object.keys(fieldErrors) },
+    });
+    return renderPage(
+      c,
+      <LoginPage
+        chrome={chrome}
+        samlProxyUrl={platform.config.samlProxyUrl}
+        view={{ login: shownLogin, fieldErrors, returnTo }}
+      />,
+      400,
+    );
   }
   const result = await loginWithPassword(
     { db: platform.db, config: platform.config, passwords: platform.passwords, now, ip: c.var.ip },
-    parsed.output.login, parsed.output.password);
+    parsed.output.login,
+    parsed.output.password,
+  );
   const again = (error: string, status: 401 | 403 | 429) =>
-    renderPage(c, <LoginPage chrome={chrome} samlProxyUrl={platform.config.samlProxyUrl} view={{ login: shownLogin, error, returnTo }} />, status);
+    renderPage(
+      c,
+      <LoginPage
+        chrome={chrome}
+        samlProxyUrl={platform.config.samlProxyUrl}
+        view={{ login: shownLogin, error, returnTo }}
+      />,
+      status,
+    );
   switch (result.kind) {
     case "ok": {
       writeCookie(c, "session", result.token, platform.config.session.lifetimeMinutes * 60);
@@ -70,17 +112,27 @@ authRoutes.post("/login", async (c) => {
       writeCookie(c, "csrf", c.var.csrf.newNonce());
       return c.redirect(result.mustActivate ? "/activation" : returnTo, 303);
     }
-    case "invalid": return again(t("login.error.invalid"), 401);
-    case "ip_blocked": return again(t("login.error.ip_blocked", { minutes: result.retryAfterMinutes }), 429);
-    case "account_locked": return again(t("login.error.account_locked", { minutes: result.retryAfterMinutes }), 429);
-    case "suspended": return again(t("login.error.suspended"), 403);
-    case "expired": return again(t("login.error.expired"), 403);
+    case "invalid":
+      return again(t("login.error.invalid"), 401);
+    case "ip_blocked":
+      return again(t("login.error.ip_blocked", { minutes: result.retryAfterMinutes }), 429);
+    case "account_locked":
+      return again(t("login.error.account_locked", { minutes: result.retryAfterMinutes }), 429);
+    case "suspended":
+      return again(t("login.error.suspended"), 403);
+    case "expired":
+      return again(t("login.error.expired"), 403);
     case "second_factor":
       writeCookie(c, "challenge", result.challenge, CODE_MINUTES * 60);
       return c.redirect("/login/code", 303);
-    case "no_academic_email": return again(t("login.error.no_academic_email"), 403);
+    case "no_academic_email":
+      return again(t("login.error.no_academic_email"), 403);
     case "outside_hours":
-      return renderPage(c, <OutsideHoursPage chrome={chromeFor(c, t("hours.title"), "help.topic.hours")} hours={result.hours} />, 403);
+      return renderPage(
+        c,
+        <OutsideHoursPage chrome={chromeFor(c, t("hours.title"), "help.topic.hours")} hours={result.hours} />,
+        403,
+      );
   }
 });
 
@@ -89,22 +141,39 @@ authRoutes.get("/login/code", async (c) => {
   const { platform } = c.var;
   const address = await challengeAddress(platform.db, readCookie(c, "challenge") ?? "", platform.clock.now());
   if (!address) return c.redirect("/login?info=code_expired", 303);
-  return renderPage(c, <LoginCodePage chrome={chromeFor(c, t("login.code.title"), "help.topic.login")} address={address} />);
+  return renderPage(
+    c,
+    <LoginCodePage chrome={chromeFor(c, t("login.code.title"), "help.topic.login")} address={address} />,
+  );
 });
 
 authRoutes.post("/login/code", async (c) => {
   const { platform } = c.var;
   const form = await readForm(c);
   const token = readCookie(c, "challenge") ?? "";
-  const result = await checkCode(platform.db, platform.config, token, field(form, "code").slice(0, 20), platform.clock.now(), c.var.ip);
+  const result = await checkCode(
+    platform.db,
+    platform.config,
+    token,
+    field(form, "code").slice(0, 20),
+    platform.clock.now(),
+    c.var.ip,
+  );
   if (result.kind === "expired") {
     clearCookie(c, "challenge");
     return c.redirect("/login?info=code_expired", 303);
   }
   if (result.kind === "wrong") {
     const address = (await challengeAddress(platform.db, token, platform.clock.now())) ?? "";
-    return renderPage(c, <LoginCodePage chrome={chromeFor(c, t("login.code.title"), "help.topic.login")} address={address}
-      error={t("login.code.wrong", { count: result.attemptsLeft })} />, 401);
+    return renderPage(
+      c,
+      <LoginCodePage
+        chrome={chromeFor(c, t("login.code.title"), "help.topic.login")}
+        address={address}
+        error={t("login.code.wrong", { count: result.attemptsLeft })}
+      />,
+      401,
+    );
   }
   clearCookie(c, "challenge");
   writeCookie(c, "session", result.token, platform.config.session.lifetimeMinutes * 60);
@@ -115,12 +184,16 @@ authRoutes.post("/login/code", async (c) => {
 authRoutes.post("/logout", async (c) => {
   const { platform, principal } = c.var;
   // Opened through ÉduConnect or Arena: the identity provider's session ends too (single logout through the proxy).
-  const federation = principal && platform.config.samlProxyUrl ? await federationOf(platform.db, principal.sessionId) : null;
+  const federation =
+    principal && platform.config.samlProxyUrl ? await federationOf(platform.db, principal.sessionId) : null;
   if (principal) await logout({ db: platform.db, now: platform.clock.now(), ip: c.var.ip }, principal);
   clearCookie(c, "session");
   if (federation) {
     const token = await signLogout(platform.config.secret, federation, platform.clock.now());
-    return c.redirect(`${platform.config.samlProxyUrl}/saml/${federation.guichet}/logout?jeton=${encodeURIComponent(token)}`, 303);
+    return c.redirect(
+      `${platform.config.samlProxyUrl}/saml/${federation.guichet}/logout?jeton=${encodeURIComponent(token)}`,
+      303,
+    );
   }
   return c.redirect("/login?info=logged_out", 303);
 });
@@ -129,7 +202,13 @@ authRoutes.get("/activation", (c) => {
   const p = c.var.principal;
   if (!p) return c.redirect("/login", 303);
   if (p.state !== "pre_created" && p.charterAccepted) return c.redirect("/", 303);
-  return renderPage(c, <ActivationPage chrome={chromeFor(c, t("activation.title"), "help.topic.activation")} choosePassword={p.hasPassword} />);
+  return renderPage(
+    c,
+    <ActivationPage
+      chrome={chromeFor(c, t("activation.title"), "help.topic.activation")}
+      choosePassword={p.hasPassword}
+    />,
+  );
 });
 
 authRoutes.post("/activation", async (c) => {
@@ -138,11 +217,21 @@ authRoutes.post("/activation", async (c) => {
   if (!p) return c.redirect("/login", 303);
   const form = await readForm(c);
   const result = await activateAccount(
-    { db: platform.db, now: platform.clock.now(), ip: c.var.ip, passwords: platform.passwords }, p,
-    { acceptCharter: field(form, "charte") === "oui", password: field(form, "password"), confirm: field(form, "confirm") });
+    { db: platform.db, now: platform.clock.now(), ip: c.var.ip, passwords: platform.passwords },
+    p,
+    {
+      acceptCharter: field(form, "charte") === "oui",
+      password: field(form, "password"),
+      confirm: field(form, "confirm"),
+    },
+  );
   if (!result.ok) {
     const chrome = chromeFor(c, t("activation.title"), "help.topic.activation");
-    return renderPage(c, <ActivationPage chrome={chrome} choosePassword={p.hasPassword} error={t(`password.error.${result.issue}`)} />, 422);
+    return renderPage(
+      c,
+      <ActivationPage chrome={chrome} choosePassword={p.hasPassword} error={t(`password.error.${result.issue}`)} />,
+      422,
+    );
   }
   return c.redirect("/", 303);
 });

@@ -9,7 +9,14 @@ import { clearCookie } from "../../src/http/cookies";
 import { field, readForm } from "../../src/http/forms";
 import { logout } from "../../src/services/identity/account";
 import { activeFor, connectorForService } from "../../src/services/identity/connectors";
-import { consentOf, issueTicket, saveConsent, validateTicket, validationXml, withTicket } from "../../src/services/identity/cas";
+import {
+  consentOf,
+  issueTicket,
+  saveConsent,
+  validateTicket,
+  validationXml,
+  withTicket,
+} from "../../src/services/identity/cas";
 import { CasMessagePage, ConsentPage } from "../../views/identity/connectors";
 
 export const casRoutes = new Hono<AppEnv>();
@@ -26,17 +33,27 @@ async function login(c: Context<AppEnv>, service: string, params: { gateway: boo
     if (params.gateway) return c.redirect(service, 303);
     return c.redirect(`/login?retour=${encodeURIComponent(`/cas/login?service=${encodeURIComponent(service)}`)}`, 303);
   }
-  if (!activeFor(connector, p)) return message(c, "cas.closed.title", t("cas.closed.text", { name: connector.name }), 403);
+  if (!activeFor(connector, p))
+    return message(c, "cas.closed.title", t("cas.closed.text", { name: connector.name }), 403);
   if (connector.category === 1) return c.redirect(service, 303);
   if (connector.category === 5 && (await consentOf(platform.db, p.userId, connector.id)) === null) {
-    return renderPage(c, <ConsentPage chrome={chromeFor(c, t("connector.consent.title", { name: connector.name }), "connector.help")}
-      connector={connector} action="/cas/consentement" hidden={{ service }} />);
+    return renderPage(
+      c,
+      <ConsentPage
+        chrome={chromeFor(c, t("connector.consent.title", { name: connector.name }), "connector.help")}
+        connector={connector}
+        action="/cas/consentement"
+        hidden={{ service }}
+      />,
+    );
   }
   const ticket = await issueTicket(platform.db, p, connector, service, platform.clock.now(), c.var.ip);
   return c.redirect(withTicket(service, ticket), 303);
 }
 
-casRoutes.get("/cas/login", (c) => login(c, c.req.query("service") ?? "", { gateway: c.req.query("gateway") === "true" }));
+casRoutes.get("/cas/login", (c) =>
+  login(c, c.req.query("service") ?? "", { gateway: c.req.query("gateway") === "true" }),
+);
 
 casRoutes.post("/cas/consentement", async (c) => {
   const { platform, principal: p } = c.var;
@@ -44,7 +61,8 @@ casRoutes.post("/cas/consentement", async (c) => {
   const service = field(form, "service").slice(0, 2000);
   if (!p) return c.redirect("/login", 303);
   const connector = await connectorForService(platform.db, service);
-  if (!connector || connector.category !== 5 || !activeFor(connector, p)) return message(c, "cas.unknown.title", t("cas.unknown.text"), 400);
+  if (connector?.category !== 5 || !activeFor(connector, p))
+    return message(c, "cas.unknown.title", t("cas.unknown.text"), 400);
   if (field(form, "choix") !== "accepter") {
     return message(c, "connector.refused.title", t("connector.refused.text", { name: connector.name }), 200);
   }
@@ -54,8 +72,13 @@ casRoutes.post("/cas/consentement", async (c) => {
 
 async function validate(c: Context<AppEnv>) {
   const { platform } = c.var;
-  const result = await validateTicket(platform.db, platform.config.secret, c.req.query("service") ?? "", c.req.query("ticket") ?? "",
-    platform.clock.now());
+  const result = await validateTicket(
+    platform.db,
+    platform.config.secret,
+    c.req.query("service") ?? "",
+    c.req.query("ticket") ?? "",
+    platform.clock.now(),
+  );
   c.header("Content-Type", "application/xml; charset=utf-8");
   return c.body(validationXml(result));
 }

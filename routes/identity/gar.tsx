@@ -28,10 +28,19 @@ garRoutes.get("/gar/sso", async (c) => {
   if (!kinds.some((k) => ["pupil", "teacher", "director", "staff"].includes(k))) {
     return renderPage(c, <GarPostPage chrome={chromeFor(c, t("gar.refused.title"), "connector.help")} refused />, 403);
   }
-  const octetString = raw.split("&").filter((part) => !part.startsWith("Signature=")).join("&");
+  const octetString = raw
+    .split("&")
+    .filter((part) => !part.startsWith("Signature="))
+    .join("&");
   try {
     const answer = await platform.gar.respond(c.req.query(), octetString, { id: p.userId });
-    await auditAlone(platform.db, { at: platform.clock.now(), actorId: p.userId, action: "gar.sso", uai: p.activeUai, ip: c.var.ip });
+    await auditAlone(platform.db, {
+      at: platform.clock.now(),
+      actorId: p.userId,
+      action: "gar.sso",
+      uai: p.activeUai,
+      ip: c.var.ip,
+    });
     // This page's one form goes to the GAR: the only other place a form of the hub may post to.
     c.header("Content-Security-Policy", contentSecurityPolicy([new URL(answer.action).origin]));
     return renderPage(c, <GarPostPage chrome={chromeFor(c, t("gar.title"), "connector.help")} answer={answer} />);

@@ -26,13 +26,31 @@ oidcRoutes.get("/connexion-oidc/:uid", async (c) => {
       return "ok";
     });
     if ("redirect" in outcome) return c.redirect(outcome.redirect, 303);
-    if ("consent" in outcome) return c.redirect(`/services/${outcome.consent}/consentement?retour=${encodeURIComponent(`/connexion-oidc/${uid}`)}`, 303);
-    return renderPage(c, <CasMessagePage chrome={chromeFor(c, t("cas.closed.title"), "connector.help")} title="cas.closed.title"
-      text={t("cas.closed.text", { name: outcome.closed })} />, 403);
+    if ("consent" in outcome)
+      return c.redirect(
+        `/services/${outcome.consent}/consentement?retour=${encodeURIComponent(`/connexion-oidc/${uid}`)}`,
+        303,
+      );
+    return renderPage(
+      c,
+      <CasMessagePage
+        chrome={chromeFor(c, t("cas.closed.title"), "connector.help")}
+        title="cas.closed.title"
+        text={t("cas.closed.text", { name: outcome.closed })}
+      />,
+      403,
+    );
   } catch (err) {
     // An expired or unknown interaction (the user came back too late, or through another browser).
     platform.log.log("warn", "oidc_interaction_refused", { error: err instanceof Error ? err.message : String(err) });
-    return renderPage(c, <CasMessagePage chrome={chromeFor(c, t("sso.invalid.title"), "connector.help")} title="sso.invalid.title"
-      text={t("sso.invalid.text")} />, 400);
+    return renderPage(
+      c,
+      <CasMessagePage
+        chrome={chromeFor(c, t("sso.invalid.title"), "connector.help")}
+        title="sso.invalid.title"
+        text={t("sso.invalid.text")}
+      />,
+      400,
+    );
   }
 });

@@ -16,8 +16,14 @@ notificationRoutes.use("/notifications/*", requireUser);
 notificationRoutes.get("/notifications", async (c) => {
   const p = c.var.principal!;
   const notices = await withTenant(c.var.platform.db, scopeOf(p), (tx) => myNotifications(tx, p.userId));
-  return renderPage(c, <NotificationsPage chrome={chromeFor(c, t("notifications.title"), "help.topic.notifications")} notices={notices}
-    timeZone={c.var.platform.config.timeZone} />);
+  return renderPage(
+    c,
+    <NotificationsPage
+      chrome={chromeFor(c, t("notifications.title"), "help.topic.notifications")}
+      notices={notices}
+      timeZone={c.var.platform.config.timeZone}
+    />,
+  );
 });
 
 notificationRoutes.post("/notifications/lues", async (c) => {

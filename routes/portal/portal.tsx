@@ -23,17 +23,30 @@ portalRoutes.get("/", async (c) => {
   const { platform } = c.var;
   const home = await homeFor(platform.db, c.var.cache, p);
   // 54J: the feed's entry (unseen urgent announcements first) is read fresh on every visit, not cached with the home.
-  const feed = await withTenant(platform.db, scopeOf(p), (tx) => entryFeed(tx, p, platform.clock.now(), platform.config.timeZone));
+  const feed = await withTenant(platform.db, scopeOf(p), (tx) =>
+    entryFeed(tx, p, platform.clock.now(), platform.config.timeZone),
+  );
   const services = await myConnectors(platform.db, p);
   const helpTopic = home.mainProfile === "pupil" ? "help.topic.home.pupil" : "help.topic.home";
-  return renderPage(c, <HomePage chrome={chromeFor(c, t("home.title"), helpTopic)} view={{ ...home, firstName: p.firstName }}
-    feed={feed} timeZone={platform.config.timeZone} services={services} />);
+  return renderPage(
+    c,
+    <HomePage
+      chrome={chromeFor(c, t("home.title"), helpTopic)}
+      view={{ ...home, firstName: p.firstName }}
+      feed={feed}
+      timeZone={platform.config.timeZone}
+      services={services}
+    />,
+  );
 });
 
 portalRoutes.get("/aide", (c) => renderPage(c, <HelpPage chrome={chromeFor(c, t("help.title"), "help.topic.home")} />));
-portalRoutes.get("/charte", (c) => renderPage(c, <CharterPage chrome={chromeFor(c, t("charter.title"), "help.topic.charter")} />));
+portalRoutes.get("/charte", (c) =>
+  renderPage(c, <CharterPage chrome={chromeFor(c, t("charter.title"), "help.topic.charter")} />),
+);
 portalRoutes.get("/accessibilite", (c) =>
-  renderPage(c, <AccessibilityPage chrome={chromeFor(c, t("accessibility.title"), "help.topic.accessibility")} />));
+  renderPage(c, <AccessibilityPage chrome={chromeFor(c, t("accessibility.title"), "help.topic.accessibility")} />),
+);
 
 /** 51M: the font switch in every page's banner; before login the choice lives in a cookie. */
 portalRoutes.post("/preferences/police", async (c) => {
@@ -41,7 +54,12 @@ portalRoutes.post("/preferences/police", async (c) => {
   const font = field(form, "police") === "dyslexic" ? "dyslexic" : "standard";
   const back = safeReturnPath(field(form, "retour"));
   const { platform, principal } = c.var;
-  if (principal) await setFont({ db: platform.db, now: platform.clock.now(), ip: c.var.ip, passwords: platform.passwords }, principal, font);
+  if (principal)
+    await setFont(
+      { db: platform.db, now: platform.clock.now(), ip: c.var.ip, passwords: platform.passwords },
+      principal,
+      font,
+    );
   writeCookie(c, "font", font, 365 * 24 * 3600);
   return c.redirect(back, 303);
 });
@@ -50,7 +68,10 @@ portalRoutes.post("/ecole/active", async (c) => {
   const { platform, principal } = c.var;
   if (!principal) return c.redirect("/login", 303);
   const form = await readForm(c);
-  const ok = await switchSchool({ db: platform.db, now: platform.clock.now(), ip: c.var.ip, passwords: platform.passwords },
-    principal, field(form, "uai"));
+  const ok = await switchSchool(
+    { db: platform.db, now: platform.clock.now(), ip: c.var.ip, passwords: platform.passwords },
+    principal,
+    field(form, "uai"),
+  );
   return ok ? c.redirect("/", 303) : renderError(c, 403);
 });

@@ -10,15 +10,24 @@ pwaRoutes.get("/manifest.webmanifest", (c) => {
   const { config, assets } = c.var.platform;
   c.header("Content-Type", "application/manifest+json; charset=utf-8");
   c.header("Cache-Control", "public, max-age=86400");
-  return c.body(JSON.stringify({
-    name: config.platformName, short_name: "Préau", lang: "fr", dir: "ltr",
-    description: "L'espace numérique de travail des écoles : messagerie, cahier de textes, vie de la classe.",
-    start_url: "/", scope: "/", display: "standalone", background_color: "#ffffff", theme_color: "#1f4fa8",
-    icons: [
-      { src: assets["favicon.svg"], sizes: "any", type: "image/svg+xml", purpose: "any" },
-      { src: assets["favicon.svg"], sizes: "any", type: "image/svg+xml", purpose: "maskable" },
-    ],
-  }));
+  return c.body(
+    JSON.stringify({
+      name: config.platformName,
+      short_name: "Préau",
+      lang: "fr",
+      dir: "ltr",
+      description: "L'espace numérique de travail des écoles : messagerie, cahier de textes, vie de la classe.",
+      start_url: "/",
+      scope: "/",
+      display: "standalone",
+      background_color: "#ffffff",
+      theme_color: "#1f4fa8",
+      icons: [
+        { src: assets["favicon.svg"], sizes: "any", type: "image/svg+xml", purpose: "any" },
+        { src: assets["favicon.svg"], sizes: "any", type: "image/svg+xml", purpose: "maskable" },
+      ],
+    }),
+  );
 });
 
 pwaRoutes.get("/sw.js", (c) => {

@@ -9,9 +9,16 @@ import { normaliseRecord } from "./normalise";
 import { StagingWriter, clearStaging } from "./staging";
 import { applyStaged, checkStaged, schoolYearOf, type ReconcileContext } from "./reconcile";
 
-export interface AafFile { name: string; category: AafCategory | null; open(): AsyncIterable<Uint8Array> }
+export interface AafFile {
+  name: string;
+  category: AafCategory | null;
+  open(): AsyncIterable<Uint8Array>;
+}
 
-export interface ImportSettings { maxPreDeleteShare: number; plausibilityMinAccounts: number }
+export interface ImportSettings {
+  maxPreDeleteShare: number;
+  plausibilityMinAccounts: number;
+}
 
 export interface ImportRequest {
   db: Database;
@@ -31,22 +38,37 @@ export interface ImportRequest {
 
 export type ImportOutcome =
   | { status: "applied" | "checked"; counts: AafCounts; warnings: number; files: string[]; info: AafSetInfo }
-  | { status: "rejected"; problems: AafProblem[]; warnings: number; files: string[]; records: number; info: AafSetInfo | null };
+  | {
+      status: "rejected";
+      problems: AafProblem[];
+      warnings: number;
+      files: string[];
+      records: number;
+      info: AafSetInfo | null;
+    };
 
 class Rejected extends Error {
-  constructor(readonly problems: AafProblem[]) { super("rejected"); }
+  constructor(readonly problems: AafProblem[]) {
+    super("rejected");
+  }
 }
 class DryRunDone extends Error {
-  constructor(readonly counts: AafCounts) { super("dry run"); }
+  constructor(readonly counts: AafCounts) {
+    super("dry run");
+  }
 }
 
 export async function importAafDelivery(request: ImportRequest): Promise<ImportOutcome> {
   const { db, importId, onProgress } = request;
   let warnings = 0;
-  const warn = (w: AafWarning) => { warnings += 1; request.onWarning?.(w); };
+  const warn = (w: AafWarning) => {
+    warnings += 1;
+    request.onWarning?.(w);
+  };
   const files: string[] = [];
   const staging = new StagingWriter(db, importId);
-  const report = (phase: AafProgress["phase"], done = staging.staged, total = 0) => onProgress?.({ phase, done, total });
+  const report = (phase: AafProgress["phase"], done = staging.staged, total = 0) =>
+    onProgress?.({ phase, done, total });
   try {
     report("reading");
     try {
@@ -62,19 +84,36 @@ export async function importAafDelivery(request: ImportRequest): Promise<ImportO
       await staging.flush();
     } catch (err) {
       if (!(err instanceof AafParseError)) throw err;
-      return { status: "rejected", problems: [{ code: "unreadable", message: err.message, source: err.source }], warnings, files,
-        records: staging.staged, info: null };
+      return {
+        status: "rejected",
+        problems: [{ code: "unreadable", message: err.message, source: err.source }],
+        warnings,
+        files,
+        records: staging.staged,
+        info: null,
+      };
     }
     if (files.length === 0) {
-      return { status: "rejected", problems: [{ code: "empty", message: "La livraison ne contient aucun fichier AAF." }], warnings, files,
-        records: 0, info: null };
+      return {
+        status: "rejected",
+        problems: [{ code: "empty", message: "La livraison ne contient aucun fichier AAF." }],
+        warnings,
+        files,
+        records: 0,
+        info: null,
+      };
     }
     const info = request.describe(files);
     await withSystemBulk(db, (tx) => tx.execute(sql`select preau_refresh_import_statistics()`));
     report("checking");
     const ctx: ReconcileContext = {
-      importId, academy: request.academy, mode: info.mode, schoolYear: schoolYearOf(request.now), now: request.now,
-      maxPreDeleteShare: request.settings.maxPreDeleteShare, plausibilityMinAccounts: request.settings.plausibilityMinAccounts,
+      importId,
+      academy: request.academy,
+      mode: info.mode,
+      schoolYear: schoolYearOf(request.now),
+      now: request.now,
+      maxPreDeleteShare: request.settings.maxPreDeleteShare,
+      plausibilityMinAccounts: request.settings.plausibilityMinAccounts,
     };
     try {
       const counts = await withSystemBulk(db, async (tx) => {
@@ -90,7 +129,8 @@ export async function importAafDelivery(request: ImportRequest): Promise<ImportO
       report("done", counts.records, counts.records);
       return { status: "applied", counts, warnings, files, info };
     } catch (err) {
-      if (err instanceof Rejected) return { status: "rejected", problems: err.problems, warnings, files, records: staging.staged, info };
+      if (err instanceof Rejected)
+        return { status: "rejected", problems: err.problems, warnings, files, records: staging.staged, info };
       if (err instanceof DryRunDone) {
         report("done", err.counts.records, err.counts.records);
         return { status: "checked", counts: err.counts, warnings, files, info };

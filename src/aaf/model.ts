@@ -6,7 +6,10 @@ export type AafCategory = "EtabEducNat" | "Eleve" | "PersRelEleve" | "PersEducNa
 export type AafOperation = "add" | "modify" | "delete";
 
 /** Where a record or a problem was found, for messages an académie admin can act on. */
-export interface AafSource { file: string; line: number }
+export interface AafSource {
+  file: string;
+  line: number;
+}
 
 export interface AafRawRecord {
   category: AafCategory;
@@ -18,10 +21,18 @@ export interface AafRawRecord {
   source: AafSource;
 }
 
-export interface AafWarning { source: AafSource; code: "unknown_attribute" | "ignored_value" | "deprecated_attribute"; detail: string }
+export interface AafWarning {
+  source: AafSource;
+  code: "unknown_attribute" | "ignored_value" | "deprecated_attribute";
+  detail: string;
+}
 
 /** A fatal problem with the set: the import is refused and the reasons are recorded. */
-export interface AafProblem { source?: AafSource; code: string; message: string }
+export interface AafProblem {
+  source?: AafSource;
+  code: string;
+  message: string;
+}
 
 export interface AafClassRef {
   /** ENTStructureJointure of the school the class belongs to. */
@@ -77,7 +88,11 @@ export interface AafRelative {
   children: string[];
 }
 
-export interface AafFunction { structureJointure: string; code: string; label: string }
+export interface AafFunction {
+  structureJointure: string;
+  code: string;
+  label: string;
+}
 
 export interface AafStaff {
   jointure: string;
@@ -111,4 +126,7 @@ export type AafChange =
   | { operation: "delete"; kind: AafEntity["kind"]; jointure: string; source: AafSource };
 
 /** How a delivery names itself: complete or delta, and when. */
-export interface AafSetInfo { mode: "complete" | "delta"; date: string | null }
+export interface AafSetInfo {
+  mode: "complete" | "delta";
+  date: string | null;
+}

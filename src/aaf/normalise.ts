@@ -3,7 +3,14 @@
 // edificeio/entcore feeder/src/main/resources/dictionary/mapping/{aaf,aaf1d}/*.json): an attribute outside them is a
 // warning, never a failure, because the format grows every year. No academy prefix here: the reconciler adds it.
 import type {
-  AafCategory, AafChange, AafClassRef, AafEntity, AafFunction, AafParentLink, AafRawRecord, AafWarning,
+  AafCategory,
+  AafChange,
+  AafClassRef,
+  AafEntity,
+  AafFunction,
+  AafParentLink,
+  AafRawRecord,
+  AafWarning,
 } from "./model";
 import { AafParseError } from "./parser";
 
@@ -13,47 +20,212 @@ const set = (...names: string[]) => new Set(names);
 
 /** Attributes of the secondary-school flavour (aaf/*.json), deprecated ones excepted. */
 const KNOWN_2D: Record<PersonOrSchool, Set<string>> = {
-  EtabEducNat: set("ENTStructureJointure", "ENTStructureUAI", "ENTEtablissementUAI", "ENTStructureSIREN", "ENTStructureNomCourant",
-    "ENTStructureTypeStruct", "ENTStructureCodeTypeStruct", "ENTEtablissementMinistereTutelle", "ENTEtablissementCodeMinistereTutelle",
-    "ENTEtablissementContrat", "postOfficeBox", "street", "postalCode", "l", "telephoneNumber", "facsimileTelephoneNumber",
-    "ENTEtablissementStructRattachFctl", "ENTEtablissementBassin", "ENTServAcAcademie", "ENTServAcCodeAcademie", "ENTStructureClasses",
-    "ENTStructureGroupes", "ENTStructureMailSI", "categorieStructure"),
-  Eleve: set("ENTPersonJointure", "ENTEleveINE", "ENTPersonDateNaissance", "sn", "givenName", "ENTPersonAutresPrenoms", "ENTPersonNomPatro",
-    "personalTitle", "categoriePersonne", "ENTElevePersRelEleve", "ENTPersonStructRattach", "ENTEleveRegime", "ENTEleveMEF",
-    "ENTEleveLibelleMEF", "ENTEleveClasses", "ENTEleveGroupes", "ENTEleveNivFormation", "ENTEleveFiliere", "ENTEleveBoursier",
-    "ENTEleveTransport", "ENTEleveStatutEleve", "ENTEleveStructRattachId", "ENTEleveStructureRattachIdMEN", "ENTEleveCodeEnseignements",
-    "ENTEleveEnseignements", "ENTPersonAdresse", "ENTPersonCodePostal", "ENTPersonVille", "ENTPersonPays", "mail", "homePhone",
-    "ENTEleveAdresseRel", "ENTEleveDateEntreeClasses", "ENTEleveDateSortieClasses", "ENTEleveDateEntreeStructRattach",
-    "ENTEleveDateSortieStructRattach"),
-  PersRelEleve: set("ENTPersonJointure", "ENTPersonDateNaissance", "sn", "givenName", "ENTPersonAutresPrenoms", "ENTPersonNomPatro",
-    "personalTitle", "homePhone", "telephoneNumber", "ENTPersonAdresse", "ENTPersonCodePostal", "ENTPersonVille", "ENTPersonPays",
-    "ENTPersonAdresseDiffusion", "mobile", "mail", "ENTPersonMobileSMS", "ENTAuxPersRelEleveEleve", "categoriePersonne"),
-  PersEducNat: set("ENTPersonJointure", "ENTPersonDateNaissance", "sn", "givenName", "ENTPersonAutresPrenoms", "ENTPersonNomPatro",
-    "personalTitle", "categoriePersonne", "mail", "ENTPersonStructRattach", "ENTAuxEnsCategoDiscipline", "ENTAuxEnsMEF",
-    "ENTAuxEnsMatiereEnseignEtab", "ENTAuxEnsClasses", "ENTAuxEnsGroupes", "ENTAuxEnsClassesMatieres", "ENTAuxEnsGroupesMatieres",
-    "ENTAuxEnsClassesPrincipal", "ENTEnsFonctionDir", "ENTPersonFonctions", "PersEducNatPresenceDevantEleves", "ENTPersonCategorieEnseignant"),
+  EtabEducNat: set(
+    "ENTStructureJointure",
+    "ENTStructureUAI",
+    "ENTEtablissementUAI",
+    "ENTStructureSIREN",
+    "ENTStructureNomCourant",
+    "ENTStructureTypeStruct",
+    "ENTStructureCodeTypeStruct",
+    "ENTEtablissementMinistereTutelle",
+    "ENTEtablissementCodeMinistereTutelle",
+    "ENTEtablissementContrat",
+    "postOfficeBox",
+    "street",
+    "postalCode",
+    "l",
+    "telephoneNumber",
+    "facsimileTelephoneNumber",
+    "ENTEtablissementStructRattachFctl",
+    "ENTEtablissementBassin",
+    "ENTServAcAcademie",
+    "ENTServAcCodeAcademie",
+    "ENTStructureClasses",
+    "ENTStructureGroupes",
+    "ENTStructureMailSI",
+    "categorieStructure",
+  ),
+  Eleve: set(
+    "ENTPersonJointure",
+    "ENTEleveINE",
+    "ENTPersonDateNaissance",
+    "sn",
+    "givenName",
+    "ENTPersonAutresPrenoms",
+    "ENTPersonNomPatro",
+    "personalTitle",
+    "categoriePersonne",
+    "ENTElevePersRelEleve",
+    "ENTPersonStructRattach",
+    "ENTEleveRegime",
+    "ENTEleveMEF",
+    "ENTEleveLibelleMEF",
+    "ENTEleveClasses",
+    "ENTEleveGroupes",
+    "ENTEleveNivFormation",
+    "ENTEleveFiliere",
+    "ENTEleveBoursier",
+    "ENTEleveTransport",
+    "ENTEleveStatutEleve",
+    "ENTEleveStructRattachId",
+    "ENTEleveStructureRattachIdMEN",
+    "ENTEleveCodeEnseignements",
+    "ENTEleveEnseignements",
+    "ENTPersonAdresse",
+    "ENTPersonCodePostal",
+    "ENTPersonVille",
+    "ENTPersonPays",
+    "mail",
+    "homePhone",
+    "ENTEleveAdresseRel",
+    "ENTEleveDateEntreeClasses",
+    "ENTEleveDateSortieClasses",
+    "ENTEleveDateEntreeStructRattach",
+    "ENTEleveDateSortieStructRattach",
+  ),
+  PersRelEleve: set(
+    "ENTPersonJointure",
+    "ENTPersonDateNaissance",
+    "sn",
+    "givenName",
+    "ENTPersonAutresPrenoms",
+    "ENTPersonNomPatro",
+    "personalTitle",
+    "homePhone",
+    "telephoneNumber",
+    "ENTPersonAdresse",
+    "ENTPersonCodePostal",
+    "ENTPersonVille",
+    "ENTPersonPays",
+    "ENTPersonAdresseDiffusion",
+    "mobile",
+    "mail",
+    "ENTPersonMobileSMS",
+    "ENTAuxPersRelEleveEleve",
+    "categoriePersonne",
+  ),
+  PersEducNat: set(
+    "ENTPersonJointure",
+    "ENTPersonDateNaissance",
+    "sn",
+    "givenName",
+    "ENTPersonAutresPrenoms",
+    "ENTPersonNomPatro",
+    "personalTitle",
+    "categoriePersonne",
+    "mail",
+    "ENTPersonStructRattach",
+    "ENTAuxEnsCategoDiscipline",
+    "ENTAuxEnsMEF",
+    "ENTAuxEnsMatiereEnseignEtab",
+    "ENTAuxEnsClasses",
+    "ENTAuxEnsGroupes",
+    "ENTAuxEnsClassesMatieres",
+    "ENTAuxEnsGroupesMatieres",
+    "ENTAuxEnsClassesPrincipal",
+    "ENTEnsFonctionDir",
+    "ENTPersonFonctions",
+    "PersEducNatPresenceDevantEleves",
+    "ENTPersonCategorieEnseignant",
+  ),
 };
 
 /** Attributes of the primary-school flavour (aaf1d/*.json), deprecated ones excepted. */
 const KNOWN_1D: Record<PersonOrSchool, Set<string>> = {
-  EtabEducNat: set("ENTStructureJointure", "ENTStructureUAI", "ENTStructureSIREN", "ENTStructureNomCourant", "ENTStructureTypeStruct",
-    "ENTStructureCodeTypeStruct", "ENTEcoleMinistereTutelle", "ENTEcoleCodeMinistereTutelle", "ENTEtablissementContrat",
-    "ENTStructureBoitePostale", "ENTStructureAdresse", "ENTStructureCodePostal", "ENTStructureVille", "ENTStructureTelephone",
-    "ENTStructureFax", "ENTServAcAcademie", "ENTServAcCodeAcademie", "ENTEcoleSecteur", "ENTEcoleCirconscription", "ENTEcoleCommune",
-    "ENTEcoleRPI", "ENTStructureEmail", "ENTStructureMailSI", "categorieStructure"),
-  Eleve: set("ENTPersonJointure", "ENTEleveINE", "ENTPersonDateNaissance", "ENTPersonNom", "ENTPersonPrenom", "ENTPersonAutresPrenoms",
-    "ENTPersonNomPatro", "ENTPersonCivilite", "ENTPersonMail", "categoriePersonne", "ENTEleveAutoriteParentale", "ENTPersonStructRattach",
-    "ENTPersonClasses", "ENTPersonGroupes", "ENTEleveNiveau", "ENTEleveCycle", "ENTEleveTypeClasse", "ENTEleveDateEntreeClasses",
-    "ENTEleveDateSortieClasses", "ENTEleveDateEntreeStructRattach", "ENTEleveDateSortieStructRattach", "ENTEleveRestaurantScolaire",
-    "ENTEleveTransport", "ENTEleveGarderieMatin", "ENTEleveGarderieSoir", "ENTEleveEtudesSurveillees"),
-  PersRelEleve: set("ENTPersonJointure", "ENTPersonDateNaissance", "ENTPersonNom", "ENTPersonPrenom", "ENTPersonNomPatro",
-    "ENTPersonAutresPrenoms", "ENTPersonCivilite", "ENTPersonTelPerso", "ENTPersRelEleveTelPro", "ENTPersonAdresse", "ENTPersonCodePostal",
-    "ENTPersonVille", "ENTPersonPays", "ENTPersonAdresseDiffusion", "ENTPersonMail", "ENTPersRelEleveTelMobile", "ENTPersRelEleveEleve",
-    "categoriePersonne"),
-  PersEducNat: set("ENTPersonJointure", "ENTPersonDateNaissance", "ENTPersonNom", "ENTPersonPrenom", "ENTPersonAutresPrenoms",
-    "ENTPersonNomPatro", "ENTPersonCivilite", "categoriePersonne", "ENTPersonMail", "ENTPersonStructRattach", "ENTPersonFonctions",
-    "ENTEnsFonctionDir", "ENTPersonCategorieEnseignant", "ENTPersonStructRattachDate", "ENTPersonFonctionsDate", "ENTEnsFonctionDirDate",
-    "ENTPersonCategorieEnseignantDate"),
+  EtabEducNat: set(
+    "ENTStructureJointure",
+    "ENTStructureUAI",
+    "ENTStructureSIREN",
+    "ENTStructureNomCourant",
+    "ENTStructureTypeStruct",
+    "ENTStructureCodeTypeStruct",
+    "ENTEcoleMinistereTutelle",
+    "ENTEcoleCodeMinistereTutelle",
+    "ENTEtablissementContrat",
+    "ENTStructureBoitePostale",
+    "ENTStructureAdresse",
+    "ENTStructureCodePostal",
+    "ENTStructureVille",
+    "ENTStructureTelephone",
+    "ENTStructureFax",
+    "ENTServAcAcademie",
+    "ENTServAcCodeAcademie",
+    "ENTEcoleSecteur",
+    "ENTEcoleCirconscription",
+    "ENTEcoleCommune",
+    "ENTEcoleRPI",
+    "ENTStructureEmail",
+    "ENTStructureMailSI",
+    "categorieStructure",
+  ),
+  Eleve: set(
+    "ENTPersonJointure",
+    "ENTEleveINE",
+    "ENTPersonDateNaissance",
+    "ENTPersonNom",
+    "ENTPersonPrenom",
+    "ENTPersonAutresPrenoms",
+    "ENTPersonNomPatro",
+    "ENTPersonCivilite",
+    "ENTPersonMail",
+    "categoriePersonne",
+    "ENTEleveAutoriteParentale",
+    "ENTPersonStructRattach",
+    "ENTPersonClasses",
+    "ENTPersonGroupes",
+    "ENTEleveNiveau",
+    "ENTEleveCycle",
+    "ENTEleveTypeClasse",
+    "ENTEleveDateEntreeClasses",
+    "ENTEleveDateSortieClasses",
+    "ENTEleveDateEntreeStructRattach",
+    "ENTEleveDateSortieStructRattach",
+    "ENTEleveRestaurantScolaire",
+    "ENTEleveTransport",
+    "ENTEleveGarderieMatin",
+    "ENTEleveGarderieSoir",
+    "ENTEleveEtudesSurveillees",
+  ),
+  PersRelEleve: set(
+    "ENTPersonJointure",
+    "ENTPersonDateNaissance",
+    "ENTPersonNom",
+    "ENTPersonPrenom",
+    "ENTPersonNomPatro",
+    "ENTPersonAutresPrenoms",
+    "ENTPersonCivilite",
+    "ENTPersonTelPerso",
+    "ENTPersRelEleveTelPro",
+    "ENTPersonAdresse",
+    "ENTPersonCodePostal",
+    "ENTPersonVille",
+    "ENTPersonPays",
+    "ENTPersonAdresseDiffusion",
+    "ENTPersonMail",
+    "ENTPersRelEleveTelMobile",
+    "ENTPersRelEleveEleve",
+    "categoriePersonne",
+  ),
+  PersEducNat: set(
+    "ENTPersonJointure",
+    "ENTPersonDateNaissance",
+    "ENTPersonNom",
+    "ENTPersonPrenom",
+    "ENTPersonAutresPrenoms",
+    "ENTPersonNomPatro",
+    "ENTPersonCivilite",
+    "categoriePersonne",
+    "ENTPersonMail",
+    "ENTPersonStructRattach",
+    "ENTPersonFonctions",
+    "ENTEnsFonctionDir",
+    "ENTPersonCategorieEnseignant",
+    "ENTPersonStructRattachDate",
+    "ENTPersonFonctionsDate",
+    "ENTEnsFonctionDirDate",
+    "ENTPersonCategorieEnseignantDate",
+  ),
 };
 
 /**
@@ -64,8 +236,16 @@ const IGNORED: Record<PersonOrSchool, Set<string>> = {
   EtabEducNat: set(),
   Eleve: set("ENTEleveEnseignementsEtablissementsAccueil"),
   PersRelEleve: set(),
-  PersEducNat: set("ENTAuxEnsDisciplinesPoste", "ENTPersonSTSId", "ENTAuxEnsCategoDisciplineDate", "ENTAuxEnsMEFDate",
-    "ENTAuxEnsClassesMatieresDate", "ENTAuxEnsGroupesMatieresDate", "ENTAuxEnsClassesPrincipalDate", "ENTEnsSpecialites"),
+  PersEducNat: set(
+    "ENTAuxEnsDisciplinesPoste",
+    "ENTPersonSTSId",
+    "ENTAuxEnsCategoDisciplineDate",
+    "ENTAuxEnsMEFDate",
+    "ENTAuxEnsClassesMatieresDate",
+    "ENTAuxEnsGroupesMatieresDate",
+    "ENTAuxEnsClassesPrincipalDate",
+    "ENTEnsSpecialites",
+  ),
 };
 
 /**
@@ -75,14 +255,22 @@ const IGNORED: Record<PersonOrSchool, Set<string>> = {
  */
 const DEPRECATED: Record<PersonOrSchool, Set<string>> = {
   EtabEducNat: set(),
-  Eleve: set("ENTEleveParents", "ENTElevePere", "ENTEleveMere", "ENTElevePersRelEleve1", "ENTElevePersRelEleve2",
-    "ENTEleveQualitePersRelEleve1", "ENTEleveQualitePersRelEleve2"),
+  Eleve: set(
+    "ENTEleveParents",
+    "ENTElevePere",
+    "ENTEleveMere",
+    "ENTElevePersRelEleve1",
+    "ENTElevePersRelEleve2",
+    "ENTEleveQualitePersRelEleve1",
+    "ENTEleveQualitePersRelEleve2",
+  ),
   PersRelEleve: set(),
   PersEducNat: set(),
 };
 
-const KNOWN: Record<PersonOrSchool, Set<string>> = Object.fromEntries((Object.keys(KNOWN_1D) as PersonOrSchool[])
-  .map((c) => [c, new Set([...KNOWN_1D[c], ...KNOWN_2D[c], ...IGNORED[c]])])) as Record<PersonOrSchool, Set<string>>;
+const KNOWN: Record<PersonOrSchool, Set<string>> = Object.fromEntries(
+  (Object.keys(KNOWN_1D) as PersonOrSchool[]).map((c) => [c, new Set([...KNOWN_1D[c], ...KNOWN_2D[c], ...IGNORED[c]])]),
+) as Record<PersonOrSchool, Set<string>>;
 
 /** Exported for tests and for the documentation of the import. */
 export const AAF_ATTRIBUTES = { "1D": KNOWN_1D, "2D": KNOWN_2D, ignored: IGNORED, deprecated: DEPRECATED } as const;
@@ -91,26 +279,70 @@ const KINDS = { EtabEducNat: "school", Eleve: "pupil", PersRelEleve: "relative",
 
 /** Entity fields each attribute feeds (the `fields` of a modify). */
 const FIELDS: Record<PersonOrSchool, Record<string, string[]>> = {
-  EtabEducNat: { ENTStructureJointure: [], ENTStructureUAI: ["uai"], ENTEtablissementUAI: ["uai"], ENTStructureNomCourant: ["name"],
-    ENTStructureVille: ["city"], l: ["city"], ENTStructureTypeStruct: ["type"], ENTEcoleCirconscription: ["circonscription"],
-    ENTEcoleCommune: ["commune"], ENTEcoleRPI: ["rpi"] },
-  Eleve: { ENTPersonNom: ["lastName"], sn: ["lastName"], ENTPersonPrenom: ["firstName"], givenName: ["firstName"],
-    ENTPersonDateNaissance: ["birthDate"], ENTPersonMail: ["email"], mail: ["email"], ENTPersonStructRattach: ["structures"],
-    ENTPersonClasses: ["classes"], ENTEleveClasses: ["classes"], ENTEleveAutoriteParentale: ["parents"], ENTElevePersRelEleve: ["parents"],
-    ENTEleveNiveau: ["level"] },
-  PersRelEleve: { ENTPersonNom: ["lastName"], sn: ["lastName"], ENTPersonPrenom: ["firstName"], givenName: ["firstName"],
-    ENTPersonDateNaissance: ["birthDate"], ENTPersonMail: ["email"], mail: ["email"], ENTPersRelEleveEleve: ["children"],
-    ENTAuxPersRelEleveEleve: ["children"] },
-  PersEducNat: { ENTPersonNom: ["lastName"], sn: ["lastName"], ENTPersonPrenom: ["firstName"], givenName: ["firstName"],
-    ENTPersonDateNaissance: ["birthDate"], ENTPersonMail: ["email"], mail: ["email"], ENTPersonStructRattach: ["structures"],
-    ENTPersonFonctions: ["functions", "directs"], ENTEnsFonctionDir: ["directs"], ENTPersonCategorieEnseignant: ["teacher"],
-    PersEducNatPresenceDevantEleves: ["teacher"], ENTAuxEnsClasses: ["classes"], ENTAuxEnsClassesMatieres: ["classes"],
-    ENTAuxEnsClassesPrincipal: ["classes"] },
+  EtabEducNat: {
+    ENTStructureJointure: [],
+    ENTStructureUAI: ["uai"],
+    ENTEtablissementUAI: ["uai"],
+    ENTStructureNomCourant: ["name"],
+    ENTStructureVille: ["city"],
+    l: ["city"],
+    ENTStructureTypeStruct: ["type"],
+    ENTEcoleCirconscription: ["circonscription"],
+    ENTEcoleCommune: ["commune"],
+    ENTEcoleRPI: ["rpi"],
+  },
+  Eleve: {
+    ENTPersonNom: ["lastName"],
+    sn: ["lastName"],
+    ENTPersonPrenom: ["firstName"],
+    givenName: ["firstName"],
+    ENTPersonDateNaissance: ["birthDate"],
+    ENTPersonMail: ["email"],
+    mail: ["email"],
+    ENTPersonStructRattach: ["structures"],
+    ENTPersonClasses: ["classes"],
+    ENTEleveClasses: ["classes"],
+    ENTEleveAutoriteParentale: ["parents"],
+    ENTElevePersRelEleve: ["parents"],
+    ENTEleveNiveau: ["level"],
+  },
+  PersRelEleve: {
+    ENTPersonNom: ["lastName"],
+    sn: ["lastName"],
+    ENTPersonPrenom: ["firstName"],
+    givenName: ["firstName"],
+    ENTPersonDateNaissance: ["birthDate"],
+    ENTPersonMail: ["email"],
+    mail: ["email"],
+    ENTPersRelEleveEleve: ["children"],
+    ENTAuxPersRelEleveEleve: ["children"],
+  },
+  PersEducNat: {
+    ENTPersonNom: ["lastName"],
+    sn: ["lastName"],
+    ENTPersonPrenom: ["firstName"],
+    givenName: ["firstName"],
+    ENTPersonDateNaissance: ["birthDate"],
+    ENTPersonMail: ["email"],
+    mail: ["email"],
+    ENTPersonStructRattach: ["structures"],
+    ENTPersonFonctions: ["functions", "directs"],
+    ENTEnsFonctionDir: ["directs"],
+    ENTPersonCategorieEnseignant: ["teacher"],
+    PersEducNatPresenceDevantEleves: ["teacher"],
+    ENTAuxEnsClasses: ["classes"],
+    ENTAuxEnsClassesMatieres: ["classes"],
+    ENTAuxEnsClassesPrincipal: ["classes"],
+  },
 };
 
 /** Function labels that mean direction in the reference importer (besides the DIR function code). */
-const DIRECTION_LABELS = new Set(["DIRECTION", "DIRECTION CHEF D'ETABLISSEMENT", "DIRECTION ADJOINT AU CHEF ETABLISSEMENT",
-  "CHEF D'ETABLISSEMENT ADJOINT"]);
+const DIRECTION_LABELS = new Set([
+  "DIRECTION",
+  "DIRECTION CHEF D'ETABLISSEMENT",
+  "DIRECTION ADJOINT AU CHEF ETABLISSEMENT",
+  "CHEF D'ETABLISSEMENT ADJOINT",
+]);
 
 /**
  * One raw record → one change, or null for the Matière / MEF categories (not used by Préau yet, no warning).
@@ -128,9 +360,16 @@ export function normaliseRecord(record: AafRawRecord, onWarning: (w: AafWarning)
     if (DEPRECATED[category].has(name)) deprecated.push(name);
     else onWarning({ source, code: "unknown_attribute", detail: `Attribut inconnu ignoré : ${name}` });
   }
-  if (deprecated.length && !record.attributes.has("ENTElevePersRelEleve") && !record.attributes.has("ENTEleveAutoriteParentale")) {
-    onWarning({ source, code: "deprecated_attribute",
-      detail: `Attribut${deprecated.length > 1 ? "s" : ""} obsolète${deprecated.length > 1 ? "s" : ""} ignoré${deprecated.length > 1 ? "s" : ""} : ${deprecated.join(", ")} (sans ENTElevePersRelEleve, les responsables de l'élève ne sont pas rattachés).` });
+  if (
+    deprecated.length &&
+    !record.attributes.has("ENTElevePersRelEleve") &&
+    !record.attributes.has("ENTEleveAutoriteParentale")
+  ) {
+    onWarning({
+      source,
+      code: "deprecated_attribute",
+      detail: `Attribut${deprecated.length > 1 ? "s" : ""} obsolète${deprecated.length > 1 ? "s" : ""} ignoré${deprecated.length > 1 ? "s" : ""} : ${deprecated.join(", ")} (sans ENTElevePersRelEleve, les responsables de l'élève ne sont pas rattachés).`,
+    });
   }
   const a = new Reader(record, onWarning);
   const entity = build(category, a);
@@ -141,7 +380,10 @@ export function normaliseRecord(record: AafRawRecord, onWarning: (w: AafWarning)
 
 /** Reads a record's attributes: `<value/>` (empty) means none. */
 class Reader {
-  constructor(readonly record: AafRawRecord, private readonly onWarning: (w: AafWarning) => void) {}
+  constructor(
+    readonly record: AafRawRecord,
+    private readonly onWarning: (w: AafWarning) => void,
+  ) {}
   has(name: string): boolean {
     return this.record.attributes.has(name);
   }
@@ -162,7 +404,8 @@ class Reader {
   jointure(attribute: string): string {
     const value = this.one(attribute);
     if (value === null) return this.record.id;
-    if (value !== this.record.id) this.warn(`${attribute} « ${value} » diffère de l'identifiant « ${this.record.id} » : ${value} retenu.`);
+    if (value !== this.record.id)
+      this.warn(`${attribute} « ${value} » diffère de l'identifiant « ${this.record.id} » : ${value} retenu.`);
     return value;
   }
   /** dd/MM/yyyy → yyyy-mm-dd; an impossible date refuses the set. */
@@ -174,7 +417,10 @@ class Reader {
     const year = m ? Number(m[3]) : 0;
     const d = new Date(`${iso}T00:00:00Z`);
     if (!m || year < 1880 || year > 2100 || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) {
-      throw new AafParseError(`Date invalide « ${v} » dans ${name} de l'enregistrement ${this.record.id} (attendu jj/mm/aaaa).`, this.record.source);
+      throw new AafParseError(
+        `Date invalide « ${v} » dans ${name} de l'enregistrement ${this.record.id} (attendu jj/mm/aaaa).`,
+        this.record.source,
+      );
     }
     return iso;
   }
@@ -242,25 +488,30 @@ function build(category: PersonOrSchool, a: Reader): AafEntity {
   switch (category) {
     case "EtabEducNat": {
       const { name, city } = schoolName(a.one("ENTStructureNomCourant"));
-      return { kind: "school", value: {
-        jointure: a.jointure("ENTStructureJointure"),
-        uai: (a.one("ENTStructureUAI", "ENTEtablissementUAI") ?? "").toUpperCase(),
-        name,
-        city: a.one("ENTStructureVille", "l") ?? city,
-        type: a.one("ENTStructureTypeStruct"),
-        circonscription: codeAndLabel(a.one("ENTEcoleCirconscription")),
-        commune: codeAndLabel(a.one("ENTEcoleCommune")),
-        rpi: codeAndLabel(a.one("ENTEcoleRPI")),
-      } };
+      return {
+        kind: "school",
+        value: {
+          jointure: a.jointure("ENTStructureJointure"),
+          uai: (a.one("ENTStructureUAI", "ENTEtablissementUAI") ?? "").toUpperCase(),
+          name,
+          city: a.one("ENTStructureVille", "l") ?? city,
+          type: a.one("ENTStructureTypeStruct"),
+          circonscription: codeAndLabel(a.one("ENTEcoleCirconscription")),
+          commune: codeAndLabel(a.one("ENTEcoleCommune")),
+          rpi: codeAndLabel(a.one("ENTEcoleRPI")),
+        },
+      };
     }
     case "Eleve": {
       const jointure = a.jointure("ENTPersonJointure");
       // 2D: person $ relation code $ financial $ legal $ contact $ payment; 1D: parent $ relation code (parental authority).
       const parents: AafParentLink[] = a.has("ENTElevePersRelEleve")
-        ? a.parts("ENTElevePersRelEleve", 1, "jointure$lien$financier$légal$contact$paiement")
-          .map((p) => ({ jointure: p[0]!, relation: p[1] || null, legalGuardian: p[3] === "1" }))
-        : a.parts("ENTEleveAutoriteParentale", 1, "jointure$lien")
-          .map((p) => ({ jointure: p[0]!, relation: p[1] || null, legalGuardian: true }));
+        ? a
+            .parts("ENTElevePersRelEleve", 1, "jointure$lien$financier$légal$contact$paiement")
+            .map((p) => ({ jointure: p[0]!, relation: p[1] || null, legalGuardian: p[3] === "1" }))
+        : a
+            .parts("ENTEleveAutoriteParentale", 1, "jointure$lien")
+            .map((p) => ({ jointure: p[0]!, relation: p[1] || null, legalGuardian: true }));
       const links = new Map<string, AafParentLink>();
       for (const p of parents) {
         // A pupil listed as their own responsible person (an adult pupil, as in the 2D sample) is no parent link.
@@ -276,25 +527,46 @@ function build(category: PersonOrSchool, a: Reader): AafEntity {
           return { structureJointure: p[0]!, code, label: p[4] || code };
         }),
         // 2D: structure $ class code.
-        ...a.parts("ENTEleveClasses", 2, "structure$classe").map((p) => ({ structureJointure: p[0]!, code: p[1]!, label: p[1]! })),
+        ...a
+          .parts("ENTEleveClasses", 2, "structure$classe")
+          .map((p) => ({ structureJointure: p[0]!, code: p[1]!, label: p[1]! })),
       ].filter((c) => c.code);
-      return { kind: "pupil", value: {
-        jointure, firstName, lastName, birthDate: a.date("ENTPersonDateNaissance"), email: a.email("ENTPersonMail", "mail"),
-        structures: [...new Set(a.all("ENTPersonStructRattach"))], classes: uniqueClasses(classes), parents: [...links.values()],
-        level: a.one("ENTEleveNiveau"),
-      } };
+      return {
+        kind: "pupil",
+        value: {
+          jointure,
+          firstName,
+          lastName,
+          birthDate: a.date("ENTPersonDateNaissance"),
+          email: a.email("ENTPersonMail", "mail"),
+          structures: [...new Set(a.all("ENTPersonStructRattach"))],
+          classes: uniqueClasses(classes),
+          parents: [...links.values()],
+          level: a.one("ENTEleveNiveau"),
+        },
+      };
     }
     case "PersRelEleve": {
-      const children = [...a.all("ENTPersRelEleveEleve"), ...a.all("ENTAuxPersRelEleveEleve")].map((v) => v.split("$")[0]!.trim()).filter(Boolean);
-      return { kind: "relative", value: {
-        jointure: a.jointure("ENTPersonJointure"), firstName, lastName, birthDate: a.date("ENTPersonDateNaissance"),
-        email: a.email("ENTPersonMail", "mail"), children: [...new Set(children)],
-      } };
+      const children = [...a.all("ENTPersRelEleveEleve"), ...a.all("ENTAuxPersRelEleveEleve")]
+        .map((v) => v.split("$")[0]!.trim())
+        .filter(Boolean);
+      return {
+        kind: "relative",
+        value: {
+          jointure: a.jointure("ENTPersonJointure"),
+          firstName,
+          lastName,
+          birthDate: a.date("ENTPersonDateNaissance"),
+          email: a.email("ENTPersonMail", "mail"),
+          children: [...new Set(children)],
+        },
+      };
     }
     case "PersEducNat": {
       // structure $ function code $ function label $ discipline code $ discipline label; "-" means none.
       const raw = a.parts("ENTPersonFonctions", 2, "structure$code$libellé$discipline$libellé");
-      const functions: AafFunction[] = raw.filter((p) => p[1] && p[1] !== "-")
+      const functions: AafFunction[] = raw
+        .filter((p) => p[1] && p[1] !== "-")
         .map((p) => ({ structureJointure: p[0]!, code: p[1]!, label: p[2] && p[2] !== "-" ? p[2] : "" }));
       const structures = [...new Set(a.all("ENTPersonStructRattach"))];
       const directs = new Set<string>();
@@ -305,17 +577,34 @@ function build(category: PersonOrSchool, a: Reader): AafEntity {
         else if (!/^(N|NON)$/i.test(v)) directs.add(v.split("$")[0]!.trim());
       }
       // Profile (entcore.md §2.5): the teacher category when delivered, else "in front of pupils", else ENS/DOC.
-      const teacher = a.bool("ENTPersonCategorieEnseignant") ?? (a.bool("PersEducNatPresenceDevantEleves") === true
-        || functions.some((f) => f.code === "ENS" || f.code === "DOC"));
-      const classes = uniqueClasses([
-        ...a.parts("ENTAuxEnsClasses", 2, "structure$classe"),
-        ...a.parts("ENTAuxEnsClassesMatieres", 2, "structure$classe$matière"),
-        ...a.parts("ENTAuxEnsClassesPrincipal", 2, "structure$classe"),
-      ].map((p) => ({ structureJointure: p[0]!, code: p[1]!, label: p[1]! })).filter((c) => c.code));
-      return { kind: "staff", value: {
-        jointure: a.jointure("ENTPersonJointure"), firstName, lastName, birthDate: a.date("ENTPersonDateNaissance"),
-        email: a.email("ENTPersonMail", "mail"), structures, functions, directs: [...directs].filter(Boolean), teacher, classes,
-      } };
+      const teacher =
+        a.bool("ENTPersonCategorieEnseignant") ??
+        (a.bool("PersEducNatPresenceDevantEleves") === true ||
+          functions.some((f) => f.code === "ENS" || f.code === "DOC"));
+      const classes = uniqueClasses(
+        [
+          ...a.parts("ENTAuxEnsClasses", 2, "structure$classe"),
+          ...a.parts("ENTAuxEnsClassesMatieres", 2, "structure$classe$matière"),
+          ...a.parts("ENTAuxEnsClassesPrincipal", 2, "structure$classe"),
+        ]
+          .map((p) => ({ structureJointure: p[0]!, code: p[1]!, label: p[1]! }))
+          .filter((c) => c.code),
+      );
+      return {
+        kind: "staff",
+        value: {
+          jointure: a.jointure("ENTPersonJointure"),
+          firstName,
+          lastName,
+          birthDate: a.date("ENTPersonDateNaissance"),
+          email: a.email("ENTPersonMail", "mail"),
+          structures,
+          functions,
+          directs: [...directs].filter(Boolean),
+          teacher,
+          classes,
+        },
+      };
     }
   }
 }

@@ -22,7 +22,10 @@ import type { AafCategory, AafOperation, AafRawRecord, AafSource, AafWarning } f
 /** A file that cannot be read as an AAF file; the message is for an académie admin, in French. */
 export class AafParseError extends Error {
   override readonly name = "AafParseError";
-  constructor(message: string, readonly source: AafSource) {
+  constructor(
+    message: string,
+    readonly source: AafSource,
+  ) {
     super(message);
   }
 }
@@ -37,7 +40,11 @@ export interface AafParseOptions {
   maxRecord?: number;
 }
 
-const OPERATIONS: Record<string, AafOperation> = { addRequest: "add", modifyRequest: "modify", deleteRequest: "delete" };
+const OPERATIONS: Record<string, AafOperation> = {
+  addRequest: "add",
+  modifyRequest: "modify",
+  deleteRequest: "delete",
+};
 /** Operational attribute → the categories it may carry. */
 const CATEGORY_ATTRIBUTES: Record<string, readonly AafCategory[]> = {
   categoriePersonne: ["Eleve", "PersRelEleve", "PersEducNat"],
@@ -76,9 +83,15 @@ class Decoder {
       this.carry = new Uint8Array(0);
     }
     if (this.first && data.length) {
-      if (data.length < 3 && data[0] === 0xef) { this.carry = data.slice(); return ""; }
+      if (data.length < 3 && data[0] === 0xef) {
+        this.carry = data.slice();
+        return "";
+      }
       this.first = false;
-      if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) { data = data.subarray(3); this.mode = "utf8"; }
+      if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+        data = data.subarray(3);
+        this.mode = "utf8";
+      }
     }
     if (this.mode === "latin9") return this.latin9.decode(data);
     const cut = incompleteTail(data);
@@ -127,9 +140,15 @@ class Decoder {
     let start = 0;
     let i = 0;
     while (i < body.length) {
-      if (body[i]! < 0x80) { i++; continue; }
+      if (body[i]! < 0x80) {
+        i++;
+        continue;
+      }
       const n = utf8SequenceLength(body, i);
-      if (n > 0) { i += n; continue; }
+      if (n > 0) {
+        i += n;
+        continue;
+      }
       out += this.utf8.decode(body.subarray(start, i)) + this.latin9.decode(body.subarray(i, i + 1));
       i += 1;
       start = i;
@@ -170,23 +189,36 @@ function incompleteTail(b: Uint8Array): number {
 // Text → tokens → records
 
 /** XML 1.0 forbids these characters anywhere (the C0 controls but tab, LF, CR; U+FFFE, U+FFFF). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids exactly these control characters.
 const FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const NAME = /^[A-Za-z_:\u00C0-\uFFFD][-A-Za-z0-9_.:\u00B7\u00C0-\uFFFD]*$/;
 const PREDEFINED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 const MAX_TAG = 4096;
 /** `<!DOCTYPE` S Name (S ExternalID)? S? `>` — an internal subset is refused before this is checked. */
-const DOCTYPE = /^[ \t\r\n]+[A-Za-z_:][-A-Za-z0-9_.:]*(?:[ \t\r\n]+(?:SYSTEM[ \t\r\n]+(?:"[^"]*"|'[^']*')|PUBLIC[ \t\r\n]+(?:"[-'()+,./:=?;!*#@$_%a-zA-Z0-9 \r\n]*"|'[-()+,./:=?;!*#@$_%a-zA-Z0-9 \r\n]*')[ \t\r\n]+(?:"[^"]*"|'[^']*')))?[ \t\r\n]*$/;
+const DOCTYPE =
+  /^[ \t\r\n]+[A-Za-z_:][-A-Za-z0-9_.:]*(?:[ \t\r\n]+(?:SYSTEM[ \t\r\n]+(?:"[^"]*"|'[^']*')|PUBLIC[ \t\r\n]+(?:"[-'()+,./:=?;!*#@$_%a-zA-Z0-9 \r\n]*"|'[-()+,./:=?;!*#@$_%a-zA-Z0-9 \r\n]*')[ \t\r\n]+(?:"[^"]*"|'[^']*')))?[ \t\r\n]*$/;
 /** `<?xml version="1.x" encoding="…" standalone="yes|no"?>` (the encoding is not believed: see Decoder). */
-const XML_DECL = /^xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\2)?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\3)?[ \t\r\n]*$/;
+const XML_DECL =
+  /^xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\2)?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\3)?[ \t\r\n]*$/;
 
 function isXmlChar(c: number): boolean {
-  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+  return (
+    c === 0x9 ||
+    c === 0xa ||
+    c === 0xd ||
+    (c >= 0x20 && c <= 0xd7ff) ||
+    (c >= 0xe000 && c <= 0xfffd) ||
+    (c >= 0x10000 && c <= 0x10ffff)
+  );
 }
 
 function countLines(s: string, from = 0, to = s.length): number {
   let n = 0;
   let i = s.indexOf("\n", from);
-  while (i !== -1 && i < to) { n++; i = s.indexOf("\n", i + 1); }
+  while (i !== -1 && i < to) {
+    n++;
+    i = s.indexOf("\n", i + 1);
+  }
   return n;
 }
 
@@ -222,7 +254,11 @@ class AafReader {
   private inOperational = false;
   private text: string | null = null;
 
-  constructor(private readonly file: string, private readonly maxValue: number, private readonly maxRecord: number) {}
+  constructor(
+    private readonly file: string,
+    private readonly maxValue: number,
+    private readonly maxRecord: number,
+  ) {}
 
   get currentLine(): number {
     return this.line;
@@ -245,12 +281,19 @@ class AafReader {
     const rest = this.buf.slice(this.pos);
     if (!this.sawRoot) {
       if (!this.content) this.fail("Le fichier est vide : aucun élément <ficAlimMENESR>.");
-      if (/\S/.test(rest) && !rest.trimStart().startsWith("<")) this.fail("Ce fichier n'est pas un fichier XML AAF : du texte se trouve hors de tout élément.");
-      this.fail(rest.trim() ? "Fichier tronqué : il s'arrête au milieu d'une balise, avant l'élément <ficAlimMENESR>."
-        : "Ce fichier n'est pas un fichier XML AAF : aucun élément <ficAlimMENESR>.");
+      if (/\S/.test(rest) && !rest.trimStart().startsWith("<"))
+        this.fail("Ce fichier n'est pas un fichier XML AAF : du texte se trouve hors de tout élément.");
+      this.fail(
+        rest.trim()
+          ? "Fichier tronqué : il s'arrête au milieu d'une balise, avant l'élément <ficAlimMENESR>."
+          : "Ce fichier n'est pas un fichier XML AAF : aucun élément <ficAlimMENESR>.",
+      );
     }
     if (this.stack.length) {
-      this.fail(`Fichier tronqué : il s'arrête avant la fin de <${this.stack[this.stack.length - 1]}>.`, this.line + countLines(rest));
+      this.fail(
+        `Fichier tronqué : il s'arrête avant la fin de <${this.stack[this.stack.length - 1]}>.`,
+        this.line + countLines(rest),
+      );
     }
     if (rest.trim()) this.fail("Fichier tronqué ou contenu inattendu après </ficAlimMENESR>.");
   }
@@ -302,8 +345,12 @@ class AafReader {
   private allowed(s: string): void {
     const bad = FORBIDDEN.exec(s);
     if (bad) {
-      this.fail(this.sawRoot ? `Caractère interdit en XML (U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}).`
-        : "Ce fichier n'est pas un fichier XML AAF (il contient des caractères binaires).", this.line + countLines(s, 0, bad.index));
+      this.fail(
+        this.sawRoot
+          ? `Caractère interdit en XML (U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}).`
+          : "Ce fichier n'est pas un fichier XML AAF (il contient des caractères binaires).",
+        this.line + countLines(s, 0, bad.index),
+      );
     }
   }
 
@@ -322,7 +369,10 @@ class AafReader {
         if (c === 0x26) flags |= 1;
         else if (c === 0x3c) flags |= 4;
         else if (c < 0x20) {
-          if (c === 0x0a) { lines++; flags |= 2; } else if (c === 0x0d || c === 0x09) flags |= 2;
+          if (c === 0x0a) {
+            lines++;
+            flags |= 2;
+          } else if (c === 0x0d || c === 0x09) flags |= 2;
           else this.allowed(s);
         }
       } else if (c >= 0xfffe) this.allowed(s);
@@ -332,7 +382,10 @@ class AafReader {
   }
 
   private tooLong(): never {
-    if (this.text !== null) this.fail(`Valeur de plus de ${Math.round(this.maxValue / 1024)} Kio dans ${this.attrName ? `l'attribut ${this.attrName}` : "l'identifiant"} : refusée.`);
+    if (this.text !== null)
+      this.fail(
+        `Valeur de plus de ${Math.round(this.maxValue / 1024)} Kio dans ${this.attrName ? `l'attribut ${this.attrName}` : "l'identifiant"} : refusée.`,
+      );
     this.fail(`Donnée de plus de ${Math.round(this.maxValue / 1024)} Kio hors d'une valeur : refusée.`);
   }
 
@@ -364,8 +417,11 @@ class AafReader {
         this.allowed(s);
         if (s.includes("&")) this.entities(s);
         if (this.stack.length === 0) {
-          this.fail(this.sawRoot ? "Contenu inattendu après </ficAlimMENESR>."
-            : `Ce fichier n'est pas un fichier XML AAF : du texte se trouve hors de tout élément (« ${s.slice(0, 40)} »).`);
+          this.fail(
+            this.sawRoot
+              ? "Contenu inattendu après </ficAlimMENESR>."
+              : `Ce fichier n'est pas un fichier XML AAF : du texte se trouve hors de tout élément (« ${s.slice(0, 40)} »).`,
+          );
         }
         this.fail(`Texte inattendu hors d'une <value> : « ${s.slice(0, 40)} ».`);
       }
@@ -383,13 +439,20 @@ class AafReader {
       let ch: string | undefined;
       if (ref === null) this.fail("Référence d'entité mal formée : « & » doit s'écrire &amp;.");
       else if (ref[0] === "#") {
-        const code = /^#x[0-9a-fA-F]{1,6}$/.test(ref) ? parseInt(ref.slice(2), 16) : /^#[0-9]{1,7}$/.test(ref) ? parseInt(ref.slice(1), 10) : NaN;
+        const code = /^#x[0-9a-fA-F]{1,6}$/.test(ref)
+          ? parseInt(ref.slice(2), 16)
+          : /^#[0-9]{1,7}$/.test(ref)
+            ? parseInt(ref.slice(1), 10)
+            : NaN;
         if (!isXmlChar(code)) this.fail(`Référence de caractère invalide « &${ref}; ».`);
         ch = String.fromCodePoint(code);
       } else {
         ch = PREDEFINED[ref];
         if (ch === undefined) {
-          if (NAME.test(ref)) this.fail(`Référence à une entité XML non déclarée (&${ref};) : refusée par sécurité (seules &amp; &lt; &gt; &quot; &apos; sont admises).`);
+          if (NAME.test(ref))
+            this.fail(
+              `Référence à une entité XML non déclarée (&${ref};) : refusée par sécurité (seules &amp; &lt; &gt; &quot; &apos; sont admises).`,
+            );
           this.fail("Référence d'entité mal formée : « & » doit s'écrire &amp;.");
         }
       }
@@ -440,7 +503,10 @@ class AafReader {
       }
       if (j >= len) return this.incomplete(buf, pos, MAX_TAG, "balise");
       const c = buf.charCodeAt(j);
-      if (c === 0x3e) { j++; break; }
+      if (c === 0x3e) {
+        j++;
+        break;
+      }
       if (c === 0x2f) {
         if (j + 1 >= len) return this.incomplete(buf, pos, MAX_TAG, "balise");
         if (buf.charCodeAt(j + 1) !== 0x3e) this.fail(`Balise <${name}> mal formée.`);
@@ -452,19 +518,41 @@ class AafReader {
       let k = j;
       while (k < len) {
         const d = buf.charCodeAt(k);
-        if (d === 0x3d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09 || d === 0x3e || d === 0x2f || d === 0x3c) break;
+        if (
+          d === 0x3d ||
+          d === 0x20 ||
+          d === 0x0a ||
+          d === 0x0d ||
+          d === 0x09 ||
+          d === 0x3e ||
+          d === 0x2f ||
+          d === 0x3c
+        )
+          break;
         k++;
       }
       const attrName = buf.slice(j, k);
       if (attrName !== "name" && attrName !== "operation") this.name(attrName, "d'attribut");
-      while (k < len && (buf.charCodeAt(k) === 0x20 || buf.charCodeAt(k) === 0x0a || buf.charCodeAt(k) === 0x0d || buf.charCodeAt(k) === 0x09)) {
+      while (
+        k < len &&
+        (buf.charCodeAt(k) === 0x20 ||
+          buf.charCodeAt(k) === 0x0a ||
+          buf.charCodeAt(k) === 0x0d ||
+          buf.charCodeAt(k) === 0x09)
+      ) {
         if (buf.charCodeAt(k) === 0x0a) lines++;
         k++;
       }
       if (k >= len) return this.incomplete(buf, pos, MAX_TAG, "balise");
       if (buf.charCodeAt(k) !== 0x3d) this.fail(`Attribut ${attrName} de <${name}> sans valeur.`);
       let q = k + 1;
-      while (q < len && (buf.charCodeAt(q) === 0x20 || buf.charCodeAt(q) === 0x0a || buf.charCodeAt(q) === 0x0d || buf.charCodeAt(q) === 0x09)) {
+      while (
+        q < len &&
+        (buf.charCodeAt(q) === 0x20 ||
+          buf.charCodeAt(q) === 0x0a ||
+          buf.charCodeAt(q) === 0x0d ||
+          buf.charCodeAt(q) === 0x09)
+      ) {
         if (buf.charCodeAt(q) === 0x0a) lines++;
         q++;
       }
@@ -523,18 +611,25 @@ class AafReader {
     const from = Math.max(0, hint - 3);
     if (buf.startsWith("<!--", pos)) {
       const end = buf.indexOf("-->", pos + 4 + from);
-      if (end === -1) { this.scanned = len - pos - 4; return this.incomplete(buf, pos, limit, "commentaire"); }
+      if (end === -1) {
+        this.scanned = len - pos - 4;
+        return this.incomplete(buf, pos, limit, "commentaire");
+      }
       if (end - pos > limit) this.fail(`Fichier refusé : commentaire de plus de ${Math.round(limit / 1024)} Kio.`);
       const comment = buf.slice(pos + 4, end);
       this.allowed(comment);
-      if (comment.includes("--") || comment.endsWith("-")) this.fail("Commentaire XML mal formé (« -- » à l'intérieur).");
+      if (comment.includes("--") || comment.endsWith("-"))
+        this.fail("Commentaire XML mal formé (« -- » à l'intérieur).");
       this.line += countLines(buf, pos, end);
       this.started = true;
       return end + 3;
     }
     if (buf.startsWith("<![CDATA[", pos)) {
       const end = buf.indexOf("]]>", pos + 9 + from);
-      if (end === -1) { this.scanned = len - pos - 9; return this.incomplete(buf, pos, limit + 16, "section CDATA"); }
+      if (end === -1) {
+        this.scanned = len - pos - 9;
+        return this.incomplete(buf, pos, limit + 16, "section CDATA");
+      }
       const s = buf.slice(pos + 9, end);
       this.allowed(s);
       if (this.text === null) {
@@ -547,20 +642,27 @@ class AafReader {
       return end + 3;
     }
     if (buf.startsWith("<!DOCTYPE", pos)) {
-      if (this.sawRoot || this.sawDoctype) this.fail("DOCTYPE mal placé : il doit précéder l'élément racine, une seule fois.");
+      if (this.sawRoot || this.sawDoctype)
+        this.fail("DOCTYPE mal placé : il doit précéder l'élément racine, une seule fois.");
       // Up to the closing ">" outside quotes; an internal subset ("[") is refused as soon as it is seen.
       let quote = 0;
       for (let i = pos + 9; i < len; i++) {
         const c = buf.charCodeAt(i);
-        if (quote) { if (c === quote) quote = 0; continue; }
+        if (quote) {
+          if (c === quote) quote = 0;
+          continue;
+        }
         if (c === 0x22 || c === 0x27) quote = c;
         else if (c === 0x5b /* [ */ || c === 0x3c /* < */) {
-          this.fail("Le fichier déclare un sous-ensemble DTD interne (déclarations d'entités : attaque XXE ou « billion laughs ») : refusé par sécurité.");
+          this.fail(
+            "Le fichier déclare un sous-ensemble DTD interne (déclarations d'entités : attaque XXE ou « billion laughs ») : refusé par sécurité.",
+          );
         } else if (c === 0x3e) {
           if (i - pos > MAX_TAG) this.fail(`Fichier refusé : DOCTYPE de plus de ${MAX_TAG / 1024} Kio.`);
           const body = buf.slice(pos + 9, i);
           this.allowed(body);
-          if (!DOCTYPE.test(body)) this.fail("DOCTYPE mal formé (attendu <!DOCTYPE ficAlimMENESR SYSTEM \"ficAlimMENESR.dtd\">).");
+          if (!DOCTYPE.test(body))
+            this.fail('DOCTYPE mal formé (attendu <!DOCTYPE ficAlimMENESR SYSTEM "ficAlimMENESR.dtd">).');
           this.line += countLines(buf, pos, i);
           this.sawDoctype = true;
           this.started = true;
@@ -582,7 +684,8 @@ class AafReader {
     const target = /^[^\s?]*/.exec(body)![0];
     this.name(target, "d'instruction");
     if (target.toLowerCase() === "xml") {
-      if (this.started || target !== "xml") this.fail("Déclaration XML <?xml …?> mal placée : elle doit ouvrir le fichier.");
+      if (this.started || target !== "xml")
+        this.fail("Déclaration XML <?xml …?> mal placée : elle doit ouvrir le fichier.");
       if (!XML_DECL.test(body)) this.fail("Déclaration XML <?xml …?> mal formée.");
     } else if (body.length > target.length && !/^\s/.test(body.slice(target.length))) {
       this.fail(`Instruction de traitement <?${target.slice(0, 40)}…?> mal formée.`);
@@ -600,14 +703,19 @@ class AafReader {
     if (this.text !== null) this.fail(`Élément <${name}> inattendu dans une <value>.`);
     this.stack.push(name);
     if (depth === 0) {
-      if (this.rootClosed) this.fail("Contenu inattendu après </ficAlimMENESR> : un fichier AAF n'a qu'un élément racine.");
+      if (this.rootClosed)
+        this.fail("Contenu inattendu après </ficAlimMENESR> : un fichier AAF n'a qu'un élément racine.");
       this.sawRoot = true;
-      if (name !== "ficAlimMENESR") this.fail(`Élément racine inattendu « ${name} » : un fichier AAF commence par <ficAlimMENESR>.`);
+      if (name !== "ficAlimMENESR")
+        this.fail(`Élément racine inattendu « ${name} » : un fichier AAF commence par <ficAlimMENESR>.`);
       return;
     }
     if (depth === 1) {
       const operation = OPERATIONS[name];
-      if (!operation) this.fail(`Élément inattendu <${name}> : un fichier AAF ne contient que des <addRequest>, <modifyRequest> et <deleteRequest>.`);
+      if (!operation)
+        this.fail(
+          `Élément inattendu <${name}> : un fichier AAF ne contient que des <addRequest>, <modifyRequest> et <deleteRequest>.`,
+        );
       this.record = { operation, tag: name, category: null, id: null, attributes: new Map(), line, weight: 0 };
       return;
     }
@@ -618,35 +726,50 @@ class AafReader {
       return;
     }
     if (depth === 3) {
-      const allowed = parent === "identifier" ? name === "id"
-        : parent === "modifications" ? name === "modification" || name === "attr"
-        : name === "attr";
+      const allowed =
+        parent === "identifier"
+          ? name === "id"
+          : parent === "modifications"
+            ? name === "modification" || name === "attr"
+            : name === "attr";
       if (!allowed) this.fail(`Élément inattendu <${name}> dans <${parent}>.`);
-      if (name === "id") { this.text = ""; return; }
+      if (name === "id") {
+        this.text = "";
+        return;
+      }
       const attrName = (nameAttr ?? "").trim();
       if (!attrName) this.fail(`<${name}> sans attribut name.`);
       if (name === "modification" && op !== undefined && op !== "replace") {
-        this.fail(`Opération de modification « ${op} » non prise en charge pour ${attrName} (seul « replace » existe dans le format).`);
+        this.fail(
+          `Opération de modification « ${op} » non prise en charge pour ${attrName} (seul « replace » existe dans le format).`,
+        );
       }
       this.attrName = attrName;
       this.attrValues = [];
       return;
     }
-    if (depth === 4 && name === "value") { this.text = ""; return; }
+    if (depth === 4 && name === "value") {
+      this.text = "";
+      return;
+    }
     this.fail(`Élément inattendu <${name}> dans <${parent}>.`);
   }
 
   private finish(name: string): void {
     this.stack.pop();
     const depth = this.stack.length;
-    if (depth === 0) { this.rootClosed = true; return; }
+    if (depth === 0) {
+      this.rootClosed = true;
+      return;
+    }
     const r = this.record!;
     if (depth === 4) {
       const v = this.text!.trim();
       this.text = null;
       this.attrValues.push(v);
       r.weight += v.length + 64;
-      if (r.weight > this.maxRecord) this.fail(`Enregistrement de plus de ${Math.round(this.maxRecord / 1024 / 1024)} Mio : refusé.`, r.line);
+      if (r.weight > this.maxRecord)
+        this.fail(`Enregistrement de plus de ${Math.round(this.maxRecord / 1024 / 1024)} Mio : refusé.`, r.line);
       return;
     }
     if (depth === 3) {
@@ -662,9 +785,18 @@ class AafReader {
         const given = values[0] ?? "";
         const value = CATEGORY_ALIASES[given] ?? given;
         const allowed = CATEGORY_ATTRIBUTES[attr];
-        if (!allowed) this.fail(`Attribut opérationnel inconnu « ${attr} » (attendu categoriePersonne, categorieStructure, categorieMatiere ou categorieMef).`, r.line);
-        if (!CATEGORIES.has(value)) this.fail(`Catégorie inconnue « ${value} » (attendu EtabEducNat, Eleve, PersRelEleve, PersEducNat, MatiereEducNat ou MefEducNat).`, r.line);
-        if (!allowed.includes(value as AafCategory)) this.fail(`Catégorie « ${value} » incompatible avec l'attribut opérationnel ${attr}.`, r.line);
+        if (!allowed)
+          this.fail(
+            `Attribut opérationnel inconnu « ${attr} » (attendu categoriePersonne, categorieStructure, categorieMatiere ou categorieMef).`,
+            r.line,
+          );
+        if (!CATEGORIES.has(value))
+          this.fail(
+            `Catégorie inconnue « ${value} » (attendu EtabEducNat, Eleve, PersRelEleve, PersEducNat, MatiereEducNat ou MefEducNat).`,
+            r.line,
+          );
+        if (!allowed.includes(value as AafCategory))
+          this.fail(`Catégorie « ${value} » incompatible avec l'attribut opérationnel ${attr}.`, r.line);
         r.category = value as AafCategory;
         return;
       }
@@ -673,12 +805,21 @@ class AafReader {
       else r.attributes.set(attr, values);
       return;
     }
-    if (depth === 2) { this.inOperational = false; return; }
+    if (depth === 2) {
+      this.inOperational = false;
+      return;
+    }
     // depth 1: the record is complete.
     this.record = null;
     if (!r.category) this.fail(`Enregistrement <${r.tag}> sans catégorie (<operationalAttributes>).`, r.line);
     if (!r.id) this.fail(`Enregistrement <${r.tag}> sans identifiant (<identifier><id>).`, r.line);
-    this.ready.push({ category: r.category, operation: r.operation, id: r.id, attributes: r.attributes, source: { file: this.file, line: r.line } });
+    this.ready.push({
+      category: r.category,
+      operation: r.operation,
+      id: r.id,
+      attributes: r.attributes,
+      source: { file: this.file, line: r.line },
+    });
   }
 }
 
@@ -686,12 +827,20 @@ class AafReader {
  * Reads one ficAlimMENESR file as a stream of raw records. Throws `AafParseError` (French message, file and line)
  * on anything that is not a well-formed AAF file; `onWarning` hears what is read but doubtful (stray encodings).
  */
-export async function* parseAafStream(bytes: AsyncIterable<Uint8Array>, file: string, onWarning?: (w: AafWarning) => void,
-  options: AafParseOptions = {}): AsyncGenerator<AafRawRecord> {
+export async function* parseAafStream(
+  bytes: AsyncIterable<Uint8Array>,
+  file: string,
+  onWarning?: (w: AafWarning) => void,
+  options: AafParseOptions = {},
+): AsyncGenerator<AafRawRecord> {
   const reader = new AafReader(file, options.maxValue ?? MAX_VALUE, options.maxRecord ?? MAX_RECORD);
   const decoder = new Decoder();
-  decoder.onStray = () => onWarning?.({ source: { file, line: reader.currentLine }, code: "ignored_value",
-    detail: "Octets non UTF-8 dans un fichier UTF-8 : lus en ISO-8859-15 (vérifiez les accents de ce fichier)." });
+  decoder.onStray = () =>
+    onWarning?.({
+      source: { file, line: reader.currentLine },
+      code: "ignored_value",
+      detail: "Octets non UTF-8 dans un fichier UTF-8 : lus en ISO-8859-15 (vérifiez les accents de ce fichier).",
+    });
   const ready = reader.ready;
   try {
     for await (const chunk of bytes) {
@@ -706,7 +855,10 @@ export async function* parseAafStream(bytes: AsyncIterable<Uint8Array>, file: st
     reader.end();
   } catch (err) {
     if (err instanceof AafParseError) throw err;
-    throw new AafParseError(`Fichier illisible : ${err instanceof Error ? err.message : String(err)}.`, { file, line: 0 });
+    throw new AafParseError(`Fichier illisible : ${err instanceof Error ? err.message : String(err)}.`, {
+      file,
+      line: 0,
+    });
   }
   for (const r of ready) yield r;
   ready.length = 0;

@@ -26,14 +26,21 @@ export function schoolYearOf(date: Date): string {
   return date.getUTCMonth() >= 7 ? `${y}-${y + 1}` : `${y - 1}-${y}`;
 }
 
-interface ProblemRow { file: string | null; line: number | null; message: string }
+interface ProblemRow {
+  file: string | null;
+  line: number | null;
+  message: string;
+}
 
 async function collect(tx: Tx, code: string, query: SQL): Promise<AafProblem[]> {
   const rows = rowsOf<ProblemRow>(await tx.execute(sql`${query} limit ${MAX_LISTED + 1}`));
   const problems = rows.slice(0, MAX_LISTED).map((r) => ({
-    code, message: r.message, ...(r.file ? { source: { file: r.file, line: Number(r.line ?? 0) } } : {}),
+    code,
+    message: r.message,
+    ...(r.file ? { source: { file: r.file, line: Number(r.line ?? 0) } } : {}),
   }));
-  if (rows.length > MAX_LISTED) problems.push({ code, message: `… et d'autres erreurs du même type (${MAX_LISTED} premières listées).` });
+  if (rows.length > MAX_LISTED)
+    problems.push({ code, message: `… et d'autres erreurs du même type (${MAX_LISTED} premières listées).` });
   return problems;
 }
 
@@ -51,30 +58,58 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
   await tx.execute(sql`create index on aaf_delivered (external_id)`);
   await tx.execute(sql`analyze aaf_delivered`);
 
-  problems.push(...await collect(tx, "duplicate_jointure", sql`
+  problems.push(
+    ...(await collect(
+      tx,
+      "duplicate_jointure",
+      sql`
     select min(file) as file, min(line) as line,
       'Identifiant (jointure) ' || jointure || ' présent ' || count(*) || ' fois dans la livraison.' as message
     from (select jointure, file, line from aaf_stage_people where import_id = ${I} and op <> 'delete'
           union all select 'structure ' || jointure, file, line from aaf_stage_schools where import_id = ${I} and op <> 'delete') d
-    group by jointure having count(*) > 1 order by 1, 2`));
+    group by jointure having count(*) > 1 order by 1, 2`,
+    )),
+  );
 
-  problems.push(...await collect(tx, "duplicate_uai", sql`
+  problems.push(
+    ...(await collect(
+      tx,
+      "duplicate_uai",
+      sql`
     select min(file) as file, min(line) as line, 'UAI ' || uai || ' donnée à ' || count(*) || ' structures.' as message
     from aaf_stage_schools where import_id = ${I} and op <> 'delete' and uai is not null
-    group by uai having count(*) > 1 order by 1, 2`));
+    group by uai having count(*) > 1 order by 1, 2`,
+    )),
+  );
 
-  problems.push(...await collect(tx, "bad_uai", sql`
+  problems.push(
+    ...(await collect(
+      tx,
+      "bad_uai",
+      sql`
     select file, line, 'UAI absente ou invalide pour la structure ' || jointure || ' : « ' || coalesce(uai, '') || ' ».' as message
     from aaf_stage_schools where import_id = ${I} and op = 'add' and (uai is null or uai !~ '^[0-9]{7}[A-Z]$')
-    order by file, line`));
+    order by file, line`,
+    )),
+  );
 
-  problems.push(...await collect(tx, "missing_name", sql`
+  problems.push(
+    ...(await collect(
+      tx,
+      "missing_name",
+      sql`
     select file, line, 'Nom ou prénom manquant pour ' || jointure || '.' as message
     from aaf_stage_people where import_id = ${I} and op = 'add' and (first_name is null or last_name is null)
-    order by file, line`));
+    order by file, line`,
+    )),
+  );
 
   // Structures are known when delivered now or already in the directory.
-  problems.push(...await collect(tx, "unknown_structure", sql`
+  problems.push(
+    ...(await collect(
+      tx,
+      "unknown_structure",
+      sql`
     select l.file, l.line,
       case l.link when 'class' then 'La classe ' || coalesce(l.code, '') || ' de ' || l.jointure || ' appartient à une structure inconnue (' || l.target || ').'
                   else 'Rattachement de ' || l.jointure || ' à une structure inconnue (' || l.target || ').' end as message
@@ -82,46 +117,78 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
     where l.import_id = ${I} and l.link in ('structure', 'class', 'function')
       and not exists (select 1 from aaf_stage_schools s where s.import_id = ${I} and s.jointure = l.target and s.op <> 'delete')
       and not exists (select 1 from schools sc where sc.external_id = ${P} || l.target)
-    order by l.file, l.line`));
+    order by l.file, l.line`,
+    )),
+  );
 
   // Parent links: a legal guardian must be a person responsible delivered now (or, for a delta, already known).
-  problems.push(...await collect(tx, "unknown_parent", sql`
+  problems.push(
+    ...(await collect(
+      tx,
+      "unknown_parent",
+      sql`
     select l.file, l.line, 'L''élève ' || l.jointure || ' est lié à un responsable inconnu (' || l.target || ').' as message
     from aaf_stage_links l
     where l.import_id = ${I} and l.link = 'parent' and l.flag
       and not exists (select 1 from aaf_stage_people p where p.import_id = ${I} and p.kind = 'relative' and p.jointure = l.target and p.op <> 'delete')
       and (${complete}::boolean or not exists (select 1 from users u where u.external_id = ${P} || l.target and u.source = 'aaf' and u.state <> 'pre_deleted'))
-    order by l.file, l.line`));
+    order by l.file, l.line`,
+    )),
+  );
 
-  problems.push(...await collect(tx, "unknown_child", sql`
+  problems.push(
+    ...(await collect(
+      tx,
+      "unknown_child",
+      sql`
     select l.file, l.line, 'Le responsable ' || l.jointure || ' est lié à un élève inconnu (' || l.target || ').' as message
     from aaf_stage_links l
     where l.import_id = ${I} and l.link = 'child'
       and not exists (select 1 from aaf_stage_people p where p.import_id = ${I} and p.kind = 'pupil' and p.jointure = l.target and p.op <> 'delete')
       and (${complete}::boolean or not exists (select 1 from users u where u.external_id = ${P} || l.target and u.source = 'aaf' and u.state <> 'pre_deleted'))
-    order by l.file, l.line`));
+    order by l.file, l.line`,
+    )),
+  );
 
-  problems.push(...await collect(tx, "modify_unknown", sql`
+  problems.push(
+    ...(await collect(
+      tx,
+      "modify_unknown",
+      sql`
     select p.file, p.line, 'Modification d''une personne inconnue (' || p.jointure || ').' as message
     from aaf_stage_people p
     where p.import_id = ${I} and p.op = 'modify'
       and not exists (select 1 from users u where u.external_id = ${P} || p.jointure)
       and not exists (select 1 from aaf_stage_people a where a.import_id = ${I} and a.jointure = p.jointure and a.op = 'add')
-    order by p.file, p.line`));
+    order by p.file, p.line`,
+    )),
+  );
 
-  problems.push(...await collect(tx, "modify_unknown", sql`
+  problems.push(
+    ...(await collect(
+      tx,
+      "modify_unknown",
+      sql`
     select s.file, s.line, 'Modification d''une structure inconnue (' || s.jointure || ').' as message
     from aaf_stage_schools s
     where s.import_id = ${I} and s.op = 'modify' and not exists (select 1 from schools sc where sc.external_id = ${P} || s.jointure)
-    order by s.file, s.line`));
+    order by s.file, s.line`,
+    )),
+  );
 
   // Plausibility: a delivery that would empty a school is far more likely a broken export than a real change.
-  problems.push(...await collect(tx, "suspicious_pre_deletion", sql`
+  problems.push(
+    ...(await collect(
+      tx,
+      "suspicious_pre_deletion",
+      sql`
     with leaving as (
       select sp.uai, count(distinct u.id) as total,
-        count(distinct u.id) filter (where ${complete
-          ? sql`not exists (select 1 from aaf_delivered d where d.external_id = u.external_id and d.present)`
-          : sql`exists (select 1 from aaf_delivered d where d.external_id = u.external_id and d.deleted)`}) as gone
+        count(distinct u.id) filter (where ${
+          complete
+            ? sql`not exists (select 1 from aaf_delivered d where d.external_id = u.external_id and d.present)`
+            : sql`exists (select 1 from aaf_delivered d where d.external_id = u.external_id and d.deleted)`
+        }) as gone
       from school_profiles sp join users u on u.id = sp.user_id
       where u.source = 'aaf' and u.external_id like ${P} || '%' and u.state <> 'pre_deleted'
       group by sp.uai)
@@ -130,7 +197,9 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       ' (' || coalesce(s.name, '') || '), au-delà du seuil de ' || round(${ctx.maxPreDeleteShare}::numeric * 100) || ' %.' as message
     from leaving l left join schools s on s.uai = l.uai
     where l.total >= ${ctx.plausibilityMinAccounts}::int and l.gone > ${ctx.maxPreDeleteShare}::numeric * l.total
-    order by l.uai`));
+    order by l.uai`,
+    )),
+  );
 
   return problems;
 }
@@ -153,8 +222,11 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
     select distinct 'departement'::structure_kind, ${P} || 'D' || substr(uai, 1, 3), 'Département ' || ltrim(substr(uai, 1, 3), '0')
     from aaf_stage_schools where import_id = ${I} and op <> 'delete' and uai is not null
     on conflict (kind, code) do nothing`);
-  for (const [kind, codeCol, nameCol] of [["circonscription", "circ_code", "circ_name"], ["commune", "commune_code", "commune_name"],
-    ["rpi", "rpi_code", "rpi_name"]] as const) {
+  for (const [kind, codeCol, nameCol] of [
+    ["circonscription", "circ_code", "circ_name"],
+    ["commune", "commune_code", "commune_name"],
+    ["rpi", "rpi_code", "rpi_name"],
+  ] as const) {
     await run(sql`insert into structures (kind, code, name)
       select distinct on (${sql.raw(codeCol)}) ${kind}::structure_kind, ${P} || ${sql.raw(codeCol)}, coalesce(${sql.raw(nameCol)}, ${sql.raw(codeCol)})
       from aaf_stage_schools where import_id = ${I} and ${sql.raw(codeCol)} is not null
@@ -203,11 +275,13 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
     where s.import_id = ${I} and s.op <> 'delete'
     on conflict do nothing`);
 
-  const restored = await count(sql`select count(*) as n from users u join aaf_stage_people s on u.external_id = ${P} || s.jointure
+  const restored =
+    await count(sql`select count(*) as n from users u join aaf_stage_people s on u.external_id = ${P} || s.jointure
     where s.import_id = ${I} and s.op = 'add' and u.state = 'pre_deleted'`);
   // People. New accounts are pre-created: active only after their first login (4.4). Someone who comes back
   // after a pre-deletion gets their account back.
-  const people = rowsOf<{ inserted: boolean; n: number | string }>(await tx.execute(sql`with up as (
+  const people = rowsOf<{ inserted: boolean; n: number | string }>(
+    await tx.execute(sql`with up as (
       insert into users (source, external_id, first_name, last_name, birth_date, academic_email, state, created_at)
       select 'aaf', ${P} || jointure, first_name, last_name, birth_date::date, case when kind = 'staff' then email end, 'pre_created', ${now}
       from aaf_stage_people where import_id = ${I} and op = 'add'
@@ -221,7 +295,8 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
         is distinct from (excluded.first_name, excluded.last_name, excluded.birth_date, excluded.academic_email, users.state)
         or users.state = 'pre_deleted'
       returning (xmax = 0) as inserted)
-    select inserted, count(*) as n from up group by inserted`));
+    select inserted, count(*) as n from up group by inserted`),
+  );
   const created = Number(people.find((r) => r.inserted)?.n ?? 0);
   let updated = Number(people.find((r) => !r.inserted)?.n ?? 0);
   updated += await count(sql`with up as (
@@ -358,29 +433,41 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
   // Pre-deletion (never deletion at once, 612A): those a complete delivery no longer lists, and a delta's deletes.
   // Written as a set difference (complete) or driven from the delivered set (delta): row-level security on users
   // hides their row count from the planner, and an anti-join it believes tiny becomes a scan of every pair.
-  await run(ctx.mode === "complete"
-    ? sql`create temp table aaf_leaving on commit drop as
+  await run(
+    ctx.mode === "complete"
+      ? sql`create temp table aaf_leaving on commit drop as
         select u.id from users u join (
           select external_id from users where source = 'aaf' and external_id like ${P} || '%' and state <> 'pre_deleted'
           except select external_id from aaf_delivered where present) g on g.external_id = u.external_id`
-    : sql`create temp table aaf_leaving on commit drop as
+      : sql`create temp table aaf_leaving on commit drop as
         select u.id from aaf_delivered d join users u on u.external_id = d.external_id
-        where d.deleted and u.source = 'aaf' and u.state <> 'pre_deleted'`);
+        where d.deleted and u.source = 'aaf' and u.state <> 'pre_deleted'`,
+  );
   await run(sql`analyze aaf_leaving`);
   const preDeleted = await count(sql`with up as (
       update users u set state = 'pre_deleted', pre_deleted_at = ${now} from aaf_leaving g where u.id = g.id returning 1)
     select count(*) as n from up`);
   // Their school profiles stay until deletion, so that admins see whom they lose; memberships and links go now.
-  detached += await count(sql`with a as (delete from class_members m using aaf_leaving g where m.user_id = g.id returning 1),
+  detached +=
+    await count(sql`with a as (delete from class_members m using aaf_leaving g where m.user_id = g.id returning 1),
       b as (delete from parent_links l using aaf_leaving g where l.parent_id = g.id or l.child_id = g.id returning 1)
     select (select count(*) from a) + (select count(*) from b) as n`);
 
   await run(sql`select pg_notify('preau_cache', 'directory')`);
-  const records = await count(sql`select count(*) as n from aaf_stage_people where import_id = ${I}`)
-    + await count(sql`select count(*) as n from aaf_stage_schools where import_id = ${I}`);
+  const records =
+    (await count(sql`select count(*) as n from aaf_stage_people where import_id = ${I}`)) +
+    (await count(sql`select count(*) as n from aaf_stage_schools where import_id = ${I}`));
   const staged = await count(sql`select count(*) as n from aaf_stage_people where import_id = ${I} and op <> 'delete'`);
   return {
-    records, created, updated, unchanged: Math.max(0, staged - created - updated), detached, preDeleted, restored,
-    warnings: 0, schools: schoolsCreated, classes: classesCreated,
+    records,
+    created,
+    updated,
+    unchanged: Math.max(0, staged - created - updated),
+    detached,
+    preDeleted,
+    restored,
+    warnings: 0,
+    schools: schoolsCreated,
+    classes: classesCreated,
   };
 }

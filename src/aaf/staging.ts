@@ -22,7 +22,11 @@ export class StagingWriter {
   private inFlight: Promise<void> = Promise.resolve();
   staged = 0;
 
-  constructor(private readonly db: Database, private readonly importId: string, private readonly batchRows = 4000) {}
+  constructor(
+    private readonly db: Database,
+    private readonly importId: string,
+    private readonly batchRows = 4000,
+  ) {}
 
   async add(change: AafChange): Promise<void> {
     for (const [table, row] of rowsOf(change, this.importId)) {
@@ -53,7 +57,9 @@ export class StagingWriter {
       for (const key of Object.keys(TABLES) as (keyof typeof TABLES)[]) {
         if (buffers[key].length === 0) continue;
         const table = sql.raw(TABLES[key]);
-        await tx.execute(sql`insert into ${table} select * from json_populate_recordset(null::${table}, ${JSON.stringify(buffers[key])}::json)`);
+        await tx.execute(
+          sql`insert into ${table} select * from json_populate_recordset(null::${table}, ${JSON.stringify(buffers[key])}::json)`,
+        );
       }
     });
     // Kept from becoming an unhandled rejection while the parser runs; the error is rethrown by the next await.
@@ -63,57 +69,139 @@ export class StagingWriter {
 
 export async function clearStaging(db: Database, importId: string): Promise<void> {
   await withTenant(db, systemScope, async (tx) => {
-    for (const table of Object.values(TABLES)) await tx.execute(sql`delete from ${sql.raw(table)} where import_id = ${importId}`);
+    for (const table of Object.values(TABLES))
+      await tx.execute(sql`delete from ${sql.raw(table)} where import_id = ${importId}`);
   });
 }
 
 function* rowsOf(change: AafChange, importId: string): Generator<[keyof typeof TABLES, Row]> {
   const { file, line } = change.source;
   if (change.operation === "delete") {
-    if (change.kind === "school") yield ["schools", { import_id: importId, op: "delete", jointure: change.jointure, file, line }];
-    else yield ["people", { import_id: importId, kind: change.kind, op: "delete", jointure: change.jointure, file, line }];
+    if (change.kind === "school")
+      yield ["schools", { import_id: importId, op: "delete", jointure: change.jointure, file, line }];
+    else
+      yield ["people", { import_id: importId, kind: change.kind, op: "delete", jointure: change.jointure, file, line }];
     return;
   }
   const op = change.operation;
   const fields = change.operation === "modify" ? change.fields : null;
-  const link = (l: string, kind: string, jointure: string, target: string, extra: Row = {}): [keyof typeof TABLES, Row] =>
-    ["links", { import_id: importId, link: l, kind, jointure, target, file, line, ...extra }];
+  const link = (
+    l: string,
+    kind: string,
+    jointure: string,
+    target: string,
+    extra: Row = {},
+  ): [keyof typeof TABLES, Row] => [
+    "links",
+    { import_id: importId, link: l, kind, jointure, target, file, line, ...extra },
+  ];
   const e = change.entity;
   switch (e.kind) {
     case "school": {
       const s = e.value;
-      yield ["schools", { import_id: importId, op, fields, jointure: s.jointure, uai: s.uai || null, name: s.name || null, city: s.city,
-        circ_code: s.circonscription?.code ?? null, circ_name: s.circonscription?.name ?? null,
-        commune_code: s.commune?.code ?? null, commune_name: s.commune?.name ?? null,
-        rpi_code: s.rpi?.code ?? null, rpi_name: s.rpi?.name ?? null, file, line }];
+      yield [
+        "schools",
+        {
+          import_id: importId,
+          op,
+          fields,
+          jointure: s.jointure,
+          uai: s.uai || null,
+          name: s.name || null,
+          city: s.city,
+          circ_code: s.circonscription?.code ?? null,
+          circ_name: s.circonscription?.name ?? null,
+          commune_code: s.commune?.code ?? null,
+          commune_name: s.commune?.name ?? null,
+          rpi_code: s.rpi?.code ?? null,
+          rpi_name: s.rpi?.name ?? null,
+          file,
+          line,
+        },
+      ];
       return;
     }
     case "pupil": {
       const p = e.value;
-      yield ["people", { import_id: importId, kind: "pupil", op, fields, jointure: p.jointure, first_name: p.firstName || null,
-        last_name: p.lastName || null, birth_date: p.birthDate, email: null, teacher: null, level: p.level, file, line }];
+      yield [
+        "people",
+        {
+          import_id: importId,
+          kind: "pupil",
+          op,
+          fields,
+          jointure: p.jointure,
+          first_name: p.firstName || null,
+          last_name: p.lastName || null,
+          birth_date: p.birthDate,
+          email: null,
+          teacher: null,
+          level: p.level,
+          file,
+          line,
+        },
+      ];
       for (const s of p.structures ?? []) yield link("structure", "pupil", p.jointure, s, { flag: false });
-      for (const c of p.classes ?? []) yield link("class", "pupil", p.jointure, c.structureJointure, { code: c.code, label: c.label });
+      for (const c of p.classes ?? [])
+        yield link("class", "pupil", p.jointure, c.structureJointure, { code: c.code, label: c.label });
       for (const parent of p.parents ?? []) {
-        yield link("parent", "pupil", p.jointure, parent.jointure, { code: parent.relation, flag: parent.legalGuardian });
+        yield link("parent", "pupil", p.jointure, parent.jointure, {
+          code: parent.relation,
+          flag: parent.legalGuardian,
+        });
       }
       return;
     }
     case "relative": {
       const r = e.value;
-      yield ["people", { import_id: importId, kind: "relative", op, fields, jointure: r.jointure, first_name: r.firstName || null,
-        last_name: r.lastName || null, birth_date: r.birthDate, email: null, teacher: null, level: null, file, line }];
+      yield [
+        "people",
+        {
+          import_id: importId,
+          kind: "relative",
+          op,
+          fields,
+          jointure: r.jointure,
+          first_name: r.firstName || null,
+          last_name: r.lastName || null,
+          birth_date: r.birthDate,
+          email: null,
+          teacher: null,
+          level: null,
+          file,
+          line,
+        },
+      ];
       for (const child of r.children ?? []) yield link("child", "relative", r.jointure, child);
       return;
     }
     case "staff": {
       const s = e.value;
-      yield ["people", { import_id: importId, kind: "staff", op, fields, jointure: s.jointure, first_name: s.firstName || null,
-        last_name: s.lastName || null, birth_date: s.birthDate, email: s.email, teacher: s.teacher, level: null, file, line }];
+      yield [
+        "people",
+        {
+          import_id: importId,
+          kind: "staff",
+          op,
+          fields,
+          jointure: s.jointure,
+          first_name: s.firstName || null,
+          last_name: s.lastName || null,
+          birth_date: s.birthDate,
+          email: s.email,
+          teacher: s.teacher,
+          level: null,
+          file,
+          line,
+        },
+      ];
       const structures = new Set([...(s.structures ?? []), ...(s.directs ?? [])]);
-      for (const st of structures) yield link("structure", "staff", s.jointure, st, { flag: (s.directs ?? []).includes(st) });
-      for (const f of s.functions ?? []) yield link("function", "staff", s.jointure, f.structureJointure, { code: f.code, label: f.label });
-      for (const c of s.classes ?? []) yield link("class", "staff", s.jointure, c.structureJointure, { code: c.code, label: c.label });
+      for (const st of structures)
+        yield link("structure", "staff", s.jointure, st, { flag: (s.directs ?? []).includes(st) });
+      for (const f of s.functions ?? [])
+        yield link("function", "staff", s.jointure, f.structureJointure, { code: f.code, label: f.label });
+      for (const c of s.classes ?? [])
+        yield link("class", "staff", s.jointure, c.structureJointure, { code: c.code, label: c.label });
       return;
     }
   }

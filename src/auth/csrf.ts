@@ -11,14 +11,20 @@ export interface CsrfTokens {
 
 export async function csrfTokens(secret: string): Promise<CsrfTokens> {
   const key = await crypto.subtle.importKey(
-    "raw", new TextEncoder().encode(`csrf:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign"],
+    "raw",
+    new TextEncoder().encode(`csrf:${secret}`),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
   );
   // Each page embeds the token: remembering the latest nonces saves an HMAC (and a thread-pool hop) per request.
   const known = new Map<string, string>();
   const tokenFor = async (nonce: string) => {
     const seen = known.get(nonce);
     if (seen) return seen;
-    const token = encodeBase64urlNoPadding(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(nonce))));
+    const token = encodeBase64urlNoPadding(
+      new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(nonce))),
+    );
     known.set(nonce, token);
     if (known.size > 20_000) known.delete(known.keys().next().value!);
     return token;

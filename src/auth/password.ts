@@ -6,7 +6,12 @@ import { scryptAsync } from "@noble/hashes/scrypt.js";
 import { decodeBase64, encodeBase64 } from "@oslojs/encoding";
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
 
-export interface ScryptParams { ln: number; r: number; p: number; keyLength: number }
+export interface ScryptParams {
+  ln: number;
+  r: number;
+  p: number;
+  keyLength: number;
+}
 export type ScryptFunction = (password: Uint8Array, salt: Uint8Array, params: ScryptParams) => Promise<Uint8Array>;
 
 export const owaspScrypt: ScryptParams = { ln: 14, r: 8, p: 5, keyLength: 32 };
@@ -35,7 +40,10 @@ export function passwordHasher(scrypt: ScryptFunction, params: ScryptParams = ow
       const [, ln, r, p, salt, key] = m as unknown as [string, string, string, string, string, string];
       const expected = decodeBase64(key);
       const actual = await scrypt(encoder.encode(password.normalize("NFC")), decodeBase64(salt), {
-        ln: Number(ln), r: Number(r), p: Number(p), keyLength: expected.length,
+        ln: Number(ln),
+        r: Number(r),
+        p: Number(p),
+        keyLength: expected.length,
       });
       return constantTimeEqual(actual, expected);
     },
@@ -43,7 +51,10 @@ export function passwordHasher(scrypt: ScryptFunction, params: ScryptParams = ow
 }
 
 /** Rules for passwords a user chooses (activation, change): long enough, not trivially guessable. */
-export function passwordProblem(password: string, login: string | null): "too_short" | "too_long" | "same_as_login" | "too_simple" | null {
+export function passwordProblem(
+  password: string,
+  login: string | null,
+): "too_short" | "too_long" | "same_as_login" | "too_simple" | null {
   if (password.length < 10) return "too_short";
   if (password.length > 200) return "too_long";
   if (login && password.toLowerCase().includes(login.toLowerCase())) return "same_as_login";

@@ -25,25 +25,44 @@ export interface Handoff {
 export const HANDOFF_SECONDS = 60;
 
 /** What a federated hub session remembers, for single logout at the identity provider. */
-export interface FederatedSession { guichet: Guichet; nameId: string; sessionIndex: string | null }
+export interface FederatedSession {
+  guichet: Guichet;
+  nameId: string;
+  sessionIndex: string | null;
+}
 
 async function keyOf(secret: string, purpose: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", new TextEncoder().encode(`${purpose}:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(`${purpose}:${secret}`),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
 }
 
 /** A MACed statement between the proxy and the hub; `purpose` keeps a handoff from passing for a logout and back. */
 async function signToken(secret: string, purpose: string, value: { expiresAt: number }): Promise<string> {
   const body = encodeBase64urlNoPadding(new TextEncoder().encode(JSON.stringify(value)));
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await keyOf(secret, purpose), new TextEncoder().encode(body)));
+  const mac = new Uint8Array(
+    await crypto.subtle.sign("HMAC", await keyOf(secret, purpose), new TextEncoder().encode(body)),
+  );
   return `${body}.${encodeBase64urlNoPadding(mac)}`;
 }
 
 /** The value if its MAC is right and it has not expired; null otherwise (nothing to tell an attacker). */
-async function readToken<T extends { expiresAt: number }>(secret: string, purpose: string, token: string, now: Date): Promise<T | null> {
+async function readToken<T extends { expiresAt: number }>(
+  secret: string,
+  purpose: string,
+  token: string,
+  now: Date,
+): Promise<T | null> {
   const [body, mac] = token.split(".");
   if (!body || !mac || token.length > 20_000) return null;
   try {
-    const expected = new Uint8Array(await crypto.subtle.sign("HMAC", await keyOf(secret, purpose), new TextEncoder().encode(body)));
+    const expected = new Uint8Array(
+      await crypto.subtle.sign("HMAC", await keyOf(secret, purpose), new TextEncoder().encode(body)),
+    );
     const given = decodeBase64urlIgnorePadding(mac);
     if (given.length !== expected.length || !constantTimeEqual(given, expected)) return null;
     const value = JSON.parse(new TextDecoder().decode(decodeBase64urlIgnorePadding(body))) as T;
@@ -54,7 +73,8 @@ async function readToken<T extends { expiresAt: number }>(secret: string, purpos
 }
 
 export const signHandoff = (secret: string, handoff: Handoff) => signToken(secret, "sso-handoff", handoff);
-export const readHandoff = (secret: string, token: string, now: Date) => readToken<Handoff>(secret, "sso-handoff", token, now);
+export const readHandoff = (secret: string, token: string, now: Date) =>
+  readToken<Handoff>(secret, "sso-handoff", token, now);
 
 /** The hub asks the proxy to end the user's session at the identity provider (single logout). */
 export const signLogout = (secret: string, session: FederatedSession, now: Date) =>
@@ -63,12 +83,23 @@ export const readLogout = (secret: string, token: string, now: Date) =>
   readToken<FederatedSession & { expiresAt: number }>(secret, "sso-logout", token, now);
 
 /** The identity provider asked for a logout: the proxy tells the hub which IdP session ends, and the hub says done. */
-export interface IdpLogout extends FederatedSession { requestId: string; relayState: string | null }
+export interface IdpLogout extends FederatedSession {
+  requestId: string;
+  relayState: string | null;
+}
 export const signIdpLogout = (secret: string, value: IdpLogout, now: Date) =>
   signToken(secret, "sso-idp-logout", { ...value, expiresAt: now.getTime() + HANDOFF_SECONDS * 1000 });
 export const readIdpLogout = (secret: string, token: string, now: Date) =>
   readToken<IdpLogout & { expiresAt: number }>(secret, "sso-idp-logout", token, now);
-export const signIdpLogoutDone = (secret: string, value: { guichet: Guichet; requestId: string; relayState: string | null }, now: Date) =>
-  signToken(secret, "sso-idp-logout-done", { ...value, expiresAt: now.getTime() + HANDOFF_SECONDS * 1000 });
+export const signIdpLogoutDone = (
+  secret: string,
+  value: { guichet: Guichet; requestId: string; relayState: string | null },
+  now: Date,
+) => signToken(secret, "sso-idp-logout-done", { ...value, expiresAt: now.getTime() + HANDOFF_SECONDS * 1000 });
 export const readIdpLogoutDone = (secret: string, token: string, now: Date) =>
-  readToken<{ guichet: Guichet; requestId: string; relayState: string | null; expiresAt: number }>(secret, "sso-idp-logout-done", token, now);
+  readToken<{ guichet: Guichet; requestId: string; relayState: string | null; expiresAt: number }>(
+    secret,
+    "sso-idp-logout-done",
+    token,
+    now,
+  );

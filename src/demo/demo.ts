@@ -5,8 +5,18 @@ import { seededRandom } from "../random";
 import { addDays, localTime, zonedToUtc } from "../time";
 import { eq, inArray, sql } from "drizzle-orm";
 import {
-  classMembers, classes, credentials, parentLinks, schoolProfiles, schoolStructures, schools, structureParents,
-  structureRoles, structures, userPreferences, users,
+  classMembers,
+  classes,
+  credentials,
+  parentLinks,
+  schoolProfiles,
+  schoolStructures,
+  schools,
+  structureParents,
+  structureRoles,
+  structures,
+  userPreferences,
+  users,
   importantDates,
 } from "../../db/schema";
 import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../db/client";
@@ -18,14 +28,22 @@ import type { ProfileKind } from "../services/principal";
 export const DEMO_PASSWORD = "preau-demo";
 export const DEMO_SCHOOL_YEAR = "2026-2027";
 
-export interface DemoAccount { login: string; profile: ProfileKind; description: string }
+export interface DemoAccount {
+  login: string;
+  profile: ProfileKind;
+  description: string;
+}
 
 /** The generic accounts, one per profile, printed at start and listed in README. */
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   { login: "demo.eleve", profile: "pupil", description: "élève de CM1, école Jules-Ferry" },
   { login: "demo.parent", profile: "parent", description: "parent de deux enfants dans deux écoles" },
   { login: "demo.enseignant", profile: "teacher", description: "enseignante de CM1, école Jules-Ferry" },
-  { login: "demo.directeur", profile: "director", description: "directeur de l'école Jules-Ferry (et enseignant de CM2)" },
+  {
+    login: "demo.directeur",
+    profile: "director",
+    description: "directeur de l'école Jules-Ferry (et enseignant de CM2)",
+  },
   { login: "demo.personnel", profile: "staff", description: "AESH de la classe de CM1, école Jules-Ferry" },
   { login: "demo.invite", profile: "guest", description: "intervenant invité, école Jules-Ferry" },
   { login: "demo.ien", profile: "inspector", description: "inspectrice de la circonscription de Belleville" },
@@ -37,20 +55,73 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 
 type Level = "CP" | "CE1" | "CE2" | "CM1" | "CM2";
 
-interface SchoolPlan { uai: string; name: string; city: string; circ: 0 | 1; commune: 0 | 1; rpi: boolean; classes: Level[][] }
+interface SchoolPlan {
+  uai: string;
+  name: string;
+  city: string;
+  circ: 0 | 1;
+  commune: 0 | 1;
+  rpi: boolean;
+  classes: Level[][];
+}
 
 const FIVE: Level[][] = [["CP"], ["CE1"], ["CE2"], ["CM1"], ["CM2"]];
 
 export const DEMO_SCHOOLS: SchoolPlan[] = [
-  { uai: uai(990001), name: "École élémentaire Jules-Ferry", city: "Belleville-sur-Loire", circ: 0, commune: 0, rpi: false, classes: FIVE },
-  { uai: uai(990002), name: "École élémentaire Marie-Curie", city: "Belleville-sur-Loire", circ: 0, commune: 0, rpi: false, classes: FIVE },
-  { uai: uai(990003), name: "École primaire Jean-Jaurès", city: "Belleville-sur-Loire", circ: 0, commune: 0, rpi: false,
-    classes: [["CP", "CE1"], ["CE2", "CM1"], ["CM2"]] },
-  { uai: uai(990004), name: "École élémentaire Louise-Michel", city: "Saint-Aubin-des-Prés", circ: 1, commune: 1, rpi: false, classes: FIVE },
-  { uai: uai(990005), name: "RPI des Deux-Rives — site des Tilleuls", city: "Saint-Aubin-des-Prés", circ: 1, commune: 1, rpi: true,
-    classes: [["CP"], ["CE1"]] },
-  { uai: uai(990006), name: "RPI des Deux-Rives — site du Moulin", city: "Belleville-sur-Loire", circ: 1, commune: 0, rpi: true,
-    classes: [["CE2"], ["CM1", "CM2"]] },
+  {
+    uai: uai(990001),
+    name: "École élémentaire Jules-Ferry",
+    city: "Belleville-sur-Loire",
+    circ: 0,
+    commune: 0,
+    rpi: false,
+    classes: FIVE,
+  },
+  {
+    uai: uai(990002),
+    name: "École élémentaire Marie-Curie",
+    city: "Belleville-sur-Loire",
+    circ: 0,
+    commune: 0,
+    rpi: false,
+    classes: FIVE,
+  },
+  {
+    uai: uai(990003),
+    name: "École primaire Jean-Jaurès",
+    city: "Belleville-sur-Loire",
+    circ: 0,
+    commune: 0,
+    rpi: false,
+    classes: [["CP", "CE1"], ["CE2", "CM1"], ["CM2"]],
+  },
+  {
+    uai: uai(990004),
+    name: "École élémentaire Louise-Michel",
+    city: "Saint-Aubin-des-Prés",
+    circ: 1,
+    commune: 1,
+    rpi: false,
+    classes: FIVE,
+  },
+  {
+    uai: uai(990005),
+    name: "RPI des Deux-Rives — site des Tilleuls",
+    city: "Saint-Aubin-des-Prés",
+    circ: 1,
+    commune: 1,
+    rpi: true,
+    classes: [["CP"], ["CE1"]],
+  },
+  {
+    uai: uai(990006),
+    name: "RPI des Deux-Rives — site du Moulin",
+    city: "Belleville-sur-Loire",
+    circ: 1,
+    commune: 0,
+    rpi: true,
+    classes: [["CE2"], ["CM1", "CM2"]],
+  },
 ];
 
 /** A UAI is seven digits and a check letter: the number modulo 23 in "ABCDEFGHJKLMNPRSTUVWXYZ". */
@@ -58,7 +129,6 @@ export function uai(number: number): string {
   const digits = String(number).padStart(7, "0");
   return digits + "ABCDEFGHJKLMNPRSTUVWXYZ"[number % 23];
 }
-
 
 function uuidFrom(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
@@ -72,7 +142,13 @@ const BIRTH_YEAR: Record<Level, number> = { CP: 2020, CE1: 2019, CE2: 2018, CM1:
 
 type UserRow = typeof users.$inferInsert;
 
-export interface DemoSummary { schools: number; classes: number; pupils: number; parents: number; staff: number }
+export interface DemoSummary {
+  schools: number;
+  classes: number;
+  pupils: number;
+  parents: number;
+  staff: number;
+}
 
 export async function demoExists(db: Database): Promise<boolean> {
   return withTenant(db, systemScope, async (tx) => {
@@ -84,7 +160,12 @@ export async function demoExists(db: Database): Promise<boolean> {
 /** Removes what a previous build made (demo users, the six schools, the demo structures); the audit trail stays. */
 async function removeDemo(tx: Tx): Promise<void> {
   await tx.delete(users).where(eq(users.source, "demo"));
-  await tx.delete(schools).where(inArray(schools.uai, DEMO_SCHOOLS.map((s) => s.uai)));
+  await tx.delete(schools).where(
+    inArray(
+      schools.uai,
+      DEMO_SCHOOLS.map((s) => s.uai),
+    ),
+  );
   await tx.delete(structures).where(sql`${structures.code} like 'DEMO%'`);
 }
 
@@ -106,15 +187,32 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
 
   const person = (first: string, last: string, extra: Partial<UserRow> = {}): string => {
     const userId = id();
-    userRows.push({ id: userId, source: "demo", firstName: first, lastName: last, state: "active",
-      charterAcceptedAt: now, activatedAt: now, createdAt: now, ...extra });
+    userRows.push({
+      id: userId,
+      source: "demo",
+      firstName: first,
+      lastName: last,
+      state: "active",
+      charterAcceptedAt: now,
+      activatedAt: now,
+      createdAt: now,
+      ...extra,
+    });
     return userId;
   };
   const staffEmail = (first: string, last: string) =>
-    `${first}.${last}`.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z.]/g, "").toLowerCase() + "@ac-demo.fr";
+    `${`${first}.${last}`
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^A-Za-z.]/g, "")
+      .toLowerCase()}@ac-demo.fr`;
 
   // Structures of the graph.
-  const academie = id(), departement = id(), circs = [id(), id()], communes = [id(), id()], rpi = id();
+  const academie = id(),
+    departement = id(),
+    circs = [id(), id()],
+    communes = [id(), id()],
+    rpi = id();
   const structureRows: (typeof structures.$inferInsert)[] = [
     { id: academie, kind: "academie", code: "DEMO", name: "Académie de démonstration" },
     { id: departement, kind: "departement", code: "DEMO-099", name: "Val-de-Préau" },
@@ -126,8 +224,10 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
   ];
   const parentRows = [
     { structureId: departement, parentId: academie },
-    { structureId: circs[0]!, parentId: departement }, { structureId: circs[1]!, parentId: departement },
-    { structureId: communes[0]!, parentId: departement }, { structureId: communes[1]!, parentId: departement },
+    { structureId: circs[0]!, parentId: departement },
+    { structureId: circs[1]!, parentId: departement },
+    { structureId: communes[0]!, parentId: departement },
+    { structureId: communes[1]!, parentId: departement },
     { structureId: rpi, parentId: circs[1]! },
   ];
   const schoolStructureRows = DEMO_SCHOOLS.flatMap((s) => [
@@ -136,13 +236,19 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
     ...(s.rpi ? [{ uai: s.uai, structureId: rpi }] : []),
   ]);
 
-  let pupils = 0, parents = 0, staff = 0;
+  let pupils = 0,
+    parents = 0,
+    staff = 0;
   for (const [schoolIndex, school] of DEMO_SCHOOLS.entries()) {
     // The director teaches too, as in most primary schools.
-    const directorFirst = pick(ADULT_FIRST_NAMES), directorLast = pick(LAST_NAMES);
+    const directorFirst = pick(ADULT_FIRST_NAMES),
+      directorLast = pick(LAST_NAMES);
     const directorLogin = schoolIndex === 0 ? "demo.directeur" : null;
-    const director = person(directorFirst, directorLast, { login: directorLogin, academicEmail: staffEmail(directorFirst, directorLast),
-      birthDate: "1978-03-14" });
+    const director = person(directorFirst, directorLast, {
+      login: directorLogin,
+      academicEmail: staffEmail(directorFirst, directorLast),
+      birthDate: "1978-03-14",
+    });
     if (directorLogin) generic.set(directorLogin, director);
     profileRows.push({ userId: director, uai: school.uai, profile: "director", functions: ["DIR"] });
     profileRows.push({ userId: director, uai: school.uai, profile: "teacher", functions: ["ENS"] });
@@ -155,10 +261,14 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
       let teacher: string;
       if (last) teacher = director;
       else {
-        const first = pick(ADULT_FIRST_NAMES), lastName = pick(LAST_NAMES);
+        const first = pick(ADULT_FIRST_NAMES),
+          lastName = pick(LAST_NAMES);
         const login = schoolIndex === 0 && levels[0] === "CM1" ? "demo.enseignant" : null;
         teacher = person(first, lastName, { login, academicEmail: staffEmail(first, lastName) });
-        if (login) { generic.set(login, teacher); demoClassId = classId; }
+        if (login) {
+          generic.set(login, teacher);
+          demoClassId = classId;
+        }
         profileRows.push({ userId: teacher, uai: school.uai, profile: "teacher", functions: ["ENS"] });
         staff += 1;
       }
@@ -175,9 +285,13 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
         const month = String(1 + Math.floor(random() * 12)).padStart(2, "0");
         const day = String(1 + Math.floor(random() * 28)).padStart(2, "0");
         // The ÉduConnect demo (test IdP) finds Léa and her mother by these AAF jointures: DEMO-ELEVE-LEA, DEMO-PARENT-MARTIN.
-        const pupil = person(first, lastName, { login: isDemoPupil ? "demo.eleve" : null, externalId: isDemoPupil ? "DEMO-DEMO-ELEVE-LEA" : null, birthDate: `${BIRTH_YEAR[level]}-${month}-${day}`,
+        const pupil = person(first, lastName, {
+          login: isDemoPupil ? "demo.eleve" : null,
+          externalId: isDemoPupil ? "DEMO-DEMO-ELEVE-LEA" : null,
+          birthDate: `${BIRTH_YEAR[level]}-${month}-${day}`,
           state: isDemoPupil || random() < 0.7 ? "active" : "pre_created",
-          charterAcceptedAt: isDemoPupil || random() < 0.7 ? now : null });
+          charterAcceptedAt: isDemoPupil || random() < 0.7 ? now : null,
+        });
         if (isDemoPupil) generic.set("demo.eleve", pupil);
         profileRows.push({ userId: pupil, uai: school.uai, profile: "pupil" });
         memberRows.push({ classId, userId: pupil, uai: school.uai, role: "pupil" });
@@ -187,11 +301,16 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
         const parentIds: string[] = [];
         if (isDemoSibling) parentIds.push(generic.get("demo.parent")!, generic.get("demo.parent.2")!);
         else {
-          const mother = person(pick(ADULT_FIRST_NAMES), lastName, { login: isDemoPupil ? "demo.parent" : null,
-            externalId: isDemoPupil ? "DEMO-DEMO-PARENT-MARTIN" : null });
+          const mother = person(pick(ADULT_FIRST_NAMES), lastName, {
+            login: isDemoPupil ? "demo.parent" : null,
+            externalId: isDemoPupil ? "DEMO-DEMO-PARENT-MARTIN" : null,
+          });
           const fatherFirst = pick(ADULT_FIRST_NAMES);
           const father = person(fatherFirst, lastName, { login: null });
-          if (isDemoPupil) { generic.set("demo.parent", mother); generic.set("demo.parent.2", father); }
+          if (isDemoPupil) {
+            generic.set("demo.parent", mother);
+            generic.set("demo.parent.2", father);
+          }
           parentIds.push(mother, father);
           parents += 2;
         }
@@ -212,28 +331,55 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
   profileRows.push({ userId: aesh, uai: firstSchool, profile: "staff", functions: ["AESH"] });
   const cm1 = classRows.find((c) => c.uai === firstSchool && c.name === "CM1")!;
   memberRows.push({ classId: cm1.id!, userId: aesh, uai: firstSchool, role: "staff" });
-  const guest = person("Marc", "Lemaire", { login: "demo.invite", expiresAt: new Date(now.getTime() + 180 * 86_400_000) });
+  const guest = person("Marc", "Lemaire", {
+    login: "demo.invite",
+    expiresAt: new Date(now.getTime() + 180 * 86_400_000),
+  });
   profileRows.push({ userId: guest, uai: firstSchool, profile: "guest" });
-  const newcomer = person("Julie", "Garnier", { login: "demo.nouveau", state: "pre_created", charterAcceptedAt: null, activatedAt: null });
+  const newcomer = person("Julie", "Garnier", {
+    login: "demo.nouveau",
+    state: "pre_created",
+    charterAcceptedAt: null,
+    activatedAt: null,
+  });
   const secondSchoolPupil = memberRows.find((m) => m.uai === DEMO_SCHOOLS[1]!.uai && m.role === "pupil")!;
   linkRows.push({ parentId: newcomer, childId: secondSchoolPupil.userId, uai: DEMO_SCHOOLS[1]!.uai });
   profileRows.push({ userId: newcomer, uai: DEMO_SCHOOLS[1]!.uai, profile: "parent" });
   const roleRows = [
-    { userId: person("Catherine", "Vidal", { login: "demo.ien", academicEmail: "catherine.vidal@ac-demo.fr" }), structureId: circs[0]!, role: "inspector" as const },
-    { userId: person("Yann", "Le Gall", { login: "demo.cpc", academicEmail: "yann.legall@ac-demo.fr" }), structureId: circs[0]!, role: "adviser" as const },
-    { userId: person("Patrick", "Morel", { login: "demo.mairie" }), structureId: communes[0]!, role: "municipality" as const },
-    { userId: person("Anne", "Kerouac", { login: "demo.academie", academicEmail: "anne.kerouac@ac-demo.fr" }), structureId: academie, role: "academie_admin" as const },
+    {
+      userId: person("Catherine", "Vidal", { login: "demo.ien", academicEmail: "catherine.vidal@ac-demo.fr" }),
+      structureId: circs[0]!,
+      role: "inspector" as const,
+    },
+    {
+      userId: person("Yann", "Le Gall", { login: "demo.cpc", academicEmail: "yann.legall@ac-demo.fr" }),
+      structureId: circs[0]!,
+      role: "adviser" as const,
+    },
+    {
+      userId: person("Patrick", "Morel", { login: "demo.mairie" }),
+      structureId: communes[0]!,
+      role: "municipality" as const,
+    },
+    {
+      userId: person("Anne", "Kerouac", { login: "demo.academie", academicEmail: "anne.kerouac@ac-demo.fr" }),
+      structureId: academie,
+      role: "academie_admin" as const,
+    },
   ];
   staff += 1;
 
-  const credentialRows = userRows.filter((u) => u.login && passwordHashes.has(u.login))
+  const credentialRows = userRows
+    .filter((u) => u.login && passwordHashes.has(u.login))
     .map((u) => ({ userId: u.id!, passwordHash: passwordHashes.get(u.login!)!, changedAt: now }));
 
   await withTenant(db, systemScope, async (tx) => {
     await removeDemo(tx);
     await tx.insert(structures).values(structureRows);
     await tx.insert(structureParents).values(parentRows);
-    await tx.insert(schools).values(DEMO_SCHOOLS.map((s) => ({ uai: s.uai, name: s.name, city: s.city, createdAt: now })));
+    await tx
+      .insert(schools)
+      .values(DEMO_SCHOOLS.map((s) => ({ uai: s.uai, name: s.name, city: s.city, createdAt: now })));
     await tx.insert(schoolStructures).values(schoolStructureRows);
     await tx.insert(classes).values(classRows);
     for (const chunk of chunks(userRows, 500)) await tx.insert(users).values(chunk);
@@ -246,27 +392,55 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
     // 54H: a few dates in the news feed, so that a newcomer sees it filled.
     const today = localTime(now, "Europe/Paris").date;
     const dateRows: (typeof importantDates.$inferInsert)[] = DEMO_SCHOOLS.map((school) => ({
-      batchId: id(), uai: school.uai, title: "Réunion parents–enseignants", onDate: addDays(today, 10), createdAt: now }));
+      batchId: id(),
+      uai: school.uai,
+      title: "Réunion parents–enseignants",
+      onDate: addDays(today, 10),
+      createdAt: now,
+    }));
     if (demoClassId) {
-      dateRows.push({ batchId: id(), uai: DEMO_SCHOOLS[0]!.uai, classId: demoClassId, authorId: generic.get("demo.enseignant") ?? null,
-        title: "Sortie à la médiathèque", onDate: addDays(today, 5), createdAt: now });
+      dateRows.push({
+        batchId: id(),
+        uai: DEMO_SCHOOLS[0]!.uai,
+        classId: demoClassId,
+        authorId: generic.get("demo.enseignant") ?? null,
+        title: "Sortie à la médiathèque",
+        onDate: addDays(today, 5),
+        createdAt: now,
+      });
     }
     await tx.insert(importantDates).values(dateRows);
-    if (demoClassId) await demoAgenda(tx, DEMO_SCHOOLS[0]!.uai, demoClassId, generic.get("demo.enseignant") ?? null, today, now);
-    await audit(tx, { at: now, actorId: null, action: "demo.build", details: { schools: DEMO_SCHOOLS.length, users: userRows.length } });
+    if (demoClassId)
+      await demoAgenda(tx, DEMO_SCHOOLS[0]!.uai, demoClassId, generic.get("demo.enseignant") ?? null, today, now);
+    await audit(tx, {
+      at: now,
+      actorId: null,
+      action: "demo.build",
+      details: { schools: DEMO_SCHOOLS.length, users: userRows.length },
+    });
   });
   return { schools: DEMO_SCHOOLS.length, classes: classRows.length, pupils, parents, staff };
 }
 
 /** 54C: a class event, a school day and parent meetings to book, so that the agenda opens filled. */
-async function demoAgenda(tx: Tx, uai: string, classId: string, teacherId: string | null, today: string, now: Date): Promise<void> {
-  const at = (days: number, time: string) => zonedToUtc(`${addDays(today, days)}T${time}`, "Europe/Paris").toISOString();
+async function demoAgenda(
+  tx: Tx,
+  uai: string,
+  classId: string,
+  teacherId: string | null,
+  today: string,
+  now: Date,
+): Promise<void> {
+  const at = (days: number, time: string) =>
+    zonedToUtc(`${addDays(today, days)}T${time}`, "Europe/Paris").toISOString();
   await tx.execute(sql`insert into agenda_events (uai, calendar, class_id, owner_id, title, place, starts_at, ends_at, all_day, created_at) values
     (${uai}, 'class', ${classId}, ${teacherId}, 'Piscine', 'Centre aquatique', ${at(2, "14:00")}, ${at(2, "15:30")}, false, ${now.toISOString()}),
     (${uai}, 'school', null, null, 'Marché de Noël de l''école', 'Cour de l''école', ${at(12, "00:00")}, ${at(13, "00:00")}, true, ${now.toISOString()})`);
-  const [offer] = rowsOf<{ id: string }>(await tx.execute(sql`insert into agenda_offers (uai, class_id, author_id, kind, title, place, details, created_at)
+  const [offer] = rowsOf<{ id: string }>(
+    await tx.execute(sql`insert into agenda_offers (uai, class_id, author_id, kind, title, place, details, created_at)
     values (${uai}, ${classId}, ${teacherId}, 'meeting', 'Rencontres parents–enseignante', 'Salle de CM1', 'Un point sur le premier trimestre.', ${now.toISOString()})
-    returning id`));
+    returning id`),
+  );
   const starts = ["16:30", "16:45", "17:00", "17:15", "17:30", "17:45"];
   for (const [i, start] of starts.entries()) {
     await tx.execute(sql`insert into agenda_slots (offer_id, uai, starts_at, ends_at, capacity)

@@ -6,8 +6,14 @@ const esc = (text: string) => text.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeA
 
 export function tableToOds(sheetName: string, rows: readonly (readonly string[])[]): Uint8Array {
   const enc = new TextEncoder();
-  const cells = rows.map((row) => `<table:table-row>${row.map((v) =>
-    `<table:table-cell office:value-type="string"><text:p>${esc(v)}</text:p></table:table-cell>`).join("")}</table:table-row>`).join("");
+  const cells = rows
+    .map(
+      (row) =>
+        `<table:table-row>${row
+          .map((v) => `<table:table-cell office:value-type="string"><text:p>${esc(v)}</text:p></table:table-cell>`)
+          .join("")}</table:table-row>`,
+    )
+    .join("");
   const content = `<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">
 <office:body><office:spreadsheet><table:table table:name="${esc(sheetName.slice(0, 31))}">${cells}</table:table></office:spreadsheet></office:body></office:document-content>`;

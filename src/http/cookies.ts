@@ -16,7 +16,10 @@ export function readCookie(c: Context<AppEnv>, name: CookieName): string | undef
 
 export function writeCookie(c: Context<AppEnv>, name: CookieName, value: string, maxAgeSeconds?: number): void {
   setCookie(c, fullName(c, name), value, {
-    path: "/", httpOnly: true, secure: c.var.platform.config.cookieSecure, sameSite: "Lax",
+    path: "/",
+    httpOnly: true,
+    secure: c.var.platform.config.cookieSecure,
+    sameSite: "Lax",
     ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
   });
 }

@@ -14,7 +14,12 @@ const ALWAYS_OPEN = [/^\/logout$/, /^\/charte$/, /^\/accessibilite$/, /^\/aide$/
 export const activationGate = createMiddleware<AppEnv>(async (c, next) => {
   const p = c.var.principal;
   const path = c.req.path;
-  if (p && (p.state === "pre_created" || !p.charterAccepted) && path !== "/activation" && !ALWAYS_OPEN.some((r) => r.test(path))) {
+  if (
+    p &&
+    (p.state === "pre_created" || !p.charterAccepted) &&
+    path !== "/activation" &&
+    !ALWAYS_OPEN.some((r) => r.test(path))
+  ) {
     return c.redirect("/activation", 303);
   }
   return next();
@@ -23,7 +28,12 @@ export const activationGate = createMiddleware<AppEnv>(async (c, next) => {
 /** A user whose only profiles are pupil profiles may use the ENT within the hours of one of their schools. */
 export const pupilHoursGate = createMiddleware<AppEnv>(async (c, next) => {
   const p = c.var.principal;
-  if (!p || p.profiles.length === 0 || ALWAYS_OPEN.some((r) => r.test(c.req.path)) || !p.profiles.every((sp) => sp.profile === "pupil")) {
+  if (
+    !p ||
+    p.profiles.length === 0 ||
+    ALWAYS_OPEN.some((r) => r.test(c.req.path)) ||
+    !p.profiles.every((sp) => sp.profile === "pupil")
+  ) {
     return next();
   }
   const { platform } = c.var;
@@ -34,5 +44,9 @@ export const pupilHoursGate = createMiddleware<AppEnv>(async (c, next) => {
     if (withinHours(hours, now, platform.config.timeZone)) return next();
     if (uai === p.activeUai || !shown) shown = hours;
   }
-  return renderPage(c, <OutsideHoursPage chrome={chromeFor(c, t("hours.title"), "help.topic.hours")} hours={shown!} />, 403);
+  return renderPage(
+    c,
+    <OutsideHoursPage chrome={chromeFor(c, t("hours.title"), "help.topic.hours")} hours={shown!} />,
+    403,
+  );
 });

@@ -14,24 +14,37 @@ export function chromeFor(c: Context<AppEnv>, title: string, helpTopic: MessageK
     ? [...new Map(principal.profiles.map((p) => [p.uai, { uai: p.uai, name: p.schoolName }])).values()]
     : [];
   return {
-    title, helpTopic,
+    title,
+    helpTopic,
     assets: platform.assets,
     platformName: platform.config.platformName,
     csrfToken: c.var.csrfToken ?? "",
     path: c.req.path,
-    font: principal ? principal.font : c.var.anonymousFont ?? "standard",
+    font: principal ? principal.font : (c.var.anonymousFont ?? "standard"),
     pupilTheme: principal ? isPupilOnly(principal) : false,
-    user: principal ? {
-      name: displayName(principal),
-      activeSchool: schools.find((s) => s.uai === principal.activeUai) ?? null,
-      schools,
-      unreadNotifications: principal.unreadNotifications,
-    } : null,
+    user: principal
+      ? {
+          name: displayName(principal),
+          activeSchool: schools.find((s) => s.uai === principal.activeUai) ?? null,
+          schools,
+          unreadNotifications: principal.unreadNotifications,
+        }
+      : null,
   };
 }
 
-export function renderPage(c: Context<AppEnv>, page: JSX.Element, status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 429 | 500 = 200) {
-  return c.html(<>{raw("<!doctype html>")}{page}</>, status);
+export function renderPage(
+  c: Context<AppEnv>,
+  page: JSX.Element,
+  status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 429 | 500 = 200,
+) {
+  return c.html(
+    <>
+      {raw("<!doctype html>")}
+      {page}
+    </>,
+    status,
+  );
 }
 
 export function renderError(c: Context<AppEnv>, status: ErrorStatus, reason?: "csrf", reference?: string) {

@@ -10,11 +10,22 @@ import { renderError } from "./render";
  * `styleAttributes`: the live document editor's library (ProseMirror) positions carets and selections with style
  * attributes; that page alone allows them (attributes only: no <style> element, no script).
  */
-export function contentSecurityPolicy(formTargets: readonly string[] = [], options: { styleAttributes?: boolean } = {}): string {
+export function contentSecurityPolicy(
+  formTargets: readonly string[] = [],
+  options: { styleAttributes?: boolean } = {},
+): string {
   return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", ...(options.styleAttributes ? ["style-src-attr 'unsafe-inline'"] : []),
-    "img-src 'self' data:", "font-src 'self'",
-    "connect-src 'self'", "object-src 'none'", "base-uri 'none'", `form-action ${["'self'", ...formTargets].join(" ")}`, "frame-ancestors 'none'",
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    ...(options.styleAttributes ? ["style-src-attr 'unsafe-inline'"] : []),
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    `form-action ${["'self'", ...formTargets].join(" ")}`,
+    "frame-ancestors 'none'",
   ].join("; ");
 }
 
@@ -50,13 +61,17 @@ export const csrfProtection = createMiddleware<AppEnv>(async (c, next) => {
   let token = c.req.header("x-csrf-token");
   if (!token && isForm(c.req.header("content-type"))) {
     const body = await c.req.parseBody();
-    const field = body["_csrf"];
+    const field = body._csrf;
     token = typeof field === "string" ? field : undefined;
   }
   if (!sameOrigin || !(await csrf.check(readCookie(c, "csrf"), token))) {
     await auditAlone(platform.db, {
-      at: platform.clock.now(), actorId: c.var.principal?.userId ?? null, action: "csrf.rejected",
-      target: c.req.path.slice(0, 200), ip: c.var.ip, details: { method: c.req.method, origin: origin ?? null },
+      at: platform.clock.now(),
+      actorId: c.var.principal?.userId ?? null,
+      action: "csrf.rejected",
+      target: c.req.path.slice(0, 200),
+      ip: c.var.ip,
+      details: { method: c.req.method, origin: origin ?? null },
     });
     return renderError(c, 403, "csrf");
   }
@@ -64,5 +79,8 @@ export const csrfProtection = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 function isForm(contentType: string | undefined): boolean {
-  return !!contentType && (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/form-data"));
+  return (
+    !!contentType &&
+    (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/form-data"))
+  );
 }

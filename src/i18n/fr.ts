@@ -1,6 +1,6 @@
 // The French catalogue: every string the UI shows. Other languages (51L) add a catalogue with the same keys.
 export const fr = {
-  "brand": "Préau",
+  brand: "Préau",
   "brand.tagline": "L'espace numérique de travail de l'école",
   "skip.content": "Aller au contenu",
   "nav.main": "Navigation principale",
@@ -62,29 +62,39 @@ export const fr = {
   "login.error.login_too_long": "L'identifiant est trop long (100 caractères au plus).",
   "login.error.password_too_long": "Le mot de passe est trop long (200 caractères au plus).",
   "login.error.ip_blocked": "Trop de tentatives de connexion depuis ce réseau. Réessayez dans {minutes} minutes.",
-  "login.error.account_locked": "Ce compte est temporairement bloqué après plusieurs mots de passe erronés. Réessayez dans {minutes} minutes ou demandez de l'aide à votre école.",
+  "login.error.account_locked":
+    "Ce compte est temporairement bloqué après plusieurs mots de passe erronés. Réessayez dans {minutes} minutes ou demandez de l'aide à votre école.",
   "login.error.suspended": "Ce compte est suspendu. Adressez-vous à la direction de l'école.",
   "login.error.expired": "Ce compte a expiré. Adressez-vous à la personne qui l'a créé.",
   "login.info.logged_out": "Vous êtes déconnecté·e. À bientôt !",
   "login.info.session_expired": "Votre session a expiré. Reconnectez-vous pour continuer.",
   "login.info.password_changed": "Votre mot de passe a été changé. Reconnectez-vous avec le nouveau.",
-  "login.federated_hint": "Élèves et parents : connexion avec ÉduConnect. Enseignants : connexion avec votre compte académique.",
+  "login.federated_hint":
+    "Élèves et parents : connexion avec ÉduConnect. Enseignants : connexion avec votre compte académique.",
 
   "csrf.title": "Formulaire expiré",
-  "csrf.message": "Ce formulaire a expiré ou ne vient pas de Préau. Rechargez la page puis recommencez. Votre navigateur doit accepter les cookies.",
+  "csrf.message":
+    "Ce formulaire a expiré ou ne vient pas de Préau. Rechargez la page puis recommencez. Votre navigateur doit accepter les cookies.",
 
   "hours.title": "Préau se repose",
   "hours.message": "Il est tard : Préau est fermé aux élèves à cette heure-ci. Reviens demain !",
   "hours.schedule": "Horaires d'ouverture pour les élèves",
   "hours.closed": "fermé",
   "hours.range": "de {from} à {to}",
-  "day.1": "Lundi", "day.2": "Mardi", "day.3": "Mercredi", "day.4": "Jeudi", "day.5": "Vendredi", "day.6": "Samedi", "day.7": "Dimanche",
+  "day.1": "Lundi",
+  "day.2": "Mardi",
+  "day.3": "Mercredi",
+  "day.4": "Jeudi",
+  "day.5": "Vendredi",
+  "day.6": "Samedi",
+  "day.7": "Dimanche",
 
   "activation.title": "Bienvenue sur Préau",
   "activation.intro": "C'est votre première connexion. Lisez la charte d'utilisation et acceptez-la pour commencer.",
   "activation.charter_accept": "J'ai lu la charte d'utilisation et je l'accepte.",
   "activation.choose_password": "Choisissez votre mot de passe",
-  "activation.password_rules": "10 caractères au moins, sans votre identifiant. Une phrase facile à retenir convient bien.",
+  "activation.password_rules":
+    "10 caractères au moins, sans votre identifiant. Une phrase facile à retenir convient bien.",
   "activation.password": "Nouveau mot de passe",
   "activation.confirm": "Confirmez le mot de passe",
   "activation.submit": "Commencer",
@@ -97,11 +107,16 @@ export const fr = {
   "password.error.wrong_current": "Le mot de passe actuel est incorrect.",
 
   "charter.title": "Charte d'utilisation de Préau",
-  "charter.body.1": "Préau est l'espace numérique de travail de ton école : on y apprend, on y partage et on y communique avec respect.",
-  "charter.body.2": "J'utilise Préau pour le travail scolaire et la vie de l'école. Je ne publie rien de blessant, de faux ou qui ne m'appartient pas.",
-  "charter.body.3": "Je garde mon mot de passe pour moi et je me déconnecte quand j'ai fini, surtout sur un ordinateur partagé.",
-  "charter.body.4": "Les adultes de l'école peuvent voir ce qui est publié et les actions sont enregistrées, comme la loi le demande.",
-  "charter.body.5": "Mes données personnelles sont hébergées dans l'Union européenne et ne servent qu'à la vie de l'école. Je peux demander à les consulter, les corriger ou les supprimer.",
+  "charter.body.1":
+    "Préau est l'espace numérique de travail de ton école : on y apprend, on y partage et on y communique avec respect.",
+  "charter.body.2":
+    "J'utilise Préau pour le travail scolaire et la vie de l'école. Je ne publie rien de blessant, de faux ou qui ne m'appartient pas.",
+  "charter.body.3":
+    "Je garde mon mot de passe pour moi et je me déconnecte quand j'ai fini, surtout sur un ordinateur partagé.",
+  "charter.body.4":
+    "Les adultes de l'école peuvent voir ce qui est publié et les actions sont enregistrées, comme la loi le demande.",
+  "charter.body.5":
+    "Mes données personnelles sont hébergées dans l'Union européenne et ne servent qu'à la vie de l'école. Je peux demander à les consulter, les corriger ou les supprimer.",
 
   "home.title": "Mes applis",
   "home.hello": "Bonjour {name} !",
@@ -190,10 +205,12 @@ export const fr = {
   "account.password.new": "Nouveau mot de passe",
   "account.password.confirm": "Confirmez le nouveau mot de passe",
   "account.password.submit": "Changer le mot de passe",
-  "account.password.federated": "Vous vous connectez par ÉduConnect ou votre compte académique : votre mot de passe se change là-bas.",
+  "account.password.federated":
+    "Vous vous connectez par ÉduConnect ou votre compte académique : votre mot de passe se change là-bas.",
 
   "audit.title": "Journal d'audit",
-  "audit.intro": "Les dernières actions enregistrées. Chaque ligne est chaînée à la précédente : une modification se voit.",
+  "audit.intro":
+    "Les dernières actions enregistrées. Chaque ligne est chaînée à la précédente : une modification se voit.",
   "audit.verify": "Vérifier la chaîne",
   "audit.verified": "La chaîne est intacte ({rows} lignes vérifiées).",
   "audit.broken": "La chaîne est rompue à la ligne {seq} : le journal a été modifié.",
@@ -208,27 +225,41 @@ export const fr = {
 
   "help.title": "Aide",
   "help.intro": "Chaque page de Préau a son aide : ouvrez « Aide sur cette page » en haut de l'écran.",
-  "help.topic.login": "Saisissez l'identifiant et le mot de passe reçus de l'école. Après 5 erreurs, le compte est bloqué 15 minutes : demandez de l'aide à l'école si vous avez oublié votre mot de passe.",
-  "help.topic.home": "Chaque carré est une application : cliquez dessus pour l'ouvrir. Vous pouvez cacher des applis dans « Mon compte ». Le bouton « Police adaptée à la dyslexie » change l'écriture de toutes les pages.",
-  "help.topic.home.pupil": "Clique sur une image pour ouvrir une appli. Le bouton avec le haut-parleur lit la page à voix haute.",
-  "help.topic.activation": "Lisez la charte, cochez la case pour l'accepter, puis choisissez un mot de passe que vous seul connaissez.",
-  "help.topic.classes": "La liste des classes que vous pouvez consulter. Cliquez sur une classe pour voir ses élèves et ses enseignants.",
-  "help.topic.class": "Les élèves et les adultes de la classe. Les enseignants de la classe peuvent choisir les applis que voient les familles.",
+  "help.topic.login":
+    "Saisissez l'identifiant et le mot de passe reçus de l'école. Après 5 erreurs, le compte est bloqué 15 minutes : demandez de l'aide à l'école si vous avez oublié votre mot de passe.",
+  "help.topic.home":
+    "Chaque carré est une application : cliquez dessus pour l'ouvrir. Vous pouvez cacher des applis dans « Mon compte ». Le bouton « Police adaptée à la dyslexie » change l'écriture de toutes les pages.",
+  "help.topic.home.pupil":
+    "Clique sur une image pour ouvrir une appli. Le bouton avec le haut-parleur lit la page à voix haute.",
+  "help.topic.activation":
+    "Lisez la charte, cochez la case pour l'accepter, puis choisissez un mot de passe que vous seul connaissez.",
+  "help.topic.classes":
+    "La liste des classes que vous pouvez consulter. Cliquez sur une classe pour voir ses élèves et ses enseignants.",
+  "help.topic.class":
+    "Les élèves et les adultes de la classe. Les enseignants de la classe peuvent choisir les applis que voient les familles.",
   "help.topic.person": "La fiche d'une personne : seules les informations utiles à votre rôle sont affichées.",
-  "help.topic.school": "Les classes et l'équipe de l'école, ainsi que ses rattachements (circonscription, commune, RPI).",
-  "help.topic.schools": "Les écoles de votre périmètre avec leurs chiffres clés. Cliquez sur une école pour la consulter.",
-  "help.topic.settings": "Choisissez les jours et heures pendant lesquels les élèves peuvent utiliser Préau. Par défaut : jusqu'à 20 h 30.",
-  "help.topic.account": "Changez votre mot de passe, choisissez une police plus lisible et cachez les applis dont vous ne vous servez pas.",
-  "help.topic.audit": "Le journal garde la trace de chaque connexion et de chaque modification. « Vérifier la chaîne » recalcule toutes les empreintes.",
+  "help.topic.school":
+    "Les classes et l'équipe de l'école, ainsi que ses rattachements (circonscription, commune, RPI).",
+  "help.topic.schools":
+    "Les écoles de votre périmètre avec leurs chiffres clés. Cliquez sur une école pour la consulter.",
+  "help.topic.settings":
+    "Choisissez les jours et heures pendant lesquels les élèves peuvent utiliser Préau. Par défaut : jusqu'à 20 h 30.",
+  "help.topic.account":
+    "Changez votre mot de passe, choisissez une police plus lisible et cachez les applis dont vous ne vous servez pas.",
+  "help.topic.audit":
+    "Le journal garde la trace de chaque connexion et de chaque modification. « Vérifier la chaîne » recalcule toutes les empreintes.",
   "help.topic.hours": "Les élèves peuvent se connecter pendant les horaires choisis par l'école.",
   "help.topic.error": "Si le problème continue, revenez à l'accueil ou contactez l'école.",
   "help.topic.charter": "Les règles de l'espace numérique de l'école, à lire avec un adulte pour les plus jeunes.",
   "help.topic.accessibility": "Ce que Préau fait pour être utilisable par tous, et comment signaler un problème.",
 
   "accessibility.title": "Déclaration d'accessibilité",
-  "accessibility.body.1": "Préau vise la conformité au référentiel général d'amélioration de l'accessibilité (RGAA 4.1). Chaque page est vérifiée automatiquement avec axe-core, utilisable au clavier et lisible sur un écran de 480 × 800 pixels.",
-  "accessibility.body.2": "Aides proposées : police adaptée à la dyslexie sur toutes les pages, lecture à voix haute lorsque le navigateur le permet, aide contextuelle sur chaque page, thème simplifié pour les élèves.",
-  "accessibility.body.3": "Un audit complet n'ayant pas encore été réalisé, Préau est déclaré partiellement conforme. Pour signaler un problème, écrivez à la direction de votre école ou à l'académie.",
+  "accessibility.body.1":
+    "Préau vise la conformité au référentiel général d'amélioration de l'accessibilité (RGAA 4.1). Chaque page est vérifiée automatiquement avec axe-core, utilisable au clavier et lisible sur un écran de 480 × 800 pixels.",
+  "accessibility.body.2":
+    "Aides proposées : police adaptée à la dyslexie sur toutes les pages, lecture à voix haute lorsque le navigateur le permet, aide contextuelle sur chaque page, thème simplifié pour les élèves.",
+  "accessibility.body.3":
+    "Un audit complet n'ayant pas encore été réalisé, Préau est déclaré partiellement conforme. Pour signaler un problème, écrivez à la direction de votre école ou à l'académie.",
 
   "app.aaf.name": "Annuaire académique",
   "app.aaf.description": "Imports AAF, historique, journaux",
@@ -238,15 +269,18 @@ export const fr = {
   "nav.notifications_unread": "Notifications ({count} non lues)",
 
   "aaf.title": "Annuaire académique (AAF)",
-  "aaf.intro": "Déposez une livraison AAF (fichier XML, archive .zip ou .tar.gz). Elle est vérifiée en entier avant d'être appliquée : en cas de problème, l'annuaire reste tel quel.",
+  "aaf.intro":
+    "Déposez une livraison AAF (fichier XML, archive .zip ou .tar.gz). Elle est vérifiée en entier avant d'être appliquée : en cas de problème, l'annuaire reste tel quel.",
   "aaf.upload": "Déposer une livraison",
   "aaf.upload.file": "Fichier ou archive",
-  "aaf.upload.hint": "{max} Mo au plus par dépôt ; pour les livraisons complètes de l'académie, utilisez le dossier de dépôt ou la commande `aaf import`.",
+  "aaf.upload.hint":
+    "{max} Mo au plus par dépôt ; pour les livraisons complètes de l'académie, utilisez le dossier de dépôt ou la commande `aaf import`.",
   "aaf.upload.dry_run": "Import à blanc : tout vérifier et compter, sans rien modifier",
   "aaf.upload.submit": "Lancer l'import",
   "aaf.upload.error.missing": "Choisissez un fichier à déposer.",
   "aaf.upload.error.type": "Déposez un fichier .xml, .zip, .tar.gz ou .tgz.",
-  "aaf.upload.error.no_storage": "Cette installation ne peut pas recevoir de fichier : utilisez la commande `aaf import`.",
+  "aaf.upload.error.no_storage":
+    "Cette installation ne peut pas recevoir de fichier : utilisez la commande `aaf import`.",
   "aaf.history": "Historique des imports",
   "aaf.history.caption": "Derniers imports de l'annuaire, du plus récent au plus ancien",
   "aaf.history.none": "Aucun import pour le moment.",
@@ -294,7 +328,8 @@ export const fr = {
   "aaf.summary.rejected": "{count} problème(s)",
 
   "duplicates.title": "Doublons possibles",
-  "duplicates.intro": "Comptes d'une même école aux mêmes nom et prénom (et même date de naissance quand elle est connue). Vérifiez-les : si ce sont deux personnes différentes, indiquez-le.",
+  "duplicates.intro":
+    "Comptes d'une même école aux mêmes nom et prénom (et même date de naissance quand elle est connue). Vérifiez-les : si ce sont deux personnes différentes, indiquez-le.",
   "duplicates.none": "Aucun doublon possible à examiner.",
   "duplicates.caption": "Paires de comptes à examiner",
   "duplicates.col.school": "École",
@@ -311,16 +346,20 @@ export const fr = {
   "notifications.open": "Voir",
   "notifications.unread": "Non lue",
 
-  "help.topic.aaf": "Les livraisons de l'annuaire académique arrivent le 1er et le 15 du mois dans le dossier de dépôt, ou peuvent être déposées ici. Un import refusé ne change rien ; ses raisons et son journal restent consultables.",
-  "help.topic.duplicates": "Deux comptes de l'école portent les mêmes nom et prénom. S'il s'agit de deux personnes (des homonymes), cliquez sur « Personnes différentes ».",
-  "help.topic.notifications": "Les messages de Préau qui vous concernent : imports de l'annuaire, doublons, comptes supprimés…",
+  "help.topic.aaf":
+    "Les livraisons de l'annuaire académique arrivent le 1er et le 15 du mois dans le dossier de dépôt, ou peuvent être déposées ici. Un import refusé ne change rien ; ses raisons et son journal restent consultables.",
+  "help.topic.duplicates":
+    "Deux comptes de l'école portent les mêmes nom et prénom. S'il s'agit de deux personnes (des homonymes), cliquez sur « Personnes différentes ».",
+  "help.topic.notifications":
+    "Les messages de Préau qui vous concernent : imports de l'annuaire, doublons, comptes supprimés…",
 
   "error.403.title": "Accès refusé",
   "error.403.message": "Vous n'avez pas accès à cette page avec votre profil.",
   "error.404.title": "Page introuvable",
   "error.404.message": "Cette page n'existe pas ou n'est pas accessible depuis votre compte.",
   "error.500.title": "Une erreur est survenue",
-  "error.500.message": "Préau n'a pas pu afficher cette page. L'équipe technique a été prévenue. Réessayez dans quelques instants.",
+  "error.500.message":
+    "Préau n'a pas pu afficher cette page. L'équipe technique a été prévenue. Réessayez dans quelques instants.",
   "error.413.title": "Envoi trop volumineux",
   "error.413.message": "Le formulaire envoyé est trop volumineux.",
   "error.reference": "Référence de l'erreur : {id}",
@@ -394,7 +433,8 @@ export const fr = {
   "wall.colour.bleu": "Bleu",
   "wall.colour.vert": "Vert",
   "wall.colour.orange": "Orange",
-  "wall.help": "Un mur rassemble des post-its. Écris ton message, choisis une couleur et ajoute-le : tout le monde le voit aussitôt. Tu peux modifier ou supprimer tes post-its. L'enseignant·e choisit qui peut écrire.",
+  "wall.help":
+    "Un mur rassemble des post-its. Écris ton message, choisis une couleur et ajoute-le : tout le monde le voit aussitôt. Tu peux modifier ou supprimer tes post-its. L'enseignant·e choisit qui peut écrire.",
 
   "document.app.name": "Documents",
   "document.app.description": "Des textes à écrire à plusieurs, en direct",
@@ -448,10 +488,12 @@ export const fr = {
   "document.error.class_invalid": "Choisissez une de vos classes.",
   "document.error.access_invalid": "Choisissez les droits.",
   "document.error.search_too_long": "La recherche fait 100 caractères au plus.",
-  "document.help": "Un document s'écrit à plusieurs : chacun voit les modifications des autres en direct. Le propriétaire choisit avec qui le partager, en lecture ou en écriture. Sans JavaScript, le document se lit et se télécharge.",
+  "document.help":
+    "Un document s'écrit à plusieurs : chacun voit les modifications des autres en direct. Le propriétaire choisit avec qui le partager, en lecture ou en écriture. Sans JavaScript, le document se lit et se télécharge.",
   "message.app.name": "Messagerie",
   "message.app.description": "Écrire aux élèves, aux familles et à l'équipe",
-  "message.help": "La messagerie permet d'écrire aux personnes que les règles de l'école autorisent : la classe, ses enseignants, les familles. Un élève qui écrit un mot blessant voit son message bloqué et son enseignant·e est prévenu·e. « Signaler » un message le montre à l'équipe de l'école.",
+  "message.help":
+    "La messagerie permet d'écrire aux personnes que les règles de l'école autorisent : la classe, ses enseignants, les familles. Un élève qui écrit un mot blessant voit son message bloqué et son enseignant·e est prévenu·e. « Signaler » un message le montre à l'équipe de l'école.",
   "message.folder.inbox": "Boîte de réception",
   "message.folder.sent": "Messages envoyés",
   "message.folder.trash": "Corbeille",
@@ -459,7 +501,8 @@ export const fr = {
   "message.filter.unread": "Non lus seulement",
   "message.col.recipients": "Destinataires choisis",
   "message.draft.save": "Enregistrer le brouillon",
-  "message.draft.hint": "Un brouillon garde l'objet, le texte, les destinataires et les options, pas les pièces jointes ; les destinataires sont vérifiés à l'envoi.",
+  "message.draft.hint":
+    "Un brouillon garde l'objet, le texte, les destinataires et les options, pas les pièces jointes ; les destinataires sont vérifiés à l'envoi.",
   "message.draft.delete": "Supprimer ce brouillon",
   "message.draft.saved": "Le brouillon est enregistré.",
   "message.draft.deleted": "Le brouillon est supprimé.",
@@ -479,7 +522,8 @@ export const fr = {
   "message.compose.groups": "Groupes",
   "notifications.settings.link": "Choisir mes notifications (dans Préau, par courriel, sur mes appareils, par SMS)",
   "notifications.settings.title": "Mes notifications",
-  "notifications.settings.intro": "Pour chaque sorte d'information, choisissez où vous voulez être prévenu·e. Le courriel part vers votre adresse professionnelle quand elle est connue.",
+  "notifications.settings.intro":
+    "Pour chaque sorte d'information, choisissez où vous voulez être prévenu·e. Le courriel part vers votre adresse professionnelle quand elle est connue.",
   "notifications.settings.hub": "dans Préau",
   "notifications.settings.mail": "par courriel",
   "notifications.settings.saved": "Vos choix de notifications sont enregistrés.",
@@ -487,15 +531,19 @@ export const fr = {
   "notifications.category.receipts": "Accusés de lecture",
   "notifications.category.moderation": "Messages bloqués ou signalés (équipe de l'école)",
   "notifications.category.directory": "Imports de l'annuaire (académie)",
-  "connector.help": "Un connecteur ouvre un service extérieur (ressources, portail de la commune…) sans vous redemander votre mot de passe. Chaque service ne reçoit que ce que sa catégorie permet ; pour la catégorie 5, c'est vous qui acceptez ou refusez.",
+  "connector.help":
+    "Un connecteur ouvre un service extérieur (ressources, portail de la commune…) sans vous redemander votre mot de passe. Chaque service ne reçoit que ce que sa catégorie permet ; pour la catégorie 5, c'est vous qui acceptez ou refusez.",
   "connector.public.title": "Services connectés",
-  "connector.public.intro": "Les services extérieurs que Préau ouvre sans nouvelle connexion, et ce que chacun reçoit sur vous.",
+  "connector.public.intro":
+    "Les services extérieurs que Préau ouvre sans nouvelle connexion, et ce que chacun reçoit sur vous.",
   "connector.public.none": "Aucun service n'est connecté pour le moment.",
   "connector.category": "Catégorie {n}",
   "connector.category.1": "simple lien : le service ne reçoit rien",
   "connector.category.2": "le service reçoit votre identifiant Préau, l'école et votre profil",
-  "connector.category.3": "le service reçoit un identifiant qui lui est propre (il ne peut pas vous reconnaître ailleurs), l'école et votre profil",
-  "connector.category.4": "le service reçoit seulement un identifiant (celui de Préau ou un identifiant qui lui est propre)",
+  "connector.category.3":
+    "le service reçoit un identifiant qui lui est propre (il ne peut pas vous reconnaître ailleurs), l'école et votre profil",
+  "connector.category.4":
+    "le service reçoit seulement un identifiant (celui de Préau ou un identifiant qui lui est propre)",
   "connector.category.5": "le service demande des informations que vous acceptez ou refusez de transmettre",
   "connector.asks": "Informations demandées : {list}.",
   "connector.attribute.last_name": "votre nom",
@@ -506,7 +554,8 @@ export const fr = {
   "connector.attribute.classes": "vos classes",
   "connector.attribute.ent_id": "votre identifiant Préau",
   "connector.admin.title": "Connecteurs",
-  "connector.admin.intro": "Un connecteur est une fiche : protocole, adresses de retour permises, catégorie (ce que le service reçoit), écoles où il est ouvert. Les tuiles apparaissent dans « Mes services » des personnes de ces écoles.",
+  "connector.admin.intro":
+    "Un connecteur est une fiche : protocole, adresses de retour permises, catégorie (ce que le service reçoit), écoles où il est ouvert. Les tuiles apparaissent dans « Mes services » des personnes de ces écoles.",
   "connector.admin.none": "Aucun connecteur pour le moment.",
   "connector.admin.new": "Nouveau connecteur",
   "connector.admin.submit": "Créer le connecteur",
@@ -525,11 +574,13 @@ export const fr = {
   "connector.field.protocol": "Protocole",
   "connector.protocol.cas": "CAS (connexion unique)",
   "connector.protocol.link": "Simple lien (catégorie 1)",
-  "connector.protocol.oidc": "OpenID Connect (connexion unique ; l'identifiant court est le client_id, les adresses de retour les redirect_uri)",
+  "connector.protocol.oidc":
+    "OpenID Connect (connexion unique ; l'identifiant court est le client_id, les adresses de retour les redirect_uri)",
   "connector.oidc.secret": "Secret du client OpenID Connect « {slug} » : {secret}",
   "connector.field.launch_url": "Adresse ouverte par la tuile (https)",
   "connector.field.service_urls": "Adresses de retour permises (CAS)",
-  "connector.field.service_urls_hint": "Une par ligne, en https, sans « ? » : une adresse exacte, ou un préfixe terminé par « / ».",
+  "connector.field.service_urls_hint":
+    "Une par ligne, en https, sans « ? » : une adresse exacte, ou un préfixe terminé par « / ».",
   "connector.field.category": "Catégorie (ce que reçoit le service)",
   "connector.field.identifier": "Identifiant transmis (catégorie 4)",
   "connector.identifier.opaque": "un identifiant propre à ce service",
@@ -547,13 +598,15 @@ export const fr = {
   "connector.error.category": "Choisissez une catégorie de 1 à 5.",
   "connector.error.category_link": "Un simple lien est de catégorie 1, et la catégorie 1 est un simple lien.",
   "connector.error.identifier": "Choisissez l'identifiant transmis.",
-  "connector.error.attributes": "Choisissez les informations demandées parmi celles proposées (au moins une en catégorie 5).",
+  "connector.error.attributes":
+    "Choisissez les informations demandées parmi celles proposées (au moins une en catégorie 5).",
   "connector.error.schools": "Indiquez les écoles par leur UAI (7 chiffres et une lettre), ou ouvrez-le partout.",
   "connector.error.schools_outside": "Certaines de ces écoles ne sont pas dans votre périmètre.",
   "connector.error.native_forbidden": "Seule l'académie publie des connecteurs natifs ou ouverts partout.",
   "connector.consent.title": "{name} demande des informations",
   "connector.consent.intro": "Pour vous ouvrir sa page, {name} demande :",
-  "connector.consent.later": "Si vous refusez, rien ne lui est transmis. Vous pourrez accepter plus tard en rouvrant le service.",
+  "connector.consent.later":
+    "Si vous refusez, rien ne lui est transmis. Vous pourrez accepter plus tard en rouvrant le service.",
   "connector.consent.accept": "J'accepte de transmettre ces informations",
   "connector.consent.refuse": "Je refuse",
   "connector.refused.title": "Rien n'a été transmis",
@@ -567,31 +620,38 @@ export const fr = {
   "gar.refused.title": "Ressources non disponibles",
   "gar.refused.text": "Les ressources du GAR sont ouvertes aux élèves et aux personnels des écoles, pas à ce profil.",
   "cas.unknown.title": "Service inconnu",
-  "cas.unknown.text": "Cette adresse n'est pas celle d'un service connecté à Préau : par prudence, Préau ne vous y envoie pas.",
+  "cas.unknown.text":
+    "Cette adresse n'est pas celle d'un service connecté à Préau : par prudence, Préau ne vous y envoie pas.",
   "cas.closed.title": "Service fermé",
   "cas.closed.text": "« {name} » n'est pas ouvert dans votre école.",
   "sso.choose.title": "Quel compte ouvrir ?",
-  "sso.choose.intro": "Votre identité ÉduConnect correspond à plusieurs comptes Préau (par exemple un par école de vos enfants).",
+  "sso.choose.intro":
+    "Votre identité ÉduConnect correspond à plusieurs comptes Préau (par exemple un par école de vos enfants).",
   "sso.choose.legend": "Compte à ouvrir",
   "sso.choose.no_school": "sans école",
   "sso.choose.submit": "Ouvrir ce compte",
   "sso.unknown.title": "Aucun compte pour cette identité",
-  "sso.unknown.text": "Vous êtes bien connecté·e au guichet de l'Éducation nationale, mais aucun compte Préau ne vous correspond. Les comptes sont créés à partir de l'annuaire académique : demandez à l'école de vérifier votre inscription.",
+  "sso.unknown.text":
+    "Vous êtes bien connecté·e au guichet de l'Éducation nationale, mais aucun compte Préau ne vous correspond. Les comptes sont créés à partir de l'annuaire académique : demandez à l'école de vérifier votre inscription.",
   "sso.invalid.title": "Connexion expirée",
-  "sso.invalid.text": "Cette connexion n'est plus valable (trop ancienne ou déjà utilisée). Recommencez depuis la page de connexion.",
+  "sso.invalid.text":
+    "Cette connexion n'est plus valable (trop ancienne ou déjà utilisée). Recommencez depuis la page de connexion.",
   "sso.back_to_login": "Revenir à la page de connexion",
   "login.federated.title": "Se connecter avec le guichet de l'Éducation nationale",
   "login.federated.educonnect": "Élève ou parent : ÉduConnect",
   "login.federated.arena": "Personnel de l'Éducation nationale : guichet agent",
   "login.local.title": "Autres comptes (mairie, invités, démonstration)",
   "login.code.title": "Code de connexion",
-  "login.code.intro": "Pour protéger les comptes d'administration, un code à 6 chiffres vient d'être envoyé à votre adresse académique ({address}). Il est valable 10 minutes.",
+  "login.code.intro":
+    "Pour protéger les comptes d'administration, un code à 6 chiffres vient d'être envoyé à votre adresse académique ({address}). Il est valable 10 minutes.",
   "login.code.label": "Code reçu par courriel (6 chiffres)",
   "login.code.submit": "Valider le code",
   "login.code.restart": "Recommencer la connexion (nouveau code)",
   "login.code.wrong": "Ce code ne correspond pas. Essais restants : {count}.",
-  "login.info.code_expired": "Le code a expiré ou a été trop souvent mal saisi : reconnectez-vous pour en recevoir un nouveau.",
-  "login.error.no_academic_email": "Ce compte d'administration n'a pas d'adresse académique pour recevoir le code de connexion : demandez à l'académie de la renseigner.",
+  "login.info.code_expired":
+    "Le code a expiré ou a été trop souvent mal saisi : reconnectez-vous pour en recevoir un nouveau.",
+  "login.error.no_academic_email":
+    "Ce compte d'administration n'a pas d'adresse académique pour recevoir le code de connexion : demandez à l'académie de la renseigner.",
   "stats.link": "Statistiques de la classe",
   "stats.title": "Statistiques — {name}",
   "stats.since": "Depuis le {day} (30 jours), pour {pupils} élève(s).",
@@ -600,10 +660,12 @@ export const fr = {
   "stats.liaison": "Carnet de liaison",
   "stats.liaison_line": "{notes} mot(s) ; lus : {rate}",
   "stats.attendance": "Appel",
-  "stats.attendance_line": "{halfDays} demi-journée(s) d'appel ; présence : {rate} ; {absences} absence(s), {lates} retard(s)",
+  "stats.attendance_line":
+    "{halfDays} demi-journée(s) d'appel ; présence : {rate} ; {absences} absence(s), {lates} retard(s)",
   "poll.title": "Sondages",
   "poll.app.description": "Poser une question à la classe, aux familles ou à l'équipe",
-  "poll.help": "Un sondage pose une question aux personnes que vous pouvez joindre par la messagerie. Chacun répond une fois ; les résultats s'affichent au fur et à mesure pour l'auteur, après avoir voté pour les autres.",
+  "poll.help":
+    "Un sondage pose une question aux personnes que vous pouvez joindre par la messagerie. Chacun répond une fois ; les résultats s'affichent au fur et à mesure pour l'auteur, après avoir voté pour les autres.",
   "poll.new": "Créer un sondage",
   "poll.none": "Aucun sondage pour le moment.",
   "poll.open_until": "ouvert jusqu'au {date}",
@@ -647,7 +709,8 @@ export const fr = {
   // agenda and booking (54C)
   "agenda.title": "Agenda",
   "agenda.app.description": "Les agendas de la classe, de l'école et le vôtre ; rendez-vous avec les familles",
-  "agenda.help": "L'agenda réunit votre agenda personnel, ceux de vos classes et de votre école, les dates importantes et vos rendez-vous. Vous pouvez l'exporter ou vous y abonner depuis votre téléphone (format iCalendar).",
+  "agenda.help":
+    "L'agenda réunit votre agenda personnel, ceux de vos classes et de votre école, les dates importantes et vos rendez-vous. Vous pouvez l'exporter ou vous y abonner depuis votre téléphone (format iCalendar).",
   "agenda.personal": "Mon agenda",
   "agenda.calendar.class": "Classe {name}",
   "agenda.calendar.school": "École {name}",
@@ -738,7 +801,8 @@ export const fr = {
   "agenda.booking.error.already": "Vous avez déjà réservé un créneau ; annulez-le pour en choisir un autre.",
   "agenda.booking.error.past": "Ce créneau est passé.",
   "agenda.feed.title": "Exporter et s'abonner",
-  "agenda.feed.intro": "Téléchargez un agenda au format iCalendar (.ics), ou abonnez-vous avec l'application agenda de votre téléphone ou de votre ordinateur : elle suivra les changements. L'adresse d'abonnement est personnelle ; ne la partagez pas. Si elle a circulé, révoquez-la.",
+  "agenda.feed.intro":
+    "Téléchargez un agenda au format iCalendar (.ics), ou abonnez-vous avec l'application agenda de votre téléphone ou de votre ordinateur : elle suivra les changements. L'adresse d'abonnement est personnelle ; ne la partagez pas. Si elle a circulé, révoquez-la.",
   "agenda.feed.download": "Télécharger (.ics)",
   "agenda.feed.address": "Adresse d'abonnement de « {name} »",
   "agenda.feed.open": "Créer une adresse d'abonnement",
@@ -752,7 +816,8 @@ export const fr = {
   "attendance.app.description": "L'appel de la classe par demi-journée",
   "attendance.parent_title": "Absences",
   "attendance.parent_description": "Les absences de mes enfants, en prévenir l'école",
-  "attendance.help": "L'appel : tout le monde est présent par défaut, on coche seulement les absents et les retards. Les parents d'un élève absent sans motif sont prévenus tout de suite.",
+  "attendance.help":
+    "L'appel : tout le monde est présent par défaut, on coche seulement les absents et les retards. Les parents d'un élève absent sans motif sont prévenus tout de suite.",
   "attendance.title": "Appel",
   "attendance.no_class": "Aucune classe pour le moment.",
   "attendance.school_day": "La journée de l'école",
@@ -799,7 +864,8 @@ export const fr = {
   "notifications.category.absences": "Absences de mes enfants",
   "liaison.app.name": "Carnet de liaison",
   "liaison.app.description": "Les mots de l'école aux familles, lus et signés en ligne",
-  "liaison.help": "Le carnet de liaison : l'enseignant ou la direction écrit aux familles ; chaque parent indique l'avoir lu (« vu et pris connaissance ») et répond quand le mot le demande.",
+  "liaison.help":
+    "Le carnet de liaison : l'enseignant ou la direction écrit aux familles ; chaque parent indique l'avoir lu (« vu et pris connaissance ») et répond quand le mot le demande.",
   "liaison.title": "Carnet de liaison",
   "liaison.none": "Aucun mot pour le moment.",
   "liaison.none_sent": "Vous n'avez encore envoyé aucun mot.",
@@ -859,7 +925,8 @@ export const fr = {
   "notifications.category.liaison": "Carnet de liaison",
   "homework.app.name": "Cahier de textes",
   "homework.app.description": "Ce qui a été fait en classe et le travail à faire",
-  "homework.help": "Le cahier de textes de la classe : ce qui a été fait en classe et le travail à faire pour un jour donné. Les élèves et les parents cochent le travail fait ; l'enseignant voit qui l'a fait.",
+  "homework.help":
+    "Le cahier de textes de la classe : ce qui a été fait en classe et le travail à faire pour un jour donné. Les élèves et les parents cochent le travail fait ; l'enseignant voit qui l'a fait.",
   "homework.title": "Cahier de textes",
   "homework.no_class": "Aucune classe pour le moment.",
   "homework.week_title": "Cahier de textes — {name}",
@@ -903,15 +970,18 @@ export const fr = {
   "viewas.homework_tick.parent": "Ici, le parent coche « Marquer fait » pour chacun de ses enfants.",
   "viewas.liaison_scope": "Les mots envoyés aux familles de {name} et à toute l'école, tels qu'un parent les reçoit.",
   "viewas.liaison_ack.none": "Ici, le parent indique « vu et pris connaissance » pour son enfant.",
-  "viewas.liaison_ack.yesno": "Ici, le parent répond oui ou non et indique « vu et pris connaissance » pour son enfant.",
+  "viewas.liaison_ack.yesno":
+    "Ici, le parent répond oui ou non et indique « vu et pris connaissance » pour son enfant.",
   "viewas.liaison_ack.text": "Ici, le parent écrit sa réponse et indique « vu et pris connaissance » pour son enfant.",
   "viewas.liaison_classes": "Voir le carnet comme un parent de",
   // end 58D view as
   // evening page (56C, 54E): /ce-soir, what the children have to do in the next days and the notes to read
   "evening.app.name": "Ce soir",
   "evening.app.description": "Le travail des prochains jours et les mots à lire, enfant par enfant",
-  "evening.help": "Ce soir rassemble, pour chacun de vos enfants, le travail à faire pour les 7 prochains jours et les mots du carnet de liaison que vous n'avez pas encore lus. Cochez le travail fait ; indiquez que vous avez lu un mot.",
-  "evening.help_pupil": "Ton travail à faire pour les 7 prochains jours. Quand c'est fait, appuie sur « Marquer fait ».",
+  "evening.help":
+    "Ce soir rassemble, pour chacun de vos enfants, le travail à faire pour les 7 prochains jours et les mots du carnet de liaison que vous n'avez pas encore lus. Cochez le travail fait ; indiquez que vous avez lu un mot.",
+  "evening.help_pupil":
+    "Ton travail à faire pour les 7 prochains jours. Quand c'est fait, appuie sur « Marquer fait ».",
   "evening.title": "Ce soir",
   "evening.intro": "Le travail à faire du {from} au {to}, et les mots du carnet pas encore lus.",
   "evening.intro_pupil": "Ton travail à faire du {from} au {to}.",
@@ -928,14 +998,16 @@ export const fr = {
   "feed.app.name": "Fil d'informations",
   "feed.app.description": "Messages urgents, dates importantes, anniversaires et nouveautés",
   "feed.title": "Fil d'informations",
-  "feed.help": "Le fil rassemble les messages urgents de l'école, de la mairie ou de l'académie, les dates importantes de vos écoles et classes, les anniversaires de la classe et les dernières nouveautés de vos applis.",
+  "feed.help":
+    "Le fil rassemble les messages urgents de l'école, de la mairie ou de l'académie, les dates importantes de vos écoles et classes, les anniversaires de la classe et les dernières nouveautés de vos applis.",
   "feed.entry.empty": "Rien de prévu pour les jours qui viennent.",
   "feed.entry.all": "Tout le fil d'informations",
   "feed.urgent.title": "Message urgent",
   "feed.urgent.signed": "{author}, le {date}",
   "feed.urgent.ack": "J'ai lu ce message",
   "feed.urgent.new": "Envoyer un message urgent",
-  "feed.urgent.intro": "Un message urgent s'affiche en tête de l'accueil de chaque personne concernée jusqu'à ce qu'elle l'ait lu, et la prévient tout de suite par ses canaux (courriel, appareil, SMS), même pendant ses heures calmes. Réservez-le à ce qui ne peut pas attendre.",
+  "feed.urgent.intro":
+    "Un message urgent s'affiche en tête de l'accueil de chaque personne concernée jusqu'à ce qu'elle l'ait lu, et la prévient tout de suite par ses canaux (courriel, appareil, SMS), même pendant ses heures calmes. Réservez-le à ce qui ne peut pas attendre.",
   "feed.urgent.subject": "Objet (120 caractères au plus)",
   "feed.urgent.text": "Message (2 000 caractères au plus)",
   "feed.urgent.profiles": "Qui doit le voir",
@@ -1000,32 +1072,39 @@ export const fr = {
   "notifications.settings.quiet": "Heures calmes : pas de courriel, de notification sur l'appareil ni de SMS entre",
   "notifications.settings.quiet_from": "Début des heures calmes",
   "notifications.settings.quiet_to": "Fin des heures calmes",
-  "notifications.settings.quiet_hint": "Par exemple de 20:00 à 07:30. Ce qui arrive pendant ces heures part à leur fin ; les messages urgents passent toujours. Laissez vide pour ne pas en avoir.",
+  "notifications.settings.quiet_hint":
+    "Par exemple de 20:00 à 07:30. Ce qui arrive pendant ces heures part à leur fin ; les messages urgents passent toujours. Laissez vide pour ne pas en avoir.",
   "notifications.settings.digest": "Recevoir un seul courriel par jour qui résume tout (vers {time})",
   "notifications.settings.mobile": "Téléphone portable pour les SMS",
-  "notifications.settings.mobile_hint": "Un numéro français (06 ou 07). Il ne sert qu'à vous prévenir et n'est montré à personne.",
-  "notifications.settings.error.quiet_incomplete": "Indiquez le début et la fin des heures calmes, ou laissez les deux vides.",
+  "notifications.settings.mobile_hint":
+    "Un numéro français (06 ou 07). Il ne sert qu'à vous prévenir et n'est montré à personne.",
+  "notifications.settings.error.quiet_incomplete":
+    "Indiquez le début et la fin des heures calmes, ou laissez les deux vides.",
   "notifications.settings.error.quiet_time": "Les heures calmes s'écrivent en heures et minutes, par exemple 20:00.",
   "notifications.settings.error.quiet_same": "Le début et la fin des heures calmes doivent être différents.",
   "notifications.settings.error.mobile": "Ce numéro n'est pas un numéro de portable français (06 ou 07, 10 chiffres).",
   "notifications.devices.title": "Notifications sur cet appareil",
-  "notifications.devices.intro": "Sur un téléphone ou un ordinateur, Préau peut afficher une notification même quand la page est fermée. Cela demande JavaScript et l'accord de votre navigateur.",
+  "notifications.devices.intro":
+    "Sur un téléphone ou un ordinateur, Préau peut afficher une notification même quand la page est fermée. Cela demande JavaScript et l'accord de votre navigateur.",
   "notifications.devices.count": "Appareils qui reçoivent vos notifications : {count}.",
   "notifications.devices.enable": "Recevoir les notifications sur cet appareil",
   "notifications.devices.disable": "Ne plus les recevoir sur cet appareil",
   "notifications.devices.enabled": "Cet appareil recevra vos notifications.",
   "notifications.devices.disabled": "Cet appareil ne recevra plus vos notifications.",
-  "notifications.devices.denied": "Votre navigateur a refusé les notifications ; vous pouvez les autoriser dans ses réglages.",
+  "notifications.devices.denied":
+    "Votre navigateur a refusé les notifications ; vous pouvez les autoriser dans ses réglages.",
   "notifications.devices.unsupported": "Ce navigateur ne sait pas recevoir de notifications.",
   "notifications.devices.forget_all": "Arrêter sur tous mes appareils",
   "notifications.devices.error.invalid": "Cet abonnement aux notifications n'est pas valable.",
   "notifications.devices.error.service": "Ce service de notification n'est pas accepté par Préau.",
   "message.compose.attachments": "Pièces jointes (facultatif)",
-  "message.compose.attachments_hint": "{count} fichiers au plus, {size} Mio chacun : PDF, images, documents bureautiques, sons.",
+  "message.compose.attachments_hint":
+    "{count} fichiers au plus, {size} Mio chacun : PDF, images, documents bureautiques, sons.",
   "message.attachments": "Pièces jointes",
   "message.attachment_size": "{size} Kio",
   "message.error.attachment_count": "3 pièces jointes au plus par message.",
-  "message.error.attachment_type": "Ce type de fichier ne peut pas être joint (ou le fichier ne correspond pas à son extension).",
+  "message.error.attachment_type":
+    "Ce type de fichier ne peut pas être joint (ou le fichier ne correspond pas à son extension).",
   "message.error.attachment_size": "Une pièce jointe est vide ou dépasse 5 Mio.",
   "message.error.attachment_storage": "Les pièces jointes ne sont pas disponibles sur cette plateforme.",
   "message.compose.options": "Options d'envoi",
@@ -1034,11 +1113,14 @@ export const fr = {
   "message.error.send_at_past": "L'heure d'envoi différé doit être dans le futur.",
   "message.error.send_at_far": "L'envoi différé se programme au plus un an à l'avance.",
   "message.error.send_at_invalid": "Heure d'envoi différé illisible : utilisez le format jj/mm/aaaa hh:mm.",
-  "message.error.rate_limited": "Vous avez envoyé beaucoup de messages en une heure : attendez un peu avant d'en envoyer d'autres.",
+  "message.error.rate_limited":
+    "Vous avez envoyé beaucoup de messages en une heure : attendez un peu avant d'en envoyer d'autres.",
   "message.scheduled": "Votre message est programmé ; il partira à l'heure choisie.",
   "message.scheduled_for": "programmé pour le {date}",
-  "message.restricted.suspended": "Ta messagerie est suspendue jusqu'au {date}. Tu peux toujours lire tes messages et utiliser les autres applis.",
-  "message.restricted.hours": "L'école n'autorise pas l'envoi de messages à cette heure-ci. Vous pouvez lire vos messages ; l'envoi rouvre aux horaires de l'école.",
+  "message.restricted.suspended":
+    "Ta messagerie est suspendue jusqu'au {date}. Tu peux toujours lire tes messages et utiliser les autres applis.",
+  "message.restricted.hours":
+    "L'école n'autorise pas l'envoi de messages à cette heure-ci. Vous pouvez lire vos messages ; l'envoi rouvre aux horaires de l'école.",
   "message.restricted.academie": "L'académie a fermé l'envoi de messages pour le moment.",
   "message.restricted.academie_until": "L'académie a fermé l'envoi de messages jusqu'au {date}.",
   "message.suspend.title": "Suspendre la messagerie d'un élève",
@@ -1054,7 +1136,8 @@ export const fr = {
   "message.suspend.lifted": "La suspension est levée.",
   "message.suspend.error": "Choisissez un élève que vous pouvez suspendre et une durée proposée.",
   "message.hours.title": "Horaires de la messagerie (élèves et familles)",
-  "message.hours.intro": "En dehors de ces horaires, élèves et familles lisent leurs messages mais n'en envoient pas. Les personnels ne sont jamais limités.",
+  "message.hours.intro":
+    "En dehors de ces horaires, élèves et familles lisent leurs messages mais n'en envoient pas. Les personnels ne sont jamais limités.",
   "message.hours.always": "Envoi possible à toute heure",
   "message.hours.limited": "Envoi limité aux horaires ci-dessous",
   "message.hours.open": "ouvert le {day}",
@@ -1063,7 +1146,8 @@ export const fr = {
   "message.hours.saved": "Les horaires de la messagerie sont enregistrés.",
   "message.hours.error": "Horaires invalides : vérifiez {days} (heure de début avant l'heure de fin, au format HH:MM).",
   "message.blocks.title": "Blocages de la messagerie",
-  "message.blocks.intro": "L'académie ferme l'envoi de messages pour certains profils ou pour tous, une fois ou chaque semaine. La lecture reste possible.",
+  "message.blocks.intro":
+    "L'académie ferme l'envoi de messages pour certains profils ou pour tous, une fois ou chaque semaine. La lecture reste possible.",
   "message.blocks.none": "Aucun blocage.",
   "message.blocks.everyone": "tout le monde",
   "message.blocks.once": "du {from} au {to}",
@@ -1091,7 +1175,8 @@ export const fr = {
   "app.messaging_admin.description": "Fermer l'envoi de messages par profil, une fois ou chaque semaine",
   "message.rules.title": "Règles de communication",
   "message.rules.link": "Règles de communication",
-  "message.rules.intro": "Cochez à qui chaque profil peut écrire dans l'école. Les cases absentes ne peuvent pas être ouvertes (par exemple, la mairie n'écrit jamais aux élèves).",
+  "message.rules.intro":
+    "Cochez à qui chaque profil peut écrire dans l'école. Les cases absentes ne peuvent pas être ouvertes (par exemple, la mairie n'écrit jamais aux élèves).",
   "message.rules.from": "Un·e {profile} peut écrire à :",
   "message.rules.saved": "Les règles de communication sont enregistrées.",
   "message.relation.classmates": "ses camarades de classe",
@@ -1118,7 +1203,8 @@ export const fr = {
   "message.compose.subject": "Objet",
   "message.compose.body": "Message",
   "message.compose.submit": "Envoyer",
-  "message.compose.nobody": "Les règles de communication de l'école ne vous permettent d'écrire à personne pour l'instant.",
+  "message.compose.nobody":
+    "Les règles de communication de l'école ne vous permettent d'écrire à personne pour l'instant.",
   "message.group.pupils": "Les élèves de {name}",
   "message.group.parents": "Les parents de {name}",
   "message.group.teachers": "Les enseignants de {name}",
@@ -1128,10 +1214,12 @@ export const fr = {
   "message.error.body_missing": "Le message est vide.",
   "message.error.body_long": "Le message fait 10 000 caractères au plus.",
   "message.error.recipients_missing": "Choisissez au moins un destinataire.",
-  "message.error.recipients_forbidden": "Un destinataire choisi ne fait pas partie des personnes à qui vous pouvez écrire.",
+  "message.error.recipients_forbidden":
+    "Un destinataire choisi ne fait pas partie des personnes à qui vous pouvez écrire.",
   "message.error.recipients_too_many": "300 destinataires au plus par message.",
   "message.sent": "Votre message est envoyé.",
-  "message.blocked": "Ton message n'a pas été envoyé : il contient des mots qui peuvent blesser. Relis-le et change-les. Ton enseignant·e en est informé·e.",
+  "message.blocked":
+    "Ton message n'a pas été envoyé : il contient des mots qui peuvent blesser. Relis-le et change-les. Ton enseignant·e en est informé·e.",
   "message.trashed": "Le message est dans la corbeille.",
   "message.restored": "Le message est revenu dans son dossier.",
   "message.reported": "Merci : le message est signalé à l'équipe de l'école.",

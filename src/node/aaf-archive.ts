@@ -23,7 +23,11 @@ export class AafArchiveError extends Error {
 }
 
 /** One file of a delivery. Call `open()` at most once, and read it before asking for the next file. */
-export interface AafDeliveryFile { name: string; category: AafCategory | null; open(): AsyncIterable<Uint8Array> }
+export interface AafDeliveryFile {
+  name: string;
+  category: AafCategory | null;
+  open(): AsyncIterable<Uint8Array>;
+}
 
 export interface ArchiveLimits {
   /** Total uncompressed bytes of a delivery. */
@@ -38,7 +42,11 @@ export interface ArchiveLimits {
   maxEntries: number;
 }
 export const DEFAULT_LIMITS: ArchiveLimits = {
-  maxTotalBytes: 8 * 1024 ** 3, maxEntryBytes: 4 * 1024 ** 3, maxRatio: 200, ratioAfterBytes: 10 * 1024 ** 2, maxEntries: 10_000,
+  maxTotalBytes: 8 * 1024 ** 3,
+  maxEntryBytes: 4 * 1024 ** 3,
+  maxRatio: 200,
+  ratioAfterBytes: 10 * 1024 ** 2,
+  maxEntries: 10_000,
 };
 
 export interface DeliveryOptions extends Partial<ArchiveLimits> {
@@ -62,7 +70,8 @@ function numberOf(name: string): number {
 }
 
 function compareNames(a: string, b: string): number {
-  const ca = ORDER.indexOf(categoryOf(a)!), cb = ORDER.indexOf(categoryOf(b)!);
+  const ca = ORDER.indexOf(categoryOf(a)!),
+    cb = ORDER.indexOf(categoryOf(b)!);
   return ca !== cb ? ca - cb : numberOf(a) - numberOf(b) || baseName(a).localeCompare(baseName(b));
 }
 
@@ -79,7 +88,10 @@ export function deliveryInfo(names: string[]): AafSetInfo {
     for (const m of n.matchAll(/(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/g)) {
       const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
       const day = new Date(Date.UTC(y, mo - 1, d));
-      if (y >= 2000 && y < 2100 && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d) { date = m[0]; break; }
+      if (y >= 2000 && y < 2100 && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d) {
+        date = m[0];
+        break;
+      }
     }
     if (date) break;
   }
@@ -87,11 +99,17 @@ export function deliveryInfo(names: string[]): AafSetInfo {
 }
 
 function unsafeName(name: string): boolean {
-  return name.startsWith("/") || name.startsWith("\\") || /^[a-z]:/i.test(name) || name.includes("\0")
-    || name.split(/[\\/]/).includes("..");
+  return (
+    name.startsWith("/") ||
+    name.startsWith("\\") ||
+    /^[a-z]:/i.test(name) ||
+    name.includes("\0") ||
+    name.split(/[\\/]/).includes("..")
+  );
 }
 
-const traversal = (name: string) => new AafArchiveError(`Archive refusée : le nom « ${name} » sort de l'archive (chemin absolu ou « .. »).`);
+const traversal = (name: string) =>
+  new AafArchiveError(`Archive refusée : le nom « ${name} » sort de l'archive (chemin absolu ou « .. »).`);
 
 type Verdict = { aaf: true; category: AafCategory } | { aaf: false; reason: string };
 
@@ -106,7 +124,9 @@ function classify(name: string): Verdict {
   const category = categoryOf(base);
   if (category) return { aaf: true, category };
   if (/\.xml$/i.test(base)) {
-    throw new AafArchiveError(`Livraison refusée : « ${name} » n'est pas un nom de fichier AAF (attendu …_<Catégorie>_<NNNN>.xml, par exemple ENT1D_Complet_20260901_Eleve_0000.xml).`);
+    throw new AafArchiveError(
+      `Livraison refusée : « ${name} » n'est pas un nom de fichier AAF (attendu …_<Catégorie>_<NNNN>.xml, par exemple ENT1D_Complet_20260901_Eleve_0000.xml).`,
+    );
   }
   return { aaf: false, reason: "pas un fichier AAF" };
 }
@@ -116,7 +136,9 @@ function checkSet<T extends { name: string }>(files: T[], where: string): T[] {
   if (files.length === 0) throw new AafArchiveError(`${where} ne contient aucun fichier AAF (…_Eleve_0000.xml, …).`);
   const sets = new Set(files.map((f) => baseName(f.name).replace(NAME, "")));
   if (sets.size > 1) {
-    throw new AafArchiveError(`${where} contient plusieurs livraisons (${[...sets].sort().join(", ")}) : importez-les une à une.`);
+    throw new AafArchiveError(
+      `${where} contient plusieurs livraisons (${[...sets].sort().join(", ")}) : importez-les une à une.`,
+    );
   }
   const seen = new Set<string>();
   for (const f of files) {
@@ -131,24 +153,36 @@ function checkSet<T extends { name: string }>(files: T[], where: string): T[] {
     for (let i = 1; i < numbers.length; i++) {
       if (numbers[i] !== numbers[i - 1]! + 1) {
         const missing = String(numbers[i - 1]! + 1).padStart(4, "0");
-        throw new AafArchiveError(`${where} est incomplète : le fichier ${category} n° ${missing} manque (livraison en plusieurs fichiers numérotés).`);
+        throw new AafArchiveError(
+          `${where} est incomplète : le fichier ${category} n° ${missing} manque (livraison en plusieurs fichiers numérotés).`,
+        );
       }
     }
   }
   return sorted;
 }
 
-const bomb = (name: string, detail: string) => new AafArchiveError(`Archive refusée : ${name} ${detail} (bombe de décompression ?).`);
+const bomb = (name: string, detail: string) =>
+  new AafArchiveError(`Archive refusée : ${name} ${detail} (bombe de décompression ?).`);
 
 /** Counts bytes through a stream and stops it beyond the limits (per file, total, expansion ratio). */
-async function* guarded(source: AsyncIterable<Uint8Array>, name: string, limits: ArchiveLimits, total: { bytes: number },
-  compressed?: () => number, perEntry = true): AsyncGenerator<Uint8Array> {
+async function* guarded(
+  source: AsyncIterable<Uint8Array>,
+  name: string,
+  limits: ArchiveLimits,
+  total: { bytes: number },
+  compressed?: () => number,
+  perEntry = true,
+): AsyncGenerator<Uint8Array> {
   let bytes = 0;
   for await (const chunk of source) {
     bytes += chunk.length;
     total.bytes += chunk.length;
     if ((perEntry && bytes > limits.maxEntryBytes) || total.bytes > limits.maxTotalBytes) {
-      throw bomb(name, `dépasse la taille décompressée autorisée (${formatBytes(perEntry && bytes > limits.maxEntryBytes ? limits.maxEntryBytes : limits.maxTotalBytes)})`);
+      throw bomb(
+        name,
+        `dépasse la taille décompressée autorisée (${formatBytes(perEntry && bytes > limits.maxEntryBytes ? limits.maxEntryBytes : limits.maxTotalBytes)})`,
+      );
     }
     const c = compressed?.() ?? 0;
     if (c > 0 && bytes > limits.ratioAfterBytes && bytes / c > limits.maxRatio) {
@@ -168,9 +202,14 @@ function formatBytes(n: number): string {
  */
 export async function* openAafDelivery(path: string, options: DeliveryOptions = {}): AsyncGenerator<AafDeliveryFile> {
   const { onIgnored, ...given } = options;
-  const limits: ArchiveLimits = { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+  const limits: ArchiveLimits = {
+    ...DEFAULT_LIMITS,
+    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  };
   const ignored = (name: string, reason: string) => onIgnored?.(name, reason);
-  const info = await stat(path).catch(() => { throw new AafArchiveError(`Livraison introuvable : ${path}`); });
+  const info = await stat(path).catch(() => {
+    throw new AafArchiveError(`Livraison introuvable : ${path}`);
+  });
   if (info.isDirectory()) {
     yield* folder(path, ignored);
     return;
@@ -187,13 +226,16 @@ export async function* openAafDelivery(path: string, options: DeliveryOptions = 
     const file = single(base);
     yield { ...file, open: () => createReadStream(path) };
   } else {
-    throw new AafArchiveError(`Format de livraison non reconnu : ${base} (attendu un dossier, .xml, .zip, .tar.gz, .tgz ou .tar).`);
+    throw new AafArchiveError(
+      `Format de livraison non reconnu : ${base} (attendu un dossier, .xml, .zip, .tar.gz, .tgz ou .tar).`,
+    );
   }
 }
 
 function single(name: string): { name: string; category: AafCategory } {
   const verdict = classify(name);
-  if (!verdict.aaf) throw new AafArchiveError(`Livraison refusée : « ${name} » n'est pas un fichier AAF (${verdict.reason}).`);
+  if (!verdict.aaf)
+    throw new AafArchiveError(`Livraison refusée : « ${name} » n'est pas un fichier AAF (${verdict.reason}).`);
   return checkSet([{ name, category: verdict.category }], "La livraison")[0]!;
 }
 
@@ -211,13 +253,20 @@ function watch(entry: TarEntry): { drain(): Promise<void> } {
     entry.once("close", resolve);
     entry.once("error", resolve);
   });
-  return { drain: () => { entry.resume(); return done; } };
+  return {
+    drain: () => {
+      entry.resume();
+      return done;
+    },
+  };
 }
 
 function gunzipped(path: string, name: string, limits: ArchiveLimits): AsyncIterable<Uint8Array> {
   const file = createReadStream(path);
   let compressed = 0;
-  file.on("data", (c: Buffer | string) => { compressed += c.length; });
+  file.on("data", (c: Buffer | string) => {
+    compressed += c.length;
+  });
   const gunzip = createGunzip();
   file.on("error", (err) => gunzip.destroy(err));
   return guarded(file.pipe(gunzip), name, limits, { bytes: 0 }, () => compressed);
@@ -244,30 +293,46 @@ async function* folder(dir: string, ignored: (name: string, reason: string) => v
     }
   };
   await walk(dir, "", 0);
-  for (const f of checkSet(found, "Le dossier")) yield { name: f.name, category: f.category, open: () => createReadStream(f.path) };
+  for (const f of checkSet(found, "Le dossier"))
+    yield { name: f.name, category: f.category, open: () => createReadStream(f.path) };
 }
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true },
-    (err, zip) => (err ? reject(new AafArchiveError(`Archive zip illisible : ${err.message}`)) : resolve(zip!))));
+  return new Promise((resolve, reject) =>
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true },
+      (err, zip) => (err ? reject(new AafArchiveError(`Archive zip illisible : ${err.message}`)) : resolve(zip!)),
+    ),
+  );
 }
 
 function zipError(err: Error): AafArchiveError {
   const m = /^(?:absolute path|invalid relative path|invalid characters in fileName): (.*)$/.exec(err.message);
   if (m) return traversal(m[1]!);
-  if (/too many bytes|too few bytes|uncompressed size/i.test(err.message)) return new AafArchiveError(`Archive refusée : tailles incohérentes (${err.message}).`);
+  if (/too many bytes|too few bytes|uncompressed size/i.test(err.message))
+    return new AafArchiveError(`Archive refusée : tailles incohérentes (${err.message}).`);
   return new AafArchiveError(`Archive zip illisible : ${err.message}`);
 }
 
-async function* zip(path: string, limits: ArchiveLimits, ignored: (name: string, reason: string) => void): AsyncGenerator<AafDeliveryFile> {
+async function* zip(
+  path: string,
+  limits: ArchiveLimits,
+  ignored: (name: string, reason: string) => void,
+): AsyncGenerator<AafDeliveryFile> {
   const archive = await openZip(path);
   try {
     if (archive.entryCount > limits.maxEntries) {
-      throw new AafArchiveError(`Archive refusée : elle annonce ${archive.entryCount} fichiers (au plus ${limits.maxEntries}).`);
+      throw new AafArchiveError(
+        `Archive refusée : elle annonce ${archive.entryCount} fichiers (au plus ${limits.maxEntries}).`,
+      );
     }
     const entries: yauzl.Entry[] = await new Promise((resolve, reject) => {
       const list: yauzl.Entry[] = [];
-      archive.on("entry", (e: yauzl.Entry) => { list.push(e); archive.readEntry(); });
+      archive.on("entry", (e: yauzl.Entry) => {
+        list.push(e);
+        archive.readEntry();
+      });
       archive.on("end", () => resolve(list));
       archive.on("error", (err: Error) => reject(zipError(err)));
       archive.readEntry();
@@ -275,19 +340,33 @@ async function* zip(path: string, limits: ArchiveLimits, ignored: (name: string,
     const aaf: { name: string; category: AafCategory; entry: yauzl.Entry }[] = [];
     let declared = 0;
     for (const e of entries) {
-      if (e.fileName.endsWith("/")) { if (unsafeName(e.fileName)) throw traversal(e.fileName); continue; }
+      if (e.fileName.endsWith("/")) {
+        if (unsafeName(e.fileName)) throw traversal(e.fileName);
+        continue;
+      }
       const verdict = classify(e.fileName);
-      if (!verdict.aaf) { ignored(e.fileName, verdict.reason); continue; }
+      if (!verdict.aaf) {
+        ignored(e.fileName, verdict.reason);
+        continue;
+      }
       if (e.isEncrypted()) throw new AafArchiveError(`Archive refusée : ${e.fileName} est chiffré.`);
       if (e.compressionMethod !== 0 && e.compressionMethod !== 8) {
-        throw new AafArchiveError(`Archive refusée : ${e.fileName} utilise une méthode de compression non prise en charge (${e.compressionMethod}).`);
+        throw new AafArchiveError(
+          `Archive refusée : ${e.fileName} utilise une méthode de compression non prise en charge (${e.compressionMethod}).`,
+        );
       }
       declared += e.uncompressedSize;
       if (e.uncompressedSize > limits.maxEntryBytes || declared > limits.maxTotalBytes) {
         throw bomb(e.fileName, `annonce ${formatBytes(e.uncompressedSize)} décompressés, au-delà de la limite`);
       }
-      if (e.uncompressedSize > limits.ratioAfterBytes && e.uncompressedSize / Math.max(1, e.compressedSize) > limits.maxRatio) {
-        throw bomb(e.fileName, `annonce un taux de compression de ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))} pour 1`);
+      if (
+        e.uncompressedSize > limits.ratioAfterBytes &&
+        e.uncompressedSize / Math.max(1, e.compressedSize) > limits.maxRatio
+      ) {
+        throw bomb(
+          e.fileName,
+          `annonce un taux de compression de ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))} pour 1`,
+        );
       }
       aaf.push({ name: e.fileName, category: verdict.category, entry: e });
     }
@@ -295,8 +374,9 @@ async function* zip(path: string, limits: ArchiveLimits, ignored: (name: string,
     for (const f of checkSet(aaf, "L'archive")) {
       const e = f.entry;
       const open = async function* (): AsyncGenerator<Uint8Array> {
-        const stream: Readable = await new Promise((resolve, reject) => archive.openReadStream(e, (err, s) =>
-          (err ? reject(zipError(err)) : resolve(s!))));
+        const stream: Readable = await new Promise((resolve, reject) =>
+          archive.openReadStream(e, (err, s) => (err ? reject(zipError(err)) : resolve(s!))),
+        );
         try {
           yield* guarded(stream, e.fileName, limits, total, () => e.compressedSize);
         } catch (err) {
@@ -312,13 +392,23 @@ async function* zip(path: string, limits: ArchiveLimits, ignored: (name: string,
   }
 }
 
-interface TarListed { name: string; category: AafCategory; size: number }
+interface TarListed {
+  name: string;
+  category: AafCategory;
+  size: number;
+}
 
 /** One pass over a tar (gzipped or not): every entry's header and data, guarded as one stream. */
-async function* tarPass(path: string, gzip: boolean, limits: ArchiveLimits): AsyncGenerator<{ header: Header; stream: TarEntry; drain(): Promise<void> }> {
+async function* tarPass(
+  path: string,
+  gzip: boolean,
+  limits: ArchiveLimits,
+): AsyncGenerator<{ header: Header; stream: TarEntry; drain(): Promise<void> }> {
   const file = createReadStream(path);
   let compressed = 0;
-  file.on("data", (c: Buffer | string) => { compressed += c.length; });
+  file.on("data", (c: Buffer | string) => {
+    compressed += c.length;
+  });
   let source: Readable = file;
   if (gzip) {
     const gunzip = createGunzip();
@@ -339,7 +429,9 @@ async function* tarPass(path: string, gzip: boolean, limits: ArchiveLimits): Asy
     if (err instanceof AafArchiveError) throw err;
     const inner = (err as { cause?: unknown }).cause;
     if (inner instanceof AafArchiveError) throw inner;
-    throw new AafArchiveError(`Archive ${gzip ? "tar.gz" : "tar"} illisible : ${err instanceof Error ? err.message : String(err)}`);
+    throw new AafArchiveError(
+      `Archive ${gzip ? "tar.gz" : "tar"} illisible : ${err instanceof Error ? err.message : String(err)}`,
+    );
   } finally {
     file.destroy();
     extract.destroy();
@@ -351,25 +443,36 @@ async function* tarPass(path: string, gzip: boolean, limits: ArchiveLimits): Asy
  * category order, one more pass per category that the archive does not already hold in order (one pass in all for an
  * archive written in order). Within a category files come in archive order.
  */
-async function* tar(path: string, limits: ArchiveLimits, ignored: (name: string, reason: string) => void, gzip: boolean): AsyncGenerator<AafDeliveryFile> {
+async function* tar(
+  path: string,
+  limits: ArchiveLimits,
+  ignored: (name: string, reason: string) => void,
+  gzip: boolean,
+): AsyncGenerator<AafDeliveryFile> {
   const listed: TarListed[] = [];
   let declared = 0;
   let entries = 0;
   for await (const { header, drain } of tarPass(path, gzip, limits)) {
     entries += 1;
-    if (entries > limits.maxEntries) throw new AafArchiveError(`Archive refusée : plus de ${limits.maxEntries} fichiers.`);
+    if (entries > limits.maxEntries)
+      throw new AafArchiveError(`Archive refusée : plus de ${limits.maxEntries} fichiers.`);
     const name = header.name;
-    if (unsafeName(name) || (header.linkname && unsafeName(header.linkname))) throw traversal(unsafeName(name) ? name : header.linkname);
+    if (unsafeName(name) || (header.linkname && unsafeName(header.linkname)))
+      throw traversal(unsafeName(name) ? name : header.linkname);
     if (header.type === "directory") continue;
     if (header.type !== "file" && header.type !== "contiguous-file") {
       ignored(name, "ni fichier ni dossier (lien…)");
       continue;
     }
     const verdict = classify(name);
-    if (!verdict.aaf) { ignored(name, verdict.reason); continue; }
+    if (!verdict.aaf) {
+      ignored(name, verdict.reason);
+      continue;
+    }
     const size = header.size ?? 0;
     declared += size;
-    if (size > limits.maxEntryBytes || declared > limits.maxTotalBytes) throw bomb(name, `annonce ${formatBytes(size)}, au-delà de la limite`);
+    if (size > limits.maxEntryBytes || declared > limits.maxTotalBytes)
+      throw bomb(name, `annonce ${formatBytes(size)}, au-delà de la limite`);
     listed.push({ name, category: verdict.category, size });
     await drain(); // read through now: the pass checks actual sizes
   }
@@ -387,14 +490,20 @@ async function* tar(path: string, limits: ArchiveLimits, ignored: (name: string,
     for await (const { header, stream, drain } of tarPass(path, gzip, limits)) {
       const f = byName.get(header.name);
       if (!f || !remaining.has(f.name) || f.category !== current() || header.type === "directory") continue;
-      if ((header.size ?? 0) !== f.size) throw new AafArchiveError(`L'archive a changé pendant sa lecture (${f.name}) : recommencez.`);
+      if ((header.size ?? 0) !== f.size)
+        throw new AafArchiveError(`L'archive a changé pendant sa lecture (${f.name}) : recommencez.`);
       remaining.delete(f.name);
       let opened = false;
-      yield { name: baseName(f.name), category: f.category, open: () => {
-        if (opened) throw new AafArchiveError(`${f.name} est déjà lu : une archive tar se lit une seule fois par fichier.`);
-        opened = true;
-        return guarded(stream, f.name, limits, { bytes: 0 });
-      } };
+      yield {
+        name: baseName(f.name),
+        category: f.category,
+        open: () => {
+          if (opened)
+            throw new AafArchiveError(`${f.name} est déjà lu : une archive tar se lit une seule fois par fichier.`);
+          opened = true;
+          return guarded(stream, f.name, limits, { bytes: 0 });
+        },
+      };
       // An entry left unread, or partly read, drains before the next header.
       await drain();
     }

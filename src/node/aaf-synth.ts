@@ -55,8 +55,12 @@ export interface SynthSummary {
   dirs: { complete: string; delta?: string };
   delta?: {
     /** Records per operation (a move, a new pupil, a leaver's parents… each count). */
-    modified: number; added: number; deleted: number;
-    files: string[]; records: Record<SynthCategory, number>; bytes: number;
+    modified: number;
+    added: number;
+    deleted: number;
+    files: string[];
+    records: Record<SynthCategory, number>;
+    bytes: number;
     /** Accounts the delta touches (added, modified or deleted). */
     accounts: number;
   };
@@ -66,55 +70,477 @@ export interface SynthSummary {
 // Names and places: fictitious, common in France. Compound surnames and a large pool keep homonyms as rare as in a
 // real académie (they would otherwise flood the duplicates check, 612A).
 
-const MORE_LAST = ["Lemaire", "Renaud", "Picard", "Gauthier", "Perrin", "Robin", "Clément", "Morin", "Nicolas", "Henry", "Roussel",
-  "Mathieu", "Gautier", "Masson", "Marchand", "Duval", "Denis", "Dumont", "Marie", "Lemoine", "Noël", "Meyer", "Dufour", "Meunier",
-  "Brun", "Blanchard", "Giraud", "Joly", "Rivière", "Lucas", "Brunet", "Gaillard", "Barbier", "Arnaud", "Martinez", "Gérard", "Roche",
-  "Renard", "Schmitt", "Roy", "Leroux", "Colin", "Vidal", "Caron", "Picard", "Roger", "Fabre", "Aubert", "Lemoine", "Renaud", "Dumas",
-  "Lacroix", "Olivier", "Philippe", "Bourgeois", "Pierre", "Benoît", "Rey", "Leclerc", "Payet", "Rolland", "Leclercq", "Guillaume",
-  "Lecomte", "Lopez", "Jean", "Dupuy", "Guillot", "Hubert", "Berger", "Carpentier", "Sanchez", "Dupuis", "Moulin", "Louis", "Deschamps",
-  "Huet", "Vasseur", "Perez", "Boucher", "Fleury", "Royer", "Klein", "Jacquet", "Adam", "Paris", "Poirier", "Marty", "Aubry", "Guyot",
-  "Carré", "Charles", "Renault", "Charpentier", "Ménard", "Maillard", "Baron", "Bertin", "Bailly", "Hervé", "Schneider", "Fernandez",
-  "Le Gall", "Collet", "Léger", "Bouvier", "Julien", "Prévost", "Millet", "Perrot", "Daniel", "Le Roux", "Cousin", "Germain", "Breton",
-  "Besson", "Langlois", "Rémy", "Le Goff", "Pelletier", "Lévêque", "Perrier", "Leblanc", "Barré", "Lebrun", "Marchal", "Weber", "Mallet",
-  "Hamon", "Boulanger", "Jacob", "Monnier", "Michaud", "Rodriguez", "Guichard", "Gillet", "Étienne", "Grondin", "Poulain", "Tessier",
-  "Chevallier", "Collin", "Chauvin", "Da Silva", "Bouchet", "Gay", "Lemaître", "Bénard", "Maréchal", "Humbert", "Reynaud", "Antoine",
-  "Hoarau", "Perret", "Barthélémy", "Cordier", "Pichon", "Lejeune", "Gilbert", "Lamy", "Delaunay", "Pasquier", "Carlier", "Laporte",
-  "D'Amico", "L'Hôte", "N'Diaye", "D'Almeida", "Öztürk", "Nguyễn", "Diallo", "Traoré", "Benali", "Haddad", "Kaci", "Mendes", "Ferreira"];
-const MORE_CHILD = ["Adèle", "Alba", "Albane", "Aliénor", "Anaëlle", "Apolline", "Assia", "Augustin", "Baptiste", "Basile", "Bérénice",
-  "Capucine", "Célestin", "Charlie", "Clémence", "Côme", "Diane", "Eliott", "Élise", "Elsa", "Émile", "Ernest", "Esteban", "Éva",
-  "Félix", "Gaspard", "Hanaé", "Héloïse", "Isaac", "Jeanne", "Joseph", "Kenzo", "Lana", "Léon", "Lily", "Lisa", "Livia", "Loan",
-  "Lucie", "Luna", "Lyam", "Maddie", "Maëlys", "Margaux", "Marceau", "Maxence", "Mia", "Milo", "Naël", "Noé", "Olivia", "Oscar",
-  "Pablo", "Rose-Marie", "Salomé", "Samuel", "Simon", "Soline", "Tiago", "Valentin", "Victoire", "Younès", "Zélie", "Aïcha", "Amir",
-  "Bilal", "Chaïma", "Elyas", "Hugo-Alexandre", "Inaya", "Kaïs", "Malo", "Naïm", "Selma", "Wassim", "Yanis"];
-const MORE_ADULT = ["Anne", "Agnès", "Alexandre", "Arnaud", "Benoît", "Bruno", "Cécile", "Charlotte", "Christelle", "Cyril", "Damien",
-  "Delphine", "Élodie", "Éric", "Fabien", "Florence", "Franck", "Gaëlle", "Grégory", "Jérôme", "Jessica", "Julie", "Karine", "Laetitia",
-  "Laurent", "Ludovic", "Marion", "Mélanie", "Nadia", "Noémie", "Pascal", "Patricia", "Rachid", "Samia", "Sabrina", "Samuel", "Séverine",
-  "Sylvain", "Valérie", "Xavier", "Yannick", "Yasmina", "Jean-Marc", "Marie-Claire", "Anne-Sophie", "Pierre-Yves", "Linh", "Moussa"];
-const SCHOOL_NAMES = ["Jules-Ferry", "Jean-Jaurès", "Louise-Michel", "Marie-Curie", "Victor-Hugo", "Les Tilleuls", "Jean-de-La-Fontaine",
-  "Pasteur", "Paul-Éluard", "Simone-Veil", "Jacques-Prévert", "Anatole-France", "Condorcet", "Les Marronniers", "Le Centre",
-  "Saint-Exupéry", "Pierre-et-Marie-Curie", "Albert-Camus", "George-Sand", "Charles-Perrault", "Les Coquelicots", "Le Bourg",
-  "Jean-Moulin", "Robert-Desnos", "Marcel-Pagnol", "Les Hirondelles", "Olympe-de-Gouges", "Camille-Claudel", "La Fontaine-d'Amour",
-  "Lucie-Aubrac", "Joséphine-Baker", "Gisèle-Halimi", "Les Lilas", "Romain-Rolland", "L'Orée-du-Bois"];
-const TOWN_ROOTS = ["Melun", "Brie", "Villiers", "Champigny", "Bussy", "Montreuil", "Noisy", "Lagny", "Provins", "Coulommiers",
-  "Torcy", "Chelles", "Nemours", "Moret", "Fontaine", "Bagnolet", "Bondy", "Vitry", "Créteil", "Ivry", "Nogent", "Sucy", "Crécy",
-  "Lizy", "Meaux", "Tournan", "Rozay", "Ozoir", "Savigny", "Dammarie", "Mormant", "Nangis", "Donnemarie", "Bray", "Jouarre",
-  "Égreville", "Château-Landon", "Lorrez", "Souppes", "Bréau", "Châtenay", "Ury", "Achères", "L'Haÿ", "Saint-Maur", "Saint-Mard"];
-const TOWN_SUFFIXES = ["", "", "", "-sur-Marne", "-sur-Seine", "-en-Brie", "-le-Château", "-la-Forêt", "-sous-Bois", "-le-Grand",
-  "-le-Petit", "-Saint-Denis", "-les-Roses", "-sur-Loing", "-en-Multien", "-l'Abbaye"];
-const STREETS = ["rue de la République", "rue Victor-Hugo", "place de l'Église", "rue des Écoles", "avenue Jean-Jaurès", "chemin des Vignes",
-  "rue du Moulin", "allée des Tilleuls", "rue Pasteur", "grande rue", "rue de l'Abreuvoir", "boulevard Gambetta"];
-const DEPARTMENTS = ["077", "093", "094", "091", "092", "095", "078", "060", "010", "089", "045", "028", "027", "076", "080", "002"];
+const MORE_LAST = [
+  "Lemaire",
+  "Renaud",
+  "Picard",
+  "Gauthier",
+  "Perrin",
+  "Robin",
+  "Clément",
+  "Morin",
+  "Nicolas",
+  "Henry",
+  "Roussel",
+  "Mathieu",
+  "Gautier",
+  "Masson",
+  "Marchand",
+  "Duval",
+  "Denis",
+  "Dumont",
+  "Marie",
+  "Lemoine",
+  "Noël",
+  "Meyer",
+  "Dufour",
+  "Meunier",
+  "Brun",
+  "Blanchard",
+  "Giraud",
+  "Joly",
+  "Rivière",
+  "Lucas",
+  "Brunet",
+  "Gaillard",
+  "Barbier",
+  "Arnaud",
+  "Martinez",
+  "Gérard",
+  "Roche",
+  "Renard",
+  "Schmitt",
+  "Roy",
+  "Leroux",
+  "Colin",
+  "Vidal",
+  "Caron",
+  "Picard",
+  "Roger",
+  "Fabre",
+  "Aubert",
+  "Lemoine",
+  "Renaud",
+  "Dumas",
+  "Lacroix",
+  "Olivier",
+  "Philippe",
+  "Bourgeois",
+  "Pierre",
+  "Benoît",
+  "Rey",
+  "Leclerc",
+  "Payet",
+  "Rolland",
+  "Leclercq",
+  "Guillaume",
+  "Lecomte",
+  "Lopez",
+  "Jean",
+  "Dupuy",
+  "Guillot",
+  "Hubert",
+  "Berger",
+  "Carpentier",
+  "Sanchez",
+  "Dupuis",
+  "Moulin",
+  "Louis",
+  "Deschamps",
+  "Huet",
+  "Vasseur",
+  "Perez",
+  "Boucher",
+  "Fleury",
+  "Royer",
+  "Klein",
+  "Jacquet",
+  "Adam",
+  "Paris",
+  "Poirier",
+  "Marty",
+  "Aubry",
+  "Guyot",
+  "Carré",
+  "Charles",
+  "Renault",
+  "Charpentier",
+  "Ménard",
+  "Maillard",
+  "Baron",
+  "Bertin",
+  "Bailly",
+  "Hervé",
+  "Schneider",
+  "Fernandez",
+  "Le Gall",
+  "Collet",
+  "Léger",
+  "Bouvier",
+  "Julien",
+  "Prévost",
+  "Millet",
+  "Perrot",
+  "Daniel",
+  "Le Roux",
+  "Cousin",
+  "Germain",
+  "Breton",
+  "Besson",
+  "Langlois",
+  "Rémy",
+  "Le Goff",
+  "Pelletier",
+  "Lévêque",
+  "Perrier",
+  "Leblanc",
+  "Barré",
+  "Lebrun",
+  "Marchal",
+  "Weber",
+  "Mallet",
+  "Hamon",
+  "Boulanger",
+  "Jacob",
+  "Monnier",
+  "Michaud",
+  "Rodriguez",
+  "Guichard",
+  "Gillet",
+  "Étienne",
+  "Grondin",
+  "Poulain",
+  "Tessier",
+  "Chevallier",
+  "Collin",
+  "Chauvin",
+  "Da Silva",
+  "Bouchet",
+  "Gay",
+  "Lemaître",
+  "Bénard",
+  "Maréchal",
+  "Humbert",
+  "Reynaud",
+  "Antoine",
+  "Hoarau",
+  "Perret",
+  "Barthélémy",
+  "Cordier",
+  "Pichon",
+  "Lejeune",
+  "Gilbert",
+  "Lamy",
+  "Delaunay",
+  "Pasquier",
+  "Carlier",
+  "Laporte",
+  "D'Amico",
+  "L'Hôte",
+  "N'Diaye",
+  "D'Almeida",
+  "Öztürk",
+  "Nguyễn",
+  "Diallo",
+  "Traoré",
+  "Benali",
+  "Haddad",
+  "Kaci",
+  "Mendes",
+  "Ferreira",
+];
+const MORE_CHILD = [
+  "Adèle",
+  "Alba",
+  "Albane",
+  "Aliénor",
+  "Anaëlle",
+  "Apolline",
+  "Assia",
+  "Augustin",
+  "Baptiste",
+  "Basile",
+  "Bérénice",
+  "Capucine",
+  "Célestin",
+  "Charlie",
+  "Clémence",
+  "Côme",
+  "Diane",
+  "Eliott",
+  "Élise",
+  "Elsa",
+  "Émile",
+  "Ernest",
+  "Esteban",
+  "Éva",
+  "Félix",
+  "Gaspard",
+  "Hanaé",
+  "Héloïse",
+  "Isaac",
+  "Jeanne",
+  "Joseph",
+  "Kenzo",
+  "Lana",
+  "Léon",
+  "Lily",
+  "Lisa",
+  "Livia",
+  "Loan",
+  "Lucie",
+  "Luna",
+  "Lyam",
+  "Maddie",
+  "Maëlys",
+  "Margaux",
+  "Marceau",
+  "Maxence",
+  "Mia",
+  "Milo",
+  "Naël",
+  "Noé",
+  "Olivia",
+  "Oscar",
+  "Pablo",
+  "Rose-Marie",
+  "Salomé",
+  "Samuel",
+  "Simon",
+  "Soline",
+  "Tiago",
+  "Valentin",
+  "Victoire",
+  "Younès",
+  "Zélie",
+  "Aïcha",
+  "Amir",
+  "Bilal",
+  "Chaïma",
+  "Elyas",
+  "Hugo-Alexandre",
+  "Inaya",
+  "Kaïs",
+  "Malo",
+  "Naïm",
+  "Selma",
+  "Wassim",
+  "Yanis",
+];
+const MORE_ADULT = [
+  "Anne",
+  "Agnès",
+  "Alexandre",
+  "Arnaud",
+  "Benoît",
+  "Bruno",
+  "Cécile",
+  "Charlotte",
+  "Christelle",
+  "Cyril",
+  "Damien",
+  "Delphine",
+  "Élodie",
+  "Éric",
+  "Fabien",
+  "Florence",
+  "Franck",
+  "Gaëlle",
+  "Grégory",
+  "Jérôme",
+  "Jessica",
+  "Julie",
+  "Karine",
+  "Laetitia",
+  "Laurent",
+  "Ludovic",
+  "Marion",
+  "Mélanie",
+  "Nadia",
+  "Noémie",
+  "Pascal",
+  "Patricia",
+  "Rachid",
+  "Samia",
+  "Sabrina",
+  "Samuel",
+  "Séverine",
+  "Sylvain",
+  "Valérie",
+  "Xavier",
+  "Yannick",
+  "Yasmina",
+  "Jean-Marc",
+  "Marie-Claire",
+  "Anne-Sophie",
+  "Pierre-Yves",
+  "Linh",
+  "Moussa",
+];
+const SCHOOL_NAMES = [
+  "Jules-Ferry",
+  "Jean-Jaurès",
+  "Louise-Michel",
+  "Marie-Curie",
+  "Victor-Hugo",
+  "Les Tilleuls",
+  "Jean-de-La-Fontaine",
+  "Pasteur",
+  "Paul-Éluard",
+  "Simone-Veil",
+  "Jacques-Prévert",
+  "Anatole-France",
+  "Condorcet",
+  "Les Marronniers",
+  "Le Centre",
+  "Saint-Exupéry",
+  "Pierre-et-Marie-Curie",
+  "Albert-Camus",
+  "George-Sand",
+  "Charles-Perrault",
+  "Les Coquelicots",
+  "Le Bourg",
+  "Jean-Moulin",
+  "Robert-Desnos",
+  "Marcel-Pagnol",
+  "Les Hirondelles",
+  "Olympe-de-Gouges",
+  "Camille-Claudel",
+  "La Fontaine-d'Amour",
+  "Lucie-Aubrac",
+  "Joséphine-Baker",
+  "Gisèle-Halimi",
+  "Les Lilas",
+  "Romain-Rolland",
+  "L'Orée-du-Bois",
+];
+const TOWN_ROOTS = [
+  "Melun",
+  "Brie",
+  "Villiers",
+  "Champigny",
+  "Bussy",
+  "Montreuil",
+  "Noisy",
+  "Lagny",
+  "Provins",
+  "Coulommiers",
+  "Torcy",
+  "Chelles",
+  "Nemours",
+  "Moret",
+  "Fontaine",
+  "Bagnolet",
+  "Bondy",
+  "Vitry",
+  "Créteil",
+  "Ivry",
+  "Nogent",
+  "Sucy",
+  "Crécy",
+  "Lizy",
+  "Meaux",
+  "Tournan",
+  "Rozay",
+  "Ozoir",
+  "Savigny",
+  "Dammarie",
+  "Mormant",
+  "Nangis",
+  "Donnemarie",
+  "Bray",
+  "Jouarre",
+  "Égreville",
+  "Château-Landon",
+  "Lorrez",
+  "Souppes",
+  "Bréau",
+  "Châtenay",
+  "Ury",
+  "Achères",
+  "L'Haÿ",
+  "Saint-Maur",
+  "Saint-Mard",
+];
+const TOWN_SUFFIXES = [
+  "",
+  "",
+  "",
+  "-sur-Marne",
+  "-sur-Seine",
+  "-en-Brie",
+  "-le-Château",
+  "-la-Forêt",
+  "-sous-Bois",
+  "-le-Grand",
+  "-le-Petit",
+  "-Saint-Denis",
+  "-les-Roses",
+  "-sur-Loing",
+  "-en-Multien",
+  "-l'Abbaye",
+];
+const STREETS = [
+  "rue de la République",
+  "rue Victor-Hugo",
+  "place de l'Église",
+  "rue des Écoles",
+  "avenue Jean-Jaurès",
+  "chemin des Vignes",
+  "rue du Moulin",
+  "allée des Tilleuls",
+  "rue Pasteur",
+  "grande rue",
+  "rue de l'Abreuvoir",
+  "boulevard Gambetta",
+];
+const DEPARTMENTS = [
+  "077",
+  "093",
+  "094",
+  "091",
+  "092",
+  "095",
+  "078",
+  "060",
+  "010",
+  "089",
+  "045",
+  "028",
+  "027",
+  "076",
+  "080",
+  "002",
+];
 const LEVELS = ["CP", "CE1", "CE2", "CM1", "CM2"] as const;
 type Level = (typeof LEVELS)[number];
 const AGE: Record<Level, number> = { CP: 6, CE1: 7, CE2: 8, CM1: 9, CM2: 10 };
 const CYCLE: Record<Level, string> = { CP: "CYCLE 2", CE1: "CYCLE 2", CE2: "CYCLE 2", CM1: "CYCLE 3", CM2: "CYCLE 3" };
 /** Classes per school: a weighted table (mean ≈ 5.4 classes, ≈ 120 pupils). */
-const CLASS_COUNTS: [number, number][] = [[1, 9], [2, 11], [3, 12], [4, 12], [5, 12], [6, 10], [7, 8], [8, 7], [9, 5], [10, 5], [11, 4],
-  [12, 3], [13, 1.3], [14, 0.8], [15, 0.4]];
+const CLASS_COUNTS: [number, number][] = [
+  [1, 9],
+  [2, 11],
+  [3, 12],
+  [4, 12],
+  [5, 12],
+  [6, 10],
+  [7, 8],
+  [8, 7],
+  [9, 5],
+  [10, 5],
+  [11, 4],
+  [12, 3],
+  [13, 1.3],
+  [14, 0.8],
+  [15, 0.4],
+];
 /** Levels of each class for the smallest schools (multi-level classes); bigger schools spread levels evenly. */
 const SMALL: Record<number, Level[][]> = {
   1: [["CP", "CE1", "CE2", "CM1", "CM2"]],
-  2: [["CP", "CE1", "CE2"], ["CM1", "CM2"]],
+  2: [
+    ["CP", "CE1", "CE2"],
+    ["CM1", "CM2"],
+  ],
   3: [["CP", "CE1"], ["CE2", "CM1"], ["CM2"]],
   4: [["CP"], ["CE1", "CE2"], ["CE2", "CM1"], ["CM2"]],
 };
@@ -137,7 +563,6 @@ const DTD = `<!ELEMENT ficAlimMENESR (addRequest|modifyRequest|deleteRequest)*>
 
 // ---------------------------------------------------------------------------------------------------------------
 
-
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&apos;", '"': "&quot;" };
 const esc = (v: string) => (/[&<>'"]/.test(v) ? v.replace(/[&<>'"]/g, (c) => ESCAPES[c]!) : v);
 
@@ -148,17 +573,23 @@ const modification = (name: string, ...values: string[]) =>
   `      <modification name="${name}" operation="replace">${values.length ? values.map((v) => (v ? `<value>${v}</value>` : "<value/>")).join("") : "<value/>"}</modification>\r\n`;
 
 const OPERATIONAL: Record<SynthCategory, string> = {
-  EtabEducNat: '    <operationalAttributes><attr name="categorieStructure"><value>EtabEducNat</value></attr></operationalAttributes>\r\n',
-  Eleve: '    <operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes>\r\n',
-  PersRelEleve: '    <operationalAttributes><attr name="categoriePersonne"><value>PersRelEleve</value></attr></operationalAttributes>\r\n',
-  PersEducNat: '    <operationalAttributes><attr name="categoriePersonne"><value>PersEducNat</value></attr></operationalAttributes>\r\n',
+  EtabEducNat:
+    '    <operationalAttributes><attr name="categorieStructure"><value>EtabEducNat</value></attr></operationalAttributes>\r\n',
+  Eleve:
+    '    <operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes>\r\n',
+  PersRelEleve:
+    '    <operationalAttributes><attr name="categoriePersonne"><value>PersRelEleve</value></attr></operationalAttributes>\r\n',
+  PersEducNat:
+    '    <operationalAttributes><attr name="categoriePersonne"><value>PersEducNat</value></attr></operationalAttributes>\r\n',
 };
-const head = (category: SynthCategory, id: string) => `${OPERATIONAL[category]}    <identifier><id>${id}</id></identifier>\r\n`;
+const head = (category: SynthCategory, id: string) =>
+  `${OPERATIONAL[category]}    <identifier><id>${id}</id></identifier>\r\n`;
 const addRecord = (category: SynthCategory, id: string, lines: string) =>
   `  <addRequest>\r\n${head(category, id)}    <attributes>\r\n${lines}    </attributes>\r\n  </addRequest>\r\n`;
 const modifyRecord = (category: SynthCategory, id: string, lines: string) =>
   `  <modifyRequest>\r\n${head(category, id)}    <modifications>\r\n${lines}    </modifications>\r\n  </modifyRequest>\r\n`;
-const deleteRecord = (category: SynthCategory, id: string) => `  <deleteRequest>\r\n${head(category, id)}  </deleteRequest>\r\n`;
+const deleteRecord = (category: SynthCategory, id: string) =>
+  `  <deleteRequest>\r\n${head(category, id)}  </deleteRequest>\r\n`;
 
 /** Numbered files of one category, a new file every `max` records; buffered, and respecting back-pressure. */
 class CategoryWriter {
@@ -170,8 +601,13 @@ class CategoryWriter {
   records = 0;
   bytes = 0;
   readonly files: string[] = [];
-  constructor(private readonly dir: string, private readonly prefix: string, private readonly category: SynthCategory,
-    private readonly max: number, private readonly header: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly prefix: string,
+    private readonly category: SynthCategory,
+    private readonly max: number,
+    private readonly header: string,
+  ) {}
 
   async write(record: string): Promise<void> {
     if (!this.stream || this.inFile >= this.max) await this.next();
@@ -206,7 +642,10 @@ class CategoryWriter {
     await this.flush();
     const s = this.stream;
     this.stream = null;
-    await new Promise<void>((resolve, reject) => { s.once("error", reject); s.end(() => resolve()); });
+    await new Promise<void>((resolve, reject) => {
+      s.once("error", reject);
+      s.end(() => resolve());
+    });
   }
 }
 
@@ -214,12 +653,21 @@ class Writers {
   readonly byCategory: Record<SynthCategory, CategoryWriter>;
   constructor(dir: string, prefix: string, max: number, date: string, academy: string) {
     const header = [
-      '<?xml version="1.0" encoding="ISO-8859-15"?>', '<!DOCTYPE ficAlimMENESR SYSTEM "ficAlimMENESR.dtd">', "<ficAlimMENESR>",
-      '<!-- versionAF="AAF1D-VE2407" -->', `<!-- codeAcademieExport="${esc(academy)}" -->`, '<!-- degre="1D" -->',
-      `<!-- dateGenerationExport="${date.slice(6, 8)}/${date.slice(4, 6)}/${date.slice(0, 4)}" -->`, "",
+      '<?xml version="1.0" encoding="ISO-8859-15"?>',
+      '<!DOCTYPE ficAlimMENESR SYSTEM "ficAlimMENESR.dtd">',
+      "<ficAlimMENESR>",
+      '<!-- versionAF="AAF1D-VE2407" -->',
+      `<!-- codeAcademieExport="${esc(academy)}" -->`,
+      '<!-- degre="1D" -->',
+      `<!-- dateGenerationExport="${date.slice(6, 8)}/${date.slice(4, 6)}/${date.slice(0, 4)}" -->`,
+      "",
     ].join("\r\n");
-    this.byCategory = Object.fromEntries((["EtabEducNat", "Eleve", "PersRelEleve", "PersEducNat"] as const)
-      .map((c) => [c, new CategoryWriter(dir, prefix, c, max, header)])) as Record<SynthCategory, CategoryWriter>;
+    this.byCategory = Object.fromEntries(
+      (["EtabEducNat", "Eleve", "PersRelEleve", "PersEducNat"] as const).map((c) => [
+        c,
+        new CategoryWriter(dir, prefix, c, max, header),
+      ]),
+    ) as Record<SynthCategory, CategoryWriter>;
   }
   write(category: SynthCategory, record: string): Promise<void> {
     return this.byCategory[category].write(record);
@@ -240,10 +688,31 @@ class Writers {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-interface SchoolInfo { jointure: string; uai: string; classes: ClassInfo[]; director: string }
-interface ClassInfo { id: string; label: string; levels: Level[] }
-interface Family { parents: Parent[]; children: string[]; name: string; childLevel: Level; classId: string }
-interface Parent { jointure: string; first: string; last: string; civility: "M." | "Mme"; relation: "10" | "20" | "50" }
+interface SchoolInfo {
+  jointure: string;
+  uai: string;
+  classes: ClassInfo[];
+  director: string;
+}
+interface ClassInfo {
+  id: string;
+  label: string;
+  levels: Level[];
+}
+interface Family {
+  parents: Parent[];
+  children: string[];
+  name: string;
+  childLevel: Level;
+  classId: string;
+}
+interface Parent {
+  jointure: string;
+  first: string;
+  last: string;
+  civility: "M." | "Mme";
+  relation: "10" | "20" | "50";
+}
 
 /** Delta material, kept for the few units the delta will touch (bounded by the share). */
 type DeltaUnit =
@@ -268,7 +737,11 @@ function uai(dept: string, n: number): string {
 }
 
 function plain(v: string): string {
-  return v.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9-]/g, "").toLowerCase();
+  return v
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^A-Za-z0-9-]/g, "")
+    .toLowerCase();
 }
 
 /** Writes the complete set (and the delta when asked); returns what was written. */
@@ -293,8 +766,18 @@ export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSum
   const childNames = [...new Set([...FIRST_NAMES, ...MORE_CHILD])];
   const adultNames = [...new Set([...ADULT_FIRST_NAMES, ...MORE_ADULT])];
   const surname = () => (random() < 0.08 ? `${pick(lastNames)}-${pick(lastNames)}` : pick(lastNames));
-  const summary: SynthSummary = { schools: schoolCount, classes: 0, pupils: 0, relatives: 0, staff: 0, accounts: 0, files: [],
-    records: { EtabEducNat: 0, Eleve: 0, PersRelEleve: 0, PersEducNat: 0 }, bytes: 0, dirs: { complete: completeDir } };
+  const summary: SynthSummary = {
+    schools: schoolCount,
+    classes: 0,
+    pupils: 0,
+    relatives: 0,
+    staff: 0,
+    accounts: 0,
+    files: [],
+    records: { EtabEducNat: 0, Eleve: 0, PersRelEleve: 0, PersEducNat: 0 },
+    bytes: 0,
+    dirs: { complete: completeDir },
+  };
   const units: DeltaUnit[] = [];
   const chosen = () => share > 0 && deltaRandom() < share;
   let person = 1_000_000;
@@ -314,13 +797,19 @@ export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSum
   const totalWeight = CLASS_COUNTS.reduce((s, [, w]) => s + w, 0);
   const classCount = () => {
     let r = random() * totalWeight;
-    for (const [n, w] of CLASS_COUNTS) if ((r -= w) < 0) return n;
+    for (const [n, w] of CLASS_COUNTS) {
+      r -= w;
+      if (r < 0) return n;
+    }
     return 5;
   };
   let lastProgress = 0;
   const progress = () => {
     const n = summary.pupils + summary.relatives + summary.staff;
-    if (n - lastProgress >= 10_000) { lastProgress = n; options.onProgress?.(n); }
+    if (n - lastProgress >= 10_000) {
+      lastProgress = n;
+      options.onProgress?.(n);
+    }
   };
 
   // Communes hold one to many schools; circonscriptions about 25 schools; RPI join two to four rural schools.
@@ -341,8 +830,12 @@ export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSum
       communesPerDept.set(dept, index);
       const size = random();
       const name = `${pick(TOWN_ROOTS)}${pick(TOWN_SUFFIXES)}`;
-      commune = { code: `${dept.slice(1)}${String(index).padStart(3, "0")}`, name, dept,
-        left: size < 0.7 ? 1 : size < 0.95 ? between(2, 6) : between(8, 25) };
+      commune = {
+        code: `${dept.slice(1)}${String(index).padStart(3, "0")}`,
+        name,
+        dept,
+        left: size < 0.7 ? 1 : size < 0.95 ? between(2, 6) : between(8, 25),
+      };
     }
     commune.left -= 1;
     if ((n - 1) % 25 === 0 || circ.dept !== dept) {
@@ -351,33 +844,52 @@ export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSum
     const classes = classCount();
     if (classes <= 3 && !rpi && random() < 0.45) {
       rpiIndex += 1;
-      rpi = { code: `RPI${dept}${String(rpiIndex).padStart(3, "0")}`, name: `RPI ${commune.name}`, left: between(2, 4) };
+      rpi = {
+        code: `RPI${dept}${String(rpiIndex).padStart(3, "0")}`,
+        name: `RPI ${commune.name}`,
+        left: between(2, 4),
+      };
     }
     const inRpi = rpi !== null && classes <= 4;
     const kind = classes <= 2 && random() < 0.5 ? "ECOLE PRIMAIRE" : "ECOLE ELEMENTAIRE";
     const display = `${kind === "ECOLE PRIMAIRE" ? "École primaire" : "École élémentaire"} ${pick(SCHOOL_NAMES)}`;
     const street = `${between(1, 120)} ${pick(STREETS)}`;
     const postcode = `${dept.slice(1)}${String(between(0, 99)).padStart(3, "0")}`;
-    await writers.write("EtabEducNat", addRecord("EtabEducNat", school.jointure,
-      attr("ENTStructureJointure", school.jointure) + attr("ENTStructureUAI", school.uai)
-      + attr("ENTStructureNomCourant", esc(`${kind}$${display}$${commune.name.toUpperCase()}`))
-      + attr("ENTStructureTypeStruct", kind) + attr("ENTEcoleMinistereTutelle", esc("MINISTERE DE L'EDUCATION NATIONALE"))
-      + attr("ENTEcoleCodeMinistereTutelle", "06") + attr("ENTEtablissementContrat", "SANS OBJET")
-      + attr("ENTStructureAdresse", esc(street)) + attr("ENTStructureCodePostal", postcode) + attr("ENTStructureVille", esc(commune.name.toUpperCase()))
-      + attr("ENTStructureTelephone", `01${String(between(0, 99_999_999)).padStart(8, "0")}`)
-      + attr("ENTStructureEmail", `ce.${school.uai.toLowerCase()}@ac-${plain(academy)}.fr`) + attr("ENTStructureMailSI", "")
-      + attr("ENTServAcAcademie", esc(academy)) + attr("ENTEcoleSecteur", "PU")
-      + attr("ENTEcoleCirconscription", esc(`${circ.code}$${circ.name}`))
-      + attr("ENTEcoleCommune", esc(`${commune.code}$${commune.name}`))
-      + (inRpi ? attr("ENTEcoleRPI", esc(`${rpi!.code}$${rpi!.name}`)) : "")));
+    await writers.write(
+      "EtabEducNat",
+      addRecord(
+        "EtabEducNat",
+        school.jointure,
+        attr("ENTStructureJointure", school.jointure) +
+          attr("ENTStructureUAI", school.uai) +
+          attr("ENTStructureNomCourant", esc(`${kind}$${display}$${commune.name.toUpperCase()}`)) +
+          attr("ENTStructureTypeStruct", kind) +
+          attr("ENTEcoleMinistereTutelle", esc("MINISTERE DE L'EDUCATION NATIONALE")) +
+          attr("ENTEcoleCodeMinistereTutelle", "06") +
+          attr("ENTEtablissementContrat", "SANS OBJET") +
+          attr("ENTStructureAdresse", esc(street)) +
+          attr("ENTStructureCodePostal", postcode) +
+          attr("ENTStructureVille", esc(commune.name.toUpperCase())) +
+          attr("ENTStructureTelephone", `01${String(between(0, 99_999_999)).padStart(8, "0")}`) +
+          attr("ENTStructureEmail", `ce.${school.uai.toLowerCase()}@ac-${plain(academy)}.fr`) +
+          attr("ENTStructureMailSI", "") +
+          attr("ENTServAcAcademie", esc(academy)) +
+          attr("ENTEcoleSecteur", "PU") +
+          attr("ENTEcoleCirconscription", esc(`${circ.code}$${circ.name}`)) +
+          attr("ENTEcoleCommune", esc(`${commune.code}$${commune.name}`)) +
+          (inRpi ? attr("ENTEcoleRPI", esc(`${rpi!.code}$${rpi!.name}`)) : ""),
+      ),
+    );
     if (inRpi && --rpi!.left <= 0) rpi = null;
 
     // Classes: levels, labels, ids.
-    const layout: Level[][] = SMALL[classes] ?? (() => {
-      const out: Level[][] = [];
-      for (let c = 0; c < classes; c++) out.push([LEVELS[Math.floor((c * 5) / classes)]!]);
-      return out;
-    })();
+    const layout: Level[][] =
+      SMALL[classes] ??
+      (() => {
+        const out: Level[][] = [];
+        for (let c = 0; c < classes; c++) out.push([LEVELS[Math.floor((c * 5) / classes)]!]);
+        return out;
+      })();
     const sameLevel = new Map<string, number>();
     for (const levels of layout) sameLevel.set(levels.join("-"), (sameLevel.get(levels.join("-")) ?? 0) + 1);
     const seen = new Map<string, number>();
@@ -385,20 +897,42 @@ export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSum
       const key = levels.join("-");
       const k = (seen.get(key) ?? 0) + 1;
       seen.set(key, k);
-      const label = levels.length === 5 ? "Classe unique" : `${key}${sameLevel.get(key)! > 1 ? ` ${String.fromCharCode(64 + k)}` : ""}`;
+      const label =
+        levels.length === 5
+          ? "Classe unique"
+          : `${key}${sameLevel.get(key)! > 1 ? ` ${String.fromCharCode(64 + k)}` : ""}`;
       school.classes.push({ id: String(classCounter++), label, levels });
     }
     summary.classes += classes;
 
     // Staff: a director (in charge of the first class below 13 classes), one teacher per class, a few others.
     const staffLines: string[] = [];
-    const staffRecord = (id: string, first: string, last: string, civility: string, functions: string[], teacher: boolean, director: boolean) => {
+    const staffRecord = (
+      id: string,
+      first: string,
+      last: string,
+      civility: string,
+      functions: string[],
+      teacher: boolean,
+      director: boolean,
+    ) => {
       const born = `${String(between(1, 28)).padStart(2, "0")}/${String(between(1, 12)).padStart(2, "0")}/${year - between(24, 62)}`;
-      staffLines.push(addRecord("PersEducNat", id, attr("ENTPersonJointure", id) + attr("ENTPersonDateNaissance", born)
-        + attr("ENTPersonNom", esc(last)) + attr("ENTPersonPrenom", esc(first)) + attr("ENTPersonCivilite", civility)
-        + attr("ENTPersonMail", esc(academicEmail(first, last))) + attr("ENTPersonStructRattach", school.jointure)
-        + attr("ENTPersonFonctions", ...functions.map(esc)) + (director ? attr("ENTEnsFonctionDir", school.jointure) : "")
-        + attr("ENTPersonCategorieEnseignant", teacher ? "O" : "N")));
+      staffLines.push(
+        addRecord(
+          "PersEducNat",
+          id,
+          attr("ENTPersonJointure", id) +
+            attr("ENTPersonDateNaissance", born) +
+            attr("ENTPersonNom", esc(last)) +
+            attr("ENTPersonPrenom", esc(first)) +
+            attr("ENTPersonCivilite", civility) +
+            attr("ENTPersonMail", esc(academicEmail(first, last))) +
+            attr("ENTPersonStructRattach", school.jointure) +
+            attr("ENTPersonFonctions", ...functions.map(esc)) +
+            (director ? attr("ENTEnsFonctionDir", school.jointure) : "") +
+            attr("ENTPersonCategorieEnseignant", teacher ? "O" : "N"),
+        ),
+      );
       summary.staff += 1;
     };
     const ens = `${school.jointure}$ENS$ENSEIGNEMENT$-$-`;
@@ -411,19 +945,35 @@ export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSum
       const first = pick(adultNames);
       const last = surname();
       const civility = random() < 0.8 ? "Mme" : "M.";
-      staffRecord(id, first, last, civility, isDirector ? (classes < 13 ? [dir, ens] : [dir]) : [ens], true, isDirector);
+      staffRecord(
+        id,
+        first,
+        last,
+        civility,
+        isDirector ? (classes < 13 ? [dir, ens] : [dir]) : [ens],
+        true,
+        isDirector,
+      );
       if (isDirector) school.director = id;
       else teachers.push({ id, first, last });
     }
-    if (random() < 0.15) { const id = next(); const f = pick(adultNames); const l = surname(); staffRecord(id, f, l, "Mme", [ens], true, false); teachers.push({ id, first: f, last: l }); }
-    if (random() < 0.05) staffRecord(next(), pick(adultNames), surname(), "M.", [`${school.jointure}$PSY$PSYCHOLOGUE$-$-`], false, false);
+    if (random() < 0.15) {
+      const id = next();
+      const f = pick(adultNames);
+      const l = surname();
+      staffRecord(id, f, l, "Mme", [ens], true, false);
+      teachers.push({ id, first: f, last: l });
+    }
+    if (random() < 0.05)
+      staffRecord(next(), pick(adultNames), surname(), "M.", [`${school.jointure}$PSY$PSYCHOLOGUE$-$-`], false, false);
 
     // Pupils and their families; a few siblings share their parents.
     const families: Family[] = [];
     const firstUnit = units.length;
     const pupilLines: string[] = [];
     for (const cls of school.classes) {
-      const size = cls.levels.length === 5 ? between(10, 20) : cls.levels.length > 1 ? between(17, 24) : between(20, 26);
+      const size =
+        cls.levels.length === 5 ? between(10, 20) : cls.levels.length > 1 ? between(17, 24) : between(20, 26);
       for (let k = 0; k < size; k++) {
         const level = cls.levels[k % cls.levels.length]!;
         const pupil = next();
@@ -435,8 +985,20 @@ export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSum
         if (!family) {
           const name = surname();
           const single = random() < 0.1;
-          const mother: Parent = { jointure: next(), first: pick(adultNames), last: random() < 0.6 ? name : surname(), civility: "Mme", relation: "10" };
-          const father: Parent = { jointure: next(), first: pick(adultNames), last: name, civility: "M.", relation: "20" };
+          const mother: Parent = {
+            jointure: next(),
+            first: pick(adultNames),
+            last: random() < 0.6 ? name : surname(),
+            civility: "Mme",
+            relation: "10",
+          };
+          const father: Parent = {
+            jointure: next(),
+            first: pick(adultNames),
+            last: name,
+            civility: "M.",
+            relation: "20",
+          };
           const parents = single ? [random() < 0.8 ? mother : father] : [mother, father];
           if (single && random() < 0.05) parents[0]!.relation = "50";
           family = { parents, children: [], name, childLevel: level, classId: cls.id };
@@ -446,15 +1008,27 @@ export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSum
         const age = AGE[level] + (random() < 0.03 ? 1 : 0);
         const born = `${String(between(1, 28)).padStart(2, "0")}/${String(between(1, 12)).padStart(2, "0")}/${year - age - (random() < 0.67 ? 0 : 1)}`;
         const classValue = `${school.jointure}$$$${cls.id}$${esc(cls.label)}`;
-        pupilLines.push(addRecord("Eleve", pupil, attr("ENTPersonJointure", pupil)
-          + attr("ENTEleveINE", `${String(person).padStart(10, "0")}${UAI_LETTERS[person % 23]}`)
-          + attr("ENTPersonDateNaissance", born) + attr("ENTPersonNom", esc(family.name)) + attr("ENTPersonPrenom", esc(pick(childNames)))
-          + (random() < 0.3 ? attr("ENTPersonAutresPrenoms", esc(pick(childNames))) : "")
-          + attr("ENTPersonStructRattach", school.jointure) + attr("ENTPersonClasses", classValue) + attr("ENTPersonGroupes", "")
-          + attr("ENTEleveAutoriteParentale", ...family.parents.map((p) => `${p.jointure}$${p.relation}`))
-          + attr("ENTEleveNiveau", level) + attr("ENTEleveCycle", CYCLE[level])
-          + attr("ENTEleveRestaurantScolaire", random() < 0.7 ? "O" : "N") + attr("ENTEleveGarderieMatin", random() < 0.3 ? "O" : "N")
-          + attr("ENTEleveTransport", inRpi ? "O" : "N")));
+        pupilLines.push(
+          addRecord(
+            "Eleve",
+            pupil,
+            attr("ENTPersonJointure", pupil) +
+              attr("ENTEleveINE", `${String(person).padStart(10, "0")}${UAI_LETTERS[person % 23]}`) +
+              attr("ENTPersonDateNaissance", born) +
+              attr("ENTPersonNom", esc(family.name)) +
+              attr("ENTPersonPrenom", esc(pick(childNames))) +
+              (random() < 0.3 ? attr("ENTPersonAutresPrenoms", esc(pick(childNames))) : "") +
+              attr("ENTPersonStructRattach", school.jointure) +
+              attr("ENTPersonClasses", classValue) +
+              attr("ENTPersonGroupes", "") +
+              attr("ENTEleveAutoriteParentale", ...family.parents.map((p) => `${p.jointure}$${p.relation}`)) +
+              attr("ENTEleveNiveau", level) +
+              attr("ENTEleveCycle", CYCLE[level]) +
+              attr("ENTEleveRestaurantScolaire", random() < 0.7 ? "O" : "N") +
+              attr("ENTEleveGarderieMatin", random() < 0.3 ? "O" : "N") +
+              attr("ENTEleveTransport", inRpi ? "O" : "N"),
+          ),
+        );
         summary.pupils += 1;
         if (chosen()) {
           const roll = deltaRandom();
@@ -478,13 +1052,28 @@ export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSum
     const relativeLines: string[] = [];
     for (const f of families) {
       for (const p of f.parents) {
-        const mail = random() < 0.7 ? attr("ENTPersonMail", esc(`${plain(p.first)}.${plain(p.last)}${between(1, 999)}@example.org`)) : "";
-        relativeLines.push(addRecord("PersRelEleve", p.jointure, attr("ENTPersonJointure", p.jointure) + attr("ENTPersonNom", esc(p.last))
-          + attr("ENTPersonPrenom", esc(p.first)) + attr("ENTPersonCivilite", p.civility)
-          + attr("ENTPersonAdresse", esc(`${between(1, 200)} ${pick(STREETS)}$$$`)) + attr("ENTPersonCodePostal", postcode)
-          + attr("ENTPersonVille", esc(commune.name.toUpperCase())) + attr("ENTPersonPays", "FRANCE")
-          + attr("ENTPersRelEleveTelMobile", `06${String(between(0, 99_999_999)).padStart(8, "0")}`) + mail
-          + attr("ENTPersonAdresseDiffusion", "N") + attr("ENTPersRelEleveEleve", ...f.children)));
+        const mail =
+          random() < 0.7
+            ? attr("ENTPersonMail", esc(`${plain(p.first)}.${plain(p.last)}${between(1, 999)}@example.org`))
+            : "";
+        relativeLines.push(
+          addRecord(
+            "PersRelEleve",
+            p.jointure,
+            attr("ENTPersonJointure", p.jointure) +
+              attr("ENTPersonNom", esc(p.last)) +
+              attr("ENTPersonPrenom", esc(p.first)) +
+              attr("ENTPersonCivilite", p.civility) +
+              attr("ENTPersonAdresse", esc(`${between(1, 200)} ${pick(STREETS)}$$$`)) +
+              attr("ENTPersonCodePostal", postcode) +
+              attr("ENTPersonVille", esc(commune.name.toUpperCase())) +
+              attr("ENTPersonPays", "FRANCE") +
+              attr("ENTPersRelEleveTelMobile", `06${String(between(0, 99_999_999)).padStart(8, "0")}`) +
+              mail +
+              attr("ENTPersonAdresseDiffusion", "N") +
+              attr("ENTPersRelEleveEleve", ...f.children),
+          ),
+        );
         summary.relatives += 1;
         if (chosen() && !leaving.has(p.jointure)) {
           units.push({ kind: "parent", parent: p.jointure, first: p.first, last: p.last });
@@ -516,16 +1105,37 @@ export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSum
     const dsurname = () => (deltaRandom() < 0.08 ? `${dpick(lastNames)}-${dpick(lastNames)}` : dpick(lastNames));
     for (const u of units) if (u.kind === "teacherMove") u.to = dpick(schoolsOf);
     summary.dirs.delta = join(options.outDir, "delta");
-    summary.delta = await writeDelta(summary.dirs.delta, units, { random: deltaRandom, pick: dpick, between: dbetween, next,
-      surname: dsurname, adultNames, childNames, academicEmail, year, max, academy, date: options.deltaDate ?? addDays(date, 14) });
+    summary.delta = await writeDelta(summary.dirs.delta, units, {
+      random: deltaRandom,
+      pick: dpick,
+      between: dbetween,
+      next,
+      surname: dsurname,
+      adultNames,
+      childNames,
+      academicEmail,
+      year,
+      max,
+      academy,
+      date: options.deltaDate ?? addDays(date, 14),
+    });
   }
   return summary;
 }
 
 interface DeltaTools {
-  random: () => number; pick: <T>(list: readonly T[]) => T; between: (lo: number, hi: number) => number; next: () => string;
-  surname: () => string; adultNames: string[]; childNames: string[]; academicEmail: (first: string, last: string) => string;
-  year: number; max: number; academy: string; date: string;
+  random: () => number;
+  pick: <T>(list: readonly T[]) => T;
+  between: (lo: number, hi: number) => number;
+  next: () => string;
+  surname: () => string;
+  adultNames: string[];
+  childNames: string[];
+  academicEmail: (first: string, last: string) => string;
+  year: number;
+  max: number;
+  academy: string;
+  date: string;
 }
 
 async function writeDelta(dir: string, units: DeltaUnit[], t: DeltaTools): Promise<NonNullable<SynthSummary["delta"]>> {
@@ -539,14 +1149,24 @@ async function writeDelta(dir: string, units: DeltaUnit[], t: DeltaTools): Promi
       case "move": {
         const others = u.school.classes.filter((c) => c.id !== u.from);
         const to = others[Math.floor(t.random() * others.length)]!;
-        await writers.write("Eleve", modifyRecord("Eleve", u.pupil, modification("ENTPersonClasses", `${u.school.jointure}$$$${to.id}$${esc(to.label)}`)
-          + modification("ENTEleveNiveau", to.levels[0]!)));
+        await writers.write(
+          "Eleve",
+          modifyRecord(
+            "Eleve",
+            u.pupil,
+            modification("ENTPersonClasses", `${u.school.jointure}$$$${to.id}$${esc(to.label)}`) +
+              modification("ENTEleveNiveau", to.levels[0]!),
+          ),
+        );
         delta.modified += 1;
         delta.accounts += 1;
         break;
       }
       case "rename":
-        await writers.write("Eleve", modifyRecord("Eleve", u.pupil, modification("ENTPersonNom", esc(`${u.last}-${t.pick(MORE_LAST)}`))));
+        await writers.write(
+          "Eleve",
+          modifyRecord("Eleve", u.pupil, modification("ENTPersonNom", esc(`${u.last}-${t.pick(MORE_LAST)}`))),
+        );
         delta.modified += 1;
         delta.accounts += 1;
         break;
@@ -560,33 +1180,74 @@ async function writeDelta(dir: string, units: DeltaUnit[], t: DeltaTools): Promi
         // A newcomer in the class, with one or two new parents.
         const pupil = t.next();
         const name = t.surname();
-        const parents = [{ id: t.next(), first: t.pick(t.adultNames), civility: "Mme", relation: "10" },
-          ...(t.random() < 0.85 ? [{ id: t.next(), first: t.pick(t.adultNames), civility: "M.", relation: "20" }] : [])];
+        const parents = [
+          { id: t.next(), first: t.pick(t.adultNames), civility: "Mme", relation: "10" },
+          ...(t.random() < 0.85 ? [{ id: t.next(), first: t.pick(t.adultNames), civility: "M.", relation: "20" }] : []),
+        ];
         for (const p of parents) {
-          await writers.write("PersRelEleve", addRecord("PersRelEleve", p.id, attr("ENTPersonJointure", p.id) + attr("ENTPersonNom", esc(name))
-            + attr("ENTPersonPrenom", esc(p.first)) + attr("ENTPersonCivilite", p.civility) + attr("ENTPersRelEleveEleve", pupil)));
+          await writers.write(
+            "PersRelEleve",
+            addRecord(
+              "PersRelEleve",
+              p.id,
+              attr("ENTPersonJointure", p.id) +
+                attr("ENTPersonNom", esc(name)) +
+                attr("ENTPersonPrenom", esc(p.first)) +
+                attr("ENTPersonCivilite", p.civility) +
+                attr("ENTPersRelEleveEleve", pupil),
+            ),
+          );
         }
         const level = u.cls.levels[Math.floor(t.random() * u.cls.levels.length)]!;
-        await writers.write("Eleve", addRecord("Eleve", pupil, attr("ENTPersonJointure", pupil)
-          + attr("ENTPersonDateNaissance", `${String(t.between(1, 28)).padStart(2, "0")}/${String(t.between(1, 12)).padStart(2, "0")}/${t.year - AGE[level]}`)
-          + attr("ENTPersonNom", esc(name)) + attr("ENTPersonPrenom", esc(t.pick(t.childNames)))
-          + attr("ENTPersonStructRattach", u.school.jointure) + attr("ENTPersonClasses", `${u.school.jointure}$$$${u.cls.id}$${esc(u.cls.label)}`)
-          + attr("ENTEleveAutoriteParentale", ...parents.map((p) => `${p.id}$${p.relation}`)) + attr("ENTEleveNiveau", level)));
+        await writers.write(
+          "Eleve",
+          addRecord(
+            "Eleve",
+            pupil,
+            attr("ENTPersonJointure", pupil) +
+              attr(
+                "ENTPersonDateNaissance",
+                `${String(t.between(1, 28)).padStart(2, "0")}/${String(t.between(1, 12)).padStart(2, "0")}/${t.year - AGE[level]}`,
+              ) +
+              attr("ENTPersonNom", esc(name)) +
+              attr("ENTPersonPrenom", esc(t.pick(t.childNames))) +
+              attr("ENTPersonStructRattach", u.school.jointure) +
+              attr("ENTPersonClasses", `${u.school.jointure}$$$${u.cls.id}$${esc(u.cls.label)}`) +
+              attr("ENTEleveAutoriteParentale", ...parents.map((p) => `${p.id}$${p.relation}`)) +
+              attr("ENTEleveNiveau", level),
+          ),
+        );
         delta.added += 1 + parents.length;
         delta.accounts += 1 + parents.length;
         break;
       }
       case "parent":
-        await writers.write("PersRelEleve", modifyRecord("PersRelEleve", u.parent, t.random() < 0.7
-          ? modification("ENTPersonMail", esc(`${plain(u.first)}.${plain(u.last)}${t.between(1000, 9999)}@example.net`))
-          : modification("ENTPersonNom", esc(t.surname()))));
+        await writers.write(
+          "PersRelEleve",
+          modifyRecord(
+            "PersRelEleve",
+            u.parent,
+            t.random() < 0.7
+              ? modification(
+                  "ENTPersonMail",
+                  esc(`${plain(u.first)}.${plain(u.last)}${t.between(1000, 9999)}@example.net`),
+                )
+              : modification("ENTPersonNom", esc(t.surname())),
+          ),
+        );
         delta.modified += 1;
         delta.accounts += 1;
         break;
       case "teacherMove": {
         const to = u.to && u.to !== u.school ? u.to : u.school;
-        await writers.write("PersEducNat", modifyRecord("PersEducNat", u.staff, modification("ENTPersonStructRattach", to.jointure)
-          + modification("ENTPersonFonctions", esc(ens(to)))));
+        await writers.write(
+          "PersEducNat",
+          modifyRecord(
+            "PersEducNat",
+            u.staff,
+            modification("ENTPersonStructRattach", to.jointure) + modification("ENTPersonFonctions", esc(ens(to))),
+          ),
+        );
         delta.modified += 1;
         delta.accounts += 1;
         break;
@@ -600,10 +1261,21 @@ async function writeDelta(dir: string, units: DeltaUnit[], t: DeltaTools): Promi
         const id = t.next();
         const first = t.pick(t.adultNames);
         const last = t.surname();
-        await writers.write("PersEducNat", addRecord("PersEducNat", id, attr("ENTPersonJointure", id) + attr("ENTPersonNom", esc(last))
-          + attr("ENTPersonPrenom", esc(first)) + attr("ENTPersonCivilite", "Mme") + attr("ENTPersonMail", esc(t.academicEmail(first, last)))
-          + attr("ENTPersonStructRattach", u.school.jointure) + attr("ENTPersonFonctions", esc(ens(u.school)))
-          + attr("ENTPersonCategorieEnseignant", "O")));
+        await writers.write(
+          "PersEducNat",
+          addRecord(
+            "PersEducNat",
+            id,
+            attr("ENTPersonJointure", id) +
+              attr("ENTPersonNom", esc(last)) +
+              attr("ENTPersonPrenom", esc(first)) +
+              attr("ENTPersonCivilite", "Mme") +
+              attr("ENTPersonMail", esc(t.academicEmail(first, last))) +
+              attr("ENTPersonStructRattach", u.school.jointure) +
+              attr("ENTPersonFonctions", esc(ens(u.school))) +
+              attr("ENTPersonCategorieEnseignant", "O"),
+          ),
+        );
         delta.added += 1;
         delta.accounts += 1;
         break;

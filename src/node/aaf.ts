@@ -8,10 +8,19 @@ import { openAafDelivery, deliveryInfo } from "./aaf-archive";
 import { createImport, runImport } from "../services/admin/aaf";
 import type { ImportOutcome } from "../aaf/importer";
 
-export async function importFromPath(platform: Platform, importId: string, path: string,
-  onProgress?: (p: AafProgress) => void): Promise<ImportOutcome> {
-  return runImport({ db: platform.db, config: platform.config, now: () => platform.clock.now() }, importId,
-    openAafDelivery(path), (names) => deliveryInfo([basename(path), ...names]), onProgress);
+export async function importFromPath(
+  platform: Platform,
+  importId: string,
+  path: string,
+  onProgress?: (p: AafProgress) => void,
+): Promise<ImportOutcome> {
+  return runImport(
+    { db: platform.db, config: platform.config, now: () => platform.clock.now() },
+    importId,
+    openAafDelivery(path),
+    (names) => deliveryInfo([basename(path), ...names]),
+    onProgress,
+  );
 }
 
 /** Moves each delivery found in DATA_DIR/aaf/inbox to DATA_DIR/aaf/processing and queues its import. */
@@ -25,8 +34,16 @@ export async function scanInbox(platform: Platform, dataDir: string): Promise<st
     if (name.startsWith(".")) continue;
     const target = join(processing, `${Date.now()}-${name}`);
     await rename(join(inbox, name), target);
-    queued.push(await createImport(platform.db, { origin: "inbox", fileName: name, storedPath: target, dryRun: false,
-      requestedBy: null, now: platform.clock.now() }));
+    queued.push(
+      await createImport(platform.db, {
+        origin: "inbox",
+        fileName: name,
+        storedPath: target,
+        dryRun: false,
+        requestedBy: null,
+        now: platform.clock.now(),
+      }),
+    );
   }
   return queued;
 }

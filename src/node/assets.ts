@@ -22,8 +22,15 @@ const BUNDLES: Record<BundleName, string> = {
 async function bundle(entry: string): Promise<Buffer> {
   const { build } = await import("esbuild");
   const out = await build({
-    entryPoints: [entry], bundle: true, minify: true, format: "esm", target: "es2022", platform: "browser",
-    write: false, legalComments: "none", logLevel: "silent",
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    target: "es2022",
+    platform: "browser",
+    write: false,
+    legalComments: "none",
+    logLevel: "silent",
   });
   return Buffer.from(out.outputFiles[0]!.contents);
 }
@@ -44,7 +51,8 @@ export async function buildAssets(): Promise<AssetManifest> {
   await mkdir(BUILD_DIR, { recursive: true });
   const manifest = {} as AssetManifest;
   const contents = new Map<AssetName, Buffer>();
-  for (const [name, source] of Object.entries(SOURCES) as [AssetName, string][]) contents.set(name, await readFile(source));
+  for (const [name, source] of Object.entries(SOURCES) as [AssetName, string][])
+    contents.set(name, await readFile(source));
   for (const [name, entry] of Object.entries(BUNDLES) as [AssetName, string][]) contents.set(name, await bundle(entry));
   // Fonts first: the stylesheet refers to them by their hashed names.
   const order = [...contents.keys()].sort((a, b) => Number(a.endsWith(".css")) - Number(b.endsWith(".css")));
@@ -52,9 +60,12 @@ export async function buildAssets(): Promise<AssetManifest> {
   for (const name of order) {
     let body = contents.get(name)!;
     if (name === "preau.css") {
-      body = Buffer.from(body.toString("utf8")
-        .replaceAll("url(opendyslexic-400.woff2)", `url(${manifest["opendyslexic-400.woff2"]})`)
-        .replaceAll("url(opendyslexic-700.woff2)", `url(${manifest["opendyslexic-700.woff2"]})`));
+      body = Buffer.from(
+        body
+          .toString("utf8")
+          .replaceAll("url(opendyslexic-400.woff2)", `url(${manifest["opendyslexic-400.woff2"]})`)
+          .replaceAll("url(opendyslexic-700.woff2)", `url(${manifest["opendyslexic-700.woff2"]})`),
+      );
     }
     const hash = createHash("sha256").update(body).digest("hex").slice(0, 12);
     const file = `${basename(name, extname(name))}.${hash}${extname(name)}`;

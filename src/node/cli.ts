@@ -42,8 +42,11 @@ async function openPlatform(options: CliOptions) {
   return createNodePlatform({ database: handle });
 }
 
-export async function runCli(args: string[], out: (line: string) => void = (l) => process.stdout.write(l + "\n"),
-  options: CliOptions = {}): Promise<number> {
+export async function runCli(
+  args: string[],
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  options: CliOptions = {},
+): Promise<number> {
   const [command, ...rest] = args;
   switch (command) {
     case "demo": {
@@ -54,8 +57,10 @@ export async function runCli(args: string[], out: (line: string) => void = (l) =
       const { platform, handle } = await openPlatform(options);
       try {
         const summary = await buildDemo(platform.db, platform.passwords, platform.clock.now());
-        out(`Démonstration reconstruite : ${summary.schools} écoles, ${summary.classes} classes, ${summary.pupils} élèves, ` +
-          `${summary.parents} parents, ${summary.staff} personnels.`);
+        out(
+          `Démonstration reconstruite : ${summary.schools} écoles, ${summary.classes} classes, ${summary.pupils} élèves, ` +
+            `${summary.parents} parents, ${summary.staff} personnels.`,
+        );
         out(`Comptes (mot de passe : ${DEMO_PASSWORD}) : ${DEMO_ACCOUNTS.map((a) => a.login).join(", ")}`);
         return 0;
       } finally {
@@ -63,11 +68,17 @@ export async function runCli(args: string[], out: (line: string) => void = (l) =
       }
     }
     case "audit": {
-      if (rest[0] !== "verify") { out(HELP); return 2; }
+      if (rest[0] !== "verify") {
+        out(HELP);
+        return 2;
+      }
       const { platform, handle } = await openPlatform(options);
       try {
         const report = await verifyAuditChain(platform.db);
-        if (report.ok) { out(`Journal d'audit intact : ${report.rows} lignes vérifiées.`); return 0; }
+        if (report.ok) {
+          out(`Journal d'audit intact : ${report.rows} lignes vérifiées.`);
+          return 0;
+        }
         out(`Journal d'audit ALTÉRÉ : chaîne rompue à la ligne ${report.brokenAt} (${report.reason}).`);
         return 1;
       } finally {
@@ -81,10 +92,18 @@ export async function runCli(args: string[], out: (line: string) => void = (l) =
       return 2;
     }
     case "jobs": {
-      if (rest[0] !== "run") { out(HELP); return 2; }
+      if (rest[0] !== "run") {
+        out(HELP);
+        return 2;
+      }
       const { platform, handle, dataDir } = await openPlatform(options);
       try {
-        const ran = await runDueJobs(platform.db, jobHandlers(platform, dataDir), () => platform.clock.now(), platform.log);
+        const ran = await runDueJobs(
+          platform.db,
+          jobHandlers(platform, dataDir),
+          () => platform.clock.now(),
+          platform.log,
+        );
         out(`${ran} tâche(s) exécutée(s).`);
         return 0;
       } finally {
@@ -123,7 +142,11 @@ export async function runCli(args: string[], out: (line: string) => void = (l) =
 }
 
 const PHASES: Record<AafProgress["phase"], string> = {
-  queued: "en attente", reading: "lecture", checking: "vérification et application", applying: "application", done: "terminé",
+  queued: "en attente",
+  reading: "lecture",
+  checking: "vérification et application",
+  applying: "application",
+  done: "terminé",
 };
 
 /** A one-line progress bar on a terminal; plain lines every few seconds otherwise (logs, CI). */
@@ -144,23 +167,44 @@ function progressPrinter(): (p: AafProgress) => void {
   };
 }
 
-async function aafImportCommand(path: string, dryRun: boolean, out: (line: string) => void, options: CliOptions): Promise<number> {
-  if (!existsSync(path)) { out(`Livraison introuvable : ${path}`); return 2; }
+async function aafImportCommand(
+  path: string,
+  dryRun: boolean,
+  out: (line: string) => void,
+  options: CliOptions,
+): Promise<number> {
+  if (!existsSync(path)) {
+    out(`Livraison introuvable : ${path}`);
+    return 2;
+  }
   const { platform, handle } = await openPlatform(options);
   try {
-    const importId = await createImport(platform.db, { origin: "cli", fileName: path, storedPath: null, dryRun, requestedBy: null,
-      now: platform.clock.now() });
+    const importId = await createImport(platform.db, {
+      origin: "cli",
+      fileName: path,
+      storedPath: null,
+      dryRun,
+      requestedBy: null,
+      now: platform.clock.now(),
+    });
     const outcome = await importFromPath(platform, importId, path, progressPrinter());
     if (outcome.status === "rejected") {
       out(`Import REFUSÉ (${outcome.problems.length} problème(s)) ; l'annuaire n'a pas été modifié :`);
-      for (const p of outcome.problems.slice(0, 20)) out(`  - ${p.source ? `${p.source.file}:${p.source.line} : ` : ""}${p.message}`);
+      for (const p of outcome.problems.slice(0, 20))
+        out(`  - ${p.source ? `${p.source.file}:${p.source.line} : ` : ""}${p.message}`);
       return 1;
     }
     const c = outcome.counts;
-    out(`${outcome.status === "checked" ? "Import à blanc (rien n'a été modifié)" : "Import appliqué"} — ${outcome.info.mode === "complete" ? "livraison complète" : "livraison différentielle"}, ${outcome.files.length} fichier(s)`);
-    out(`  créés ${c.created} · mis à jour ${c.updated} · inchangés ${c.unchanged} · rattachements retirés ${c.detached} · ` +
-      `pré-supprimés ${c.preDeleted} · rétablis ${c.restored} · avertissements ${c.warnings}`);
-    out(`  écoles nouvelles ${c.schools} · classes nouvelles ${c.classes} · journal : /admin/annuaire/imports/${importId}`);
+    out(
+      `${outcome.status === "checked" ? "Import à blanc (rien n'a été modifié)" : "Import appliqué"} — ${outcome.info.mode === "complete" ? "livraison complète" : "livraison différentielle"}, ${outcome.files.length} fichier(s)`,
+    );
+    out(
+      `  créés ${c.created} · mis à jour ${c.updated} · inchangés ${c.unchanged} · rattachements retirés ${c.detached} · ` +
+        `pré-supprimés ${c.preDeleted} · rétablis ${c.restored} · avertissements ${c.warnings}`,
+    );
+    out(
+      `  écoles nouvelles ${c.schools} · classes nouvelles ${c.classes} · journal : /admin/annuaire/imports/${importId}`,
+    );
     return 0;
   } finally {
     await handle.close();
@@ -182,14 +226,25 @@ async function aafSynthCommand(args: string[], out: (line: string) => void): Pro
     return 2;
   }
   const started = performance.now();
-  const summary = await synthesiseAcademy({ outDir, schools, seed, deltaShare, academyCode: process.env.PREAU_ACADEMY_CODE ?? "DEMO" });
-  out(`Académie fictive écrite dans ${outDir} en ${Math.round((performance.now() - started) / 100) / 10} s : ${JSON.stringify(summary)}`);
+  const summary = await synthesiseAcademy({
+    outDir,
+    schools,
+    seed,
+    deltaShare,
+    academyCode: process.env.PREAU_ACADEMY_CODE ?? "DEMO",
+  });
+  out(
+    `Académie fictive écrite dans ${outDir} en ${Math.round((performance.now() - started) / 100) / 10} s : ${JSON.stringify(summary)}`,
+  );
   return 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runCli(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
 }

@@ -15,7 +15,10 @@ import { agendaReminder } from "../services/classroom/booking";
 import { importFromPath, scanInbox } from "./aaf";
 
 /** Notices leave the hub with links to the public address, quiet hours read in the platform's zone. */
-export const deliveryOf = (platform: Platform) => ({ baseUrl: platform.config.publicUrl, timeZone: platform.config.timeZone });
+export const deliveryOf = (platform: Platform) => ({
+  baseUrl: platform.config.publicUrl,
+  timeZone: platform.config.timeZone,
+});
 
 export function jobHandlers(platform: Platform, dataDir: string): Record<string, JobHandler> {
   return {
@@ -25,7 +28,8 @@ export function jobHandlers(platform: Platform, dataDir: string): Record<string,
     "aaf.import": async (payload) => {
       const importId = String(payload.importId);
       const [row] = await withTenant(platform.db, systemScope, (tx) =>
-        tx.select({ path: aafImports.storedPath }).from(aafImports).where(eq(aafImports.id, importId)));
+        tx.select({ path: aafImports.storedPath }).from(aafImports).where(eq(aafImports.id, importId)),
+      );
       if (!row?.path) throw new Error(`Import ${importId} sans fichier déposé`);
       try {
         await importFromPath(platform, importId, row.path);
@@ -34,8 +38,12 @@ export function jobHandlers(platform: Platform, dataDir: string): Record<string,
         await rm(row.path, { recursive: true, force: true });
       }
     },
-    "aaf.inbox": async () => { await scanInbox(platform, dataDir); },
-    "message.deliver": async (payload, { now }) => { await deliverScheduled(platform.db, String(payload.messageId), now, deliveryOf(platform)); },
+    "aaf.inbox": async () => {
+      await scanInbox(platform, dataDir);
+    },
+    "message.deliver": async (payload, { now }) => {
+      await deliverScheduled(platform.db, String(payload.messageId), now, deliveryOf(platform));
+    },
     "announcement.notify": async (payload, { now }) => {
       await announcementNotifier(platform.db, String(payload.announcementId), now, deliveryOf(platform));
     },
@@ -45,7 +53,9 @@ export function jobHandlers(platform: Platform, dataDir: string): Record<string,
     "liaison.remind": async (payload, { now }) => {
       await liaisonReminder(platform.db, String(payload.noteId), now, deliveryOf(platform));
     },
-    "aaf.purge": async (_payload, { now }) => { await purgePreDeleted(platform.db, now, platform.config.aaf.deleteAfterDays); },
+    "aaf.purge": async (_payload, { now }) => {
+      await purgePreDeleted(platform.db, now, platform.config.aaf.deleteAfterDays);
+    },
   };
 }
 

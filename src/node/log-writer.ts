@@ -5,14 +5,21 @@ export interface BatchedWriter {
   flush(): void;
 }
 
-export function batchedStdout(delayMs = 20, maxBytes = 64 * 1024, out: (chunk: string) => void = (c) => process.stdout.write(c)): BatchedWriter {
+export function batchedStdout(
+  delayMs = 20,
+  maxBytes = 64 * 1024,
+  out: (chunk: string) => void = (c) => process.stdout.write(c),
+): BatchedWriter {
   let pending: string[] = [];
   let bytes = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = () => {
-    if (timer) { clearTimeout(timer); timer = null; }
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
     if (pending.length === 0) return;
-    const chunk = pending.join("\n") + "\n";
+    const chunk = `${pending.join("\n")}\n`;
     pending = [];
     bytes = 0;
     out(chunk);

@@ -19,14 +19,16 @@ async function main(): Promise<void> {
   flushLogs();
   const url = `http://localhost:${actualPort}`;
   const width = Math.max(...DEMO_ACCOUNTS.map((a) => a.login.length));
-  process.stdout.write([
-    "",
-    `  Préau est prêt : ${url}   (${handle.kind === "pglite" ? "base embarquée PGlite" : "serveur Postgres"}, ${Math.round(performance.now() - started)} ms)`,
-    "",
-    `  Comptes de démonstration (mot de passe : ${DEMO_PASSWORD})`,
-    ...DEMO_ACCOUNTS.map((a) => `    ${a.login.padEnd(width)}  ${a.description}`),
-    "",
-  ].join("\n") + "\n");
+  process.stdout.write(
+    `${[
+      "",
+      `  Préau est prêt : ${url}   (${handle.kind === "pglite" ? "base embarquée PGlite" : "serveur Postgres"}, ${Math.round(performance.now() - started)} ms)`,
+      "",
+      `  Comptes de démonstration (mot de passe : ${DEMO_PASSWORD})`,
+      ...DEMO_ACCOUNTS.map((a) => `    ${a.login.padEnd(width)}  ${a.description}`),
+      "",
+    ].join("\n")}\n`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -23,33 +23,48 @@ function dbAdapter(db: Database, platformSecret: string) {
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number) {
       const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000).toISOString() : null;
-      await withTenant(db, systemScope, (tx) => tx.execute(sql`
+      await withTenant(db, systemScope, (tx) =>
+        tx.execute(sql`
         insert into oidc_payloads (model, id, payload, grant_id, uid, user_code, expires_at)
         values (${this.model}, ${id}, ${JSON.stringify(payload)}::jsonb, ${payload.grantId ?? null}, ${payload.uid ?? null}, ${payload.userCode ?? null}, ${expiresAt})
         on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id, uid = excluded.uid,
-          user_code = excluded.user_code, expires_at = excluded.expires_at`));
+          user_code = excluded.user_code, expires_at = excluded.expires_at`),
+      );
     }
 
     private async findWhere(where: ReturnType<typeof sql>): Promise<AdapterPayload | undefined> {
-      const [row] = await withTenant(db, systemScope, async (tx) => rowsOf<{ payload: AdapterPayload | string; consumed_at: Date | string | null }>(
-        await tx.execute(sql`select payload, consumed_at from oidc_payloads where model = ${this.model} and ${where}
-          and (expires_at is null or expires_at > now())`)));
+      const [row] = await withTenant(db, systemScope, async (tx) =>
+        rowsOf<{ payload: AdapterPayload | string; consumed_at: Date | string | null }>(
+          await tx.execute(sql`select payload, consumed_at from oidc_payloads where model = ${this.model} and ${where}
+          and (expires_at is null or expires_at > now())`),
+        ),
+      );
       if (!row) return undefined;
       const payload = (typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload) as AdapterPayload;
-      return row.consumed_at ? { ...payload, consumed: Math.floor(new Date(row.consumed_at).getTime() / 1000) } : payload;
+      return row.consumed_at
+        ? { ...payload, consumed: Math.floor(new Date(row.consumed_at).getTime() / 1000) }
+        : payload;
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.model === "Client") return clientFor(db, platformSecret, id);
       return this.findWhere(sql`id = ${id}`);
     }
-    async findByUid(uid: string) { return this.findWhere(sql`uid = ${uid}`); }
-    async findByUserCode(userCode: string) { return this.findWhere(sql`user_code = ${userCode}`); }
+    async findByUid(uid: string) {
+      return this.findWhere(sql`uid = ${uid}`);
+    }
+    async findByUserCode(userCode: string) {
+      return this.findWhere(sql`user_code = ${userCode}`);
+    }
     async consume(id: string) {
-      await withTenant(db, systemScope, (tx) => tx.execute(sql`update oidc_payloads set consumed_at = now() where model = ${this.model} and id = ${id}`));
+      await withTenant(db, systemScope, (tx) =>
+        tx.execute(sql`update oidc_payloads set consumed_at = now() where model = ${this.model} and id = ${id}`),
+      );
     }
     async destroy(id: string) {
-      await withTenant(db, systemScope, (tx) => tx.execute(sql`delete from oidc_payloads where model = ${this.model} and id = ${id}`));
+      await withTenant(db, systemScope, (tx) =>
+        tx.execute(sql`delete from oidc_payloads where model = ${this.model} and id = ${id}`),
+      );
     }
     async revokeByGrantId(grantId: string) {
       await withTenant(db, systemScope, (tx) => tx.execute(sql`delete from oidc_payloads where grant_id = ${grantId}`));
@@ -60,10 +75,14 @@ function dbAdapter(db: Database, platformSecret: string) {
 /** The "oidc" connector as an oidc-provider client. */
 async function clientFor(db: Database, platformSecret: string, clientId: string): Promise<AdapterPayload | undefined> {
   const c = await withTenant(db, systemScope, (tx) => connectorBySlug(tx, clientId));
-  if (!c || c.protocol !== "oidc" || !c.enabled || c.category === 1) return undefined;
+  if (c?.protocol !== "oidc" || !c.enabled || c.category === 1) return undefined;
   return {
-    client_id: c.slug, client_secret: await oidcClientSecret(platformSecret, c.slug), redirect_uris: c.serviceUrls,
-    grant_types: ["authorization_code"], response_types: ["code"], token_endpoint_auth_method: "client_secret_basic",
+    client_id: c.slug,
+    client_secret: await oidcClientSecret(platformSecret, c.slug),
+    redirect_uris: c.serviceUrls,
+    grant_types: ["authorization_code"],
+    response_types: ["code"],
+    token_endpoint_auth_method: "client_secret_basic",
     // The subject each service sees is its category's identifier (pairwiseIdentifier below).
     subject_type: "pairwise",
     client_name: c.name,
@@ -77,7 +96,11 @@ async function loadJwks(dataDir: string): Promise<{ keys: object[] }> {
     return JSON.parse(await readFile(file, "utf8")) as { keys: object[] };
   } catch {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const jwks = { keys: [{ ...privateKey.export({ format: "jwk" }), use: "sig", alg: "RS256", kid: `preau-${Date.now().toString(36)}` }] };
+    const jwks = {
+      keys: [
+        { ...privateKey.export({ format: "jwk" }), use: "sig", alg: "RS256", kid: `preau-${Date.now().toString(36)}` },
+      ],
+    };
     await mkdir(dataDir, { recursive: true });
     await writeFile(file, JSON.stringify(jwks), { mode: 0o600 });
     return jwks;
@@ -86,7 +109,9 @@ async function loadJwks(dataDir: string): Promise<{ keys: object[] }> {
 
 /** SDET attribute names → OpenID claims (standard ones where they exist). */
 const CLAIM_OF: Record<string, string> = {
-  ENTPersonNom: "family_name", ENTPersonPrenom: "given_name", ENTPersonMail: "email",
+  ENTPersonNom: "family_name",
+  ENTPersonPrenom: "given_name",
+  ENTPersonMail: "email",
 };
 
 export interface OidcEndpoint {
@@ -94,28 +119,46 @@ export interface OidcEndpoint {
   /** Answers a request under /oidc (raw Node request and response). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** The interaction of `uid` for this signed-in user: where to send the browser next. */
-  interaction(req: IncomingMessage, res: ServerResponse, userId: string, activeFor: (slug: string) => Promise<"ok" | "closed" | "consent">):
-    Promise<{ redirect: string } | { closed: string } | { consent: string }>;
+  interaction(
+    req: IncomingMessage,
+    res: ServerResponse,
+    userId: string,
+    activeFor: (slug: string) => Promise<"ok" | "closed" | "consent">,
+  ): Promise<{ redirect: string } | { closed: string } | { consent: string }>;
 }
 
-export async function createOidcEndpoint(platform: Platform, options: { issuer: string; dataDir: string }): Promise<OidcEndpoint> {
+export async function createOidcEndpoint(
+  platform: Platform,
+  options: { issuer: string; dataDir: string },
+): Promise<OidcEndpoint> {
   const { db, config } = platform;
   const provider = new Provider(options.issuer, {
     adapter: dbAdapter(db, config.secret),
-    jwks: await loadJwks(options.dataDir) as never,
+    jwks: (await loadJwks(options.dataDir)) as never,
     cookies: { keys: [createHmac("sha256", `oidc-cookies:${config.secret}`).update("1").digest("base64url")] },
     pkce: { required: () => true },
     subjectTypes: ["public", "pairwise"],
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/connexion-oidc/${interaction.uid}` },
     claims: {
-      openid: ["sub"], email: ["email"],
-      profile: ["family_name", "given_name", "ENTPersonProfils", "ENTPersonStructRattachUAI", "ENTEleveClasses", "ENTAuxEnsClasses", "ENTPersonIdentifiant"],
+      openid: ["sub"],
+      email: ["email"],
+      profile: [
+        "family_name",
+        "given_name",
+        "ENTPersonProfils",
+        "ENTPersonStructRattachUAI",
+        "ENTEleveClasses",
+        "ENTAuxEnsClasses",
+        "ENTPersonIdentifiant",
+      ],
     },
     async pairwiseIdentifier(ctx, accountId, oidcClient) {
       const c = await withTenant(db, systemScope, (tx) => connectorBySlug(tx, oidcClient.clientId));
       if (!c) throw new Error("client inconnu");
-      return c.category === 2 || (c.category === 4 && c.identifier === "ent") ? accountId : opaqueId(config.secret, c.id, accountId);
+      return c.category === 2 || (c.category === 4 && c.identifier === "ent")
+        ? accountId
+        : opaqueId(config.secret, c.id, accountId);
     },
     async findAccount(ctx, accountId) {
       const slug = ctx.oidc.client?.clientId ?? "";
@@ -123,28 +166,64 @@ export async function createOidcEndpoint(platform: Platform, options: { issuer: 
         accountId,
         async claims() {
           const c = await withTenant(db, systemScope, (tx) => connectorBySlug(tx, slug));
-          const [u] = await withTenant(db, systemScope, async (tx) => rowsOf<{ first_name: string; last_name: string; email: string | null;
-            uai: string | null; profile: ProfileKind | null; classes: string[] }>(await tx.execute(sql`
+          const [u] = await withTenant(db, systemScope, async (tx) =>
+            rowsOf<{
+              first_name: string;
+              last_name: string;
+              email: string | null;
+              uai: string | null;
+              profile: ProfileKind | null;
+              classes: string[];
+            }>(
+              await tx.execute(sql`
             select u.first_name, u.last_name, u.academic_email as email, p.uai, p.profile::text as profile,
               array(select cl.name from class_members m join classes cl on cl.id = m.class_id where m.user_id = u.id and cl.uai = p.uai order by cl.name) as classes
             from users u left join lateral (select uai, profile from school_profiles where user_id = u.id
               order by case profile when 'director' then 0 when 'teacher' then 1 when 'staff' then 2 when 'pupil' then 3 else 4 end limit 1) p on true
-            where u.id = ${accountId}`)));
+            where u.id = ${accountId}`),
+            ),
+          );
           if (!c || !u) return { sub: accountId };
-          const release = await releasedAttributes(config.secret, c, { id: accountId, firstName: u.first_name, lastName: u.last_name, email: u.email,
-            uai: u.uai, profile: u.profile, classes: u.classes }, c.category === 5 ? await consentOf(db, accountId, c.id) : null);
+          const release = await releasedAttributes(
+            config.secret,
+            c,
+            {
+              id: accountId,
+              firstName: u.first_name,
+              lastName: u.last_name,
+              email: u.email,
+              uai: u.uai,
+              profile: u.profile,
+              classes: u.classes,
+            },
+            c.category === 5 ? await consentOf(db, accountId, c.id) : null,
+          );
           if (!release) return { sub: accountId };
           // `sub` is the account; the provider turns it into the service's own identifier (pairwise).
-          return { sub: accountId, ...Object.fromEntries(Object.entries(release.attributes)
-            .map(([name, values]) => [CLAIM_OF[name] ?? name, CLAIM_OF[name] ? values[0] : values])) };
+          return {
+            sub: accountId,
+            ...Object.fromEntries(
+              Object.entries(release.attributes).map(([name, values]) => [
+                CLAIM_OF[name] ?? name,
+                CLAIM_OF[name] ? values[0] : values,
+              ]),
+            ),
+          };
         },
       };
     },
   });
   provider.proxy = process.env.PREAU_TRUST_PROXY === "true";
   for (const event of ["authorization.error", "grant.error", "userinfo.error", "server_error"]) {
-    (provider.on as (e: string, f: (ctx: unknown, err: Error & { error_description?: string }) => void) => void)(event, (_ctx, err) =>
-      platform.log.log("warn", "oidc_error", { event, error: err.message, description: err.error_description ?? null }));
+    (provider.on as (e: string, f: (ctx: unknown, err: Error & { error_description?: string }) => void) => void)(
+      event,
+      (_ctx, err) =>
+        platform.log.log("warn", "oidc_error", {
+          event,
+          error: err.message,
+          description: err.error_description ?? null,
+        }),
+    );
   }
   const prefix = new URL(options.issuer).pathname.replace(/\/$/, "");
   const callback = provider.callback();
@@ -162,10 +241,22 @@ export async function createOidcEndpoint(platform: Platform, options: { issuer: 
       const status = await activeFor(clientId);
       if (status === "closed") return { closed: clientId };
       if (status === "consent") return { consent: clientId };
-      const grant = details.grantId ? (await provider.Grant.find(details.grantId))! : new provider.Grant({ accountId: userId, clientId });
-      grant.addOIDCScope(String(details.params.scope ?? "openid").split(" ").filter((s) => ["openid", "profile", "email"].includes(s)).join(" "));
+      const grant = details.grantId
+        ? (await provider.Grant.find(details.grantId))!
+        : new provider.Grant({ accountId: userId, clientId });
+      grant.addOIDCScope(
+        String(details.params.scope ?? "openid")
+          .split(" ")
+          .filter((s) => ["openid", "profile", "email"].includes(s))
+          .join(" "),
+      );
       const grantId = await grant.save();
-      const redirect = await provider.interactionResult(req, res, { login: { accountId: userId }, consent: { grantId } }, { mergeWithLastSubmission: false });
+      const redirect = await provider.interactionResult(
+        req,
+        res,
+        { login: { accountId: userId }, consent: { grantId } },
+        { mergeWithLastSubmission: false },
+      );
       return { redirect };
     },
   };

@@ -39,12 +39,23 @@ export interface NodePlatformOptions {
   roomsDir?: string;
 }
 
-export interface NodePlatform { platform: Platform; handle: DatabaseHandle; dataDir: string; flushLogs(): void }
+export interface NodePlatform {
+  platform: Platform;
+  handle: DatabaseHandle;
+  dataDir: string;
+  flushLogs(): void;
+}
 
-export async function openDatabase(env: Record<string, string | undefined>, dataDir: string, inMemory = false): Promise<DatabaseHandle> {
+export async function openDatabase(
+  env: Record<string, string | undefined>,
+  dataDir: string,
+  inMemory = false,
+): Promise<DatabaseHandle> {
   if (env.DATABASE_URL) {
     await migratePostgresDatabase(env.DATABASE_URL);
-    return createPostgresDatabase(appRoleUrl(env.DATABASE_URL, env.DATABASE_APP_URL), { max: Number(env.PREAU_DB_POOL ?? 10) });
+    return createPostgresDatabase(appRoleUrl(env.DATABASE_URL, env.DATABASE_APP_URL), {
+      max: Number(env.PREAU_DB_POOL ?? 10),
+    });
   }
   const handle = await createPgliteDatabase(inMemory ? undefined : join(dataDir, "pglite"));
   await migratePgliteDatabase(handle);
@@ -69,9 +80,15 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
     blobs: diskBlobStore(join(dataDir, "blobs")),
     ...(env.SMTP_URL ? { mail: smtpTransport(env.SMTP_URL, config.mailFrom) } : {}),
     push: webPushTransport(await loadVapidKeys(env, dataDir), env.PREAU_VAPID_SUBJECT ?? vapidSubject(config.mailFrom)),
-    ...(env.PREAU_SMS_URL ? {
-      sms: httpSmsGateway({ url: env.PREAU_SMS_URL, token: env.PREAU_SMS_TOKEN, sender: env.PREAU_SMS_SENDER ?? config.platformName.slice(0, 11) }),
-    } : {}),
+    ...(env.PREAU_SMS_URL
+      ? {
+          sms: httpSmsGateway({
+            url: env.PREAU_SMS_URL,
+            token: env.PREAU_SMS_TOKEN,
+            sender: env.PREAU_SMS_SENDER ?? config.platformName.slice(0, 11),
+          }),
+        }
+      : {}),
     assets: await buildAssets(),
     log: options.log ?? jsonLogger(logs.write),
     async ping() {
@@ -92,14 +109,19 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
     const publicUrl = config.publicUrl || `http://localhost:${env.PORT ?? 3000}`;
     platform.gar = garIdentityProvider({
       keys: await loadKeyPair(join(dataDir, "saml"), "gar-idp", new URL(publicUrl).hostname),
-      garSpMetadata: await readFile(env.PREAU_GAR_METADATA, "utf8"), entityId: `${publicUrl}/gar/metadata`, ssoUrl: `${publicUrl}/gar/sso`,
+      garSpMetadata: await readFile(env.PREAU_GAR_METADATA, "utf8"),
+      entityId: `${publicUrl}/gar/metadata`,
+      ssoUrl: `${publicUrl}/gar/sso`,
       entId: env.PREAU_GAR_ENT_ID ?? "",
     });
   }
   // 3.11.1.2: the OpenID Connect provider, at <public address>/oidc.
-  platform.oidc = oidcPort(await createOidcEndpoint(platform, {
-    issuer: `${config.publicUrl || `http://localhost:${env.PORT ?? 3000}`}/oidc`, dataDir,
-  }));
+  platform.oidc = oidcPort(
+    await createOidcEndpoint(platform, {
+      issuer: `${config.publicUrl || `http://localhost:${env.PORT ?? 3000}`}/oidc`,
+      dataDir,
+    }),
+  );
   // Walls and documents: rooms in this process, one libsql file per school; a document's search text follows its content.
   platform.rooms = new NodeRooms({
     dir: options.roomsDir ?? env.PREAU_ROOMS_DIR ?? join(dataDir, "rooms"),

@@ -6,7 +6,10 @@ import { join } from "node:path";
 import webpush from "web-push";
 import type { PushTransport } from "../platform";
 
-export interface VapidKeys { publicKey: string; privateKey: string }
+export interface VapidKeys {
+  publicKey: string;
+  privateKey: string;
+}
 
 export async function loadVapidKeys(env: Record<string, string | undefined>, dataDir: string): Promise<VapidKeys> {
   if (env.PREAU_VAPID_PUBLIC_KEY && env.PREAU_VAPID_PRIVATE_KEY) {
@@ -29,17 +32,26 @@ export function vapidSubject(mailFrom: string): string {
   return `mailto:${address}`;
 }
 
-export function webPushTransport(keys: VapidKeys, subject: string, options: { ttlSeconds?: number; timeoutMs?: number } = {}): PushTransport {
+export function webPushTransport(
+  keys: VapidKeys,
+  subject: string,
+  options: { ttlSeconds?: number; timeoutMs?: number } = {},
+): PushTransport {
   return {
     publicKey: keys.publicKey,
     async send(subscription, payload) {
       const request = webpush.generateRequestDetails(
         { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
         payload,
-        { vapidDetails: { subject, publicKey: keys.publicKey, privateKey: keys.privateKey }, TTL: options.ttlSeconds ?? 24 * 3600 },
+        {
+          vapidDetails: { subject, publicKey: keys.publicKey, privateKey: keys.privateKey },
+          TTL: options.ttlSeconds ?? 24 * 3600,
+        },
       );
       const response = await fetch(request.endpoint, {
-        method: request.method, headers: request.headers as Record<string, string>, body: request.body ? new Uint8Array(request.body as Buffer) : null,
+        method: request.method,
+        headers: request.headers as Record<string, string>,
+        body: request.body ? new Uint8Array(request.body as Buffer) : null,
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
       if (response.status === 404 || response.status === 410) return { gone: true };

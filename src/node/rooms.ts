@@ -27,7 +27,7 @@ export interface NodeRoomsOptions {
   onError?: (event: string, fields: Record<string, unknown>) => void;
 }
 
-type AppLike = Pick<Hono<any>, "request">;
+type AppLike = Pick<Hono, "request">;
 
 export class NodeRooms implements Rooms {
   readonly hub: RoomHub;
@@ -41,18 +41,22 @@ export class NodeRooms implements Rooms {
     this.stores = new LibsqlStores(options.dir);
     this.maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.hub = new RoomHub({
-      storeFor: options.storeFor ?? (async (roomId) => {
-        this.dirReady ??= mkdir(options.dir, { recursive: true });
-        await this.dirReady;
-        return this.stores.storeFor(roomId);
-      }),
+      storeFor:
+        options.storeFor ??
+        (async (roomId) => {
+          this.dirReady ??= mkdir(options.dir, { recursive: true });
+          await this.dirReady;
+          return this.stores.storeFor(roomId);
+        }),
       idleMs: options.idleMs,
       room: { maxMessageBytes: options.maxMessageBytes, ...options.room },
       onError: options.onError,
       onStored: options.onStored,
     });
     // The app is known only once created; upgrades arrive after `attach`.
-    this.ws = createNodeWebSocket({ app: { request: (...args: Parameters<Hono["request"]>) => this.app!.request(...args) } as unknown as Hono });
+    this.ws = createNodeWebSocket({
+      app: { request: (...args: Parameters<Hono["request"]>) => this.app!.request(...args) } as unknown as Hono,
+    });
     // ws closes a socket sending a frame over this size with 1009, before the room sees it.
     (this.ws.wss.options as { maxPayload?: number }).maxPayload = (options.maxMessageBytes ?? 1024 * 1024) + 64;
   }
@@ -63,69 +67,75 @@ export class NodeRooms implements Rooms {
     this.ws.injectWebSocket(server);
   }
 
-  upgrade(c: Context<any>, roomId: string, admission: Admission): Response | Promise<Response> {
+  upgrade(c: Context, roomId: string, admission: Admission): Response | Promise<Response> {
     const hub = this.hub;
     const maxBuffered = this.maxBuffered;
     const onError = this.options.onError;
-    const middleware = this.ws.upgradeWebSocket(() => {
-      let session: { receive(data: Uint8Array): void; leave(): void } | null = null;
-      let early: Uint8Array[] | null = [];
-      let gone = false;
-      return {
-        onOpen: (_event, ws) => {
-          if ("refuse" in admission) {
-            ws.close(admission.refuse, admission.reason);
-            return;
-          }
-          const raw = ws.raw as WebSocket;
-          const conn: Conn = {
-            send(frame) {
-              if (raw.readyState !== 1) return;
-              if (raw.bufferedAmount > maxBuffered) {
-                raw.close(CLOSE.serverError, "client trop lent");
-                return;
-              }
-              raw.send(frame, { binary: true });
-            },
-            close(code, reason) {
-              raw.close(code, reason);
-            },
-          };
-          hub.join(roomId, conn, admission.ticket).then((joined) => {
-            if (gone) {
-              joined.leave();
+    const middleware = this.ws.upgradeWebSocket(
+      () => {
+        let session: { receive(data: Uint8Array): void; leave(): void } | null = null;
+        let early: Uint8Array[] | null = [];
+        let gone = false;
+        return {
+          onOpen: (_event, ws) => {
+            if ("refuse" in admission) {
+              ws.close(admission.refuse, admission.reason);
               return;
             }
-            session = joined;
-            for (const frame of early ?? []) joined.receive(frame);
-            early = null;
-          }, (err: unknown) => {
-            onError?.("room_join_failed", { room: roomId, error: String(err) });
-            raw.close(CLOSE.storeFailed, "salle indisponible");
-          });
-        },
-        onMessage: (event, ws) => {
-          if (typeof event.data === "string") {
-            ws.close(CLOSE.badMessage, "message texte refusé");
-            return;
-          }
-          const frame = new Uint8Array(event.data as ArrayBuffer);
-          if (session) session.receive(frame);
-          else early?.push(frame);
-        },
-        onClose: () => {
-          gone = true;
-          session?.leave();
-        },
-        onError: () => {
-          gone = true;
-          session?.leave();
-        },
-      };
-    }, {
-      // ws reports a refused frame (too big, bad opcode) as an error, then closes the socket (onClose follows).
-      onError: (err: unknown) => onError?.("room_socket_error", { room: roomId, error: String(err) }),
-    } as never);
+            const raw = ws.raw as WebSocket;
+            const conn: Conn = {
+              send(frame) {
+                if (raw.readyState !== 1) return;
+                if (raw.bufferedAmount > maxBuffered) {
+                  raw.close(CLOSE.serverError, "client trop lent");
+                  return;
+                }
+                raw.send(frame, { binary: true });
+              },
+              close(code, reason) {
+                raw.close(code, reason);
+              },
+            };
+            hub.join(roomId, conn, admission.ticket).then(
+              (joined) => {
+                if (gone) {
+                  joined.leave();
+                  return;
+                }
+                session = joined;
+                for (const frame of early ?? []) joined.receive(frame);
+                early = null;
+              },
+              (err: unknown) => {
+                onError?.("room_join_failed", { room: roomId, error: String(err) });
+                raw.close(CLOSE.storeFailed, "salle indisponible");
+              },
+            );
+          },
+          onMessage: (event, ws) => {
+            if (typeof event.data === "string") {
+              ws.close(CLOSE.badMessage, "message texte refusé");
+              return;
+            }
+            const frame = new Uint8Array(event.data as ArrayBuffer);
+            if (session) session.receive(frame);
+            else early?.push(frame);
+          },
+          onClose: () => {
+            gone = true;
+            session?.leave();
+          },
+          onError: () => {
+            gone = true;
+            session?.leave();
+          },
+        };
+      },
+      {
+        // ws reports a refused frame (too big, bad opcode) as an error, then closes the socket (onClose follows).
+        onError: (err: unknown) => onError?.("room_socket_error", { room: roomId, error: String(err) }),
+      } as never,
+    );
     return middleware(c, async () => undefined) as Promise<Response>;
   }
 

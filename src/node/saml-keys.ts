@@ -4,13 +4,21 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { generate } from "selfsigned";
 
-export interface KeyPair { privateKey: string; cert: string }
+export interface KeyPair {
+  privateKey: string;
+  cert: string;
+}
 
 export async function makeKeyPair(commonName: string): Promise<KeyPair> {
   const notBeforeDate = new Date();
   const notAfterDate = new Date(notBeforeDate);
   notAfterDate.setFullYear(notAfterDate.getFullYear() + 10);
-  const pems = await generate([{ name: "commonName", value: commonName }], { keySize: 2048, algorithm: "sha256", notBeforeDate, notAfterDate });
+  const pems = await generate([{ name: "commonName", value: commonName }], {
+    keySize: 2048,
+    algorithm: "sha256",
+    notBeforeDate,
+    notAfterDate,
+  });
   return { privateKey: pems.private, cert: pems.cert };
 }
 

@@ -10,7 +10,9 @@ import { loadKeyPair } from "./saml-keys";
 import { createTestIdp, type TestIdp } from "../saml-proxy/test-idp";
 import { testIdpPages } from "../saml-proxy/test-idp-pages";
 
-export async function proxySettingsFromEnv(env: Record<string, string | undefined>): Promise<{ settings: ProxySettings; testIdps: TestIdp[] }> {
+export async function proxySettingsFromEnv(
+  env: Record<string, string | undefined>,
+): Promise<{ settings: ProxySettings; testIdps: TestIdp[] }> {
   const dataDir = resolve(env.DATA_DIR ?? "data");
   const port = Number(env.PREAU_SAML_PROXY_PORT ?? 3001);
   const publicUrl = (env.PREAU_SAML_PROXY_URL ?? `http://localhost:${port}`).replace(/\/+$/, "");
@@ -18,38 +20,69 @@ export async function proxySettingsFromEnv(env: Record<string, string | undefine
   const guichets: GuichetSettings[] = [];
   const testIdps: TestIdp[] = [];
   if (env.PREAU_SAML_TEST_IDP === "true") {
-    for (const [guichet, encrypt] of [["educonnect", true], ["arena", false]] as const) {
-      const idp = await createTestIdp(guichet, publicUrl, { encrypt, keys: await loadKeyPair(join(dataDir, "saml"), `idp-test-${guichet}`, `idp-test-${guichet}`) });
+    for (const [guichet, encrypt] of [
+      ["educonnect", true],
+      ["arena", false],
+    ] as const) {
+      const idp = await createTestIdp(guichet, publicUrl, {
+        encrypt,
+        keys: await loadKeyPair(join(dataDir, "saml"), `idp-test-${guichet}`, `idp-test-${guichet}`),
+      });
       testIdps.push(idp);
       guichets.push({ id: guichet, idpMetadata: idp.metadata, encryptedAssertions: encrypt });
     }
   } else {
     if (env.PREAU_EDUCONNECT_METADATA) {
-      guichets.push({ id: "educonnect", idpMetadata: await readFile(env.PREAU_EDUCONNECT_METADATA, "utf8"),
-        encryptedAssertions: env.PREAU_EDUCONNECT_ENCRYPTED !== "false" });
+      guichets.push({
+        id: "educonnect",
+        idpMetadata: await readFile(env.PREAU_EDUCONNECT_METADATA, "utf8"),
+        encryptedAssertions: env.PREAU_EDUCONNECT_ENCRYPTED !== "false",
+      });
     }
     if (env.PREAU_ARENA_METADATA) {
-      guichets.push({ id: "arena", idpMetadata: await readFile(env.PREAU_ARENA_METADATA, "utf8"), encryptedAssertions: env.PREAU_ARENA_ENCRYPTED === "true" });
+      guichets.push({
+        id: "arena",
+        idpMetadata: await readFile(env.PREAU_ARENA_METADATA, "utf8"),
+        encryptedAssertions: env.PREAU_ARENA_ENCRYPTED === "true",
+      });
     }
   }
   return {
-    settings: { publicUrl, hubUrl: (env.PREAU_PUBLIC_URL ?? "http://localhost:3000").replace(/\/+$/, ""), secret: await loadSecret(env, dataDir), keys, guichets,
-      log: (event, data) => process.stdout.write(`${JSON.stringify({ level: event === "saml_refused" ? "warn" : "info", event, ...data })}\n`) },
+    settings: {
+      publicUrl,
+      hubUrl: (env.PREAU_PUBLIC_URL ?? "http://localhost:3000").replace(/\/+$/, ""),
+      secret: await loadSecret(env, dataDir),
+      keys,
+      guichets,
+      log: (event, data) =>
+        process.stdout.write(
+          `${JSON.stringify({ level: event === "saml_refused" ? "warn" : "info", event, ...data })}\n`,
+        ),
+    },
     testIdps,
   };
 }
 
-export async function startSamlProxy(env: Record<string, string | undefined>, out: (line: string) => void): Promise<{ stop(): Promise<void> }> {
+export async function startSamlProxy(
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+): Promise<{ stop(): Promise<void> }> {
   const { settings, testIdps } = await proxySettingsFromEnv(env);
   if (settings.guichets.length === 0) {
-    throw new Error("Aucun guichet configuré : PREAU_EDUCONNECT_METADATA / PREAU_ARENA_METADATA (ou PREAU_SAML_TEST_IDP=true sur une démonstration).");
+    throw new Error(
+      "Aucun guichet configuré : PREAU_EDUCONNECT_METADATA / PREAU_ARENA_METADATA (ou PREAU_SAML_TEST_IDP=true sur une démonstration).",
+    );
   }
   const app = new Hono();
   if (testIdps.length) app.route("/", testIdpPages(settings, testIdps));
   app.route("/", createProxyApp(settings));
   const port = Number(env.PREAU_SAML_PROXY_PORT ?? 3001);
   const server = serve({ fetch: app.fetch, port, hostname: env.HOST });
-  out(`Proxy SAML prêt : ${settings.publicUrl} (guichets : ${settings.guichets.map((g) => g.id).join(", ")}${testIdps.length ? ", fournisseurs d'identité de test" : ""})`);
-  out(`Métadonnées à transmettre aux guichets : ${settings.guichets.map((g) => `${settings.publicUrl}/saml/${g.id}/metadata`).join(" ")}`);
+  out(
+    `Proxy SAML prêt : ${settings.publicUrl} (guichets : ${settings.guichets.map((g) => g.id).join(", ")}${testIdps.length ? ", fournisseurs d'identité de test" : ""})`,
+  );
+  out(
+    `Métadonnées à transmettre aux guichets : ${settings.guichets.map((g) => `${settings.publicUrl}/saml/${g.id}/metadata`).join(" ")}`,
+  );
   return { stop: () => new Promise((r) => server.close(() => r())) };
 }

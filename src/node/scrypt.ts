@@ -5,5 +5,6 @@ import type { ScryptFunction } from "../auth/password";
 export const nativeScrypt: ScryptFunction = (password, salt, { ln, r, p, keyLength }) =>
   new Promise((resolve, reject) => {
     scrypt(password, salt, keyLength, { N: 2 ** ln, r, p, maxmem: 2 ** ln * r * 128 * 2 }, (err, key) =>
-      err ? reject(err) : resolve(new Uint8Array(key.buffer, key.byteOffset, key.byteLength)));
+      err ? reject(err) : resolve(new Uint8Array(key.buffer, key.byteOffset, key.byteLength)),
+    );
   });

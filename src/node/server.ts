@@ -10,7 +10,10 @@ import type { AppEnv } from "../http/env";
 import { PUBLIC_DIR } from "./assets";
 import { NodeRooms } from "./rooms";
 
-const files = serveStatic({ root: relative(process.cwd(), PUBLIC_DIR), rewriteRequestPath: (p) => p.replace(/^\/static/, "") });
+const files = serveStatic({
+  root: relative(process.cwd(), PUBLIC_DIR),
+  rewriteRequestPath: (p) => p.replace(/^\/static/, ""),
+});
 
 /** public/ under /static; names under /static/build carry their content hash, so browsers keep them a year. */
 const staticFiles: MiddlewareHandler = async (c, next) => {
@@ -25,7 +28,11 @@ export async function createNodeHandler(platform: Platform): Promise<Hono<AppEnv
   return createApp(platform, { staticFiles });
 }
 
-export async function startServer(platform: Platform, port: number, hostname?: string): Promise<{ server: ServerType; port: number; stop(): Promise<void> }> {
+export async function startServer(
+  platform: Platform,
+  port: number,
+  hostname?: string,
+): Promise<{ server: ServerType; port: number; stop(): Promise<void> }> {
   const handler = await createNodeHandler(platform);
   return new Promise((resolveStart) => {
     const server = serve({ fetch: handler.fetch, port, hostname }, (info) => {
@@ -33,7 +40,8 @@ export async function startServer(platform: Platform, port: number, hostname?: s
       const rooms = platform.rooms instanceof NodeRooms ? platform.rooms : null;
       rooms?.attach(handler, server as Server);
       resolveStart({
-        server, port: info.port,
+        server,
+        port: info.port,
         stop: async () => {
           // Open websockets would hold close() open: rooms store what is pending and close their sockets first.
           await rooms?.stop();

@@ -4,8 +4,14 @@ import { activeProfiles, reaches, type Principal, type ProfileKind } from "../se
 
 export type Resource =
   | { kind: "school"; uai: string }
-  | { kind: "class"; uai: string; classId: string; memberIds: readonly string[]; teacherIds: readonly string[];
-      parentIdsOfPupils: readonly string[] }
+  | {
+      kind: "class";
+      uai: string;
+      classId: string;
+      memberIds: readonly string[];
+      teacherIds: readonly string[];
+      parentIdsOfPupils: readonly string[];
+    }
   | { kind: "person"; uai: string; userId: string; sharesClassWith: boolean; isChildOf: boolean }
   | { kind: "platform" }
   | WallResource
@@ -14,32 +20,57 @@ export type Resource =
 
 /** A connector to a third-party service (3.11.1.3, 510B): who owns it and where it is open. */
 export interface ConnectorResource {
-  kind: "connector"; ownerStructureId: string | null; allSchools: boolean; schools: readonly string[]; enabled: boolean;
+  kind: "connector";
+  ownerStructureId: string | null;
+  allSchools: boolean;
+  schools: readonly string[];
+  enabled: boolean;
 }
 
 /** A wall (54B), or the wall a teacher is about to create. `memberIds`: the class's or group's members. */
 export interface WallResource {
-  kind: "wall"; uai: string; scope: "class" | "group" | "school"; ownerId: string | null;
-  mode: "open" | "moderated" | "closed"; memberIds: readonly string[]; teacherIds: readonly string[];
+  kind: "wall";
+  uai: string;
+  scope: "class" | "group" | "school";
+  ownerId: string | null;
+  mode: "open" | "moderated" | "closed";
+  memberIds: readonly string[];
+  teacherIds: readonly string[];
 }
 
 /** A live document (56B). `memberIds`: the members of the class it is shared with. */
 export interface DocumentResource {
-  kind: "document"; uai: string; ownerId: string | null; sharing: "private" | "class" | "staff"; access: "read" | "write";
+  kind: "document";
+  uai: string;
+  ownerId: string | null;
+  sharing: "private" | "class" | "staff";
+  access: "read" | "write";
   memberIds: readonly string[];
 }
 
 export type Action =
-  | "school.view" | "school.configure" | "school.viewStructureStats"
-  | "class.view" | "class.viewRoster" | "class.configureApps"
+  | "school.view"
+  | "school.configure"
+  | "school.viewStructureStats"
+  | "class.view"
+  | "class.viewRoster"
+  | "class.configureApps"
   | "person.view"
   | "audit.view"
-  | "wall.create" | "wall.view" | "wall.post" | "wall.moderate"
-  | "document.create" | "document.view" | "document.edit" | "document.manage"
+  | "wall.create"
+  | "wall.view"
+  | "wall.post"
+  | "wall.moderate"
+  | "document.create"
+  | "document.view"
+  | "document.edit"
+  | "document.manage"
   | "aaf.manage"
   | "duplicates.review"
-  | "feed.addDate" | "feed.announce"
-  | "connector.use" | "connector.manage";
+  | "feed.addDate"
+  | "feed.announce"
+  | "connector.use"
+  | "connector.manage";
 
 const STAFF: ProfileKind[] = ["teacher", "director", "staff"];
 const PERIMETER_ROLES: ProfileKind[] = ["inspector", "adviser", "municipality", "academie_admin"];
@@ -69,8 +100,10 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
       // The académie manages every connector; municipality staff those their commune owns (510B).
       if (resource.kind !== "connector") return false;
       if (p.structureRoles.some((r) => r.role === "academie_admin")) return true;
-      return resource.ownerStructureId !== null
-        && p.structureRoles.some((r) => r.role === "municipality" && r.structureId === resource.ownerStructureId);
+      return (
+        resource.ownerStructureId !== null &&
+        p.structureRoles.some((r) => r.role === "municipality" && r.structureId === resource.ownerStructureId)
+      );
     case "feed.addDate": {
       // 54H: important dates by directors (their school), teachers (their classes), inspectors and advisers (their perimeter).
       if (resource.kind !== "school" && resource.kind !== "class") return false;
@@ -83,10 +116,18 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
       // 54J: urgent messages by a school's director, and by advisers, municipality staff and the académie for their perimeter.
       if (resource.kind === "platform") return p.structureRoles.some((r) => r.role === "academie_admin");
       if (resource.kind !== "school" || !reaches(p, resource.uai)) return false;
-      return profilesIn(p, resource.uai).includes("director")
-        || p.structureRoles.some((r) => ["adviser", "municipality", "academie_admin"].includes(r.role));
-    case "wall.create": case "wall.view": case "wall.post": case "wall.moderate":
-    case "document.create": case "document.view": case "document.edit": case "document.manage":
+      return (
+        profilesIn(p, resource.uai).includes("director") ||
+        p.structureRoles.some((r) => ["adviser", "municipality", "academie_admin"].includes(r.role))
+      );
+    case "wall.create":
+    case "wall.view":
+    case "wall.post":
+    case "wall.moderate":
+    case "document.create":
+    case "document.view":
+    case "document.edit":
+    case "document.manage":
       return canCollaborate(p, action, resource);
     case "audit.view":
     case "aaf.manage":
@@ -137,13 +178,19 @@ function canCollaborate(p: Principal, action: Action, resource: Resource): boole
   const kinds = profilesIn(p, resource.uai);
   const adult = holdsAny(kinds, STAFF);
   if (resource.kind === "wall") {
-    const moderator = resource.ownerId === p.userId || resource.teacherIds.includes(p.userId) || kinds.includes("director");
+    const moderator =
+      resource.ownerId === p.userId || resource.teacherIds.includes(p.userId) || kinds.includes("director");
     switch (action) {
       case "wall.create":
         if (resource.scope === "school") return holdsAny(kinds, ["teacher", "director"]);
-        return kinds.includes("director") || (holdsAny(kinds, ["teacher", "staff"]) && resource.teacherIds.includes(p.userId));
+        return (
+          kinds.includes("director") ||
+          (holdsAny(kinds, ["teacher", "staff"]) && resource.teacherIds.includes(p.userId))
+        );
       case "wall.view":
-        return adult || (kinds.includes("pupil") && (resource.scope === "school" || resource.memberIds.includes(p.userId)));
+        return (
+          adult || (kinds.includes("pupil") && (resource.scope === "school" || resource.memberIds.includes(p.userId)))
+        );
       case "wall.moderate":
         return moderator && can(p, "wall.view", resource);
       case "wall.post":
@@ -157,8 +204,11 @@ function canCollaborate(p: Principal, action: Action, resource: Resource): boole
     case "document.create":
       return holdsAny(kinds, [...STAFF, "pupil"]);
     case "document.view":
-      return owner || (resource.sharing === "class" && resource.memberIds.includes(p.userId))
-        || (resource.sharing === "staff" && adult);
+      return (
+        owner ||
+        (resource.sharing === "class" && resource.memberIds.includes(p.userId)) ||
+        (resource.sharing === "staff" && adult)
+      );
     case "document.edit":
       return owner || (resource.access === "write" && can(p, "document.view", resource));
     case "document.manage":

@@ -9,11 +9,22 @@ import * as samlify from "samlify";
 import * as validator from "@authenio/samlify-xmllint-wasm";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { sha256 } from "@oslojs/crypto/sha2";
-import { readIdpLogoutDone, readLogout, signHandoff, signIdpLogout, HANDOFF_SECONDS, type Guichet } from "../auth/sso-handoff";
+import {
+  readIdpLogoutDone,
+  readLogout,
+  signHandoff,
+  signIdpLogout,
+  HANDOFF_SECONDS,
+  type Guichet,
+} from "../auth/sso-handoff";
 import type { KeyPair } from "../node/saml-keys";
 import { valuesOf } from "./attributes";
 
 samlify.setSchemaValidator(validator);
+
+/** What samlify extracts from a checked message: its own untyped tree of strings, arrays and objects. */
+// biome-ignore lint/suspicious/noExplicitAny: samlify types its extract as any; fields are checked where read.
+type SamlExtract = Record<string, any>;
 
 export interface GuichetSettings {
   id: Guichet;
@@ -50,32 +61,66 @@ export function acsUrl(publicUrl: string, guichet: Guichet): string {
 export function serviceProvider(settings: ProxySettings, guichet: Guichet) {
   return samlify.ServiceProvider({
     entityID: spEntityId(settings.publicUrl, guichet),
-    authnRequestsSigned: true, wantAssertionsSigned: true, wantLogoutResponseSigned: true, wantLogoutRequestSigned: true,
-    privateKey: settings.keys.privateKey, signingCert: settings.keys.cert,
-    encPrivateKey: settings.keys.privateKey, encryptCert: settings.keys.cert,
-    assertionConsumerService: [{ Binding: samlify.Constants.namespace.binding.post, Location: acsUrl(settings.publicUrl, guichet) }],
-    singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: `${settings.publicUrl}/saml/${guichet}/slo` }],
-    nameIDFormat: ["urn:oasis:names:tc:SAML:2.0:nameid-format:transient", "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"],
+    authnRequestsSigned: true,
+    wantAssertionsSigned: true,
+    wantLogoutResponseSigned: true,
+    wantLogoutRequestSigned: true,
+    privateKey: settings.keys.privateKey,
+    signingCert: settings.keys.cert,
+    encPrivateKey: settings.keys.privateKey,
+    encryptCert: settings.keys.cert,
+    assertionConsumerService: [
+      { Binding: samlify.Constants.namespace.binding.post, Location: acsUrl(settings.publicUrl, guichet) },
+    ],
+    singleLogoutService: [
+      { Binding: samlify.Constants.namespace.binding.redirect, Location: `${settings.publicUrl}/saml/${guichet}/slo` },
+    ],
+    nameIDFormat: [
+      "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
+      "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+    ],
     clockDrifts: [-(settings.clockSkewMs ?? 120_000), settings.clockSkewMs ?? 120_000],
   });
 }
 
 function identityProvider(g: GuichetSettings) {
-  return samlify.IdentityProvider({ metadata: g.idpMetadata, wantAuthnRequestsSigned: true, isAssertionEncrypted: g.encryptedAssertions,
-    wantLogoutRequestSigned: true, wantLogoutResponseSigned: true });
+  return samlify.IdentityProvider({
+    metadata: g.idpMetadata,
+    wantAuthnRequestsSigned: true,
+    isAssertionEncrypted: g.encryptedAssertions,
+    wantLogoutRequestSigned: true,
+    wantLogoutResponseSigned: true,
+  });
 }
 
 async function mac(secret: string, text: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(`saml-request:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(`saml-request:${secret}`),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   return encodeHexLowerCase(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text))));
 }
 
-type Problem = "logout" | "unknown_guichet" | "no_request" | "in_response_to" | "destination" | "audience" | "expired" | "signature" | "malformed";
+type Problem =
+  | "logout"
+  | "unknown_guichet"
+  | "no_request"
+  | "in_response_to"
+  | "destination"
+  | "audience"
+  | "expired"
+  | "signature"
+  | "malformed";
 
 export function createProxyApp(settings: ProxySettings) {
   const app = new Hono();
   // Built once: each entity parses its metadata and keys, which is too much work for every request.
-  const entities = new Map(settings.guichets.map((g) => [g.id, { sp: serviceProvider(settings, g.id), idp: identityProvider(g) }]));
+  const entities = new Map(
+    settings.guichets.map((g) => [g.id, { sp: serviceProvider(settings, g.id), idp: identityProvider(g) }]),
+  );
   const sp = (g: GuichetSettings) => entities.get(g.id)!.sp;
   const idpOf = (g: GuichetSettings) => entities.get(g.id)!.idp;
   const now = () => settings.now?.() ?? new Date();
@@ -83,10 +128,13 @@ export function createProxyApp(settings: ProxySettings) {
   const problem = (c: Context, kind: Problem, detail = "") => {
     settings.log?.("saml_refused", { problem: kind, detail: detail.slice(0, 300) });
     c.header("Cache-Control", "no-store");
-    return c.html(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Connexion refusée — Préau</title>`
-      + `<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main><h1>Connexion refusée</h1>`
-      + `<p>La réponse du guichet de connexion n'a pas pu être vérifiée (${kind}). Par sécurité, rien n'a été ouvert.</p>`
-      + `<p><a href="${settings.hubUrl}/login">Revenir à la page de connexion</a></p></main></body></html>`, 400);
+    return c.html(
+      `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Connexion refusée — Préau</title>` +
+        `<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main><h1>Connexion refusée</h1>` +
+        `<p>La réponse du guichet de connexion n'a pas pu être vérifiée (${kind}). Par sécurité, rien n'a été ouvert.</p>` +
+        `<p><a href="${settings.hubUrl}/login">Revenir à la page de connexion</a></p></main></body></html>`,
+      400,
+    );
   };
 
   app.get("/saml/:guichet/metadata", (c) => {
@@ -104,7 +152,11 @@ export function createProxyApp(settings: ProxySettings) {
     const value = `${g.id}.${id}.${expires}`;
     // The identity provider posts back cross-site: SameSite=None (and so Secure) for the cookie to come with it.
     setCookie(c, REQUEST_COOKIE, `${value}.${await mac(settings.secret, value)}`, {
-      path: "/saml/", httpOnly: true, secure: true, sameSite: "None", maxAge: REQUEST_MINUTES * 60,
+      path: "/saml/",
+      httpOnly: true,
+      secure: true,
+      sameSite: "None",
+      maxAge: REQUEST_MINUTES * 60,
     });
     return c.redirect(context, 302);
   });
@@ -116,18 +168,29 @@ export function createProxyApp(settings: ProxySettings) {
     deleteCookie(c, REQUEST_COOKIE, { path: "/saml/", secure: true });
     const [cookieGuichet, requestId, expires, cookieMac] = cookie.split(".");
     const signedPart = `${cookieGuichet}.${requestId}.${expires}`;
-    if (!cookieMac || cookieMac !== (await mac(settings.secret, signedPart)) || cookieGuichet !== g.id || Number(expires) < now().getTime()) {
+    if (
+      !cookieMac ||
+      cookieMac !== (await mac(settings.secret, signedPart)) ||
+      cookieGuichet !== g.id ||
+      Number(expires) < now().getTime()
+    ) {
       return problem(c, "no_request");
     }
     const body = await c.req.parseBody();
     const samlResponse = typeof body.SAMLResponse === "string" ? body.SAMLResponse : "";
     if (!samlResponse || samlResponse.length > 500_000) return problem(c, "malformed");
-    let extract: Record<string, any>;
+    let extract: SamlExtract;
     try {
-      ({ extract } = await sp(g).parseLoginResponse(idpOf(g), "post", { body: { SAMLResponse: samlResponse } }) as { extract: Record<string, any> });
+      ({ extract } = (await sp(g).parseLoginResponse(idpOf(g), "post", { body: { SAMLResponse: samlResponse } })) as {
+        extract: SamlExtract;
+      });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      return problem(c, /EXPIRED|UNCONFIRMED/.test(message) ? "expired" : /SIGNATURE|SIG_/.test(message) ? "signature" : "malformed", message);
+      return problem(
+        c,
+        /EXPIRED|UNCONFIRMED/.test(message) ? "expired" : /SIGNATURE|SIG_/.test(message) ? "signature" : "malformed",
+        message,
+      );
     }
     if (extract.response?.inResponseTo !== requestId) return problem(c, "in_response_to");
     if (extract.response?.destination !== acsUrl(settings.publicUrl, g.id)) return problem(c, "destination");
@@ -136,20 +199,40 @@ export function createProxyApp(settings: ProxySettings) {
     const skew = settings.clockSkewMs ?? 120_000;
     const notOnOrAfter = Date.parse(extract.conditions?.notOnOrAfter ?? "");
     const notBefore = Date.parse(extract.conditions?.notBefore ?? "");
-    if (!Number.isFinite(notOnOrAfter) || notOnOrAfter + skew <= now().getTime() || (Number.isFinite(notBefore) && notBefore - skew > now().getTime())) {
+    if (
+      !Number.isFinite(notOnOrAfter) ||
+      notOnOrAfter + skew <= now().getTime() ||
+      (Number.isFinite(notBefore) && notBefore - skew > now().getTime())
+    ) {
       return problem(c, "expired");
     }
     const nameId = String(extract.nameID ?? "");
     if (!nameId) return problem(c, "malformed", "NameID absent");
     // What identifies this assertion, read from the signed assertion only (the response envelope is not signed).
-    const assertionId = encodeHexLowerCase(sha256(new TextEncoder().encode(JSON.stringify([
-      extract.issuer, nameId, extract.sessionIndex?.authnInstant, extract.sessionIndex?.sessionIndex, extract.conditions?.notOnOrAfter]))));
+    const assertionId = encodeHexLowerCase(
+      sha256(
+        new TextEncoder().encode(
+          JSON.stringify([
+            extract.issuer,
+            nameId,
+            extract.sessionIndex?.authnInstant,
+            extract.sessionIndex?.sessionIndex,
+            extract.conditions?.notOnOrAfter,
+          ]),
+        ),
+      ),
+    );
     const attributes = extract.attributes as Record<string, unknown> | undefined;
     const handoff = await signHandoff(settings.secret, {
-      guichet: g.id, jti: encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(16))), assertionId,
-      expiresAt: now().getTime() + HANDOFF_SECONDS * 1000, nameId, sessionIndex: extract.sessionIndex?.sessionIndex ?? null,
-      refIds: valuesOf(attributes, "refId"), eduConnectId: valuesOf(attributes, "eduConnectId")[0] ?? null,
-      email: g.id === "arena" ? valuesOf(attributes, "email")[0] ?? null : null,
+      guichet: g.id,
+      jti: encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(16))),
+      assertionId,
+      expiresAt: now().getTime() + HANDOFF_SECONDS * 1000,
+      nameId,
+      sessionIndex: extract.sessionIndex?.sessionIndex ?? null,
+      refIds: valuesOf(attributes, "refId"),
+      eduConnectId: valuesOf(attributes, "eduConnectId")[0] ?? null,
+      email: g.id === "arena" ? (valuesOf(attributes, "email")[0] ?? null) : null,
     });
     settings.log?.("saml_accepted", { guichet: g.id });
     return c.redirect(`${settings.hubUrl}/sso/arrivee?jeton=${encodeURIComponent(handoff)}`, 303);
@@ -163,11 +246,17 @@ export function createProxyApp(settings: ProxySettings) {
     if (!g || !session || session.guichet !== g.id) return c.redirect(loggedOut, 303);
     const idp = idpOf(g);
     // An identity provider without a logout endpoint: the hub's session is over, nothing more to do.
-    if (!(idp.entityMeta as unknown as { getSingleLogoutService(b: string): string | undefined }).getSingleLogoutService("redirect")) {
+    if (
+      !(idp.entityMeta as unknown as { getSingleLogoutService(b: string): string | undefined }).getSingleLogoutService(
+        "redirect",
+      )
+    ) {
       return c.redirect(loggedOut, 303);
     }
-    const { context } = sp(g).createLogoutRequest(idp, "redirect",
-      { logoutNameID: session.nameId, sessionIndex: session.sessionIndex ?? undefined }) as { context: string };
+    const { context } = sp(g).createLogoutRequest(idp, "redirect", {
+      logoutNameID: session.nameId,
+      sessionIndex: session.sessionIndex ?? undefined,
+    }) as { context: string };
     settings.log?.("saml_logout_sent", { guichet: g.id });
     return c.redirect(context, 302);
   });
@@ -177,19 +266,32 @@ export function createProxyApp(settings: ProxySettings) {
     const g = guichetOf(c);
     if (!g) return problem(c, "unknown_guichet");
     const raw = new URL(c.req.url).search.slice(1);
-    const octetString = raw.split("&").filter((part) => !part.startsWith("Signature=")).join("&");
+    const octetString = raw
+      .split("&")
+      .filter((part) => !part.startsWith("Signature="))
+      .join("&");
     // The identity provider starts the logout: the hub ends its sessions of that IdP session, then we answer.
     if (c.req.query("SAMLRequest")) {
-      let request: Record<string, any>;
+      let request: SamlExtract;
       try {
-        ({ extract: request } = await sp(g).parseLogoutRequest(idpOf(g), "redirect",
-          { query: c.req.query(), octetString }) as { extract: Record<string, any> });
+        ({ extract: request } = (await sp(g).parseLogoutRequest(idpOf(g), "redirect", {
+          query: c.req.query(),
+          octetString,
+        })) as { extract: SamlExtract });
       } catch (err) {
         return problem(c, "logout", err instanceof Error ? err.message : String(err));
       }
-      const token = await signIdpLogout(settings.secret, { guichet: g.id, nameId: String(request.nameID ?? ""),
-        sessionIndex: request.sessionIndex ? String(request.sessionIndex) : null, requestId: String(request.request?.id ?? ""),
-        relayState: c.req.query("RelayState") ?? null }, now());
+      const token = await signIdpLogout(
+        settings.secret,
+        {
+          guichet: g.id,
+          nameId: String(request.nameID ?? ""),
+          sessionIndex: request.sessionIndex ? String(request.sessionIndex) : null,
+          requestId: String(request.request?.id ?? ""),
+          relayState: c.req.query("RelayState") ?? null,
+        },
+        now(),
+      );
       settings.log?.("saml_idp_logout", { guichet: g.id });
       return c.redirect(`${settings.hubUrl}/sso/deconnexion?jeton=${encodeURIComponent(token)}`, 303);
     }
@@ -207,8 +309,12 @@ export function createProxyApp(settings: ProxySettings) {
     const g = guichetOf(c);
     const done = g ? await readIdpLogoutDone(settings.secret, c.req.query("jeton") ?? "", now()) : null;
     if (!g || !done || done.guichet !== g.id) return problem(c, "logout", "no logout in progress");
-    const { context } = sp(g).createLogoutResponse(idpOf(g), { extract: { request: { id: done.requestId } } },
-      "redirect", done.relayState ?? undefined) as { context: string };
+    const { context } = sp(g).createLogoutResponse(
+      idpOf(g),
+      { extract: { request: { id: done.requestId } } },
+      "redirect",
+      done.relayState ?? undefined,
+    ) as { context: string };
     return c.redirect(context, 302);
   });
 

@@ -5,10 +5,18 @@ import * as samlify from "samlify";
 import type { Guichet } from "../auth/sso-handoff";
 import { makeKeyPair, type KeyPair } from "../node/saml-keys";
 
-export interface TestIdentity { nameId: string; attributes: Record<string, string[]> }
+export interface TestIdentity {
+  nameId: string;
+  attributes: Record<string, string[]>;
+}
 
 export interface ResponseOverrides {
-  audience?: string; destination?: string; inResponseTo?: string; notBefore?: Date; notOnOrAfter?: Date; issuer?: string;
+  audience?: string;
+  destination?: string;
+  inResponseTo?: string;
+  notBefore?: Date;
+  notOnOrAfter?: Date;
+  issuer?: string;
 }
 
 const xml = (text: string) => text.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -20,29 +28,57 @@ export interface TestIdp {
   metadata: string;
   keys: KeyPair;
   /** Checks the SP's signed LogoutRequest (redirect binding) and answers with a signed LogoutResponse URL. */
-  logout(sp: samlify.ServiceProviderInstance, query: Record<string, string>, octetString: string): Promise<{ nameId: string; url: string }>;
+  logout(
+    sp: samlify.ServiceProviderInstance,
+    query: Record<string, string>,
+    octetString: string,
+  ): Promise<{ nameId: string; url: string }>;
   /** The IdP starts a logout: the signed LogoutRequest URL at the SP. */
   startLogout(sp: samlify.ServiceProviderInstance, nameId: string): string;
   /** Checks the SP's signed LogoutResponse (redirect binding). */
-  checkLogoutResponse(sp: samlify.ServiceProviderInstance, query: Record<string, string>, octetString: string): Promise<void>;
+  checkLogoutResponse(
+    sp: samlify.ServiceProviderInstance,
+    query: Record<string, string>,
+    octetString: string,
+  ): Promise<void>;
   /** A base64 SAMLResponse for `requestId`, signed (and encrypted when the IdP encrypts) for the service provider. */
-  respond(sp: samlify.ServiceProviderInstance, requestId: string, identity: TestIdentity, overrides?: ResponseOverrides): Promise<string>;
+  respond(
+    sp: samlify.ServiceProviderInstance,
+    requestId: string,
+    identity: TestIdentity,
+    overrides?: ResponseOverrides,
+  ): Promise<string>;
 }
 
-export async function createTestIdp(guichet: Guichet, baseUrl: string, options: { encrypt?: boolean; keys?: KeyPair; entityId?: string } = {}): Promise<TestIdp> {
-  const keys = options.keys ?? await makeKeyPair(`idp-test-${guichet}`);
+export async function createTestIdp(
+  guichet: Guichet,
+  baseUrl: string,
+  options: { encrypt?: boolean; keys?: KeyPair; entityId?: string } = {},
+): Promise<TestIdp> {
+  const keys = options.keys ?? (await makeKeyPair(`idp-test-${guichet}`));
   const entityId = options.entityId ?? `${baseUrl}/idp-test/${guichet}`;
   const ssoUrl = `${baseUrl}/idp-test/${guichet}/sso`;
   const idp = samlify.IdentityProvider({
-    entityID: entityId, privateKey: keys.privateKey, signingCert: keys.cert, encryptCert: keys.cert,
-    isAssertionEncrypted: options.encrypt ?? false, wantAuthnRequestsSigned: true,
+    entityID: entityId,
+    privateKey: keys.privateKey,
+    signingCert: keys.cert,
+    encryptCert: keys.cert,
+    isAssertionEncrypted: options.encrypt ?? false,
+    wantAuthnRequestsSigned: true,
     singleSignOnService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: ssoUrl }],
-    singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: `${baseUrl}/idp-test/${guichet}/slo` }],
-    wantLogoutRequestSigned: true, wantLogoutResponseSigned: true,
+    singleLogoutService: [
+      { Binding: samlify.Constants.namespace.binding.redirect, Location: `${baseUrl}/idp-test/${guichet}/slo` },
+    ],
+    wantLogoutRequestSigned: true,
+    wantLogoutResponseSigned: true,
     nameIDFormat: ["urn:oasis:names:tc:SAML:2.0:nameid-format:transient"],
   });
   return {
-    guichet, entityId, ssoUrl, keys, metadata: idp.getMetadata(),
+    guichet,
+    entityId,
+    ssoUrl,
+    keys,
+    metadata: idp.getMetadata(),
     startLogout(sp, nameId) {
       return (idp.createLogoutRequest(sp, "redirect", { logoutNameID: nameId }) as { context: string }).context;
     },
@@ -57,30 +93,54 @@ export async function createTestIdp(guichet: Guichet, baseUrl: string, options: 
     async respond(sp, requestId, identity, overrides = {}) {
       const now = new Date();
       const later = new Date(now.getTime() + 5 * 60_000);
-      const acs = (sp.entityMeta as unknown as { getAssertionConsumerService(b: string): string })
-        .getAssertionConsumerService("post");
-      const attributes = Object.entries(identity.attributes).map(([name, values]) =>
-        `<saml:Attribute Name="${xml(name)}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">${values
-          .map((v) => `<saml:AttributeValue xsi:type="xs:string">${xml(v)}</saml:AttributeValue>`).join("")}</saml:Attribute>`).join("");
+      const acs = (
+        sp.entityMeta as unknown as { getAssertionConsumerService(b: string): string }
+      ).getAssertionConsumerService("post");
+      const attributes = Object.entries(identity.attributes)
+        .map(
+          ([name, values]) =>
+            `<saml:Attribute Name="${xml(name)}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">${values
+              .map((v) => `<saml:AttributeValue xsi:type="xs:string">${xml(v)}</saml:AttributeValue>`)
+              .join("")}</saml:Attribute>`,
+        )
+        .join("");
       const sessionIndex = `_${crypto.randomUUID()}`;
-      const { context } = await idp.createLoginResponse(sp, { extract: { request: { id: requestId } } }, "post", { email: identity.nameId },
+      const { context } = await idp.createLoginResponse(
+        sp,
+        { extract: { request: { id: requestId } } },
+        "post",
+        { email: identity.nameId },
         (template: string) => {
           const id = `_${crypto.randomUUID()}`;
           const filled = samlify.SamlLib.replaceTagsByValue(template, {
-            ID: id, AssertionID: `_${crypto.randomUUID()}`, Destination: overrides.destination ?? acs, Audience: overrides.audience ?? sp.entityMeta.getEntityID(),
-            SubjectRecipient: acs, Issuer: overrides.issuer ?? entityId, IssueInstant: now.toISOString(),
+            ID: id,
+            AssertionID: `_${crypto.randomUUID()}`,
+            Destination: overrides.destination ?? acs,
+            Audience: overrides.audience ?? sp.entityMeta.getEntityID(),
+            SubjectRecipient: acs,
+            Issuer: overrides.issuer ?? entityId,
+            IssueInstant: now.toISOString(),
             StatusCode: "urn:oasis:names:tc:SAML:2.0:status:Success",
-            ConditionsNotBefore: (overrides.notBefore ?? now).toISOString(), ConditionsNotOnOrAfter: (overrides.notOnOrAfter ?? later).toISOString(),
+            ConditionsNotBefore: (overrides.notBefore ?? now).toISOString(),
+            ConditionsNotOnOrAfter: (overrides.notOnOrAfter ?? later).toISOString(),
             SubjectConfirmationDataNotOnOrAfter: (overrides.notOnOrAfter ?? later).toISOString(),
-            NameIDFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:transient", NameID: identity.nameId,
+            NameIDFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
+            NameID: identity.nameId,
             InResponseTo: overrides.inResponseTo ?? requestId,
           })
             // Whole elements: samlify's tag replacement escapes values, so these two go in as they are.
-            .replace("{AuthnStatement}", `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="${sessionIndex}"><saml:AuthnContext>`
-              + "<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>")
-            .replace("{AttributeStatement}", attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : "");
+            .replace(
+              "{AuthnStatement}",
+              `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="${sessionIndex}"><saml:AuthnContext>` +
+                "<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>",
+            )
+            .replace(
+              "{AttributeStatement}",
+              attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : "",
+            );
           return { id, context: filled };
-        });
+        },
+      );
       return context as string;
     },
   };

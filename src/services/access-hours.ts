@@ -18,7 +18,10 @@ export function withinHours(hours: WeeklyHours, now: Date, timeZone: string): bo
 }
 
 export async function pupilHoursOf(tx: Tx, uai: string, platformDefault: WeeklyHours): Promise<WeeklyHours> {
-  const [row] = await tx.select({ hours: schoolSettings.pupilHours }).from(schoolSettings).where(eq(schoolSettings.uai, uai));
+  const [row] = await tx
+    .select({ hours: schoolSettings.pupilHours })
+    .from(schoolSettings)
+    .where(eq(schoolSettings.uai, uai));
   return row?.hours ?? platformDefault;
 }
 
@@ -27,22 +30,34 @@ export const DAY_KEYS: (keyof WeeklyHours)[] = ["1", "2", "3", "4", "5", "6", "7
 const HHMM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 
 /** Checks hours typed by a director; returns the problems by day, or the clean value. */
-export function parseWeeklyHours(input: Record<string, { open: boolean; from: string; to: string }>):
-  { ok: true; hours: WeeklyHours } | { ok: false; badDays: (keyof WeeklyHours)[] } {
+export function parseWeeklyHours(
+  input: Record<string, { open: boolean; from: string; to: string }>,
+): { ok: true; hours: WeeklyHours } | { ok: false; badDays: (keyof WeeklyHours)[] } {
   const hours = {} as WeeklyHours;
   const badDays: (keyof WeeklyHours)[] = [];
   for (const day of DAY_KEYS) {
     const d = input[day];
-    if (!d || !d.open) { hours[day] = null; continue; }
-    if (!HHMM.test(d.from) || !HHMM.test(d.to) || d.from >= d.to) { badDays.push(day); continue; }
+    if (!d?.open) {
+      hours[day] = null;
+      continue;
+    }
+    if (!HHMM.test(d.from) || !HHMM.test(d.to) || d.from >= d.to) {
+      badDays.push(day);
+      continue;
+    }
     hours[day] = { from: d.from, to: d.to };
   }
   return badDays.length ? { ok: false, badDays } : { ok: true, hours };
 }
 
 /** A school's pupil hours through the per-process cache (every request of a pupil needs them). */
-export async function cachedPupilHours(db: Database, cache: ReadCache | undefined, scope: Scope, uai: string,
-  platformDefault: WeeklyHours): Promise<WeeklyHours> {
+export async function cachedPupilHours(
+  db: Database,
+  cache: ReadCache | undefined,
+  scope: Scope,
+  uai: string,
+  platformDefault: WeeklyHours,
+): Promise<WeeklyHours> {
   const cached = cache?.pupilHours(uai);
   if (cached) return cached;
   const generation = cache?.currentGeneration ?? 0;

@@ -36,8 +36,16 @@ export type ChainReport =
   | { ok: false; rows: number; brokenAt: number; reason: "hash" | "link" | "sequence" };
 
 interface CanonicalRow {
-  seq: string; at: string; actor: string | null; action: string; target: string | null; uai: string | null;
-  ip: string | null; details: string | null; prev_hash: string; hash: string;
+  seq: string;
+  at: string;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  uai: string | null;
+  ip: string | null;
+  details: string | null;
+  prev_hash: string;
+  hash: string;
 }
 
 const SEP = "\u001f";
@@ -49,24 +57,39 @@ const NULL = "\\N";
  */
 export async function verifyAuditChain(db: Database, batchSize = 5000): Promise<ChainReport> {
   const [head] = await withTenant(db, systemScope, async (tx) =>
-    rowsOf<{ seq: string; hash: string }>(await tx.execute(sql`select seq::text, hash from audit_chain_head where id = 1`)));
+    rowsOf<{ seq: string; hash: string }>(
+      await tx.execute(sql`select seq::text, hash from audit_chain_head where id = 1`),
+    ),
+  );
   const lastSeq = Number(head?.seq ?? 0);
   let previousHash = "0".repeat(64);
   let expectedSeq = 1;
   let rows = 0;
   while (expectedSeq <= lastSeq) {
-    const batch = await withTenant(db, systemScope, async (tx) => rowsOf<CanonicalRow>(await tx.execute(sql`
+    const batch = await withTenant(db, systemScope, async (tx) =>
+      rowsOf<CanonicalRow>(
+        await tx.execute(sql`
       select seq::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
         actor_id::text as actor, action, target, uai, ip, details::text as details, prev_hash, hash
       from audit_log where audit_log.seq >= ${expectedSeq} and audit_log.seq <= ${lastSeq}
-      order by audit_log.seq limit ${batchSize}`)));
+      order by audit_log.seq limit ${batchSize}`),
+      ),
+    );
     if (batch.length === 0) break;
     for (const row of batch) {
       const seq = Number(row.seq);
       if (seq !== expectedSeq) return { ok: false, rows, brokenAt: expectedSeq, reason: "sequence" };
       if (row.prev_hash !== previousHash) return { ok: false, rows, brokenAt: seq, reason: "link" };
-      const canonical = [row.seq, row.at, row.actor ?? NULL, row.action, row.target ?? NULL, row.uai ?? NULL,
-        row.ip ?? NULL, row.details ?? NULL].join(SEP);
+      const canonical = [
+        row.seq,
+        row.at,
+        row.actor ?? NULL,
+        row.action,
+        row.target ?? NULL,
+        row.uai ?? NULL,
+        row.ip ?? NULL,
+        row.details ?? NULL,
+      ].join(SEP);
       if ((await sha256Hex(previousHash + SEP + canonical)) !== row.hash) {
         return { ok: false, rows, brokenAt: seq, reason: "hash" };
       }
@@ -90,15 +113,37 @@ async function sha256Hex(text: string): Promise<string> {
 }
 
 export interface AuditLine {
-  seq: number; at: Date; actorId: string | null; actorName: string | null; action: string;
-  target: string | null; uai: string | null; ip: string | null;
+  seq: number;
+  at: Date;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  target: string | null;
+  uai: string | null;
+  ip: string | null;
 }
 
 /** Latest lines of the trail the scope may read (the académie reads all). */
 export async function recentAuditLines(tx: Tx, limit: number): Promise<AuditLine[]> {
-  const rows = rowsOf<{ seq: string; at: string; actor_id: string | null; actor_name: string | null; action: string;
-    target: string | null; uai: string | null; ip: string | null }>(await tx.execute(sql`
+  const rows = rowsOf<{
+    seq: string;
+    at: string;
+    actor_id: string | null;
+    actor_name: string | null;
+    action: string;
+    target: string | null;
+    uai: string | null;
+    ip: string | null;
+  }>(
+    await tx.execute(sql`
     select a.seq::text, a.at, a.actor_id, u.first_name || ' ' || u.last_name as actor_name, a.action, a.target, a.uai, a.ip
-    from audit_log a left join users u on u.id = a.actor_id order by a.seq desc limit ${limit}`));
-  return rows.map((r) => ({ ...r, seq: Number(r.seq), at: new Date(r.at), actorId: r.actor_id, actorName: r.actor_name }));
+    from audit_log a left join users u on u.id = a.actor_id order by a.seq desc limit ${limit}`),
+  );
+  return rows.map((r) => ({
+    ...r,
+    seq: Number(r.seq),
+    at: new Date(r.at),
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+  }));
 }

@@ -3,13 +3,30 @@ import { sql } from "drizzle-orm";
 import { rowsOf, schoolsScope, systemScope, type Scope, type Tx } from "../../db/client";
 
 export type ProfileKind =
-  | "pupil" | "parent" | "teacher" | "director" | "staff" | "guest"
-  | "inspector" | "adviser" | "municipality" | "academie_admin";
+  | "pupil"
+  | "parent"
+  | "teacher"
+  | "director"
+  | "staff"
+  | "guest"
+  | "inspector"
+  | "adviser"
+  | "municipality"
+  | "academie_admin";
 
 export type UserState = "pre_created" | "active" | "suspended" | "pre_deleted";
 
-export interface SchoolProfile { uai: string; schoolName: string; profile: ProfileKind }
-export interface StructureRole { structureId: string; structureKind: string; structureName: string; role: ProfileKind }
+export interface SchoolProfile {
+  uai: string;
+  schoolName: string;
+  profile: ProfileKind;
+}
+export interface StructureRole {
+  structureId: string;
+  structureKind: string;
+  structureName: string;
+  role: ProfileKind;
+}
 
 export type Perimeter = { all: true } | { all: false; uais: string[] };
 
@@ -46,7 +63,16 @@ export function activeProfiles(p: Principal): ProfileKind[] {
 }
 
 const PRECEDENCE: ProfileKind[] = [
-  "academie_admin", "inspector", "adviser", "municipality", "director", "teacher", "staff", "guest", "parent", "pupil",
+  "academie_admin",
+  "inspector",
+  "adviser",
+  "municipality",
+  "director",
+  "teacher",
+  "staff",
+  "guest",
+  "parent",
+  "pupil",
 ];
 
 /** The profile that shapes the home page and theme when a user holds several (a director who also teaches). */
@@ -69,14 +95,30 @@ export function reaches(p: Principal, uai: string): boolean {
 }
 
 interface PrincipalRow {
-  user_id: string; login: string | null; first_name: string; last_name: string; state: UserState; source: string;
-  charter_accepted: boolean; has_password: boolean; font: "standard" | "dyslexic" | null; hidden_apps: string[] | null;
-  profiles: SchoolProfile[]; structure_roles: StructureRole[]; unread: number;
+  user_id: string;
+  login: string | null;
+  first_name: string;
+  last_name: string;
+  state: UserState;
+  source: string;
+  charter_accepted: boolean;
+  has_password: boolean;
+  font: "standard" | "dyslexic" | null;
+  hidden_apps: string[] | null;
+  profiles: SchoolProfile[];
+  structure_roles: StructureRole[];
+  unread: number;
 }
 
 /** Loads everything about a user in one round trip. Runs in the system scope (before the user's scope exists). */
-export async function loadPrincipal(tx: Tx, userId: string, sessionId: string, activeUai: string | null): Promise<Principal | null> {
-  const [row] = rowsOf<PrincipalRow>(await tx.execute(sql`
+export async function loadPrincipal(
+  tx: Tx,
+  userId: string,
+  sessionId: string,
+  activeUai: string | null,
+): Promise<Principal | null> {
+  const [row] = rowsOf<PrincipalRow>(
+    await tx.execute(sql`
     select u.id as user_id, u.login, u.first_name, u.last_name, u.state, u.source,
       u.charter_accepted_at is not null as charter_accepted,
       exists (select 1 from credentials c where c.user_id = u.id) as has_password,
@@ -90,31 +132,51 @@ export async function loadPrincipal(tx: Tx, userId: string, sessionId: string, a
                 from structure_roles r join structures st on st.id = r.structure_id where r.user_id = u.id), '[]')
         as structure_roles
     from users u left join user_preferences pref on pref.user_id = u.id
-    where u.id = ${userId}`));
+    where u.id = ${userId}`),
+  );
   if (!row) return null;
   const perimeter = await perimeterOf(tx, userId, row.profiles, row.structure_roles);
   const schoolUais = [...new Set(row.profiles.map((p) => p.uai))];
   const active = activeUai && schoolUais.includes(activeUai) ? activeUai : (schoolUais[0] ?? null);
   return {
-    userId: row.user_id, sessionId, login: row.login, firstName: row.first_name, lastName: row.last_name,
-    state: row.state, source: row.source, charterAccepted: row.charter_accepted, hasPassword: row.has_password,
-    profiles: row.profiles, structureRoles: row.structure_roles, activeUai: active, perimeter,
-    font: row.font ?? "standard", hiddenApps: row.hidden_apps ?? [], unreadNotifications: Number(row.unread ?? 0),
+    userId: row.user_id,
+    sessionId,
+    login: row.login,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    state: row.state,
+    source: row.source,
+    charterAccepted: row.charter_accepted,
+    hasPassword: row.has_password,
+    profiles: row.profiles,
+    structureRoles: row.structure_roles,
+    activeUai: active,
+    perimeter,
+    font: row.font ?? "standard",
+    hiddenApps: row.hidden_apps ?? [],
+    unreadNotifications: Number(row.unread ?? 0),
   };
 }
 
 /** A school profile gives its school; a structure role gives every school below that structure in the graph. */
-async function perimeterOf(tx: Tx, userId: string, profiles: SchoolProfile[], roles: StructureRole[]): Promise<Perimeter> {
+async function perimeterOf(
+  tx: Tx,
+  userId: string,
+  profiles: SchoolProfile[],
+  roles: StructureRole[],
+): Promise<Perimeter> {
   if (roles.some((r) => r.role === "academie_admin")) return { all: true };
   const uais = new Set(profiles.map((p) => p.uai));
   if (roles.length > 0) {
-    const below = rowsOf<{ uai: string }>(await tx.execute(sql`
+    const below = rowsOf<{ uai: string }>(
+      await tx.execute(sql`
       with recursive below(id) as (
         select structure_id from structure_roles where user_id = ${userId}
         union
         select sp.structure_id from structure_parents sp join below b on sp.parent_id = b.id
       )
-      select distinct ss.uai from school_structures ss join below b on ss.structure_id = b.id`));
+      select distinct ss.uai from school_structures ss join below b on ss.structure_id = b.id`),
+    );
     for (const r of below) uais.add(r.uai);
   }
   return { all: false, uais: [...uais].sort() };

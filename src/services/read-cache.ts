@@ -5,11 +5,17 @@ import type { WeeklyHours } from "../../db/schema/portal";
 import type { Principal } from "./principal";
 import type { Home } from "./portal/portal";
 
-interface Entry<T> { value: T; storedAt: number }
+interface Entry<T> {
+  value: T;
+  storedAt: number;
+}
 
 class Lru<T> {
   private readonly map = new Map<string, Entry<T>>();
-  constructor(private readonly max: number, private readonly onEvict: (key: string, value: T) => void = () => {}) {}
+  constructor(
+    private readonly max: number,
+    private readonly onEvict: (key: string, value: T) => void = () => {},
+  ) {}
   get(key: string, ttlMs: number): T | undefined {
     const entry = this.map.get(key);
     if (!entry) return undefined;
@@ -43,8 +49,14 @@ class Lru<T> {
   }
 }
 
-export interface CachedSession { principal: Principal; expiresAt: Date }
-export interface CachedHome { home: Home; uais: string[] }
+export interface CachedSession {
+  principal: Principal;
+  expiresAt: Date;
+}
+export interface CachedHome {
+  home: Home;
+  uais: string[];
+}
 
 export class ReadCache {
   private readonly sessions: Lru<CachedSession>;
@@ -59,7 +71,10 @@ export class ReadCache {
   private readonly byUser = new Map<string, Set<string>>();
 
   /** `ttlMs` 0 turns caching off (a runtime without change feed). */
-  constructor(readonly ttlMs: number, maxEntries = 20_000) {
+  constructor(
+    readonly ttlMs: number,
+    maxEntries = 20_000,
+  ) {
     this.sessions = new Lru(maxEntries, (id, s) => this.forget(s.principal.userId, `s:${id}`));
     this.homes = new Lru(maxEntries, (key) => this.forget(key.slice(0, key.indexOf("|")), `h:${key}`));
     this.hours = new Lru(5_000);
@@ -99,7 +114,10 @@ export class ReadCache {
 
   private remember(userId: string, key: string): void {
     let keys = this.byUser.get(userId);
-    if (!keys) this.byUser.set(userId, (keys = new Set()));
+    if (!keys) {
+      keys = new Set();
+      this.byUser.set(userId, keys);
+    }
     keys.add(key);
   }
 

@@ -49,7 +49,10 @@ export default {
     }
     const config = workerConfig(env);
     const assets = await assetManifest(url, env);
-    const handle = createPostgresDatabase(appRoleUrl(env.DATABASE_URL, env.DATABASE_APP_URL), { max: CONNECTIONS_PER_REQUEST, changes: false });
+    const handle = createPostgresDatabase(appRoleUrl(env.DATABASE_URL, env.DATABASE_APP_URL), {
+      max: CONNECTIONS_PER_REQUEST,
+      changes: false,
+    });
     try {
       const platform: Platform = {
         db: handle.db,
@@ -65,7 +68,9 @@ export default {
         // Set by Cloudflare's edge on every request; a client cannot forge it.
         clientIp: (header) => header("cf-connecting-ip") ?? null,
         // PREAU_ROOMS_JURISDICTION=none only for `wrangler dev` (workerd implements no jurisdiction); deployed: EU.
-        ...(env.ROOMS ? { rooms: workerRooms(env.ROOMS, env.PREAU_ROOMS_JURISDICTION === "none" ? "none" : "eu") } : {}),
+        ...(env.ROOMS
+          ? { rooms: workerRooms(env.ROOMS, env.PREAU_ROOMS_JURISDICTION === "none" ? "none" : "eu") }
+          : {}),
       };
       const app = await createApp(platform);
       return await app.fetch(withoutAcceptEncoding(request), env, ctx);
@@ -116,9 +121,17 @@ async function staticFile(request: Request, url: URL, env: WorkerEnv): Promise<R
 
 // Every logical name the views use; the compiler checks the list is complete.
 const ASSET_NAMES = Object.keys({
-  "preau.css": true, "preau.js": true, "htmx.js": true, "alpine.js": true, "icons.svg": true, "favicon.svg": true,
-  "opendyslexic-400.woff2": true, "opendyslexic-700.woff2": true,
-  "realtime.css": true, "wall.js": true, "document.js": true,
+  "preau.css": true,
+  "preau.js": true,
+  "htmx.js": true,
+  "alpine.js": true,
+  "icons.svg": true,
+  "favicon.svg": true,
+  "opendyslexic-400.woff2": true,
+  "opendyslexic-700.woff2": true,
+  "realtime.css": true,
+  "wall.js": true,
+  "document.js": true,
 } satisfies Record<AssetName, true>) as AssetName[];
 
 // The manifest is data, not an I/O object: read once per isolate and kept (a deploy starts new isolates).
@@ -129,11 +142,18 @@ async function assetManifest(url: URL, env: WorkerEnv): Promise<AssetManifest> {
   if (manifest) return manifest;
   const response = await env.ASSETS.fetch(new Request(new URL("/build/manifest.json", url.origin)));
   if (!response.ok) {
-    throw new Error(`public/build/manifest.json introuvable (${response.status}) : lancez \`npm run preau -- assets\` avant le déploiement.`);
+    throw new Error(
+      `public/build/manifest.json introuvable (${response.status}) : lancez \`npm run preau -- assets\` avant le déploiement.`,
+    );
   }
   const read = (await response.json()) as Partial<Record<string, unknown>>;
-  const missing = ASSET_NAMES.filter((name) => typeof read[name] !== "string" || !(read[name] as string).startsWith("/static/build/"));
-  if (missing.length) throw new Error(`public/build/manifest.json incomplet (${missing.join(", ")}) : relancez \`npm run preau -- assets\`.`);
+  const missing = ASSET_NAMES.filter(
+    (name) => typeof read[name] !== "string" || !(read[name] as string).startsWith("/static/build/"),
+  );
+  if (missing.length)
+    throw new Error(
+      `public/build/manifest.json incomplet (${missing.join(", ")}) : relancez \`npm run preau -- assets\`.`,
+    );
   manifest = Object.fromEntries(ASSET_NAMES.map((name) => [name, read[name] as string])) as AssetManifest;
   return manifest;
 }

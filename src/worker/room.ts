@@ -17,7 +17,10 @@ import { CLOSE } from "../../realtime/protocol";
 import { guardFor } from "../../realtime/wall-guard";
 import type { Admission } from "../../realtime/port";
 
-interface Attachment { room: string; ticket: Ticket | null }
+interface Attachment {
+  room: string;
+  ticket: Ticket | null;
+}
 
 declare const WebSocketPair: { new (): { 0: WebSocket; 1: WebSocket } };
 
@@ -38,7 +41,9 @@ export class RoomObject extends DurableObject {
     const room = new Room(roomId, new DurableObjectStore(this.ctx.storage, roomId), {
       maxMessageBytes: MAX_MESSAGE_BYTES,
       guard: guardFor(roomId),
-      onFailed: () => { this.room = null; },
+      onFailed: () => {
+        this.room = null;
+      },
     });
     this.room = room;
     await room.ready;
@@ -56,7 +61,11 @@ export class RoomObject extends DurableObject {
       c = {
         send: (frame) => ws.send(frame),
         close: (code, reason) => {
-          try { ws.close(code, reason); } catch { /* already closed */ }
+          try {
+            ws.close(code, reason);
+          } catch {
+            /* already closed */
+          }
         },
       };
       this.conns.set(ws, c);
@@ -70,8 +79,11 @@ export class RoomObject extends DurableObject {
     if (!roomId) return new Response("salle manquante", { status: 400 });
     switch (`${request.method} ${url.pathname}`) {
       case "GET /connect": {
-        if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("websocket attendu", { status: 426 });
-        const admission = JSON.parse(decodeURIComponent(request.headers.get("x-preau-admission") ?? "null")) as Admission | null;
+        if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
+          return new Response("websocket attendu", { status: 426 });
+        const admission = JSON.parse(
+          decodeURIComponent(request.headers.get("x-preau-admission") ?? "null"),
+        ) as Admission | null;
         const pair = new WebSocketPair();
         const client = pair[0];
         const server = pair[1];
@@ -101,8 +113,11 @@ export class RoomObject extends DurableObject {
         return Response.json(room.tickets());
       }
       case "POST /retune": {
-        const decisions = new Map((await request.json() as { userId: string; decision: "close" | { canWrite: boolean; role?: string } }[])
-          .map((d) => [d.userId, d.decision]));
+        const decisions = new Map(
+          (
+            (await request.json()) as { userId: string; decision: "close" | { canWrite: boolean; role?: string } }[]
+          ).map((d) => [d.userId, d.decision]),
+        );
         const room = await this.open(roomId);
         room.retune((t) => {
           const d = decisions.get(t.userId);
@@ -111,7 +126,8 @@ export class RoomObject extends DurableObject {
         for (const ws of this.ctx.getWebSockets()) {
           const a = attachment(ws);
           const d = a?.ticket ? decisions.get(a.ticket.userId) : undefined;
-          if (a?.ticket && d && d !== "close") hibernatable(ws).serializeAttachment({ ...a, ticket: { ...a.ticket, canWrite: d.canWrite, role: d.role } });
+          if (a?.ticket && d && d !== "close")
+            hibernatable(ws).serializeAttachment({ ...a, ticket: { ...a.ticket, canWrite: d.canWrite, role: d.role } });
         }
         return new Response(null, { status: 204 });
       }
@@ -147,7 +163,11 @@ export class RoomObject extends DurableObject {
   async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     this.forget(ws);
     // 1005/1006 cannot be sent back; answer the close handshake with a normal close.
-    try { ws.close(code === 1005 || code === 1006 ? 1000 : code, reason); } catch { /* already closed */ }
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      /* already closed */
+    }
   }
 
   async webSocketError(ws: WebSocket): Promise<void> {
@@ -161,7 +181,10 @@ export class RoomObject extends DurableObject {
   }
 }
 
-interface Hibernatable { serializeAttachment(value: Attachment): void; deserializeAttachment(): Attachment | null }
+interface Hibernatable {
+  serializeAttachment(value: Attachment): void;
+  deserializeAttachment(): Attachment | null;
+}
 
 function hibernatable(ws: WebSocket): Hibernatable {
   return ws as unknown as Hibernatable;

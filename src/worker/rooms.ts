@@ -5,7 +5,9 @@ import * as Y from "yjs";
 import type { Admission, Rooms } from "../../realtime/port";
 import type { Ticket } from "../../realtime/room";
 
-export interface DurableObjectStub { fetch(request: Request): Promise<Response> }
+export interface DurableObjectStub {
+  fetch(request: Request): Promise<Response>;
+}
 export interface DurableObjectNamespace {
   idFromName(name: string): unknown;
   get(id: unknown): DurableObjectStub;
@@ -38,10 +40,13 @@ export function workerRooms(namespace: DurableObjectNamespace, jurisdiction: "eu
     if (decisions.length) await call(roomId, "/retune", { method: "POST", body: JSON.stringify(decisions) });
   };
   return {
-    upgrade(c: Context<any>, roomId: string, admission: Admission) {
+    upgrade(c: Context, roomId: string, admission: Admission) {
       // The client's own headers never reach the object: only the room and the decision made here.
       // Percent-encoded: header values are ASCII, names are not.
-      const headers = new Headers({ upgrade: "websocket", "x-preau-admission": encodeURIComponent(JSON.stringify(admission)) });
+      const headers = new Headers({
+        upgrade: "websocket",
+        "x-preau-admission": encodeURIComponent(JSON.stringify(admission)),
+      });
       return call(roomId, "/connect", { headers });
     },
     async read(roomId, fn) {

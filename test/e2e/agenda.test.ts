@@ -9,7 +9,8 @@ import { hubForThisFile } from "./harness";
 const e2e = hubForThisFile();
 const { open, accessible } = e2e;
 
-const submit = (page: Page, url: RegExp, name: string) => Promise.all([page.waitForURL(url), page.getByRole("button", { name }).click()]);
+const submit = (page: Page, url: RegExp, name: string) =>
+  Promise.all([page.waitForURL(url), page.getByRole("button", { name }).click()]);
 
 describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
   // Each run its own day, so the two runs do not meet (the hub's clock is Tuesday 24 November 2026).
@@ -20,7 +21,9 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
     const teacher = await open("demo.enseignant", js);
     await teacher.page.goto(`${e2e.hub.base}/agenda/nouveau`);
     await accessible(teacher.page);
-    await teacher.page.getByLabel(t("agenda.field.calendar")).selectOption({ label: t("agenda.calendar.class", { name: "CM1" }) });
+    await teacher.page
+      .getByLabel(t("agenda.field.calendar"))
+      .selectOption({ label: t("agenda.calendar.class", { name: "CM1" }) });
     await teacher.page.getByLabel(t("agenda.field.title"), { exact: true }).fill(`Piscine ${day}`);
     await teacher.page.getByLabel(t("agenda.field.day"), { exact: true }).fill(day);
     await teacher.page.getByLabel(t("agenda.field.start"), { exact: true }).fill("14:00");
@@ -28,7 +31,10 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
     await submit(teacher.page, /\/agenda\?du=/, t("agenda.submit"));
     expect(await teacher.page.getByText(t("agenda.created")).count()).toBe(1);
     await accessible(teacher.page);
-    await Promise.all([teacher.page.waitForURL(/\/agenda\/evenements\//), teacher.page.getByRole("link", { name: `Piscine ${day}` }).click()]);
+    await Promise.all([
+      teacher.page.waitForURL(/\/agenda\/evenements\//),
+      teacher.page.getByRole("link", { name: `Piscine ${day}` }).click(),
+    ]);
     await accessible(teacher.page);
     // A pupil of the class finds it in their week.
     const pupil = await open("demo.eleve", js);
@@ -56,7 +62,10 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
     const parent = await open("demo.parent", js);
     await parent.page.goto(`${e2e.hub.base}/agenda/creneaux`);
     await accessible(parent.page);
-    await Promise.all([parent.page.waitForURL(/\/agenda\/creneaux\/[0-9a-f-]{36}$/), parent.page.getByRole("link", { name: title }).click()]);
+    await Promise.all([
+      parent.page.waitForURL(/\/agenda\/creneaux\/[0-9a-f-]{36}$/),
+      parent.page.getByRole("link", { name: title }).click(),
+    ]);
     await accessible(parent.page);
     await parent.page.getByRole("radio").nth(1).check();
     await submit(parent.page, /fait=reserve/, t("agenda.offer.book"));
@@ -71,9 +80,14 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
     expect(await teacher.page.getByText(t("agenda.offer.taken", { taken: 1, capacity: 1 })).count()).toBe(1);
 
     await parent.page.goto(`${e2e.hub.base}/agenda/abonnements`);
-    await parent.page.getByRole("button", { name: t("agenda.feed.open") }).first().click();
+    await parent.page
+      .getByRole("button", { name: t("agenda.feed.open") })
+      .first()
+      .click();
     await parent.page.waitForURL(/fait=abonnement/);
-    const address = await parent.page.getByLabel(t("agenda.feed.address", { name: t("agenda.all_calendars") })).inputValue();
+    const address = await parent.page
+      .getByLabel(t("agenda.feed.address", { name: t("agenda.all_calendars") }))
+      .inputValue();
     expect(address).toMatch(/\/ical\/[0-9a-f-]{36}\.[A-Za-z0-9_-]{24}\.ics$/);
     await accessible(parent.page);
     // The address works without a session (a calendar app).

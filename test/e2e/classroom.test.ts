@@ -19,17 +19,26 @@ describe.each([false, true])("e2e daily classroom life (JavaScript %s)", (js) =>
     await teacher.page.getByLabel(t("homework.field.day")).fill(today);
     await teacher.page.getByLabel(t("homework.field.subject")).fill("Sciences");
     await teacher.page.getByLabel(t("homework.to_do")).fill(`Observer la lune ce soir ${mark}`);
-    await Promise.all([teacher.page.waitForURL(/fait=ajoute/), teacher.page.getByRole("button", { name: t("homework.submit") }).click()]);
+    await Promise.all([
+      teacher.page.waitForURL(/fait=ajoute/),
+      teacher.page.getByRole("button", { name: t("homework.submit") }).click(),
+    ]);
     const entry = teacher.page.locator(".homework-entry").filter({ hasText: `Observer la lune ce soir ${mark}` });
     expect(await entry.count()).toBe(1);
     await accessible(teacher.page);
 
     const parent = await open("demo.parent", js);
     await parent.page.goto(`${e2e.hub.base}/cahier`);
-    await Promise.all([parent.page.waitForURL(/\/cahier\/[0-9a-f-]{36}/), parent.page.getByRole("link", { name: "CM1" }).first().click()]);
+    await Promise.all([
+      parent.page.waitForURL(/\/cahier\/[0-9a-f-]{36}/),
+      parent.page.getByRole("link", { name: "CM1" }).first().click(),
+    ]);
     await parent.page.goto(`${parent.page.url().split("?")[0]}?semaine=${today}`);
     const theirs = parent.page.locator(".homework-entry").filter({ hasText: `Observer la lune ce soir ${mark}` });
-    await Promise.all([parent.page.waitForURL(/\/cahier\//), theirs.getByRole("button", { name: /Marquer fait/ }).click()]);
+    await Promise.all([
+      parent.page.waitForURL(/\/cahier\//),
+      theirs.getByRole("button", { name: /Marquer fait/ }).click(),
+    ]);
     await expect.poll(() => theirs.getByRole("button", { name: /Fait ✓/ }).count()).toBe(1);
     await accessible(parent.page);
     await teacher.page.reload();
@@ -44,14 +53,26 @@ describe.each([false, true])("e2e daily classroom life (JavaScript %s)", (js) =>
     await teacher.page.getByLabel(t("liaison.field.title")).fill(`Sortie à la ferme ${mark}`);
     await teacher.page.getByLabel(t("liaison.field.body")).fill("Départ 9 h, retour 16 h 30.");
     await teacher.page.getByLabel(t("liaison.reply.yesno")).check();
-    await Promise.all([teacher.page.waitForURL(/fait=envoye/), teacher.page.getByRole("button", { name: t("liaison.submit") }).click()]);
+    await Promise.all([
+      teacher.page.waitForURL(/fait=envoye/),
+      teacher.page.getByRole("button", { name: t("liaison.submit") }).click(),
+    ]);
     await accessible(teacher.page);
     const parent = await open("demo.parent", js);
     await parent.page.goto(`${e2e.hub.base}/carnet`);
     await accessible(parent.page);
-    const note = parent.page.locator("article, li").filter({ hasText: `Sortie à la ferme ${mark}` }).last();
+    const note = parent.page
+      .locator("article, li")
+      .filter({ hasText: `Sortie à la ferme ${mark}` })
+      .last();
     await note.getByLabel(t("liaison.answer.oui")).first().check();
-    await Promise.all([parent.page.waitForURL(/fait=lu/), note.getByRole("button", { name: /Vu et pris connaissance/ }).first().click()]);
+    await Promise.all([
+      parent.page.waitForURL(/fait=lu/),
+      note
+        .getByRole("button", { name: /Vu et pris connaissance/ })
+        .first()
+        .click(),
+    ]);
     await teacher.page.reload();
     expect(await teacher.page.getByRole("cell", { name: "oui" }).count()).toBeGreaterThan(0);
     expect([...teacher.problems, ...parent.problems]).toEqual([]);
@@ -69,12 +90,17 @@ describe.each([false, true])("e2e daily classroom life (JavaScript %s)", (js) =>
     const firstName = (await line.locator("legend").innerText()).split(" — ")[0]!.trim().split(/\s+/).pop()!;
     await line.getByLabel(t("attendance.status.absent"), { exact: true }).check();
     await line.getByRole("textbox").fill("Rendez-vous médical");
-    await Promise.all([teacher.page.waitForURL(/\/appel\//), teacher.page.getByRole("button", { name: t("attendance.save") }).click()]);
+    await Promise.all([
+      teacher.page.waitForURL(/\/appel\//),
+      teacher.page.getByRole("button", { name: t("attendance.save") }).click(),
+    ]);
     expect(await teacher.page.getByText(t("attendance.saved")).count()).toBe(1);
     await accessible(teacher.page);
     const director = await open("demo.directeur", js);
     await director.page.goto(`${e2e.hub.base}/appel/ecole?jour=2026-11-24`);
-    expect(await director.page.getByRole("row").filter({ hasText: "CM1" }).filter({ hasText: firstName }).count()).toBeGreaterThan(0);
+    expect(
+      await director.page.getByRole("row").filter({ hasText: "CM1" }).filter({ hasText: firstName }).count(),
+    ).toBeGreaterThan(0);
     await accessible(director.page);
     expect([...teacher.problems, ...director.problems]).toEqual([]);
   }, 60_000);
@@ -86,15 +112,24 @@ describe.each([false, true])("e2e daily classroom life (JavaScript %s)", (js) =>
     await teacher.page.getByLabel(t("poll.field.options")).fill("Crêpes\nGaufres");
     await teacher.page.getByLabel(t("poll.field.closes")).fill("2026-11-30T18:00");
     await teacher.page.getByLabel(t("message.group.parents", { name: "CM1" })).check();
-    await Promise.all([teacher.page.waitForURL(/fait=cree/), teacher.page.getByRole("button", { name: t("poll.submit") }).click()]);
+    await Promise.all([
+      teacher.page.waitForURL(/fait=cree/),
+      teacher.page.getByRole("button", { name: t("poll.submit") }).click(),
+    ]);
     const pollUrl = teacher.page.url().split("?")[0]!;
     await accessible(teacher.page);
     const parent = await open("demo.parent", js);
     await parent.page.goto(`${e2e.hub.base}/sondages?etat=to_answer`);
-    await Promise.all([parent.page.waitForURL(/\/sondages\/[0-9a-f-]{36}$/), parent.page.getByRole("link", { name: `Quel goûter pour la fête ? ${mark}` }).click()]);
+    await Promise.all([
+      parent.page.waitForURL(/\/sondages\/[0-9a-f-]{36}$/),
+      parent.page.getByRole("link", { name: `Quel goûter pour la fête ? ${mark}` }).click(),
+    ]);
     await accessible(parent.page);
     await parent.page.getByLabel("Gaufres").check();
-    await Promise.all([parent.page.waitForURL(/fait=vote/), parent.page.getByRole("button", { name: t("poll.vote") }).click()]);
+    await Promise.all([
+      parent.page.waitForURL(/fait=vote/),
+      parent.page.getByRole("button", { name: t("poll.vote") }).click(),
+    ]);
     expect(await parent.page.getByText(t("poll.thanks")).count()).toBe(1);
     expect(await parent.page.getByRole("button", { name: t("poll.vote") }).count()).toBe(0);
     await accessible(parent.page);

@@ -5,7 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from "playwright-core";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+  type Response,
+} from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createPgliteDatabase } from "../../db/pglite";
 import type { DatabaseHandle } from "../../db/client";
@@ -22,8 +29,14 @@ const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 export const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 
 /** 731C: the smallest screen the tender names. */
@@ -53,15 +66,25 @@ export async function startHub(): Promise<Hub> {
     },
   };
   const { platform } = await createNodePlatform({
-    env: { PREAU_SECRET: "e2e-secret-that-is-long-enough-for-hmac-sha256", PREAU_PLATFORM_NAME: "Préau",
-      PREAU_ROOMS_DIR: mkdtempSync(join(tmpdir(), "preau-e2e-rooms-")) },
-    database: handle, clock, log,
+    env: {
+      PREAU_SECRET: "e2e-secret-that-is-long-enough-for-hmac-sha256",
+      PREAU_PLATFORM_NAME: "Préau",
+      PREAU_ROOMS_DIR: mkdtempSync(join(tmpdir(), "preau-e2e-rooms-")),
+    },
+    database: handle,
+    clock,
+    log,
   });
   await buildDemo(platform.db, platform.passwords, clock.now());
   const server = await startServer(platform, 0, "127.0.0.1");
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   return {
-    base: `http://127.0.0.1:${server.port}`, clock, platform, handle, browser, serverErrors,
+    base: `http://127.0.0.1:${server.port}`,
+    clock,
+    platform,
+    handle,
+    browser,
+    serverErrors,
     async stop() {
       await browser.close().catch(() => undefined);
       await server.stop();
@@ -71,7 +94,12 @@ export async function startHub(): Promise<Hub> {
 }
 
 export async function newContext(hub: Hub, options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  const context = await hub.browser.newContext({ viewport: SMALL_SCREEN, locale: "fr-FR", timezoneId: "Europe/Paris", ...options });
+  const context = await hub.browser.newContext({
+    viewport: SMALL_SCREEN,
+    locale: "fr-FR",
+    timezoneId: "Europe/Paris",
+    ...options,
+  });
   // A missing element fails its step with a clear message well before the test's own timeout.
   context.setDefaultTimeout(8_000);
   return context;
@@ -94,7 +122,13 @@ export function watch(page: Page, allow: RegExp[] = []): { problems: string[] } 
   // not a failure of the page; every other failure is.
   page.on("requestfailed", (r) => {
     const why = r.failure()?.errorText ?? "";
-    if (why === "net::ERR_ABORTED" && r.resourceType() !== "document" && r.resourceType() !== "stylesheet" && r.resourceType() !== "script") return;
+    if (
+      why === "net::ERR_ABORTED" &&
+      r.resourceType() !== "document" &&
+      r.resourceType() !== "stylesheet" &&
+      r.resourceType() !== "script"
+    )
+      return;
     add(`request failed: ${r.url()} ${why}`);
   });
   page.on("response", (r) => {
@@ -109,13 +143,17 @@ export async function recordCspViolations(context: BrowserContext): Promise<void
     const w = window as unknown as { __cspViolations: string[] };
     w.__cspViolations = [];
     document.addEventListener("securitypolicyviolation", (e) => {
-      w.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
+      w.__cspViolations.push(
+        `${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`,
+      );
     });
   });
 }
 
 export async function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? ["(recorder missing)"]);
+  return page.evaluate(
+    () => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? ["(recorder missing)"],
+  );
 }
 
 /** Fills the login form as a user does (by its labels), submits it and waits for the page it leads to. */
@@ -140,8 +178,10 @@ export async function logOut(page: Page): Promise<void> {
 
 /** Waits for the next HTML document answered at `path` (after redirects) and gives its response. */
 export function nextDocument(page: Page, hub: Hub, path: string): Promise<Response> {
-  return page.waitForResponse((r) => r.url() === `${hub.base}${path}` && r.request().resourceType() === "document"
-    && r.request().method() === "GET");
+  return page.waitForResponse(
+    (r) =>
+      r.url() === `${hub.base}${path}` && r.request().resourceType() === "document" && r.request().method() === "GET",
+  );
 }
 
 export async function gzippedSize(response: Response): Promise<number> {
@@ -156,11 +196,28 @@ export async function axeViolations(page: Page): Promise<string[]> {
   // page.evaluate runs through the DevTools protocol, outside the page's CSP: the CSP stays as strict as in production.
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: {
-      id: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            opts: object,
+          ) => Promise<{
+            violations: {
+              id: string;
+              help: string;
+              nodes: { target: string[]; failureSummary?: string }[];
+            }[];
+          }>;
+        };
+      }
+    ).axe;
     const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-    return result.violations.flatMap((v) => v.nodes.map((n) =>
-      `${v.id} (${v.help}) at ${n.target.join(" ")}: ${(n.failureSummary ?? "").replace(/\s+/g, " ")}`));
+    return result.violations.flatMap((v) =>
+      v.nodes.map(
+        (n) => `${v.id} (${v.help}) at ${n.target.join(" ")}: ${(n.failureSummary ?? "").replace(/\s+/g, " ")}`,
+      ),
+    );
   }, AXE_TAGS);
   return violations;
 }
@@ -172,12 +229,17 @@ export async function expectNoHorizontalScroll(page: Page, width = SMALL_SCREEN.
 }
 
 /** Describes the focused element: id, class, text. */
-export function focused(page: Page): Promise<{ id: string; className: string; text: string; tag: string; inMain: boolean }> {
+export function focused(
+  page: Page,
+): Promise<{ id: string; className: string; text: string; tag: string; inMain: boolean }> {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
     return {
-      id: el?.id ?? "", className: typeof el?.className === "string" ? el.className : "", tag: el?.tagName.toLowerCase() ?? "",
-      text: (el?.textContent ?? "").trim().replace(/\s+/g, " "), inMain: !!el?.closest("main"),
+      id: el?.id ?? "",
+      className: typeof el?.className === "string" ? el.className : "",
+      tag: el?.tagName.toLowerCase() ?? "",
+      text: (el?.textContent ?? "").trim().replace(/\s+/g, " "),
+      inMain: !!el?.closest("main"),
     };
   });
 }
@@ -192,7 +254,10 @@ export interface Browsing {
 }
 
 /** The signed-in pages of one test file (the hub is started in its beforeAll, hence the getter). */
-export function browsing(hub: () => Hub, options: { js?: boolean; viewport?: { width: number; height: number }; allow?: RegExp[] } = {}): Browsing {
+export function browsing(
+  hub: () => Hub,
+  options: { js?: boolean; viewport?: { width: number; height: number }; allow?: RegExp[] } = {},
+): Browsing {
   const contexts: BrowserContext[] = [];
   const owners = new Map<Page, string>();
   const checkers = new Map<string, Promise<Page>>();
@@ -209,7 +274,10 @@ export function browsing(hub: () => Hub, options: { js?: boolean; viewport?: { w
   async function accessible(page: Page) {
     const who = owners.get(page)!;
     let checker = checkers.get(who);
-    if (!checker) { checker = open(who, true).then((o) => o.page); checkers.set(who, checker); }
+    if (!checker) {
+      checker = open(who, true).then((o) => o.page);
+      checkers.set(who, checker);
+    }
     const p = await checker;
     await p.goto(page.url());
     expect(await p.locator("h1").count()).toBe(1);
@@ -234,5 +302,10 @@ export function hubForThisFile(options: Parameters<typeof browsing>[1] = {}): Br
     await pages.close();
     await hub?.stop();
   });
-  return { ...pages, get hub() { return hub!; } };
+  return {
+    ...pages,
+    get hub() {
+      return hub!;
+    },
+  };
 }

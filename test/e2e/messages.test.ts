@@ -16,7 +16,10 @@ describe("e2e messaging without JavaScript", () => {
     await teacher.page.getByLabel(t("message.compose.subject")).fill("Réunion de rentrée");
     await teacher.page.getByLabel(t("message.compose.body")).fill("Bonjour,\nla réunion a lieu jeudi à 18 h.");
     await teacher.page.getByLabel(t("message.compose.receipt")).check();
-    await Promise.all([teacher.page.waitForURL(/\/messagerie\/envoyes/), teacher.page.getByRole("button", { name: t("message.compose.submit") }).click()]);
+    await Promise.all([
+      teacher.page.waitForURL(/\/messagerie\/envoyes/),
+      teacher.page.getByRole("button", { name: t("message.compose.submit") }).click(),
+    ]);
     expect(await teacher.page.getByText(t("message.sent")).count()).toBe(1);
     expect(await teacher.page.getByRole("link", { name: "Réunion de rentrée" }).count()).toBe(1);
     await accessible(teacher.page);
@@ -24,16 +27,25 @@ describe("e2e messaging without JavaScript", () => {
     const parent = await open("demo.parent");
     await parent.page.goto(`${e2e.hub.base}/messagerie`);
     await accessible(parent.page);
-    await Promise.all([parent.page.waitForURL(/\/messagerie\/[0-9a-f-]{36}$/), parent.page.getByRole("link", { name: "Réunion de rentrée" }).click()]);
+    await Promise.all([
+      parent.page.waitForURL(/\/messagerie\/[0-9a-f-]{36}$/),
+      parent.page.getByRole("link", { name: "Réunion de rentrée" }).click(),
+    ]);
     expect(await parent.page.getByText("la réunion a lieu jeudi à 18 h.").count()).toBe(1);
-    await Promise.all([parent.page.waitForURL(/\/messagerie\/nouveau\?/), parent.page.getByRole("link", { name: t("message.reply") }).click()]);
+    await Promise.all([
+      parent.page.waitForURL(/\/messagerie\/nouveau\?/),
+      parent.page.getByRole("link", { name: t("message.reply") }).click(),
+    ]);
     expect(await parent.page.getByLabel(t("message.compose.subject")).inputValue()).toBe("Re : Réunion de rentrée");
     expect(await parent.page.locator("input[name=destinataires]:checked").count()).toBe(1);
     await parent.page.goBack();
     await accessible(parent.page);
 
     await teacher.page.goto(`${e2e.hub.base}/messagerie/envoyes`);
-    await Promise.all([teacher.page.waitForURL(/\/messagerie\/[0-9a-f-]{36}$/), teacher.page.getByRole("link", { name: "Réunion de rentrée" }).click()]);
+    await Promise.all([
+      teacher.page.waitForURL(/\/messagerie\/[0-9a-f-]{36}$/),
+      teacher.page.getByRole("link", { name: "Réunion de rentrée" }).click(),
+    ]);
     expect(await teacher.page.getByText(t("message.read_by"), { exact: false }).count()).toBeGreaterThan(0);
     expect(teacher.problems).toEqual([]);
     expect(parent.problems).toEqual([]);
@@ -46,7 +58,10 @@ describe("e2e messaging without JavaScript", () => {
     await pupil.page.locator("input[name=destinataires]").first().check();
     await pupil.page.getByLabel(t("message.compose.subject")).fill("Cour");
     await pupil.page.getByLabel(t("message.compose.body")).fill("t'es une p.u.t.e");
-    await Promise.all([pupil.page.waitForLoadState(), pupil.page.getByRole("button", { name: t("message.compose.submit") }).click()]);
+    await Promise.all([
+      pupil.page.waitForLoadState(),
+      pupil.page.getByRole("button", { name: t("message.compose.submit") }).click(),
+    ]);
     expect(await pupil.page.getByText(t("message.blocked")).count()).toBe(1);
     await accessible(pupil.page);
 
@@ -57,7 +72,10 @@ describe("e2e messaging without JavaScript", () => {
     await director.page.goto(`${e2e.hub.base}/messagerie/regles`);
     expect(await director.page.getByRole("heading", { level: 1 }).innerText()).toBe(t("message.rules.title"));
     await accessible(director.page);
-    await Promise.all([teacher.page.waitForURL(/\/messagerie\/moderation\/[0-9a-f-]{36}$/), teacher.page.getByRole("link", { name: "Cour" }).click()]);
+    await Promise.all([
+      teacher.page.waitForURL(/\/messagerie\/moderation\/[0-9a-f-]{36}$/),
+      teacher.page.getByRole("link", { name: "Cour" }).click(),
+    ]);
     expect(await teacher.page.getByText(t("message.moderation.words", { words: "pute" })).count()).toBe(1);
     await accessible(teacher.page);
     expect(pupil.problems.filter((p) => !/status of 422/.test(p))).toEqual([]);
@@ -75,22 +93,36 @@ describe("e2e news feed and notifications", () => {
     await mairie.page.getByLabel(t("feed.profile.parent")).check();
     const until = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     await mairie.page.getByLabel(t("feed.urgent.until")).fill(until);
-    await Promise.all([mairie.page.waitForURL(/\/fil\?fait=urgent$/), mairie.page.getByRole("button", { name: t("feed.urgent.submit") }).click()]);
+    await Promise.all([
+      mairie.page.waitForURL(/\/fil\?fait=urgent$/),
+      mairie.page.getByRole("button", { name: t("feed.urgent.submit") }).click(),
+    ]);
     expect(await mairie.page.getByText(t("feed.urgent.sent")).count()).toBe(1);
     await accessible(mairie.page);
 
     const teacher = await open("demo.enseignant");
     await teacher.page.goto(`${e2e.hub.base}/fil/dates/nouvelle`);
     await teacher.page.getByLabel(t("feed.dates.what")).fill("Spectacle de fin d'année");
-    await teacher.page.getByLabel(t("feed.dates.when")).fill(new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10));
-    await Promise.all([teacher.page.waitForURL(/\/fil\?fait=date$/), teacher.page.getByRole("button", { name: t("feed.dates.submit") }).click()]);
+    await teacher.page
+      .getByLabel(t("feed.dates.when"))
+      .fill(new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10));
+    await Promise.all([
+      teacher.page.waitForURL(/\/fil\?fait=date$/),
+      teacher.page.getByRole("button", { name: t("feed.dates.submit") }).click(),
+    ]);
     expect(await teacher.page.getByText("Spectacle de fin d'année").count()).toBeGreaterThan(0);
 
     const parent = await open("demo.parent");
     const urgent = parent.page.getByRole("region", { name: t("feed.urgent.title") });
     expect(await urgent.getByText("Cantine fermée vendredi").count()).toBe(1);
     await accessible(parent.page);
-    await Promise.all([parent.page.waitForURL(`${e2e.hub.base}/`), urgent.getByRole("button", { name: t("feed.urgent.ack") }).first().click()]);
+    await Promise.all([
+      parent.page.waitForURL(`${e2e.hub.base}/`),
+      urgent
+        .getByRole("button", { name: t("feed.urgent.ack") })
+        .first()
+        .click(),
+    ]);
     expect(await parent.page.getByRole("region", { name: t("feed.urgent.title") }).count()).toBe(0);
     await parent.page.getByRole("link", { name: t("feed.entry.all") }).click();
     await parent.page.waitForURL(`${e2e.hub.base}/fil`);
@@ -109,7 +141,9 @@ describe("e2e news feed and notifications", () => {
     expect(await axeViolations(withJs.page)).toEqual([]);
     const withoutJs = await open("demo.enseignant");
     await withoutJs.page.goto(`${e2e.hub.base}/compte/notifications`);
-    expect(await withoutJs.page.getByRole("button", { name: t("notifications.devices.enable") }).isVisible()).toBe(false);
+    expect(await withoutJs.page.getByRole("button", { name: t("notifications.devices.enable") }).isVisible()).toBe(
+      false,
+    );
     expect(withJs.problems).toEqual([]);
   });
 });
@@ -125,7 +159,10 @@ describe("e2e connectors", () => {
     await admin.page.getByLabel(`${t("connector.category", { n: 5 })} — ${t("connector.category.5")}`).check();
     await admin.page.getByLabel(t("connector.attribute.first_name")).check();
     await admin.page.getByLabel(t("connector.field.all_schools")).check();
-    await Promise.all([admin.page.waitForURL(/fait=cree/), admin.page.getByRole("button", { name: t("connector.admin.submit") }).click()]);
+    await Promise.all([
+      admin.page.waitForURL(/fait=cree/),
+      admin.page.getByRole("button", { name: t("connector.admin.submit") }).click(),
+    ]);
     await accessible(admin.page);
 
     const pupil = await open("demo.eleve");
@@ -133,7 +170,10 @@ describe("e2e connectors", () => {
     await pupil.page.goto(`${e2e.hub.base}/services/atelier-e2e/consentement?retour=/`);
     expect(await pupil.page.getByText(t("connector.attribute.first_name")).count()).toBe(1);
     await accessible(pupil.page);
-    await Promise.all([pupil.page.waitForLoadState(), pupil.page.getByRole("button", { name: t("connector.consent.refuse") }).click()]);
+    await Promise.all([
+      pupil.page.waitForLoadState(),
+      pupil.page.getByRole("button", { name: t("connector.consent.refuse") }).click(),
+    ]);
     expect(await pupil.page.getByRole("heading", { level: 1 }).innerText()).toBe(t("connector.refused.title"));
     expect(admin.problems).toEqual([]);
     expect(pupil.problems).toEqual([]);

@@ -10,8 +10,20 @@ import { APPS } from "../../src/services/portal/apps";
 import { DEMO_ACCOUNTS, DEMO_SCHOOLS } from "../../src/demo/demo";
 import type { ProfileKind } from "../../src/services/principal";
 import {
-  axeViolations, cspViolations, expectNoHorizontalScroll, focused, gzippedSize, logIn, logOut, newContext, nextDocument,
-  recordCspViolations, SMALL_SCREEN, startHub, watch, type Hub,
+  axeViolations,
+  cspViolations,
+  expectNoHorizontalScroll,
+  focused,
+  gzippedSize,
+  logIn,
+  logOut,
+  newContext,
+  nextDocument,
+  recordCspViolations,
+  SMALL_SCREEN,
+  startHub,
+  watch,
+  type Hub,
 } from "./harness";
 
 const JULES_FERRY = DEMO_SCHOOLS[0]!.name;
@@ -33,32 +45,68 @@ interface HomeExpectation {
 
 const HOMES: HomeExpectation[] = [
   { login: "demo.eleve", profiles: ["pupil"], main: "pupil", school: JULES_FERRY, classes: ["CM1"] },
-  { login: "demo.parent", profiles: ["parent"], main: "parent", school: JULES_FERRY, children: ["Hugo Martin", "Léa Martin"],
-    schoolSwitch: [JULES_FERRY, LOUISE_MICHEL] },
+  {
+    login: "demo.parent",
+    profiles: ["parent"],
+    main: "parent",
+    school: JULES_FERRY,
+    children: ["Hugo Martin", "Léa Martin"],
+    schoolSwitch: [JULES_FERRY, LOUISE_MICHEL],
+  },
   { login: "demo.enseignant", profiles: ["teacher"], main: "teacher", school: JULES_FERRY, classes: ["CM1"] },
-  { login: "demo.directeur", profiles: ["director", "teacher"], main: "director", school: JULES_FERRY, classes: ["CM2"] },
+  {
+    login: "demo.directeur",
+    profiles: ["director", "teacher"],
+    main: "director",
+    school: JULES_FERRY,
+    classes: ["CM2"],
+  },
   { login: "demo.personnel", profiles: ["staff"], main: "staff", school: JULES_FERRY, classes: ["CM1"] },
   { login: "demo.invite", profiles: ["guest"], main: "guest", school: JULES_FERRY },
-  { login: "demo.ien", profiles: ["inspector"], main: "inspector", school: null,
-    perimeter: { name: "Circonscription de Belleville", schools: DEMO_SCHOOLS.filter((s) => s.circ === 0).length } },
-  { login: "demo.cpc", profiles: ["adviser"], main: "adviser", school: null,
-    perimeter: { name: "Circonscription de Belleville", schools: DEMO_SCHOOLS.filter((s) => s.circ === 0).length } },
-  { login: "demo.mairie", profiles: ["municipality"], main: "municipality", school: null,
-    perimeter: { name: "Belleville-sur-Loire", schools: DEMO_SCHOOLS.filter((s) => s.commune === 0).length } },
-  { login: "demo.academie", profiles: ["academie_admin"], main: "academie_admin", school: null,
-    perimeter: { name: "Académie de démonstration", schools: DEMO_SCHOOLS.length } },
+  {
+    login: "demo.ien",
+    profiles: ["inspector"],
+    main: "inspector",
+    school: null,
+    perimeter: { name: "Circonscription de Belleville", schools: DEMO_SCHOOLS.filter((s) => s.circ === 0).length },
+  },
+  {
+    login: "demo.cpc",
+    profiles: ["adviser"],
+    main: "adviser",
+    school: null,
+    perimeter: { name: "Circonscription de Belleville", schools: DEMO_SCHOOLS.filter((s) => s.circ === 0).length },
+  },
+  {
+    login: "demo.mairie",
+    profiles: ["municipality"],
+    main: "municipality",
+    school: null,
+    perimeter: { name: "Belleville-sur-Loire", schools: DEMO_SCHOOLS.filter((s) => s.commune === 0).length },
+  },
+  {
+    login: "demo.academie",
+    profiles: ["academie_admin"],
+    main: "academie_admin",
+    school: null,
+    perimeter: { name: "Académie de démonstration", schools: DEMO_SCHOOLS.length },
+  },
 ];
 
 /** The launcher a profile set should show: the catalogue's apps for those profiles, in catalogue order. */
-const appsFor = (profiles: ProfileKind[]) => APPS.filter((a) => a.profiles.some((k) => profiles.includes(k))).map((a) => t(a.name));
+const appsFor = (profiles: ProfileKind[]) =>
+  APPS.filter((a) => a.profiles.some((k) => profiles.includes(k))).map((a) => t(a.name));
 
 let hub: Hub;
 const names = new Map<string, { first: string; last: string }>();
 
 beforeAll(async () => {
   hub = await startHub();
-  const rows = await withTenant(hub.platform.db, systemScope, async (tx) => rowsOf<{ login: string; first_name: string; last_name: string }>(
-    await tx.execute(sql`select login, first_name, last_name from users where login like 'demo.%'`)));
+  const rows = await withTenant(hub.platform.db, systemScope, async (tx) =>
+    rowsOf<{ login: string; first_name: string; last_name: string }>(
+      await tx.execute(sql`select login, first_name, last_name from users where login like 'demo.%'`),
+    ),
+  );
   for (const r of rows) names.set(r.login, { first: r.first_name, last: r.last_name });
 }, 120_000);
 
@@ -67,8 +115,10 @@ afterAll(async () => {
 });
 
 // A form's response can arrive before its body is parsed: these read the page once it has loaded.
-const bodyClasses = (page: Page) => page.waitForLoadState("load").then(() => page.evaluate(() => [...document.body.classList]));
-const bodyFont = (page: Page) => page.waitForLoadState("load").then(() => page.evaluate(() => getComputedStyle(document.body).fontFamily));
+const bodyClasses = (page: Page) =>
+  page.waitForLoadState("load").then(() => page.evaluate(() => [...document.body.classList]));
+const bodyFont = (page: Page) =>
+  page.waitForLoadState("load").then(() => page.evaluate(() => getComputedStyle(document.body).fontFamily));
 const pathOf = (page: Page) => new URL(page.url()).pathname;
 
 describe("e2e: the demo profiles in Chromium", () => {
@@ -101,7 +151,13 @@ describe("e2e: the demo profiles in Chromium", () => {
 
             // The session cookie is __Host- prefixed, Secure, HttpOnly, host-only: Chromium keeps it on http://127.0.0.1.
             const session = (await context.cookies()).find((c) => c.name === "__Host-preau_session");
-            expect(session).toMatchObject({ domain: "127.0.0.1", path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
+            expect(session).toMatchObject({
+              domain: "127.0.0.1",
+              path: "/",
+              secure: true,
+              httpOnly: true,
+              sameSite: "Lax",
+            });
             if (js) expect(await page.evaluate(() => document.cookie)).not.toContain("preau_session");
 
             // A French portal: greeting, profile, launcher, school, classes / children / perimeter.
@@ -113,7 +169,9 @@ describe("e2e: the demo profiles in Chromium", () => {
             const launcher = page.getByRole("region", { name: "Mes applications" });
             expect(await launcher.locator(".tile-name").allInnerTexts()).toEqual(appsFor(home.profiles));
             const nav = page.getByRole("navigation", { name: "Navigation principale" });
-            expect(await nav.getByRole("link", { name: `Compte de ${name.first} ${name.last}` }).isVisible()).toBe(true);
+            expect(await nav.getByRole("link", { name: `Compte de ${name.first} ${name.last}` }).isVisible()).toBe(
+              true,
+            );
             if (home.school) expect(await page.locator(".brand-school").innerText()).toBe(home.school);
             else expect(await page.locator(".brand-school").count()).toBe(0);
             if (home.classes) {
@@ -131,7 +189,9 @@ describe("e2e: the demo profiles in Chromium", () => {
             if (home.perimeter) {
               const region = page.getByRole("region", { name: "Mon périmètre" });
               expect(await region.innerText()).toContain(home.perimeter.name);
-              expect(await region.getByRole("link", { name: `${home.perimeter.schools} écoles` }).isVisible()).toBe(true);
+              expect(await region.getByRole("link", { name: `${home.perimeter.schools} écoles` }).isVisible()).toBe(
+                true,
+              );
             }
 
             // 51J: the pupil's simple theme — big pictograms, no descriptions to read; others keep the descriptions.
@@ -143,7 +203,9 @@ describe("e2e: the demo profiles in Chromium", () => {
             else expect(iconWidth).toBeLessThan(64);
 
             // The stylesheet applies (the banner is the brand blue).
-            expect(await page.getByRole("banner").evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(31, 79, 168)");
+            expect(await page.getByRole("banner").evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+              "rgb(31, 79, 168)",
+            );
 
             // 51H: the help panel, closed at first, opens on click (a native <details>, no script needed).
             const help = page.getByRole("complementary", { name: "Aide sur cette page" });
@@ -276,25 +338,42 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
     for (const c of sessions.values()) await (await c).close();
   });
 
-  interface PageCase { name: string; who: string | null; status?: number; heading: string | RegExp; open(page: Page): Promise<unknown> }
+  interface PageCase {
+    name: string;
+    who: string | null;
+    status?: number;
+    heading: string | RegExp;
+    open(page: Page): Promise<unknown>;
+  }
   const go = (path: string) => (page: Page) => page.goto(`${hub.base}${path}`);
   // The evening page with something in it: work due tomorrow in each of demo.parent's children's classes (one ticked),
   // and a note for each child, one to acknowledge, one asking for an answer.
   let eveningData: Promise<void> | null = null;
   const withEveningData = (path: string) => async (page: Page) => {
     eveningData ??= withTenant(hub.platform.db, systemScope, async (tx) => {
-      const kids = rowsOf<{ parent: string; child: string; class_id: string; uai: string }>(await tx.execute(sql`
+      const kids = rowsOf<{ parent: string; child: string; class_id: string; uai: string }>(
+        await tx.execute(sql`
         select p.id as parent, l.child_id as child, m.class_id, c.uai from users p join parent_links l on l.parent_id = p.id
         join class_members m on m.user_id = l.child_id and m.role = 'pupil' join classes c on c.id = m.class_id
-        where p.login = 'demo.parent' order by c.uai`));
+        where p.login = 'demo.parent' order by c.uai`),
+      );
       for (const [i, k] of kids.entries()) {
-        const [entry] = rowsOf<{ id: string }>(await tx.execute(sql`insert into homework_entries (uai, class_id, day, subject, to_do, due_date, links, created_at, updated_at)
+        const [entry] = rowsOf<{ id: string }>(
+          await tx.execute(sql`insert into homework_entries (uai, class_id, day, subject, to_do, due_date, links, created_at, updated_at)
           values (${k.uai}, ${k.class_id}, '2026-11-24', 'Mathématiques', 'Fiche de calcul 12, exercices 1 à 4', '2026-11-25', '{https://exemple.fr/calcul}', now(), now())
-          returning id`));
-        if (i === 0) await tx.execute(sql`insert into homework_ticks (entry_id, pupil_id, uai, ticked_by, ticked_at) values (${entry!.id}, ${k.child}, ${k.uai}, ${k.parent}, now())`);
-        const [note] = rowsOf<{ id: string }>(await tx.execute(sql`insert into liaison_notes (uai, class_id, title, body, reply_kind, created_at)
-          values (${k.uai}, ${k.class_id}, ${i === 0 ? "Sortie à la médiathèque" : "Piscine"}, 'Détails dans le carnet.', ${i === 0 ? "yesno" : "none"}, now()) returning id`));
-        await tx.execute(sql`insert into liaison_recipients (note_id, parent_id, child_id, uai) values (${note!.id}, ${k.parent}, ${k.child}, ${k.uai})`);
+          returning id`),
+        );
+        if (i === 0)
+          await tx.execute(
+            sql`insert into homework_ticks (entry_id, pupil_id, uai, ticked_by, ticked_at) values (${entry!.id}, ${k.child}, ${k.uai}, ${k.parent}, now())`,
+          );
+        const [note] = rowsOf<{ id: string }>(
+          await tx.execute(sql`insert into liaison_notes (uai, class_id, title, body, reply_kind, created_at)
+          values (${k.uai}, ${k.class_id}, ${i === 0 ? "Sortie à la médiathèque" : "Piscine"}, 'Détails dans le carnet.', ${i === 0 ? "yesno" : "none"}, now()) returning id`),
+        );
+        await tx.execute(
+          sql`insert into liaison_recipients (note_id, parent_id, child_id, uai) values (${note!.id}, ${k.parent}, ${k.child}, ${k.uai})`,
+        );
       }
     });
     await eveningData;
@@ -306,85 +385,234 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
     { name: "/charte", who: null, heading: "Charte d'utilisation de Préau", open: go("/charte") },
     { name: "/accessibilite", who: null, heading: "Déclaration d'accessibilité", open: go("/accessibilite") },
     { name: "the 404 page", who: null, status: 404, heading: "Page introuvable", open: go("/nulle-part") },
-    { name: "the 404 page (signed in)", who: "demo.enseignant", status: 404, heading: "Page introuvable", open: go("/classes/nulle-part") },
+    {
+      name: "the 404 page (signed in)",
+      who: "demo.enseignant",
+      status: 404,
+      heading: "Page introuvable",
+      open: go("/classes/nulle-part"),
+    },
     { name: "/compte", who: "demo.enseignant", heading: "Mon compte", open: go("/compte") },
     { name: "/classes", who: "demo.enseignant", heading: "Classes", open: go("/classes") },
-    { name: "a class page with its app settings (teacher)", who: "demo.enseignant", heading: "Classe CM1", open: async (page) => {
-      await page.goto(`${hub.base}/classes`);
-      await page.getByRole("main").getByRole("link", { name: "CM1" }).click();
-      await page.waitForURL(/\/classes\/[0-9a-f-]+$/);
-    } },
-    { name: "a person's card", who: "demo.enseignant", heading: /\S+ \S+/, open: async (page) => {
-      await page.goto(`${hub.base}/classes`);
-      await page.getByRole("main").getByRole("link", { name: "CM1" }).click();
-      await page.waitForURL(/\/classes\/[0-9a-f-]+$/);
-      await page.getByRole("region", { name: /Élèves/ }).getByRole("link").first().click();
-      await page.waitForURL(/\/personnes\//);
-    } },
+    {
+      name: "a class page with its app settings (teacher)",
+      who: "demo.enseignant",
+      heading: "Classe CM1",
+      open: async (page) => {
+        await page.goto(`${hub.base}/classes`);
+        await page.getByRole("main").getByRole("link", { name: "CM1" }).click();
+        await page.waitForURL(/\/classes\/[0-9a-f-]+$/);
+      },
+    },
+    {
+      name: "a person's card",
+      who: "demo.enseignant",
+      heading: /\S+ \S+/,
+      open: async (page) => {
+        await page.goto(`${hub.base}/classes`);
+        await page.getByRole("main").getByRole("link", { name: "CM1" }).click();
+        await page.waitForURL(/\/classes\/[0-9a-f-]+$/);
+        await page
+          .getByRole("region", { name: /Élèves/ })
+          .getByRole("link")
+          .first()
+          .click();
+        await page.waitForURL(/\/personnes\//);
+      },
+    },
     { name: "the school page (/ecole)", who: "demo.enseignant", heading: JULES_FERRY, open: go("/ecole") },
     { name: "/classes (pupil theme)", who: "demo.eleve", heading: "Classes", open: go("/classes") },
     { name: "/compte (pupil theme)", who: "demo.eleve", heading: "Mon compte", open: go("/compte") },
-    { name: "/ecole/reglages (director)", who: "demo.directeur", heading: "Réglages de l'école", open: go("/ecole/reglages") },
-    { name: "/admin/audit (académie admin)", who: "demo.academie", heading: "Journal d'audit", open: go("/admin/audit") },
+    {
+      name: "/ecole/reglages (director)",
+      who: "demo.directeur",
+      heading: "Réglages de l'école",
+      open: go("/ecole/reglages"),
+    },
+    {
+      name: "/admin/audit (académie admin)",
+      who: "demo.academie",
+      heading: "Journal d'audit",
+      open: go("/admin/audit"),
+    },
     { name: "/ecoles (académie admin)", who: "demo.academie", heading: "Mes écoles", open: go("/ecoles") },
-    { name: "/admin/annuaire (4.4, académie admin)", who: "demo.academie", heading: "Annuaire académique (AAF)", open: go("/admin/annuaire") },
-    { name: "/admin/annuaire/doublons (612A, académie admin)", who: "demo.academie", heading: "Doublons possibles", open: go("/admin/annuaire/doublons") },
-    { name: "/ecole/doublons (621C, director)", who: "demo.directeur", heading: "Doublons possibles", open: go("/ecole/doublons") },
+    {
+      name: "/admin/annuaire (4.4, académie admin)",
+      who: "demo.academie",
+      heading: "Annuaire académique (AAF)",
+      open: go("/admin/annuaire"),
+    },
+    {
+      name: "/admin/annuaire/doublons (612A, académie admin)",
+      who: "demo.academie",
+      heading: "Doublons possibles",
+      open: go("/admin/annuaire/doublons"),
+    },
+    {
+      name: "/ecole/doublons (621C, director)",
+      who: "demo.directeur",
+      heading: "Doublons possibles",
+      open: go("/ecole/doublons"),
+    },
     { name: "/notifications", who: "demo.academie", heading: "Notifications", open: go("/notifications") },
-    { name: "/admin/messagerie (52G, académie admin)", who: "demo.academie", heading: "Blocages de la messagerie", open: go("/admin/messagerie") },
-    { name: "/messagerie/moderation (52B, 52E, director)", who: "demo.directeur", heading: "Messages bloqués et signalés", open: go("/messagerie/moderation") },
-    { name: "/messagerie/regles (614B, 52F, director)", who: "demo.directeur", heading: "Règles de communication", open: go("/messagerie/regles") },
-    { name: "/compte/notifications (54L)", who: "demo.parent", heading: "Mes notifications", open: go("/compte/notifications") },
+    {
+      name: "/admin/messagerie (52G, académie admin)",
+      who: "demo.academie",
+      heading: "Blocages de la messagerie",
+      open: go("/admin/messagerie"),
+    },
+    {
+      name: "/messagerie/moderation (52B, 52E, director)",
+      who: "demo.directeur",
+      heading: "Messages bloqués et signalés",
+      open: go("/messagerie/moderation"),
+    },
+    {
+      name: "/messagerie/regles (614B, 52F, director)",
+      who: "demo.directeur",
+      heading: "Règles de communication",
+      open: go("/messagerie/regles"),
+    },
+    {
+      name: "/compte/notifications (54L)",
+      who: "demo.parent",
+      heading: "Mes notifications",
+      open: go("/compte/notifications"),
+    },
     { name: "/messagerie (parent)", who: "demo.parent", heading: "Boîte de réception", open: go("/messagerie") },
-    { name: "/messagerie/brouillons", who: "demo.enseignant", heading: "Brouillons", open: go("/messagerie/brouillons") },
+    {
+      name: "/messagerie/brouillons",
+      who: "demo.enseignant",
+      heading: "Brouillons",
+      open: go("/messagerie/brouillons"),
+    },
     { name: "/murs (54B)", who: "demo.enseignant", heading: "Murs collaboratifs", open: go("/murs") },
     { name: "/documents (56B)", who: "demo.enseignant", heading: "Documents", open: go("/documents") },
     { name: "/fil (54H, parent)", who: "demo.parent", heading: "Fil d'informations", open: go("/fil") },
     { name: "/fil (54H, pupil theme)", who: "demo.eleve", heading: "Fil d'informations", open: go("/fil") },
-    { name: "/fil/dates/nouvelle (54H, teacher)", who: "demo.enseignant", heading: "Ajouter une date importante", open: go("/fil/dates/nouvelle") },
-    { name: "/fil/annonces/nouvelle (54J, municipality)", who: "demo.mairie", heading: "Envoyer un message urgent", open: go("/fil/annonces/nouvelle") },
-    { name: "/cahier (56C, teacher: the week of CM1 with the form)", who: "demo.enseignant", heading: /^Cahier de textes — CM1/, open: go("/cahier") },
-    { name: "class statistics (622E, teacher)", who: "demo.enseignant", heading: /^Statistiques — CM1/, open: async (page) => {
-      await page.goto(`${hub.base}/cahier`);
-      await page.getByRole("link", { name: "Statistiques de la classe" }).click();
-      await page.waitForURL(/statistiques$/);
-    } },
-    { name: "/cahier (56C, parent of two children: the classes)", who: "demo.parent", heading: "Cahier de textes", open: go("/cahier") },
+    {
+      name: "/fil/dates/nouvelle (54H, teacher)",
+      who: "demo.enseignant",
+      heading: "Ajouter une date importante",
+      open: go("/fil/dates/nouvelle"),
+    },
+    {
+      name: "/fil/annonces/nouvelle (54J, municipality)",
+      who: "demo.mairie",
+      heading: "Envoyer un message urgent",
+      open: go("/fil/annonces/nouvelle"),
+    },
+    {
+      name: "/cahier (56C, teacher: the week of CM1 with the form)",
+      who: "demo.enseignant",
+      heading: /^Cahier de textes — CM1/,
+      open: go("/cahier"),
+    },
+    {
+      name: "class statistics (622E, teacher)",
+      who: "demo.enseignant",
+      heading: /^Statistiques — CM1/,
+      open: async (page) => {
+        await page.goto(`${hub.base}/cahier`);
+        await page.getByRole("link", { name: "Statistiques de la classe" }).click();
+        await page.waitForURL(/statistiques$/);
+      },
+    },
+    {
+      name: "/cahier (56C, parent of two children: the classes)",
+      who: "demo.parent",
+      heading: "Cahier de textes",
+      open: go("/cahier"),
+    },
     { name: "/cahier (56C, pupil theme)", who: "demo.eleve", heading: /^Cahier de textes — CM1/, open: go("/cahier") },
     { name: "/carnet (54E, parent)", who: "demo.parent", heading: "Carnet de liaison", open: go("/carnet") },
     { name: "/carnet (54E, teacher)", who: "demo.enseignant", heading: "Carnet de liaison", open: go("/carnet") },
-    { name: "/carnet/nouveau (54E, director)", who: "demo.directeur", heading: "Écrire un mot aux familles", open: go("/carnet/nouveau") },
-    { name: "/cahier?voir=eleve (58D, teacher's read-only preview as a pupil)", who: "demo.enseignant", heading: /^Cahier de textes — CM1/, open: async (page) => {
-      await page.goto(`${hub.base}/cahier`);
-      await page.getByRole("link", { name: "Voir comme un élève" }).click();
-      await page.waitForURL(/voir=eleve/);
-    } },
-    { name: "/cahier?voir=parent (58D, teacher's read-only preview as a parent)", who: "demo.enseignant", heading: /^Cahier de textes — CM1/, open: async (page) => {
-      await page.goto(`${hub.base}/cahier`);
-      await page.getByRole("link", { name: "Voir comme un parent" }).click();
-      await page.waitForURL(/voir=parent/);
-    } },
-    { name: "/carnet/apercu (58D, teacher's read-only preview of the parents' notebook)", who: "demo.enseignant", heading: "Carnet de liaison",
+    {
+      name: "/carnet/nouveau (54E, director)",
+      who: "demo.directeur",
+      heading: "Écrire un mot aux familles",
+      open: go("/carnet/nouveau"),
+    },
+    {
+      name: "/cahier?voir=eleve (58D, teacher's read-only preview as a pupil)",
+      who: "demo.enseignant",
+      heading: /^Cahier de textes — CM1/,
+      open: async (page) => {
+        await page.goto(`${hub.base}/cahier`);
+        await page.getByRole("link", { name: "Voir comme un élève" }).click();
+        await page.waitForURL(/voir=eleve/);
+      },
+    },
+    {
+      name: "/cahier?voir=parent (58D, teacher's read-only preview as a parent)",
+      who: "demo.enseignant",
+      heading: /^Cahier de textes — CM1/,
+      open: async (page) => {
+        await page.goto(`${hub.base}/cahier`);
+        await page.getByRole("link", { name: "Voir comme un parent" }).click();
+        await page.waitForURL(/voir=parent/);
+      },
+    },
+    {
+      name: "/carnet/apercu (58D, teacher's read-only preview of the parents' notebook)",
+      who: "demo.enseignant",
+      heading: "Carnet de liaison",
       open: async (page) => {
         await page.goto(`${hub.base}/carnet`);
         await page.getByRole("main").getByRole("link", { name: /^CM1/ }).click();
         await page.waitForURL(/\/carnet\/apercu\//);
-      } },
-    { name: "/appel (54O, teacher: the roll of CM1)", who: "demo.enseignant", heading: /^Appel — CM1/, open: go("/appel") },
-    { name: "/appel/ecole (54O, director)", who: "demo.directeur", heading: "La journée de l'école", open: go("/appel/ecole") },
+      },
+    },
+    {
+      name: "/appel (54O, teacher: the roll of CM1)",
+      who: "demo.enseignant",
+      heading: /^Appel — CM1/,
+      open: go("/appel"),
+    },
+    {
+      name: "/appel/ecole (54O, director)",
+      who: "demo.directeur",
+      heading: "La journée de l'école",
+      open: go("/appel/ecole"),
+    },
     { name: "/absences (54O, parent)", who: "demo.parent", heading: "Absences", open: go("/absences") },
-    { name: "/ce-soir (56C 54E, parent of two children: work and notes)", who: "demo.parent", heading: "Ce soir", open: withEveningData("/ce-soir") },
+    {
+      name: "/ce-soir (56C 54E, parent of two children: work and notes)",
+      who: "demo.parent",
+      heading: "Ce soir",
+      open: withEveningData("/ce-soir"),
+    },
     { name: "/ce-soir (56C, pupil theme)", who: "demo.eleve", heading: "Ce soir", open: withEveningData("/ce-soir") },
-    { name: "/sondages/nouveau (54D, teacher)", who: "demo.enseignant", heading: "Créer un sondage", open: go("/sondages/nouveau") },
+    {
+      name: "/sondages/nouveau (54D, teacher)",
+      who: "demo.enseignant",
+      heading: "Créer un sondage",
+      open: go("/sondages/nouveau"),
+    },
     { name: "/sondages (54D, parent)", who: "demo.parent", heading: "Sondages", open: go("/sondages") },
     { name: "/services (3.11.1.3, public)", who: null, heading: "Services connectés", open: go("/services") },
-    { name: "/admin/connecteurs (3.11.1.3, académie admin)", who: "demo.academie", heading: "Connecteurs", open: go("/admin/connecteurs") },
-    { name: "/admin/connecteurs (510B, municipality)", who: "demo.mairie", heading: "Connecteurs", open: go("/admin/connecteurs") },
-    { name: "a school of the perimeter (inspector)", who: "demo.ien", heading: JULES_FERRY, open: async (page) => {
-      await page.goto(`${hub.base}/ecoles`);
-      await page.getByRole("table").getByRole("link", { name: JULES_FERRY }).click();
-      await page.waitForURL(/\/ecoles\/\w+$/);
-    } },
+    {
+      name: "/admin/connecteurs (3.11.1.3, académie admin)",
+      who: "demo.academie",
+      heading: "Connecteurs",
+      open: go("/admin/connecteurs"),
+    },
+    {
+      name: "/admin/connecteurs (510B, municipality)",
+      who: "demo.mairie",
+      heading: "Connecteurs",
+      open: go("/admin/connecteurs"),
+    },
+    {
+      name: "a school of the perimeter (inspector)",
+      who: "demo.ien",
+      heading: JULES_FERRY,
+      open: async (page) => {
+        await page.goto(`${hub.base}/ecoles`);
+        await page.getByRole("table").getByRole("link", { name: JULES_FERRY }).click();
+        await page.waitForURL(/\/ecoles\/\w+$/);
+      },
+    },
   ];
 
   for (const c of PAGES) {
@@ -512,18 +740,25 @@ describe("e2e: keyboard, small screens, scripts", () => {
       expect((await reloaded).status()).toBe(200);
       expect(await bodyClasses(page)).toContain("font-dyslexic");
       expect(await bodyFont(page)).toContain("OpenDyslexic");
-      expect(await page.getByLabel("Identifiant", { exact: true }).evaluate((el) => getComputedStyle(el).fontFamily)).toContain("OpenDyslexic");
+      expect(
+        await page.getByLabel("Identifiant", { exact: true }).evaluate((el) => getComputedStyle(el).fontFamily),
+      ).toContain("OpenDyslexic");
       // The font file itself is served and used, not a fallback.
       // fonts.load() waits for the face the page uses (fonts.ready may resolve before layout has asked for it).
-      expect(await page.evaluate(async () => {
-        const faces = await document.fonts.load('16px "OpenDyslexic"');
-        return faces.some((f) => f.family.replace(/"/g, "") === "OpenDyslexic" && f.status === "loaded");
-      })).toBe(true);
+      expect(
+        await page.evaluate(async () => {
+          const faces = await document.fonts.load('16px "OpenDyslexic"');
+          return faces.some((f) => f.family.replace(/"/g, "") === "OpenDyslexic" && f.status === "loaded");
+        }),
+      ).toBe(true);
       expect(await page.getByRole("button", { name: "Police habituelle", exact: true }).isVisible()).toBe(true);
       await expectNoHorizontalScroll(page);
 
       // The choice follows the user to the next page.
-      await Promise.all([page.waitForURL(`${hub.base}/aide`), page.getByRole("contentinfo").getByRole("link", { name: "Aide" }).click()]);
+      await Promise.all([
+        page.waitForURL(`${hub.base}/aide`),
+        page.getByRole("contentinfo").getByRole("link", { name: "Aide" }).click(),
+      ]);
       expect(await bodyClasses(page)).toContain("font-dyslexic");
       expect(await bodyFont(page)).toContain("OpenDyslexic");
 
@@ -554,8 +789,13 @@ describe("e2e: keyboard, small screens, scripts", () => {
       await expectNoHorizontalScroll(page);
 
       // Another page, then another session: the account remembers.
-      await Promise.all([page.waitForURL(`${hub.base}/compte`),
-        page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: /^Compte de / }).click()]);
+      await Promise.all([
+        page.waitForURL(`${hub.base}/compte`),
+        page
+          .getByRole("navigation", { name: "Navigation principale" })
+          .getByRole("link", { name: /^Compte de / })
+          .click(),
+      ]);
       expect(await bodyClasses(page)).toContain("font-dyslexic");
       expect(await page.getByLabel("Police adaptée à la dyslexie (OpenDyslexic)").isChecked()).toBe(true);
       await logOut(page);
@@ -570,7 +810,10 @@ describe("e2e: keyboard, small screens, scripts", () => {
       await page.goto(`${hub.base}/compte`);
       await page.getByRole("radio", { name: "Police habituelle" }).check();
       const saved = nextDocument(page, hub, "/compte");
-      await page.getByRole("region", { name: "Police de caractères" }).getByRole("button", { name: "Enregistrer" }).click();
+      await page
+        .getByRole("region", { name: "Police de caractères" })
+        .getByRole("button", { name: "Enregistrer" })
+        .click();
       expect((await saved).status()).toBe(200);
       expect(await page.getByRole("radio", { name: "Police habituelle" }).isChecked()).toBe(true);
       expect(await bodyClasses(page)).not.toContain("font-dyslexic");

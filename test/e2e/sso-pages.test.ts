@@ -10,7 +10,7 @@ import { silentLogger } from "../../src/log";
 import { smtpTransport } from "../../src/node/mail";
 import { startServer } from "../../src/node/server";
 import { signHandoff } from "../../src/auth/sso-handoff";
-import { buildSchoolWithClass, buildStructure, buildUser, linkParent } from "../helpers/factories";
+import { buildSchoolWithClass, buildStructure, buildUser } from "../helpers/factories";
 import { testPlatform } from "../helpers/platform";
 import { startSmtpReceiver } from "../helpers/smtp";
 import { axeViolations, CHROMIUM_ARGS, expectNoHorizontalScroll, SMALL_SCREEN } from "./harness";
@@ -39,22 +39,35 @@ describe("e2e: second factor and account choice pages", () => {
 
   it("611D the code page works without JavaScript and passes axe; the right code opens the session", async () => {
     const academie = await buildStructure(tp.platform.db, "academie");
-    const admin = await buildUser(tp.platform.db, tp.platform.passwords, { profile: "academie_admin", structureId: academie });
-    await withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`update users set academic_email = 'admin.e2e@ac-test.fr' where id = ${admin.id}`));
+    const admin = await buildUser(tp.platform.db, tp.platform.passwords, {
+      profile: "academie_admin",
+      structureId: academie,
+    });
+    await withTenant(tp.platform.db, systemScope, (tx) =>
+      tx.execute(sql`update users set academic_email = 'admin.e2e@ac-test.fr' where id = ${admin.id}`),
+    );
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: SMALL_SCREEN });
     const page = await context.newPage();
     await page.goto(`${base}/login`);
     await page.getByLabel(t("login.login")).fill(admin.login);
     await page.getByLabel(t("login.password")).fill(admin.password);
-    await Promise.all([page.waitForURL(`${base}/login/code`), page.getByRole("button", { name: t("login.submit") }).click()]);
+    await Promise.all([
+      page.waitForURL(`${base}/login/code`),
+      page.getByRole("button", { name: t("login.submit") }).click(),
+    ]);
     await mailFlush(tp.platform.mail)({}, { db: tp.platform.db, now: tp.clock.now(), log: silentLogger });
     const code = /(\d{6})/.exec(smtp.received.find((m) => m.to.includes("admin.e2e@ac-test.fr"))!.subject)![1]!;
-    const checker = await (await browser.newContext({ viewport: SMALL_SCREEN, storageState: await context.storageState() })).newPage();
+    const checker = await (
+      await browser.newContext({ viewport: SMALL_SCREEN, storageState: await context.storageState() })
+    ).newPage();
     await checker.goto(`${base}/login/code`);
     expect(await axeViolations(checker)).toEqual([]);
     await expectNoHorizontalScroll(checker);
     await page.getByLabel(t("login.code.label")).fill(code);
-    await Promise.all([page.waitForURL(`${base}/`), page.getByRole("button", { name: t("login.code.submit") }).click()]);
+    await Promise.all([
+      page.waitForURL(`${base}/`),
+      page.getByRole("button", { name: t("login.code.submit") }).click(),
+    ]);
     expect(await page.getByRole("heading", { level: 1 }).innerText()).toMatch(/^Bonjour/);
     await context.close();
   });
@@ -67,9 +80,17 @@ describe("e2e: second factor and account choice pages", () => {
       await tx.execute(sql`update users set external_id = ${`TEST-pa-${tag}`} where id = ${a.parent.id}`);
       await tx.execute(sql`update users set external_id = ${`TEST-pb-${tag}`} where id = ${b.parent.id}`);
     });
-    const token = await signHandoff(tp.platform.config.secret, { guichet: "educonnect", jti: `j-${tag}`, assertionId: `a-${tag}`,
-      expiresAt: tp.clock.now().getTime() + 60_000, nameId: "n", sessionIndex: null, refIds: [`{AAF}24|x|pa-${tag}`, `{AAF}24|x|pb-${tag}`],
-      eduConnectId: null, email: null });
+    const token = await signHandoff(tp.platform.config.secret, {
+      guichet: "educonnect",
+      jti: `j-${tag}`,
+      assertionId: `a-${tag}`,
+      expiresAt: tp.clock.now().getTime() + 60_000,
+      nameId: "n",
+      sessionIndex: null,
+      refIds: [`{AAF}24|x|pa-${tag}`, `{AAF}24|x|pb-${tag}`],
+      eduConnectId: null,
+      email: null,
+    });
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: SMALL_SCREEN });
     const page = await context.newPage();
     await page.goto(`${base}/sso/arrivee?jeton=${encodeURIComponent(token)}`);
@@ -81,7 +102,10 @@ describe("e2e: second factor and account choice pages", () => {
     expect(await axeViolations(js)).toEqual([]);
     await expectNoHorizontalScroll(js);
     await page.getByLabel(new RegExp(b.school.name)).check();
-    await Promise.all([page.waitForURL(`${base}/`), page.getByRole("button", { name: t("sso.choose.submit") }).click()]);
+    await Promise.all([
+      page.waitForURL(`${base}/`),
+      page.getByRole("button", { name: t("sso.choose.submit") }).click(),
+    ]);
     expect(await page.getByRole("heading", { level: 1 }).innerText()).toMatch(/^Bonjour/);
     await context.close();
   });

@@ -6,7 +6,11 @@ import { t } from "../../src/i18n";
 import { axeViolations, cspViolations, hubForThisFile } from "./harness";
 
 // A favicon still loading when a form submit navigates away is aborted by the browser: not a fault of the page.
-const e2e = hubForThisFile({ js: true, viewport: { width: 1280, height: 900 }, allow: [/favicon\.[0-9a-f]+\.svg net::ERR_ABORTED/] });
+const e2e = hubForThisFile({
+  js: true,
+  viewport: { width: 1280, height: 900 },
+  allow: [/favicon\.[0-9a-f]+\.svg net::ERR_ABORTED/],
+});
 const { open } = e2e;
 
 const live = (page: Page) => page.getByRole("status").filter({ hasText: t("wall.live") });
@@ -19,7 +23,10 @@ describe("e2e 54B walls and 56B documents in Chromium", () => {
     await teacher.page.goto(`${e2e.hub.base}/murs`);
     await teacher.page.getByLabel(t("wall.new.name")).fill("Nos questions sur les volcans");
     await teacher.page.getByLabel(t("wall.mode.open")).check();
-    await Promise.all([teacher.page.waitForURL(/\/murs\/[0-9a-f-]{36}$/), teacher.page.getByRole("button", { name: t("wall.new.submit") }).click()]);
+    await Promise.all([
+      teacher.page.waitForURL(/\/murs\/[0-9a-f-]{36}$/),
+      teacher.page.getByRole("button", { name: t("wall.new.submit") }).click(),
+    ]);
     wallUrl = teacher.page.url();
     await expect.poll(() => live(teacher.page).count()).toBe(1);
 
@@ -37,11 +44,16 @@ describe("e2e 54B walls and 56B documents in Chromium", () => {
     await expect.poll(() => teacher.page.locator(".presence").textContent()).toMatch(/Ici en ce moment : .+/);
     // Move a post-it with the keyboard: the other page sees the new place.
     const move = pupil.page.getByRole("button", { name: new RegExp(`^${t("wall.postit.move")} : Pourquoi`) });
-    const before = await teacher.page.locator(".postit", { hasText: "Pourquoi la lave" }).evaluate((e) => (e as HTMLElement).style.left);
+    const before = await teacher.page
+      .locator(".postit", { hasText: "Pourquoi la lave" })
+      .evaluate((e) => (e as HTMLElement).style.left);
     await move.focus();
     await pupil.page.keyboard.press("ArrowRight");
     await pupil.page.keyboard.press("ArrowRight");
-    await expect.poll(() => teacher.page.locator(".postit", { hasText: "Pourquoi la lave" }).evaluate((e) => (e as HTMLElement).style.left))
+    await expect
+      .poll(() =>
+        teacher.page.locator(".postit", { hasText: "Pourquoi la lave" }).evaluate((e) => (e as HTMLElement).style.left),
+      )
       .toBe(`${parseInt(before, 10) + 40}px`);
     for (const p of [teacher.page, pupil.page]) {
       expect(await axeViolations(p)).toEqual([]);
@@ -60,8 +72,16 @@ describe("e2e 54B walls and 56B documents in Chromium", () => {
     expect(await pupil.page.getByRole("link", { name: t("wall.refresh") }).count()).toBe(1);
     await pupil.page.getByLabel(t("wall.postit.text")).last().fill("Écrit sans JavaScript");
     await pupil.page.getByLabel(t("wall.postit.colour")).last().selectOption("rose");
-    await Promise.all([pupil.page.waitForURL(/fait=ajoute/), pupil.page.getByRole("button", { name: t("wall.postit.add") }).click()]);
-    expect(await pupil.page.getByRole("status").filter({ hasText: t("wall.postit.added") }).count()).toBe(1);
+    await Promise.all([
+      pupil.page.waitForURL(/fait=ajoute/),
+      pupil.page.getByRole("button", { name: t("wall.postit.add") }).click(),
+    ]);
+    expect(
+      await pupil.page
+        .getByRole("status")
+        .filter({ hasText: t("wall.postit.added") })
+        .count(),
+    ).toBe(1);
     await teacher.page.getByText("Écrit sans JavaScript").waitFor();
     expect(await pupil.page.locator(".postit-text", { hasText: "Écrit sans JavaScript" }).count()).toBe(1);
   });
@@ -70,12 +90,18 @@ describe("e2e 54B walls and 56B documents in Chromium", () => {
     const teacher = await open("demo.enseignant");
     await teacher.page.goto(`${e2e.hub.base}/documents`);
     await teacher.page.getByLabel(t("document.new.name")).fill("Compte rendu de sortie");
-    await Promise.all([teacher.page.waitForURL(/\/documents\/[0-9a-f-]{36}$/), teacher.page.getByRole("button", { name: t("document.new.submit") }).click()]);
+    await Promise.all([
+      teacher.page.waitForURL(/\/documents\/[0-9a-f-]{36}$/),
+      teacher.page.getByRole("button", { name: t("document.new.submit") }).click(),
+    ]);
     const docUrl = teacher.page.url();
     await teacher.page.getByLabel(t("document.sharing.class")).check();
     await teacher.page.getByLabel(t("document.sharing.class_choice"), { exact: true }).selectOption({ index: 1 });
     await teacher.page.getByLabel(t("document.access.write")).check();
-    await Promise.all([teacher.page.waitForURL(/fait=partage/), teacher.page.getByRole("button", { name: t("document.sharing.submit") }).click()]);
+    await Promise.all([
+      teacher.page.waitForURL(/fait=partage/),
+      teacher.page.getByRole("button", { name: t("document.sharing.submit") }).click(),
+    ]);
     const editor = (p: Page) => p.getByRole("textbox", { name: t("document.edit") });
     await editor(teacher.page).waitFor();
     expect(await editor(teacher.page).getAttribute("spellcheck")).toBe("true");
@@ -105,6 +131,8 @@ describe("e2e 54B walls and 56B documents in Chromium", () => {
     // Without JavaScript the same document is read-only HTML from the room.
     const reader = await open("demo.eleve", false);
     await reader.page.goto(docUrl);
-    expect(await reader.page.locator(".document-html strong", { hasText: "Le squelette était énorme !" }).count()).toBe(1);
+    expect(await reader.page.locator(".document-html strong", { hasText: "Le squelette était énorme !" }).count()).toBe(
+      1,
+    );
   });
 });

@@ -12,13 +12,21 @@ export interface Page {
 }
 
 export function decodeEntities(html: string): string {
-  return html.replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return html
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 export class TestBrowser {
   private cookies = new Map<string, string>();
   private lastCsrf: string | null = null;
-  constructor(private readonly app: Hono<any>, private readonly ip = uniqueIp()) {}
+  constructor(
+    private readonly app: Hono<any>,
+    private readonly ip = uniqueIp(),
+  ) {}
 
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
@@ -41,7 +49,11 @@ export class TestBrowser {
   }
 
   /** Posts a form; the CSRF token of the last page is added unless `_csrf` is given (or null to omit it). */
-  async post(path: string, fields: Record<string, string | string[]>, options: { csrf?: string | null; origin?: string } = {}): Promise<Page> {
+  async post(
+    path: string,
+    fields: Record<string, string | string[]>,
+    options: { csrf?: string | null; origin?: string } = {},
+  ): Promise<Page> {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
     const token = options.csrf === undefined ? this.lastCsrf : options.csrf;
@@ -59,11 +71,16 @@ export class TestBrowser {
   }
 
   /** Posts a multipart form with files, as a browser's file input does. */
-  async upload(path: string, fields: Record<string, string>, files: Record<string, { name: string; content: Uint8Array | string; type?: string }>): Promise<Page> {
+  async upload(
+    path: string,
+    fields: Record<string, string>,
+    files: Record<string, { name: string; content: Uint8Array | string; type?: string }>,
+  ): Promise<Page> {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     if (this.lastCsrf && !("_csrf" in fields)) form.append("_csrf", this.lastCsrf);
-    for (const [k, f] of Object.entries(files)) form.append(k, new Blob([f.content as BlobPart], { type: f.type ?? "application/octet-stream" }), f.name);
+    for (const [k, f] of Object.entries(files))
+      form.append(k, new Blob([f.content as BlobPart], { type: f.type ?? "application/octet-stream" }), f.name);
     return this.send(path, { method: "POST", body: form });
   }
 
@@ -90,6 +107,12 @@ export class TestBrowser {
     const html = await res.text();
     const token = /name="_csrf" value="([^"]+)"/.exec(html);
     if (token) this.lastCsrf = token[1]!;
-    return { status: res.status, location: res.headers.get("location"), html, text: decodeEntities(html), headers: res.headers };
+    return {
+      status: res.status,
+      location: res.headers.get("location"),
+      html,
+      text: decodeEntities(html),
+      headers: res.headers,
+    };
   }
 }

@@ -1,6 +1,17 @@
 // Test data from factories: each call makes fresh rows (new UAIs, new ids) so tests never share state.
-import { classMembers, classes, credentials, parentLinks, schoolProfiles, schoolStructures, schools, structureParents,
-  structureRoles, structures, users } from "../../db/schema";
+import {
+  classMembers,
+  classes,
+  credentials,
+  parentLinks,
+  schoolProfiles,
+  schoolStructures,
+  schools,
+  structureParents,
+  structureRoles,
+  structures,
+  users,
+} from "../../db/schema";
 import { systemScope, withTenant, type Database } from "../../db/client";
 import { uai as uaiOf } from "../../src/demo/demo";
 import type { ProfileKind, UserState } from "../../src/services/principal";
@@ -13,19 +24,30 @@ export function freshUai(): string {
   return uaiOf(2_000_000 + Math.floor(Math.random() * 7_000_000));
 }
 
-export async function buildSchool(db: Database, overrides: { name?: string; structureIds?: string[] } = {}): Promise<{ uai: string; name: string }> {
+export async function buildSchool(
+  db: Database,
+  overrides: { name?: string; structureIds?: string[] } = {},
+): Promise<{ uai: string; name: string }> {
   const uai = freshUai();
   const name = overrides.name ?? `École de test ${uai}`;
   await withTenant(db, systemScope, async (tx) => {
     await tx.insert(schools).values({ uai, name, city: "Testville" });
-    for (const structureId of overrides.structureIds ?? []) await tx.insert(schoolStructures).values({ uai, structureId });
+    for (const structureId of overrides.structureIds ?? [])
+      await tx.insert(schoolStructures).values({ uai, structureId });
   });
   return { uai, name };
 }
 
-export async function buildStructure(db: Database, kind: "academie" | "departement" | "circonscription" | "commune" | "rpi", parentId?: string): Promise<string> {
+export async function buildStructure(
+  db: Database,
+  kind: "academie" | "departement" | "circonscription" | "commune" | "rpi",
+  parentId?: string,
+): Promise<string> {
   return withTenant(db, systemScope, async (tx) => {
-    const [row] = await tx.insert(structures).values({ kind, code: `T-${unique()}`, name: `Structure ${kind} ${unique()}` }).returning({ id: structures.id });
+    const [row] = await tx
+      .insert(structures)
+      .values({ kind, code: `T-${unique()}`, name: `Structure ${kind} ${unique()}` })
+      .returning({ id: structures.id });
     if (parentId) await tx.insert(structureParents).values({ structureId: row!.id, parentId });
     return row!.id;
   });
@@ -33,7 +55,9 @@ export async function buildStructure(db: Database, kind: "academie" | "departeme
 
 export async function buildClass(db: Database, uai: string, name = "CM1"): Promise<string> {
   return withTenant(db, systemScope, async (tx) => {
-    const [row] = await tx.insert(classes).values({ uai, name: `${name} ${unique()}`, levels: ["CM1"], schoolYear: "2026-2027" })
+    const [row] = await tx
+      .insert(classes)
+      .values({ uai, name: `${name} ${unique()}`, levels: ["CM1"], schoolYear: "2026-2027" })
       .returning({ id: classes.id });
     return row!.id;
   });
@@ -55,27 +79,44 @@ export interface UserSpec {
   lastName?: string;
 }
 
-export interface BuiltUser { id: string; login: string; password: string }
+export interface BuiltUser {
+  id: string;
+  login: string;
+  password: string;
+}
 
 /** A user with a login and password; a school profile when `uai` is given, a structure role when `structureId` is. */
 export async function buildUser(db: Database, passwords: PasswordHasher, spec: UserSpec = {}): Promise<BuiltUser> {
   const login = `u.${unique()}`;
   const password = spec.password ?? "mot-de-passe-de-test";
   let hash = hashCache.get(password);
-  if (!hash) { hash = passwords.hash(password); hashCache.set(password, hash); }
+  if (!hash) {
+    hash = passwords.hash(password);
+    hashCache.set(password, hash);
+  }
   const passwordHash = await hash;
   const id = await withTenant(db, systemScope, async (tx) => {
-    const [row] = await tx.insert(users).values({
-      source: "manual", login, firstName: spec.firstName ?? "Camille", lastName: spec.lastName ?? `Test${unique()}`,
-      state: spec.state ?? "active", charterAcceptedAt: spec.charterAccepted === false ? null : new Date("2026-09-01"),
-      expiresAt: spec.expiresAt ?? null,
-    }).returning({ id: users.id });
+    const [row] = await tx
+      .insert(users)
+      .values({
+        source: "manual",
+        login,
+        firstName: spec.firstName ?? "Camille",
+        lastName: spec.lastName ?? `Test${unique()}`,
+        state: spec.state ?? "active",
+        charterAcceptedAt: spec.charterAccepted === false ? null : new Date("2026-09-01"),
+        expiresAt: spec.expiresAt ?? null,
+      })
+      .returning({ id: users.id });
     const userId = row!.id;
     await tx.insert(credentials).values({ userId, passwordHash, changedAt: new Date("2026-09-01") });
-    if (spec.uai && spec.profile) await tx.insert(schoolProfiles).values({ userId, uai: spec.uai, profile: spec.profile });
-    if (spec.structureId && spec.profile) await tx.insert(structureRoles).values({ userId, structureId: spec.structureId, role: spec.profile });
+    if (spec.uai && spec.profile)
+      await tx.insert(schoolProfiles).values({ userId, uai: spec.uai, profile: spec.profile });
+    if (spec.structureId && spec.profile)
+      await tx.insert(structureRoles).values({ userId, structureId: spec.structureId, role: spec.profile });
     if (spec.classId && spec.uai) {
-      const role = spec.classRole ?? (spec.profile === "pupil" ? "pupil" : spec.profile === "staff" ? "staff" : "teacher");
+      const role =
+        spec.classRole ?? (spec.profile === "pupil" ? "pupil" : spec.profile === "staff" ? "staff" : "teacher");
       await tx.insert(classMembers).values({ classId: spec.classId, userId, uai: spec.uai, role });
     }
     return userId;

@@ -3,7 +3,12 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface ReceivedRequest { method: string; path: string; headers: IncomingHttpHeaders; body: Buffer }
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
 
 export async function startHttpReceiver(answer: (req: ReceivedRequest) => number = () => 201) {
   const received: ReceivedRequest[] = [];
@@ -12,7 +17,12 @@ export async function startHttpReceiver(answer: (req: ReceivedRequest) => number
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const request = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks) };
+      const request = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       received.push(request);
       res.statusCode = respond(request);
       res.end(res.statusCode >= 400 ? "refusé" : "");
@@ -21,8 +31,11 @@ export async function startHttpReceiver(answer: (req: ReceivedRequest) => number
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`, received,
-    answerWith(next: (req: ReceivedRequest) => number) { respond = next; },
+    url: `http://127.0.0.1:${port}`,
+    received,
+    answerWith(next: (req: ReceivedRequest) => number) {
+      respond = next;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

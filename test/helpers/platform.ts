@@ -28,8 +28,14 @@ export const testConfig: Config = {
   maxFormBytes: 1024 * 1024,
   cacheSeconds: 60,
   messaging: { pupilHourly: 20, adultHourly: 100 },
-  aaf: { maxPreDeleteShare: 0.3, plausibilityMinAccounts: 10, deleteAfterDays: 90, inboxDays: [1, 15], inboxAt: "02:00",
-    maxUploadBytes: 50 * 1024 * 1024 },
+  aaf: {
+    maxPreDeleteShare: 0.3,
+    plausibilityMinAccounts: 10,
+    deleteAfterDays: 90,
+    inboxDays: [1, 15],
+    inboxAt: "02:00",
+    maxUploadBytes: 50 * 1024 * 1024,
+  },
   mailFrom: "Préau (tests) <preau@tests.invalid>",
   publicUrl: "https://preau.test",
   digestAt: "17:30",
@@ -41,16 +47,25 @@ export const testConfig: Config = {
 
 let assets: Promise<AssetManifest> | null = null;
 
-export interface TestPlatform { platform: Platform; clock: TestClock; kind: DatabaseKind }
+export interface TestPlatform {
+  platform: Platform;
+  clock: TestClock;
+  kind: DatabaseKind;
+}
 
 export async function testPlatform(kind: DatabaseKind, config: Partial<Config> = {}): Promise<TestPlatform> {
   const handle = await testDatabase(kind);
   const clock = new TestClock();
   assets ??= buildAssets();
   const platform: Platform = {
-    db: handle.db, changes: handle.changes, clock, config: { ...testConfig, ...config }, passwords: passwordHasher(nativeScrypt),
+    db: handle.db,
+    changes: handle.changes,
+    clock,
+    config: { ...testConfig, ...config },
+    passwords: passwordHasher(nativeScrypt),
     // PREAU_TEST_LOG=1 prints the app's log lines (an unexpected 500's error and stack) while debugging a test.
-    assets: await assets, log: process.env.PREAU_TEST_LOG ? { log: (level, event, data) => console.error(level, event, data) } : silentLogger,
+    assets: await assets,
+    log: process.env.PREAU_TEST_LOG ? { log: (level, event, data) => console.error(level, event, data) } : silentLogger,
     ping: async () => true,
     clientIp: (header) => header("x-test-ip") ?? "192.0.2.1",
     // The real disk store, in a folder of its own per platform.

@@ -10,12 +10,18 @@ export interface ProtocolTarget {
   /** ws:// base of the room endpoint; the room name is appended. Query params: lecteur=1 (viewer), refus=<code>. */
   base: string;
   /** A WebSocket constructor with the DOM API (y-websocket's WebSocketPolyfill). */
-  WebSocket: new (url: string) => WebSocket;
+  WebSocket: new (
+    url: string,
+  ) => WebSocket;
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function eventually(check: () => boolean, timeoutMs = 5_000, message = "condition not met in time"): Promise<void> {
+export async function eventually(
+  check: () => boolean,
+  timeoutMs = 5_000,
+  message = "condition not met in time",
+): Promise<void> {
   const started = Date.now();
   while (!check()) {
     if (Date.now() - started > timeoutMs) throw new Error(message);
@@ -29,11 +35,22 @@ export function protocolSuite(label: string, target: () => ProtocolTarget): void
     const doc = new Y.Doc();
     const t = target();
     const provider = new WebsocketProvider(t.base, name, doc, {
-      WebSocketPolyfill: t.WebSocket as unknown as typeof globalThis.WebSocket, disableBc: true, params, maxBackoffTime: 200,
+      WebSocketPolyfill: t.WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      params,
+      maxBackoffTime: 200,
     });
     const closed = new Promise<{ code: number }>((resolve) => provider.on("closed", (e) => resolve(e)));
     if (waitSync) await eventually(() => provider.synced, 10_000, `never synced (${label})`);
-    return { doc, provider, closed, destroy: () => { provider.destroy(); doc.destroy(); } };
+    return {
+      doc,
+      provider,
+      closed,
+      destroy: () => {
+        provider.destroy();
+        doc.destroy();
+      },
+    };
   };
   const raw = async (name: string) => {
     const t = target();
@@ -41,8 +58,13 @@ export function protocolSuite(label: string, target: () => ProtocolTarget): void
     ws.binaryType = "arraybuffer";
     const frames: Uint8Array[] = [];
     ws.onmessage = (e: MessageEvent) => frames.push(new Uint8Array(e.data as ArrayBuffer));
-    const closed = new Promise<number>((resolve) => { ws.onclose = (e: CloseEvent) => resolve(e.code); });
-    await new Promise<void>((resolve, reject) => { ws.onopen = () => resolve(); ws.onerror = () => reject(new Error("socket error")); });
+    const closed = new Promise<number>((resolve) => {
+      ws.onclose = (e: CloseEvent) => resolve(e.code);
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = () => reject(new Error("socket error"));
+    });
     return { ws, frames, closed };
   };
 

@@ -3,18 +3,26 @@ import { SMTPServer } from "smtp-server";
 import { simpleParser } from "mailparser";
 import type { AddressInfo } from "node:net";
 
-export interface ReceivedMail { from: string; to: string[]; subject: string; text: string }
+export interface ReceivedMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+}
 
 export async function startSmtpReceiver(): Promise<{ url: string; received: ReceivedMail[]; close(): Promise<void> }> {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ["STARTTLS"], logger: false,
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
     onData(stream, session, callback) {
       simpleParser(stream).then((mail) => {
         received.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           to: session.envelope.rcptTo.map((r) => r.address),
-          subject: mail.subject ?? "", text: mail.text ?? "",
+          subject: mail.subject ?? "",
+          text: mail.text ?? "",
         });
         callback();
       }, callback);

@@ -22,14 +22,24 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
   let admin: { login: string; password: string; id: string };
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "preau-data-"));
-    tp = await testApp(kind, { academyCode: `A${Date.now().toString(36).toUpperCase()}${kind === "pglite" ? "L" : "P"}` });
+    tp = await testApp(kind, {
+      academyCode: `A${Date.now().toString(36).toUpperCase()}${kind === "pglite" ? "L" : "P"}`,
+    });
     tp.platform.files = diskFileStore(dataDir);
-    admin = await buildUser(tp.platform.db, tp.platform.passwords, { profile: "academie_admin", structureId: await buildStructure(tp.platform.db, "academie") });
+    admin = await buildUser(tp.platform.db, tp.platform.passwords, {
+      profile: "academie_admin",
+      structureId: await buildStructure(tp.platform.db, "academie"),
+    });
   });
   // Only the import jobs: the shared test database's queue also holds other files' mail jobs.
   const runJobs = () => {
     const { "aaf.import": importJob, "aaf.inbox": inbox } = jobHandlers(tp.platform, dataDir);
-    return runDueJobs(tp.platform.db, { "aaf.import": importJob!, "aaf.inbox": inbox! }, () => tp.clock.now(), tp.platform.log);
+    return runDueJobs(
+      tp.platform.db,
+      { "aaf.import": importJob!, "aaf.inbox": inbox! },
+      () => tp.clock.now(),
+      tp.platform.log,
+    );
   };
 
   it("4.4 the académie uploads a delivery, follows its import and downloads its log", async () => {
@@ -42,7 +52,11 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
     const name = (await readdir(dir)).find((f) => f.includes("Eleve"))!;
     // A single file delivery: the school and people files are sent as one archive below; here the Eleve file alone is refused
     // because its school is not known yet.
-    const lone = await b.upload("/admin/annuaire/imports", {}, { livraison: { name, content: await readFile(join(dir, name)) } });
+    const lone = await b.upload(
+      "/admin/annuaire/imports",
+      {},
+      { livraison: { name, content: await readFile(join(dir, name)) } },
+    );
     expect(lone.status).toBe(303);
     const detailUrl = lone.location!;
     const queued = await b.get(detailUrl);
@@ -58,7 +72,11 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
     const archive = join(dir, "..", `livraison-${Date.now()}.tar.gz`);
     execFileSync("tar", ["-czf", archive, "-C", dir, "."]);
     await b.get("/admin/annuaire");
-    const res = await b.upload("/admin/annuaire/imports", {}, { livraison: { name: "ENT1D_Complet_20260901.tar.gz", content: await readFile(archive) } });
+    const res = await b.upload(
+      "/admin/annuaire/imports",
+      {},
+      { livraison: { name: "ENT1D_Complet_20260901.tar.gz", content: await readFile(archive) } },
+    );
     expect(res.status).toBe(303);
     await runJobs();
     const done = await b.get(res.location!);
@@ -79,10 +97,18 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
     const b = new TestBrowser(tp.app);
     await b.login(admin.login, admin.password);
     await b.get("/admin/annuaire");
-    const count = async () => (await withTenant(tp.platform.db, systemScope, async (tx) =>
-      rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from aaf_imports`))))[0]!.n;
+    const count = async () =>
+      (
+        await withTenant(tp.platform.db, systemScope, async (tx) =>
+          rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from aaf_imports`)),
+        )
+      )[0]!.n;
     const before = await count();
-    const wrongType = await b.upload("/admin/annuaire/imports", {}, { livraison: { name: "photo.jpg", content: "JPEG" } });
+    const wrongType = await b.upload(
+      "/admin/annuaire/imports",
+      {},
+      { livraison: { name: "photo.jpg", content: "JPEG" } },
+    );
     expect(wrongType.status).toBe(400);
     expect(wrongType.text).toContain("Déposez un fichier .xml, .zip, .tar.gz ou .tgz.");
     const missing = await b.upload("/admin/annuaire/imports", {}, {});
@@ -94,15 +120,27 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
     await director.login(s.director.login, s.director.password);
     expect((await director.get("/admin/annuaire")).status).toBe(403);
     await director.get("/");
-    expect((await director.upload("/admin/annuaire/imports", {}, { livraison: { name: "a.xml", content: "<x/>" } })).status).toBe(403);
+    expect(
+      (await director.upload("/admin/annuaire/imports", {}, { livraison: { name: "a.xml", content: "<x/>" } })).status,
+    ).toBe(403);
   });
 
   it("612A the director reviews the school's possible duplicates and dismisses a flag; another school's flag is out of reach", async () => {
     const s = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
     const other = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
     const twin = async (uai: string) => {
-      const a = await buildUser(tp.platform.db, tp.platform.passwords, { profile: "pupil", uai, firstName: "Léa", lastName: "Homonyme" });
-      const b2 = await buildUser(tp.platform.db, tp.platform.passwords, { profile: "pupil", uai, firstName: "LEA", lastName: "homonyme" });
+      const a = await buildUser(tp.platform.db, tp.platform.passwords, {
+        profile: "pupil",
+        uai,
+        firstName: "Léa",
+        lastName: "Homonyme",
+      });
+      const b2 = await buildUser(tp.platform.db, tp.platform.passwords, {
+        profile: "pupil",
+        uai,
+        firstName: "LEA",
+        lastName: "homonyme",
+      });
       return [a, b2];
     };
     await twin(s.school.uai);
@@ -116,8 +154,12 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
     expect(page.text).toContain("Homonyme");
     const ids = [...page.html.matchAll(/name="signalement" value="(\d+)"/g)].map((m) => m[1]!);
     expect(ids).toHaveLength(1);
-    const [otherFlag] = await withTenant(tp.platform.db, systemScope, async (tx) => rowsOf<{ id: number }>(await tx.execute(sql`
-      select id from duplicate_flags where uai = ${other.school.uai} and status = 'open'`)));
+    const [otherFlag] = await withTenant(tp.platform.db, systemScope, async (tx) =>
+      rowsOf<{ id: number }>(
+        await tx.execute(sql`
+      select id from duplicate_flags where uai = ${other.school.uai} and status = 'open'`),
+      ),
+    );
     expect((await d.post("/ecole/doublons", { signalement: String(otherFlag!.id) })).status).toBe(404);
     const dismissed = await d.post("/ecole/doublons", { signalement: ids[0]! });
     expect(dismissed.location).toBe("/ecole/doublons?clos=1");
@@ -130,8 +172,14 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
   it("notifications are listed for their user, counted in the header, and marked read", async () => {
     const s = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
     const { notifyUsers } = await import("../../src/services/notifications/notifications");
-    await withTenant(tp.platform.db, systemScope, (tx) => notifyUsers(tx, [s.director.id], { kind: "test", title: "Bonjour la direction",
-      body: "Un message de test.", link: "/ecole" }, tp.clock.now()));
+    await withTenant(tp.platform.db, systemScope, (tx) =>
+      notifyUsers(
+        tx,
+        [s.director.id],
+        { kind: "test", title: "Bonjour la direction", body: "Un message de test.", link: "/ecole" },
+        tp.clock.now(),
+      ),
+    );
     const d = new TestBrowser(tp.app);
     await d.login(s.director.login, s.director.password);
     const home = await d.get("/");
@@ -149,7 +197,9 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
     // A académie of its own: the deliveries of the tests above are not in this one (it would look like a mass departure).
     tp.platform.config.academyCode = `I${Date.now().toString(36).toUpperCase()}`;
     // The day's schedule slot may exist from an earlier run on a kept test database.
-    await withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`delete from jobs where dedupe_key like 'schedule:aaf.inbox:2026-12-1%'`));
+    await withTenant(tp.platform.db, systemScope, (tx) =>
+      tx.execute(sql`delete from jobs where dedupe_key like 'schedule:aaf.inbox:2026-12-1%'`),
+    );
     const inbox = join(dataDir, "aaf", "inbox");
     await mkdir(inbox, { recursive: true });
     const dir = await writeDelivery(smallAcademy({ schools: 1 }));
@@ -163,8 +213,12 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
     await runJobs();
     await runJobs();
     expect(await readdir(inbox)).toEqual([]);
-    const [last] = await withTenant(tp.platform.db, systemScope, async (tx) => rowsOf<{ status: string; origin: string }>(await tx.execute(sql`
-      select status::text, origin from aaf_imports order by created_at desc limit 1`)));
+    const [last] = await withTenant(tp.platform.db, systemScope, async (tx) =>
+      rowsOf<{ status: string; origin: string }>(
+        await tx.execute(sql`
+      select status::text, origin from aaf_imports order by created_at desc limit 1`),
+      ),
+    );
     expect(last).toEqual({ status: "applied", origin: "inbox" });
     tp.clock.set("2026-11-24T10:00:00+01:00");
   });

@@ -20,8 +20,16 @@ describe.each(DATABASE_KINDS)("attendance on %s", (kind) => {
     expect((await b.login(user.login, user.password)).status).toBe(303);
     return b;
   }
-  const absenceNotices = async (userId: string) => withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`
-    select count(*)::int as n from notifications where user_id = ${userId} and kind = 'absence'`))[0]!.n);
+  const absenceNotices = async (userId: string) =>
+    withTenant(
+      env.platform.db,
+      systemScope,
+      async (tx) =>
+        rowsOf<{ n: number }>(
+          await tx.execute(sql`
+    select count(*)::int as n from notifications where user_id = ${userId} and kind = 'absence'`),
+        )[0]!.n,
+    );
 
   beforeAll(async () => {
     env = await testApp(kind);
@@ -35,19 +43,38 @@ describe.each(DATABASE_KINDS)("attendance on %s", (kind) => {
   it("54O a parent announces an absence; the roll marks two absent; only the unexplained one's parents are told, at once", async () => {
     const parent = await as(s.parent);
     await parent.get("/absences");
-    expect((await parent.post("/absences", { enfant: s.pupil.id, du: "2026-12-14", au: "2026-12-15", motif: "Rendez-vous médical" })).location)
-      .toBe("/absences?fait=annonce");
+    expect(
+      (
+        await parent.post("/absences", {
+          enfant: s.pupil.id,
+          du: "2026-12-14",
+          au: "2026-12-15",
+          motif: "Rendez-vous médical",
+        })
+      ).location,
+    ).toBe("/absences?fait=annonce");
     const teacher = await as(s.teacher);
     const sheet = await teacher.get(`/appel/${s.classId}`);
     expect(sheet.text).toContain(t("attendance.announced", { reason: "Rendez-vous médical" }));
-    const res = await teacher.post(`/appel/${s.classId}`, { jour: "2026-12-14", demi: "matin",
-      [`statut:${s.pupil.id}`]: "absent", [`motif:${s.pupil.id}`]: "", [`statut:${s.otherPupil.id}`]: "absent", [`motif:${s.otherPupil.id}`]: "" });
+    const res = await teacher.post(`/appel/${s.classId}`, {
+      jour: "2026-12-14",
+      demi: "matin",
+      [`statut:${s.pupil.id}`]: "absent",
+      [`motif:${s.pupil.id}`]: "",
+      [`statut:${s.otherPupil.id}`]: "absent",
+      [`motif:${s.otherPupil.id}`]: "",
+    });
     expect(res.status).toBe(303);
     expect(await absenceNotices(otherPupilParent.id)).toBe(1);
     expect(await absenceNotices(s.parent.id)).toBe(0);
     // Saving the roll again tells nobody twice.
     await teacher.get(`/appel/${s.classId}?jour=2026-12-14&demi=matin`);
-    await teacher.post(`/appel/${s.classId}`, { jour: "2026-12-14", demi: "matin", [`statut:${s.otherPupil.id}`]: "absent", [`motif:${s.otherPupil.id}`]: "" });
+    await teacher.post(`/appel/${s.classId}`, {
+      jour: "2026-12-14",
+      demi: "matin",
+      [`statut:${s.otherPupil.id}`]: "absent",
+      [`motif:${s.otherPupil.id}`]: "",
+    });
     expect(await absenceNotices(otherPupilParent.id)).toBe(1);
     const page = (await (await as(otherPupilParent)).get("/absences")).text;
     expect(page).toContain(t("attendance.status.absent"));
@@ -67,8 +94,12 @@ describe.each(DATABASE_KINDS)("attendance on %s", (kind) => {
     expect(csv.html.split("\r\n")[0]!.replace(/^\uFEFF/, "")).toBe("Élève;Jour;Demi-journée;Statut;Motif");
     expect(csv.html).toContain("2026-12-14;matin;absent");
     // The same register as an OpenDocument spreadsheet: a zip whose first entry is the mimetype, with content.xml.
-    const ods = await env.app.request(`http://localhost/appel/${s.classId}/registre.ods?mois=2026-12`, { headers: {
-      cookie: `__Host-preau_session=${director.cookie("__Host-preau_session")}`, "x-test-ip": "192.0.2.9" } });
+    const ods = await env.app.request(`http://localhost/appel/${s.classId}/registre.ods?mois=2026-12`, {
+      headers: {
+        cookie: `__Host-preau_session=${director.cookie("__Host-preau_session")}`,
+        "x-test-ip": "192.0.2.9",
+      },
+    });
     expect(ods.headers.get("content-type")).toBe("application/vnd.oasis.opendocument.spreadsheet");
     const bytes = new Uint8Array(await ods.arrayBuffer());
     // Stored entries: the bytes read as text. The first local header names "mimetype" and holds the media type
@@ -84,14 +115,25 @@ describe.each(DATABASE_KINDS)("attendance on %s", (kind) => {
   });
 
   it("54O other schools, pupils and parents cannot take the roll; bad input is refused in French and writes nothing", async () => {
-    for (const u of [other.teacher, other.director, s.pupil, s.parent]) expect((await (await as(u)).get(`/appel/${s.classId}`)).status).toBe(404);
+    for (const u of [other.teacher, other.director, s.pupil, s.parent])
+      expect((await (await as(u)).get(`/appel/${s.classId}`)).status).toBe(404);
     const teacher = await as(s.teacher);
     await teacher.get(`/appel/${s.classId}`);
-    const rolls = async () => withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`
-      select count(*)::int as n from attendance_rolls where class_id = ${s.classId}`))[0]!.n);
+    const rolls = async () =>
+      withTenant(
+        env.platform.db,
+        systemScope,
+        async (tx) =>
+          rowsOf<{ n: number }>(
+            await tx.execute(sql`
+      select count(*)::int as n from attendance_rolls where class_id = ${s.classId}`),
+          )[0]!.n,
+      );
     const before = await rolls();
     for (const [fields, issue] of [
-      [{ jour: "2026-12-20", demi: "matin" }, "future"], [{ jour: "pas-une-date", demi: "matin" }, "day"], [{ jour: "2026-12-14", demi: "soir" }, "half"],
+      [{ jour: "2026-12-20", demi: "matin" }, "future"],
+      [{ jour: "pas-une-date", demi: "matin" }, "day"],
+      [{ jour: "2026-12-14", demi: "soir" }, "half"],
       [{ jour: "2026-12-14", demi: "apres-midi", [`statut:${s.pupil.id}`]: "en vacances" }, "status"],
       [{ jour: "2026-12-14", demi: "apres-midi", [`statut:${other.pupil.id}`]: "absent" }, "status"],
     ] as const) {

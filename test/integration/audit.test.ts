@@ -24,9 +24,18 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
   async function appendOne(action: string): Promise<number> {
     const marker = `audit-test-${crypto.randomUUID()}`;
     await withTenant(tp.platform.db, systemScope, (tx) =>
-      audit(tx, { at: tp.clock.now(), actorId: null, action, target: marker, ip: "203.0.113.7", details: { note: "é\"'\\ ok" } }));
+      audit(tx, {
+        at: tp.clock.now(),
+        actorId: null,
+        action,
+        target: marker,
+        ip: "203.0.113.7",
+        details: { note: "é\"'\\ ok" },
+      }),
+    );
     const [row] = await withTenant(tp.platform.db, systemScope, async (tx) =>
-      rowsOf<{ seq: string }>(await tx.execute(sql`select seq::text from audit_log where target = ${marker}`)));
+      rowsOf<{ seq: string }>(await tx.execute(sql`select seq::text from audit_log where target = ${marker}`)),
+    );
     return Number(row!.seq);
   }
 
@@ -34,8 +43,13 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
     const first = await appendOne("test.first");
     const second = await appendOne("test.second");
     expect(second).toBeGreaterThan(first);
-    const rows = await withTenant(tp.platform.db, systemScope, async (tx) => rowsOf<{ seq: string; prev_hash: string; hash: string }>(
-      await tx.execute(sql`select seq::text, prev_hash, hash from audit_log where seq in (${second - 1}, ${second}) order by seq`)));
+    const rows = await withTenant(tp.platform.db, systemScope, async (tx) =>
+      rowsOf<{ seq: string; prev_hash: string; hash: string }>(
+        await tx.execute(
+          sql`select seq::text, prev_hash, hash from audit_log where seq in (${second - 1}, ${second}) order by seq`,
+        ),
+      ),
+    );
     expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
     expect(rows[1]!.hash).toMatch(/^[0-9a-f]{64}$/);
     const report = await verifyAuditChain(tp.platform.db);
@@ -44,19 +58,26 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
 
   it("71E the app role can neither update nor delete a line; even the owner is stopped by the trigger", async () => {
     const seq = await appendOne("test.immutable");
-    await expect(withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`update audit_log set action = 'x' where seq = ${seq}`)))
-      .rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
-    await expect(withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`delete from audit_log where seq = ${seq}`)))
-      .rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
+    await expect(
+      withTenant(tp.platform.db, systemScope, (tx) =>
+        tx.execute(sql`update audit_log set action = 'x' where seq = ${seq}`),
+      ),
+    ).rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
+    await expect(
+      withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`delete from audit_log where seq = ${seq}`)),
+    ).rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
     // The bulk system role of directory imports (migration 0005) is bound by the same rule.
-    await expect(withSystemBulk(tp.platform.db, (tx) => tx.execute(sql`delete from audit_log where seq = ${seq}`)))
-      .rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
-    await expect(withSystemBulk(tp.platform.db, (tx) => tx.execute(sql`update audit_chain_head set seq = 0`)))
-      .rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
+    await expect(
+      withSystemBulk(tp.platform.db, (tx) => tx.execute(sql`delete from audit_log where seq = ${seq}`)),
+    ).rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
+    await expect(
+      withSystemBulk(tp.platform.db, (tx) => tx.execute(sql`update audit_chain_head set seq = 0`)),
+    ).rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
     const owner = await ownerDatabase(kind);
     try {
-      await expect(owner.db.execute(sql`update audit_log set action = 'x' where seq = ${seq}`))
-        .rejects.toSatisfy((e) => /append-only/.test(causeOf(e)));
+      await expect(owner.db.execute(sql`update audit_log set action = 'x' where seq = ${seq}`)).rejects.toSatisfy((e) =>
+        /append-only/.test(causeOf(e)),
+      );
     } finally {
       if (kind === "postgres") await owner.close();
     }
@@ -79,7 +100,9 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
       const report = await verifyAuditChain(tp.platform.db);
       expect(report).toMatchObject({ ok: false, brokenAt: seq, reason: "hash" });
       const lines: string[] = [];
-      expect(await runCli(["audit", "verify"], (l) => lines.push(l), { database: { kind, db: tp.platform.db } })).toBe(1);
+      expect(await runCli(["audit", "verify"], (l) => lines.push(l), { database: { kind, db: tp.platform.db } })).toBe(
+        1,
+      );
       expect(lines.join("\n")).toContain(`chaîne rompue à la ligne ${seq}`);
     } finally {
       await setIp(original!.ip);

@@ -28,8 +28,18 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
   async function create(by: BuiltUser, fields: Record<string, string | string[]>) {
     const b = await as(by);
     await b.get("/admin/connecteurs");
-    return b.post("/admin/connecteurs", { nom: "Service", identifiant: `svc-${tag}-${Math.random().toString(36).slice(2, 6)}`, description: "",
-      protocole: "cas", adresse: "https://example.fr/", services: "", categorie: "3", ident: "opaque", ecoles: s.school.uai, ...fields });
+    return b.post("/admin/connecteurs", {
+      nom: "Service",
+      identifiant: `svc-${tag}-${Math.random().toString(36).slice(2, 6)}`,
+      description: "",
+      protocole: "cas",
+      adresse: "https://example.fr/",
+      services: "",
+      categorie: "3",
+      ident: "opaque",
+      ecoles: s.school.uai,
+      ...fields,
+    });
   }
   async function ticketFor(b: TestBrowser, service: string): Promise<string> {
     const res = await b.get(`/cas/login?service=${encodeURIComponent(service)}`);
@@ -39,7 +49,11 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
     return location.searchParams.get("ticket")!;
   }
   const validate = async (path: string, service: string, ticket: string) =>
-    (await new TestBrowser(env.app).get(`${path}?service=${encodeURIComponent(service)}&ticket=${encodeURIComponent(ticket)}`)).html;
+    (
+      await new TestBrowser(env.app).get(
+        `${path}?service=${encodeURIComponent(service)}&ticket=${encodeURIComponent(ticket)}`,
+      )
+    ).html;
 
   beforeAll(async () => {
     env = await testApp(kind);
@@ -51,14 +65,55 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
     const commune = await buildStructure(db, "commune");
     communeSchool = await buildSchool(db, { structureIds: [commune] });
     municipal = await buildUser(db, env.platform.passwords, { profile: "municipality", structureId: commune });
-    expect((await create(admin, { nom: "Ressources", identifiant: `ressources-${tag}`, services: svc("ressources"), categorie: "2", natif: "1",
-      adresse: `https://ressources-${tag}.example.fr/` })).status).toBe(303);
-    expect((await create(admin, { nom: "Quiz", identifiant: `quiz-${tag}`, services: svc("quiz"), categorie: "3" })).status).toBe(303);
-    expect((await create(admin, { nom: "Bibliothèque", identifiant: `biblio-${tag}`, services: svc("biblio"), categorie: "4", ident: "ent" })).status).toBe(303);
-    expect((await create(admin, { nom: "Atelier", identifiant: `atelier-${tag}`, services: svc("atelier"), categorie: "5",
-      attributs: ["first_name", "classes"] })).status).toBe(303);
-    expect((await create(admin, { nom: "Musée", identifiant: `musee-${tag}`, protocole: "link", categorie: "1",
-      adresse: `https://musee-${tag}.example.fr/visite`, natif: "1" })).status).toBe(303);
+    expect(
+      (
+        await create(admin, {
+          nom: "Ressources",
+          identifiant: `ressources-${tag}`,
+          services: svc("ressources"),
+          categorie: "2",
+          natif: "1",
+          adresse: `https://ressources-${tag}.example.fr/`,
+        })
+      ).status,
+    ).toBe(303);
+    expect(
+      (await create(admin, { nom: "Quiz", identifiant: `quiz-${tag}`, services: svc("quiz"), categorie: "3" })).status,
+    ).toBe(303);
+    expect(
+      (
+        await create(admin, {
+          nom: "Bibliothèque",
+          identifiant: `biblio-${tag}`,
+          services: svc("biblio"),
+          categorie: "4",
+          ident: "ent",
+        })
+      ).status,
+    ).toBe(303);
+    expect(
+      (
+        await create(admin, {
+          nom: "Atelier",
+          identifiant: `atelier-${tag}`,
+          services: svc("atelier"),
+          categorie: "5",
+          attributs: ["first_name", "classes"],
+        })
+      ).status,
+    ).toBe(303);
+    expect(
+      (
+        await create(admin, {
+          nom: "Musée",
+          identifiant: `musee-${tag}`,
+          protocole: "link",
+          categorie: "1",
+          adresse: `https://musee-${tag}.example.fr/visite`,
+          natif: "1",
+        })
+      ).status,
+    ).toBe(303);
   });
 
   it("3.11.1.2 a logged-out user is sent to log in, comes back, and the service gets a ticket without a second login", async () => {
@@ -67,7 +122,11 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
     expect(first.status).toBe(303);
     expect(first.location).toMatch(/^\/login\?retour=/);
     await b.get(first.location!);
-    const login = await b.post("/login", { login: s.pupil.login, password: s.pupil.password, retour: decodeURIComponent(first.location!.split("retour=")[1]!) });
+    const login = await b.post("/login", {
+      login: s.pupil.login,
+      password: s.pupil.password,
+      retour: decodeURIComponent(first.location!.split("retour=")[1]!),
+    });
     expect(login.location).toMatch(/^\/cas\/login\?service=/);
     const ticket = await ticketFor(b, svc("ressources"));
     expect(ticket).toMatch(/^ST-[a-z2-7]{32}$/);
@@ -90,8 +149,11 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
     const b = await as(s.teacher);
     const quiz = await validate("/cas/p3/serviceValidate", svc("quiz"), await ticketFor(b, svc("quiz")));
     const [connector] = await withTenant(env.platform.db, systemScope, async (tx) =>
-      rowsOf<{ id: string }>(await tx.execute(sql`select id from connectors where slug = ${`quiz-${tag}`}`)));
-    expect(quiz).toContain(`<cas:user>${await opaqueId(env.platform.config.secret, connector!.id, s.teacher.id)}</cas:user>`);
+      rowsOf<{ id: string }>(await tx.execute(sql`select id from connectors where slug = ${`quiz-${tag}`}`)),
+    );
+    expect(quiz).toContain(
+      `<cas:user>${await opaqueId(env.platform.config.secret, connector!.id, s.teacher.id)}</cas:user>`,
+    );
     expect(quiz).toContain("National_ENS");
     expect(quiz).not.toContain(s.teacher.id);
     const biblio = await validate("/cas/p3/serviceValidate", svc("biblio"), await ticketFor(b, svc("biblio")));
@@ -115,20 +177,29 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
     } finally {
       env.clock.advance(-301_000);
     }
-    expect(await validate("/cas/serviceValidate", svc("ressources"), "ST-pasunticket")).toContain('code="INVALID_TICKET"');
+    expect(await validate("/cas/serviceValidate", svc("ressources"), "ST-pasunticket")).toContain(
+      'code="INVALID_TICKET"',
+    );
     expect(await validate("/cas/serviceValidate", "", "")).toContain('code="INVALID_REQUEST"');
   });
 
   it("3.11.1.2 no open redirect: an unregistered service gets a page, never a redirect; logout returns only to a registered service", async () => {
     const b = await as(s.pupil);
-    for (const service of ["https://evil.example.com/cas", `https://ressources-${tag}.example.fr.evil.com/cas`, `http://ressources-${tag}.example.fr/cas`,
-      "javascript:alert(1)", `${svc("ressources")}/../../autre`]) {
+    for (const service of [
+      "https://evil.example.com/cas",
+      `https://ressources-${tag}.example.fr.evil.com/cas`,
+      `http://ressources-${tag}.example.fr/cas`,
+      "javascript:alert(1)",
+      `${svc("ressources")}/../../autre`,
+    ]) {
       const res = await b.get(`/cas/login?service=${encodeURIComponent(service)}`);
       expect(res.status, service).toBe(400);
       expect(res.location).toBeNull();
       expect(res.text).toContain(t("cas.unknown.text"));
     }
-    expect((await b.get(`/cas/logout?service=${encodeURIComponent("https://evil.example.com/")}`)).location).toBe("/login?info=logged_out");
+    expect((await b.get(`/cas/logout?service=${encodeURIComponent("https://evil.example.com/")}`)).location).toBe(
+      "/login?info=logged_out",
+    );
     const c = await as(s.pupil);
     expect((await c.get(`/cas/logout?service=${encodeURIComponent(svc("quiz"))}`)).location).toBe(svc("quiz"));
     // Logged out: the next service asks for a login again.
@@ -145,8 +216,17 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
     expect(refused.status).toBe(200);
     expect(refused.location).toBeNull();
     expect(refused.text).toContain(t("connector.refused.title"));
-    expect(await withTenant(env.platform.db, systemScope, async (tx) => rowsOf(await tx.execute(sql`
-      select 1 from cas_tickets t join connectors c on c.id = t.connector_id where c.slug = ${`atelier-${tag}`}`)).length)).toBe(0);
+    expect(
+      await withTenant(
+        env.platform.db,
+        systemScope,
+        async (tx) =>
+          rowsOf(
+            await tx.execute(sql`
+      select 1 from cas_tickets t join connectors c on c.id = t.connector_id where c.slug = ${`atelier-${tag}`}`),
+          ).length,
+      ),
+    ).toBe(0);
     await b.get(`/cas/login?service=${encodeURIComponent(svc("atelier"))}`);
     const agreed = await b.post("/cas/consentement", { service: svc("atelier"), choix: "accepter" });
     expect(agreed.status).toBe(303);
@@ -194,9 +274,19 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
   });
 
   it("510B municipality staff connect their commune's portal to their schools only; bad input is refused in French", async () => {
-    const ok = await create(municipal, { nom: "Portail de la ville", identifiant: `ville-${tag}`, services: svc("ville"), categorie: "3", ecoles: communeSchool.uai });
+    const ok = await create(municipal, {
+      nom: "Portail de la ville",
+      identifiant: `ville-${tag}`,
+      services: svc("ville"),
+      categorie: "3",
+      ecoles: communeSchool.uai,
+    });
     expect(ok.status).toBe(303);
-    const before = await withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from connectors`))[0]!.n);
+    const before = await withTenant(
+      env.platform.db,
+      systemScope,
+      async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from connectors`))[0]!.n,
+    );
     const cases: [Record<string, string | string[]>, string][] = [
       [{ ecoles: s.school.uai }, "schools_outside"],
       [{ ecoles: communeSchool.uai, natif: "1" }, "native_forbidden"],
@@ -217,7 +307,11 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
       expect(res.status, issue).toBe(422);
       expect(res.text).toContain(t(`connector.error.${issue}` as never));
     }
-    const after = await withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from connectors`))[0]!.n);
+    const after = await withTenant(
+      env.platform.db,
+      systemScope,
+      async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from connectors`))[0]!.n,
+    );
     expect(after).toBe(before);
     // The commune manages its own connector only, and pupils and teachers have no admin page.
     const m = await as(municipal);

@@ -14,7 +14,8 @@ import { TestBrowser } from "../helpers/client";
 import { buildSchoolWithClass } from "../helpers/factories";
 import { roomsApp, until, yClient, type Client } from "../helpers/realtime";
 
-const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+const PNG =
+  "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
 function writeContent(doc: Y.Doc) {
   doc.transact(() => {
@@ -65,7 +66,10 @@ describe.each(DATABASE_KINDS)("56B documents on %s", (kind) => {
     return b;
   }
   async function live(b: TestBrowser, room: string, waitSync = true) {
-    const c = await yClient(env.ws, room, { headers: { cookie: `preau_session=${b.cookie("preau_session")}` }, waitSync });
+    const c = await yClient(env.ws, room, {
+      headers: { cookie: `preau_session=${b.cookie("preau_session")}` },
+      waitSync,
+    });
     clients.push(c);
     return c;
   }
@@ -94,13 +98,21 @@ describe.each(DATABASE_KINDS)("56B documents on %s", (kind) => {
     expect(long.status).toBe(422);
     expect(long.text).toContain(t("document.error.title_too_long"));
     await teacher.get(`/documents/${docId}`);
-    const badSharing = await teacher.post(`/documents/${docId}/partage`, { partage: "monde", classe: "", droits: "read" });
+    const badSharing = await teacher.post(`/documents/${docId}/partage`, {
+      partage: "monde",
+      classe: "",
+      droits: "read",
+    });
     expect(badSharing.status).toBe(422);
     expect(badSharing.text).toContain(t("document.error.sharing_invalid"));
-    const badClass = await teacher.post(`/documents/${docId}/partage`, { partage: "class", classe: other.classId, droits: "read" });
+    const badClass = await teacher.post(`/documents/${docId}/partage`, {
+      partage: "class",
+      classe: other.classId,
+      droits: "read",
+    });
     expect(badClass.status).toBe(422);
     expect(badClass.text).toContain(t("document.error.class_invalid"));
-    expect((await teacher.get("/documents?q=" + "a".repeat(101))).text).toContain(t("document.error.search_too_long"));
+    expect((await teacher.get(`/documents?q=${"a".repeat(101)}`)).text).toContain(t("document.error.search_too_long"));
     // Still private: the pupil cannot open it.
     expect((await (await as(s.pupil)).get(`/documents/${docId}`)).status).toBe(403);
   });
@@ -113,7 +125,9 @@ describe.each(DATABASE_KINDS)("56B documents on %s", (kind) => {
     await new Promise((r) => setTimeout(r, 200));
     const page = await teacher.get(`/documents/${docId}`);
     expect(page.html).toContain("<h2>La classe verte</h2>");
-    expect(page.html).toContain("<p>Nous sommes partis <strong>en car</strong> &lt;script&gt;alert(1)&lt;/script&gt; voir");
+    expect(page.html).toContain(
+      "<p>Nous sommes partis <strong>en car</strong> &lt;script&gt;alert(1)&lt;/script&gt; voir",
+    );
     expect(page.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(page.html).not.toContain("javascript:alert");
     expect(page.html).toContain('<a href="https://example.org/" rel="noopener noreferrer"> le site</a>');
@@ -137,12 +151,16 @@ describe.each(DATABASE_KINDS)("56B documents on %s", (kind) => {
     expect(html.status).toBe(200);
     expect(html.headers.get("content-disposition")).toContain("attachment");
     expect(html.html).toContain("<h1>Sortie au musée</h1>");
-    const res = await env.app.request(`http://localhost/documents/${docId}/export/odt`, { headers: { cookie: `preau_session=${teacher.cookie("preau_session")}` } });
+    const res = await env.app.request(`http://localhost/documents/${docId}/export/odt`, {
+      headers: { cookie: `preau_session=${teacher.cookie("preau_session")}` },
+    });
     expect(res.headers.get("content-type")).toBe("application/vnd.oasis.opendocument.text");
     const bytes = new Uint8Array(await res.arrayBuffer());
     const dir = mkdtempSync(join(tmpdir(), "preau-odt-"));
     writeFileSync(join(dir, "doc.odt"), bytes);
-    const check = execFileSync("python3", ["-c", `
+    const check = execFileSync("python3", [
+      "-c",
+      `
 import zipfile, sys, xml.dom.minidom
 z = zipfile.ZipFile(sys.argv[1])
 assert z.testzip() is None
@@ -152,7 +170,11 @@ for n in ("content.xml", "styles.xml", "meta.xml", "META-INF/manifest.xml"):
     xml.dom.minidom.parseString(z.read(n))
 c = z.read("content.xml").decode()
 print("ok", "La classe verte" in c, "des fossiles" in c, any(n.startswith("Pictures/") for n in names))
-`, join(dir, "doc.odt")]).toString().trim();
+`,
+      join(dir, "doc.odt"),
+    ])
+      .toString()
+      .trim();
     expect(check).toBe("ok True True True");
     expect((await teacher.get(`/documents/${docId}/export/pdf`)).status).toBe(404);
   });
@@ -160,7 +182,10 @@ print("ok", "La classe verte" in c, "des fossiles" in c, any(n.startswith("Pictu
   it("56B sharing with the class: pupils read (viewer socket) then write; withdrawing closes their socket with 4401", async () => {
     const teacher = await as(s.teacher);
     await teacher.get(`/documents/${docId}`);
-    expect((await teacher.post(`/documents/${docId}/partage`, { partage: "class", classe: s.classId, droits: "read" })).status).toBe(303);
+    expect(
+      (await teacher.post(`/documents/${docId}/partage`, { partage: "class", classe: s.classId, droits: "read" }))
+        .status,
+    ).toBe(303);
     const pupil = await as(s.pupil);
     const view = await pupil.get(`/documents/${docId}`);
     expect(view.status).toBe(200);
@@ -172,10 +197,17 @@ print("ok", "La classe verte" in c, "des fossiles" in c, any(n.startswith("Pictu
     fragmentOf(reader.doc).insert(0, [new Y.XmlElement("paragraph")]);
     const marker = new Y.XmlElement("horizontal_rule");
     fragmentOf(owner.doc).push([marker]);
-    await until(() => fragmentOf(reader.doc).toArray().some((n) => (n as Y.XmlElement).nodeName === "horizontal_rule"));
+    await until(() =>
+      fragmentOf(reader.doc)
+        .toArray()
+        .some((n) => (n as Y.XmlElement).nodeName === "horizontal_rule"),
+    );
     await new Promise((r) => setTimeout(r, 100));
     expect(fragmentOf(owner.doc).length).toBe(fragmentOf(reader.doc).length - 1);
-    expect((await teacher.post(`/documents/${docId}/partage`, { partage: "class", classe: s.classId, droits: "write" })).status).toBe(303);
+    expect(
+      (await teacher.post(`/documents/${docId}/partage`, { partage: "class", classe: s.classId, droits: "write" }))
+        .status,
+    ).toBe(303);
     // (The read-only client above diverged on purpose; the editor never lets a reader type, so writers start clean.)
     reader.destroy();
     const writer = await live(pupil, roomId);
@@ -185,7 +217,9 @@ print("ok", "La classe verte" in c, "des fossiles" in c, any(n.startswith("Pictu
     p.insert(0, [txt]);
     fragmentOf(writer.doc).push([p]);
     await until(() => fragmentOf(owner.doc).toString().includes("écrit par l'élève"));
-    expect((await teacher.post(`/documents/${docId}/partage`, { partage: "private", classe: "", droits: "read" })).status).toBe(303);
+    expect(
+      (await teacher.post(`/documents/${docId}/partage`, { partage: "private", classe: "", droits: "read" })).status,
+    ).toBe(303);
     expect((await writer.closed).code).toBe(4401);
     expect(owner.provider.wsconnected).toBe(true);
     expect((await pupil.get(`/documents/${docId}`)).status).toBe(403);
@@ -195,7 +229,9 @@ print("ok", "La classe verte" in c, "des fossiles" in c, any(n.startswith("Pictu
     const stranger = await as(other.teacher);
     expect((await stranger.get(`/documents/${docId}`)).status).toBe(404);
     expect((await stranger.get(`/documents/${docId}/export/html`)).status).toBe(404);
-    expect((await stranger.post(`/documents/${docId}/partage`, { partage: "staff", classe: "", droits: "write" })).status).toBe(404);
+    expect(
+      (await stranger.post(`/documents/${docId}/partage`, { partage: "staff", classe: "", droits: "write" })).status,
+    ).toBe(404);
     const refused = await live(stranger, roomId, false);
     expect((await refused.closed).code).toBe(4403);
   });

@@ -6,16 +6,32 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { t } from "../../src/i18n";
 import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser } from "../helpers/client";
-import { buildClass, buildSchool, buildSchoolWithClass, buildUser, linkParent, type BuiltUser } from "../helpers/factories";
+import {
+  buildClass,
+  buildSchool,
+  buildSchoolWithClass,
+  buildUser,
+  linkParent,
+  type BuiltUser,
+} from "../helpers/factories";
 import { testApp } from "../helpers/platform";
 
 describe.each(DATABASE_KINDS)("evening page on %s", (kind) => {
   let env: Awaited<ReturnType<typeof testApp>>;
-  let a: { uai: string }; let c: { uai: string };
-  let classA1: string; let classA2: string; let classC1: string;
-  let teacherA1: BuiltUser; let teacherA2: BuiltUser; let teacherC1: BuiltUser;
-  let lea: BuiltUser; let hugo: BuiltUser; let zoe: BuiltUser; let noe: BuiltUser;
-  let parent: BuiltUser; let otherFamily: BuiltUser;
+  let a: { uai: string };
+  let c: { uai: string };
+  let classA1: string;
+  let classA2: string;
+  let classC1: string;
+  let teacherA1: BuiltUser;
+  let teacherA2: BuiltUser;
+  let teacherC1: BuiltUser;
+  let lea: BuiltUser;
+  let hugo: BuiltUser;
+  let zoe: BuiltUser;
+  let noe: BuiltUser;
+  let parent: BuiltUser;
+  let otherFamily: BuiltUser;
   let other: Awaited<ReturnType<typeof buildSchoolWithClass>>;
   const notes: Record<string, string> = {};
 
@@ -24,17 +40,36 @@ describe.each(DATABASE_KINDS)("evening page on %s", (kind) => {
     expect((await b.login(user.login, user.password)).status).toBe(303);
     return b;
   }
-  async function write(teacher: BuiltUser, classId: string, matiere: string, pourLe: string, extra: Record<string, string> = {}) {
+  async function write(
+    teacher: BuiltUser,
+    classId: string,
+    matiere: string,
+    pourLe: string,
+    extra: Record<string, string> = {},
+  ) {
     const b = await as(teacher);
     await b.get(`/cahier/${classId}`);
-    const res = await b.post(`/cahier/${classId}`, { jour: "2026-12-09", matiere, fait_en_classe: "", a_faire: `${matiere} : travail`,
-      pour_le: pourLe, liens: "", ...extra });
+    const res = await b.post(`/cahier/${classId}`, {
+      jour: "2026-12-09",
+      matiere,
+      fait_en_classe: "",
+      a_faire: `${matiere} : travail`,
+      pour_le: pourLe,
+      liens: "",
+      ...extra,
+    });
     expect(res.status, matiere).toBe(303);
   }
   async function note(teacher: BuiltUser, classId: string, titre: string, reponse = "none") {
     const b = await as(teacher);
     await b.get("/carnet/nouveau");
-    const res = await b.post("/carnet/nouveau", { pour: `classe:${classId}`, titre, texte: `${titre} : détails.`, reponse, rappel: "" });
+    const res = await b.post("/carnet/nouveau", {
+      pour: `classe:${classId}`,
+      titre,
+      texte: `${titre} : détails.`,
+      reponse,
+      rappel: "",
+    });
     expect(res.status, titre).toBe(303);
     notes[titre] = /\/carnet\/([0-9a-f-]{36})/.exec(res.location!)![1]!;
   }
@@ -114,15 +149,17 @@ describe.each(DATABASE_KINDS)("evening page on %s", (kind) => {
     expect(hugoPart).toContain("Anglais : travail");
     expect(hugoPart).not.toContain("Mathématiques");
     expect(hugoPart).toContain("Piscine");
-    expect(hugoPart).toContain(`action="/carnet/${notes["Piscine"]}/lu"`);
+    expect(hugoPart).toContain(`action="/carnet/${notes.Piscine}/lu"`);
     expect(hugoPart).toContain(`name="enfant" value="${hugo.id}"`);
     expect(hugoPart).not.toContain("Sortie au musée");
   });
 
   it("56C 54E never another family's child, another class's or another school's work and notes (tenant isolation)", async () => {
     const page = await (await as(parent)).get("/ce-soir");
-    for (const stranger of [zoe.id, noe.id, other.pupil.id, other.otherPupil.id]) expect(page.html).not.toContain(stranger);
-    for (const foreign of ["Zoé", "Géographie", "Intrus", "Mot du CE2", "Mot d'une autre école"]) expect(page.text, foreign).not.toContain(foreign);
+    for (const stranger of [zoe.id, noe.id, other.pupil.id, other.otherPupil.id])
+      expect(page.html).not.toContain(stranger);
+    for (const foreign of ["Zoé", "Géographie", "Intrus", "Mot du CE2", "Mot d'une autre école"])
+      expect(page.text, foreign).not.toContain(foreign);
     expect(page.html.match(/<section /g)).toHaveLength(2);
     // The other family of the same class: their child only, the class's work, their own notes.
     const theirs = await (await as(otherFamily)).get("/ce-soir");
@@ -130,11 +167,13 @@ describe.each(DATABASE_KINDS)("evening page on %s", (kind) => {
     expect(sectionOf(theirs.text, zoe.id)).toContain("Mathématiques : travail");
     expect(theirs.text).toContain("Ancien mot");
     for (const foreign of [lea.id, hugo.id]) expect(theirs.html).not.toContain(foreign);
-    for (const foreign of ["Léa", "Hugo", "Anglais", "Piscine", "Intrus"]) expect(theirs.text, foreign).not.toContain(foreign);
+    for (const foreign of ["Léa", "Hugo", "Anglais", "Piscine", "Intrus"])
+      expect(theirs.text, foreign).not.toContain(foreign);
     // Another school's parent sees their own school's work only.
     const far = await (await as(other.parent)).get("/ce-soir");
     expect(far.text).toContain("Intrus : travail");
-    for (const foreign of ["Mathématiques", "Anglais", "Sortie au musée", "Piscine"]) expect(far.text, foreign).not.toContain(foreign);
+    for (const foreign of ["Mathématiques", "Anglais", "Sortie au musée", "Piscine"])
+      expect(far.text, foreign).not.toContain(foreign);
   });
 
   it("56C work ticked from the page with the homework log's own form shows as done, for that child only", async () => {
@@ -148,8 +187,12 @@ describe.each(DATABASE_KINDS)("evening page on %s", (kind) => {
     expect(res.status).toBe(303);
     // Back to the evening page, never to another site.
     expect(res.location).toBe("/ce-soir");
-    expect((await browser.post(action, { eleve: lea.id, fait: "1", retour: "//ailleurs.example/" })).location).toBe(`/cahier/${classA1}`);
-    expect((await browser.post(action, { eleve: lea.id, fait: "1" })).location).toBe(`/cahier/${classA1}?semaine=2026-12-07`);
+    expect((await browser.post(action, { eleve: lea.id, fait: "1", retour: "//ailleurs.example/" })).location).toBe(
+      `/cahier/${classA1}`,
+    );
+    expect((await browser.post(action, { eleve: lea.id, fait: "1" })).location).toBe(
+      `/cahier/${classA1}?semaine=2026-12-07`,
+    );
     const after = sectionOf((await browser.get("/ce-soir")).text, lea.id);
     const maths = after.slice(after.indexOf("Mathématiques"), after.indexOf("Français"));
     expect(maths).toContain(t("homework.undo", { name: "Léa" }));
@@ -159,13 +202,15 @@ describe.each(DATABASE_KINDS)("evening page on %s", (kind) => {
     const zoePart = sectionOf((await (await as(otherFamily)).get("/ce-soir")).text, zoe.id);
     expect(zoePart).not.toContain(t("homework.undo", { name: "Zoé" }));
     // Léa sees it done too.
-    expect(sectionOf((await (await as(lea)).get("/ce-soir")).text, lea.id)).toContain(t("homework.undo", { name: "Léa" }));
+    expect(sectionOf((await (await as(lea)).get("/ce-soir")).text, lea.id)).toContain(
+      t("homework.undo", { name: "Léa" }),
+    );
   });
 
   it("54E a note acknowledged from the page leaves it", async () => {
     const browser = await as(parent);
     await browser.get("/ce-soir");
-    const res = await browser.post(`/carnet/${notes["Piscine"]}/lu`, { enfant: hugo.id });
+    const res = await browser.post(`/carnet/${notes.Piscine}/lu`, { enfant: hugo.id });
     expect(res.location).toBe("/carnet?fait=lu");
     const hugoPart = sectionOf((await browser.get("/ce-soir")).text, hugo.id);
     expect(hugoPart).not.toContain("Piscine");
@@ -180,7 +225,8 @@ describe.each(DATABASE_KINDS)("evening page on %s", (kind) => {
     const mine = sectionOf(page.text, lea.id);
     expect(mine).toContain("Mathématiques : travail");
     expect(mine).toContain(`name="eleve" value="${lea.id}"`);
-    for (const foreign of ["Anglais", "Géographie", "Intrus", "Sortie au musée", "Piscine", t("evening.notes")]) expect(page.text, foreign).not.toContain(foreign);
+    for (const foreign of ["Anglais", "Géographie", "Intrus", "Sortie au musée", "Piscine", t("evening.notes")])
+      expect(page.text, foreign).not.toContain(foreign);
     for (const foreign of [hugo.id, zoe.id]) expect(page.html).not.toContain(foreign);
   });
 

@@ -21,11 +21,21 @@ describe.each(DATABASE_KINDS)("GAR identity provider on %s", (kind) => {
     env = await testApp(kind);
     s = await buildSchoolWithClass(env.platform.db, env.platform.passwords);
     const garKeys = await makeKeyPair("gar-test");
-    garSp = samlify.ServiceProvider({ entityID: `${GAR}/sp`, authnRequestsSigned: true, wantAssertionsSigned: true,
-      privateKey: garKeys.privateKey, signingCert: garKeys.cert,
-      assertionConsumerService: [{ Binding: samlify.Constants.namespace.binding.post, Location: `${GAR}/saml/acs` }] });
-    env.platform.gar = garIdentityProvider({ keys: await makeKeyPair("hub-gar"), garSpMetadata: garSp.getMetadata(),
-      entityId: "https://hub.preau.test/gar/metadata", ssoUrl: "https://hub.preau.test/gar/sso", entId: "ENT-TEST" });
+    garSp = samlify.ServiceProvider({
+      entityID: `${GAR}/sp`,
+      authnRequestsSigned: true,
+      wantAssertionsSigned: true,
+      privateKey: garKeys.privateKey,
+      signingCert: garKeys.cert,
+      assertionConsumerService: [{ Binding: samlify.Constants.namespace.binding.post, Location: `${GAR}/saml/acs` }],
+    });
+    env.platform.gar = garIdentityProvider({
+      keys: await makeKeyPair("hub-gar"),
+      garSpMetadata: garSp.getMetadata(),
+      entityId: "https://hub.preau.test/gar/metadata",
+      ssoUrl: "https://hub.preau.test/gar/sso",
+      entId: "ENT-TEST",
+    });
     hubIdp = samlify.IdentityProvider({ metadata: env.platform.gar.metadata() });
   });
 

@@ -55,7 +55,9 @@ describe.each(DATABASE_KINDS)("liaison notebook on %s", (kind) => {
     const missing = await parent.post(`/carnet/${id}/lu`, { enfant: s.pupil.id });
     expect(missing.status).toBe(422);
     expect(missing.text).toContain(t("liaison.error.reply_missing"));
-    expect((await parent.post(`/carnet/${id}/lu`, { enfant: s.pupil.id, reponse: "oui" })).location).toBe("/carnet?fait=lu");
+    expect((await parent.post(`/carnet/${id}/lu`, { enfant: s.pupil.id, reponse: "oui" })).location).toBe(
+      "/carnet?fait=lu",
+    );
     // Not for another family's child.
     expect((await parent.post(`/carnet/${id}/lu`, { enfant: s.otherPupil.id, reponse: "oui" })).status).toBe(404);
     const teacher = await as(s.teacher);
@@ -75,10 +77,21 @@ describe.each(DATABASE_KINDS)("liaison notebook on %s", (kind) => {
     const parent = await as(s.parent);
     await parent.get("/carnet");
     await parent.post(`/carnet/${id}/lu`, { enfant: s.pupil.id });
-    const handlers = { "liaison.remind": async (payload: Record<string, unknown>, ctx: { now: Date }) => {
-      await liaisonReminder(env.platform.db, String(payload.noteId), ctx.now, {}); } };
-    const remindersOf = async (userId: string) => withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`
-      select count(*)::int as n from notifications where user_id = ${userId} and title = 'Rappel — carnet de liaison : Réunion de parents'`))[0]!.n);
+    const handlers = {
+      "liaison.remind": async (payload: Record<string, unknown>, ctx: { now: Date }) => {
+        await liaisonReminder(env.platform.db, String(payload.noteId), ctx.now, {});
+      },
+    };
+    const remindersOf = async (userId: string) =>
+      withTenant(
+        env.platform.db,
+        systemScope,
+        async (tx) =>
+          rowsOf<{ n: number }>(
+            await tx.execute(sql`
+      select count(*)::int as n from notifications where user_id = ${userId} and title = 'Rappel — carnet de liaison : Réunion de parents'`),
+          )[0]!.n,
+      );
     env.clock.set("2026-12-10T09:59:00+01:00");
     await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger);
     expect(await remindersOf(otherPupilParent.id)).toBe(0);
@@ -97,22 +110,44 @@ describe.each(DATABASE_KINDS)("liaison notebook on %s", (kind) => {
   it("54E only teachers of the class and the director write; bad input writes nothing", async () => {
     expect((await (await as(s.parent)).get("/carnet/nouveau")).status).toBe(403);
     expect((await (await as(s.pupil)).get("/carnet/nouveau")).status).toBe(403);
-    const before = await withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from liaison_notes`))[0]!.n);
+    const before = await withTenant(
+      env.platform.db,
+      systemScope,
+      async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from liaison_notes`))[0]!.n,
+    );
     for (const [fields, issue] of [
-      [{ titre: "" , texte: "x" }, "title"], [{ titre: "x".repeat(10_000), texte: "x" }, "title"], [{ titre: "T", texte: "" }, "body"],
-      [{ titre: "T", texte: "x", reponse: "peut-être" }, "reply_kind"], [{ titre: "T", texte: "x", rappel: "5" }, "reminder"],
-      [{ titre: "T", texte: "x", pour: `classe:${other.classId}` }, "audience"], [{ titre: "T", texte: "x", pour: "ecole" }, "audience"],
+      [{ titre: "", texte: "x" }, "title"],
+      [{ titre: "x".repeat(10_000), texte: "x" }, "title"],
+      [{ titre: "T", texte: "" }, "body"],
+      [{ titre: "T", texte: "x", reponse: "peut-être" }, "reply_kind"],
+      [{ titre: "T", texte: "x", rappel: "5" }, "reminder"],
+      [{ titre: "T", texte: "x", pour: `classe:${other.classId}` }, "audience"],
+      [{ titre: "T", texte: "x", pour: "ecole" }, "audience"],
     ] as const) {
       const res = await send(fields);
       expect(res.status, issue).toBe(422);
       expect(res.text).toContain(t(`liaison.error.${issue}` as never));
     }
-    const after = await withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from liaison_notes`))[0]!.n);
+    const after = await withTenant(
+      env.platform.db,
+      systemScope,
+      async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from liaison_notes`))[0]!.n,
+    );
     expect(after).toBe(before);
     // The director writes to the whole school.
     const director = await as(s.director);
     await director.get("/carnet/nouveau");
-    expect((await director.post("/carnet/nouveau", { pour: "ecole", titre: "Fermeture", texte: "Pont de mai.", reponse: "none", rappel: "" })).status).toBe(303);
+    expect(
+      (
+        await director.post("/carnet/nouveau", {
+          pour: "ecole",
+          titre: "Fermeture",
+          texte: "Pont de mai.",
+          reponse: "none",
+          rappel: "",
+        })
+      ).status,
+    ).toBe(303);
     expect((await (await as(otherPupilParent)).get("/carnet")).text).toContain("Fermeture");
   });
   it("57E the sender's list narrows by words and to notes some families have not read", async () => {

@@ -10,16 +10,26 @@ import { buildSchool, buildSchoolWithClass, buildUser, uniqueIp } from "../helpe
 
 /** Everything the database holds about one account, audit trail aside. */
 async function accountState(db: Database, userId: string): Promise<string> {
-  return withTenant(db, systemScope, async (tx) => JSON.stringify(rowsOf(await tx.execute(sql`
+  return withTenant(db, systemScope, async (tx) =>
+    JSON.stringify(
+      rowsOf(
+        await tx.execute(sql`
     select (select row_to_json(u) from users u where u.id = ${userId}) as u,
       (select row_to_json(c) from credentials c where c.user_id = ${userId}) as c,
       (select json_agg(s.id order by s.id) from sessions s where s.user_id = ${userId}) as s,
-      (select row_to_json(p) from user_preferences p where p.user_id = ${userId}) as p`))));
+      (select row_to_json(p) from user_preferences p where p.user_id = ${userId}) as p`),
+      ),
+    ),
+  );
 }
 
 async function auditLines(db: Database, target: string): Promise<{ action: string; details: unknown }[]> {
-  return withTenant(db, systemScope, async (tx) => rowsOf<{ action: string; details: unknown }>(await tx.execute(sql`
-    select action, details from audit_log where target = ${target} or actor_id::text = ${target} order by seq`)));
+  return withTenant(db, systemScope, async (tx) =>
+    rowsOf<{ action: string; details: unknown }>(
+      await tx.execute(sql`
+    select action, details from audit_log where target = ${target} or actor_id::text = ${target} order by seq`),
+    ),
+  );
 }
 
 describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
@@ -39,7 +49,9 @@ describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
     const res = await b.login(user.login, user.password);
     expect(res.status).toBe(303);
     expect(res.location).toBe("/");
-    expect(res.headers.get("set-cookie")).toMatch(/__Host-preau_session=[a-z2-7]{32}; Max-Age=14400; Path=\/; HttpOnly; Secure; SameSite=Lax/);
+    expect(res.headers.get("set-cookie")).toMatch(
+      /__Host-preau_session=[a-z2-7]{32}; Max-Age=14400; Path=\/; HttpOnly; Secure; SameSite=Lax/,
+    );
     expect((await b.get("/")).status).toBe(200);
     expect((await auditLines(tp.platform.db, user.login)).map((l) => l.action)).toEqual(["login.success"]);
   });
@@ -51,13 +63,38 @@ describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
   });
 
   const badInputs: [string, (u: { login: string; password: string }) => Record<string, string>, number, RegExp][] = [
-    ["wrong password", (u) => ({ login: u.login, password: "pas le bon" }), 401, /Identifiant ou mot de passe incorrect/],
-    ["unknown login", () => ({ login: "personne.inconnue", password: "x" }), 401, /Identifiant ou mot de passe incorrect/],
-    ["empty fields", () => ({ login: "", password: "" }), 400, /Saisissez votre identifiant[\s\S]*Saisissez votre mot de passe/],
+    [
+      "wrong password",
+      (u) => ({ login: u.login, password: "pas le bon" }),
+      401,
+      /Identifiant ou mot de passe incorrect/,
+    ],
+    [
+      "unknown login",
+      () => ({ login: "personne.inconnue", password: "x" }),
+      401,
+      /Identifiant ou mot de passe incorrect/,
+    ],
+    [
+      "empty fields",
+      () => ({ login: "", password: "" }),
+      400,
+      /Saisissez votre identifiant[\s\S]*Saisissez votre mot de passe/,
+    ],
     ["10 kB login", () => ({ login: "a".repeat(10_240), password: "x" }), 400, /identifiant est trop long/],
     ["10 kB password", (u) => ({ login: u.login, password: "p".repeat(10_240) }), 400, /mot de passe est trop long/],
-    ["SQL in the login", () => ({ login: "' OR '1'='1' --", password: "' OR 1=1; DROP TABLE users; --" }), 401, /Identifiant ou mot de passe incorrect/],
-    ["HTML in the login", () => ({ login: "<script>alert(1)</script>", password: "<b>x</b>" }), 401, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/],
+    [
+      "SQL in the login",
+      () => ({ login: "' OR '1'='1' --", password: "' OR 1=1; DROP TABLE users; --" }),
+      401,
+      /Identifiant ou mot de passe incorrect/,
+    ],
+    [
+      "HTML in the login",
+      () => ({ login: "<script>alert(1)</script>", password: "<b>x</b>" }),
+      401,
+      /&lt;script&gt;alert\(1\)&lt;\/script&gt;/,
+    ],
   ];
 
   for (const [name, form, status, message] of badInputs) {
@@ -90,14 +127,26 @@ describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
     const missing = await b.post("/login", { login: user.login, password: user.password }, { csrf: null });
     expect(missing.status).toBe(403);
     expect(missing.html).toContain("Formulaire expiré");
-    const foreign = await b.post("/login", { login: user.login, password: user.password }, { origin: "https://evil.example" });
+    const foreign = await b.post(
+      "/login",
+      { login: user.login, password: user.password },
+      { origin: "https://evil.example" },
+    );
     expect(foreign.status).toBe(403);
     const noCookie = new TestBrowser(tp.app, ip());
-    const withoutCookie = await noCookie.post("/login", { login: user.login, password: user.password }, { csrf: b.csrf });
+    const withoutCookie = await noCookie.post(
+      "/login",
+      { login: user.login, password: user.password },
+      { csrf: b.csrf },
+    );
     expect(withoutCookie.status).toBe(403);
     expect(await accountState(tp.platform.db, user.id)).toBe(before);
-    const csrfLines = await withTenant(tp.platform.db, systemScope, async (tx) => rowsOf(await tx.execute(sql`
-      select 1 from audit_log where action = 'csrf.rejected' and target = '/login' and at = ${tp.clock.now().toISOString()}`)));
+    const csrfLines = await withTenant(tp.platform.db, systemScope, async (tx) =>
+      rowsOf(
+        await tx.execute(sql`
+      select 1 from audit_log where action = 'csrf.rejected' and target = '/login' and at = ${tp.clock.now().toISOString()}`),
+      ),
+    );
     expect(csrfLines.length).toBeGreaterThanOrEqual(3);
   });
 
@@ -201,13 +250,25 @@ describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
     await laptop.login(user.login, user.password);
     await phone.login(user.login, user.password);
     await laptop.get("/compte");
-    const wrong = await laptop.post("/compte/mot-de-passe", { actuel: "pas le bon", password: "une phrase de passe neuve", confirm: "une phrase de passe neuve" });
+    const wrong = await laptop.post("/compte/mot-de-passe", {
+      actuel: "pas le bon",
+      password: "une phrase de passe neuve",
+      confirm: "une phrase de passe neuve",
+    });
     expect(wrong.status).toBe(422);
     expect(wrong.html).toContain("Le mot de passe actuel est incorrect");
-    const weak = await laptop.post("/compte/mot-de-passe", { actuel: user.password, password: "court", confirm: "court" });
+    const weak = await laptop.post("/compte/mot-de-passe", {
+      actuel: user.password,
+      password: "court",
+      confirm: "court",
+    });
     expect(weak.status).toBe(422);
     expect(weak.html).toContain("10 caractères au moins");
-    const ok = await laptop.post("/compte/mot-de-passe", { actuel: user.password, password: "une phrase de passe neuve", confirm: "une phrase de passe neuve" });
+    const ok = await laptop.post("/compte/mot-de-passe", {
+      actuel: user.password,
+      password: "une phrase de passe neuve",
+      confirm: "une phrase de passe neuve",
+    });
     expect(ok.status).toBe(303);
     expect((await laptop.get("/")).status).toBe(200);
     expect((await phone.get("/")).location).toBe("/login");
@@ -224,16 +285,31 @@ describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
     expect((await b.get("/compte")).location).toBe("/activation");
     const page = await b.get("/activation");
     expect(page.text).toContain("Charte d'utilisation");
-    const noCharter = await b.post("/activation", { password: "une phrase de passe neuve", confirm: "une phrase de passe neuve" });
+    const noCharter = await b.post("/activation", {
+      password: "une phrase de passe neuve",
+      confirm: "une phrase de passe neuve",
+    });
     expect(noCharter.status).toBe(422);
     expect(noCharter.html).toContain("Acceptez la charte");
-    const mismatch = await b.post("/activation", { charte: "oui", password: "une phrase de passe neuve", confirm: "autre chose encore" });
+    const mismatch = await b.post("/activation", {
+      charte: "oui",
+      password: "une phrase de passe neuve",
+      confirm: "autre chose encore",
+    });
     expect(mismatch.html).toContain("ne sont pas identiques");
-    const done = await b.post("/activation", { charte: "oui", password: "une phrase de passe neuve", confirm: "une phrase de passe neuve" });
+    const done = await b.post("/activation", {
+      charte: "oui",
+      password: "une phrase de passe neuve",
+      confirm: "une phrase de passe neuve",
+    });
     expect(done.location).toBe("/");
     expect((await b.get("/")).status).toBe(200);
-    const [state] = await withTenant(tp.platform.db, systemScope, async (tx) => rowsOf<{ state: string; accepted: boolean }>(await tx.execute(sql`
-      select state, charter_accepted_at is not null as accepted from users where id = ${user.id}`)));
+    const [state] = await withTenant(tp.platform.db, systemScope, async (tx) =>
+      rowsOf<{ state: string; accepted: boolean }>(
+        await tx.execute(sql`
+      select state, charter_accepted_at is not null as accepted from users where id = ${user.id}`),
+      ),
+    );
     expect(state).toEqual({ state: "active", accepted: true });
   });
 
@@ -270,8 +346,14 @@ describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
     const form = await director.get("/ecole/reglages");
     expect(form.status).toBe(200);
     expect(form.text).toContain("Horaires d'accès des élèves");
-    const days = (open: boolean, from: string, to: string) => Object.fromEntries(["1", "2", "3", "4", "5", "6", "7"].flatMap((d) =>
-      [[`de_${d}`, from], [`a_${d}`, to], ...(open ? [[`ouvert_${d}`, "oui"]] : [])]));
+    const days = (open: boolean, from: string, to: string) =>
+      Object.fromEntries(
+        ["1", "2", "3", "4", "5", "6", "7"].flatMap((d) => [
+          [`de_${d}`, from],
+          [`a_${d}`, to],
+          ...(open ? [[`ouvert_${d}`, "oui"]] : []),
+        ]),
+      );
     const bad = await director.post("/ecole/reglages", days(true, "18:00", "08:00"));
     expect(bad.status).toBe(422);
     expect(bad.html).toContain("Horaire incorrect pour : Lundi, Mardi");

@@ -11,7 +11,14 @@ import { runDueJobs } from "../../src/jobs/runner";
 import { silentLogger } from "../../src/log";
 import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser } from "../helpers/client";
-import { buildClass, buildSchool, buildSchoolWithClass, buildStructure, buildUser, linkParent } from "../helpers/factories";
+import {
+  buildClass,
+  buildSchool,
+  buildSchoolWithClass,
+  buildStructure,
+  buildUser,
+  linkParent,
+} from "../helpers/factories";
 import { testApp } from "../helpers/platform";
 
 describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
@@ -35,8 +42,8 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(page.status).toBe(200);
     return [...page.html.matchAll(/name="destinataires" value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
   }
-  const count = async (q: ReturnType<typeof sql>) => withTenant(env.platform.db, systemScope, async (tx) =>
-    rowsOf<{ n: number }>(await tx.execute(q))[0]!.n);
+  const count = async (q: ReturnType<typeof sql>) =>
+    withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(q))[0]!.n);
   const inboxOf = async (user: { login: string; password: string }) => (await (await as(user)).get("/messagerie")).text;
 
   beforeAll(async () => {
@@ -44,36 +51,75 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     const db = env.platform.db;
     const commune = await buildStructure(db, "commune");
     s = await buildSchoolWithClass(db, env.platform.passwords);
-    await withTenant(db, systemScope, (tx) => tx.execute(sql`insert into school_structures (uai, structure_id) values (${s.school.uai}, ${commune})`));
+    await withTenant(db, systemScope, (tx) =>
+      tx.execute(sql`insert into school_structures (uai, structure_id) values (${s.school.uai}, ${commune})`),
+    );
     other = await buildSchoolWithClass(db, env.platform.passwords);
     const otherClass = await buildClass(db, s.school.uai, "CE2");
-    otherClassPupil = await buildUser(db, env.platform.passwords, { profile: "pupil", uai: s.school.uai, classId: otherClass });
-    otherClassTeacher = await buildUser(db, env.platform.passwords, { profile: "teacher", uai: s.school.uai, classId: otherClass });
+    otherClassPupil = await buildUser(db, env.platform.passwords, {
+      profile: "pupil",
+      uai: s.school.uai,
+      classId: otherClass,
+    });
+    otherClassTeacher = await buildUser(db, env.platform.passwords, {
+      profile: "teacher",
+      uai: s.school.uai,
+      classId: otherClass,
+    });
     secondParent = await buildUser(db, env.platform.passwords, {});
     await linkParent(db, secondParent.id, s.pupil.id, s.school.uai);
-    municipal = await buildUser(db, env.platform.passwords, { profile: "municipality", structureId: commune, lastName: "Agent-Mairie" });
+    municipal = await buildUser(db, env.platform.passwords, {
+      profile: "municipality",
+      structureId: commune,
+      lastName: "Agent-Mairie",
+    });
     const circonscription = await buildStructure(db, "circonscription");
-    await withTenant(db, systemScope, (tx) => tx.execute(sql`insert into school_structures (uai, structure_id) values (${s.school.uai}, ${circonscription})`));
-    inspector = await buildUser(db, env.platform.passwords, { profile: "inspector", structureId: circonscription, lastName: "Inspectrice" });
+    await withTenant(db, systemScope, (tx) =>
+      tx.execute(sql`insert into school_structures (uai, structure_id) values (${s.school.uai}, ${circonscription})`),
+    );
+    inspector = await buildUser(db, env.platform.passwords, {
+      profile: "inspector",
+      structureId: circonscription,
+      lastName: "Inspectrice",
+    });
   });
 
   it("614A a pupil reaches their classmates and their class's teacher, nobody else", async () => {
     const ids = await reachable(s.pupil);
     expect(ids).toContain(s.otherPupil.id);
     expect(ids).toContain(s.teacher.id);
-    for (const id of [s.parent.id, s.director.id, otherClassPupil.id, otherClassTeacher.id, other.pupil.id, other.teacher.id]) expect(ids).not.toContain(id);
+    for (const id of [
+      s.parent.id,
+      s.director.id,
+      otherClassPupil.id,
+      otherClassTeacher.id,
+      other.pupil.id,
+      other.teacher.id,
+    ])
+      expect(ids).not.toContain(id);
   });
 
   it("614A a parent reaches the teachers and director of their child's class and the other parent, never pupils", async () => {
     const ids = await reachable(s.parent);
     expect(ids).toEqual(expect.arrayContaining([s.teacher.id, s.director.id, secondParent.id]));
-    for (const id of [s.pupil.id, s.otherPupil.id, otherClassTeacher.id, other.teacher.id]) expect(ids).not.toContain(id);
+    for (const id of [s.pupil.id, s.otherPupil.id, otherClassTeacher.id, other.teacher.id])
+      expect(ids).not.toContain(id);
   });
 
   it("614A a teacher reaches the school's staff, their pupils and their pupils' parents, not another class's pupils or another school", async () => {
     const ids = await reachable(s.teacher);
-    expect(ids).toEqual(expect.arrayContaining([s.director.id, otherClassTeacher.id, s.pupil.id, s.otherPupil.id, s.parent.id, secondParent.id]));
-    for (const id of [otherClassPupil.id, other.teacher.id, other.parent.id, other.director.id]) expect(ids).not.toContain(id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        s.director.id,
+        otherClassTeacher.id,
+        s.pupil.id,
+        s.otherPupil.id,
+        s.parent.id,
+        secondParent.id,
+      ]),
+    );
+    for (const id of [otherClassPupil.id, other.teacher.id, other.parent.id, other.director.id])
+      expect(ids).not.toContain(id);
   });
 
   it("2.1.2 municipality staff reach directors, teachers and parents of their schools, never pupils", async () => {
@@ -97,8 +143,16 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(page.text).toContain("Inspectrice");
     // Another school's staff never see the inspector offered (they are not municipality staff).
     expect(await reachable(s.teacher)).not.toContain(inspector.id);
-    expect((await b.post("/messagerie/nouveau", { ecole: s.school.uai, objet: "Travaux dans l'école", texte: "Du 3 au 7.",
-      destinataires: [inspector.id, s.director.id] })).status).toBe(303);
+    expect(
+      (
+        await b.post("/messagerie/nouveau", {
+          ecole: s.school.uai,
+          objet: "Travaux dans l'école",
+          texte: "Du 3 au 7.",
+          destinataires: [inspector.id, s.director.id],
+        })
+      ).status,
+    ).toBe(303);
     for (const reader of [inspector, s.director]) {
       const inbox = await inboxOf(reader);
       expect(inbox).toContain("Travaux dans l'école");
@@ -109,8 +163,16 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
   it("drafts keep subject, text, recipients and options; nothing is delivered until sent; only their writer sees them", async () => {
     const b = await as(s.teacher);
     await b.get("/messagerie/nouveau");
-    const saved = await b.post("/messagerie/nouveau", { action: "brouillon", ecole: s.school.uai, objet: "Sortie au musée",
-      texte: "Premier jet", destinataires: s.director.id, groupes: `parents:${s.classId}`, accuse: "1", envoi: "" });
+    const saved = await b.post("/messagerie/nouveau", {
+      action: "brouillon",
+      ecole: s.school.uai,
+      objet: "Sortie au musée",
+      texte: "Premier jet",
+      destinataires: s.director.id,
+      groupes: `parents:${s.classId}`,
+      accuse: "1",
+      envoi: "",
+    });
     expect(saved.location).toBe("/messagerie/brouillons?fait=brouillon");
     const folder = await b.get("/messagerie/brouillons");
     expect(folder.text).toContain("Sortie au musée");
@@ -122,9 +184,17 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(opened.html).toContain(`value="${s.director.id}" checked`);
     expect(opened.html).toContain(`value="parents:${s.classId}" checked`);
     expect(opened.html).toContain(`name="brouillon" value="${id}"`);
-    await b.post("/messagerie/nouveau", { action: "brouillon", brouillon: id, ecole: s.school.uai, objet: "Sortie au musée", texte: "Second jet",
-      destinataires: s.director.id });
-    expect(await count(sql`select count(*)::int as n from messages where sender_id = ${s.teacher.id} and state = 'draft'`)).toBe(1);
+    await b.post("/messagerie/nouveau", {
+      action: "brouillon",
+      brouillon: id,
+      ecole: s.school.uai,
+      objet: "Sortie au musée",
+      texte: "Second jet",
+      destinataires: s.director.id,
+    });
+    expect(
+      await count(sql`select count(*)::int as n from messages where sender_id = ${s.teacher.id} and state = 'draft'`),
+    ).toBe(1);
     // Others can neither open, change nor delete it.
     const intruder = await as(s.director);
     await intruder.get("/messagerie/nouveau");
@@ -134,28 +204,52 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(await count(sql`select count(*)::int as n from messages where id = ${id} and body = 'Second jet'`)).toBe(1);
     // Sending from the draft delivers it and the draft goes.
     await b.get(`/messagerie/nouveau?brouillon=${id}`);
-    expect((await b.post("/messagerie/nouveau", { brouillon: id, ecole: s.school.uai, objet: "Sortie au musée", texte: "Second jet",
-      destinataires: s.director.id })).status).toBe(303);
+    expect(
+      (
+        await b.post("/messagerie/nouveau", {
+          brouillon: id,
+          ecole: s.school.uai,
+          objet: "Sortie au musée",
+          texte: "Second jet",
+          destinataires: s.director.id,
+        })
+      ).status,
+    ).toBe(303);
     expect(await inboxOf(s.director)).toContain("Sortie au musée");
     expect(await count(sql`select count(*)::int as n from messages where id = ${id}`)).toBe(0);
     // An empty draft is refused in French; deleting one works.
-    const empty = await b.post("/messagerie/nouveau", { action: "brouillon", ecole: s.school.uai, objet: " ", texte: "" });
+    const empty = await b.post("/messagerie/nouveau", {
+      action: "brouillon",
+      ecole: s.school.uai,
+      objet: " ",
+      texte: "",
+    });
     expect(empty.status).toBe(422);
     expect(empty.text).toContain(t("message.error.draft_empty"));
     await b.post("/messagerie/nouveau", { action: "brouillon", ecole: s.school.uai, objet: "À jeter", texte: "" });
-    const other = /\/messagerie\/nouveau\?brouillon=([0-9a-f-]{36})/.exec((await b.get("/messagerie/brouillons")).html)![1]!;
-    expect((await b.post(`/messagerie/brouillons/${other}/supprimer`, {})).location).toBe("/messagerie/brouillons?fait=brouillon_supprime");
+    const other = /\/messagerie\/nouveau\?brouillon=([0-9a-f-]{36})/.exec(
+      (await b.get("/messagerie/brouillons")).html,
+    )![1]!;
+    expect((await b.post(`/messagerie/brouillons/${other}/supprimer`, {})).location).toBe(
+      "/messagerie/brouillons?fait=brouillon_supprime",
+    );
     expect((await b.get("/messagerie/brouillons")).text).not.toContain("À jeter");
   });
 
   it("57E the inbox comes in pages of 50, newest first, with links to older and newer pages", async () => {
-    const reader = await buildUser(env.platform.db, env.platform.passwords, { profile: "teacher", uai: s.school.uai, classId: s.classId });
-    await withTenant(env.platform.db, systemScope, (tx) => tx.execute(sql`
+    const reader = await buildUser(env.platform.db, env.platform.passwords, {
+      profile: "teacher",
+      uai: s.school.uai,
+      classId: s.classId,
+    });
+    await withTenant(env.platform.db, systemScope, (tx) =>
+      tx.execute(sql`
       with m as (
         insert into messages (uai, sender_id, subject, body, state, created_at)
         select ${s.school.uai}, ${s.director.id}, 'Note ' || lpad(n::text, 3, '0'), 'Texte', 'sent', timestamptz '2026-10-01 08:00+02' + n * interval '1 minute'
         from generate_series(1, 120) n returning id, created_at)
-      insert into message_recipients (message_id, user_id, uai, delivered_at) select id, ${reader.id}, ${s.school.uai}, created_at from m`));
+      insert into message_recipients (message_id, user_id, uai, delivered_at) select id, ${reader.id}, ${s.school.uai}, created_at from m`),
+    );
     const b = await as(reader);
     const first = await b.get("/messagerie");
     expect(first.text).toContain("Note 120");
@@ -170,8 +264,10 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(third.html).not.toContain('rel="next"');
     expect((await b.get("/messagerie?page=abc")).text).toContain("Note 120");
     expect((await b.get("/messagerie?page=99")).text).toContain(t("message.page.past_end"));
-    await withTenant(env.platform.db, systemScope, (tx) => tx.execute(sql`update message_recipients set read_at = now()
-      where user_id = ${reader.id} and message_id in (select id from messages where subject <> 'Note 007')`));
+    await withTenant(env.platform.db, systemScope, (tx) =>
+      tx.execute(sql`update message_recipients set read_at = now()
+      where user_id = ${reader.id} and message_id in (select id from messages where subject <> 'Note 007')`),
+    );
     const unread = await b.get("/messagerie?non_lus=1");
     expect(unread.text).toContain("Note 007");
     expect(unread.text).not.toContain("Note 120");
@@ -184,14 +280,36 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
   });
 
   it("614B a school's rules are data: switching a rule off removes those recipients, the defaults come back when reset", async () => {
-    await withTenant(env.platform.db, systemScope, (tx) => saveSchoolRules(tx, s.school.uai, new Set(["pupil:class_teachers"])));
+    await withTenant(env.platform.db, systemScope, (tx) =>
+      saveSchoolRules(tx, s.school.uai, new Set(["pupil:class_teachers"])),
+    );
     const ids = await reachable(s.pupil);
     expect(ids).toContain(s.teacher.id);
     expect(ids).not.toContain(s.otherPupil.id);
-    await withTenant(env.platform.db, systemScope, (tx) => saveSchoolRules(tx, s.school.uai, new Set(["pupil:classmates", "pupil:class_teachers",
-      "parent:children_teachers", "parent:children_director", "parent:coparents", "teacher:school_staff", "teacher:class_pupils",
-      "teacher:class_parents", "director:school_staff", "director:school_pupils", "director:school_parents", "staff:school_staff",
-      "municipality:school_inspectors", "municipality:school_director", "municipality:school_teachers", "municipality:school_parents"])));
+    await withTenant(env.platform.db, systemScope, (tx) =>
+      saveSchoolRules(
+        tx,
+        s.school.uai,
+        new Set([
+          "pupil:classmates",
+          "pupil:class_teachers",
+          "parent:children_teachers",
+          "parent:children_director",
+          "parent:coparents",
+          "teacher:school_staff",
+          "teacher:class_pupils",
+          "teacher:class_parents",
+          "director:school_staff",
+          "director:school_pupils",
+          "director:school_parents",
+          "staff:school_staff",
+          "municipality:school_inspectors",
+          "municipality:school_director",
+          "municipality:school_teachers",
+          "municipality:school_parents",
+        ]),
+      ),
+    );
     expect(await count(sql`select count(*)::int as n from communication_rules where uai = ${s.school.uai}`)).toBe(0);
     expect(await reachable(s.pupil)).toContain(s.otherPupil.id);
   });
@@ -206,26 +324,42 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     const teacher = await as(s.teacher);
     await teacher.get("/messagerie");
     expect((await teacher.post("/messagerie/regles", { regles: [] })).status).toBe(403);
-    const kept = [...page.html.matchAll(/name="regles" value="([a-z_]+:[a-z_]+)" checked/g)].map((m) => m[1]!).filter((r) => r !== "pupil:classmates");
+    const kept = [...page.html.matchAll(/name="regles" value="([a-z_]+:[a-z_]+)" checked/g)]
+      .map((m) => m[1]!)
+      .filter((r) => r !== "pupil:classmates");
     // A hand-made form cannot open what is never allowed.
     const saved = await director.post("/messagerie/regles", { regles: [...kept, "municipality:school_pupils"] });
     expect(saved.location).toBe("/messagerie/regles?fait=1");
     expect((await director.get(saved.location!)).text).toContain(t("message.rules.saved"));
     expect(await reachable(s.pupil)).not.toContain(s.otherPupil.id);
-    expect(await count(sql`select count(*)::int as n from audit_log where action = 'communication_rules.saved' and uai = ${s.school.uai}`)).toBe(1);
-    expect(await count(sql`select count(*)::int as n from communication_rules where uai = ${s.school.uai} and relation = 'school_pupils'`)).toBe(0);
+    expect(
+      await count(
+        sql`select count(*)::int as n from audit_log where action = 'communication_rules.saved' and uai = ${s.school.uai}`,
+      ),
+    ).toBe(1);
+    expect(
+      await count(
+        sql`select count(*)::int as n from communication_rules where uai = ${s.school.uai} and relation = 'school_pupils'`,
+      ),
+    ).toBe(0);
     await director.post("/messagerie/regles", { regles: [...kept, "pupil:classmates"] });
     expect(await reachable(s.pupil)).toContain(s.otherPupil.id);
     // Another school's director changes only their own school.
-    expect(await count(sql`select count(*)::int as n from communication_rules where uai = ${other.school.uai}`)).toBe(0);
+    expect(await count(sql`select count(*)::int as n from communication_rules where uai = ${other.school.uai}`)).toBe(
+      0,
+    );
   });
 
   it("52G a teacher writes to the parents of the class as a group; each parent reads it; the teacher sees who read it", async () => {
     const teacher = await as(s.teacher);
     const compose = await teacher.get("/messagerie/nouveau");
     expect(compose.text).toContain(t("message.group.parents", { name: "CM1" }));
-    const sent = await teacher.post("/messagerie/nouveau", { objet: "Sortie au musée", texte: "Bonjour,\nla sortie a lieu mardi.",
-      groupes: `parents:${s.classId}`, accuse: "1" });
+    const sent = await teacher.post("/messagerie/nouveau", {
+      objet: "Sortie au musée",
+      texte: "Bonjour,\nla sortie a lieu mardi.",
+      groupes: `parents:${s.classId}`,
+      accuse: "1",
+    });
     expect(sent.status).toBe(303);
     expect(sent.location).toBe("/messagerie/envoyes?fait=envoye");
     const sentPage = await teacher.get(sent.location!);
@@ -240,17 +374,31 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     const read = await parent.get(`/messagerie/${id}`);
     expect(read.status).toBe(200);
     expect(read.text).toContain("la sortie a lieu mardi.");
-    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${s.parent.id} and kind = 'message'`)).toBe(1);
+    expect(
+      await count(
+        sql`select count(*)::int as n from notifications where user_id = ${s.parent.id} and kind = 'message'`,
+      ),
+    ).toBe(1);
     // 54G: the teacher asked for a read receipt: told once, however often the parent opens it.
     await parent.get(`/messagerie/${id}`);
-    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id} and kind = 'message.receipt'`)).toBe(1);
+    expect(
+      await count(
+        sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id} and kind = 'message.receipt'`,
+      ),
+    ).toBe(1);
     expect(await inboxOf(secondParent)).toContain("Sortie au musée");
     expect(await inboxOf(s.pupil)).not.toContain("Sortie au musée");
 
     const view = await teacher.get(`/messagerie/${id}`);
-    expect(view.text).toMatch(new RegExp(`${t("message.read_by")}[\\s\\S]*${t("message.not_read")}|${t("message.not_read")}[\\s\\S]*${t("message.read_by")}`));
+    expect(view.text).toMatch(
+      new RegExp(
+        `${t("message.read_by")}[\\s\\S]*${t("message.not_read")}|${t("message.not_read")}[\\s\\S]*${t("message.read_by")}`,
+      ),
+    );
     // Trash and back, each side its own.
-    expect((await parent.post(`/messagerie/${id}/corbeille`, { retour: "0" })).location).toBe("/messagerie?fait=corbeille");
+    expect((await parent.post(`/messagerie/${id}/corbeille`, { retour: "0" })).location).toBe(
+      "/messagerie?fait=corbeille",
+    );
     expect((await parent.get("/messagerie")).text).not.toContain("Sortie au musée");
     expect((await parent.get("/messagerie/corbeille")).text).toContain("Sortie au musée");
     expect((await parent.post(`/messagerie/${id}/corbeille`, { retour: "1" })).status).toBe(303);
@@ -262,50 +410,95 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     const teacher = await as(s.teacher);
     await teacher.get("/messagerie/nouveau");
     // 2026-11-24 10:00 in Paris is the test clock: 14:30 the same day.
-    const scheduled = await teacher.post("/messagerie/nouveau", { objet: "Rappel piscine", texte: "Demain, bonnet obligatoire.",
-      destinataires: s.parent.id, envoi: "2026-11-24T14:30" });
+    const scheduled = await teacher.post("/messagerie/nouveau", {
+      objet: "Rappel piscine",
+      texte: "Demain, bonnet obligatoire.",
+      destinataires: s.parent.id,
+      envoi: "2026-11-24T14:30",
+    });
     expect(scheduled.location).toBe("/messagerie/envoyes?fait=programme");
     const sentPage = await teacher.get(scheduled.location!);
     expect(sentPage.text).toContain(t("message.scheduled"));
     expect(sentPage.text).toMatch(/programmé pour le 24\/11\/2026 14:30/);
     const id = /href="\/messagerie\/([0-9a-f-]{36})">Rappel piscine/.exec(sentPage.html)![1]!;
     // Times in the past, too far, or unreadable are refused in French.
-    for (const [envoi, key] of [["2020-01-01T10:00", "message.error.send_at_past"], ["2030-01-01T10:00", "message.error.send_at_far"],
-      ["demain matin", "message.error.send_at_invalid"]] as const) {
-      const page = await teacher.post("/messagerie/nouveau", { objet: "Plus tard", texte: "x", destinataires: s.parent.id, envoi });
+    for (const [envoi, key] of [
+      ["2020-01-01T10:00", "message.error.send_at_past"],
+      ["2030-01-01T10:00", "message.error.send_at_far"],
+      ["demain matin", "message.error.send_at_invalid"],
+    ] as const) {
+      const page = await teacher.post("/messagerie/nouveau", {
+        objet: "Plus tard",
+        texte: "x",
+        destinataires: s.parent.id,
+        envoi,
+      });
       expect(page.status).toBe(422);
       expect(page.text).toContain(t(key));
     }
     expect(await inboxOf(s.parent)).not.toContain("Rappel piscine");
     expect((await (await as(s.parent)).get(`/messagerie/${id}`)).status).toBe(404);
-    const handlers = { "message.deliver": async (payload: Record<string, unknown>, ctx: { now: Date }) => {
-      await deliverScheduled(env.platform.db, String(payload.messageId), ctx.now); } };
+    const handlers = {
+      "message.deliver": async (payload: Record<string, unknown>, ctx: { now: Date }) => {
+        await deliverScheduled(env.platform.db, String(payload.messageId), ctx.now);
+      },
+    };
     expect(await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger)).toBe(0);
     env.clock.advance(5 * 3600_000);
     expect(await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger)).toBeGreaterThanOrEqual(1);
     expect(await inboxOf(s.parent)).toContain("Rappel piscine");
     // A second run, a restart re-running the job, or the handler called again: nothing is delivered twice.
-    await withTenant(env.platform.db, systemScope, (tx) => tx.execute(sql`update jobs set state = 'pending' where dedupe_key = ${`message.deliver:${id}`}`));
+    await withTenant(env.platform.db, systemScope, (tx) =>
+      tx.execute(sql`update jobs set state = 'pending' where dedupe_key = ${`message.deliver:${id}`}`),
+    );
     await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger);
     expect(await deliverScheduled(env.platform.db, id, env.clock.now())).toBe(false);
-    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${s.parent.id} and link = ${`/messagerie/${id}`}`)).toBe(1);
+    expect(
+      await count(
+        sql`select count(*)::int as n from notifications where user_id = ${s.parent.id} and link = ${`/messagerie/${id}`}`,
+      ),
+    ).toBe(1);
     env.clock.set("2026-11-24T10:00:00+01:00");
   });
 
   it("71B anti-spam: a pupil who sends too many messages in an hour is stopped, in French; an hour later they may write again", async () => {
-    const pupil = await buildUser(env.platform.db, env.platform.passwords, { profile: "pupil", uai: s.school.uai, classId: s.classId });
+    const pupil = await buildUser(env.platform.db, env.platform.passwords, {
+      profile: "pupil",
+      uai: s.school.uai,
+      classId: s.classId,
+    });
     const b = await as(pupil);
     await b.get("/messagerie/nouveau");
     for (let i = 0; i < HOURLY_LIMIT.pupil; i += 1) {
-      expect((await b.post("/messagerie/nouveau", { objet: `Message ${i}`, texte: "Coucou", destinataires: s.otherPupil.id })).status).toBe(303);
+      expect(
+        (
+          await b.post("/messagerie/nouveau", {
+            objet: `Message ${i}`,
+            texte: "Coucou",
+            destinataires: s.otherPupil.id,
+          })
+        ).status,
+      ).toBe(303);
     }
-    const stopped = await b.post("/messagerie/nouveau", { objet: "Encore un", texte: "Coucou", destinataires: s.otherPupil.id });
+    const stopped = await b.post("/messagerie/nouveau", {
+      objet: "Encore un",
+      texte: "Coucou",
+      destinataires: s.otherPupil.id,
+    });
     expect(stopped.status).toBe(422);
     expect(stopped.text).toContain(t("message.error.rate_limited"));
     env.clock.advance(3600_000 + 1000);
     const later = await as(pupil);
     await later.get("/messagerie/nouveau");
-    expect((await later.post("/messagerie/nouveau", { objet: "Une heure après", texte: "Coucou", destinataires: s.otherPupil.id })).status).toBe(303);
+    expect(
+      (
+        await later.post("/messagerie/nouveau", {
+          objet: "Une heure après",
+          texte: "Coucou",
+          destinataires: s.otherPupil.id,
+        })
+      ).status,
+    ).toBe(303);
     env.clock.set("2026-11-24T10:00:00+01:00");
   });
 
@@ -313,10 +506,15 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     const teacher = await as(s.teacher);
     await teacher.get("/messagerie/nouveau");
     const pdf = `%PDF-1.4\n% Préau\n${"x".repeat(2000)}\n%%EOF\n`;
-    const sent = await teacher.upload("/messagerie/nouveau", { objet: "Autorisation de sortie", texte: "À signer.", destinataires: s.parent.id },
-      { pieces: { name: "autorisation sortie é.pdf", content: pdf, type: "application/pdf" } });
+    const sent = await teacher.upload(
+      "/messagerie/nouveau",
+      { objet: "Autorisation de sortie", texte: "À signer.", destinataires: s.parent.id },
+      { pieces: { name: "autorisation sortie é.pdf", content: pdf, type: "application/pdf" } },
+    );
     expect(sent.location).toBe("/messagerie/envoyes?fait=envoye");
-    const id = /href="\/messagerie\/([0-9a-f-]{36})">Autorisation de sortie/.exec((await teacher.get(sent.location!)).html)![1]!;
+    const id = /href="\/messagerie\/([0-9a-f-]{36})">Autorisation de sortie/.exec(
+      (await teacher.get(sent.location!)).html,
+    )![1]!;
     const parent = await as(s.parent);
     const page = await parent.get(`/messagerie/${id}`);
     expect(page.text).toContain("autorisation sortie é.pdf");
@@ -324,18 +522,28 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     const res = await parent.get(href);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/pdf");
-    expect(res.headers.get("content-disposition")).toContain(`filename*=UTF-8''${encodeURIComponent("autorisation sortie é.pdf")}`);
+    expect(res.headers.get("content-disposition")).toContain(
+      `filename*=UTF-8''${encodeURIComponent("autorisation sortie é.pdf")}`,
+    );
     expect(res.html).toBe(pdf);
-    for (const intruder of [other.parent, s.pupil, other.teacher]) expect((await (await as(intruder)).get(href)).status).toBe(404);
+    for (const intruder of [other.parent, s.pupil, other.teacher])
+      expect((await (await as(intruder)).get(href)).status).toBe(404);
     const before = await count(sql`select count(*)::int as n from message_attachments`);
     const cases: [{ name: string; content: string | Uint8Array }, string][] = [
       [{ name: "jeu.exe", content: "MZ\x90\x00" }, t("message.error.attachment_type")],
       [{ name: "photo.png", content: "%PDF-1.4 pas une image" }, t("message.error.attachment_type")],
-      [{ name: "gros.pdf", content: new Uint8Array(5 * 1024 * 1024 + 1).fill(0x25) }, t("message.error.attachment_size")],
+      [
+        { name: "gros.pdf", content: new Uint8Array(5 * 1024 * 1024 + 1).fill(0x25) },
+        t("message.error.attachment_size"),
+      ],
     ];
     for (const [file, error] of cases) {
       await teacher.get("/messagerie/nouveau");
-      const refused = await teacher.upload("/messagerie/nouveau", { objet: "Pièce", texte: "x", destinataires: s.parent.id }, { pieces: file });
+      const refused = await teacher.upload(
+        "/messagerie/nouveau",
+        { objet: "Pièce", texte: "x", destinataires: s.parent.id },
+        { pieces: file },
+      );
       expect(refused.status).toBe(422);
       expect(refused.text).toContain(error);
     }
@@ -343,27 +551,62 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
   });
 
   it("54L–54M each user chooses, by category, to be told in the hub and/or by e-mail", async () => {
-    const teacher = await buildUser(env.platform.db, env.platform.passwords, { profile: "teacher", uai: s.school.uai, classId: s.classId });
-    await withTenant(env.platform.db, systemScope, (tx) => tx.execute(sql`update users set academic_email = 'prof.bench@ac-test.fr' where id = ${teacher.id}`));
+    const teacher = await buildUser(env.platform.db, env.platform.passwords, {
+      profile: "teacher",
+      uai: s.school.uai,
+      classId: s.classId,
+    });
+    await withTenant(env.platform.db, systemScope, (tx) =>
+      tx.execute(sql`update users set academic_email = 'prof.bench@ac-test.fr' where id = ${teacher.id}`),
+    );
     const b = await as(teacher);
     const page = await b.get("/compte/notifications");
     expect(page.status).toBe(200);
     expect(page.html).toContain('value="messages:hub" checked');
     expect(page.html).not.toContain('value="messages:mail" checked');
     // Not in the hub, by e-mail instead.
-    expect((await b.post("/compte/notifications", { choix: ["messages:mail", "moderation:hub", "moderation:mail"] })).location).toBe("/compte/notifications?enregistre=1");
+    expect(
+      (await b.post("/compte/notifications", { choix: ["messages:mail", "moderation:hub", "moderation:mail"] }))
+        .location,
+    ).toBe("/compte/notifications?enregistre=1");
     const director = await as(s.director);
     await director.get("/messagerie/nouveau");
-    expect((await director.post("/messagerie/nouveau", { objet: "Conseil de cycle", texte: "Lundi 17 h.", destinataires: teacher.id })).status).toBe(303);
-    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${teacher.id} and kind = 'message'`)).toBe(0);
-    expect(await count(sql`select count(*)::int as n from outbox_mail where "to" = 'prof.bench@ac-test.fr' and subject like 'Nouveau message de %'`)).toBe(1);
+    expect(
+      (
+        await director.post("/messagerie/nouveau", {
+          objet: "Conseil de cycle",
+          texte: "Lundi 17 h.",
+          destinataires: teacher.id,
+        })
+      ).status,
+    ).toBe(303);
+    expect(
+      await count(sql`select count(*)::int as n from notifications where user_id = ${teacher.id} and kind = 'message'`),
+    ).toBe(0);
+    expect(
+      await count(
+        sql`select count(*)::int as n from outbox_mail where "to" = 'prof.bench@ac-test.fr' and subject like 'Nouveau message de %'`,
+      ),
+    ).toBe(1);
     expect(await inboxOf(teacher)).toContain("Conseil de cycle");
     // Others keep the defaults: in the hub, no e-mail.
-    await director.post("/messagerie/nouveau", { objet: "Conseil de cycle (2)", texte: "Lundi 17 h.", destinataires: s.teacher.id });
-    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id} and body = 'Conseil de cycle (2)'`)).toBe(1);
+    await director.post("/messagerie/nouveau", {
+      objet: "Conseil de cycle (2)",
+      texte: "Lundi 17 h.",
+      destinataires: s.teacher.id,
+    });
+    expect(
+      await count(
+        sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id} and body = 'Conseil de cycle (2)'`,
+      ),
+    ).toBe(1);
     // Nobody changes another's choices: the form only ever saves the signed-in user's.
-    expect(await count(sql`select count(*)::int as n from notification_preferences where user_id = ${teacher.id}`)).toBe(CATEGORIES.length);
-    expect(await count(sql`select count(*)::int as n from notification_preferences where user_id = ${s.teacher.id}`)).toBe(0);
+    expect(
+      await count(sql`select count(*)::int as n from notification_preferences where user_id = ${teacher.id}`),
+    ).toBe(CATEGORIES.length);
+    expect(
+      await count(sql`select count(*)::int as n from notification_preferences where user_id = ${s.teacher.id}`),
+    ).toBe(0);
   });
 
   it("bad input gets a French message, keeps what was typed, and writes nothing", async () => {
@@ -377,34 +620,69 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
       [{ objet: "Question", texte: "a".repeat(10_001), destinataires: s.teacher.id }, t("message.error.body_long")],
       [{ objet: "Question", texte: "Bonjour" }, t("message.error.recipients_missing")],
       [{ objet: "Question", texte: "Bonjour", destinataires: other.pupil.id }, t("message.error.recipients_forbidden")],
-      [{ objet: "Question", texte: "Bonjour", destinataires: "pas-un-identifiant" }, t("message.error.recipients_forbidden")],
-      [{ objet: "Question", texte: "Bonjour", groupes: `parents:${s.classId}` }, t("message.error.recipients_forbidden")],
-      [{ objet: "Question", texte: "Bonjour", groupes: `pupils:${other.classId}` }, t("message.error.recipients_forbidden")],
+      [
+        { objet: "Question", texte: "Bonjour", destinataires: "pas-un-identifiant" },
+        t("message.error.recipients_forbidden"),
+      ],
+      [
+        { objet: "Question", texte: "Bonjour", groupes: `parents:${s.classId}` },
+        t("message.error.recipients_forbidden"),
+      ],
+      [
+        { objet: "Question", texte: "Bonjour", groupes: `pupils:${other.classId}` },
+        t("message.error.recipients_forbidden"),
+      ],
       [{ objet: "Question", texte: "Bonjour", groupes: "n'importe quoi" }, t("message.error.recipients_forbidden")],
-      [{ objet: "Question", texte: "Bonjour", destinataires: s.teacher.id, groupes: `teachers:${s.classId}x` }, t("message.error.recipients_forbidden")],
+      [
+        { objet: "Question", texte: "Bonjour", destinataires: s.teacher.id, groupes: `teachers:${s.classId}x` },
+        t("message.error.recipients_forbidden"),
+      ],
     ];
     for (const [form, error] of cases) {
       const page = await pupil.post("/messagerie/nouveau", form);
       expect(page.status).toBe(422);
       expect(page.text).toContain(error);
-      if (typeof form.objet === "string" && form.objet && form.objet.length < 50) expect(page.html).toContain(`value="${form.objet}"`);
+      if (typeof form.objet === "string" && form.objet && form.objet.length < 50)
+        expect(page.html).toContain(`value="${form.objet}"`);
     }
     expect(await count(sql`select count(*)::int as n from messages where sender_id = ${s.pupil.id}`)).toBe(before);
-    expect((await pupil.post("/messagerie/nouveau", { objet: "Question", texte: "Bonjour", destinataires: s.teacher.id }, { csrf: null })).status).toBe(403);
+    expect(
+      (
+        await pupil.post(
+          "/messagerie/nouveau",
+          { objet: "Question", texte: "Bonjour", destinataires: s.teacher.id },
+          { csrf: null },
+        )
+      ).status,
+    ).toBe(403);
   });
 
   it("52C–52D a pupil's insult is never delivered: the pupil is told kindly, the teacher gets an incident report with the words", async () => {
     const pupil = await as(s.pupil);
     await pupil.get("/messagerie/nouveau");
-    const page = await pupil.post("/messagerie/nouveau", { objet: "Récré", texte: "T'es qu'un c0nnnard", destinataires: s.otherPupil.id });
+    const page = await pupil.post("/messagerie/nouveau", {
+      objet: "Récré",
+      texte: "T'es qu'un c0nnnard",
+      destinataires: s.otherPupil.id,
+    });
     expect(page.status).toBe(422);
     expect(page.text).toContain(t("message.blocked"));
     expect(page.text).toContain("T'es qu'un c0nnnard");
-    expect(await count(sql`select count(*)::int as n from message_recipients r join messages m on m.id = r.message_id
-      where m.sender_id = ${s.pupil.id} and m.state = 'blocked'`)).toBe(0);
+    expect(
+      await count(sql`select count(*)::int as n from message_recipients r join messages m on m.id = r.message_id
+      where m.sender_id = ${s.pupil.id} and m.state = 'blocked'`),
+    ).toBe(0);
     expect(await inboxOf(s.otherPupil)).not.toContain("Récré");
-    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id} and kind = 'message.incident'`)).toBe(1);
-    expect(await count(sql`select count(*)::int as n from notifications where user_id = ${otherClassTeacher.id} and kind = 'message.incident'`)).toBe(0);
+    expect(
+      await count(
+        sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id} and kind = 'message.incident'`,
+      ),
+    ).toBe(1);
+    expect(
+      await count(
+        sql`select count(*)::int as n from notifications where user_id = ${otherClassTeacher.id} and kind = 'message.incident'`,
+      ),
+    ).toBe(0);
 
     const teacher = await as(s.teacher);
     const queue = await teacher.get("/messagerie/moderation");
@@ -417,17 +695,29 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect((await (await as(otherClassTeacher)).get(`/messagerie/moderation/${id}`)).status).toBe(404);
     expect((await pupil.get("/messagerie/moderation")).status).toBe(403);
     // An adult's message is not filtered.
-    const ok = await teacher.post("/messagerie/nouveau", { objet: "Vocabulaire", texte: "Le mot « connard » est une insulte.", destinataires: s.director.id });
+    const ok = await teacher.post("/messagerie/nouveau", {
+      objet: "Vocabulaire",
+      texte: "Le mot « connard » est une insulte.",
+      destinataires: s.director.id,
+    });
     expect(ok.status).toBe(303);
   });
 
   it("52A–52B a recipient reports a message; the director sees the message, its recipients, its date and who reported it", async () => {
     const pupil = await as(s.otherPupil);
     await pupil.get("/messagerie/nouveau");
-    expect((await pupil.post("/messagerie/nouveau", { objet: "Devoirs", texte: "Tu me prêtes ton cahier ?", destinataires: s.pupil.id })).status).toBe(303);
+    expect(
+      (
+        await pupil.post("/messagerie/nouveau", {
+          objet: "Devoirs",
+          texte: "Tu me prêtes ton cahier ?",
+          destinataires: s.pupil.id,
+        })
+      ).status,
+    ).toBe(303);
     const reader = await as(s.pupil);
     const inbox = await reader.get("/messagerie");
-    const id = new RegExp(`href="/messagerie/([0-9a-f-]{36})">(?:<strong>)?Devoirs`).exec(inbox.html)![1]!;
+    const id = /href="\/messagerie\/([0-9a-f-]{36})">(?:<strong>)?Devoirs/.exec(inbox.html)![1]!;
     await reader.get(`/messagerie/${id}`);
     const reported = await reader.post(`/messagerie/${id}/signaler`, {});
     expect(reported.status).toBe(303);
@@ -446,8 +736,14 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
   it("tenant isolation: another school's users get 404 on every messaging route for this school's message, and change nothing", async () => {
     const teacher = await as(s.teacher);
     await teacher.get("/messagerie/nouveau");
-    const sent = await teacher.post("/messagerie/nouveau", { objet: "Conseil des maîtres", texte: "Jeudi 17 h", destinataires: s.director.id });
-    const id = /href="\/messagerie\/([0-9a-f-]{36})">Conseil des maîtres/.exec((await teacher.get(sent.location!)).html)![1]!;
+    const sent = await teacher.post("/messagerie/nouveau", {
+      objet: "Conseil des maîtres",
+      texte: "Jeudi 17 h",
+      destinataires: s.director.id,
+    });
+    const id = /href="\/messagerie\/([0-9a-f-]{36})">Conseil des maîtres/.exec(
+      (await teacher.get(sent.location!)).html,
+    )![1]!;
     for (const intruder of [other.teacher, other.director, other.parent, other.pupil, otherClassTeacher]) {
       const b = await as(intruder);
       await b.get("/messagerie");
@@ -458,7 +754,11 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
       expect((await b.get("/messagerie?q=Conseil")).text).not.toContain("Conseil des maîtres");
     }
     expect(await count(sql`select count(*)::int as n from message_reports where message_id = ${id}`)).toBe(0);
-    expect(await count(sql`select count(*)::int as n from message_recipients where message_id = ${id} and (deleted_at is not null or read_at is not null)`)).toBe(0);
+    expect(
+      await count(
+        sql`select count(*)::int as n from message_recipients where message_id = ${id} and (deleted_at is not null or read_at is not null)`,
+      ),
+    ).toBe(0);
     // Without a session: the login page.
     expect((await new TestBrowser(env.app).get("/messagerie")).status).toBe(303);
     expect((await (await as(other.teacher)).get("/messagerie/pas-un-id")).status).toBe(404);

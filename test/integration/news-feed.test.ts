@@ -8,7 +8,15 @@ import { t } from "../../src/i18n";
 import { announcementNotifier } from "../../src/services/messaging/news-feed";
 import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser } from "../helpers/client";
-import { buildClass, buildSchool, buildSchoolWithClass, buildStructure, buildUser, linkParent, type BuiltUser } from "../helpers/factories";
+import {
+  buildClass,
+  buildSchool,
+  buildSchoolWithClass,
+  buildStructure,
+  buildUser,
+  linkParent,
+  type BuiltUser,
+} from "../helpers/factories";
 import { testApp } from "../helpers/platform";
 
 describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
@@ -28,8 +36,8 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
     expect((await b.login(user.login, user.password)).status).toBe(303);
     return b;
   }
-  const count = async (q: ReturnType<typeof sql>) => withTenant(env.platform.db, systemScope, async (tx) =>
-    rowsOf<{ n: number }>(await tx.execute(q))[0]!.n);
+  const count = async (q: ReturnType<typeof sql>) =>
+    withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(q))[0]!.n);
   const feedOf = async (user: BuiltUser) => (await (await as(user)).get("/fil")).text;
   const homeOf = async (user: BuiltUser) => (await (await as(user)).get("/")).text;
 
@@ -39,17 +47,27 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
     env.clock.set("2026-12-14T10:00:00+01:00");
     const circonscription = await buildStructure(db, "circonscription");
     s = await buildSchoolWithClass(db, env.platform.passwords);
-    await withTenant(db, systemScope, (tx) => tx.execute(sql`insert into school_structures (uai, structure_id) values (${s.school.uai}, ${circonscription})`));
+    await withTenant(db, systemScope, (tx) =>
+      tx.execute(sql`insert into school_structures (uai, structure_id) values (${s.school.uai}, ${circonscription})`),
+    );
     other = await buildSchoolWithClass(db, env.platform.passwords);
     const otherClass = await buildClass(db, s.school.uai, "CE2");
-    otherClassPupil = await buildUser(db, env.platform.passwords, { profile: "pupil", uai: s.school.uai, classId: otherClass });
+    otherClassPupil = await buildUser(db, env.platform.passwords, {
+      profile: "pupil",
+      uai: s.school.uai,
+      classId: otherClass,
+    });
     otherClassParent = await buildUser(db, env.platform.passwords, {});
     await linkParent(db, otherClassParent.id, otherClassPupil.id, s.school.uai);
     inspector = await buildUser(db, env.platform.passwords, { profile: "inspector", structureId: circonscription });
     const commune = await buildStructure(db, "commune");
     communeSchool = await buildSchool(db, { structureIds: [commune] });
     const communeClass = await buildClass(db, communeSchool.uai);
-    communePupil = await buildUser(db, env.platform.passwords, { profile: "pupil", uai: communeSchool.uai, classId: communeClass });
+    communePupil = await buildUser(db, env.platform.passwords, {
+      profile: "pupil",
+      uai: communeSchool.uai,
+      classId: communeClass,
+    });
     communeParent = await buildUser(db, env.platform.passwords, {});
     await linkParent(db, communeParent.id, communePupil.id, communeSchool.uai);
     municipal = await buildUser(db, env.platform.passwords, { profile: "municipality", structureId: commune });
@@ -62,19 +80,30 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
   }
 
   it("54H a teacher's class date reaches the class's pupils and parents, not another class or school", async () => {
-    const res = await addDate(s.teacher, { titre: "Sortie au musée", date: "2026-12-18", audience: `classe:${s.classId}` });
+    const res = await addDate(s.teacher, {
+      titre: "Sortie au musée",
+      date: "2026-12-18",
+      audience: `classe:${s.classId}`,
+    });
     expect(res.status).toBe(303);
-    for (const u of [s.pupil, s.otherPupil, s.parent, s.teacher, s.director]) expect(await feedOf(u)).toContain("Sortie au musée");
-    for (const u of [otherClassPupil, otherClassParent, other.pupil, other.parent, other.director]) expect(await feedOf(u)).not.toContain("Sortie au musée");
+    for (const u of [s.pupil, s.otherPupil, s.parent, s.teacher, s.director])
+      expect(await feedOf(u)).toContain("Sortie au musée");
+    for (const u of [otherClassPupil, otherClassParent, other.pupil, other.parent, other.director])
+      expect(await feedOf(u)).not.toContain("Sortie au musée");
     // At entry too, with its day in words.
     expect(await homeOf(s.parent)).toContain("vendredi 18 décembre");
   });
 
   it("54H a director's school date reaches the whole school; an inspector's reaches every school of the circonscription", async () => {
-    expect((await addDate(s.director, { titre: "Marché de Noël", date: "2026-12-19", audience: `ecole:${s.school.uai}` })).status).toBe(303);
+    expect(
+      (await addDate(s.director, { titre: "Marché de Noël", date: "2026-12-19", audience: `ecole:${s.school.uai}` }))
+        .status,
+    ).toBe(303);
     expect(await feedOf(otherClassParent)).toContain("Marché de Noël");
     expect(await feedOf(other.parent)).not.toContain("Marché de Noël");
-    expect((await addDate(inspector, { titre: "Animation pédagogique", date: "2027-01-13", audience: "perimetre" })).status).toBe(303);
+    expect(
+      (await addDate(inspector, { titre: "Animation pédagogique", date: "2027-01-13", audience: "perimetre" })).status,
+    ).toBe(303);
     expect(await feedOf(s.teacher)).toContain("Animation pédagogique");
     expect(await feedOf(other.teacher)).not.toContain("Animation pédagogique");
   });
@@ -106,7 +135,10 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
   it("54H a date is removed by its author or the school's director, never from another school", async () => {
     await addDate(s.teacher, { titre: "Piscine", date: "2026-12-21", audience: `classe:${s.classId}` });
     const [row] = await withTenant(env.platform.db, systemScope, async (tx) =>
-      rowsOf<{ batch_id: string }>(await tx.execute(sql`select batch_id from important_dates where title = 'Piscine' and uai = ${s.school.uai}`)));
+      rowsOf<{ batch_id: string }>(
+        await tx.execute(sql`select batch_id from important_dates where title = 'Piscine' and uai = ${s.school.uai}`),
+      ),
+    );
     const intruder = await as(other.director);
     await intruder.get("/fil");
     expect((await intruder.post(`/fil/dates/${row!.batch_id}/supprimer`, {})).status).toBe(404);
@@ -120,9 +152,11 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
 
   it("54H birthdays of the week: classmates and the class's teacher see them, another class does not", async () => {
     const db = env.platform.db;
-    await withTenant(db, systemScope, (tx) => tx.execute(sql`
+    await withTenant(db, systemScope, (tx) =>
+      tx.execute(sql`
       update users set birth_date = case id when ${s.otherPupil.id}::uuid then '2016-12-14'::date else '2017-12-16'::date end
-      where id in (${s.otherPupil.id}, ${s.pupil.id})`));
+      where id in (${s.otherPupil.id}, ${s.pupil.id})`),
+    );
     const pupilFeed = await feedOf(s.pupil);
     expect(pupilFeed).toMatch(/C'est l'anniversaire de Camille T\. \(CM1[^)]*\) aujourd'hui/);
     expect(pupilFeed).toContain("Votre anniversaire approche : mercredi 16 décembre");
@@ -140,8 +174,13 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
   }
 
   it("54J a director's urgent message for parents is shown at entry until read, and notified to each by the job", async () => {
-    const res = await announce(s.director, { titre: "École fermée jeudi", texte: "Alerte météo : l'école sera fermée jeudi.",
-      profils: ["parent"], jusqua: "2026-12-17", audience: `ecole:${s.school.uai}` });
+    const res = await announce(s.director, {
+      titre: "École fermée jeudi",
+      texte: "Alerte météo : l'école sera fermée jeudi.",
+      profils: ["parent"],
+      jusqua: "2026-12-17",
+      audience: `ecole:${s.school.uai}`,
+    });
     expect(res.status).toBe(303);
     const home = await homeOf(s.parent);
     expect(home).toContain("Message urgent");
@@ -150,10 +189,16 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
     for (const u of [s.pupil, s.teacher, other.parent]) expect(await homeOf(u)).not.toContain("École fermée jeudi");
 
     const [a] = await withTenant(env.platform.db, systemScope, async (tx) =>
-      rowsOf<{ id: string }>(await tx.execute(sql`select id from announcements where title = 'École fermée jeudi' and author_id = ${s.director.id}`)));
+      rowsOf<{ id: string }>(
+        await tx.execute(
+          sql`select id from announcements where title = 'École fermée jeudi' and author_id = ${s.director.id}`,
+        ),
+      ),
+    );
     const told = await announcementNotifier(env.platform.db, a!.id, env.clock.now(), {}, 1);
     expect(told).toBe(2);
-    const notices = await count(sql`select count(*)::int as n from notifications where kind = 'announcement' and title = 'Message urgent : École fermée jeudi'
+    const notices =
+      await count(sql`select count(*)::int as n from notifications where kind = 'announcement' and title = 'Message urgent : École fermée jeudi'
       and user_id in (${s.parent.id}, ${otherClassParent.id})`);
     expect(notices).toBe(2);
 
@@ -180,11 +225,23 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
   });
 
   it("54J 2.1.2 municipality staff announce to their commune's schools, never to pupils", async () => {
-    const refused = await announce(municipal, { titre: "Cantine", texte: "Menu modifié.", profils: ["pupil", "parent"], jusqua: "2026-12-15", audience: "perimetre" });
+    const refused = await announce(municipal, {
+      titre: "Cantine",
+      texte: "Menu modifié.",
+      profils: ["pupil", "parent"],
+      jusqua: "2026-12-15",
+      audience: "perimetre",
+    });
     expect(refused.status).toBe(422);
     expect(refused.text).toContain(t("feed.urgent.error.pupils_forbidden"));
     expect(refused.html).not.toContain('id="profil-pupil"');
-    const ok = await announce(municipal, { titre: "Cantine fermée", texte: "Panne de chauffage.", profils: ["parent", "teacher"], jusqua: "2026-12-15", audience: "perimetre" });
+    const ok = await announce(municipal, {
+      titre: "Cantine fermée",
+      texte: "Panne de chauffage.",
+      profils: ["parent", "teacher"],
+      jusqua: "2026-12-15",
+      audience: "perimetre",
+    });
     expect(ok.status).toBe(303);
     expect(await homeOf(communeParent)).toContain("Cantine fermée");
     expect(await homeOf(communePupil)).not.toContain("Cantine fermée");
@@ -192,9 +249,16 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
   });
 
   it("54J only authors may announce; bad input and another school's audience are refused in French and write nothing", async () => {
-    for (const u of [s.pupil, s.parent, s.teacher, inspector]) expect((await (await as(u)).get("/fil/annonces/nouvelle")).status).toBe(403);
+    for (const u of [s.pupil, s.parent, s.teacher, inspector])
+      expect((await (await as(u)).get("/fil/annonces/nouvelle")).status).toBe(403);
     const before = await count(sql`select count(*)::int as n from announcements`);
-    const base = { titre: "Sujet", texte: "Texte", profils: ["parent"], jusqua: "2026-12-20", audience: `ecole:${s.school.uai}` };
+    const base = {
+      titre: "Sujet",
+      texte: "Texte",
+      profils: ["parent"],
+      jusqua: "2026-12-20",
+      audience: `ecole:${s.school.uai}`,
+    };
     const cases: [Record<string, string | string[]>, string][] = [
       [{ ...base, titre: "" }, "title"],
       [{ ...base, texte: "y".repeat(10_000) }, "body"],
@@ -216,14 +280,27 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
   });
 
   it("54J a withdrawn announcement disappears; only its author withdraws it; another school cannot mark or see it", async () => {
-    await announce(s.director, { titre: "Photo de classe", texte: "Mardi matin.", profils: ["parent", "pupil"], jusqua: "2026-12-16", audience: `ecole:${s.school.uai}` });
+    await announce(s.director, {
+      titre: "Photo de classe",
+      texte: "Mardi matin.",
+      profils: ["parent", "pupil"],
+      jusqua: "2026-12-16",
+      audience: `ecole:${s.school.uai}`,
+    });
     const [a] = await withTenant(env.platform.db, systemScope, async (tx) =>
-      rowsOf<{ id: string }>(await tx.execute(sql`select id from announcements where title = 'Photo de classe' and author_id = ${s.director.id}`)));
+      rowsOf<{ id: string }>(
+        await tx.execute(
+          sql`select id from announcements where title = 'Photo de classe' and author_id = ${s.director.id}`,
+        ),
+      ),
+    );
     const intruder = await as(other.director);
     await intruder.get("/fil");
     expect((await intruder.post(`/fil/annonces/${a!.id}/retirer`, {})).status).toBe(404);
     expect((await intruder.post(`/fil/annonces/${a!.id}/lu`, { retour: "/" })).status).toBe(303);
-    expect(await count(sql`select count(*)::int as n from announcement_reads where announcement_id = ${a!.id}`)).toBe(0);
+    expect(await count(sql`select count(*)::int as n from announcement_reads where announcement_id = ${a!.id}`)).toBe(
+      0,
+    );
     expect(await homeOf(s.pupil)).toContain("Photo de classe");
     const director = await as(s.director);
     await director.get("/fil");
@@ -235,7 +312,16 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
   it("54I the feed shows the latest events of the apps (the user's notices)", async () => {
     const b = await as(s.director);
     await b.get("/messagerie/nouveau");
-    expect((await b.post("/messagerie/nouveau", { ecole: s.school.uai, destinataires: s.teacher.id, objet: "Conseil d'école", texte: "Jeudi 18 h." })).status).toBe(303);
+    expect(
+      (
+        await b.post("/messagerie/nouveau", {
+          ecole: s.school.uai,
+          destinataires: s.teacher.id,
+          objet: "Conseil d'école",
+          texte: "Jeudi 18 h.",
+        })
+      ).status,
+    ).toBe(303);
     const feed = await feedOf(s.teacher);
     expect(feed).toContain("Nouveautés dans vos applis");
     expect(feed).toContain("Conseil d'école");

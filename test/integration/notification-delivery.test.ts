@@ -51,10 +51,17 @@ describe("notification delivery (54L–54N, 51C)", () => {
     await smsProvider.close();
   });
 
-  const runJobs = () => runDueJobs(tp.platform.db, {
-    "mail.flush": mailFlush(tp.platform.mail), "mail.digest": mailDigest(),
-    "signals.flush": signalsFlush({ push: tp.platform.push, sms: tp.platform.sms }),
-  }, () => tp.clock.now(), process.env.PREAU_TEST_LOG ? { log: (l, e, d) => console.error(l, e, d) } : silentLogger);
+  const runJobs = () =>
+    runDueJobs(
+      tp.platform.db,
+      {
+        "mail.flush": mailFlush(tp.platform.mail),
+        "mail.digest": mailDigest(),
+        "signals.flush": signalsFlush({ push: tp.platform.push, sms: tp.platform.sms }),
+      },
+      () => tp.clock.now(),
+      process.env.PREAU_TEST_LOG ? { log: (l, e, d) => console.error(l, e, d) } : silentLogger,
+    );
 
   async function as(user: BuiltUser) {
     const b = new TestBrowser(app);
@@ -62,22 +69,39 @@ describe("notification delivery (54L–54N, 51C)", () => {
     return b;
   }
   async function teacherWithEmail(): Promise<BuiltUser & { email: string }> {
-    const u = await buildUser(tp.platform.db, tp.platform.passwords, { profile: "teacher", uai: s.school.uai, classId: s.classId });
+    const u = await buildUser(tp.platform.db, tp.platform.passwords, {
+      profile: "teacher",
+      uai: s.school.uai,
+      classId: s.classId,
+    });
     const email = `enseignant.${u.id.slice(0, 8)}@ac-test.fr`;
-    await withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`update users set academic_email = ${email} where id = ${u.id}`));
+    await withTenant(tp.platform.db, systemScope, (tx) =>
+      tx.execute(sql`update users set academic_email = ${email} where id = ${u.id}`),
+    );
     return { ...u, email };
   }
   async function choose(user: BuiltUser, choices: string[], settings: Record<string, string> = {}) {
     const b = await as(user);
     await b.get("/compte/notifications");
-    const res = await b.post("/compte/notifications", { choix: choices, calme_debut: "", calme_fin: "", portable: "", ...settings });
+    const res = await b.post("/compte/notifications", {
+      choix: choices,
+      calme_debut: "",
+      calme_fin: "",
+      portable: "",
+      ...settings,
+    });
     expect(res.status).toBe(303);
     return b;
   }
   async function sendFromDirector(to: string, subject: string) {
     const b = await as(s.director);
     await b.get("/messagerie/nouveau");
-    const res = await b.post("/messagerie/nouveau", { ecole: s.school.uai, destinataires: to, objet: subject, texte: "Bonjour, voici une information." });
+    const res = await b.post("/messagerie/nouveau", {
+      ecole: s.school.uai,
+      destinataires: to,
+      objet: subject,
+      texte: "Bonjour, voici une information.",
+    });
     expect(res.status).toBe(303);
   }
   const mailsTo = (address: string) => smtp.received.filter((m) => m.to.includes(address));
@@ -140,8 +164,10 @@ describe("notification delivery (54L–54N, 51C)", () => {
     const device = createECDH("prime256v1");
     device.generateKeys();
     const auth = randomBytes(16);
-    const subscription = { endpoint: `${pushService.url}/abonnement/${teacher.id}`,
-      keys: { p256dh: device.getPublicKey().toString("base64url"), auth: auth.toString("base64url") } };
+    const subscription = {
+      endpoint: `${pushService.url}/abonnement/${teacher.id}`,
+      keys: { p256dh: device.getPublicKey().toString("base64url"), auth: auth.toString("base64url") },
+    };
     const res = await b.postJson("/compte/notifications/appareils", subscription);
     expect(res.status).toBe(201);
     tp.clock.set("2026-12-05T10:00:00+01:00");
@@ -150,8 +176,16 @@ describe("notification delivery (54L–54N, 51C)", () => {
     const request = pushService.received.find((r) => r.path === `/abonnement/${teacher.id}`);
     expect(request?.headers["content-encoding"]).toBe("aes128gcm");
     expect(request?.headers.authorization).toMatch(/^vapid t=.+, k=/);
-    const payload = JSON.parse(ece.decrypt(request!.body, { version: "aes128gcm", privateKey: device, authSecret: auth.toString("base64url") }).toString());
-    expect(payload).toMatchObject({ title: expect.stringMatching(/^Nouveau message de /), body: "Réunion de rentrée", link: expect.stringMatching(/^\/messagerie\//) });
+    const payload = JSON.parse(
+      ece
+        .decrypt(request!.body, { version: "aes128gcm", privateKey: device, authSecret: auth.toString("base64url") })
+        .toString(),
+    );
+    expect(payload).toMatchObject({
+      title: expect.stringMatching(/^Nouveau message de /),
+      body: "Réunion de rentrée",
+      link: expect.stringMatching(/^\/messagerie\//),
+    });
   });
 
   it("51C a subscription the push service says is gone is forgotten; a refused push is retried", async () => {
@@ -160,7 +194,10 @@ describe("notification delivery (54L–54N, 51C)", () => {
     const device = createECDH("prime256v1");
     device.generateKeys();
     const endpoint = `${pushService.url}/perime/${teacher.id}`;
-    await b.postJson("/compte/notifications/appareils", { endpoint, keys: { p256dh: device.getPublicKey().toString("base64url"), auth: randomBytes(16).toString("base64url") } });
+    await b.postJson("/compte/notifications/appareils", {
+      endpoint,
+      keys: { p256dh: device.getPublicKey().toString("base64url"), auth: randomBytes(16).toString("base64url") },
+    });
     let calls = 0;
     pushService.answerWith((r) => (r.path.startsWith("/perime/") ? (++calls === 1 ? 503 : 410) : 201));
     tp.clock.set("2026-12-06T10:00:00+01:00");
@@ -171,8 +208,11 @@ describe("notification delivery (54L–54N, 51C)", () => {
     await runJobs();
     expect(calls).toBe(2);
     pushService.answerWith(() => 201);
-    const left = await withTenant(tp.platform.db, systemScope, async (tx) =>
-      rowsOf(await tx.execute(sql`select 1 from push_subscriptions where endpoint = ${endpoint}`)).length);
+    const left = await withTenant(
+      tp.platform.db,
+      systemScope,
+      async (tx) => rowsOf(await tx.execute(sql`select 1 from push_subscriptions where endpoint = ${endpoint}`)).length,
+    );
     expect(left).toBe(0);
   });
 
@@ -180,22 +220,46 @@ describe("notification delivery (54L–54N, 51C)", () => {
     const teacher = await teacherWithEmail();
     const b = await as(teacher);
     await b.get("/compte/notifications");
-    const keys = { p256dh: createECDH("prime256v1").generateKeys().toString("base64url"), auth: randomBytes(16).toString("base64url") };
-    const foreign = await b.postJson("/compte/notifications/appareils", { endpoint: "https://collecteur.example.com/x", keys });
+    const keys = {
+      p256dh: createECDH("prime256v1").generateKeys().toString("base64url"),
+      auth: randomBytes(16).toString("base64url"),
+    };
+    const foreign = await b.postJson("/compte/notifications/appareils", {
+      endpoint: "https://collecteur.example.com/x",
+      keys,
+    });
     expect(foreign.status).toBe(422);
     expect(JSON.parse(foreign.html).error).toBe(t("notifications.devices.error.service"));
-    const broken = await b.postJson("/compte/notifications/appareils", { endpoint: "https://fcm.googleapis.com/fcm/send/x", keys: { p256dh: "abc", auth: "def" } });
+    const broken = await b.postJson("/compte/notifications/appareils", {
+      endpoint: "https://fcm.googleapis.com/fcm/send/x",
+      keys: { p256dh: "abc", auth: "def" },
+    });
     expect(broken.status).toBe(422);
     expect(JSON.parse(broken.html).error).toBe(t("notifications.devices.error.invalid"));
     const garbage = await b.postJson("/compte/notifications/appareils", "pas un abonnement");
     expect(garbage.status).toBe(422);
-    const noToken = await new TestBrowser(app).postJson("/compte/notifications/appareils", { endpoint: "https://fcm.googleapis.com/x", keys });
+    const noToken = await new TestBrowser(app).postJson("/compte/notifications/appareils", {
+      endpoint: "https://fcm.googleapis.com/x",
+      keys,
+    });
     expect([302, 303, 403]).toContain(noToken.status);
-    const count = await withTenant(tp.platform.db, systemScope, async (tx) =>
-      rowsOf(await tx.execute(sql`select 1 from push_subscriptions where user_id = ${teacher.id}`)).length);
+    const count = await withTenant(
+      tp.platform.db,
+      systemScope,
+      async (tx) =>
+        rowsOf(await tx.execute(sql`select 1 from push_subscriptions where user_id = ${teacher.id}`)).length,
+    );
     expect(count).toBe(0);
-    expect(pushServiceAllowed(new URL("https://updates.push.services.mozilla.com/wpush/v2/x"), ["https://*.push.services.mozilla.com"])).toBe(true);
-    expect(pushServiceAllowed(new URL("https://evil-push.services.mozilla.com.example/x"), ["https://*.push.services.mozilla.com"])).toBe(false);
+    expect(
+      pushServiceAllowed(new URL("https://updates.push.services.mozilla.com/wpush/v2/x"), [
+        "https://*.push.services.mozilla.com",
+      ]),
+    ).toBe(true);
+    expect(
+      pushServiceAllowed(new URL("https://evil-push.services.mozilla.com.example/x"), [
+        "https://*.push.services.mozilla.com",
+      ]),
+    ).toBe(false);
     expect(pushServiceAllowed(new URL("http://fcm.googleapis.com/x"), ["https://fcm.googleapis.com"])).toBe(false);
   });
 
@@ -232,9 +296,13 @@ describe("notification delivery (54L–54N, 51C)", () => {
       tp.clock.advance(30 * 60_000);
     }
     smsProvider.answerWith(() => 200);
-    const [row] = await withTenant(tp.platform.db, systemScope, async (tx) => rowsOf<{ attempts: number; failed: boolean }>(await tx.execute(sql`
+    const [row] = await withTenant(tp.platform.db, systemScope, async (tx) =>
+      rowsOf<{ attempts: number; failed: boolean }>(
+        await tx.execute(sql`
       select attempts, failed_at is not null as failed from outbox_signals where user_id = ${parent.id} and title like 'Nouveau message%'
-      order by created_at desc limit 1`)));
+      order by created_at desc limit 1`),
+      ),
+    );
     expect(row).toEqual({ attempts: 5, failed: true });
     const b = await as(parent);
     const notices = (await b.get("/notifications")).text;
@@ -253,12 +321,24 @@ describe("notification delivery (54L–54N, 51C)", () => {
       [{ portable: "01 23 45 67 89" }, "mobile"],
       [{ portable: "06 12" }, "mobile"],
     ] as const) {
-      const res = await b.post("/compte/notifications", { choix: ["messages:sms"], portable: "", ...fields, ...("calme_debut" in fields ? {} : { calme_debut: "", calme_fin: "" }) });
+      const res = await b.post("/compte/notifications", {
+        choix: ["messages:sms"],
+        portable: "",
+        ...fields,
+        ...("calme_debut" in fields ? {} : { calme_debut: "", calme_fin: "" }),
+      });
       expect(res.status).toBe(422);
       expect(res.text).toContain(t(`notifications.settings.error.${issue}`));
     }
-    const saved = await withTenant(tp.platform.db, systemScope, async (tx) => rowsOf(await tx.execute(sql`
-      select 1 from notification_settings where user_id = ${parent.id} union all select 1 from notification_preferences where user_id = ${parent.id}`)).length);
+    const saved = await withTenant(
+      tp.platform.db,
+      systemScope,
+      async (tx) =>
+        rowsOf(
+          await tx.execute(sql`
+      select 1 from notification_settings where user_id = ${parent.id} union all select 1 from notification_preferences where user_id = ${parent.id}`),
+        ).length,
+    );
     expect(saved).toBe(0);
     expect(frenchMobile("+33 7 12 34 56 78")).toBe("+33712345678");
     expect(frenchMobile("0033612345678")).toBe("+33612345678");

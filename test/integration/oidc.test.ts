@@ -7,7 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as client from "openid-client";
 import { opaqueId } from "../../src/services/identity/attribute-release";
-import { connectorBySlug, connectorSaver, oidcClientSecret, type ConnectorInput } from "../../src/services/identity/connectors";
+import {
+  connectorBySlug,
+  connectorSaver,
+  oidcClientSecret,
+  type ConnectorInput,
+} from "../../src/services/identity/connectors";
 import { loadPrincipal } from "../../src/services/principal";
 import { createOidcEndpoint, oidcPort } from "../../src/node/oidc";
 import { startServer } from "../../src/node/server";
@@ -15,16 +20,23 @@ import { systemScope, withTenant } from "../../db/client";
 import { buildSchoolWithClass, buildStructure, buildUser, type BuiltUser } from "../helpers/factories";
 import { testPlatform } from "../helpers/platform";
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, "127.0.0.1", () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
-});
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 
 /** A browser's cookie jar over fetch, following nothing by itself. */
 class Jar {
   cookies = new Map<string, string>();
   async get(url: string): Promise<Response> {
-    const res = await fetch(url, { redirect: "manual", headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
+    const res = await fetch(url, {
+      redirect: "manual",
+      headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+    });
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(";");
       const eq = pair!.indexOf("=");
@@ -61,31 +73,70 @@ describe("OIDC provider (3.11.1.2)", () => {
   async function sessionOf(user: BuiltUser): Promise<Jar> {
     const jar = new Jar();
     const page = await fetch(`${base}/login`);
-    for (const line of page.headers.getSetCookie()) { const [pair] = line.split(";"); const eq = pair!.indexOf("="); jar.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1)); }
+    for (const line of page.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      jar.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
     const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-    const res = await fetch(`${base}/login`, { method: "POST", redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie: [...jar.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
-      body: new URLSearchParams({ login: user.login, password: user.password, _csrf: token }) });
-    for (const line of res.headers.getSetCookie()) { const [pair] = line.split(";"); const eq = pair!.indexOf("="); jar.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1)); }
+    const res = await fetch(`${base}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: [...jar.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      },
+      body: new URLSearchParams({ login: user.login, password: user.password, _csrf: token }),
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      jar.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
     expect(res.status).toBe(303);
     return jar;
   }
   async function relyingParty(slug: string) {
-    const config = await client.discovery(new URL(`${base}/oidc`), slug, undefined,
-      client.ClientSecretBasic(await oidcClientSecret(tp.platform.config.secret, slug)), { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(
+      new URL(`${base}/oidc`),
+      slug,
+      undefined,
+      client.ClientSecretBasic(await oidcClientSecret(tp.platform.config.secret, slug)),
+      { execute: [client.allowInsecureRequests] },
+    );
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: "openid profile email", state,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" });
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: "openid profile email",
+      state,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+    });
     return { config, verifier, state, url };
   }
   async function connector(slug: string, category: string, extra: Partial<ConnectorInput> = {}) {
     const academie = await buildStructure(tp.platform.db, "academie");
-    const admin = await buildUser(tp.platform.db, tp.platform.passwords, { profile: "academie_admin", structureId: academie });
+    const admin = await buildUser(tp.platform.db, tp.platform.passwords, {
+      profile: "academie_admin",
+      structureId: academie,
+    });
     const p = await withTenant(tp.platform.db, systemScope, (tx) => loadPrincipal(tx, admin.id, "x", null));
-    const r = await connectorSaver({ db: tp.platform.db, now: new Date(), ip: null }, p!, { name: slug, slug, description: "", protocol: "oidc",
-      launchUrl: `https://rp-${tag}.example.fr/`, serviceUrls: REDIRECT, category, identifier: "opaque", requestedAttributes: [], native: false,
-      allSchools: false, schools: s.school.uai, ...extra });
+    const r = await connectorSaver({ db: tp.platform.db, now: new Date(), ip: null }, p!, {
+      name: slug,
+      slug,
+      description: "",
+      protocol: "oidc",
+      launchUrl: `https://rp-${tag}.example.fr/`,
+      serviceUrls: REDIRECT,
+      category,
+      identifier: "opaque",
+      requestedAttributes: [],
+      native: false,
+      allSchools: false,
+      schools: s.school.uai,
+      ...extra,
+    });
     expect(r.ok).toBe(true);
   }
 
@@ -93,7 +144,12 @@ describe("OIDC provider (3.11.1.2)", () => {
     tp = await testPlatform("pglite", { cookieSecure: false });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    tp.platform.oidc = oidcPort(await createOidcEndpoint(tp.platform, { issuer: `${base}/oidc`, dataDir: mkdtempSync(join(tmpdir(), "preau-oidc-")) }));
+    tp.platform.oidc = oidcPort(
+      await createOidcEndpoint(tp.platform, {
+        issuer: `${base}/oidc`,
+        dataDir: mkdtempSync(join(tmpdir(), "preau-oidc-")),
+      }),
+    );
     ({ stop } = await startServer(tp.platform, port, "127.0.0.1"));
     s = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
     await connector(`quiz-${tag}`, "3");
@@ -102,10 +158,13 @@ describe("OIDC provider (3.11.1.2)", () => {
   afterAll(() => stop?.());
 
   it("3.11.1.2 discovery and JWKS are published; PKCE S256 only", async () => {
-    const discovery = await (await fetch(`${base}/oidc/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+    const discovery = (await (await fetch(`${base}/oidc/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(discovery.issuer).toBe(`${base}/oidc`);
     expect(discovery.code_challenge_methods_supported).toEqual(["S256"]);
-    const jwks = await (await fetch(String(discovery.jwks_uri))).json() as { keys: { kty: string; d?: string }[] };
+    const jwks = (await (await fetch(String(discovery.jwks_uri))).json()) as { keys: { kty: string; d?: string }[] };
     expect(jwks.keys[0]!.kty).toBe("RSA");
     expect(jwks.keys[0]!.d).toBeUndefined();
   });
@@ -115,7 +174,10 @@ describe("OIDC provider (3.11.1.2)", () => {
     const rp = await relyingParty(`quiz-${tag}`);
     const { url } = await jar.follow(rp.url.href, base);
     expect(url.startsWith(REDIRECT)).toBe(true);
-    const tokens = await client.authorizationCodeGrant(rp.config, new URL(url), { pkceCodeVerifier: rp.verifier, expectedState: rp.state });
+    const tokens = await client.authorizationCodeGrant(rp.config, new URL(url), {
+      pkceCodeVerifier: rp.verifier,
+      expectedState: rp.state,
+    });
     const claims = tokens.claims()!;
     const c = await withTenant(tp.platform.db, systemScope, (tx) => connectorBySlug(tx, `quiz-${tag}`));
     expect(claims.sub).toBe(await opaqueId(tp.platform.config.secret, c!.id, s.teacher.id));
@@ -153,17 +215,28 @@ describe("OIDC provider (3.11.1.2)", () => {
     const first = await jar.follow(rp.url.href, base);
     expect(first.url).toContain(`/services/atelier-${tag}/consentement`);
     // Agree (a form post with the page's CSRF token), then the flow resumes.
-    const page = await fetch(first.url, { headers: { cookie: [...jar.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
+    const page = await fetch(first.url, {
+      headers: { cookie: [...jar.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+    });
     const html = await page.text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
     // The last "retour" field: the banner's font switch has one too.
     const retour = [...html.matchAll(/name="retour" value="([^"]+)"/g)].at(-1)![1]!;
-    const agreed = await fetch(`${base}/services/atelier-${tag}/consentement`, { method: "POST", redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie: [...jar.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
-      body: new URLSearchParams({ _csrf: csrf, retour, choix: "accepter" }) });
+    const agreed = await fetch(`${base}/services/atelier-${tag}/consentement`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: [...jar.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      },
+      body: new URLSearchParams({ _csrf: csrf, retour, choix: "accepter" }),
+    });
     expect(agreed.status).toBe(303);
     const { url } = await jar.follow(new URL(agreed.headers.get("location")!, base).href, base);
-    const tokens = await client.authorizationCodeGrant(rp.config, new URL(url), { pkceCodeVerifier: rp.verifier, expectedState: rp.state });
+    const tokens = await client.authorizationCodeGrant(rp.config, new URL(url), {
+      pkceCodeVerifier: rp.verifier,
+      expectedState: rp.state,
+    });
     const info = await client.fetchUserInfo(rp.config, tokens.access_token, tokens.claims()!.sub);
     expect(info.given_name).toBe("Camille");
     expect(info.family_name).toBeUndefined();

@@ -22,8 +22,14 @@ describe.each(DATABASE_KINDS)("polls on %s", (kind) => {
   async function create(fields: Record<string, string | string[]>) {
     const b = await as(s.teacher);
     await b.get("/sondages/nouveau");
-    return b.post("/sondages/nouveau", { ecole: s.school.uai, question: "Quel jour pour la fête ?", choix: "Vendredi\nSamedi", fin: "2026-12-20T18:00",
-      groupes: `parents:${s.classId}`, ...fields });
+    return b.post("/sondages/nouveau", {
+      ecole: s.school.uai,
+      question: "Quel jour pour la fête ?",
+      choix: "Vendredi\nSamedi",
+      fin: "2026-12-20T18:00",
+      groupes: `parents:${s.classId}`,
+      ...fields,
+    });
   }
   const pollId = (location: string) => /\/sondages\/([0-9a-f-]{36})/.exec(location)![1]!;
 
@@ -56,13 +62,23 @@ describe.each(DATABASE_KINDS)("polls on %s", (kind) => {
   });
 
   it("54D an anonymous poll's ballots name nobody; a closed poll takes no vote; multiple choice", async () => {
-    const res = await create({ anonyme: "1", plusieurs: "1", choix: "Jeux\nChants\nGoûter", groupes: [], destinataires: [s.pupil.id, s.otherPupil.id] });
+    const res = await create({
+      anonyme: "1",
+      plusieurs: "1",
+      choix: "Jeux\nChants\nGoûter",
+      groupes: [],
+      destinataires: [s.pupil.id, s.otherPupil.id],
+    });
     const id = pollId(res.location!);
     const pupil = await as(s.pupil);
     await pupil.get(`/sondages/${id}`);
     expect((await pupil.post(`/sondages/${id}/vote`, { choix: ["0", "2"] })).status).toBe(303);
-    const ballots = await withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ voter_id: string | null }>(await tx.execute(sql`
-      select voter_id from poll_ballots where poll_id = ${id}`)));
+    const ballots = await withTenant(env.platform.db, systemScope, async (tx) =>
+      rowsOf<{ voter_id: string | null }>(
+        await tx.execute(sql`
+      select voter_id from poll_ballots where poll_id = ${id}`),
+      ),
+    );
     expect(ballots).toEqual([{ voter_id: null }]);
     // The results give counts only, no names in brackets.
     const results = (await (await as(s.teacher)).get(`/sondages/${id}`)).text;
@@ -82,12 +98,22 @@ describe.each(DATABASE_KINDS)("polls on %s", (kind) => {
 
   it("54D pupils cannot create; bad input and unreachable audiences are refused in French and write nothing", async () => {
     expect((await (await as(s.pupil)).get("/sondages/nouveau")).status).toBe(403);
-    const count = async () => withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from polls`))[0]!.n);
+    const count = async () =>
+      withTenant(
+        env.platform.db,
+        systemScope,
+        async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from polls`))[0]!.n,
+      );
     const before = await count();
     for (const [fields, issue] of [
-      [{ question: "" }, "question"], [{ question: "x".repeat(10_000) }, "question"], [{ choix: "Seul" }, "options"],
-      [{ fin: "demain" }, "closes"], [{ fin: "2026-12-01T10:00" }, "closes_past"], [{ fin: "2027-06-01T10:00" }, "closes_far"],
-      [{ groupes: [] }, "audience"], [{ groupes: [], destinataires: [other.parent.id] }, "forbidden_audience"],
+      [{ question: "" }, "question"],
+      [{ question: "x".repeat(10_000) }, "question"],
+      [{ choix: "Seul" }, "options"],
+      [{ fin: "demain" }, "closes"],
+      [{ fin: "2026-12-01T10:00" }, "closes_past"],
+      [{ fin: "2027-06-01T10:00" }, "closes_far"],
+      [{ groupes: [] }, "audience"],
+      [{ groupes: [], destinataires: [other.parent.id] }, "forbidden_audience"],
     ] as const) {
       const res = await create(fields as Record<string, string | string[]>);
       expect(res.status, issue).toBe(422);

@@ -5,7 +5,14 @@ import type { Hono } from "hono";
 import { DATABASE_KINDS } from "../helpers/db";
 import { testApp, testPlatform, type TestPlatform } from "../helpers/platform";
 import { TestBrowser } from "../helpers/client";
-import { buildClass, buildSchool, buildSchoolWithClass, buildStructure, buildUser, linkParent } from "../helpers/factories";
+import {
+  buildClass,
+  buildSchool,
+  buildSchoolWithClass,
+  buildStructure,
+  buildUser,
+  linkParent,
+} from "../helpers/factories";
 import { createApp } from "../../src/app";
 import { createNodeHandler } from "../../src/node/server";
 
@@ -55,7 +62,12 @@ describe.each(DATABASE_KINDS)("portal on %s", (kind) => {
   it("the parent's home lists their children and lets them switch between their children's schools", async () => {
     const other = await buildSchool(tp.platform.db);
     const otherClass = await buildClass(tp.platform.db, other.uai, "CP");
-    const sibling = await buildUser(tp.platform.db, tp.platform.passwords, { profile: "pupil", uai: other.uai, classId: otherClass, firstName: "Hugo" });
+    const sibling = await buildUser(tp.platform.db, tp.platform.passwords, {
+      profile: "pupil",
+      uai: other.uai,
+      classId: otherClass,
+      firstName: "Hugo",
+    });
     await linkParent(tp.platform.db, s.parent.id, sibling.id, other.uai);
     const b = await as(s.parent);
     const home = await b.get("/");
@@ -107,7 +119,9 @@ describe.each(DATABASE_KINDS)("portal on %s", (kind) => {
     expect((await b.get("/")).html).toMatch(/<body class="[^"]*font-dyslexic/);
     const elsewhere = await as(s.otherPupil);
     expect((await elsewhere.get("/")).html).toMatch(/font-dyslexic/);
-    expect((await b.post("/preferences/police", { police: "standard", retour: "https://evil.example" })).location).toBe("/");
+    expect((await b.post("/preferences/police", { police: "standard", retour: "https://evil.example" })).location).toBe(
+      "/",
+    );
     const anonymous = new TestBrowser(tp.app);
     await anonymous.get("/login");
     await anonymous.post("/preferences/police", { police: "dyslexic", retour: "/login" });
@@ -135,7 +149,8 @@ describe.each(DATABASE_KINDS)("portal on %s", (kind) => {
 
   it("the académie admin reads the audit trail and checks its chain; others may not", async () => {
     const academie = await buildUser(tp.platform.db, tp.platform.passwords, {
-      profile: "academie_admin", structureId: await buildStructure(tp.platform.db, "academie"),
+      profile: "academie_admin",
+      structureId: await buildStructure(tp.platform.db, "academie"),
     });
     const a = await as(academie);
     const page = await a.get("/admin/audit");
@@ -188,8 +203,13 @@ describe("errors and probes", () => {
     const logged: string[] = [];
     const broken = {
       ...platform,
-      log: { log: (_l: string, event: string, fields?: Record<string, unknown>) => logged.push(`${event} ${JSON.stringify(fields)}`) },
-      db: new Proxy(platform.db, { get: (t, k) => (k === "transaction" ? () => Promise.reject(new Error("base injoignable")) : Reflect.get(t, k)) }),
+      log: {
+        log: (_l: string, event: string, fields?: Record<string, unknown>) =>
+          logged.push(`${event} ${JSON.stringify(fields)}`),
+      },
+      db: new Proxy(platform.db, {
+        get: (t, k) => (k === "transaction" ? () => Promise.reject(new Error("base injoignable")) : Reflect.get(t, k)),
+      }),
     };
     const app = await createApp(broken as typeof platform);
     const b = new TestBrowser(app);

@@ -10,10 +10,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, "127.0.0.1", () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
-});
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 
 describe("security headers from the production server", () => {
   let child: ChildProcess;
@@ -22,29 +26,59 @@ describe("security headers from the production server", () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ["--import", "tsx", "src/node/main.ts"], { cwd: ROOT, stdio: "ignore",
-      env: { ...process.env, DATABASE_URL: "", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: mkdtempSync(join(tmpdir(), "preau-prod-")),
-        PREAU_COOKIE_SECURE: "false" } });
+    child = spawn(process.execPath, ["--import", "tsx", "src/node/main.ts"], {
+      cwd: ROOT,
+      stdio: "ignore",
+      env: {
+        ...process.env,
+        DATABASE_URL: "",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: mkdtempSync(join(tmpdir(), "preau-prod-")),
+        PREAU_COOKIE_SECURE: "false",
+      },
+    });
     for (let i = 0; i < 240; i++) {
-      try { if ((await fetch(`${base}/readyz`)).ok) return; } catch { /* not yet */ }
+      try {
+        if ((await fetch(`${base}/readyz`)).ok) return;
+      } catch {
+        /* not yet */
+      }
       await new Promise((r) => setTimeout(r, 500));
     }
     throw new Error("the hub did not start");
   }, 150_000);
-  afterAll(() => { child?.kill("SIGTERM"); });
+  afterAll(() => {
+    child?.kill("SIGTERM");
+  });
 
   it("731 every page, compressed or not, carries the CSP, HSTS and the other headers", async () => {
     const jar = new Map<string, string>();
-    const keep = (r: Response) => { for (const c of r.headers.getSetCookie()) { const [p] = c.split(";"); const i = p!.indexOf("="); jar.set(p!.slice(0, i), p!.slice(i + 1)); } };
+    const keep = (r: Response) => {
+      for (const c of r.headers.getSetCookie()) {
+        const [p] = c.split(";");
+        const i = p!.indexOf("=");
+        jar.set(p!.slice(0, i), p!.slice(i + 1));
+      }
+    };
     const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
     const form = await fetch(`${base}/login`);
     keep(form);
     const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-    keep(await fetch(`${base}/login`, { method: "POST", redirect: "manual", headers: { cookie: cookie(), "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ login: "demo.enseignant", password: "preau-demo", _csrf: token }) }));
+    keep(
+      await fetch(`${base}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { cookie: cookie(), "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ login: "demo.enseignant", password: "preau-demo", _csrf: token }),
+      }),
+    );
     for (const path of ["/", "/messagerie", "/fil", "/documents", "/murs", "/compte/notifications"]) {
       for (const encoding of ["gzip, deflate, br", "identity"]) {
-        const res = await fetch(base + path, { headers: { cookie: cookie(), "accept-encoding": encoding }, redirect: "manual" });
+        const res = await fetch(base + path, {
+          headers: { cookie: cookie(), "accept-encoding": encoding },
+          redirect: "manual",
+        });
         await res.arrayBuffer();
         expect(res.status, path).toBe(200);
         expect(res.headers.get("content-security-policy"), `${path} (${encoding})`).toContain("default-src 'self'");

@@ -11,15 +11,34 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("54B 56B Durable Object rooms in workerd", () => {
   it("the same protocol suite passes against the Durable Object room", async () => {
-    const run = await promisify(execFile)(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "-c", "vitest.workers.config.ts",
-      "--reporter=verbose", "--no-color"], { cwd: ROOT, env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 16 * 1024 * 1024 })
-      .catch((err: { stdout?: string; stderr?: string }) => ({ stdout: err.stdout ?? "", stderr: err.stderr ?? String(err) }));
+    const run = await promisify(execFile)(
+      process.execPath,
+      [
+        join(ROOT, "node_modules/vitest/vitest.mjs"),
+        "run",
+        "-c",
+        "vitest.workers.config.ts",
+        "--reporter=verbose",
+        "--no-color",
+      ],
+      { cwd: ROOT, env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 16 * 1024 * 1024 },
+    ).catch((err: { stdout?: string; stderr?: string }) => ({
+      stdout: err.stdout ?? "",
+      stderr: err.stderr ?? String(err),
+    }));
     const out = `${run.stdout}\n${run.stderr}`;
     const passed = /Tests\s+(\d+) passed \((\d+)\)/.exec(out);
     expect(passed, out.slice(-4000)).not.toBeNull();
     expect(Number(passed![1])).toBe(Number(passed![2]));
     expect(Number(passed![1])).toBeGreaterThanOrEqual(7);
-    for (const name of ["two official clients converge", "a viewer cannot write", "refused with 4403", "malformed, text and oversized",
-      "presence names come from the server", "across eviction of the object"]) expect(out).toContain(name);
+    for (const name of [
+      "two official clients converge",
+      "a viewer cannot write",
+      "refused with 4403",
+      "malformed, text and oversized",
+      "presence names come from the server",
+      "across eviction of the object",
+    ])
+      expect(out).toContain(name);
   }, 240_000);
 });

@@ -124,7 +124,9 @@ describe("54B 56B realtime rooms: protocol with the official y-websocket client"
     expect((await big.closed).code).toBe(1009);
     const badVector = await rawSocket(`${base}/${name}`);
     const e = encoding.createEncoder();
-    encoding.writeVarUint(e, MESSAGE_SYNC); encoding.writeVarUint(e, SYNC_STEP1); encoding.writeVarUint8Array(e, new Uint8Array([255, 255, 255]));
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    encoding.writeVarUint(e, SYNC_STEP1);
+    encoding.writeVarUint8Array(e, new Uint8Array([255, 255, 255]));
     badVector.ws.send(encoding.toUint8Array(e));
     expect((await badVector.closed).code).toBe(CLOSE.badMessage);
     a.doc.getText("t").insert(0, "toujours là");
@@ -141,7 +143,11 @@ describe("54B 56B realtime rooms: protocol with the official y-websocket client"
     const seen = [...b.provider.awareness.getStates().values()].find((s) => s.user?.color === "#f00")!;
     expect(seen.user.name).toMatch(/^Client \d+$/);
     a.destroy();
-    await until(() => ![...b.provider.awareness.getStates().values()].some((s) => s.user?.color === "#f00"), 5_000, "presence of a closed socket not removed");
+    await until(
+      () => ![...b.provider.awareness.getStates().values()].some((s) => s.user?.color === "#f00"),
+      5_000,
+      "presence of a closed socket not removed",
+    );
   });
 
   it("compacts the log into a snapshot by size and reloads the same state", async () => {
@@ -154,7 +160,10 @@ describe("54B 56B realtime rooms: protocol with the official y-websocket client"
     a.destroy();
     await until(() => !server.rooms.hub.isLoaded(name), 5_000);
     const db = createClient({ url: `file:${join(dir, "0750001A.db")}` });
-    const rows = await db.execute({ sql: "select count(*) as n, coalesce(sum(length(data)), 0) as bytes from room_updates where room = ?", args: [name] });
+    const rows = await db.execute({
+      sql: "select count(*) as n, coalesce(sum(length(data)), 0) as bytes from room_updates where room = ?",
+      args: [name],
+    });
     const snap = await db.execute({ sql: "select count(*) as n from room_snapshots where room = ?", args: [name] });
     db.close();
     expect(Number(snap.rows[0]!.n)).toBeGreaterThan(0);
@@ -164,15 +173,22 @@ describe("54B 56B realtime rooms: protocol with the official y-websocket client"
   });
 });
 
-protocolSuite("Node hub, libsql files", () => ({ base, WebSocket: NodeWebSocket as unknown as new (url: string) => WebSocket }));
+protocolSuite("Node hub, libsql files", () => ({
+  base,
+  WebSocket: NodeWebSocket as unknown as new (url: string) => WebSocket,
+}));
 
 describe("54B 56B realtime rooms: durability across kill -9", () => {
   let child: ChildProcess | null = null;
-  afterAll(() => { child?.kill("SIGKILL"); });
+  afterAll(() => {
+    child?.kill("SIGKILL");
+  });
 
   async function spawnServer(dataDir: string): Promise<{ proc: ChildProcess; port: number }> {
     const proc = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/realtime-server.ts")], {
-      cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: "0" }, stdio: ["ignore", "pipe", "inherit"],
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dataDir, PORT: "0" },
+      stdio: ["ignore", "pipe", "inherit"],
     });
     const port = await new Promise<number>((resolve, reject) => {
       let out = "";

@@ -11,7 +11,7 @@ import { makeKeyPair } from "../../src/node/saml-keys";
 import { externalIdsFromVectors } from "../../src/services/identity/federated-login";
 import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser } from "../helpers/client";
-import { buildSchoolWithClass, buildUser, linkParent } from "../helpers/factories";
+import { buildSchoolWithClass, linkParent } from "../helpers/factories";
 import { testApp } from "../helpers/platform";
 import * as samlify from "samlify";
 import { Hono } from "hono";
@@ -40,17 +40,29 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     env = await testApp(kind);
     educonnect = await createTestIdp("educonnect", PROXY, { encrypt: true });
     arena = await createTestIdp("arena", PROXY);
-    settings = { publicUrl: PROXY, hubUrl: HUB, secret: env.platform.config.secret, keys: await makeKeyPair("proxy-test"),
-      guichets: [{ id: "educonnect", idpMetadata: educonnect.metadata, encryptedAssertions: true }, { id: "arena", idpMetadata: arena.metadata, encryptedAssertions: false }],
-      log: process.env.PREAU_TEST_LOG ? (event, data) => console.error(event, data) : undefined };
+    settings = {
+      publicUrl: PROXY,
+      hubUrl: HUB,
+      secret: env.platform.config.secret,
+      keys: await makeKeyPair("proxy-test"),
+      guichets: [
+        { id: "educonnect", idpMetadata: educonnect.metadata, encryptedAssertions: true },
+        { id: "arena", idpMetadata: arena.metadata, encryptedAssertions: false },
+      ],
+      log: process.env.PREAU_TEST_LOG ? (event, data) => console.error(event, data) : undefined,
+    };
     proxy = createProxyApp(settings);
     s = await buildSchoolWithClass(env.platform.db, env.platform.passwords);
     other = await buildSchoolWithClass(env.platform.db, env.platform.passwords);
     await linkParent(env.platform.db, s.parent.id, other.pupil.id, other.school.uai);
     await withTenant(env.platform.db, systemScope, async (tx) => {
-      await tx.execute(sql`update users set external_id = ${`TEST-${jointure("eleve")}`}, state = 'pre_created', charter_accepted_at = null where id = ${s.pupil.id}`);
+      await tx.execute(
+        sql`update users set external_id = ${`TEST-${jointure("eleve")}`}, state = 'pre_created', charter_accepted_at = null where id = ${s.pupil.id}`,
+      );
       await tx.execute(sql`update users set external_id = ${`TEST-${jointure("parent")}`} where id = ${s.parent.id}`);
-      await tx.execute(sql`update users set external_id = ${`TEST-${jointure("parent2")}`} where id = ${other.parent.id}`);
+      await tx.execute(
+        sql`update users set external_id = ${`TEST-${jointure("parent2")}`} where id = ${other.parent.id}`,
+      );
       await tx.execute(sql`update users set academic_email = ${`prof.${tag}@ac-test.fr`} where id = ${s.teacher.id}`);
     });
   });
@@ -65,17 +77,36 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     expect(location.searchParams.get("Signature")).toBeTruthy();
     const request = inflateRawSync(Buffer.from(location.searchParams.get("SAMLRequest")!, "base64")).toString();
     // The IdP checks the request's signature against the proxy's metadata.
-    const idp = samlify.IdentityProvider({ metadata: (guichet === "educonnect" ? educonnect : arena).metadata, wantAuthnRequestsSigned: true });
-    const octetString = location.search.slice(1).split("&").filter((p) => !p.startsWith("Signature=")).join("&");
+    const idp = samlify.IdentityProvider({
+      metadata: (guichet === "educonnect" ? educonnect : arena).metadata,
+      wantAuthnRequestsSigned: true,
+    });
+    const octetString = location.search
+      .slice(1)
+      .split("&")
+      .filter((p) => !p.startsWith("Signature="))
+      .join("&");
     const parsed = await idp.parseLoginRequest(serviceProvider(settings, guichet), "redirect", {
-      query: Object.fromEntries(location.searchParams), octetString });
+      query: Object.fromEntries(location.searchParams),
+      octetString,
+    });
     const id = /ID="([^"]+)"/.exec(request)![1]!;
     expect(parsed.extract.request?.id).toBe(id);
     return { browser, id };
   }
-  async function answer(guichet: "educonnect" | "arena", identity: TestIdentity, overrides: ResponseOverrides = {}, idp?: TestIdp) {
+  async function answer(
+    guichet: "educonnect" | "arena",
+    identity: TestIdentity,
+    overrides: ResponseOverrides = {},
+    idp?: TestIdp,
+  ) {
     const { browser, id } = await start(guichet);
-    const response = await (idp ?? (guichet === "educonnect" ? educonnect : arena)).respond(serviceProvider(settings, guichet), id, identity, overrides);
+    const response = await (idp ?? (guichet === "educonnect" ? educonnect : arena)).respond(
+      serviceProvider(settings, guichet),
+      id,
+      identity,
+      overrides,
+    );
     const res = await browser.post(`/saml/${guichet}/acs`, { SAMLResponse: response });
     return { res, browser, response };
   }
@@ -86,8 +117,14 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     const res = await hub.get(`${url.pathname}${url.search}`);
     return { hub, res };
   }
-  const pupilIdentity = (): TestIdentity => ({ nameId: `ec-${tag}-eleve`, attributes: {
-    FrEduCtRefId: [`{AAF}24|x|${jointure("eleve")}`], [`${EC}.57`]: [`opaque-eleve-${tag}`], [`${EC}.7`]: ["eleve1d"] } });
+  const pupilIdentity = (): TestIdentity => ({
+    nameId: `ec-${tag}-eleve`,
+    attributes: {
+      FrEduCtRefId: [`{AAF}24|x|${jointure("eleve")}`],
+      [`${EC}.57`]: [`opaque-eleve-${tag}`],
+      [`${EC}.7`]: ["eleve1d"],
+    },
+  });
 
   it("3.2.2 4.4 a pupil logs in through ÉduConnect (signed, encrypted assertion): the pre-created account is opened and activated at first login", async () => {
     const { res } = await answer("educonnect", pupilIdentity());
@@ -95,14 +132,23 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     const { hub, res: arrival } = await intoHub(res.location!);
     expect(arrival.location).toBe("/activation");
     expect((await hub.get("/activation")).status).toBe(200);
-    const [row] = await withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ educonnect_id: string }>(await tx.execute(sql`
-      select educonnect_id from users where id = ${s.pupil.id}`)));
+    const [row] = await withTenant(env.platform.db, systemScope, async (tx) =>
+      rowsOf<{ educonnect_id: string }>(
+        await tx.execute(sql`
+      select educonnect_id from users where id = ${s.pupil.id}`),
+      ),
+    );
     expect(row!.educonnect_id).toBe(`opaque-eleve-${tag}`);
   });
 
   it("3.2.2 a parent with children in two schools chooses which account to open", async () => {
-    const { res } = await answer("educonnect", { nameId: `ec-${tag}-parent`, attributes: {
-      FrEduCtRefId: [`{AAF}24|x|${jointure("parent")}`, `{AAF}24|x|${jointure("parent2")}`, `{ECT}24|x|autre`], [`${EC}.7`]: ["resp1d"] } });
+    const { res } = await answer("educonnect", {
+      nameId: `ec-${tag}-parent`,
+      attributes: {
+        FrEduCtRefId: [`{AAF}24|x|${jointure("parent")}`, `{AAF}24|x|${jointure("parent2")}`, `{ECT}24|x|autre`],
+        [`${EC}.7`]: ["resp1d"],
+      },
+    });
     const { hub, res: page } = await intoHub(res.location!);
     expect(page.status).toBe(200);
     expect(page.text).toContain(t("sso.choose.title"));
@@ -117,22 +163,38 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
   });
 
   it("3.2.2 a teacher logs in through Arena, matched by academic e-mail", async () => {
-    const { res } = await answer("arena", { nameId: `agent-${tag}`, attributes: { ctemail: [`Prof.${tag}@ac-test.fr`], FrEduRne: [`${s.school.uai}$UAJ$PU$ENS`] } });
+    const { res } = await answer("arena", {
+      nameId: `agent-${tag}`,
+      attributes: { ctemail: [`Prof.${tag}@ac-test.fr`], FrEduRne: [`${s.school.uai}$UAJ$PU$ENS`] },
+    });
     const { hub, res: arrival } = await intoHub(res.location!);
     expect(arrival.location).toBe("/");
     expect((await hub.get("/")).text).toContain("Bonjour");
   });
 
   it("an identity without an account gets a clear page and nothing is created", async () => {
-    const before = await withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from users`))[0]!.n);
-    const { res } = await answer("educonnect", { nameId: `ec-${tag}-inconnu`, attributes: { FrEduCtRefId: [`{AAF}24|x|inconnu-${tag}`] } });
+    const before = await withTenant(
+      env.platform.db,
+      systemScope,
+      async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from users`))[0]!.n,
+    );
+    const { res } = await answer("educonnect", {
+      nameId: `ec-${tag}-inconnu`,
+      attributes: { FrEduCtRefId: [`{AAF}24|x|inconnu-${tag}`] },
+    });
     const { res: arrival } = await intoHub(res.location!);
     expect(arrival.status).toBe(403);
     expect(arrival.text).toContain(t("sso.unknown.title"));
-    const after = await withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from users`))[0]!.n);
+    const after = await withTenant(
+      env.platform.db,
+      systemScope,
+      async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from users`))[0]!.n,
+    );
     expect(after).toBe(before);
     // Vectors of another académie are never matched.
-    expect(externalIdsFromVectors([`{AAF}25|x|${jointure("eleve")}`, "{ECT}24|x|y", "{AAF}24|x"], "TEST", "24")).toEqual([]);
+    expect(
+      externalIdsFromVectors([`{AAF}25|x|${jointure("eleve")}`, "{ECT}24|x|y", "{AAF}24|x"], "TEST", "24"),
+    ).toEqual([]);
   });
 
   const refused = (res: { status: number; location: string | null; text: string }) => {
@@ -144,17 +206,42 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
   it("rejected: unsigned, wrongly signed, expired, wrong audience, wrong destination, unsolicited or foreign-issuer responses", async () => {
     // Unsigned: a genuine response with its signature taken out.
     const { browser: b0, id: id0 } = await start("arena");
-    const signed = Buffer.from(await arena.respond(serviceProvider(settings, "arena"), id0, { nameId: "x", attributes: { ctemail: [`prof.${tag}@ac-test.fr`] } }), "base64").toString();
+    const signed = Buffer.from(
+      await arena.respond(serviceProvider(settings, "arena"), id0, {
+        nameId: "x",
+        attributes: { ctemail: [`prof.${tag}@ac-test.fr`] },
+      }),
+      "base64",
+    ).toString();
     const unsigned = signed.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, "");
     expect(unsigned).not.toContain("Signature");
     refused(await b0.post("/saml/arena/acs", { SAMLResponse: Buffer.from(unsigned).toString("base64") }));
     // Tampered: the signed assertion with another e-mail in it.
     const { browser: b1, id: id1 } = await start("arena");
-    const genuine = Buffer.from(await arena.respond(serviceProvider(settings, "arena"), id1, { nameId: "x", attributes: { ctemail: [`prof.${tag}@ac-test.fr`] } }), "base64").toString();
-    refused(await b1.post("/saml/arena/acs", { SAMLResponse: Buffer.from(genuine.replace(`prof.${tag}@`, "directeur@")).toString("base64") }));
+    const genuine = Buffer.from(
+      await arena.respond(serviceProvider(settings, "arena"), id1, {
+        nameId: "x",
+        attributes: { ctemail: [`prof.${tag}@ac-test.fr`] },
+      }),
+      "base64",
+    ).toString();
+    refused(
+      await b1.post("/saml/arena/acs", {
+        SAMLResponse: Buffer.from(genuine.replace(`prof.${tag}@`, "directeur@")).toString("base64"),
+      }),
+    );
     const impostor = await createTestIdp("arena", PROXY);
-    refused((await answer("arena", { nameId: "x", attributes: { ctemail: [`prof.${tag}@ac-test.fr`] } }, {}, impostor)).res);
-    refused((await answer("educonnect", pupilIdentity(), { notBefore: new Date(Date.now() - 20 * 60_000), notOnOrAfter: new Date(Date.now() - 10 * 60_000) })).res);
+    refused(
+      (await answer("arena", { nameId: "x", attributes: { ctemail: [`prof.${tag}@ac-test.fr`] } }, {}, impostor)).res,
+    );
+    refused(
+      (
+        await answer("educonnect", pupilIdentity(), {
+          notBefore: new Date(Date.now() - 20 * 60_000),
+          notOnOrAfter: new Date(Date.now() - 10 * 60_000),
+        })
+      ).res,
+    );
     refused((await answer("educonnect", pupilIdentity(), { audience: "https://autre-sp.example.fr/metadata" })).res);
     refused((await answer("educonnect", pupilIdentity(), { destination: "https://autre-sp.example.fr/acs" })).res);
     refused((await answer("educonnect", pupilIdentity(), { inResponseTo: "_une-autre-demande" })).res);
@@ -165,7 +252,10 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
   });
 
   it("rejected: a replayed response, a replayed handoff, a forged handoff, and a signature-wrapped assertion", async () => {
-    const { res, browser, response } = await answer("arena", { nameId: `agent-${tag}`, attributes: { ctemail: [`prof.${tag}@ac-test.fr`] } });
+    const { res, browser, response } = await answer("arena", {
+      nameId: `agent-${tag}`,
+      attributes: { ctemail: [`prof.${tag}@ac-test.fr`] },
+    });
     expect(res.status).toBe(303);
     // The same response again (the request cookie is spent).
     refused(await browser.post("/saml/arena/acs", { SAMLResponse: response }));
@@ -178,11 +268,22 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     expect((await intoHub(forged.href)).res.status).toBe(400);
     // XSW: a forged, unsigned assertion for someone else put before the signed one is never the one read.
     const { browser: b2, id } = await start("arena");
-    const genuine = Buffer.from(await arena.respond(serviceProvider(settings, "arena"), id, { nameId: `agent-${tag}`, attributes: { ctemail: [`prof.${tag}@ac-test.fr`] } }), "base64").toString();
-    const evil = genuine.replace(/<saml:Assertion /, `<saml:Assertion ID="_evil" Version="2.0" IssueInstant="${new Date().toISOString()}"><saml:Issuer>${arena.entityId}</saml:Issuer><saml:Subject><saml:NameID>pirate</saml:NameID></saml:Subject><saml:AttributeStatement><saml:Attribute Name="ctemail"><saml:AttributeValue>${s.director.login}@ac-test.fr</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion><saml:Assertion `);
+    const genuine = Buffer.from(
+      await arena.respond(serviceProvider(settings, "arena"), id, {
+        nameId: `agent-${tag}`,
+        attributes: { ctemail: [`prof.${tag}@ac-test.fr`] },
+      }),
+      "base64",
+    ).toString();
+    const evil = genuine.replace(
+      /<saml:Assertion /,
+      `<saml:Assertion ID="_evil" Version="2.0" IssueInstant="${new Date().toISOString()}"><saml:Issuer>${arena.entityId}</saml:Issuer><saml:Subject><saml:NameID>pirate</saml:NameID></saml:Subject><saml:AttributeStatement><saml:Attribute Name="ctemail"><saml:AttributeValue>${s.director.login}@ac-test.fr</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion><saml:Assertion `,
+    );
     const wrapped = await b2.post("/saml/arena/acs", { SAMLResponse: Buffer.from(evil).toString("base64") });
     if (wrapped.status === 303) {
-      const handoff = JSON.parse(Buffer.from(new URL(wrapped.location!).searchParams.get("jeton")!.split(".")[0]!, "base64url").toString());
+      const handoff = JSON.parse(
+        Buffer.from(new URL(wrapped.location!).searchParams.get("jeton")!.split(".")[0]!, "base64url").toString(),
+      );
       expect(handoff.nameId).toBe(`agent-${tag}`);
       expect(handoff.email).toBe(`prof.${tag}@ac-test.fr`);
     } else {
@@ -192,7 +293,13 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
 
   it("the demo's test identity providers walk the whole flow in plain HTML forms; keys are kept in the data folder", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "preau-saml-"));
-    const env1 = { DATA_DIR: dataDir, PREAU_SAML_TEST_IDP: "true", PREAU_SAML_PROXY_URL: PROXY, PREAU_PUBLIC_URL: HUB, PREAU_SECRET: env.platform.config.secret };
+    const env1 = {
+      DATA_DIR: dataDir,
+      PREAU_SAML_TEST_IDP: "true",
+      PREAU_SAML_PROXY_URL: PROXY,
+      PREAU_PUBLIC_URL: HUB,
+      PREAU_SECRET: env.platform.config.secret,
+    };
     const { settings: demo, testIdps } = await proxySettingsFromEnv(env1);
     expect(demo.guichets.map((g) => g.id)).toEqual(["educonnect", "arena"]);
     expect((await proxySettingsFromEnv(env1)).settings.keys.cert).toBe(demo.keys.cert);
@@ -205,7 +312,10 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     const form = await browser.get(`${sso.pathname}${sso.search}`);
     expect(form.text).toContain("Adresse académique");
     const requestId = /name="demande" value="([^"]+)"/.exec(form.html)![1]!;
-    const posted = await browser.post("/idp-test/arena/reponse", { demande: requestId, courriel: `prof.${tag}@ac-test.fr` });
+    const posted = await browser.post("/idp-test/arena/reponse", {
+      demande: requestId,
+      courriel: `prof.${tag}@ac-test.fr`,
+    });
     const response = /name="SAMLResponse" value="([^"]+)"/.exec(posted.html)![1]!;
     const acs = await browser.post("/saml/arena/acs", { SAMLResponse: response });
     expect(acs.status).toBe(303);
@@ -217,7 +327,10 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
   it("single logout: leaving the hub ends the identity provider's session through a signed LogoutRequest, and back", async () => {
     // The proxy reads the hub's logout token with the real time, as the identity provider's messages are.
     env.clock.set(new Date().toISOString());
-    const { res } = await answer("arena", { nameId: `agent-slo-${tag}`, attributes: { ctemail: [`prof.${tag}@ac-test.fr`] } });
+    const { res } = await answer("arena", {
+      nameId: `agent-slo-${tag}`,
+      attributes: { ctemail: [`prof.${tag}@ac-test.fr`] },
+    });
     const { hub } = await intoHub(res.location!);
     expect((await hub.get("/")).status).toBe(200);
     const out = await hub.post("/logout", {});
@@ -227,20 +340,33 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     const proxyBrowser = new TestBrowser(proxy);
     const toIdp = new URL((await proxyBrowser.get(`${toProxy.pathname}${toProxy.search}`)).location!);
     expect(`${toIdp.origin}${toIdp.pathname}`).toBe(`${PROXY}/idp-test/arena/slo`);
-    const octetString = toIdp.search.slice(1).split("&").filter((p) => !p.startsWith("Signature=")).join("&");
-    const { nameId, url } = await arena.logout(serviceProvider(settings, "arena"), Object.fromEntries(toIdp.searchParams), octetString);
+    const octetString = toIdp.search
+      .slice(1)
+      .split("&")
+      .filter((p) => !p.startsWith("Signature="))
+      .join("&");
+    const { nameId, url } = await arena.logout(
+      serviceProvider(settings, "arena"),
+      Object.fromEntries(toIdp.searchParams),
+      octetString,
+    );
     expect(nameId).toBe(`agent-slo-${tag}`);
     const back = new URL(url);
     expect(`${back.origin}${back.pathname}`).toBe(`${PROXY}/saml/arena/slo`);
     expect((await proxyBrowser.get(`${back.pathname}${back.search}`)).location).toBe(`${HUB}/login?info=logged_out`);
     // A forged logout token sends nobody's request to the IdP; a forged LogoutResponse is refused.
-    expect((await proxyBrowser.get("/saml/arena/logout?jeton=faux.jeton")).location).toBe(`${HUB}/login?info=logged_out`);
+    expect((await proxyBrowser.get("/saml/arena/logout?jeton=faux.jeton")).location).toBe(
+      `${HUB}/login?info=logged_out`,
+    );
     refused(await proxyBrowser.get(`${back.pathname}${back.search.replace(/Signature=[^&]+/, "Signature=AAAA")}`));
   });
 
   it("single logout started by the identity provider: the hub ends that session, the IdP gets a signed LogoutResponse", async () => {
     env.clock.set(new Date().toISOString());
-    const { res } = await answer("arena", { nameId: `agent-idp-slo-${tag}`, attributes: { ctemail: [`prof.${tag}@ac-test.fr`] } });
+    const { res } = await answer("arena", {
+      nameId: `agent-idp-slo-${tag}`,
+      attributes: { ctemail: [`prof.${tag}@ac-test.fr`] },
+    });
     const { hub } = await intoHub(res.location!);
     expect((await hub.get("/")).status).toBe(200);
     const start = new URL(arena.startLogout(serviceProvider(settings, "arena"), `agent-idp-slo-${tag}`));
@@ -252,8 +378,16 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     expect((await hub.get("/")).location).toBe("/login");
     const toIdp = new URL((await proxyBrowser.get(`${back.pathname}${back.search}`)).location!);
     expect(toIdp.searchParams.get("SAMLResponse")).toBeTruthy();
-    const octetString = toIdp.search.slice(1).split("&").filter((p) => !p.startsWith("Signature=")).join("&");
-    await arena.checkLogoutResponse(serviceProvider(settings, "arena"), Object.fromEntries(toIdp.searchParams), octetString);
+    const octetString = toIdp.search
+      .slice(1)
+      .split("&")
+      .filter((p) => !p.startsWith("Signature="))
+      .join("&");
+    await arena.checkLogoutResponse(
+      serviceProvider(settings, "arena"),
+      Object.fromEntries(toIdp.searchParams),
+      octetString,
+    );
     // A forged LogoutRequest ends nothing.
     const forged = start.search.replace(/Signature=[^&]+/, "Signature=AAAA");
     refused(await proxyBrowser.get(`${start.pathname}${forged}`));

@@ -30,9 +30,14 @@ describe("611D second factor for admins", () => {
   afterAll(() => smtp.close());
 
   async function adminWithMail(): Promise<BuiltUser & { email: string }> {
-    const u = await buildUser(tp.platform.db, tp.platform.passwords, { profile: "academie_admin", structureId: academie });
+    const u = await buildUser(tp.platform.db, tp.platform.passwords, {
+      profile: "academie_admin",
+      structureId: academie,
+    });
     const email = `admin.${u.id.slice(0, 8)}@ac-test.fr`;
-    await withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`update users set academic_email = ${email} where id = ${u.id}`));
+    await withTenant(tp.platform.db, systemScope, (tx) =>
+      tx.execute(sql`update users set academic_email = ${email} where id = ${u.id}`),
+    );
     return { ...u, email };
   }
   async function codeSentTo(email: string): Promise<string> {
@@ -91,7 +96,10 @@ describe("611D second factor for admins", () => {
   });
 
   it("611D an admin without an academic address is told in French; other accounts log in with their password", async () => {
-    const bare = await buildUser(tp.platform.db, tp.platform.passwords, { profile: "academie_admin", structureId: academie });
+    const bare = await buildUser(tp.platform.db, tp.platform.passwords, {
+      profile: "academie_admin",
+      structureId: academie,
+    });
     const { res } = await passwordStep(bare);
     expect(res.status).toBe(403);
     expect(res.text).toContain(t("login.error.no_academic_email"));

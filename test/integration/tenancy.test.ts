@@ -14,8 +14,18 @@ function causeOf(error: unknown): string {
   return e.cause?.message ?? e.message ?? String(error);
 }
 
-const TENANT_TABLES = ["schools", "school_structures", "school_profiles", "classes", "class_members", "parent_links",
-  "groups", "group_members", "class_app_defaults", "school_settings"];
+const TENANT_TABLES = [
+  "schools",
+  "school_structures",
+  "school_profiles",
+  "classes",
+  "class_members",
+  "parent_links",
+  "groups",
+  "group_members",
+  "class_app_defaults",
+  "school_settings",
+];
 
 describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
   let tp: TestPlatform & { app: Hono<any> };
@@ -27,19 +37,26 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
     a = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
     b = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
     await withTenant(tp.platform.db, systemScope, async (tx) => {
-      await tx.execute(sql`insert into school_settings (uai, pupil_hours) values (${a.school.uai}, null), (${b.school.uai}, null)`);
-      await tx.execute(sql`insert into groups (uai, name) values (${a.school.uai}, 'Chorale A'), (${b.school.uai}, 'Chorale B')`);
+      await tx.execute(
+        sql`insert into school_settings (uai, pupil_hours) values (${a.school.uai}, null), (${b.school.uai}, null)`,
+      );
+      await tx.execute(
+        sql`insert into groups (uai, name) values (${a.school.uai}, 'Chorale A'), (${b.school.uai}, 'Chorale B')`,
+      );
     });
   });
 
   it("every table with a uai column is under forced row-level security with a policy", async () => {
-    const rows = await withTenant(tp.platform.db, systemScope, async (tx) => rowsOf<{ table: string; rls: boolean; forced: boolean; policies: number }>(
-      await tx.execute(sql`
+    const rows = await withTenant(tp.platform.db, systemScope, async (tx) =>
+      rowsOf<{ table: string; rls: boolean; forced: boolean; policies: number }>(
+        await tx.execute(sql`
         select c.relname as table, c.relrowsecurity as rls, c.relforcerowsecurity as forced,
           (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
         from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'public' and c.relkind = 'r'
-          and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'uai' and not a.attisdropped)`)));
+          and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'uai' and not a.attisdropped)`),
+      ),
+    );
     expect(rows.length).toBeGreaterThanOrEqual(TENANT_TABLES.length);
     for (const r of rows) expect(r, r.table).toMatchObject({ rls: true, forced: true });
     for (const r of rows) expect(r.policies, r.table).toBeGreaterThan(0);
@@ -48,9 +65,20 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
   it("a raw SELECT without WHERE through the app role returns only the allowed school's rows", async () => {
     for (const table of TENANT_TABLES) {
       const uais = await withTenant(tp.platform.db, schoolsScope(a.teacher.id, [a.school.uai]), async (tx) =>
-        rowsOf<{ uai: string }>(await tx.execute(sql.raw(`select distinct uai from ${table}`))).map((r) => r.uai));
+        rowsOf<{ uai: string }>(await tx.execute(sql.raw(`select distinct uai from ${table}`))).map((r) => r.uai),
+      );
       expect(uais, table).not.toContain(b.school.uai);
-      if (["schools", "school_profiles", "classes", "class_members", "parent_links", "groups", "school_settings"].includes(table)) {
+      if (
+        [
+          "schools",
+          "school_profiles",
+          "classes",
+          "class_members",
+          "parent_links",
+          "groups",
+          "school_settings",
+        ].includes(table)
+      ) {
         expect(uais, table).toEqual([a.school.uai]);
       }
     }
@@ -58,27 +86,43 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
 
   it("users of another school are invisible, and a write into another school is refused by the database", async () => {
     const visible = await withTenant(tp.platform.db, schoolsScope(a.teacher.id, [a.school.uai]), async (tx) =>
-      rowsOf<{ id: string }>(await tx.execute(sql`select id from users`)).map((r) => r.id));
+      rowsOf<{ id: string }>(await tx.execute(sql`select id from users`)).map((r) => r.id),
+    );
     expect(visible).toContain(a.pupil.id);
     expect(visible).not.toContain(b.pupil.id);
-    await expect(withTenant(tp.platform.db, schoolsScope(a.teacher.id, [a.school.uai]), (tx) =>
-      tx.execute(sql`insert into classes (uai, name, levels, school_year) values (${b.school.uai}, 'Intruse', '{CP}', '2026-2027')`)))
-      .rejects.toSatisfy((e) => /row-level security/.test(causeOf(e)));
+    await expect(
+      withTenant(tp.platform.db, schoolsScope(a.teacher.id, [a.school.uai]), (tx) =>
+        tx.execute(
+          sql`insert into classes (uai, name, levels, school_year) values (${b.school.uai}, 'Intruse', '{CP}', '2026-2027')`,
+        ),
+      ),
+    ).rejects.toSatisfy((e) => /row-level security/.test(causeOf(e)));
   });
 
   it("the app role is not the owner, cannot bypass RLS and cannot touch the audit chain head", async () => {
-    const [role] = await withTenant(tp.platform.db, systemScope, async (tx) => rowsOf<{ name: string; bypass: boolean; superuser: boolean }>(
-      await tx.execute(sql`select current_user as name, rolbypassrls as bypass, rolsuper as superuser from pg_roles where rolname = current_user`)));
+    const [role] = await withTenant(tp.platform.db, systemScope, async (tx) =>
+      rowsOf<{ name: string; bypass: boolean; superuser: boolean }>(
+        await tx.execute(
+          sql`select current_user as name, rolbypassrls as bypass, rolsuper as superuser from pg_roles where rolname = current_user`,
+        ),
+      ),
+    );
     expect(role).toEqual({ name: "preau_app", bypass: false, superuser: false });
-    await expect(withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`update audit_chain_head set seq = 0`)))
-      .rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
+    await expect(
+      withTenant(tp.platform.db, systemScope, (tx) => tx.execute(sql`update audit_chain_head set seq = 0`)),
+    ).rejects.toSatisfy((e) => /permission denied/.test(causeOf(e)));
   });
 
   it("a teacher of school A asking for school B's class, pupil, profile and school pages gets 403 or 404", async () => {
     const browser = new TestBrowser(tp.app);
     expect((await browser.login(a.teacher.login, a.teacher.password)).status).toBe(303);
-    for (const path of [`/classes/${b.classId}`, `/personnes/${b.pupil.id}`, `/personnes/${b.teacher.id}`,
-      `/personnes/${b.parent.id}`, `/ecoles/${b.school.uai}`]) {
+    for (const path of [
+      `/classes/${b.classId}`,
+      `/personnes/${b.pupil.id}`,
+      `/personnes/${b.teacher.id}`,
+      `/personnes/${b.parent.id}`,
+      `/ecoles/${b.school.uai}`,
+    ]) {
       const page = await browser.get(path);
       expect([403, 404], path).toContain(page.status);
       expect(page.html, path).not.toContain(b.school.name);
@@ -96,7 +140,8 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
     const res = await browser.post(`/classes/${b.classId}/applis`, { eleves: "classes" });
     expect(res.status).toBe(404);
     const rows = await withTenant(tp.platform.db, systemScope, async (tx) =>
-      rowsOf(await tx.execute(sql`select 1 from class_app_defaults where class_id = ${b.classId}`)));
+      rowsOf(await tx.execute(sql`select 1 from class_app_defaults where class_id = ${b.classId}`)),
+    );
     expect(rows).toHaveLength(0);
   });
 

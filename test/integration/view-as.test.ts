@@ -15,18 +15,24 @@ const FRAME_ACTIONS = ["/preferences/police", "/logout", "/ecole/active"];
 const mainOf = (html: string) => /<main\b[\s\S]*<\/main>/.exec(html)![0];
 const all = (html: string, re: RegExp) => [...html.matchAll(re)].map((m) => decodeEntities(m[1]!));
 /** What a homework week lists: each entry's subject and texts, in order. */
-const entriesOf = (html: string) => ({ subjects: all(mainOf(html), /<h3 class="card-title">([\s\S]*?)<\/h3>/g),
-  texts: all(mainOf(html), /<p class="pre">([\s\S]*?)<\/p>/g) });
+const entriesOf = (html: string) => ({
+  subjects: all(mainOf(html), /<h3 class="card-title">([\s\S]*?)<\/h3>/g),
+  texts: all(mainOf(html), /<p class="pre">([\s\S]*?)<\/p>/g),
+});
 /** What a notebook lists: each note's title and text, in order. */
-const notesOf = (html: string) => ({ titles: all(mainOf(html), /<h2 class="card-title">([\s\S]*?)<\/h2>/g),
-  texts: all(mainOf(html), /<p class="pre">([\s\S]*?)<\/p>/g) });
+const notesOf = (html: string) => ({
+  titles: all(mainOf(html), /<h2 class="card-title">([\s\S]*?)<\/h2>/g),
+  texts: all(mainOf(html), /<p class="pre">([\s\S]*?)<\/p>/g),
+});
 
 function expectReadOnly(html: string) {
   const main = mainOf(html);
   expect(main).not.toMatch(/<form\b/);
   expect(main).not.toMatch(/<button\b/);
   expect(main).not.toContain('name="_csrf"');
-  const posts = [...html.matchAll(/<form\b[^>]*>/g)].map((m) => m[0]).filter((f) => /method="post"/i.test(f))
+  const posts = [...html.matchAll(/<form\b[^>]*>/g)]
+    .map((m) => m[0])
+    .filter((f) => /method="post"/i.test(f))
     .map((f) => /action="([^"]*)"/.exec(f)?.[1] ?? "");
   for (const action of posts) expect(FRAME_ACTIONS).toContain(action);
 }
@@ -48,7 +54,18 @@ describe.each(DATABASE_KINDS)("view as a pupil or a parent on %s", (kind) => {
   async function write(user: BuiltUser, classId: string, fields: Record<string, string>) {
     const b = await as(user);
     await b.get(`/cahier/${classId}`);
-    expect((await b.post(`/cahier/${classId}`, { jour: "2026-12-09", fait_en_classe: "", a_faire: "", pour_le: "", liens: "", ...fields })).status).toBe(303);
+    expect(
+      (
+        await b.post(`/cahier/${classId}`, {
+          jour: "2026-12-09",
+          fait_en_classe: "",
+          a_faire: "",
+          pour_le: "",
+          liens: "",
+          ...fields,
+        })
+      ).status,
+    ).toBe(303);
   }
   async function send(user: BuiltUser, fields: Record<string, string>) {
     const b = await as(user);
@@ -62,33 +79,81 @@ describe.each(DATABASE_KINDS)("view as a pupil or a parent on %s", (kind) => {
     s = await buildSchoolWithClass(env.platform.db, env.platform.passwords);
     other = await buildSchoolWithClass(env.platform.db, env.platform.passwords);
     otherClassId = await buildClass(env.platform.db, s.school.uai, "CE2");
-    otherClassTeacher = await buildUser(env.platform.db, env.platform.passwords, { profile: "teacher", uai: s.school.uai, classId: otherClassId });
+    otherClassTeacher = await buildUser(env.platform.db, env.platform.passwords, {
+      profile: "teacher",
+      uai: s.school.uai,
+      classId: otherClassId,
+    });
     // A family in the other class, so that a note reaches it.
-    const otherClassPupil = await buildUser(env.platform.db, env.platform.passwords, { profile: "pupil", uai: s.school.uai, classId: otherClassId });
-    await linkParent(env.platform.db, (await buildUser(env.platform.db, env.platform.passwords, {})).id, otherClassPupil.id, s.school.uai);
-    staff = await buildUser(env.platform.db, env.platform.passwords, { profile: "staff", uai: s.school.uai, classId: s.classId });
-    className = (await withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ name: string }>(await tx.execute(sql`
-      select name from classes where id = ${s.classId}`))))[0]!.name;
+    const otherClassPupil = await buildUser(env.platform.db, env.platform.passwords, {
+      profile: "pupil",
+      uai: s.school.uai,
+      classId: otherClassId,
+    });
+    await linkParent(
+      env.platform.db,
+      (await buildUser(env.platform.db, env.platform.passwords, {})).id,
+      otherClassPupil.id,
+      s.school.uai,
+    );
+    staff = await buildUser(env.platform.db, env.platform.passwords, {
+      profile: "staff",
+      uai: s.school.uai,
+      classId: s.classId,
+    });
+    className = (
+      await withTenant(env.platform.db, systemScope, async (tx) =>
+        rowsOf<{ name: string }>(
+          await tx.execute(sql`
+      select name from classes where id = ${s.classId}`),
+        ),
+      )
+    )[0]!.name;
 
     // The class's log: two entries this week (one to do, one done in class only), one next week; another class's and
     // another school's entries the same day.
-    await write(s.teacher, s.classId, { matiere: "Mathématiques", fait_en_classe: "Les fractions", a_faire: "Exercices 3 et 4 page 52", pour_le: "2026-12-11" });
+    await write(s.teacher, s.classId, {
+      matiere: "Mathématiques",
+      fait_en_classe: "Les fractions",
+      a_faire: "Exercices 3 et 4 page 52",
+      pour_le: "2026-12-11",
+    });
     await write(s.teacher, s.classId, { matiere: "Histoire", fait_en_classe: "Les châteaux forts" });
-    await write(s.teacher, s.classId, { jour: "2026-12-15", matiere: "Sciences", a_faire: "Apporter une graine", pour_le: "2026-12-16" });
+    await write(s.teacher, s.classId, {
+      jour: "2026-12-15",
+      matiere: "Sciences",
+      a_faire: "Apporter une graine",
+      pour_le: "2026-12-16",
+    });
     await write(otherClassTeacher, otherClassId, { matiere: "Géographie", a_faire: "Carte des fleuves CE2" });
     await write(other.teacher, other.classId, { matiere: "Anglais", a_faire: "Colours, autre école" });
     // The pupil ticks the work: their page shows it done, the preview shows nobody's ticks.
     const pupil = await as(s.pupil);
     const page = await pupil.get(`/cahier/${s.classId}`);
     const entryId = /action="\/cahier\/entrees\/([0-9a-f-]{36})\/fait/.exec(page.html)![1]!;
-    expect((await pupil.post(`/cahier/entrees/${entryId}/fait?semaine=2026-12-07`, { eleve: s.pupil.id, fait: "1" })).status).toBe(303);
+    expect(
+      (await pupil.post(`/cahier/entrees/${entryId}/fait?semaine=2026-12-07`, { eleve: s.pupil.id, fait: "1" })).status,
+    ).toBe(303);
 
     // The notes: the class's (one asking yes or no), the whole school's, another class's, another school's.
-    await send(s.teacher, { pour: `classe:${s.classId}`, titre: "Sortie au musée", texte: "Jeudi, retour 16 h.", reponse: "yesno" });
+    await send(s.teacher, {
+      pour: `classe:${s.classId}`,
+      titre: "Sortie au musée",
+      texte: "Jeudi, retour 16 h.",
+      reponse: "yesno",
+    });
     await send(s.teacher, { pour: `classe:${s.classId}`, titre: "Piscine", texte: "Bonnet obligatoire." });
     await send(s.director, { pour: "ecole", titre: "Fermeture du pont de mai", texte: "L'école ferme vendredi." });
-    await send(otherClassTeacher, { pour: `classe:${otherClassId}`, titre: "Mot pour les CE2", texte: "Pas pour la classe." });
-    await send(other.teacher, { pour: `classe:${other.classId}`, titre: "Mot d'une autre école", texte: "Rien à voir." });
+    await send(otherClassTeacher, {
+      pour: `classe:${otherClassId}`,
+      titre: "Mot pour les CE2",
+      texte: "Pas pour la classe.",
+    });
+    await send(other.teacher, {
+      pour: `classe:${other.classId}`,
+      titre: "Mot d'une autre école",
+      texte: "Rien à voir.",
+    });
   });
 
   it("58D the teacher's homework preview lists exactly what a pupil and a parent of the class see, week by week, with no form", async () => {
@@ -101,7 +166,10 @@ describe.each(DATABASE_KINDS)("view as a pupil or a parent on %s", (kind) => {
     for (const week of ["2026-12-07", "2026-12-14"]) {
       const pupilPage = await (await as(s.pupil)).get(`/cahier/${s.classId}?semaine=${week}`);
       const parentPage = await (await as(s.parent)).get(`/cahier/${s.classId}?semaine=${week}`);
-      for (const [voir, real, banner] of [["eleve", pupilPage, "viewas.banner.pupil"], ["parent", parentPage, "viewas.banner.parent"]] as const) {
+      for (const [voir, real, banner] of [
+        ["eleve", pupilPage, "viewas.banner.pupil"],
+        ["parent", parentPage, "viewas.banner.parent"],
+      ] as const) {
         const preview = await teacher.get(`/cahier/${s.classId}?voir=${voir}&semaine=${week}`);
         expect(preview.status).toBe(200);
         expect(entriesOf(preview.html)).toEqual(entriesOf(real.html));
@@ -114,7 +182,9 @@ describe.each(DATABASE_KINDS)("view as a pupil or a parent on %s", (kind) => {
         expect(preview.text).not.toContain(t("homework.new"));
         expect(preview.html).not.toContain("/statistiques");
         // Paging stays in the preview.
-        expect(preview.html).toMatch(new RegExp(`href="/cahier/${s.classId}\\?voir=${voir}&amp;semaine=\\d{4}-\\d{2}-\\d{2}" rel="next"`));
+        expect(preview.html).toMatch(
+          new RegExp(`href="/cahier/${s.classId}\\?voir=${voir}&amp;semaine=\\d{4}-\\d{2}-\\d{2}" rel="next"`),
+        );
       }
       // The real pages do hold the forms the preview leaves out, and no switch.
       expect(pupilPage.html).toContain('action="/cahier/entrees/');
@@ -156,13 +226,21 @@ describe.each(DATABASE_KINDS)("view as a pupil or a parent on %s", (kind) => {
     // The preview posts nothing: there is no such address to post to, and nothing changed for the parent.
     await teacher.get(`/carnet/apercu/${s.classId}`);
     expect((await teacher.post(`/carnet/apercu/${s.classId}`, {})).status).toBe(404);
-    const unread = await withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`
-      select count(*)::int as n from liaison_recipients where parent_id = ${s.parent.id} and read_at is not null`)));
+    const unread = await withTenant(env.platform.db, systemScope, async (tx) =>
+      rowsOf<{ n: number }>(
+        await tx.execute(sql`
+      select count(*)::int as n from liaison_recipients where parent_id = ${s.parent.id} and read_at is not null`),
+      ),
+    );
     expect(unread[0]!.n).toBe(0);
   });
 
   it("58D pupils, parents and teachers of another class or school asking for a preview get a 404", async () => {
-    const paths = [`/cahier/${s.classId}?voir=eleve`, `/cahier/${s.classId}?voir=parent`, `/carnet/apercu/${s.classId}`];
+    const paths = [
+      `/cahier/${s.classId}?voir=eleve`,
+      `/cahier/${s.classId}?voir=parent`,
+      `/carnet/apercu/${s.classId}`,
+    ];
     for (const u of [s.pupil, s.parent, s.otherPupil, otherClassTeacher, other.teacher, other.director, other.parent]) {
       const b = await as(u);
       for (const path of paths) {
@@ -182,7 +260,11 @@ describe.each(DATABASE_KINDS)("view as a pupil or a parent on %s", (kind) => {
   it("58D tenant isolation: a teacher or director of one school cannot preview another school's class by its id", async () => {
     for (const u of [s.teacher, s.director]) {
       const b = await as(u);
-      for (const path of [`/cahier/${other.classId}?voir=eleve`, `/cahier/${other.classId}?voir=parent`, `/carnet/apercu/${other.classId}`]) {
+      for (const path of [
+        `/cahier/${other.classId}?voir=eleve`,
+        `/cahier/${other.classId}?voir=parent`,
+        `/carnet/apercu/${other.classId}`,
+      ]) {
         const res = await b.get(path);
         expect(res.status, path).toBe(404);
         expect(res.text).not.toMatch(/Mot d'une autre école|Colours, autre école/);

@@ -31,17 +31,32 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     clients.push(c);
     return c;
   }
-  const wallCount = async (uai: string) => withTenant(env.platform.db, systemScope, async (tx) =>
-    rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from walls where uai = ${uai}`))[0]!.n);
+  const wallCount = async (uai: string) =>
+    withTenant(
+      env.platform.db,
+      systemScope,
+      async (tx) =>
+        rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from walls where uai = ${uai}`))[0]!.n,
+    );
 
   beforeAll(async () => {
     env = await roomsApp(kind);
     s = await buildSchoolWithClass(env.platform.db, env.platform.passwords);
     other = await buildSchoolWithClass(env.platform.db, env.platform.passwords);
     const otherClass = await buildClass(env.platform.db, s.school.uai, "CE2");
-    otherClassPupil = await buildUser(env.platform.db, env.platform.passwords, { profile: "pupil", uai: s.school.uai, classId: otherClass });
+    otherClassPupil = await buildUser(env.platform.db, env.platform.passwords, {
+      profile: "pupil",
+      uai: s.school.uai,
+      classId: otherClass,
+    });
     const teacher = await as(s.teacher);
-    const created = await teacher.post("/murs", { titre: "Nos idées", cible: `classe:${s.classId}`, disposition: "free", mode: "open", colonnes: "" });
+    const created = await teacher.post("/murs", {
+      titre: "Nos idées",
+      cible: `classe:${s.classId}`,
+      disposition: "free",
+      mode: "open",
+      colonnes: "",
+    });
     expect(created.status).toBe(303);
     wallId = created.location!.split("/").pop()!;
     roomId = `${s.school.uai}:wall:${wallId}`;
@@ -73,13 +88,40 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     await teacher.get("/murs");
     const before = await wallCount(s.school.uai);
     const cases: [Record<string, string>, string][] = [
-      [{ titre: "  ", cible: `classe:${s.classId}`, disposition: "free", mode: "open", colonnes: "" }, t("wall.error.title_required")],
-      [{ titre: "x".repeat(121), cible: `classe:${s.classId}`, disposition: "free", mode: "open", colonnes: "" }, t("wall.error.title_too_long")],
-      [{ titre: "Colonnes", cible: `classe:${s.classId}`, disposition: "columns", mode: "open", colonnes: "" }, t("wall.error.columns_required")],
-      [{ titre: "Colonnes", cible: `classe:${s.classId}`, disposition: "columns", mode: "open", colonnes: "a\nb\nc\nd\ne\nf\ng" }, t("wall.error.columns_too_many")],
-      [{ titre: "Mode", cible: `classe:${s.classId}`, disposition: "free", mode: "anarchie", colonnes: "" }, t("wall.error.mode_invalid")],
-      [{ titre: "Cible", cible: "classe:../../etc", disposition: "free", mode: "open", colonnes: "" }, t("wall.error.target_invalid")],
-      [{ titre: "Autre école", cible: `classe:${other.classId}`, disposition: "free", mode: "open", colonnes: "" }, t("wall.error.target_invalid")],
+      [
+        { titre: "  ", cible: `classe:${s.classId}`, disposition: "free", mode: "open", colonnes: "" },
+        t("wall.error.title_required"),
+      ],
+      [
+        { titre: "x".repeat(121), cible: `classe:${s.classId}`, disposition: "free", mode: "open", colonnes: "" },
+        t("wall.error.title_too_long"),
+      ],
+      [
+        { titre: "Colonnes", cible: `classe:${s.classId}`, disposition: "columns", mode: "open", colonnes: "" },
+        t("wall.error.columns_required"),
+      ],
+      [
+        {
+          titre: "Colonnes",
+          cible: `classe:${s.classId}`,
+          disposition: "columns",
+          mode: "open",
+          colonnes: "a\nb\nc\nd\ne\nf\ng",
+        },
+        t("wall.error.columns_too_many"),
+      ],
+      [
+        { titre: "Mode", cible: `classe:${s.classId}`, disposition: "free", mode: "anarchie", colonnes: "" },
+        t("wall.error.mode_invalid"),
+      ],
+      [
+        { titre: "Cible", cible: "classe:../../etc", disposition: "free", mode: "open", colonnes: "" },
+        t("wall.error.target_invalid"),
+      ],
+      [
+        { titre: "Autre école", cible: `classe:${other.classId}`, disposition: "free", mode: "open", colonnes: "" },
+        t("wall.error.target_invalid"),
+      ],
     ];
     for (const [fields, message] of cases) {
       const page = await teacher.post("/murs", fields);
@@ -92,7 +134,17 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     // A pupil has nowhere to create a wall.
     const pupil = await as(s.pupil);
     await pupil.get("/murs");
-    expect((await pupil.post("/murs", { titre: "Le mien", cible: `classe:${s.classId}`, disposition: "free", mode: "open", colonnes: "" })).status).toBe(403);
+    expect(
+      (
+        await pupil.post("/murs", {
+          titre: "Le mien",
+          cible: `classe:${s.classId}`,
+          disposition: "free",
+          mode: "open",
+          colonnes: "",
+        })
+      ).status,
+    ).toBe(403);
     expect(await wallCount(s.school.uai)).toBe(before);
   });
 
@@ -101,11 +153,19 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     const screen = await live(teacher, roomId);
     const pupil = await as(s.pupil);
     await pupil.get(`/murs/${wallId}`);
-    const posted = await pupil.post(`/murs/${wallId}/postits`, { texte: "J'aime les volcans", couleur: "vert", colonne: "0" });
+    const posted = await pupil.post(`/murs/${wallId}/postits`, {
+      texte: "J'aime les volcans",
+      couleur: "vert",
+      colonne: "0",
+    });
     expect(posted.status).toBe(303);
     expect(posted.location).toBe(`/murs/${wallId}?fait=ajoute`);
     // The POST answers once the room has stored and sent it: the live screen has it by then or a moment later.
-    await until(() => readPostits(screen.doc).some((p) => p.text === "J'aime les volcans"), 3_000, "live screen never got the post-it");
+    await until(
+      () => readPostits(screen.doc).some((p) => p.text === "J'aime les volcans"),
+      3_000,
+      "live screen never got the post-it",
+    );
     const postit = readPostits(screen.doc).find((p) => p.text === "J'aime les volcans")!;
     expect(postit).toMatchObject({ authorId: s.pupil.id, colour: "vert", approved: true });
     const after = await pupil.get(`/murs/${wallId}?fait=ajoute`);
@@ -117,8 +177,18 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     const a = await live(await as(s.pupil), roomId);
     const b = await live(await as(s.otherPupil), roomId);
     const { addPostit } = await import("../../realtime/wall-model");
-    addPostit(a.doc, { id: crypto.randomUUID(), authorId: s.pupil.id, authorName: "Camille", text: "Posté en direct", colour: "rose",
-      x: 10, y: 10, column: 0, approved: true, createdAt: new Date().toISOString() });
+    addPostit(a.doc, {
+      id: crypto.randomUUID(),
+      authorId: s.pupil.id,
+      authorName: "Camille",
+      text: "Posté en direct",
+      colour: "rose",
+      x: 10,
+      y: 10,
+      column: 0,
+      approved: true,
+      createdAt: new Date().toISOString(),
+    });
     await until(() => readPostits(b.doc).some((p) => p.text === "Posté en direct"));
     const page = await (await as(s.teacher)).get(`/murs/${wallId}`);
     expect(page.text).toContain("Posté en direct");
@@ -139,7 +209,10 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
       expect(page.text).toContain(t(key));
     }
     expect(await count()).toBe(before);
-    expect((await pupil.post(`/murs/${wallId}/postits/nimporte-quoi`, { texte: "x", couleur: "jaune", colonne: "0" })).status).toBe(404);
+    expect(
+      (await pupil.post(`/murs/${wallId}/postits/nimporte-quoi`, { texte: "x", couleur: "jaune", colonne: "0" }))
+        .status,
+    ).toBe(404);
   });
 
   it("54B pupils edit and delete their own post-its only; the teacher moderates all", async () => {
@@ -149,10 +222,19 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     const mine = (await env.rooms.read(roomId, readPostits)).find((p) => p.text === "À corriger")!;
     const otherPupil = await as(s.otherPupil);
     await otherPupil.get(`/murs/${wallId}`);
-    expect((await otherPupil.post(`/murs/${wallId}/postits/${mine.id}`, { texte: "Piraté", couleur: "jaune", colonne: "0" })).status).toBe(403);
+    expect(
+      (await otherPupil.post(`/murs/${wallId}/postits/${mine.id}`, { texte: "Piraté", couleur: "jaune", colonne: "0" }))
+        .status,
+    ).toBe(403);
     expect((await otherPupil.post(`/murs/${wallId}/postits/${mine.id}/supprimer`, {})).status).toBe(403);
-    expect((await pupil.post(`/murs/${wallId}/postits/${mine.id}`, { texte: "Corrigé", couleur: "bleu", colonne: "0" })).status).toBe(303);
-    expect((await env.rooms.read(roomId, readPostits)).find((p) => p.id === mine.id)).toMatchObject({ text: "Corrigé", colour: "bleu" });
+    expect(
+      (await pupil.post(`/murs/${wallId}/postits/${mine.id}`, { texte: "Corrigé", couleur: "bleu", colonne: "0" }))
+        .status,
+    ).toBe(303);
+    expect((await env.rooms.read(roomId, readPostits)).find((p) => p.id === mine.id)).toMatchObject({
+      text: "Corrigé",
+      colour: "bleu",
+    });
     const teacher = await as(s.teacher);
     await teacher.get(`/murs/${wallId}`);
     expect((await teacher.post(`/murs/${wallId}/postits/${mine.id}/supprimer`, {})).status).toBe(303);
@@ -165,7 +247,11 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     expect((await teacher.post(`/murs/${wallId}/mode`, { mode: "moderated" })).status).toBe(303);
     const pupil = await as(s.pupil);
     await pupil.get(`/murs/${wallId}`);
-    const posted = await pupil.post(`/murs/${wallId}/postits`, { texte: "Idée à valider", couleur: "jaune", colonne: "0" });
+    const posted = await pupil.post(`/murs/${wallId}/postits`, {
+      texte: "Idée à valider",
+      couleur: "jaune",
+      colonne: "0",
+    });
     expect(posted.location).toContain("fait=attente");
     expect((await pupil.get(`/murs/${wallId}`)).text).toContain(t("wall.postit.pending"));
     expect((await (await as(s.otherPupil)).get(`/murs/${wallId}`)).text).not.toContain("Idée à valider");
@@ -186,7 +272,10 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     await teacher.get(`/murs/${wallId}`);
     expect((await teacher.post(`/murs/${wallId}/mode`, { mode: "closed" })).status).toBe(303);
     await pupilBrowser.get(`/murs/${wallId}`);
-    expect((await pupilBrowser.post(`/murs/${wallId}/postits`, { texte: "Interdit", couleur: "jaune", colonne: "0" })).status).toBe(403);
+    expect(
+      (await pupilBrowser.post(`/murs/${wallId}/postits`, { texte: "Interdit", couleur: "jaune", colonne: "0" }))
+        .status,
+    ).toBe(403);
     pupilScreen.doc.getMap("postits").set("forced", new (await import("yjs")).Map());
     teacherScreen.doc.getMap("marker").set("k", 1);
     await until(() => pupilScreen.doc.getMap("marker").get("k") === 1);
@@ -204,8 +293,22 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
       ["edit another's post-it", (d) => void updatePostit(d, teacherPostit.id, { text: "Piraté" })],
       ["move another's post-it", (d) => void updatePostit(d, teacherPostit.id, { x: 999 })],
       ["delete another's post-it", (d) => void removePostit(d, teacherPostit.id)],
-      ["sign a post-it with someone else's id", (d) => addPostit(d, { id: crypto.randomUUID(), authorId: s.teacher.id, authorName: "Le maître",
-        text: "Faux", colour: "jaune", x: 0, y: 0, column: 0, approved: true, createdAt: new Date().toISOString() })],
+      [
+        "sign a post-it with someone else's id",
+        (d) =>
+          addPostit(d, {
+            id: crypto.randomUUID(),
+            authorId: s.teacher.id,
+            authorName: "Le maître",
+            text: "Faux",
+            colour: "jaune",
+            x: 0,
+            y: 0,
+            column: 0,
+            approved: true,
+            createdAt: new Date().toISOString(),
+          }),
+      ],
       ["write outside the post-its", (d) => d.getMap("reglages").set("mode", "open")],
     ];
     for (const [what, attempt] of attempts) {
@@ -214,18 +317,34 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
       expect((await screen.closed).code, what).toBe(4403);
     }
     const after = await env.rooms.read(roomId, (d) => ({ postits: readPostits(d), other: d.getMap("reglages").size }));
-    expect(after.postits.find((p) => p.id === teacherPostit.id)).toMatchObject({ text: "Consigne du maître", x: teacherPostit.x });
+    expect(after.postits.find((p) => p.id === teacherPostit.id)).toMatchObject({
+      text: "Consigne du maître",
+      x: teacherPostit.x,
+    });
     expect(after.postits.some((p) => p.text === "Faux")).toBe(false);
     expect(after.other).toBe(0);
     // Their own: add, edit, move, delete — all kept.
     const mine = await live(await as(s.pupil), roomId);
     const id = crypto.randomUUID();
-    addPostit(mine.doc, { id, authorId: s.pupil.id, authorName: "Camille", text: "Le mien", colour: "vert", x: 5, y: 5, column: 0,
-      approved: true, createdAt: new Date().toISOString() });
+    addPostit(mine.doc, {
+      id,
+      authorId: s.pupil.id,
+      authorName: "Camille",
+      text: "Le mien",
+      colour: "vert",
+      x: 5,
+      y: 5,
+      column: 0,
+      approved: true,
+      createdAt: new Date().toISOString(),
+    });
     updatePostit(mine.doc, id, { text: "Le mien, corrigé", x: 45 });
     await until(() => postitsOf(mine.doc).has(id));
     await new Promise((r) => setTimeout(r, 150));
-    expect((await env.rooms.read(roomId, readPostits)).find((p) => p.id === id)).toMatchObject({ text: "Le mien, corrigé", x: 45 });
+    expect((await env.rooms.read(roomId, readPostits)).find((p) => p.id === id)).toMatchObject({
+      text: "Le mien, corrigé",
+      x: 45,
+    });
     removePostit(mine.doc, id);
     await new Promise((r) => setTimeout(r, 150));
     expect((await env.rooms.read(roomId, readPostits)).some((p) => p.id === id)).toBe(false);
@@ -236,7 +355,9 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     const stranger = await as(other.teacher);
     expect((await stranger.get(`/murs/${wallId}`)).status).toBe(404);
     await stranger.get("/");
-    expect((await stranger.post(`/murs/${wallId}/postits`, { texte: "Intrus", couleur: "jaune", colonne: "0" })).status).toBe(404);
+    expect(
+      (await stranger.post(`/murs/${wallId}/postits`, { texte: "Intrus", couleur: "jaune", colonne: "0" })).status,
+    ).toBe(404);
     const refused = await live(stranger, roomId, false);
     expect((await refused.closed).code).toBe(4403);
     // The same wall id under the stranger's own school is not that room either.
@@ -257,15 +378,28 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
   it("54B a columns wall renders its columns without JavaScript and checks the column", async () => {
     const teacher = await as(s.teacher);
     await teacher.get("/murs");
-    const created = await teacher.post("/murs", { titre: "Tri", cible: "ecole", disposition: "columns", mode: "open", colonnes: "Vrai\nFaux" });
+    const created = await teacher.post("/murs", {
+      titre: "Tri",
+      cible: "ecole",
+      disposition: "columns",
+      mode: "open",
+      colonnes: "Vrai\nFaux",
+    });
     expect(created.status).toBe(303);
     const id = created.location!.split("/").pop()!;
     await teacher.get(`/murs/${id}`);
-    expect((await teacher.post(`/murs/${id}/postits`, { texte: "La Terre est ronde", couleur: "bleu", colonne: "0" })).status).toBe(303);
-    expect((await teacher.post(`/murs/${id}/postits`, { texte: "Mauvaise colonne", couleur: "bleu", colonne: "5" })).status).toBe(422);
+    expect(
+      (await teacher.post(`/murs/${id}/postits`, { texte: "La Terre est ronde", couleur: "bleu", colonne: "0" }))
+        .status,
+    ).toBe(303);
+    expect(
+      (await teacher.post(`/murs/${id}/postits`, { texte: "Mauvaise colonne", couleur: "bleu", colonne: "5" })).status,
+    ).toBe(422);
     const page = await (await as(otherClassPupil)).get(`/murs/${id}`);
     expect(page.status).toBe(200);
-    expect(page.html).toMatch(/<h3 id="col-0">Vrai<\/h3>\s*<ul class="postits" data-column="0"><li[^>]*>\s*<p class="postit-text">La Terre est ronde/);
+    expect(page.html).toMatch(
+      /<h3 id="col-0">Vrai<\/h3>\s*<ul class="postits" data-column="0"><li[^>]*>\s*<p class="postit-text">La Terre est ronde/,
+    );
     expect(page.text).toContain("Faux");
   });
 });

@@ -20,10 +20,15 @@ import { testPlatform } from "../helpers/platform";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 const databaseUrl = process.env.DATABASE_URL;
-if (!databaseUrl) console.warn("test/integration/worker.test.ts SKIPPED: DATABASE_URL is not set; the Workers entry needs a Postgres server.");
+if (!databaseUrl)
+  console.warn(
+    "test/integration/worker.test.ts SKIPPED: DATABASE_URL is not set; the Workers entry needs a Postgres server.",
+  );
 
 describe.skipIf(!databaseUrl)(
-  databaseUrl ? "Workers entry on workerd against Postgres" : "Workers entry on workerd — SKIPPED: DATABASE_URL is not set (it needs a Postgres server; CI sets it)",
+  databaseUrl
+    ? "Workers entry on workerd against Postgres"
+    : "Workers entry on workerd — SKIPPED: DATABASE_URL is not set (it needs a Postgres server; CI sets it)",
   () => {
     let outDir: string;
     let server: TestHarness;
@@ -35,16 +40,19 @@ describe.skipIf(!databaseUrl)(
       outDir = await mkdtemp(join(tmpdir(), "preau-worker-"));
       // The very command `npm run build:worker` runs, offline and without a Cloudflare login.
       await promisify(execFile)(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", outDir], {
-        cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+        cwd: ROOT,
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
       });
       server = createTestHarness({
         root: ROOT,
-        workers: [{
-          configPath: "wrangler.toml",
-          prebuiltWorkerDir: outDir,
-          // The owner URL, as in production: the worker itself connects as the non-owner role preau_app.
-          secrets: { DATABASE_URL: databaseUrl!, PREAU_SECRET: "worker-test-secret-that-is-long-enough-for-hmac" },
-        }],
+        workers: [
+          {
+            configPath: "wrangler.toml",
+            prebuiltWorkerDir: outDir,
+            // The owner URL, as in production: the worker itself connects as the non-owner role preau_app.
+            secrets: { DATABASE_URL: databaseUrl!, PREAU_SECRET: "worker-test-secret-that-is-long-enough-for-hmac" },
+          },
+        ],
       });
       serverUrl = (await server.listen()).url;
       worker = {
@@ -88,14 +96,16 @@ describe.skipIf(!databaseUrl)(
     });
 
     it("sends a page compressed once over a real HTTP connection (the runtime encodes, not the app)", async () => {
-      const { encoding, body } = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
-        get(new URL("/login", serverUrl), { headers: { "accept-encoding": "gzip" } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("end", () => resolve({ encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) }));
-          res.on("error", reject);
-        }).on("error", reject);
-      });
+      const { encoding, body } = await new Promise<{ encoding: string | undefined; body: Buffer }>(
+        (resolve, reject) => {
+          get(new URL("/login", serverUrl), { headers: { "accept-encoding": "gzip" } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (chunk: Buffer) => chunks.push(chunk));
+            res.on("end", () => resolve({ encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) }));
+            res.on("error", reject);
+          }).on("error", reject);
+        },
+      );
       const html = (encoding === "gzip" ? gunzipSync(body) : body).toString("utf8");
       expect(html.startsWith("<!doctype html>")).toBe(true);
       expect(html).toContain(t("login.submit"));

@@ -7,12 +7,20 @@ import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import yazl from "yazl";
 import { pack as tarPack } from "tar-stream";
-import { AafArchiveError, categoryOf, deliveryInfo, openAafDelivery, type DeliveryOptions } from "../../src/node/aaf-archive";
+import {
+  AafArchiveError,
+  categoryOf,
+  deliveryInfo,
+  openAafDelivery,
+  type DeliveryOptions,
+} from "../../src/node/aaf-archive";
 import { parseAafStream } from "../../src/aaf/parser";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures/aaf1d");
 const dirs: string[] = [];
-afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
 async function temp(): Promise<string> {
   const d = await mkdtemp(join(tmpdir(), "preau-aaf-archive-"));
   dirs.push(d);
@@ -28,10 +36,13 @@ async function zipOf(entries: { name: string; data: Buffer; compress?: boolean }
   return Buffer.concat(parts);
 }
 
-async function tarOf(entries: { name: string; data?: Buffer; type?: "file" | "directory" | "symlink"; linkname?: string }[]): Promise<Buffer> {
+async function tarOf(
+  entries: { name: string; data?: Buffer; type?: "file" | "directory" | "symlink"; linkname?: string }[],
+): Promise<Buffer> {
   const pack = tarPack();
   for (const e of entries) {
-    if (e.type === "directory" || e.type === "symlink") pack.entry({ name: e.name, type: e.type, linkname: e.linkname });
+    if (e.type === "directory" || e.type === "symlink")
+      pack.entry({ name: e.name, type: e.type, linkname: e.linkname });
     else pack.entry({ name: e.name, size: e.data!.length }, e.data!);
   }
   pack.finalize();
@@ -41,7 +52,10 @@ async function tarOf(entries: { name: string; data?: Buffer; type?: "file" | "di
 }
 
 /** Names (and contents) in the order the delivery hands them on; each file read through. */
-async function read(path: string, options?: DeliveryOptions): Promise<{ names: string[]; contents: Map<string, string> }> {
+async function read(
+  path: string,
+  options?: DeliveryOptions,
+): Promise<{ names: string[]; contents: Map<string, string> }> {
   const names: string[] = [];
   const contents = new Map<string, string>();
   for await (const f of openAafDelivery(path, options)) {
@@ -64,22 +78,34 @@ async function refusal(path: string, options?: DeliveryOptions): Promise<AafArch
 }
 
 const xml = (n: number) => Buffer.from(`<?xml version="1.0"?>\r\n<ficAlimMENESR><!-- ${n} --></ficAlimMENESR>\r\n`);
-const complete = ["EtabEducNat", "Eleve", "PersRelEleve", "PersEducNat"].map((c) => `ENT1D_Complet_20260901_${c}_0000.xml`);
+const complete = ["EtabEducNat", "Eleve", "PersRelEleve", "PersEducNat"].map(
+  (c) => `ENT1D_Complet_20260901_${c}_0000.xml`,
+);
 
 describe("4.4 deliveries — which files, in which order", () => {
   it("a folder: by category (EtabEducNat, Eleve, PersRelEleve, PersEducNat), then number; README and DTD left aside", async () => {
     const dir = await temp();
-    const names = ["ENT1D_Complet_20260901_PersEducNat_0000.xml", "ENT1D_Complet_20260901_Eleve_0010.xml", "ENT1D_Complet_20260901_MefEducNat_0000.xml",
-      "ENT1D_Complet_20260901_Eleve_0002.xml", "ENT1D_Complet_20260901_EtabEducNat_0000.xml", "ENT1D_Complet_20260901_PersRelEleve_0000.xml",
-      ...Array.from({ length: 10 }, (_, i) => `ENT1D_Complet_20260901_Eleve_${String(i).padStart(4, "0")}.xml`)];
+    const names = [
+      "ENT1D_Complet_20260901_PersEducNat_0000.xml",
+      "ENT1D_Complet_20260901_Eleve_0010.xml",
+      "ENT1D_Complet_20260901_MefEducNat_0000.xml",
+      "ENT1D_Complet_20260901_Eleve_0002.xml",
+      "ENT1D_Complet_20260901_EtabEducNat_0000.xml",
+      "ENT1D_Complet_20260901_PersRelEleve_0000.xml",
+      ...Array.from({ length: 10 }, (_, i) => `ENT1D_Complet_20260901_Eleve_${String(i).padStart(4, "0")}.xml`),
+    ];
     for (const [i, n] of [...new Set(names)].entries()) await writeFile(join(dir, n), xml(i));
     await writeFile(join(dir, "LISEZMOI.txt"), "notes");
     await writeFile(join(dir, "ficAlimMENESR.dtd"), "<!ELEMENT x ANY>");
     const ignored: string[] = [];
     const { names: order } = await read(dir, { onIgnored: (n, why) => ignored.push(`${n}: ${why}`) });
-    expect(order).toEqual(["ENT1D_Complet_20260901_EtabEducNat_0000.xml",
+    expect(order).toEqual([
+      "ENT1D_Complet_20260901_EtabEducNat_0000.xml",
       ...Array.from({ length: 11 }, (_, i) => `ENT1D_Complet_20260901_Eleve_${String(i).padStart(4, "0")}.xml`),
-      "ENT1D_Complet_20260901_PersRelEleve_0000.xml", "ENT1D_Complet_20260901_PersEducNat_0000.xml", "ENT1D_Complet_20260901_MefEducNat_0000.xml"]);
+      "ENT1D_Complet_20260901_PersRelEleve_0000.xml",
+      "ENT1D_Complet_20260901_PersEducNat_0000.xml",
+      "ENT1D_Complet_20260901_MefEducNat_0000.xml",
+    ]);
     expect(ignored.sort()).toEqual(["LISEZMOI.txt: pas un fichier AAF", "ficAlimMENESR.dtd: pas un fichier AAF"]);
   });
 
@@ -95,11 +121,22 @@ describe("4.4 deliveries — which files, in which order", () => {
   it("complete or delta, and the date, from the names", () => {
     expect(deliveryInfo(["ENT1D_Delta_20260915_Eleve_0000.xml"])).toEqual({ mode: "delta", date: "20260915" });
     expect(deliveryInfo(["ENT_Complet_20200101_Eleve_0000.xml"])).toEqual({ mode: "complete", date: "20200101" });
-    expect(deliveryInfo(["/inbox/CRETEIL_ENT1D.20260901.delta.zip", "x_Complet_20260901_Eleve_0000.xml"])).toEqual({ mode: "delta", date: "20260901" });
-    expect(deliveryInfo(["ENT2DVA-ENT16_Complet_20240916_PersEducNat_0000.xml"])).toEqual({ mode: "complete", date: "20240916" });
+    expect(deliveryInfo(["/inbox/CRETEIL_ENT1D.20260901.delta.zip", "x_Complet_20260901_Eleve_0000.xml"])).toEqual({
+      mode: "delta",
+      date: "20260901",
+    });
+    expect(deliveryInfo(["ENT2DVA-ENT16_Complet_20240916_PersEducNat_0000.xml"])).toEqual({
+      mode: "complete",
+      date: "20240916",
+    });
     // "Delta" must be a word; 8 digits must be a date.
-    expect(deliveryInfo(["ENTDeltaplane_12345678_x.zip", "ENT1D_Complet_20261340_Eleve_0000.xml", "A_Complet_20261001_Eleve_0000.xml"]))
-      .toEqual({ mode: "complete", date: "20261001" });
+    expect(
+      deliveryInfo([
+        "ENTDeltaplane_12345678_x.zip",
+        "ENT1D_Complet_20261340_Eleve_0000.xml",
+        "A_Complet_20261001_Eleve_0000.xml",
+      ]),
+    ).toEqual({ mode: "complete", date: "20261001" });
     expect(deliveryInfo([])).toEqual({ mode: "complete", date: null });
   });
 
@@ -117,24 +154,33 @@ describe("4.4 deliveries — which files, in which order", () => {
     const whole = await readFile(path, "utf8");
     expect((await read(path)).contents).toEqual(new Map([["ENT1D_Complet_20260901_EtabEducNat_0000.xml", whole]]));
     await writeFile(`${path}.gz`, gzipSync(whole));
-    expect((await read(`${path}.gz`)).contents).toEqual(new Map([["ENT1D_Complet_20260901_EtabEducNat_0000.xml", whole]]));
+    expect((await read(`${path}.gz`)).contents).toEqual(
+      new Map([["ENT1D_Complet_20260901_EtabEducNat_0000.xml", whole]]),
+    );
   });
 
   it("a zip: ordered, README / DTD / macOS resource forks left aside, folders inside flattened", async () => {
     const dir = await temp();
     const path = join(dir, "ENT1D_Delta_20260915.zip");
-    await writeFile(path, await zipOf([
-      { name: "livraison/ENT1D_Delta_20260915_PersEducNat_0000.xml", data: xml(1) },
-      { name: "livraison/ENT1D_Delta_20260915_Eleve_0001.xml", data: xml(2) },
-      { name: "LISEZMOI.txt", data: Buffer.from("notes") },
-      { name: "__MACOSX/livraison/._ENT1D_Delta_20260915_Eleve_0000.xml", data: Buffer.from([0, 5, 22, 7]) },
-      { name: "livraison/ENT1D_Delta_20260915_Eleve_0000.xml", data: xml(3), compress: false },
-      { name: "livraison/ENT1D_Delta_20260915_EtabEducNat_0000.xml", data: xml(4) },
-    ]));
+    await writeFile(
+      path,
+      await zipOf([
+        { name: "livraison/ENT1D_Delta_20260915_PersEducNat_0000.xml", data: xml(1) },
+        { name: "livraison/ENT1D_Delta_20260915_Eleve_0001.xml", data: xml(2) },
+        { name: "LISEZMOI.txt", data: Buffer.from("notes") },
+        { name: "__MACOSX/livraison/._ENT1D_Delta_20260915_Eleve_0000.xml", data: Buffer.from([0, 5, 22, 7]) },
+        { name: "livraison/ENT1D_Delta_20260915_Eleve_0000.xml", data: xml(3), compress: false },
+        { name: "livraison/ENT1D_Delta_20260915_EtabEducNat_0000.xml", data: xml(4) },
+      ]),
+    );
     const ignored: string[] = [];
     const { names, contents } = await read(path, { onIgnored: (n) => ignored.push(n) });
-    expect(names).toEqual(["ENT1D_Delta_20260915_EtabEducNat_0000.xml", "ENT1D_Delta_20260915_Eleve_0000.xml",
-      "ENT1D_Delta_20260915_Eleve_0001.xml", "ENT1D_Delta_20260915_PersEducNat_0000.xml"]);
+    expect(names).toEqual([
+      "ENT1D_Delta_20260915_EtabEducNat_0000.xml",
+      "ENT1D_Delta_20260915_Eleve_0000.xml",
+      "ENT1D_Delta_20260915_Eleve_0001.xml",
+      "ENT1D_Delta_20260915_PersEducNat_0000.xml",
+    ]);
     expect(contents.get("ENT1D_Delta_20260915_Eleve_0000.xml")).toBe(xml(3).toString());
     expect(ignored).toEqual(["LISEZMOI.txt", "__MACOSX/livraison/._ENT1D_Delta_20260915_Eleve_0000.xml"]);
     expect(deliveryInfo([path, ...names])).toEqual({ mode: "delta", date: "20260915" });
@@ -142,10 +188,25 @@ describe("4.4 deliveries — which files, in which order", () => {
 
   it("a tar.gz / .tgz / .tar: ordered even when the archive is not, contents intact, nothing written to disk", async () => {
     const dir = await temp();
-    const files = await Promise.all(complete.map(async (n) => ({ name: n, data: await readFile(join(FIXTURES, "complet", n)) })));
-    const shuffled = [files[3]!, files[1]!, { name: "ficAlimMENESR.dtd", data: Buffer.from("dtd") }, files[0]!, files[2]!];
-    const tar = await tarOf([{ name: "./", type: "directory" }, ...shuffled.map((f) => ({ name: `./${f.name}`, data: f.data }))]);
-    for (const [name, data] of [["DEMO_ENT1D_Complet_20260901.tar.gz", gzipSync(tar)], ["x.tgz", gzipSync(tar)], ["x.tar", tar]] as const) {
+    const files = await Promise.all(
+      complete.map(async (n) => ({ name: n, data: await readFile(join(FIXTURES, "complet", n)) })),
+    );
+    const shuffled = [
+      files[3]!,
+      files[1]!,
+      { name: "ficAlimMENESR.dtd", data: Buffer.from("dtd") },
+      files[0]!,
+      files[2]!,
+    ];
+    const tar = await tarOf([
+      { name: "./", type: "directory" },
+      ...shuffled.map((f) => ({ name: `./${f.name}`, data: f.data })),
+    ]);
+    for (const [name, data] of [
+      ["DEMO_ENT1D_Complet_20260901.tar.gz", gzipSync(tar)],
+      ["x.tgz", gzipSync(tar)],
+      ["x.tar", tar],
+    ] as const) {
       const path = join(dir, name);
       await writeFile(path, data);
       const before = await readdir(dir);
@@ -158,12 +219,15 @@ describe("4.4 deliveries — which files, in which order", () => {
 
   it("a tar read file by file through the parser gives the same records as the folder", async () => {
     const dir = await temp();
-    const files = await Promise.all(complete.map(async (n) => ({ name: n, data: await readFile(join(FIXTURES, "complet", n)) })));
+    const files = await Promise.all(
+      complete.map(async (n) => ({ name: n, data: await readFile(join(FIXTURES, "complet", n)) })),
+    );
     const path = join(dir, "a.tar.gz");
     await writeFile(path, gzipSync(await tarOf([...files].reverse())));
     const ids = async (p: string) => {
       const out: string[] = [];
-      for await (const f of openAafDelivery(p)) for await (const r of parseAafStream(f.open(), f.name)) out.push(`${f.name}:${r.source.line}:${r.id}`);
+      for await (const f of openAafDelivery(p))
+        for await (const r of parseAafStream(f.open(), f.name)) out.push(`${f.name}:${r.source.line}:${r.id}`);
       return out;
     };
     const fromFolder = await ids(join(FIXTURES, "complet"));
@@ -183,22 +247,36 @@ describe("4.4 deliveries — which files, in which order", () => {
     const ignored: string[] = [];
     const { names } = await read(dir, { onIgnored: (n, why) => ignored.push(`${n}: ${why}`) });
     expect(names).toEqual(complete);
-    expect(ignored.sort()).toEqual(["ENT1D_Complet_20260901_Eleve_0002.xml: ni fichier ni dossier (lien…)", "a/b/c/d: dossier trop profond"]);
+    expect(ignored.sort()).toEqual([
+      "ENT1D_Complet_20260901_Eleve_0002.xml: ni fichier ni dossier (lien…)",
+      "a/b/c/d: dossier trop profond",
+    ]);
   });
 });
 
 describe("4.4 deliveries — refusals, each with a French reason", () => {
   it("the committed zip whose entry climbs out of the archive", async () => {
     const err = await refusal(join(FIXTURES, "bad/path-traversal.zip"));
-    expect(err.message).toBe("Archive refusée : le nom « ../../ENT1D_Complet_20260901_Eleve_0000.xml » sort de l'archive (chemin absolu ou « .. »).");
+    expect(err.message).toBe(
+      "Archive refusée : le nom « ../../ENT1D_Complet_20260901_Eleve_0000.xml » sort de l'archive (chemin absolu ou « .. »).",
+    );
   });
 
   it("zip names that are absolute, or climb out with backslashes", async () => {
     const dir = await temp();
     const good = await zipOf([{ name: "aaaaENT1D_Complet_20260901_Eleve_0000.xml", data: xml(1) }]);
-    for (const evil of ["/etc/ENT1D_Complet_20260901_Eleve_0000.xml", "..\\ENT1D_Complet_20260901_Eleve_0000.xml", "C:/ENT1D_Complet_20260901_Eleve_0000.xml"]) {
+    for (const evil of [
+      "/etc/ENT1D_Complet_20260901_Eleve_0000.xml",
+      "..\\ENT1D_Complet_20260901_Eleve_0000.xml",
+      "C:/ENT1D_Complet_20260901_Eleve_0000.xml",
+    ]) {
       // yazl will not write such names; the same bytes with the name patched are what an attacker would send.
-      const bytes = Buffer.from(good.toString("latin1").replaceAll("aaaaENT1D_Complet_20260901_Eleve_0000.xml", evil.padEnd(41, "x").slice(0, 41)), "latin1");
+      const bytes = Buffer.from(
+        good
+          .toString("latin1")
+          .replaceAll("aaaaENT1D_Complet_20260901_Eleve_0000.xml", evil.padEnd(41, "x").slice(0, 41)),
+        "latin1",
+      );
       const path = join(dir, "evil.zip");
       await writeFile(path, bytes);
       expect((await refusal(path)).message).toMatch(/sort de l'archive/);
@@ -207,9 +285,11 @@ describe("4.4 deliveries — refusals, each with a French reason", () => {
 
   it("tar names that climb out, or links pointing out", async () => {
     const dir = await temp();
-    for (const entries of [[{ name: "../ENT1D_Complet_20260901_Eleve_0000.xml", data: xml(1) }],
+    for (const entries of [
+      [{ name: "../ENT1D_Complet_20260901_Eleve_0000.xml", data: xml(1) }],
       [{ name: "/tmp/ENT1D_Complet_20260901_Eleve_0000.xml", data: xml(1) }],
-      [{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", type: "symlink" as const, linkname: "../../etc/passwd" }]]) {
+      [{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", type: "symlink" as const, linkname: "../../etc/passwd" }],
+    ]) {
       const path = join(dir, "evil.tar.gz");
       await writeFile(path, gzipSync(await tarOf(entries)));
       expect((await refusal(path)).message).toMatch(/sort de l'archive/);
@@ -219,20 +299,34 @@ describe("4.4 deliveries — refusals, each with a French reason", () => {
   it("a zip bomb, from its declared sizes, before inflating anything", async () => {
     const dir = await temp();
     const path = join(dir, "bombe.zip");
-    await writeFile(path, await zipOf([{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: Buffer.alloc(64 * 1024 * 1024, 32) }]));
-    expect((await refusal(path)).message).toMatch(/^Archive refusée : ENT1D_Complet_20260901_Eleve_0000.xml annonce un taux de compression de \d+ pour 1 \(bombe de décompression \?\)\.$/);
+    await writeFile(
+      path,
+      await zipOf([{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: Buffer.alloc(64 * 1024 * 1024, 32) }]),
+    );
+    expect((await refusal(path)).message).toMatch(
+      /^Archive refusée : ENT1D_Complet_20260901_Eleve_0000.xml annonce un taux de compression de \d+ pour 1 \(bombe de décompression \?\)\.$/,
+    );
     // Per-file and total limits are parameters.
     const small = join(dir, "petit.zip");
-    await writeFile(small, await zipOf([{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: Buffer.alloc(3 * 1024 * 1024, 65), compress: false },
-      { name: "ENT1D_Complet_20260901_Eleve_0001.xml", data: Buffer.alloc(3 * 1024 * 1024, 66), compress: false }]));
-    expect((await refusal(small, { maxEntryBytes: 2 * 1024 * 1024 })).message).toMatch(/annonce 3 Mio décompressés, au-delà de la limite/);
+    await writeFile(
+      small,
+      await zipOf([
+        { name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: Buffer.alloc(3 * 1024 * 1024, 65), compress: false },
+        { name: "ENT1D_Complet_20260901_Eleve_0001.xml", data: Buffer.alloc(3 * 1024 * 1024, 66), compress: false },
+      ]),
+    );
+    expect((await refusal(small, { maxEntryBytes: 2 * 1024 * 1024 })).message).toMatch(
+      /annonce 3 Mio décompressés, au-delà de la limite/,
+    );
     expect((await refusal(small, { maxTotalBytes: 5 * 1024 * 1024 })).message).toMatch(/au-delà de la limite/);
     expect((await read(small)).names).toHaveLength(2);
   });
 
   it("a zip bomb that lies about its sizes is stopped while inflating", async () => {
     const dir = await temp();
-    const real = await zipOf([{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: Buffer.alloc(32 * 1024 * 1024, 32) }]);
+    const real = await zipOf([
+      { name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: Buffer.alloc(32 * 1024 * 1024, 32) },
+    ]);
     // Patch the central directory: declared uncompressed size = compressed size (ratio 1, harmless-looking).
     const central = real.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     const compressed = real.readUInt32LE(central + 20);
@@ -246,10 +340,18 @@ describe("4.4 deliveries — refusals, each with a French reason", () => {
   it("a tar.gz bomb while inflating it", async () => {
     const dir = await temp();
     const path = join(dir, "bombe.tar.gz");
-    await writeFile(path, gzipSync(await tarOf([{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: Buffer.alloc(64 * 1024 * 1024, 32) }])));
+    await writeFile(
+      path,
+      gzipSync(
+        await tarOf([{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: Buffer.alloc(64 * 1024 * 1024, 32) }]),
+      ),
+    );
     expect((await refusal(path)).message).toMatch(/se décompresse plus de 200 fois \(bombe de décompression \?\)/);
     const big = join(dir, "gros.tar");
-    await writeFile(big, await tarOf([{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: Buffer.alloc(3 * 1024 * 1024, 32) }]));
+    await writeFile(
+      big,
+      await tarOf([{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: Buffer.alloc(3 * 1024 * 1024, 32) }]),
+    );
     expect((await refusal(big, { maxEntryBytes: 1024 * 1024 })).message).toMatch(/annonce 3 Mio, au-delà de la limite/);
   });
 
@@ -269,10 +371,22 @@ describe("4.4 deliveries — refusals, each with a French reason", () => {
   it("an archive without AAF file, an XML file that is not an AAF file, an unknown format, a missing path", async () => {
     const dir = await temp();
     const empty = join(dir, "vide.zip");
-    await writeFile(empty, await zipOf([{ name: "photo.jpg", data: Buffer.from("x") }, { name: "LISEZMOI.txt", data: Buffer.from("x") }]));
+    await writeFile(
+      empty,
+      await zipOf([
+        { name: "photo.jpg", data: Buffer.from("x") },
+        { name: "LISEZMOI.txt", data: Buffer.from("x") },
+      ]),
+    );
     expect((await refusal(empty)).message).toBe("L'archive ne contient aucun fichier AAF (…_Eleve_0000.xml, …).");
     const stranger = join(dir, "etrange.zip");
-    await writeFile(stranger, await zipOf([{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: xml(1) }, { name: "export-onde.xml", data: xml(2) }]));
+    await writeFile(
+      stranger,
+      await zipOf([
+        { name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: xml(1) },
+        { name: "export-onde.xml", data: xml(2) },
+      ]),
+    );
     expect((await refusal(stranger)).message).toMatch(/« export-onde.xml » n'est pas un nom de fichier AAF/);
     await writeFile(join(dir, "eleves.xml"), xml(1));
     expect((await refusal(join(dir, "eleves.xml"))).message).toMatch(/n'est pas un nom de fichier AAF/);
@@ -293,13 +407,32 @@ describe("4.4 deliveries — refusals, each with a French reason", () => {
     await mkdir(mixed);
     await writeFile(join(mixed, "ENT1D_Complet_20260901_Eleve_0000.xml"), xml(1));
     await writeFile(join(mixed, "ENT1D_Delta_20260915_Eleve_0000.xml"), xml(2));
-    expect((await refusal(mixed)).message).toBe("Le dossier contient plusieurs livraisons (ENT1D_Complet_20260901, ENT1D_Delta_20260915) : importez-les une à une.");
+    expect((await refusal(mixed)).message).toBe(
+      "Le dossier contient plusieurs livraisons (ENT1D_Complet_20260901, ENT1D_Delta_20260915) : importez-les une à une.",
+    );
     const twice = join(dir, "deux.zip");
-    await writeFile(twice, await zipOf([{ name: "a/ENT1D_Complet_20260901_Eleve_0000.xml", data: xml(1) }, { name: "b/ENT1D_Complet_20260901_Eleve_0000.xml", data: xml(2) }]));
-    expect((await refusal(twice)).message).toBe("L'archive contient deux fois le fichier ENT1D_Complet_20260901_Eleve_0000.xml.");
+    await writeFile(
+      twice,
+      await zipOf([
+        { name: "a/ENT1D_Complet_20260901_Eleve_0000.xml", data: xml(1) },
+        { name: "b/ENT1D_Complet_20260901_Eleve_0000.xml", data: xml(2) },
+      ]),
+    );
+    expect((await refusal(twice)).message).toBe(
+      "L'archive contient deux fois le fichier ENT1D_Complet_20260901_Eleve_0000.xml.",
+    );
     const gap = join(dir, "trou.tar.gz");
-    await writeFile(gap, gzipSync(await tarOf(["0000", "0001", "0003"].map((n) => ({ name: `ENT1D_Complet_20260901_Eleve_${n}.xml`, data: xml(1) })))));
-    expect((await refusal(gap)).message).toBe("L'archive est incomplète : le fichier Eleve n° 0002 manque (livraison en plusieurs fichiers numérotés).");
+    await writeFile(
+      gap,
+      gzipSync(
+        await tarOf(
+          ["0000", "0001", "0003"].map((n) => ({ name: `ENT1D_Complet_20260901_Eleve_${n}.xml`, data: xml(1) })),
+        ),
+      ),
+    );
+    expect((await refusal(gap)).message).toBe(
+      "L'archive est incomplète : le fichier Eleve n° 0002 manque (livraison en plusieurs fichiers numérotés).",
+    );
   });
 
   it("a tar entry read twice", async () => {
@@ -307,7 +440,9 @@ describe("4.4 deliveries — refusals, each with a French reason", () => {
     const path = join(dir, "a.tar");
     await writeFile(path, await tarOf([{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: xml(1) }]));
     for await (const f of openAafDelivery(path)) {
-      for await (const _ of f.open()) { /* read */ }
+      for await (const _ of f.open()) {
+        /* read */
+      }
       expect(() => f.open()).toThrow(AafArchiveError);
     }
   });

@@ -27,7 +27,9 @@ async function parse(text: string | Uint8Array, chunk?: number) {
 
 function normaliseAll(records: AafRawRecord[]) {
   const warnings: AafWarning[] = [];
-  const changes = records.map((r) => normaliseRecord(r, (w) => warnings.push(w))).filter((c): c is AafChange => c !== null);
+  const changes = records
+    .map((r) => normaliseRecord(r, (w) => warnings.push(w)))
+    .filter((c): c is AafChange => c !== null);
   return { changes, warnings };
 }
 
@@ -53,48 +55,103 @@ describe("4.4 AAF parser", () => {
       expect(changes).toHaveLength(1);
     }
     const { records } = await parse(await readFile(join(SAMPLES, "ENT_Complet_20200101_EtabEducNat_0000.xml")));
-    expect(records[0]!.attributes.get("ENTEtablissementMinistereTutelle")).toEqual(["MINISTERE DE L'EDUCATION NATIONALE"]);
+    expect(records[0]!.attributes.get("ENTEtablissementMinistereTutelle")).toEqual([
+      "MINISTERE DE L'EDUCATION NATIONALE",
+    ]);
     const school = normaliseAll(records).changes[0]!;
-    expect(school).toMatchObject({ operation: "add", entity: { kind: "school", value: { jointure: "1", uai: "0000000V", city: "DOUAI", type: "ECOLE" } } });
+    expect(school).toMatchObject({
+      operation: "add",
+      entity: { kind: "school", value: { jointure: "1", uai: "0000000V", city: "DOUAI", type: "ECOLE" } },
+    });
   });
 
   it("maps the 2D pupil sample: names, ISO birth date, class struct$code, only legal guardians (never oneself)", async () => {
     const { records } = await parse(await readFile(join(SAMPLES, "ENT_Complet_20200101_Eleve_0000.xml")));
     const pupil = normaliseAll(records).changes[0]!;
-    expect(pupil).toMatchObject({ operation: "add", entity: { kind: "pupil", value: {
-      jointure: "2000000", firstName: "Prenom", lastName: "NOM", birthDate: "2000-01-01",
-      classes: [{ structureJointure: "3000", code: "1AQUA", label: "1AQUA" }],
-      parents: [{ jointure: "3000000", relation: "20", legalGuardian: true }],
-    } } });
+    expect(pupil).toMatchObject({
+      operation: "add",
+      entity: {
+        kind: "pupil",
+        value: {
+          jointure: "2000000",
+          firstName: "Prenom",
+          lastName: "NOM",
+          birthDate: "2000-01-01",
+          classes: [{ structureJointure: "3000", code: "1AQUA", label: "1AQUA" }],
+          parents: [{ jointure: "3000000", relation: "20", legalGuardian: true }],
+        },
+      },
+    });
   });
 
   it("reads 1D records: ENTPersonClasses in five parts, ENTEleveAutoriteParentale, O/N, CRLF, entities, modify and delete", async () => {
     const text = file([
-      record("add", "Eleve", "11", [attr("ENTPersonJointure", "11"), attr("ENTPersonNom", "D'Amico"), attr("ENTPersonPrenom", "Zoé"),
-        attr("ENTPersonDateNaissance", "29/02/2016"), attr("ENTPersonStructRattach", "77"), attr("ENTPersonClasses", "77$x$y$CM2A$CM2 A"),
-        attr("ENTEleveAutoriteParentale", "21$10", "22$20"), attr("ENTEleveNiveau", "CM2"), attr("ENTEleveRestaurantScolaire", "O")]),
+      record("add", "Eleve", "11", [
+        attr("ENTPersonJointure", "11"),
+        attr("ENTPersonNom", "D'Amico"),
+        attr("ENTPersonPrenom", "Zoé"),
+        attr("ENTPersonDateNaissance", "29/02/2016"),
+        attr("ENTPersonStructRattach", "77"),
+        attr("ENTPersonClasses", "77$x$y$CM2A$CM2 A"),
+        attr("ENTEleveAutoriteParentale", "21$10", "22$20"),
+        attr("ENTEleveNiveau", "CM2"),
+        attr("ENTEleveRestaurantScolaire", "O"),
+      ]),
       record("modify", "Eleve", "12", [attr("ENTPersonClasses", "77$x$y$CM1A$CM1 A")]),
       record("delete", "PersRelEleve", "23"),
-      record("add", "PersEducNat", "31", [attr("ENTPersonJointure", "31"), attr("ENTPersonNom", "Martin"), attr("ENTPersonPrenom", "Luc"),
-        attr("ENTPersonMail", "Luc.Martin@AC-TEST.fr"), attr("ENTPersonStructRattach", "77"), attr("ENTPersonFonctions", "77$DIR$DIRECTION$-$-"),
-        attr("ENTPersonCategorieEnseignant", "N"), attr("ENTPersonProfils", "National_DIR")]),
+      record("add", "PersEducNat", "31", [
+        attr("ENTPersonJointure", "31"),
+        attr("ENTPersonNom", "Martin"),
+        attr("ENTPersonPrenom", "Luc"),
+        attr("ENTPersonMail", "Luc.Martin@AC-TEST.fr"),
+        attr("ENTPersonStructRattach", "77"),
+        attr("ENTPersonFonctions", "77$DIR$DIRECTION$-$-"),
+        attr("ENTPersonCategorieEnseignant", "N"),
+        attr("ENTPersonProfils", "National_DIR"),
+      ]),
     ]);
     const { records } = await parse(text, 5);
     const { changes, warnings } = normaliseAll(records);
-    expect(changes[0]).toMatchObject({ entity: { value: { lastName: "D'Amico", firstName: "Zoé", birthDate: "2016-02-29",
-      classes: [{ structureJointure: "77", code: "CM2A", label: "CM2 A" }], parents: [{ jointure: "21", legalGuardian: true }, { jointure: "22" }], level: "CM2" } } });
+    expect(changes[0]).toMatchObject({
+      entity: {
+        value: {
+          lastName: "D'Amico",
+          firstName: "Zoé",
+          birthDate: "2016-02-29",
+          classes: [{ structureJointure: "77", code: "CM2A", label: "CM2 A" }],
+          parents: [{ jointure: "21", legalGuardian: true }, { jointure: "22" }],
+          level: "CM2",
+        },
+      },
+    });
     expect(changes[1]).toMatchObject({ operation: "modify", fields: ["classes"] });
-    expect(changes[2]).toEqual({ operation: "delete", kind: "relative", jointure: "23", source: expect.objectContaining({ file: "test.xml" }) });
-    expect(changes[3]).toMatchObject({ entity: { kind: "staff", value: { email: "luc.martin@ac-test.fr", directs: ["77"], teacher: false } } });
+    expect(changes[2]).toEqual({
+      operation: "delete",
+      kind: "relative",
+      jointure: "23",
+      source: expect.objectContaining({ file: "test.xml" }),
+    });
+    expect(changes[3]).toMatchObject({
+      entity: { kind: "staff", value: { email: "luc.martin@ac-test.fr", directs: ["77"], teacher: false } },
+    });
     // The format grows every year: an unknown attribute is a warning, never a failure.
-    expect(warnings).toEqual([expect.objectContaining({ code: "unknown_attribute", detail: "Attribut inconnu ignoré : ENTPersonProfils" })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: "unknown_attribute", detail: "Attribut inconnu ignoré : ENTPersonProfils" }),
+    ]);
   });
 
   it("decodes ISO-8859-15 bytes when a file is not UTF-8", async () => {
     const latin9 = Buffer.concat([
       Buffer.from('<?xml version="1.0" encoding="ISO-8859-15"?><ficAlimMENESR>'),
-      Buffer.from(record("add", "PersRelEleve", "5", [attr("ENTPersonJointure", "5"), attr("ENTPersonNom", "X"), attr("ENTPersonPrenom", "X")])
-        .replace('"ENTPersonNom"><value>X', '"ENTPersonNom"><value>L\u00e9a \u20ac').replace(/\u20ac/, "EUR")),
+      Buffer.from(
+        record("add", "PersRelEleve", "5", [
+          attr("ENTPersonJointure", "5"),
+          attr("ENTPersonNom", "X"),
+          attr("ENTPersonPrenom", "X"),
+        ])
+          .replace('"ENTPersonNom"><value>X', '"ENTPersonNom"><value>L\u00e9a \u20ac')
+          .replace(/\u20ac/, "EUR"),
+      ),
       Buffer.from("</ficAlimMENESR>"),
     ]);
     const encoded = Buffer.from(latin9.toString("utf8").replace("Léa", "L\u00e9a"), "latin1");
@@ -103,23 +160,49 @@ describe("4.4 AAF parser", () => {
   });
 
   it("gives an AAF record's line for problems, e.g. an impossible date", async () => {
-    const text = file([record("add", "Eleve", "1", [attr("ENTPersonJointure", "1"), attr("ENTPersonNom", "A"), attr("ENTPersonPrenom", "B"),
-      attr("ENTPersonDateNaissance", "31/02/2017")])]);
+    const text = file([
+      record("add", "Eleve", "1", [
+        attr("ENTPersonJointure", "1"),
+        attr("ENTPersonNom", "A"),
+        attr("ENTPersonPrenom", "B"),
+        attr("ENTPersonDateNaissance", "31/02/2017"),
+      ]),
+    ]);
     const { records } = await parse(text);
     expect(() => normaliseAll(records)).toThrow(/Date invalide « 31\/02\/2017 »/);
   });
 
   const refused: [string, string, RegExp][] = [
-    ["truncated", file([record("add", "Eleve", "1", [attr("ENTPersonJointure", "1")])]).slice(0, 200), /tronqué|illisible/],
+    [
+      "truncated",
+      file([record("add", "Eleve", "1", [attr("ENTPersonJointure", "1")])]).slice(0, 200),
+      /tronqué|illisible/,
+    ],
     ["not XML", "Bonjour, voici le fichier.", /pas un fichier XML AAF/],
     ["empty", "", /aucun élément|illisible/],
     ["wrong root", '<?xml version="1.0"?><annuaire/>', /racine inattendu « annuaire »/],
     ["unknown category", file([record("add", "Martien", "1", [])]), /Catégorie inconnue « Martien »/],
-    ["no identifier", '<ficAlimMENESR><addRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><attributes/></addRequest></ficAlimMENESR>', /sans identifiant/],
-    ["XXE", '<?xml version="1.0"?><!DOCTYPE ficAlimMENESR [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><ficAlimMENESR>&xxe;</ficAlimMENESR>', /sécurité/],
-    ["billion laughs", '<!DOCTYPE ficAlimMENESR [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><ficAlimMENESR>&b;</ficAlimMENESR>', /sécurité/],
+    [
+      "no identifier",
+      '<ficAlimMENESR><addRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><attributes/></addRequest></ficAlimMENESR>',
+      /sans identifiant/,
+    ],
+    [
+      "XXE",
+      '<?xml version="1.0"?><!DOCTYPE ficAlimMENESR [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><ficAlimMENESR>&xxe;</ficAlimMENESR>',
+      /sécurité/,
+    ],
+    [
+      "billion laughs",
+      '<!DOCTYPE ficAlimMENESR [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><ficAlimMENESR>&b;</ficAlimMENESR>',
+      /sécurité/,
+    ],
     ["undeclared entity", "<ficAlimMENESR>&inconnue;</ficAlimMENESR>", /entité XML non déclarée \(&inconnue;\)/],
-    ["1 MB value", file([record("add", "Eleve", "1", [attr("ENTPersonNom", "x".repeat(1024 * 1024))])]), /plus de 64 Kio/],
+    [
+      "1 MB value",
+      file([record("add", "Eleve", "1", [attr("ENTPersonNom", "x".repeat(1024 * 1024))])]),
+      /plus de 64 Kio/,
+    ],
   ];
   for (const [name, text, message] of refused) {
     it(`refuses ${name} with a French reason and where it was found`, async () => {
@@ -130,7 +213,11 @@ describe("4.4 AAF parser", () => {
   }
 
   it("streams: a large file parses in bounded memory", async () => {
-    const one = record("add", "PersRelEleve", "1", [attr("ENTPersonJointure", "1"), attr("ENTPersonNom", "Dupont"), attr("ENTPersonPrenom", "Marie")]);
+    const one = record("add", "PersRelEleve", "1", [
+      attr("ENTPersonJointure", "1"),
+      attr("ENTPersonNom", "Dupont"),
+      attr("ENTPersonPrenom", "Marie"),
+    ]);
     // The 200 MB case is in aaf-parser.test.ts; here, the normalised record stream of a mid-size file.
     const count = 120_000;
     async function* big(): AsyncGenerator<Uint8Array> {
@@ -173,7 +260,9 @@ async function names(path: string) {
   const out: string[] = [];
   for await (const f of openAafDelivery(path)) {
     out.push(f.name);
-    for await (const _ of f.open()) { /* drain */ }
+    for await (const _ of f.open()) {
+      /* drain */
+    }
   }
   return out;
 }
@@ -184,15 +273,22 @@ describe("4.4 AAF deliveries and archives", () => {
   it("orders files by category then number, and tells complete from delta", async () => {
     const dir = await mkdtemp(join(tmpdir(), "aaf-"));
     const zip = join(dir, "ENT1D_Delta_20260915.zip");
-    await writeFile(zip, await zipOf([
-      { name: "ENT1D_Delta_20260915_PersEducNat_0000.xml", data: xml("PersEducNat") },
-      { name: "ENT1D_Delta_20260915_Eleve_0001.xml", data: xml("Eleve") },
-      { name: "LISEZMOI.txt", data: Buffer.from("notes") },
-      { name: "ENT1D_Delta_20260915_Eleve_0000.xml", data: xml("Eleve") },
-      { name: "ENT1D_Delta_20260915_EtabEducNat_0000.xml", data: xml("EtabEducNat") },
-    ]));
-    expect(await names(zip)).toEqual(["ENT1D_Delta_20260915_EtabEducNat_0000.xml", "ENT1D_Delta_20260915_Eleve_0000.xml",
-      "ENT1D_Delta_20260915_Eleve_0001.xml", "ENT1D_Delta_20260915_PersEducNat_0000.xml"]);
+    await writeFile(
+      zip,
+      await zipOf([
+        { name: "ENT1D_Delta_20260915_PersEducNat_0000.xml", data: xml("PersEducNat") },
+        { name: "ENT1D_Delta_20260915_Eleve_0001.xml", data: xml("Eleve") },
+        { name: "LISEZMOI.txt", data: Buffer.from("notes") },
+        { name: "ENT1D_Delta_20260915_Eleve_0000.xml", data: xml("Eleve") },
+        { name: "ENT1D_Delta_20260915_EtabEducNat_0000.xml", data: xml("EtabEducNat") },
+      ]),
+    );
+    expect(await names(zip)).toEqual([
+      "ENT1D_Delta_20260915_EtabEducNat_0000.xml",
+      "ENT1D_Delta_20260915_Eleve_0000.xml",
+      "ENT1D_Delta_20260915_Eleve_0001.xml",
+      "ENT1D_Delta_20260915_PersEducNat_0000.xml",
+    ]);
     expect(deliveryInfo(["ENT1D_Delta_20260915.zip"])).toEqual({ mode: "delta", date: "20260915" });
     expect(deliveryInfo(["ENT_Complet_20200101_Eleve_0000.xml"])).toEqual({ mode: "complete", date: "20200101" });
     await rm(dir, { recursive: true, force: true });
@@ -212,7 +308,10 @@ describe("4.4 AAF deliveries and archives", () => {
   it("refuses a zip bomb before inflating it", async () => {
     const dir = await mkdtemp(join(tmpdir(), "aaf-"));
     const path = join(dir, "bomb.zip");
-    await writeFile(path, await zipOf([{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: Buffer.alloc(60 * 1024 * 1024, 32) }]));
+    await writeFile(
+      path,
+      await zipOf([{ name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: Buffer.alloc(60 * 1024 * 1024, 32) }]),
+    );
     await expect(names(path)).rejects.toThrow(AafArchiveError);
     await expect(names(path)).rejects.toThrow(/bombe de décompression/);
     await rm(dir, { recursive: true, force: true });
@@ -243,7 +342,13 @@ describe("4.4 AAF deliveries and archives", () => {
 describe("4.4 académie generator", () => {
   it("writes a complete 1D set and a delta that parse and normalise with no warning, deterministically", async () => {
     const dir = await mkdtemp(join(tmpdir(), "synth-"));
-    const summary = await synthesiseAcademy({ outDir: dir, schools: 12, seed: 7, deltaShare: 0.05, maxRecordsPerFile: 400 });
+    const summary = await synthesiseAcademy({
+      outDir: dir,
+      schools: 12,
+      seed: 7,
+      deltaShare: 0.05,
+      maxRecordsPerFile: 400,
+    });
     expect(summary.accounts).toBe(summary.pupils + summary.relatives + summary.staff);
     expect(summary.files.filter((f) => f.includes("_Eleve_")).length).toBeGreaterThan(1);
     let counted = 0;
@@ -262,7 +367,9 @@ describe("4.4 académie generator", () => {
     expect(summary.delta!.modified + summary.delta!.deleted + summary.delta!.added).toBeGreaterThan(0);
     const again = await mkdtemp(join(tmpdir(), "synth-"));
     await synthesiseAcademy({ outDir: again, schools: 12, seed: 7, deltaShare: 0.05, maxRecordsPerFile: 400 });
-    expect(await readFile(join(again, "complet", summary.files[1]!), "utf8")).toBe(await readFile(join(dir, "complet", summary.files[1]!), "utf8"));
+    expect(await readFile(join(again, "complet", summary.files[1]!), "utf8")).toBe(
+      await readFile(join(dir, "complet", summary.files[1]!), "utf8"),
+    );
     const text = await readFile(join(dir, "complet", summary.files[0]!), "latin1");
     expect(text.startsWith('<?xml version="1.0" encoding="ISO-8859-15"?>\r\n')).toBe(true);
     await rm(dir, { recursive: true, force: true });

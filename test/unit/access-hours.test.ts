@@ -27,11 +27,28 @@ describe("51A pupils' access hours", () => {
 
   it("51A bis checks hours typed by a director", () => {
     const closed = { open: false, from: "", to: "" };
-    const ok = parseWeeklyHours({ "1": { open: true, from: "08:00", to: "18:00" }, "2": closed, "3": closed, "4": closed,
-      "5": closed, "6": closed, "7": closed });
-    expect(ok).toEqual({ ok: true, hours: { "1": { from: "08:00", to: "18:00" }, "2": null, "3": null, "4": null, "5": null, "6": null, "7": null } });
-    const bad = parseWeeklyHours({ "1": { open: true, from: "18:00", to: "08:00" }, "2": { open: true, from: "25:00", to: "26:00" },
-      "3": { open: true, from: "<b>", to: "x" }, "4": closed, "5": closed, "6": closed, "7": closed });
+    const ok = parseWeeklyHours({
+      "1": { open: true, from: "08:00", to: "18:00" },
+      "2": closed,
+      "3": closed,
+      "4": closed,
+      "5": closed,
+      "6": closed,
+      "7": closed,
+    });
+    expect(ok).toEqual({
+      ok: true,
+      hours: { "1": { from: "08:00", to: "18:00" }, "2": null, "3": null, "4": null, "5": null, "6": null, "7": null },
+    });
+    const bad = parseWeeklyHours({
+      "1": { open: true, from: "18:00", to: "08:00" },
+      "2": { open: true, from: "25:00", to: "26:00" },
+      "3": { open: true, from: "<b>", to: "x" },
+      "4": closed,
+      "5": closed,
+      "6": closed,
+      "7": closed,
+    });
     expect(bad).toEqual({ ok: false, badDays: ["1", "2", "3"] });
   });
 });

@@ -13,8 +13,14 @@ describe("structured logs", () => {
     expect(chunks).toEqual([]);
     await new Promise((r) => setTimeout(r, 30));
     expect(chunks).toHaveLength(1);
-    const lines = chunks[0]!.trimEnd().split("\n").map((l) => JSON.parse(l));
-    expect(lines).toMatchObject([{ level: "info", event: "request", requestId: "r1", status: 200 }, { level: "error", event: "boom" }]);
+    const lines = chunks[0]!
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines).toMatchObject([
+      { level: "info", event: "request", requestId: "r1", status: 200 },
+      { level: "error", event: "boom" },
+    ]);
     log.log("warn", "later");
     writer.flush();
     expect(chunks).toHaveLength(2);

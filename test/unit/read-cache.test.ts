@@ -3,7 +3,7 @@ import { ReadCache } from "../../src/services/read-cache";
 import type { Principal } from "../../src/services/principal";
 import type { Home } from "../../src/services/portal/portal";
 
-const principal = (userId: string) => ({ userId } as Principal);
+const principal = (userId: string) => ({ userId }) as Principal;
 const home = { mainProfile: "teacher" } as Home;
 const later = new Date(Date.now() + 3_600_000);
 

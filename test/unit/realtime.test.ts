@@ -4,14 +4,30 @@ import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import { Room, type Conn } from "../../realtime/room";
 import { MemoryStore, shouldCompact, chunks, type RoomStore } from "../../realtime/store";
-import { awarenessFrame, CLOSE, MESSAGE_AWARENESS, MESSAGE_SYNC, parseRoomId, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE, syncFrame } from "../../realtime/protocol";
+import {
+  awarenessFrame,
+  CLOSE,
+  MESSAGE_AWARENESS,
+  MESSAGE_SYNC,
+  parseRoomId,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+  syncFrame,
+} from "../../realtime/protocol";
 
 class FakeConn implements Conn {
   frames: Uint8Array[] = [];
   closed: { code: number; reason: string } | null = null;
-  send(frame: Uint8Array) { this.frames.push(frame); }
-  close(code: number, reason: string) { this.closed = { code, reason }; }
-  updates() { return this.frames.filter((f) => f[0] === MESSAGE_SYNC && f[1] === SYNC_UPDATE); }
+  send(frame: Uint8Array) {
+    this.frames.push(frame);
+  }
+  close(code: number, reason: string) {
+    this.closed = { code, reason };
+  }
+  updates() {
+    return this.frames.filter((f) => f[0] === MESSAGE_SYNC && f[1] === SYNC_UPDATE);
+  }
 }
 
 const writer = (name = "Alice") => ({ userId: name, name, canWrite: true });
@@ -21,10 +37,24 @@ function gated(inner: RoomStore) {
   let open!: () => void;
   let gate = new Promise<void>((r) => (open = r));
   return {
-    store: { ...inner, load: async () => { await gate; return inner.load(); }, append: async (u: Uint8Array[]) => { await gate; return inner.append(u); },
-      compact: inner.compact.bind(inner), erase: inner.erase.bind(inner), close: inner.close.bind(inner) } as RoomStore,
+    store: {
+      ...inner,
+      load: async () => {
+        await gate;
+        return inner.load();
+      },
+      append: async (u: Uint8Array[]) => {
+        await gate;
+        return inner.append(u);
+      },
+      compact: inner.compact.bind(inner),
+      erase: inner.erase.bind(inner),
+      close: inner.close.bind(inner),
+    } as RoomStore,
     open: () => open(),
-    close: () => { gate = new Promise<void>((r) => (open = r)); },
+    close: () => {
+      gate = new Promise<void>((r) => (open = r));
+    },
   };
 }
 
@@ -78,10 +108,22 @@ describe("54B 56B room core", () => {
   });
 
   it("a store failure closes the sockets with a transient code and the change is refused", async () => {
-    const failing: RoomStore = { ...new MemoryStore(), load: new MemoryStore().load, append: async () => { throw new Error("disque plein"); },
-      compact: async () => undefined, erase: async () => undefined, close: async () => undefined };
+    const failing: RoomStore = {
+      ...new MemoryStore(),
+      load: new MemoryStore().load,
+      append: async () => {
+        throw new Error("disque plein");
+      },
+      compact: async () => undefined,
+      erase: async () => undefined,
+      close: async () => undefined,
+    };
     let failed = false;
-    const room = new Room("0750001A:bench:c", failing, { onFailed: () => { failed = true; } });
+    const room = new Room("0750001A:bench:c", failing, {
+      onFailed: () => {
+        failed = true;
+      },
+    });
     await room.ready;
     const a = new FakeConn();
     room.connect(a, writer());
@@ -97,7 +139,9 @@ describe("54B 56B room core", () => {
     conns.forEach((c, i) => room.connect(c, writer(`p${i}`)));
     const presence = (clientId: number, clock: number) => {
       const e = encoding.createEncoder();
-      encoding.writeVarUint(e, 1); encoding.writeVarUint(e, clientId); encoding.writeVarUint(e, clock);
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint(e, clientId);
+      encoding.writeVarUint(e, clock);
       encoding.writeVarString(e, JSON.stringify({ cursor: null }));
       return awarenessFrame(encoding.toUint8Array(e));
     };
@@ -122,7 +166,10 @@ describe("54B 56B room core", () => {
     room.connect(b, writer("b"));
     const presence = (clock: number, state: unknown) => {
       const e = encoding.createEncoder();
-      encoding.writeVarUint(e, 1); encoding.writeVarUint(e, 42); encoding.writeVarUint(e, clock); encoding.writeVarString(e, JSON.stringify(state));
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint(e, 42);
+      encoding.writeVarUint(e, clock);
+      encoding.writeVarString(e, JSON.stringify(state));
       return awarenessFrame(encoding.toUint8Array(e));
     };
     room.receive(a, presence(1, { x: 1 }));
@@ -136,7 +183,11 @@ describe("54B 56B room core", () => {
   });
 
   it("parses room ids and decides compaction by size", () => {
-    expect(parseRoomId("0750001A:wall:3f2b1c4e-1a2b-4c3d-8e9f-0a1b2c3d4e5f")).toEqual({ uai: "0750001A", kind: "wall", id: "3f2b1c4e-1a2b-4c3d-8e9f-0a1b2c3d4e5f" });
+    expect(parseRoomId("0750001A:wall:3f2b1c4e-1a2b-4c3d-8e9f-0a1b2c3d4e5f")).toEqual({
+      uai: "0750001A",
+      kind: "wall",
+      id: "3f2b1c4e-1a2b-4c3d-8e9f-0a1b2c3d4e5f",
+    });
     expect(parseRoomId("0750001A:wall:../../etc")).toBeNull();
     expect(parseRoomId("075A:doc:x")).toBeNull();
     expect(shouldCompact(10, 0)).toBe(false);

@@ -42,7 +42,7 @@ describe("small parts", () => {
   });
 
   it("UAIs carry their check letter", () => {
-    expect(uai(751234)).toBe("0751234" + "ABCDEFGHJKLMNPRSTUVWXYZ"[751234 % 23]);
+    expect(uai(751234)).toBe(`0751234${"ABCDEFGHJKLMNPRSTUVWXYZ"[751234 % 23]}`);
     expect(uai(990001)).toMatch(/^0990001[A-Z]$/);
   });
 

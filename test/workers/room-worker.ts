@@ -5,7 +5,9 @@ import { workerRooms, type DurableObjectNamespace } from "../../src/worker/rooms
 
 export { RoomObject } from "../../src/worker/room";
 
-interface Env { ROOMS: DurableObjectNamespace }
+interface Env {
+  ROOMS: DurableObjectNamespace;
+}
 
 let n = 0;
 

@@ -6,7 +6,18 @@ import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { dateTime } from "../components/dates";
 
-const COUNT_KEYS = ["records", "created", "updated", "unchanged", "preDeleted", "restored", "detached", "schools", "classes", "warnings"] as const;
+const COUNT_KEYS = [
+  "records",
+  "created",
+  "updated",
+  "unchanged",
+  "preDeleted",
+  "restored",
+  "detached",
+  "schools",
+  "classes",
+  "warnings",
+] as const;
 
 function formatDate(date: Date | null, timeZone: string): string {
   return date ? dateTime(date, timeZone) : "";
@@ -14,14 +25,24 @@ function formatDate(date: Date | null, timeZone: string): string {
 
 function summary(i: ImportSummary): string {
   if (i.counts && (i.status === "applied" || i.status === "checked")) {
-    return t("aaf.summary.applied", { created: i.counts.created, updated: i.counts.updated, preDeleted: i.counts.preDeleted });
+    return t("aaf.summary.applied", {
+      created: i.counts.created,
+      updated: i.counts.updated,
+      preDeleted: i.counts.preDeleted,
+    });
   }
   if (i.problems) return t("aaf.summary.rejected", { count: i.problems.length });
   return "";
 }
 
-export function AafPage(props: { chrome: Chrome; imports: ImportSummary[]; timeZone: string; maxUploadMb: number;
-  uploadError?: string; canUpload: boolean }) {
+export function AafPage(props: {
+  chrome: Chrome;
+  imports: ImportSummary[];
+  timeZone: string;
+  maxUploadMb: number;
+  uploadError?: string;
+  canUpload: boolean;
+}) {
   const { chrome } = props;
   return (
     <Layout chrome={chrome} wide>
@@ -35,36 +56,55 @@ export function AafPage(props: { chrome: Chrome; imports: ImportSummary[]; timeZ
             <CsrfField token={chrome.csrfToken} />
             <div class="field">
               <label for="delivery">{t("aaf.upload.file")}</label>
-              <input id="delivery" name="livraison" type="file" accept=".xml,.zip,.tgz,.gz,application/zip,application/gzip,text/xml"
-                required aria-describedby="delivery-hint" />
-              <p class="hint" id="delivery-hint">{t("aaf.upload.hint", { max: props.maxUploadMb })}</p>
+              <input
+                id="delivery"
+                name="livraison"
+                type="file"
+                accept=".xml,.zip,.tgz,.gz,application/zip,application/gzip,text/xml"
+                required
+                aria-describedby="delivery-hint"
+              />
+              <p class="hint" id="delivery-hint">
+                {t("aaf.upload.hint", { max: props.maxUploadMb })}
+              </p>
             </div>
             <div class="field field-check">
               <input id="dry-run" name="a_blanc" type="checkbox" value="oui" />
               <label for="dry-run">{t("aaf.upload.dry_run")}</label>
             </div>
-            <button type="submit" class="button-primary">{t("aaf.upload.submit")}</button>
+            <button type="submit" class="button-primary">
+              {t("aaf.upload.submit")}
+            </button>
           </form>
-        ) : <p>{t("aaf.upload.error.no_storage")}</p>}
+        ) : (
+          <p>{t("aaf.upload.error.no_storage")}</p>
+        )}
       </section>
       <section aria-labelledby="history-title">
         <h2 id="history-title">{t("aaf.history")}</h2>
-        {props.imports.length === 0 ? <p>{t("aaf.history.none")}</p> : (
+        {props.imports.length === 0 ? (
+          <p>{t("aaf.history.none")}</p>
+        ) : (
           <div class="table-scroll" tabindex={0} role="region" aria-labelledby="history-caption">
             <table>
               <caption id="history-caption">{t("aaf.history.caption")}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t("aaf.col.date")}</th><th scope="col">{t("aaf.col.file")}</th>
-                  <th scope="col">{t("aaf.col.origin")}</th><th scope="col">{t("aaf.col.mode")}</th>
-                  <th scope="col">{t("aaf.col.status")}</th><th scope="col">{t("aaf.col.summary")}</th>
+                  <th scope="col">{t("aaf.col.date")}</th>
+                  <th scope="col">{t("aaf.col.file")}</th>
+                  <th scope="col">{t("aaf.col.origin")}</th>
+                  <th scope="col">{t("aaf.col.mode")}</th>
+                  <th scope="col">{t("aaf.col.status")}</th>
+                  <th scope="col">{t("aaf.col.summary")}</th>
                 </tr>
               </thead>
               <tbody>
                 {props.imports.map((i) => (
                   <tr>
                     <td>{formatDate(i.createdAt, props.timeZone)}</td>
-                    <th scope="row" class="truncate"><a href={`/admin/annuaire/imports/${i.id}`}>{i.fileName}</a></th>
+                    <th scope="row" class="truncate">
+                      <a href={`/admin/annuaire/imports/${i.id}`}>{i.fileName}</a>
+                    </th>
                     <td>{t(`aaf.origin.${i.origin as "cli"}`)}</td>
                     <td>{i.mode ? t(`aaf.mode.${i.mode as "complete"}`) : ""}</td>
                     <td>{t(`aaf.status.${i.status as "queued"}`)}</td>
@@ -87,14 +127,28 @@ export function AafProgressBlock(props: { item: ImportSummary }) {
   const p = item.progress;
   const label = t(`aaf.phase.${(p?.phase ?? "queued") as "queued"}`);
   return (
-    <div id="import-progress" hx-get={running ? `/admin/annuaire/imports/${item.id}/avancement` : undefined}
-      hx-trigger={running ? "every 2s" : undefined} hx-swap={running ? "outerHTML" : undefined}>
-      <p><strong>{t(`aaf.status.${item.status as "queued"}`)}</strong> — {label}</p>
+    <div
+      id="import-progress"
+      hx-get={running ? `/admin/annuaire/imports/${item.id}/avancement` : undefined}
+      hx-trigger={running ? "every 2s" : undefined}
+      hx-swap={running ? "outerHTML" : undefined}
+    >
+      <p>
+        <strong>{t(`aaf.status.${item.status as "queued"}`)}</strong> — {label}
+      </p>
       {running ? (
         <>
-          <progress max={p && p.total > 0 ? p.total : undefined} value={p && p.total > 0 ? p.done : undefined} aria-label={label}>{label}</progress>
+          <progress
+            max={p && p.total > 0 ? p.total : undefined}
+            value={p && p.total > 0 ? p.done : undefined}
+            aria-label={label}
+          >
+            {label}
+          </progress>
           <p role="status">{t("aaf.detail.records", { count: p?.done ?? 0 })}</p>
-          <p><a href={`/admin/annuaire/imports/${item.id}`}>{t("aaf.detail.refresh")}</a></p>
+          <p>
+            <a href={`/admin/annuaire/imports/${item.id}`}>{t("aaf.detail.refresh")}</a>
+          </p>
         </>
       ) : null}
     </div>
@@ -106,7 +160,10 @@ export function AafImportPage(props: { chrome: Chrome; item: ImportSummary; time
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("aaf.detail.title", { date: formatDate(item.createdAt, props.timeZone) })}</h1>
-      <p class="profile-line">{item.fileName} — {t(`aaf.origin.${item.origin as "cli"}`)}{item.mode ? ` — ${t(`aaf.mode.${item.mode as "complete"}`)}` : ""}</p>
+      <p class="profile-line">
+        {item.fileName} — {t(`aaf.origin.${item.origin as "cli"}`)}
+        {item.mode ? ` — ${t(`aaf.mode.${item.mode as "complete"}`)}` : ""}
+      </p>
       <section class="card" aria-labelledby="progress-title">
         <h2 id="progress-title">{t("aaf.detail.progress")}</h2>
         <AafProgressBlock item={item} />
@@ -115,7 +172,12 @@ export function AafImportPage(props: { chrome: Chrome; item: ImportSummary; time
         <section class="card" aria-labelledby="counts-title">
           <h2 id="counts-title">{t("aaf.detail.counts")}</h2>
           <dl class="facts">
-            {COUNT_KEYS.map((k) => <><dt>{t(`aaf.count.${k}` as MessageKey)}</dt><dd>{item.counts![k]}</dd></>)}
+            {COUNT_KEYS.map((k) => (
+              <>
+                <dt>{t(`aaf.count.${k}` as MessageKey)}</dt>
+                <dd>{item.counts![k]}</dd>
+              </>
+            ))}
           </dl>
         </section>
       ) : null}
@@ -123,12 +185,20 @@ export function AafImportPage(props: { chrome: Chrome; item: ImportSummary; time
         <section class="card" aria-labelledby="problems-title">
           <h2 id="problems-title">{t("aaf.detail.problems")}</h2>
           <ul>
-            {item.problems.map((p) => <li>{p.file ? <code>{`${p.file}:${p.line}`}</code> : null}{p.file ? " — " : ""}{p.message}</li>)}
+            {item.problems.map((p) => (
+              <li>
+                {p.file ? <code>{`${p.file}:${p.line}`}</code> : null}
+                {p.file ? " — " : ""}
+                {p.message}
+              </li>
+            ))}
           </ul>
         </section>
       ) : null}
       <p>
-        <a class="button" href={`/admin/annuaire/imports/${item.id}/journal`} download>{t("aaf.detail.log")}</a>{" "}
+        <a class="button" href={`/admin/annuaire/imports/${item.id}/journal`} download>
+          {t("aaf.detail.log")}
+        </a>{" "}
         <a href="/admin/annuaire">{t("aaf.detail.back")}</a>
       </p>
     </Layout>

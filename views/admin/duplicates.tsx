@@ -9,7 +9,9 @@ function Person(props: { person: DuplicatePair["a"] }) {
   const p = props.person;
   return (
     <>
-      <a href={`/personnes/${p.id}`}>{p.firstName} {p.lastName}</a>
+      <a href={`/personnes/${p.id}`}>
+        {p.firstName} {p.lastName}
+      </a>
       <br />
       <span class="hint">
         {(p.profiles ?? []).map((k) => t(`profile.${k as "pupil"}`)).join(", ")}
@@ -20,21 +22,30 @@ function Person(props: { person: DuplicatePair["a"] }) {
   );
 }
 
-export function DuplicatesPage(props: { chrome: Chrome; pairs: DuplicatePair[]; action: string; showSchool: boolean; done?: boolean }) {
+export function DuplicatesPage(props: {
+  chrome: Chrome;
+  pairs: DuplicatePair[];
+  action: string;
+  showSchool: boolean;
+  done?: boolean;
+}) {
   const { chrome } = props;
   return (
     <Layout chrome={chrome} wide>
       <h1>{t("duplicates.title")}</h1>
       <p>{t("duplicates.intro")}</p>
       {props.done ? <Flash kind="info" text={t("duplicates.dismissed")} /> : null}
-      {props.pairs.length === 0 ? <p>{t("duplicates.none")}</p> : (
+      {props.pairs.length === 0 ? (
+        <p>{t("duplicates.none")}</p>
+      ) : (
         <div class="table-scroll" tabindex={0} role="region" aria-labelledby="duplicates-caption">
           <table>
             <caption id="duplicates-caption">{t("duplicates.caption")}</caption>
             <thead>
               <tr>
                 {props.showSchool ? <th scope="col">{t("duplicates.col.school")}</th> : null}
-                <th scope="col">{t("duplicates.col.first")}</th><th scope="col">{t("duplicates.col.second")}</th>
+                <th scope="col">{t("duplicates.col.first")}</th>
+                <th scope="col">{t("duplicates.col.second")}</th>
                 <th scope="col">{t("duplicates.col.action")}</th>
               </tr>
             </thead>
@@ -42,8 +53,12 @@ export function DuplicatesPage(props: { chrome: Chrome; pairs: DuplicatePair[]; 
               {props.pairs.map((pair) => (
                 <tr>
                   {props.showSchool ? <td>{pair.schoolName}</td> : null}
-                  <td><Person person={pair.a} /></td>
-                  <td><Person person={pair.b} /></td>
+                  <td>
+                    <Person person={pair.a} />
+                  </td>
+                  <td>
+                    <Person person={pair.b} />
+                  </td>
                   <td>
                     <form method="post" action={props.action}>
                       <CsrfField token={chrome.csrfToken} />

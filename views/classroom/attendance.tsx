@@ -12,9 +12,23 @@ export function RollClassesPage(props: { chrome: Chrome; classes: { id: string; 
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("attendance.title")}</h1>
-      {props.director ? <p><a href="/appel/ecole">{t("attendance.school_day")}</a></p> : null}
-      {props.classes.length === 0 ? <p>{t("attendance.no_class")}</p> : (
-        <ul class="cards">{props.classes.map((c) => <li class="card"><a class="card-title" href={`/appel/${c.id}`}>{c.name}</a></li>)}</ul>
+      {props.director ? (
+        <p>
+          <a href="/appel/ecole">{t("attendance.school_day")}</a>
+        </p>
+      ) : null}
+      {props.classes.length === 0 ? (
+        <p>{t("attendance.no_class")}</p>
+      ) : (
+        <ul class="cards">
+          {props.classes.map((c) => (
+            <li class="card">
+              <a class="card-title" href={`/appel/${c.id}`}>
+                {c.name}
+              </a>
+            </li>
+          ))}
+        </ul>
       )}
     </Layout>
   );
@@ -27,37 +41,78 @@ export function RollPage(props: { chrome: Chrome; sheet: RollSheet; notice?: Mes
     <Layout chrome={props.chrome}>
       <h1>{t("attendance.roll_title", { name: sheet.klass.name })}</h1>
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
-      {errors.length ? <Flash kind="error" text={errors.map((e) => t(`attendance.error.${e}` as MessageKey)).join(" ")} /> : null}
+      {errors.length ? (
+        <Flash kind="error" text={errors.map((e) => t(`attendance.error.${e}` as MessageKey)).join(" ")} />
+      ) : null}
       <form method="get" action={`/appel/${sheet.klass.id}`} class="card">
         <div class="field-row">
-          <div class="field"><label for="jour">{t("attendance.day")}</label><input type="date" id="jour" name="jour" value={sheet.day} /></div>
-          <div class="field"><label for="demi">{t("attendance.half")}</label>
-            <select id="demi" name="demi">{(["matin", "apres-midi"] as const).map((h) => <option value={h} selected={h === sheet.half}>{t(`attendance.half.${h}`)}</option>)}</select></div>
+          <div class="field">
+            <label for="jour">{t("attendance.day")}</label>
+            <input type="date" id="jour" name="jour" value={sheet.day} />
+          </div>
+          <div class="field">
+            <label for="demi">{t("attendance.half")}</label>
+            <select id="demi" name="demi">
+              {(["matin", "apres-midi"] as const).map((h) => (
+                <option value={h} selected={h === sheet.half}>
+                  {t(`attendance.half.${h}`)}
+                </option>
+              ))}
+            </select>
+          </div>
         </div>
         <button type="submit">{t("attendance.show")}</button>
       </form>
-      <p>{sheet.taken ? t("attendance.taken") : t("attendance.not_taken")} {t("attendance.default_present")}</p>
+      <p>
+        {sheet.taken ? t("attendance.taken") : t("attendance.not_taken")} {t("attendance.default_present")}
+      </p>
       <form method="post" action={`/appel/${sheet.klass.id}`} class="card">
         <CsrfField token={props.chrome.csrfToken} />
         <input type="hidden" name="jour" value={sheet.day} />
         <input type="hidden" name="demi" value={sheet.half} />
         {sheet.pupils.map((pu, i) => (
           <fieldset class="roll-line">
-            <legend>{pu.name}{pu.announced ? ` — ${t("attendance.announced", { reason: pu.announced })}` : ""}</legend>
+            <legend>
+              {pu.name}
+              {pu.announced ? ` — ${t("attendance.announced", { reason: pu.announced })}` : ""}
+            </legend>
             {(["present", "absent", "late"] as const).map((st) => (
               <span class="field-check">
-                <input type="radio" id={`st-${i}-${st}`} name={`statut:${pu.id}`} value={st} checked={pu.status === st} />
+                <input
+                  type="radio"
+                  id={`st-${i}-${st}`}
+                  name={`statut:${pu.id}`}
+                  value={st}
+                  checked={pu.status === st}
+                />
                 <label for={`st-${i}-${st}`}>{t(`attendance.status.${st}`)}</label>
               </span>
             ))}
-            <label for={`motif-${i}`} class="visually-hidden">{t("attendance.reason_for", { name: pu.name })}</label>
-            <input id={`motif-${i}`} name={`motif:${pu.id}`} maxlength={300} value={pu.reason} placeholder={t("attendance.reason")} />
+            <label for={`motif-${i}`} class="visually-hidden">
+              {t("attendance.reason_for", { name: pu.name })}
+            </label>
+            <input
+              id={`motif-${i}`}
+              name={`motif:${pu.id}`}
+              maxlength={300}
+              value={pu.reason}
+              placeholder={t("attendance.reason")}
+            />
           </fieldset>
         ))}
-        <button type="submit" class="button-primary">{t("attendance.save")}</button>
+        <button type="submit" class="button-primary">
+          {t("attendance.save")}
+        </button>
       </form>
-      <p><a href={`/appel/${sheet.klass.id}/registre.ods?mois=${sheet.day.slice(0, 7)}`}>{t("attendance.export_ods", { month: sheet.day.slice(0, 7) })}</a>
-        {" — "}<a href={`/appel/${sheet.klass.id}/registre.csv?mois=${sheet.day.slice(0, 7)}`}>{t("attendance.export", { month: sheet.day.slice(0, 7) })}</a></p>
+      <p>
+        <a href={`/appel/${sheet.klass.id}/registre.ods?mois=${sheet.day.slice(0, 7)}`}>
+          {t("attendance.export_ods", { month: sheet.day.slice(0, 7) })}
+        </a>
+        {" — "}
+        <a href={`/appel/${sheet.klass.id}/registre.csv?mois=${sheet.day.slice(0, 7)}`}>
+          {t("attendance.export", { month: sheet.day.slice(0, 7) })}
+        </a>
+      </p>
     </Layout>
   );
 }
@@ -69,22 +124,41 @@ export function SchoolDayPage(props: { chrome: Chrome; sheet: DailySheet }) {
       <p>{longDay(props.sheet.day)}</p>
       <div class="table-scroll" role="region" aria-label={t("attendance.school_day")} tabindex={0}>
         <table>
-          <thead><tr><th scope="col">{t("attendance.col.class")}</th><th scope="col">{t("attendance.half.matin")}</th>
-            <th scope="col">{t("attendance.half.apres-midi")}</th><th scope="col">{t("attendance.status.absent")}</th><th scope="col">{t("attendance.status.late")}</th></tr></thead>
-          <tbody>{props.sheet.classes.map((c) => (
-            <tr><th scope="row"><a href={`/appel/${c.id}?jour=${props.sheet.day}`}>{c.name}</a></th>
-              <td>{c.halves.matin ? t("attendance.done") : t("attendance.missing")}</td>
-              <td>{c.halves["apres-midi"] ? t("attendance.done") : t("attendance.missing")}</td>
-              <td>{c.absent.join(", ")}</td><td>{c.late.join(", ")}</td></tr>
-          ))}</tbody>
+          <thead>
+            <tr>
+              <th scope="col">{t("attendance.col.class")}</th>
+              <th scope="col">{t("attendance.half.matin")}</th>
+              <th scope="col">{t("attendance.half.apres-midi")}</th>
+              <th scope="col">{t("attendance.status.absent")}</th>
+              <th scope="col">{t("attendance.status.late")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.sheet.classes.map((c) => (
+              <tr>
+                <th scope="row">
+                  <a href={`/appel/${c.id}?jour=${props.sheet.day}`}>{c.name}</a>
+                </th>
+                <td>{c.halves.matin ? t("attendance.done") : t("attendance.missing")}</td>
+                <td>{c.halves["apres-midi"] ? t("attendance.done") : t("attendance.missing")}</td>
+                <td>{c.absent.join(", ")}</td>
+                <td>{c.late.join(", ")}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       </div>
     </Layout>
   );
 }
 
-export function ParentAbsencesPage(props: { chrome: Chrome; view: ParentAbsences; notice?: MessageKey; errors?: string[];
-  draft?: { child: string; from: string; to: string; reason: string } }) {
+export function ParentAbsencesPage(props: {
+  chrome: Chrome;
+  view: ParentAbsences;
+  notice?: MessageKey;
+  errors?: string[];
+  draft?: { child: string; from: string; to: string; reason: string };
+}) {
   const { view } = props;
   const errors = props.errors ?? [];
   const draft = props.draft ?? { child: view.children[0]?.id ?? "", from: "", to: "", reason: "" };
@@ -92,25 +166,66 @@ export function ParentAbsencesPage(props: { chrome: Chrome; view: ParentAbsences
     <Layout chrome={props.chrome}>
       <h1>{t("attendance.parent_title")}</h1>
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
-      {errors.length ? <Flash kind="error" text={errors.map((e) => t(`attendance.error.${e}` as MessageKey)).join(" ")} /> : null}
+      {errors.length ? (
+        <Flash kind="error" text={errors.map((e) => t(`attendance.error.${e}` as MessageKey)).join(" ")} />
+      ) : null}
       <h2>{t("attendance.recorded")}</h2>
-      {view.absences.length === 0 ? <p>{t("attendance.none")}</p> : (
-        <ul>{view.absences.map((a) => <li>{a.child} — {longDay(a.day)}, {t(`attendance.half.${a.half as "matin"}`)} : {t(`attendance.status.${a.status as "absent"}`)}{a.reason ? ` (${a.reason})` : ""}</li>)}</ul>
+      {view.absences.length === 0 ? (
+        <p>{t("attendance.none")}</p>
+      ) : (
+        <ul>
+          {view.absences.map((a) => (
+            <li>
+              {a.child} — {longDay(a.day)}, {t(`attendance.half.${a.half as "matin"}`)} :{" "}
+              {t(`attendance.status.${a.status as "absent"}`)}
+              {a.reason ? ` (${a.reason})` : ""}
+            </li>
+          ))}
+        </ul>
       )}
-      {view.notices.length ? <><h2>{t("attendance.announced_title")}</h2>
-        <ul>{view.notices.map((n) => <li>{n.child} — {longDay(n.from)} → {longDay(n.to)} : {n.reason}</li>)}</ul></> : null}
+      {view.notices.length ? (
+        <>
+          <h2>{t("attendance.announced_title")}</h2>
+          <ul>
+            {view.notices.map((n) => (
+              <li>
+                {n.child} — {longDay(n.from)} → {longDay(n.to)} : {n.reason}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       {view.children.length ? (
         <form method="post" action="/absences" class="card" novalidate>
           <CsrfField token={props.chrome.csrfToken} />
           <h2>{t("attendance.announce")}</h2>
-          <div class="field"><label for="enfant">{t("attendance.child")}</label>
-            <select id="enfant" name="enfant">{view.children.map((c) => <option value={c.id} selected={c.id === draft.child}>{c.name}</option>)}</select></div>
-          <div class="field-row">
-            <div class="field"><label for="du">{t("attendance.from")}</label><input type="date" id="du" name="du" value={draft.from} /></div>
-            <div class="field"><label for="au">{t("attendance.to")}</label><input type="date" id="au" name="au" value={draft.to} /></div>
+          <div class="field">
+            <label for="enfant">{t("attendance.child")}</label>
+            <select id="enfant" name="enfant">
+              {view.children.map((c) => (
+                <option value={c.id} selected={c.id === draft.child}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
           </div>
-          <div class="field"><label for="motif">{t("attendance.reason")}</label><input id="motif" name="motif" maxlength={300} value={draft.reason} /></div>
-          <button type="submit" class="button-primary">{t("attendance.announce_submit")}</button>
+          <div class="field-row">
+            <div class="field">
+              <label for="du">{t("attendance.from")}</label>
+              <input type="date" id="du" name="du" value={draft.from} />
+            </div>
+            <div class="field">
+              <label for="au">{t("attendance.to")}</label>
+              <input type="date" id="au" name="au" value={draft.to} />
+            </div>
+          </div>
+          <div class="field">
+            <label for="motif">{t("attendance.reason")}</label>
+            <input id="motif" name="motif" maxlength={300} value={draft.reason} />
+          </div>
+          <button type="submit" class="button-primary">
+            {t("attendance.announce_submit")}
+          </button>
         </form>
       ) : null}
     </Layout>

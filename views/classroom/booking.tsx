@@ -16,59 +16,163 @@ const slotText = (s: { startsAt: Date; endsAt: Date }, timeZone: string) => {
   return `${longDay(start.date)}, ${t("agenda.hours", { start: start.time, end: localTime(s.endsAt, timeZone).time })}`;
 };
 
-export interface OfferDraft { classId: string; kind: "meeting" | "outing"; title: string; place: string; details: string; day: string; start: string; end: string;
-  minutes: string; companions: string }
+export interface OfferDraft {
+  classId: string;
+  kind: "meeting" | "outing";
+  title: string;
+  place: string;
+  details: string;
+  day: string;
+  start: string;
+  end: string;
+  minutes: string;
+  companions: string;
+}
 
-export function OffersPage(props: { chrome: Chrome; offers: OfferLine[]; classes: CalendarInfo[]; draft: OfferDraft; timeZone: string; errors?: string[];
-  notice?: MessageKey }) {
+export function OffersPage(props: {
+  chrome: Chrome;
+  offers: OfferLine[];
+  classes: CalendarInfo[];
+  draft: OfferDraft;
+  timeZone: string;
+  errors?: string[];
+  notice?: MessageKey;
+}) {
   const { draft } = props;
   const errors = props.errors ?? [];
-  const invalid = (...names: string[]) => errors.some((e) => names.includes(e)) ? "true" : undefined;
+  const invalid = (...names: string[]) => (errors.some((e) => names.includes(e)) ? "true" : undefined);
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("agenda.offer.title")}</h1>
       <AgendaTabs current="offers" />
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
-      {props.offers.length === 0 ? <p>{t("agenda.offer.none")}</p> : (
-        <ul class="card-list">{props.offers.map((o) => (
-          <li class="card"><a class="card-title" href={`/agenda/creneaux/${o.id}`}>{o.title}</a>
-            <p class="hint">{t("agenda.calendar.class", { name: o.className })} — {t("agenda.offer.first", { date: dateTime(o.firstStart, props.timeZone) })}
-              {" — "}{o.booked ? t("agenda.offer.booked_mine") : t("agenda.offer.free", { free: o.free })}</p></li>
-        ))}</ul>
+      {props.offers.length === 0 ? (
+        <p>{t("agenda.offer.none")}</p>
+      ) : (
+        <ul class="card-list">
+          {props.offers.map((o) => (
+            <li class="card">
+              <a class="card-title" href={`/agenda/creneaux/${o.id}`}>
+                {o.title}
+              </a>
+              <p class="hint">
+                {t("agenda.calendar.class", { name: o.className })} —{" "}
+                {t("agenda.offer.first", { date: dateTime(o.firstStart, props.timeZone) })}
+                {" — "}
+                {o.booked ? t("agenda.offer.booked_mine") : t("agenda.offer.free", { free: o.free })}
+              </p>
+            </li>
+          ))}
+        </ul>
       )}
       {props.classes.length ? (
         <section aria-labelledby="new-offer">
           <h2 id="new-offer">{t("agenda.offer.new")}</h2>
-          {errors.length ? <Flash kind="error" text={errors.map((e) => t(`agenda.error.${e}` as MessageKey)).join(" ")} /> : null}
+          {errors.length ? (
+            <Flash kind="error" text={errors.map((e) => t(`agenda.error.${e}` as MessageKey)).join(" ")} />
+          ) : null}
           <form method="post" action="/agenda/creneaux" class="card" novalidate>
             <CsrfField token={props.chrome.csrfToken} />
-            <div class="field"><label for="classe">{t("agenda.offer.class")}</label>
-              <select id="classe" name="classe">{props.classes.map((c) => <option value={c.classId!} selected={draft.classId === c.classId}>{calendarName(c)}</option>)}</select></div>
-            <fieldset><legend>{t("agenda.offer.kind")}</legend>
-              <div class="field field-check"><input type="radio" id="sorte-rdv" name="sorte" value="meeting" checked={draft.kind === "meeting"} />
-                <label for="sorte-rdv">{t("agenda.offer.kind.meeting")}</label></div>
-              <div class="field field-check"><input type="radio" id="sorte-sortie" name="sorte" value="outing" checked={draft.kind === "outing"} />
-                <label for="sorte-sortie">{t("agenda.offer.kind.outing")}</label></div>
-            </fieldset>
-            <div class="field"><label for="titre">{t("agenda.field.title")}</label>
-              <input id="titre" name="titre" maxlength={LIMITS.title} value={draft.title} aria-invalid={invalid("title")} /></div>
-            <div class="field"><label for="jour">{t("agenda.field.day")}</label>
-              <input type="date" id="jour" name="jour" value={draft.day} aria-invalid={invalid("day", "past", "far")} /></div>
-            <div class="field-row">
-              <div class="field"><label for="debut">{t("agenda.field.start")}</label>
-                <input type="time" id="debut" name="debut" value={draft.start} aria-invalid={invalid("time", "order", "past", "slots")} /></div>
-              <div class="field"><label for="fin">{t("agenda.field.end")}</label>
-                <input type="time" id="fin" name="fin" value={draft.end} aria-invalid={invalid("time", "order", "slots")} /></div>
+            <div class="field">
+              <label for="classe">{t("agenda.offer.class")}</label>
+              <select id="classe" name="classe">
+                {props.classes.map((c) => (
+                  <option value={c.classId!} selected={draft.classId === c.classId}>
+                    {calendarName(c)}
+                  </option>
+                ))}
+              </select>
             </div>
-            <div class="field"><label for="duree">{t("agenda.offer.minutes")}</label>
-              <input type="number" id="duree" name="duree" min={LIMITS.minMinutes} max={LIMITS.maxMinutes} value={draft.minutes} aria-invalid={invalid("duration")} /></div>
-            <div class="field"><label for="places">{t("agenda.offer.companions")}</label>
-              <input type="number" id="places" name="places" min={1} max={LIMITS.maxCompanions} value={draft.companions} aria-invalid={invalid("capacity")} /></div>
-            <div class="field"><label for="lieu">{t("agenda.field.place")}</label>
-              <input id="lieu" name="lieu" maxlength={LIMITS.place} value={draft.place} aria-invalid={invalid("place")} /></div>
-            <div class="field"><label for="precisions">{t("agenda.field.details")}</label>
-              <textarea id="precisions" name="precisions" rows={3} aria-invalid={invalid("details")}>{draft.details}</textarea></div>
-            <button type="submit" class="button-primary">{t("agenda.offer.submit")}</button>
+            <fieldset>
+              <legend>{t("agenda.offer.kind")}</legend>
+              <div class="field field-check">
+                <input type="radio" id="sorte-rdv" name="sorte" value="meeting" checked={draft.kind === "meeting"} />
+                <label for="sorte-rdv">{t("agenda.offer.kind.meeting")}</label>
+              </div>
+              <div class="field field-check">
+                <input type="radio" id="sorte-sortie" name="sorte" value="outing" checked={draft.kind === "outing"} />
+                <label for="sorte-sortie">{t("agenda.offer.kind.outing")}</label>
+              </div>
+            </fieldset>
+            <div class="field">
+              <label for="titre">{t("agenda.field.title")}</label>
+              <input
+                id="titre"
+                name="titre"
+                maxlength={LIMITS.title}
+                value={draft.title}
+                aria-invalid={invalid("title")}
+              />
+            </div>
+            <div class="field">
+              <label for="jour">{t("agenda.field.day")}</label>
+              <input type="date" id="jour" name="jour" value={draft.day} aria-invalid={invalid("day", "past", "far")} />
+            </div>
+            <div class="field-row">
+              <div class="field">
+                <label for="debut">{t("agenda.field.start")}</label>
+                <input
+                  type="time"
+                  id="debut"
+                  name="debut"
+                  value={draft.start}
+                  aria-invalid={invalid("time", "order", "past", "slots")}
+                />
+              </div>
+              <div class="field">
+                <label for="fin">{t("agenda.field.end")}</label>
+                <input
+                  type="time"
+                  id="fin"
+                  name="fin"
+                  value={draft.end}
+                  aria-invalid={invalid("time", "order", "slots")}
+                />
+              </div>
+            </div>
+            <div class="field">
+              <label for="duree">{t("agenda.offer.minutes")}</label>
+              <input
+                type="number"
+                id="duree"
+                name="duree"
+                min={LIMITS.minMinutes}
+                max={LIMITS.maxMinutes}
+                value={draft.minutes}
+                aria-invalid={invalid("duration")}
+              />
+            </div>
+            <div class="field">
+              <label for="places">{t("agenda.offer.companions")}</label>
+              <input
+                type="number"
+                id="places"
+                name="places"
+                min={1}
+                max={LIMITS.maxCompanions}
+                value={draft.companions}
+                aria-invalid={invalid("capacity")}
+              />
+            </div>
+            <div class="field">
+              <label for="lieu">{t("agenda.field.place")}</label>
+              <input
+                id="lieu"
+                name="lieu"
+                maxlength={LIMITS.place}
+                value={draft.place}
+                aria-invalid={invalid("place")}
+              />
+            </div>
+            <div class="field">
+              <label for="precisions">{t("agenda.field.details")}</label>
+              <textarea id="precisions" name="precisions" rows={3} aria-invalid={invalid("details")}>
+                {draft.details}
+              </textarea>
+            </div>
+            <button type="submit" class="button-primary">
+              {t("agenda.offer.submit")}
+            </button>
           </form>
         </section>
       ) : null}
@@ -76,7 +180,14 @@ export function OffersPage(props: { chrome: Chrome; offers: OfferLine[]; classes
   );
 }
 
-export function OfferPage(props: { chrome: Chrome; offer: OfferView; now: Date; timeZone: string; notice?: MessageKey; error?: MessageKey }) {
+export function OfferPage(props: {
+  chrome: Chrome;
+  offer: OfferView;
+  now: Date;
+  timeZone: string;
+  notice?: MessageKey;
+  error?: MessageKey;
+}) {
   const { offer, timeZone } = props;
   const future = offer.slots.filter((s) => s.startsAt.getTime() > props.now.getTime());
   const free = future.filter((s) => s.taken < s.capacity);
@@ -86,32 +197,53 @@ export function OfferPage(props: { chrome: Chrome; offer: OfferView; now: Date; 
       <AgendaTabs current="offers" />
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
       {props.error ? <Flash kind="error" text={t(props.error)} /> : null}
-      <p class="hint">{t("agenda.offer.by", { name: offer.author ?? "", className: offer.className })}{offer.place ? ` — ${offer.place}` : ""}</p>
+      <p class="hint">
+        {t("agenda.offer.by", { name: offer.author ?? "", className: offer.className })}
+        {offer.place ? ` — ${offer.place}` : ""}
+      </p>
       {offer.details ? <p class="pre">{offer.details}</p> : null}
       {offer.writer ? (
         <table class="slots">
           <caption class="visually-hidden">{offer.title}</caption>
-          <thead><tr><th scope="col">{t("agenda.offer.slot")}</th><th scope="col">{t("agenda.offer.places")}</th><th scope="col">{t("agenda.offer.who")}</th></tr></thead>
-          <tbody>{offer.slots.map((s) => (
+          <thead>
             <tr>
-              <td>{slotText(s, timeZone)}</td>
-              <td>{t("agenda.offer.taken", { taken: s.taken, capacity: s.capacity })}</td>
-              <td>{s.bookings.map((b) => (
-                <div>{t("agenda.offer.for_child", { parent: b.parent, child: b.child })}
-                  {s.startsAt.getTime() > props.now.getTime() ? (
-                    <form method="post" action={`/agenda/reservations/${b.id}/annuler`} class="inline-form">
-                      <CsrfField token={props.chrome.csrfToken} />
-                      <button type="submit" aria-label={t("agenda.offer.cancel_for", { name: b.parent })}>{t("agenda.offer.cancel")}</button>
-                    </form>
-                  ) : null}
-                </div>
-              ))}</td>
+              <th scope="col">{t("agenda.offer.slot")}</th>
+              <th scope="col">{t("agenda.offer.places")}</th>
+              <th scope="col">{t("agenda.offer.who")}</th>
             </tr>
-          ))}</tbody>
+          </thead>
+          <tbody>
+            {offer.slots.map((s) => (
+              <tr>
+                <td>{slotText(s, timeZone)}</td>
+                <td>{t("agenda.offer.taken", { taken: s.taken, capacity: s.capacity })}</td>
+                <td>
+                  {s.bookings.map((b) => (
+                    <div>
+                      {t("agenda.offer.for_child", { parent: b.parent, child: b.child })}
+                      {s.startsAt.getTime() > props.now.getTime() ? (
+                        <form method="post" action={`/agenda/reservations/${b.id}/annuler`} class="inline-form">
+                          <CsrfField token={props.chrome.csrfToken} />
+                          <button type="submit" aria-label={t("agenda.offer.cancel_for", { name: b.parent })}>
+                            {t("agenda.offer.cancel")}
+                          </button>
+                        </form>
+                      ) : null}
+                    </div>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       ) : offer.mine ? (
         <div class="card">
-          <p>{t("agenda.offer.yours", { when: slotText(offer.slots.find((s) => s.id === offer.mine!.slotId)!, timeZone), child: offer.mine.child })}</p>
+          <p>
+            {t("agenda.offer.yours", {
+              when: slotText(offer.slots.find((s) => s.id === offer.mine!.slotId)!, timeZone),
+              child: offer.mine.child,
+            })}
+          </p>
           {offer.mine.startsAt.getTime() > props.now.getTime() ? (
             <form method="post" action={`/agenda/reservations/${offer.mine.id}/annuler`}>
               <CsrfField token={props.chrome.csrfToken} />
@@ -119,7 +251,9 @@ export function OfferPage(props: { chrome: Chrome; offer: OfferView; now: Date; 
             </form>
           ) : null}
         </div>
-      ) : free.length === 0 ? <p>{t("agenda.offer.no_free")}</p> : (
+      ) : free.length === 0 ? (
+        <p>{t("agenda.offer.no_free")}</p>
+      ) : (
         <form method="post" action={`/agenda/creneaux/${offer.id}/reserver`} class="card">
           <CsrfField token={props.chrome.csrfToken} />
           <fieldset>
@@ -127,55 +261,89 @@ export function OfferPage(props: { chrome: Chrome; offer: OfferView; now: Date; 
             {future.map((s, i) => (
               <div class="field field-check">
                 <input type="radio" id={`creneau-${i}`} name="creneau" value={s.id} disabled={s.taken >= s.capacity} />
-                <label for={`creneau-${i}`}>{slotText(s, timeZone)}{s.taken >= s.capacity ? ` — ${t("agenda.offer.full")}`
-                  : offer.kind === "outing" ? ` — ${t("agenda.offer.free", { free: s.capacity - s.taken })}` : ""}</label>
+                <label for={`creneau-${i}`}>
+                  {slotText(s, timeZone)}
+                  {s.taken >= s.capacity
+                    ? ` — ${t("agenda.offer.full")}`
+                    : offer.kind === "outing"
+                      ? ` — ${t("agenda.offer.free", { free: s.capacity - s.taken })}`
+                      : ""}
+                </label>
               </div>
             ))}
           </fieldset>
-          {offer.children.length === 1 ? <input type="hidden" name="enfant" value={offer.children[0]!.id} /> : (
-            <div class="field"><label for="enfant">{t("agenda.offer.child")}</label>
-              <select id="enfant" name="enfant">{offer.children.map((c) => <option value={c.id}>{c.name}</option>)}</select></div>
+          {offer.children.length === 1 ? (
+            <input type="hidden" name="enfant" value={offer.children[0]!.id} />
+          ) : (
+            <div class="field">
+              <label for="enfant">{t("agenda.offer.child")}</label>
+              <select id="enfant" name="enfant">
+                {offer.children.map((c) => (
+                  <option value={c.id}>{c.name}</option>
+                ))}
+              </select>
+            </div>
           )}
-          <button type="submit" class="button-primary">{t("agenda.offer.book")}</button>
+          <button type="submit" class="button-primary">
+            {t("agenda.offer.book")}
+          </button>
         </form>
       )}
     </Layout>
   );
 }
 
-export function FeedsPage(props: { chrome: Chrome; calendars: CalendarInfo[]; feeds: Map<string, string>; baseUrl: string; notice?: MessageKey }) {
-  const rows: { key: string; name: string }[] = [{ key: "all", name: t("agenda.all_calendars") },
-    ...props.calendars.map((c) => ({ key: c.key, name: calendarName(c) }))];
+export function FeedsPage(props: {
+  chrome: Chrome;
+  calendars: CalendarInfo[];
+  feeds: Map<string, string>;
+  baseUrl: string;
+  notice?: MessageKey;
+}) {
+  const rows: { key: string; name: string }[] = [
+    { key: "all", name: t("agenda.all_calendars") },
+    ...props.calendars.map((c) => ({ key: c.key, name: calendarName(c) })),
+  ];
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("agenda.feed.title")}</h1>
       <AgendaTabs current="feeds" />
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
       <p>{t("agenda.feed.intro")}</p>
-      <ul class="card-list">{rows.map((r, i) => {
-        const token = props.feeds.get(r.key);
-        return (
-          <li class="card">
-            <h2 class="card-title">{r.name}</h2>
-            <p><a href={`/agenda/export.ics?calendrier=${encodeURIComponent(r.key)}`} download>{t("agenda.feed.download")}</a></p>
-            {token ? (
-              <>
-                <div class="field"><label for={`adresse-${i}`}>{t("agenda.feed.address", { name: r.name })}</label>
-                  <input id={`adresse-${i}`} readonly value={`${props.baseUrl}/ical/${token}.ics`} /></div>
-                <form method="post" action="/agenda/abonnements/revoquer">
-                  <CsrfField token={props.chrome.csrfToken} /><input type="hidden" name="calendrier" value={r.key} />
-                  <button type="submit">{t("agenda.feed.revoke")}</button>
+      <ul class="card-list">
+        {rows.map((r, i) => {
+          const token = props.feeds.get(r.key);
+          return (
+            <li class="card">
+              <h2 class="card-title">{r.name}</h2>
+              <p>
+                <a href={`/agenda/export.ics?calendrier=${encodeURIComponent(r.key)}`} download>
+                  {t("agenda.feed.download")}
+                </a>
+              </p>
+              {token ? (
+                <>
+                  <div class="field">
+                    <label for={`adresse-${i}`}>{t("agenda.feed.address", { name: r.name })}</label>
+                    <input id={`adresse-${i}`} readonly value={`${props.baseUrl}/ical/${token}.ics`} />
+                  </div>
+                  <form method="post" action="/agenda/abonnements/revoquer">
+                    <CsrfField token={props.chrome.csrfToken} />
+                    <input type="hidden" name="calendrier" value={r.key} />
+                    <button type="submit">{t("agenda.feed.revoke")}</button>
+                  </form>
+                </>
+              ) : (
+                <form method="post" action="/agenda/abonnements">
+                  <CsrfField token={props.chrome.csrfToken} />
+                  <input type="hidden" name="calendrier" value={r.key} />
+                  <button type="submit">{t("agenda.feed.open")}</button>
                 </form>
-              </>
-            ) : (
-              <form method="post" action="/agenda/abonnements">
-                <CsrfField token={props.chrome.csrfToken} /><input type="hidden" name="calendrier" value={r.key} />
-                <button type="submit">{t("agenda.feed.open")}</button>
-              </form>
-            )}
-          </li>
-        );
-      })}</ul>
+              )}
+            </li>
+          );
+        })}
+      </ul>
     </Layout>
   );
 }

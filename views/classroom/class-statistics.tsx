@@ -14,12 +14,25 @@ export function ClassStatisticsPage(props: { chrome: Chrome; stats: ClassStatist
       <p>{t("stats.since", { day: longDay(s.since), pupils: s.pupils })}</p>
       <dl class="card stats">
         <dt>{t("stats.homework")}</dt>
-        <dd>{t("stats.homework_line", { items: s.homework.items, rate: percent(s.homework.ticks, s.homework.items * s.pupils) })}</dd>
+        <dd>
+          {t("stats.homework_line", {
+            items: s.homework.items,
+            rate: percent(s.homework.ticks, s.homework.items * s.pupils),
+          })}
+        </dd>
         <dt>{t("stats.liaison")}</dt>
-        <dd>{t("stats.liaison_line", { notes: s.liaison.notes, rate: percent(s.liaison.read, s.liaison.expected) })}</dd>
+        <dd>
+          {t("stats.liaison_line", { notes: s.liaison.notes, rate: percent(s.liaison.read, s.liaison.expected) })}
+        </dd>
         <dt>{t("stats.attendance")}</dt>
-        <dd>{t("stats.attendance_line", { halfDays: s.attendance.halfDays, rate: percent(presence - s.attendance.absences, presence),
-          absences: s.attendance.absences, lates: s.attendance.lates })}</dd>
+        <dd>
+          {t("stats.attendance_line", {
+            halfDays: s.attendance.halfDays,
+            rate: percent(presence - s.attendance.absences, presence),
+            absences: s.attendance.absences,
+            lates: s.attendance.lates,
+          })}
+        </dd>
       </dl>
     </Layout>
   );

@@ -14,7 +14,17 @@ function Item(props: { chrome: Chrome; child: EveningChild; item: EveningItem })
       <h4 class="card-title">{item.subject}</h4>
       <p class="hint">{t("evening.due", { day: longDay(item.dueDate) })}</p>
       <p class="pre">{item.toDo}</p>
-      {item.links.length ? <ul>{item.links.map((l) => <li><a href={l} rel="noopener noreferrer">{l}</a></li>)}</ul> : null}
+      {item.links.length ? (
+        <ul>
+          {item.links.map((l) => (
+            <li>
+              <a href={l} rel="noopener noreferrer">
+                {l}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {/* The homework log's tick: the same route, which answers with the class's week holding the item. */}
       <form method="post" action={`/cahier/entrees/${item.id}/fait?semaine=${item.week}`}>
         <CsrfField token={props.chrome.csrfToken} />
@@ -33,15 +43,26 @@ function Note(props: { chrome: Chrome; child: EveningChild; note: EveningNote; t
   const { note, child } = props;
   return (
     <li class="card">
-      <h4 class="card-title"><a href={`/carnet?enfant=${child.id}`}>{note.title}</a></h4>
-      <p class="hint">{t("evening.note_from", { date: dateTime(note.createdAt, props.timeZone) })}{note.className ? ` — ${note.className}` : ""}</p>
+      <h4 class="card-title">
+        <a href={`/carnet?enfant=${child.id}`}>{note.title}</a>
+      </h4>
+      <p class="hint">
+        {t("evening.note_from", { date: dateTime(note.createdAt, props.timeZone) })}
+        {note.className ? ` — ${note.className}` : ""}
+      </p>
       {note.replyKind === "none" ? (
         <form method="post" action={`/carnet/${note.id}/lu`}>
           <CsrfField token={props.chrome.csrfToken} />
           <input type="hidden" name="enfant" value={child.id} />
-          <button type="submit" class="button-primary">{t("liaison.ack", { name: child.firstName })}</button>
+          <button type="submit" class="button-primary">
+            {t("liaison.ack", { name: child.firstName })}
+          </button>
         </form>
-      ) : <p><a href={`/carnet?enfant=${child.id}`}>{t("evening.note_answer")}</a></p>}
+      ) : (
+        <p>
+          <a href={`/carnet?enfant=${child.id}`}>{t("evening.note_answer")}</a>
+        </p>
+      )}
     </li>
   );
 }
@@ -52,18 +73,34 @@ function ChildSection(props: { chrome: Chrome; view: EveningView; child: Evening
   const heading = `soir-${child.id}`;
   return (
     <section aria-labelledby={heading}>
-      <h2 id={heading}>{t("evening.child", { name: child.firstName,
-        classes: child.classes.length ? child.classes.map((c) => c.name).join(", ") : t("evening.no_class") })}</h2>
+      <h2 id={heading}>
+        {t("evening.child", {
+          name: child.firstName,
+          classes: child.classes.length ? child.classes.map((c) => c.name).join(", ") : t("evening.no_class"),
+        })}
+      </h2>
       {child.schoolName ? <p class="hint">{child.schoolName}</p> : null}
       <h3>{t("evening.homework")}</h3>
-      {child.homework.length === 0 ? <p>{t("evening.homework_none")}</p> : (
-        <ul class="card-list">{child.homework.map((item) => <Item chrome={props.chrome} child={child} item={item} />)}</ul>
+      {child.homework.length === 0 ? (
+        <p>{t("evening.homework_none")}</p>
+      ) : (
+        <ul class="card-list">
+          {child.homework.map((item) => (
+            <Item chrome={props.chrome} child={child} item={item} />
+          ))}
+        </ul>
       )}
       {pupil ? null : (
         <>
           <h3>{t("evening.notes")}</h3>
-          {child.notes.length === 0 ? <p>{t("evening.notes_none")}</p> : (
-            <ul class="card-list">{child.notes.map((note) => <Note chrome={props.chrome} child={child} note={note} timeZone={props.timeZone} />)}</ul>
+          {child.notes.length === 0 ? (
+            <p>{t("evening.notes_none")}</p>
+          ) : (
+            <ul class="card-list">
+              {child.notes.map((note) => (
+                <Note chrome={props.chrome} child={child} note={note} timeZone={props.timeZone} />
+              ))}
+            </ul>
           )}
         </>
       )}
@@ -78,8 +115,13 @@ export function EveningPage(props: { chrome: Chrome; view: EveningView; timeZone
     <Layout chrome={props.chrome}>
       <h1>{t("evening.title")}</h1>
       <p>{view.kind === "pupil" ? t("evening.intro_pupil", range) : t("evening.intro", range)}</p>
-      {view.children.length === 0 ? <p>{t("evening.no_child")}</p>
-        : view.children.map((child) => <ChildSection chrome={props.chrome} view={view} child={child} timeZone={props.timeZone} />)}
+      {view.children.length === 0 ? (
+        <p>{t("evening.no_child")}</p>
+      ) : (
+        view.children.map((child) => (
+          <ChildSection chrome={props.chrome} view={view} child={child} timeZone={props.timeZone} />
+        ))
+      )}
     </Layout>
   );
 }

@@ -14,12 +14,19 @@ export function HomeworkClassesPage(props: { chrome: Chrome; classes: HomeworkCl
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("homework.title")}</h1>
-      {props.classes.length === 0 ? <p>{t("homework.no_class")}</p> : (
+      {props.classes.length === 0 ? (
+        <p>{t("homework.no_class")}</p>
+      ) : (
         <ul class="cards">
           {props.classes.map((c) => (
             <li class="card">
-              <a class="card-title" href={`/cahier/${c.id}`}>{c.name}</a>
-              <p>{c.schoolName}{c.children.length ? ` — ${c.children.join(", ")}` : ""}</p>
+              <a class="card-title" href={`/cahier/${c.id}`}>
+                {c.name}
+              </a>
+              <p>
+                {c.schoolName}
+                {c.children.length ? ` — ${c.children.join(", ")}` : ""}
+              </p>
             </li>
           ))}
         </ul>
@@ -33,36 +40,76 @@ function Entry(props: { chrome: Chrome; week: HomeworkWeek; e: HomeworkWeek["ent
   return (
     <li class="card homework-entry">
       <h3 class="card-title">{e.subject}</h3>
-      <p class="hint">{t("homework.lesson_of", { day: longDay(e.day) })}{e.author ? ` — ${e.author}` : ""}</p>
-      {e.doneInClass ? <><h4>{t("homework.done_in_class")}</h4><p class="pre">{e.doneInClass}</p></> : null}
-      {e.toDo ? <><h4>{e.dueDate ? t("homework.to_do_for", { day: longDay(e.dueDate) }) : t("homework.to_do")}</h4><p class="pre">{e.toDo}</p></> : null}
-      {e.links.length ? <ul>{e.links.map((l) => <li><a href={l} rel="noopener noreferrer">{l}</a></li>)}</ul> : null}
-      {props.print ? null : week.viewAs ? (e.toDo ? <p class="hint">{t(`viewas.homework_tick.${week.viewAs}`)}</p> : null) : week.access === "write" ? (
+      <p class="hint">
+        {t("homework.lesson_of", { day: longDay(e.day) })}
+        {e.author ? ` — ${e.author}` : ""}
+      </p>
+      {e.doneInClass ? (
         <>
-          {e.toDo ? <p>{t("homework.ticked_count", { count: e.tickedBy.length, total: week.pupils })}{e.tickedBy.length ? ` : ${e.tickedBy.join(", ")}` : ""}</p> : null}
+          <h4>{t("homework.done_in_class")}</h4>
+          <p class="pre">{e.doneInClass}</p>
+        </>
+      ) : null}
+      {e.toDo ? (
+        <>
+          <h4>{e.dueDate ? t("homework.to_do_for", { day: longDay(e.dueDate) }) : t("homework.to_do")}</h4>
+          <p class="pre">{e.toDo}</p>
+        </>
+      ) : null}
+      {e.links.length ? (
+        <ul>
+          {e.links.map((l) => (
+            <li>
+              <a href={l} rel="noopener noreferrer">
+                {l}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {props.print ? null : week.viewAs ? (
+        e.toDo ? (
+          <p class="hint">{t(`viewas.homework_tick.${week.viewAs}`)}</p>
+        ) : null
+      ) : week.access === "write" ? (
+        <>
+          {e.toDo ? (
+            <p>
+              {t("homework.ticked_count", { count: e.tickedBy.length, total: week.pupils })}
+              {e.tickedBy.length ? ` : ${e.tickedBy.join(", ")}` : ""}
+            </p>
+          ) : null}
           <form method="post" action={`/cahier/entrees/${e.id}/supprimer`} class="inline-form">
             <CsrfField token={props.chrome.csrfToken} />
             <button type="submit">{t("homework.remove", { subject: e.subject })}</button>
           </form>
         </>
-      ) : e.toDo ? week.tickers.map((k) => {
-        const done = e.doneFor.includes(k.id);
-        return (
-          <form method="post" action={`/cahier/entrees/${e.id}/fait?semaine=${week.monday}`} class="inline-form">
-            <CsrfField token={props.chrome.csrfToken} />
-            <input type="hidden" name="eleve" value={k.id} />
-            <input type="hidden" name="fait" value={done ? "0" : "1"} />
-            <button type="submit" aria-pressed={done ? "true" : "false"}>
-              {done ? t("homework.undo", { name: k.name }) : t("homework.tick", { name: k.name })}
-            </button>
-          </form>
-        );
-      }) : null}
+      ) : e.toDo ? (
+        week.tickers.map((k) => {
+          const done = e.doneFor.includes(k.id);
+          return (
+            <form method="post" action={`/cahier/entrees/${e.id}/fait?semaine=${week.monday}`} class="inline-form">
+              <CsrfField token={props.chrome.csrfToken} />
+              <input type="hidden" name="eleve" value={k.id} />
+              <input type="hidden" name="fait" value={done ? "0" : "1"} />
+              <button type="submit" aria-pressed={done ? "true" : "false"}>
+                {done ? t("homework.undo", { name: k.name }) : t("homework.tick", { name: k.name })}
+              </button>
+            </form>
+          );
+        })
+      ) : null}
     </li>
   );
 }
 
-export function HomeworkWeekPage(props: { chrome: Chrome; week: HomeworkWeek; draft?: EntryInput; errors?: string[]; notice?: MessageKey }) {
+export function HomeworkWeekPage(props: {
+  chrome: Chrome;
+  week: HomeworkWeek;
+  draft?: EntryInput;
+  errors?: string[];
+  notice?: MessageKey;
+}) {
   const { week } = props;
   const errors = props.errors ?? [];
   const draft = props.draft ?? { day: "", subject: "", doneInClass: "", toDo: "", dueDate: "", links: "" };
@@ -71,38 +118,98 @@ export function HomeworkWeekPage(props: { chrome: Chrome; week: HomeworkWeek; dr
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("homework.week_title", { name: week.klass.name })}</h1>
-      {week.viewAs ? <ViewAsBanner as={week.viewAs} className={week.klass.name} back={`/cahier/${week.klass.id}?semaine=${week.monday}`} /> : null}
+      {week.viewAs ? (
+        <ViewAsBanner
+          as={week.viewAs}
+          className={week.klass.name}
+          back={`/cahier/${week.klass.id}?semaine=${week.monday}`}
+        />
+      ) : null}
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
-      {errors.length ? <Flash kind="error" text={errors.map((e) => t(`homework.error.${e}` as MessageKey)).join(" ")} /> : null}
+      {errors.length ? (
+        <Flash kind="error" text={errors.map((e) => t(`homework.error.${e}` as MessageKey)).join(" ")} />
+      ) : null}
       <nav class="pager" aria-label={t("homework.weeks")}>
-        <a href={link(addDays(week.monday, -7))} rel="prev">{t("homework.previous_week")}</a>
+        <a href={link(addDays(week.monday, -7))} rel="prev">
+          {t("homework.previous_week")}
+        </a>
         <span>{t("homework.week_of", { day: longDay(week.monday) })}</span>
-        <a href={link(addDays(week.monday, 7))} rel="next">{t("homework.next_week")}</a>
+        <a href={link(addDays(week.monday, 7))} rel="next">
+          {t("homework.next_week")}
+        </a>
         <a href={`/cahier/${week.klass.id}/imprimer?semaine=${week.monday}`}>{t("homework.print")}</a>
         {week.access === "write" ? <a href={`/cahier/${week.klass.id}/statistiques`}>{t("stats.link")}</a> : null}
       </nav>
-      {week.access === "write" ? <ViewAsSwitch base={`/cahier/${week.klass.id}`} params={{ semaine: week.monday }} /> : null}
-      {week.entries.length === 0 ? <p>{t("homework.empty_week")}</p> : (
-        <ul class="card-list">{week.entries.map((e) => <Entry chrome={props.chrome} week={week} e={e} />)}</ul>
+      {week.access === "write" ? (
+        <ViewAsSwitch base={`/cahier/${week.klass.id}`} params={{ semaine: week.monday }} />
+      ) : null}
+      {week.entries.length === 0 ? (
+        <p>{t("homework.empty_week")}</p>
+      ) : (
+        <ul class="card-list">
+          {week.entries.map((e) => (
+            <Entry chrome={props.chrome} week={week} e={e} />
+          ))}
+        </ul>
       )}
       {week.access === "write" && !week.viewAs ? (
         <form method="post" action={`/cahier/${week.klass.id}`} class="card" novalidate>
           <CsrfField token={props.chrome.csrfToken} />
           <input type="hidden" name="semaine" value={week.monday} />
           <h2>{t("homework.new")}</h2>
-          <div class="field"><label for="jour">{t("homework.field.day")}</label>
-            <input type="date" id="jour" name="jour" required value={draft.day} aria-invalid={errors.includes("day") ? "true" : undefined} /></div>
-          <div class="field"><label for="matiere">{t("homework.field.subject")}</label>
-            <input id="matiere" name="matiere" maxlength={LIMITS.subject} required value={draft.subject} aria-invalid={errors.includes("subject") ? "true" : undefined} /></div>
-          <div class="field"><label for="fait">{t("homework.done_in_class")}</label>
-            <textarea id="fait" name="fait_en_classe" rows={3} maxlength={LIMITS.text} lang="fr">{draft.doneInClass}</textarea></div>
-          <div class="field"><label for="afaire">{t("homework.to_do")}</label>
-            <textarea id="afaire" name="a_faire" rows={3} maxlength={LIMITS.text} lang="fr">{draft.toDo}</textarea></div>
-          <div class="field"><label for="pour">{t("homework.field.due")}</label>
-            <input type="date" id="pour" name="pour_le" value={draft.dueDate} aria-invalid={errors.includes("due") ? "true" : undefined} /></div>
-          <div class="field"><label for="liens">{t("homework.field.links")}</label>
-            <textarea id="liens" name="liens" rows={2} aria-invalid={errors.includes("links") ? "true" : undefined}>{draft.links}</textarea></div>
-          <button type="submit" class="button-primary">{t("homework.submit")}</button>
+          <div class="field">
+            <label for="jour">{t("homework.field.day")}</label>
+            <input
+              type="date"
+              id="jour"
+              name="jour"
+              required
+              value={draft.day}
+              aria-invalid={errors.includes("day") ? "true" : undefined}
+            />
+          </div>
+          <div class="field">
+            <label for="matiere">{t("homework.field.subject")}</label>
+            <input
+              id="matiere"
+              name="matiere"
+              maxlength={LIMITS.subject}
+              required
+              value={draft.subject}
+              aria-invalid={errors.includes("subject") ? "true" : undefined}
+            />
+          </div>
+          <div class="field">
+            <label for="fait">{t("homework.done_in_class")}</label>
+            <textarea id="fait" name="fait_en_classe" rows={3} maxlength={LIMITS.text} lang="fr">
+              {draft.doneInClass}
+            </textarea>
+          </div>
+          <div class="field">
+            <label for="afaire">{t("homework.to_do")}</label>
+            <textarea id="afaire" name="a_faire" rows={3} maxlength={LIMITS.text} lang="fr">
+              {draft.toDo}
+            </textarea>
+          </div>
+          <div class="field">
+            <label for="pour">{t("homework.field.due")}</label>
+            <input
+              type="date"
+              id="pour"
+              name="pour_le"
+              value={draft.dueDate}
+              aria-invalid={errors.includes("due") ? "true" : undefined}
+            />
+          </div>
+          <div class="field">
+            <label for="liens">{t("homework.field.links")}</label>
+            <textarea id="liens" name="liens" rows={2} aria-invalid={errors.includes("links") ? "true" : undefined}>
+              {draft.links}
+            </textarea>
+          </div>
+          <button type="submit" class="button-primary">
+            {t("homework.submit")}
+          </button>
         </form>
       ) : null}
     </Layout>
@@ -113,9 +220,17 @@ export function HomeworkPrintPage(props: { chrome: Chrome; week: HomeworkWeek })
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("homework.week_title", { name: props.week.klass.name })}</h1>
-      <p>{props.week.klass.schoolName} — {t("homework.week_of", { day: longDay(props.week.monday) })}</p>
-      {props.week.entries.length === 0 ? <p>{t("homework.empty_week")}</p> : (
-        <ul class="card-list">{props.week.entries.map((e) => <Entry chrome={props.chrome} week={props.week} e={e} print />)}</ul>
+      <p>
+        {props.week.klass.schoolName} — {t("homework.week_of", { day: longDay(props.week.monday) })}
+      </p>
+      {props.week.entries.length === 0 ? (
+        <p>{t("homework.empty_week")}</p>
+      ) : (
+        <ul class="card-list">
+          {props.week.entries.map((e) => (
+            <Entry chrome={props.chrome} week={props.week} e={e} print />
+          ))}
+        </ul>
       )}
     </Layout>
   );

@@ -8,16 +8,26 @@ import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
 
-const dateFr = (d: Date) => d.toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Paris" });
+const dateFr = (d: Date) =>
+  d.toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Paris" });
 
-export function DocumentsPage(props: { chrome: Chrome; documents: DocumentRecord[]; userId: string; query: string; canCreate: boolean;
-  error?: MessageKey; draft?: string }) {
+export function DocumentsPage(props: {
+  chrome: Chrome;
+  documents: DocumentRecord[];
+  userId: string;
+  query: string;
+  canCreate: boolean;
+  error?: MessageKey;
+  draft?: string;
+}) {
   const { chrome } = props;
   const mine = props.documents.filter((d) => d.ownerId === props.userId);
   const shared = props.documents.filter((d) => d.ownerId !== props.userId);
   const item = (d: DocumentRecord) => (
-    <li class="card"><a href={`/documents/${d.id}`}>{d.title}</a>
-      <span class="hint"> — {t("document.list.updated", { date: dateFr(d.updatedAt) })}</span></li>
+    <li class="card">
+      <a href={`/documents/${d.id}`}>{d.title}</a>
+      <span class="hint"> — {t("document.list.updated", { date: dateFr(d.updatedAt) })}</span>
+    </li>
   );
   return (
     <Layout chrome={chrome}>
@@ -33,17 +43,30 @@ export function DocumentsPage(props: { chrome: Chrome; documents: DocumentRecord
       {props.query && props.documents.length === 0 ? <p>{t("document.search.none", { q: props.query })}</p> : null}
       <h2>{t("document.list.mine")}</h2>
       {mine.length ? <ul class="card-list">{mine.map(item)}</ul> : <p>{t("document.list.none")}</p>}
-      {shared.length ? <><h2>{t("document.list.shared")}</h2><ul class="card-list">{shared.map(item)}</ul></> : null}
+      {shared.length ? (
+        <>
+          <h2>{t("document.list.shared")}</h2>
+          <ul class="card-list">{shared.map(item)}</ul>
+        </>
+      ) : null}
       {props.canCreate ? (
         <form method="post" action="/documents" class="card">
           <CsrfField token={chrome.csrfToken} />
           <h2>{t("document.new.title")}</h2>
           <div class="field">
             <label for="titre">{t("document.new.name")}</label>
-            <input id="titre" name="titre" value={props.draft ?? ""} maxlength={120} required
-              aria-invalid={props.error?.startsWith("document.error.title") ? "true" : undefined} />
+            <input
+              id="titre"
+              name="titre"
+              value={props.draft ?? ""}
+              maxlength={120}
+              required
+              aria-invalid={props.error?.startsWith("document.error.title") ? "true" : undefined}
+            />
           </div>
-          <button type="submit" class="button-primary">{t("document.new.submit")}</button>
+          <button type="submit" class="button-primary">
+            {t("document.new.submit")}
+          </button>
         </form>
       ) : null}
     </Layout>
@@ -52,10 +75,28 @@ export function DocumentsPage(props: { chrome: Chrome; documents: DocumentRecord
 
 export function DocumentPage(props: { chrome: Chrome; doc: DocumentView; error?: MessageKey; notice?: MessageKey }) {
   const { chrome, doc } = props;
-  const strings = Object.fromEntries((["document.toolbar", "document.toolbar.bold", "document.toolbar.italic", "document.toolbar.h1",
-    "document.toolbar.h2", "document.toolbar.paragraph", "document.toolbar.bullets", "document.toolbar.numbers", "document.toolbar.link",
-    "document.toolbar.link_prompt", "document.toolbar.image", "document.live", "wall.offline", "wall.presence", "document.edit",
-    "document.spellcheck"] as const).map((k) => [k, t(k)]));
+  const strings = Object.fromEntries(
+    (
+      [
+        "document.toolbar",
+        "document.toolbar.bold",
+        "document.toolbar.italic",
+        "document.toolbar.h1",
+        "document.toolbar.h2",
+        "document.toolbar.paragraph",
+        "document.toolbar.bullets",
+        "document.toolbar.numbers",
+        "document.toolbar.link",
+        "document.toolbar.link_prompt",
+        "document.toolbar.image",
+        "document.live",
+        "wall.offline",
+        "wall.presence",
+        "document.edit",
+        "document.spellcheck",
+      ] as const
+    ).map((k) => [k, t(k)]),
+  );
   return (
     <Layout chrome={chrome} wide>
       <link rel="stylesheet" href={chrome.assets["realtime.css"]} />
@@ -64,18 +105,34 @@ export function DocumentPage(props: { chrome: Chrome; doc: DocumentView; error?:
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
       {props.error ? <Flash kind="error" text={t(props.error)} /> : null}
       {doc.canEdit ? null : <p class="hint">{t("document.view_only")}</p>}
-      <div id="document" class="document" data-room={doc.roomId} data-can-edit={doc.canEdit ? "1" : "0"} data-t={JSON.stringify(strings)}>
+      <div
+        id="document"
+        class="document"
+        data-room={doc.roomId}
+        data-can-edit={doc.canEdit ? "1" : "0"}
+        data-t={JSON.stringify(strings)}
+      >
         <p class="wall-status" role="status"></p>
         <section class="document-body" aria-labelledby="document-content-title">
-          <h2 id="document-content-title" class="visually-hidden">{t("document.content")}</h2>
+          <h2 id="document-content-title" class="visually-hidden">
+            {t("document.content")}
+          </h2>
           <div class="document-html">{doc.html ? raw(doc.html) : <p>{t("document.empty")}</p>}</div>
         </section>
       </div>
       <section class="card" aria-labelledby="export-title">
         <h2 id="export-title">{t("document.export")}</h2>
         <ul>
-          <li><a href={`/documents/${doc.id}/export/html`} download>{t("document.export.html")}</a></li>
-          <li><a href={`/documents/${doc.id}/export/odt`} download>{t("document.export.odt")}</a></li>
+          <li>
+            <a href={`/documents/${doc.id}/export/html`} download>
+              {t("document.export.html")}
+            </a>
+          </li>
+          <li>
+            <a href={`/documents/${doc.id}/export/odt`} download>
+              {t("document.export.odt")}
+            </a>
+          </li>
         </ul>
       </section>
       {doc.canManage ? (
@@ -103,7 +160,11 @@ export function DocumentPage(props: { chrome: Chrome; doc: DocumentView; error?:
               <label for="classe">{t("document.sharing.class_choice")}</label>
               <select id="classe" name="classe">
                 <option value="">—</option>
-                {doc.classes.map((c) => <option value={c.id} selected={doc.classId === c.id}>{c.name}</option>)}
+                {doc.classes.map((c) => (
+                  <option value={c.id} selected={doc.classId === c.id}>
+                    {c.name}
+                  </option>
+                ))}
               </select>
             </div>
             <fieldset>

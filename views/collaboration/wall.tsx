@@ -23,7 +23,11 @@ function ColourChoice(props: { id: string; value?: string }) {
     <div class="field">
       <label for={props.id}>{t("wall.postit.colour")}</label>
       <select id={props.id} name="couleur">
-        {POSTIT_COLOURS.map((c) => <option value={c} selected={(props.value ?? "jaune") === c}>{t(`wall.colour.${c}`)}</option>)}
+        {POSTIT_COLOURS.map((c) => (
+          <option value={c} selected={(props.value ?? "jaune") === c}>
+            {t(`wall.colour.${c}`)}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -35,7 +39,11 @@ function ColumnChoice(props: { id: string; columns: string[]; value?: number }) 
     <div class="field">
       <label for={props.id}>{t("wall.postit.column")}</label>
       <select id={props.id} name="colonne">
-        {props.columns.map((c, i) => <option value={String(i)} selected={(props.value ?? 0) === i}>{c}</option>)}
+        {props.columns.map((c, i) => (
+          <option value={String(i)} selected={(props.value ?? 0) === i}>
+            {c}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -57,7 +65,9 @@ function PostitItem(props: { wall: WallView; postit: ShownPostit; csrf: string }
               <CsrfField token={csrf} />
               <div class="field">
                 <label for={`texte-${p.id}`}>{t("wall.postit.text")}</label>
-                <textarea id={`texte-${p.id}`} name="texte" rows={3} maxlength={500} required>{p.text}</textarea>
+                <textarea id={`texte-${p.id}`} name="texte" rows={3} maxlength={500} required>
+                  {p.text}
+                </textarea>
               </div>
               <ColourChoice id={`couleur-${p.id}`} value={p.colour} />
               <ColumnChoice id={`colonne-${p.id}`} columns={wall.columns} value={p.column} />
@@ -66,12 +76,16 @@ function PostitItem(props: { wall: WallView; postit: ShownPostit; csrf: string }
           </details>
           <form method="post" action={`${base}/supprimer`} class="inline-form">
             <CsrfField token={csrf} />
-            <button type="submit" class="button-small">{t("wall.postit.delete")}</button>
+            <button type="submit" class="button-small">
+              {t("wall.postit.delete")}
+            </button>
           </form>
           {!p.approved && wall.canModerate ? (
             <form method="post" action={`${base}/valider`} class="inline-form">
               <CsrfField token={csrf} />
-              <button type="submit" class="button-small">{t("wall.postit.approve")}</button>
+              <button type="submit" class="button-small">
+                {t("wall.postit.approve")}
+              </button>
             </form>
           ) : null}
         </div>
@@ -80,39 +94,73 @@ function PostitItem(props: { wall: WallView; postit: ShownPostit; csrf: string }
   );
 }
 
-export function WallPage(props: { chrome: Chrome; wall: WallView; notice?: MessageKey; error?: MessageKey;
-  draft?: { text: string; colour: string; column: string }; userId: string; userName: string }) {
+export function WallPage(props: {
+  chrome: Chrome;
+  wall: WallView;
+  notice?: MessageKey;
+  error?: MessageKey;
+  draft?: { text: string; colour: string; column: string };
+  userId: string;
+  userName: string;
+}) {
   const { chrome, wall } = props;
   const csrf = chrome.csrfToken;
-  const board = wall.layout === "columns"
-    ? (
+  const board =
+    wall.layout === "columns" ? (
       <div class="wall-columns">
         {wall.columns.map((name, i) => (
           <section class="wall-column" aria-labelledby={`col-${i}`}>
             <h3 id={`col-${i}`}>{name}</h3>
             <ul class="postits" data-column={String(i)}>
-              {wall.postits.filter((p) => p.column === i).map((p) => <PostitItem wall={wall} postit={p} csrf={csrf} />)}
+              {wall.postits
+                .filter((p) => p.column === i)
+                .map((p) => (
+                  <PostitItem wall={wall} postit={p} csrf={csrf} />
+                ))}
             </ul>
           </section>
         ))}
       </div>
-    )
-    : <ul class="postits">{wall.postits.map((p) => <PostitItem wall={wall} postit={p} csrf={csrf} />)}</ul>;
+    ) : (
+      <ul class="postits">
+        {wall.postits.map((p) => (
+          <PostitItem wall={wall} postit={p} csrf={csrf} />
+        ))}
+      </ul>
+    );
   return (
     <Layout chrome={chrome} wide>
       <link rel="stylesheet" href={chrome.assets["realtime.css"]} />
       <h1>{wall.title}</h1>
-      <p class="profile-line">{targetLabel(wall)} · {t(`wall.mode.short.${wall.mode}`)}</p>
+      <p class="profile-line">
+        {targetLabel(wall)} · {t(`wall.mode.short.${wall.mode}`)}
+      </p>
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
       {props.error ? <Flash kind="error" text={t(props.error)} /> : null}
       {wall.canPost ? null : <p class="hint">{t("wall.readonly")}</p>}
-      <div id="mur" class={`wall wall-${wall.layout}`} data-room={wall.roomId} data-wall={wall.id} data-layout={wall.layout}
-        data-mode={wall.mode} data-user={props.userId} data-user-name={props.userName} data-can-post={wall.canPost ? "1" : "0"}
-        data-moderator={wall.canModerate ? "1" : "0"} data-columns={JSON.stringify(wall.columns)}
-        data-t={JSON.stringify(clientStrings())}>
-        <p class="wall-status" role="status"><a href={`/murs/${wall.id}`} class="wall-refresh">{t("wall.refresh")}</a></p>
+      <div
+        id="mur"
+        class={`wall wall-${wall.layout}`}
+        data-room={wall.roomId}
+        data-wall={wall.id}
+        data-layout={wall.layout}
+        data-mode={wall.mode}
+        data-user={props.userId}
+        data-user-name={props.userName}
+        data-can-post={wall.canPost ? "1" : "0"}
+        data-moderator={wall.canModerate ? "1" : "0"}
+        data-columns={JSON.stringify(wall.columns)}
+        data-t={JSON.stringify(clientStrings())}
+      >
+        <p class="wall-status" role="status">
+          <a href={`/murs/${wall.id}`} class="wall-refresh">
+            {t("wall.refresh")}
+          </a>
+        </p>
         <section class="wall-board" aria-labelledby="wall-board-title">
-          <h2 id="wall-board-title" class="visually-hidden">{t("wall.board")}</h2>
+          <h2 id="wall-board-title" class="visually-hidden">
+            {t("wall.board")}
+          </h2>
           {wall.postits.length === 0 ? <p class="wall-empty">{t("wall.board.empty")}</p> : null}
           {board}
         </section>
@@ -124,11 +172,15 @@ export function WallPage(props: { chrome: Chrome; wall: WallView; notice?: Messa
             <CsrfField token={csrf} />
             <div class="field">
               <label for="texte-nouveau">{t("wall.postit.text")}</label>
-              <textarea id="texte-nouveau" name="texte" rows={3} maxlength={500} required>{props.draft?.text ?? ""}</textarea>
+              <textarea id="texte-nouveau" name="texte" rows={3} maxlength={500} required>
+                {props.draft?.text ?? ""}
+              </textarea>
             </div>
             <ColourChoice id="couleur-nouveau" value={props.draft?.colour} />
             <ColumnChoice id="colonne-nouveau" columns={wall.columns} value={Number(props.draft?.column ?? 0) || 0} />
-            <button type="submit" class="button-primary">{t("wall.postit.add")}</button>
+            <button type="submit" class="button-primary">
+              {t("wall.postit.add")}
+            </button>
           </form>
         </section>
       ) : null}
@@ -154,10 +206,28 @@ export function WallPage(props: { chrome: Chrome; wall: WallView; notice?: Messa
 
 /** The few strings the browser client shows, from the catalogue (the client holds no UI text of its own). */
 function clientStrings() {
-  const keys = ["wall.live", "wall.offline", "wall.presence", "wall.presence.alone", "wall.zoom_in", "wall.zoom_out", "wall.canvas",
-    "wall.postit.by", "wall.postit.pending", "wall.postit.edit", "wall.postit.save", "wall.postit.delete", "wall.postit.approve",
-    "wall.postit.move", "wall.postit.text", "wall.postit.colour", "wall.postit.column", "wall.board.empty", "wall.refresh",
-    ...POSTIT_COLOURS.map((c) => `wall.colour.${c}` as const)] as const;
+  const keys = [
+    "wall.live",
+    "wall.offline",
+    "wall.presence",
+    "wall.presence.alone",
+    "wall.zoom_in",
+    "wall.zoom_out",
+    "wall.canvas",
+    "wall.postit.by",
+    "wall.postit.pending",
+    "wall.postit.edit",
+    "wall.postit.save",
+    "wall.postit.delete",
+    "wall.postit.approve",
+    "wall.postit.move",
+    "wall.postit.text",
+    "wall.postit.colour",
+    "wall.postit.column",
+    "wall.board.empty",
+    "wall.refresh",
+    ...POSTIT_COLOURS.map((c) => `wall.colour.${c}` as const),
+  ] as const;
   return Object.fromEntries(keys.map((k) => [k, t(k)]));
 }
 

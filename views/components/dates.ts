@@ -11,7 +11,12 @@ export function dateTime(date: Date, timeZone: string): string {
   return f.format(date);
 }
 
-const dayFormatter = new Intl.DateTimeFormat("fr-FR", { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
+const dayFormatter = new Intl.DateTimeFormat("fr-FR", {
+  weekday: "long",
+  day: "numeric",
+  month: "long",
+  timeZone: "UTC",
+});
 
 /** "2026-12-08" → "mardi 8 décembre" (a calendar day, no zone involved). */
 export function longDay(isoDate: string): string {

@@ -7,7 +7,12 @@ export function HoursList(props: { hours: WeeklyHours }) {
     <ul class="hours">
       {DAY_KEYS.map((d) => {
         const slot = props.hours[d];
-        return <li><strong>{t(`day.${d}`)}</strong> : {slot ? t("hours.range", { from: slot.from, to: slot.to }) : t("hours.closed")}</li>;
+        return (
+          <li>
+            <strong>{t(`day.${d}`)}</strong> :{" "}
+            {slot ? t("hours.range", { from: slot.from, to: slot.to }) : t("hours.closed")}
+          </li>
+        );
       })}
     </ul>
   );

@@ -7,7 +7,10 @@ import { VIEW_AS_PARAM, type ViewAs } from "../../src/services/classroom/view-as
 export function ViewAsBanner(props: { as: ViewAs; className: string; back: string; detail?: string }) {
   return (
     <div class="flash flash-info" role="note">
-      <p><strong>{t(`viewas.banner.${props.as}`, { name: props.className })}</strong> — <a href={props.back}>{t("viewas.leave")}</a></p>
+      <p>
+        <strong>{t(`viewas.banner.${props.as}`, { name: props.className })}</strong> —{" "}
+        <a href={props.back}>{t("viewas.leave")}</a>
+      </p>
       {props.detail ? <p>{props.detail}</p> : null}
     </div>
   );
@@ -15,11 +18,16 @@ export function ViewAsBanner(props: { as: ViewAs; className: string; back: strin
 
 /** "Voir comme un élève · Voir comme un parent": links to `base` with `?voir=…` (and the other parameters given). */
 export function ViewAsSwitch(props: { base: string; params?: Record<string, string> }) {
-  const link = (as: ViewAs) => `${props.base}?${new URLSearchParams({ voir: VIEW_AS_PARAM[as], ...props.params }).toString()}`;
+  const link = (as: ViewAs) =>
+    `${props.base}?${new URLSearchParams({ voir: VIEW_AS_PARAM[as], ...props.params }).toString()}`;
   return (
     <p class="view-as">
-      {t("viewas.switch")} : {(["pupil", "parent"] as const).map((as, i) => (
-        <>{i ? " · " : ""}<a href={link(as)}>{t(as === "pupil" ? "viewas.as_pupil" : "viewas.as_parent")}</a></>
+      {t("viewas.switch")} :{" "}
+      {(["pupil", "parent"] as const).map((as, i) => (
+        <>
+          {i ? " · " : ""}
+          <a href={link(as)}>{t(as === "pupil" ? "viewas.as_pupil" : "viewas.as_parent")}</a>
+        </>
       ))}
     </p>
   );

@@ -12,8 +12,13 @@ export function ClassList(props: { classes: ClassSummary[]; showSchool?: boolean
     <ul class="cards">
       {props.classes.map((c) => (
         <li class="card">
-          <a class="card-title" href={`/classes/${c.id}`}>{c.name}</a>
-          <p>{props.showSchool ? `${c.schoolName} — ` : ""}{t("classes.pupils", { count: c.pupilCount })}</p>
+          <a class="card-title" href={`/classes/${c.id}`}>
+            {c.name}
+          </a>
+          <p>
+            {props.showSchool ? `${c.schoolName} — ` : ""}
+            {t("classes.pupils", { count: c.pupilCount })}
+          </p>
         </li>
       ))}
     </ul>
@@ -25,7 +30,11 @@ export function ClassesPage(props: { chrome: Chrome; classes: ClassSummary[] }) 
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("classes.title")}</h1>
-      {props.classes.length === 0 ? <p>{t("classes.none")}</p> : <ClassList classes={props.classes} showSchool={schools.size > 1} />}
+      {props.classes.length === 0 ? (
+        <p>{t("classes.none")}</p>
+      ) : (
+        <ClassList classes={props.classes} showSchool={schools.size > 1} />
+      )}
     </Layout>
   );
 }
@@ -34,18 +43,28 @@ function People(props: { people: RosterEntry[] }) {
   return (
     <ul class="people">
       {props.people.map((person) => (
-        <li><a href={`/personnes/${person.id}`}>{person.firstName} {person.lastName}</a></li>
+        <li>
+          <a href={`/personnes/${person.id}`}>
+            {person.firstName} {person.lastName}
+          </a>
+        </li>
       ))}
     </ul>
   );
 }
 
-export function ClassPageView(props: { chrome: Chrome; view: ClassPage; apps?: { hideable: AppDefinition[]; settings: ClassAppSettings; saved: boolean } }) {
+export function ClassPageView(props: {
+  chrome: Chrome;
+  view: ClassPage;
+  apps?: { hideable: AppDefinition[]; settings: ClassAppSettings; saved: boolean };
+}) {
   const { view, chrome, apps } = props;
   return (
     <Layout chrome={chrome}>
       <h1>{t("class.title", { name: view.name })}</h1>
-      <p class="profile-line">{view.schoolName} — {t("class.school_year", { year: view.schoolYear })}</p>
+      <p class="profile-line">
+        {view.schoolName} — {t("class.school_year", { year: view.schoolYear })}
+      </p>
       <section aria-labelledby="teachers-title">
         <h2 id="teachers-title">{t("class.teachers")}</h2>
         {view.teachers.length ? <People people={view.teachers} /> : <p>{t("common.none")}</p>}
@@ -57,7 +76,9 @@ export function ClassPageView(props: { chrome: Chrome; view: ClassPage; apps?: {
         </section>
       ) : null}
       <section aria-labelledby="pupils-title">
-        <h2 id="pupils-title">{t("class.pupils")} ({view.pupils.length})</h2>
+        <h2 id="pupils-title">
+          {t("class.pupils")} ({view.pupils.length})
+        </h2>
         <People people={view.pupils} />
       </section>
       {apps ? (
@@ -71,8 +92,13 @@ export function ClassPageView(props: { chrome: Chrome; view: ClassPage; apps?: {
               <legend>{t("class.apps.hidden_for_pupils")}</legend>
               {apps.hideable.map((app) => (
                 <div class="field field-check">
-                  <input type="checkbox" id={`pupils-${app.id}`} name="eleves" value={app.id}
-                    checked={apps.settings.hiddenForPupils.includes(app.id)} />
+                  <input
+                    type="checkbox"
+                    id={`pupils-${app.id}`}
+                    name="eleves"
+                    value={app.id}
+                    checked={apps.settings.hiddenForPupils.includes(app.id)}
+                  />
                   <label for={`pupils-${app.id}`}>{t(app.name)}</label>
                 </div>
               ))}
@@ -81,8 +107,13 @@ export function ClassPageView(props: { chrome: Chrome; view: ClassPage; apps?: {
               <legend>{t("class.apps.hidden_for_parents")}</legend>
               {apps.hideable.map((app) => (
                 <div class="field field-check">
-                  <input type="checkbox" id={`parents-${app.id}`} name="parents" value={app.id}
-                    checked={apps.settings.hiddenForParents.includes(app.id)} />
+                  <input
+                    type="checkbox"
+                    id={`parents-${app.id}`}
+                    name="parents"
+                    value={app.id}
+                    checked={apps.settings.hiddenForParents.includes(app.id)}
+                  />
                   <label for={`parents-${app.id}`}>{t(app.name)}</label>
                 </div>
               ))}
@@ -101,12 +132,35 @@ export function PersonPage(props: { chrome: Chrome; view: PersonCard }) {
     <Layout chrome={props.chrome}>
       <h1>{t("person.title", { name: `${view.firstName} ${view.lastName}` })}</h1>
       <dl class="facts card">
-        <dt>{t("person.school")}</dt><dd>{view.schoolName}</dd>
-        <dt>{t("person.profiles")}</dt><dd>{view.profiles.map((k) => t(`profile.${k}`)).join(", ")}</dd>
-        {view.classes.length ? (<><dt>{t("person.classes")}</dt>
-          <dd>{view.classes.map((c, i) => <>{i > 0 ? ", " : ""}<a href={`/classes/${c.id}`}>{c.name}</a></>)}</dd></>) : null}
-        {view.source ? <><dt>{t("person.source")}</dt><dd>{t(`source.${view.source as "aaf"}`)}</dd></> : null}
-        {view.state ? <><dt>{t("person.state")}</dt><dd>{t(`state.${view.state as "active"}`)}</dd></> : null}
+        <dt>{t("person.school")}</dt>
+        <dd>{view.schoolName}</dd>
+        <dt>{t("person.profiles")}</dt>
+        <dd>{view.profiles.map((k) => t(`profile.${k}`)).join(", ")}</dd>
+        {view.classes.length ? (
+          <>
+            <dt>{t("person.classes")}</dt>
+            <dd>
+              {view.classes.map((c, i) => (
+                <>
+                  {i > 0 ? ", " : ""}
+                  <a href={`/classes/${c.id}`}>{c.name}</a>
+                </>
+              ))}
+            </dd>
+          </>
+        ) : null}
+        {view.source ? (
+          <>
+            <dt>{t("person.source")}</dt>
+            <dd>{t(`source.${view.source as "aaf"}`)}</dd>
+          </>
+        ) : null}
+        {view.state ? (
+          <>
+            <dt>{t("person.state")}</dt>
+            <dd>{t(`state.${view.state as "active"}`)}</dd>
+          </>
+        ) : null}
       </dl>
     </Layout>
   );

@@ -9,10 +9,19 @@ export function SchoolPageView(props: { chrome: Chrome; view: SchoolPage }) {
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("school.title", { name: view.name })}</h1>
-      <p class="profile-line">{t("school.uai", { uai: view.uai })}{view.city ? ` — ${view.city}` : ""}</p>
+      <p class="profile-line">
+        {t("school.uai", { uai: view.uai })}
+        {view.city ? ` — ${view.city}` : ""}
+      </p>
       <section aria-labelledby="structures-title">
         <h2 id="structures-title">{t("school.structures")}</h2>
-        <ul>{view.structures.map((s) => <li>{t(`structure.${s.kind as "academie"}`)} : {s.name}</li>)}</ul>
+        <ul>
+          {view.structures.map((s) => (
+            <li>
+              {t(`structure.${s.kind as "academie"}`)} : {s.name}
+            </li>
+          ))}
+        </ul>
       </section>
       <section aria-labelledby="school-classes-title">
         <h2 id="school-classes-title">{t("school.classes")}</h2>
@@ -21,7 +30,14 @@ export function SchoolPageView(props: { chrome: Chrome; view: SchoolPage }) {
       <section aria-labelledby="school-staff-title">
         <h2 id="school-staff-title">{t("school.staff")}</h2>
         <ul class="people">
-          {view.staff.map((s) => <li><a href={`/personnes/${s.id}`}>{s.firstName} {s.lastName}</a> — {t(`profile.${s.profile}`)}</li>)}
+          {view.staff.map((s) => (
+            <li>
+              <a href={`/personnes/${s.id}`}>
+                {s.firstName} {s.lastName}
+              </a>{" "}
+              — {t(`profile.${s.profile}`)}
+            </li>
+          ))}
         </ul>
       </section>
     </Layout>
@@ -50,7 +66,9 @@ export function SchoolsPage(props: { chrome: Chrome; schools: PerimeterSchool[] 
           <tbody>
             {props.schools.map((s) => (
               <tr>
-                <th scope="row"><a href={`/ecoles/${s.uai}`}>{s.name}</a></th>
+                <th scope="row">
+                  <a href={`/ecoles/${s.uai}`}>{s.name}</a>
+                </th>
                 <td>{s.city ?? ""}</td>
                 <td>{s.classes}</td>
                 <td>{s.pupils}</td>

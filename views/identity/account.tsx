@@ -26,9 +26,16 @@ export function AccountPage(props: { chrome: Chrome; view: AccountView }) {
       <section class="card" aria-labelledby="identity-title">
         <h2 id="identity-title">{t("account.identity")}</h2>
         <dl class="facts">
-          <dt>{t("account.name")}</dt><dd>{view.name}</dd>
-          {view.login ? <><dt>{t("account.login")}</dt><dd>{view.login}</dd></> : null}
-          <dt>{t("person.profiles")}</dt><dd>{view.profiles.join(", ")}</dd>
+          <dt>{t("account.name")}</dt>
+          <dd>{view.name}</dd>
+          {view.login ? (
+            <>
+              <dt>{t("account.login")}</dt>
+              <dd>{view.login}</dd>
+            </>
+          ) : null}
+          <dt>{t("person.profiles")}</dt>
+          <dd>{view.profiles.join(", ")}</dd>
         </dl>
       </section>
       <section class="card" aria-labelledby="font-title">
@@ -39,12 +46,26 @@ export function AccountPage(props: { chrome: Chrome; view: AccountView }) {
           <fieldset>
             <legend class="visually-hidden">{t("account.font")}</legend>
             <div class="field field-check">
-              <input type="radio" id="font-standard" name="police" value="standard" checked={view.font === "standard"} />
+              <input
+                type="radio"
+                id="font-standard"
+                name="police"
+                value="standard"
+                checked={view.font === "standard"}
+              />
               <label for="font-standard">{t("account.font.standard")}</label>
             </div>
             <div class="field field-check">
-              <input type="radio" id="font-dyslexic" name="police" value="dyslexic" checked={view.font === "dyslexic"} />
-              <label for="font-dyslexic" class="sample-dyslexic">{t("account.font.dyslexic")}</label>
+              <input
+                type="radio"
+                id="font-dyslexic"
+                name="police"
+                value="dyslexic"
+                checked={view.font === "dyslexic"}
+              />
+              <label for="font-dyslexic" class="sample-dyslexic">
+                {t("account.font.dyslexic")}
+              </label>
             </div>
           </fieldset>
           <button type="submit">{t("common.save")}</button>
@@ -52,14 +73,22 @@ export function AccountPage(props: { chrome: Chrome; view: AccountView }) {
       </section>
       <section class="card" aria-labelledby="apps-title">
         <h2 id="apps-title">{t("account.apps")}</h2>
-        {view.hideable.length === 0 ? <p>{t("account.apps.none")}</p> : (
+        {view.hideable.length === 0 ? (
+          <p>{t("account.apps.none")}</p>
+        ) : (
           <form method="post" action="/compte/applis">
             <CsrfField token={chrome.csrfToken} />
             <fieldset>
               <legend>{t("account.apps.intro")}</legend>
               {view.hideable.map((app) => (
                 <div class="field field-check">
-                  <input type="checkbox" id={`hide-${app.id}`} name="cacher" value={app.id} checked={view.hidden.includes(app.id)} />
+                  <input
+                    type="checkbox"
+                    id={`hide-${app.id}`}
+                    name="cacher"
+                    value={app.id}
+                    checked={view.hidden.includes(app.id)}
+                  />
                   <label for={`hide-${app.id}`}>{t(app.name)}</label>
                 </div>
               ))}
@@ -70,7 +99,9 @@ export function AccountPage(props: { chrome: Chrome; view: AccountView }) {
       </section>
       <section class="card" aria-labelledby="password-title">
         <h2 id="password-title">{t("account.password")}</h2>
-        {!view.hasPassword ? <p>{t("account.password.federated")}</p> : (
+        {!view.hasPassword ? (
+          <p>{t("account.password.federated")}</p>
+        ) : (
           <form method="post" action="/compte/mot-de-passe" class="form-narrow">
             <CsrfField token={chrome.csrfToken} />
             {view.passwordError ? <Flash kind="error" text={view.passwordError} /> : null}
@@ -80,8 +111,17 @@ export function AccountPage(props: { chrome: Chrome; view: AccountView }) {
             </div>
             <div class="field">
               <label for="new-password">{t("account.password.new")}</label>
-              <input id="new-password" name="password" type="password" autocomplete="new-password" required aria-describedby="rules" />
-              <p class="hint" id="rules">{t("activation.password_rules")}</p>
+              <input
+                id="new-password"
+                name="password"
+                type="password"
+                autocomplete="new-password"
+                required
+                aria-describedby="rules"
+              />
+              <p class="hint" id="rules">
+                {t("activation.password_rules")}
+              </p>
             </div>
             <div class="field">
               <label for="confirm">{t("account.password.confirm")}</label>
@@ -91,7 +131,9 @@ export function AccountPage(props: { chrome: Chrome; view: AccountView }) {
           </form>
         )}
       </section>
-      <p class="card"><a href="/compte/notifications">{t("notifications.settings.link")}</a></p>
+      <p class="card">
+        <a href="/compte/notifications">{t("notifications.settings.link")}</a>
+      </p>
     </Layout>
   );
 }

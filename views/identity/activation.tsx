@@ -24,11 +24,19 @@ export function ActivationPage(props: { chrome: Chrome; choosePassword: boolean;
         {props.choosePassword ? (
           <fieldset>
             <legend>{t("activation.choose_password")}</legend>
-            <p class="hint" id="password-rules">{t("activation.password_rules")}</p>
+            <p class="hint" id="password-rules">
+              {t("activation.password_rules")}
+            </p>
             <div class="field">
               <label for="password">{t("activation.password")}</label>
-              <input id="password" name="password" type="password" autocomplete="new-password" required
-                aria-describedby="password-rules" />
+              <input
+                id="password"
+                name="password"
+                type="password"
+                autocomplete="new-password"
+                required
+                aria-describedby="password-rules"
+              />
             </div>
             <div class="field">
               <label for="confirm">{t("activation.confirm")}</label>
@@ -36,7 +44,9 @@ export function ActivationPage(props: { chrome: Chrome; choosePassword: boolean;
             </div>
           </fieldset>
         ) : null}
-        <button type="submit" class="button-primary">{t("activation.submit")}</button>
+        <button type="submit" class="button-primary">
+          {t("activation.submit")}
+        </button>
       </form>
     </Layout>
   );

@@ -15,12 +15,24 @@ export function LoginCodePage(props: { chrome: Chrome; address: string; error?: 
         <CsrfField token={props.chrome.csrfToken} />
         <div class="field">
           <label for="code">{t("login.code.label")}</label>
-          <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={6} pattern="[0-9]{6}" required
-            aria-invalid={props.error ? "true" : undefined} />
+          <input
+            id="code"
+            name="code"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            maxlength={6}
+            pattern="[0-9]{6}"
+            required
+            aria-invalid={props.error ? "true" : undefined}
+          />
         </div>
-        <button type="submit" class="button-primary">{t("login.code.submit")}</button>
+        <button type="submit" class="button-primary">
+          {t("login.code.submit")}
+        </button>
       </form>
-      <p><a href="/login">{t("login.code.restart")}</a></p>
+      <p>
+        <a href="/login">{t("login.code.restart")}</a>
+      </p>
     </Layout>
   );
 }

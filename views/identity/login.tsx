@@ -25,8 +25,16 @@ export function LoginPage(props: { chrome: Chrome; view: LoginView; samlProxyUrl
       {props.samlProxyUrl ? (
         <section class="card form-narrow" aria-labelledby="federated-title">
           <h2 id="federated-title">{t("login.federated.title")}</h2>
-          <p><a class="button button-primary" href={`${props.samlProxyUrl}/saml/educonnect/login`}>{t("login.federated.educonnect")}</a></p>
-          <p><a class="button" href={`${props.samlProxyUrl}/saml/arena/login`}>{t("login.federated.arena")}</a></p>
+          <p>
+            <a class="button button-primary" href={`${props.samlProxyUrl}/saml/educonnect/login`}>
+              {t("login.federated.educonnect")}
+            </a>
+          </p>
+          <p>
+            <a class="button" href={`${props.samlProxyUrl}/saml/arena/login`}>
+              {t("login.federated.arena")}
+            </a>
+          </p>
         </section>
       ) : null}
       {props.samlProxyUrl ? <h2>{t("login.local.title")}</h2> : null}
@@ -35,18 +43,44 @@ export function LoginPage(props: { chrome: Chrome; view: LoginView; samlProxyUrl
         {view.returnTo && view.returnTo !== "/" ? <input type="hidden" name="retour" value={view.returnTo} /> : null}
         <div class="field">
           <label for="login">{t("login.login")}</label>
-          <input id="login" name="login" type="text" autocomplete="username" autocapitalize="none" spellcheck={false}
-            required value={view.login} aria-invalid={fe.login ? "true" : undefined}
-            aria-describedby={fe.login ? "login-error" : undefined} />
-          {fe.login ? <p class="field-error" id="login-error">{fe.login}</p> : null}
+          <input
+            id="login"
+            name="login"
+            type="text"
+            autocomplete="username"
+            autocapitalize="none"
+            spellcheck={false}
+            required
+            value={view.login}
+            aria-invalid={fe.login ? "true" : undefined}
+            aria-describedby={fe.login ? "login-error" : undefined}
+          />
+          {fe.login ? (
+            <p class="field-error" id="login-error">
+              {fe.login}
+            </p>
+          ) : null}
         </div>
         <div class="field">
           <label for="password">{t("login.password")}</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required
-            aria-invalid={fe.password ? "true" : undefined} aria-describedby={fe.password ? "password-error" : undefined} />
-          {fe.password ? <p class="field-error" id="password-error">{fe.password}</p> : null}
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            aria-invalid={fe.password ? "true" : undefined}
+            aria-describedby={fe.password ? "password-error" : undefined}
+          />
+          {fe.password ? (
+            <p class="field-error" id="password-error">
+              {fe.password}
+            </p>
+          ) : null}
         </div>
-        <button type="submit" class="button-primary">{t("login.submit")}</button>
+        <button type="submit" class="button-primary">
+          {t("login.submit")}
+        </button>
       </form>
       <p class="hint">{t("login.federated_hint")}</p>
     </Layout>

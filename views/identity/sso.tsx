@@ -18,11 +18,15 @@ export function ChooseAccountPage(props: { chrome: Chrome; candidates: Candidate
           {props.candidates.map((c, i) => (
             <div class="field field-check">
               <input type="radio" id={`compte-${i}`} name="compte" value={c.id} checked={i === 0} />
-              <label for={`compte-${i}`}>{c.firstName} {c.lastName} — {c.schools.join(", ") || t("sso.choose.no_school")}</label>
+              <label for={`compte-${i}`}>
+                {c.firstName} {c.lastName} — {c.schools.join(", ") || t("sso.choose.no_school")}
+              </label>
             </div>
           ))}
         </fieldset>
-        <button type="submit" class="button-primary">{t("sso.choose.submit")}</button>
+        <button type="submit" class="button-primary">
+          {t("sso.choose.submit")}
+        </button>
       </form>
     </Layout>
   );
@@ -33,7 +37,9 @@ export function SsoProblemPage(props: { chrome: Chrome; title: MessageKey; text:
     <Layout chrome={props.chrome}>
       <h1>{t(props.title)}</h1>
       <p>{t(props.text)}</p>
-      <p><a href="/login">{t("sso.back_to_login")}</a></p>
+      <p>
+        <a href="/login">{t("sso.back_to_login")}</a>
+      </p>
     </Layout>
   );
 }

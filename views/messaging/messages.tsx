@@ -1,13 +1,32 @@
 // Messaging pages (52A–52D): folders, composing, reading, and the moderators' view of blocked and reported messages.
 import { t, type MessageKey } from "../../src/i18n";
-import { RELATIONS, SENDER_PROFILES, mayBeAllowed, type RuleTable } from "../../src/services/messaging/communication-rules";
 import {
-  BLOCKABLE_PROFILES, SUSPENSION_DAYS, type AcademieBlock, type BlockError, type Restriction, type SuspensionLine,
+  RELATIONS,
+  SENDER_PROFILES,
+  mayBeAllowed,
+  type RuleTable,
+} from "../../src/services/messaging/communication-rules";
+import {
+  BLOCKABLE_PROFILES,
+  SUSPENSION_DAYS,
+  type AcademieBlock,
+  type BlockError,
+  type Restriction,
+  type SuspensionLine,
 } from "../../src/services/messaging/messaging-restrictions";
 import { DAY_KEYS } from "../../src/services/access-hours";
 import type { WeeklyHours } from "../../db/schema/portal";
 import { ATTACHMENTS_MAX, ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES } from "../../src/services/messaging/messages";
-import type { ComposeOptions, DraftError, Folder, MailboxSlice, MessageError, MessageView, ModeratedMessage, ModerationLine } from "../../src/services/messaging/messages";
+import type {
+  ComposeOptions,
+  DraftError,
+  Folder,
+  MailboxSlice,
+  MessageError,
+  MessageView,
+  ModeratedMessage,
+  ModerationLine,
+} from "../../src/services/messaging/messages";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
@@ -24,21 +43,47 @@ const FOLDERS: { folder: Folder; path: string; label: MessageKey }[] = [
 function FolderNav(props: { current: Folder | null; moderator: boolean }) {
   return (
     <nav aria-label={t("message.folders")} class="card">
-      <p><a href="/messagerie/nouveau" class="button-primary">{t("message.new")}</a></p>
+      <p>
+        <a href="/messagerie/nouveau" class="button-primary">
+          {t("message.new")}
+        </a>
+      </p>
       <ul class="inline-list">
-        {FOLDERS.map((f) => <li><a href={f.path} aria-current={props.current === f.folder ? "page" : undefined}>{t(f.label)}</a></li>)}
-        {props.moderator ? <li><a href="/messagerie/moderation">{t("message.moderation.link")}</a></li> : null}
+        {FOLDERS.map((f) => (
+          <li>
+            <a href={f.path} aria-current={props.current === f.folder ? "page" : undefined}>
+              {t(f.label)}
+            </a>
+          </li>
+        ))}
+        {props.moderator ? (
+          <li>
+            <a href="/messagerie/moderation">{t("message.moderation.link")}</a>
+          </li>
+        ) : null}
       </ul>
     </nav>
   );
 }
 
-export function MailboxPage(props: { chrome: Chrome; folder: Folder; slice: MailboxSlice; search: string; unread?: boolean; notice?: MessageKey;
-  moderator: boolean; timeZone: string }) {
+export function MailboxPage(props: {
+  chrome: Chrome;
+  folder: Folder;
+  slice: MailboxSlice;
+  search: string;
+  unread?: boolean;
+  notice?: MessageKey;
+  moderator: boolean;
+  timeZone: string;
+}) {
   const f = FOLDERS.find((x) => x.folder === props.folder)!;
   const lines = props.slice.lines;
-  const pageLink = (page: number) => `${f.path}?${new URLSearchParams({ ...(props.search ? { q: props.search } : {}),
-    ...(props.unread ? { non_lus: "1" } : {}), page: String(page) })}`;
+  const pageLink = (page: number) =>
+    `${f.path}?${new URLSearchParams({
+      ...(props.search ? { q: props.search } : {}),
+      ...(props.unread ? { non_lus: "1" } : {}),
+      page: String(page),
+    })}`;
   return (
     <Layout chrome={props.chrome}>
       <h1>{t(f.label)}</h1>
@@ -55,21 +100,43 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; slice: Mail
         ) : null}
         <button type="submit">{t("message.search.submit")}</button>
       </form>
-      {lines.length === 0 ? <p>{t(props.slice.page > 1 ? "message.page.past_end" : "message.empty")}</p> : (
+      {lines.length === 0 ? (
+        <p>{t(props.slice.page > 1 ? "message.page.past_end" : "message.empty")}</p>
+      ) : (
         <div class="table-scroll" role="region" aria-label={t(f.label)} tabindex={0}>
           <table>
-            <thead><tr>
-              <th scope="col">{t("message.col.subject")}</th>
-              <th scope="col">{t(props.folder === "drafts" ? "message.col.recipients" : props.folder === "sent" ? "message.col.to" : "message.col.from")}</th>
-              <th scope="col">{t("message.col.date")}</th>
-            </tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{t("message.col.subject")}</th>
+                <th scope="col">
+                  {t(
+                    props.folder === "drafts"
+                      ? "message.col.recipients"
+                      : props.folder === "sent"
+                        ? "message.col.to"
+                        : "message.col.from",
+                  )}
+                </th>
+                <th scope="col">{t("message.col.date")}</th>
+              </tr>
+            </thead>
             <tbody>
               {lines.map((l) => (
                 <tr class={l.read ? undefined : "unread"}>
-                  <td><a href={props.folder === "drafts" ? `/messagerie/nouveau?brouillon=${l.id}` : `/messagerie/${l.id}`}>
-                    {l.read ? (l.subject || t("message.draft.untitled")) : <strong>{l.subject}</strong>}</a>
+                  <td>
+                    <a
+                      href={props.folder === "drafts" ? `/messagerie/nouveau?brouillon=${l.id}` : `/messagerie/${l.id}`}
+                    >
+                      {l.read ? l.subject || t("message.draft.untitled") : <strong>{l.subject}</strong>}
+                    </a>
                     {l.read ? null : <span class="hint"> ({t("message.unread")})</span>}
-                    {l.scheduledFor ? <span class="hint"> ({t("message.scheduled_for", { date: dateTime(l.scheduledFor, props.timeZone) })})</span> : null}</td>
+                    {l.scheduledFor ? (
+                      <span class="hint">
+                        {" "}
+                        ({t("message.scheduled_for", { date: dateTime(l.scheduledFor, props.timeZone) })})
+                      </span>
+                    ) : null}
+                  </td>
                   <td>{props.folder === "drafts" ? String(l.recipients) : l.who}</td>
                   <td>{dateTime(l.at, props.timeZone)}</td>
                 </tr>
@@ -80,9 +147,17 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; slice: Mail
       )}
       {props.slice.page > 1 || props.slice.hasNext ? (
         <nav class="pager" aria-label={t("message.page.nav")}>
-          {props.slice.page > 1 ? <a href={pageLink(props.slice.page - 1)} rel="prev">{t("message.page.newer")}</a> : null}
+          {props.slice.page > 1 ? (
+            <a href={pageLink(props.slice.page - 1)} rel="prev">
+              {t("message.page.newer")}
+            </a>
+          ) : null}
           <span>{t("message.page.number", { page: props.slice.page })}</span>
-          {props.slice.hasNext ? <a href={pageLink(props.slice.page + 1)} rel="next">{t("message.page.older")}</a> : null}
+          {props.slice.hasNext ? (
+            <a href={pageLink(props.slice.page + 1)} rel="next">
+              {t("message.page.older")}
+            </a>
+          ) : null}
         </nav>
       ) : null}
     </Layout>
@@ -90,20 +165,37 @@ export function MailboxPage(props: { chrome: Chrome; folder: Folder; slice: Mail
 }
 
 export interface MessageDraft {
-  subject: string; body: string; recipientIds: string[]; groupKeys: string[]; sendAt?: string; receipt?: boolean;
+  subject: string;
+  body: string;
+  recipientIds: string[];
+  groupKeys: string[];
+  sendAt?: string;
+  receipt?: boolean;
   /** The saved draft being edited. */
   draftId?: string | null;
 }
 
-export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; draft?: MessageDraft; errors?: MessageError[]; moderator: boolean;
+export function ComposePage(props: {
+  chrome: Chrome;
+  options: ComposeOptions;
+  draft?: MessageDraft;
+  errors?: MessageError[];
+  moderator: boolean;
   draftErrors?: DraftError[];
-  blocked?: boolean; restriction?: Restriction | null; timeZone: string }) {
+  blocked?: boolean;
+  restriction?: Restriction | null;
+  timeZone: string;
+}) {
   const draft = props.draft ?? { subject: "", body: "", recipientIds: [], groupKeys: [] };
   const errors = props.errors ?? [];
   const has = (e: MessageError) => errors.includes(e);
-  const attachmentErrors = errors.filter((e): e is Extract<MessageError, `attachment_${string}`> => e.startsWith("attachment_"));
+  const attachmentErrors = errors.filter((e): e is Extract<MessageError, `attachment_${string}`> =>
+    e.startsWith("attachment_"),
+  );
   const sendAtError = errors.find((e) => e === "send_at_past" || e === "send_at_far" || e === "send_at_invalid");
-  const recipientErrors = errors.filter((e): e is Extract<MessageError, `recipients_${string}`> => e.startsWith("recipients_"));
+  const recipientErrors = errors.filter((e): e is Extract<MessageError, `recipients_${string}`> =>
+    e.startsWith("recipients_"),
+  );
   const { contacts, groups } = props.options;
   return (
     <Layout chrome={props.chrome}>
@@ -115,13 +207,20 @@ export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; dr
         <form method="get" action="/messagerie/nouveau" class="card">
           <label for="ecole-choix">{t("message.compose.school")}</label>
           <select id="ecole-choix" name="ecole">
-            {props.options.schools.map((sc) => <option value={sc.uai} selected={sc.uai === props.options.uai}>{sc.name}</option>)}
+            {props.options.schools.map((sc) => (
+              <option value={sc.uai} selected={sc.uai === props.options.uai}>
+                {sc.name}
+              </option>
+            ))}
           </select>
           <button type="submit">{t("message.compose.school_submit")}</button>
         </form>
       ) : null}
-      {props.restriction ? <RestrictionNotice restriction={props.restriction} timeZone={props.timeZone} />
-        : contacts.length === 0 ? <p>{t("message.compose.nobody")}</p> : (
+      {props.restriction ? (
+        <RestrictionNotice restriction={props.restriction} timeZone={props.timeZone} />
+      ) : contacts.length === 0 ? (
+        <p>{t("message.compose.nobody")}</p>
+      ) : (
         <form method="post" action="/messagerie/nouveau" class="card" enctype="multipart/form-data" novalidate>
           <CsrfField token={props.chrome.csrfToken} />
           <input type="hidden" name="ecole" value={props.options.uai} />
@@ -130,7 +229,13 @@ export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; dr
               <legend>{t("message.compose.groups")}</legend>
               {groups.map((g, i) => (
                 <div class="field field-check">
-                  <input type="checkbox" id={`groupe-${i}`} name="groupes" value={g.key} checked={draft.groupKeys.includes(g.key)} />
+                  <input
+                    type="checkbox"
+                    id={`groupe-${i}`}
+                    name="groupes"
+                    value={g.key}
+                    checked={draft.groupKeys.includes(g.key)}
+                  />
                   <label for={`groupe-${i}`}>{t(`message.group.${g.label.kind}`, { name: g.label.className })}</label>
                 </div>
               ))}
@@ -140,36 +245,80 @@ export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; dr
             <legend>{t("message.compose.people")}</legend>
             {contacts.map((c, i) => (
               <div class="field field-check">
-                <input type="checkbox" id={`dest-${i}`} name="destinataires" value={c.id} checked={draft.recipientIds.includes(c.id)} />
-                <label for={`dest-${i}`}>{c.firstName} {c.lastName}
-                  {c.profiles.length ? <span class="hint"> — {c.profiles.map((k) => t(`profile.${k}` as MessageKey)).join(", ")}</span> : null}</label>
+                <input
+                  type="checkbox"
+                  id={`dest-${i}`}
+                  name="destinataires"
+                  value={c.id}
+                  checked={draft.recipientIds.includes(c.id)}
+                />
+                <label for={`dest-${i}`}>
+                  {c.firstName} {c.lastName}
+                  {c.profiles.length ? (
+                    <span class="hint"> — {c.profiles.map((k) => t(`profile.${k}` as MessageKey)).join(", ")}</span>
+                  ) : null}
+                </label>
               </div>
             ))}
           </fieldset>
-          {recipientErrors.length ? <p class="field-error" id="err-recipients">{recipientErrors.map((e) => t(`message.error.${e}`)).join(" ")}</p> : null}
+          {recipientErrors.length ? (
+            <p class="field-error" id="err-recipients">
+              {recipientErrors.map((e) => t(`message.error.${e}`)).join(" ")}
+            </p>
+          ) : null}
           <div class="field">
             <label for="objet">{t("message.compose.subject")}</label>
-            <input id="objet" name="objet" value={draft.subject} maxlength={200} required
+            <input
+              id="objet"
+              name="objet"
+              value={draft.subject}
+              maxlength={200}
+              required
               aria-invalid={has("subject_missing") || has("subject_long") ? "true" : undefined}
-              aria-describedby={has("subject_missing") || has("subject_long") ? "err-subject" : undefined} />
-            {has("subject_missing") || has("subject_long")
-              ? <p class="field-error" id="err-subject">{t(has("subject_missing") ? "message.error.subject_missing" : "message.error.subject_long")}</p> : null}
+              aria-describedby={has("subject_missing") || has("subject_long") ? "err-subject" : undefined}
+            />
+            {has("subject_missing") || has("subject_long") ? (
+              <p class="field-error" id="err-subject">
+                {t(has("subject_missing") ? "message.error.subject_missing" : "message.error.subject_long")}
+              </p>
+            ) : null}
           </div>
           <div class="field">
             <label for="texte">{t("message.compose.body")}</label>
-            <textarea id="texte" name="texte" rows={10} spellcheck={true} lang="fr"
+            <textarea
+              id="texte"
+              name="texte"
+              rows={10}
+              spellcheck={true}
+              lang="fr"
               aria-invalid={has("body_missing") || has("body_long") ? "true" : undefined}
-              aria-describedby={has("body_missing") || has("body_long") ? "err-body" : undefined}>{draft.body}</textarea>
-            {has("body_missing") || has("body_long")
-              ? <p class="field-error" id="err-body">{t(has("body_missing") ? "message.error.body_missing" : "message.error.body_long")}</p> : null}
+              aria-describedby={has("body_missing") || has("body_long") ? "err-body" : undefined}
+            >
+              {draft.body}
+            </textarea>
+            {has("body_missing") || has("body_long") ? (
+              <p class="field-error" id="err-body">
+                {t(has("body_missing") ? "message.error.body_missing" : "message.error.body_long")}
+              </p>
+            ) : null}
           </div>
           <fieldset>
             <legend>{t("message.compose.options")}</legend>
             <div class="field">
               <label for="envoi">{t("message.compose.send_at")}</label>
-              <input type="datetime-local" id="envoi" name="envoi" value={draft.sendAt ?? ""}
-                aria-invalid={sendAtError ? "true" : undefined} aria-describedby={sendAtError ? "err-send-at" : undefined} />
-              {sendAtError ? <p class="field-error" id="err-send-at">{t(`message.error.${sendAtError}`)}</p> : null}
+              <input
+                type="datetime-local"
+                id="envoi"
+                name="envoi"
+                value={draft.sendAt ?? ""}
+                aria-invalid={sendAtError ? "true" : undefined}
+                aria-describedby={sendAtError ? "err-send-at" : undefined}
+              />
+              {sendAtError ? (
+                <p class="field-error" id="err-send-at">
+                  {t(`message.error.${sendAtError}`)}
+                </p>
+              ) : null}
             </div>
             <div class="field field-check">
               <input type="checkbox" id="accuse" name="accuse" value="1" checked={draft.receipt === true} />
@@ -178,32 +327,63 @@ export function ComposePage(props: { chrome: Chrome; options: ComposeOptions; dr
           </fieldset>
           <div class="field">
             <label for="pieces">{t("message.compose.attachments")}</label>
-            <input type="file" id="pieces" name="pieces" multiple accept={Object.keys(ATTACHMENT_TYPES).map((e) => `.${e}`).join(",")}
-              aria-describedby={attachmentErrors.length ? "aide-pieces err-pieces" : "aide-pieces"} />
-            <p class="hint" id="aide-pieces">{t("message.compose.attachments_hint", { count: ATTACHMENTS_MAX, size: ATTACHMENT_MAX_BYTES / 1024 / 1024 })}</p>
-            {attachmentErrors.length ? <p class="field-error" id="err-pieces">{attachmentErrors.map((e) => t(`message.error.${e}`)).join(" ")}</p> : null}
+            <input
+              type="file"
+              id="pieces"
+              name="pieces"
+              multiple
+              accept={Object.keys(ATTACHMENT_TYPES)
+                .map((e) => `.${e}`)
+                .join(",")}
+              aria-describedby={attachmentErrors.length ? "aide-pieces err-pieces" : "aide-pieces"}
+            />
+            <p class="hint" id="aide-pieces">
+              {t("message.compose.attachments_hint", {
+                count: ATTACHMENTS_MAX,
+                size: ATTACHMENT_MAX_BYTES / 1024 / 1024,
+              })}
+            </p>
+            {attachmentErrors.length ? (
+              <p class="field-error" id="err-pieces">
+                {attachmentErrors.map((e) => t(`message.error.${e}`)).join(" ")}
+              </p>
+            ) : null}
           </div>
           {has("rate_limited") ? <p class="field-error">{t("message.error.rate_limited")}</p> : null}
           {draft.draftId ? <input type="hidden" name="brouillon" value={draft.draftId} /> : null}
-          {props.draftErrors?.length ? <p class="field-error" role="alert">{props.draftErrors.map((e) => t(`message.error.${e}`)).join(" ")}</p> : null}
+          {props.draftErrors?.length ? (
+            <p class="field-error" role="alert">
+              {props.draftErrors.map((e) => t(`message.error.${e}`)).join(" ")}
+            </p>
+          ) : null}
           <div class="actions">
-            <button type="submit" class="button-primary">{t("message.compose.submit")}</button>
-            <button type="submit" name="action" value="brouillon">{t("message.draft.save")}</button>
+            <button type="submit" class="button-primary">
+              {t("message.compose.submit")}
+            </button>
+            <button type="submit" name="action" value="brouillon">
+              {t("message.draft.save")}
+            </button>
           </div>
           <p class="hint">{t("message.draft.hint")}</p>
         </form>
       )}
       {draft.draftId ? (
-          <form method="post" action={`/messagerie/brouillons/${draft.draftId}/supprimer`}>
-            <CsrfField token={props.chrome.csrfToken} />
-            <button type="submit">{t("message.draft.delete")}</button>
-          </form>
-        ) : null}
+        <form method="post" action={`/messagerie/brouillons/${draft.draftId}/supprimer`}>
+          <CsrfField token={props.chrome.csrfToken} />
+          <button type="submit">{t("message.draft.delete")}</button>
+        </form>
+      ) : null}
     </Layout>
   );
 }
 
-export function MessagePage(props: { chrome: Chrome; message: MessageView; notice?: MessageKey; moderator: boolean; timeZone: string }) {
+export function MessagePage(props: {
+  chrome: Chrome;
+  message: MessageView;
+  notice?: MessageKey;
+  moderator: boolean;
+  timeZone: string;
+}) {
   const m = props.message;
   const csrf = <CsrfField token={props.chrome.csrfToken} />;
   return (
@@ -212,18 +392,44 @@ export function MessagePage(props: { chrome: Chrome; message: MessageView; notic
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
       <FolderNav current={null} moderator={props.moderator} />
       <article class="card">
-        <p>{t("message.from", { name: m.sender.name })} — <time datetime={m.at.toISOString()}>{dateTime(m.at, props.timeZone)}</time></p>
-        {m.scheduledFor ? <p><strong>{t("message.scheduled_for", { date: dateTime(m.scheduledFor, props.timeZone) })}</strong></p> : null}
+        <p>
+          {t("message.from", { name: m.sender.name })} —{" "}
+          <time datetime={m.at.toISOString()}>{dateTime(m.at, props.timeZone)}</time>
+        </p>
+        {m.scheduledFor ? (
+          <p>
+            <strong>{t("message.scheduled_for", { date: dateTime(m.scheduledFor, props.timeZone) })}</strong>
+          </p>
+        ) : null}
         {m.mine && m.receiptRequested ? (
           <ul aria-label={t("message.col.to")}>
-            {m.recipients.map((r) => <li>{r.name} <span class="hint">({t(r.read ? "message.read_by" : "message.not_read")})</span></li>)}
+            {m.recipients.map((r) => (
+              <li>
+                {r.name} <span class="hint">({t(r.read ? "message.read_by" : "message.not_read")})</span>
+              </li>
+            ))}
           </ul>
-        ) : <p>{t("message.to", { names: m.recipients.map((r) => r.name).join(", ") })}</p>}
-        <div class="message-body">{m.body.split("\n").map((line) => <p>{line}</p>)}</div>
+        ) : (
+          <p>{t("message.to", { names: m.recipients.map((r) => r.name).join(", ") })}</p>
+        )}
+        <div class="message-body">
+          {m.body.split("\n").map((line) => (
+            <p>{line}</p>
+          ))}
+        </div>
         {m.attachments.length ? (
           <ul aria-label={t("message.attachments")}>
-            {m.attachments.map((a) => <li><a href={`/messagerie/${m.id}/pieces/${a.id}`} download>{a.name}</a>
-              <span class="hint"> ({t("message.attachment_size", { size: Math.max(1, Math.round(a.size / 1024)) })})</span></li>)}
+            {m.attachments.map((a) => (
+              <li>
+                <a href={`/messagerie/${m.id}/pieces/${a.id}`} download>
+                  {a.name}
+                </a>
+                <span class="hint">
+                  {" "}
+                  ({t("message.attachment_size", { size: Math.max(1, Math.round(a.size / 1024)) })})
+                </span>
+              </li>
+            ))}
           </ul>
         ) : null}
       </article>
@@ -234,9 +440,17 @@ export function MessagePage(props: { chrome: Chrome; message: MessageView; notic
           <button type="submit">{t(m.inTrash ? "message.restore" : "message.trash")}</button>
         </form>
         {m.mine ? null : (
-          <p><a href={`/messagerie/nouveau?a=${m.sender.id}&objet=${encodeURIComponent(`Re : ${m.subject}`.slice(0, 200))}`}>{t("message.reply")}</a></p>
+          <p>
+            <a
+              href={`/messagerie/nouveau?a=${m.sender.id}&objet=${encodeURIComponent(`Re : ${m.subject}`.slice(0, 200))}`}
+            >
+              {t("message.reply")}
+            </a>
+          </p>
         )}
-        {m.mine ? null : m.reported ? <p>{t("message.report.done")}</p> : (
+        {m.mine ? null : m.reported ? (
+          <p>{t("message.report.done")}</p>
+        ) : (
           <form method="post" action={`/messagerie/${m.id}/signaler`}>
             {csrf}
             <button type="submit">{t("message.report")}</button>
@@ -247,27 +461,51 @@ export function MessagePage(props: { chrome: Chrome; message: MessageView; notic
   );
 }
 
-export function ModerationPage(props: { chrome: Chrome; lines: ModerationLine[]; timeZone: string; rulesEditor: boolean; notice?: MessageKey;
-  error?: boolean; pupils: { id: string; name: string }[]; suspensions: SuspensionLine[] }) {
+export function ModerationPage(props: {
+  chrome: Chrome;
+  lines: ModerationLine[];
+  timeZone: string;
+  rulesEditor: boolean;
+  notice?: MessageKey;
+  error?: boolean;
+  pupils: { id: string; name: string }[];
+  suspensions: SuspensionLine[];
+}) {
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("message.moderation.title")}</h1>
       <FolderNav current={null} moderator={true} />
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
       {props.error ? <Flash kind="error" text={t("message.suspend.error")} /> : null}
-      {props.rulesEditor ? <p><a href="/messagerie/regles">{t("message.rules.link")}</a></p> : null}
-      {props.lines.length === 0 ? <p>{t("message.moderation.none")}</p> : (
+      {props.rulesEditor ? (
+        <p>
+          <a href="/messagerie/regles">{t("message.rules.link")}</a>
+        </p>
+      ) : null}
+      {props.lines.length === 0 ? (
+        <p>{t("message.moderation.none")}</p>
+      ) : (
         <ul class="card-list">
           {props.lines.map((l) => (
             <li class="card">
               <a href={`/messagerie/moderation/${l.id}`}>{l.subject}</a>
-              <span class="hint"> — {l.sender}, {dateTime(l.at, props.timeZone)} · {l.kind === "blocked"
-                ? t("message.moderation.blocked") : t("message.moderation.reported", { count: l.reports })}</span>
+              <span class="hint">
+                {" "}
+                — {l.sender}, {dateTime(l.at, props.timeZone)} ·{" "}
+                {l.kind === "blocked"
+                  ? t("message.moderation.blocked")
+                  : t("message.moderation.reported", { count: l.reports })}
+              </span>
             </li>
           ))}
         </ul>
       )}
-      <SuspensionsSection csrfToken={props.chrome.csrfToken} pupils={props.pupils} current={props.suspensions} timeZone={props.timeZone} />
+      <SuspensionsSection
+        csrfToken={props.chrome.csrfToken}
+        pupils={props.pupils}
+        current={props.suspensions}
+        timeZone={props.timeZone}
+      />
     </Layout>
   );
 }
@@ -280,22 +518,44 @@ export function ModeratedMessagePage(props: { chrome: Chrome; message: Moderated
       <FolderNav current={null} moderator={true} />
       <article class="card">
         <p>{t("message.moderation.sent_at", { name: m.sender, date: dateTime(m.at, props.timeZone) })}</p>
-        <p>{m.recipients.length ? t("message.moderation.recipients", { names: m.recipients.join(", ") }) : t("message.moderation.no_recipient")}</p>
-        {m.state === "blocked" ? <p><strong>{t("message.moderation.words", { words: m.words.join(", ") })}</strong></p> : null}
-        <div class="message-body">{m.body.split("\n").map((line) => <p>{line}</p>)}</div>
+        <p>
+          {m.recipients.length
+            ? t("message.moderation.recipients", { names: m.recipients.join(", ") })
+            : t("message.moderation.no_recipient")}
+        </p>
+        {m.state === "blocked" ? (
+          <p>
+            <strong>{t("message.moderation.words", { words: m.words.join(", ") })}</strong>
+          </p>
+        ) : null}
+        <div class="message-body">
+          {m.body.split("\n").map((line) => (
+            <p>{line}</p>
+          ))}
+        </div>
       </article>
       {m.reports.length ? (
         <section class="card" aria-labelledby="signalements">
           <h2 id="signalements">{t("message.moderation.reports")}</h2>
-          <ul>{m.reports.map((r) => <li>{t("message.moderation.report_line", { name: r.by, date: dateTime(r.at, props.timeZone) })}</li>)}</ul>
+          <ul>
+            {m.reports.map((r) => (
+              <li>{t("message.moderation.report_line", { name: r.by, date: dateTime(r.at, props.timeZone) })}</li>
+            ))}
+          </ul>
         </section>
       ) : null}
     </Layout>
   );
 }
 
-export function RulesPage(props: { chrome: Chrome; rules: RuleTable; saved: boolean; notice?: MessageKey; hours: WeeklyHours | null;
-  badDays?: string[] }) {
+export function RulesPage(props: {
+  chrome: Chrome;
+  rules: RuleTable;
+  saved: boolean;
+  notice?: MessageKey;
+  hours: WeeklyHours | null;
+  badDays?: string[];
+}) {
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("message.rules.title")}</h1>
@@ -308,13 +568,21 @@ export function RulesPage(props: { chrome: Chrome; rules: RuleTable; saved: bool
             <legend>{t("message.rules.from", { profile: t(`profile.${from}`).toLowerCase() })}</legend>
             {RELATIONS.filter((r) => mayBeAllowed(from, r)).map((r) => (
               <div class="field field-check">
-                <input type="checkbox" id={`regle-${from}-${r}`} name="regles" value={`${from}:${r}`} checked={props.rules[from].has(r)} />
+                <input
+                  type="checkbox"
+                  id={`regle-${from}-${r}`}
+                  name="regles"
+                  value={`${from}:${r}`}
+                  checked={props.rules[from].has(r)}
+                />
                 <label for={`regle-${from}-${r}`}>{t(`message.relation.${r}`)}</label>
               </div>
             ))}
           </fieldset>
         ))}
-        <button type="submit" class="button-primary">{t("common.save")}</button>
+        <button type="submit" class="button-primary">
+          {t("common.save")}
+        </button>
       </form>
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
       <HoursSection csrfToken={props.chrome.csrfToken} hours={props.hours} badDays={props.badDays} />
@@ -324,13 +592,23 @@ export function RulesPage(props: { chrome: Chrome; rules: RuleTable; saved: bool
 
 export function RestrictionNotice(props: { restriction: Restriction; timeZone: string }) {
   const r = props.restriction;
-  const text = r.kind === "suspended" ? t("message.restricted.suspended", { date: dateTime(r.until, props.timeZone) })
-    : r.kind === "hours" ? t("message.restricted.hours")
-    : r.until ? t("message.restricted.academie_until", { date: dateTime(r.until, props.timeZone) }) : t("message.restricted.academie");
+  const text =
+    r.kind === "suspended"
+      ? t("message.restricted.suspended", { date: dateTime(r.until, props.timeZone) })
+      : r.kind === "hours"
+        ? t("message.restricted.hours")
+        : r.until
+          ? t("message.restricted.academie_until", { date: dateTime(r.until, props.timeZone) })
+          : t("message.restricted.academie");
   return <Flash kind="error" text={text} />;
 }
 
-export function SuspensionsSection(props: { csrfToken: string; pupils: { id: string; name: string }[]; current: SuspensionLine[]; timeZone: string }) {
+export function SuspensionsSection(props: {
+  csrfToken: string;
+  pupils: { id: string; name: string }[];
+  current: SuspensionLine[];
+  timeZone: string;
+}) {
   return (
     <section class="card" aria-labelledby="suspensions">
       <h2 id="suspensions">{t("message.suspend.title")}</h2>
@@ -339,17 +617,27 @@ export function SuspensionsSection(props: { csrfToken: string; pupils: { id: str
           <CsrfField token={props.csrfToken} />
           <div class="field">
             <label for="eleve">{t("message.suspend.pupil")}</label>
-            <select id="eleve" name="eleve">{props.pupils.map((x) => <option value={x.id}>{x.name}</option>)}</select>
+            <select id="eleve" name="eleve">
+              {props.pupils.map((x) => (
+                <option value={x.id}>{x.name}</option>
+              ))}
+            </select>
           </div>
           <div class="field">
             <label for="jours">{t("message.suspend.days")}</label>
-            <select id="jours" name="jours">{SUSPENSION_DAYS.map((d) => <option value={String(d)}>{t("message.suspend.day_count", { count: d })}</option>)}</select>
+            <select id="jours" name="jours">
+              {SUSPENSION_DAYS.map((d) => (
+                <option value={String(d)}>{t("message.suspend.day_count", { count: d })}</option>
+              ))}
+            </select>
           </div>
           <button type="submit">{t("message.suspend.submit")}</button>
         </form>
       ) : null}
       <h3>{t("message.suspend.current")}</h3>
-      {props.current.length === 0 ? <p>{t("message.suspend.none")}</p> : (
+      {props.current.length === 0 ? (
+        <p>{t("message.suspend.none")}</p>
+      ) : (
         <ul>
           {props.current.map((s) => (
             <li>
@@ -373,7 +661,11 @@ export function HoursSection(props: { csrfToken: string; hours: WeeklyHours | nu
     <section class="card" aria-labelledby="horaires">
       <h2 id="horaires">{t("message.hours.title")}</h2>
       <p>{t("message.hours.intro")}</p>
-      {props.badDays?.length ? <p class="field-error">{t("message.hours.error", { days: props.badDays.map((d) => t(`day.${d}` as MessageKey)).join(", ") })}</p> : null}
+      {props.badDays?.length ? (
+        <p class="field-error">
+          {t("message.hours.error", { days: props.badDays.map((d) => t(`day.${d}` as MessageKey)).join(", ") })}
+        </p>
+      ) : null}
       <form method="post" action="/messagerie/horaires">
         <CsrfField token={props.csrfToken} />
         <fieldset>
@@ -391,8 +683,16 @@ export function HoursSection(props: { csrfToken: string; hours: WeeklyHours | nu
           <fieldset>
             <legend>{t(`day.${d}` as MessageKey)}</legend>
             <div class="field field-check">
-              <input type="checkbox" id={`ouvert-${d}`} name={`ouvert-${d}`} value="1" checked={!limited ? Number(d) <= 5 : slot(d) !== null} />
-              <label for={`ouvert-${d}`}>{t("message.hours.open", { day: t(`day.${d}` as MessageKey).toLowerCase() })}</label>
+              <input
+                type="checkbox"
+                id={`ouvert-${d}`}
+                name={`ouvert-${d}`}
+                value="1"
+                checked={!limited ? Number(d) <= 5 : slot(d) !== null}
+              />
+              <label for={`ouvert-${d}`}>
+                {t("message.hours.open", { day: t(`day.${d}` as MessageKey).toLowerCase() })}
+              </label>
             </div>
             <label for={`de-${d}`}>{t("message.hours.from")}</label>
             <input type="time" id={`de-${d}`} name={`de-${d}`} value={slot(d)?.from ?? "08:00"} />
@@ -400,26 +700,49 @@ export function HoursSection(props: { csrfToken: string; hours: WeeklyHours | nu
             <input type="time" id={`a-${d}`} name={`a-${d}`} value={slot(d)?.to ?? "18:00"} />
           </fieldset>
         ))}
-        <button type="submit" class="button-primary">{t("common.save")}</button>
+        <button type="submit" class="button-primary">
+          {t("common.save")}
+        </button>
       </form>
     </section>
   );
 }
 
-export function BlocksPage(props: { chrome: Chrome; blocks: AcademieBlock[]; timeZone: string; notice?: MessageKey; errors?: BlockError[] }) {
+export function BlocksPage(props: {
+  chrome: Chrome;
+  blocks: AcademieBlock[];
+  timeZone: string;
+  notice?: MessageKey;
+  errors?: BlockError[];
+}) {
   const describe = (b: AcademieBlock) => {
-    const who = b.profiles.length ? b.profiles.map((k) => t(`profile.${k}` as MessageKey)).join(", ") : t("message.blocks.everyone");
-    const whenText = b.kind === "once" ? t("message.blocks.once", { from: dateTime(b.startsAt!, props.timeZone), to: dateTime(b.endsAt!, props.timeZone) })
-      : t("message.blocks.weekly", { days: b.days.map((d) => t(`day.${d}` as MessageKey).toLowerCase()).join(", "), from: b.fromTime ?? "", to: b.toTime ?? "" });
+    const who = b.profiles.length
+      ? b.profiles.map((k) => t(`profile.${k}` as MessageKey)).join(", ")
+      : t("message.blocks.everyone");
+    const whenText =
+      b.kind === "once"
+        ? t("message.blocks.once", {
+            from: dateTime(b.startsAt!, props.timeZone),
+            to: dateTime(b.endsAt!, props.timeZone),
+          })
+        : t("message.blocks.weekly", {
+            days: b.days.map((d) => t(`day.${d}` as MessageKey).toLowerCase()).join(", "),
+            from: b.fromTime ?? "",
+            to: b.toTime ?? "",
+          });
     return `${who} — ${whenText}`;
   };
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("message.blocks.title")}</h1>
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
-      {props.errors?.length ? <Flash kind="error" text={props.errors.map((e) => t(`message.blocks.error.${e}`)).join(" ")} /> : null}
+      {props.errors?.length ? (
+        <Flash kind="error" text={props.errors.map((e) => t(`message.blocks.error.${e}`)).join(" ")} />
+      ) : null}
       <p>{t("message.blocks.intro")}</p>
-      {props.blocks.length === 0 ? <p>{t("message.blocks.none")}</p> : (
+      {props.blocks.length === 0 ? (
+        <p>{t("message.blocks.none")}</p>
+      ) : (
         <ul class="card-list">
           {props.blocks.map((b) => (
             <li class="card">
@@ -453,8 +776,14 @@ export function BlocksPage(props: { chrome: Chrome; blocks: AcademieBlock[]; tim
             </div>
           ))}
         </fieldset>
-        <div class="field"><label for="debut">{t("message.blocks.starts")}</label><input type="datetime-local" id="debut" name="debut" /></div>
-        <div class="field"><label for="fin">{t("message.blocks.ends")}</label><input type="datetime-local" id="fin" name="fin" /></div>
+        <div class="field">
+          <label for="debut">{t("message.blocks.starts")}</label>
+          <input type="datetime-local" id="debut" name="debut" />
+        </div>
+        <div class="field">
+          <label for="fin">{t("message.blocks.ends")}</label>
+          <input type="datetime-local" id="fin" name="fin" />
+        </div>
         <fieldset>
           <legend>{t("message.blocks.days")}</legend>
           {DAY_KEYS.map((d) => (
@@ -464,9 +793,17 @@ export function BlocksPage(props: { chrome: Chrome; blocks: AcademieBlock[]; tim
             </div>
           ))}
         </fieldset>
-        <div class="field"><label for="de">{t("message.blocks.from")}</label><input type="time" id="de" name="de" /></div>
-        <div class="field"><label for="a">{t("message.blocks.to")}</label><input type="time" id="a" name="a" /></div>
-        <button type="submit" class="button-primary">{t("message.blocks.submit")}</button>
+        <div class="field">
+          <label for="de">{t("message.blocks.from")}</label>
+          <input type="time" id="de" name="de" />
+        </div>
+        <div class="field">
+          <label for="a">{t("message.blocks.to")}</label>
+          <input type="time" id="a" name="a" />
+        </div>
+        <button type="submit" class="button-primary">
+          {t("message.blocks.submit")}
+        </button>
       </form>
     </Layout>
   );

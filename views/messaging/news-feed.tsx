@@ -1,7 +1,14 @@
 // The news feed (54H–54J): urgent announcements, important dates, birthdays and app events; the forms to add a date
 // or send an urgent announcement; and the entry block the home page shows.
 import { t, type MessageKey } from "../../src/i18n";
-import type { AnnouncementLine, AudienceOption, BirthdayLine, DateLine, Feed, MyAnnouncement } from "../../src/services/messaging/news-feed";
+import type {
+  AnnouncementLine,
+  AudienceOption,
+  BirthdayLine,
+  DateLine,
+  Feed,
+  MyAnnouncement,
+} from "../../src/services/messaging/news-feed";
 import { ANNOUNCEMENT_PROFILES, LIMITS } from "../../src/services/messaging/news-feed";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
@@ -20,7 +27,9 @@ function UrgentCard(props: { a: AnnouncementLine; chrome: Chrome; timeZone: stri
         <form method="post" action={`/fil/annonces/${a.id}/lu`}>
           <CsrfField token={props.chrome.csrfToken} />
           <input type="hidden" name="retour" value={props.returnTo} />
-          <button type="submit" class="button-primary">{t("feed.urgent.ack")}</button>
+          <button type="submit" class="button-primary">
+            {t("feed.urgent.ack")}
+          </button>
         </form>
       )}
     </li>
@@ -35,9 +44,17 @@ function Birthdays(props: { birthdays: BirthdayLine[] }) {
   return (
     <ul class="feed-list">
       {props.birthdays.map((b) => (
-        <li>{b.me
-          ? (b.today ? t("feed.birthdays.mine_today") : t("feed.birthdays.mine", { day: longDay(b.day) }))
-          : t(b.today ? "feed.birthdays.today" : "feed.birthdays.on", { name: `${b.firstName} ${b.lastInitial}.`, class: b.className, day: longDay(b.day) })}</li>
+        <li>
+          {b.me
+            ? b.today
+              ? t("feed.birthdays.mine_today")
+              : t("feed.birthdays.mine", { day: longDay(b.day) })
+            : t(b.today ? "feed.birthdays.today" : "feed.birthdays.on", {
+                name: `${b.firstName} ${b.lastInitial}.`,
+                class: b.className,
+                day: longDay(b.day),
+              })}
+        </li>
       ))}
     </ul>
   );
@@ -49,7 +66,11 @@ export function UrgentAtEntry(props: { chrome: Chrome; urgent: AnnouncementLine[
   return (
     <section aria-labelledby="urgent-title" class="urgent">
       <h2 id="urgent-title">{t("feed.urgent.title")}</h2>
-      <ul class="cards">{props.urgent.map((a) => <UrgentCard a={a} chrome={props.chrome} timeZone={props.timeZone} returnTo="/" />)}</ul>
+      <ul class="cards">
+        {props.urgent.map((a) => (
+          <UrgentCard a={a} chrome={props.chrome} timeZone={props.timeZone} returnTo="/" />
+        ))}
+      </ul>
     </section>
   );
 }
@@ -60,22 +81,36 @@ export function FeedSummary(props: { feed: Omit<Feed, "events" | "urgent"> }) {
   return (
     <section aria-labelledby="feed-title">
       <h2 id="feed-title">{t("feed.title")}</h2>
-      {feed.dates.length === 0 && feed.birthdays.length === 0 ? <p>{t("feed.entry.empty")}</p> : (
+      {feed.dates.length === 0 && feed.birthdays.length === 0 ? (
+        <p>{t("feed.entry.empty")}</p>
+      ) : (
         <>
           {feed.birthdays.length ? <Birthdays birthdays={feed.birthdays} /> : null}
           {feed.dates.length ? (
-            <ul class="feed-list">{feed.dates.map((d) => <li><strong>{longDay(d.onDate)}</strong> — {d.title} <span class="hint">({dateWhere(d)})</span></li>)}</ul>
+            <ul class="feed-list">
+              {feed.dates.map((d) => (
+                <li>
+                  <strong>{longDay(d.onDate)}</strong> — {d.title} <span class="hint">({dateWhere(d)})</span>
+                </li>
+              ))}
+            </ul>
           ) : null}
         </>
       )}
-      <p><a href="/fil">{t("feed.entry.all")}</a></p>
+      <p>
+        <a href="/fil">{t("feed.entry.all")}</a>
+      </p>
     </section>
   );
 }
 
 export interface FeedPageView {
-  feed: Feed; timeZone: string; rights: { dates: boolean; announcements: boolean };
-  mine: { dates: DateLine[]; announcements: MyAnnouncement[] }; notice?: MessageKey; now: Date;
+  feed: Feed;
+  timeZone: string;
+  rights: { dates: boolean; announcements: boolean };
+  mine: { dates: DateLine[]; announcements: MyAnnouncement[] };
+  notice?: MessageKey;
+  now: Date;
 }
 
 export function FeedPage(props: { chrome: Chrome; view: FeedPageView }) {
@@ -86,22 +121,38 @@ export function FeedPage(props: { chrome: Chrome; view: FeedPageView }) {
       {props.view.notice ? <Flash kind="info" text={t(props.view.notice)} /> : null}
       {rights.dates || rights.announcements ? (
         <p class="actions">
-          {rights.dates ? <a class="button" href="/fil/dates/nouvelle">{t("feed.dates.new")}</a> : null}
-          {rights.announcements ? <a class="button" href="/fil/annonces/nouvelle">{t("feed.urgent.new")}</a> : null}
+          {rights.dates ? (
+            <a class="button" href="/fil/dates/nouvelle">
+              {t("feed.dates.new")}
+            </a>
+          ) : null}
+          {rights.announcements ? (
+            <a class="button" href="/fil/annonces/nouvelle">
+              {t("feed.urgent.new")}
+            </a>
+          ) : null}
         </p>
       ) : null}
       {feed.urgent.length > 0 ? (
         <section aria-labelledby="urgent-title" class="urgent">
           <h2 id="urgent-title">{t("feed.urgent.title")}</h2>
-          <ul class="cards">{feed.urgent.map((a) => <UrgentCard a={a} chrome={props.chrome} timeZone={timeZone} returnTo="/fil" />)}</ul>
+          <ul class="cards">
+            {feed.urgent.map((a) => (
+              <UrgentCard a={a} chrome={props.chrome} timeZone={timeZone} returnTo="/fil" />
+            ))}
+          </ul>
         </section>
       ) : null}
       <section aria-labelledby="dates-title">
         <h2 id="dates-title">{t("feed.dates.title")}</h2>
-        {feed.dates.length === 0 ? <p>{t("feed.dates.none")}</p> : (
+        {feed.dates.length === 0 ? (
+          <p>{t("feed.dates.none")}</p>
+        ) : (
           <ul class="feed-list">
             {feed.dates.map((d) => (
-              <li><strong>{longDay(d.onDate)}</strong> — {d.title} <span class="hint">({dateWhere(d)})</span></li>
+              <li>
+                <strong>{longDay(d.onDate)}</strong> — {d.title} <span class="hint">({dateWhere(d)})</span>
+              </li>
             ))}
           </ul>
         )}
@@ -112,17 +163,22 @@ export function FeedPage(props: { chrome: Chrome; view: FeedPageView }) {
       </section>
       <section aria-labelledby="events-title">
         <h2 id="events-title">{t("feed.events.title")}</h2>
-        {feed.events.length === 0 ? <p>{t("feed.events.none")}</p> : (
+        {feed.events.length === 0 ? (
+          <p>{t("feed.events.none")}</p>
+        ) : (
           <ul class="feed-list">
             {feed.events.map((e) => (
               <li>
-                <span class="hint">{dateTime(e.createdAt, timeZone)}</span> — {e.link ? <a href={e.link}>{e.title}</a> : e.title}
+                <span class="hint">{dateTime(e.createdAt, timeZone)}</span> —{" "}
+                {e.link ? <a href={e.link}>{e.title}</a> : e.title}
                 {e.body ? <> : {e.body}</> : null}
               </li>
             ))}
           </ul>
         )}
-        <p><a href="/notifications">{t("feed.events.all")}</a></p>
+        <p>
+          <a href="/notifications">{t("feed.events.all")}</a>
+        </p>
       </section>
       {mine.dates.length > 0 ? (
         <section aria-labelledby="my-dates-title">
@@ -147,8 +203,14 @@ export function FeedPage(props: { chrome: Chrome; view: FeedPageView }) {
             {mine.announcements.map((a) => (
               <li class="card">
                 <strong>{a.title}</strong>
-                <p class="hint">{t(a.withdrawn ? "feed.urgent.withdrawn_line" : "feed.urgent.line", {
-                  date: dateTime(a.createdAt, timeZone), until: dateTime(a.endsAt, timeZone), schools: a.schools, reads: a.reads })}</p>
+                <p class="hint">
+                  {t(a.withdrawn ? "feed.urgent.withdrawn_line" : "feed.urgent.line", {
+                    date: dateTime(a.createdAt, timeZone),
+                    until: dateTime(a.endsAt, timeZone),
+                    schools: a.schools,
+                    reads: a.reads,
+                  })}
+                </p>
                 {a.withdrawn || a.endsAt.getTime() <= props.view.now.getTime() ? null : (
                   <form method="post" action={`/fil/annonces/${a.id}/retirer`} class="inline-form">
                     <CsrfField token={props.chrome.csrfToken} />
@@ -176,39 +238,68 @@ function AudienceSelect(props: { options: AudienceOption[]; chosen: string; inva
     <div class="field">
       <label for="audience">{t("feed.audience")}</label>
       <select id="audience" name="audience" aria-invalid={props.invalid ? "true" : undefined}>
-        {props.options.map((o) => <option value={o.value} selected={o.value === props.chosen}>{audienceLabel(o)}</option>)}
+        {props.options.map((o) => (
+          <option value={o.value} selected={o.value === props.chosen}>
+            {audienceLabel(o)}
+          </option>
+        ))}
       </select>
     </div>
   );
 }
 
-export function DateFormPage(props: { chrome: Chrome; options: AudienceOption[]; draft: { title: string; date: string; audience: string }; errors?: string[] }) {
+export function DateFormPage(props: {
+  chrome: Chrome;
+  options: AudienceOption[];
+  draft: { title: string; date: string; audience: string };
+  errors?: string[];
+}) {
   const errors = props.errors ?? [];
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("feed.dates.new")}</h1>
-      {errors.length ? <Flash kind="error" text={errors.map((e) => t(`feed.dates.error.${e}` as MessageKey)).join(" ")} /> : null}
+      {errors.length ? (
+        <Flash kind="error" text={errors.map((e) => t(`feed.dates.error.${e}` as MessageKey)).join(" ")} />
+      ) : null}
       <form method="post" action="/fil/dates/nouvelle" class="card" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
         <div class="field">
           <label for="titre">{t("feed.dates.what")}</label>
-          <input id="titre" name="titre" maxlength={LIMITS.title} required value={props.draft.title} aria-invalid={errors.includes("title") ? "true" : undefined} />
+          <input
+            id="titre"
+            name="titre"
+            maxlength={LIMITS.title}
+            required
+            value={props.draft.title}
+            aria-invalid={errors.includes("title") ? "true" : undefined}
+          />
         </div>
         <div class="field">
           <label for="date">{t("feed.dates.when")}</label>
-          <input type="date" id="date" name="date" required value={props.draft.date}
-            aria-invalid={errors.some((e) => e.startsWith("date")) ? "true" : undefined} />
+          <input
+            type="date"
+            id="date"
+            name="date"
+            required
+            value={props.draft.date}
+            aria-invalid={errors.some((e) => e.startsWith("date")) ? "true" : undefined}
+          />
         </div>
         <AudienceSelect options={props.options} chosen={props.draft.audience} invalid={errors.includes("audience")} />
-        <button type="submit" class="button-primary">{t("feed.dates.submit")}</button>
+        <button type="submit" class="button-primary">
+          {t("feed.dates.submit")}
+        </button>
       </form>
     </Layout>
   );
 }
 
 export function AnnouncementFormPage(props: {
-  chrome: Chrome; options: AudienceOption[]; pupilsAllowed: boolean;
-  draft: { title: string; body: string; profiles: string[]; until: string; audience: string }; errors?: string[];
+  chrome: Chrome;
+  options: AudienceOption[];
+  pupilsAllowed: boolean;
+  draft: { title: string; body: string; profiles: string[]; until: string; audience: string };
+  errors?: string[];
 }) {
   const errors = props.errors ?? [];
   const { draft } = props;
@@ -216,17 +307,35 @@ export function AnnouncementFormPage(props: {
     <Layout chrome={props.chrome}>
       <h1>{t("feed.urgent.new")}</h1>
       <p>{t("feed.urgent.intro")}</p>
-      {errors.length ? <Flash kind="error" text={errors.map((e) => t(`feed.urgent.error.${e}` as MessageKey)).join(" ")} /> : null}
+      {errors.length ? (
+        <Flash kind="error" text={errors.map((e) => t(`feed.urgent.error.${e}` as MessageKey)).join(" ")} />
+      ) : null}
       <form method="post" action="/fil/annonces/nouvelle" class="card" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
         <div class="field">
           <label for="titre">{t("feed.urgent.subject")}</label>
-          <input id="titre" name="titre" maxlength={LIMITS.title} required value={draft.title} aria-invalid={errors.includes("title") ? "true" : undefined} />
+          <input
+            id="titre"
+            name="titre"
+            maxlength={LIMITS.title}
+            required
+            value={draft.title}
+            aria-invalid={errors.includes("title") ? "true" : undefined}
+          />
         </div>
         <div class="field">
           <label for="texte">{t("feed.urgent.text")}</label>
-          <textarea id="texte" name="texte" rows={6} maxlength={LIMITS.body} required lang="fr"
-            aria-invalid={errors.includes("body") ? "true" : undefined}>{draft.body}</textarea>
+          <textarea
+            id="texte"
+            name="texte"
+            rows={6}
+            maxlength={LIMITS.body}
+            required
+            lang="fr"
+            aria-invalid={errors.includes("body") ? "true" : undefined}
+          >
+            {draft.body}
+          </textarea>
         </div>
         <fieldset>
           <legend>{t("feed.urgent.profiles")}</legend>
@@ -239,11 +348,19 @@ export function AnnouncementFormPage(props: {
         </fieldset>
         <div class="field">
           <label for="jusqua">{t("feed.urgent.until")}</label>
-          <input type="date" id="jusqua" name="jusqua" required value={draft.until}
-            aria-invalid={errors.some((e) => e.startsWith("until")) ? "true" : undefined} />
+          <input
+            type="date"
+            id="jusqua"
+            name="jusqua"
+            required
+            value={draft.until}
+            aria-invalid={errors.some((e) => e.startsWith("until")) ? "true" : undefined}
+          />
         </div>
         <AudienceSelect options={props.options} chosen={draft.audience} invalid={errors.includes("audience")} />
-        <button type="submit" class="button-primary">{t("feed.urgent.submit")}</button>
+        <button type="submit" class="button-primary">
+          {t("feed.urgent.submit")}
+        </button>
       </form>
     </Layout>
   );

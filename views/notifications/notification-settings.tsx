@@ -1,7 +1,12 @@
 // 54L–54M: the user's channels for each category of notices, quiet hours, daily digest, SMS number, and this
 // device's Web Push subscription (51C, the only part that needs JavaScript).
 import { t, type MessageKey } from "../../src/i18n";
-import { CATEGORIES, type Channel, type Channels, type DeliverySettings } from "../../src/services/notifications/notification-preferences";
+import {
+  CATEGORIES,
+  type Channel,
+  type Channels,
+  type DeliverySettings,
+} from "../../src/services/notifications/notification-preferences";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
@@ -36,7 +41,13 @@ export function NotificationSettingsPage(props: { chrome: Chrome; view: Notifica
             <legend>{t(`notifications.category.${c.id}` as MessageKey)}</legend>
             {view.channels.map((ch) => (
               <div class="field field-check">
-                <input type="checkbox" id={`pref-${c.id}-${ch}`} name="choix" value={`${c.id}:${ch}`} checked={view.preferences[c.id]?.[ch]} />
+                <input
+                  type="checkbox"
+                  id={`pref-${c.id}-${ch}`}
+                  name="choix"
+                  value={`${c.id}:${ch}`}
+                  checked={view.preferences[c.id]?.[ch]}
+                />
                 <label for={`pref-${c.id}-${ch}`}>{t(`notifications.settings.${ch}`)}</label>
               </div>
             ))}
@@ -45,15 +56,29 @@ export function NotificationSettingsPage(props: { chrome: Chrome; view: Notifica
         <h2>{t("notifications.settings.delivery")}</h2>
         <fieldset>
           <legend>{t("notifications.settings.quiet")}</legend>
-          <p class="hint" id="quiet-hint">{t("notifications.settings.quiet_hint")}</p>
+          <p class="hint" id="quiet-hint">
+            {t("notifications.settings.quiet_hint")}
+          </p>
           <div class="field-row">
             <div class="field">
               <label for="quiet-from">{t("notifications.settings.quiet_from")}</label>
-              <input type="time" id="quiet-from" name="calme_debut" value={view.settings.quietFrom ?? ""} aria-describedby="quiet-hint" />
+              <input
+                type="time"
+                id="quiet-from"
+                name="calme_debut"
+                value={view.settings.quietFrom ?? ""}
+                aria-describedby="quiet-hint"
+              />
             </div>
             <div class="field">
               <label for="quiet-to">{t("notifications.settings.quiet_to")}</label>
-              <input type="time" id="quiet-to" name="calme_fin" value={view.settings.quietTo ?? ""} aria-describedby="quiet-hint" />
+              <input
+                type="time"
+                id="quiet-to"
+                name="calme_fin"
+                value={view.settings.quietTo ?? ""}
+                aria-describedby="quiet-hint"
+              />
             </div>
           </div>
         </fieldset>
@@ -64,23 +89,45 @@ export function NotificationSettingsPage(props: { chrome: Chrome; view: Notifica
         {sms ? (
           <div class="field">
             <label for="mobile">{t("notifications.settings.mobile")}</label>
-            <p class="hint" id="mobile-hint">{t("notifications.settings.mobile_hint")}</p>
-            <input type="tel" id="mobile" name="portable" autocomplete="tel" maxlength={20} value={view.settings.mobile ?? ""}
-              aria-describedby="mobile-hint" />
+            <p class="hint" id="mobile-hint">
+              {t("notifications.settings.mobile_hint")}
+            </p>
+            <input
+              type="tel"
+              id="mobile"
+              name="portable"
+              autocomplete="tel"
+              maxlength={20}
+              value={view.settings.mobile ?? ""}
+              aria-describedby="mobile-hint"
+            />
           </div>
         ) : null}
-        <button type="submit" class="button-primary">{t("common.save")}</button>
+        <button type="submit" class="button-primary">
+          {t("common.save")}
+        </button>
       </form>
       {view.pushPublicKey ? (
         <section class="card" aria-labelledby="devices-title">
           <h2 id="devices-title">{t("notifications.devices.title")}</h2>
           <p>{t("notifications.devices.intro")}</p>
           <p>{t("notifications.devices.count", { count: view.devices })}</p>
-          <div class="push-device" data-key={view.pushPublicKey} data-csrf={props.chrome.csrfToken}
-            data-enabled={t("notifications.devices.enabled")} data-disabled={t("notifications.devices.disabled")}
-            data-denied={t("notifications.devices.denied")} data-unsupported={t("notifications.devices.unsupported")} hidden>
-            <button type="button" class="button-primary push-enable">{t("notifications.devices.enable")}</button>
-            <button type="button" class="push-disable">{t("notifications.devices.disable")}</button>
+          <div
+            class="push-device"
+            data-key={view.pushPublicKey}
+            data-csrf={props.chrome.csrfToken}
+            data-enabled={t("notifications.devices.enabled")}
+            data-disabled={t("notifications.devices.disabled")}
+            data-denied={t("notifications.devices.denied")}
+            data-unsupported={t("notifications.devices.unsupported")}
+            hidden
+          >
+            <button type="button" class="button-primary push-enable">
+              {t("notifications.devices.enable")}
+            </button>
+            <button type="button" class="push-disable">
+              {t("notifications.devices.disable")}
+            </button>
             <p class="push-status" role="status"></p>
           </div>
           {view.devices > 0 ? (

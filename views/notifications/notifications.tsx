@@ -16,14 +16,23 @@ export function NotificationsPage(props: { chrome: Chrome; notices: NoticeLine[]
           <button type="submit">{t("notifications.mark_read")}</button>
         </form>
       ) : null}
-      {props.notices.length === 0 ? <p>{t("notifications.none")}</p> : (
+      {props.notices.length === 0 ? (
+        <p>{t("notifications.none")}</p>
+      ) : (
         <ul class="cards notices">
           {props.notices.map((n) => (
             <li class={n.read ? "card" : "card notice-unread"}>
               <h2 class="card-title">{n.title}</h2>
-              <p class="hint">{dateTime(n.createdAt, props.timeZone)}{n.read ? "" : ` — ${t("notifications.unread")}`}</p>
+              <p class="hint">
+                {dateTime(n.createdAt, props.timeZone)}
+                {n.read ? "" : ` — ${t("notifications.unread")}`}
+              </p>
               <p class="notice-body">{n.body}</p>
-              {n.link ? <p><a href={n.link}>{t("notifications.open")}</a></p> : null}
+              {n.link ? (
+                <p>
+                  <a href={n.link}>{t("notifications.open")}</a>
+                </p>
+              ) : null}
             </li>
           ))}
         </ul>

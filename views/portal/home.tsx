@@ -26,14 +26,22 @@ export function Launcher(props: { chrome: Chrome; apps: AppDefinition[] }) {
   );
 }
 
-export function HomePage(props: { chrome: Chrome; view: HomeView; feed?: Omit<Feed, "events">; timeZone?: string; services?: Connector[] }) {
+export function HomePage(props: {
+  chrome: Chrome;
+  view: HomeView;
+  feed?: Omit<Feed, "events">;
+  timeZone?: string;
+  services?: Connector[];
+}) {
   const { view } = props;
   const pupil = view.mainProfile === "pupil";
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("home.hello", { name: view.firstName })}</h1>
       <p class="profile-line">{t(`profile.${view.mainProfile}`)}</p>
-      {props.feed ? <UrgentAtEntry chrome={props.chrome} urgent={props.feed.urgent} timeZone={props.timeZone ?? "Europe/Paris"} /> : null}
+      {props.feed ? (
+        <UrgentAtEntry chrome={props.chrome} urgent={props.feed.urgent} timeZone={props.timeZone ?? "Europe/Paris"} />
+      ) : null}
       <section aria-labelledby="apps-title">
         <h2 id="apps-title">{t("home.apps")}</h2>
         <Launcher chrome={props.chrome} apps={view.apps} />
@@ -58,14 +66,22 @@ export function HomePage(props: { chrome: Chrome; view: HomeView; feed?: Omit<Fe
       {view.children.length > 0 || view.mainProfile === "parent" ? (
         <section aria-labelledby="children-title">
           <h2 id="children-title">{t("home.my_children")}</h2>
-          {view.children.length === 0 ? <p>{t("home.no_children")}</p> : (
+          {view.children.length === 0 ? (
+            <p>{t("home.no_children")}</p>
+          ) : (
             <ul class="cards">
               {view.children.map((child) => (
                 <li class="card">
-                  <a href={`/personnes/${child.id}`} class="card-title">{child.firstName} {child.lastName}</a>
-                  <p>{child.classes.length > 0
-                    ? child.classes.map((c) => t("home.child_in", { class: c.name, school: child.schoolName })).join(", ")
-                    : child.schoolName}</p>
+                  <a href={`/personnes/${child.id}`} class="card-title">
+                    {child.firstName} {child.lastName}
+                  </a>
+                  <p>
+                    {child.classes.length > 0
+                      ? child.classes
+                          .map((c) => t("home.child_in", { class: c.name, school: child.schoolName }))
+                          .join(", ")
+                      : child.schoolName}
+                  </p>
                 </li>
               ))}
             </ul>
@@ -75,12 +91,19 @@ export function HomePage(props: { chrome: Chrome; view: HomeView; feed?: Omit<Fe
       {view.classes.length > 0 || ["pupil", "teacher"].includes(view.mainProfile) ? (
         <section aria-labelledby="classes-title">
           <h2 id="classes-title">{pupil || view.classes.length === 1 ? t("home.my_class") : t("home.my_classes")}</h2>
-          {view.classes.length === 0 ? <p>{t("home.no_class")}</p> : (
+          {view.classes.length === 0 ? (
+            <p>{t("home.no_class")}</p>
+          ) : (
             <ul class="cards">
               {view.classes.map((c) => (
                 <li class="card">
-                  <a href={`/classes/${c.id}`} class="card-title">{c.name}</a>
-                  <p>{c.schoolName}{pupil ? "" : ` — ${t("home.pupils_count", { count: c.pupilCount })}`}</p>
+                  <a href={`/classes/${c.id}`} class="card-title">
+                    {c.name}
+                  </a>
+                  <p>
+                    {c.schoolName}
+                    {pupil ? "" : ` — ${t("home.pupils_count", { count: c.pupilCount })}`}
+                  </p>
                 </li>
               ))}
             </ul>
@@ -98,7 +121,9 @@ export function HomePage(props: { chrome: Chrome; view: HomeView; feed?: Omit<Fe
               </li>
             ))}
           </ul>
-          <p><a href="/ecoles">{t("home.perimeter_schools", { count: view.perimeterSchoolCount })}</a></p>
+          <p>
+            <a href="/ecoles">{t("home.perimeter_schools", { count: view.perimeterSchoolCount })}</a>
+          </p>
         </section>
       ) : null}
     </Layout>

@@ -3,11 +3,17 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client";
 
-const FOLD = (column: string) => sql.raw(`translate(lower(${column}), 'àáâäãåçèéêëìíîïñòóôöõùúûüýÿœæ', 'aaaaaaceeeeiiiinooooouuuuyyoa')`);
+const FOLD = (column: string) =>
+  sql.raw(`translate(lower(${column}), 'àáâäãåçèéêëìíîïñòóôöõùúûüýÿœæ', 'aaaaaaceeeeiiiinooooouuuuyyoa')`);
 
 /** Flags new pairs; returns how many new flags each school got. */
-export async function flagDuplicates(tx: Tx, now: Date, importId: string | null): Promise<{ uai: string; count: number }[]> {
-  return rowsOf<{ uai: string; count: number }>(await tx.execute(sql`
+export async function flagDuplicates(
+  tx: Tx,
+  now: Date,
+  importId: string | null,
+): Promise<{ uai: string; count: number }[]> {
+  return rowsOf<{ uai: string; count: number }>(
+    await tx.execute(sql`
     with people as (
       select distinct sp.uai, u.id, ${FOLD("u.first_name")} as f, ${FOLD("u.last_name")} as l, u.birth_date as b
       from school_profiles sp join users u on u.id = sp.user_id where u.state <> 'pre_deleted'),
@@ -20,18 +26,29 @@ export async function flagDuplicates(tx: Tx, now: Date, importId: string | null)
       where a.b is null or b.b is null or a.b = b.b
       on conflict (uai, user_a, user_b) do nothing
       returning uai)
-    select uai, count(*)::int as count from added group by uai order by uai`));
+    select uai, count(*)::int as count from added group by uai order by uai`),
+  );
 }
 
 export interface DuplicatePair {
-  id: number; uai: string; schoolName: string; detectedAt: Date;
+  id: number;
+  uai: string;
+  schoolName: string;
+  detectedAt: Date;
   a: { id: string; firstName: string; lastName: string; birthDate: string | null; source: string; profiles: string[] };
   b: { id: string; firstName: string; lastName: string; birthDate: string | null; source: string; profiles: string[] };
 }
 
 /** Open flags the scope may see (a director: their school; the académie: all). */
 export async function openDuplicates(tx: Tx, limit = 200): Promise<DuplicatePair[]> {
-  const rows = rowsOf<{ id: number; uai: string; school_name: string; detected_at: string; a: DuplicatePair["a"]; b: DuplicatePair["b"] }>(
+  const rows = rowsOf<{
+    id: number;
+    uai: string;
+    school_name: string;
+    detected_at: string;
+    a: DuplicatePair["a"];
+    b: DuplicatePair["b"];
+  }>(
     await tx.execute(sql`
       select d.id, d.uai, s.name as school_name, d.detected_at,
         json_build_object('id', ua.id, 'firstName', ua.first_name, 'lastName', ua.last_name, 'birthDate', ua.birth_date, 'source', ua.source,
@@ -39,14 +56,24 @@ export async function openDuplicates(tx: Tx, limit = 200): Promise<DuplicatePair
         json_build_object('id', ub.id, 'firstName', ub.first_name, 'lastName', ub.last_name, 'birthDate', ub.birth_date, 'source', ub.source,
           'profiles', (select json_agg(distinct p.profile) from school_profiles p where p.user_id = ub.id and p.uai = d.uai)) as b
       from duplicate_flags d join schools s on s.uai = d.uai join users ua on ua.id = d.user_a join users ub on ub.id = d.user_b
-      where d.status = 'open' order by s.name, d.id limit ${limit}`));
-  return rows.map((r) => ({ id: Number(r.id), uai: r.uai, schoolName: r.school_name, detectedAt: new Date(r.detected_at), a: r.a, b: r.b }));
+      where d.status = 'open' order by s.name, d.id limit ${limit}`),
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    uai: r.uai,
+    schoolName: r.school_name,
+    detectedAt: new Date(r.detected_at),
+    a: r.a,
+    b: r.b,
+  }));
 }
 
 /** "These are two different people": the flag is closed and will not come back for this pair. */
 export async function dismissDuplicate(tx: Tx, flagId: number, by: string, now: Date): Promise<{ uai: string } | null> {
-  const [row] = rowsOf<{ uai: string }>(await tx.execute(sql`
+  const [row] = rowsOf<{ uai: string }>(
+    await tx.execute(sql`
     update duplicate_flags set status = 'dismissed', decided_by = ${by}, decided_at = ${now.toISOString()}
-    where id = ${flagId} and status = 'open' returning uai`));
+    where id = ${flagId} and status = 'open' returning uai`),
+  );
   return row ?? null;
 }

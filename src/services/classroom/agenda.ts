@@ -10,12 +10,26 @@ import { classesReachedBy } from "./class-access";
 import { notifyFromUserScope, type Delivery } from "../notifications/notifications";
 import { activeProfiles, scopeOf, type Principal } from "../principal";
 
-export interface AgendaDeps { db: Database; now: Date; ip: string | null; timeZone: string; delivery?: Delivery }
+export interface AgendaDeps {
+  db: Database;
+  now: Date;
+  ip: string | null;
+  timeZone: string;
+  delivery?: Delivery;
+}
 
 export const LIMITS = { title: 120, place: 200, details: 2000, maxDays: 366, maxLengthDays: 31 };
 
 export type CalendarKind = "personal" | "class" | "school";
-export interface CalendarInfo { key: string; kind: CalendarKind; name: string; schoolName: string; uai: string; classId: string | null; writable: boolean }
+export interface CalendarInfo {
+  key: string;
+  kind: CalendarKind;
+  name: string;
+  schoolName: string;
+  uai: string;
+  classId: string | null;
+  writable: boolean;
+}
 
 const SCHOOL_PROFILES = new Set(["pupil", "parent", "teacher", "director", "staff"]);
 
@@ -27,52 +41,113 @@ export function hasAgenda(p: Principal): boolean {
 /** The calendars the user reads, the ones they may write marked. */
 export async function calendarsOf(tx: Tx, p: Principal): Promise<CalendarInfo[]> {
   if (!hasAgenda(p)) return [];
-  const classes = rowsOf<{ id: string; name: string; uai: string; school_name: string; write: boolean }>(await tx.execute(sql`
+  const classes = rowsOf<{ id: string; name: string; uai: string; school_name: string; write: boolean }>(
+    await tx.execute(sql`
     with mine as (${classesReachedBy(p.userId)})
     select c.id, c.name, c.uai, s.name as school_name, bool_or(mine.write) as write
     from mine join classes c on c.id = mine.class_id join schools s on s.uai = c.uai
-    group by c.id, c.name, c.uai, s.name order by s.name, c.name`));
+    group by c.id, c.name, c.uai, s.name order by s.name, c.name`),
+  );
   const schools = new Map<string, CalendarInfo>();
   for (const sp of p.profiles) {
     if (!SCHOOL_PROFILES.has(sp.profile)) continue;
     const known = schools.get(sp.uai);
     const director = sp.profile === "director";
     if (known) known.writable ||= director;
-    else schools.set(sp.uai, { key: `school:${sp.uai}`, kind: "school", name: sp.schoolName, schoolName: sp.schoolName, uai: sp.uai, classId: null, writable: director });
+    else
+      schools.set(sp.uai, {
+        key: `school:${sp.uai}`,
+        kind: "school",
+        name: sp.schoolName,
+        schoolName: sp.schoolName,
+        uai: sp.uai,
+        classId: null,
+        writable: director,
+      });
   }
   const active = p.profiles.find((sp) => sp.uai === p.activeUai);
   return [
-    { key: "personal", kind: "personal", name: "", schoolName: active?.schoolName ?? "", uai: p.activeUai!, classId: null, writable: true },
-    ...classes.map((c): CalendarInfo => ({ key: `class:${c.id}`, kind: "class", name: c.name, schoolName: c.school_name, uai: c.uai, classId: c.id, writable: c.write })),
+    {
+      key: "personal",
+      kind: "personal",
+      name: "",
+      schoolName: active?.schoolName ?? "",
+      uai: p.activeUai!,
+      classId: null,
+      writable: true,
+    },
+    ...classes.map(
+      (c): CalendarInfo => ({
+        key: `class:${c.id}`,
+        kind: "class",
+        name: c.name,
+        schoolName: c.school_name,
+        uai: c.uai,
+        classId: c.id,
+        writable: c.write,
+      }),
+    ),
     ...schools.values(),
   ];
 }
 
 export interface AgendaEntry {
-  id: string; source: "event" | "date" | "booking" | "slot"; calendarKey: string; title: string; place: string; details: string;
-  startsAt: Date; endsAt: Date; allDay: boolean;
+  id: string;
+  source: "event" | "date" | "booking" | "slot";
+  calendarKey: string;
+  title: string;
+  place: string;
+  details: string;
+  startsAt: Date;
+  endsAt: Date;
+  allDay: boolean;
   /** For all-day entries: the first and last calendar days. */
-  firstDay: string; lastDay: string;
-  link: string | null; deletable: boolean;
+  firstDay: string;
+  lastDay: string;
+  link: string | null;
+  deletable: boolean;
 }
 
 interface EntryRow {
-  id: string; source: AgendaEntry["source"]; calendar_key: string; title: string; place: string; details: string;
-  starts_at: Date | string; ends_at: Date | string; all_day: boolean; link: string | null; deletable: boolean;
+  id: string;
+  source: AgendaEntry["source"];
+  calendar_key: string;
+  title: string;
+  place: string;
+  details: string;
+  starts_at: Date | string;
+  ends_at: Date | string;
+  all_day: boolean;
+  link: string | null;
+  deletable: boolean;
 }
 
 /** Everything in these calendars between two instants, in time order. */
-export async function agendaEntries(tx: Tx, p: Principal, calendars: CalendarInfo[], from: Date, to: Date, timeZone: string): Promise<AgendaEntry[]> {
+export async function agendaEntries(
+  tx: Tx,
+  p: Principal,
+  calendars: CalendarInfo[],
+  from: Date,
+  to: Date,
+  timeZone: string,
+): Promise<AgendaEntry[]> {
   const personal = calendars.some((c) => c.kind === "personal");
   const classCals = calendars.filter((c) => c.kind === "class");
   const classIds = `{${classCals.map((c) => c.classId).join(",")}}`;
-  const writableClassIds = `{${classCals.filter((c) => c.writable).map((c) => c.classId).join(",")}}`;
+  const writableClassIds = `{${classCals
+    .filter((c) => c.writable)
+    .map((c) => c.classId)
+    .join(",")}}`;
   const schoolCals = calendars.filter((c) => c.kind === "school");
   const uais = `{${schoolCals.map((c) => c.uai).join(",")}}`;
-  const writableUais = `{${schoolCals.filter((c) => c.writable).map((c) => c.uai).join(",")}}`;
+  const writableUais = `{${schoolCals
+    .filter((c) => c.writable)
+    .map((c) => c.uai)
+    .join(",")}}`;
   const fromDay = localTime(from, timeZone).date;
   const toDay = localTime(to, timeZone).date;
-  const rows = rowsOf<EntryRow>(await tx.execute(sql`
+  const rows = rowsOf<EntryRow>(
+    await tx.execute(sql`
     select e.id, 'event' as source,
       case e.calendar when 'personal' then 'personal' when 'class' then 'class:' || e.class_id else 'school:' || e.uai end as calendar_key,
       e.title, e.place, e.details, e.starts_at, e.ends_at, e.all_day, null as link,
@@ -100,7 +175,8 @@ export async function agendaEntries(tx: Tx, p: Principal, calendars: CalendarInf
     from agenda_slots s join agenda_offers o on o.id = s.offer_id join agenda_bookings b on b.slot_id = s.id join users c on c.id = b.child_id
     where ${personal} and o.author_id = ${p.userId} and s.starts_at < ${to.toISOString()} and s.ends_at > ${from.toISOString()}
     group by s.id, o.id, o.title, o.place
-    order by 7, 4 limit 500`));
+    order by 7, 4 limit 500`),
+  );
   return rows.map((r) => {
     const startsAt = new Date(r.starts_at);
     const endsAt = new Date(r.ends_at);
@@ -108,24 +184,61 @@ export async function agendaEntries(tx: Tx, p: Principal, calendars: CalendarInf
     // An all-day event ends at midnight after its last day; a news-feed date is one noon.
     const firstDay = allDay ? localTime(startsAt, timeZone).date : "";
     const lastDay = allDay ? (r.source === "date" ? firstDay : addDays(localTime(endsAt, timeZone).date, -1)) : "";
-    return { id: r.id, source: r.source, calendarKey: r.calendar_key, title: r.title, place: r.place, details: r.details, startsAt, endsAt, allDay,
-      firstDay, lastDay, link: r.link ?? (r.source === "event" ? `/agenda/evenements/${r.id}` : null), deletable: r.deletable };
+    return {
+      id: r.id,
+      source: r.source,
+      calendarKey: r.calendar_key,
+      title: r.title,
+      place: r.place,
+      details: r.details,
+      startsAt,
+      endsAt,
+      allDay,
+      firstDay,
+      lastDay,
+      link: r.link ?? (r.source === "event" ? `/agenda/evenements/${r.id}` : null),
+      deletable: r.deletable,
+    };
   });
 }
 
-export type EventIssue = "calendar" | "title" | "place" | "details" | "day" | "time" | "order" | "past" | "far" | "long";
-export interface EventInput { calendar: string; title: string; place: string; details: string; day: string; endDay: string; start: string; end: string; allDay: boolean }
+export type EventIssue =
+  | "calendar"
+  | "title"
+  | "place"
+  | "details"
+  | "day"
+  | "time"
+  | "order"
+  | "past"
+  | "far"
+  | "long";
+export interface EventInput {
+  calendar: string;
+  title: string;
+  place: string;
+  details: string;
+  day: string;
+  endDay: string;
+  start: string;
+  end: string;
+  allDay: boolean;
+}
 
 /** "2026-12-08" → "08/12/2026", for notices. */
 export const frenchDay = (day: string) => day.split("-").reverse().join("/");
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-const validDay = (d: string) => DAY.test(d) && !Number.isNaN(Date.parse(`${d}T12:00:00Z`)) && new Date(`${d}T12:00:00Z`).toISOString().startsWith(d);
+const validDay = (d: string) =>
+  DAY.test(d) && !Number.isNaN(Date.parse(`${d}T12:00:00Z`)) && new Date(`${d}T12:00:00Z`).toISOString().startsWith(d);
 
 /** The instants a form's day and times mean in the schools' zone, or why not. */
-export function periodOf(input: { day: string; endDay: string; start: string; end: string; allDay: boolean }, now: Date, timeZone: string):
-  { startsAt: Date; endsAt: Date } | { issue: EventIssue } {
+export function periodOf(
+  input: { day: string; endDay: string; start: string; end: string; allDay: boolean },
+  now: Date,
+  timeZone: string,
+): { startsAt: Date; endsAt: Date } | { issue: EventIssue } {
   if (!validDay(input.day)) return { issue: "day" };
   let startsAt: Date;
   let endsAt: Date;
@@ -148,8 +261,13 @@ export function periodOf(input: { day: string; endDay: string; start: string; en
   return { startsAt, endsAt };
 }
 
-export async function eventCreator(deps: AgendaDeps, p: Principal, input: EventInput):
-  Promise<{ ok: true; id: string; day: string } | { ok: false; issues: EventIssue[] } | { ok: false; forbidden: true }> {
+export async function eventCreator(
+  deps: AgendaDeps,
+  p: Principal,
+  input: EventInput,
+): Promise<
+  { ok: true; id: string; day: string } | { ok: false; issues: EventIssue[] } | { ok: false; forbidden: true }
+> {
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     const calendar = (await calendarsOf(tx, p)).find((c) => c.key === input.calendar);
     if (!calendar) return { ok: false as const, forbidden: true as const };
@@ -162,33 +280,67 @@ export async function eventCreator(deps: AgendaDeps, p: Principal, input: EventI
     const period = periodOf(input, deps.now, deps.timeZone);
     if ("issue" in period) issues.push(period.issue);
     if (issues.length || "issue" in period) return { ok: false as const, issues };
-    const [row] = rowsOf<{ id: string }>(await tx.execute(sql`
+    const [row] = rowsOf<{ id: string }>(
+      await tx.execute(sql`
       insert into agenda_events (uai, calendar, class_id, owner_id, title, place, details, starts_at, ends_at, all_day, created_at)
       values (${calendar.uai}, ${calendar.kind}, ${calendar.classId}, ${p.userId}, ${title}, ${input.place.trim()}, ${input.details.trim()},
-        ${period.startsAt.toISOString()}, ${period.endsAt.toISOString()}, ${input.allDay}, ${deps.now.toISOString()}) returning id`));
+        ${period.startsAt.toISOString()}, ${period.endsAt.toISOString()}, ${input.allDay}, ${deps.now.toISOString()}) returning id`),
+    );
     if (calendar.kind === "class") {
-      const audience = rowsOf<{ id: string }>(await tx.execute(sql`
+      const audience = rowsOf<{ id: string }>(
+        await tx.execute(sql`
         select m.user_id as id from class_members m where m.class_id = ${calendar.classId} and m.role = 'pupil'
-        union select l.parent_id from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil' where m.class_id = ${calendar.classId}`))
-        .map((r) => r.id);
-      await notifyFromUserScope(tx, audience, { kind: "agenda.event", title: `Agenda de la classe ${calendar.name} : ${title}`,
-        body: input.allDay ? `Le ${frenchDay(input.day)}` : `Le ${frenchDay(input.day)} de ${input.start} à ${input.end}`, link: `/agenda/evenements/${row!.id}` }, deps.now, deps.delivery);
+        union select l.parent_id from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil' where m.class_id = ${calendar.classId}`),
+      ).map((r) => r.id);
+      await notifyFromUserScope(
+        tx,
+        audience,
+        {
+          kind: "agenda.event",
+          title: `Agenda de la classe ${calendar.name} : ${title}`,
+          body: input.allDay
+            ? `Le ${frenchDay(input.day)}`
+            : `Le ${frenchDay(input.day)} de ${input.start} à ${input.end}`,
+          link: `/agenda/evenements/${row!.id}`,
+        },
+        deps.now,
+        deps.delivery,
+      );
     }
-    await audit(tx, { at: deps.now, actorId: p.userId, action: "agenda.event_created", target: row!.id, uai: calendar.uai, ip: deps.ip,
-      details: { calendar: calendar.kind } });
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "agenda.event_created",
+      target: row!.id,
+      uai: calendar.uai,
+      ip: deps.ip,
+      details: { calendar: calendar.kind },
+    });
     return { ok: true as const, id: row!.id, day: input.day };
   });
 }
 
-export interface EventView { entry: AgendaEntry; calendar: CalendarInfo }
+export interface EventView {
+  entry: AgendaEntry;
+  calendar: CalendarInfo;
+}
 
 export async function eventView(deps: AgendaDeps, p: Principal, id: string): Promise<EventView | null> {
   if (!/^[0-9a-f-]{36}$/.test(id)) return null;
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     const calendars = await calendarsOf(tx, p);
-    const [row] = rowsOf<{ starts_at: Date | string; ends_at: Date | string }>(await tx.execute(sql`select starts_at, ends_at from agenda_events where id = ${id}`));
+    const [row] = rowsOf<{ starts_at: Date | string; ends_at: Date | string }>(
+      await tx.execute(sql`select starts_at, ends_at from agenda_events where id = ${id}`),
+    );
     if (!row) return null;
-    const entries = await agendaEntries(tx, p, calendars, new Date(row.starts_at), new Date(new Date(row.ends_at).getTime() + 1), deps.timeZone);
+    const entries = await agendaEntries(
+      tx,
+      p,
+      calendars,
+      new Date(row.starts_at),
+      new Date(new Date(row.ends_at).getTime() + 1),
+      deps.timeZone,
+    );
     const entry = entries.find((e) => e.id === id && e.source === "event");
     const calendar = entry && calendars.find((c) => c.key === entry.calendarKey);
     return entry && calendar ? { entry, calendar } : null;
@@ -200,7 +352,15 @@ export async function eventRemover(deps: AgendaDeps, p: Principal, id: string): 
   if (!view?.entry.deletable) return false;
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     await tx.execute(sql`delete from agenda_events where id = ${id}`);
-    await audit(tx, { at: deps.now, actorId: p.userId, action: "agenda.event_removed", target: id, uai: view.calendar.uai, ip: deps.ip, details: {} });
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "agenda.event_removed",
+      target: id,
+      uai: view.calendar.uai,
+      ip: deps.ip,
+      details: {},
+    });
     return true;
   });
 }

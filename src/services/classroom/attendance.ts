@@ -11,11 +11,18 @@ import { notifyFromUserScope, type Delivery } from "../notifications/notificatio
 import { scopeOf, type Principal } from "../principal";
 import { accessOf, classFacts } from "./class-access";
 
-export interface AttendanceDeps { db: Database; now: Date; ip: string | null; timeZone: string; delivery?: Delivery }
+export interface AttendanceDeps {
+  db: Database;
+  now: Date;
+  ip: string | null;
+  timeZone: string;
+  delivery?: Delivery;
+}
 export type Half = "matin" | "apres-midi";
 export const HALVES: readonly Half[] = ["matin", "apres-midi"];
 
-const validDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(`${d}T12:00:00Z`).toISOString().slice(0, 10) === d;
+const validDay = (d: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(`${d}T12:00:00Z`).toISOString().slice(0, 10) === d;
 
 async function mayTakeRoll(tx: Tx, p: Principal, classId: string): Promise<{ uai: string; name: string } | null> {
   const facts = await classFacts(tx, p, classId);
@@ -23,34 +30,74 @@ async function mayTakeRoll(tx: Tx, p: Principal, classId: string): Promise<{ uai
 }
 
 export interface RollSheet {
-  klass: { id: string; name: string }; day: string; half: Half; taken: boolean;
-  pupils: { id: string; name: string; status: "present" | "absent" | "late"; reason: string; announced: string | null }[];
+  klass: { id: string; name: string };
+  day: string;
+  half: Half;
+  taken: boolean;
+  pupils: {
+    id: string;
+    name: string;
+    status: "present" | "absent" | "late";
+    reason: string;
+    announced: string | null;
+  }[];
 }
 
-export async function rollSheet(deps: AttendanceDeps, p: Principal, classId: string, day: string | null, half: string | null): Promise<RollSheet | null> {
+export async function rollSheet(
+  deps: AttendanceDeps,
+  p: Principal,
+  classId: string,
+  day: string | null,
+  half: string | null,
+): Promise<RollSheet | null> {
   const today = localTime(deps.now, deps.timeZone);
   const d = day && validDay(day) ? day : today.date;
   const h: Half = half === "apres-midi" || (!half && today.time >= "12:00") ? "apres-midi" : "matin";
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     const klass = await mayTakeRoll(tx, p, classId);
     if (!klass) return null;
-    const [roll] = rowsOf<{ id: string }>(await tx.execute(sql`select id from attendance_rolls where class_id = ${classId} and day = ${d} and half = ${h}`));
-    const pupils = rowsOf<{ id: string; name: string; status: string | null; reason: string | null; announced: string | null }>(await tx.execute(sql`
+    const [roll] = rowsOf<{ id: string }>(
+      await tx.execute(sql`select id from attendance_rolls where class_id = ${classId} and day = ${d} and half = ${h}`),
+    );
+    const pupils = rowsOf<{
+      id: string;
+      name: string;
+      status: string | null;
+      reason: string | null;
+      announced: string | null;
+    }>(
+      await tx.execute(sql`
       select u.id, u.last_name || ' ' || u.first_name as name, mk.status, mk.reason,
         (select n.reason from absence_notices n where n.pupil_id = u.id and ${d}::date between n.from_day and n.to_day order by n.created_at desc limit 1) as announced
       from class_members m join users u on u.id = m.user_id
       left join attendance_marks mk on mk.pupil_id = u.id and mk.roll_id = ${roll?.id ?? "00000000-0000-0000-0000-000000000000"}::uuid
-      where m.class_id = ${classId} and m.role = 'pupil' order by u.last_name, u.first_name`));
-    return { klass: { id: classId, name: klass.name }, day: d, half: h, taken: !!roll,
-      pupils: pupils.map((x) => ({ id: x.id, name: x.name, status: (x.status ?? "present") as "present" | "absent" | "late", reason: x.reason ?? "", announced: x.announced })) };
+      where m.class_id = ${classId} and m.role = 'pupil' order by u.last_name, u.first_name`),
+    );
+    return {
+      klass: { id: classId, name: klass.name },
+      day: d,
+      half: h,
+      taken: !!roll,
+      pupils: pupils.map((x) => ({
+        id: x.id,
+        name: x.name,
+        status: (x.status ?? "present") as "present" | "absent" | "late",
+        reason: x.reason ?? "",
+        announced: x.announced,
+      })),
+    };
   });
 }
 
 export type RollIssue = "day" | "half" | "future" | "status" | "reason";
 
 /** Saves the roll (the whole class at once: absent for whom it says, present for everyone else). */
-export async function rollTaker(deps: AttendanceDeps, p: Principal, classId: string, input: { day: string; half: string; marks: Record<string, { status: string; reason: string }> }):
-  Promise<{ ok: true; notified: number } | { ok: false; issues: RollIssue[] } | { ok: false; forbidden: true }> {
+export async function rollTaker(
+  deps: AttendanceDeps,
+  p: Principal,
+  classId: string,
+  input: { day: string; half: string; marks: Record<string, { status: string; reason: string }> },
+): Promise<{ ok: true; notified: number } | { ok: false; issues: RollIssue[] } | { ok: false; forbidden: true }> {
   const issues: RollIssue[] = [];
   if (!validDay(input.day)) issues.push("day");
   else if (input.day > localTime(deps.now, deps.timeZone).date) issues.push("future");
@@ -63,11 +110,18 @@ export async function rollTaker(deps: AttendanceDeps, p: Principal, classId: str
     const klass = await mayTakeRoll(tx, p, classId);
     if (!klass) return { ok: false as const, forbidden: true as const };
     if (issues.length) return { ok: false as const, issues: [...new Set(issues)] };
-    const pupils = new Set(rowsOf<{ id: string }>(await tx.execute(sql`select user_id as id from class_members where class_id = ${classId} and role = 'pupil'`)).map((r) => r.id));
-    if (Object.keys(input.marks).some((id) => !pupils.has(id))) return { ok: false as const, issues: ["status" as const] };
-    const [roll] = rowsOf<{ id: string }>(await tx.execute(sql`
+    const pupils = new Set(
+      rowsOf<{ id: string }>(
+        await tx.execute(sql`select user_id as id from class_members where class_id = ${classId} and role = 'pupil'`),
+      ).map((r) => r.id),
+    );
+    if (Object.keys(input.marks).some((id) => !pupils.has(id)))
+      return { ok: false as const, issues: ["status" as const] };
+    const [roll] = rowsOf<{ id: string }>(
+      await tx.execute(sql`
       insert into attendance_rolls (uai, class_id, day, half, taken_by, taken_at) values (${klass.uai}, ${classId}, ${input.day}, ${input.half}, ${p.userId}, ${deps.now.toISOString()})
-      on conflict (class_id, day, half) do update set taken_by = excluded.taken_by, taken_at = excluded.taken_at returning id`));
+      on conflict (class_id, day, half) do update set taken_by = excluded.taken_by, taken_at = excluded.taken_at returning id`),
+    );
     const rollId = roll!.id;
     const marked = Object.entries(input.marks).filter(([, m]) => m.status !== "present");
     await tx.execute(sql`delete from attendance_marks where roll_id = ${rollId}
@@ -81,34 +135,61 @@ export async function rollTaker(deps: AttendanceDeps, p: Principal, classId: str
         on conflict (roll_id, pupil_id) do update set status = excluded.status, reason = excluded.reason`);
     }
     // Unexplained absences (no notice from a parent, no reason given) not yet told: the parents now, once.
-    const unexplained = rowsOf<{ pupil_id: string; first_name: string }>(await tx.execute(sql`
+    const unexplained = rowsOf<{ pupil_id: string; first_name: string }>(
+      await tx.execute(sql`
       update attendance_marks mk set notified_at = ${deps.now.toISOString()} from users u
       where mk.roll_id = ${rollId} and mk.status = 'absent' and mk.notified_at is null and mk.reason = '' and u.id = mk.pupil_id
         and not exists (select 1 from absence_notices n where n.pupil_id = mk.pupil_id and ${input.day}::date between n.from_day and n.to_day)
-      returning mk.pupil_id, u.first_name`));
+      returning mk.pupil_id, u.first_name`),
+    );
     const parentsOf = new Map<string, string[]>();
     if (unexplained.length) {
-      for (const l of rowsOf<{ parent_id: string; child_id: string }>(await tx.execute(sql`select parent_id, child_id from parent_links
-        where child_id = any(${`{${unexplained.map((a) => a.pupil_id).join(",")}}`}::uuid[])`))) {
+      for (const l of rowsOf<{ parent_id: string; child_id: string }>(
+        await tx.execute(sql`select parent_id, child_id from parent_links
+        where child_id = any(${`{${unexplained.map((a) => a.pupil_id).join(",")}}`}::uuid[])`),
+      )) {
         parentsOf.set(l.child_id, [...(parentsOf.get(l.child_id) ?? []), l.parent_id]);
       }
     }
     for (const a of unexplained) {
       const parents = [...new Set(parentsOf.get(a.pupil_id) ?? [])];
-      await notifyFromUserScope(tx, parents, { kind: "absence", title: `Absence de ${a.first_name}`, urgent: true,
-        body: `${a.first_name} est noté·e absent·e (${klass.name}, ${input.half === "matin" ? "matin" : "après-midi"} du ${input.day}). Merci de prévenir l'école du motif.`,
-        link: "/absences" }, deps.now, deps.delivery);
+      await notifyFromUserScope(
+        tx,
+        parents,
+        {
+          kind: "absence",
+          title: `Absence de ${a.first_name}`,
+          urgent: true,
+          body: `${a.first_name} est noté·e absent·e (${klass.name}, ${input.half === "matin" ? "matin" : "après-midi"} du ${input.day}). Merci de prévenir l'école du motif.`,
+          link: "/absences",
+        },
+        deps.now,
+        deps.delivery,
+      );
     }
-    await audit(tx, { at: deps.now, actorId: p.userId, action: "attendance.roll", target: rollId, uai: klass.uai, ip: deps.ip,
-      details: { absent: marked.filter(([, m]) => m.status === "absent").length, late: marked.filter(([, m]) => m.status === "late").length } });
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "attendance.roll",
+      target: rollId,
+      uai: klass.uai,
+      ip: deps.ip,
+      details: {
+        absent: marked.filter(([, m]) => m.status === "absent").length,
+        late: marked.filter(([, m]) => m.status === "late").length,
+      },
+    });
     return { ok: true as const, notified: unexplained.length };
   });
 }
 
 export type NoticeIssue = "child" | "from" | "to" | "past" | "reason";
 
-export async function absenceAnnouncer(deps: AttendanceDeps, p: Principal, input: { childId: string; from: string; to: string; reason: string }):
-  Promise<{ ok: true } | { ok: false; issues: NoticeIssue[] }> {
+export async function absenceAnnouncer(
+  deps: AttendanceDeps,
+  p: Principal,
+  input: { childId: string; from: string; to: string; reason: string },
+): Promise<{ ok: true } | { ok: false; issues: NoticeIssue[] }> {
   const issues: NoticeIssue[] = [];
   const today = localTime(deps.now, deps.timeZone).date;
   if (!validDay(input.from)) issues.push("from");
@@ -117,13 +198,24 @@ export async function absenceAnnouncer(deps: AttendanceDeps, p: Principal, input
   const reason = input.reason.trim();
   if (!reason || reason.length > 300) issues.push("reason");
   return withTenant(deps.db, scopeOf(p), async (tx) => {
-    const [link] = /^[0-9a-f-]{36}$/.test(input.childId) ? rowsOf<{ uai: string }>(await tx.execute(sql`
-      select uai from parent_links where parent_id = ${p.userId} and child_id = ${input.childId}`)) : [];
+    const [link] = /^[0-9a-f-]{36}$/.test(input.childId)
+      ? rowsOf<{ uai: string }>(
+          await tx.execute(sql`
+      select uai from parent_links where parent_id = ${p.userId} and child_id = ${input.childId}`),
+        )
+      : [];
     if (!link) issues.push("child");
     if (issues.length) return { ok: false as const, issues };
     await tx.execute(sql`insert into absence_notices (uai, pupil_id, parent_id, from_day, to_day, reason, created_at)
       values (${link!.uai}, ${input.childId}, ${p.userId}, ${input.from}, ${input.to}, ${reason}, ${deps.now.toISOString()})`);
-    await audit(tx, { at: deps.now, actorId: p.userId, action: "attendance.announced", target: input.childId, uai: link!.uai, ip: deps.ip });
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "attendance.announced",
+      target: input.childId,
+      uai: link!.uai,
+      ip: deps.ip,
+    });
     return { ok: true as const };
   });
 }
@@ -136,20 +228,32 @@ export interface ParentAbsences {
 
 export async function parentAbsences(tx: Tx, p: Principal): Promise<ParentAbsences> {
   const iso = (d: string | Date) => (typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10));
-  const children = rowsOf<{ id: string; name: string }>(await tx.execute(sql`
-    select u.id, u.first_name as name from parent_links l join users u on u.id = l.child_id where l.parent_id = ${p.userId} order by u.first_name`));
-  const absences = rowsOf<{ child: string; day: string | Date; half: string; status: string; reason: string }>(await tx.execute(sql`
+  const children = rowsOf<{ id: string; name: string }>(
+    await tx.execute(sql`
+    select u.id, u.first_name as name from parent_links l join users u on u.id = l.child_id where l.parent_id = ${p.userId} order by u.first_name`),
+  );
+  const absences = rowsOf<{ child: string; day: string | Date; half: string; status: string; reason: string }>(
+    await tx.execute(sql`
     select u.first_name as child, r.day, r.half, mk.status, mk.reason from attendance_marks mk join attendance_rolls r on r.id = mk.roll_id
     join users u on u.id = mk.pupil_id join parent_links l on l.child_id = mk.pupil_id and l.parent_id = ${p.userId}
-    order by r.day desc, r.half limit 60`));
-  const notices = rowsOf<{ child: string; from_day: string | Date; to_day: string | Date; reason: string }>(await tx.execute(sql`
+    order by r.day desc, r.half limit 60`),
+  );
+  const notices = rowsOf<{ child: string; from_day: string | Date; to_day: string | Date; reason: string }>(
+    await tx.execute(sql`
     select u.first_name as child, n.from_day, n.to_day, n.reason from absence_notices n join users u on u.id = n.pupil_id
-    join parent_links l on l.child_id = n.pupil_id and l.parent_id = ${p.userId} order by n.from_day desc limit 30`));
-  return { children, absences: absences.map((a) => ({ ...a, day: iso(a.day) })),
-    notices: notices.map((n) => ({ child: n.child, from: iso(n.from_day), to: iso(n.to_day), reason: n.reason })) };
+    join parent_links l on l.child_id = n.pupil_id and l.parent_id = ${p.userId} order by n.from_day desc limit 30`),
+  );
+  return {
+    children,
+    absences: absences.map((a) => ({ ...a, day: iso(a.day) })),
+    notices: notices.map((n) => ({ child: n.child, from: iso(n.from_day), to: iso(n.to_day), reason: n.reason })),
+  };
 }
 
-export interface DailySheet { day: string; classes: { id: string; name: string; halves: Record<Half, boolean>; absent: string[]; late: string[] }[] }
+export interface DailySheet {
+  day: string;
+  classes: { id: string; name: string; halves: Record<Half, boolean>; absent: string[]; late: string[] }[];
+}
 
 /** The director's day: every class, whether each half-day's roll is taken, who is absent or late. */
 export async function schoolDay(deps: AttendanceDeps, p: Principal, day: string | null): Promise<DailySheet | null> {
@@ -157,30 +261,54 @@ export async function schoolDay(deps: AttendanceDeps, p: Principal, day: string 
   if (!uai || !p.profiles.some((sp) => sp.uai === uai && sp.profile === "director")) return null;
   const d = day && validDay(day) ? day : localTime(deps.now, deps.timeZone).date;
   return withTenant(deps.db, scopeOf(p), async (tx) => {
-    const rows = rowsOf<{ id: string; name: string; halves: string[]; absent: string[]; late: string[] }>(await tx.execute(sql`
+    const rows = rowsOf<{ id: string; name: string; halves: string[]; absent: string[]; late: string[] }>(
+      await tx.execute(sql`
       select c.id, c.name, array(select half from attendance_rolls r where r.class_id = c.id and r.day = ${d}) as halves,
         array(select distinct u.first_name || ' ' || u.last_name from attendance_rolls r join attendance_marks mk on mk.roll_id = r.id join users u on u.id = mk.pupil_id
           where r.class_id = c.id and r.day = ${d} and mk.status = 'absent') as absent,
         array(select distinct u.first_name || ' ' || u.last_name from attendance_rolls r join attendance_marks mk on mk.roll_id = r.id join users u on u.id = mk.pupil_id
           where r.class_id = c.id and r.day = ${d} and mk.status = 'late') as late
-      from classes c where c.uai = ${uai} order by c.name`));
-    return { day: d, classes: rows.map((r) => ({ id: r.id, name: r.name, halves: { matin: r.halves.includes("matin"), "apres-midi": r.halves.includes("apres-midi") },
-      absent: r.absent, late: r.late })) };
+      from classes c where c.uai = ${uai} order by c.name`),
+    );
+    return {
+      day: d,
+      classes: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        halves: { matin: r.halves.includes("matin"), "apres-midi": r.halves.includes("apres-midi") },
+        absent: r.absent,
+        late: r.late,
+      })),
+    };
   });
 }
 
 /** The month's register of a class: a header line, then one line per absence or lateness. */
-export async function monthlyRegister(deps: AttendanceDeps, p: Principal, classId: string, month: string): Promise<string[][] | null> {
+export async function monthlyRegister(
+  deps: AttendanceDeps,
+  p: Principal,
+  classId: string,
+  month: string,
+): Promise<string[][] | null> {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return null;
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     if (!(await mayTakeRoll(tx, p, classId))) return null;
-    const rows = rowsOf<{ name: string; day: string | Date; half: string; status: string; reason: string }>(await tx.execute(sql`
+    const rows = rowsOf<{ name: string; day: string | Date; half: string; status: string; reason: string }>(
+      await tx.execute(sql`
       select u.last_name || ' ' || u.first_name as name, r.day, r.half, mk.status, mk.reason
       from attendance_rolls r join attendance_marks mk on mk.roll_id = r.id join users u on u.id = mk.pupil_id
-      where r.class_id = ${classId} and to_char(r.day, 'YYYY-MM') = ${month} order by r.day, r.half, u.last_name`));
-    return [["Élève", "Jour", "Demi-journée", "Statut", "Motif"], ...rows.map((r) => [r.name,
-      typeof r.day === "string" ? r.day.slice(0, 10) : r.day.toISOString().slice(0, 10), r.half === "matin" ? "matin" : "après-midi",
-      r.status === "absent" ? "absent" : "retard", r.reason])];
+      where r.class_id = ${classId} and to_char(r.day, 'YYYY-MM') = ${month} order by r.day, r.half, u.last_name`),
+    );
+    return [
+      ["Élève", "Jour", "Demi-journée", "Statut", "Motif"],
+      ...rows.map((r) => [
+        r.name,
+        typeof r.day === "string" ? r.day.slice(0, 10) : r.day.toISOString().slice(0, 10),
+        r.half === "matin" ? "matin" : "après-midi",
+        r.status === "absent" ? "absent" : "retard",
+        r.reason,
+      ]),
+    ];
   });
 }
 
@@ -191,8 +319,10 @@ export function registerCsv(lines: string[][]): string {
 }
 
 export async function rollClasses(tx: Tx, p: Principal): Promise<{ id: string; name: string }[]> {
-  return rowsOf<{ id: string; name: string }>(await tx.execute(sql`
+  return rowsOf<{ id: string; name: string }>(
+    await tx.execute(sql`
     select distinct c.id, c.name from classes c where exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role in ('teacher', 'staff'))
       or exists (select 1 from school_profiles sp where sp.uai = c.uai and sp.user_id = ${p.userId} and sp.profile = 'director')
-    order by c.name`));
+    order by c.name`),
+  );
 }

@@ -16,7 +16,13 @@ export const REMIND_BEFORE_HOURS = 24;
 
 export type OfferIssue = EventIssue | "duration" | "capacity" | "slots";
 export interface OfferInput {
-  kind: "meeting" | "outing"; title: string; place: string; details: string; day: string; start: string; end: string;
+  kind: "meeting" | "outing";
+  title: string;
+  place: string;
+  details: string;
+  day: string;
+  start: string;
+  end: string;
   /** Meetings: minutes per family. */
   minutes: string;
   /** Outings: companions needed. */
@@ -24,16 +30,26 @@ export interface OfferInput {
 }
 
 /** The slots an offer's form means: meetings cut the period into equal slots; an outing is one slot for N companions. */
-export function slotsOf(input: OfferInput, now: Date, timeZone: string): { startsAt: Date; endsAt: Date; capacity: number }[] | { issue: OfferIssue } {
-  const period = periodOf({ day: input.day, endDay: "", start: input.start, end: input.end, allDay: false }, now, timeZone);
+export function slotsOf(
+  input: OfferInput,
+  now: Date,
+  timeZone: string,
+): { startsAt: Date; endsAt: Date; capacity: number }[] | { issue: OfferIssue } {
+  const period = periodOf(
+    { day: input.day, endDay: "", start: input.start, end: input.end, allDay: false },
+    now,
+    timeZone,
+  );
   if ("issue" in period) return period;
   if (input.kind === "outing") {
     const companions = Number(input.companions);
-    if (!Number.isInteger(companions) || companions < 1 || companions > LIMITS.maxCompanions) return { issue: "capacity" };
+    if (!Number.isInteger(companions) || companions < 1 || companions > LIMITS.maxCompanions)
+      return { issue: "capacity" };
     return [{ ...period, capacity: companions }];
   }
   const minutes = Number(input.minutes);
-  if (!Number.isInteger(minutes) || minutes < LIMITS.minMinutes || minutes > LIMITS.maxMinutes) return { issue: "duration" };
+  if (!Number.isInteger(minutes) || minutes < LIMITS.minMinutes || minutes > LIMITS.maxMinutes)
+    return { issue: "duration" };
   const slots: { startsAt: Date; endsAt: Date; capacity: number }[] = [];
   for (let t = period.startsAt.getTime(); t + minutes * 60_000 <= period.endsAt.getTime(); t += minutes * 60_000) {
     slots.push({ startsAt: new Date(t), endsAt: new Date(t + minutes * 60_000), capacity: 1 });
@@ -43,13 +59,19 @@ export function slotsOf(input: OfferInput, now: Date, timeZone: string): { start
 }
 
 async function classAudience(tx: Tx, classId: string): Promise<string[]> {
-  return rowsOf<{ id: string }>(await tx.execute(sql`
+  return rowsOf<{ id: string }>(
+    await tx.execute(sql`
     select distinct l.parent_id as id from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
-    where m.class_id = ${classId}`)).map((r) => r.id);
+    where m.class_id = ${classId}`),
+  ).map((r) => r.id);
 }
 
-export async function offerCreator(deps: AgendaDeps, p: Principal, classId: string, input: OfferInput):
-  Promise<{ ok: true; id: string } | { ok: false; issues: OfferIssue[] } | { ok: false; forbidden: true }> {
+export async function offerCreator(
+  deps: AgendaDeps,
+  p: Principal,
+  classId: string,
+  input: OfferInput,
+): Promise<{ ok: true; id: string } | { ok: false; issues: OfferIssue[] } | { ok: false; forbidden: true }> {
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     const f = await classFacts(tx, p, classId);
     if (accessOf(f) !== "write") return { ok: false as const, forbidden: true as const };
@@ -61,32 +83,62 @@ export async function offerCreator(deps: AgendaDeps, p: Principal, classId: stri
     const slots = slotsOf(input, deps.now, deps.timeZone);
     if ("issue" in slots) issues.push(slots.issue);
     if (issues.length || "issue" in slots) return { ok: false as const, issues };
-    const [row] = rowsOf<{ id: string }>(await tx.execute(sql`
+    const [row] = rowsOf<{ id: string }>(
+      await tx.execute(sql`
       insert into agenda_offers (uai, class_id, author_id, kind, title, place, details, created_at)
       values (${f!.uai}, ${classId}, ${p.userId}, ${input.kind}, ${title}, ${input.place.trim()}, ${input.details.trim()}, ${deps.now.toISOString()})
-      returning id`));
+      returning id`),
+    );
     await tx.execute(sql`insert into agenda_slots (offer_id, uai, starts_at, ends_at, capacity)
       select ${row!.id}, ${f!.uai}, s, e, c from unnest(${`{${slots.map((s) => s.startsAt.toISOString()).join(",")}}`}::timestamptz[],
         ${`{${slots.map((s) => s.endsAt.toISOString()).join(",")}}`}::timestamptz[], ${`{${slots.map((s) => s.capacity).join(",")}}`}::int[]) as x(s, e, c)`);
     const parents = await classAudience(tx, classId);
     const when = `le ${frenchDay(input.day)} de ${input.start} à ${input.end}`;
-    await notifyFromUserScope(tx, parents, { kind: "agenda.offer",
-      title: input.kind === "meeting" ? `Rendez-vous à choisir : ${title}` : `Accompagnateurs recherchés : ${title}`,
-      body: `Classe ${f!.name}, ${when}. Choisissez un créneau.`, link: `/agenda/creneaux/${row!.id}` }, deps.now, deps.delivery);
-    await audit(tx, { at: deps.now, actorId: p.userId, action: "agenda.offer_created", target: row!.id, uai: f!.uai, ip: deps.ip,
-      details: { kind: input.kind, slots: slots.length } });
+    await notifyFromUserScope(
+      tx,
+      parents,
+      {
+        kind: "agenda.offer",
+        title: input.kind === "meeting" ? `Rendez-vous à choisir : ${title}` : `Accompagnateurs recherchés : ${title}`,
+        body: `Classe ${f!.name}, ${when}. Choisissez un créneau.`,
+        link: `/agenda/creneaux/${row!.id}`,
+      },
+      deps.now,
+      deps.delivery,
+    );
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "agenda.offer_created",
+      target: row!.id,
+      uai: f!.uai,
+      ip: deps.ip,
+      details: { kind: input.kind, slots: slots.length },
+    });
     return { ok: true as const, id: row!.id };
   });
 }
 
 export interface SlotLine {
-  id: string; startsAt: Date; endsAt: Date; capacity: number; taken: number;
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  capacity: number;
+  taken: number;
   /** For the offer's writers: who booked. */
   bookings: { id: string; parent: string; child: string }[];
 }
 export interface OfferView {
-  id: string; kind: "meeting" | "outing"; title: string; place: string; details: string; className: string; classId: string; author: string | null;
-  writer: boolean; slots: SlotLine[];
+  id: string;
+  kind: "meeting" | "outing";
+  title: string;
+  place: string;
+  details: string;
+  className: string;
+  classId: string;
+  author: string | null;
+  writer: boolean;
+  slots: SlotLine[];
   /** For a parent: their children in the class, and their booking. */
   children: { id: string; name: string }[];
   mine: { id: string; slotId: string; child: string; startsAt: Date } | null;
@@ -95,41 +147,99 @@ export interface OfferView {
 export async function offerView(deps: AgendaDeps, p: Principal, id: string): Promise<OfferView | null> {
   if (!/^[0-9a-f-]{36}$/.test(id)) return null;
   return withTenant(deps.db, scopeOf(p), async (tx) => {
-    const [offer] = rowsOf<{ id: string; kind: "meeting" | "outing"; title: string; place: string; details: string; class_id: string; author: string | null }>(
+    const [offer] = rowsOf<{
+      id: string;
+      kind: "meeting" | "outing";
+      title: string;
+      place: string;
+      details: string;
+      class_id: string;
+      author: string | null;
+    }>(
       await tx.execute(sql`select o.id, o.kind, o.title, o.place, o.details, o.class_id, u.first_name || ' ' || u.last_name as author
-        from agenda_offers o left join users u on u.id = o.author_id where o.id = ${id}`));
+        from agenda_offers o left join users u on u.id = o.author_id where o.id = ${id}`),
+    );
     if (!offer) return null;
     const f = await classFacts(tx, p, offer.class_id);
     const access = accessOf(f);
     // Pupils do not book: only the class's writers and its pupils' parents see an offer.
     if (!f || !access || (access === "read" && f.childIds.length === 0)) return null;
     const writer = access === "write";
-    const slots = rowsOf<{ id: string; starts_at: Date | string; ends_at: Date | string; capacity: number; taken: number;
-      bookings: { id: string; parent: string; child: string }[] }>(await tx.execute(sql`
+    const slots = rowsOf<{
+      id: string;
+      starts_at: Date | string;
+      ends_at: Date | string;
+      capacity: number;
+      taken: number;
+      bookings: { id: string; parent: string; child: string }[];
+    }>(
+      await tx.execute(sql`
       select s.id, s.starts_at, s.ends_at, s.capacity, count(b.id)::int as taken,
         coalesce(json_agg(json_build_object('id', b.id, 'parent', pu.first_name || ' ' || pu.last_name, 'child', cu.first_name || ' ' || cu.last_name)
           order by pu.last_name) filter (where b.id is not null and ${writer}), '[]') as bookings
       from agenda_slots s left join agenda_bookings b on b.slot_id = s.id
         left join users pu on pu.id = b.parent_id left join users cu on cu.id = b.child_id
-      where s.offer_id = ${id} group by s.id order by s.starts_at`));
-    const children = f.childIds.length ? rowsOf<{ id: string; name: string }>(await tx.execute(sql`
-      select id, first_name as name from users where id = any(${`{${f.childIds.join(",")}}`}::uuid[]) order by first_name`)) : [];
-    const [mine] = rowsOf<{ id: string; slot_id: string; child: string; starts_at: Date | string }>(await tx.execute(sql`
+      where s.offer_id = ${id} group by s.id order by s.starts_at`),
+    );
+    const children = f.childIds.length
+      ? rowsOf<{ id: string; name: string }>(
+          await tx.execute(sql`
+      select id, first_name as name from users where id = any(${`{${f.childIds.join(",")}}`}::uuid[]) order by first_name`),
+        )
+      : [];
+    const [mine] = rowsOf<{ id: string; slot_id: string; child: string; starts_at: Date | string }>(
+      await tx.execute(sql`
       select b.id, b.slot_id, c.first_name as child, s.starts_at from agenda_bookings b join agenda_slots s on s.id = b.slot_id
-        join users c on c.id = b.child_id where b.offer_id = ${id} and b.parent_id = ${p.userId}`));
-    return { id: offer.id, kind: offer.kind, title: offer.title, place: offer.place, details: offer.details, className: f.name, classId: f.id,
-      author: offer.author, writer, children,
-      slots: slots.map((s) => ({ id: s.id, startsAt: new Date(s.starts_at), endsAt: new Date(s.ends_at), capacity: s.capacity, taken: s.taken, bookings: s.bookings })),
-      mine: mine ? { id: mine.id, slotId: mine.slot_id, child: mine.child, startsAt: new Date(mine.starts_at) } : null };
+        join users c on c.id = b.child_id where b.offer_id = ${id} and b.parent_id = ${p.userId}`),
+    );
+    return {
+      id: offer.id,
+      kind: offer.kind,
+      title: offer.title,
+      place: offer.place,
+      details: offer.details,
+      className: f.name,
+      classId: f.id,
+      author: offer.author,
+      writer,
+      children,
+      slots: slots.map((s) => ({
+        id: s.id,
+        startsAt: new Date(s.starts_at),
+        endsAt: new Date(s.ends_at),
+        capacity: s.capacity,
+        taken: s.taken,
+        bookings: s.bookings,
+      })),
+      mine: mine ? { id: mine.id, slotId: mine.slot_id, child: mine.child, startsAt: new Date(mine.starts_at) } : null,
+    };
   });
 }
 
-export interface OfferLine { id: string; kind: "meeting" | "outing"; title: string; className: string; firstStart: Date; free: number; booked: boolean; writer: boolean }
+export interface OfferLine {
+  id: string;
+  kind: "meeting" | "outing";
+  title: string;
+  className: string;
+  firstStart: Date;
+  free: number;
+  booked: boolean;
+  writer: boolean;
+}
 
 /** The offers of the user's classes (as a writer) or their children's classes that have not ended. */
 export async function myOffers(tx: Tx, p: Principal, now: Date): Promise<OfferLine[]> {
-  const rows = rowsOf<{ id: string; kind: "meeting" | "outing"; title: string; class_name: string; first_start: Date | string; free: number; booked: boolean;
-    writer: boolean }>(await tx.execute(sql`
+  const rows = rowsOf<{
+    id: string;
+    kind: "meeting" | "outing";
+    title: string;
+    class_name: string;
+    first_start: Date | string;
+    free: number;
+    booked: boolean;
+    writer: boolean;
+  }>(
+    await tx.execute(sql`
     with reached as (${classesReachedBy(p.userId)}),
       -- Pupils do not book: their own class is left out, their parents' way in kept.
       visible as (select class_id, write as writer from reached where write or child is not null)
@@ -141,48 +251,106 @@ export async function myOffers(tx: Tx, p: Principal, now: Date): Promise<OfferLi
       join classes c on c.id = o.class_id join agenda_slots s on s.offer_id = o.id
     group by o.id, o.kind, o.title, c.name
     having max(s.ends_at) > ${now.toISOString()}
-    order by min(s.starts_at) limit 100`));
-  return rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, className: r.class_name, firstStart: new Date(r.first_start), free: r.free,
-    booked: r.booked, writer: r.writer }));
+    order by min(s.starts_at) limit 100`),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    className: r.class_name,
+    firstStart: new Date(r.first_start),
+    free: r.free,
+    booked: r.booked,
+    writer: r.writer,
+  }));
 }
 
 export type BookingIssue = "slot" | "child" | "full" | "already" | "past";
 
-export async function slotBooker(deps: AgendaDeps, p: Principal, offerId: string, slotId: string, childId: string):
-  Promise<{ ok: true; id: string } | { ok: false; issue: BookingIssue } | { ok: false; notFound: true }> {
+export async function slotBooker(
+  deps: AgendaDeps,
+  p: Principal,
+  offerId: string,
+  slotId: string,
+  childId: string,
+): Promise<{ ok: true; id: string } | { ok: false; issue: BookingIssue } | { ok: false; notFound: true }> {
   if (!/^[0-9a-f-]{36}$/.test(offerId)) return { ok: false, notFound: true };
   return withTenant(deps.db, scopeOf(p), async (tx) => {
-    const [offer] = rowsOf<{ class_id: string; title: string; author_id: string | null; uai: string; kind: string }>(await tx.execute(sql`
-      select class_id, title, author_id, uai, kind from agenda_offers where id = ${offerId}`));
+    const [offer] = rowsOf<{ class_id: string; title: string; author_id: string | null; uai: string; kind: string }>(
+      await tx.execute(sql`
+      select class_id, title, author_id, uai, kind from agenda_offers where id = ${offerId}`),
+    );
     const f = offer ? await classFacts(tx, p, offer.class_id) : null;
     if (!offer || !f || f.childIds.length === 0) return { ok: false as const, notFound: true as const };
     if (!f.childIds.includes(childId)) return { ok: false as const, issue: "child" as const };
     if (!/^[0-9a-f-]{36}$/.test(slotId)) return { ok: false as const, issue: "slot" as const };
     // The slot's row is locked while its places are counted, so two parents cannot take the last one together.
-    const [slot] = rowsOf<{ starts_at: Date | string; ends_at: Date | string; capacity: number }>(await tx.execute(sql`
-      select starts_at, ends_at, capacity from agenda_slots where id = ${slotId} and offer_id = ${offerId} for update`));
+    const [slot] = rowsOf<{ starts_at: Date | string; ends_at: Date | string; capacity: number }>(
+      await tx.execute(sql`
+      select starts_at, ends_at, capacity from agenda_slots where id = ${slotId} and offer_id = ${offerId} for update`),
+    );
     if (!slot) return { ok: false as const, issue: "slot" as const };
     const startsAt = new Date(slot.starts_at);
     if (startsAt.getTime() <= deps.now.getTime()) return { ok: false as const, issue: "past" as const };
-    const [{ taken }] = rowsOf<{ taken: number }>(await tx.execute(sql`select count(*)::int as taken from agenda_bookings where slot_id = ${slotId}`)) as [{ taken: number }];
+    const [{ taken }] = rowsOf<{ taken: number }>(
+      await tx.execute(sql`select count(*)::int as taken from agenda_bookings where slot_id = ${slotId}`),
+    ) as [{ taken: number }];
     if (taken >= slot.capacity) return { ok: false as const, issue: "full" as const };
-    const [row] = rowsOf<{ id: string }>(await tx.execute(sql`
+    const [row] = rowsOf<{ id: string }>(
+      await tx.execute(sql`
       insert into agenda_bookings (slot_id, offer_id, uai, parent_id, child_id, booked_at)
       values (${slotId}, ${offerId}, ${offer.uai}, ${p.userId}, ${childId}, ${deps.now.toISOString()})
-      on conflict (offer_id, parent_id) do nothing returning id`));
+      on conflict (offer_id, parent_id) do nothing returning id`),
+    );
     if (!row) return { ok: false as const, issue: "already" as const };
     const when = whenText(startsAt, new Date(slot.ends_at), deps.timeZone);
-    const [child] = rowsOf<{ name: string }>(await tx.execute(sql`select first_name || ' ' || last_name as name from users where id = ${childId}`));
-    await notifyFromUserScope(tx, [p.userId], { kind: "agenda.booking", title: `Confirmé : ${offer.title}, ${when}`,
-      body: `Votre créneau est réservé (${child?.name ?? ""}, classe ${f.name}).`, link: `/agenda/creneaux/${offerId}` }, deps.now, deps.delivery);
+    const [child] = rowsOf<{ name: string }>(
+      await tx.execute(sql`select first_name || ' ' || last_name as name from users where id = ${childId}`),
+    );
+    await notifyFromUserScope(
+      tx,
+      [p.userId],
+      {
+        kind: "agenda.booking",
+        title: `Confirmé : ${offer.title}, ${when}`,
+        body: `Votre créneau est réservé (${child?.name ?? ""}, classe ${f.name}).`,
+        link: `/agenda/creneaux/${offerId}`,
+      },
+      deps.now,
+      deps.delivery,
+    );
     if (offer.author_id) {
-      await notifyFromUserScope(tx, [offer.author_id], { kind: "agenda.booking", title: `Créneau réservé : ${offer.title}, ${when}`,
-        body: `${p.firstName} ${p.lastName} (pour ${child?.name ?? ""}, classe ${f.name}).`, link: `/agenda/creneaux/${offerId}` }, deps.now, deps.delivery);
+      await notifyFromUserScope(
+        tx,
+        [offer.author_id],
+        {
+          kind: "agenda.booking",
+          title: `Créneau réservé : ${offer.title}, ${when}`,
+          body: `${p.firstName} ${p.lastName} (pour ${child?.name ?? ""}, classe ${f.name}).`,
+          link: `/agenda/creneaux/${offerId}`,
+        },
+        deps.now,
+        deps.delivery,
+      );
     }
     // The day before; booked later than that, two hours before; booked later still, the confirmation is enough.
-    const remindAt = [REMIND_BEFORE_HOURS, 2].map((h) => new Date(startsAt.getTime() - h * 3600_000)).find((d) => d.getTime() > deps.now.getTime());
-    if (remindAt) await enqueue(tx, "agenda.remind", { bookingId: row.id }, deps.now, { runAt: remindAt, dedupeKey: `agenda.remind:${row.id}` });
-    await audit(tx, { at: deps.now, actorId: p.userId, action: "agenda.booked", target: row.id, uai: offer.uai, ip: deps.ip, details: { offer: offerId } });
+    const remindAt = [REMIND_BEFORE_HOURS, 2]
+      .map((h) => new Date(startsAt.getTime() - h * 3600_000))
+      .find((d) => d.getTime() > deps.now.getTime());
+    if (remindAt)
+      await enqueue(tx, "agenda.remind", { bookingId: row.id }, deps.now, {
+        runAt: remindAt,
+        dedupeKey: `agenda.remind:${row.id}`,
+      });
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "agenda.booked",
+      target: row.id,
+      uai: offer.uai,
+      ip: deps.ip,
+      details: { offer: offerId },
+    });
     return { ok: true as const, id: row.id };
   });
 }
@@ -194,39 +362,97 @@ function whenText(startsAt: Date, endsAt: Date, timeZone: string): string {
 }
 
 /** The parent who booked, or the offer's writers, cancel before it starts; the other side is told. */
-export async function bookingCanceller(deps: AgendaDeps, p: Principal, bookingId: string): Promise<{ offerId: string } | null> {
+export async function bookingCanceller(
+  deps: AgendaDeps,
+  p: Principal,
+  bookingId: string,
+): Promise<{ offerId: string } | null> {
   if (!/^[0-9a-f-]{36}$/.test(bookingId)) return null;
   return withTenant(deps.db, scopeOf(p), async (tx) => {
-    const [b] = rowsOf<{ offer_id: string; parent_id: string; class_id: string; author_id: string | null; title: string; starts_at: Date | string; ends_at: Date | string; uai: string }>(
+    const [b] = rowsOf<{
+      offer_id: string;
+      parent_id: string;
+      class_id: string;
+      author_id: string | null;
+      title: string;
+      starts_at: Date | string;
+      ends_at: Date | string;
+      uai: string;
+    }>(
       await tx.execute(sql`select b.offer_id, b.parent_id, o.class_id, o.author_id, o.title, s.starts_at, s.ends_at, o.uai
-        from agenda_bookings b join agenda_offers o on o.id = b.offer_id join agenda_slots s on s.id = b.slot_id where b.id = ${bookingId}`));
+        from agenda_bookings b join agenda_offers o on o.id = b.offer_id join agenda_slots s on s.id = b.slot_id where b.id = ${bookingId}`),
+    );
     if (!b) return null;
     const mine = b.parent_id === p.userId;
     if (!mine && accessOf(await classFacts(tx, p, b.class_id)) !== "write") return null;
     if (new Date(b.starts_at).getTime() <= deps.now.getTime()) return null;
     await tx.execute(sql`delete from agenda_bookings where id = ${bookingId}`);
     const tell = mine ? (b.author_id ? [b.author_id] : []) : [b.parent_id];
-    await notifyFromUserScope(tx, tell, { kind: "agenda.booking", title: `Annulé : ${b.title}, ${whenText(new Date(b.starts_at), new Date(b.ends_at), deps.timeZone)}`,
-      body: mine ? `${p.firstName} ${p.lastName} a annulé son créneau.` : "Votre créneau a été annulé par l'enseignant ; vous pouvez en choisir un autre.",
-      link: `/agenda/creneaux/${b.offer_id}` }, deps.now, deps.delivery);
-    await audit(tx, { at: deps.now, actorId: p.userId, action: "agenda.booking_cancelled", target: bookingId, uai: b.uai, ip: deps.ip, details: {} });
+    await notifyFromUserScope(
+      tx,
+      tell,
+      {
+        kind: "agenda.booking",
+        title: `Annulé : ${b.title}, ${whenText(new Date(b.starts_at), new Date(b.ends_at), deps.timeZone)}`,
+        body: mine
+          ? `${p.firstName} ${p.lastName} a annulé son créneau.`
+          : "Votre créneau a été annulé par l'enseignant ; vous pouvez en choisir un autre.",
+        link: `/agenda/creneaux/${b.offer_id}`,
+      },
+      deps.now,
+      deps.delivery,
+    );
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "agenda.booking_cancelled",
+      target: bookingId,
+      uai: b.uai,
+      ip: deps.ip,
+      details: {},
+    });
     return { offerId: b.offer_id };
   });
 }
 
 /** Job "agenda.remind": the day before, the parent and the teacher are reminded, once; a cancelled booking is gone. */
-export async function agendaReminder(db: Database, bookingId: string, now: Date, delivery: Delivery, timeZone: string): Promise<boolean> {
+export async function agendaReminder(
+  db: Database,
+  bookingId: string,
+  now: Date,
+  delivery: Delivery,
+  timeZone: string,
+): Promise<boolean> {
   return withTenant(db, systemScope, async (tx) => {
-    const [b] = rowsOf<{ parent_id: string; author_id: string | null; title: string; place: string; starts_at: Date | string; ends_at: Date | string; child: string }>(
+    const [b] = rowsOf<{
+      parent_id: string;
+      author_id: string | null;
+      title: string;
+      place: string;
+      starts_at: Date | string;
+      ends_at: Date | string;
+      child: string;
+    }>(
       await tx.execute(sql`update agenda_bookings b set reminded_at = ${now.toISOString()}
         from agenda_slots s, agenda_offers o, users c
         where b.id = ${bookingId} and b.reminded_at is null and s.id = b.slot_id and o.id = b.offer_id and c.id = b.child_id
           and s.starts_at > ${now.toISOString()}
-        returning b.parent_id, o.author_id, o.title, o.place, s.starts_at, s.ends_at, c.first_name || ' ' || c.last_name as child`));
+        returning b.parent_id, o.author_id, o.title, o.place, s.starts_at, s.ends_at, c.first_name || ' ' || c.last_name as child`),
+    );
     if (!b) return false;
     const when = whenText(new Date(b.starts_at), new Date(b.ends_at), timeZone);
-    await notifyUsers(tx, [b.parent_id, ...(b.author_id ? [b.author_id] : [])], { kind: "agenda.reminder", title: `Rappel : ${b.title}, ${when}`,
-      body: `Pour ${b.child}${b.place ? `, ${b.place}` : ""}.`, link: "/agenda" }, now, delivery);
+    await notifyUsers(
+      tx,
+      [b.parent_id, ...(b.author_id ? [b.author_id] : [])],
+      {
+        kind: "agenda.reminder",
+        title: `Rappel : ${b.title}, ${when}`,
+        body: `Pour ${b.child}${b.place ? `, ${b.place}` : ""}.`,
+        link: "/agenda",
+      },
+      now,
+      delivery,
+    );
     return true;
   });
 }

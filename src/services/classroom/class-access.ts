@@ -18,11 +18,29 @@ export function classesReachedBy(userId: string) {
 
 export type ClassAccess = "write" | "read" | null;
 
-export interface ClassFacts { id: string; name: string; uai: string; schoolName: string; teacher: boolean; director: boolean; pupil: boolean; childIds: string[] }
+export interface ClassFacts {
+  id: string;
+  name: string;
+  uai: string;
+  schoolName: string;
+  teacher: boolean;
+  director: boolean;
+  pupil: boolean;
+  childIds: string[];
+}
 
 export async function classFacts(tx: Tx, p: Principal, classId: string): Promise<ClassFacts | null> {
   if (!/^[0-9a-f-]{36}$/.test(classId)) return null;
-  const [row] = rowsOf<{ id: string; name: string; uai: string; school_name: string; teacher: boolean; director: boolean; pupil: boolean; child_ids: string[] }>(
+  const [row] = rowsOf<{
+    id: string;
+    name: string;
+    uai: string;
+    school_name: string;
+    teacher: boolean;
+    director: boolean;
+    pupil: boolean;
+    child_ids: string[];
+  }>(
     await tx.execute(sql`
       select c.id, c.name, c.uai, s.name as school_name,
         exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role in ('teacher', 'staff')) as teacher,
@@ -30,9 +48,20 @@ export async function classFacts(tx: Tx, p: Principal, classId: string): Promise
         exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role = 'pupil') as pupil,
         array(select l.child_id::text from parent_links l join class_members m on m.user_id = l.child_id and m.class_id = c.id and m.role = 'pupil'
               where l.parent_id = ${p.userId}) as child_ids
-      from classes c join schools s on s.uai = c.uai where c.id = ${classId}`));
-  return row ? { id: row.id, name: row.name, uai: row.uai, schoolName: row.school_name, teacher: row.teacher, director: row.director,
-    pupil: row.pupil, childIds: row.child_ids } : null;
+      from classes c join schools s on s.uai = c.uai where c.id = ${classId}`),
+  );
+  return row
+    ? {
+        id: row.id,
+        name: row.name,
+        uai: row.uai,
+        schoolName: row.school_name,
+        teacher: row.teacher,
+        director: row.director,
+        pupil: row.pupil,
+        childIds: row.child_ids,
+      }
+    : null;
 }
 
 /** Write for the class's teachers and the school's director; read for its pupils and their parents. */
@@ -41,4 +70,3 @@ export function accessOf(f: ClassFacts | null): ClassAccess {
   if (f.teacher || f.director) return "write";
   return f.pupil || f.childIds.length ? "read" : null;
 }
-

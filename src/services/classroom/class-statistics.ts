@@ -6,19 +6,36 @@ import { scopeOf, type Principal } from "../principal";
 import { accessOf, classFacts } from "./class-access";
 
 export interface ClassStatistics {
-  klass: { id: string; name: string }; since: string; pupils: number;
+  klass: { id: string; name: string };
+  since: string;
+  pupils: number;
   homework: { items: number; ticks: number };
   liaison: { notes: number; read: number; expected: number };
   attendance: { halfDays: number; absences: number; lates: number };
 }
 
-export async function classStatistics(deps: { db: Database; now: Date; timeZone: string }, p: Principal, classId: string): Promise<ClassStatistics | null> {
+export async function classStatistics(
+  deps: { db: Database; now: Date; timeZone: string },
+  p: Principal,
+  classId: string,
+): Promise<ClassStatistics | null> {
   if (!/^[0-9a-f-]{36}$/.test(classId)) return null;
   const since = addDays(localTime(deps.now, deps.timeZone).date, -30);
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     if (accessOf(await classFacts(tx, p, classId)) !== "write") return null;
-    const [row] = rowsOf<{ name: string; pupils: number; items: number; ticks: number; notes: number; read: number; expected: number;
-      half_days: number; absences: number; lates: number }>(await tx.execute(sql`
+    const [row] = rowsOf<{
+      name: string;
+      pupils: number;
+      items: number;
+      ticks: number;
+      notes: number;
+      read: number;
+      expected: number;
+      half_days: number;
+      absences: number;
+      lates: number;
+    }>(
+      await tx.execute(sql`
       select c.name,
         (select count(*)::int from class_members where class_id = c.id and role = 'pupil') as pupils,
         (select count(*)::int from homework_entries e where e.class_id = c.id and e.to_do <> '' and e.day >= ${since}::date) as items,
@@ -31,10 +48,17 @@ export async function classStatistics(deps: { db: Database; now: Date; timeZone:
         (select count(*)::int from attendance_rolls r where r.class_id = c.id and r.day >= ${since}::date) as half_days,
         (select count(*)::int from attendance_marks mk join attendance_rolls r on r.id = mk.roll_id where r.class_id = c.id and r.day >= ${since}::date and mk.status = 'absent') as absences,
         (select count(*)::int from attendance_marks mk join attendance_rolls r on r.id = mk.roll_id where r.class_id = c.id and r.day >= ${since}::date and mk.status = 'late') as lates
-      from classes c where c.id = ${classId}`));
+      from classes c where c.id = ${classId}`),
+    );
     if (!row) return null;
-    return { klass: { id: classId, name: row.name }, since, pupils: row.pupils, homework: { items: row.items, ticks: row.ticks },
-      liaison: { notes: row.notes, read: row.read, expected: row.expected }, attendance: { halfDays: row.half_days, absences: row.absences, lates: row.lates } };
+    return {
+      klass: { id: classId, name: row.name },
+      since,
+      pupils: row.pupils,
+      homework: { items: row.items, ticks: row.ticks },
+      liaison: { notes: row.notes, read: row.read, expected: row.expected },
+      attendance: { halfDays: row.half_days, absences: row.absences, lates: row.lates },
+    };
   });
 }
 

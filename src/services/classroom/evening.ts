@@ -9,26 +9,49 @@ import { mondayOf } from "./homework";
 import { parentNotes, type NoteForParent } from "./liaison";
 import { scopeOf, type Principal } from "../principal";
 
-export interface EveningDeps { db: Database; now: Date; timeZone: string }
+export interface EveningDeps {
+  db: Database;
+  now: Date;
+  timeZone: string;
+}
 
 /** Days ahead the page looks (tomorrow included). */
 export const EVENING_DAYS = 7;
 
 export interface EveningItem {
-  id: string; classId: string; subject: string; toDo: string; dueDate: string; links: string[];
+  id: string;
+  classId: string;
+  subject: string;
+  toDo: string;
+  dueDate: string;
+  links: string[];
   /** The Monday of the homework log's week that shows it (where the log's tick form returns). */
   week: string;
   /** Ticked done for this child. */
   done: boolean;
 }
-export interface EveningNote { id: string; title: string; createdAt: Date; replyKind: NoteForParent["replyKind"]; className: string | null }
+export interface EveningNote {
+  id: string;
+  title: string;
+  createdAt: Date;
+  replyKind: NoteForParent["replyKind"];
+  className: string | null;
+}
 export interface EveningChild {
-  id: string; firstName: string; classes: { id: string; name: string }[]; schoolName: string | null;
+  id: string;
+  firstName: string;
+  classes: { id: string; name: string }[];
+  schoolName: string | null;
   homework: EveningItem[];
   /** Notes waiting for this child's acknowledgement (parents only). */
   notes: EveningNote[];
 }
-export interface EveningView { kind: "parent" | "pupil"; from: string; to: string; children: EveningChild[] }
+export interface EveningView {
+  kind: "parent" | "pupil";
+  from: string;
+  to: string;
+  children: EveningChild[];
+}
 
 /** The page for a parent (their children) or a pupil (themself); null for anyone else. */
 export async function eveningView(deps: EveningDeps, p: Principal): Promise<EveningView | null> {
@@ -40,8 +63,14 @@ export async function eveningView(deps: EveningDeps, p: Principal): Promise<Even
   const to = addDays(today, EVENING_DAYS);
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     // The children, their classes and the work due, in one round trip (each costs more than the query itself).
-    const kids = rowsOf<{ id: string; first_name: string; classes: { id: string; name: string }[]; school_name: string | null;
-      homework: Omit<EveningItem, "week">[] }>(await tx.execute(sql`
+    const kids = rowsOf<{
+      id: string;
+      first_name: string;
+      classes: { id: string; name: string }[];
+      school_name: string | null;
+      homework: Omit<EveningItem, "week">[];
+    }>(
+      await tx.execute(sql`
       with kids as (
         select u.id, u.first_name
         from ${parent ? sql`(select l.child_id as id from parent_links l where l.parent_id = ${p.userId})` : sql`(select ${p.userId}::uuid as id)`} k
@@ -57,19 +86,32 @@ export async function eveningView(deps: EveningDeps, p: Principal): Promise<Even
             order by e.due_date, e.subject, e.day, e.id)
           from homework_entries e where e.class_id in (select kc.id from kc where kc.child_id = k.id)
             and e.due_date between ${from}::date and ${to}::date and e.to_do <> ''), '[]') as homework
-      from kids k order by k.first_name, k.id`));
-    const children: EveningChild[] = kids.map((k) => ({ id: k.id, firstName: k.first_name, classes: k.classes, schoolName: k.school_name,
-      homework: k.homework.map((e) => ({ ...e, week: mondayOf(e.dueDate) })), notes: [] }));
+      from kids k order by k.first_name, k.id`),
+    );
+    const children: EveningChild[] = kids.map((k) => ({
+      id: k.id,
+      firstName: k.first_name,
+      classes: k.classes,
+      schoolName: k.school_name,
+      homework: k.homework.map((e) => ({ ...e, week: mondayOf(e.dueDate) })),
+      notes: [],
+    }));
     if (parent && children.length) {
       const byId = new Map(children.map((c) => [c.id, c]));
       // Newest first, as the notebook lists them; only those this child's acknowledgement still waits for.
       for (const note of await parentNotes(tx, p, null)) {
         for (const c of note.children) {
           if (c.read) continue;
-          byId.get(c.id)?.notes.push({ id: note.id, title: note.title, createdAt: note.createdAt, replyKind: note.replyKind, className: note.className });
+          byId.get(c.id)?.notes.push({
+            id: note.id,
+            title: note.title,
+            createdAt: note.createdAt,
+            replyKind: note.replyKind,
+            className: note.className,
+          });
         }
       }
     }
-    return { kind: parent ? "parent" as const : "pupil" as const, from, to, children };
+    return { kind: parent ? ("parent" as const) : ("pupil" as const), from, to, children };
   });
 }

@@ -23,8 +23,13 @@ export async function previewableClass(tx: Tx, p: Principal, classId: string): P
 }
 
 /** The class's homework week as a pupil (or a parent) of the class reads it: read access, nobody's ticks. */
-export async function homeworkPreview(deps: { db: Database; now: Date; timeZone: string }, p: Principal, classId: string, weekOf: string | null,
-  as: ViewAs): Promise<HomeworkWeek | null> {
+export async function homeworkPreview(
+  deps: { db: Database; now: Date; timeZone: string },
+  p: Principal,
+  classId: string,
+  weekOf: string | null,
+  as: ViewAs,
+): Promise<HomeworkWeek | null> {
   const monday = weekMonday(deps, weekOf);
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     const f = await previewableClass(tx, p, classId);
@@ -32,13 +37,19 @@ export async function homeworkPreview(deps: { db: Database; now: Date; timeZone:
   });
 }
 
-export interface LiaisonPreview { klass: { id: string; name: string; schoolName: string }; notes: NoteForParent[] }
+export interface LiaisonPreview {
+  klass: { id: string; name: string; schoolName: string };
+  notes: NoteForParent[];
+}
 
 /** The liaison notes a parent of the class receives: those for the class and those for the whole school. */
 export async function liaisonPreview(db: Database, p: Principal, classId: string): Promise<LiaisonPreview | null> {
   return withTenant(db, scopeOf(p), async (tx) => {
     const f = await previewableClass(tx, p, classId);
     if (!f) return null;
-    return { klass: { id: f.id, name: f.name, schoolName: f.schoolName }, notes: await notesFor(tx, { classId: f.id, uai: f.uai }) };
+    return {
+      klass: { id: f.id, name: f.name, schoolName: f.schoolName },
+      notes: await notesFor(tx, { classId: f.id, uai: f.uai }),
+    };
   });
 }

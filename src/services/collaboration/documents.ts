@@ -15,15 +15,30 @@ import { displayName, scopeOf, type Principal } from "../principal";
 import { documentToOdt } from "../../formats/odt";
 import type { RoomAdmission } from "./walls";
 
-export interface DocumentCtx { db: Database; rooms: Rooms; now: Date; ip: string | null; delivery?: Delivery }
+export interface DocumentCtx {
+  db: Database;
+  rooms: Rooms;
+  now: Date;
+  ip: string | null;
+  delivery?: Delivery;
+}
 
 export const DOCUMENT_TITLE_MAX = 120;
 export type Sharing = DocumentResource["sharing"];
 export type Access = DocumentResource["access"];
 
 export interface DocumentRecord {
-  id: string; uai: string; title: string; ownerId: string | null; ownerName: string | null; sharing: Sharing; classId: string | null;
-  className: string | null; access: Access; updatedAt: Date; resource: DocumentResource;
+  id: string;
+  uai: string;
+  title: string;
+  ownerId: string | null;
+  ownerName: string | null;
+  sharing: Sharing;
+  classId: string | null;
+  className: string | null;
+  access: Access;
+  updatedAt: Date;
+  resource: DocumentResource;
 }
 
 export function documentRoomId(d: { uai: string; id: string }): string {
@@ -31,8 +46,17 @@ export function documentRoomId(d: { uai: string; id: string }): string {
 }
 
 interface Row {
-  id: string; uai: string; title: string; owner_id: string | null; owner_name: string | null; sharing: Sharing; class_id: string | null;
-  class_name: string | null; access: Access; updated_at: string | Date; member_ids: string[];
+  id: string;
+  uai: string;
+  title: string;
+  owner_id: string | null;
+  owner_name: string | null;
+  sharing: Sharing;
+  class_id: string | null;
+  class_name: string | null;
+  access: Access;
+  updated_at: string | Date;
+  member_ids: string[];
 }
 
 const SELECT = sql`
@@ -43,9 +67,24 @@ const SELECT = sql`
 
 function toRecord(r: Row): DocumentRecord {
   return {
-    id: r.id, uai: r.uai, title: r.title, ownerId: r.owner_id, ownerName: r.owner_name, sharing: r.sharing, classId: r.class_id,
-    className: r.class_name, access: r.access, updatedAt: new Date(r.updated_at),
-    resource: { kind: "document", uai: r.uai, ownerId: r.owner_id, sharing: r.sharing, access: r.access, memberIds: r.member_ids },
+    id: r.id,
+    uai: r.uai,
+    title: r.title,
+    ownerId: r.owner_id,
+    ownerName: r.owner_name,
+    sharing: r.sharing,
+    classId: r.class_id,
+    className: r.class_name,
+    access: r.access,
+    updatedAt: new Date(r.updated_at),
+    resource: {
+      kind: "document",
+      uai: r.uai,
+      ownerId: r.owner_id,
+      sharing: r.sharing,
+      access: r.access,
+      memberIds: r.member_ids,
+    },
   };
 }
 
@@ -60,9 +99,13 @@ export async function visibleDocuments(tx: Tx, p: Principal, query = ""): Promis
   if (!p.activeUai) return [];
   const q = query.trim();
   const pattern = containsPattern(q);
-  const rows = rowsOf<Row>(await tx.execute(q
-    ? sql`${SELECT} where d.uai = ${p.activeUai} and (d.title ilike ${pattern} or d.text ilike ${pattern}) order by d.updated_at desc limit 200`
-    : sql`${SELECT} where d.uai = ${p.activeUai} order by d.updated_at desc limit 200`));
+  const rows = rowsOf<Row>(
+    await tx.execute(
+      q
+        ? sql`${SELECT} where d.uai = ${p.activeUai} and (d.title ilike ${pattern} or d.text ilike ${pattern}) order by d.updated_at desc limit 200`
+        : sql`${SELECT} where d.uai = ${p.activeUai} order by d.updated_at desc limit 200`,
+    ),
+  );
   return rows.map(toRecord).filter((d) => can(p, "document.view", d.resource));
 }
 
@@ -73,42 +116,86 @@ export function checkTitle(title: string): "required" | "too_long" | null {
   return null;
 }
 
-export async function createDocument(ctx: DocumentCtx, p: Principal, title: string):
-  Promise<{ kind: "created"; id: string } | { kind: "invalid"; error: "required" | "too_long" } | { kind: "forbidden" }> {
+export async function createDocument(
+  ctx: DocumentCtx,
+  p: Principal,
+  title: string,
+): Promise<
+  { kind: "created"; id: string } | { kind: "invalid"; error: "required" | "too_long" } | { kind: "forbidden" }
+> {
   const error = checkTitle(title);
   if (error) return { kind: "invalid", error };
   const uai = p.activeUai;
-  if (!uai || !can(p, "document.create", { kind: "document", uai, ownerId: p.userId, sharing: "private", access: "read", memberIds: [] })) {
+  if (
+    !uai ||
+    !can(p, "document.create", {
+      kind: "document",
+      uai,
+      ownerId: p.userId,
+      sharing: "private",
+      access: "read",
+      memberIds: [],
+    })
+  ) {
     return { kind: "forbidden" };
   }
   return withTenant(ctx.db, scopeOf(p), async (tx) => {
-    const [row] = await tx.insert(documents).values({ uai, title: title.trim(), ownerId: p.userId, createdAt: ctx.now, updatedAt: ctx.now })
+    const [row] = await tx
+      .insert(documents)
+      .values({ uai, title: title.trim(), ownerId: p.userId, createdAt: ctx.now, updatedAt: ctx.now })
       .returning({ id: documents.id });
-    await audit(tx, { at: ctx.now, actorId: p.userId, action: "document.created", target: row!.id, uai, ip: ctx.ip, details: { title: title.trim() } });
+    await audit(tx, {
+      at: ctx.now,
+      actorId: p.userId,
+      action: "document.created",
+      target: row!.id,
+      uai,
+      ip: ctx.ip,
+      details: { title: title.trim() },
+    });
     return { kind: "created" as const, id: row!.id };
   });
 }
 
 export interface DocumentView extends DocumentRecord {
-  roomId: string; canEdit: boolean; canManage: boolean; html: string;
+  roomId: string;
+  canEdit: boolean;
+  canManage: boolean;
+  html: string;
   /** Classes the owner may share with (their own classes). */
   classes: { id: string; name: string }[];
 }
 
 export async function documentView(ctx: DocumentCtx, p: Principal, id: string): Promise<Found<DocumentView>> {
-  const loaded = await withTenant(ctx.db, scopeOf(p), async (tx): Promise<(DocumentRecord & { classes: { id: string; name: string }[] }) | null> => {
-    const d = await findDocument(tx, id);
-    if (!d || !can(p, "document.view", d.resource)) return d ? { ...d, classes: [] } : null;
-    const classes = can(p, "document.manage", d.resource) ? rowsOf<{ id: string; name: string }>(await tx.execute(sql`
+  const loaded = await withTenant(
+    ctx.db,
+    scopeOf(p),
+    async (tx): Promise<(DocumentRecord & { classes: { id: string; name: string }[] }) | null> => {
+      const d = await findDocument(tx, id);
+      if (!d || !can(p, "document.view", d.resource)) return d ? { ...d, classes: [] } : null;
+      const classes = can(p, "document.manage", d.resource)
+        ? rowsOf<{ id: string; name: string }>(
+            await tx.execute(sql`
       select c.id, c.name from classes c join class_members m on m.class_id = c.id
-      where m.user_id = ${p.userId} and c.uai = ${d.uai} order by c.name`)) : [];
-    return { ...d, classes };
-  });
+      where m.user_id = ${p.userId} and c.uai = ${d.uai} order by c.name`),
+          )
+        : [];
+      return { ...d, classes };
+    },
+  );
   if (!loaded) return { kind: "not_found" };
   if (!can(p, "document.view", loaded.resource)) return { kind: "forbidden" };
   const html = await ctx.rooms.read(documentRoomId(loaded), (doc) => blocksToHtml(readBlocks(doc)));
-  return { kind: "ok", value: { ...loaded, roomId: documentRoomId(loaded), canEdit: can(p, "document.edit", loaded.resource),
-    canManage: can(p, "document.manage", loaded.resource), html } };
+  return {
+    kind: "ok",
+    value: {
+      ...loaded,
+      roomId: documentRoomId(loaded),
+      canEdit: can(p, "document.edit", loaded.resource),
+      canManage: can(p, "document.manage", loaded.resource),
+      html,
+    },
+  };
 }
 
 export async function documentAdmission(tx: Tx, p: Principal, id: string): Promise<RoomAdmission> {
@@ -116,14 +203,31 @@ export async function documentAdmission(tx: Tx, p: Principal, id: string): Promi
   if (!d) return { refuse: CLOSE.notFound, reason: "document introuvable" };
   if (!can(p, "document.view", d.resource)) return { refuse: CLOSE.forbidden, reason: "accès refusé" };
   const adult = p.profiles.some((sp) => sp.uai === d.uai && ["teacher", "director", "staff"].includes(sp.profile));
-  return { ticket: { userId: p.userId, name: displayName(p), canWrite: can(p, "document.edit", d.resource), role: adult ? "adult" : "member" }, uai: d.uai };
+  return {
+    ticket: {
+      userId: p.userId,
+      name: displayName(p),
+      canWrite: can(p, "document.edit", d.resource),
+      role: adult ? "adult" : "member",
+    },
+    uai: d.uai,
+  };
 }
 
-export interface SharingInput { sharing: string; classId: string; access: string }
+export interface SharingInput {
+  sharing: string;
+  classId: string;
+  access: string;
+}
 export type SharingOutcome = "ok" | "forbidden" | "not_found" | "sharing_invalid" | "class_invalid" | "access_invalid";
 
 /** The owner shares (or stops sharing): saved, audited; sockets of people who lost access are closed (4401). */
-export async function saveSharing(ctx: DocumentCtx, p: Principal, id: string, input: SharingInput): Promise<SharingOutcome> {
+export async function saveSharing(
+  ctx: DocumentCtx,
+  p: Principal,
+  id: string,
+  input: SharingInput,
+): Promise<SharingOutcome> {
   if (!["private", "class", "staff"].includes(input.sharing)) return "sharing_invalid";
   if (!["read", "write"].includes(input.access)) return "access_invalid";
   const outcome = await withTenant(ctx.db, scopeOf(p), async (tx) => {
@@ -134,23 +238,43 @@ export async function saveSharing(ctx: DocumentCtx, p: Principal, id: string, in
     let memberIds: string[] = [];
     if (input.sharing === "class") {
       if (!isUuid(input.classId)) return "class_invalid" as const;
-      const [own] = rowsOf<{ ok: boolean }>(await tx.execute(sql`
+      const [own] = rowsOf<{ ok: boolean }>(
+        await tx.execute(sql`
         select true as ok from class_members m join classes c on c.id = m.class_id
-        where m.class_id = ${input.classId} and m.user_id = ${p.userId} and c.uai = ${d.uai}`));
+        where m.class_id = ${input.classId} and m.user_id = ${p.userId} and c.uai = ${d.uai}`),
+      );
       if (!own) return "class_invalid" as const;
       classId = input.classId;
-      memberIds = rowsOf<{ id: string }>(await tx.execute(sql`select user_id::text as id from class_members where class_id = ${classId}`)).map((r) => r.id);
+      memberIds = rowsOf<{ id: string }>(
+        await tx.execute(sql`select user_id::text as id from class_members where class_id = ${classId}`),
+      ).map((r) => r.id);
     }
     const sharing = input.sharing as Sharing;
     const access = input.access as Access;
     await tx.update(documents).set({ sharing, classId, access, updatedAt: ctx.now }).where(eq(documents.id, id));
-    await audit(tx, { at: ctx.now, actorId: p.userId, action: "document.sharing", target: id, uai: d.uai, ip: ctx.ip,
-      details: { sharing, classId, access } });
+    await audit(tx, {
+      at: ctx.now,
+      actorId: p.userId,
+      action: "document.sharing",
+      target: id,
+      uai: d.uai,
+      ip: ctx.ip,
+      details: { sharing, classId, access },
+    });
     // 54I: the class it is newly shared with is told (the feed's app events); a re-share to the same class is not news.
     if (sharing === "class" && (d.sharing !== "class" || d.classId !== classId)) {
-      await notifyFromUserScope(tx, memberIds.filter((m) => m !== p.userId), { kind: "document.shared",
-        title: `Document partagé : ${d.title}`, body: `${displayName(p)} partage ce document avec la classe.`, link: `/documents/${id}` },
-        ctx.now, ctx.delivery);
+      await notifyFromUserScope(
+        tx,
+        memberIds.filter((m) => m !== p.userId),
+        {
+          kind: "document.shared",
+          title: `Document partagé : ${d.title}`,
+          body: `${displayName(p)} partage ce document avec la classe.`,
+          link: `/documents/${id}`,
+        },
+        ctx.now,
+        ctx.delivery,
+      );
     }
     return { record: d, resource: { ...d.resource, sharing, access, memberIds } as DocumentResource };
   });
@@ -159,13 +283,20 @@ export async function saveSharing(ctx: DocumentCtx, p: Principal, id: string, in
   // Those still allowed keep their socket with the new right; the others are closed (4401).
   await ctx.rooms.retune(documentRoomId(record), (t) => {
     if (t.userId === resource.ownerId) return t;
-    const shared = (resource.sharing === "class" && resource.memberIds.includes(t.userId)) || (resource.sharing === "staff" && t.role === "adult");
+    const shared =
+      (resource.sharing === "class" && resource.memberIds.includes(t.userId)) ||
+      (resource.sharing === "staff" && t.role === "adult");
     return shared ? { ...t, canWrite: resource.access === "write" } : "close";
   });
   return "ok";
 }
 
-export async function renameDocument(ctx: DocumentCtx, p: Principal, id: string, title: string): Promise<"ok" | "required" | "too_long" | "forbidden" | "not_found"> {
+export async function renameDocument(
+  ctx: DocumentCtx,
+  p: Principal,
+  id: string,
+  title: string,
+): Promise<"ok" | "required" | "too_long" | "forbidden" | "not_found"> {
   const error = checkTitle(title);
   if (error) return error;
   return withTenant(ctx.db, scopeOf(p), async (tx) => {
@@ -173,31 +304,59 @@ export async function renameDocument(ctx: DocumentCtx, p: Principal, id: string,
     if (!d) return "not_found" as const;
     if (!can(p, "document.manage", d.resource)) return "forbidden" as const;
     await tx.update(documents).set({ title: title.trim(), updatedAt: ctx.now }).where(eq(documents.id, id));
-    await audit(tx, { at: ctx.now, actorId: p.userId, action: "document.renamed", target: id, uai: d.uai, ip: ctx.ip, details: { title: title.trim() } });
+    await audit(tx, {
+      at: ctx.now,
+      actorId: p.userId,
+      action: "document.renamed",
+      target: id,
+      uai: d.uai,
+      ip: ctx.ip,
+      details: { title: title.trim() },
+    });
     return "ok" as const;
   });
 }
 
-export interface Export { fileName: string; contentType: string; body: Uint8Array | string }
+export interface Export {
+  fileName: string;
+  contentType: string;
+  body: Uint8Array | string;
+}
 
-export async function exportDocument(ctx: DocumentCtx, p: Principal, id: string, format: string): Promise<Found<Export>> {
+export async function exportDocument(
+  ctx: DocumentCtx,
+  p: Principal,
+  id: string,
+  format: string,
+): Promise<Found<Export>> {
   if (format !== "html" && format !== "odt") return { kind: "not_found" };
   const d = await withTenant(ctx.db, scopeOf(p), (tx) => findDocument(tx, id));
   if (!d) return { kind: "not_found" };
   if (!can(p, "document.view", d.resource)) return { kind: "forbidden" };
   const blocks = await ctx.rooms.read(documentRoomId(d), (doc) => readBlocks(doc));
-  const base = d.title.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 80) || "document";
+  const base =
+    d.title
+      .replace(/[^\p{L}\p{N} _-]+/gu, "")
+      .trim()
+      .slice(0, 80) || "document";
   if (format === "html") {
     const body = `<!doctype html>\n<html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(d.title)}</title></head>\n<body><h1>${escapeHtml(d.title)}</h1>\n${blocksToHtml(blocks)}\n</body></html>\n`;
     return { kind: "ok", value: { fileName: `${base}.html`, contentType: "text/html; charset=utf-8", body } };
   }
-  return { kind: "ok", value: { fileName: `${base}.odt`, contentType: "application/vnd.oasis.opendocument.text", body: documentToOdt(d.title, blocks) } };
+  return {
+    kind: "ok",
+    value: {
+      fileName: `${base}.odt`,
+      contentType: "application/vnd.oasis.opendocument.text",
+      body: documentToOdt(d.title, blocks),
+    },
+  };
 }
 
 /** Called after a document's room stored changes (debounced): the search text follows the content. */
 export async function saveDocumentText(db: Database, roomId: string, doc: Y.Doc, now: Date): Promise<void> {
   const room = parseRoomId(roomId);
-  if (!room || room.kind !== "doc") return;
+  if (room?.kind !== "doc") return;
   const text = blocksToText(readBlocks(doc)).slice(0, 200_000);
   await withTenant(db, systemScope, async (tx) => {
     await tx.update(documents).set({ text, updatedAt: now }).where(eq(documents.id, room.id));

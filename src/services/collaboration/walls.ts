@@ -6,8 +6,17 @@ import { rowsOf, withTenant, type Database, type Tx } from "../../../db/client";
 import type { Rooms, Ticket } from "../../../realtime/port";
 import { roomIdOf } from "../../../realtime/protocol";
 import {
-  addPostit, nextSpot, POSTIT_COLOURS, POSTIT_MAX_TEXT, postitsOf, readPostit, readPostits, removePostit, updatePostit,
-  type Postit, type PostitColour,
+  addPostit,
+  nextSpot,
+  POSTIT_COLOURS,
+  POSTIT_MAX_TEXT,
+  postitsOf,
+  readPostit,
+  readPostits,
+  removePostit,
+  updatePostit,
+  type Postit,
+  type PostitColour,
 } from "../../../realtime/wall-model";
 import { audit } from "../audit";
 import { notifyFromUserScope, type Delivery } from "../notifications/notifications";
@@ -16,7 +25,13 @@ import { can, type WallResource } from "../../policy/index";
 import { displayName, scopeOf, type Principal } from "../principal";
 import { CLOSE } from "../../../realtime/protocol";
 
-export interface WallCtx { db: Database; rooms: Rooms; now: Date; ip: string | null; delivery?: Delivery }
+export interface WallCtx {
+  db: Database;
+  rooms: Rooms;
+  now: Date;
+  ip: string | null;
+  delivery?: Delivery;
+}
 
 export type WallMode = WallResource["mode"];
 export type WallLayout = "free" | "columns";
@@ -27,8 +42,18 @@ export const WALL_COLUMN_MAX = 40;
 export const WALL_COLUMNS_MAX = 6;
 
 export interface Wall {
-  id: string; uai: string; title: string; scope: WallResource["scope"]; classId: string | null; groupId: string | null;
-  ownerId: string | null; layout: WallLayout; mode: WallMode; columns: string[]; schoolName: string; targetName: string | null;
+  id: string;
+  uai: string;
+  title: string;
+  scope: WallResource["scope"];
+  classId: string | null;
+  groupId: string | null;
+  ownerId: string | null;
+  layout: WallLayout;
+  mode: WallMode;
+  columns: string[];
+  schoolName: string;
+  targetName: string | null;
   resource: WallResource;
 }
 
@@ -45,9 +70,20 @@ export function wallRoomId(w: { uai: string; id: string }): string {
 }
 
 interface WallRow {
-  id: string; uai: string; title: string; scope: WallResource["scope"]; class_id: string | null; group_id: string | null;
-  owner_id: string | null; layout: WallLayout; mode: WallMode; columns: string[]; school_name: string; target_name: string | null;
-  member_ids: string[]; teacher_ids: string[];
+  id: string;
+  uai: string;
+  title: string;
+  scope: WallResource["scope"];
+  class_id: string | null;
+  group_id: string | null;
+  owner_id: string | null;
+  layout: WallLayout;
+  mode: WallMode;
+  columns: string[];
+  school_name: string;
+  target_name: string | null;
+  member_ids: string[];
+  teacher_ids: string[];
 }
 
 const WALL_SELECT = sql`
@@ -62,9 +98,27 @@ const WALL_SELECT = sql`
 
 function toWall(r: WallRow): Wall {
   return {
-    id: r.id, uai: r.uai, title: r.title, scope: r.scope, classId: r.class_id, groupId: r.group_id, ownerId: r.owner_id,
-    layout: r.layout, mode: r.mode, columns: r.columns, schoolName: r.school_name, targetName: r.target_name,
-    resource: { kind: "wall", uai: r.uai, scope: r.scope, ownerId: r.owner_id, mode: r.mode, memberIds: r.member_ids, teacherIds: r.teacher_ids },
+    id: r.id,
+    uai: r.uai,
+    title: r.title,
+    scope: r.scope,
+    classId: r.class_id,
+    groupId: r.group_id,
+    ownerId: r.owner_id,
+    layout: r.layout,
+    mode: r.mode,
+    columns: r.columns,
+    schoolName: r.school_name,
+    targetName: r.target_name,
+    resource: {
+      kind: "wall",
+      uai: r.uai,
+      scope: r.scope,
+      ownerId: r.owner_id,
+      mode: r.mode,
+      memberIds: r.member_ids,
+      teacherIds: r.teacher_ids,
+    },
   };
 }
 
@@ -77,32 +131,65 @@ export async function findWall(tx: Tx, id: string): Promise<Wall | null> {
 /** The walls of the user's active school they may open, newest first. */
 export async function visibleWalls(tx: Tx, p: Principal): Promise<Wall[]> {
   if (!p.activeUai) return [];
-  const rows = rowsOf<WallRow>(await tx.execute(sql`${WALL_SELECT} where w.uai = ${p.activeUai} order by w.created_at desc limit 200`));
+  const rows = rowsOf<WallRow>(
+    await tx.execute(sql`${WALL_SELECT} where w.uai = ${p.activeUai} order by w.created_at desc limit 200`),
+  );
   return rows.map(toWall).filter((w) => can(p, "wall.view", w.resource));
 }
 
-export interface WallTargets { classes: { id: string; name: string }[]; groups: { id: string; name: string }[]; school: boolean }
+export interface WallTargets {
+  classes: { id: string; name: string }[];
+  groups: { id: string; name: string }[];
+  school: boolean;
+}
 
 /** Where this user may create a wall: their classes (all of them for a director), their groups, the school. */
 export async function wallTargets(tx: Tx, p: Principal): Promise<WallTargets> {
   const uai = p.activeUai;
   if (!uai) return { classes: [], groups: [], school: false };
   const director = p.profiles.some((sp) => sp.uai === uai && sp.profile === "director");
-  const classes = rowsOf<{ id: string; name: string }>(await tx.execute(director
-    ? sql`select id, name from classes where uai = ${uai} order by name`
-    : sql`select c.id, c.name from classes c join class_members m on m.class_id = c.id
-          where c.uai = ${uai} and m.user_id = ${p.userId} and m.role in ('teacher', 'staff') order by c.name`));
-  const groups = rowsOf<{ id: string; name: string }>(await tx.execute(director
-    ? sql`select id, name from groups where uai = ${uai} order by name`
-    : sql`select id, name from groups where uai = ${uai} and owner_id = ${p.userId} order by name`));
-  const school = can(p, "wall.create", { kind: "wall", uai, scope: "school", ownerId: p.userId, mode: "open", memberIds: [], teacherIds: [] });
+  const classes = rowsOf<{ id: string; name: string }>(
+    await tx.execute(
+      director
+        ? sql`select id, name from classes where uai = ${uai} order by name`
+        : sql`select c.id, c.name from classes c join class_members m on m.class_id = c.id
+          where c.uai = ${uai} and m.user_id = ${p.userId} and m.role in ('teacher', 'staff') order by c.name`,
+    ),
+  );
+  const groups = rowsOf<{ id: string; name: string }>(
+    await tx.execute(
+      director
+        ? sql`select id, name from groups where uai = ${uai} order by name`
+        : sql`select id, name from groups where uai = ${uai} and owner_id = ${p.userId} order by name`,
+    ),
+  );
+  const school = can(p, "wall.create", {
+    kind: "wall",
+    uai,
+    scope: "school",
+    ownerId: p.userId,
+    mode: "open",
+    memberIds: [],
+    teacherIds: [],
+  });
   return { classes, groups, school };
 }
 
-export interface NewWall { title: string; target: string; layout: string; mode: string; columns: string }
-export type WallErrors = Partial<Record<"title" | "target" | "layout" | "mode" | "columns", "required" | "too_long" | "invalid" | "too_many">>;
+export interface NewWall {
+  title: string;
+  target: string;
+  layout: string;
+  mode: string;
+  columns: string;
+}
+export type WallErrors = Partial<
+  Record<"title" | "target" | "layout" | "mode" | "columns", "required" | "too_long" | "invalid" | "too_many">
+>;
 
-export type CreateOutcome = { kind: "created"; id: string } | { kind: "invalid"; errors: WallErrors } | { kind: "forbidden" };
+export type CreateOutcome =
+  | { kind: "created"; id: string }
+  | { kind: "invalid"; errors: WallErrors }
+  | { kind: "forbidden" };
 
 /** Checks the creation form; `target` is "ecole", "classe:<id>" or "groupe:<id>". */
 export function checkNewWall(input: NewWall): { errors: WallErrors; columns: string[] } {
@@ -110,10 +197,14 @@ export function checkNewWall(input: NewWall): { errors: WallErrors; columns: str
   const title = input.title.trim();
   if (!title) errors.title = "required";
   else if (title.length > WALL_TITLE_MAX) errors.title = "too_long";
-  if (!/^(ecole|classe:[0-9a-f-]{36}|groupe:[0-9a-f-]{36})$/.test(input.target)) errors.target = input.target ? "invalid" : "required";
+  if (!/^(ecole|classe:[0-9a-f-]{36}|groupe:[0-9a-f-]{36})$/.test(input.target))
+    errors.target = input.target ? "invalid" : "required";
   if (!WALL_LAYOUTS.includes(input.layout as WallLayout)) errors.layout = "invalid";
   if (!WALL_MODES.includes(input.mode as WallMode)) errors.mode = "invalid";
-  const columns = input.columns.split(/\r?\n/).map((c) => c.trim()).filter(Boolean);
+  const columns = input.columns
+    .split(/\r?\n/)
+    .map((c) => c.trim())
+    .filter(Boolean);
   if (input.layout === "columns") {
     if (columns.length === 0) errors.columns = "required";
     else if (columns.length > WALL_COLUMNS_MAX) errors.columns = "too_many";
@@ -129,33 +220,79 @@ export async function createWall(ctx: WallCtx, p: Principal, input: NewWall): Pr
   if (!uai) return { kind: "forbidden" };
   return withTenant(ctx.db, scopeOf(p), async (tx) => {
     const [kind, targetId] = input.target.split(":") as ["ecole" | "classe" | "groupe", string | undefined];
-    let resource: WallResource = { kind: "wall", uai, scope: "school", ownerId: p.userId, mode: input.mode as WallMode, memberIds: [], teacherIds: [] };
+    let resource: WallResource = {
+      kind: "wall",
+      uai,
+      scope: "school",
+      ownerId: p.userId,
+      mode: input.mode as WallMode,
+      memberIds: [],
+      teacherIds: [],
+    };
     if (kind === "classe") {
       const cls = await classResource(tx, targetId!);
       if (!cls || cls.uai !== uai) return { kind: "invalid" as const, errors: { target: "invalid" as const } };
-      resource = { ...resource, scope: "class", memberIds: cls.memberIds, teacherIds: cls.teacherIds.filter((id) => cls.memberIds.includes(id))
-        .concat(cls.memberIds.includes(p.userId) ? [] : []) };
+      resource = {
+        ...resource,
+        scope: "class",
+        memberIds: cls.memberIds,
+        teacherIds: cls.teacherIds
+          .filter((id) => cls.memberIds.includes(id))
+          .concat(cls.memberIds.includes(p.userId) ? [] : []),
+      };
       // Staff members of the class may create too (they are in teacherIds only if teachers): count them in.
-      const [role] = rowsOf<{ role: string }>(await tx.execute(sql`select role from class_members where class_id = ${targetId!} and user_id = ${p.userId}`));
-      if (role && role.role !== "pupil" && !resource.teacherIds.includes(p.userId)) resource = { ...resource, teacherIds: [...resource.teacherIds, p.userId] };
+      const [role] = rowsOf<{ role: string }>(
+        await tx.execute(sql`select role from class_members where class_id = ${targetId!} and user_id = ${p.userId}`),
+      );
+      if (role && role.role !== "pupil" && !resource.teacherIds.includes(p.userId))
+        resource = { ...resource, teacherIds: [...resource.teacherIds, p.userId] };
     } else if (kind === "groupe") {
-      const [g] = rowsOf<{ uai: string; owner_id: string | null }>(await tx.execute(sql`select uai, owner_id from groups where id = ${targetId!}`));
+      const [g] = rowsOf<{ uai: string; owner_id: string | null }>(
+        await tx.execute(sql`select uai, owner_id from groups where id = ${targetId!}`),
+      );
       if (!g || g.uai !== uai) return { kind: "invalid" as const, errors: { target: "invalid" as const } };
       resource = { ...resource, scope: "group", teacherIds: g.owner_id ? [g.owner_id] : [] };
     }
     if (!can(p, "wall.create", resource)) return { kind: "forbidden" as const };
-    const [row] = await tx.insert(walls).values({
-      uai, title: input.title.trim(), scope: resource.scope, classId: kind === "classe" ? targetId! : null,
-      groupId: kind === "groupe" ? targetId! : null, ownerId: p.userId, layout: input.layout as WallLayout, mode: input.mode as WallMode,
-      columns, createdAt: ctx.now, updatedAt: ctx.now,
-    }).returning({ id: walls.id });
-    await audit(tx, { at: ctx.now, actorId: p.userId, action: "wall.created", target: row!.id, uai, ip: ctx.ip,
-      details: { title: input.title.trim(), scope: resource.scope } });
+    const [row] = await tx
+      .insert(walls)
+      .values({
+        uai,
+        title: input.title.trim(),
+        scope: resource.scope,
+        classId: kind === "classe" ? targetId! : null,
+        groupId: kind === "groupe" ? targetId! : null,
+        ownerId: p.userId,
+        layout: input.layout as WallLayout,
+        mode: input.mode as WallMode,
+        columns,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      })
+      .returning({ id: walls.id });
+    await audit(tx, {
+      at: ctx.now,
+      actorId: p.userId,
+      action: "wall.created",
+      target: row!.id,
+      uai,
+      ip: ctx.ip,
+      details: { title: input.title.trim(), scope: resource.scope },
+    });
     // 54I: the class is told of its new wall (the feed's app events).
     if (resource.scope === "class") {
-      await notifyFromUserScope(tx, resource.memberIds.filter((id) => id !== p.userId), { kind: "wall.created",
-        title: `Nouveau mur : ${input.title.trim()}`, body: `${displayName(p)} a ouvert un mur pour la classe.`, link: `/murs/${row!.id}` },
-        ctx.now, ctx.delivery);
+      await notifyFromUserScope(
+        tx,
+        resource.memberIds.filter((id) => id !== p.userId),
+        {
+          kind: "wall.created",
+          title: `Nouveau mur : ${input.title.trim()}`,
+          body: `${displayName(p)} a ouvert un mur pour la classe.`,
+          link: `/murs/${row!.id}`,
+        },
+        ctx.now,
+        ctx.delivery,
+      );
     }
     return { kind: "created" as const, id: row!.id };
   });
@@ -170,9 +307,16 @@ export async function wallView(ctx: WallCtx, p: Principal, id: string): Promise<
   const all = await ctx.rooms.read(wallRoomId(wall), (doc) => readPostits(doc));
   const postits = all
     .filter((pi) => pi.approved || canModerate || pi.authorId === p.userId)
-    .map((pi) => ({ ...pi, column: Math.min(pi.column, Math.max(0, wall.columns.length - 1)), mine: pi.authorId === p.userId,
-      canEdit: pi.authorId === p.userId || canModerate }));
-  return { kind: "ok", value: { ...wall, roomId: wallRoomId(wall), canPost: can(p, "wall.post", wall.resource), canModerate, postits } };
+    .map((pi) => ({
+      ...pi,
+      column: Math.min(pi.column, Math.max(0, wall.columns.length - 1)),
+      mine: pi.authorId === p.userId,
+      canEdit: pi.authorId === p.userId || canModerate,
+    }));
+  return {
+    kind: "ok",
+    value: { ...wall, roomId: wallRoomId(wall), canPost: can(p, "wall.post", wall.resource), canModerate, postits },
+  };
 }
 
 /** The websocket upgrade's decision: refused (4403/4404), or a ticket that may write or only read. */
@@ -188,7 +332,12 @@ export type RoomAdmission = { refuse: number; reason: string } | { ticket: Ticke
 
 function wallTicket(p: Principal, resource: WallResource) {
   const moderator = can(p, "wall.moderate", resource);
-  return { userId: p.userId, name: displayName(p), canWrite: can(p, "wall.post", resource), role: memberRole(moderator, resource.mode) };
+  return {
+    userId: p.userId,
+    name: displayName(p),
+    canWrite: can(p, "wall.post", resource),
+    role: memberRole(moderator, resource.mode),
+  };
 }
 
 /** The ticket's role the room's guard reads: moderators change anything; members only their own post-its. */
@@ -196,11 +345,22 @@ function memberRole(moderator: boolean, mode: WallMode): string {
   return moderator ? "moderator" : mode === "moderated" ? "member:moderated" : "member";
 }
 
-export interface PostitInput { text: string; colour: string; column: string }
+export interface PostitInput {
+  text: string;
+  colour: string;
+  column: string;
+}
 export type PostitError = "text_required" | "text_too_long" | "colour_invalid" | "column_invalid";
-export type PostitOutcome = { kind: "ok" } | { kind: "invalid"; error: PostitError } | { kind: "forbidden" } | { kind: "not_found" };
+export type PostitOutcome =
+  | { kind: "ok" }
+  | { kind: "invalid"; error: PostitError }
+  | { kind: "forbidden" }
+  | { kind: "not_found" };
 
-function checkPostit(wall: Wall, input: PostitInput): PostitError | { text: string; colour: PostitColour; column: number } {
+function checkPostit(
+  wall: Wall,
+  input: PostitInput,
+): PostitError | { text: string; colour: PostitColour; column: number } {
   const text = input.text.replace(/\r\n/g, "\n").trim();
   if (!text) return "text_required";
   if (text.length > POSTIT_MAX_TEXT) return "text_too_long";
@@ -221,7 +381,12 @@ async function loadForChange(ctx: WallCtx, p: Principal, id: string): Promise<Wa
 }
 
 /** A post-it from the plain form: through the room, so every live screen shows it without a click. */
-export async function addPostitFromForm(ctx: WallCtx, p: Principal, wallId: string, input: PostitInput): Promise<PostitOutcome> {
+export async function addPostitFromForm(
+  ctx: WallCtx,
+  p: Principal,
+  wallId: string,
+  input: PostitInput,
+): Promise<PostitOutcome> {
   const wall = await loadForChange(ctx, p, wallId);
   if (typeof wall === "string") return { kind: wall };
   if (!can(p, "wall.post", wall.resource)) return { kind: "forbidden" };
@@ -229,15 +394,27 @@ export async function addPostitFromForm(ctx: WallCtx, p: Principal, wallId: stri
   if (typeof checked === "string") return { kind: "invalid", error: checked };
   const approved = wall.mode !== "moderated" || can(p, "wall.moderate", wall.resource);
   await ctx.rooms.change(wallRoomId(wall), (doc) => {
-    addPostit(doc, { id: crypto.randomUUID(), authorId: p.userId, authorName: displayName(p), ...checked,
-      ...nextSpot(postitsOf(doc).size), approved, createdAt: ctx.now.toISOString() });
+    addPostit(doc, {
+      id: crypto.randomUUID(),
+      authorId: p.userId,
+      authorName: displayName(p),
+      ...checked,
+      ...nextSpot(postitsOf(doc).size),
+      approved,
+      createdAt: ctx.now.toISOString(),
+    });
   });
   return { kind: "ok" };
 }
 
 /** Edit, delete or approve one post-it: one's own, or any for the wall's moderators. */
-export async function changePostit(ctx: WallCtx, p: Principal, wallId: string, postitId: string,
-  change: { kind: "edit"; input: PostitInput } | { kind: "delete" } | { kind: "approve" }): Promise<PostitOutcome> {
+export async function changePostit(
+  ctx: WallCtx,
+  p: Principal,
+  wallId: string,
+  postitId: string,
+  change: { kind: "edit"; input: PostitInput } | { kind: "delete" } | { kind: "approve" },
+): Promise<PostitOutcome> {
   const wall = await loadForChange(ctx, p, wallId);
   if (typeof wall === "string") return { kind: wall };
   const moderator = can(p, "wall.moderate", wall.resource);
@@ -247,7 +424,11 @@ export async function changePostit(ctx: WallCtx, p: Principal, wallId: string, p
     return m ? readPostit(postitId, m) : null;
   });
   if (!current) return { kind: "not_found" };
-  if (change.kind === "approve" ? !moderator : !(moderator || (current.authorId === p.userId && can(p, "wall.post", wall.resource)))) {
+  if (
+    change.kind === "approve"
+      ? !moderator
+      : !(moderator || (current.authorId === p.userId && can(p, "wall.post", wall.resource)))
+  ) {
     return { kind: "forbidden" };
   }
   if (change.kind === "edit") {
@@ -263,14 +444,30 @@ export async function changePostit(ctx: WallCtx, p: Principal, wallId: string, p
 }
 
 /** Moderation mode (open, moderated, closed): saved, audited, and the sockets already in the room get new tickets. */
-export async function setWallMode(ctx: WallCtx, p: Principal, wallId: string, mode: string): Promise<"ok" | "invalid" | "forbidden" | "not_found"> {
+export async function setWallMode(
+  ctx: WallCtx,
+  p: Principal,
+  wallId: string,
+  mode: string,
+): Promise<"ok" | "invalid" | "forbidden" | "not_found"> {
   if (!WALL_MODES.includes(mode as WallMode)) return "invalid";
   const outcome = await withTenant(ctx.db, scopeOf(p), async (tx) => {
     const wall = await findWall(tx, wallId);
     if (!wall) return "not_found" as const;
     if (!can(p, "wall.moderate", wall.resource)) return "forbidden" as const;
-    await tx.update(walls).set({ mode: mode as WallMode, updatedAt: ctx.now }).where(eq(walls.id, wallId));
-    await audit(tx, { at: ctx.now, actorId: p.userId, action: "wall.mode", target: wallId, uai: wall.uai, ip: ctx.ip, details: { mode } });
+    await tx
+      .update(walls)
+      .set({ mode: mode as WallMode, updatedAt: ctx.now })
+      .where(eq(walls.id, wallId));
+    await audit(tx, {
+      at: ctx.now,
+      actorId: p.userId,
+      action: "wall.mode",
+      target: wallId,
+      uai: wall.uai,
+      ip: ctx.ip,
+      details: { mode },
+    });
     return wall;
   });
   if (typeof outcome === "string") return outcome;

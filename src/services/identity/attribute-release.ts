@@ -12,34 +12,73 @@ export type Consentable = (typeof CONSENTABLE)[number];
 
 /** SDET §4.7 profile codes ("Profils de l'accédant"). */
 export const NATIONAL_PROFILE: Record<ProfileKind, string> = {
-  pupil: "National_ELV", parent: "National_TUT", teacher: "National_ENS", director: "National_DIR", staff: "National_ETA",
-  guest: "National_ETA", inspector: "National_ACA", adviser: "National_ACA", municipality: "National_COL", academie_admin: "National_ACA",
+  pupil: "National_ELV",
+  parent: "National_TUT",
+  teacher: "National_ENS",
+  director: "National_DIR",
+  staff: "National_ETA",
+  guest: "National_ETA",
+  inspector: "National_ACA",
+  adviser: "National_ACA",
+  municipality: "National_COL",
+  academie_admin: "National_ACA",
 };
 
 export interface Person {
-  id: string; firstName: string; lastName: string; email: string | null; uai: string | null; profile: ProfileKind | null; classes: string[];
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  uai: string | null;
+  profile: ProfileKind | null;
+  classes: string[];
 }
 
-export interface ConnectorPolicy { id: string; category: Category; identifier: "ent" | "opaque"; requestedAttributes: readonly string[] }
+export interface ConnectorPolicy {
+  id: string;
+  category: Category;
+  identifier: "ent" | "opaque";
+  requestedAttributes: readonly string[];
+}
 
-export interface Release { user: string; attributes: Record<string, string[]> }
+export interface Release {
+  user: string;
+  attributes: Record<string, string[]>;
+}
 
 /** The identifier of this user for this service alone: HMAC of both ids under the platform secret (stable, unlinkable). */
 export async function opaqueId(secret: string, connectorId: string, userId: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(`opaque-id:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${connectorId}:${userId}`)));
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(`opaque-id:${secret}`),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = new Uint8Array(
+    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${connectorId}:${userId}`)),
+  );
   return [...mac.slice(0, 20)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function attributeOf(name: Consentable, person: Person): [string, string[]] | null {
   switch (name) {
-    case "last_name": return ["ENTPersonNom", [person.lastName]];
-    case "first_name": return ["ENTPersonPrenom", [person.firstName]];
-    case "email": return person.email ? ["ENTPersonMail", [person.email]] : null;
-    case "profile": return person.profile ? ["ENTPersonProfils", [NATIONAL_PROFILE[person.profile]]] : null;
-    case "uai": return person.uai ? ["ENTPersonStructRattachUAI", [person.uai]] : null;
-    case "classes": return person.classes.length ? [person.profile === "pupil" ? "ENTEleveClasses" : "ENTAuxEnsClasses", person.classes] : null;
-    case "ent_id": return ["ENTPersonIdentifiant", [person.id]];
+    case "last_name":
+      return ["ENTPersonNom", [person.lastName]];
+    case "first_name":
+      return ["ENTPersonPrenom", [person.firstName]];
+    case "email":
+      return person.email ? ["ENTPersonMail", [person.email]] : null;
+    case "profile":
+      return person.profile ? ["ENTPersonProfils", [NATIONAL_PROFILE[person.profile]]] : null;
+    case "uai":
+      return person.uai ? ["ENTPersonStructRattachUAI", [person.uai]] : null;
+    case "classes":
+      return person.classes.length
+        ? [person.profile === "pupil" ? "ENTEleveClasses" : "ENTAuxEnsClasses", person.classes]
+        : null;
+    case "ent_id":
+      return ["ENTPersonIdentifiant", [person.id]];
   }
 }
 
@@ -56,13 +95,22 @@ function collect(names: readonly Consentable[], person: Person): Record<string, 
  * What is released. Null for category 1 (nothing, not even an identifier: no ticket is ever issued) and for a
  * category-5 service without the user's consent. `consented`: the attributes the user agreed to.
  */
-export async function releasedAttributes(secret: string, connector: ConnectorPolicy, person: Person, consented: readonly string[] | null): Promise<Release | null> {
+export async function releasedAttributes(
+  secret: string,
+  connector: ConnectorPolicy,
+  person: Person,
+  consented: readonly string[] | null,
+): Promise<Release | null> {
   const opaque = () => opaqueId(secret, connector.id, person.id);
   switch (connector.category) {
-    case 1: return null;
-    case 2: return { user: person.id, attributes: collect(["uai", "profile"], person) };
-    case 3: return { user: await opaque(), attributes: collect(["uai", "profile"], person) };
-    case 4: return { user: connector.identifier === "ent" ? person.id : await opaque(), attributes: {} };
+    case 1:
+      return null;
+    case 2:
+      return { user: person.id, attributes: collect(["uai", "profile"], person) };
+    case 3:
+      return { user: await opaque(), attributes: collect(["uai", "profile"], person) };
+    case 4:
+      return { user: connector.identifier === "ent" ? person.id : await opaque(), attributes: {} };
     case 5: {
       if (!consented) return null;
       const allowed = CONSENTABLE.filter((n) => connector.requestedAttributes.includes(n) && consented.includes(n));

@@ -17,22 +17,46 @@ const hashOf = (ticket: string) => encodeHexLowerCase(sha256(new TextEncoder().e
 
 /** The user's consent for a category-5 connector: the attributes they agreed to, or null if never asked. */
 export async function consentOf(db: Database, userId: string, connectorId: string): Promise<string[] | null> {
-  const [row] = await withTenant(db, systemScope, async (tx) => rowsOf<{ attributes: string[] }>(await tx.execute(sql`
-    select attributes from connector_consents where user_id = ${userId} and connector_id = ${connectorId}`)));
+  const [row] = await withTenant(db, systemScope, async (tx) =>
+    rowsOf<{ attributes: string[] }>(
+      await tx.execute(sql`
+    select attributes from connector_consents where user_id = ${userId} and connector_id = ${connectorId}`),
+    ),
+  );
   return row?.attributes ?? null;
 }
 
-export async function saveConsent(db: Database, p: Principal, c: Connector, now: Date, ip: string | null): Promise<void> {
+export async function saveConsent(
+  db: Database,
+  p: Principal,
+  c: Connector,
+  now: Date,
+  ip: string | null,
+): Promise<void> {
   await withTenant(db, systemScope, async (tx) => {
     await tx.execute(sql`insert into connector_consents (user_id, connector_id, attributes, decided_at)
       values (${p.userId}, ${c.id}, array(select jsonb_array_elements_text(${JSON.stringify(c.requestedAttributes)}::jsonb)), ${now.toISOString()})
       on conflict (user_id, connector_id) do update set attributes = excluded.attributes, decided_at = excluded.decided_at`);
-    await audit(tx, { at: now, actorId: p.userId, action: "connector.consent", target: c.id, ip, details: { attributes: c.requestedAttributes } });
+    await audit(tx, {
+      at: now,
+      actorId: p.userId,
+      action: "connector.consent",
+      target: c.id,
+      ip,
+      details: { attributes: c.requestedAttributes },
+    });
   });
 }
 
 /** A ticket for this user and service; the caller has checked the service belongs to the connector and is open to them. */
-export async function issueTicket(db: Database, p: Principal, c: Connector, service: string, now: Date, ip: string | null): Promise<string> {
+export async function issueTicket(
+  db: Database,
+  p: Principal,
+  c: Connector,
+  service: string,
+  now: Date,
+  ip: string | null,
+): Promise<string> {
   const ticket = `ST-${encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(20)))}`;
   await withTenant(db, systemScope, async (tx) => {
     await tx.execute(sql`insert into cas_tickets (id, user_id, connector_id, uai, service, created_at, expires_at)
@@ -52,33 +76,100 @@ export function withTicket(service: string, ticket: string): string {
 export type ValidationFailure = "INVALID_REQUEST" | "INVALID_TICKET" | "INVALID_SERVICE" | "UNAUTHORIZED_SERVICE";
 export type Validation = { ok: true; release: Release } | { ok: false; code: ValidationFailure; message: string };
 
-interface TicketRow { user_id: string; connector_id: string; uai: string | null; service: string; expired: boolean }
+interface TicketRow {
+  user_id: string;
+  connector_id: string;
+  uai: string | null;
+  service: string;
+  expired: boolean;
+}
 
 /** Checks and spends a ticket. */
-export async function validateTicket(db: Database, secret: string, service: string, ticket: string, now: Date): Promise<Validation> {
-  if (!service || !ticket) return { ok: false, code: "INVALID_REQUEST", message: "Les paramètres service et ticket sont obligatoires." };
-  if (!/^ST-[a-z2-7]{32}$/.test(ticket)) return { ok: false, code: "INVALID_TICKET", message: `Ticket ${ticket.slice(0, 60)} inconnu.` };
+export async function validateTicket(
+  db: Database,
+  secret: string,
+  service: string,
+  ticket: string,
+  now: Date,
+): Promise<Validation> {
+  if (!service || !ticket)
+    return { ok: false, code: "INVALID_REQUEST", message: "Les paramètres service et ticket sont obligatoires." };
+  if (!/^ST-[a-z2-7]{32}$/.test(ticket))
+    return { ok: false, code: "INVALID_TICKET", message: `Ticket ${ticket.slice(0, 60)} inconnu.` };
   return withTenant(db, systemScope, async (tx) => {
-    const [row] = rowsOf<TicketRow>(await tx.execute(sql`
+    const [row] = rowsOf<TicketRow>(
+      await tx.execute(sql`
       update cas_tickets set used_at = ${now.toISOString()} where id = ${hashOf(ticket)} and used_at is null
-      returning user_id, connector_id, uai, service, expires_at <= ${now.toISOString()}::timestamptz as expired`));
-    if (!row) return { ok: false as const, code: "INVALID_TICKET" as const, message: `Ticket ${ticket} inconnu ou déjà utilisé.` };
-    if (row.expired) return { ok: false as const, code: "INVALID_TICKET" as const, message: `Ticket ${ticket} expiré.` };
-    if (row.service !== service) return { ok: false as const, code: "INVALID_SERVICE" as const, message: "Ce ticket a été délivré pour un autre service." };
-    const [c] = rowsOf<{ id: string; category: number; identifier: "ent" | "opaque"; requested_attributes: string[]; enabled: boolean }>(
-      await tx.execute(sql`select id, category, identifier, requested_attributes, enabled from connectors where id = ${row.connector_id}`));
-    if (!c?.enabled) return { ok: false as const, code: "UNAUTHORIZED_SERVICE" as const, message: "Ce service n'est plus ouvert." };
-    const [u] = rowsOf<{ first_name: string; last_name: string; email: string | null; profiles: ProfileKind[]; classes: string[] }>(await tx.execute(sql`
+      returning user_id, connector_id, uai, service, expires_at <= ${now.toISOString()}::timestamptz as expired`),
+    );
+    if (!row)
+      return {
+        ok: false as const,
+        code: "INVALID_TICKET" as const,
+        message: `Ticket ${ticket} inconnu ou déjà utilisé.`,
+      };
+    if (row.expired)
+      return { ok: false as const, code: "INVALID_TICKET" as const, message: `Ticket ${ticket} expiré.` };
+    if (row.service !== service)
+      return {
+        ok: false as const,
+        code: "INVALID_SERVICE" as const,
+        message: "Ce ticket a été délivré pour un autre service.",
+      };
+    const [c] = rowsOf<{
+      id: string;
+      category: number;
+      identifier: "ent" | "opaque";
+      requested_attributes: string[];
+      enabled: boolean;
+    }>(
+      await tx.execute(
+        sql`select id, category, identifier, requested_attributes, enabled from connectors where id = ${row.connector_id}`,
+      ),
+    );
+    if (!c?.enabled)
+      return { ok: false as const, code: "UNAUTHORIZED_SERVICE" as const, message: "Ce service n'est plus ouvert." };
+    const [u] = rowsOf<{
+      first_name: string;
+      last_name: string;
+      email: string | null;
+      profiles: ProfileKind[];
+      classes: string[];
+    }>(
+      await tx.execute(sql`
       select u.first_name, u.last_name, u.academic_email as email,
         array(select profile::text from school_profiles where user_id = u.id and uai = ${row.uai}) as profiles,
         array(select c.name from class_members m join classes c on c.id = m.class_id where m.user_id = u.id and c.uai = ${row.uai} order by c.name) as classes
-      from users u where u.id = ${row.user_id}`));
+      from users u where u.id = ${row.user_id}`),
+    );
     if (!u) return { ok: false as const, code: "INVALID_TICKET" as const, message: "Compte introuvable." };
-    const consent = c.category === 5 ? rowsOf<{ attributes: string[] }>(await tx.execute(sql`
-      select attributes from connector_consents where user_id = ${row.user_id} and connector_id = ${c.id}`))[0]?.attributes ?? null : null;
-    const release = await releasedAttributes(secret, { id: c.id, category: c.category as 1, identifier: c.identifier, requestedAttributes: c.requested_attributes },
-      { id: row.user_id, firstName: u.first_name, lastName: u.last_name, email: u.email, uai: row.uai, profile: mainOf(u.profiles), classes: u.classes }, consent);
-    if (!release) return { ok: false as const, code: "UNAUTHORIZED_SERVICE" as const, message: "Ce service ne reçoit aucune information." };
+    const consent =
+      c.category === 5
+        ? (rowsOf<{ attributes: string[] }>(
+            await tx.execute(sql`
+      select attributes from connector_consents where user_id = ${row.user_id} and connector_id = ${c.id}`),
+          )[0]?.attributes ?? null)
+        : null;
+    const release = await releasedAttributes(
+      secret,
+      { id: c.id, category: c.category as 1, identifier: c.identifier, requestedAttributes: c.requested_attributes },
+      {
+        id: row.user_id,
+        firstName: u.first_name,
+        lastName: u.last_name,
+        email: u.email,
+        uai: row.uai,
+        profile: mainOf(u.profiles),
+        classes: u.classes,
+      },
+      consent,
+    );
+    if (!release)
+      return {
+        ok: false as const,
+        code: "UNAUTHORIZED_SERVICE" as const,
+        message: "Ce service ne reçoit aucune information.",
+      };
     return { ok: true as const, release };
   });
 }
@@ -96,8 +187,10 @@ export function validationXml(v: Validation): string {
     return `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">\n  <cas:authenticationFailure code="${v.code}">${xml(v.message)}</cas:authenticationFailure>\n</cas:serviceResponse>\n`;
   }
   const attributes = Object.entries(v.release.attributes)
-    .flatMap(([name, values]) => values.map((value) => `      <cas:${name}>${xml(value)}</cas:${name}>`)).join("\n");
-  return `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">\n  <cas:authenticationSuccess>\n    <cas:user>${xml(v.release.user)}</cas:user>\n`
-    + `    <cas:attributes>\n${attributes ? `${attributes}\n` : ""}    </cas:attributes>\n  </cas:authenticationSuccess>\n</cas:serviceResponse>\n`;
+    .flatMap(([name, values]) => values.map((value) => `      <cas:${name}>${xml(value)}</cas:${name}>`))
+    .join("\n");
+  return (
+    `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">\n  <cas:authenticationSuccess>\n    <cas:user>${xml(v.release.user)}</cas:user>\n` +
+    `    <cas:attributes>\n${attributes ? `${attributes}\n` : ""}    </cas:attributes>\n  </cas:authenticationSuccess>\n</cas:serviceResponse>\n`
+  );
 }
-

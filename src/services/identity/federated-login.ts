@@ -14,7 +14,11 @@ import { sessionIdFromToken } from "../../auth/session-token";
  * three fields [académie code, ?, jointure]; the account is `<ACADEMY>-<jointure>`. Vectors of another académie
  * (when the platform's académie number is set) are ignored.
  */
-export function externalIdsFromVectors(refIds: readonly string[], academyCode: string, academyNumber: string): string[] {
+export function externalIdsFromVectors(
+  refIds: readonly string[],
+  academyCode: string,
+  academyNumber: string,
+): string[] {
   const out = new Set<string>();
   for (const value of refIds) {
     if (!value.startsWith("{AAF}")) continue;
@@ -26,7 +30,12 @@ export function externalIdsFromVectors(refIds: readonly string[], academyCode: s
   return [...out];
 }
 
-export interface Candidate { id: string; firstName: string; lastName: string; schools: string[] }
+export interface Candidate {
+  id: string;
+  firstName: string;
+  lastName: string;
+  schools: string[];
+}
 
 export type FederatedOutcome =
   | { kind: "session"; token: string; mustActivate: boolean }
@@ -36,35 +45,65 @@ export type FederatedOutcome =
 
 async function candidatesOf(db: Database, h: Handoff, config: Config): Promise<Candidate[]> {
   return withTenant(db, systemScope, async (tx) => {
-    const where = h.guichet === "educonnect"
-      ? sql`(u.external_id = any(${`{${externalIdsFromVectors(h.refIds, config.academyCode, config.academyNumber).join(",")}}`}::text[])
+    const where =
+      h.guichet === "educonnect"
+        ? sql`(u.external_id = any(${`{${externalIdsFromVectors(h.refIds, config.academyCode, config.academyNumber).join(",")}}`}::text[])
           or (${h.eduConnectId}::text is not null and u.educonnect_id = ${h.eduConnectId}))`
-      : sql`lower(u.academic_email) = lower(${h.email ?? ""}) and ${h.email ?? ""} <> ''`;
-    return rowsOf<{ id: string; first_name: string; last_name: string; schools: string[] }>(await tx.execute(sql`
+        : sql`lower(u.academic_email) = lower(${h.email ?? ""}) and ${h.email ?? ""} <> ''`;
+    return rowsOf<{ id: string; first_name: string; last_name: string; schools: string[] }>(
+      await tx.execute(sql`
       select u.id, u.first_name, u.last_name,
         array(select distinct s.name from school_profiles p join schools s on s.uai = p.uai where p.user_id = u.id order by 1) as schools
-      from users u where ${where} and u.state in ('pre_created', 'active') order by u.last_name, u.first_name`))
-      .map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, schools: r.schools }));
+      from users u where ${where} and u.state in ('pre_created', 'active') order by u.last_name, u.first_name`),
+    ).map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, schools: r.schools }));
   });
 }
 
 /** Reads the handoff, spends it, and finds who it is. */
-export async function federatedArrival(deps: { db: Database; config: Config; now: Date; ip: string | null }, token: string): Promise<FederatedOutcome> {
+export async function federatedArrival(
+  deps: { db: Database; config: Config; now: Date; ip: string | null },
+  token: string,
+): Promise<FederatedOutcome> {
   const handoff = await readHandoff(deps.config.secret, token, deps.now);
   if (!handoff) {
-    await auditAlone(deps.db, { at: deps.now, actorId: null, action: "sso.refused", ip: deps.ip, details: { reason: "handoff_invalid" } });
+    await auditAlone(deps.db, {
+      at: deps.now,
+      actorId: null,
+      action: "sso.refused",
+      ip: deps.ip,
+      details: { reason: "handoff_invalid" },
+    });
     return { kind: "invalid" };
   }
-  const fresh = await withTenant(deps.db, systemScope, async (tx) => rowsOf(await tx.execute(sql`
+  const fresh = await withTenant(
+    deps.db,
+    systemScope,
+    async (tx) =>
+      rowsOf(
+        await tx.execute(sql`
     insert into sso_seen (key, seen_at) values (${`jti:${handoff.jti}`}, ${deps.now.toISOString()}), (${`assertion:${handoff.assertionId}`}, ${deps.now.toISOString()})
-    on conflict do nothing returning key`)).length === 2);
+    on conflict do nothing returning key`),
+      ).length === 2,
+  );
   if (!fresh) {
-    await auditAlone(deps.db, { at: deps.now, actorId: null, action: "sso.refused", ip: deps.ip, details: { reason: "replay", guichet: handoff.guichet } });
+    await auditAlone(deps.db, {
+      at: deps.now,
+      actorId: null,
+      action: "sso.refused",
+      ip: deps.ip,
+      details: { reason: "replay", guichet: handoff.guichet },
+    });
     return { kind: "invalid" };
   }
   const candidates = await candidatesOf(deps.db, handoff, deps.config);
   if (candidates.length === 0) {
-    await auditAlone(deps.db, { at: deps.now, actorId: null, action: "sso.refused", ip: deps.ip, details: { reason: "unknown_user", guichet: handoff.guichet } });
+    await auditAlone(deps.db, {
+      at: deps.now,
+      actorId: null,
+      action: "sso.refused",
+      ip: deps.ip,
+      details: { reason: "unknown_user", guichet: handoff.guichet },
+    });
     return { kind: "unknown" };
   }
   if (candidates.length > 1) return { kind: "choose", candidates, handoff };
@@ -72,43 +111,73 @@ export async function federatedArrival(deps: { db: Database; config: Config; now
 }
 
 /** Opens the session of one of the handoff's accounts (a parent with several accounts chose one). */
-export async function openFederatedSession(deps: { db: Database; config: Config; now: Date; ip: string | null }, handoff: Handoff, userId: string):
-  Promise<FederatedOutcome> {
+export async function openFederatedSession(
+  deps: { db: Database; config: Config; now: Date; ip: string | null },
+  handoff: Handoff,
+  userId: string,
+): Promise<FederatedOutcome> {
   const candidates = await candidatesOf(deps.db, handoff, deps.config);
   if (!candidates.some((c) => c.id === userId)) return { kind: "invalid" };
   return withTenant(deps.db, systemScope, async (tx) => {
-    const [u] = rowsOf<{ state: string; charter: boolean }>(await tx.execute(sql`
-      select state, charter_accepted_at is not null as charter from users where id = ${userId}`));
+    const [u] = rowsOf<{ state: string; charter: boolean }>(
+      await tx.execute(sql`
+      select state, charter_accepted_at is not null as charter from users where id = ${userId}`),
+    );
     // ÉduConnect's opaque id is kept, to find the account next time even if the vectors change.
     if (handoff.eduConnectId) {
-      await tx.execute(sql`update users set educonnect_id = null where educonnect_id = ${handoff.eduConnectId} and id <> ${userId}`);
+      await tx.execute(
+        sql`update users set educonnect_id = null where educonnect_id = ${handoff.eduConnectId} and id <> ${userId}`,
+      );
       await tx.execute(sql`update users set educonnect_id = ${handoff.eduConnectId} where id = ${userId}`);
     }
     const session = await createSession(tx, userId, deps.now, deps.config.session, deps.ip);
     // Remembered for single logout at the identity provider.
-    await tx.execute(sql`update sessions set federation = ${JSON.stringify({ guichet: handoff.guichet, nameId: handoff.nameId,
-      sessionIndex: handoff.sessionIndex })}::jsonb where id = ${sessionIdFromToken(session.token)}`);
-    await audit(tx, { at: deps.now, actorId: userId, action: "login.success", ip: deps.ip, details: { guichet: handoff.guichet } });
+    await tx.execute(
+      sql`update sessions set federation = ${JSON.stringify({
+        guichet: handoff.guichet,
+        nameId: handoff.nameId,
+        sessionIndex: handoff.sessionIndex,
+      })}::jsonb where id = ${sessionIdFromToken(session.token)}`,
+    );
+    await audit(tx, {
+      at: deps.now,
+      actorId: userId,
+      action: "login.success",
+      ip: deps.ip,
+      details: { guichet: handoff.guichet },
+    });
     return { kind: "session" as const, token: session.token, mustActivate: u?.state === "pre_created" || !u?.charter };
   });
 }
 
 /** The identity provider session behind a hub session, if it was opened through ÉduConnect or Arena. */
 export async function federationOf(db: Database, sessionId: string): Promise<FederatedSession | null> {
-  const [row] = await withTenant(db, systemScope, async (tx) => rowsOf<{ federation: FederatedSession | string | null }>(await tx.execute(sql`
-    select federation from sessions where id = ${sessionId}`)));
+  const [row] = await withTenant(db, systemScope, async (tx) =>
+    rowsOf<{ federation: FederatedSession | string | null }>(
+      await tx.execute(sql`
+    select federation from sessions where id = ${sessionId}`),
+    ),
+  );
   if (!row?.federation) return null;
-  return typeof row.federation === "string" ? JSON.parse(row.federation) as FederatedSession : row.federation;
+  return typeof row.federation === "string" ? (JSON.parse(row.federation) as FederatedSession) : row.federation;
 }
 
 /** Ends the hub sessions opened by one identity-provider session (its NameID, and session index when given). */
-export async function endFederatedSessions(db: Database, session: FederatedSession, now: Date, ip: string | null): Promise<string[]> {
+export async function endFederatedSessions(
+  db: Database,
+  session: FederatedSession,
+  now: Date,
+  ip: string | null,
+): Promise<string[]> {
   return withTenant(db, systemScope, async (tx) => {
-    const ended = rowsOf<{ id: string; user_id: string }>(await tx.execute(sql`
+    const ended = rowsOf<{ id: string; user_id: string }>(
+      await tx.execute(sql`
       delete from sessions where federation->>'guichet' = ${session.guichet} and federation->>'nameId' = ${session.nameId}
         and (${session.sessionIndex}::text is null or federation->>'sessionIndex' = ${session.sessionIndex})
-      returning id, user_id`));
-    for (const s of ended) await audit(tx, { at: now, actorId: s.user_id, action: "logout", ip, details: { by: "identity_provider" } });
+      returning id, user_id`),
+    );
+    for (const s of ended)
+      await audit(tx, { at: now, actorId: s.user_id, action: "logout", ip, details: { by: "identity_provider" } });
     return ended.map((s) => s.id);
   });
 }

@@ -24,7 +24,13 @@ export type LoginResult =
   | { kind: "second_factor"; challenge: string }
   | { kind: "no_academic_email" };
 
-export interface LoginDeps { db: Database; config: Config; passwords: PasswordHasher; now: Date; ip: string | null }
+export interface LoginDeps {
+  db: Database;
+  config: Config;
+  passwords: PasswordHasher;
+  now: Date;
+  ip: string | null;
+}
 
 // Verifying against a real hash when the login is unknown keeps both answers equally slow.
 let decoyHash: Promise<string> | null = null;
@@ -46,8 +52,15 @@ export async function loginWithPassword(deps: LoginDeps, rawLogin: string, passw
 
   const account = await withTenant(db, systemScope, async (tx) => {
     const [row] = await tx
-      .select({ id: users.id, state: users.state, expiresAt: users.expiresAt, charter: users.charterAcceptedAt, hash: credentials.passwordHash })
-      .from(users).innerJoin(credentials, eq(credentials.userId, users.id))
+      .select({
+        id: users.id,
+        state: users.state,
+        expiresAt: users.expiresAt,
+        charter: users.charterAcceptedAt,
+        hash: credentials.passwordHash,
+      })
+      .from(users)
+      .innerJoin(credentials, eq(credentials.userId, users.id))
       .where(eq(users.login, login));
     return row ?? null;
   });
@@ -56,7 +69,8 @@ export async function loginWithPassword(deps: LoginDeps, rawLogin: string, passw
     await passwords.verify(await decoyHash, password);
     return refuse({ kind: "invalid" }, "login.failure", "unknown_login");
   }
-  if (!(await passwords.verify(account.hash, password))) return refuse({ kind: "invalid" }, "login.failure", "wrong_password", account.id);
+  if (!(await passwords.verify(account.hash, password)))
+    return refuse({ kind: "invalid" }, "login.failure", "wrong_password", account.id);
   if (account.state === "suspended" || account.state === "pre_deleted") {
     return refuse({ kind: "suspended" }, "login.refused", account.state, account.id);
   }
@@ -66,13 +80,27 @@ export async function loginWithPassword(deps: LoginDeps, rawLogin: string, passw
 
   return withTenant(db, systemScope, async (tx) => {
     if (await pupilOutsideHours(tx, account.id, now, config)) {
-      await audit(tx, { at: now, actorId: account.id, action: "login.refused", target: login, ip, details: { reason: "outside_hours" } });
+      await audit(tx, {
+        at: now,
+        actorId: account.id,
+        action: "login.refused",
+        target: login,
+        ip,
+        details: { reason: "outside_hours" },
+      });
       return { kind: "outside_hours", hours: await pupilHoursOfUser(tx, account.id, config) } as const;
     }
     const admin = await needsSecondFactor(tx, account.id, config.secondFactorRoles);
     if (admin) {
       if (!admin.email) {
-        await audit(tx, { at: now, actorId: account.id, action: "login.refused", target: login, ip, details: { reason: "no_academic_email" } });
+        await audit(tx, {
+          at: now,
+          actorId: account.id,
+          action: "login.refused",
+          target: login,
+          ip,
+          details: { reason: "no_academic_email" },
+        });
         return { kind: "no_academic_email" } as const;
       }
       const challenge = await openChallenge(tx, account.id, admin.email, now, ip, config.platformName);
@@ -82,7 +110,10 @@ export async function loginWithPassword(deps: LoginDeps, rawLogin: string, passw
     const session = await createSession(tx, account.id, now, config.session, ip);
     await audit(tx, { at: now, actorId: account.id, action: "login.success", target: login, ip });
     return {
-      kind: "ok", userId: account.id, token: session.token, expiresAt: session.expiresAt,
+      kind: "ok",
+      userId: account.id,
+      token: session.token,
+      expiresAt: session.expiresAt,
       mustActivate: account.state === "pre_created" || account.charter === null,
     } as const;
   });
@@ -90,14 +121,17 @@ export async function loginWithPassword(deps: LoginDeps, rawLogin: string, passw
 
 /** The access hours that apply to a pupil: those of their school. */
 export async function pupilHoursOfUser(tx: Tx, userId: string, config: Config): Promise<WeeklyHours> {
-  const [row] = rowsOf<{ uai: string }>(await tx.execute(sql`select uai from school_profiles where user_id = ${userId} and profile = 'pupil' limit 1`));
+  const [row] = rowsOf<{ uai: string }>(
+    await tx.execute(sql`select uai from school_profiles where user_id = ${userId} and profile = 'pupil' limit 1`),
+  );
   return row ? pupilHoursOf(tx, row.uai, config.pupilHours) : config.pupilHours;
 }
 
 /** A user whose only profiles are pupil profiles is held to the access hours of their school(s). */
 export async function pupilOutsideHours(tx: Tx, userId: string, now: Date, config: Config): Promise<boolean> {
   const profiles = rowsOf<{ uai: string; profile: string }>(
-    await tx.execute(sql`select uai, profile from school_profiles where user_id = ${userId}`));
+    await tx.execute(sql`select uai, profile from school_profiles where user_id = ${userId}`),
+  );
   const pupilSchools = profiles.filter((p) => p.profile === "pupil").map((p) => p.uai);
   if (pupilSchools.length === 0 || pupilSchools.length !== profiles.length) return false;
   for (const uai of pupilSchools) {

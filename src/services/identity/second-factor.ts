@@ -27,11 +27,17 @@ export function oneTimeCode(): string {
 }
 
 /** Whether this account must give a second factor: it holds one of the configured admin roles. */
-export async function needsSecondFactor(tx: Tx, userId: string, roles: readonly ProfileKind[]): Promise<{ email: string | null } | null> {
+export async function needsSecondFactor(
+  tx: Tx,
+  userId: string,
+  roles: readonly ProfileKind[],
+): Promise<{ email: string | null } | null> {
   if (roles.length === 0) return null;
-  const [row] = rowsOf<{ email: string | null; admin: boolean }>(await tx.execute(sql`
+  const [row] = rowsOf<{ email: string | null; admin: boolean }>(
+    await tx.execute(sql`
     select u.academic_email as email, exists (select 1 from structure_roles r where r.user_id = u.id and r.role::text = any(${`{${roles.join(",")}}`}::text[])) as admin
-    from users u where u.id = ${userId}`));
+    from users u where u.id = ${userId}`),
+  );
   return row?.admin ? { email: row.email } : null;
 }
 
@@ -42,15 +48,27 @@ export function maskedEmail(email: string): string {
 }
 
 /** Creates the challenge and queues the e-mail with the code, in the caller's transaction. Returns the browser's token. */
-export async function openChallenge(tx: Tx, userId: string, email: string, now: Date, ip: string | null, platformName: string): Promise<string> {
+export async function openChallenge(
+  tx: Tx,
+  userId: string,
+  email: string,
+  now: Date,
+  ip: string | null,
+  platformName: string,
+): Promise<string> {
   const token = encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(20)));
   const code = oneTimeCode();
   await tx.execute(sql`insert into login_challenges (id, user_id, code_hash, created_at, expires_at, ip)
     values (${hex(token)}, ${userId}, ${hex(`${token}:${code}`)}, ${now.toISOString()}, ${new Date(now.getTime() + CODE_MINUTES * 60_000).toISOString()}, ${ip})`);
-  await queueMail(tx, [email], `[${platformName}] Code de connexion : ${code}`,
-    `Votre code de connexion à ${platformName} est : ${code}\n\nIl est valable ${CODE_MINUTES} minutes et ne sert qu'une fois. `
-    + "Si vous n'êtes pas en train de vous connecter, ne le donnez à personne et prévenez l'assistance : quelqu'un connaît votre mot de passe.",
-    now, { kind: "login.code" });
+  await queueMail(
+    tx,
+    [email],
+    `[${platformName}] Code de connexion : ${code}`,
+    `Votre code de connexion à ${platformName} est : ${code}\n\nIl est valable ${CODE_MINUTES} minutes et ne sert qu'une fois. ` +
+      "Si vous n'êtes pas en train de vous connecter, ne le donnez à personne et prévenez l'assistance : quelqu'un connaît votre mot de passe.",
+    now,
+    { kind: "login.code" },
+  );
   return token;
 }
 
@@ -59,19 +77,34 @@ export type CodeResult =
   | { kind: "wrong"; attemptsLeft: number }
   | { kind: "expired" };
 
-export async function checkCode(db: Database, config: Config, token: string, code: string, now: Date, ip: string | null): Promise<CodeResult> {
+export async function checkCode(
+  db: Database,
+  config: Config,
+  token: string,
+  code: string,
+  now: Date,
+  ip: string | null,
+): Promise<CodeResult> {
   if (!/^[a-z2-7]{32}$/.test(token)) return { kind: "expired" };
   return withTenant(db, systemScope, async (tx) => {
-    const [row] = rowsOf<{ user_id: string; code_hash: string; attempts: number; live: boolean }>(await tx.execute(sql`
+    const [row] = rowsOf<{ user_id: string; code_hash: string; attempts: number; live: boolean }>(
+      await tx.execute(sql`
       select user_id, code_hash, attempts, (used_at is null and expires_at > ${now.toISOString()}::timestamptz and attempts < ${MAX_ATTEMPTS}) as live
-      from login_challenges where id = ${hex(token)} for update`));
-    if (!row || !row.live) return { kind: "expired" } as const;
+      from login_challenges where id = ${hex(token)} for update`),
+    );
+    if (!row?.live) return { kind: "expired" } as const;
     const given = new TextEncoder().encode(hex(`${token}:${code.trim()}`));
     if (!/^\d{6}$/.test(code.trim()) || !constantTimeEqual(given, new TextEncoder().encode(row.code_hash))) {
       await tx.execute(sql`update login_challenges set attempts = attempts + 1 where id = ${hex(token)}`);
-      await audit(tx, { at: now, actorId: row.user_id, action: "login.second_factor_failed", ip, details: { attempt: row.attempts + 1 } });
+      await audit(tx, {
+        at: now,
+        actorId: row.user_id,
+        action: "login.second_factor_failed",
+        ip,
+        details: { attempt: row.attempts + 1 },
+      });
       const left = MAX_ATTEMPTS - row.attempts - 1;
-      return left > 0 ? { kind: "wrong", attemptsLeft: left } as const : { kind: "expired" } as const;
+      return left > 0 ? ({ kind: "wrong", attemptsLeft: left } as const) : ({ kind: "expired" } as const);
     }
     await tx.execute(sql`update login_challenges set used_at = ${now.toISOString()} where id = ${hex(token)}`);
     const session = await createSession(tx, row.user_id, now, config.session, ip);
@@ -83,8 +116,12 @@ export async function checkCode(db: Database, config: Config, token: string, cod
 /** The address the code was sent to, masked, for the code page. */
 export async function challengeAddress(db: Database, token: string, now: Date): Promise<string | null> {
   if (!/^[a-z2-7]{32}$/.test(token)) return null;
-  const [row] = await withTenant(db, systemScope, async (tx) => rowsOf<{ email: string | null }>(await tx.execute(sql`
+  const [row] = await withTenant(db, systemScope, async (tx) =>
+    rowsOf<{ email: string | null }>(
+      await tx.execute(sql`
     select u.academic_email as email from login_challenges c join users u on u.id = c.user_id
-    where c.id = ${hex(token)} and c.used_at is null and c.expires_at > ${now.toISOString()}::timestamptz and c.attempts < ${MAX_ATTEMPTS}`)));
+    where c.id = ${hex(token)} and c.used_at is null and c.expires_at > ${now.toISOString()}::timestamptz and c.attempts < ${MAX_ATTEMPTS}`),
+    ),
+  );
   return row?.email ? maskedEmail(row.email) : null;
 }

@@ -8,10 +8,16 @@ import { loadPrincipal, type Principal } from "../principal";
 import { audit } from "../audit";
 import type { ReadCache } from "../read-cache";
 
-export interface SessionSettings { lifetimeMinutes: number }
+export interface SessionSettings {
+  lifetimeMinutes: number;
+}
 
 export async function createSession(
-  tx: Tx, userId: string, now: Date, settings: SessionSettings, ip: string | null,
+  tx: Tx,
+  userId: string,
+  now: Date,
+  settings: SessionSettings,
+  ip: string | null,
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = generateSessionToken();
   const expiresAt = new Date(now.getTime() + settings.lifetimeMinutes * 60_000);
@@ -25,7 +31,11 @@ export type SessionCheck =
   | { kind: "unknown" };
 
 export async function validateSession(
-  db: Database, token: string, now: Date, settings: SessionSettings, cache?: ReadCache,
+  db: Database,
+  token: string,
+  now: Date,
+  settings: SessionSettings,
+  cache?: ReadCache,
 ): Promise<SessionCheck> {
   if (!/^[a-z2-7]{32}$/.test(token)) return { kind: "unknown" };
   const id = sessionIdFromToken(token);
@@ -57,7 +67,8 @@ export async function validateSession(
     }
     return { kind: "valid", principal, expiresAt, refreshed };
   });
-  if (check.kind === "valid") cache?.storeSession(id, { principal: check.principal, expiresAt: check.expiresAt }, generation);
+  if (check.kind === "valid")
+    cache?.storeSession(id, { principal: check.principal, expiresAt: check.expiresAt }, generation);
   return check;
 }
 

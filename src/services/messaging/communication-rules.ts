@@ -6,8 +6,19 @@ import { rowsOf, type Tx } from "../../../db/client";
 import { reaches, type Principal, type ProfileKind } from "../principal";
 
 export const RELATIONS = [
-  "classmates", "class_teachers", "children_teachers", "children_director", "coparents", "school_staff",
-  "class_pupils", "class_parents", "school_pupils", "school_parents", "school_director", "school_teachers", "school_inspectors",
+  "classmates",
+  "class_teachers",
+  "children_teachers",
+  "children_director",
+  "coparents",
+  "school_staff",
+  "class_pupils",
+  "class_parents",
+  "school_pupils",
+  "school_parents",
+  "school_director",
+  "school_teachers",
+  "school_inspectors",
 ] as const;
 export type Relation = (typeof RELATIONS)[number];
 
@@ -39,8 +50,10 @@ export type RuleTable = Record<SenderProfile, Set<Relation>>;
 /** The school's rules: the defaults, with the school's own choices applied. */
 export async function schoolRules(tx: Tx, uai: string): Promise<RuleTable> {
   const table = Object.fromEntries(SENDER_PROFILES.map((p) => [p, new Set(DEFAULT_RULES[p])])) as RuleTable;
-  const rows = rowsOf<{ from_profile: string; relation: string; allowed: boolean }>(await tx.execute(sql`
-    select from_profile, relation, allowed from communication_rules where uai = ${uai}`));
+  const rows = rowsOf<{ from_profile: string; relation: string; allowed: boolean }>(
+    await tx.execute(sql`
+    select from_profile, relation, allowed from communication_rules where uai = ${uai}`),
+  );
   for (const r of rows) {
     const from = r.from_profile as SenderProfile;
     const relation = r.relation as Relation;
@@ -73,31 +86,49 @@ export function senderProfilesIn(p: Principal, uai: string): SenderProfile[] {
 
 function relationQuery(relation: Relation, me: string, uai: string): SQL {
   switch (relation) {
-    case "classmates": return sql`select m2.user_id from class_members m1 join class_members m2 on m2.class_id = m1.class_id and m2.role = 'pupil'
+    case "classmates":
+      return sql`select m2.user_id from class_members m1 join class_members m2 on m2.class_id = m1.class_id and m2.role = 'pupil'
       where m1.user_id = ${me} and m1.role = 'pupil' and m1.uai = ${uai}`;
-    case "class_teachers": return sql`select m2.user_id from class_members m1 join class_members m2 on m2.class_id = m1.class_id and m2.role = 'teacher'
+    case "class_teachers":
+      return sql`select m2.user_id from class_members m1 join class_members m2 on m2.class_id = m1.class_id and m2.role = 'teacher'
       where m1.user_id = ${me} and m1.role = 'pupil' and m1.uai = ${uai}`;
-    case "children_teachers": return sql`select t.user_id from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
+    case "children_teachers":
+      return sql`select t.user_id from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
       join class_members t on t.class_id = m.class_id and t.role = 'teacher' where l.parent_id = ${me} and l.uai = ${uai} and m.uai = ${uai}`;
-    case "children_director": return sql`select sp.user_id from school_profiles sp where sp.uai = ${uai} and sp.profile = 'director'
+    case "children_director":
+      return sql`select sp.user_id from school_profiles sp where sp.uai = ${uai} and sp.profile = 'director'
       and exists (select 1 from parent_links l where l.parent_id = ${me} and l.uai = ${uai})`;
-    case "coparents": return sql`select l2.parent_id from parent_links l1 join parent_links l2 on l2.child_id = l1.child_id
+    case "coparents":
+      return sql`select l2.parent_id from parent_links l1 join parent_links l2 on l2.child_id = l1.child_id
       where l1.parent_id = ${me} and l1.uai = ${uai}`;
-    case "school_staff": return sql`select user_id from school_profiles where uai = ${uai} and profile in ('teacher', 'director', 'staff')`;
-    case "class_pupils": return sql`select m.user_id from class_members t join class_members m on m.class_id = t.class_id and m.role = 'pupil'
+    case "school_staff":
+      return sql`select user_id from school_profiles where uai = ${uai} and profile in ('teacher', 'director', 'staff')`;
+    case "class_pupils":
+      return sql`select m.user_id from class_members t join class_members m on m.class_id = t.class_id and m.role = 'pupil'
       where t.user_id = ${me} and t.role = 'teacher' and t.uai = ${uai}`;
-    case "class_parents": return sql`select l.parent_id from class_members t join class_members m on m.class_id = t.class_id and m.role = 'pupil'
+    case "class_parents":
+      return sql`select l.parent_id from class_members t join class_members m on m.class_id = t.class_id and m.role = 'pupil'
       join parent_links l on l.child_id = m.user_id where t.user_id = ${me} and t.role = 'teacher' and t.uai = ${uai}`;
-    case "school_pupils": return sql`select user_id from school_profiles where uai = ${uai} and profile = 'pupil'`;
-    case "school_parents": return sql`select user_id from school_profiles where uai = ${uai} and profile = 'parent'`;
-    case "school_director": return sql`select user_id from school_profiles where uai = ${uai} and profile = 'director'`;
-    case "school_teachers": return sql`select user_id from school_profiles where uai = ${uai} and profile = 'teacher'`;
+    case "school_pupils":
+      return sql`select user_id from school_profiles where uai = ${uai} and profile = 'pupil'`;
+    case "school_parents":
+      return sql`select user_id from school_profiles where uai = ${uai} and profile = 'parent'`;
+    case "school_director":
+      return sql`select user_id from school_profiles where uai = ${uai} and profile = 'director'`;
+    case "school_teachers":
+      return sql`select user_id from school_profiles where uai = ${uai} and profile = 'teacher'`;
     // Inspectors hold a role on the circonscription, not the school: the structure graph answers (migration 0013).
-    case "school_inspectors": return sql`select preau_school_inspectors(${uai}) as user_id`;
+    case "school_inspectors":
+      return sql`select preau_school_inspectors(${uai}) as user_id`;
   }
 }
 
-export interface Contact { id: string; firstName: string; lastName: string; profiles: ProfileKind[] }
+export interface Contact {
+  id: string;
+  firstName: string;
+  lastName: string;
+  profiles: ProfileKind[];
+}
 
 /** The union of the relations the user's profiles open in this school; null when they open none. */
 async function reachQuery(tx: Tx, p: Principal, uai: string): Promise<SQL | null> {
@@ -106,21 +137,31 @@ async function reachQuery(tx: Tx, p: Principal, uai: string): Promise<SQL | null
   const relations = new Set<Relation>();
   for (const from of senderProfilesIn(p, uai)) for (const r of rules[from]) relations.add(r);
   if (relations.size === 0) return null;
-  return sql.join([...relations].map((r) => relationQuery(r, p.userId, uai)), sql` union `);
+  return sql.join(
+    [...relations].map((r) => relationQuery(r, p.userId, uai)),
+    sql` union `,
+  );
 }
 
 /**
  * Which of these users the user may write to in this school (the send path: only the chosen recipients are checked,
  * rather than listing the whole school). Null when the user may write to nobody there.
  */
-export async function reachableAmong(tx: Tx, p: Principal, uai: string, candidates: readonly string[]): Promise<Set<string> | null> {
+export async function reachableAmong(
+  tx: Tx,
+  p: Principal,
+  uai: string,
+  candidates: readonly string[],
+): Promise<Set<string> | null> {
   const union = await reachQuery(tx, p, uai);
   if (!union) return null;
   if (candidates.length === 0) return new Set();
-  const rows = rowsOf<{ id: string }>(await tx.execute(sql`
+  const rows = rowsOf<{ id: string }>(
+    await tx.execute(sql`
     with reach(user_id) as (${union})
     select u.id from users u where u.id = any(${`{${candidates.join(",")}}`}::uuid[]) and u.id <> ${p.userId}
-      and u.state in ('pre_created', 'active') and u.id in (select user_id from reach)`));
+      and u.state in ('pre_created', 'active') and u.id in (select user_id from reach)`),
+  );
   return new Set(rows.map((r) => r.id));
 }
 
@@ -128,12 +169,14 @@ export async function reachableAmong(tx: Tx, p: Principal, uai: string, candidat
 export async function reachableContacts(tx: Tx, p: Principal, uai: string): Promise<Contact[]> {
   const union = await reachQuery(tx, p, uai);
   if (!union) return [];
-  const rows = rowsOf<{ id: string; first_name: string; last_name: string; profiles: ProfileKind[] }>(await tx.execute(sql`
+  const rows = rowsOf<{ id: string; first_name: string; last_name: string; profiles: ProfileKind[] }>(
+    await tx.execute(sql`
     with reach(user_id) as (${union})
     select u.id, u.first_name, u.last_name,
       case when u.id in (select preau_school_inspectors(${uai})) then array['inspector']
         else array(select sp.profile::text from school_profiles sp where sp.user_id = u.id and sp.uai = ${uai} order by 1) end as profiles
     from users u where u.id in (select user_id from reach) and u.id <> ${p.userId} and u.state in ('pre_created', 'active')
-    order by u.last_name, u.first_name, u.id`));
+    order by u.last_name, u.first_name, u.id`),
+  );
   return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, profiles: r.profiles }));
 }

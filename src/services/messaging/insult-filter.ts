@@ -6,13 +6,28 @@
 // Listed words are paths of keys in a trie, so a message is checked in one pass over its tokens.
 import { INNOCENT_WORDS, INSULT_WORDS } from "./insult-words";
 
-export interface InsultMatch { word: string; start: number; end: number }
+export interface InsultMatch {
+  word: string;
+  start: number;
+  end: number;
+}
 
 const LEET: Readonly<Record<string, string>> = {
-  "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
-  "@": "a", "$": "s", "€": "e", "!": "i", "|": "i", "+": "t",
+  "0": "o",
+  "1": "i",
+  "3": "e",
+  "4": "a",
+  "5": "s",
+  "7": "t",
+  "8": "b",
+  "@": "a",
+  $: "s",
+  "€": "e",
+  "!": "i",
+  "|": "i",
+  "+": "t",
 };
-const LIGATURES: Readonly<Record<string, string>> = { "œ": "oe", "æ": "ae", "ß": "ss" };
+const LIGATURES: Readonly<Record<string, string>> = { œ: "oe", æ: "ae", ß: "ss" };
 // Apostrophes are French elision ("t'a", "l'a"): the single letters they separate are not a word spelled out.
 const APOSTROPHES = new Set(["'", "’", "‘", "ʼ", "`", "´"]);
 const ENDINGS = ["s", "x", "e", "es"];
@@ -20,10 +35,20 @@ const ENDINGS = ["s", "x", "e", "es"];
 const MAX_LETTER_GAP = 3;
 
 type Kind = "letter" | "digit" | "symbol" | "apostrophe" | "separator";
-interface Unit { ch: string; kind: Kind; start: number; end: number }
+interface Unit {
+  ch: string;
+  kind: Kind;
+  start: number;
+  end: number;
+}
 interface Token {
-  plain: string; key: string; start: number; end: number;
-  single: boolean; gap: number; afterApostrophe: boolean;
+  plain: string;
+  key: string;
+  start: number;
+  end: number;
+  single: boolean;
+  gap: number;
+  afterApostrophe: boolean;
 }
 
 const folded = new Map<string, string>();
@@ -53,7 +78,10 @@ function unitsOf(text: string): Unit[] {
   for (const c of text) {
     const start = end;
     end += c.length;
-    if (APOSTROPHES.has(c)) { units.push({ ch: c, kind: "apostrophe", start, end }); continue; }
+    if (APOSTROPHES.has(c)) {
+      units.push({ ch: c, kind: "apostrophe", start, end });
+      continue;
+    }
     if (c.charCodeAt(0) < 0x80) {
       const ch = c.toLowerCase();
       units.push({ ch, kind: kindOf(ch), start, end });
@@ -76,13 +104,19 @@ function tokensOf(text: string): Token[] {
   const tokens: Token[] = [];
   let prevEnd = 0;
   let afterApostrophe = false;
-  const symbolRunEnd = (j: number) => { while (units[j]?.kind === "symbol") j++; return j; };
-  for (let i = 0; i < units.length;) {
+  const symbolRunEnd = (j: number) => {
+    while (units[j]?.kind === "symbol") j++;
+    return j;
+  };
+  for (let i = 0; i < units.length; ) {
     const kind = units[i]!.kind;
     // A leetspeak symbol is a letter inside a word ("pu+e") or alone before one ("$alope"); "con!" ends there.
     if (kind === "symbol") {
       const r = symbolRunEnd(i);
-      if (r - i > 1 || !isWordUnit(units[r])) { i = r; continue; }
+      if (r - i > 1 || !isWordUnit(units[r])) {
+        i = r;
+        continue;
+      }
     } else if (!isWordUnit(units[i])) {
       if (kind === "apostrophe") afterApostrophe = true;
       i++;
@@ -90,7 +124,10 @@ function tokensOf(text: string): Token[] {
     }
     let j = i;
     while (j < units.length) {
-      if (isWordUnit(units[j])) { j++; continue; }
+      if (isWordUnit(units[j])) {
+        j++;
+        continue;
+      }
       if (units[j]!.kind !== "symbol") break;
       const r = symbolRunEnd(j);
       if (!isWordUnit(units[r])) break;
@@ -102,11 +139,19 @@ function tokensOf(text: string): Token[] {
     let plain = "";
     for (let k = i; k < j; k++) {
       const u = units[k]!;
-      plain += hasLetter && u.kind !== "letter" ? LEET[u.ch] ?? u.ch : u.ch;
+      plain += hasLetter && u.kind !== "letter" ? (LEET[u.ch] ?? u.ch) : u.ch;
     }
     const start = units[i]!.start;
     const end = units[j - 1]!.end;
-    tokens.push({ plain, key: collapse(plain), start, end, single: j - i === 1, gap: start - prevEnd, afterApostrophe });
+    tokens.push({
+      plain,
+      key: collapse(plain),
+      start,
+      end,
+      single: j - i === 1,
+      gap: start - prevEnd,
+      afterApostrophe,
+    });
     prevEnd = end;
     afterApostrophe = false;
     i = j;
@@ -117,7 +162,7 @@ function tokensOf(text: string): Token[] {
 // A run of single letters ("c o n n a r d", "p.u.t.e") becomes one token spelling the run as a whole.
 function joinSpacedLetters(tokens: Token[]): Token[] {
   const out: Token[] = [];
-  for (let i = 0; i < tokens.length;) {
+  for (let i = 0; i < tokens.length; ) {
     let j = i + 1;
     if (tokens[i]!.single) {
       while (tokens[j]?.single && !tokens[j]!.afterApostrophe && tokens[j]!.gap <= MAX_LETTER_GAP) j++;
@@ -134,7 +179,11 @@ function joinSpacedLetters(tokens: Token[]): Token[] {
   return out;
 }
 
-interface TrieNode { next: Map<string, TrieNode>; word?: string; inflects: boolean }
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  word?: string;
+  inflects: boolean;
+}
 type Field = "plain" | "key";
 
 function trieOf(entries: readonly string[], field: Field): TrieNode {
@@ -150,7 +199,10 @@ function trieOf(entries: readonly string[], field: Field): TrieNode {
       let node = root;
       for (const key of path) {
         let child = node.next.get(key);
-        if (!child) node.next.set(key, child = { next: new Map(), inflects });
+        if (!child) {
+          child = { next: new Map(), inflects };
+          node.next.set(key, child);
+        }
         child.inflects ||= inflects;
         node = child;
       }
@@ -164,7 +216,12 @@ const INSULTS = trieOf(INSULT_WORDS, "key");
 // Innocent words are compared before repeated letters are collapsed: "cône" is not "conne".
 const INNOCENTS = trieOf(INNOCENT_WORDS, "plain");
 
-function longestMatch(tokens: Token[], i: number, root: TrieNode, field: Field): { word: string; last: number } | undefined {
+function longestMatch(
+  tokens: Token[],
+  i: number,
+  root: TrieNode,
+  field: Field,
+): { word: string; last: number } | undefined {
   let best: { word: string; last: number } | undefined;
   let nodes = [root];
   for (let j = i; j < tokens.length && nodes.length > 0; j++) {
@@ -192,7 +249,9 @@ function longestMatch(tokens: Token[], i: number, root: TrieNode, field: Field):
 
 /** Lower case, no accents, leetspeak read as letters, repeated letters collapsed; words separated by one space. */
 export function normaliseForFilter(text: string): string {
-  return tokensOf(text).map((t) => t.key).join(" ");
+  return tokensOf(text)
+    .map((t) => t.key)
+    .join(" ");
 }
 
 /** The listed words found in `text`, with their span [start, end) in `text` itself. */

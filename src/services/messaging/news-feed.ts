@@ -11,22 +11,74 @@ import { myNotifications, notifyUsers, type Delivery, type NoticeLine } from "..
 import { can } from "../../policy/index";
 import { activeProfiles, displayName, scopeOf, type Principal, type ProfileKind } from "../principal";
 
-export interface FeedDeps { db: Database; now: Date; ip: string | null; timeZone: string }
+export interface FeedDeps {
+  db: Database;
+  now: Date;
+  ip: string | null;
+  timeZone: string;
+}
 
-export interface AnnouncementLine { id: string; title: string; body: string; signedAs: string; createdAt: Date; endsAt: Date; seen: boolean }
-export interface DateLine { id: string; batchId: string; title: string; onDate: string; className: string | null; schoolName: string; mine: boolean }
-export interface BirthdayLine { firstName: string; lastInitial: string; className: string; day: string; today: boolean; me: boolean }
-export interface Feed { urgent: AnnouncementLine[]; dates: DateLine[]; birthdays: BirthdayLine[]; events: NoticeLine[] }
+export interface AnnouncementLine {
+  id: string;
+  title: string;
+  body: string;
+  signedAs: string;
+  createdAt: Date;
+  endsAt: Date;
+  seen: boolean;
+}
+export interface DateLine {
+  id: string;
+  batchId: string;
+  title: string;
+  onDate: string;
+  className: string | null;
+  schoolName: string;
+  mine: boolean;
+}
+export interface BirthdayLine {
+  firstName: string;
+  lastInitial: string;
+  className: string;
+  day: string;
+  today: boolean;
+  me: boolean;
+}
+export interface Feed {
+  urgent: AnnouncementLine[];
+  dates: DateLine[];
+  birthdays: BirthdayLine[];
+  events: NoticeLine[];
+}
 
 /** Profiles an announcement may address (school profiles: those that see the feed). */
-export const ANNOUNCEMENT_PROFILES = ["pupil", "parent", "teacher", "director", "staff"] as const satisfies readonly ProfileKind[];
+export const ANNOUNCEMENT_PROFILES = [
+  "pupil",
+  "parent",
+  "teacher",
+  "director",
+  "staff",
+] as const satisfies readonly ProfileKind[];
 export const DATE_HORIZON_DAYS = 60;
 export const BIRTHDAY_DAYS = 7;
 export const LIMITS = { title: 120, body: 2000, announcementDays: 31, dateDays: 366 };
 
 /** Announcements addressed to the user now: one of their school profiles is in the audience of one of the schools. */
-export async function activeAnnouncements(tx: Tx, userId: string, now: Date, onlyUnseen = false): Promise<AnnouncementLine[]> {
-  const rows = rowsOf<{ id: string; title: string; body: string; signed_as: string; created_at: Date | string; ends_at: Date | string; seen: boolean }>(
+export async function activeAnnouncements(
+  tx: Tx,
+  userId: string,
+  now: Date,
+  onlyUnseen = false,
+): Promise<AnnouncementLine[]> {
+  const rows = rowsOf<{
+    id: string;
+    title: string;
+    body: string;
+    signed_as: string;
+    created_at: Date | string;
+    ends_at: Date | string;
+    seen: boolean;
+  }>(
     await tx.execute(sql`
       select a.id, a.title, a.body, a.signed_as, a.created_at, a.ends_at, (r.user_id is not null) as seen
       from announcements a
@@ -35,15 +87,31 @@ export async function activeAnnouncements(tx: Tx, userId: string, now: Date, onl
         ${onlyUnseen ? sql`and r.user_id is null` : sql``}
         and exists (select 1 from announcement_schools s join school_profiles sp on sp.uai = s.uai
                     where s.announcement_id = a.id and sp.user_id = ${userId} and sp.profile = any(a.profiles))
-      order by a.created_at desc limit 20`));
-  return rows.map((r) => ({ id: r.id, title: r.title, body: r.body, signedAs: r.signed_as, createdAt: new Date(r.created_at),
-    endsAt: new Date(r.ends_at), seen: r.seen }));
+      order by a.created_at desc limit 20`),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    body: r.body,
+    signedAs: r.signed_as,
+    createdAt: new Date(r.created_at),
+    endsAt: new Date(r.ends_at),
+    seen: r.seen,
+  }));
 }
 
 /** Dates of the user's schools (whole school) and classes (theirs, their children's; all of them for the school's
  *  staff), and the dates they set themselves. */
 async function upcomingDates(tx: Tx, userId: string, today: string, limit: number): Promise<DateLine[]> {
-  const rows = rowsOf<{ id: string; batch_id: string; title: string; on_date: string | Date; class_name: string | null; school_name: string; mine: boolean }>(
+  const rows = rowsOf<{
+    id: string;
+    batch_id: string;
+    title: string;
+    on_date: string | Date;
+    class_name: string | null;
+    school_name: string;
+    mine: boolean;
+  }>(
     await tx.execute(sql`
       select d.id, d.batch_id, d.title, d.on_date, c.name as class_name, sc.name as school_name, (d.author_id = ${userId}) as mine
       from important_dates d join schools sc on sc.uai = d.uai left join classes c on c.id = d.class_id
@@ -53,13 +121,21 @@ async function upcomingDates(tx: Tx, userId: string, today: string, limit: numbe
           or d.class_id in (select class_id from class_members where user_id = ${userId})
           or d.class_id in (select m.class_id from parent_links l join class_members m on m.user_id = l.child_id where l.parent_id = ${userId})
           or d.uai in (select uai from school_profiles where user_id = ${userId} and profile in ('director', 'staff')))
-      order by d.on_date, d.title limit ${limit}`));
+      order by d.on_date, d.title limit ${limit}`),
+  );
   // A date set for a whole circonscription is one row per school: its author sees it once.
   const seen = new Set<string>();
-  return rows.filter((r) => !(r.mine && seen.has(r.batch_id)) && seen.add(r.batch_id)).map((r) => ({
-    id: r.id, batchId: r.batch_id, title: r.title, onDate: typeof r.on_date === "string" ? r.on_date.slice(0, 10) : r.on_date.toISOString().slice(0, 10),
-    className: r.class_name, schoolName: r.school_name, mine: r.mine,
-  }));
+  return rows
+    .filter((r) => !(r.mine && seen.has(r.batch_id)) && seen.add(r.batch_id))
+    .map((r) => ({
+      id: r.id,
+      batchId: r.batch_id,
+      title: r.title,
+      onDate: typeof r.on_date === "string" ? r.on_date.slice(0, 10) : r.on_date.toISOString().slice(0, 10),
+      className: r.class_name,
+      schoolName: r.school_name,
+      mine: r.mine,
+    }));
 }
 
 /** "MM-DD" of the next `days` days; 29 February birthdays are wished on the 28th in other years. */
@@ -78,18 +154,33 @@ function monthDays(today: string, days: number): Map<string, string> {
 /** 54H: birthdays of a pupil's classmates (and their own), and of a teacher's pupils, in the coming week. */
 async function birthdays(tx: Tx, userId: string, today: string): Promise<BirthdayLine[]> {
   const days = monthDays(today, BIRTHDAY_DAYS);
-  const rows = rowsOf<{ id: string; first_name: string; last_name: string; md: string; class_name: string }>(await tx.execute(sql`
+  const rows = rowsOf<{ id: string; first_name: string; last_name: string; md: string; class_name: string }>(
+    await tx.execute(sql`
     select distinct u.id, u.first_name, u.last_name, to_char(u.birth_date, 'MM-DD') as md, c.name as class_name
     from class_members me join class_members m on m.class_id = me.class_id and m.role = 'pupil'
     join classes c on c.id = me.class_id join users u on u.id = m.user_id
     where me.user_id = ${userId} and me.role in ('pupil', 'teacher') and u.birth_date is not null
-      and u.state in ('active', 'pre_created') and to_char(u.birth_date, 'MM-DD') = any(${`{${[...days.keys()].join(",")}}`}::text[])`));
-  return rows.map((r) => ({ firstName: r.first_name, lastInitial: r.last_name.slice(0, 1), className: r.class_name, day: days.get(r.md)!,
-    today: days.get(r.md) === today, me: r.id === userId }))
+      and u.state in ('active', 'pre_created') and to_char(u.birth_date, 'MM-DD') = any(${`{${[...days.keys()].join(",")}}`}::text[])`),
+  );
+  return rows
+    .map((r) => ({
+      firstName: r.first_name,
+      lastInitial: r.last_name.slice(0, 1),
+      className: r.class_name,
+      day: days.get(r.md)!,
+      today: days.get(r.md) === today,
+      me: r.id === userId,
+    }))
     .sort((a, b) => a.day.localeCompare(b.day) || a.firstName.localeCompare(b.firstName, "fr"));
 }
 
-export async function newsFeed(tx: Tx, p: Principal, now: Date, timeZone: string, options: { events?: number; dates?: number } = {}): Promise<Feed> {
+export async function newsFeed(
+  tx: Tx,
+  p: Principal,
+  now: Date,
+  timeZone: string,
+  options: { events?: number; dates?: number } = {},
+): Promise<Feed> {
   const today = localTime(now, timeZone).date;
   return {
     urgent: await activeAnnouncements(tx, p.userId, now),
@@ -119,15 +210,21 @@ export async function markAnnouncementSeen(tx: Tx, userId: string, announcementI
 
 // ——— Audiences ———
 
-export interface AudienceOption { value: string; kind: "class" | "school" | "perimeter" | "academie"; label: string }
+export interface AudienceOption {
+  value: string;
+  kind: "class" | "school" | "perimeter" | "academie";
+  label: string;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PERIMETER_AUTHORS: ProfileKind[] = ["inspector", "adviser", "municipality"];
 
 async function perimeterSchools(tx: Tx, p: Principal): Promise<{ uai: string; name: string }[]> {
   if (p.perimeter.all) return [];
-  return rowsOf<{ uai: string; name: string }>(await tx.execute(sql`
-    select uai, name from schools where uai = any(${`{${p.perimeter.uais.join(",")}}`}::text[]) order by name`));
+  return rowsOf<{ uai: string; name: string }>(
+    await tx.execute(sql`
+    select uai, name from schools where uai = any(${`{${p.perimeter.uais.join(",")}}`}::text[]) order by name`),
+  );
 }
 
 const hasRole = (p: Principal, roles: ProfileKind[]) => p.structureRoles.some((r) => roles.includes(r.role));
@@ -135,11 +232,14 @@ const hasRole = (p: Principal, roles: ProfileKind[]) => p.structureRoles.some((r
 /** Where the user may put an important date: their classes, their school, their perimeter. */
 export async function dateAudiences(tx: Tx, p: Principal): Promise<AudienceOption[]> {
   const out: AudienceOption[] = [];
-  const classes = rowsOf<{ id: string; name: string; uai: string; school: string }>(await tx.execute(sql`
+  const classes = rowsOf<{ id: string; name: string; uai: string; school: string }>(
+    await tx.execute(sql`
     select c.id, c.name, c.uai, s.name as school from class_members m join classes c on c.id = m.class_id join schools s on s.uai = c.uai
-    where m.user_id = ${p.userId} and m.role = 'teacher' order by s.name, c.name`));
+    where m.user_id = ${p.userId} and m.role = 'teacher' order by s.name, c.name`),
+  );
   for (const c of classes) out.push({ value: `classe:${c.id}`, kind: "class", label: `${c.name} — ${c.school}` });
-  for (const sp of p.profiles.filter((x) => x.profile === "director")) out.push({ value: `ecole:${sp.uai}`, kind: "school", label: sp.schoolName });
+  for (const sp of p.profiles.filter((x) => x.profile === "director"))
+    out.push({ value: `ecole:${sp.uai}`, kind: "school", label: sp.schoolName });
   if (hasRole(p, ["inspector", "adviser"]) && !p.perimeter.all) {
     out.push({ value: "perimetre", kind: "perimeter", label: "" });
     for (const s of await perimeterSchools(tx, p)) out.push({ value: `ecole:${s.uai}`, kind: "school", label: s.name });
@@ -151,7 +251,8 @@ export async function dateAudiences(tx: Tx, p: Principal): Promise<AudienceOptio
 export async function announcementAudiences(tx: Tx, p: Principal): Promise<AudienceOption[]> {
   const out: AudienceOption[] = [];
   if (hasRole(p, ["academie_admin"])) out.push({ value: "academie", kind: "academie", label: "" });
-  for (const sp of p.profiles.filter((x) => x.profile === "director")) out.push({ value: `ecole:${sp.uai}`, kind: "school", label: sp.schoolName });
+  for (const sp of p.profiles.filter((x) => x.profile === "director"))
+    out.push({ value: `ecole:${sp.uai}`, kind: "school", label: sp.schoolName });
   if (hasRole(p, ["adviser", "municipality"]) && !p.perimeter.all) {
     out.push({ value: "perimetre", kind: "perimeter", label: "" });
     for (const s of await perimeterSchools(tx, p)) out.push({ value: `ecole:${s.uai}`, kind: "school", label: s.name });
@@ -167,15 +268,27 @@ function dedupe(options: AudienceOption[]): AudienceOption[] {
 // ——— Important dates (54H) ———
 
 export type DateIssue = "title" | "date" | "date_past" | "date_far" | "audience";
-export interface DateInput { title: string; date: string; audience: string }
+export interface DateInput {
+  title: string;
+  date: string;
+  audience: string;
+}
 
-export async function dateCreator(deps: FeedDeps, p: Principal, input: DateInput): Promise<{ ok: true; count: number } | { ok: false; issues: DateIssue[] }> {
+export async function dateCreator(
+  deps: FeedDeps,
+  p: Principal,
+  input: DateInput,
+): Promise<{ ok: true; count: number } | { ok: false; issues: DateIssue[] }> {
   const issues: DateIssue[] = [];
   const title = input.title.trim();
   if (!title || title.length > LIMITS.title) issues.push("title");
   const today = localTime(deps.now, deps.timeZone).date;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(new Date(`${input.date}T12:00:00Z`).getTime())
-    || new Date(`${input.date}T12:00:00Z`).toISOString().slice(0, 10) !== input.date) issues.push("date");
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(input.date) ||
+    Number.isNaN(new Date(`${input.date}T12:00:00Z`).getTime()) ||
+    new Date(`${input.date}T12:00:00Z`).toISOString().slice(0, 10) !== input.date
+  )
+    issues.push("date");
   else if (input.date < today) issues.push("date_past");
   else if (input.date > addDays(today, LIMITS.dateDays)) issues.push("date_far");
   return withTenant(deps.db, scopeOf(p), async (tx) => {
@@ -187,13 +300,24 @@ export async function dateCreator(deps: FeedDeps, p: Principal, input: DateInput
       await tx.execute(sql`insert into important_dates (batch_id, uai, class_id, author_id, title, on_date, created_at)
         values (${batchId}, ${t.uai}, ${t.classId}, ${p.userId}, ${title}, ${input.date}, ${deps.now.toISOString()})`);
     }
-    await audit(tx, { at: deps.now, actorId: p.userId, action: "feed.date.added", target: batchId, uai: targets.length === 1 ? targets[0]!.uai : null,
-      ip: deps.ip, details: { schools: targets.length, date: input.date } });
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "feed.date.added",
+      target: batchId,
+      uai: targets.length === 1 ? targets[0]!.uai : null,
+      ip: deps.ip,
+      details: { schools: targets.length, date: input.date },
+    });
     return { ok: true as const, count: targets.length };
   });
 }
 
-async function resolveDateAudience(tx: Tx, p: Principal, audience: string): Promise<{ uai: string; classId: string | null }[] | null> {
+async function resolveDateAudience(
+  tx: Tx,
+  p: Principal,
+  audience: string,
+): Promise<{ uai: string; classId: string | null }[] | null> {
   if (audience === "perimetre") {
     if (!hasRole(p, ["inspector", "adviser"]) || p.perimeter.all || p.perimeter.uais.length === 0) return null;
     return p.perimeter.uais.map((uai) => ({ uai, classId: null }));
@@ -204,11 +328,20 @@ async function resolveDateAudience(tx: Tx, p: Principal, audience: string): Prom
     return exists ? [{ uai: id, classId: null }] : null;
   }
   if (kind === "classe" && id && UUID.test(id)) {
-    const [c] = rowsOf<{ uai: string; teachers: string[] }>(await tx.execute(sql`
+    const [c] = rowsOf<{ uai: string; teachers: string[] }>(
+      await tx.execute(sql`
       select c.uai, array(select user_id::text from class_members where class_id = c.id and role = 'teacher') as teachers
-      from classes c where c.id = ${id}`));
+      from classes c where c.id = ${id}`),
+    );
     if (!c) return null;
-    const ok = can(p, "feed.addDate", { kind: "class", uai: c.uai, classId: id, memberIds: [], teacherIds: c.teachers, parentIdsOfPupils: [] });
+    const ok = can(p, "feed.addDate", {
+      kind: "class",
+      uai: c.uai,
+      classId: id,
+      memberIds: [],
+      teacherIds: c.teachers,
+      parentIdsOfPupils: [],
+    });
     return ok ? [{ uai: c.uai, classId: id }] : null;
   }
   return null;
@@ -219,9 +352,12 @@ export async function dateRemover(deps: FeedDeps, p: Principal, batchId: string)
   if (!UUID.test(batchId)) return false;
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     const directorOf = p.profiles.filter((x) => x.profile === "director").map((x) => x.uai);
-    const removed = rowsOf<{ id: string }>(await tx.execute(sql`delete from important_dates
-      where batch_id = ${batchId} and (author_id = ${p.userId} or uai = any(${`{${directorOf.join(",")}}`}::text[])) returning id`));
-    if (removed.length) await audit(tx, { at: deps.now, actorId: p.userId, action: "feed.date.removed", target: batchId, ip: deps.ip });
+    const removed = rowsOf<{ id: string }>(
+      await tx.execute(sql`delete from important_dates
+      where batch_id = ${batchId} and (author_id = ${p.userId} or uai = any(${`{${directorOf.join(",")}}`}::text[])) returning id`),
+    );
+    if (removed.length)
+      await audit(tx, { at: deps.now, actorId: p.userId, action: "feed.date.removed", target: batchId, ip: deps.ip });
     return removed.length > 0;
   });
 }
@@ -232,11 +368,28 @@ export async function myDates(tx: Tx, p: Principal, now: Date, timeZone: string)
 
 // ——— Urgent announcements (54J) ———
 
-export type AnnouncementIssue = "title" | "body" | "profiles" | "pupils_forbidden" | "until" | "until_past" | "until_far" | "audience";
-export interface AnnouncementInput { title: string; body: string; profiles: string[]; until: string; audience: string }
+export type AnnouncementIssue =
+  | "title"
+  | "body"
+  | "profiles"
+  | "pupils_forbidden"
+  | "until"
+  | "until_past"
+  | "until_far"
+  | "audience";
+export interface AnnouncementInput {
+  title: string;
+  body: string;
+  profiles: string[];
+  until: string;
+  audience: string;
+}
 
-export async function announcementCreator(deps: FeedDeps, p: Principal, input: AnnouncementInput):
-  Promise<{ ok: true; id: string } | { ok: false; issues: AnnouncementIssue[] }> {
+export async function announcementCreator(
+  deps: FeedDeps,
+  p: Principal,
+  input: AnnouncementInput,
+): Promise<{ ok: true; id: string } | { ok: false; issues: AnnouncementIssue[] }> {
   const issues: AnnouncementIssue[] = [];
   const title = input.title.trim();
   const body = input.body.trim();
@@ -248,7 +401,8 @@ export async function announcementCreator(deps: FeedDeps, p: Principal, input: A
   const onlyMunicipality = hasRole(p, ["municipality"]) && !hasRole(p, ["academie_admin", "adviser"]);
   if (onlyMunicipality && profiles.includes("pupil")) issues.push("pupils_forbidden");
   const today = localTime(deps.now, deps.timeZone).date;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.until) || Number.isNaN(new Date(`${input.until}T12:00:00Z`).getTime())) issues.push("until");
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.until) || Number.isNaN(new Date(`${input.until}T12:00:00Z`).getTime()))
+    issues.push("until");
   else if (input.until < today) issues.push("until_past");
   else if (input.until > addDays(today, LIMITS.announcementDays)) issues.push("until_far");
   return withTenant(deps.db, scopeOf(p), async (tx) => {
@@ -257,10 +411,12 @@ export async function announcementCreator(deps: FeedDeps, p: Principal, input: A
     if (issues.length || !target) return { ok: false as const, issues };
     // Shown until the end of the chosen day, local time.
     const endsAt = zonedToUtc(`${addDays(input.until, 1)}T00:00`, deps.timeZone);
-    const [row] = rowsOf<{ id: string }>(await tx.execute(sql`
+    const [row] = rowsOf<{ id: string }>(
+      await tx.execute(sql`
       insert into announcements (author_id, signed_as, title, body, profiles, created_at, ends_at)
       values (${p.userId}, ${target.signedAs}, ${title}, ${body}, ${`{${profiles.join(",")}}`}::profile_kind[], ${deps.now.toISOString()}, ${endsAt.toISOString()})
-      returning id`));
+      returning id`),
+    );
     const id = row!.id;
     if (target.all) {
       await tx.execute(sql`insert into announcement_schools (announcement_id, uai) select ${id}, uai from schools`);
@@ -268,19 +424,32 @@ export async function announcementCreator(deps: FeedDeps, p: Principal, input: A
       await tx.execute(sql`insert into announcement_schools (announcement_id, uai)
         select ${id}, uai from schools where uai = any(${`{${target.uais.join(",")}}`}::text[])`);
     }
-    await enqueue(tx, "announcement.notify", { announcementId: id }, deps.now, { dedupeKey: `announcement.notify:${id}` });
-    await audit(tx, { at: deps.now, actorId: p.userId, action: "feed.announcement.sent", target: id,
-      uai: !target.all && target.uais.length === 1 ? target.uais[0]! : null, ip: deps.ip,
-      details: { schools: target.all ? "all" : target.uais.length, profiles } });
+    await enqueue(tx, "announcement.notify", { announcementId: id }, deps.now, {
+      dedupeKey: `announcement.notify:${id}`,
+    });
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "feed.announcement.sent",
+      target: id,
+      uai: !target.all && target.uais.length === 1 ? target.uais[0]! : null,
+      ip: deps.ip,
+      details: { schools: target.all ? "all" : target.uais.length, profiles },
+    });
     return { ok: true as const, id };
   });
 }
 
-async function resolveAnnouncementAudience(tx: Tx, p: Principal, audience: string):
-  Promise<{ all: true; signedAs: string } | { all: false; uais: string[]; signedAs: string } | null> {
+async function resolveAnnouncementAudience(
+  tx: Tx,
+  p: Principal,
+  audience: string,
+): Promise<{ all: true; signedAs: string } | { all: false; uais: string[]; signedAs: string } | null> {
   const structure = (roles: ProfileKind[]) => p.structureRoles.find((r) => roles.includes(r.role));
   if (audience === "academie") {
-    return can(p, "feed.announce", { kind: "platform" }) ? { all: true, signedAs: structure(["academie_admin"])?.structureName ?? "L'académie" } : null;
+    return can(p, "feed.announce", { kind: "platform" })
+      ? { all: true, signedAs: structure(["academie_admin"])?.structureName ?? "L'académie" }
+      : null;
   }
   if (audience === "perimetre") {
     const role = structure(["adviser", "municipality"]);
@@ -293,31 +462,56 @@ async function resolveAnnouncementAudience(tx: Tx, p: Principal, audience: strin
   if (!school) return null;
   const director = p.profiles.some((x) => x.uai === uai && x.profile === "director");
   const role = structure(PERIMETER_AUTHORS.concat("academie_admin"));
-  return { all: false, uais: [uai], signedAs: director ? `La direction — ${school.name}` : `${displayName(p)} — ${role?.structureName ?? school.name}` };
+  return {
+    all: false,
+    uais: [uai],
+    signedAs: director ? `La direction — ${school.name}` : `${displayName(p)} — ${role?.structureName ?? school.name}`,
+  };
 }
 
 /**
  * Job "announcement.notify": everyone in the audience is told through their channels, urgent (through quiet hours
  * and digests). In batches, each its own transaction: a whole académie is a million accounts.
  */
-export async function announcementNotifier(db: Database, announcementId: string, now: Date, delivery: Delivery, batch = 5000): Promise<number> {
+export async function announcementNotifier(
+  db: Database,
+  announcementId: string,
+  now: Date,
+  delivery: Delivery,
+  batch = 5000,
+): Promise<number> {
   let after = "00000000-0000-0000-0000-000000000000";
   let told = 0;
   for (;;) {
     const done = await withTenant(db, systemScope, async (tx) => {
-      const [a] = rowsOf<{ title: string; body: string; signed_as: string; withdrawn: boolean }>(await tx.execute(sql`
-        select title, body, signed_as, withdrawn_at is not null as withdrawn from announcements where id = ${announcementId}`));
+      const [a] = rowsOf<{ title: string; body: string; signed_as: string; withdrawn: boolean }>(
+        await tx.execute(sql`
+        select title, body, signed_as, withdrawn_at is not null as withdrawn from announcements where id = ${announcementId}`),
+      );
       if (!a || a.withdrawn) return null;
-      const ids = rowsOf<{ user_id: string }>(await tx.execute(sql`
+      const ids = rowsOf<{ user_id: string }>(
+        await tx.execute(sql`
         select distinct sp.user_id from announcement_schools s
         join announcements a on a.id = s.announcement_id
         join school_profiles sp on sp.uai = s.uai and sp.profile = any(a.profiles)
         join users u on u.id = sp.user_id and u.state in ('active', 'pre_created')
         where s.announcement_id = ${announcementId} and sp.user_id > ${after}::uuid
-        order by sp.user_id limit ${batch}`)).map((r) => r.user_id);
+        order by sp.user_id limit ${batch}`),
+      ).map((r) => r.user_id);
       if (ids.length === 0) return null;
-      await notifyUsers(tx, ids, { kind: "announcement", title: `Message urgent : ${a.title}`, body: `${a.body}\n— ${a.signed_as}`,
-        link: "/fil", urgent: true }, now, delivery);
+      await notifyUsers(
+        tx,
+        ids,
+        {
+          kind: "announcement",
+          title: `Message urgent : ${a.title}`,
+          body: `${a.body}\n— ${a.signed_as}`,
+          link: "/fil",
+          urgent: true,
+        },
+        now,
+        delivery,
+      );
       return ids;
     });
     if (!done) return told;
@@ -326,25 +520,58 @@ export async function announcementNotifier(db: Database, announcementId: string,
   }
 }
 
-export interface MyAnnouncement { id: string; title: string; createdAt: Date; endsAt: Date; withdrawn: boolean; schools: number; reads: number }
+export interface MyAnnouncement {
+  id: string;
+  title: string;
+  createdAt: Date;
+  endsAt: Date;
+  withdrawn: boolean;
+  schools: number;
+  reads: number;
+}
 
 export async function myAnnouncements(tx: Tx, p: Principal): Promise<MyAnnouncement[]> {
-  const rows = rowsOf<{ id: string; title: string; created_at: Date | string; ends_at: Date | string; withdrawn: boolean; schools: number; reads: number }>(
+  const rows = rowsOf<{
+    id: string;
+    title: string;
+    created_at: Date | string;
+    ends_at: Date | string;
+    withdrawn: boolean;
+    schools: number;
+    reads: number;
+  }>(
     await tx.execute(sql`
       select a.id, a.title, a.created_at, a.ends_at, a.withdrawn_at is not null as withdrawn,
         (select count(*)::int from announcement_schools s where s.announcement_id = a.id) as schools,
         (select count(*)::int from announcement_reads r where r.announcement_id = a.id) as reads
-      from announcements a where a.author_id = ${p.userId} order by a.created_at desc limit 50`));
-  return rows.map((r) => ({ id: r.id, title: r.title, createdAt: new Date(r.created_at), endsAt: new Date(r.ends_at), withdrawn: r.withdrawn,
-    schools: r.schools, reads: r.reads }));
+      from announcements a where a.author_id = ${p.userId} order by a.created_at desc limit 50`),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    createdAt: new Date(r.created_at),
+    endsAt: new Date(r.ends_at),
+    withdrawn: r.withdrawn,
+    schools: r.schools,
+    reads: r.reads,
+  }));
 }
 
 export async function announcementWithdrawer(deps: FeedDeps, p: Principal, id: string): Promise<boolean> {
   if (!UUID.test(id)) return false;
   return withTenant(deps.db, scopeOf(p), async (tx) => {
-    const done = rowsOf(await tx.execute(sql`update announcements set withdrawn_at = ${deps.now.toISOString()}
-      where id = ${id} and author_id = ${p.userId} and withdrawn_at is null returning id`));
-    if (done.length) await audit(tx, { at: deps.now, actorId: p.userId, action: "feed.announcement.withdrawn", target: id, ip: deps.ip });
+    const done = rowsOf(
+      await tx.execute(sql`update announcements set withdrawn_at = ${deps.now.toISOString()}
+      where id = ${id} and author_id = ${p.userId} and withdrawn_at is null returning id`),
+    );
+    if (done.length)
+      await audit(tx, {
+        at: deps.now,
+        actorId: p.userId,
+        action: "feed.announcement.withdrawn",
+        target: id,
+        ip: deps.ip,
+      });
     return done.length > 0;
   });
 }

@@ -8,7 +8,10 @@ export const CHANNELS = ["hub", "mail", "push", "sms"] as const;
 export type Channel = (typeof CHANNELS)[number];
 export type Channels = Record<Channel, boolean>;
 
-export interface Category extends Channels { id: string; kinds: readonly string[] }
+export interface Category extends Channels {
+  id: string;
+  kinds: readonly string[];
+}
 
 export const CATEGORIES: readonly Category[] = [
   { id: "announcements", kinds: ["announcement"], hub: true, mail: true, push: true, sms: false },
@@ -23,27 +26,52 @@ export const CATEGORIES: readonly Category[] = [
   { id: "receipts", kinds: ["message.receipt"], hub: true, mail: false, push: false, sms: false },
   { id: "moderation", kinds: ["message.incident", "message.report"], hub: true, mail: true, push: false, sms: false },
   { id: "delivery", kinds: ["sms.failed"], hub: true, mail: true, push: false, sms: false },
-  { id: "directory", kinds: ["aaf.rejected", "aaf.applied", "aaf.duplicates", "aaf.pre_deleted"], hub: true, mail: true, push: false, sms: false },
+  {
+    id: "directory",
+    kinds: ["aaf.rejected", "aaf.applied", "aaf.duplicates", "aaf.pre_deleted"],
+    hub: true,
+    mail: true,
+    push: false,
+    sms: false,
+  },
 ];
 
 export function categoryOfKind(kind: string): Category | null {
   return CATEGORIES.find((c) => c.kinds.includes(kind) || (c.id === "directory" && kind.startsWith("aaf."))) ?? null;
 }
 
-const defaultsOf = (c: Category | null): Channels =>
-  ({ hub: c?.hub ?? true, mail: c?.mail ?? false, push: c?.push ?? false, sms: c?.sms ?? false });
+const defaultsOf = (c: Category | null): Channels => ({
+  hub: c?.hub ?? true,
+  mail: c?.mail ?? false,
+  push: c?.push ?? false,
+  sms: c?.sms ?? false,
+});
 
-interface PreferenceRow { user_id: string; category: string; in_hub: boolean; by_mail: boolean; by_push: boolean; by_sms: boolean }
-const channelsOfRow = (r: PreferenceRow): Channels => ({ hub: r.in_hub, mail: r.by_mail, push: r.by_push, sms: r.by_sms });
+interface PreferenceRow {
+  user_id: string;
+  category: string;
+  in_hub: boolean;
+  by_mail: boolean;
+  by_push: boolean;
+  by_sms: boolean;
+}
+const channelsOfRow = (r: PreferenceRow): Channels => ({
+  hub: r.in_hub,
+  mail: r.by_mail,
+  push: r.by_push,
+  sms: r.by_sms,
+});
 
 /** Channels each user wants for this kind of notice (system scope: the users are others). */
 export async function channelsFor(tx: Tx, userIds: readonly string[], kind: string): Promise<Map<string, Channels>> {
   const category = categoryOfKind(kind);
   const out = new Map<string, Channels>(userIds.map((id) => [id, defaultsOf(category)]));
   if (!category || userIds.length === 0) return out;
-  const rows = rowsOf<PreferenceRow>(await tx.execute(sql`
+  const rows = rowsOf<PreferenceRow>(
+    await tx.execute(sql`
     select user_id, category, in_hub, by_mail, by_push, by_sms from notification_preferences
-    where category = ${category.id} and user_id = any(${`{${userIds.join(",")}}`}::uuid[])`));
+    where category = ${category.id} and user_id = any(${`{${userIds.join(",")}}`}::uuid[])`),
+  );
   for (const r of rows) out.set(r.user_id, channelsOfRow(r));
   return out;
 }
@@ -51,8 +79,10 @@ export async function channelsFor(tx: Tx, userIds: readonly string[], kind: stri
 /** The user's own choices for every category (their scope). */
 export async function myPreferences(tx: Tx, userId: string): Promise<Record<string, Channels>> {
   const out = Object.fromEntries(CATEGORIES.map((c) => [c.id, defaultsOf(c)]));
-  const rows = rowsOf<PreferenceRow>(await tx.execute(sql`
-    select user_id, category, in_hub, by_mail, by_push, by_sms from notification_preferences where user_id = ${userId}`));
+  const rows = rowsOf<PreferenceRow>(
+    await tx.execute(sql`
+    select user_id, category, in_hub, by_mail, by_push, by_sms from notification_preferences where user_id = ${userId}`),
+  );
   for (const r of rows) if (out[r.category]) out[r.category] = channelsOfRow(r);
   return out;
 }
@@ -68,12 +98,29 @@ export async function savePreferences(tx: Tx, userId: string, chosen: ReadonlySe
   }
 }
 
-export interface DeliverySettings { quietFrom: string | null; quietTo: string | null; dailyDigest: boolean; mobile: string | null }
+export interface DeliverySettings {
+  quietFrom: string | null;
+  quietTo: string | null;
+  dailyDigest: boolean;
+  mobile: string | null;
+}
 
 export async function mySettings(tx: Tx, userId: string): Promise<DeliverySettings> {
-  const [row] = rowsOf<{ quiet_from: string | null; quiet_to: string | null; daily_digest: boolean; mobile: string | null }>(await tx.execute(sql`
-    select quiet_from, quiet_to, daily_digest, mobile from notification_settings where user_id = ${userId}`));
-  return { quietFrom: row?.quiet_from ?? null, quietTo: row?.quiet_to ?? null, dailyDigest: row?.daily_digest ?? false, mobile: row?.mobile ?? null };
+  const [row] = rowsOf<{
+    quiet_from: string | null;
+    quiet_to: string | null;
+    daily_digest: boolean;
+    mobile: string | null;
+  }>(
+    await tx.execute(sql`
+    select quiet_from, quiet_to, daily_digest, mobile from notification_settings where user_id = ${userId}`),
+  );
+  return {
+    quietFrom: row?.quiet_from ?? null,
+    quietTo: row?.quiet_to ?? null,
+    dailyDigest: row?.daily_digest ?? false,
+    mobile: row?.mobile ?? null,
+  };
 }
 
 export type SettingsIssue = "quiet_incomplete" | "quiet_time" | "quiet_same" | "mobile";
@@ -88,8 +135,12 @@ export function frenchMobile(input: string): string | null {
 }
 
 /** Checks the form's quiet hours, digest and number; nothing is saved when it answers an issue. */
-export function parseSettings(input: { quietFrom: string; quietTo: string; dailyDigest: boolean; mobile: string }):
-  { ok: true; settings: DeliverySettings } | { ok: false; issue: SettingsIssue } {
+export function parseSettings(input: {
+  quietFrom: string;
+  quietTo: string;
+  dailyDigest: boolean;
+  mobile: string;
+}): { ok: true; settings: DeliverySettings } | { ok: false; issue: SettingsIssue } {
   const from = input.quietFrom.trim();
   const to = input.quietTo.trim();
   if ((from === "") !== (to === "")) return { ok: false, issue: "quiet_incomplete" };
@@ -98,7 +149,10 @@ export function parseSettings(input: { quietFrom: string; quietTo: string; daily
   const mobileInput = input.mobile.trim();
   const mobile = mobileInput ? frenchMobile(mobileInput) : null;
   if (mobileInput && !mobile) return { ok: false, issue: "mobile" };
-  return { ok: true, settings: { quietFrom: from || null, quietTo: to || null, dailyDigest: input.dailyDigest, mobile } };
+  return {
+    ok: true,
+    settings: { quietFrom: from || null, quietTo: to || null, dailyDigest: input.dailyDigest, mobile },
+  };
 }
 
 export async function saveSettings(tx: Tx, userId: string, s: DeliverySettings): Promise<void> {

@@ -8,7 +8,10 @@ import { channelsFor } from "./notification-preferences";
 import { endOfDailyWindow } from "../../time";
 
 export interface Notice {
-  kind: string; title: string; body: string; link?: string | null;
+  kind: string;
+  title: string;
+  body: string;
+  link?: string | null;
   /** 54J: urgent notices go out at once, through quiet hours and daily digests. */
   urgent?: boolean;
 }
@@ -21,7 +24,15 @@ export interface Delivery {
   timeZone?: string;
 }
 
-interface Person { id: string; email: string | null; quiet_from: string | null; quiet_to: string | null; daily_digest: boolean | null; mobile: string | null; has_push: boolean }
+interface Person {
+  id: string;
+  email: string | null;
+  quiet_from: string | null;
+  quiet_to: string | null;
+  daily_digest: boolean | null;
+  mobile: string | null;
+  has_push: boolean;
+}
 
 /**
  * Tells users in the hub and, when `delivery` is given, by e-mail, Web Push and SMS as each of them chose for the
@@ -29,49 +40,94 @@ interface Person { id: string; email: string | null; quiet_from: string | null; 
  * job runner (so they exist only if the change commits), held until the end of the user's quiet hours, and e-mails
  * go into the daily digest for those who asked for one. Runs in a scope that may write their notices (the system scope).
  */
-export async function notifyUsers(tx: Tx, userIds: readonly string[], notice: Notice, now: Date, delivery?: Delivery): Promise<void> {
+export async function notifyUsers(
+  tx: Tx,
+  userIds: readonly string[],
+  notice: Notice,
+  now: Date,
+  delivery?: Delivery,
+): Promise<void> {
   const unique = [...new Set(userIds)];
   const channels = await channelsFor(tx, unique, notice.kind);
   const inHub = unique.filter((id) => channels.get(id)?.hub !== false);
   for (let i = 0; i < inHub.length; i += 1000) {
-    await tx.insert(notifications).values(inHub.slice(i, i + 1000).map((userId) => ({
-      userId, kind: notice.kind, title: notice.title, body: notice.body, link: notice.link ?? null, createdAt: now,
-    })));
+    await tx.insert(notifications).values(
+      inHub.slice(i, i + 1000).map((userId) => ({
+        userId,
+        kind: notice.kind,
+        title: notice.title,
+        body: notice.body,
+        link: notice.link ?? null,
+        createdAt: now,
+      })),
+    );
   }
   if (!delivery) return;
-  const outside = unique.filter((id) => { const c = channels.get(id); return c?.mail || c?.push || c?.sms; });
+  const outside = unique.filter((id) => {
+    const c = channels.get(id);
+    return c?.mail || c?.push || c?.sms;
+  });
   const timeZone = delivery.timeZone ?? "Europe/Paris";
   const link = notice.link ? `${delivery.baseUrl ?? ""}${notice.link}` : "";
   const mails: (typeof outboxMail.$inferInsert)[] = [];
   const signals: (typeof outboxSignals.$inferInsert)[] = [];
   for (let i = 0; i < outside.length; i += 1000) {
-    const people = rowsOf<Person>(await tx.execute(sql`
+    const people = rowsOf<Person>(
+      await tx.execute(sql`
       select u.id, u.academic_email as email, s.quiet_from, s.quiet_to, s.daily_digest, s.mobile,
         exists (select 1 from push_subscriptions p where p.user_id = u.id) as has_push
       from users u left join notification_settings s on s.user_id = u.id
-      where u.id = any(${`{${outside.slice(i, i + 1000).join(",")}}`}::uuid[])`));
+      where u.id = any(${`{${outside.slice(i, i + 1000).join(",")}}`}::uuid[])`),
+    );
     for (const person of people) {
       const wants = channels.get(person.id)!;
-      const quietEnd = notice.urgent || !person.quiet_from || !person.quiet_to ? null
-        : endOfDailyWindow(now, person.quiet_from, person.quiet_to, timeZone);
+      const quietEnd =
+        notice.urgent || !person.quiet_from || !person.quiet_to
+          ? null
+          : endOfDailyWindow(now, person.quiet_from, person.quiet_to, timeZone);
       const notBefore = quietEnd ?? now;
       if (wants.mail && person.email && EMAIL.test(person.email)) {
-        mails.push({ to: person.email, subject: notice.title, text: link ? `${notice.body}\n\n${link}` : notice.body,
-          meta: { kind: notice.kind }, createdAt: now, notBefore: quietEnd,
-          digestUserId: person.daily_digest && !notice.urgent ? person.id : null });
+        mails.push({
+          to: person.email,
+          subject: notice.title,
+          text: link ? `${notice.body}\n\n${link}` : notice.body,
+          meta: { kind: notice.kind },
+          createdAt: now,
+          notBefore: quietEnd,
+          digestUserId: person.daily_digest && !notice.urgent ? person.id : null,
+        });
       }
-      if (wants.push && person.has_push) signals.push({ channel: "push", userId: person.id, title: notice.title, body: notice.body, link: notice.link ?? null, createdAt: now, notBefore });
+      if (wants.push && person.has_push)
+        signals.push({
+          channel: "push",
+          userId: person.id,
+          title: notice.title,
+          body: notice.body,
+          link: notice.link ?? null,
+          createdAt: now,
+          notBefore,
+        });
       if (wants.sms && person.mobile) {
-        signals.push({ channel: "sms", userId: person.id, address: person.mobile, title: notice.title,
-          body: smsText(notice, link), link: notice.link ?? null, createdAt: now, notBefore });
+        signals.push({
+          channel: "sms",
+          userId: person.id,
+          address: person.mobile,
+          title: notice.title,
+          body: smsText(notice, link),
+          link: notice.link ?? null,
+          createdAt: now,
+          notBefore,
+        });
       }
     }
   }
   for (let i = 0; i < mails.length; i += 1000) await tx.insert(outboxMail).values(mails.slice(i, i + 1000));
   for (let i = 0; i < signals.length; i += 1000) await tx.insert(outboxSignals).values(signals.slice(i, i + 1000));
   const sendable = mails.filter((m) => !m.digestUserId);
-  for (const at of distinctTimes(sendable.map((m) => m.notBefore ?? now))) await enqueue(tx, "mail.flush", {}, now, { runAt: at });
-  for (const at of distinctTimes(signals.map((s) => s.notBefore!))) await enqueue(tx, "signals.flush", {}, now, { runAt: at });
+  for (const at of distinctTimes(sendable.map((m) => m.notBefore ?? now)))
+    await enqueue(tx, "mail.flush", {}, now, { runAt: at });
+  for (const at of distinctTimes(signals.map((s) => s.notBefore!)))
+    await enqueue(tx, "signals.flush", {}, now, { runAt: at });
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -92,47 +148,94 @@ function distinctTimes(times: Date[]): Date[] {
  * Notices belong to their recipients (own-row security): from a request running in the user's scope, they are
  * written with the system scope switched on for this call only, in the same transaction.
  */
-export async function notifyFromUserScope(tx: Tx, userIds: readonly string[], notice: Notice, now: Date, delivery: Delivery = {}): Promise<void> {
+export async function notifyFromUserScope(
+  tx: Tx,
+  userIds: readonly string[],
+  notice: Notice,
+  now: Date,
+  delivery: Delivery = {},
+): Promise<void> {
   if (userIds.length === 0) return;
-  const [before] = rowsOf<{ v: string | null }>(await tx.execute(sql`select current_setting('preau.all_schools', true) as v`));
+  const [before] = rowsOf<{ v: string | null }>(
+    await tx.execute(sql`select current_setting('preau.all_schools', true) as v`),
+  );
   await tx.execute(sql`select set_config('preau.all_schools', 'on', true)`);
   await notifyUsers(tx, userIds, notice, now, delivery);
   await tx.execute(sql`select set_config('preau.all_schools', ${before?.v ?? "off"}, true)`);
 }
 
-export async function queueMail(tx: Tx, to: readonly string[], subject: string, text: string, now: Date, meta?: Record<string, unknown>): Promise<number> {
+export async function queueMail(
+  tx: Tx,
+  to: readonly string[],
+  subject: string,
+  text: string,
+  now: Date,
+  meta?: Record<string, unknown>,
+): Promise<number> {
   const addresses = [...new Set(to.filter((a) => /^[^\s@]+@[^\s@]+$/.test(a)))];
   if (addresses.length) {
-    await tx.insert(outboxMail).values(addresses.map((address) => ({ to: address, subject, text, meta, createdAt: now })));
+    await tx
+      .insert(outboxMail)
+      .values(addresses.map((address) => ({ to: address, subject, text, meta, createdAt: now })));
     await enqueue(tx, "mail.flush", {}, now);
   }
   return addresses.length;
 }
 
-export interface Recipient { id: string; email: string | null }
+export interface Recipient {
+  id: string;
+  email: string | null;
+}
 
 /** Académie admins (structure role on an académie). Runs in a scope that may read them (system or académie). */
 export async function academieAdmins(tx: Tx): Promise<Recipient[]> {
-  return rowsOf<Recipient>(await tx.execute(sql`
+  return rowsOf<Recipient>(
+    await tx.execute(sql`
     select distinct u.id, u.academic_email as email from structure_roles r join users u on u.id = r.user_id
-    where r.role = 'academie_admin' and u.state in ('active', 'pre_created')`));
+    where r.role = 'academie_admin' and u.state in ('active', 'pre_created')`),
+  );
 }
 
 /** A school's admins: its directors. */
 export async function schoolAdmins(tx: Tx, uai: string): Promise<Recipient[]> {
-  return rowsOf<Recipient>(await tx.execute(sql`
+  return rowsOf<Recipient>(
+    await tx.execute(sql`
     select distinct u.id, u.academic_email as email from school_profiles p join users u on u.id = p.user_id
-    where p.uai = ${uai} and p.profile = 'director' and u.state in ('active', 'pre_created')`));
+    where p.uai = ${uai} and p.profile = 'director' and u.state in ('active', 'pre_created')`),
+  );
 }
 
-export interface NoticeLine { id: string; kind: string; title: string; body: string; link: string | null; createdAt: Date; read: boolean }
+export interface NoticeLine {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  createdAt: Date;
+  read: boolean;
+}
 
 export async function myNotifications(tx: Tx, userId: string, limit = 50): Promise<NoticeLine[]> {
-  const rows = await tx.select().from(notifications).where(eq(notifications.userId, userId))
-    .orderBy(desc(notifications.createdAt)).limit(limit);
-  return rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, body: r.body, link: r.link, createdAt: r.createdAt, read: r.readAt !== null }));
+  const rows = await tx
+    .select()
+    .from(notifications)
+    .where(eq(notifications.userId, userId))
+    .orderBy(desc(notifications.createdAt))
+    .limit(limit);
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    body: r.body,
+    link: r.link,
+    createdAt: r.createdAt,
+    read: r.readAt !== null,
+  }));
 }
 
 export async function markAllRead(tx: Tx, userId: string, now: Date): Promise<void> {
-  await tx.update(notifications).set({ readAt: now }).where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  await tx
+    .update(notifications)
+    .set({ readAt: now })
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
 }

@@ -6,8 +6,11 @@ import type { PushSubscriptionKeys } from "../../platform";
 
 /** The browsers' push services (Chrome/Edge via FCM, Firefox, Windows, Safari). Settings: PREAU_PUSH_SERVICES. */
 export const DEFAULT_PUSH_SERVICES = [
-  "https://fcm.googleapis.com", "https://*.push.services.mozilla.com", "https://*.notify.windows.com",
-  "https://web.push.apple.com", "https://*.push.apple.com",
+  "https://fcm.googleapis.com",
+  "https://*.push.services.mozilla.com",
+  "https://*.notify.windows.com",
+  "https://web.push.apple.com",
+  "https://*.push.apple.com",
 ];
 
 export type SubscriptionIssue = "invalid" | "service";
@@ -27,19 +30,26 @@ function base64urlBytes(value: unknown): number {
 }
 
 /** What the browser's PushSubscription.toJSON() gives: an endpoint and two keys (a P-256 point and a 16-byte secret). */
-export function parseSubscription(input: unknown, services: readonly string[]):
-  { ok: true; subscription: PushSubscriptionKeys } | { ok: false; issue: SubscriptionIssue } {
+export function parseSubscription(
+  input: unknown,
+  services: readonly string[],
+): { ok: true; subscription: PushSubscriptionKeys } | { ok: false; issue: SubscriptionIssue } {
   const body = input as { endpoint?: unknown; keys?: { p256dh?: unknown; auth?: unknown } } | null;
-  if (!body || typeof body.endpoint !== "string" || body.endpoint.length > 1000 || !body.keys) return { ok: false, issue: "invalid" };
+  if (!body || typeof body.endpoint !== "string" || body.endpoint.length > 1000 || !body.keys)
+    return { ok: false, issue: "invalid" };
   let endpoint: URL;
   try {
     endpoint = new URL(body.endpoint);
   } catch {
     return { ok: false, issue: "invalid" };
   }
-  if (base64urlBytes(body.keys.p256dh) !== 65 || base64urlBytes(body.keys.auth) !== 16) return { ok: false, issue: "invalid" };
+  if (base64urlBytes(body.keys.p256dh) !== 65 || base64urlBytes(body.keys.auth) !== 16)
+    return { ok: false, issue: "invalid" };
   if (!pushServiceAllowed(endpoint, services)) return { ok: false, issue: "service" };
-  return { ok: true, subscription: { endpoint: endpoint.href, p256dh: body.keys.p256dh as string, auth: body.keys.auth as string } };
+  return {
+    ok: true,
+    subscription: { endpoint: endpoint.href, p256dh: body.keys.p256dh as string, auth: body.keys.auth as string },
+  };
 }
 
 /** Saves this device for the user. A shared computer's browser moves to whoever subscribes from it last.
@@ -60,6 +70,8 @@ export async function forgetDevices(tx: Tx, userId: string): Promise<void> {
 }
 
 export async function deviceCount(tx: Tx, userId: string): Promise<number> {
-  const [row] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from push_subscriptions where user_id = ${userId}`));
+  const [row] = rowsOf<{ n: number }>(
+    await tx.execute(sql`select count(*)::int as n from push_subscriptions where user_id = ${userId}`),
+  );
   return row?.n ?? 0;
 }

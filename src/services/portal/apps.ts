@@ -3,7 +3,26 @@
 import type { MessageKey } from "../../i18n";
 import { activeProfiles, type Principal, type ProfileKind } from "../principal";
 
-export type IconName = "classes" | "school" | "schools" | "account" | "help" | "settings" | "audit" | "directory" | "duplicates" | "wall" | "document" | "messages" | "news" | "connector" | "homework" | "liaison" | "attendance" | "poll" | "agenda";
+export type IconName =
+  | "classes"
+  | "school"
+  | "schools"
+  | "account"
+  | "help"
+  | "settings"
+  | "audit"
+  | "directory"
+  | "duplicates"
+  | "wall"
+  | "document"
+  | "messages"
+  | "news"
+  | "connector"
+  | "homework"
+  | "liaison"
+  | "attendance"
+  | "poll"
+  | "agenda";
 
 export interface AppDefinition {
   id: string;
@@ -19,55 +38,240 @@ export interface AppDefinition {
 }
 
 const EVERYONE: ProfileKind[] = [
-  "pupil", "parent", "teacher", "director", "staff", "guest", "inspector", "adviser", "municipality", "academie_admin",
+  "pupil",
+  "parent",
+  "teacher",
+  "director",
+  "staff",
+  "guest",
+  "inspector",
+  "adviser",
+  "municipality",
+  "academie_admin",
 ];
 
 export const APPS: readonly AppDefinition[] = [
-  { id: "classes", name: "app.classes.name", description: "app.classes.description", path: "/classes", icon: "classes",
-    colour: "blue", profiles: ["pupil", "parent", "teacher", "director", "staff"], hideable: true },
-  { id: "school", name: "app.school.name", description: "app.school.description", path: "/ecole", icon: "school",
-    colour: "green", profiles: ["teacher", "director", "staff", "guest"], hideable: true },
-  { id: "schools", name: "app.schools.name", description: "app.schools.description", path: "/ecoles", icon: "schools",
-    colour: "teal", profiles: ["inspector", "adviser", "municipality", "academie_admin"], hideable: false },
-  { id: "settings", name: "app.settings.name", description: "app.settings.description", path: "/ecole/reglages",
-    icon: "settings", colour: "orange", profiles: ["director"], hideable: false },
-  { id: "audit", name: "app.audit.name", description: "app.audit.description", path: "/admin/audit", icon: "audit",
-    colour: "red", profiles: ["academie_admin"], hideable: false },
-  { id: "aaf", name: "app.aaf.name", description: "app.aaf.description", path: "/admin/annuaire", icon: "directory",
-    colour: "blue", profiles: ["academie_admin"], hideable: false },
-  { id: "duplicates", name: "app.duplicates.name", description: "app.duplicates.description", path: "/ecole/doublons",
-    icon: "duplicates", colour: "orange", profiles: ["director"], hideable: false },
-  { id: "news", name: "feed.app.name", description: "feed.app.description", path: "/fil", icon: "news",
-    colour: "red", profiles: EVERYONE, hideable: false },
-  { id: "homework", name: "homework.app.name", description: "homework.app.description", path: "/cahier", icon: "homework",
-    colour: "green", profiles: ["pupil", "parent", "teacher", "director", "staff"], hideable: true },
+  {
+    id: "classes",
+    name: "app.classes.name",
+    description: "app.classes.description",
+    path: "/classes",
+    icon: "classes",
+    colour: "blue",
+    profiles: ["pupil", "parent", "teacher", "director", "staff"],
+    hideable: true,
+  },
+  {
+    id: "school",
+    name: "app.school.name",
+    description: "app.school.description",
+    path: "/ecole",
+    icon: "school",
+    colour: "green",
+    profiles: ["teacher", "director", "staff", "guest"],
+    hideable: true,
+  },
+  {
+    id: "schools",
+    name: "app.schools.name",
+    description: "app.schools.description",
+    path: "/ecoles",
+    icon: "schools",
+    colour: "teal",
+    profiles: ["inspector", "adviser", "municipality", "academie_admin"],
+    hideable: false,
+  },
+  {
+    id: "settings",
+    name: "app.settings.name",
+    description: "app.settings.description",
+    path: "/ecole/reglages",
+    icon: "settings",
+    colour: "orange",
+    profiles: ["director"],
+    hideable: false,
+  },
+  {
+    id: "audit",
+    name: "app.audit.name",
+    description: "app.audit.description",
+    path: "/admin/audit",
+    icon: "audit",
+    colour: "red",
+    profiles: ["academie_admin"],
+    hideable: false,
+  },
+  {
+    id: "aaf",
+    name: "app.aaf.name",
+    description: "app.aaf.description",
+    path: "/admin/annuaire",
+    icon: "directory",
+    colour: "blue",
+    profiles: ["academie_admin"],
+    hideable: false,
+  },
+  {
+    id: "duplicates",
+    name: "app.duplicates.name",
+    description: "app.duplicates.description",
+    path: "/ecole/doublons",
+    icon: "duplicates",
+    colour: "orange",
+    profiles: ["director"],
+    hideable: false,
+  },
+  {
+    id: "news",
+    name: "feed.app.name",
+    description: "feed.app.description",
+    path: "/fil",
+    icon: "news",
+    colour: "red",
+    profiles: EVERYONE,
+    hideable: false,
+  },
+  {
+    id: "homework",
+    name: "homework.app.name",
+    description: "homework.app.description",
+    path: "/cahier",
+    icon: "homework",
+    colour: "green",
+    profiles: ["pupil", "parent", "teacher", "director", "staff"],
+    hideable: true,
+  },
   // evening page: /ce-soir, the family's evening check (the next days' work, the notes to read)
-  { id: "evening", name: "evening.app.name", description: "evening.app.description", path: "/ce-soir", icon: "homework",
-    colour: "green", profiles: ["pupil", "parent"], hideable: true },
-  { id: "liaison", name: "liaison.app.name", description: "liaison.app.description", path: "/carnet", icon: "liaison",
-    colour: "orange", profiles: ["parent", "teacher", "director"], hideable: false },
-  { id: "attendance", name: "attendance.app.name", description: "attendance.app.description", path: "/appel", icon: "attendance",
-    colour: "blue", profiles: ["teacher", "director"], hideable: false },
-  { id: "absences", name: "attendance.parent_title", description: "attendance.parent_description", path: "/absences", icon: "attendance",
-    colour: "blue", profiles: ["parent"], hideable: false },
-  { id: "agenda", name: "agenda.title", description: "agenda.app.description", path: "/agenda", icon: "agenda",
-    colour: "teal", profiles: ["pupil", "parent", "teacher", "director", "staff"], hideable: true },
-  { id: "polls", name: "poll.title", description: "poll.app.description", path: "/sondages", icon: "poll",
-    colour: "purple", profiles: ["pupil", "parent", "teacher", "director", "staff", "municipality"], hideable: true },
-  { id: "messages", name: "message.app.name", description: "message.app.description", path: "/messagerie", icon: "messages",
-    colour: "purple", profiles: ["pupil", "parent", "teacher", "director", "staff", "municipality"], hideable: true },
-  { id: "messaging_admin", name: "app.messaging_admin.name", description: "app.messaging_admin.description", path: "/admin/messagerie",
-    icon: "messages", colour: "red", profiles: ["academie_admin"], hideable: false },
-  { id: "wall", name: "wall.app.name", description: "wall.app.description", path: "/murs", icon: "wall",
-    colour: "orange", profiles: ["pupil", "teacher", "director", "staff"], hideable: true },
-  { id: "documents", name: "document.app.name", description: "document.app.description", path: "/documents",
-    icon: "document", colour: "teal", profiles: ["pupil", "teacher", "director", "staff"], hideable: true },
-  { id: "connectors", name: "connector.admin.title", description: "connector.app.description", path: "/admin/connecteurs", icon: "connector",
-    colour: "teal", profiles: ["academie_admin", "municipality"], hideable: false },
-  { id: "account", name: "app.account.name", description: "app.account.description", path: "/compte", icon: "account",
-    colour: "purple", profiles: EVERYONE, hideable: false },
-  { id: "help", name: "app.help.name", description: "app.help.description", path: "/aide", icon: "help",
-    colour: "grey", profiles: EVERYONE, hideable: false },
+  {
+    id: "evening",
+    name: "evening.app.name",
+    description: "evening.app.description",
+    path: "/ce-soir",
+    icon: "homework",
+    colour: "green",
+    profiles: ["pupil", "parent"],
+    hideable: true,
+  },
+  {
+    id: "liaison",
+    name: "liaison.app.name",
+    description: "liaison.app.description",
+    path: "/carnet",
+    icon: "liaison",
+    colour: "orange",
+    profiles: ["parent", "teacher", "director"],
+    hideable: false,
+  },
+  {
+    id: "attendance",
+    name: "attendance.app.name",
+    description: "attendance.app.description",
+    path: "/appel",
+    icon: "attendance",
+    colour: "blue",
+    profiles: ["teacher", "director"],
+    hideable: false,
+  },
+  {
+    id: "absences",
+    name: "attendance.parent_title",
+    description: "attendance.parent_description",
+    path: "/absences",
+    icon: "attendance",
+    colour: "blue",
+    profiles: ["parent"],
+    hideable: false,
+  },
+  {
+    id: "agenda",
+    name: "agenda.title",
+    description: "agenda.app.description",
+    path: "/agenda",
+    icon: "agenda",
+    colour: "teal",
+    profiles: ["pupil", "parent", "teacher", "director", "staff"],
+    hideable: true,
+  },
+  {
+    id: "polls",
+    name: "poll.title",
+    description: "poll.app.description",
+    path: "/sondages",
+    icon: "poll",
+    colour: "purple",
+    profiles: ["pupil", "parent", "teacher", "director", "staff", "municipality"],
+    hideable: true,
+  },
+  {
+    id: "messages",
+    name: "message.app.name",
+    description: "message.app.description",
+    path: "/messagerie",
+    icon: "messages",
+    colour: "purple",
+    profiles: ["pupil", "parent", "teacher", "director", "staff", "municipality"],
+    hideable: true,
+  },
+  {
+    id: "messaging_admin",
+    name: "app.messaging_admin.name",
+    description: "app.messaging_admin.description",
+    path: "/admin/messagerie",
+    icon: "messages",
+    colour: "red",
+    profiles: ["academie_admin"],
+    hideable: false,
+  },
+  {
+    id: "wall",
+    name: "wall.app.name",
+    description: "wall.app.description",
+    path: "/murs",
+    icon: "wall",
+    colour: "orange",
+    profiles: ["pupil", "teacher", "director", "staff"],
+    hideable: true,
+  },
+  {
+    id: "documents",
+    name: "document.app.name",
+    description: "document.app.description",
+    path: "/documents",
+    icon: "document",
+    colour: "teal",
+    profiles: ["pupil", "teacher", "director", "staff"],
+    hideable: true,
+  },
+  {
+    id: "connectors",
+    name: "connector.admin.title",
+    description: "connector.app.description",
+    path: "/admin/connecteurs",
+    icon: "connector",
+    colour: "teal",
+    profiles: ["academie_admin", "municipality"],
+    hideable: false,
+  },
+  {
+    id: "account",
+    name: "app.account.name",
+    description: "app.account.description",
+    path: "/compte",
+    icon: "account",
+    colour: "purple",
+    profiles: EVERYONE,
+    hideable: false,
+  },
+  {
+    id: "help",
+    name: "app.help.name",
+    description: "app.help.description",
+    path: "/aide",
+    icon: "help",
+    colour: "grey",
+    profiles: EVERYONE,
+    hideable: false,
+  },
 ];
 
 export const HIDEABLE_APPS = APPS.filter((a) => a.hideable);
@@ -86,7 +290,10 @@ export function allowedApps(p: Principal): AppDefinition[] {
  * The launcher: apps allowed, minus those the user hid, minus — for pupils and parents — those every
  * class teacher concerned hid by default (an app stays if one of the user's classes still shows it).
  */
-export function launcherApps(p: Principal, hiddenByClasses: { forPupils: string[][]; forParents: string[][] }): AppDefinition[] {
+export function launcherApps(
+  p: Principal,
+  hiddenByClasses: { forPupils: string[][]; forParents: string[][] },
+): AppDefinition[] {
   const kinds = activeProfiles(p);
   const onlyFamily = kinds.every((k) => k === "pupil" || k === "parent");
   const classHidden = (lists: string[][]) =>

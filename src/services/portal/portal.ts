@@ -22,14 +22,18 @@ export async function homeOf(tx: Tx, p: Principal): Promise<Home> {
   const inClasses = ["pupil", "teacher", "director", "staff"].some((k) => kinds.has(k as ProfileKind));
   const classes = inClasses ? await myClasses(tx, p) : [];
   const children = kinds.has("parent") ? await myChildren(tx, p) : [];
-  const hidden = main === "pupil" || main === "parent" ? await hiddenByClasses(tx, p) : { forPupils: [], forParents: [] };
+  const hidden =
+    main === "pupil" || main === "parent" ? await hiddenByClasses(tx, p) : { forPupils: [], forParents: [] };
   let perimeterSchoolCount: number | null = null;
   if (p.structureRoles.length > 0) {
     const [row] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from schools`));
     perimeterSchoolCount = row?.n ?? 0;
   }
   return {
-    mainProfile: main, apps: launcherApps(p, hidden), classes, children,
+    mainProfile: main,
+    apps: launcherApps(p, hidden),
+    classes,
+    children,
     structures: p.structureRoles.map((r) => ({ kind: r.structureKind, name: r.structureName })),
     perimeterSchoolCount,
   };
