@@ -10,6 +10,7 @@ import { sessionLoader } from "./http/session";
 import { activationGate, pupilHoursGate } from "./http/gates";
 import { renderError } from "./http/render";
 import { ReadCache } from "./services/read-cache";
+import { serviceDeps } from "./services/context";
 import { authRoutes } from "../routes/identity/auth";
 import { portalRoutes } from "../routes/portal/portal";
 import { accountRoutes } from "../routes/identity/account";
@@ -58,10 +59,9 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
     c.set("csrf", csrf);
     c.set("cache", cache);
     c.set("requestId", requestId);
-    c.set(
-      "ip",
-      platform.clientIp((name) => c.req.header(name), c.env),
-    );
+    const ip = platform.clientIp((name) => c.req.header(name), c.env);
+    c.set("ip", ip);
+    c.set("deps", serviceDeps(platform, ip));
     await next();
     c.res.headers.set("X-Request-Id", requestId);
     platform.log.log("info", "request", {

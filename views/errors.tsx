@@ -2,7 +2,7 @@ import { t } from "../src/i18n";
 import type { Chrome } from "./chrome";
 import { Layout } from "./layout";
 
-export type ErrorStatus = 403 | 404 | 413 | 500;
+export type ErrorStatus = 400 | 403 | 404 | 413 | 500;
 
 export function ErrorPage(props: { chrome: Chrome; status: ErrorStatus; reference?: string; message?: string }) {
   return (

@@ -5,7 +5,7 @@ import type { AppEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
 import { withTenant } from "../../db/client";
 import { scopeOf } from "../../src/services/principal";
-import { can } from "../../src/policy/index";
+import { can } from "../../src/policy";
 import { recentAuditLines, verifyAuditChain } from "../../src/services/audit";
 import { AuditPage } from "../../views/admin/audit";
 import { requireUser } from "../guards";

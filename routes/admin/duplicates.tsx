@@ -6,7 +6,7 @@ import { chromeFor, renderError, renderPage } from "../../src/http/render";
 import { field, readForm } from "../../src/http/forms";
 import { schoolsScope, withTenant } from "../../db/client";
 import { scopeOf, type Principal } from "../../src/services/principal";
-import { can } from "../../src/policy/index";
+import { can } from "../../src/policy";
 import { audit } from "../../src/services/audit";
 import { dismissDuplicate, openDuplicates } from "../../src/services/admin/duplicates";
 import { DuplicatesPage } from "../../views/admin/duplicates";

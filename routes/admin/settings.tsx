@@ -6,7 +6,7 @@ import { chromeFor, renderError, renderPage } from "../../src/http/render";
 import { field, readForm } from "../../src/http/forms";
 import { withTenant } from "../../db/client";
 import { scopeOf, type Principal } from "../../src/services/principal";
-import { can } from "../../src/policy/index";
+import { can } from "../../src/policy";
 import { DAY_KEYS, parseWeeklyHours, pupilHoursOf } from "../../src/services/access-hours";
 import { savePupilHours } from "../../src/services/admin/school-settings";
 import { SettingsPage, hoursToForm, type HoursFormValue } from "../../views/admin/settings";

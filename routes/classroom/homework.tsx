@@ -1,41 +1,39 @@
 // The homework log (cahier de textes, 56C): /cahier, a class's week, the teacher's form, ticks, the printable week.
-import { Hono, type Context } from "hono";
+// Parsing and rendering only: src/services/classroom/homework.ts decides, src/policy/classroom.ts says who may.
+import * as v from "valibot";
 import { t, type MessageKey } from "../../src/i18n";
-import type { AppEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
-import { field, readForm, safeReturnPath } from "../../src/http/forms";
-import { withTenant } from "../../db/client";
-import { scopeOf } from "../../src/services/principal";
+import { field, fieldsOf, readForm, safeReturnPath } from "../../src/http/forms";
 import {
   classWeek,
   homeworkClasses,
   homeworkRemover,
   homeworkTicker,
   homeworkWriter,
-  type HomeworkDeps,
 } from "../../src/services/classroom/homework";
 import { classStatistics } from "../../src/services/classroom/class-statistics";
 import { ClassStatisticsPage } from "../../views/classroom/class-statistics";
 import { HomeworkClassesPage, HomeworkPrintPage, HomeworkWeekPage } from "../../views/classroom/homework";
 import { homeworkPreview, viewAsOf } from "../../src/services/classroom/view-as";
-import { requireUser } from "../guards";
+import { bounded, Checkbox, readWith } from "../../src/validation";
+import { signedInRoutes } from "../guards";
 
-export const homeworkRoutes = new Hono<AppEnv>();
-homeworkRoutes.use("/cahier", requireUser);
-homeworkRoutes.use("/cahier/*", requireUser);
+export const homeworkRoutes = signedInRoutes("/cahier");
 
-const depsOf = (c: Context<AppEnv>): HomeworkDeps => ({
-  db: c.var.platform.db,
-  now: c.var.platform.clock.now(),
-  ip: c.var.ip,
-  timeZone: c.var.platform.config.timeZone,
-  delivery: { baseUrl: c.var.platform.config.publicUrl, timeZone: c.var.platform.config.timeZone },
-});
 const NOTICES: Record<string, MessageKey> = { ajoute: "homework.added", retire: "homework.removed" };
 
+/** The teacher's form, its texts bounded above the service's limits (the service names the field that is too long). */
+const EntryForm = v.object({
+  jour: bounded(20),
+  matiere: bounded(1000),
+  fait_en_classe: bounded(20_000),
+  a_faire: bounded(20_000),
+  pour_le: bounded(20),
+  liens: bounded(5000),
+});
+
 homeworkRoutes.get("/cahier", async (c) => {
-  const p = c.var.principal!;
-  const classes = await withTenant(c.var.platform.db, scopeOf(p), (tx) => homeworkClasses(tx, p));
+  const classes = await homeworkClasses(c.var.deps, c.var.principal);
   if (classes.length === 1) return c.redirect(`/cahier/${classes[0]!.id}`, 303);
   return renderPage(
     c,
@@ -45,12 +43,11 @@ homeworkRoutes.get("/cahier", async (c) => {
 
 homeworkRoutes.get("/cahier/:classId", async (c) => {
   const voir = c.req.query("voir");
+  const weekOf = c.req.query("semaine") ?? null;
   if (voir !== undefined) {
     // 58D: the class's teacher (or the director) sees the week as a pupil or a parent does, read-only.
     const as = viewAsOf(voir);
-    const week =
-      as &&
-      (await homeworkPreview(depsOf(c), c.var.principal!, c.req.param("classId"), c.req.query("semaine") ?? null, as));
+    const week = as && (await homeworkPreview(c.var.deps, c.var.principal, c.req.param("classId"), weekOf, as));
     if (!week) return renderError(c, 404);
     return renderPage(
       c,
@@ -60,7 +57,7 @@ homeworkRoutes.get("/cahier/:classId", async (c) => {
       />,
     );
   }
-  const week = await classWeek(depsOf(c), c.var.principal!, c.req.param("classId"), c.req.query("semaine") ?? null);
+  const week = await classWeek(c.var.deps, c.var.principal, c.req.param("classId"), weekOf);
   if (!week) return renderError(c, 404);
   return renderPage(
     c,
@@ -74,11 +71,7 @@ homeworkRoutes.get("/cahier/:classId", async (c) => {
 
 /** 622E: the class's figures for its teacher (and the director). */
 homeworkRoutes.get("/cahier/:classId/statistiques", async (c) => {
-  const stats = await classStatistics(
-    { db: c.var.platform.db, now: c.var.platform.clock.now(), timeZone: c.var.platform.config.timeZone },
-    c.var.principal!,
-    c.req.param("classId"),
-  );
+  const stats = await classStatistics(c.var.deps, c.var.principal, c.req.param("classId"));
   if (!stats) return renderError(c, 404);
   return renderPage(
     c,
@@ -90,7 +83,7 @@ homeworkRoutes.get("/cahier/:classId/statistiques", async (c) => {
 });
 
 homeworkRoutes.get("/cahier/:classId/imprimer", async (c) => {
-  const week = await classWeek(depsOf(c), c.var.principal!, c.req.param("classId"), c.req.query("semaine") ?? null);
+  const week = await classWeek(c.var.deps, c.var.principal, c.req.param("classId"), c.req.query("semaine") ?? null);
   if (!week) return renderError(c, 404);
   return renderPage(
     c,
@@ -102,21 +95,22 @@ homeworkRoutes.get("/cahier/:classId/imprimer", async (c) => {
 });
 
 homeworkRoutes.post("/cahier/:classId", async (c) => {
-  const p = c.var.principal!;
+  const p = c.var.principal;
   const classId = c.req.param("classId");
   const form = await readForm(c);
+  const f = readWith(EntryForm, fieldsOf(form, EntryForm));
   const draft = {
-    day: field(form, "jour").slice(0, 20),
-    subject: field(form, "matiere").slice(0, 1000),
-    doneInClass: field(form, "fait_en_classe").slice(0, 20_000),
-    toDo: field(form, "a_faire").slice(0, 20_000),
-    dueDate: field(form, "pour_le").slice(0, 20),
-    links: field(form, "liens").slice(0, 5000),
+    day: f.jour,
+    subject: f.matiere,
+    doneInClass: f.fait_en_classe,
+    toDo: f.a_faire,
+    dueDate: f.pour_le,
+    links: f.liens,
   };
-  const result = await homeworkWriter(depsOf(c), p, classId, draft);
+  const result = await homeworkWriter(c.var.deps, p, classId, draft);
   if (result.ok) return c.redirect(`/cahier/${classId}?semaine=${draft.day}&fait=ajoute`, 303);
   if ("forbidden" in result) return renderError(c, 404);
-  const week = await classWeek(depsOf(c), p, classId, field(form, "semaine") || null);
+  const week = await classWeek(c.var.deps, p, classId, field(form, "semaine") || null);
   if (!week) return renderError(c, 404);
   return renderPage(
     c,
@@ -132,13 +126,8 @@ homeworkRoutes.post("/cahier/:classId", async (c) => {
 
 homeworkRoutes.post("/cahier/entrees/:id/fait", async (c) => {
   const form = await readForm(c);
-  const classId = await homeworkTicker(
-    depsOf(c),
-    c.var.principal!,
-    c.req.param("id"),
-    field(form, "eleve"),
-    field(form, "fait") === "1",
-  );
+  const done = v.parse(Checkbox, field(form, "fait"));
+  const classId = await homeworkTicker(c.var.deps, c.var.principal, c.req.param("id"), field(form, "eleve"), done);
   if (!classId) return renderError(c, 404);
   // The evening page ticks through here and wants its page back; any other page gets the class's week.
   const back = field(form, "retour");
@@ -149,6 +138,6 @@ homeworkRoutes.post("/cahier/entrees/:id/fait", async (c) => {
 });
 
 homeworkRoutes.post("/cahier/entrees/:id/supprimer", async (c) => {
-  const classId = await homeworkRemover(depsOf(c), c.var.principal!, c.req.param("id"));
+  const classId = await homeworkRemover(c.var.deps, c.var.principal, c.req.param("id"));
   return classId ? c.redirect(`/cahier/${classId}?fait=retire`, 303) : renderError(c, 404);
 });

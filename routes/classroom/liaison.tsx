@@ -96,7 +96,7 @@ liaisonRoutes.get("/carnet", async (c) => {
 
 /** 58D: the notebook as a parent of the class receives it, read-only, for the class's teachers and staff and the director. */
 liaisonRoutes.get("/carnet/apercu/:classId", async (c) => {
-  const preview = await liaisonPreview(c.var.platform.db, c.var.principal!, c.req.param("classId"));
+  const preview = await liaisonPreview(c.var.deps, c.var.principal!, c.req.param("classId"));
   if (!preview) return renderError(c, 404);
   return renderPage(
     c,

@@ -8,7 +8,7 @@ import { chromeFor, renderError, renderPage } from "../../src/http/render";
 import { field, readForm } from "../../src/http/forms";
 import { withTenant } from "../../db/client";
 import { scopeOf } from "../../src/services/principal";
-import { can } from "../../src/policy/index";
+import { can } from "../../src/policy";
 import {
   createDocument,
   documentView,

@@ -51,7 +51,7 @@ import {
 } from "../../src/services/messaging/messaging-restrictions";
 import { DAY_KEYS, parseWeeklyHours } from "../../src/services/access-hours";
 import { zonedToUtc } from "../../src/time";
-import { can } from "../../src/policy/index";
+import { can } from "../../src/policy";
 import { audit } from "../../src/services/audit";
 import { requireUser } from "../guards";
 

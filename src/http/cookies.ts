@@ -2,19 +2,24 @@
 // PREAU_COOKIE_SECURE=false) the prefix would make browsers drop it, so it is left off there.
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { AppEnv } from "./env";
+import type { AnyEnv } from "./env";
 
 export type CookieName = "session" | "csrf" | "font" | "challenge";
 
-function fullName(c: Context<AppEnv>, name: CookieName): string {
+function fullName<E extends AnyEnv>(c: Context<E>, name: CookieName): string {
   return c.var.platform.config.cookieSecure ? `__Host-preau_${name}` : `preau_${name}`;
 }
 
-export function readCookie(c: Context<AppEnv>, name: CookieName): string | undefined {
+export function readCookie<E extends AnyEnv>(c: Context<E>, name: CookieName): string | undefined {
   return getCookie(c, fullName(c, name));
 }
 
-export function writeCookie(c: Context<AppEnv>, name: CookieName, value: string, maxAgeSeconds?: number): void {
+export function writeCookie<E extends AnyEnv>(
+  c: Context<E>,
+  name: CookieName,
+  value: string,
+  maxAgeSeconds?: number,
+): void {
   setCookie(c, fullName(c, name), value, {
     path: "/",
     httpOnly: true,
@@ -24,6 +29,6 @@ export function writeCookie(c: Context<AppEnv>, name: CookieName, value: string,
   });
 }
 
-export function clearCookie(c: Context<AppEnv>, name: CookieName): void {
+export function clearCookie<E extends AnyEnv>(c: Context<E>, name: CookieName): void {
   deleteCookie(c, fullName(c, name), { path: "/", secure: c.var.platform.config.cookieSecure });
 }

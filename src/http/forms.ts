@@ -1,10 +1,10 @@
 // Reading HTML form posts: every field arrives as a string (or a list for repeated names), never a File here.
 import type { Context } from "hono";
-import type { AppEnv } from "./env";
+import type { AnyEnv } from "./env";
 
 export type FormFields = Record<string, string | string[]>;
 
-export async function readForm(c: Context<AppEnv>): Promise<FormFields> {
+export async function readForm<E extends AnyEnv>(c: Context<E>): Promise<FormFields> {
   const body = await c.req.parseBody({ all: true });
   const out: FormFields = {};
   for (const [name, value] of Object.entries(body)) {
@@ -19,6 +19,13 @@ export function field(form: FormFields, name: string): string {
   return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
 }
 
+/** The single-valued fields a schema object names, read from the form ("" when absent). */
+export function fieldsOf(form: FormFields, schema: { entries: Record<string, unknown> }): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(schema.entries)) out[name] = field(form, name);
+  return out;
+}
+
 export function fieldList(form: FormFields, name: string): string[] {
   const v = form[name];
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
@@ -30,7 +37,7 @@ export function safeReturnPath(value: string, fallback = "/"): string {
 }
 
 /** Files sent under one field name (a multipart form); empty file inputs are left out. */
-export async function readFiles(c: Context<AppEnv>, name: string): Promise<File[]> {
+export async function readFiles<E extends AnyEnv>(c: Context<E>, name: string): Promise<File[]> {
   const body = await c.req.parseBody({ all: true });
   const v = body[name];
   const list = v === undefined ? [] : Array.isArray(v) ? v : [v];

@@ -3,13 +3,19 @@ import type { Context } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { raw } from "hono/html";
 import { t, type MessageKey } from "../i18n";
-import type { AppEnv } from "./env";
+import type { AnyEnv, AppVariables } from "./env";
 import type { Chrome } from "../../views/chrome";
 import { ErrorPage, type ErrorStatus } from "../../views/errors";
 import { displayName, isPupilOnly } from "../services/principal";
 
-export function chromeFor(c: Context<AppEnv>, title: string, helpTopic: MessageKey): Chrome {
-  const { platform, principal } = c.var;
+/** The request's variables, signed-in or not, as the shared helpers read them. */
+export function varsOf<E extends AnyEnv>(c: Context<E>): AppVariables {
+  return c.var as unknown as AppVariables;
+}
+
+export function chromeFor<E extends AnyEnv>(c: Context<E>, title: string, helpTopic: MessageKey): Chrome {
+  const vars = varsOf(c);
+  const { platform, principal } = vars;
   const schools = principal
     ? [...new Map(principal.profiles.map((p) => [p.uai, { uai: p.uai, name: p.schoolName }])).values()]
     : [];
@@ -18,9 +24,9 @@ export function chromeFor(c: Context<AppEnv>, title: string, helpTopic: MessageK
     helpTopic,
     assets: platform.assets,
     platformName: platform.config.platformName,
-    csrfToken: c.var.csrfToken ?? "",
+    csrfToken: vars.csrfToken ?? "",
     path: c.req.path,
-    font: principal ? principal.font : (c.var.anonymousFont ?? "standard"),
+    font: principal ? principal.font : (vars.anonymousFont ?? "standard"),
     pupilTheme: principal ? isPupilOnly(principal) : false,
     user: principal
       ? {
@@ -33,8 +39,8 @@ export function chromeFor(c: Context<AppEnv>, title: string, helpTopic: MessageK
   };
 }
 
-export function renderPage(
-  c: Context<AppEnv>,
+export function renderPage<E extends AnyEnv>(
+  c: Context<E>,
   page: JSX.Element,
   status: 200 | 400 | 401 | 403 | 404 | 413 | 422 | 429 | 500 = 200,
 ) {
@@ -47,7 +53,7 @@ export function renderPage(
   );
 }
 
-export function renderError(c: Context<AppEnv>, status: ErrorStatus, reason?: "csrf", reference?: string) {
+export function renderError<E extends AnyEnv>(c: Context<E>, status: ErrorStatus, reason?: "csrf", reference?: string) {
   const title = reason === "csrf" ? t("csrf.title") : t(`error.${status}.title`);
   const chrome = chromeFor(c, title, "help.topic.error");
   const message = reason === "csrf" ? t("csrf.message") : undefined;

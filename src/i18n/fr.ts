@@ -353,6 +353,9 @@ export const fr = {
   "help.topic.notifications":
     "Les messages de Préau qui vous concernent : imports de l'annuaire, doublons, comptes supprimés…",
 
+  "error.400.title": "Demande invalide",
+  "error.400.message":
+    "Le formulaire envoyé contient des valeurs que la page ne propose pas (trop longues ou mal formées). Rien n'a été modifié : revenez à la page précédente et réessayez.",
   "error.403.title": "Accès refusé",
   "error.403.message": "Vous n'avez pas accès à cette page avec votre profil.",
   "error.404.title": "Page introuvable",

@@ -1,108 +1,39 @@
+// The policy, table by table (src/policy/): for each action and resource, who of the cast may — and that everyone else
+// may not. Every action the policy answers has at least one table line. No database.
 import { describe, expect, it } from "vitest";
-import { can } from "../../src/policy/index";
+import { ACTIONS, can } from "../../src/policy";
 import { launcherApps, allowedApps } from "../../src/services/portal/apps";
-import { mainProfile, type Principal } from "../../src/services/principal";
+import { mainProfile } from "../../src/services/principal";
+import { EVERYONE, PEOPLE, principal } from "../helpers/principals";
+import type { PolicyCase } from "./policy/tables";
+import { classroomCases } from "./policy/classroom";
+import { collaborationCases } from "./policy/collaboration";
+import { connectorCases } from "./policy/connectors";
+import { directoryCases } from "./policy/directory";
+import { newsFeedCases } from "./policy/news-feed";
 
-function principal(overrides: Partial<Principal>): Principal {
-  return {
-    userId: "u1",
-    sessionId: "s",
-    login: "x",
-    firstName: "A",
-    lastName: "B",
-    state: "active",
-    source: "manual",
-    charterAccepted: true,
-    hasPassword: true,
-    profiles: [],
-    structureRoles: [],
-    activeUai: "0000001B",
-    perimeter: { all: false, uais: ["0000001B"] },
-    font: "standard",
-    hiddenApps: [],
-    unreadNotifications: 0,
-    ...overrides,
-  };
-}
-
-const classOfA = {
-  kind: "class" as const,
-  uai: "0000001B",
-  classId: "c1",
-  memberIds: ["t1", "p1"],
-  teacherIds: ["t1"],
-  parentIdsOfPupils: ["par1"],
+const TABLES: Record<string, PolicyCase[]> = {
+  directory: directoryCases,
+  collaboration: collaborationCases,
+  connectors: connectorCases,
+  "news feed": newsFeedCases,
+  classroom: classroomCases,
 };
 
-describe("can(user, action, resource)", () => {
-  const teacher = principal({ userId: "t1", profiles: [{ uai: "0000001B", schoolName: "A", profile: "teacher" }] });
-  const otherTeacher = principal({
-    userId: "t2",
-    profiles: [{ uai: "0000001B", schoolName: "A", profile: "teacher" }],
+describe.each(Object.entries(TABLES))("can(): %s", (_name, cases) => {
+  it.each(cases.map((c) => [c.says, c] as const))("%s", (_says, c) => {
+    const answers = Object.fromEntries(
+      EVERYONE.map((who) => [who, (can as (...a: unknown[]) => boolean)(PEOPLE[who], c.action, c.resource)]),
+    );
+    const expected = Object.fromEntries(EVERYONE.map((who) => [who, c.may.includes(who)]));
+    expect(answers).toEqual(expected);
   });
-  const director = principal({ userId: "d1", profiles: [{ uai: "0000001B", schoolName: "A", profile: "director" }] });
-  const parent = principal({ userId: "par1", profiles: [{ uai: "0000001B", schoolName: "A", profile: "parent" }] });
-  const strangerParent = principal({
-    userId: "par2",
-    profiles: [{ uai: "0000001B", schoolName: "A", profile: "parent" }],
-  });
-  const teacherOfB = principal({
-    userId: "t9",
-    activeUai: "0000002C",
-    perimeter: { all: false, uais: ["0000002C"] },
-    profiles: [{ uai: "0000002C", schoolName: "B", profile: "teacher" }],
-  });
-  const inspector = principal({
-    userId: "i1",
-    profiles: [],
-    perimeter: { all: false, uais: ["0000001B"] },
-    structureRoles: [{ structureId: "s", structureKind: "circonscription", structureName: "C", role: "inspector" }],
-  });
-  const municipality = principal({
-    userId: "m1",
-    profiles: [],
-    perimeter: { all: false, uais: ["0000001B"] },
-    structureRoles: [{ structureId: "s", structureKind: "commune", structureName: "C", role: "municipality" }],
-  });
+});
 
-  it("a class is seen by its members, its pupils' parents, the director and the inspector — not by others", () => {
-    expect(can(teacher, "class.view", classOfA)).toBe(true);
-    expect(can(parent, "class.view", classOfA)).toBe(true);
-    expect(can(director, "class.view", classOfA)).toBe(true);
-    expect(can(inspector, "class.view", classOfA)).toBe(true);
-    expect(can(otherTeacher, "class.view", classOfA)).toBe(false);
-    expect(can(strangerParent, "class.view", classOfA)).toBe(false);
-    expect(can(teacherOfB, "class.view", classOfA)).toBe(false);
-    // 2.1.2: municipality staff do not see pupils' classes.
-    expect(can(municipality, "class.view", classOfA)).toBe(false);
-  });
-
-  it("57D only the class's teachers and the director choose the apps families see", () => {
-    expect(can(teacher, "class.configureApps", classOfA)).toBe(true);
-    expect(can(director, "class.configureApps", classOfA)).toBe(true);
-    expect(can(otherTeacher, "class.configureApps", classOfA)).toBe(false);
-    expect(can(parent, "class.configureApps", classOfA)).toBe(false);
-  });
-
-  it("a school is configured by its director only; the audit trail is the académie's", () => {
-    expect(can(director, "school.configure", { kind: "school", uai: "0000001B" })).toBe(true);
-    expect(can(teacher, "school.configure", { kind: "school", uai: "0000001B" })).toBe(false);
-    expect(can(director, "audit.view", { kind: "platform" })).toBe(false);
-  });
-
-  it("a person card: classmates yes, strangers no, staff of the school yes", () => {
-    const pupilCard = {
-      kind: "person" as const,
-      uai: "0000001B",
-      userId: "p1",
-      sharesClassWith: false,
-      isChildOf: false,
-    };
-    expect(can(teacher, "person.view", pupilCard)).toBe(true);
-    expect(can(strangerParent, "person.view", pupilCard)).toBe(false);
-    expect(can(strangerParent, "person.view", { ...pupilCard, sharesClassWith: true })).toBe(true);
-    expect(can(parent, "person.view", { ...pupilCard, isChildOf: true })).toBe(true);
-    expect(can(teacherOfB, "person.view", pupilCard)).toBe(false);
+describe("the policy's tables", () => {
+  it("cover every action", () => {
+    const covered = new Set(Object.values(TABLES).flatMap((cases) => cases.map((c) => c.action)));
+    expect(ACTIONS.filter((a) => !covered.has(a))).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { classAppDefaults, schoolSettings, type WeeklyHours } from "../../../db/schema/portal";
 import { rowsOf, withTenant, type Database, type Tx } from "../../../db/client";
 import { audit } from "../audit";
-import { can } from "../../policy/index";
+import { can } from "../../policy";
 import { classResource } from "../directory/directory";
 import { HIDEABLE_APPS } from "../portal/apps";
 import { scopeOf, type Principal } from "../principal";

@@ -26,7 +26,7 @@ const validDay = (d: string) =>
 
 async function mayTakeRoll(tx: Tx, p: Principal, classId: string): Promise<{ uai: string; name: string } | null> {
   const facts = await classFacts(tx, p, classId);
-  return accessOf(facts) === "write" ? { uai: facts!.uai, name: facts!.name } : null;
+  return accessOf(p, facts) === "write" ? { uai: facts!.uai, name: facts!.name } : null;
 }
 
 export interface RollSheet {

@@ -74,7 +74,7 @@ export async function offerCreator(
 ): Promise<{ ok: true; id: string } | { ok: false; issues: OfferIssue[] } | { ok: false; forbidden: true }> {
   return withTenant(deps.db, scopeOf(p), async (tx) => {
     const f = await classFacts(tx, p, classId);
-    if (accessOf(f) !== "write") return { ok: false as const, forbidden: true as const };
+    if (accessOf(p, f) !== "write") return { ok: false as const, forbidden: true as const };
     const issues: OfferIssue[] = [];
     const title = input.title.trim();
     if (!title || title.length > LIMITS.title) issues.push("title");
@@ -161,7 +161,7 @@ export async function offerView(deps: AgendaDeps, p: Principal, id: string): Pro
     );
     if (!offer) return null;
     const f = await classFacts(tx, p, offer.class_id);
-    const access = accessOf(f);
+    const access = accessOf(p, f);
     // Pupils do not book: only the class's writers and its pupils' parents see an offer.
     if (!f || !access || (access === "read" && f.childIds.length === 0)) return null;
     const writer = access === "write";
@@ -384,7 +384,7 @@ export async function bookingCanceller(
     );
     if (!b) return null;
     const mine = b.parent_id === p.userId;
-    if (!mine && accessOf(await classFacts(tx, p, b.class_id)) !== "write") return null;
+    if (!mine && accessOf(p, await classFacts(tx, p, b.class_id)) !== "write") return null;
     if (new Date(b.starts_at).getTime() <= deps.now.getTime()) return null;
     await tx.execute(sql`delete from agenda_bookings where id = ${bookingId}`);
     const tell = mine ? (b.author_id ? [b.author_id] : []) : [b.parent_id];

@@ -1,9 +1,11 @@
-// Who may do what with one class's daily life (homework log, attendance, statistics): its teachers and staff and
-// the school's director write; its pupils and their parents read. One place for the homework log, the roll and the
-// class figures.
+// How a user stands to one class's daily life (homework log, attendance, statistics, agenda, booking): the facts the
+// policy decides on (src/policy/classroom.ts: its teachers and staff and the school's director write; its pupils and
+// their parents read).
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client";
 import type { Principal } from "../principal";
+import { can } from "../../policy";
+import { isId } from "../../validation";
 
 /** The ways a user reaches classes, one row each — (class_id, write, child): a class they teach or assist in (write)
  *  or learn in, every class of a school they direct (write), their children's classes (child: the first name). The
@@ -30,7 +32,7 @@ export interface ClassFacts {
 }
 
 export async function classFacts(tx: Tx, p: Principal, classId: string): Promise<ClassFacts | null> {
-  if (!/^[0-9a-f-]{36}$/.test(classId)) return null;
+  if (!isId(classId)) return null;
   const [row] = rowsOf<{
     id: string;
     name: string;
@@ -64,9 +66,9 @@ export async function classFacts(tx: Tx, p: Principal, classId: string): Promise
     : null;
 }
 
-/** Write for the class's teachers and the school's director; read for its pupils and their parents. */
-export function accessOf(f: ClassFacts | null): ClassAccess {
+/** What the user may do with the class's daily life: write (classLife.write), read (classLife.read), or nothing. */
+export function accessOf(p: Principal, f: ClassFacts | null): ClassAccess {
   if (!f) return null;
-  if (f.teacher || f.director) return "write";
-  return f.pupil || f.childIds.length ? "read" : null;
+  if (can(p, "classLife.write", f)) return "write";
+  return can(p, "classLife.read", f) ? "read" : null;
 }

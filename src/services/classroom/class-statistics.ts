@@ -1,8 +1,10 @@
 // 622E: a teacher's figures for a class — homework ticked, liaison notes read, attendance — over the last 30 days.
 import { sql } from "drizzle-orm";
-import { rowsOf, withTenant, type Database } from "../../../db/client";
+import { rowsOf } from "../../../db/client";
 import { addDays, localTime } from "../../time";
-import { scopeOf, type Principal } from "../principal";
+import type { Principal } from "../principal";
+import { inTenant, type ServiceDeps } from "../context";
+import { isId } from "../../validation";
 import { accessOf, classFacts } from "./class-access";
 
 export interface ClassStatistics {
@@ -15,14 +17,14 @@ export interface ClassStatistics {
 }
 
 export async function classStatistics(
-  deps: { db: Database; now: Date; timeZone: string },
+  deps: ServiceDeps,
   p: Principal,
   classId: string,
 ): Promise<ClassStatistics | null> {
-  if (!/^[0-9a-f-]{36}$/.test(classId)) return null;
+  if (!isId(classId)) return null;
   const since = addDays(localTime(deps.now, deps.timeZone).date, -30);
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
-    if (accessOf(await classFacts(tx, p, classId)) !== "write") return null;
+  return inTenant(deps, p, async (tx) => {
+    if (accessOf(p, await classFacts(tx, p, classId)) !== "write") return null;
     const [row] = rowsOf<{
       name: string;
       pupils: number;

@@ -2,21 +2,16 @@
 // in class and what is to do for a date; the class's pupils and their parents read it and tick work done; the
 // teacher sees, per item, who ticked. Pupils and parents are told of new work (notification category "homework").
 import { sql } from "drizzle-orm";
-import { rowsOf, withTenant, type Database, type Tx } from "../../../db/client";
+import { rowsOf, type Tx } from "../../../db/client";
 import { addDays, localTime } from "../../time";
 import { audit } from "../audit";
 import { notifyFromUserScope, type Delivery } from "../notifications/notifications";
-import { scopeOf, type Principal } from "../principal";
+import type { Principal } from "../principal";
+import { inTenant, type ServiceDeps } from "../context";
+import { can } from "../../policy";
+import { isDay, isId } from "../../validation";
 import { accessOf, classesReachedBy, classFacts, type ClassFacts } from "./class-access";
 import type { ViewAs } from "./view-as";
-
-export interface HomeworkDeps {
-  db: Database;
-  now: Date;
-  ip: string | null;
-  timeZone: string;
-  delivery?: Delivery;
-}
 
 export const LIMITS = { subject: 60, text: 5000, links: 5, link: 500 };
 
@@ -29,7 +24,11 @@ export interface HomeworkClass {
 }
 
 /** The classes whose log the user opens: theirs, their children's, and for a director the whole school's. */
-export async function homeworkClasses(tx: Tx, p: Principal): Promise<HomeworkClass[]> {
+export async function homeworkClasses(deps: ServiceDeps, p: Principal): Promise<HomeworkClass[]> {
+  return inTenant(deps, p, (tx) => classesOf(tx, p));
+}
+
+async function classesOf(tx: Tx, p: Principal): Promise<HomeworkClass[]> {
   const rows = rowsOf<{ id: string; name: string; school_name: string; write: boolean; children: string[] }>(
     await tx.execute(sql`
     with mine as (${classesReachedBy(p.userId)})
@@ -87,21 +86,21 @@ export interface WeekViewer {
 }
 
 /** The Monday of the asked week ("YYYY-MM-DD"), this week's when none or a bad one is asked. */
-export function weekMonday(deps: Pick<HomeworkDeps, "now" | "timeZone">, weekOf: string | null): string {
+export function weekMonday(deps: Pick<ServiceDeps, "now" | "timeZone">, weekOf: string | null): string {
   const today = localTime(deps.now, deps.timeZone).date;
-  return mondayOf(weekOf && /^\d{4}-\d{2}-\d{2}$/.test(weekOf) && !Number.isNaN(Date.parse(weekOf)) ? weekOf : today);
+  return mondayOf(isDay(weekOf) ? weekOf : today);
 }
 
 export async function classWeek(
-  deps: HomeworkDeps,
+  deps: ServiceDeps,
   p: Principal,
   classId: string,
   weekOf: string | null,
 ): Promise<HomeworkWeek | null> {
   const monday = weekMonday(deps, weekOf);
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return inTenant(deps, p, async (tx) => {
     const f = await classFacts(tx, p, classId);
-    const access = accessOf(f);
+    const access = accessOf(p, f);
     if (!f || !access) return null;
     const tickers = f.pupil
       ? [{ id: p.userId, name: p.firstName }]
@@ -181,20 +180,17 @@ export interface EntryInput {
   links: string;
 }
 
-const validDay = (d: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(`${d}T12:00:00Z`).toISOString().slice(0, 10) === d;
-
 export function checkEntry(input: EntryInput): { issues: EntryIssue[]; links: string[] } {
   const issues: EntryIssue[] = [];
   const subject = input.subject.trim();
   if (!subject || subject.length > LIMITS.subject) issues.push("subject");
-  if (!validDay(input.day)) issues.push("day");
+  if (!isDay(input.day)) issues.push("day");
   if (input.doneInClass.length > LIMITS.text || input.toDo.length > LIMITS.text) issues.push("text");
   if (!input.doneInClass.trim() && !input.toDo.trim()) issues.push("empty");
   if (
     input.dueDate &&
-    (!validDay(input.dueDate) ||
-      (validDay(input.day) && (input.dueDate < input.day || input.dueDate > addDays(input.day, 366))))
+    (!isDay(input.dueDate) ||
+      (isDay(input.day) && (input.dueDate < input.day || input.dueDate > addDays(input.day, 366))))
   )
     issues.push("due");
   const links = input.links
@@ -207,15 +203,15 @@ export function checkEntry(input: EntryInput): { issues: EntryIssue[]; links: st
 }
 
 export async function homeworkWriter(
-  deps: HomeworkDeps,
+  deps: ServiceDeps,
   p: Principal,
   classId: string,
   input: EntryInput,
 ): Promise<{ ok: true; id: string } | { ok: false; issues: EntryIssue[] } | { ok: false; forbidden: true }> {
   const { issues, links } = checkEntry(input);
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return inTenant(deps, p, async (tx) => {
     const f = await classFacts(tx, p, classId);
-    if (accessOf(f) !== "write") return { ok: false as const, forbidden: true as const };
+    if (accessOf(p, f) !== "write") return { ok: false as const, forbidden: true as const };
     if (issues.length) return { ok: false as const, issues };
     const [row] = rowsOf<{ id: string }>(
       await tx.execute(sql`
@@ -257,21 +253,20 @@ export async function homeworkWriter(
 
 /** A pupil ticks their own work, a parent their child's; ticking again unticks. */
 export async function homeworkTicker(
-  deps: HomeworkDeps,
+  deps: ServiceDeps,
   p: Principal,
   entryId: string,
   pupilId: string,
   done: boolean,
 ): Promise<string | null> {
-  if (!/^[0-9a-f-]{36}$/.test(entryId) || !/^[0-9a-f-]{36}$/.test(pupilId)) return null;
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  if (!isId(entryId) || !isId(pupilId)) return null;
+  return inTenant(deps, p, async (tx) => {
     const [e] = rowsOf<{ class_id: string; uai: string }>(
       await tx.execute(sql`select class_id, uai from homework_entries where id = ${entryId}`),
     );
     if (!e) return null;
     const f = await classFacts(tx, p, e.class_id);
-    const mayTick = (f?.pupil && pupilId === p.userId) || f?.childIds.includes(pupilId);
-    if (!mayTick) return null;
+    if (!f || !can(p, "homework.tick", { ...f, pupilId })) return null;
     if (done) {
       await tx.execute(sql`insert into homework_ticks (entry_id, pupil_id, uai, ticked_by, ticked_at)
         values (${entryId}, ${pupilId}, ${e.uai}, ${p.userId}, ${deps.now.toISOString()}) on conflict do nothing`);
@@ -282,13 +277,13 @@ export async function homeworkTicker(
   });
 }
 
-export async function homeworkRemover(deps: HomeworkDeps, p: Principal, entryId: string): Promise<string | null> {
-  if (!/^[0-9a-f-]{36}$/.test(entryId)) return null;
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+export async function homeworkRemover(deps: ServiceDeps, p: Principal, entryId: string): Promise<string | null> {
+  if (!isId(entryId)) return null;
+  return inTenant(deps, p, async (tx) => {
     const [e] = rowsOf<{ class_id: string; uai: string }>(
       await tx.execute(sql`select class_id, uai from homework_entries where id = ${entryId}`),
     );
-    if (!e || accessOf(await classFacts(tx, p, e.class_id)) !== "write") return null;
+    if (!e || accessOf(p, await classFacts(tx, p, e.class_id)) !== "write") return null;
     await tx.execute(sql`delete from homework_entries where id = ${entryId}`);
     await audit(tx, {
       at: deps.now,

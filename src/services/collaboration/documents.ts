@@ -10,7 +10,7 @@ import { blocksToHtml, blocksToText, escapeHtml, readBlocks } from "../../../rea
 import { audit } from "../audit";
 import { notifyFromUserScope, type Delivery } from "../notifications/notifications";
 import { isUuid, type Found } from "../directory/directory";
-import { can, type DocumentResource } from "../../policy/index";
+import { can, type DocumentResource } from "../../policy";
 import { displayName, scopeOf, type Principal } from "../principal";
 import { documentToOdt } from "../../formats/odt";
 import type { RoomAdmission } from "./walls";

@@ -21,7 +21,7 @@ import {
 import { audit } from "../audit";
 import { notifyFromUserScope, type Delivery } from "../notifications/notifications";
 import { classResource, isUuid, type Found } from "../directory/directory";
-import { can, type WallResource } from "../../policy/index";
+import { can, type WallResource } from "../../policy";
 import { displayName, scopeOf, type Principal } from "../principal";
 import { CLOSE } from "../../../realtime/protocol";
 
@@ -236,9 +236,7 @@ export async function createWall(ctx: WallCtx, p: Principal, input: NewWall): Pr
         ...resource,
         scope: "class",
         memberIds: cls.memberIds,
-        teacherIds: cls.teacherIds
-          .filter((id) => cls.memberIds.includes(id))
-          .concat(cls.memberIds.includes(p.userId) ? [] : []),
+        teacherIds: cls.teacherIds.filter((id) => cls.memberIds.includes(id)),
       };
       // Staff members of the class may create too (they are in teacherIds only if teachers): count them in.
       const [role] = rowsOf<{ role: string }>(

@@ -2,7 +2,7 @@
 // perimeter. Always inside the user's tenant scope; data minimised to what each profile needs (621E).
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client";
-import { can, type Resource } from "../../policy/index";
+import { can, type ClassResource, type PersonResource } from "../../policy";
 import type { Principal, ProfileKind } from "../principal";
 
 export interface ClassSummary {
@@ -104,7 +104,7 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-export async function classResource(tx: Tx, classId: string): Promise<(Resource & { kind: "class" }) | null> {
+export async function classResource(tx: Tx, classId: string): Promise<ClassResource | null> {
   const [row] = rowsOf<{ uai: string; member_ids: string[]; teacher_ids: string[]; parent_ids: string[] }>(
     await tx.execute(sql`
     select c.uai,
@@ -198,7 +198,7 @@ export async function personCard(tx: Tx, p: Principal, userId: string): Promise<
     order by (sp.uai = ${p.activeUai ?? ""}) desc limit 1`),
   );
   if (!row) return { kind: "not_found" };
-  const resource: Resource = {
+  const resource: PersonResource = {
     kind: "person",
     uai: row.uai,
     userId,

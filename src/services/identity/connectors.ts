@@ -5,7 +5,7 @@ import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../.
 import { audit } from "../audit";
 import { CONSENTABLE, type Category } from "./attribute-release";
 import { scopeOf, type Principal } from "../principal";
-import { can } from "../../policy/index";
+import { can } from "../../policy";
 import { encodeBase64urlNoPadding } from "@oslojs/encoding";
 
 export interface Connector {

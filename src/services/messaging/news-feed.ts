@@ -8,7 +8,7 @@ import { enqueue } from "../../jobs/runner";
 import { addDays, localTime, zonedToUtc } from "../../time";
 import { audit } from "../audit";
 import { myNotifications, notifyUsers, type Delivery, type NoticeLine } from "../notifications/notifications";
-import { can } from "../../policy/index";
+import { can } from "../../policy";
 import { activeProfiles, displayName, scopeOf, type Principal, type ProfileKind } from "../principal";
 
 export interface FeedDeps {
