@@ -11,6 +11,11 @@ const ROOT = "postits";
 const EDITABLE = new Set(["text", "colour", "x", "y", "column", "authorName"]);
 const ON_CREATE = new Set([...EDITABLE, "authorId", "approved", "createdAt"]);
 
+/** Budgets of one member's update (a post-it typed, moved or removed is far below them). */
+const MAX_STRUCTS = 2_000;
+const MAX_RANGES = 2_000;
+const MAX_DELETED_STRUCTS = 20_000;
+
 type Where = { root: string; sub: string | null } | { type: Y.ID; sub: string | null } | null;
 
 const idKey = (id: Y.ID) => `${id.client}:${id.clock}`;
@@ -19,6 +24,10 @@ export function wallGuard(doc: Y.Doc, update: Uint8Array, ticket: Ticket): boole
   if (ticket.role === "moderator") return true;
   const moderated = ticket.role === "member:moderated";
   const { structs, ds } = Y.decodeUpdate(update);
+  // A fixed budget per update: a pupil's edit is a few structs and a few ranges, never thousands.
+  let ranges = 0;
+  for (const list of ds.clients.values()) ranges += list.length;
+  if (structs.length > MAX_STRUCTS || ranges > MAX_RANGES) return false;
   const fresh = new Map<string, Y.Item>();
   for (const s of structs) if (s instanceof Y.Item) fresh.set(idKey(s.id), s);
 
@@ -86,17 +95,20 @@ export function wallGuard(doc: Y.Doc, update: Uint8Array, ticket: Ticket): boole
       return false;
   }
 
+  // Deletions: only the items that exist are walked, struct by struct, and only up to the document's own state for
+  // that client — a range may claim up to 2⁵³ clocks, and walking it clock by clock froze the hub (issue 21 F1).
+  let visits = 0;
   for (const [client, ranges] of ds.clients) {
+    const state = Y.getState(doc.store, client);
+    const known = doc.store.clients.get(client);
     for (const range of ranges) {
-      for (let clock = range.clock; clock < range.clock + range.len; ) {
-        const item = docItem(Y.createID(client, clock));
-        if (!item) {
-          // Deleting what this very update adds (or what is already gone) changes nothing of anyone else's.
-          clock += 1;
-          continue;
-        }
-        clock = item.id.clock + Math.max(1, item.length);
-        if (item.deleted) continue;
+      // Beyond the document's state: what this very update adds, or nothing at all — it changes nobody's post-it.
+      const end = Math.min(range.clock + range.len, state);
+      if (!known || range.clock >= end) continue;
+      for (let i = Y.findIndexSS(known, range.clock); i < known.length && known[i]!.id.clock < end; i++) {
+        if (++visits > MAX_DELETED_STRUCTS) return false;
+        const item = known[i];
+        if (!(item instanceof Y.Item) || item.deleted) continue;
         const w = whereOfDocItem(item);
         if (!w) return false;
         if ("root" in w) {
