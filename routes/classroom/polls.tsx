@@ -1,66 +1,58 @@
-// Polls (54D): /sondages — the list, the form, the vote and the results.
-import { Hono, type Context } from "hono";
+// Polls (54D): /sondages — the list, the form, the vote and the results. Parsing and rendering only:
+// src/services/classroom/polls.ts decides, src/policy/classroom.ts says who may.
+import type { Context } from "hono";
+import * as v from "valibot";
 import { t, type MessageKey } from "../../src/i18n";
-import type { AppEnv } from "../../src/http/env";
+import type { SignedInEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
-import { field, fieldList, readForm } from "../../src/http/forms";
-import { withTenant } from "../../db/client";
-import { scopeOf } from "../../src/services/principal";
-import { composeOptions } from "../../src/services/messaging/messages";
+import { fieldList, fieldsOf, readForm } from "../../src/http/forms";
 import {
-  mayCreatePolls,
-  myPolls,
   POLL_STATES,
-  type PollFilter,
   pollCreator,
+  pollFormOptions,
+  pollList,
   pollView,
   pollVoter,
-  type PollDeps,
 } from "../../src/services/classroom/polls";
 import { PollFormPage, PollPage, PollsPage, type PollDraft } from "../../views/classroom/polls";
-import { requireUser } from "../guards";
+import { bounded, Checkbox, choice, readWith, searchWords } from "../../src/validation";
+import { signedInRoutes } from "../guards";
 
-export const pollRoutes = new Hono<AppEnv>();
-pollRoutes.use("/sondages", requireUser);
-pollRoutes.use("/sondages/*", requireUser);
+export const pollRoutes = signedInRoutes("/sondages");
 
-const depsOf = (c: Context<AppEnv>): PollDeps => ({
-  db: c.var.platform.db,
-  now: c.var.platform.clock.now(),
-  ip: c.var.ip,
-  timeZone: c.var.platform.config.timeZone,
-  delivery: { baseUrl: c.var.platform.config.publicUrl, timeZone: c.var.platform.config.timeZone },
-});
 const NOTICES: Record<string, MessageKey> = { cree: "poll.created", vote: "poll.thanks" };
 
+/** The poll's form, its texts bounded above the service's limits (the service names the field that is wrong). */
+const PollForm = v.object({
+  question: bounded(1000),
+  choix: bounded(5000),
+  plusieurs: Checkbox,
+  anonyme: Checkbox,
+  fin: bounded(20),
+  ecole: bounded(20),
+});
+
 pollRoutes.get("/sondages", async (c) => {
-  const p = c.var.principal!;
-  const asked = c.req.query("etat") as PollFilter["state"] | undefined;
-  const filter: PollFilter = {
-    words: (c.req.query("q") ?? "").slice(0, 100),
-    state: asked && POLL_STATES.includes(asked) ? asked : "all",
+  const filter = {
+    words: v.parse(searchWords(100), c.req.query("q")),
+    state: choice(POLL_STATES, c.req.query("etat"), "all"),
   };
-  const polls = await withTenant(c.var.platform.db, scopeOf(p), (tx) =>
-    myPolls(tx, p, c.var.platform.clock.now(), filter),
-  );
+  const { polls, canCreate } = await pollList(c.var.deps, c.var.principal, filter);
   return renderPage(
     c,
     <PollsPage
       chrome={chromeFor(c, t("poll.title"), "poll.help")}
       polls={polls}
-      canCreate={mayCreatePolls(p)}
+      canCreate={canCreate}
       filter={filter}
-      timeZone={c.var.platform.config.timeZone}
+      timeZone={c.var.deps.timeZone}
     />,
   );
 });
 
-async function showForm(c: Context<AppEnv>, draft: PollDraft, errors?: string[]) {
-  const p = c.var.principal!;
-  const options = await withTenant(c.var.platform.db, scopeOf(p), (tx) =>
-    composeOptions(tx, p, c.req.query("ecole") ?? null),
-  );
-  if (!options || !mayCreatePolls(p)) return renderError(c, 403);
+async function showForm(c: Context<SignedInEnv>, draft: PollDraft, errors?: string[]) {
+  const options = await pollFormOptions(c.var.deps, c.var.principal, c.req.query("ecole") ?? null);
+  if (!options) return renderError(c, 403);
   return renderPage(
     c,
     <PollFormPage chrome={chromeFor(c, t("poll.new"), "poll.help")} options={options} draft={draft} errors={errors} />,
@@ -82,57 +74,47 @@ pollRoutes.get("/sondages/nouveau", (c) =>
 
 pollRoutes.post("/sondages/nouveau", async (c) => {
   const form = await readForm(c);
+  const f = readWith(PollForm, fieldsOf(form, PollForm));
   const draft: PollDraft = {
-    question: field(form, "question").slice(0, 1000),
-    options: field(form, "choix").slice(0, 5000),
-    multiple: field(form, "plusieurs") === "1",
-    anonymous: field(form, "anonyme") === "1",
-    closes: field(form, "fin").slice(0, 20),
+    question: f.question,
+    options: f.choix,
+    multiple: f.plusieurs,
+    anonymous: f.anonyme,
+    closes: f.fin,
     recipientIds: fieldList(form, "destinataires").slice(0, 1000),
     groupKeys: fieldList(form, "groupes").slice(0, 100),
   };
-  const result = await pollCreator(depsOf(c), c.var.principal!, { ...draft, uai: field(form, "ecole") || null });
+  const result = await pollCreator(c.var.deps, c.var.principal, { ...draft, uai: f.ecole || null });
   if (result.ok) return c.redirect(`/sondages/${result.id}?fait=cree`, 303);
   if ("forbidden" in result) return renderError(c, 403);
   return showForm(c, draft, result.issues);
 });
 
-pollRoutes.get("/sondages/:id", async (c) => {
-  const poll = await pollView(depsOf(c), c.var.principal!, c.req.param("id"));
+async function showPoll(c: Context<SignedInEnv>, error?: MessageKey) {
+  const poll = await pollView(c.var.deps, c.var.principal, c.req.param("id")!);
   if (!poll) return renderError(c, 404);
   return renderPage(
     c,
     <PollPage
       chrome={chromeFor(c, poll.question, "poll.help")}
       poll={poll}
-      timeZone={c.var.platform.config.timeZone}
-      notice={NOTICES[c.req.query("fait") ?? ""]}
+      timeZone={c.var.deps.timeZone}
+      notice={error ? undefined : NOTICES[c.req.query("fait") ?? ""]}
+      error={error}
     />,
+    error ? 422 : 200,
   );
-});
+}
+
+pollRoutes.get("/sondages/:id", (c) => showPoll(c));
 
 pollRoutes.post("/sondages/:id/vote", async (c) => {
   const form = await readForm(c);
-  const result = await pollVoter(
-    depsOf(c),
-    c.var.principal!,
-    c.req.param("id"),
-    fieldList(form, "choix")
-      .slice(0, 20)
-      .map((x) => Number(x)),
-  );
+  const choices = fieldList(form, "choix")
+    .slice(0, 20)
+    .map((x) => Number(x));
+  const result = await pollVoter(c.var.deps, c.var.principal, c.req.param("id"), choices);
   if (result.ok) return c.redirect(`/sondages/${c.req.param("id")}?fait=vote`, 303);
   if ("notFound" in result) return renderError(c, 404);
-  const poll = await pollView(depsOf(c), c.var.principal!, c.req.param("id"));
-  if (!poll) return renderError(c, 404);
-  return renderPage(
-    c,
-    <PollPage
-      chrome={chromeFor(c, poll.question, "poll.help")}
-      poll={poll}
-      timeZone={c.var.platform.config.timeZone}
-      error={`poll.error.${result.issue}` as MessageKey}
-    />,
-    422,
-  );
+  return showPoll(c, `poll.error.${result.issue}` as MessageKey);
 });

@@ -110,6 +110,8 @@ describe.each(DATABASE_KINDS)("polls on %s", (kind) => {
       [{ question: "x".repeat(10_000) }, "question"],
       [{ choix: "Seul" }, "options"],
       [{ fin: "demain" }, "closes"],
+      // A day that does not exist is refused, not read as 2 March (which would be within the 90 days).
+      [{ fin: "2027-02-30T10:00" }, "closes"],
       [{ fin: "2026-12-01T10:00" }, "closes_past"],
       [{ fin: "2027-06-01T10:00" }, "closes_far"],
       [{ groupes: [] }, "audience"],

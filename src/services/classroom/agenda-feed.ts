@@ -5,10 +5,12 @@ import ical, { ICalCalendarMethod } from "ical-generator";
 import { encodeBase64urlNoPadding } from "@oslojs/encoding";
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { sql } from "drizzle-orm";
-import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
+import { rowsOf, systemScope, withTenant, type Tx } from "../../../db/client";
 import { addDays } from "../../time";
-import { agendaEntries, calendarsOf, type CalendarInfo } from "./agenda";
-import { loadPrincipal, scopeOf, type Principal } from "../principal";
+import { isId } from "../../validation";
+import { inTenant, type ServiceDeps } from "../context";
+import { agendaEntries, calendarsOf, selectCalendars, type CalendarInfo } from "./agenda";
+import { loadPrincipal, type Principal } from "../principal";
 
 /** A feed covers a month back and a school year ahead. */
 const PAST_DAYS = 31;
@@ -19,15 +21,18 @@ export function calendarLabel(c: CalendarInfo): string {
   return c.kind === "class" ? `Classe ${c.name} (${c.schoolName})` : `École ${c.name}`;
 }
 
-/** The calendars a key names: one of the user's, or "all" of them. */
-export function selectCalendars(all: CalendarInfo[], key: string): CalendarInfo[] | null {
-  if (key === "all") return all;
-  const one = all.find((c) => c.key === key);
-  return one ? [one] : null;
+/** The .ics text of the user's calendars a key names ("all", or one of them), or null when it names none. */
+export async function calendarExport(deps: ServiceDeps, p: Principal, key: string): Promise<string | null> {
+  return inTenant(deps, p, (tx) => icsFor(tx, deps, p, key));
+}
+
+async function icsFor(tx: Tx, deps: ServiceDeps, p: Principal, key: string): Promise<string | null> {
+  const calendars = selectCalendars(await calendarsOf(tx, p), key);
+  return calendars ? icsOf(tx, p, calendars, key, deps.now, deps.timeZone, deps.config.publicUrl) : null;
 }
 
 /** The .ics text of these calendars around `now`. */
-export async function icsOf(
+async function icsOf(
   tx: Tx,
   p: Principal,
   calendars: CalendarInfo[],
@@ -85,8 +90,18 @@ async function hmacOf(secret: string, feedId: string): Promise<string> {
 
 const tokenOf = async (secret: string, feedId: string) => `${feedId}.${await hmacOf(secret, feedId)}`;
 
-/** The user's subscription addresses (tokens), by calendar key. */
-export async function myFeeds(tx: Tx, p: Principal, secret: string): Promise<Map<string, string>> {
+/** The subscriptions page: the user's calendars and their subscription addresses (tokens), by calendar key. */
+export async function feedsPage(
+  deps: ServiceDeps,
+  p: Principal,
+): Promise<{ calendars: CalendarInfo[]; feeds: Map<string, string> }> {
+  return inTenant(deps, p, async (tx) => ({
+    calendars: await calendarsOf(tx, p),
+    feeds: await myFeeds(tx, p, deps.config.secret),
+  }));
+}
+
+async function myFeeds(tx: Tx, p: Principal, secret: string): Promise<Map<string, string>> {
   const rows = rowsOf<{ id: string; calendar: string }>(
     await tx.execute(sql`select id, calendar from agenda_feeds where user_id = ${p.userId}`),
   );
@@ -96,46 +111,41 @@ export async function myFeeds(tx: Tx, p: Principal, secret: string): Promise<Map
 }
 
 /** Opens (or keeps) the subscription address of one of the user's calendars. */
-export async function feedOpener(db: Database, p: Principal, key: string, now: Date): Promise<boolean> {
-  return withTenant(db, scopeOf(p), async (tx) => {
+export async function feedOpener(deps: ServiceDeps, p: Principal, key: string): Promise<boolean> {
+  return inTenant(deps, p, async (tx) => {
     if (!selectCalendars(await calendarsOf(tx, p), key)) return false;
-    await tx.execute(sql`insert into agenda_feeds (user_id, calendar, created_at) values (${p.userId}, ${key}, ${now.toISOString()})
+    await tx.execute(sql`insert into agenda_feeds (user_id, calendar, created_at)
+      values (${p.userId}, ${key}, ${deps.now.toISOString()})
       on conflict (user_id, calendar) do nothing`);
     return true;
   });
 }
 
 /** Revokes it: the old address stops working at once; opening it again gives a new one. */
-export async function feedRevoker(db: Database, p: Principal, key: string): Promise<void> {
-  await withTenant(db, scopeOf(p), (tx) =>
+export async function feedRevoker(deps: ServiceDeps, p: Principal, key: string): Promise<void> {
+  await inTenant(deps, p, (tx) =>
     tx.execute(sql`delete from agenda_feeds where user_id = ${p.userId} and calendar = ${key}`),
   );
 }
 
-/** A subscription address fetched by a calendar app: the calendar's .ics, or null (unknown, revoked, forged, or the
- *  account no longer active). */
-export async function feedCalendar(
-  db: Database,
-  secret: string,
-  token: string,
-  now: Date,
-  timeZone: string,
-  baseUrl: string,
-): Promise<string | null> {
-  const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{24})$/.exec(token);
+/** A subscription address fetched by a calendar app (no session): the calendar's .ics, or null (unknown, revoked,
+ *  forged, or the account no longer active). */
+export async function feedCalendar(deps: ServiceDeps, token: string): Promise<string | null> {
+  const m = /^(.{36})\.([A-Za-z0-9_-]{24})$/.exec(token);
+  if (!m || !isId(m[1])) return null;
+  const feedId = m[1];
   const encoder = new TextEncoder();
-  if (!m || !constantTimeEqual(encoder.encode(await hmacOf(secret, m[1]!)), encoder.encode(m[2]!))) return null;
-  const found = await withTenant(db, systemScope, async (tx) => {
+  if (!constantTimeEqual(encoder.encode(await hmacOf(deps.config.secret, feedId)), encoder.encode(m[2]!))) return null;
+  // Whose feed it is can only be read before knowing who they are: the system's scope, for that one row.
+  const found = await withTenant(deps.db, systemScope, async (tx) => {
     const [feed] = rowsOf<{ user_id: string; calendar: string }>(
       await tx.execute(sql`
-      select f.user_id, f.calendar from agenda_feeds f join users u on u.id = f.user_id where f.id = ${m[1]} and u.state = 'active'`),
+      select f.user_id, f.calendar from agenda_feeds f join users u on u.id = f.user_id
+      where f.id = ${feedId} and u.state = 'active'`),
     );
     return feed ? { feed, principal: await loadPrincipal(tx, feed.user_id, "agenda-feed", null) } : null;
   });
   if (!found?.principal) return null;
   const p = found.principal;
-  return withTenant(db, scopeOf(p), async (tx) => {
-    const calendars = selectCalendars(await calendarsOf(tx, p), found.feed.calendar);
-    return calendars ? icsOf(tx, p, calendars, found.feed.calendar, now, timeZone, baseUrl) : null;
-  });
+  return inTenant(deps, p, (tx) => icsFor(tx, deps, p, found.feed.calendar));
 }

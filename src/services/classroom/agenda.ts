@@ -1,22 +1,18 @@
 // Agenda (54C): each user's calendars — their own (personal), their classes' (theirs, their children's, the whole
 // school's for a director) and their schools' — and what is in them over a period: events, the news feed's
-// important dates, and booked meetings. Class calendars are written by the class's teachers and the director, school
-// calendars by the director, a personal calendar by its owner alone.
+// important dates, and booked meetings. Who writes which calendar is the policy's (agenda.writeCalendar): a class's
+// by the class's teachers and the director, a school's by the director, a personal calendar by its owner alone.
 import { sql } from "drizzle-orm";
-import { rowsOf, withTenant, type Database, type Tx } from "../../../db/client";
+import { rowsOf, type Tx } from "../../../db/client";
+import { can } from "../../policy";
 import { addDays, localTime, zonedToUtc } from "../../time";
+import { isDay, isId, isTime } from "../../validation";
 import { audit } from "../audit";
-import { classesReachedBy } from "./class-access";
-import { notifyFromUserScope, type Delivery } from "../notifications/notifications";
-import { activeProfiles, scopeOf, type Principal } from "../principal";
-
-export interface AgendaDeps {
-  db: Database;
-  now: Date;
-  ip: string | null;
-  timeZone: string;
-  delivery?: Delivery;
-}
+import { inTenant, type ServiceDeps } from "../context";
+import { classesReachedBy, classFactColumns, factsOfRow, type ClassFactRow } from "./class-access";
+import { mondayOf } from "./homework";
+import { notifyFromUserScope } from "../notifications/notifications";
+import type { Principal } from "../principal";
 
 export const LIMITS = { title: 120, place: 200, details: 2000, maxDays: 366, maxLengthDays: 31 };
 
@@ -31,40 +27,22 @@ export interface CalendarInfo {
   writable: boolean;
 }
 
+/** The profiles whose schools' calendars the user reads. */
 const SCHOOL_PROFILES = new Set(["pupil", "parent", "teacher", "director", "staff"]);
 
-/** Whether the user has an agenda at all: it belongs to school life. */
+/** Whether the user has an agenda at all (agenda.open): it belongs to school life. */
 export function hasAgenda(p: Principal): boolean {
-  return activeProfiles(p).some((k) => SCHOOL_PROFILES.has(k)) && p.activeUai !== null;
+  return can(p, "agenda.open", { kind: "platform" });
 }
 
-/** The calendars the user reads, the ones they may write marked. */
+/** The calendars the user reads, in one transaction of their own. */
+export async function agendaCalendars(deps: ServiceDeps, p: Principal): Promise<CalendarInfo[]> {
+  return inTenant(deps, p, (tx) => calendarsOf(tx, p));
+}
+
+/** The calendars the user reads, the ones they may write marked (agenda.writeCalendar). */
 export async function calendarsOf(tx: Tx, p: Principal): Promise<CalendarInfo[]> {
   if (!hasAgenda(p)) return [];
-  const classes = rowsOf<{ id: string; name: string; uai: string; school_name: string; write: boolean }>(
-    await tx.execute(sql`
-    with mine as (${classesReachedBy(p.userId)})
-    select c.id, c.name, c.uai, s.name as school_name, bool_or(mine.write) as write
-    from mine join classes c on c.id = mine.class_id join schools s on s.uai = c.uai
-    group by c.id, c.name, c.uai, s.name order by s.name, c.name`),
-  );
-  const schools = new Map<string, CalendarInfo>();
-  for (const sp of p.profiles) {
-    if (!SCHOOL_PROFILES.has(sp.profile)) continue;
-    const known = schools.get(sp.uai);
-    const director = sp.profile === "director";
-    if (known) known.writable ||= director;
-    else
-      schools.set(sp.uai, {
-        key: `school:${sp.uai}`,
-        kind: "school",
-        name: sp.schoolName,
-        schoolName: sp.schoolName,
-        uai: sp.uai,
-        classId: null,
-        writable: director,
-      });
-  }
   const active = p.profiles.find((sp) => sp.uai === p.activeUai);
   return [
     {
@@ -74,21 +52,93 @@ export async function calendarsOf(tx: Tx, p: Principal): Promise<CalendarInfo[]>
       schoolName: active?.schoolName ?? "",
       uai: p.activeUai!,
       classId: null,
-      writable: true,
+      writable: can(p, "agenda.writeCalendar", { calendar: "personal", ownerId: p.userId }),
     },
-    ...classes.map(
-      (c): CalendarInfo => ({
-        key: `class:${c.id}`,
-        kind: "class",
-        name: c.name,
-        schoolName: c.school_name,
-        uai: c.uai,
-        classId: c.id,
-        writable: c.write,
-      }),
-    ),
-    ...schools.values(),
+    ...(await classCalendars(tx, p)),
+    ...schoolCalendars(p),
   ];
+}
+
+/** The calendars of the classes the user reaches (theirs, their children's, their school's for a director). */
+async function classCalendars(tx: Tx, p: Principal): Promise<CalendarInfo[]> {
+  const rows = rowsOf<ClassFactRow & { id: string; name: string; school_name: string }>(
+    await tx.execute(sql`
+    with mine as (${classesReachedBy(p.userId)})
+    select c.id, c.name, c.uai, s.name as school_name, ${classFactColumns(p.userId)}
+    from (select distinct class_id from mine) r join classes c on c.id = r.class_id join schools s on s.uai = c.uai
+    order by s.name, c.name`),
+  );
+  return rows.map((c) => ({
+    key: `class:${c.id}`,
+    kind: "class",
+    name: c.name,
+    schoolName: c.school_name,
+    uai: c.uai,
+    classId: c.id,
+    writable: can(p, "agenda.writeCalendar", { calendar: "class", ...factsOfRow(c) }),
+  }));
+}
+
+/** The calendars of the schools where the user has a school life. */
+function schoolCalendars(p: Principal): CalendarInfo[] {
+  const schools = new Map<string, CalendarInfo>();
+  for (const sp of p.profiles) {
+    if (!SCHOOL_PROFILES.has(sp.profile) || schools.has(sp.uai)) continue;
+    schools.set(sp.uai, {
+      key: `school:${sp.uai}`,
+      kind: "school",
+      name: sp.schoolName,
+      schoolName: sp.schoolName,
+      uai: sp.uai,
+      classId: null,
+      writable: can(p, "agenda.writeCalendar", { calendar: "school", uai: sp.uai }),
+    });
+  }
+  return [...schools.values()];
+}
+
+/** The calendars a key names: one of the user's, or "all" of them. */
+export function selectCalendars(all: CalendarInfo[], key: string): CalendarInfo[] | null {
+  if (key === "all") return all;
+  const one = all.find((c) => c.key === key);
+  return one ? [one] : null;
+}
+
+export type AgendaView = "semaine" | "mois";
+export const AGENDA_VIEWS = ["semaine", "mois"] as const satisfies readonly AgendaView[];
+
+export interface AgendaPeriodPage {
+  calendars: CalendarInfo[];
+  entries: AgendaEntry[];
+  period: { from: string; days: number; view: AgendaView; calendar: string };
+  today: string;
+}
+
+/** The agenda's page: a week from its Monday, or four weeks from the asked day, in one calendar or all of them. */
+export async function agendaPeriod(
+  deps: ServiceDeps,
+  p: Principal,
+  asked: { view: AgendaView; day: string | null; calendar: string },
+): Promise<AgendaPeriodPage> {
+  const { timeZone } = deps;
+  const today = localTime(deps.now, timeZone).date;
+  const day = isDay(asked.day) ? asked.day : today;
+  const from = asked.view === "semaine" ? mondayOf(day) : day;
+  const days = asked.view === "semaine" ? 7 : 28;
+  return inTenant(deps, p, async (tx) => {
+    const calendars = await calendarsOf(tx, p);
+    const chosen = selectCalendars(calendars, asked.calendar);
+    const entries = await agendaEntries(
+      tx,
+      p,
+      chosen ?? calendars,
+      zonedToUtc(`${from}T00:00`, timeZone),
+      zonedToUtc(`${addDays(from, days)}T00:00`, timeZone),
+      timeZone,
+    );
+    const calendar = chosen ? asked.calendar : "all";
+    return { calendars, entries, period: { from, days, view: asked.view, calendar }, today };
+  });
 }
 
 export interface AgendaEntry {
@@ -131,75 +181,99 @@ export async function agendaEntries(
   to: Date,
   timeZone: string,
 ): Promise<AgendaEntry[]> {
-  const personal = calendars.some((c) => c.kind === "personal");
+  const rows = await entryRows(tx, p, calendarFilters(calendars), {
+    from,
+    to,
+    fromDay: localTime(from, timeZone).date,
+    toDay: localTime(to, timeZone).date,
+  });
+  return rows.map((r) => entryOf(r, timeZone));
+}
+
+/** The calendars as the query's filters: Postgres array literals of the class ids and schools read and written. */
+function calendarFilters(calendars: CalendarInfo[]) {
+  const list = (values: (string | null)[]) => `{${values.join(",")}}`;
   const classCals = calendars.filter((c) => c.kind === "class");
-  const classIds = `{${classCals.map((c) => c.classId).join(",")}}`;
-  const writableClassIds = `{${classCals
-    .filter((c) => c.writable)
-    .map((c) => c.classId)
-    .join(",")}}`;
   const schoolCals = calendars.filter((c) => c.kind === "school");
-  const uais = `{${schoolCals.map((c) => c.uai).join(",")}}`;
-  const writableUais = `{${schoolCals
-    .filter((c) => c.writable)
-    .map((c) => c.uai)
-    .join(",")}}`;
-  const fromDay = localTime(from, timeZone).date;
-  const toDay = localTime(to, timeZone).date;
-  const rows = rowsOf<EntryRow>(
+  return {
+    personal: calendars.some((c) => c.kind === "personal"),
+    classIds: list(classCals.map((c) => c.classId)),
+    writableClassIds: list(classCals.filter((c) => c.writable).map((c) => c.classId)),
+    uais: list(schoolCals.map((c) => c.uai)),
+    writableUais: list(schoolCals.filter((c) => c.writable).map((c) => c.uai)),
+  };
+}
+
+/** Events, the news feed's important dates, the user's bookings and the booked slots of their offers. */
+async function entryRows(
+  tx: Tx,
+  p: Principal,
+  cals: ReturnType<typeof calendarFilters>,
+  span: { from: Date; to: Date; fromDay: string; toDay: string },
+): Promise<EntryRow[]> {
+  const { personal, classIds, writableClassIds, uais, writableUais } = cals;
+  const from = span.from.toISOString();
+  const to = span.to.toISOString();
+  return rowsOf<EntryRow>(
     await tx.execute(sql`
     select e.id, 'event' as source,
-      case e.calendar when 'personal' then 'personal' when 'class' then 'class:' || e.class_id else 'school:' || e.uai end as calendar_key,
+      case e.calendar when 'personal' then 'personal' when 'class' then 'class:' || e.class_id
+        else 'school:' || e.uai end as calendar_key,
       e.title, e.place, e.details, e.starts_at, e.ends_at, e.all_day, null as link,
       (e.owner_id = ${p.userId} or (e.calendar = 'class' and e.class_id = any(${writableClassIds}::uuid[]))
         or (e.calendar = 'school' and e.uai = any(${writableUais}::text[]))) as deletable
     from agenda_events e
-    where e.starts_at < ${to.toISOString()} and e.ends_at > ${from.toISOString()}
+    where e.starts_at < ${to} and e.ends_at > ${from}
       and ((${personal} and e.calendar = 'personal' and e.owner_id = ${p.userId})
         or (e.calendar = 'class' and e.class_id = any(${classIds}::uuid[]))
         or (e.calendar = 'school' and e.uai = any(${uais}::text[])))
     union all
     select d.id, 'date', case when d.class_id is null then 'school:' || d.uai else 'class:' || d.class_id end,
-      d.title, '', '', (d.on_date::text || 'T12:00:00Z')::timestamptz, (d.on_date::text || 'T12:00:00Z')::timestamptz, true, '/fil', false
+      d.title, '', '', (d.on_date::text || 'T12:00:00Z')::timestamptz, (d.on_date::text || 'T12:00:00Z')::timestamptz,
+      true, '/fil', false
     from important_dates d
-    where d.on_date between ${fromDay}::date and ${toDay}::date
+    where d.on_date between ${span.fromDay}::date and ${span.toDay}::date
       and (d.class_id = any(${classIds}::uuid[]) or (d.class_id is null and d.uai = any(${uais}::text[])))
     union all
-    select b.id, 'booking', 'personal', o.title || ' — ' || c.first_name, o.place, o.details, s.starts_at, s.ends_at, false,
-      '/agenda/creneaux/' || o.id, false
-    from agenda_bookings b join agenda_slots s on s.id = b.slot_id join agenda_offers o on o.id = b.offer_id join users c on c.id = b.child_id
-    where ${personal} and b.parent_id = ${p.userId} and s.starts_at < ${to.toISOString()} and s.ends_at > ${from.toISOString()}
+    select b.id, 'booking', 'personal', o.title || ' — ' || c.first_name, o.place, o.details, s.starts_at, s.ends_at,
+      false, '/agenda/creneaux/' || o.id, false
+    from agenda_bookings b join agenda_slots s on s.id = b.slot_id join agenda_offers o on o.id = b.offer_id
+      join users c on c.id = b.child_id
+    where ${personal} and b.parent_id = ${p.userId} and s.starts_at < ${to} and s.ends_at > ${from}
     union all
-    select s.id, 'slot', 'personal', o.title || ' — ' || string_agg(c.first_name || ' ' || c.last_name, ', ' order by c.last_name), o.place, '',
+    select s.id, 'slot', 'personal',
+      o.title || ' — ' || string_agg(c.first_name || ' ' || c.last_name, ', ' order by c.last_name), o.place, '',
       s.starts_at, s.ends_at, false, '/agenda/creneaux/' || o.id, false
-    from agenda_slots s join agenda_offers o on o.id = s.offer_id join agenda_bookings b on b.slot_id = s.id join users c on c.id = b.child_id
-    where ${personal} and o.author_id = ${p.userId} and s.starts_at < ${to.toISOString()} and s.ends_at > ${from.toISOString()}
+    from agenda_slots s join agenda_offers o on o.id = s.offer_id join agenda_bookings b on b.slot_id = s.id
+      join users c on c.id = b.child_id
+    where ${personal} and o.author_id = ${p.userId} and s.starts_at < ${to} and s.ends_at > ${from}
     group by s.id, o.id, o.title, o.place
     order by 7, 4 limit 500`),
   );
-  return rows.map((r) => {
-    const startsAt = new Date(r.starts_at);
-    const endsAt = new Date(r.ends_at);
-    const allDay = r.all_day;
-    // An all-day event ends at midnight after its last day; a news-feed date is one noon.
-    const firstDay = allDay ? localTime(startsAt, timeZone).date : "";
-    const lastDay = allDay ? (r.source === "date" ? firstDay : addDays(localTime(endsAt, timeZone).date, -1)) : "";
-    return {
-      id: r.id,
-      source: r.source,
-      calendarKey: r.calendar_key,
-      title: r.title,
-      place: r.place,
-      details: r.details,
-      startsAt,
-      endsAt,
-      allDay,
-      firstDay,
-      lastDay,
-      link: r.link ?? (r.source === "event" ? `/agenda/evenements/${r.id}` : null),
-      deletable: r.deletable,
-    };
-  });
+}
+
+function entryOf(r: EntryRow, timeZone: string): AgendaEntry {
+  const startsAt = new Date(r.starts_at);
+  const endsAt = new Date(r.ends_at);
+  const allDay = r.all_day;
+  // An all-day event ends at midnight after its last day; a news-feed date is one noon.
+  const firstDay = allDay ? localTime(startsAt, timeZone).date : "";
+  const lastDay = allDay ? (r.source === "date" ? firstDay : addDays(localTime(endsAt, timeZone).date, -1)) : "";
+  return {
+    id: r.id,
+    source: r.source,
+    calendarKey: r.calendar_key,
+    title: r.title,
+    place: r.place,
+    details: r.details,
+    startsAt,
+    endsAt,
+    allDay,
+    firstDay,
+    lastDay,
+    link: r.link ?? (r.source === "event" ? `/agenda/evenements/${r.id}` : null),
+    deletable: r.deletable,
+  };
 }
 
 export type EventIssue =
@@ -228,28 +302,23 @@ export interface EventInput {
 /** "2026-12-08" → "08/12/2026", for notices. */
 export const frenchDay = (day: string) => day.split("-").reverse().join("/");
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-const validDay = (d: string) =>
-  DAY.test(d) && !Number.isNaN(Date.parse(`${d}T12:00:00Z`)) && new Date(`${d}T12:00:00Z`).toISOString().startsWith(d);
-
 /** The instants a form's day and times mean in the schools' zone, or why not. */
 export function periodOf(
   input: { day: string; endDay: string; start: string; end: string; allDay: boolean },
   now: Date,
   timeZone: string,
 ): { startsAt: Date; endsAt: Date } | { issue: EventIssue } {
-  if (!validDay(input.day)) return { issue: "day" };
+  if (!isDay(input.day)) return { issue: "day" };
   let startsAt: Date;
   let endsAt: Date;
   if (input.allDay) {
     const last = input.endDay || input.day;
-    if (!validDay(last)) return { issue: "day" };
+    if (!isDay(last)) return { issue: "day" };
     if (last < input.day) return { issue: "order" };
     startsAt = zonedToUtc(`${input.day}T00:00`, timeZone);
     endsAt = zonedToUtc(`${addDays(last, 1)}T00:00`, timeZone);
   } else {
-    if (!TIME.test(input.start) || !TIME.test(input.end)) return { issue: "time" };
+    if (!isTime(input.start) || !isTime(input.end)) return { issue: "time" };
     startsAt = zonedToUtc(`${input.day}T${input.start}`, timeZone);
     endsAt = zonedToUtc(`${input.day}T${input.end}`, timeZone);
     if (endsAt.getTime() <= startsAt.getTime()) return { issue: "order" };
@@ -261,63 +330,84 @@ export function periodOf(
   return { startsAt, endsAt };
 }
 
+/** What is wrong with an event's texts and period, or the period it means. */
+function checkEvent(
+  deps: Pick<ServiceDeps, "now" | "timeZone">,
+  calendar: CalendarInfo,
+  input: EventInput,
+): { issues: EventIssue[]; period?: { startsAt: Date; endsAt: Date } } {
+  const issues: EventIssue[] = [];
+  if (!calendar.writable) issues.push("calendar");
+  const title = input.title.trim();
+  if (!title || title.length > LIMITS.title) issues.push("title");
+  if (input.place.trim().length > LIMITS.place) issues.push("place");
+  if (input.details.trim().length > LIMITS.details) issues.push("details");
+  const period = periodOf(input, deps.now, deps.timeZone);
+  if ("issue" in period) return { issues: [...issues, period.issue] };
+  return { issues, period };
+}
+
 export async function eventCreator(
-  deps: AgendaDeps,
+  deps: ServiceDeps,
   p: Principal,
   input: EventInput,
 ): Promise<
   { ok: true; id: string; day: string } | { ok: false; issues: EventIssue[] } | { ok: false; forbidden: true }
 > {
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return inTenant(deps, p, async (tx) => {
     const calendar = (await calendarsOf(tx, p)).find((c) => c.key === input.calendar);
     if (!calendar) return { ok: false as const, forbidden: true as const };
-    const issues: EventIssue[] = [];
-    if (!calendar.writable) issues.push("calendar");
+    const { issues, period } = checkEvent(deps, calendar, input);
+    if (issues.length || !period) return { ok: false as const, issues };
     const title = input.title.trim();
-    if (!title || title.length > LIMITS.title) issues.push("title");
-    if (input.place.trim().length > LIMITS.place) issues.push("place");
-    if (input.details.trim().length > LIMITS.details) issues.push("details");
-    const period = periodOf(input, deps.now, deps.timeZone);
-    if ("issue" in period) issues.push(period.issue);
-    if (issues.length || "issue" in period) return { ok: false as const, issues };
     const [row] = rowsOf<{ id: string }>(
       await tx.execute(sql`
-      insert into agenda_events (uai, calendar, class_id, owner_id, title, place, details, starts_at, ends_at, all_day, created_at)
-      values (${calendar.uai}, ${calendar.kind}, ${calendar.classId}, ${p.userId}, ${title}, ${input.place.trim()}, ${input.details.trim()},
-        ${period.startsAt.toISOString()}, ${period.endsAt.toISOString()}, ${input.allDay}, ${deps.now.toISOString()}) returning id`),
+      insert into agenda_events (uai, calendar, class_id, owner_id, title, place, details, starts_at, ends_at, all_day,
+        created_at)
+      values (${calendar.uai}, ${calendar.kind}, ${calendar.classId}, ${p.userId}, ${title}, ${input.place.trim()},
+        ${input.details.trim()}, ${period.startsAt.toISOString()}, ${period.endsAt.toISOString()}, ${input.allDay},
+        ${deps.now.toISOString()}) returning id`),
     );
-    if (calendar.kind === "class") {
-      const audience = rowsOf<{ id: string }>(
-        await tx.execute(sql`
-        select m.user_id as id from class_members m where m.class_id = ${calendar.classId} and m.role = 'pupil'
-        union select l.parent_id from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil' where m.class_id = ${calendar.classId}`),
-      ).map((r) => r.id);
-      await notifyFromUserScope(
-        tx,
-        audience,
-        {
-          kind: "agenda.event",
-          title: `Agenda de la classe ${calendar.name} : ${title}`,
-          body: input.allDay
-            ? `Le ${frenchDay(input.day)}`
-            : `Le ${frenchDay(input.day)} de ${input.start} à ${input.end}`,
-          link: `/agenda/evenements/${row!.id}`,
-        },
-        deps.now,
-        deps.delivery,
-      );
-    }
+    const id = row!.id;
+    if (calendar.kind === "class") await tellClass(tx, deps, calendar, { ...input, id, title });
     await audit(tx, {
       at: deps.now,
       actorId: p.userId,
       action: "agenda.event_created",
-      target: row!.id,
+      target: id,
       uai: calendar.uai,
       ip: deps.ip,
       details: { calendar: calendar.kind },
     });
-    return { ok: true as const, id: row!.id, day: input.day };
+    return { ok: true as const, id, day: input.day };
   });
+}
+
+/** A class's new event is told to its pupils and their parents. */
+async function tellClass(
+  tx: Tx,
+  deps: ServiceDeps,
+  calendar: CalendarInfo,
+  event: EventInput & { id: string; title: string },
+): Promise<void> {
+  const audience = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+    select m.user_id as id from class_members m where m.class_id = ${calendar.classId} and m.role = 'pupil'
+    union select l.parent_id from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
+    where m.class_id = ${calendar.classId}`),
+  ).map((r) => r.id);
+  await notifyFromUserScope(
+    tx,
+    audience,
+    {
+      kind: "agenda.event",
+      title: `Agenda de la classe ${calendar.name} : ${event.title}`,
+      body: event.allDay ? `Le ${frenchDay(event.day)}` : `Le ${frenchDay(event.day)} de ${event.start} à ${event.end}`,
+      link: `/agenda/evenements/${event.id}`,
+    },
+    deps.now,
+    deps.delivery,
+  );
 }
 
 export interface EventView {
@@ -325,9 +415,9 @@ export interface EventView {
   calendar: CalendarInfo;
 }
 
-export async function eventView(deps: AgendaDeps, p: Principal, id: string): Promise<EventView | null> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+export async function eventView(deps: ServiceDeps, p: Principal, id: string): Promise<EventView | null> {
+  if (!isId(id)) return null;
+  return inTenant(deps, p, async (tx) => {
     const calendars = await calendarsOf(tx, p);
     const [row] = rowsOf<{ starts_at: Date | string; ends_at: Date | string }>(
       await tx.execute(sql`select starts_at, ends_at from agenda_events where id = ${id}`),
@@ -347,10 +437,10 @@ export async function eventView(deps: AgendaDeps, p: Principal, id: string): Pro
   });
 }
 
-export async function eventRemover(deps: AgendaDeps, p: Principal, id: string): Promise<boolean> {
+export async function eventRemover(deps: ServiceDeps, p: Principal, id: string): Promise<boolean> {
   const view = await eventView(deps, p, id);
   if (!view?.entry.deletable) return false;
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return inTenant(deps, p, async (tx) => {
     await tx.execute(sql`delete from agenda_events where id = ${id}`);
     await audit(tx, {
       at: deps.now,

@@ -4,25 +4,23 @@
 // absences in advance; the director sees the school's day and which classes have not taken the roll; a monthly
 // register exports as CSV.
 import { sql } from "drizzle-orm";
-import { rowsOf, withTenant, type Database, type Tx } from "../../../db/client";
+import { rowsOf, type Tx } from "../../../db/client";
+import { can } from "../../policy";
 import { localTime } from "../../time";
+import { isDay, isId } from "../../validation";
 import { audit } from "../audit";
-import { notifyFromUserScope, type Delivery } from "../notifications/notifications";
-import { scopeOf, type Principal } from "../principal";
+import { inTenant, type ServiceDeps } from "../context";
+import { notifyFromUserScope } from "../notifications/notifications";
+import type { Principal } from "../principal";
 import { accessOf, classFacts } from "./class-access";
 
-export interface AttendanceDeps {
-  db: Database;
-  now: Date;
-  ip: string | null;
-  timeZone: string;
-  delivery?: Delivery;
-}
 export type Half = "matin" | "apres-midi";
-export const HALVES: readonly Half[] = ["matin", "apres-midi"];
+export const HALVES = ["matin", "apres-midi"] as const satisfies readonly Half[];
 
-const validDay = (d: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(`${d}T12:00:00Z`).toISOString().slice(0, 10) === d;
+/** Whether the user sees the school's day (attendance.viewSchoolDay): the director of their active school. */
+function seesSchoolDay(p: Principal): p is Principal & { activeUai: string } {
+  return p.activeUai !== null && can(p, "attendance.viewSchoolDay", { kind: "school", uai: p.activeUai });
+}
 
 async function mayTakeRoll(tx: Tx, p: Principal, classId: string): Promise<{ uai: string; name: string } | null> {
   const facts = await classFacts(tx, p, classId);
@@ -44,16 +42,16 @@ export interface RollSheet {
 }
 
 export async function rollSheet(
-  deps: AttendanceDeps,
+  deps: ServiceDeps,
   p: Principal,
   classId: string,
   day: string | null,
   half: string | null,
 ): Promise<RollSheet | null> {
   const today = localTime(deps.now, deps.timeZone);
-  const d = day && validDay(day) ? day : today.date;
+  const d = isDay(day) ? day : today.date;
   const h: Half = half === "apres-midi" || (!half && today.time >= "12:00") ? "apres-midi" : "matin";
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return inTenant(deps, p, async (tx) => {
     const klass = await mayTakeRoll(tx, p, classId);
     if (!klass) return null;
     const [roll] = rowsOf<{ id: string }>(
@@ -90,26 +88,37 @@ export async function rollSheet(
 }
 
 export type RollIssue = "day" | "half" | "future" | "status" | "reason";
+export interface RollInput {
+  day: string;
+  half: string;
+  marks: Record<string, { status: string; reason: string }>;
+}
+type Marks = [pupilId: string, mark: { status: string; reason: string }][];
 
-/** Saves the roll (the whole class at once: absent for whom it says, present for everyone else). */
-export async function rollTaker(
-  deps: AttendanceDeps,
-  p: Principal,
-  classId: string,
-  input: { day: string; half: string; marks: Record<string, { status: string; reason: string }> },
-): Promise<{ ok: true; notified: number } | { ok: false; issues: RollIssue[] } | { ok: false; forbidden: true }> {
+function checkRoll(input: RollInput, today: string): RollIssue[] {
   const issues: RollIssue[] = [];
-  if (!validDay(input.day)) issues.push("day");
-  else if (input.day > localTime(deps.now, deps.timeZone).date) issues.push("future");
-  if (!HALVES.includes(input.half as Half)) issues.push("half");
+  if (!isDay(input.day)) issues.push("day");
+  else if (input.day > today) issues.push("future");
+  if (!(HALVES as readonly string[]).includes(input.half)) issues.push("half");
   for (const m of Object.values(input.marks)) {
     if (!["present", "absent", "late"].includes(m.status)) issues.push("status");
     if (m.reason.length > 300) issues.push("reason");
   }
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return [...new Set(issues)];
+}
+
+/** Saves the roll (the whole class at once: absent for whom it says, present for everyone else). */
+export async function rollTaker(
+  deps: ServiceDeps,
+  p: Principal,
+  classId: string,
+  input: RollInput,
+): Promise<{ ok: true; notified: number } | { ok: false; issues: RollIssue[] } | { ok: false; forbidden: true }> {
+  const issues = checkRoll(input, localTime(deps.now, deps.timeZone).date);
+  return inTenant(deps, p, async (tx) => {
     const klass = await mayTakeRoll(tx, p, classId);
     if (!klass) return { ok: false as const, forbidden: true as const };
-    if (issues.length) return { ok: false as const, issues: [...new Set(issues)] };
+    if (issues.length) return { ok: false as const, issues };
     const pupils = new Set(
       rowsOf<{ id: string }>(
         await tx.execute(sql`select user_id as id from class_members where class_id = ${classId} and role = 'pupil'`),
@@ -117,56 +126,9 @@ export async function rollTaker(
     );
     if (Object.keys(input.marks).some((id) => !pupils.has(id)))
       return { ok: false as const, issues: ["status" as const] };
-    const [roll] = rowsOf<{ id: string }>(
-      await tx.execute(sql`
-      insert into attendance_rolls (uai, class_id, day, half, taken_by, taken_at) values (${klass.uai}, ${classId}, ${input.day}, ${input.half}, ${p.userId}, ${deps.now.toISOString()})
-      on conflict (class_id, day, half) do update set taken_by = excluded.taken_by, taken_at = excluded.taken_at returning id`),
-    );
-    const rollId = roll!.id;
-    const marked = Object.entries(input.marks).filter(([, m]) => m.status !== "present");
-    await tx.execute(sql`delete from attendance_marks where roll_id = ${rollId}
-      and pupil_id <> all(${`{${marked.map(([id]) => id).join(",")}}`}::uuid[])`);
-    // One statement for every mark: a round trip costs the hub more than the insert.
-    if (marked.length) {
-      await tx.execute(sql`insert into attendance_marks (roll_id, pupil_id, uai, status, reason)
-        select ${rollId}, x.pupil_id, ${klass.uai}, x.status, x.reason
-        from jsonb_to_recordset(${JSON.stringify(marked.map(([pupilId, m]) => ({ pupil_id: pupilId, status: m.status, reason: m.reason.trim() })))}::jsonb)
-          as x(pupil_id uuid, status text, reason text)
-        on conflict (roll_id, pupil_id) do update set status = excluded.status, reason = excluded.reason`);
-    }
-    // Unexplained absences (no notice from a parent, no reason given) not yet told: the parents now, once.
-    const unexplained = rowsOf<{ pupil_id: string; first_name: string }>(
-      await tx.execute(sql`
-      update attendance_marks mk set notified_at = ${deps.now.toISOString()} from users u
-      where mk.roll_id = ${rollId} and mk.status = 'absent' and mk.notified_at is null and mk.reason = '' and u.id = mk.pupil_id
-        and not exists (select 1 from absence_notices n where n.pupil_id = mk.pupil_id and ${input.day}::date between n.from_day and n.to_day)
-      returning mk.pupil_id, u.first_name`),
-    );
-    const parentsOf = new Map<string, string[]>();
-    if (unexplained.length) {
-      for (const l of rowsOf<{ parent_id: string; child_id: string }>(
-        await tx.execute(sql`select parent_id, child_id from parent_links
-        where child_id = any(${`{${unexplained.map((a) => a.pupil_id).join(",")}}`}::uuid[])`),
-      )) {
-        parentsOf.set(l.child_id, [...(parentsOf.get(l.child_id) ?? []), l.parent_id]);
-      }
-    }
-    for (const a of unexplained) {
-      const parents = [...new Set(parentsOf.get(a.pupil_id) ?? [])];
-      await notifyFromUserScope(
-        tx,
-        parents,
-        {
-          kind: "absence",
-          title: `Absence de ${a.first_name}`,
-          urgent: true,
-          body: `${a.first_name} est noté·e absent·e (${klass.name}, ${input.half === "matin" ? "matin" : "après-midi"} du ${input.day}). Merci de prévenir l'école du motif.`,
-          link: "/absences",
-        },
-        deps.now,
-        deps.delivery,
-      );
-    }
+    const marked: Marks = Object.entries(input.marks).filter(([, m]) => m.status !== "present");
+    const rollId = await saveRoll(tx, deps, p, { classId, uai: klass.uai }, input, marked);
+    const notified = await tellUnexplained(tx, deps, rollId, klass.name, input);
     await audit(tx, {
       at: deps.now,
       actorId: p.userId,
@@ -179,26 +141,102 @@ export async function rollTaker(
         late: marked.filter(([, m]) => m.status === "late").length,
       },
     });
-    return { ok: true as const, notified: unexplained.length };
+    return { ok: true as const, notified };
   });
+}
+
+/** The roll's row (taken again: by whom and when) and its marks: those not present, the others removed. */
+async function saveRoll(
+  tx: Tx,
+  deps: ServiceDeps,
+  p: Principal,
+  klass: { classId: string; uai: string },
+  input: RollInput,
+  marked: Marks,
+): Promise<string> {
+  const [roll] = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+    insert into attendance_rolls (uai, class_id, day, half, taken_by, taken_at)
+    values (${klass.uai}, ${klass.classId}, ${input.day}, ${input.half}, ${p.userId}, ${deps.now.toISOString()})
+    on conflict (class_id, day, half) do update set taken_by = excluded.taken_by, taken_at = excluded.taken_at
+    returning id`),
+  );
+  const rollId = roll!.id;
+  await tx.execute(sql`delete from attendance_marks where roll_id = ${rollId}
+    and pupil_id <> all(${`{${marked.map(([id]) => id).join(",")}}`}::uuid[])`);
+  // One statement for every mark: a round trip costs the hub more than the insert.
+  if (marked.length) {
+    const rows = marked.map(([pupilId, m]) => ({ pupil_id: pupilId, status: m.status, reason: m.reason.trim() }));
+    await tx.execute(sql`insert into attendance_marks (roll_id, pupil_id, uai, status, reason)
+      select ${rollId}, x.pupil_id, ${klass.uai}, x.status, x.reason
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(pupil_id uuid, status text, reason text)
+      on conflict (roll_id, pupil_id) do update set status = excluded.status, reason = excluded.reason`);
+  }
+  return rollId;
+}
+
+/** Unexplained absences (no notice from a parent, no reason given) not yet told: the parents now, once. Returns how
+ *  many pupils. */
+async function tellUnexplained(
+  tx: Tx,
+  deps: ServiceDeps,
+  rollId: string,
+  className: string,
+  input: RollInput,
+): Promise<number> {
+  const unexplained = rowsOf<{ pupil_id: string; first_name: string }>(
+    await tx.execute(sql`
+    update attendance_marks mk set notified_at = ${deps.now.toISOString()} from users u
+    where mk.roll_id = ${rollId} and mk.status = 'absent' and mk.notified_at is null and mk.reason = ''
+      and u.id = mk.pupil_id
+      and not exists (select 1 from absence_notices n
+        where n.pupil_id = mk.pupil_id and ${input.day}::date between n.from_day and n.to_day)
+    returning mk.pupil_id, u.first_name`),
+  );
+  const parentsOf = new Map<string, string[]>();
+  if (unexplained.length) {
+    for (const l of rowsOf<{ parent_id: string; child_id: string }>(
+      await tx.execute(sql`select parent_id, child_id from parent_links
+      where child_id = any(${`{${unexplained.map((a) => a.pupil_id).join(",")}}`}::uuid[])`),
+    )) {
+      parentsOf.set(l.child_id, [...(parentsOf.get(l.child_id) ?? []), l.parent_id]);
+    }
+  }
+  const half = input.half === "matin" ? "matin" : "après-midi";
+  for (const a of unexplained) {
+    await notifyFromUserScope(
+      tx,
+      [...new Set(parentsOf.get(a.pupil_id) ?? [])],
+      {
+        kind: "absence",
+        title: `Absence de ${a.first_name}`,
+        urgent: true,
+        body: `${a.first_name} est noté·e absent·e (${className}, ${half} du ${input.day}). Merci de prévenir l'école du motif.`,
+        link: "/absences",
+      },
+      deps.now,
+      deps.delivery,
+    );
+  }
+  return unexplained.length;
 }
 
 export type NoticeIssue = "child" | "from" | "to" | "past" | "reason";
 
 export async function absenceAnnouncer(
-  deps: AttendanceDeps,
+  deps: ServiceDeps,
   p: Principal,
   input: { childId: string; from: string; to: string; reason: string },
 ): Promise<{ ok: true } | { ok: false; issues: NoticeIssue[] }> {
   const issues: NoticeIssue[] = [];
   const today = localTime(deps.now, deps.timeZone).date;
-  if (!validDay(input.from)) issues.push("from");
+  if (!isDay(input.from)) issues.push("from");
   else if (input.from < today) issues.push("past");
-  if (!validDay(input.to) || (validDay(input.from) && input.to < input.from)) issues.push("to");
+  if (!isDay(input.to) || (isDay(input.from) && input.to < input.from)) issues.push("to");
   const reason = input.reason.trim();
   if (!reason || reason.length > 300) issues.push("reason");
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
-    const [link] = /^[0-9a-f-]{36}$/.test(input.childId)
+  return inTenant(deps, p, async (tx) => {
+    const [link] = isId(input.childId)
       ? rowsOf<{ uai: string }>(
           await tx.execute(sql`
       select uai from parent_links where parent_id = ${p.userId} and child_id = ${input.childId}`),
@@ -226,7 +264,12 @@ export interface ParentAbsences {
   notices: { child: string; from: string; to: string; reason: string }[];
 }
 
-export async function parentAbsences(tx: Tx, p: Principal): Promise<ParentAbsences> {
+/** A parent's page: their children, their recent absences and lateness, the absences they announced. */
+export async function parentAbsences(deps: ServiceDeps, p: Principal): Promise<ParentAbsences> {
+  return inTenant(deps, p, (tx) => absencesOf(tx, p));
+}
+
+async function absencesOf(tx: Tx, p: Principal): Promise<ParentAbsences> {
   const iso = (d: string | Date) => (typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10));
   const children = rowsOf<{ id: string; name: string }>(
     await tx.execute(sql`
@@ -256,11 +299,11 @@ export interface DailySheet {
 }
 
 /** The director's day: every class, whether each half-day's roll is taken, who is absent or late. */
-export async function schoolDay(deps: AttendanceDeps, p: Principal, day: string | null): Promise<DailySheet | null> {
+export async function schoolDay(deps: ServiceDeps, p: Principal, day: string | null): Promise<DailySheet | null> {
+  if (!seesSchoolDay(p)) return null;
   const uai = p.activeUai;
-  if (!uai || !p.profiles.some((sp) => sp.uai === uai && sp.profile === "director")) return null;
-  const d = day && validDay(day) ? day : localTime(deps.now, deps.timeZone).date;
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  const d = isDay(day) ? day : localTime(deps.now, deps.timeZone).date;
+  return inTenant(deps, p, async (tx) => {
     const rows = rowsOf<{ id: string; name: string; halves: string[]; absent: string[]; late: string[] }>(
       await tx.execute(sql`
       select c.id, c.name, array(select half from attendance_rolls r where r.class_id = c.id and r.day = ${d}) as halves,
@@ -285,13 +328,13 @@ export async function schoolDay(deps: AttendanceDeps, p: Principal, day: string 
 
 /** The month's register of a class: a header line, then one line per absence or lateness. */
 export async function monthlyRegister(
-  deps: AttendanceDeps,
+  deps: ServiceDeps,
   p: Principal,
   classId: string,
   month: string,
 ): Promise<string[][] | null> {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return null;
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  if (!isMonth(month)) return null;
+  return inTenant(deps, p, async (tx) => {
     if (!(await mayTakeRoll(tx, p, classId))) return null;
     const rows = rowsOf<{ name: string; day: string | Date; half: string; status: string; reason: string }>(
       await tx.execute(sql`
@@ -318,11 +361,34 @@ export function registerCsv(lines: string[][]): string {
   return `\uFEFF${lines.map((l) => l.map(cell).join(";")).join("\r\n")}\r\n`;
 }
 
-export async function rollClasses(tx: Tx, p: Principal): Promise<{ id: string; name: string }[]> {
-  return rowsOf<{ id: string; name: string }>(
+/** A month "YYYY-MM" (the register's). */
+export function isMonth(month: string): boolean {
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(month);
+}
+
+/** The roll's first page: the classes whose roll the user takes, and whether they also see the school's day. */
+export async function rollIndex(
+  deps: ServiceDeps,
+  p: Principal,
+): Promise<{ classes: { id: string; name: string }[]; schoolDay: boolean }> {
+  return { classes: await inTenant(deps, p, (tx) => rollClasses(tx, p)), schoolDay: seesSchoolDay(p) };
+}
+
+/** The classes whose roll the user takes (classLife.write), from those they belong to or whose school they direct. */
+async function rollClasses(tx: Tx, p: Principal): Promise<{ id: string; name: string }[]> {
+  const rows = rowsOf<{ id: string; name: string; uai: string; teacher: boolean; director: boolean }>(
     await tx.execute(sql`
-    select distinct c.id, c.name from classes c where exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role in ('teacher', 'staff'))
-      or exists (select 1 from school_profiles sp where sp.uai = c.uai and sp.user_id = ${p.userId} and sp.profile = 'director')
+    with directed as (select sp.uai from school_profiles sp where sp.user_id = ${p.userId} and sp.profile = 'director')
+    select c.id, c.name, c.uai,
+      exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId}
+        and m.role in ('teacher', 'staff')) as teacher,
+      c.uai in (select uai from directed) as director
+    from classes c
+    where c.uai in (select uai from directed)
+      or exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId})
     order by c.name`),
   );
+  return rows
+    .filter((r) => can(p, "classLife.write", { ...r, pupil: false, childIds: [] }))
+    .map((r) => ({ id: r.id, name: r.name }));
 }

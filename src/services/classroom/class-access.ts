@@ -4,7 +4,7 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client";
 import type { Principal } from "../principal";
-import { can } from "../../policy";
+import { can, type ClassLifeResource } from "../../policy";
 import { isId } from "../../validation";
 
 /** The ways a user reaches classes, one row each — (class_id, write, child): a class they teach or assist in (write)
@@ -31,38 +31,43 @@ export interface ClassFacts {
   childIds: string[];
 }
 
+/** The columns of how user `userId` stands to class `c` (the query's alias for classes): teacher, director, pupil,
+ *  child_ids — what the policy's ClassLifeResource reads. classFacts and the agenda's calendars select them. */
+export function classFactColumns(userId: string) {
+  return sql`
+    exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${userId}
+      and m.role in ('teacher', 'staff')) as teacher,
+    exists (select 1 from school_profiles sp where sp.uai = c.uai and sp.user_id = ${userId}
+      and sp.profile = 'director') as director,
+    exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${userId}
+      and m.role = 'pupil') as pupil,
+    array(select l.child_id::text from parent_links l
+      join class_members m on m.user_id = l.child_id and m.class_id = c.id and m.role = 'pupil'
+      where l.parent_id = ${userId}) as child_ids`;
+}
+
+/** The facts classFactColumns selected, as the policy reads them. */
+export interface ClassFactRow {
+  uai: string;
+  teacher: boolean;
+  director: boolean;
+  pupil: boolean;
+  child_ids: string[];
+}
+
+export function factsOfRow(row: ClassFactRow): ClassLifeResource {
+  return { uai: row.uai, teacher: row.teacher, director: row.director, pupil: row.pupil, childIds: row.child_ids };
+}
+
 export async function classFacts(tx: Tx, p: Principal, classId: string): Promise<ClassFacts | null> {
   if (!isId(classId)) return null;
-  const [row] = rowsOf<{
-    id: string;
-    name: string;
-    uai: string;
-    school_name: string;
-    teacher: boolean;
-    director: boolean;
-    pupil: boolean;
-    child_ids: string[];
-  }>(
+  const [row] = rowsOf<ClassFactRow & { id: string; name: string; school_name: string }>(
     await tx.execute(sql`
-      select c.id, c.name, c.uai, s.name as school_name,
-        exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role in ('teacher', 'staff')) as teacher,
-        exists (select 1 from school_profiles sp where sp.uai = c.uai and sp.user_id = ${p.userId} and sp.profile = 'director') as director,
-        exists (select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role = 'pupil') as pupil,
-        array(select l.child_id::text from parent_links l join class_members m on m.user_id = l.child_id and m.class_id = c.id and m.role = 'pupil'
-              where l.parent_id = ${p.userId}) as child_ids
+      select c.id, c.name, c.uai, s.name as school_name, ${classFactColumns(p.userId)}
       from classes c join schools s on s.uai = c.uai where c.id = ${classId}`),
   );
   return row
-    ? {
-        id: row.id,
-        name: row.name,
-        uai: row.uai,
-        schoolName: row.school_name,
-        teacher: row.teacher,
-        director: row.director,
-        pupil: row.pupil,
-        childIds: row.child_ids,
-      }
+    ? { id: row.id, name: row.name, schoolName: row.school_name, ...factsOfRow(row), childIds: row.child_ids }
     : null;
 }
 

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client";
 import { addDays, localTime } from "../../time";
 import { audit } from "../audit";
-import { notifyFromUserScope, type Delivery } from "../notifications/notifications";
+import { notifyFromUserScope } from "../notifications/notifications";
 import type { Principal } from "../principal";
 import { inTenant, type ServiceDeps } from "../context";
 import { can } from "../../policy";

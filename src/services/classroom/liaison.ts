@@ -5,37 +5,39 @@
 import { sql } from "drizzle-orm";
 import { containsPattern, rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
 import { enqueue } from "../../jobs/runner";
+import { can } from "../../policy";
+import { isId } from "../../validation";
 import { audit } from "../audit";
+import { inTenant, type ServiceDeps } from "../context";
 import { notifyFromUserScope, notifyUsers, type Delivery } from "../notifications/notifications";
-import { scopeOf, type Principal } from "../principal";
-
-export interface LiaisonDeps {
-  db: Database;
-  now: Date;
-  ip: string | null;
-  delivery?: Delivery;
-}
+import type { Principal } from "../principal";
 
 export const LIMITS = { title: 120, body: 5000, reply: 1000 };
 export const REMINDER_HOURS = [24, 48, 72] as const;
+export const REPLY_KINDS = ["none", "yesno", "text"] as const;
 
 export interface AudienceChoice {
   value: string;
   label: string;
 }
 
-/** Where the user may send a note: their classes, and for a director every class and the whole school. */
-export async function liaisonAudiences(tx: Tx, p: Principal): Promise<AudienceChoice[]> {
+/** Where the user may send a note (liaison.send): the classes of their school they teach, and for a director every
+ *  class and the whole school. */
+export async function liaisonAudiences(deps: ServiceDeps, p: Principal): Promise<AudienceChoice[]> {
+  return inTenant(deps, p, (tx) => audiencesOf(tx, p));
+}
+
+async function audiencesOf(tx: Tx, p: Principal): Promise<AudienceChoice[]> {
   const uai = p.activeUai;
   if (!uai) return [];
-  const director = p.profiles.some((sp) => sp.uai === uai && sp.profile === "director");
-  const classes = rowsOf<{ id: string; name: string }>(
+  const classes = rowsOf<{ id: string; name: string; teacher: boolean }>(
     await tx.execute(sql`
-    select c.id, c.name from classes c where c.uai = ${uai} and (${director} or exists (
-      select 1 from class_members m where m.class_id = c.id and m.user_id = ${p.userId} and m.role = 'teacher')) order by c.name`),
-  );
+    select c.id, c.name, exists (select 1 from class_members m
+      where m.class_id = c.id and m.user_id = ${p.userId} and m.role = 'teacher') as teacher
+    from classes c where c.uai = ${uai} order by c.name`),
+  ).filter((c) => can(p, "liaison.send", { audience: "class", uai, teacher: c.teacher }));
   return [
-    ...(director ? [{ value: "ecole", label: "" }] : []),
+    ...(can(p, "liaison.send", { audience: "school", uai }) ? [{ value: "ecole", label: "" }] : []),
     ...classes.map((c) => ({ value: `classe:${c.id}`, label: c.name })),
   ];
 }
@@ -49,53 +51,55 @@ export interface NoteInput {
   remindAfter: string;
 }
 
-export async function liaisonSender(
-  deps: LiaisonDeps,
-  p: Principal,
-  input: NoteInput,
-): Promise<{ ok: true; id: string; parents: number } | { ok: false; issues: NoteIssue[] }> {
+/** The note's texts, answer kind and reminder delay checked: what is wrong, or what to write. */
+function checkNote(input: NoteInput): { issues: NoteIssue[]; title: string; body: string; remind: number | null } {
   const issues: NoteIssue[] = [];
   const title = input.title.trim();
   const body = input.body.trim();
   if (!title || title.length > LIMITS.title) issues.push("title");
   if (!body || body.length > LIMITS.body) issues.push("body");
-  if (!["none", "yesno", "text"].includes(input.replyKind)) issues.push("reply_kind");
+  if (!(REPLY_KINDS as readonly string[]).includes(input.replyKind)) issues.push("reply_kind");
   const remind = input.remindAfter === "" ? null : Number(input.remindAfter);
   if (remind !== null && !(REMINDER_HOURS as readonly number[]).includes(remind)) issues.push("reminder");
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
-    const allowed = await liaisonAudiences(tx, p);
+  return { issues, title, body, remind };
+}
+
+/** The (parent, child) pairs a note to one class, or to the whole school, reaches. */
+async function recipientsOf(tx: Tx, uai: string, classId: string | null) {
+  return rowsOf<{ parent_id: string; child_id: string }>(
+    await tx.execute(sql`
+    select distinct l.parent_id, l.child_id from parent_links l
+      join class_members m on m.user_id = l.child_id and m.role = 'pupil' join classes c on c.id = m.class_id
+    where c.uai = ${uai} ${classId ? sql`and c.id = ${classId}` : sql``}`),
+  );
+}
+
+export async function liaisonSender(
+  deps: ServiceDeps,
+  p: Principal,
+  input: NoteInput,
+): Promise<{ ok: true; id: string; parents: number } | { ok: false; issues: NoteIssue[] }> {
+  const { issues, title, body, remind } = checkNote(input);
+  return inTenant(deps, p, async (tx) => {
+    const allowed = await audiencesOf(tx, p);
     if (!allowed.some((a) => a.value === input.audience)) issues.push("audience");
     if (issues.length) return { ok: false as const, issues };
     const uai = p.activeUai!;
     const classId = input.audience.startsWith("classe:") ? input.audience.slice(7) : null;
-    const pairs = rowsOf<{ parent_id: string; child_id: string }>(
-      await tx.execute(sql`
-      select distinct l.parent_id, l.child_id from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
-      join classes c on c.id = m.class_id where c.uai = ${uai} ${classId ? sql`and c.id = ${classId}` : sql``}`),
-    );
+    const pairs = await recipientsOf(tx, uai, classId);
     if (pairs.length === 0) return { ok: false as const, issues: ["nobody" as const] };
     const [row] = rowsOf<{ id: string }>(
       await tx.execute(sql`
       insert into liaison_notes (uai, author_id, class_id, title, body, reply_kind, remind_after_hours, created_at)
-      values (${uai}, ${p.userId}, ${classId}, ${title}, ${body}, ${input.replyKind}, ${remind}, ${deps.now.toISOString()}) returning id`),
+      values (${uai}, ${p.userId}, ${classId}, ${title}, ${body}, ${input.replyKind}, ${remind},
+        ${deps.now.toISOString()}) returning id`),
     );
     const id = row!.id;
     await tx.execute(sql`insert into liaison_recipients (note_id, parent_id, child_id, uai)
-      select ${id}, (x->>'parent_id')::uuid, (x->>'child_id')::uuid, ${uai} from jsonb_array_elements(${JSON.stringify(pairs)}::jsonb) x`);
+      select ${id}, (x->>'parent_id')::uuid, (x->>'child_id')::uuid, ${uai}
+      from jsonb_array_elements(${JSON.stringify(pairs)}::jsonb) x`);
     const parents = [...new Set(pairs.map((x) => x.parent_id))];
-    await notifyFromUserScope(
-      tx,
-      parents,
-      { kind: "liaison", title: `Carnet de liaison : ${title}`, body: body.slice(0, 300), link: `/carnet/${id}` },
-      deps.now,
-      deps.delivery,
-    );
-    if (remind !== null) {
-      await enqueue(tx, "liaison.remind", { noteId: id }, deps.now, {
-        runAt: new Date(deps.now.getTime() + remind * 3600_000),
-        dedupeKey: `liaison.remind:${id}`,
-      });
-    }
+    await tellParents(tx, deps, { id, title, body, remind }, parents);
     await audit(tx, {
       at: deps.now,
       actorId: p.userId,
@@ -107,6 +111,33 @@ export async function liaisonSender(
     });
     return { ok: true as const, id, parents: parents.length };
   });
+}
+
+/** The parents are told at once, and reminded after the delay the sender chose if they have not read it. */
+async function tellParents(
+  tx: Tx,
+  deps: ServiceDeps,
+  note: { id: string; title: string; body: string; remind: number | null },
+  parents: string[],
+): Promise<void> {
+  await notifyFromUserScope(
+    tx,
+    parents,
+    {
+      kind: "liaison",
+      title: `Carnet de liaison : ${note.title}`,
+      body: note.body.slice(0, 300),
+      link: `/carnet/${note.id}`,
+    },
+    deps.now,
+    deps.delivery,
+  );
+  if (note.remind !== null) {
+    await enqueue(tx, "liaison.remind", { noteId: note.id }, deps.now, {
+      runAt: new Date(deps.now.getTime() + note.remind * 3600_000),
+      dedupeKey: `liaison.remind:${note.id}`,
+    });
+  }
 }
 
 /** Job "liaison.remind": parents who have not read the note are told again, once. Returns how many. */
@@ -152,9 +183,27 @@ export interface NoteForParent {
   children: { id: string; name: string; read: boolean; reply: string | null }[];
 }
 
-/** The parent's notes, newest first, optionally for one child. */
+/** The parent's notes, newest first, optionally for one child (the evening page composes it in its transaction). */
 export async function parentNotes(tx: Tx, p: Principal, childId: string | null): Promise<NoteForParent[]> {
-  return notesFor(tx, { parentId: p.userId, childId: childId && /^[0-9a-f-]{36}$/.test(childId) ? childId : null });
+  return notesFor(tx, { parentId: p.userId, childId: isId(childId) ? childId : null });
+}
+
+export interface ParentNotebook {
+  notes: NoteForParent[];
+  /** The parent's children, to narrow the notebook to one. */
+  children: { id: string; name: string }[];
+}
+
+/** The parent's notebook: their notes (optionally for one child) and their children. */
+export async function parentNotebook(deps: ServiceDeps, p: Principal, childId: string | null): Promise<ParentNotebook> {
+  return inTenant(deps, p, async (tx) => ({
+    notes: await parentNotes(tx, p, childId),
+    children: rowsOf<{ id: string; name: string }>(
+      await tx.execute(sql`
+      select distinct u.id, u.first_name as name from parent_links l join users u on u.id = l.child_id
+      where l.parent_id = ${p.userId} order by 2`),
+    ),
+  }));
 }
 
 /**
@@ -221,14 +270,14 @@ export type AckIssue = "reply" | "reply_missing";
 
 /** "Vu et pris connaissance", with the answer when the note asks for one, for one of the parent's children. */
 export async function liaisonAcknowledger(
-  deps: LiaisonDeps,
+  deps: ServiceDeps,
   p: Principal,
   noteId: string,
   childId: string,
   reply: string,
 ): Promise<{ ok: true } | { ok: false; issue: AckIssue } | { ok: false; notFound: true }> {
-  if (!/^[0-9a-f-]{36}$/.test(noteId) || !/^[0-9a-f-]{36}$/.test(childId)) return { ok: false, notFound: true };
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  if (!isId(noteId) || !isId(childId)) return { ok: false, notFound: true };
+  return inTenant(deps, p, async (tx) => {
     const [note] = rowsOf<{ reply_kind: string; uai: string }>(
       await tx.execute(sql`
       select n.reply_kind, n.uai from liaison_notes n join liaison_recipients r on r.note_id = n.id
@@ -266,9 +315,26 @@ export interface NoteForSender {
   lines: { child: string; parent: string; read: boolean; reply: string | null; reminded: boolean }[];
 }
 
+/** A note as its reader may open it: its status for its author or the school's director (liaison.viewStatus), the
+ *  parent's notebook for a parent it was sent to, or nothing. */
+export async function noteForViewer(
+  deps: ServiceDeps,
+  p: Principal,
+  noteId: string,
+): Promise<{ status: NoteForSender } | { parent: true } | null> {
+  if (!isId(noteId)) return null;
+  return inTenant(deps, p, async (tx) => {
+    const status = await senderView(tx, p, noteId);
+    if (status) return { status };
+    const mine = rowsOf(
+      await tx.execute(sql`select 1 from liaison_recipients where note_id = ${noteId} and parent_id = ${p.userId}`),
+    );
+    return mine.length ? { parent: true as const } : null;
+  });
+}
+
 /** The sender's (or the school director's) view of a note: per child and per parent. */
-export async function senderView(tx: Tx, p: Principal, noteId: string): Promise<NoteForSender | null> {
-  if (!/^[0-9a-f-]{36}$/.test(noteId)) return null;
+async function senderView(tx: Tx, p: Principal, noteId: string): Promise<NoteForSender | null> {
   const [n] = rowsOf<{
     id: string;
     title: string;
@@ -284,9 +350,7 @@ export async function senderView(tx: Tx, p: Principal, noteId: string): Promise<
     select n.id, n.title, n.body, n.reply_kind, n.created_at, c.name as class_name, n.remind_after_hours, n.author_id, n.uai
     from liaison_notes n left join classes c on c.id = n.class_id where n.id = ${noteId}`),
   );
-  if (!n) return null;
-  const director = p.profiles.some((sp) => sp.uai === n.uai && sp.profile === "director");
-  if (n.author_id !== p.userId && !director) return null;
+  if (!n || !can(p, "liaison.viewStatus", { uai: n.uai, authorId: n.author_id })) return null;
   const lines = rowsOf<{ child: string; parent: string; read: boolean; reply: string | null; reminded: boolean }>(
     await tx.execute(sql`
     select ch.last_name || ' ' || ch.first_name as child, pa.first_name || ' ' || pa.last_name as parent, r.read_at is not null as read, r.reply,
@@ -321,7 +385,27 @@ export interface SentFilter {
   unreadOnly: boolean;
 }
 
-export async function sentNotes(
+export interface SenderNotebook {
+  notes: SentNote[];
+  audiences: AudienceChoice[];
+  /** Whether the user has sent any note at all (the filter may hide them all). */
+  any: boolean;
+}
+
+/** The sender's notebook: their notes as filtered, where they may write, and whether they ever wrote. */
+export async function senderNotebook(deps: ServiceDeps, p: Principal, filter: SentFilter): Promise<SenderNotebook> {
+  const filtered = filter.words.trim() !== "" || filter.unreadOnly;
+  return inTenant(deps, p, async (tx) => {
+    const notes = await sentNotes(tx, p, filter);
+    return {
+      notes,
+      audiences: await audiencesOf(tx, p),
+      any: notes.length > 0 || (filtered && (await sentNotes(tx, p)).length > 0),
+    };
+  });
+}
+
+async function sentNotes(
   tx: Tx,
   p: Principal,
   filter: SentFilter = { words: "", unreadOnly: false },

@@ -2,24 +2,30 @@
 // same people and class groups as a message; single or multiple choice; anonymous or not; until a closing time.
 // The audience votes once; the author sees results as they come, voters once they have voted, everyone after closing.
 import { sql } from "drizzle-orm";
-import { containsPattern, rowsOf, withTenant, type Database, type Tx } from "../../../db/client";
+import { containsPattern, rowsOf, type Tx } from "../../../db/client";
+import { can } from "../../policy";
 import { zonedToUtc } from "../../time";
+import { isId, isLocalDateTime } from "../../validation";
 import { audit } from "../audit";
-import { chosenRecipients, sendingSchool } from "../messaging/messages";
-import { notifyFromUserScope, type Delivery } from "../notifications/notifications";
-import { activeProfiles, scopeOf, type Principal } from "../principal";
+import { inTenant, type ServiceDeps } from "../context";
+import { chosenRecipients, composeOptions, sendingSchool, type ComposeOptions } from "../messaging/messages";
+import { notifyFromUserScope } from "../notifications/notifications";
+import type { Principal } from "../principal";
 
-export interface PollDeps {
-  db: Database;
-  now: Date;
-  ip: string | null;
-  timeZone: string;
-  delivery?: Delivery;
-}
 export const LIMITS = { question: 200, option: 100, minOptions: 2, maxOptions: 10, maxDays: 90 };
 
-export function mayCreatePolls(p: Principal): boolean {
-  return activeProfiles(p).some((k) => k !== "pupil");
+/** Whether the user creates polls (poll.create). */
+const mayCreate = (p: Principal) => can(p, "poll.create", { kind: "platform" });
+
+/** The people and class groups the poll form offers (the messaging rules'), or null when the user may not create
+ *  polls or has no school to ask in. */
+export async function pollFormOptions(
+  deps: ServiceDeps,
+  p: Principal,
+  requestedUai: string | null,
+): Promise<ComposeOptions | null> {
+  if (!mayCreate(p)) return null;
+  return inTenant(deps, p, (tx) => composeOptions(tx, p, requestedUai));
 }
 
 export type PollIssue =
@@ -41,12 +47,11 @@ export interface PollInput {
   uai: string | null;
 }
 
-export async function pollCreator(
-  deps: PollDeps,
-  p: Principal,
+/** The question, its options and its closing time checked: what is wrong, or what to write. */
+function checkPoll(
+  deps: Pick<ServiceDeps, "now" | "timeZone">,
   input: PollInput,
-): Promise<{ ok: true; id: string } | { ok: false; issues: PollIssue[] } | { ok: false; forbidden: true }> {
-  if (!mayCreatePolls(p)) return { ok: false, forbidden: true };
+): { issues: PollIssue[]; question: string; options: string[]; closes: Date | null } {
   const issues: PollIssue[] = [];
   const question = input.question.trim();
   if (!question || question.length > LIMITS.question) issues.push("question");
@@ -64,11 +69,21 @@ export async function pollCreator(
     options.some((o) => o.length > LIMITS.option)
   )
     issues.push("options");
-  const closes = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(input.closes) ? zonedToUtc(input.closes, deps.timeZone) : null;
+  const closes = isLocalDateTime(input.closes) ? zonedToUtc(input.closes, deps.timeZone) : null;
   if (!closes || Number.isNaN(closes.getTime())) issues.push("closes");
   else if (closes.getTime() <= deps.now.getTime()) issues.push("closes_past");
   else if (closes.getTime() > deps.now.getTime() + LIMITS.maxDays * 86_400_000) issues.push("closes_far");
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return { issues, question, options, closes };
+}
+
+export async function pollCreator(
+  deps: ServiceDeps,
+  p: Principal,
+  input: PollInput,
+): Promise<{ ok: true; id: string } | { ok: false; issues: PollIssue[] } | { ok: false; forbidden: true }> {
+  if (!mayCreate(p)) return { ok: false, forbidden: true };
+  const { issues, question, options, closes } = checkPoll(deps, input);
+  return inTenant(deps, p, async (tx) => {
     const { uai } = await sendingSchool(tx, p, input.uai);
     const target = uai ? await chosenRecipients(tx, p, uai, input.recipientIds, input.groupKeys) : null;
     if (!uai || !target) return { ok: false as const, forbidden: true as const };
@@ -78,17 +93,19 @@ export async function pollCreator(
     const [row] = rowsOf<{ id: string }>(
       await tx.execute(sql`
       insert into polls (uai, author_id, question, options, multiple, anonymous, closes_at, created_at)
-      values (${uai}, ${p.userId}, ${question}, array(select jsonb_array_elements_text(${JSON.stringify(options)}::jsonb)), ${input.multiple}, ${input.anonymous},
-        ${closes!.toISOString()}, ${deps.now.toISOString()}) returning id`),
+      values (${uai}, ${p.userId}, ${question}, array(select jsonb_array_elements_text(${JSON.stringify(options)}::jsonb)),
+        ${input.multiple}, ${input.anonymous}, ${closes!.toISOString()}, ${deps.now.toISOString()}) returning id`),
     );
+    const id = row!.id;
     const ids = [...target.chosen];
     await tx.execute(
-      sql`insert into poll_audience (poll_id, user_id, uai) select ${row!.id}, u, ${uai} from unnest(${`{${ids.join(",")}}`}::uuid[]) u`,
+      sql`insert into poll_audience (poll_id, user_id, uai)
+        select ${id}, u, ${uai} from unnest(${`{${ids.join(",")}}`}::uuid[]) u`,
     );
     await notifyFromUserScope(
       tx,
       ids,
-      { kind: "poll", title: `Sondage : ${question}`, body: "Votre avis est demandé.", link: `/sondages/${row!.id}` },
+      { kind: "poll", title: `Sondage : ${question}`, body: "Votre avis est demandé.", link: `/sondages/${id}` },
       deps.now,
       deps.delivery,
     );
@@ -96,12 +113,12 @@ export async function pollCreator(
       at: deps.now,
       actorId: p.userId,
       action: "poll.created",
-      target: row!.id,
+      target: id,
       uai,
       ip: deps.ip,
       details: { audience: ids.length },
     });
-    return { ok: true as const, id: row!.id };
+    return { ok: true as const, id };
   });
 }
 
@@ -122,9 +139,9 @@ export interface PollView {
   results: { option: string; count: number; names: string[] }[] | null;
 }
 
-export async function pollView(deps: PollDeps, p: Principal, id: string): Promise<PollView | null> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+export async function pollView(deps: ServiceDeps, p: Principal, id: string): Promise<PollView | null> {
+  if (!isId(id)) return null;
+  return inTenant(deps, p, async (tx) => {
     const [poll] = rowsOf<{
       id: string;
       question: string;
@@ -153,21 +170,7 @@ export async function pollView(deps: PollDeps, p: Principal, id: string): Promis
     const closesAt = new Date(poll.closes_at);
     const open = closesAt.getTime() > deps.now.getTime();
     const showResults = mine || me?.voted || !open;
-    let results: PollView["results"] = null;
-    if (showResults) {
-      const ballots = rowsOf<{ choices: number[]; name: string | null }>(
-        await tx.execute(sql`
-        select b.choices, u.first_name || ' ' || u.last_name as name from poll_ballots b left join users u on u.id = b.voter_id where b.poll_id = ${id}`),
-      );
-      results = poll.options.map((option, i) => {
-        const chose = ballots.filter((b) => b.choices.includes(i));
-        return {
-          option,
-          count: chose.length,
-          names: poll.anonymous ? [] : chose.map((b) => b.name ?? "").filter(Boolean),
-        };
-      });
-    }
+    const results = showResults ? await resultsOf(tx, id, poll) : null;
     return {
       id: poll.id,
       question: poll.question,
@@ -186,16 +189,37 @@ export async function pollView(deps: PollDeps, p: Principal, id: string): Promis
   });
 }
 
+/** Per option, how many chose it and, unless the poll is anonymous, who. */
+async function resultsOf(
+  tx: Tx,
+  id: string,
+  poll: { options: string[]; anonymous: boolean },
+): Promise<NonNullable<PollView["results"]>> {
+  const ballots = rowsOf<{ choices: number[]; name: string | null }>(
+    await tx.execute(sql`
+    select b.choices, u.first_name || ' ' || u.last_name as name
+    from poll_ballots b left join users u on u.id = b.voter_id where b.poll_id = ${id}`),
+  );
+  return poll.options.map((option, i) => {
+    const chose = ballots.filter((b) => b.choices.includes(i));
+    return {
+      option,
+      count: chose.length,
+      names: poll.anonymous ? [] : chose.map((b) => b.name ?? "").filter(Boolean),
+    };
+  });
+}
+
 export type VoteIssue = "closed" | "already" | "choice";
 
 export async function pollVoter(
-  deps: PollDeps,
+  deps: ServiceDeps,
   p: Principal,
   id: string,
   choices: number[],
 ): Promise<{ ok: true } | { ok: false; issue: VoteIssue } | { ok: false; notFound: true }> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return { ok: false, notFound: true };
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  if (!isId(id)) return { ok: false, notFound: true };
+  return inTenant(deps, p, async (tx) => {
     const [poll] = rowsOf<{
       options: string[];
       multiple: boolean;
@@ -243,9 +267,19 @@ export interface PollFilter {
   words: string;
   state: "all" | "open" | "closed" | "to_answer";
 }
-export const POLL_STATES: readonly PollFilter["state"][] = ["all", "to_answer", "open", "closed"];
+export const POLL_STATES = ["all", "to_answer", "open", "closed"] as const satisfies readonly PollFilter["state"][];
 
-export async function myPolls(
+/** The user's polls as filtered, and whether they may create one. */
+export async function pollList(
+  deps: ServiceDeps,
+  p: Principal,
+  filter: PollFilter,
+): Promise<{ polls: PollLine[]; canCreate: boolean }> {
+  const polls = await inTenant(deps, p, (tx) => myPolls(tx, p, deps.now, filter));
+  return { polls, canCreate: mayCreate(p) };
+}
+
+async function myPolls(
   tx: Tx,
   p: Principal,
   now: Date,
