@@ -10,8 +10,12 @@ import { audit } from "../audit";
 import { releasedAttributes, type Release } from "./attribute-release";
 import type { Connector } from "./connectors";
 import type { Principal, ProfileKind } from "../principal";
+import type { ServiceDeps } from "../context";
 
 export const TICKET_SECONDS = 300;
+
+/** The consent page's two buttons (category 5); anything else is a refusal. */
+export const CONSENT_CHOICES = ["accepter", "refuser"] as const;
 
 const hashOf = (ticket: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(ticket)));
 
@@ -26,14 +30,14 @@ export async function consentOf(db: Database, userId: string, connectorId: strin
   return row?.attributes ?? null;
 }
 
-export async function saveConsent(
-  db: Database,
-  p: Principal,
-  c: Connector,
-  now: Date,
-  ip: string | null,
-): Promise<void> {
-  await withTenant(db, systemScope, async (tx) => {
+/** Whether the user must agree to what the connector asks before it logs them in (category 5, never asked). */
+export async function needsConsent(deps: Pick<ServiceDeps, "db">, p: Principal, c: Connector): Promise<boolean> {
+  return c.category === 5 && (await consentOf(deps.db, p.userId, c.id)) === null;
+}
+
+export async function saveConsent(deps: ServiceDeps, p: Principal, c: Connector): Promise<void> {
+  const { now, ip } = deps;
+  await withTenant(deps.db, systemScope, async (tx) => {
     await tx.execute(sql`insert into connector_consents (user_id, connector_id, attributes, decided_at)
       values (${p.userId}, ${c.id}, array(select jsonb_array_elements_text(${JSON.stringify(c.requestedAttributes)}::jsonb)), ${now.toISOString()})
       on conflict (user_id, connector_id) do update set attributes = excluded.attributes, decided_at = excluded.decided_at`);
@@ -49,16 +53,10 @@ export async function saveConsent(
 }
 
 /** A ticket for this user and service; the caller has checked the service belongs to the connector and is open to them. */
-export async function issueTicket(
-  db: Database,
-  p: Principal,
-  c: Connector,
-  service: string,
-  now: Date,
-  ip: string | null,
-): Promise<string> {
+export async function issueTicket(deps: ServiceDeps, p: Principal, c: Connector, service: string): Promise<string> {
+  const { now, ip } = deps;
   const ticket = `ST-${encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(20)))}`;
-  await withTenant(db, systemScope, async (tx) => {
+  await withTenant(deps.db, systemScope, async (tx) => {
     await tx.execute(sql`insert into cas_tickets (id, user_id, connector_id, uai, service, created_at, expires_at)
       values (${hashOf(ticket)}, ${p.userId}, ${c.id}, ${p.activeUai}, ${service}, ${now.toISOString()},
         ${new Date(now.getTime() + TICKET_SECONDS * 1000).toISOString()})`);
@@ -85,13 +83,9 @@ interface TicketRow {
 }
 
 /** Checks and spends a ticket. */
-export async function validateTicket(
-  db: Database,
-  secret: string,
-  service: string,
-  ticket: string,
-  now: Date,
-): Promise<Validation> {
+export async function validateTicket(deps: ServiceDeps, service: string, ticket: string): Promise<Validation> {
+  const { db, now } = deps;
+  const secret = deps.config.secret;
   if (!service || !ticket)
     return { ok: false, code: "INVALID_REQUEST", message: "Les paramètres service et ticket sont obligatoires." };
   if (!/^ST-[a-z2-7]{32}$/.test(ticket))
