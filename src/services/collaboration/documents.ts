@@ -116,7 +116,8 @@ async function visibleDocuments(tx: Tx, p: Principal, query = ""): Promise<Docum
   const rows = rowsOf<Row>(
     await tx.execute(
       q
-        ? sql`${SELECT} where d.uai = ${p.activeUai} and (d.title ilike ${pattern} or d.text ilike ${pattern}) order by d.updated_at desc limit 200`
+        ? sql`${SELECT} where d.uai = ${p.activeUai} and (d.title ilike ${pattern} or d.text ilike ${pattern})
+            order by d.updated_at desc limit 200`
         : sql`${SELECT} where d.uai = ${p.activeUai} order by d.updated_at desc limit 200`,
     ),
   );

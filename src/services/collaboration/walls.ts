@@ -83,7 +83,8 @@ interface WallRow {
 const WALL_SELECT = sql`
   select w.id, w.uai, w.title, w.scope, w.class_id, w.group_id, w.owner_id, w.layout, w.mode, w.columns,
     s.name as school_name, coalesce(c.name, g.name) as target_name,
-    coalesce(case when w.class_id is not null then (select array_agg(m.user_id::text) from class_members m where m.class_id = w.class_id)
+    coalesce(case when w.class_id is not null
+                  then (select array_agg(m.user_id::text) from class_members m where m.class_id = w.class_id)
                   else (select array_agg(m.user_id::text) from group_members m where m.group_id = w.group_id) end, '{}') as member_ids,
     coalesce(case when w.class_id is not null
                   then (select array_agg(m.user_id::text) from class_members m where m.class_id = w.class_id and m.role = 'teacher')

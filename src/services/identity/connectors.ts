@@ -69,7 +69,8 @@ const toConnector = (r: ConnectorRow): Connector => ({
   schools: r.schools ?? [],
 });
 
-const SELECT = sql`select c.*, array(select uai from connector_schools s where s.connector_id = c.id order by uai) as schools from connectors c`;
+const SELECT = sql`select c.*,
+  array(select uai from connector_schools s where s.connector_id = c.id order by uai) as schools from connectors c`;
 
 export async function allConnectors(tx: Tx): Promise<Connector[]> {
   return rowsOf<ConnectorRow>(await tx.execute(sql`${SELECT} order by c.name`)).map(toConnector);
@@ -349,8 +350,8 @@ async function storeConnector(
   const [row] = existing
     ? rowsOf<{ id: string }>(
         await tx.execute(sql`update connectors set (name, slug, description, protocol, launch_url, service_urls,
-          category, identifier, requested_attributes, native, all_schools, updated_at) = (${fields}, ${now.toISOString()})
-          where id = ${existing.id} returning id`),
+          category, identifier, requested_attributes, native, all_schools, updated_at)
+          = (${fields}, ${now.toISOString()}) where id = ${existing.id} returning id`),
       )
     : rowsOf<{ id: string }>(
         await tx.execute(sql`insert into connectors (name, slug, description, protocol, launch_url, service_urls,

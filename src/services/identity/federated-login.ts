@@ -45,10 +45,11 @@ export type FederatedOutcome =
 
 async function candidatesOf(deps: ServiceDeps, h: Handoff): Promise<Candidate[]> {
   const { config } = deps;
+  const externalIds = externalIdsFromVectors(h.refIds, config.academyCode, config.academyNumber);
   return withTenant(deps.db, systemScope, async (tx) => {
     const where =
       h.guichet === "educonnect"
-        ? sql`(u.external_id = any(${`{${externalIdsFromVectors(h.refIds, config.academyCode, config.academyNumber).join(",")}}`}::text[])
+        ? sql`(u.external_id = any(${`{${externalIds.join(",")}}`}::text[])
           or (${h.eduConnectId}::text is not null and u.educonnect_id = ${h.eduConnectId}))`
         : sql`lower(u.academic_email) = lower(${h.email ?? ""}) and ${h.email ?? ""} <> ''`;
     return rowsOf<{ id: string; first_name: string; last_name: string; schools: string[] }>(
@@ -182,7 +183,8 @@ export async function endFederatedSessions(deps: ServiceDeps, session: Federated
   return withTenant(deps.db, systemScope, async (tx) => {
     const ended = rowsOf<{ id: string; user_id: string }>(
       await tx.execute(sql`
-      delete from sessions where federation->>'guichet' = ${session.guichet} and federation->>'nameId' = ${session.nameId}
+      delete from sessions
+      where federation->>'guichet' = ${session.guichet} and federation->>'nameId' = ${session.nameId}
         and (${session.sessionIndex}::text is null or federation->>'sessionIndex' = ${session.sessionIndex})
       returning id, user_id`),
     );

@@ -83,7 +83,8 @@ export async function checkCode(deps: ServiceDeps, token: string, code: string):
   return withTenant(db, systemScope, async (tx) => {
     const [row] = rowsOf<{ user_id: string; code_hash: string; attempts: number; live: boolean }>(
       await tx.execute(sql`
-      select user_id, code_hash, attempts, (used_at is null and expires_at > ${now.toISOString()}::timestamptz and attempts < ${MAX_ATTEMPTS}) as live
+      select user_id, code_hash, attempts,
+        (used_at is null and expires_at > ${now.toISOString()}::timestamptz and attempts < ${MAX_ATTEMPTS}) as live
       from login_challenges where id = ${hex(token)} for update`),
     );
     if (!row?.live) return { kind: "expired" } as const;
@@ -115,7 +116,8 @@ export async function challengeAddress(deps: Pick<ServiceDeps, "db" | "now">, to
     rowsOf<{ email: string | null }>(
       await tx.execute(sql`
     select u.academic_email as email from login_challenges c join users u on u.id = c.user_id
-    where c.id = ${hex(token)} and c.used_at is null and c.expires_at > ${now.toISOString()}::timestamptz and c.attempts < ${MAX_ATTEMPTS}`),
+    where c.id = ${hex(token)} and c.used_at is null and c.expires_at > ${now.toISOString()}::timestamptz
+      and c.attempts < ${MAX_ATTEMPTS}`),
     ),
   );
   return row?.email ? maskedEmail(row.email) : null;
