@@ -1,68 +1,55 @@
 // Live documents (56B): list and search, creation, the document page (read-only HTML without JavaScript, the live
 // editor with it), sharing, renaming, exports (HTML, ODT).
 import { contentSecurityPolicy } from "../../src/http/security";
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import * as v from "valibot";
 import { t, type MessageKey } from "../../src/i18n";
-import type { AppEnv } from "../../src/http/env";
+import type { SignedInEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
-import { field, readForm } from "../../src/http/forms";
-import { withTenant } from "../../db/client";
-import { scopeOf } from "../../src/services/principal";
-import { can } from "../../src/policy";
+import { fieldsOf, readForm } from "../../src/http/forms";
 import {
   createDocument,
+  DOCUMENT_SEARCH_MAX,
+  documentsPage,
   documentView,
   exportDocument,
   renameDocument,
   saveSharing,
-  visibleDocuments,
-  type DocumentCtx,
 } from "../../src/services/collaboration/documents";
 import { DocumentPage, DocumentsPage } from "../../views/collaboration/documents";
-import { requireUser } from "../guards";
+import { bounded, readWith } from "../../src/validation";
+import { signedInRoutes } from "../guards";
 
-export const documentRoutes = new Hono<AppEnv>();
-documentRoutes.use("/documents", requireUser);
-documentRoutes.use("/documents/*", requireUser);
+export const documentRoutes = signedInRoutes("/documents");
 
-function ctxOf(c: Context<AppEnv>): DocumentCtx | null {
-  const { platform } = c.var;
-  if (!platform.rooms) return null;
-  return {
-    db: platform.db,
-    rooms: platform.rooms,
-    now: platform.clock.now(),
-    ip: c.var.ip,
-    delivery: { baseUrl: platform.config.publicUrl, timeZone: platform.config.timeZone },
-  };
-}
+/** A title, bounded above the service's limit (the service says it is too long). */
+const TitleForm = v.object({ titre: bounded(1000) });
 
-async function list(c: Context<AppEnv>, extra: { error?: MessageKey; draft?: string } = {}, status: 200 | 422 = 200) {
-  const p = c.var.principal!;
-  const q = c.req.query("q") ?? "";
-  if (q.length > 100) {
+/** Who the document is shared with (private, a class, the school's adults) and whether they may write. */
+const SharingForm = v.object({ partage: bounded(20), classe: bounded(100), droits: bounded(20) });
+
+async function list(
+  c: Context<SignedInEnv>,
+  extra: { error?: MessageKey; draft?: string } = {},
+  status: 200 | 422 = 200,
+) {
+  const p = c.var.principal;
+  const typed = c.req.query("q") ?? "";
+  const query = readWith(bounded(DOCUMENT_SEARCH_MAX), typed);
+  if (typed.length > DOCUMENT_SEARCH_MAX) {
     extra = { ...extra, error: "document.error.search_too_long" };
     status = 422;
   }
-  const docs = await withTenant(c.var.platform.db, scopeOf(p), (tx) => visibleDocuments(tx, p, q.slice(0, 100)));
-  const canCreate =
-    !!p.activeUai &&
-    can(p, "document.create", {
-      kind: "document",
-      uai: p.activeUai,
-      ownerId: p.userId,
-      sharing: "private",
-      access: "read",
-      memberIds: [],
-    });
+  const page = await documentsPage(c.var.deps, p, query);
+  if (!page) return renderError(c, 404);
   return renderPage(
     c,
     <DocumentsPage
       chrome={chromeFor(c, t("document.list.title"), "document.help")}
-      documents={docs}
+      documents={page.documents}
       userId={p.userId}
-      query={q.slice(0, 100)}
-      canCreate={canCreate}
+      query={query}
+      canCreate={page.canCreate}
       error={extra.error}
       draft={extra.draft}
     />,
@@ -70,27 +57,23 @@ async function list(c: Context<AppEnv>, extra: { error?: MessageKey; draft?: str
   );
 }
 
-documentRoutes.get("/documents", (c) => (ctxOf(c) ? list(c) : renderError(c, 404)));
+documentRoutes.get("/documents", (c) => list(c));
 
 documentRoutes.post("/documents", async (c) => {
-  const ctx = ctxOf(c);
-  if (!ctx) return renderError(c, 404);
-  const title = field(await readForm(c), "titre");
-  const outcome = await createDocument(ctx, c.var.principal!, title);
+  const { titre } = readWith(TitleForm, fieldsOf(await readForm(c), TitleForm));
+  const outcome = await createDocument(c.var.deps, c.var.principal, titre);
   if (outcome.kind === "created") return c.redirect(`/documents/${outcome.id}`, 303);
-  if (outcome.kind === "forbidden") return renderError(c, 403);
-  return list(c, { error: `document.error.title_${outcome.error}`, draft: title }, 422);
+  if (outcome.kind !== "invalid") return renderError(c, outcome.kind === "forbidden" ? 403 : 404);
+  return list(c, { error: `document.error.title_${outcome.error}`, draft: titre }, 422);
 });
 
 async function show(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   id: string,
   extra: { error?: MessageKey; notice?: MessageKey } = {},
   status: 200 | 422 = 200,
 ) {
-  const ctx = ctxOf(c);
-  if (!ctx) return renderError(c, 404);
-  const found = await documentView(ctx, c.var.principal!, id);
+  const found = await documentView(c.var.deps, c.var.principal, id);
   if (found.kind !== "ok") return renderError(c, found.kind === "forbidden" ? 403 : 404);
   c.header("Content-Security-Policy", contentSecurityPolicy([], { styleAttributes: true }));
   const notice =
@@ -115,14 +98,12 @@ async function show(
 documentRoutes.get("/documents/:id", (c) => show(c, c.req.param("id")));
 
 documentRoutes.post("/documents/:id/partage", async (c) => {
-  const ctx = ctxOf(c);
-  if (!ctx) return renderError(c, 404);
-  const form = await readForm(c);
+  const f = readWith(SharingForm, fieldsOf(await readForm(c), SharingForm));
   const id = c.req.param("id");
-  const outcome = await saveSharing(ctx, c.var.principal!, id, {
-    sharing: field(form, "partage"),
-    classId: field(form, "classe"),
-    access: field(form, "droits"),
+  const outcome = await saveSharing(c.var.deps, c.var.principal, id, {
+    sharing: f.partage,
+    classId: f.classe,
+    access: f.droits,
   });
   if (outcome === "ok") return c.redirect(`/documents/${id}?fait=partage`, 303);
   if (outcome === "forbidden" || outcome === "not_found") return renderError(c, outcome === "forbidden" ? 403 : 404);
@@ -130,19 +111,16 @@ documentRoutes.post("/documents/:id/partage", async (c) => {
 });
 
 documentRoutes.post("/documents/:id/titre", async (c) => {
-  const ctx = ctxOf(c);
-  if (!ctx) return renderError(c, 404);
+  const { titre } = readWith(TitleForm, fieldsOf(await readForm(c), TitleForm));
   const id = c.req.param("id");
-  const outcome = await renameDocument(ctx, c.var.principal!, id, field(await readForm(c), "titre"));
+  const outcome = await renameDocument(c.var.deps, c.var.principal, id, titre);
   if (outcome === "ok") return c.redirect(`/documents/${id}?fait=1`, 303);
   if (outcome === "forbidden" || outcome === "not_found") return renderError(c, outcome === "forbidden" ? 403 : 404);
   return show(c, id, { error: `document.error.title_${outcome}` }, 422);
 });
 
 documentRoutes.get("/documents/:id/export/:format", async (c) => {
-  const ctx = ctxOf(c);
-  if (!ctx) return renderError(c, 404);
-  const found = await exportDocument(ctx, c.var.principal!, c.req.param("id"), c.req.param("format"));
+  const found = await exportDocument(c.var.deps, c.var.principal, c.req.param("id"), c.req.param("format"));
   if (found.kind !== "ok") return renderError(c, found.kind === "forbidden" ? 403 : 404);
   const { body, contentType, fileName } = found.value;
   return c.body(typeof body === "string" ? body : (body as Uint8Array<ArrayBuffer>), 200, {

@@ -4,12 +4,9 @@
 // the HTTP status of a refused upgrade): 4401 no session, 4403 another school or no right, 4404 unknown room.
 import { Hono } from "hono";
 import type { AppEnv } from "../../src/http/env";
-import { withTenant } from "../../db/client";
 import { CLOSE, parseRoomId } from "../../realtime/protocol";
 import type { Admission } from "../../realtime/port";
-import { reaches, scopeOf } from "../../src/services/principal";
-import { wallAdmission } from "../../src/services/collaboration/walls";
-import { documentAdmission } from "../../src/services/collaboration/documents";
+import { roomAdmission } from "../../src/services/collaboration/rooms";
 import { renderError } from "../../src/http/render";
 
 export const roomRoutes = new Hono<AppEnv>();
@@ -26,19 +23,8 @@ roomRoutes.get("/salles/:room", async (c) => {
   else if (origin && !sameHost(origin, c.req.header("host")))
     admission = { refuse: CLOSE.forbidden, reason: "origine refusée" };
   else if (!principal) admission = { refuse: CLOSE.revoked, reason: "session absente" };
-  else if (!reaches(principal, room.uai)) admission = { refuse: CLOSE.forbidden, reason: "autre école" };
-  else {
-    admission = await withTenant(platform.db, scopeOf(principal), async (tx) => {
-      const found =
-        room.kind === "wall"
-          ? await wallAdmission(tx, principal, room.id)
-          : await documentAdmission(tx, principal, room.id);
-      // The record must be the room's: a wall id under another school's UAI is not that room.
-      if (!("ticket" in found)) return found;
-      if (found.uai !== room.uai) return { refuse: CLOSE.notFound, reason: "salle inconnue" };
-      return { ticket: found.ticket };
-    });
-  }
+  // Another school, no right, or a record that is not this room's: the service decides, on the pages' can().
+  else admission = await roomAdmission(c.var.deps, principal, room);
   return platform.rooms.upgrade(c, roomId, admission);
 });
 

@@ -1,42 +1,29 @@
 // Collaborative walls (54B): list and creation, the wall page (HTML from the room's state), and the plain forms
-// that change post-its through the room. Parsing and rendering only; the walls service decides.
-import { Hono, type Context } from "hono";
+// that change post-its through the room. Parsing and rendering only; the walls service decides (404 where rooms are
+// not available), src/policy/collaboration.ts says who may.
+import type { Context } from "hono";
+import * as v from "valibot";
 import { t, type MessageKey } from "../../src/i18n";
-import type { AppEnv } from "../../src/http/env";
+import type { SignedInEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
-import { field, readForm } from "../../src/http/forms";
-import { withTenant } from "../../db/client";
-import { displayName, scopeOf } from "../../src/services/principal";
+import { fieldsOf, readForm } from "../../src/http/forms";
+import { displayName } from "../../src/services/principal";
 import {
   addPostitFromForm,
   changePostit,
   createWall,
   setWallMode,
-  visibleWalls,
-  wallTargets,
+  wallsPage,
   wallView,
+  type PostitInput,
   type PostitOutcome,
-  type WallCtx,
 } from "../../src/services/collaboration/walls";
 import { WallsPage } from "../../views/collaboration/walls";
 import { WallPage } from "../../views/collaboration/wall";
-import { requireUser } from "../guards";
+import { bounded, readWith } from "../../src/validation";
+import { signedInRoutes } from "../guards";
 
-export const wallRoutes = new Hono<AppEnv>();
-wallRoutes.use("/murs", requireUser);
-wallRoutes.use("/murs/*", requireUser);
-
-function ctxOf(c: Context<AppEnv>): WallCtx | null {
-  const { platform } = c.var;
-  if (!platform.rooms) return null;
-  return {
-    db: platform.db,
-    rooms: platform.rooms,
-    now: platform.clock.now(),
-    ip: c.var.ip,
-    delivery: { baseUrl: platform.config.publicUrl, timeZone: platform.config.timeZone },
-  };
-}
+export const wallRoutes = signedInRoutes("/murs");
 
 const NOTICES: Record<string, MessageKey> = {
   ajoute: "wall.postit.added",
@@ -45,16 +32,33 @@ const NOTICES: Record<string, MessageKey> = {
   enregistre: "common.saved",
 };
 
+/** The new wall's form, its texts bounded above the service's limits (the service names the field at fault). */
+const WallForm = v.object({
+  titre: bounded(1000),
+  cible: bounded(100),
+  disposition: bounded(20),
+  mode: bounded(20),
+  colonnes: bounded(2000),
+});
+
+/** A post-it's form (text, colour, column on a wall in columns). */
+const PostitForm = v.object({ texte: bounded(5000), couleur: bounded(20), colonne: bounded(10) });
+
+const ModeForm = v.object({ mode: bounded(20) });
+
+async function readPostit(c: Context<SignedInEnv>): Promise<PostitInput> {
+  const f = readWith(PostitForm, fieldsOf(await readForm(c), PostitForm));
+  return { text: f.texte, colour: f.couleur, column: f.colonne };
+}
+
 async function showWall(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   id: string,
-  extra: { error?: MessageKey; draft?: { text: string; colour: string; column: string } } = {},
+  extra: { error?: MessageKey; draft?: PostitInput } = {},
   status: 200 | 422 = 200,
 ) {
-  const ctx = ctxOf(c);
-  if (!ctx) return renderError(c, 404);
-  const p = c.var.principal!;
-  const found = await wallView(ctx, p, id);
+  const p = c.var.principal;
+  const found = await wallView(c.var.deps, p, id);
   if (found.kind !== "ok") return renderError(c, found.kind === "forbidden" ? 403 : 404);
   const notice = NOTICES[c.req.query("fait") ?? ""];
   return renderPage(
@@ -72,58 +76,38 @@ async function showWall(
   );
 }
 
-wallRoutes.get("/murs", async (c) => {
-  const p = c.var.principal!;
-  if (!ctxOf(c)) return renderError(c, 404);
-  const { walls, targets } = await withTenant(c.var.platform.db, scopeOf(p), async (tx) => ({
-    walls: await visibleWalls(tx, p),
-    targets: await wallTargets(tx, p),
-  }));
+async function showWalls(
+  c: Context<SignedInEnv>,
+  extra: Pick<Parameters<typeof WallsPage>[0], "errors" | "draft"> = {},
+  status: 200 | 422 = 200,
+) {
+  const page = await wallsPage(c.var.deps, c.var.principal);
+  if (!page) return renderError(c, 404);
   return renderPage(
     c,
-    <WallsPage chrome={chromeFor(c, t("wall.list.title"), "wall.help")} walls={walls} targets={targets} />,
+    <WallsPage chrome={chromeFor(c, t("wall.list.title"), "wall.help")} {...page} {...extra} />,
+    status,
   );
-});
+}
+
+wallRoutes.get("/murs", (c) => showWalls(c));
 
 wallRoutes.post("/murs", async (c) => {
-  const ctx = ctxOf(c);
-  if (!ctx) return renderError(c, 404);
-  const p = c.var.principal!;
-  const form = await readForm(c);
-  const input = {
-    title: field(form, "titre"),
-    target: field(form, "cible"),
-    layout: field(form, "disposition"),
-    mode: field(form, "mode"),
-    columns: field(form, "colonnes"),
-  };
-  const outcome = await createWall(ctx, p, input);
+  const f = readWith(WallForm, fieldsOf(await readForm(c), WallForm));
+  const input = { title: f.titre, target: f.cible, layout: f.disposition, mode: f.mode, columns: f.colonnes };
+  const outcome = await createWall(c.var.deps, c.var.principal, input);
   if (outcome.kind === "created") return c.redirect(`/murs/${outcome.id}`, 303);
-  if (outcome.kind === "forbidden") return renderError(c, 403);
-  const { walls, targets } = await withTenant(ctx.db, scopeOf(p), async (tx) => ({
-    walls: await visibleWalls(tx, p),
-    targets: await wallTargets(tx, p),
-  }));
-  return renderPage(
-    c,
-    <WallsPage
-      chrome={chromeFor(c, t("wall.list.title"), "wall.help")}
-      walls={walls}
-      targets={targets}
-      errors={outcome.errors}
-      draft={input}
-    />,
-    422,
-  );
+  if (outcome.kind !== "invalid") return renderError(c, outcome.kind === "forbidden" ? 403 : 404);
+  return showWalls(c, { errors: outcome.errors, draft: input }, 422);
 });
 
 wallRoutes.get("/murs/:id", (c) => showWall(c, c.req.param("id")));
 
 function answer(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   wallId: string,
   outcome: PostitOutcome,
-  draft: { text: string; colour: string; column: string } | undefined,
+  draft: PostitInput | undefined,
   done: string,
 ) {
   if (outcome.kind === "ok") return c.redirect(`/murs/${wallId}?fait=${done}`, 303);
@@ -133,69 +117,37 @@ function answer(
 }
 
 wallRoutes.post("/murs/:id/postits", async (c) => {
-  const ctx = ctxOf(c);
-  if (!ctx) return renderError(c, 404);
-  const form = await readForm(c);
-  const input = { text: field(form, "texte"), colour: field(form, "couleur"), column: field(form, "colonne") };
+  const input = await readPostit(c);
   const id = c.req.param("id");
-  const outcome = await addPostitFromForm(ctx, c.var.principal!, id, input);
-  return answer(c, id, outcome, input, outcome.kind === "ok" && (await isPendingFor(c, id)) ? "attente" : "ajoute");
+  const outcome = await addPostitFromForm(c.var.deps, c.var.principal, id, input);
+  // A pupil's post-it on a moderated wall waits for approval: the notice says so.
+  return answer(c, id, outcome, input, outcome.kind === "ok" && outcome.pending ? "attente" : "ajoute");
 });
 
-/** Whether a post-it this user adds waits for approval (a pupil on a moderated wall). */
-async function isPendingFor(c: Context<AppEnv>, id: string): Promise<boolean> {
-  const ctx = ctxOf(c)!;
-  const found = await wallView(ctx, c.var.principal!, id);
-  return found.kind === "ok" && found.value.mode === "moderated" && !found.value.canModerate;
-}
-
 wallRoutes.post("/murs/:id/postits/:pid", async (c) => {
-  const ctx = ctxOf(c);
-  if (!ctx) return renderError(c, 404);
-  const form = await readForm(c);
-  const input = { text: field(form, "texte"), colour: field(form, "couleur"), column: field(form, "colonne") };
+  const input = await readPostit(c);
   const id = c.req.param("id");
-  return answer(
-    c,
-    id,
-    await changePostit(ctx, c.var.principal!, id, c.req.param("pid"), { kind: "edit", input }),
-    undefined,
-    "enregistre",
-  );
+  const change = { kind: "edit", input } as const;
+  const outcome = await changePostit(c.var.deps, c.var.principal, id, c.req.param("pid"), change);
+  return answer(c, id, outcome, undefined, "enregistre");
 });
 
 wallRoutes.post("/murs/:id/postits/:pid/supprimer", async (c) => {
-  const ctx = ctxOf(c);
-  if (!ctx) return renderError(c, 404);
   const id = c.req.param("id");
-  return answer(
-    c,
-    id,
-    await changePostit(ctx, c.var.principal!, id, c.req.param("pid"), { kind: "delete" }),
-    undefined,
-    "enregistre",
-  );
+  const outcome = await changePostit(c.var.deps, c.var.principal, id, c.req.param("pid"), { kind: "delete" });
+  return answer(c, id, outcome, undefined, "enregistre");
 });
 
 wallRoutes.post("/murs/:id/postits/:pid/valider", async (c) => {
-  const ctx = ctxOf(c);
-  if (!ctx) return renderError(c, 404);
   const id = c.req.param("id");
-  return answer(
-    c,
-    id,
-    await changePostit(ctx, c.var.principal!, id, c.req.param("pid"), { kind: "approve" }),
-    undefined,
-    "enregistre",
-  );
+  const outcome = await changePostit(c.var.deps, c.var.principal, id, c.req.param("pid"), { kind: "approve" });
+  return answer(c, id, outcome, undefined, "enregistre");
 });
 
 wallRoutes.post("/murs/:id/mode", async (c) => {
-  const ctx = ctxOf(c);
-  if (!ctx) return renderError(c, 404);
-  const form = await readForm(c);
+  const { mode } = readWith(ModeForm, fieldsOf(await readForm(c), ModeForm));
   const id = c.req.param("id");
-  const outcome = await setWallMode(ctx, c.var.principal!, id, field(form, "mode"));
+  const outcome = await setWallMode(c.var.deps, c.var.principal, id, mode);
   if (outcome === "ok") return c.redirect(`/murs/${id}?fait=mode`, 303);
   if (outcome === "invalid") return showWall(c, id, { error: "wall.error.mode_invalid" }, 422);
   return renderError(c, outcome === "forbidden" ? 403 : 404);

@@ -1,21 +1,22 @@
 // Login, logout and first-login activation. Plain HTML forms, redirect after post.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import { t } from "../../src/i18n";
 import type { AppEnv } from "../../src/http/env";
 import { chromeFor, renderPage } from "../../src/http/render";
-import { field, readForm, safeReturnPath } from "../../src/http/forms";
+import { field, fieldsOf, readForm, safeReturnPath } from "../../src/http/forms";
 import { clearCookie, readCookie, writeCookie } from "../../src/http/cookies";
 import { challengeAddress, checkCode, CODE_MINUTES } from "../../src/services/identity/second-factor";
 import { LoginCodePage } from "../../views/identity/login-code";
 import { federationOf } from "../../src/services/identity/federated-login";
 import { signLogout } from "../../src/auth/sso-handoff";
-import { loginWithPassword, normaliseLogin } from "../../src/services/identity/login";
+import { loginWithPassword, normaliseLogin, type LoginResult } from "../../src/services/identity/login";
 import { auditAlone } from "../../src/services/audit";
 import { activateAccount, logout } from "../../src/services/identity/account";
 import { LoginPage, type LoginView } from "../../views/identity/login";
 import { ActivationPage } from "../../views/identity/activation";
 import { OutsideHoursPage } from "../../views/identity/outside-hours";
+import { bounded, readWith } from "../../src/validation";
 
 export const authRoutes = new Hono<AppEnv>();
 
@@ -32,6 +33,9 @@ const LoginForm = v.object({
     v.maxLength(200, "login.error.password_too_long"),
   ),
 });
+
+/** 611D: the code typed (six digits; the service tells a wrong one). */
+const CodeForm = v.object({ code: bounded(20) });
 
 const INFO = {
   logged_out: "login.info.logged_out",
@@ -58,59 +62,54 @@ authRoutes.get("/login", (c) => {
 });
 
 authRoutes.post("/login", async (c) => {
-  const { platform } = c.var;
-  const now = platform.clock.now();
   const form = await readForm(c);
   const typed = field(form, "login");
-  const returnTo = safeReturnPath(field(form, "retour"));
-  const shownLogin = typed.slice(0, 100);
-  const chrome = chromeFor(c, t("login.title"), "help.topic.login");
+  const shown = { login: readWith(bounded(100), typed), returnTo: safeReturnPath(field(form, "retour")) };
   const parsed = v.safeParse(LoginForm, { login: typed, password: field(form, "password") });
-  if (!parsed.success) {
-    const fieldErrors: LoginView["fieldErrors"] = {};
-    for (const issue of parsed.issues) {
-      const key = issue.path?.[0]?.key as "login" | "password" | undefined;
-      if (key && !fieldErrors[key]) fieldErrors[key] = t(issue.message as Parameters<typeof t>[0]);
-    }
-    await auditAlone(platform.db, {
-      at: now,
-      actorId: null,
-      action: "login.rejected_input",
-      target: normaliseLogin(shownLogin),
-      ip: c.var.ip,
-      details: { fields: Object.keys(fieldErrors) },
-    });
-    return renderPage(
-      c,
-      <LoginPage
-        chrome={chrome}
-        samlProxyUrl={platform.config.samlProxyUrl}
-        view={{ login: shownLogin, fieldErrors, returnTo }}
-      />,
-      400,
-    );
-  }
-  const result = await loginWithPassword(
-    { db: platform.db, config: platform.config, passwords: platform.passwords, now, ip: c.var.ip },
-    parsed.output.login,
-    parsed.output.password,
+  if (!parsed.success) return rejectedInput(c, parsed.issues, shown);
+  const result = await loginWithPassword(c.var.deps, parsed.output.login, parsed.output.password);
+  return answerLogin(c, result, shown);
+});
+
+/** What the login page shows again: the login typed (bounded) and where to go after. */
+type ShownLogin = { login: string; returnTo: string };
+
+function loginPage(c: Context<AppEnv>, view: LoginView, status: 400 | 401 | 403 | 429) {
+  const chrome = chromeFor(c, t("login.title"), "help.topic.login");
+  return renderPage(
+    c,
+    <LoginPage chrome={chrome} samlProxyUrl={c.var.platform.config.samlProxyUrl} view={view} />,
+    status,
   );
-  const again = (error: string, status: 401 | 403 | 429) =>
-    renderPage(
-      c,
-      <LoginPage
-        chrome={chrome}
-        samlProxyUrl={platform.config.samlProxyUrl}
-        view={{ login: shownLogin, error, returnTo }}
-      />,
-      status,
-    );
+}
+
+/** An empty or too long field: its message beside it, and one audit line naming the fields. */
+async function rejectedInput(c: Context<AppEnv>, issues: v.BaseIssue<unknown>[], shown: ShownLogin) {
+  const { deps } = c.var;
+  const fieldErrors: LoginView["fieldErrors"] = {};
+  for (const issue of issues) {
+    const key = issue.path?.[0]?.key as "login" | "password" | undefined;
+    if (key && !fieldErrors[key]) fieldErrors[key] = t(issue.message as Parameters<typeof t>[0]);
+  }
+  await auditAlone(deps.db, {
+    at: deps.now,
+    actorId: null,
+    action: "login.rejected_input",
+    target: normaliseLogin(shown.login),
+    ip: deps.ip,
+    details: { fields: Object.keys(fieldErrors) },
+  });
+  return loginPage(c, { ...shown, fieldErrors }, 400);
+}
+
+function answerLogin(c: Context<AppEnv>, result: LoginResult, shown: ShownLogin) {
+  const again = (error: string, status: 401 | 403 | 429) => loginPage(c, { ...shown, error }, status);
   switch (result.kind) {
     case "ok": {
-      writeCookie(c, "session", result.token, platform.config.session.lifetimeMinutes * 60);
+      writeCookie(c, "session", result.token, c.var.platform.config.session.lifetimeMinutes * 60);
       // A new CSRF nonce with the new session: a token seen before login is worthless after it.
       writeCookie(c, "csrf", c.var.csrf.newNonce());
-      return c.redirect(result.mustActivate ? "/activation" : returnTo, 303);
+      return c.redirect(result.mustActivate ? "/activation" : shown.returnTo, 303);
     }
     case "invalid":
       return again(t("login.error.invalid"), 401);
@@ -134,12 +133,11 @@ authRoutes.post("/login", async (c) => {
         403,
       );
   }
-});
+}
 
 /** 611D: the code sent to an admin's academic mailbox. */
 authRoutes.get("/login/code", async (c) => {
-  const { platform } = c.var;
-  const address = await challengeAddress(platform.db, readCookie(c, "challenge") ?? "", platform.clock.now());
+  const address = await challengeAddress(c.var.deps, readCookie(c, "challenge") ?? "");
   if (!address) return c.redirect("/login?info=code_expired", 303);
   return renderPage(
     c,
@@ -148,23 +146,16 @@ authRoutes.get("/login/code", async (c) => {
 });
 
 authRoutes.post("/login/code", async (c) => {
-  const { platform } = c.var;
-  const form = await readForm(c);
+  const { platform, deps } = c.var;
+  const { code } = readWith(CodeForm, fieldsOf(await readForm(c), CodeForm));
   const token = readCookie(c, "challenge") ?? "";
-  const result = await checkCode(
-    platform.db,
-    platform.config,
-    token,
-    field(form, "code").slice(0, 20),
-    platform.clock.now(),
-    c.var.ip,
-  );
+  const result = await checkCode(deps, token, code);
   if (result.kind === "expired") {
     clearCookie(c, "challenge");
     return c.redirect("/login?info=code_expired", 303);
   }
   if (result.kind === "wrong") {
-    const address = (await challengeAddress(platform.db, token, platform.clock.now())) ?? "";
+    const address = (await challengeAddress(deps, token)) ?? "";
     return renderPage(
       c,
       <LoginCodePage
@@ -182,14 +173,13 @@ authRoutes.post("/login/code", async (c) => {
 });
 
 authRoutes.post("/logout", async (c) => {
-  const { platform, principal } = c.var;
+  const { platform, deps, principal } = c.var;
   // Opened through ÉduConnect or Arena: the identity provider's session ends too (single logout through the proxy).
-  const federation =
-    principal && platform.config.samlProxyUrl ? await federationOf(platform.db, principal.sessionId) : null;
-  if (principal) await logout({ db: platform.db, now: platform.clock.now(), ip: c.var.ip }, principal);
+  const federation = principal && platform.config.samlProxyUrl ? await federationOf(deps, principal.sessionId) : null;
+  if (principal) await logout(deps, principal);
   clearCookie(c, "session");
   if (federation) {
-    const token = await signLogout(platform.config.secret, federation, platform.clock.now());
+    const token = await signLogout(platform.config.secret, federation, deps.now);
     return c.redirect(
       `${platform.config.samlProxyUrl}/saml/${federation.guichet}/logout?jeton=${encodeURIComponent(token)}`,
       303,
@@ -212,19 +202,14 @@ authRoutes.get("/activation", (c) => {
 });
 
 authRoutes.post("/activation", async (c) => {
-  const { platform } = c.var;
   const p = c.var.principal;
   if (!p) return c.redirect("/login", 303);
   const form = await readForm(c);
-  const result = await activateAccount(
-    { db: platform.db, now: platform.clock.now(), ip: c.var.ip, passwords: platform.passwords },
-    p,
-    {
-      acceptCharter: field(form, "charte") === "oui",
-      password: field(form, "password"),
-      confirm: field(form, "confirm"),
-    },
-  );
+  const result = await activateAccount(c.var.deps, p, {
+    acceptCharter: field(form, "charte") === "oui",
+    password: field(form, "password"),
+    confirm: field(form, "confirm"),
+  });
   if (!result.ok) {
     const chrome = chromeFor(c, t("activation.title"), "help.topic.activation");
     return renderPage(

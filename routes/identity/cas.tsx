@@ -6,27 +6,33 @@ import { t } from "../../src/i18n";
 import type { AppEnv } from "../../src/http/env";
 import { chromeFor, renderPage } from "../../src/http/render";
 import { clearCookie } from "../../src/http/cookies";
-import { field, readForm } from "../../src/http/forms";
+import { fieldsOf, readForm } from "../../src/http/forms";
 import { logout } from "../../src/services/identity/account";
 import { activeFor, connectorForService } from "../../src/services/identity/connectors";
 import {
-  consentOf,
+  CONSENT_CHOICES,
   issueTicket,
+  needsConsent,
   saveConsent,
   validateTicket,
   validationXml,
   withTicket,
 } from "../../src/services/identity/cas";
 import { CasMessagePage, ConsentPage } from "../../views/identity/connectors";
+import { bounded, choice, readWith } from "../../src/validation";
+import * as v from "valibot";
 
 export const casRoutes = new Hono<AppEnv>();
+
+/** The consent form: the service it is for, and the button pressed. */
+const ConsentForm = v.object({ service: bounded(2000), choix: bounded(20) });
 
 const message = (c: Context<AppEnv>, title: Parameters<typeof t>[0], text: string, status: 400 | 403 | 200) =>
   renderPage(c, <CasMessagePage chrome={chromeFor(c, t(title), "connector.help")} title={title} text={text} />, status);
 
 async function login(c: Context<AppEnv>, service: string, params: { gateway: boolean }) {
-  const { platform, principal: p } = c.var;
-  const connector = service ? await connectorForService(platform.db, service) : null;
+  const { deps, principal: p } = c.var;
+  const connector = service ? await connectorForService(deps, service) : null;
   if (!service) return c.redirect(p ? "/" : "/login", 303);
   if (!connector) return message(c, "cas.unknown.title", t("cas.unknown.text"), 400);
   if (!p) {
@@ -36,7 +42,7 @@ async function login(c: Context<AppEnv>, service: string, params: { gateway: boo
   if (!activeFor(connector, p))
     return message(c, "cas.closed.title", t("cas.closed.text", { name: connector.name }), 403);
   if (connector.category === 1) return c.redirect(service, 303);
-  if (connector.category === 5 && (await consentOf(platform.db, p.userId, connector.id)) === null) {
+  if (await needsConsent(deps, p, connector)) {
     return renderPage(
       c,
       <ConsentPage
@@ -47,7 +53,7 @@ async function login(c: Context<AppEnv>, service: string, params: { gateway: boo
       />,
     );
   }
-  const ticket = await issueTicket(platform.db, p, connector, service, platform.clock.now(), c.var.ip);
+  const ticket = await issueTicket(deps, p, connector, service);
   return c.redirect(withTicket(service, ticket), 303);
 }
 
@@ -56,29 +62,22 @@ casRoutes.get("/cas/login", (c) =>
 );
 
 casRoutes.post("/cas/consentement", async (c) => {
-  const { platform, principal: p } = c.var;
+  const { deps, principal: p } = c.var;
   const form = await readForm(c);
-  const service = field(form, "service").slice(0, 2000);
+  const { service, choix } = readWith(ConsentForm, fieldsOf(form, ConsentForm));
   if (!p) return c.redirect("/login", 303);
-  const connector = await connectorForService(platform.db, service);
+  const connector = await connectorForService(deps, service);
   if (connector?.category !== 5 || !activeFor(connector, p))
     return message(c, "cas.unknown.title", t("cas.unknown.text"), 400);
-  if (field(form, "choix") !== "accepter") {
+  if (choice(CONSENT_CHOICES, choix, "refuser") !== "accepter") {
     return message(c, "connector.refused.title", t("connector.refused.text", { name: connector.name }), 200);
   }
-  await saveConsent(platform.db, p, connector, platform.clock.now(), c.var.ip);
+  await saveConsent(deps, p, connector);
   return login(c, service, { gateway: false });
 });
 
 async function validate(c: Context<AppEnv>) {
-  const { platform } = c.var;
-  const result = await validateTicket(
-    platform.db,
-    platform.config.secret,
-    c.req.query("service") ?? "",
-    c.req.query("ticket") ?? "",
-    platform.clock.now(),
-  );
+  const result = await validateTicket(c.var.deps, c.req.query("service") ?? "", c.req.query("ticket") ?? "");
   c.header("Content-Type", "application/xml; charset=utf-8");
   return c.body(validationXml(result));
 }
@@ -88,10 +87,10 @@ casRoutes.get("/cas/p3/serviceValidate", validate);
 
 /** Ends the hub session (and so the single sign-on); goes back to the service only if it is registered. */
 casRoutes.get("/cas/logout", async (c) => {
-  const { platform, principal } = c.var;
-  if (principal) await logout({ db: platform.db, now: platform.clock.now(), ip: c.var.ip }, principal);
+  const { deps, principal } = c.var;
+  if (principal) await logout(deps, principal);
   clearCookie(c, "session");
   const service = c.req.query("service") ?? "";
-  if (service && (await connectorForService(platform.db, service))) return c.redirect(service, 303);
+  if (service && (await connectorForService(deps, service))) return c.redirect(service, 303);
   return c.redirect("/login?info=logged_out", 303);
 });

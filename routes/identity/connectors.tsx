@@ -1,22 +1,20 @@
 // Connectors (3.11.1.3, 510B): the public list (/services), the tile launcher (/services/:slug) and the admin page
-// (/admin/connecteurs) for the académie and municipality staff.
+// (/admin/connecteurs) for the académie and municipality staff. Parsing and rendering only: the connectors service
+// decides, src/policy/connectors.ts says who may.
 import { Hono, type Context } from "hono";
+import * as v from "valibot";
 import { t, type MessageKey } from "../../src/i18n";
-import type { AppEnv } from "../../src/http/env";
+import type { AppEnv, SignedInEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
-import { field, fieldList, readForm, safeReturnPath } from "../../src/http/forms";
-import { saveConsent } from "../../src/services/identity/cas";
-import { withTenant } from "../../db/client";
-import { scopeOf } from "../../src/services/principal";
+import { field, fieldList, fieldsOf, readForm, safeReturnPath } from "../../src/http/forms";
+import { CONSENT_CHOICES, saveConsent } from "../../src/services/identity/cas";
 import {
-  activeFor,
-  connectorBySlug,
-  oidcClientSecret,
   connectorSaver,
+  connectorsAdmin,
   connectorToggler,
-  managedConnectors,
-  managedStructure,
+  consentingConnector,
   nativeConnectors,
+  openConnector,
   type ConnectorInput,
 } from "../../src/services/identity/connectors";
 import {
@@ -26,18 +24,36 @@ import {
   EMPTY_CONNECTOR,
   PublicConnectorsPage,
 } from "../../views/identity/connectors";
-import { requireUser } from "../guards";
+import { bounded, Checkbox, choice, readWith } from "../../src/validation";
+import { signedInRoutes } from "../guards";
 
+/** The public list; the signed-in pages are mounted on it (below). */
 export const connectorRoutes = new Hono<AppEnv>();
-connectorRoutes.use("/admin/connecteurs", requireUser);
-connectorRoutes.use("/admin/connecteurs/*", requireUser);
+const signedIn = signedInRoutes("/admin/connecteurs", "/services/:slug");
 
-const depsOf = (c: Context<AppEnv>) => ({ db: c.var.platform.db, now: c.var.platform.clock.now(), ip: c.var.ip });
 const NOTICES: Record<string, MessageKey> = {
   cree: "connector.created",
   active: "connector.enabled",
   desactive: "connector.disabled",
 };
+
+/** The admin form, its texts bounded above the service's limits (the service names the field at fault). */
+const ConnectorForm = v.object({
+  nom: bounded(500),
+  identifiant: bounded(100),
+  description: bounded(1000),
+  protocole: bounded(20),
+  adresse: bounded(2000),
+  services: bounded(20_000),
+  categorie: bounded(20),
+  ident: bounded(20),
+  natif: Checkbox,
+  partout: Checkbox,
+  ecoles: bounded(40_000),
+});
+
+/** The attributes a category-5 service asks for: at most 20 ticked boxes are read. */
+const MAX_ATTRIBUTES = 20;
 
 /** 3.11.1.3: the native connectors, public. */
 connectorRoutes.get("/services", async (c) =>
@@ -45,42 +61,32 @@ connectorRoutes.get("/services", async (c) =>
     c,
     <PublicConnectorsPage
       chrome={chromeFor(c, t("connector.public.title"), "connector.help")}
-      connectors={await nativeConnectors(c.var.platform.db)}
+      connectors={await nativeConnectors(c.var.deps)}
     />,
   ),
 );
 
 /** A tile: a category-1 link opens the service; a CAS service opens its own login, which comes back to /cas/login. */
-connectorRoutes.get("/services/:slug", requireUser, async (c) => {
-  const p = c.var.principal!;
-  const connector = await withTenant(c.var.platform.db, scopeOf(p), (tx) => connectorBySlug(tx, c.req.param("slug")));
-  if (!connector || !activeFor(connector, p)) return renderError(c, 404);
+signedIn.get("/services/:slug", async (c) => {
+  const connector = await openConnector(c.var.deps, c.var.principal, c.req.param("slug"));
+  if (!connector) return renderError(c, 404);
   return c.redirect(connector.launchUrl, 302);
 });
 
 async function showAdmin(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   extra: { draft?: ConnectorInput; errors?: string[] } = {},
   status: 200 | 422 = 200,
 ) {
-  const p = c.var.principal!;
-  const manager = managedStructure(p);
-  if (!manager) return renderError(c, 403);
-  const connectors = await withTenant(c.var.platform.db, scopeOf(p), (tx) => managedConnectors(tx, p));
-  const secrets = Object.fromEntries(
-    await Promise.all(
-      connectors
-        .filter((x) => x.protocol === "oidc")
-        .map(async (x) => [x.slug, await oidcClientSecret(c.var.platform.config.secret, x.slug)] as const),
-    ),
-  );
+  const admin = await connectorsAdmin(c.var.deps, c.var.principal);
+  if (!admin) return renderError(c, 403);
   return renderPage(
     c,
     <ConnectorsAdminPage
       chrome={chromeFor(c, t("connector.admin.title"), "connector.help")}
-      connectors={connectors}
-      academie={manager.academie}
-      secrets={secrets}
+      connectors={admin.connectors}
+      academie={admin.everywhere}
+      secrets={admin.secrets}
       draft={extra.draft ?? EMPTY_CONNECTOR}
       errors={extra.errors}
       notice={NOTICES[c.req.query("fait") ?? ""]}
@@ -89,25 +95,26 @@ async function showAdmin(
   );
 }
 
-connectorRoutes.get("/admin/connecteurs", (c) => showAdmin(c));
+signedIn.get("/admin/connecteurs", (c) => showAdmin(c));
 
-connectorRoutes.post("/admin/connecteurs", async (c) => {
+signedIn.post("/admin/connecteurs", async (c) => {
   const form = await readForm(c);
+  const f = readWith(ConnectorForm, fieldsOf(form, ConnectorForm));
   const draft: ConnectorInput = {
-    name: field(form, "nom").slice(0, 500),
-    slug: field(form, "identifiant").slice(0, 100),
-    description: field(form, "description").slice(0, 1000),
-    protocol: field(form, "protocole"),
-    launchUrl: field(form, "adresse").slice(0, 2000),
-    serviceUrls: field(form, "services").slice(0, 20_000),
-    category: field(form, "categorie"),
-    identifier: field(form, "ident"),
-    requestedAttributes: fieldList(form, "attributs").slice(0, 20),
-    native: field(form, "natif") === "1",
-    allSchools: field(form, "partout") === "1",
-    schools: field(form, "ecoles").slice(0, 40_000),
+    name: f.nom,
+    slug: f.identifiant,
+    description: f.description,
+    protocol: f.protocole,
+    launchUrl: f.adresse,
+    serviceUrls: f.services,
+    category: f.categorie,
+    identifier: f.ident,
+    requestedAttributes: fieldList(form, "attributs").slice(0, MAX_ATTRIBUTES),
+    native: f.natif,
+    allSchools: f.partout,
+    schools: f.ecoles,
   };
-  const result = await connectorSaver(depsOf(c), c.var.principal!, draft);
+  const result = await connectorSaver(c.var.deps, c.var.principal, draft);
   if (result.ok) return c.redirect("/admin/connecteurs?fait=cree", 303);
   if ("forbidden" in result) return renderError(c, 403);
   return showAdmin(c, { draft, errors: result.issues }, 422);
@@ -117,17 +124,16 @@ for (const [path, enabled, notice] of [
   ["activer", true, "active"],
   ["desactiver", false, "desactive"],
 ] as const) {
-  connectorRoutes.post(`/admin/connecteurs/:slug/${path}`, async (c) => {
-    const ok = await connectorToggler(depsOf(c), c.var.principal!, c.req.param("slug"), enabled);
+  signedIn.post(`/admin/connecteurs/:slug/${path}`, async (c) => {
+    const ok = await connectorToggler(c.var.deps, c.var.principal, c.req.param("slug"), enabled);
     return ok ? c.redirect(`/admin/connecteurs?fait=${notice}`, 303) : renderError(c, 404);
   });
 }
 
 /** Category 5, for any protocol (OIDC comes here): the user agrees to what the service asks, or refuses. */
-connectorRoutes.get("/services/:slug/consentement", requireUser, async (c) => {
-  const p = c.var.principal!;
-  const connector = await withTenant(c.var.platform.db, scopeOf(p), (tx) => connectorBySlug(tx, c.req.param("slug")));
-  if (connector?.category !== 5 || !activeFor(connector, p)) return renderError(c, 404);
+signedIn.get("/services/:slug/consentement", async (c) => {
+  const connector = await consentingConnector(c.var.deps, c.var.principal, c.req.param("slug"));
+  if (!connector) return renderError(c, 404);
   return renderPage(
     c,
     <ConsentPage
@@ -139,13 +145,12 @@ connectorRoutes.get("/services/:slug/consentement", requireUser, async (c) => {
   );
 });
 
-connectorRoutes.post("/services/:slug/consentement", requireUser, async (c) => {
-  const { platform } = c.var;
-  const p = c.var.principal!;
+signedIn.post("/services/:slug/consentement", async (c) => {
+  const p = c.var.principal;
   const form = await readForm(c);
-  const connector = await withTenant(platform.db, scopeOf(p), (tx) => connectorBySlug(tx, c.req.param("slug")));
-  if (connector?.category !== 5 || !activeFor(connector, p)) return renderError(c, 404);
-  if (field(form, "choix") !== "accepter") {
+  const connector = await consentingConnector(c.var.deps, p, c.req.param("slug"));
+  if (!connector) return renderError(c, 404);
+  if (choice(CONSENT_CHOICES, field(form, "choix"), "refuser") !== "accepter") {
     return renderPage(
       c,
       <CasMessagePage
@@ -155,6 +160,8 @@ connectorRoutes.post("/services/:slug/consentement", requireUser, async (c) => {
       />,
     );
   }
-  await saveConsent(platform.db, p, connector, platform.clock.now(), c.var.ip);
+  await saveConsent(c.var.deps, p, connector);
   return c.redirect(safeReturnPath(field(form, "retour")), 303);
 });
+
+connectorRoutes.route("/", signedIn);

@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { t } from "../../src/i18n";
 import type { AppEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
-import { activeProfiles } from "../../src/services/principal";
+import { can } from "../../src/policy";
 import { auditAlone } from "../../src/services/audit";
 import { GarPostPage } from "../../views/identity/gar";
 import { contentSecurityPolicy } from "../../src/http/security";
@@ -20,12 +20,11 @@ garRoutes.get("/gar/metadata", (c) => {
 });
 
 garRoutes.get("/gar/sso", async (c) => {
-  const { platform, principal: p } = c.var;
+  const { platform, deps, principal: p } = c.var;
   if (!platform.gar) return renderError(c, 404);
   const raw = new URL(c.req.url).search.slice(1);
   if (!p) return c.redirect(`/login?retour=${encodeURIComponent(`/gar/sso?${raw}`)}`, 303);
-  const kinds = activeProfiles(p);
-  if (!kinds.some((k) => ["pupil", "teacher", "director", "staff"].includes(k))) {
+  if (!can(p, "gar.use", { kind: "platform" })) {
     return renderPage(c, <GarPostPage chrome={chromeFor(c, t("gar.refused.title"), "connector.help")} refused />, 403);
   }
   const octetString = raw
@@ -34,13 +33,7 @@ garRoutes.get("/gar/sso", async (c) => {
     .join("&");
   try {
     const answer = await platform.gar.respond(c.req.query(), octetString, { id: p.userId });
-    await auditAlone(platform.db, {
-      at: platform.clock.now(),
-      actorId: p.userId,
-      action: "gar.sso",
-      uai: p.activeUai,
-      ip: c.var.ip,
-    });
+    await auditAlone(deps.db, { at: deps.now, actorId: p.userId, action: "gar.sso", uai: p.activeUai, ip: deps.ip });
     // This page's one form goes to the GAR: the only other place a form of the hub may post to.
     c.header("Content-Security-Policy", contentSecurityPolicy([new URL(answer.action).origin]));
     return renderPage(c, <GarPostPage chrome={chromeFor(c, t("gar.title"), "connector.help")} answer={answer} />);

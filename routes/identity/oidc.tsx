@@ -4,10 +4,7 @@ import { Hono } from "hono";
 import { t } from "../../src/i18n";
 import type { AppEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
-import { withTenant } from "../../db/client";
-import { activeFor, connectorBySlug } from "../../src/services/identity/connectors";
-import { consentOf } from "../../src/services/identity/cas";
-import { scopeOf } from "../../src/services/principal";
+import { oidcAccess } from "../../src/services/identity/connectors";
 import { CasMessagePage } from "../../views/identity/connectors";
 
 export const oidcRoutes = new Hono<AppEnv>();
@@ -19,12 +16,7 @@ oidcRoutes.get("/connexion-oidc/:uid", async (c) => {
   if (!/^[\w-]{1,100}$/.test(uid)) return renderError(c, 404);
   if (!p) return c.redirect(`/login?retour=${encodeURIComponent(`/connexion-oidc/${uid}`)}`, 303);
   try {
-    const outcome = await platform.oidc.interaction(c.env, p.userId, async (slug) => {
-      const connector = await withTenant(platform.db, scopeOf(p), (tx) => connectorBySlug(tx, slug));
-      if (!connector || !activeFor(connector, p)) return "closed";
-      if (connector.category === 5 && (await consentOf(platform.db, p.userId, connector.id)) === null) return "consent";
-      return "ok";
-    });
+    const outcome = await platform.oidc.interaction(c.env, p.userId, (slug) => oidcAccess(c.var.deps, p, slug));
     if ("redirect" in outcome) return c.redirect(outcome.redirect, 303);
     if ("consent" in outcome)
       return c.redirect(

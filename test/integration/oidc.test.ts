@@ -14,6 +14,7 @@ import {
   type ConnectorInput,
 } from "../../src/services/identity/connectors";
 import { loadPrincipal } from "../../src/services/principal";
+import { serviceDeps } from "../../src/services/context";
 import { createOidcEndpoint, oidcPort } from "../../src/node/oidc";
 import { startServer } from "../../src/node/server";
 import { systemScope, withTenant } from "../../db/client";
@@ -122,7 +123,7 @@ describe("OIDC provider (3.11.1.2)", () => {
       structureId: academie,
     });
     const p = await withTenant(tp.platform.db, systemScope, (tx) => loadPrincipal(tx, admin.id, "x", null));
-    const r = await connectorSaver({ db: tp.platform.db, now: new Date(), ip: null }, p!, {
+    const r = await connectorSaver(serviceDeps(tp.platform, null), p!, {
       name: slug,
       slug,
       description: "",

@@ -155,12 +155,26 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     expect(page.text).toContain(s.school.name);
     expect(page.text).toContain(other.school.name);
     const token = /name="jeton" value="([^"]+)"/.exec(page.html)![1]!;
+    const refusedBefore = await replaysRefused();
     const chosen = await hub.post("/sso/choix", { jeton: token.replace(/&amp;/g, "&"), compte: other.parent.id });
     expect(chosen.status).toBe(303);
     expect((await hub.get("/")).status).toBe(200);
-    // Chosen once; and nobody else's account can be picked with it.
+    expect(await replaysRefused()).toBe(refusedBefore);
+    // Chosen once; and nobody else's account can be picked with it: the replayed choice is on the audit trail.
     expect((await hub.post("/sso/choix", { jeton: token, compte: s.parent.id })).status).toBe(400);
+    expect(await replaysRefused()).toBe(refusedBefore + 1);
   });
+
+  /** How many hand-offs through ÉduConnect were refused as replayed (`sso.refused`, reason "replay"). */
+  async function replaysRefused(): Promise<number> {
+    return withTenant(env.platform.db, systemScope, async (tx) => {
+      const [row] = rowsOf<{ n: number }>(
+        await tx.execute(sql`select count(*)::int as n from audit_log where action = 'sso.refused'
+          and details->>'reason' = 'replay' and details->>'guichet' = 'educonnect'`),
+      );
+      return row!.n;
+    });
+  }
 
   it("3.2.2 a teacher logs in through Arena, matched by academic e-mail", async () => {
     const { res } = await answer("arena", {

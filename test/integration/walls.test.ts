@@ -9,6 +9,7 @@ import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser } from "../helpers/client";
 import { buildClass, buildSchoolWithClass, buildUser } from "../helpers/factories";
 import { roomsApp, until, yClient, type Client } from "../helpers/realtime";
+import { testApp } from "../helpers/platform";
 
 describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
   let env: Awaited<ReturnType<typeof roomsApp>>;
@@ -401,5 +402,31 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
       /<h3 id="col-0">Vrai<\/h3>\s*<ul class="postits" data-column="0"><li[^>]*>\s*<p class="postit-text">La Terre est ronde/,
     );
     expect(page.text).toContain("Faux");
+  });
+});
+
+describe("54B 56B without realtime rooms (a runtime that has none)", () => {
+  it("54B 56B walls and documents answer 404 on every page and form, and nothing is created", async () => {
+    const env = await testApp("pglite");
+    const s = await buildSchoolWithClass(env.platform.db, env.platform.passwords);
+    const teacher = new TestBrowser(env.app);
+    expect((await teacher.login(s.teacher.login, s.teacher.password)).status).toBe(303);
+    await teacher.get("/");
+    const someId = "00000000-0000-4000-8000-000000000000";
+    expect((await teacher.get("/murs")).status).toBe(404);
+    const wall = { titre: "Nos idées", cible: `classe:${s.classId}`, disposition: "free", mode: "open", colonnes: "" };
+    expect((await teacher.post("/murs", wall)).status).toBe(404);
+    expect((await teacher.get(`/murs/${someId}`)).status).toBe(404);
+    expect((await teacher.post(`/murs/${someId}/mode`, { mode: "closed" })).status).toBe(404);
+    expect((await teacher.get("/documents")).status).toBe(404);
+    expect((await teacher.post("/documents", { titre: "Sortie" })).status).toBe(404);
+    expect((await teacher.get(`/documents/${someId}/export/html`)).status).toBe(404);
+    const [counts] = await withTenant(env.platform.db, systemScope, async (tx) =>
+      rowsOf<{ walls: number; documents: number }>(
+        await tx.execute(sql`select (select count(*)::int from walls where uai = ${s.school.uai}) as walls,
+          (select count(*)::int from documents where uai = ${s.school.uai}) as documents`),
+      ),
+    );
+    expect(counts).toEqual({ walls: 0, documents: 0 });
   });
 });

@@ -1,4 +1,4 @@
-import type { WeeklyHours } from "../../db/schema/portal";
+import type { WeeklyHours } from "../../src/services/identity/login";
 import { t } from "../../src/i18n";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";

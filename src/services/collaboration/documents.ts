@@ -4,28 +4,26 @@ import { eq, sql } from "drizzle-orm";
 import type * as Y from "yjs";
 import { documents } from "../../../db/schema/documents";
 import { containsPattern, rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
-import type { Rooms } from "../../../realtime/port";
 import { CLOSE, parseRoomId, roomIdOf } from "../../../realtime/protocol";
 import { blocksToHtml, blocksToText, escapeHtml, readBlocks } from "../../../realtime/document-model";
 import { audit } from "../audit";
-import { notifyFromUserScope, type Delivery } from "../notifications/notifications";
-import { isUuid, type Found } from "../directory/directory";
+import { notifyFromUserScope } from "../notifications/notifications";
+import type { Found } from "../directory/directory";
 import { can, type DocumentResource } from "../../policy";
-import { displayName, scopeOf, type Principal } from "../principal";
+import { displayName, type Principal } from "../principal";
+import { inTenant, type ServiceDeps } from "../context";
+import { isId } from "../../validation";
 import { documentToOdt } from "../../formats/odt";
 import type { RoomAdmission } from "./walls";
 
-export interface DocumentCtx {
-  db: Database;
-  rooms: Rooms;
-  now: Date;
-  ip: string | null;
-  delivery?: Delivery;
-}
-
 export const DOCUMENT_TITLE_MAX = 120;
+/** The longest search the list accepts (longer: a message, and the first characters searched). */
+export const DOCUMENT_SEARCH_MAX = 100;
 export type Sharing = DocumentResource["sharing"];
 export type Access = DocumentResource["access"];
+export const SHARINGS: readonly Sharing[] = ["private", "class", "staff"];
+export const ACCESSES: readonly Access[] = ["read", "write"];
+export const EXPORT_FORMATS = ["html", "odt"] as const;
 
 export interface DocumentRecord {
   id: string;
@@ -89,20 +87,37 @@ function toRecord(r: Row): DocumentRecord {
 }
 
 export async function findDocument(tx: Tx, id: string): Promise<DocumentRecord | null> {
-  if (!isUuid(id)) return null;
+  if (!isId(id)) return null;
   const [row] = rowsOf<Row>(await tx.execute(sql`${SELECT} where d.id = ${id}`));
   return row ? toRecord(row) : null;
 }
 
+/** A private document the user would own in their active school (what "document.create" is asked on). */
+function newDocument(p: Principal, uai: string): DocumentResource {
+  return { kind: "document", uai, ownerId: p.userId, sharing: "private", access: "read", memberIds: [] };
+}
+
+/** The documents page: what the user may open (searched), and whether they may create; null without rooms. */
+export async function documentsPage(
+  deps: ServiceDeps,
+  p: Principal,
+  query: string,
+): Promise<{ documents: DocumentRecord[]; canCreate: boolean } | null> {
+  if (!deps.rooms) return null;
+  const documents = await inTenant(deps, p, (tx) => visibleDocuments(tx, p, query));
+  return { documents, canCreate: !!p.activeUai && can(p, "document.create", newDocument(p, p.activeUai)) };
+}
+
 /** Documents of the active school this user may open: their own and those shared with them; optionally searched. */
-export async function visibleDocuments(tx: Tx, p: Principal, query = ""): Promise<DocumentRecord[]> {
+async function visibleDocuments(tx: Tx, p: Principal, query = ""): Promise<DocumentRecord[]> {
   if (!p.activeUai) return [];
   const q = query.trim();
   const pattern = containsPattern(q);
   const rows = rowsOf<Row>(
     await tx.execute(
       q
-        ? sql`${SELECT} where d.uai = ${p.activeUai} and (d.title ilike ${pattern} or d.text ilike ${pattern}) order by d.updated_at desc limit 200`
+        ? sql`${SELECT} where d.uai = ${p.activeUai} and (d.title ilike ${pattern} or d.text ilike ${pattern})
+            order by d.updated_at desc limit 200`
         : sql`${SELECT} where d.uai = ${p.activeUai} order by d.updated_at desc limit 200`,
     ),
   );
@@ -117,40 +132,32 @@ export function checkTitle(title: string): "required" | "too_long" | null {
 }
 
 export async function createDocument(
-  ctx: DocumentCtx,
+  deps: ServiceDeps,
   p: Principal,
   title: string,
 ): Promise<
-  { kind: "created"; id: string } | { kind: "invalid"; error: "required" | "too_long" } | { kind: "forbidden" }
+  | { kind: "created"; id: string }
+  | { kind: "invalid"; error: "required" | "too_long" }
+  | { kind: "forbidden" }
+  | { kind: "not_found" }
 > {
+  if (!deps.rooms) return { kind: "not_found" };
   const error = checkTitle(title);
   if (error) return { kind: "invalid", error };
   const uai = p.activeUai;
-  if (
-    !uai ||
-    !can(p, "document.create", {
-      kind: "document",
-      uai,
-      ownerId: p.userId,
-      sharing: "private",
-      access: "read",
-      memberIds: [],
-    })
-  ) {
-    return { kind: "forbidden" };
-  }
-  return withTenant(ctx.db, scopeOf(p), async (tx) => {
+  if (!uai || !can(p, "document.create", newDocument(p, uai))) return { kind: "forbidden" };
+  return inTenant(deps, p, async (tx) => {
     const [row] = await tx
       .insert(documents)
-      .values({ uai, title: title.trim(), ownerId: p.userId, createdAt: ctx.now, updatedAt: ctx.now })
+      .values({ uai, title: title.trim(), ownerId: p.userId, createdAt: deps.now, updatedAt: deps.now })
       .returning({ id: documents.id });
     await audit(tx, {
-      at: ctx.now,
+      at: deps.now,
       actorId: p.userId,
       action: "document.created",
       target: row!.id,
       uai,
-      ip: ctx.ip,
+      ip: deps.ip,
       details: { title: title.trim() },
     });
     return { kind: "created" as const, id: row!.id };
@@ -166,10 +173,12 @@ export interface DocumentView extends DocumentRecord {
   classes: { id: string; name: string }[];
 }
 
-export async function documentView(ctx: DocumentCtx, p: Principal, id: string): Promise<Found<DocumentView>> {
-  const loaded = await withTenant(
-    ctx.db,
-    scopeOf(p),
+export async function documentView(deps: ServiceDeps, p: Principal, id: string): Promise<Found<DocumentView>> {
+  const { rooms } = deps;
+  if (!rooms) return { kind: "not_found" };
+  const loaded = await inTenant(
+    deps,
+    p,
     async (tx): Promise<(DocumentRecord & { classes: { id: string; name: string }[] }) | null> => {
       const d = await findDocument(tx, id);
       if (!d || !can(p, "document.view", d.resource)) return d ? { ...d, classes: [] } : null;
@@ -185,7 +194,7 @@ export async function documentView(ctx: DocumentCtx, p: Principal, id: string): 
   );
   if (!loaded) return { kind: "not_found" };
   if (!can(p, "document.view", loaded.resource)) return { kind: "forbidden" };
-  const html = await ctx.rooms.read(documentRoomId(loaded), (doc) => blocksToHtml(readBlocks(doc)));
+  const html = await rooms.read(documentRoomId(loaded), (doc) => blocksToHtml(readBlocks(doc)));
   return {
     kind: "ok",
     value: {
@@ -198,11 +207,13 @@ export async function documentView(ctx: DocumentCtx, p: Principal, id: string): 
   };
 }
 
+/** The websocket upgrade's decision (src/services/collaboration/rooms.ts): refused, or a ticket that may write or
+ *  only read. The ticket's role "adult" keeps the socket open when the owner shares with the school's adults. */
 export async function documentAdmission(tx: Tx, p: Principal, id: string): Promise<RoomAdmission> {
   const d = await findDocument(tx, id);
   if (!d) return { refuse: CLOSE.notFound, reason: "document introuvable" };
   if (!can(p, "document.view", d.resource)) return { refuse: CLOSE.forbidden, reason: "accès refusé" };
-  const adult = p.profiles.some((sp) => sp.uai === d.uai && ["teacher", "director", "staff"].includes(sp.profile));
+  const adult = can(p, "document.view", { ...d.resource, ownerId: null, sharing: "staff" });
   return {
     ticket: {
       userId: p.userId,
@@ -223,21 +234,23 @@ export type SharingOutcome = "ok" | "forbidden" | "not_found" | "sharing_invalid
 
 /** The owner shares (or stops sharing): saved, audited; sockets of people who lost access are closed (4401). */
 export async function saveSharing(
-  ctx: DocumentCtx,
+  deps: ServiceDeps,
   p: Principal,
   id: string,
   input: SharingInput,
 ): Promise<SharingOutcome> {
-  if (!["private", "class", "staff"].includes(input.sharing)) return "sharing_invalid";
-  if (!["read", "write"].includes(input.access)) return "access_invalid";
-  const outcome = await withTenant(ctx.db, scopeOf(p), async (tx) => {
+  const { rooms } = deps;
+  if (!rooms) return "not_found";
+  if (!SHARINGS.includes(input.sharing as Sharing)) return "sharing_invalid";
+  if (!ACCESSES.includes(input.access as Access)) return "access_invalid";
+  const outcome = await inTenant(deps, p, async (tx) => {
     const d = await findDocument(tx, id);
     if (!d) return "not_found" as const;
     if (!can(p, "document.manage", d.resource)) return "forbidden" as const;
     let classId: string | null = null;
     let memberIds: string[] = [];
     if (input.sharing === "class") {
-      if (!isUuid(input.classId)) return "class_invalid" as const;
+      if (!isId(input.classId)) return "class_invalid" as const;
       const [own] = rowsOf<{ ok: boolean }>(
         await tx.execute(sql`
         select true as ok from class_members m join classes c on c.id = m.class_id
@@ -251,14 +264,14 @@ export async function saveSharing(
     }
     const sharing = input.sharing as Sharing;
     const access = input.access as Access;
-    await tx.update(documents).set({ sharing, classId, access, updatedAt: ctx.now }).where(eq(documents.id, id));
+    await tx.update(documents).set({ sharing, classId, access, updatedAt: deps.now }).where(eq(documents.id, id));
     await audit(tx, {
-      at: ctx.now,
+      at: deps.now,
       actorId: p.userId,
       action: "document.sharing",
       target: id,
       uai: d.uai,
-      ip: ctx.ip,
+      ip: deps.ip,
       details: { sharing, classId, access },
     });
     // 54I: the class it is newly shared with is told (the feed's app events); a re-share to the same class is not news.
@@ -272,8 +285,8 @@ export async function saveSharing(
           body: `${displayName(p)} partage ce document avec la classe.`,
           link: `/documents/${id}`,
         },
-        ctx.now,
-        ctx.delivery,
+        deps.now,
+        deps.delivery,
       );
     }
     return { record: d, resource: { ...d.resource, sharing, access, memberIds } as DocumentResource };
@@ -281,7 +294,7 @@ export async function saveSharing(
   if (typeof outcome === "string") return outcome;
   const { record, resource } = outcome;
   // Those still allowed keep their socket with the new right; the others are closed (4401).
-  await ctx.rooms.retune(documentRoomId(record), (t) => {
+  await rooms.retune(documentRoomId(record), (t) => {
     if (t.userId === resource.ownerId) return t;
     const shared =
       (resource.sharing === "class" && resource.memberIds.includes(t.userId)) ||
@@ -292,25 +305,26 @@ export async function saveSharing(
 }
 
 export async function renameDocument(
-  ctx: DocumentCtx,
+  deps: ServiceDeps,
   p: Principal,
   id: string,
   title: string,
 ): Promise<"ok" | "required" | "too_long" | "forbidden" | "not_found"> {
+  if (!deps.rooms) return "not_found";
   const error = checkTitle(title);
   if (error) return error;
-  return withTenant(ctx.db, scopeOf(p), async (tx) => {
+  return inTenant(deps, p, async (tx) => {
     const d = await findDocument(tx, id);
     if (!d) return "not_found" as const;
     if (!can(p, "document.manage", d.resource)) return "forbidden" as const;
-    await tx.update(documents).set({ title: title.trim(), updatedAt: ctx.now }).where(eq(documents.id, id));
+    await tx.update(documents).set({ title: title.trim(), updatedAt: deps.now }).where(eq(documents.id, id));
     await audit(tx, {
-      at: ctx.now,
+      at: deps.now,
       actorId: p.userId,
       action: "document.renamed",
       target: id,
       uai: d.uai,
-      ip: ctx.ip,
+      ip: deps.ip,
       details: { title: title.trim() },
     });
     return "ok" as const;
@@ -324,16 +338,17 @@ export interface Export {
 }
 
 export async function exportDocument(
-  ctx: DocumentCtx,
+  deps: ServiceDeps,
   p: Principal,
   id: string,
   format: string,
 ): Promise<Found<Export>> {
-  if (format !== "html" && format !== "odt") return { kind: "not_found" };
-  const d = await withTenant(ctx.db, scopeOf(p), (tx) => findDocument(tx, id));
+  const { rooms } = deps;
+  if (!rooms || !(EXPORT_FORMATS as readonly string[]).includes(format)) return { kind: "not_found" };
+  const d = await inTenant(deps, p, (tx) => findDocument(tx, id));
   if (!d) return { kind: "not_found" };
   if (!can(p, "document.view", d.resource)) return { kind: "forbidden" };
-  const blocks = await ctx.rooms.read(documentRoomId(d), (doc) => readBlocks(doc));
+  const blocks = await rooms.read(documentRoomId(d), (doc) => readBlocks(doc));
   const base =
     d.title
       .replace(/[^\p{L}\p{N} _-]+/gu, "")

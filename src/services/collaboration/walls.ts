@@ -2,7 +2,7 @@
 // made here (a form without JavaScript) goes through the room, so the sockets connected to it see it at once.
 import { eq, sql } from "drizzle-orm";
 import { walls } from "../../../db/schema/walls";
-import { rowsOf, withTenant, type Database, type Tx } from "../../../db/client";
+import { rowsOf, type Tx } from "../../../db/client";
 import type { Rooms, Ticket } from "../../../realtime/port";
 import { roomIdOf } from "../../../realtime/protocol";
 import {
@@ -19,19 +19,13 @@ import {
   type PostitColour,
 } from "../../../realtime/wall-model";
 import { audit } from "../audit";
-import { notifyFromUserScope, type Delivery } from "../notifications/notifications";
-import { classResource, isUuid, type Found } from "../directory/directory";
+import { notifyFromUserScope } from "../notifications/notifications";
+import { classResource, type Found } from "../directory/directory";
 import { can, type WallResource } from "../../policy";
-import { displayName, scopeOf, type Principal } from "../principal";
+import { displayName, type Principal } from "../principal";
+import { inTenant, type ServiceDeps } from "../context";
+import { isId } from "../../validation";
 import { CLOSE } from "../../../realtime/protocol";
-
-export interface WallCtx {
-  db: Database;
-  rooms: Rooms;
-  now: Date;
-  ip: string | null;
-  delivery?: Delivery;
-}
 
 export type WallMode = WallResource["mode"];
 export type WallLayout = "free" | "columns";
@@ -89,7 +83,8 @@ interface WallRow {
 const WALL_SELECT = sql`
   select w.id, w.uai, w.title, w.scope, w.class_id, w.group_id, w.owner_id, w.layout, w.mode, w.columns,
     s.name as school_name, coalesce(c.name, g.name) as target_name,
-    coalesce(case when w.class_id is not null then (select array_agg(m.user_id::text) from class_members m where m.class_id = w.class_id)
+    coalesce(case when w.class_id is not null
+                  then (select array_agg(m.user_id::text) from class_members m where m.class_id = w.class_id)
                   else (select array_agg(m.user_id::text) from group_members m where m.group_id = w.group_id) end, '{}') as member_ids,
     coalesce(case when w.class_id is not null
                   then (select array_agg(m.user_id::text) from class_members m where m.class_id = w.class_id and m.role = 'teacher')
@@ -123,13 +118,22 @@ function toWall(r: WallRow): Wall {
 }
 
 export async function findWall(tx: Tx, id: string): Promise<Wall | null> {
-  if (!isUuid(id)) return null;
+  if (!isId(id)) return null;
   const [row] = rowsOf<WallRow>(await tx.execute(sql`${WALL_SELECT} where w.id = ${id}`));
   return row ? toWall(row) : null;
 }
 
+/** The walls page: the walls the user may open and where they may create one; null where rooms are not available. */
+export async function wallsPage(
+  deps: ServiceDeps,
+  p: Principal,
+): Promise<{ walls: Wall[]; targets: WallTargets } | null> {
+  if (!deps.rooms) return null;
+  return inTenant(deps, p, async (tx) => ({ walls: await visibleWalls(tx, p), targets: await wallTargets(tx, p) }));
+}
+
 /** The walls of the user's active school they may open, newest first. */
-export async function visibleWalls(tx: Tx, p: Principal): Promise<Wall[]> {
+async function visibleWalls(tx: Tx, p: Principal): Promise<Wall[]> {
   if (!p.activeUai) return [];
   const rows = rowsOf<WallRow>(
     await tx.execute(sql`${WALL_SELECT} where w.uai = ${p.activeUai} order by w.created_at desc limit 200`),
@@ -144,13 +148,15 @@ export interface WallTargets {
 }
 
 /** Where this user may create a wall: their classes (all of them for a director), their groups, the school. */
-export async function wallTargets(tx: Tx, p: Principal): Promise<WallTargets> {
+async function wallTargets(tx: Tx, p: Principal): Promise<WallTargets> {
   const uai = p.activeUai;
   if (!uai) return { classes: [], groups: [], school: false };
-  const director = p.profiles.some((sp) => sp.uai === uai && sp.profile === "director");
+  const blank = { kind: "wall", uai, ownerId: p.userId, mode: "open", memberIds: [], teacherIds: [] } as const;
+  // Whoever may create a wall for a class they do not teach (the director) may for every class and group.
+  const anyClass = can(p, "wall.create", { ...blank, scope: "class" });
   const classes = rowsOf<{ id: string; name: string }>(
     await tx.execute(
-      director
+      anyClass
         ? sql`select id, name from classes where uai = ${uai} order by name`
         : sql`select c.id, c.name from classes c join class_members m on m.class_id = c.id
           where c.uai = ${uai} and m.user_id = ${p.userId} and m.role in ('teacher', 'staff') order by c.name`,
@@ -158,21 +164,12 @@ export async function wallTargets(tx: Tx, p: Principal): Promise<WallTargets> {
   );
   const groups = rowsOf<{ id: string; name: string }>(
     await tx.execute(
-      director
+      anyClass
         ? sql`select id, name from groups where uai = ${uai} order by name`
         : sql`select id, name from groups where uai = ${uai} and owner_id = ${p.userId} order by name`,
     ),
   );
-  const school = can(p, "wall.create", {
-    kind: "wall",
-    uai,
-    scope: "school",
-    ownerId: p.userId,
-    mode: "open",
-    memberIds: [],
-    teacherIds: [],
-  });
-  return { classes, groups, school };
+  return { classes, groups, school: can(p, "wall.create", { ...blank, scope: "school" }) };
 }
 
 export interface NewWall {
@@ -189,7 +186,19 @@ export type WallErrors = Partial<
 export type CreateOutcome =
   | { kind: "created"; id: string }
   | { kind: "invalid"; errors: WallErrors }
-  | { kind: "forbidden" };
+  | { kind: "forbidden" }
+  | { kind: "not_found" };
+
+/** Where a wall is created, from the form's "ecole", "classe:<id>" or "groupe:<id>" (ids: the shared id rule). */
+export type WallTarget = { kind: "ecole" } | { kind: "classe" | "groupe"; id: string };
+
+export function wallTarget(value: string): WallTarget | null {
+  if (value === "ecole") return { kind: "ecole" };
+  const at = value.indexOf(":");
+  const kind = value.slice(0, at);
+  const id = value.slice(at + 1);
+  return at > 0 && (kind === "classe" || kind === "groupe") && isId(id) ? { kind, id } : null;
+}
 
 /** Checks the creation form; `target` is "ecole", "classe:<id>" or "groupe:<id>". */
 export function checkNewWall(input: NewWall): { errors: WallErrors; columns: string[] } {
@@ -197,8 +206,7 @@ export function checkNewWall(input: NewWall): { errors: WallErrors; columns: str
   const title = input.title.trim();
   if (!title) errors.title = "required";
   else if (title.length > WALL_TITLE_MAX) errors.title = "too_long";
-  if (!/^(ecole|classe:[0-9a-f-]{36}|groupe:[0-9a-f-]{36})$/.test(input.target))
-    errors.target = input.target ? "invalid" : "required";
+  if (!wallTarget(input.target)) errors.target = input.target ? "invalid" : "required";
   if (!WALL_LAYOUTS.includes(input.layout as WallLayout)) errors.layout = "invalid";
   if (!WALL_MODES.includes(input.mode as WallMode)) errors.mode = "invalid";
   const columns = input.columns
@@ -213,96 +221,108 @@ export function checkNewWall(input: NewWall): { errors: WallErrors; columns: str
   return { errors, columns: input.layout === "columns" ? columns : [] };
 }
 
-export async function createWall(ctx: WallCtx, p: Principal, input: NewWall): Promise<CreateOutcome> {
+export async function createWall(deps: ServiceDeps, p: Principal, input: NewWall): Promise<CreateOutcome> {
+  if (!deps.rooms) return { kind: "not_found" };
   const { errors, columns } = checkNewWall(input);
   if (Object.keys(errors).length) return { kind: "invalid", errors };
   const uai = p.activeUai;
   if (!uai) return { kind: "forbidden" };
-  return withTenant(ctx.db, scopeOf(p), async (tx) => {
-    const [kind, targetId] = input.target.split(":") as ["ecole" | "classe" | "groupe", string | undefined];
-    let resource: WallResource = {
-      kind: "wall",
-      uai,
-      scope: "school",
-      ownerId: p.userId,
-      mode: input.mode as WallMode,
-      memberIds: [],
-      teacherIds: [],
-    };
-    if (kind === "classe") {
-      const cls = await classResource(tx, targetId!);
-      if (!cls || cls.uai !== uai) return { kind: "invalid" as const, errors: { target: "invalid" as const } };
-      resource = {
-        ...resource,
-        scope: "class",
-        memberIds: cls.memberIds,
-        teacherIds: cls.teacherIds.filter((id) => cls.memberIds.includes(id)),
-      };
-      // Staff members of the class may create too (they are in teacherIds only if teachers): count them in.
-      const [role] = rowsOf<{ role: string }>(
-        await tx.execute(sql`select role from class_members where class_id = ${targetId!} and user_id = ${p.userId}`),
-      );
-      if (role && role.role !== "pupil" && !resource.teacherIds.includes(p.userId))
-        resource = { ...resource, teacherIds: [...resource.teacherIds, p.userId] };
-    } else if (kind === "groupe") {
-      const [g] = rowsOf<{ uai: string; owner_id: string | null }>(
-        await tx.execute(sql`select uai, owner_id from groups where id = ${targetId!}`),
-      );
-      if (!g || g.uai !== uai) return { kind: "invalid" as const, errors: { target: "invalid" as const } };
-      resource = { ...resource, scope: "group", teacherIds: g.owner_id ? [g.owner_id] : [] };
-    }
-    if (!can(p, "wall.create", resource)) return { kind: "forbidden" as const };
+  const target = wallTarget(input.target)!;
+  const mode = input.mode as WallMode;
+  return inTenant(deps, p, async (tx): Promise<CreateOutcome> => {
+    const resource = await targetResource(tx, p, { kind: "wall", uai, ownerId: p.userId, mode }, target);
+    if (!resource) return { kind: "invalid", errors: { target: "invalid" } };
+    if (!can(p, "wall.create", resource)) return { kind: "forbidden" };
+    const title = input.title.trim();
     const [row] = await tx
       .insert(walls)
       .values({
         uai,
-        title: input.title.trim(),
+        title,
         scope: resource.scope,
-        classId: kind === "classe" ? targetId! : null,
-        groupId: kind === "groupe" ? targetId! : null,
+        classId: target.kind === "classe" ? target.id : null,
+        groupId: target.kind === "groupe" ? target.id : null,
         ownerId: p.userId,
         layout: input.layout as WallLayout,
-        mode: input.mode as WallMode,
+        mode,
         columns,
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
+        createdAt: deps.now,
+        updatedAt: deps.now,
       })
       .returning({ id: walls.id });
+    const id = row!.id;
     await audit(tx, {
-      at: ctx.now,
+      at: deps.now,
       actorId: p.userId,
       action: "wall.created",
-      target: row!.id,
+      target: id,
       uai,
-      ip: ctx.ip,
-      details: { title: input.title.trim(), scope: resource.scope },
+      ip: deps.ip,
+      details: { title, scope: resource.scope },
     });
-    // 54I: the class is told of its new wall (the feed's app events).
-    if (resource.scope === "class") {
-      await notifyFromUserScope(
-        tx,
-        resource.memberIds.filter((id) => id !== p.userId),
-        {
-          kind: "wall.created",
-          title: `Nouveau mur : ${input.title.trim()}`,
-          body: `${displayName(p)} a ouvert un mur pour la classe.`,
-          link: `/murs/${row!.id}`,
-        },
-        ctx.now,
-        ctx.delivery,
-      );
-    }
-    return { kind: "created" as const, id: row!.id };
+    if (resource.scope === "class") await tellTheClass(tx, deps, p, resource, { id, title });
+    return { kind: "created", id };
   });
 }
 
+/** The wall about to be created, as the policy sees it: its scope, members and teachers (null: not in the school). */
+async function targetResource(
+  tx: Tx,
+  p: Principal,
+  base: Pick<WallResource, "kind" | "uai" | "ownerId" | "mode">,
+  target: WallTarget,
+): Promise<WallResource | null> {
+  const school: WallResource = { ...base, scope: "school", memberIds: [], teacherIds: [] };
+  if (target.kind === "ecole") return school;
+  if (target.kind === "groupe") {
+    const [g] = rowsOf<{ uai: string; owner_id: string | null }>(
+      await tx.execute(sql`select uai, owner_id from groups where id = ${target.id}`),
+    );
+    if (!g || g.uai !== base.uai) return null;
+    return { ...school, scope: "group", teacherIds: g.owner_id ? [g.owner_id] : [] };
+  }
+  const cls = await classResource(tx, target.id);
+  if (!cls || cls.uai !== base.uai) return null;
+  const teacherIds = cls.teacherIds.filter((id) => cls.memberIds.includes(id));
+  // Staff members of the class may create too (they are in teacherIds only if teachers): count them in.
+  const [role] = rowsOf<{ role: string }>(
+    await tx.execute(sql`select role from class_members where class_id = ${target.id} and user_id = ${p.userId}`),
+  );
+  if (role && role.role !== "pupil" && !teacherIds.includes(p.userId)) teacherIds.push(p.userId);
+  return { ...school, scope: "class", memberIds: cls.memberIds, teacherIds };
+}
+
+/** 54I: the class is told of its new wall (the feed's app events). */
+async function tellTheClass(
+  tx: Tx,
+  deps: ServiceDeps,
+  p: Principal,
+  resource: WallResource,
+  wall: { id: string; title: string },
+): Promise<void> {
+  await notifyFromUserScope(
+    tx,
+    resource.memberIds.filter((id) => id !== p.userId),
+    {
+      kind: "wall.created",
+      title: `Nouveau mur : ${wall.title}`,
+      body: `${displayName(p)} a ouvert un mur pour la classe.`,
+      link: `/murs/${wall.id}`,
+    },
+    deps.now,
+    deps.delivery,
+  );
+}
+
 /** The wall as this user may see it, read from the room (the HTML view without JavaScript). */
-export async function wallView(ctx: WallCtx, p: Principal, id: string): Promise<Found<WallView>> {
-  const wall = await withTenant(ctx.db, scopeOf(p), (tx) => findWall(tx, id));
+export async function wallView(deps: ServiceDeps, p: Principal, id: string): Promise<Found<WallView>> {
+  const { rooms } = deps;
+  if (!rooms) return { kind: "not_found" };
+  const wall = await inTenant(deps, p, (tx) => findWall(tx, id));
   if (!wall) return { kind: "not_found" };
   if (!can(p, "wall.view", wall.resource)) return { kind: "forbidden" };
   const canModerate = can(p, "wall.moderate", wall.resource);
-  const all = await ctx.rooms.read(wallRoomId(wall), (doc) => readPostits(doc));
+  const all = await rooms.read(wallRoomId(wall), (doc) => readPostits(doc));
   const postits = all
     .filter((pi) => pi.approved || canModerate || pi.authorId === p.userId)
     .map((pi) => ({
@@ -317,7 +337,8 @@ export async function wallView(ctx: WallCtx, p: Principal, id: string): Promise<
   };
 }
 
-/** The websocket upgrade's decision: refused (4403/4404), or a ticket that may write or only read. */
+/** The websocket upgrade's decision (src/services/collaboration/rooms.ts): refused (4403/4404), or a ticket that
+ *  may write or only read. */
 export async function wallAdmission(tx: Tx, p: Principal, id: string): Promise<RoomAdmission> {
   const wall = await findWall(tx, id);
   if (!wall) return { refuse: CLOSE.notFound, reason: "mur introuvable" };
@@ -350,7 +371,8 @@ export interface PostitInput {
 }
 export type PostitError = "text_required" | "text_too_long" | "colour_invalid" | "column_invalid";
 export type PostitOutcome =
-  | { kind: "ok" }
+  /** `pending`: the post-it waits for a moderator's approval (a pupil's, on a moderated wall). */
+  | { kind: "ok"; pending?: boolean }
   | { kind: "invalid"; error: PostitError }
   | { kind: "forbidden" }
   | { kind: "not_found" };
@@ -371,27 +393,35 @@ function checkPostit(
   return { text, colour: input.colour as PostitColour, column };
 }
 
-async function loadForChange(ctx: WallCtx, p: Principal, id: string): Promise<Wall | "not_found" | "forbidden"> {
-  const wall = await withTenant(ctx.db, scopeOf(p), (tx) => findWall(tx, id));
+/** The wall a form changes, with its room; "not_found" too where rooms are not available. */
+async function loadForChange(
+  deps: ServiceDeps,
+  p: Principal,
+  id: string,
+): Promise<{ wall: Wall; rooms: Rooms } | "not_found" | "forbidden"> {
+  const { rooms } = deps;
+  if (!rooms) return "not_found";
+  const wall = await inTenant(deps, p, (tx) => findWall(tx, id));
   if (!wall) return "not_found";
   if (!can(p, "wall.view", wall.resource)) return "forbidden";
-  return wall;
+  return { wall, rooms };
 }
 
 /** A post-it from the plain form: through the room, so every live screen shows it without a click. */
 export async function addPostitFromForm(
-  ctx: WallCtx,
+  deps: ServiceDeps,
   p: Principal,
   wallId: string,
   input: PostitInput,
 ): Promise<PostitOutcome> {
-  const wall = await loadForChange(ctx, p, wallId);
-  if (typeof wall === "string") return { kind: wall };
+  const loaded = await loadForChange(deps, p, wallId);
+  if (typeof loaded === "string") return { kind: loaded };
+  const { wall, rooms } = loaded;
   if (!can(p, "wall.post", wall.resource)) return { kind: "forbidden" };
   const checked = checkPostit(wall, input);
   if (typeof checked === "string") return { kind: "invalid", error: checked };
   const approved = wall.mode !== "moderated" || can(p, "wall.moderate", wall.resource);
-  await ctx.rooms.change(wallRoomId(wall), (doc) => {
+  await rooms.change(wallRoomId(wall), (doc) => {
     addPostit(doc, {
       id: crypto.randomUUID(),
       authorId: p.userId,
@@ -399,25 +429,26 @@ export async function addPostitFromForm(
       ...checked,
       ...nextSpot(postitsOf(doc).size),
       approved,
-      createdAt: ctx.now.toISOString(),
+      createdAt: deps.now.toISOString(),
     });
   });
-  return { kind: "ok" };
+  return { kind: "ok", pending: !approved };
 }
 
 /** Edit, delete or approve one post-it: one's own, or any for the wall's moderators. */
 export async function changePostit(
-  ctx: WallCtx,
+  deps: ServiceDeps,
   p: Principal,
   wallId: string,
   postitId: string,
   change: { kind: "edit"; input: PostitInput } | { kind: "delete" } | { kind: "approve" },
 ): Promise<PostitOutcome> {
-  const wall = await loadForChange(ctx, p, wallId);
-  if (typeof wall === "string") return { kind: wall };
+  const loaded = await loadForChange(deps, p, wallId);
+  if (typeof loaded === "string") return { kind: loaded };
+  const { wall, rooms } = loaded;
   const moderator = can(p, "wall.moderate", wall.resource);
   const roomId = wallRoomId(wall);
-  const current = await ctx.rooms.read(roomId, (doc) => {
+  const current = await rooms.read(roomId, (doc) => {
     const m = postitsOf(doc).get(postitId);
     return m ? readPostit(postitId, m) : null;
   });
@@ -432,38 +463,40 @@ export async function changePostit(
   if (change.kind === "edit") {
     const checked = checkPostit(wall, change.input);
     if (typeof checked === "string") return { kind: "invalid", error: checked };
-    await ctx.rooms.change(roomId, (doc) => void updatePostit(doc, postitId, checked));
+    await rooms.change(roomId, (doc) => void updatePostit(doc, postitId, checked));
   } else if (change.kind === "delete") {
-    await ctx.rooms.change(roomId, (doc) => void removePostit(doc, postitId));
+    await rooms.change(roomId, (doc) => void removePostit(doc, postitId));
   } else {
-    await ctx.rooms.change(roomId, (doc) => void updatePostit(doc, postitId, { approved: true }));
+    await rooms.change(roomId, (doc) => void updatePostit(doc, postitId, { approved: true }));
   }
   return { kind: "ok" };
 }
 
 /** Moderation mode (open, moderated, closed): saved, audited, and the sockets already in the room get new tickets. */
 export async function setWallMode(
-  ctx: WallCtx,
+  deps: ServiceDeps,
   p: Principal,
   wallId: string,
   mode: string,
 ): Promise<"ok" | "invalid" | "forbidden" | "not_found"> {
+  const { rooms } = deps;
+  if (!rooms) return "not_found";
   if (!WALL_MODES.includes(mode as WallMode)) return "invalid";
-  const outcome = await withTenant(ctx.db, scopeOf(p), async (tx) => {
+  const outcome = await inTenant(deps, p, async (tx) => {
     const wall = await findWall(tx, wallId);
     if (!wall) return "not_found" as const;
     if (!can(p, "wall.moderate", wall.resource)) return "forbidden" as const;
     await tx
       .update(walls)
-      .set({ mode: mode as WallMode, updatedAt: ctx.now })
+      .set({ mode: mode as WallMode, updatedAt: deps.now })
       .where(eq(walls.id, wallId));
     await audit(tx, {
-      at: ctx.now,
+      at: deps.now,
       actorId: p.userId,
       action: "wall.mode",
       target: wallId,
       uai: wall.uai,
-      ip: ctx.ip,
+      ip: deps.ip,
       details: { mode },
     });
     return wall;
@@ -471,7 +504,7 @@ export async function setWallMode(
   if (typeof outcome === "string") return outcome;
   const resource = { ...outcome.resource, mode: mode as WallMode };
   // Pupils lose (or regain) the right to write on a closed wall without reconnecting.
-  await ctx.rooms.retune(wallRoomId(outcome), (t) => {
+  await rooms.retune(wallRoomId(outcome), (t) => {
     const moderator = t.role === "moderator";
     return { ...t, canWrite: moderator || resource.mode !== "closed", role: memberRole(moderator, resource.mode) };
   });

@@ -4,8 +4,12 @@ import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
 import { audit } from "../audit";
 import { CONSENTABLE, type Category } from "./attribute-release";
+import { needsConsent } from "./cas";
 import { scopeOf, type Principal } from "../principal";
+import { inTenant, type ServiceDeps } from "../context";
 import { can } from "../../policy";
+import { connectorOwnerFor } from "../../policy/connectors";
+import { isId } from "../../validation";
 import { encodeBase64urlNoPadding } from "@oslojs/encoding";
 
 export interface Connector {
@@ -65,7 +69,8 @@ const toConnector = (r: ConnectorRow): Connector => ({
   schools: r.schools ?? [],
 });
 
-const SELECT = sql`select c.*, array(select uai from connector_schools s where s.connector_id = c.id order by uai) as schools from connectors c`;
+const SELECT = sql`select c.*,
+  array(select uai from connector_schools s where s.connector_id = c.id order by uai) as schools from connectors c`;
 
 export async function allConnectors(tx: Tx): Promise<Connector[]> {
   return rowsOf<ConnectorRow>(await tx.execute(sql`${SELECT} order by c.name`)).map(toConnector);
@@ -77,8 +82,8 @@ export async function connectorBySlug(tx: Tx, slug: string): Promise<Connector |
 }
 
 /** The public list (3.11.1.3): native connectors, whoever asks. */
-export async function nativeConnectors(db: Database): Promise<Connector[]> {
-  return withTenant(db, systemScope, async (tx) =>
+export async function nativeConnectors(deps: Pick<ServiceDeps, "db">): Promise<Connector[]> {
+  return withTenant(deps.db, systemScope, async (tx) =>
     rowsOf<ConnectorRow>(await tx.execute(sql`${SELECT} where c.native and c.enabled order by c.name`)).map(
       toConnector,
     ),
@@ -99,8 +104,8 @@ export function serviceMatches(service: string, registered: readonly string[]): 
 }
 
 /** The enabled connector a service URL belongs to (never an open redirect: unknown URLs find nothing). */
-export async function connectorForService(db: Database, service: string): Promise<Connector | null> {
-  const all = await withTenant(db, systemScope, async (tx) =>
+export async function connectorForService(deps: Pick<ServiceDeps, "db">, service: string): Promise<Connector | null> {
+  const all = await withTenant(deps.db, systemScope, async (tx) =>
     rowsOf<ConnectorRow>(await tx.execute(sql`${SELECT} where c.enabled and c.protocol = 'cas'`)).map(toConnector),
   );
   return all.find((c) => serviceMatches(service, c.serviceUrls)) ?? null;
@@ -109,6 +114,25 @@ export async function connectorForService(db: Database, service: string): Promis
 /** Whether the connector is open where the user works. */
 export function activeFor(c: Connector, p: Principal): boolean {
   return can(p, "connector.use", { kind: "connector", ...c });
+}
+
+/** The connector behind a tile (/services/:slug), when it is open to the user; null otherwise. */
+export async function openConnector(deps: ServiceDeps, p: Principal, slug: string): Promise<Connector | null> {
+  const connector = await inTenant(deps, p, (tx) => connectorBySlug(tx, slug));
+  return connector && activeFor(connector, p) ? connector : null;
+}
+
+/** A category-5 connector open to the user, whose consent page they are on; null otherwise. */
+export async function consentingConnector(deps: ServiceDeps, p: Principal, slug: string): Promise<Connector | null> {
+  const connector = await openConnector(deps, p, slug);
+  return connector?.category === 5 ? connector : null;
+}
+
+/** 3.11.1.2: whether an OIDC service may log the user in — open to them, and agreed to when it is category 5. */
+export async function oidcAccess(deps: ServiceDeps, p: Principal, slug: string): Promise<"ok" | "closed" | "consent"> {
+  const connector = await openConnector(deps, p, slug);
+  if (!connector) return "closed";
+  return (await needsConsent(deps, p, connector)) ? "consent" : "ok";
 }
 
 /** Tiles of the user's services, after the apps. */
@@ -122,12 +146,7 @@ export async function myConnectors(db: Database, p: Principal): Promise<Connecto
 
 // ——— Management ———
 
-/** The académie manages every connector; municipality staff the ones their commune owns. */
-export function managedStructure(p: Principal): { academie: boolean; structureIds: string[] } | null {
-  if (p.structureRoles.some((r) => r.role === "academie_admin")) return { academie: true, structureIds: [] };
-  const communes = p.structureRoles.filter((r) => r.role === "municipality").map((r) => r.structureId);
-  return communes.length ? { academie: false, structureIds: communes } : null;
-}
+const PLATFORM = { kind: "platform" } as const;
 
 export function mayManage(p: Principal, c: Connector): boolean {
   return can(p, "connector.manage", { kind: "connector", ...c });
@@ -172,14 +191,27 @@ const HTTPS = (value: string) => {
   }
 };
 
-export async function connectorSaver(
-  deps: { db: Database; now: Date; ip: string | null },
+/** A connector as the form describes it once checked: what is stored. */
+interface CheckedConnector {
+  name: string;
+  slug: string;
+  description: string;
+  protocol: Connector["protocol"] | null;
+  launchUrl: string;
+  serviceUrls: string[];
+  category: number;
+  identifier: Connector["identifier"] | null;
+  requested: string[];
+  native: boolean;
+  allSchools: boolean;
+  schools: string[];
+}
+
+/** The form's own checks, before the database is asked (schools that exist, a slug not taken). */
+export function checkConnector(
   p: Principal,
   input: ConnectorInput,
-  existingId?: string,
-): Promise<{ ok: true; slug: string } | { ok: false; issues: ConnectorIssue[] } | { ok: false; forbidden: true }> {
-  const manager = managedStructure(p);
-  if (!manager) return { ok: false, forbidden: true };
+): { issues: ConnectorIssue[]; value: CheckedConnector } {
   const issues: ConnectorIssue[] = [];
   const name = input.name.trim();
   const slug = input.slug.trim().toLowerCase();
@@ -189,18 +221,8 @@ export async function connectorSaver(
     input.protocol === "cas" || input.protocol === "oidc" || input.protocol === "link" ? input.protocol : null;
   if (!protocol) issues.push("protocol");
   if (!HTTPS(input.launchUrl.trim()) || input.launchUrl.length > 500) issues.push("launch_url");
-  const serviceUrls = input.serviceUrls
-    .split(/\r?\n/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (
-    (protocol === "cas" || protocol === "oidc") &&
-    (serviceUrls.length === 0 ||
-      serviceUrls.length > 20 ||
-      !serviceUrls.every((u) => HTTPS(u) && !u.includes("?") && !u.includes("#")))
-  ) {
-    issues.push("service_urls");
-  }
+  const serviceUrls = linesOf(input.serviceUrls);
+  if ((protocol === "cas" || protocol === "oidc") && !serviceUrlsFit(serviceUrls)) issues.push("service_urls");
   const category = Number(input.category);
   if (![1, 2, 3, 4, 5].includes(category)) issues.push("category");
   else if ((protocol === "link") !== (category === 1)) issues.push("category_link");
@@ -213,79 +235,152 @@ export async function connectorSaver(
     (category === 5 && requested.length === 0)
   )
     issues.push("attributes");
-  if ((input.native || input.allSchools) && !manager.academie) issues.push("native_forbidden");
-  const schools = [
-    ...new Set(
-      input.schools
-        .split(/[\s,;]+/)
-        .map((s) => s.trim().toUpperCase())
-        .filter(Boolean),
-    ),
-  ];
+  if ((input.native || input.allSchools) && !can(p, "connector.publishEverywhere", PLATFORM))
+    issues.push("native_forbidden");
+  const schools = uaisOf(input.schools);
   if (schools.some((s) => !/^[0-9]{7}[A-Z]$/.test(s)) || schools.length > 3000) issues.push("schools");
   if (!input.allSchools && schools.length === 0 && !issues.includes("schools")) issues.push("schools");
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
-    if (!issues.includes("schools") && schools.length) {
-      const known = rowsOf<{ uai: string }>(
-        await tx.execute(sql`select uai from schools where uai = any(${`{${schools.join(",")}}`}::text[])`),
-      );
-      if (known.length !== schools.length) issues.push("schools_outside");
-    }
+  const description = input.description.trim().slice(0, 300);
+  return {
+    issues,
+    value: {
+      name,
+      slug,
+      description,
+      protocol,
+      launchUrl: input.launchUrl.trim(),
+      serviceUrls,
+      category,
+      identifier,
+      requested,
+      native: input.native,
+      allSchools: input.allSchools,
+      schools,
+    },
+  };
+}
+
+const linesOf = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const serviceUrlsFit = (urls: string[]) =>
+  urls.length > 0 && urls.length <= 20 && urls.every((u) => HTTPS(u) && !u.includes("?") && !u.includes("#"));
+
+/** UAIs typed in a list (spaces, commas or semicolons between them), upper-cased, each once. */
+const uaisOf = (text: string) => [
+  ...new Set(
+    text
+      .split(/[\s,;]+/)
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean),
+  ),
+];
+
+type SaveOutcome =
+  | { ok: true; slug: string }
+  | { ok: false; issues: ConnectorIssue[] }
+  | { ok: false; forbidden: true };
+
+/** Registers a connector (or changes `existingId`): the académie's anywhere, a commune's in its own schools. */
+export async function connectorSaver(
+  deps: ServiceDeps,
+  p: Principal,
+  input: ConnectorInput,
+  existingId?: string,
+): Promise<SaveOutcome> {
+  if (!can(p, "connector.manageAny", PLATFORM)) return { ok: false, forbidden: true };
+  const { issues, value } = checkConnector(p, input);
+  return inTenant(deps, p, async (tx): Promise<SaveOutcome> => {
+    if (!issues.includes("schools") && value.schools.length && !(await allKnown(tx, value.schools)))
+      issues.push("schools_outside");
     const existing = existingId ? await connectorById(tx, existingId) : null;
-    if (existingId && (!existing || !mayManage(p, existing))) return { ok: false as const, forbidden: true as const };
-    const [taken] = rowsOf(
-      await tx.execute(
-        sql`select 1 from connectors where slug = ${slug} and id <> ${existingId ?? "00000000-0000-0000-0000-000000000000"}::uuid`,
-      ),
-    );
-    if (taken) issues.push("slug_taken");
-    if (issues.length) return { ok: false as const, issues };
-    const fields = sql`${name}, ${slug}, ${input.description.trim().slice(0, 300)}, ${protocol}, ${input.launchUrl.trim()},
-      array(select jsonb_array_elements_text(${JSON.stringify(serviceUrls)}::jsonb)), ${category}, ${identifier},
-      array(select jsonb_array_elements_text(${JSON.stringify(requested)}::jsonb)),
-      ${input.native}, ${input.allSchools}`;
-    const owner = manager.academie ? null : manager.structureIds[0]!;
-    const [row] = existing
-      ? rowsOf<{ id: string }>(
-          await tx.execute(sql`update connectors set (name, slug, description, protocol, launch_url, service_urls, category,
-          identifier, requested_attributes, native, all_schools, updated_at) = (${fields}, ${deps.now.toISOString()}) where id = ${existing.id} returning id`),
-        )
-      : rowsOf<{ id: string }>(
-          await tx.execute(sql`insert into connectors (name, slug, description, protocol, launch_url, service_urls, category,
-          identifier, requested_attributes, native, all_schools, owner_structure_id, created_at, updated_at)
-          values (${fields}, ${owner}, ${deps.now.toISOString()}, ${deps.now.toISOString()}) returning id`),
-        );
-    await tx.execute(sql`delete from connector_schools where connector_id = ${row!.id}`);
-    if (!input.allSchools && schools.length) {
-      await tx.execute(sql`insert into connector_schools (connector_id, uai)
-        select ${row!.id}, u from unnest(${`{${schools.join(",")}}`}::text[]) u`);
-    }
+    if (existingId && (!existing || !mayManage(p, existing))) return { ok: false, forbidden: true };
+    if (await slugTaken(tx, value.slug, existingId)) issues.push("slug_taken");
+    if (issues.length) return { ok: false, issues };
+    const id = await storeConnector(tx, deps.now, value, existing, connectorOwnerFor(p));
     await audit(tx, {
       at: deps.now,
       actorId: p.userId,
       action: existing ? "connector.updated" : "connector.created",
-      target: row!.id,
+      target: id,
       ip: deps.ip,
-      details: { slug, category, protocol, schools: input.allSchools ? "all" : schools.length },
+      details: {
+        slug: value.slug,
+        category: value.category,
+        protocol: value.protocol,
+        schools: value.allSchools ? "all" : value.schools.length,
+      },
     });
-    return { ok: true as const, slug };
+    return { ok: true, slug: value.slug };
   });
 }
 
+async function allKnown(tx: Tx, uais: string[]): Promise<boolean> {
+  const known = rowsOf<{ uai: string }>(
+    await tx.execute(sql`select uai from schools where uai = any(${`{${uais.join(",")}}`}::text[])`),
+  );
+  return known.length === uais.length;
+}
+
+async function slugTaken(tx: Tx, slug: string, existingId: string | undefined): Promise<boolean> {
+  const [taken] = rowsOf(
+    await tx.execute(
+      sql`select 1 from connectors where slug = ${slug}
+        and id <> ${existingId ?? "00000000-0000-0000-0000-000000000000"}::uuid`,
+    ),
+  );
+  return !!taken;
+}
+
+/** Writes the connector and where it is open; returns its id. */
+async function storeConnector(
+  tx: Tx,
+  now: Date,
+  c: CheckedConnector,
+  existing: Connector | null,
+  owner: string | null,
+): Promise<string> {
+  const fields = sql`${c.name}, ${c.slug}, ${c.description}, ${c.protocol}, ${c.launchUrl},
+      array(select jsonb_array_elements_text(${JSON.stringify(c.serviceUrls)}::jsonb)), ${c.category}, ${c.identifier},
+      array(select jsonb_array_elements_text(${JSON.stringify(c.requested)}::jsonb)),
+      ${c.native}, ${c.allSchools}`;
+  const [row] = existing
+    ? rowsOf<{ id: string }>(
+        await tx.execute(sql`update connectors set (name, slug, description, protocol, launch_url, service_urls,
+          category, identifier, requested_attributes, native, all_schools, updated_at)
+          = (${fields}, ${now.toISOString()}) where id = ${existing.id} returning id`),
+      )
+    : rowsOf<{ id: string }>(
+        await tx.execute(sql`insert into connectors (name, slug, description, protocol, launch_url, service_urls,
+          category, identifier, requested_attributes, native, all_schools, owner_structure_id, created_at, updated_at)
+          values (${fields}, ${owner}, ${now.toISOString()}, ${now.toISOString()}) returning id`),
+      );
+  const id = row!.id;
+  await tx.execute(sql`delete from connector_schools where connector_id = ${id}`);
+  if (!c.allSchools && c.schools.length) {
+    await tx.execute(sql`insert into connector_schools (connector_id, uai)
+        select ${id}, u from unnest(${`{${c.schools.join(",")}}`}::text[]) u`);
+  }
+  return id;
+}
+
 async function connectorById(tx: Tx, id: string): Promise<Connector | null> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+  if (!isId(id)) return null;
   const [row] = rowsOf<ConnectorRow>(await tx.execute(sql`${SELECT} where c.id = ${id}`));
   return row ? toConnector(row) : null;
 }
 
 /** Switch a connector on or off; off, no tile shows it and no ticket is issued for it. */
 export async function connectorToggler(
-  deps: { db: Database; now: Date; ip: string | null },
+  deps: ServiceDeps,
   p: Principal,
   slug: string,
   enabled: boolean,
 ): Promise<boolean> {
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return inTenant(deps, p, async (tx) => {
     const c = await connectorBySlug(tx, slug);
     if (!c || !mayManage(p, c)) return false;
     await tx.execute(
@@ -302,9 +397,26 @@ export async function connectorToggler(
   });
 }
 
-/** The connectors a manager sees on the admin page. */
-export async function managedConnectors(tx: Tx, p: Principal): Promise<Connector[]> {
-  return (await allConnectors(tx)).filter((c) => mayManage(p, c));
+export interface ConnectorsAdmin {
+  connectors: Connector[];
+  /** OIDC connectors' client secrets, by slug. */
+  secrets: Record<string, string>;
+  /** The académie registers native and every-school connectors; a commune does not. */
+  everywhere: boolean;
+}
+
+/** The admin page (510B): the connectors this user manages, or null when they manage none. */
+export async function connectorsAdmin(deps: ServiceDeps, p: Principal): Promise<ConnectorsAdmin | null> {
+  if (!can(p, "connector.manageAny", PLATFORM)) return null;
+  const connectors = await inTenant(deps, p, async (tx) => (await allConnectors(tx)).filter((c) => mayManage(p, c)));
+  const secrets = Object.fromEntries(
+    await Promise.all(
+      connectors
+        .filter((x) => x.protocol === "oidc")
+        .map(async (x) => [x.slug, await oidcClientSecret(deps.config.secret, x.slug)] as const),
+    ),
+  );
+  return { connectors, secrets, everywhere: can(p, "connector.publishEverywhere", PLATFORM) };
 }
 
 /** An OIDC connector's client secret: derived from the platform secret, never stored; shown to its managers. */

@@ -2,9 +2,9 @@
 // has checked the identity provider's response; the hub checks the proxy's handoff (MAC, expiry, single use, the
 // assertion never seen before), finds the pre-created account(s) and opens a session. Nothing is ever created.
 import { sql } from "drizzle-orm";
-import { rowsOf, systemScope, withTenant, type Database } from "../../../db/client";
-import type { Config } from "../../config";
+import { rowsOf, systemScope, withTenant } from "../../../db/client";
 import { readHandoff, type FederatedSession, type Handoff } from "../../auth/sso-handoff";
+import type { ServiceDeps } from "../context";
 import { audit, auditAlone } from "../audit";
 import { createSession } from "./sessions";
 import { sessionIdFromToken } from "../../auth/session-token";
@@ -43,80 +43,95 @@ export type FederatedOutcome =
   | { kind: "unknown" }
   | { kind: "invalid" };
 
-async function candidatesOf(db: Database, h: Handoff, config: Config): Promise<Candidate[]> {
-  return withTenant(db, systemScope, async (tx) => {
+async function candidatesOf(deps: ServiceDeps, h: Handoff): Promise<Candidate[]> {
+  const { config } = deps;
+  const externalIds = externalIdsFromVectors(h.refIds, config.academyCode, config.academyNumber);
+  return withTenant(deps.db, systemScope, async (tx) => {
     const where =
       h.guichet === "educonnect"
-        ? sql`(u.external_id = any(${`{${externalIdsFromVectors(h.refIds, config.academyCode, config.academyNumber).join(",")}}`}::text[])
+        ? sql`(u.external_id = any(${`{${externalIds.join(",")}}`}::text[])
           or (${h.eduConnectId}::text is not null and u.educonnect_id = ${h.eduConnectId}))`
         : sql`lower(u.academic_email) = lower(${h.email ?? ""}) and ${h.email ?? ""} <> ''`;
     return rowsOf<{ id: string; first_name: string; last_name: string; schools: string[] }>(
       await tx.execute(sql`
       select u.id, u.first_name, u.last_name,
-        array(select distinct s.name from school_profiles p join schools s on s.uai = p.uai where p.user_id = u.id order by 1) as schools
+        array(select distinct s.name from school_profiles p join schools s on s.uai = p.uai where p.user_id = u.id
+          order by 1) as schools
       from users u where ${where} and u.state in ('pre_created', 'active') order by u.last_name, u.first_name`),
     ).map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, schools: r.schools }));
   });
 }
 
-/** Reads the handoff, spends it, and finds who it is. */
-export async function federatedArrival(
-  deps: { db: Database; config: Config; now: Date; ip: string | null },
+/** A parent may take a few minutes to choose which account to open: the spent handoff stays readable that long. */
+export const CHOICE_MINUTES = 10;
+
+/** One refused arrival, on the audit trail. */
+function refused(deps: ServiceDeps, details: Record<string, unknown>): Promise<void> {
+  return auditAlone(deps.db, { at: deps.now, actorId: null, action: "sso.refused", ip: deps.ip, details });
+}
+
+/**
+ * The single-use check of every hand-off step: the handoff reads (MAC, not expired at `readAt`) and none of its `keys`
+ * was spent before (they are spent now). Otherwise null, and an `sso.refused` line says why.
+ */
+async function spentHandoff(
+  deps: ServiceDeps,
   token: string,
-): Promise<FederatedOutcome> {
-  const handoff = await readHandoff(deps.config.secret, token, deps.now);
+  readAt: Date,
+  keysOf: (h: Handoff) => string[],
+): Promise<Handoff | null> {
+  const handoff = await readHandoff(deps.config.secret, token, readAt);
   if (!handoff) {
-    await auditAlone(deps.db, {
-      at: deps.now,
-      actorId: null,
-      action: "sso.refused",
-      ip: deps.ip,
-      details: { reason: "handoff_invalid" },
-    });
-    return { kind: "invalid" };
+    await refused(deps, { reason: "handoff_invalid" });
+    return null;
   }
+  const keys = keysOf(handoff);
+  const seenAt = deps.now.toISOString();
   const fresh = await withTenant(
     deps.db,
     systemScope,
     async (tx) =>
       rowsOf(
         await tx.execute(sql`
-    insert into sso_seen (key, seen_at) values (${`jti:${handoff.jti}`}, ${deps.now.toISOString()}), (${`assertion:${handoff.assertionId}`}, ${deps.now.toISOString()})
+    insert into sso_seen (key, seen_at) values ${sql.join(
+      keys.map((key) => sql`(${key}, ${seenAt})`),
+      sql`, `,
+    )}
     on conflict do nothing returning key`),
-      ).length === 2,
+      ).length === keys.length,
   );
   if (!fresh) {
-    await auditAlone(deps.db, {
-      at: deps.now,
-      actorId: null,
-      action: "sso.refused",
-      ip: deps.ip,
-      details: { reason: "replay", guichet: handoff.guichet },
-    });
-    return { kind: "invalid" };
+    await refused(deps, { reason: "replay", guichet: handoff.guichet });
+    return null;
   }
-  const candidates = await candidatesOf(deps.db, handoff, deps.config);
+  return handoff;
+}
+
+/** Reads the handoff, spends it (and the assertion it carries), and finds who it is. */
+export async function federatedArrival(deps: ServiceDeps, token: string): Promise<FederatedOutcome> {
+  const handoff = await spentHandoff(deps, token, deps.now, (h) => [`jti:${h.jti}`, `assertion:${h.assertionId}`]);
+  if (!handoff) return { kind: "invalid" };
+  const candidates = await candidatesOf(deps, handoff);
   if (candidates.length === 0) {
-    await auditAlone(deps.db, {
-      at: deps.now,
-      actorId: null,
-      action: "sso.refused",
-      ip: deps.ip,
-      details: { reason: "unknown_user", guichet: handoff.guichet },
-    });
+    await refused(deps, { reason: "unknown_user", guichet: handoff.guichet });
     return { kind: "unknown" };
   }
   if (candidates.length > 1) return { kind: "choose", candidates, handoff };
   return openFederatedSession(deps, handoff, candidates[0]!.id);
 }
 
+/** A parent's choice among the handoff's accounts: once per handoff, within CHOICE_MINUTES of its expiry. */
+export async function federatedChoice(deps: ServiceDeps, token: string, userId: string): Promise<FederatedOutcome> {
+  const readAt = new Date(deps.now.getTime() - CHOICE_MINUTES * 60_000);
+  // Chosen once: the page cannot be posted again to open a second session.
+  const handoff = await spentHandoff(deps, token, readAt, (h) => [`choice:${h.jti}`]);
+  if (!handoff) return { kind: "invalid" };
+  return openFederatedSession(deps, handoff, userId);
+}
+
 /** Opens the session of one of the handoff's accounts (a parent with several accounts chose one). */
-export async function openFederatedSession(
-  deps: { db: Database; config: Config; now: Date; ip: string | null },
-  handoff: Handoff,
-  userId: string,
-): Promise<FederatedOutcome> {
-  const candidates = await candidatesOf(deps.db, handoff, deps.config);
+async function openFederatedSession(deps: ServiceDeps, handoff: Handoff, userId: string): Promise<FederatedOutcome> {
+  const candidates = await candidatesOf(deps, handoff);
   if (!candidates.some((c) => c.id === userId)) return { kind: "invalid" };
   return withTenant(deps.db, systemScope, async (tx) => {
     const [u] = rowsOf<{ state: string; charter: boolean }>(
@@ -151,8 +166,8 @@ export async function openFederatedSession(
 }
 
 /** The identity provider session behind a hub session, if it was opened through ÉduConnect or Arena. */
-export async function federationOf(db: Database, sessionId: string): Promise<FederatedSession | null> {
-  const [row] = await withTenant(db, systemScope, async (tx) =>
+export async function federationOf(deps: Pick<ServiceDeps, "db">, sessionId: string): Promise<FederatedSession | null> {
+  const [row] = await withTenant(deps.db, systemScope, async (tx) =>
     rowsOf<{ federation: FederatedSession | string | null }>(
       await tx.execute(sql`
     select federation from sessions where id = ${sessionId}`),
@@ -163,16 +178,13 @@ export async function federationOf(db: Database, sessionId: string): Promise<Fed
 }
 
 /** Ends the hub sessions opened by one identity-provider session (its NameID, and session index when given). */
-export async function endFederatedSessions(
-  db: Database,
-  session: FederatedSession,
-  now: Date,
-  ip: string | null,
-): Promise<string[]> {
-  return withTenant(db, systemScope, async (tx) => {
+export async function endFederatedSessions(deps: ServiceDeps, session: FederatedSession): Promise<string[]> {
+  const { now, ip } = deps;
+  return withTenant(deps.db, systemScope, async (tx) => {
     const ended = rowsOf<{ id: string; user_id: string }>(
       await tx.execute(sql`
-      delete from sessions where federation->>'guichet' = ${session.guichet} and federation->>'nameId' = ${session.nameId}
+      delete from sessions
+      where federation->>'guichet' = ${session.guichet} and federation->>'nameId' = ${session.nameId}
         and (${session.sessionIndex}::text is null or federation->>'sessionIndex' = ${session.sessionIndex})
       returning id, user_id`),
     );

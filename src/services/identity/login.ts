@@ -5,12 +5,15 @@ import { credentials, users } from "../../../db/schema";
 import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
 import type { Config } from "../../config";
 import type { WeeklyHours } from "../../../db/schema/portal";
-import type { PasswordHasher } from "../../auth/password";
+import type { ServiceDeps } from "../context";
 import { audit, auditAlone } from "../audit";
 import { loginThrottle } from "./login-throttle";
 import { createSession } from "./sessions";
 import { pupilHoursOf, withinHours } from "../access-hours";
 import { needsSecondFactor, openChallenge } from "./second-factor";
+
+/** The pupils' access hours, as the outside-hours page shows them. */
+export type { WeeklyHours };
 
 export type LoginResult =
   | { kind: "ok"; userId: string; token: string; expiresAt: Date; mustActivate: boolean }
@@ -24,14 +27,6 @@ export type LoginResult =
   | { kind: "second_factor"; challenge: string }
   | { kind: "no_academic_email" };
 
-export interface LoginDeps {
-  db: Database;
-  config: Config;
-  passwords: PasswordHasher;
-  now: Date;
-  ip: string | null;
-}
-
 // Verifying against a real hash when the login is unknown keeps both answers equally slow.
 let decoyHash: Promise<string> | null = null;
 
@@ -39,7 +34,15 @@ export function normaliseLogin(login: string): string {
   return login.trim().toLowerCase();
 }
 
-export async function loginWithPassword(deps: LoginDeps, rawLogin: string, password: string): Promise<LoginResult> {
+interface Account {
+  id: string;
+  state: string;
+  expiresAt: Date | null;
+  charter: Date | null;
+  hash: string;
+}
+
+export async function loginWithPassword(deps: ServiceDeps, rawLogin: string, password: string): Promise<LoginResult> {
   const { db, config, passwords, now, ip } = deps;
   const login = normaliseLogin(rawLogin);
   const refuse = async (result: LoginResult, action: string, reason: string, actorId: string | null = null) => {
@@ -50,20 +53,7 @@ export async function loginWithPassword(deps: LoginDeps, rawLogin: string, passw
   const verdict = await withTenant(db, systemScope, (tx) => loginThrottle(tx, login, ip, now, config.loginThrottle));
   if (verdict.kind !== "allowed") return refuse(verdict, "login.refused", verdict.kind);
 
-  const account = await withTenant(db, systemScope, async (tx) => {
-    const [row] = await tx
-      .select({
-        id: users.id,
-        state: users.state,
-        expiresAt: users.expiresAt,
-        charter: users.charterAcceptedAt,
-        hash: credentials.passwordHash,
-      })
-      .from(users)
-      .innerJoin(credentials, eq(credentials.userId, users.id))
-      .where(eq(users.login, login));
-    return row ?? null;
-  });
+  const account = await accountOf(db, login);
   if (!account) {
     decoyHash ??= passwords.hash("decoy-password-for-timing");
     await passwords.verify(await decoyHash, password);
@@ -77,46 +67,54 @@ export async function loginWithPassword(deps: LoginDeps, rawLogin: string, passw
   if (account.expiresAt && account.expiresAt.getTime() <= now.getTime()) {
     return refuse({ kind: "expired" }, "login.refused", "account_expired", account.id);
   }
+  return withTenant(db, systemScope, (tx) => afterPassword(tx, deps, account, login));
+}
 
+async function accountOf(db: Database, login: string): Promise<Account | null> {
   return withTenant(db, systemScope, async (tx) => {
-    if (await pupilOutsideHours(tx, account.id, now, config)) {
-      await audit(tx, {
-        at: now,
-        actorId: account.id,
-        action: "login.refused",
-        target: login,
-        ip,
-        details: { reason: "outside_hours" },
-      });
-      return { kind: "outside_hours", hours: await pupilHoursOfUser(tx, account.id, config) } as const;
-    }
-    const admin = await needsSecondFactor(tx, account.id, config.secondFactorRoles);
-    if (admin) {
-      if (!admin.email) {
-        await audit(tx, {
-          at: now,
-          actorId: account.id,
-          action: "login.refused",
-          target: login,
-          ip,
-          details: { reason: "no_academic_email" },
-        });
-        return { kind: "no_academic_email" } as const;
-      }
-      const challenge = await openChallenge(tx, account.id, admin.email, now, ip, config.platformName);
-      await audit(tx, { at: now, actorId: account.id, action: "login.second_factor_sent", target: login, ip });
-      return { kind: "second_factor", challenge } as const;
-    }
-    const session = await createSession(tx, account.id, now, config.session, ip);
-    await audit(tx, { at: now, actorId: account.id, action: "login.success", target: login, ip });
-    return {
-      kind: "ok",
-      userId: account.id,
-      token: session.token,
-      expiresAt: session.expiresAt,
-      mustActivate: account.state === "pre_created" || account.charter === null,
-    } as const;
+    const [row] = await tx
+      .select({
+        id: users.id,
+        state: users.state,
+        expiresAt: users.expiresAt,
+        charter: users.charterAcceptedAt,
+        hash: credentials.passwordHash,
+      })
+      .from(users)
+      .innerJoin(credentials, eq(credentials.userId, users.id))
+      .where(eq(users.login, login));
+    return row ?? null;
   });
+}
+
+/** The password was right and the account is usable: the pupils' hours, an admin's second factor, or a session. */
+async function afterPassword(tx: Tx, deps: ServiceDeps, account: Account, login: string): Promise<LoginResult> {
+  const { config, now, ip } = deps;
+  const refused = (reason: string) =>
+    audit(tx, { at: now, actorId: account.id, action: "login.refused", target: login, ip, details: { reason } });
+  if (await pupilOutsideHours(tx, account.id, now, config)) {
+    await refused("outside_hours");
+    return { kind: "outside_hours", hours: await pupilHoursOfUser(tx, account.id, config) };
+  }
+  const admin = await needsSecondFactor(tx, account.id, config.secondFactorRoles);
+  if (admin) {
+    if (!admin.email) {
+      await refused("no_academic_email");
+      return { kind: "no_academic_email" };
+    }
+    const challenge = await openChallenge(tx, account.id, admin.email, now, ip, config.platformName);
+    await audit(tx, { at: now, actorId: account.id, action: "login.second_factor_sent", target: login, ip });
+    return { kind: "second_factor", challenge };
+  }
+  const session = await createSession(tx, account.id, now, config.session, ip);
+  await audit(tx, { at: now, actorId: account.id, action: "login.success", target: login, ip });
+  return {
+    kind: "ok",
+    userId: account.id,
+    token: session.token,
+    expiresAt: session.expiresAt,
+    mustActivate: account.state === "pre_created" || account.charter === null,
+  };
 }
 
 /** The access hours that apply to a pupil: those of their school. */

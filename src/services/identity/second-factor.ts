@@ -5,8 +5,8 @@ import { sql } from "drizzle-orm";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { sha256 } from "@oslojs/crypto/sha2";
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
-import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
-import type { Config } from "../../config";
+import { rowsOf, systemScope, withTenant, type Tx } from "../../../db/client";
+import type { ServiceDeps } from "../context";
 import { audit } from "../audit";
 import { queueMail } from "../notifications/notifications";
 import { createSession } from "./sessions";
@@ -77,19 +77,14 @@ export type CodeResult =
   | { kind: "wrong"; attemptsLeft: number }
   | { kind: "expired" };
 
-export async function checkCode(
-  db: Database,
-  config: Config,
-  token: string,
-  code: string,
-  now: Date,
-  ip: string | null,
-): Promise<CodeResult> {
+export async function checkCode(deps: ServiceDeps, token: string, code: string): Promise<CodeResult> {
+  const { db, config, now, ip } = deps;
   if (!/^[a-z2-7]{32}$/.test(token)) return { kind: "expired" };
   return withTenant(db, systemScope, async (tx) => {
     const [row] = rowsOf<{ user_id: string; code_hash: string; attempts: number; live: boolean }>(
       await tx.execute(sql`
-      select user_id, code_hash, attempts, (used_at is null and expires_at > ${now.toISOString()}::timestamptz and attempts < ${MAX_ATTEMPTS}) as live
+      select user_id, code_hash, attempts,
+        (used_at is null and expires_at > ${now.toISOString()}::timestamptz and attempts < ${MAX_ATTEMPTS}) as live
       from login_challenges where id = ${hex(token)} for update`),
     );
     if (!row?.live) return { kind: "expired" } as const;
@@ -114,13 +109,15 @@ export async function checkCode(
 }
 
 /** The address the code was sent to, masked, for the code page. */
-export async function challengeAddress(db: Database, token: string, now: Date): Promise<string | null> {
+export async function challengeAddress(deps: Pick<ServiceDeps, "db" | "now">, token: string): Promise<string | null> {
+  const { db, now } = deps;
   if (!/^[a-z2-7]{32}$/.test(token)) return null;
   const [row] = await withTenant(db, systemScope, async (tx) =>
     rowsOf<{ email: string | null }>(
       await tx.execute(sql`
     select u.academic_email as email from login_challenges c join users u on u.id = c.user_id
-    where c.id = ${hex(token)} and c.used_at is null and c.expires_at > ${now.toISOString()}::timestamptz and c.attempts < ${MAX_ATTEMPTS}`),
+    where c.id = ${hex(token)} and c.used_at is null and c.expires_at > ${now.toISOString()}::timestamptz
+      and c.attempts < ${MAX_ATTEMPTS}`),
     ),
   );
   return row?.email ? maskedEmail(row.email) : null;

@@ -42,6 +42,12 @@ export const collaborationCases = [
     { ...classWall, scope: "school" },
     ["teacher", "otherTeacher", "director"],
   ),
+  rule(
+    "54B a wall for a class one does not teach: the director alone (who is offered every class and group)",
+    "wall.create",
+    { ...classWall, teacherIds: [], memberIds: [] },
+    ["director"],
+  ),
   rule("54B the owner, the class's teachers and the director moderate", "wall.moderate", classWall, [
     "teacher",
     "director",
@@ -66,6 +72,18 @@ export const collaborationCases = [
     "document.view",
     { ...pupilsDocument, sharing: "staff" },
     ["pupil", ...ADULTS],
+  ),
+  rule(
+    "58A a document shared with the staff, owned by nobody here: the school's adults (a socket's 'adult' role)",
+    "document.view",
+    { ...pupilsDocument, ownerId: null, sharing: "staff" },
+    [...ADULTS],
+  ),
+  rule(
+    "58A shared with the staff to write: the school's adults edit, pupils do not",
+    "document.edit",
+    { ...pupilsDocument, ownerId: "teacher", sharing: "staff", access: "write" },
+    [...ADULTS],
   ),
   rule("56B a private document: its owner alone", "document.view", { ...pupilsDocument, sharing: "private" }, [
     "pupil",

@@ -1,4 +1,4 @@
-// Connectors to third-party services (3.11.1.3, 510B).
+// Connectors to third-party services (3.11.1.3, 510B) and the GAR (3.11.1.1).
 import { A } from "../../helpers/principals";
 import { rule } from "./tables";
 
@@ -45,4 +45,26 @@ export const connectorCases = [
     { ...communeConnector, ownerStructureId: null },
     ["academie"],
   ),
+  rule(
+    "510B the connectors page opens for the académie and municipality staff",
+    "connector.manageAny",
+    { kind: "platform" },
+    ["municipality", "academie"],
+  ),
+  rule(
+    "510B native and every-school connectors are registered by the académie alone",
+    "connector.publishEverywhere",
+    { kind: "platform" },
+    ["academie"],
+  ),
+  rule("3.11.1.1 the GAR serves the active school's pupils and staff", "gar.use", { kind: "platform" }, [
+    "teacher",
+    "otherTeacher",
+    "director",
+    "staff",
+    "pupil",
+    "otherPupil",
+    "teacherOfB",
+    "directorOfB",
+  ]),
 ];
