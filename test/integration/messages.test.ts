@@ -6,7 +6,7 @@ import { rowsOf, systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
 import { saveSchoolRules } from "../../src/services/messaging/communication-rules";
 import { CATEGORIES } from "../../src/services/notifications/notification-preferences";
-import { deliverScheduled, HOURLY_LIMIT } from "../../src/services/messaging/messages";
+import { deliverScheduled } from "../../src/services/messaging/messages";
 import { runDueJobs } from "../../src/jobs/runner";
 import { silentLogger } from "../../src/log";
 import { DATABASE_KINDS } from "../helpers/db";
@@ -469,7 +469,7 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     });
     const b = await as(pupil);
     await b.get("/messagerie/nouveau");
-    for (let i = 0; i < HOURLY_LIMIT.pupil; i += 1) {
+    for (let i = 0; i < env.platform.config.messaging.pupilHourly; i += 1) {
       expect(
         (
           await b.post("/messagerie/nouveau", {
