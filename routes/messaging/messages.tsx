@@ -1,30 +1,46 @@
-// Messaging (52A–52D, 614A): folders, composing, reading, trash, reports, moderation. Parsing and rendering only;
-// src/services/messaging/messages.ts decides (communication rules, insult filter, who moderates).
-import { Hono, type Context } from "hono";
+// Messaging (52A–52G, 614A–B): folders, composing, reading, trash, reports, moderation, the school's rules and hours,
+// the académie's blocks. Parsing and rendering only: src/services/messaging/ decides (communication rules, insult
+// filter, restrictions), src/policy/messaging.ts says who moderates, suspends and blocks.
+import type { Context } from "hono";
+import * as v from "valibot";
 import { t, type MessageKey } from "../../src/i18n";
-import type { AppEnv } from "../../src/http/env";
+import type { SignedInEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
-import { field, fieldList, readFiles, readForm } from "../../src/http/forms";
-import { withTenant } from "../../db/client";
-import { scopeOf } from "../../src/services/principal";
+import { field, fieldList, fieldsOf, readFiles, readForm, type FormFields } from "../../src/http/forms";
 import {
   attachmentFor,
-  composeOptions,
-  draftOf,
+  BODY_MAX,
+  composition,
   draftRemover,
   draftSaver,
   mailbox,
   messageSender,
   moderatedMessage,
-  moderates,
-  moderationQueue,
+  moderationPage,
+  moderatorHere,
   readMessage,
+  recipientChoices,
   reportMessage,
+  SUBJECT_MAX,
   trashMessage,
+  type AttachmentInput,
+  type ComposeOptions,
+  type DraftError,
   type Folder,
-  type MessageDeps,
+  type MessageDraft,
+  type MessageError,
 } from "../../src/services/messaging/messages";
-import type { BlockError } from "../../src/services/messaging/messaging-restrictions";
+import {
+  blockAdder,
+  blockRemover,
+  blocksPage,
+  messagingHoursSaver,
+  pupilSuspender,
+  suspensionLifter,
+  type BlockError,
+  type Restriction,
+} from "../../src/services/messaging/messaging-restrictions";
+import { rulesPage, rulesSaver } from "../../src/services/messaging/communication-rules";
 import {
   BlocksPage,
   ComposePage,
@@ -34,40 +50,14 @@ import {
   ModerationPage,
   RulesPage,
 } from "../../views/messaging/messages";
-import { reachableContacts, saveSchoolRules, schoolRules } from "../../src/services/messaging/communication-rules";
-import {
-  addBlock,
-  academieBlocks,
-  currentSuspensions,
-  liftSuspension,
-  mayBlockMessaging,
-  maySuspend,
-  messagingHoursOf,
-  messagingRestriction,
-  parseBlock,
-  removeBlock,
-  saveMessagingHours,
-  suspendMessaging,
-} from "../../src/services/messaging/messaging-restrictions";
-import { DAY_KEYS, parseWeeklyHours } from "../../src/services/access-hours";
-import { zonedToUtc } from "../../src/time";
-import { can } from "../../src/policy";
-import { audit } from "../../src/services/audit";
-import { requireUser } from "../guards";
+import { DAY_KEYS } from "../../src/services/access-hours";
+import { bounded, Checkbox, Page, readWith, searchWords } from "../../src/validation";
+import { signedInRoutes } from "../guards";
 
-export const messageRoutes = new Hono<AppEnv>();
-messageRoutes.use("/messagerie", requireUser);
-messageRoutes.use("/messagerie/*", requireUser);
+export const messageRoutes = signedInRoutes("/messagerie", "/admin/messagerie");
 
-const depsOf = (c: Context<AppEnv>): MessageDeps => ({
-  db: c.var.platform.db,
-  now: c.var.platform.clock.now(),
-  ip: c.var.ip,
-  timeZone: c.var.platform.config.timeZone,
-  blobs: c.var.platform.blobs,
-  hourly: { pupil: c.var.platform.config.messaging.pupilHourly, other: c.var.platform.config.messaging.adultHourly },
-  delivery: { baseUrl: c.var.platform.config.publicUrl, timeZone: c.var.platform.config.timeZone },
-});
+type Ctx = Context<SignedInEnv>;
+
 const NOTICES: Record<string, MessageKey> = {
   envoye: "message.sent",
   programme: "message.scheduled",
@@ -83,30 +73,58 @@ const NOTICES: Record<string, MessageKey> = {
   brouillon: "message.draft.saved",
   brouillon_supprime: "message.draft.deleted",
 };
-const isModerator = (c: Context<AppEnv>) => {
-  const p = c.var.principal!;
-  return p.activeUai !== null && moderates(p, p.activeUai);
-};
+const noticeOf = (c: Ctx) => NOTICES[c.req.query("fait") ?? ""];
 
-async function showFolder(c: Context<AppEnv>, folder: Folder, title: MessageKey) {
-  const p = c.var.principal!;
-  const search = (c.req.query("q") ?? "").slice(0, 100);
-  const page = Number(c.req.query("page") ?? "1");
-  const unread = folder === "inbox" && c.req.query("non_lus") === "1";
-  const slice = await withTenant(c.var.platform.db, scopeOf(p), (tx) =>
-    mailbox(tx, p, folder, search, c.var.platform.clock.now(), page, unread),
-  );
+/** A folder's query string: words searched, the page, the inbox's "unread only". */
+const FolderQuery = v.object({ q: searchWords(100), page: Page, non_lus: Checkbox });
+
+/** The compose page's query string: the school (perimeter staff), a draft to open, a reply's sender and subject. */
+const ComposeQuery = v.object({
+  ecole: bounded(20),
+  brouillon: bounded(40),
+  a: bounded(40),
+  objet: bounded(SUBJECT_MAX),
+});
+
+/** The compose form's single fields, texts bounded above the service's limits (it names the field too long). */
+const ComposeForm = v.object({
+  objet: bounded(SUBJECT_MAX * 5),
+  texte: bounded(BODY_MAX * 2),
+  ecole: bounded(20),
+  envoi: bounded(40),
+  accuse: Checkbox,
+  brouillon: bounded(40),
+  action: bounded(20),
+});
+
+const SuspensionForm = v.object({ eleve: bounded(40), jours: bounded(4) });
+
+const BlockForm = v.object({
+  type: bounded(20),
+  debut: bounded(20),
+  fin: bounded(20),
+  de: bounded(10),
+  a: bounded(10),
+});
+
+// ——— Folders
+
+async function showFolder(c: Ctx, folder: Folder, title: MessageKey) {
+  const p = c.var.principal;
+  const q = readWith(FolderQuery, c.req.query());
+  const unread = folder === "inbox" && q.non_lus;
+  const slice = await mailbox(c.var.deps, p, folder, { search: q.q, page: q.page, unreadOnly: unread });
   return renderPage(
     c,
     <MailboxPage
       chrome={chromeFor(c, t(title), "message.help")}
       folder={folder}
       slice={slice}
-      search={search}
+      search={q.q}
       unread={unread}
-      notice={NOTICES[c.req.query("fait") ?? ""]}
-      moderator={isModerator(c)}
-      timeZone={c.var.platform.config.timeZone}
+      notice={noticeOf(c)}
+      moderator={moderatorHere(p)}
+      timeZone={c.var.deps.timeZone}
     />,
   );
 }
@@ -117,357 +135,228 @@ messageRoutes.get("/messagerie/corbeille", (c) => showFolder(c, "trash", "messag
 messageRoutes.get("/messagerie/brouillons", (c) => showFolder(c, "drafts", "message.folder.drafts"));
 
 messageRoutes.post("/messagerie/brouillons/:id/supprimer", async (c) => {
-  const removed = await draftRemover(depsOf(c), c.var.principal!, c.req.param("id"));
+  const removed = await draftRemover(c.var.deps, c.var.principal, c.req.param("id"));
   return removed ? c.redirect("/messagerie/brouillons?fait=brouillon_supprime", 303) : renderError(c, 404);
 });
 
-messageRoutes.get("/messagerie/nouveau", async (c) => {
-  const p = c.var.principal!;
-  const draftId = c.req.query("brouillon");
-  const found = await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
-    const saved = draftId ? await draftOf(tx, p, draftId) : null;
-    const o = await composeOptions(tx, p, saved?.uai ?? c.req.query("ecole") ?? null);
-    return {
-      saved,
-      options: o,
-      restriction: o
-        ? await messagingRestriction(tx, p, o.uai, c.var.platform.clock.now(), c.var.platform.config.timeZone)
-        : null,
-    };
-  });
-  const { options, restriction, saved } = found;
-  if (!options || (draftId && !saved)) return renderError(c, draftId && options ? 404 : 403);
-  // "Reply": the sender of a message the user received, preselected when the rules allow it.
-  const to = c.req.query("a") ?? "";
-  const draft = saved
-    ? {
-        subject: saved.subject,
-        body: saved.body,
-        groupKeys: saved.fields.groupKeys,
-        recipientIds: saved.fields.recipientIds,
-        sendAt: saved.fields.sendAt,
-        receipt: saved.fields.receipt,
-        draftId: saved.id,
-      }
-    : {
-        subject: (c.req.query("objet") ?? "").slice(0, 200),
-        body: "",
-        groupKeys: [],
-        recipientIds: options.contacts.some((x) => x.id === to) ? [to] : [],
-      };
-  return renderPage(
-    c,
-    <ComposePage
-      chrome={chromeFor(c, t("message.compose.title"), "message.help")}
-      options={options}
-      draft={draft}
-      moderator={isModerator(c)}
-      restriction={restriction}
-      timeZone={c.var.platform.config.timeZone}
-    />,
-  );
-});
+// ——— Composing
 
-messageRoutes.post("/messagerie/nouveau", async (c) => {
-  const p = c.var.principal!;
-  const form = await readForm(c);
-  const sendAtText = field(form, "envoi").trim();
-  const draft = {
-    subject: field(form, "objet"),
-    body: field(form, "texte"),
-    recipientIds: fieldList(form, "destinataires"),
-    groupKeys: fieldList(form, "groupes"),
-    uai: field(form, "ecole") || null,
-    sendAt: sendAtText,
-    receipt: field(form, "accuse") === "1",
-    draftId: field(form, "brouillon") || null,
-  };
-  if (field(form, "action") === "brouillon") {
-    const saved = await draftSaver(depsOf(c), p, draft);
-    if (saved.ok) return c.redirect("/messagerie/brouillons?fait=brouillon", 303);
-    if ("forbidden" in saved) return renderError(c, 403);
-    const options = await withTenant(c.var.platform.db, scopeOf(p), (tx) => composeOptions(tx, p, draft.uai));
-    if (!options) return renderError(c, 403);
-    return renderPage(
-      c,
-      <ComposePage
-        chrome={chromeFor(c, t("message.compose.title"), "message.help")}
-        options={options}
-        draft={draft}
-        draftErrors={saved.errors}
-        moderator={isModerator(c)}
-        timeZone={c.var.platform.config.timeZone}
-      />,
-      422,
-    );
-  }
-  const sendAt = sendAtText
-    ? /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(sendAtText)
-      ? zonedToUtc(sendAtText, c.var.platform.config.timeZone)
-      : new Date(Number.NaN)
-    : null;
-  const outcome =
-    sendAt && Number.isNaN(sendAt.getTime())
-      ? { kind: "invalid" as const, errors: ["send_at_invalid" as const] }
-      : await messageSender(depsOf(c), p, {
-          ...draft,
-          sendAt,
-          attachments: await Promise.all(
-            (await readFiles(c, "pieces")).map(async (f) => ({
-              name: f.name,
-              data: new Uint8Array(await f.arrayBuffer()),
-            })),
-          ),
-        });
-  if (outcome.kind === "sent") return c.redirect("/messagerie/envoyes?fait=envoye", 303);
-  if (outcome.kind === "scheduled") return c.redirect("/messagerie/envoyes?fait=programme", 303);
-  if (outcome.kind === "forbidden") return renderError(c, 403);
-  const options = await withTenant(c.var.platform.db, scopeOf(p), (tx) => composeOptions(tx, p, draft.uai));
-  if (!options) return renderError(c, 403);
-  // 52C: the pupil keeps their text to rewrite it, and is told kindly; nothing was sent.
-  if (outcome.kind === "blocked") {
-    return renderPage(
-      c,
-      <ComposePage
-        chrome={chromeFor(c, t("message.compose.title"), "message.help")}
-        options={options}
-        draft={draft}
-        moderator={false}
-        blocked
-        timeZone={c.var.platform.config.timeZone}
-      />,
-      422,
-    );
-  }
-  // 52E–52G: closed for this user now; what they wrote stays on the page.
-  if (outcome.kind === "restricted") {
-    return renderPage(
-      c,
-      <ComposePage
-        chrome={chromeFor(c, t("message.compose.title"), "message.help")}
-        options={options}
-        draft={draft}
-        moderator={isModerator(c)}
-        restriction={outcome.restriction}
-        timeZone={c.var.platform.config.timeZone}
-      />,
-      403,
-    );
-  }
-  return renderPage(
-    c,
-    <ComposePage
-      chrome={chromeFor(c, t("message.compose.title"), "message.help")}
-      options={options}
-      draft={draft}
-      errors={outcome.errors}
-      moderator={isModerator(c)}
-      timeZone={c.var.platform.config.timeZone}
-    />,
-    422,
-  );
-});
-
-// 614B: the school's director sets who may write to whom in the school.
-function rulesSchool(c: Context<AppEnv>): string | null {
-  const p = c.var.principal!;
-  return p.activeUai && can(p, "school.configure", { kind: "school", uai: p.activeUai }) ? p.activeUai : null;
+/** What the compose page shows besides its options: the form's content and, after a refusal, what went wrong. */
+interface ComposeShown {
+  draft: MessageDraft;
+  errors?: MessageError[];
+  draftErrors?: DraftError[];
+  blocked?: boolean;
+  restriction?: Restriction | null;
 }
 
+function composePage(c: Ctx, options: ComposeOptions, shown: ComposeShown, status: 200 | 403 | 422 = 200) {
+  return renderPage(
+    c,
+    <ComposePage
+      chrome={chromeFor(c, t("message.compose.title"), "message.help")}
+      options={options}
+      moderator={moderatorHere(c.var.principal)}
+      timeZone={c.var.deps.timeZone}
+      {...shown}
+    />,
+    status,
+  );
+}
+
+/** The compose page again after a refused send or draft: what the user wrote stays on it, with what went wrong. */
+async function composeAgain(
+  c: Ctx,
+  draft: MessageDraft & { uai: string | null },
+  outcome: Omit<ComposeShown, "draft">,
+  status: 403 | 422,
+) {
+  const options = await recipientChoices(c.var.deps, c.var.principal, draft.uai);
+  return options ? composePage(c, options, { draft, ...outcome }, status) : renderError(c, 403);
+}
+
+messageRoutes.get("/messagerie/nouveau", async (c) => {
+  const q = readWith(ComposeQuery, c.req.query());
+  // "Reply": the sender of a message the user received, preselected when the rules allow it.
+  const found = await composition(c.var.deps, c.var.principal, {
+    school: q.ecole,
+    draftId: q.brouillon,
+    replyTo: q.a,
+    subject: q.objet,
+  });
+  if (found.kind !== "ready") return renderError(c, found.kind === "missing" ? 404 : 403);
+  return composePage(c, found.options, { draft: found.draft, restriction: found.restriction });
+});
+
+/** The compose form as the user filled it in. */
+function composedDraft(form: FormFields) {
+  const f = readWith(ComposeForm, fieldsOf(form, ComposeForm));
+  const draft = {
+    subject: f.objet,
+    body: f.texte,
+    recipientIds: fieldList(form, "destinataires"),
+    groupKeys: fieldList(form, "groupes"),
+    uai: f.ecole || null,
+    sendAt: f.envoi.trim(),
+    receipt: f.accuse,
+    draftId: f.brouillon || null,
+  };
+  return { draft, saveOnly: f.action === "brouillon" };
+}
+
+async function attachmentsOf(c: Ctx): Promise<AttachmentInput[]> {
+  const files = await readFiles(c, "pieces");
+  return Promise.all(files.map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) })));
+}
+
+messageRoutes.post("/messagerie/nouveau", async (c) => {
+  const p = c.var.principal;
+  const { draft, saveOnly } = composedDraft(await readForm(c));
+  if (saveOnly) {
+    const saved = await draftSaver(c.var.deps, p, draft);
+    if (saved.ok) return c.redirect("/messagerie/brouillons?fait=brouillon", 303);
+    if ("forbidden" in saved) return renderError(c, 403);
+    return composeAgain(c, draft, { draftErrors: saved.errors }, 422);
+  }
+  const outcome = await messageSender(c.var.deps, p, { ...draft, attachments: await attachmentsOf(c) });
+  switch (outcome.kind) {
+    case "sent":
+      return c.redirect("/messagerie/envoyes?fait=envoye", 303);
+    case "scheduled":
+      return c.redirect("/messagerie/envoyes?fait=programme", 303);
+    case "forbidden":
+      return renderError(c, 403);
+    // 52C: the pupil keeps their text to rewrite it, and is told kindly; nothing was sent.
+    case "blocked":
+      return composeAgain(c, draft, { blocked: true }, 422);
+    // 52E–52G: closed for this user now; what they wrote stays on the page.
+    case "restricted":
+      return composeAgain(c, draft, { restriction: outcome.restriction }, 403);
+    case "invalid":
+      return composeAgain(c, draft, { errors: outcome.errors }, 422);
+  }
+});
+
+// ——— The school's rules (614B) and messaging hours (52F), for its director
+
 messageRoutes.get("/messagerie/regles", async (c) => {
-  const uai = rulesSchool(c);
-  if (!uai) return renderError(c, 403);
-  const { rules, hours } = await withTenant(c.var.platform.db, scopeOf(c.var.principal!), async (tx) => ({
-    rules: await schoolRules(tx, uai),
-    hours: await messagingHoursOf(tx, uai),
-  }));
+  const page = await rulesPage(c.var.deps, c.var.principal);
+  if (!page) return renderError(c, 403);
   return renderPage(
     c,
     <RulesPage
       chrome={chromeFor(c, t("message.rules.title"), "message.help")}
-      rules={rules}
+      rules={page.rules}
       saved={c.req.query("fait") === "1"}
-      notice={NOTICES[c.req.query("fait") ?? ""]}
-      hours={hours}
+      notice={noticeOf(c)}
+      hours={page.hours}
     />,
   );
 });
 
-// 52F: the director opens sending to pupils and families at set hours, or at any time.
 messageRoutes.post("/messagerie/horaires", async (c) => {
-  const uai = rulesSchool(c);
-  if (!uai) return renderError(c, 403);
-  const p = c.var.principal!;
   const form = await readForm(c);
-  const input = Object.fromEntries(
+  const days = Object.fromEntries(
     DAY_KEYS.map((d) => [
       d,
       { open: field(form, `ouvert-${d}`) === "1", from: field(form, `de-${d}`), to: field(form, `a-${d}`) },
     ]),
   );
-  const parsed = field(form, "mode") === "limite" ? parseWeeklyHours(input) : { ok: true as const, hours: null };
-  const now = c.var.platform.clock.now();
-  if (!parsed.ok) {
-    const rules = await withTenant(c.var.platform.db, scopeOf(p), (tx) => schoolRules(tx, uai));
-    return renderPage(
-      c,
-      <RulesPage
-        chrome={chromeFor(c, t("message.rules.title"), "message.help")}
-        rules={rules}
-        saved={false}
-        hours={null}
-        badDays={parsed.badDays}
-      />,
-      422,
-    );
-  }
-  await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
-    await saveMessagingHours(tx, uai, parsed.hours);
-    await audit(tx, {
-      at: now,
-      actorId: p.userId,
-      action: "messaging_hours.saved",
-      target: uai,
-      uai,
-      ip: c.var.ip,
-      details: { hours: parsed.hours },
-    });
+  const saved = await messagingHoursSaver(c.var.deps, c.var.principal, {
+    limited: field(form, "mode") === "limite",
+    days,
   });
-  return c.redirect("/messagerie/regles?fait=horaires", 303);
-});
-
-// 52E: a teacher (their pupils) or the director (the school's) suspends a pupil's messaging for a set number of days.
-messageRoutes.post("/messagerie/suspensions", async (c) => {
-  const p = c.var.principal!;
-  if (!isModerator(c)) return renderError(c, 403);
-  const form = await readForm(c);
-  const pupilId = field(form, "eleve");
-  const days = Number(field(form, "jours"));
-  const now = c.var.platform.clock.now();
-  const done =
-    /^[0-9a-f-]{36}$/.test(pupilId) &&
-    (await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
-      if (!(await suspendMessaging(tx, p, p.activeUai!, pupilId, days, now))) return false;
-      await audit(tx, {
-        at: now,
-        actorId: p.userId,
-        action: "messaging.suspended",
-        target: pupilId,
-        uai: p.activeUai,
-        ip: c.var.ip,
-        details: { days },
-      });
-      return true;
-    }));
-  return c.redirect(done ? "/messagerie/moderation?fait=suspendu" : "/messagerie/moderation?erreur=suspension", 303);
-});
-
-messageRoutes.post("/messagerie/suspensions/:userId/lever", async (c) => {
-  const p = c.var.principal!;
-  const pupilId = c.req.param("userId");
-  if (!isModerator(c) || !/^[0-9a-f-]{36}$/.test(pupilId)) return renderError(c, 404);
-  const now = c.var.platform.clock.now();
-  const done = await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
-    if (!(await liftSuspension(tx, p, p.activeUai!, pupilId))) return false;
-    await audit(tx, {
-      at: now,
-      actorId: p.userId,
-      action: "messaging.suspension_lifted",
-      target: pupilId,
-      uai: p.activeUai,
-      ip: c.var.ip,
-    });
-    return true;
-  });
-  return done ? c.redirect("/messagerie/moderation?fait=leve", 303) : renderError(c, 404);
+  if (saved.ok) return c.redirect("/messagerie/regles?fait=horaires", 303);
+  if ("forbidden" in saved) return renderError(c, 403);
+  const page = await rulesPage(c.var.deps, c.var.principal);
+  if (!page) return renderError(c, 403);
+  return renderPage(
+    c,
+    <RulesPage
+      chrome={chromeFor(c, t("message.rules.title"), "message.help")}
+      rules={page.rules}
+      saved={false}
+      hours={null}
+      badDays={saved.badDays}
+    />,
+    422,
+  );
 });
 
 messageRoutes.post("/messagerie/regles", async (c) => {
-  const uai = rulesSchool(c);
-  if (!uai) return renderError(c, 403);
-  const p = c.var.principal!;
   const form = await readForm(c);
-  const chosen = new Set(fieldList(form, "regles"));
-  const now = c.var.platform.clock.now();
-  await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
-    await saveSchoolRules(tx, uai, chosen);
-    await audit(tx, {
-      at: now,
-      actorId: p.userId,
-      action: "communication_rules.saved",
-      target: uai,
-      uai,
-      ip: c.var.ip,
-      details: { allowed: [...chosen].sort() },
-    });
-  });
-  return c.redirect("/messagerie/regles?fait=1", 303);
+  const saved = await rulesSaver(c.var.deps, c.var.principal, new Set(fieldList(form, "regles")));
+  return saved ? c.redirect("/messagerie/regles?fait=1", 303) : renderError(c, 403);
+});
+
+// ——— Moderation (52B) and suspensions (52E)
+
+messageRoutes.post("/messagerie/suspensions", async (c) => {
+  const f = readWith(SuspensionForm, fieldsOf(await readForm(c), SuspensionForm));
+  const done = await pupilSuspender(c.var.deps, c.var.principal, f.eleve, Number(f.jours));
+  if (done === "forbidden") return renderError(c, 403);
+  return c.redirect(
+    done === "done" ? "/messagerie/moderation?fait=suspendu" : "/messagerie/moderation?erreur=suspension",
+    303,
+  );
+});
+
+messageRoutes.post("/messagerie/suspensions/:userId/lever", async (c) => {
+  const lifted = await suspensionLifter(c.var.deps, c.var.principal, c.req.param("userId"));
+  return lifted ? c.redirect("/messagerie/moderation?fait=leve", 303) : renderError(c, 404);
 });
 
 messageRoutes.get("/messagerie/moderation", async (c) => {
-  const p = c.var.principal!;
-  if (!isModerator(c)) return renderError(c, 403);
-  const uai = p.activeUai!;
-  const now = c.var.platform.clock.now();
-  const { lines, pupils, suspensions } = await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
-    const contacts = await reachableContacts(tx, p, uai);
-    const candidates = contacts.filter((x) => x.profiles.includes("pupil"));
-    const allowed = [];
-    for (const x of candidates)
-      if (await maySuspend(tx, p, uai, x.id)) allowed.push({ id: x.id, name: `${x.firstName} ${x.lastName}` });
-    return {
-      lines: await moderationQueue(tx, p, uai),
-      pupils: allowed,
-      suspensions: await currentSuspensions(tx, p, uai, now),
-    };
-  });
+  const page = await moderationPage(c.var.deps, c.var.principal);
+  if (!page) return renderError(c, 403);
   return renderPage(
     c,
     <ModerationPage
       chrome={chromeFor(c, t("message.moderation.title"), "message.help")}
-      lines={lines}
-      timeZone={c.var.platform.config.timeZone}
-      rulesEditor={rulesSchool(c) !== null}
-      notice={NOTICES[c.req.query("fait") ?? ""]}
+      lines={page.lines}
+      timeZone={c.var.deps.timeZone}
+      rulesEditor={page.rulesEditor}
+      notice={noticeOf(c)}
       error={c.req.query("erreur") === "suspension"}
-      pupils={pupils}
-      suspensions={suspensions}
+      pupils={page.pupils}
+      suspensions={page.suspensions}
     />,
   );
 });
 
 messageRoutes.get("/messagerie/moderation/:id", async (c) => {
-  const p = c.var.principal!;
-  const message = await withTenant(c.var.platform.db, scopeOf(p), (tx) => moderatedMessage(tx, p, c.req.param("id")));
+  const message = await moderatedMessage(c.var.deps, c.var.principal, c.req.param("id"));
   if (!message) return renderError(c, 404);
   return renderPage(
     c,
     <ModeratedMessagePage
       chrome={chromeFor(c, message.subject, "message.help")}
       message={message}
-      timeZone={c.var.platform.config.timeZone}
+      timeZone={c.var.deps.timeZone}
     />,
   );
 });
 
+// ——— One message
+
 messageRoutes.get("/messagerie/:id", async (c) => {
-  const p = c.var.principal!;
-  const message = await readMessage(depsOf(c), p, c.req.param("id"));
+  const p = c.var.principal;
+  const message = await readMessage(c.var.deps, p, c.req.param("id"));
   if (!message) return renderError(c, 404);
   return renderPage(
     c,
     <MessagePage
       chrome={chromeFor(c, message.subject, "message.help")}
       message={message}
-      notice={NOTICES[c.req.query("fait") ?? ""]}
-      moderator={isModerator(c)}
-      timeZone={c.var.platform.config.timeZone}
+      notice={noticeOf(c)}
+      moderator={moderatorHere(p)}
+      timeZone={c.var.deps.timeZone}
     />,
   );
 });
 
 messageRoutes.get("/messagerie/:id/pieces/:attachment", async (c) => {
-  const file = await attachmentFor(depsOf(c), c.var.principal!, c.req.param("id"), c.req.param("attachment"));
+  const file = await attachmentFor(c.var.deps, c.var.principal, c.req.param("id"), c.req.param("attachment"));
   if (!file) return renderError(c, 404);
   // Always a download, never rendered in the hub's origin; the name is kept readable and safe for the header.
   const ascii = file.name
@@ -486,83 +375,56 @@ messageRoutes.get("/messagerie/:id/pieces/:attachment", async (c) => {
 });
 
 messageRoutes.post("/messagerie/:id/corbeille", async (c) => {
-  const form = await readForm(c);
-  const restore = field(form, "retour") === "1";
+  const restore = field(await readForm(c), "retour") === "1";
   const id = c.req.param("id");
-  if (!(await trashMessage(depsOf(c), c.var.principal!, id, restore))) return renderError(c, 404);
+  if (!(await trashMessage(c.var.deps, c.var.principal, id, restore))) return renderError(c, 404);
   return c.redirect(restore ? `/messagerie/${id}?fait=retabli` : "/messagerie?fait=corbeille", 303);
 });
 
 messageRoutes.post("/messagerie/:id/signaler", async (c) => {
   const id = c.req.param("id");
-  if (!(await reportMessage(depsOf(c), c.var.principal!, id))) return renderError(c, 404);
+  if (!(await reportMessage(c.var.deps, c.var.principal, id))) return renderError(c, 404);
   return c.redirect(`/messagerie/${id}?fait=signale`, 303);
 });
 
-// 52G: the académie closes sending for some profiles or everyone, once or every week.
-messageRoutes.use("/admin/messagerie", requireUser);
-messageRoutes.use("/admin/messagerie/*", requireUser);
+// ——— 52G: the académie closes sending for some profiles or everyone, once or every week
 
-async function showBlocks(c: Context<AppEnv>, extra: { errors?: BlockError[] } = {}, status: 200 | 422 = 200) {
-  const blocks = await withTenant(c.var.platform.db, scopeOf(c.var.principal!), (tx) => academieBlocks(tx));
+async function showBlocks(c: Ctx, errors?: BlockError[]) {
+  const blocks = await blocksPage(c.var.deps, c.var.principal);
+  if (!blocks) return renderError(c, 403);
   return renderPage(
     c,
     <BlocksPage
       chrome={chromeFor(c, t("message.blocks.title"), "message.help")}
       blocks={blocks}
-      timeZone={c.var.platform.config.timeZone}
-      notice={NOTICES[c.req.query("fait") ?? ""]}
-      errors={extra.errors}
+      timeZone={c.var.deps.timeZone}
+      notice={noticeOf(c)}
+      errors={errors}
     />,
-    status,
+    errors ? 422 : 200,
   );
 }
 
-messageRoutes.get("/admin/messagerie", (c) =>
-  mayBlockMessaging(c.var.principal!) ? showBlocks(c) : renderError(c, 403),
-);
+messageRoutes.get("/admin/messagerie", (c) => showBlocks(c));
 
 messageRoutes.post("/admin/messagerie", async (c) => {
-  const p = c.var.principal!;
-  if (!mayBlockMessaging(p)) return renderError(c, 403);
   const form = await readForm(c);
-  const parsed = parseBlock(
-    {
-      profiles: fieldList(form, "profils"),
-      kind: field(form, "type"),
-      startsAt: field(form, "debut"),
-      endsAt: field(form, "fin"),
-      days: fieldList(form, "jours"),
-      fromTime: field(form, "de"),
-      toTime: field(form, "a"),
-    },
-    c.var.platform.config.timeZone,
-  );
-  if (!parsed.ok) return showBlocks(c, { errors: parsed.errors }, 422);
-  const now = c.var.platform.clock.now();
-  await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
-    const id = await addBlock(tx, p, parsed.value, now);
-    await audit(tx, {
-      at: now,
-      actorId: p.userId,
-      action: "messaging.blocked",
-      target: id,
-      ip: c.var.ip,
-      details: { profiles: parsed.value.profiles, kind: parsed.value.kind },
-    });
+  const f = readWith(BlockForm, fieldsOf(form, BlockForm));
+  const added = await blockAdder(c.var.deps, c.var.principal, {
+    profiles: fieldList(form, "profils"),
+    kind: f.type,
+    startsAt: f.debut,
+    endsAt: f.fin,
+    days: fieldList(form, "jours"),
+    fromTime: f.de,
+    toTime: f.a,
   });
-  return c.redirect("/admin/messagerie?fait=bloque_academie", 303);
+  if (added.ok) return c.redirect("/admin/messagerie?fait=bloque_academie", 303);
+  return "forbidden" in added ? renderError(c, 403) : showBlocks(c, added.errors);
 });
 
 messageRoutes.post("/admin/messagerie/:id/retirer", async (c) => {
-  const p = c.var.principal!;
-  if (!mayBlockMessaging(p)) return renderError(c, 403);
-  const now = c.var.platform.clock.now();
-  const id = c.req.param("id");
-  const done = await withTenant(c.var.platform.db, scopeOf(p), async (tx) => {
-    if (!(await removeBlock(tx, id))) return false;
-    await audit(tx, { at: now, actorId: p.userId, action: "messaging.unblocked", target: id, ip: c.var.ip });
-    return true;
-  });
-  return done ? c.redirect("/admin/messagerie?fait=retire", 303) : renderError(c, 404);
+  const removed = await blockRemover(c.var.deps, c.var.principal, c.req.param("id"));
+  if (removed === "forbidden") return renderError(c, 403);
+  return removed === "done" ? c.redirect("/admin/messagerie?fait=retire", 303) : renderError(c, 404);
 });

@@ -6,6 +6,7 @@ import { classroomRules } from "./classroom";
 import { collaborationRules } from "./collaboration";
 import { connectorRules } from "./connectors";
 import { directoryRules } from "./directory";
+import { messagingRules } from "./messaging";
 import { newsFeedRules } from "./news-feed";
 
 const RULES = {
@@ -14,6 +15,7 @@ const RULES = {
   ...connectorRules,
   ...newsFeedRules,
   ...classroomRules,
+  ...messagingRules,
 };
 
 export type Action = keyof typeof RULES;

@@ -8,7 +8,7 @@ const e2e = hubForThisFile();
 const { open, accessible } = e2e;
 
 describe("e2e messaging without JavaScript", () => {
-  it("52G a teacher writes to the parents of CM1; the parent reads it and may answer; the teacher sees it read; 731C axe on every page", async () => {
+  it("614A a teacher writes to the parents of CM1 as a group; the parent reads it and may answer; 54G the teacher sees it read; 731C axe on every page", async () => {
     const teacher = await open("demo.enseignant");
     await teacher.page.goto(`${e2e.hub.base}/messagerie/nouveau`);
     await accessible(teacher.page);

@@ -6,7 +6,7 @@ import { rowsOf, systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
 import { saveSchoolRules } from "../../src/services/messaging/communication-rules";
 import { CATEGORIES } from "../../src/services/notifications/notification-preferences";
-import { deliverScheduled, HOURLY_LIMIT } from "../../src/services/messaging/messages";
+import { deliverScheduled } from "../../src/services/messaging/messages";
 import { runDueJobs } from "../../src/jobs/runner";
 import { silentLogger } from "../../src/log";
 import { DATABASE_KINDS } from "../helpers/db";
@@ -45,6 +45,18 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
   const count = async (q: ReturnType<typeof sql>) =>
     withTenant(env.platform.db, systemScope, async (tx) => rowsOf<{ n: number }>(await tx.execute(q))[0]!.n);
   const inboxOf = async (user: { login: string; password: string }) => (await (await as(user)).get("/messagerie")).text;
+  /** A user's name as pages show it. */
+  const nameOf = async (user: { id: string }) =>
+    withTenant(
+      env.platform.db,
+      systemScope,
+      async (tx) =>
+        rowsOf<{ name: string }>(
+          await tx.execute(sql`select first_name || ' ' || last_name as name from users where id = ${user.id}`),
+        )[0]!.name,
+    );
+  /** A page's text without its tags ("Camille Test3 (lu)"). */
+  const plain = (page: { text: string }) => page.text.replace(/<[^>]+>/g, "");
 
   beforeAll(async () => {
     env = await testApp(kind);
@@ -350,7 +362,7 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     );
   });
 
-  it("52G a teacher writes to the parents of the class as a group; each parent reads it; the teacher sees who read it", async () => {
+  it("614A a teacher writes to the parents of the class as a group: both parents receive it, its pupils do not; each recipient trashes, restores and searches their own copy", async () => {
     const teacher = await as(s.teacher);
     const compose = await teacher.get("/messagerie/nouveau");
     expect(compose.text).toContain(t("message.group.parents", { name: "CM1" }));
@@ -358,7 +370,6 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
       objet: "Sortie au musée",
       texte: "Bonjour,\nla sortie a lieu mardi.",
       groupes: `parents:${s.classId}`,
-      accuse: "1",
     });
     expect(sent.status).toBe(303);
     expect(sent.location).toBe("/messagerie/envoyes?fait=envoye");
@@ -366,6 +377,14 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(sentPage.text).toContain(t("message.sent"));
     expect(sentPage.text).toContain("Sortie au musée");
     const id = /href="\/messagerie\/([0-9a-f-]{36})">Sortie au musée/.exec(sentPage.html)![1]!;
+    // The group is the class's parents, exactly: both parents of its pupil, nobody else.
+    const recipients = await withTenant(env.platform.db, systemScope, async (tx) =>
+      rowsOf<{ user_id: string }>(
+        await tx.execute(sql`select user_id from message_recipients where message_id = ${id} order by user_id`),
+      ).map((r) => r.user_id),
+    );
+    expect(recipients).toEqual([s.parent.id, secondParent.id].sort());
+    for (const name of [await nameOf(s.parent), await nameOf(secondParent)]) expect(sentPage.text).toContain(name);
 
     const parent = await as(s.parent);
     const inbox = await parent.get("/messagerie");
@@ -376,34 +395,88 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(read.text).toContain("la sortie a lieu mardi.");
     expect(
       await count(
-        sql`select count(*)::int as n from notifications where user_id = ${s.parent.id} and kind = 'message'`,
-      ),
-    ).toBe(1);
-    // 54G: the teacher asked for a read receipt: told once, however often the parent opens it.
-    await parent.get(`/messagerie/${id}`);
-    expect(
-      await count(
-        sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id} and kind = 'message.receipt'`,
+        sql`select count(*)::int as n from notifications where user_id = ${s.parent.id} and link = ${`/messagerie/${id}`}`,
       ),
     ).toBe(1);
     expect(await inboxOf(secondParent)).toContain("Sortie au musée");
     expect(await inboxOf(s.pupil)).not.toContain("Sortie au musée");
 
-    const view = await teacher.get(`/messagerie/${id}`);
-    expect(view.text).toMatch(
-      new RegExp(
-        `${t("message.read_by")}[\\s\\S]*${t("message.not_read")}|${t("message.not_read")}[\\s\\S]*${t("message.read_by")}`,
-      ),
-    );
     // Trash and back, each side its own.
     expect((await parent.post(`/messagerie/${id}/corbeille`, { retour: "0" })).location).toBe(
       "/messagerie?fait=corbeille",
     );
     expect((await parent.get("/messagerie")).text).not.toContain("Sortie au musée");
     expect((await parent.get("/messagerie/corbeille")).text).toContain("Sortie au musée");
+    expect(await inboxOf(secondParent)).toContain("Sortie au musée");
     expect((await parent.post(`/messagerie/${id}/corbeille`, { retour: "1" })).status).toBe(303);
     expect((await parent.get("/messagerie?q=mus%C3%A9e")).text).toContain("Sortie au musée");
     expect((await parent.get("/messagerie?q=piscine")).text).not.toContain("Sortie au musée");
+  });
+
+  it("54G read receipts on request: the sender sees who read and who has not yet, told once per reader; recipients see no read marks, nor does a sender who did not ask", async () => {
+    const [parentName, secondName] = [await nameOf(s.parent), await nameOf(secondParent)];
+    const teacher = await as(s.teacher);
+    await teacher.get("/messagerie/nouveau");
+    const sent = await teacher.post("/messagerie/nouveau", {
+      objet: "Réunion de classe",
+      texte: "Jeudi 18 h.",
+      destinataires: [s.parent.id, secondParent.id],
+      accuse: "1",
+    });
+    expect(sent.location).toBe("/messagerie/envoyes?fait=envoye");
+    const id = /href="\/messagerie\/([0-9a-f-]{36})">Réunion de classe/.exec(
+      (await teacher.get(sent.location!)).html,
+    )![1]!;
+    const receipts = () =>
+      count(sql`select count(*)::int as n from notifications
+        where user_id = ${s.teacher.id} and kind = 'message.receipt' and link = ${`/messagerie/${id}`}`);
+    const marks = async () => plain(await teacher.get(`/messagerie/${id}`));
+
+    expect(await receipts()).toBe(0);
+    const unread = await marks();
+    expect(unread).toContain(`${parentName} (${t("message.not_read")})`);
+    expect(unread).toContain(`${secondName} (${t("message.not_read")})`);
+
+    // The first parent reads it, twice: the teacher is told once, by name.
+    const parent = await as(s.parent);
+    await parent.get(`/messagerie/${id}`);
+    await parent.get(`/messagerie/${id}`);
+    expect(await receipts()).toBe(1);
+    expect(
+      await count(sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id}
+        and kind = 'message.receipt' and body = ${`${parentName} a lu « Réunion de classe ».`}`),
+    ).toBe(1);
+    const half = await marks();
+    expect(half).toContain(`${parentName} (${t("message.read_by")})`);
+    expect(half).toContain(`${secondName} (${t("message.not_read")})`);
+
+    // A recipient sees who else received it, never who read it.
+    const asRecipient = plain(await (await as(secondParent)).get(`/messagerie/${id}`));
+    expect(asRecipient).toContain(parentName);
+    expect(asRecipient).not.toContain(`(${t("message.read_by")})`);
+    expect(asRecipient).not.toContain(`(${t("message.not_read")})`);
+    expect(await receipts()).toBe(2);
+    const both = await marks();
+    expect(both).toContain(`${parentName} (${t("message.read_by")})`);
+    expect(both).toContain(`${secondName} (${t("message.read_by")})`);
+
+    // Without a receipt asked for: no notice, no marks.
+    const plainSent = await teacher.post("/messagerie/nouveau", {
+      objet: "Sans accusé",
+      texte: "Pour info.",
+      destinataires: s.parent.id,
+    });
+    const other = /href="\/messagerie\/([0-9a-f-]{36})">Sans accusé/.exec(
+      (await teacher.get(plainSent.location!)).html,
+    )![1]!;
+    await parent.get(`/messagerie/${other}`);
+    expect(
+      await count(sql`select count(*)::int as n from notifications where user_id = ${s.teacher.id}
+        and kind = 'message.receipt' and link = ${`/messagerie/${other}`}`),
+    ).toBe(0);
+    const view = plain(await teacher.get(`/messagerie/${other}`));
+    expect(view).toContain(t("message.to", { names: parentName }));
+    expect(view).not.toContain(`(${t("message.read_by")})`);
   });
 
   it("54F a delayed message reaches nobody before its time, then is delivered once by the job runner, even when run again", async () => {
@@ -469,7 +542,7 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     });
     const b = await as(pupil);
     await b.get("/messagerie/nouveau");
-    for (let i = 0; i < HOURLY_LIMIT.pupil; i += 1) {
+    for (let i = 0; i < env.platform.config.messaging.pupilHourly; i += 1) {
       expect(
         (
           await b.post("/messagerie/nouveau", {
@@ -704,6 +777,7 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
   });
 
   it("52A–52B a recipient reports a message; the director sees the message, its recipients, its date and who reported it", async () => {
+    env.clock.set("2026-11-24T10:00:00+01:00");
     const pupil = await as(s.otherPupil);
     await pupil.get("/messagerie/nouveau");
     expect(
@@ -715,6 +789,8 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
         })
       ).status,
     ).toBe(303);
+    // Reported an hour and a half later: the page tells the message's time from the report's.
+    env.clock.advance(90 * 60_000);
     const reader = await as(s.pupil);
     const inbox = await reader.get("/messagerie");
     const id = /href="\/messagerie\/([0-9a-f-]{36})">(?:<strong>)?Devoirs/.exec(inbox.html)![1]!;
@@ -728,9 +804,16 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     const detail = await director.get(`/messagerie/moderation/${id}`);
     expect(detail.status).toBe(200);
     expect(detail.text).toContain("Tu me prêtes ton cahier ?");
+    const [senderName, readerName] = [await nameOf(s.otherPupil), await nameOf(s.pupil)];
+    expect(detail.text).toContain(t("message.moderation.sent_at", { name: senderName, date: "24/11/2026 10:00" }));
+    expect(detail.text).toContain(t("message.moderation.recipients", { names: readerName }));
     expect(detail.text).toContain(t("message.moderation.reports"));
-    // The sender cannot report their own message.
-    expect((await pupil.post(`/messagerie/${id}/signaler`, {})).status).toBe(404);
+    expect(detail.text).toContain(t("message.moderation.report_line", { name: readerName, date: "24/11/2026 11:30" }));
+    // The sender cannot report their own message (signed in afresh: the clock moved on).
+    const sender = await as(s.otherPupil);
+    await sender.get("/messagerie");
+    expect((await sender.post(`/messagerie/${id}/signaler`, {})).status).toBe(404);
+    env.clock.set("2026-11-24T10:00:00+01:00");
   });
 
   it("tenant isolation: another school's users get 404 on every messaging route for this school's message, and change nothing", async () => {

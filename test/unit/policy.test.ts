@@ -10,6 +10,7 @@ import { classroomCases } from "./policy/classroom";
 import { collaborationCases } from "./policy/collaboration";
 import { connectorCases } from "./policy/connectors";
 import { directoryCases } from "./policy/directory";
+import { messagingCases } from "./policy/messaging";
 import { newsFeedCases } from "./policy/news-feed";
 
 const TABLES: Record<string, PolicyCase[]> = {
@@ -18,6 +19,7 @@ const TABLES: Record<string, PolicyCase[]> = {
   connectors: connectorCases,
   "news feed": newsFeedCases,
   classroom: classroomCases,
+  messaging: messagingCases,
 };
 
 describe.each(Object.entries(TABLES))("can(): %s", (_name, cases) => {

@@ -13,15 +13,16 @@ import {
   type BlockError,
   type Restriction,
   type SuspensionLine,
+  type WeeklyHours,
 } from "../../src/services/messaging/messaging-restrictions";
 import { DAY_KEYS } from "../../src/services/access-hours";
-import type { WeeklyHours } from "../../db/schema/portal";
 import { ATTACHMENTS_MAX, ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES } from "../../src/services/messaging/messages";
 import type {
   ComposeOptions,
   DraftError,
   Folder,
   MailboxSlice,
+  MessageDraft,
   MessageError,
   MessageView,
   ModeratedMessage,
@@ -164,15 +165,246 @@ export function MailboxPage(props: {
   );
 }
 
-export interface MessageDraft {
-  subject: string;
-  body: string;
-  recipientIds: string[];
-  groupKeys: string[];
-  sendAt?: string;
-  receipt?: boolean;
-  /** The saved draft being edited. */
-  draftId?: string | null;
+type ErrorOf<P extends string> = Extract<MessageError, `${P}${string}`>;
+
+/** The field errors of the compose form, each next to its field. */
+function composeErrors(errors: MessageError[]) {
+  const has = (e: MessageError) => errors.includes(e);
+  return {
+    has,
+    recipients: errors.filter((e): e is ErrorOf<"recipients_"> => e.startsWith("recipients_")),
+    attachments: errors.filter((e): e is ErrorOf<"attachment_"> => e.startsWith("attachment_")),
+    sendAt: errors.find((e) => e === "send_at_past" || e === "send_at_far" || e === "send_at_invalid"),
+    subject: has("subject_missing") || has("subject_long"),
+    body: has("body_missing") || has("body_long"),
+  };
+}
+
+type ComposeErrors = ReturnType<typeof composeErrors>;
+
+/** Perimeter staff (municipality) choose the school they write in. */
+function SchoolChoice(props: { options: ComposeOptions }) {
+  if (props.options.schools.length <= 1) return null;
+  return (
+    <form method="get" action="/messagerie/nouveau" class="card">
+      <label for="ecole-choix">{t("message.compose.school")}</label>
+      <select id="ecole-choix" name="ecole">
+        {props.options.schools.map((sc) => (
+          <option value={sc.uai} selected={sc.uai === props.options.uai}>
+            {sc.name}
+          </option>
+        ))}
+      </select>
+      <button type="submit">{t("message.compose.school_submit")}</button>
+    </form>
+  );
+}
+
+/** 614A: the class groups and the people the rules let the user write to. */
+function RecipientFields(props: { options: ComposeOptions; draft: MessageDraft; errors: ComposeErrors }) {
+  const { contacts, groups } = props.options;
+  const { draft } = props;
+  const describedBy = props.errors.recipients.length ? "err-recipients" : undefined;
+  return (
+    <>
+      {groups.length ? (
+        <fieldset aria-describedby={describedBy}>
+          <legend>{t("message.compose.groups")}</legend>
+          {groups.map((g, i) => (
+            <div class="field field-check">
+              <input
+                type="checkbox"
+                id={`groupe-${i}`}
+                name="groupes"
+                value={g.key}
+                checked={draft.groupKeys.includes(g.key)}
+              />
+              <label for={`groupe-${i}`}>{t(`message.group.${g.label.kind}`, { name: g.label.className })}</label>
+            </div>
+          ))}
+        </fieldset>
+      ) : null}
+      <fieldset aria-describedby={describedBy}>
+        <legend>{t("message.compose.people")}</legend>
+        {contacts.map((c, i) => (
+          <div class="field field-check">
+            <input
+              type="checkbox"
+              id={`dest-${i}`}
+              name="destinataires"
+              value={c.id}
+              checked={draft.recipientIds.includes(c.id)}
+            />
+            <label for={`dest-${i}`}>
+              {c.firstName} {c.lastName}
+              {c.profiles.length ? (
+                <span class="hint"> — {c.profiles.map((k) => t(`profile.${k}` as MessageKey)).join(", ")}</span>
+              ) : null}
+            </label>
+          </div>
+        ))}
+      </fieldset>
+      {props.errors.recipients.length ? (
+        <p class="field-error" id="err-recipients">
+          {props.errors.recipients.map((e) => t(`message.error.${e}`)).join(" ")}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function SubjectField(props: { draft: MessageDraft; errors: ComposeErrors }) {
+  const { has, subject } = props.errors;
+  return (
+    <div class="field">
+      <label for="objet">{t("message.compose.subject")}</label>
+      <input
+        id="objet"
+        name="objet"
+        value={props.draft.subject}
+        maxlength={200}
+        required
+        aria-invalid={subject ? "true" : undefined}
+        aria-describedby={subject ? "err-subject" : undefined}
+      />
+      {subject ? (
+        <p class="field-error" id="err-subject">
+          {t(has("subject_missing") ? "message.error.subject_missing" : "message.error.subject_long")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function BodyField(props: { draft: MessageDraft; errors: ComposeErrors }) {
+  const { has, body } = props.errors;
+  return (
+    <div class="field">
+      <label for="texte">{t("message.compose.body")}</label>
+      <textarea
+        id="texte"
+        name="texte"
+        rows={10}
+        spellcheck={true}
+        lang="fr"
+        aria-invalid={body ? "true" : undefined}
+        aria-describedby={body ? "err-body" : undefined}
+      >
+        {props.draft.body}
+      </textarea>
+      {body ? (
+        <p class="field-error" id="err-body">
+          {t(has("body_missing") ? "message.error.body_missing" : "message.error.body_long")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** 54F a later send time, 54G a read receipt. */
+function SendOptions(props: { draft: MessageDraft; errors: ComposeErrors }) {
+  const { sendAt } = props.errors;
+  return (
+    <fieldset>
+      <legend>{t("message.compose.options")}</legend>
+      <div class="field">
+        <label for="envoi">{t("message.compose.send_at")}</label>
+        <input
+          type="datetime-local"
+          id="envoi"
+          name="envoi"
+          value={props.draft.sendAt ?? ""}
+          aria-invalid={sendAt ? "true" : undefined}
+          aria-describedby={sendAt ? "err-send-at" : undefined}
+        />
+        {sendAt ? (
+          <p class="field-error" id="err-send-at">
+            {t(`message.error.${sendAt}`)}
+          </p>
+        ) : null}
+      </div>
+      <div class="field field-check">
+        <input type="checkbox" id="accuse" name="accuse" value="1" checked={props.draft.receipt === true} />
+        <label for="accuse">{t("message.compose.receipt")}</label>
+      </div>
+    </fieldset>
+  );
+}
+
+function AttachmentsField(props: { errors: ComposeErrors }) {
+  const { attachments } = props.errors;
+  return (
+    <div class="field">
+      <label for="pieces">{t("message.compose.attachments")}</label>
+      <input
+        type="file"
+        id="pieces"
+        name="pieces"
+        multiple
+        accept={Object.keys(ATTACHMENT_TYPES)
+          .map((e) => `.${e}`)
+          .join(",")}
+        aria-describedby={attachments.length ? "aide-pieces err-pieces" : "aide-pieces"}
+      />
+      <p class="hint" id="aide-pieces">
+        {t("message.compose.attachments_hint", {
+          count: ATTACHMENTS_MAX,
+          size: ATTACHMENT_MAX_BYTES / 1024 / 1024,
+        })}
+      </p>
+      {attachments.length ? (
+        <p class="field-error" id="err-pieces">
+          {attachments.map((e) => t(`message.error.${e}`)).join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Send, or keep as a draft. */
+function ComposeActions(props: { draft: MessageDraft; draftErrors?: DraftError[] }) {
+  return (
+    <>
+      {props.draft.draftId ? <input type="hidden" name="brouillon" value={props.draft.draftId} /> : null}
+      {props.draftErrors?.length ? (
+        <p class="field-error" role="alert">
+          {props.draftErrors.map((e) => t(`message.error.${e}`)).join(" ")}
+        </p>
+      ) : null}
+      <div class="actions">
+        <button type="submit" class="button-primary">
+          {t("message.compose.submit")}
+        </button>
+        <button type="submit" name="action" value="brouillon">
+          {t("message.draft.save")}
+        </button>
+      </div>
+      <p class="hint">{t("message.draft.hint")}</p>
+    </>
+  );
+}
+
+function ComposeForm(props: {
+  csrfToken: string;
+  options: ComposeOptions;
+  draft: MessageDraft;
+  errors: ComposeErrors;
+  draftErrors?: DraftError[];
+}) {
+  const { draft, errors } = props;
+  return (
+    <form method="post" action="/messagerie/nouveau" class="card" enctype="multipart/form-data" novalidate>
+      <CsrfField token={props.csrfToken} />
+      <input type="hidden" name="ecole" value={props.options.uai} />
+      <RecipientFields options={props.options} draft={draft} errors={errors} />
+      <SubjectField draft={draft} errors={errors} />
+      <BodyField draft={draft} errors={errors} />
+      <SendOptions draft={draft} errors={errors} />
+      <AttachmentsField errors={errors} />
+      {errors.has("rate_limited") ? <p class="field-error">{t("message.error.rate_limited")}</p> : null}
+      <ComposeActions draft={draft} draftErrors={props.draftErrors} />
+    </form>
+  );
 }
 
 export function ComposePage(props: {
@@ -188,184 +420,25 @@ export function ComposePage(props: {
 }) {
   const draft = props.draft ?? { subject: "", body: "", recipientIds: [], groupKeys: [] };
   const errors = props.errors ?? [];
-  const has = (e: MessageError) => errors.includes(e);
-  const attachmentErrors = errors.filter((e): e is Extract<MessageError, `attachment_${string}`> =>
-    e.startsWith("attachment_"),
-  );
-  const sendAtError = errors.find((e) => e === "send_at_past" || e === "send_at_far" || e === "send_at_invalid");
-  const recipientErrors = errors.filter((e): e is Extract<MessageError, `recipients_${string}`> =>
-    e.startsWith("recipients_"),
-  );
-  const { contacts, groups } = props.options;
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("message.compose.title")}</h1>
       {errors.length ? <Flash kind="error" text={t("message.error.form")} /> : null}
       {props.blocked ? <Flash kind="error" text={t("message.blocked")} /> : null}
       <FolderNav current={null} moderator={props.moderator} />
-      {props.options.schools.length > 1 ? (
-        <form method="get" action="/messagerie/nouveau" class="card">
-          <label for="ecole-choix">{t("message.compose.school")}</label>
-          <select id="ecole-choix" name="ecole">
-            {props.options.schools.map((sc) => (
-              <option value={sc.uai} selected={sc.uai === props.options.uai}>
-                {sc.name}
-              </option>
-            ))}
-          </select>
-          <button type="submit">{t("message.compose.school_submit")}</button>
-        </form>
-      ) : null}
+      <SchoolChoice options={props.options} />
       {props.restriction ? (
         <RestrictionNotice restriction={props.restriction} timeZone={props.timeZone} />
-      ) : contacts.length === 0 ? (
+      ) : props.options.contacts.length === 0 ? (
         <p>{t("message.compose.nobody")}</p>
       ) : (
-        <form method="post" action="/messagerie/nouveau" class="card" enctype="multipart/form-data" novalidate>
-          <CsrfField token={props.chrome.csrfToken} />
-          <input type="hidden" name="ecole" value={props.options.uai} />
-          {groups.length ? (
-            <fieldset aria-describedby={recipientErrors.length ? "err-recipients" : undefined}>
-              <legend>{t("message.compose.groups")}</legend>
-              {groups.map((g, i) => (
-                <div class="field field-check">
-                  <input
-                    type="checkbox"
-                    id={`groupe-${i}`}
-                    name="groupes"
-                    value={g.key}
-                    checked={draft.groupKeys.includes(g.key)}
-                  />
-                  <label for={`groupe-${i}`}>{t(`message.group.${g.label.kind}`, { name: g.label.className })}</label>
-                </div>
-              ))}
-            </fieldset>
-          ) : null}
-          <fieldset aria-describedby={recipientErrors.length ? "err-recipients" : undefined}>
-            <legend>{t("message.compose.people")}</legend>
-            {contacts.map((c, i) => (
-              <div class="field field-check">
-                <input
-                  type="checkbox"
-                  id={`dest-${i}`}
-                  name="destinataires"
-                  value={c.id}
-                  checked={draft.recipientIds.includes(c.id)}
-                />
-                <label for={`dest-${i}`}>
-                  {c.firstName} {c.lastName}
-                  {c.profiles.length ? (
-                    <span class="hint"> — {c.profiles.map((k) => t(`profile.${k}` as MessageKey)).join(", ")}</span>
-                  ) : null}
-                </label>
-              </div>
-            ))}
-          </fieldset>
-          {recipientErrors.length ? (
-            <p class="field-error" id="err-recipients">
-              {recipientErrors.map((e) => t(`message.error.${e}`)).join(" ")}
-            </p>
-          ) : null}
-          <div class="field">
-            <label for="objet">{t("message.compose.subject")}</label>
-            <input
-              id="objet"
-              name="objet"
-              value={draft.subject}
-              maxlength={200}
-              required
-              aria-invalid={has("subject_missing") || has("subject_long") ? "true" : undefined}
-              aria-describedby={has("subject_missing") || has("subject_long") ? "err-subject" : undefined}
-            />
-            {has("subject_missing") || has("subject_long") ? (
-              <p class="field-error" id="err-subject">
-                {t(has("subject_missing") ? "message.error.subject_missing" : "message.error.subject_long")}
-              </p>
-            ) : null}
-          </div>
-          <div class="field">
-            <label for="texte">{t("message.compose.body")}</label>
-            <textarea
-              id="texte"
-              name="texte"
-              rows={10}
-              spellcheck={true}
-              lang="fr"
-              aria-invalid={has("body_missing") || has("body_long") ? "true" : undefined}
-              aria-describedby={has("body_missing") || has("body_long") ? "err-body" : undefined}
-            >
-              {draft.body}
-            </textarea>
-            {has("body_missing") || has("body_long") ? (
-              <p class="field-error" id="err-body">
-                {t(has("body_missing") ? "message.error.body_missing" : "message.error.body_long")}
-              </p>
-            ) : null}
-          </div>
-          <fieldset>
-            <legend>{t("message.compose.options")}</legend>
-            <div class="field">
-              <label for="envoi">{t("message.compose.send_at")}</label>
-              <input
-                type="datetime-local"
-                id="envoi"
-                name="envoi"
-                value={draft.sendAt ?? ""}
-                aria-invalid={sendAtError ? "true" : undefined}
-                aria-describedby={sendAtError ? "err-send-at" : undefined}
-              />
-              {sendAtError ? (
-                <p class="field-error" id="err-send-at">
-                  {t(`message.error.${sendAtError}`)}
-                </p>
-              ) : null}
-            </div>
-            <div class="field field-check">
-              <input type="checkbox" id="accuse" name="accuse" value="1" checked={draft.receipt === true} />
-              <label for="accuse">{t("message.compose.receipt")}</label>
-            </div>
-          </fieldset>
-          <div class="field">
-            <label for="pieces">{t("message.compose.attachments")}</label>
-            <input
-              type="file"
-              id="pieces"
-              name="pieces"
-              multiple
-              accept={Object.keys(ATTACHMENT_TYPES)
-                .map((e) => `.${e}`)
-                .join(",")}
-              aria-describedby={attachmentErrors.length ? "aide-pieces err-pieces" : "aide-pieces"}
-            />
-            <p class="hint" id="aide-pieces">
-              {t("message.compose.attachments_hint", {
-                count: ATTACHMENTS_MAX,
-                size: ATTACHMENT_MAX_BYTES / 1024 / 1024,
-              })}
-            </p>
-            {attachmentErrors.length ? (
-              <p class="field-error" id="err-pieces">
-                {attachmentErrors.map((e) => t(`message.error.${e}`)).join(" ")}
-              </p>
-            ) : null}
-          </div>
-          {has("rate_limited") ? <p class="field-error">{t("message.error.rate_limited")}</p> : null}
-          {draft.draftId ? <input type="hidden" name="brouillon" value={draft.draftId} /> : null}
-          {props.draftErrors?.length ? (
-            <p class="field-error" role="alert">
-              {props.draftErrors.map((e) => t(`message.error.${e}`)).join(" ")}
-            </p>
-          ) : null}
-          <div class="actions">
-            <button type="submit" class="button-primary">
-              {t("message.compose.submit")}
-            </button>
-            <button type="submit" name="action" value="brouillon">
-              {t("message.draft.save")}
-            </button>
-          </div>
-          <p class="hint">{t("message.draft.hint")}</p>
-        </form>
+        <ComposeForm
+          csrfToken={props.chrome.csrfToken}
+          options={props.options}
+          draft={draft}
+          errors={composeErrors(errors)}
+          draftErrors={props.draftErrors}
+        />
       )}
       {draft.draftId ? (
         <form method="post" action={`/messagerie/brouillons/${draft.draftId}/supprimer`}>

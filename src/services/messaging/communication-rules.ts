@@ -3,7 +3,11 @@
 // Every recipient search and every send goes through `reachableContacts`.
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client";
+import { audit } from "../audit";
+import { inTenant, type ServiceDeps } from "../context";
+import { can } from "../../policy";
 import { reaches, type Principal, type ProfileKind } from "../principal";
+import { messagingHoursOf, settingsSchool, type WeeklyHours } from "./messaging-restrictions";
 
 export const RELATIONS = [
   "classmates",
@@ -64,6 +68,39 @@ export async function schoolRules(tx: Tx, uai: string): Promise<RuleTable> {
   return table;
 }
 
+/** 614B, 52F: the director's page of their active school's rules and messaging hours (null for anyone else). */
+export async function rulesPage(
+  deps: ServiceDeps,
+  p: Principal,
+): Promise<{ rules: RuleTable; hours: WeeklyHours | null } | null> {
+  const uai = settingsSchool(p);
+  if (!uai) return null;
+  return inTenant(deps, p, async (tx) => ({
+    rules: await schoolRules(tx, uai),
+    hours: await messagingHoursOf(tx, uai),
+  }));
+}
+
+/** 614B: the director sets who may write to whom in their active school (`from:relation` pairs); audited. False
+ *  when they may not. */
+export async function rulesSaver(deps: ServiceDeps, p: Principal, allowed: ReadonlySet<string>): Promise<boolean> {
+  const uai = settingsSchool(p);
+  if (!uai) return false;
+  await inTenant(deps, p, async (tx) => {
+    await saveSchoolRules(tx, uai, allowed);
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "communication_rules.saved",
+      target: uai,
+      uai,
+      ip: deps.ip,
+      details: { allowed: [...allowed].sort() },
+    });
+  });
+  return true;
+}
+
 export async function saveSchoolRules(tx: Tx, uai: string, allowed: ReadonlySet<string>): Promise<void> {
   await tx.execute(sql`delete from communication_rules where uai = ${uai}`);
   for (const from of SENDER_PROFILES) {
@@ -80,7 +117,7 @@ export async function saveSchoolRules(tx: Tx, uai: string, allowed: ReadonlySet<
 /** The profiles a user writes as in a school: their school profiles there, and municipality staff of its perimeter. */
 export function senderProfilesIn(p: Principal, uai: string): SenderProfile[] {
   const kinds = new Set<ProfileKind>(p.profiles.filter((sp) => sp.uai === uai).map((sp) => sp.profile));
-  if (reaches(p, uai) && p.structureRoles.some((r) => r.role === "municipality")) kinds.add("municipality");
+  if (can(p, "message.writeAsMunicipality", { kind: "school", uai })) kinds.add("municipality");
   return SENDER_PROFILES.filter((k) => kinds.has(k));
 }
 

@@ -2,31 +2,30 @@
 // insult blocking for pupils with an incident report to their teachers, and abuse reports.
 import { sql } from "drizzle-orm";
 import { containsPattern, rowsOf, withTenant, type Database, type Tx } from "../../../db/client";
-import type { BlobStore } from "../../platform";
 import { audit } from "../audit";
+import { inTenant, type ServiceDeps } from "../context";
 import { reachableAmong, reachableContacts, type Contact } from "./communication-rules";
 import { findInsults } from "./insult-filter";
-import { messagingRestriction, type Restriction } from "./messaging-restrictions";
+import {
+  currentSuspensions,
+  messagingRestriction,
+  moderatedSchool,
+  settingsSchool,
+  suspendablePupils,
+  type Restriction,
+  type SuspensionLine,
+} from "./messaging-restrictions";
 import { notifyFromUserScope, notifyUsers, type Delivery } from "../notifications/notifications";
 import type { DraftFields } from "../../../db/schema";
 import { enqueue } from "../../jobs/runner";
-import { displayName, reaches, scopeOf, type Principal } from "../principal";
+import { can } from "../../policy";
+import { zonedToUtc } from "../../time";
+import { isId, isLocalDateTime } from "../../validation";
+import { displayName, reaches, type Principal } from "../principal";
 
 export const SUBJECT_MAX = 200;
 export const BODY_MAX = 10_000;
 export const RECIPIENTS_MAX = 300;
-
-export interface MessageDeps {
-  db: Database;
-  now: Date;
-  ip: string | null;
-  timeZone: string;
-  blobs?: BlobStore;
-  /** 71B limits per hour (config `messaging`); HOURLY_LIMIT when absent. */
-  hourly?: { pupil: number; other: number };
-  /** Where notices go besides the hub (e-mail, push, SMS), per the recipients' choices; absent: the hub only. */
-  delivery?: Delivery;
-}
 
 export interface RecipientGroup {
   key: string;
@@ -41,10 +40,6 @@ export interface ComposeOptions {
   schools: { uai: string; name: string }[];
 }
 
-/**
- * Whom the user may write to in a school: people, and the groups of classes they relate to. The school is the
- * user's active school; municipality staff, who have none, choose one of their perimeter (`requested`).
- */
 /** The school a message is written in: the active one, or for perimeter staff without one, the school they chose. */
 export async function sendingSchool(
   tx: Tx,
@@ -96,6 +91,11 @@ function offeredMembers(group: GroupRow, reachable: ReadonlySet<string>, me: str
   return members.length === 0 || members.length < group.members.filter((id) => id !== me).length ? null : members;
 }
 
+/**
+ * Whom the user may write to in a school: people, and the groups of classes they relate to. The school is the
+ * user's active school; municipality staff, who have none, choose one of their perimeter (`requested`). Composed
+ * inside other services' transactions too (polls address the same people and groups).
+ */
 export async function composeOptions(
   tx: Tx,
   p: Principal,
@@ -114,8 +114,24 @@ export async function composeOptions(
   return { uai, contacts, groups, schools };
 }
 
-const GROUP_KEY = /^(pupils|parents|teachers):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Whom the user may write to in this school (or the one they choose), in its own transaction. */
+export async function recipientChoices(
+  deps: ServiceDeps,
+  p: Principal,
+  requested: string | null,
+): Promise<ComposeOptions | null> {
+  return inTenant(deps, p, (tx) => composeOptions(tx, p, requested));
+}
+
+const GROUP_KINDS = ["pupils", "parents", "teachers"] as const;
+
+/** A group's key, "parents:<class id>": the kind of its members, then the class's id (null when it is not one). */
+export function groupKeyParts(key: string): { kind: GroupRow["kind"]; classId: string } | null {
+  const at = key.indexOf(":");
+  const kind = GROUP_KINDS.find((k) => k === key.slice(0, at));
+  const classId = key.slice(at + 1);
+  return at > 0 && kind && isId(classId) ? { kind, classId } : null;
+}
 
 /**
  * The send path's check of the chosen people and groups against the rules: the same answer as the compose page's
@@ -129,11 +145,11 @@ export async function chosenRecipients(
   groupKeys: readonly string[],
 ): Promise<{ chosen: Set<string>; forbidden: boolean } | null> {
   let forbidden = false;
-  const wanted = groupKeys.map((key) => GROUP_KEY.exec(key));
+  const wanted = groupKeys.map(groupKeyParts);
   if (wanted.some((m) => !m)) forbidden = true;
-  const classIds = [...new Set(wanted.filter((m) => m).map((m) => m![2]!))];
+  const classIds = [...new Set(wanted.filter((m) => m).map((m) => m!.classId))];
   const groups = classIds.length ? await classGroups(tx, uai, classIds) : [];
-  const people = recipientIds.filter((id) => USER_ID.test(id));
+  const people = recipientIds.filter(isId);
   if (people.length < recipientIds.length) forbidden = true;
   const candidates = [...new Set([...people, ...groups.flatMap((g) => g.members)])];
   const reachable = await reachableAmong(tx, p, uai, candidates);
@@ -145,7 +161,7 @@ export async function chosenRecipients(
   }
   for (const m of wanted) {
     if (!m) continue;
-    const group = groups.find((g) => g.class_id === m[2] && g.kind === m[1]);
+    const group = groups.find((g) => g.class_id === m.classId && g.kind === m.kind);
     const members = group ? offeredMembers(group, reachable, p.userId) : null;
     if (!members) {
       forbidden = true;
@@ -162,8 +178,9 @@ export interface MessageInput {
   recipientIds: string[];
   groupKeys: string[];
   uai?: string | null;
-  /** 54F: deliver at this time instead of now. */
-  sendAt?: Date | null;
+  /** 54F: deliver at this local time of the platform ("YYYY-MM-DDTHH:MM", as the form sends it) instead of now;
+   *  empty: now. */
+  sendAt?: string;
   /** 54G: tell the sender when each recipient reads it. */
   receipt?: boolean;
   attachments?: AttachmentInput[];
@@ -244,8 +261,6 @@ export type MessageError =
   | "attachment_size"
   | "attachment_storage";
 
-/** 71B: default messages a sender may write per hour (pupils fewer): a flood is refused, not queued. */
-export const HOURLY_LIMIT = { pupil: 20, other: 100 } as const;
 const MAX_DELAY_MS = 366 * 86_400_000;
 
 export type SendOutcome =
@@ -256,12 +271,22 @@ export type SendOutcome =
   | { kind: "restricted"; restriction: Restriction }
   | { kind: "forbidden" };
 
+/** 54F: the send time typed on the form, read in the platform's zone; null for "now", "invalid" when unreadable. */
+function sendTimeOf(text: string | undefined, timeZone: string): Date | null | "invalid" {
+  const typed = (text ?? "").trim();
+  if (!typed) return null;
+  return isLocalDateTime(typed) ? zonedToUtc(typed, timeZone) : "invalid";
+}
+
 /** Checks, then sends a message in one transaction: message, recipients, their notices and the audit line. */
-export async function messageSender(deps: MessageDeps, p: Principal, input: MessageInput): Promise<SendOutcome> {
+export async function messageSender(deps: ServiceDeps, p: Principal, input: MessageInput): Promise<SendOutcome> {
+  const sendAt = sendTimeOf(input.sendAt, deps.timeZone);
+  // An unreadable time is all the user is told: nothing else is checked until it reads as a time.
+  if (sendAt === "invalid") return { kind: "invalid", errors: ["send_at_invalid"] };
   const attachments = input.attachments ?? [];
   const stored: { key: string; a: AttachmentInput }[] = [];
   try {
-    const outcome = await sendWithin(deps, p, input, attachments, stored);
+    const outcome = await sendWithin(deps, p, { ...input, sendAt }, attachments, stored);
     // The bytes were written before the rows (persist first); rows that did not commit leave no orphan bytes.
     if (outcome.kind !== "sent" && outcome.kind !== "scheduled") await forget(deps, stored);
     return outcome;
@@ -271,20 +296,20 @@ export async function messageSender(deps: MessageDeps, p: Principal, input: Mess
   }
 }
 
-async function forget(deps: MessageDeps, stored: { key: string }[]) {
+async function forget(deps: ServiceDeps, stored: { key: string }[]) {
   for (const s of stored) await deps.blobs?.delete(s.key).catch(() => undefined);
 }
 
 async function sendWithin(
-  deps: MessageDeps,
+  deps: ServiceDeps,
   p: Principal,
-  input: MessageInput,
+  input: Omit<MessageInput, "sendAt"> & { sendAt: Date | null },
   attachments: AttachmentInput[],
   stored: { key: string; a: AttachmentInput }[],
 ): Promise<SendOutcome> {
   const subject = input.subject.trim();
   const body = input.body.replace(/\r\n/g, "\n").trim();
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return inTenant(deps, p, async (tx) => {
     const { uai } = await sendingSchool(tx, p, input.uai ?? null);
     const target = uai ? await chosenRecipients(tx, p, uai, input.recipientIds, input.groupKeys) : null;
     if (!uai || !target) return { kind: "forbidden" } as const;
@@ -299,7 +324,7 @@ async function sendWithin(
     if (forbidden) errors.push("recipients_forbidden");
     else if (chosen.size === 0) errors.push("recipients_missing");
     else if (chosen.size > RECIPIENTS_MAX) errors.push("recipients_too_many");
-    const sendAt = input.sendAt ?? null;
+    const sendAt = input.sendAt;
     if (sendAt && sendAt.getTime() <= deps.now.getTime()) errors.push("send_at_past");
     else if (sendAt && sendAt.getTime() - deps.now.getTime() > MAX_DELAY_MS) errors.push("send_at_far");
     const pupilOnly = p.profiles.filter((sp) => sp.uai === uai).every((sp) => sp.profile === "pupil");
@@ -307,8 +332,9 @@ async function sendWithin(
       await tx.execute(sql`select count(*)::int as n from messages
       where sender_id = ${p.userId} and state <> 'draft' and created_at > ${new Date(deps.now.getTime() - 3600_000).toISOString()}::timestamptz`),
     );
-    const hourly = deps.hourly ?? HOURLY_LIMIT;
-    if ((recent?.n ?? 0) >= (pupilOnly ? hourly.pupil : hourly.other)) errors.push("rate_limited");
+    // 71B: messages a sender may write per hour (pupils fewer): a flood is refused, not queued.
+    const hourly = deps.config.messaging;
+    if ((recent?.n ?? 0) >= (pupilOnly ? hourly.pupilHourly : hourly.adultHourly)) errors.push("rate_limited");
     if (attachments.length > ATTACHMENTS_MAX) errors.push("attachment_count");
     for (const problem of new Set(attachments.map(attachmentProblem))) if (problem) errors.push(problem);
     if (attachments.length && !deps.blobs) errors.push("attachment_storage");
@@ -463,9 +489,6 @@ export interface MailboxLine {
   scheduledFor: Date | null;
 }
 
-/** A delayed message's rows carry its send time: not in the inbox before then (its delivery job makes it "sent"). */
-const deliveredBy = (now: Date | undefined) => (now ? sql`${now.toISOString()}::timestamptz` : sql`now()`);
-
 /** Lines per mailbox page (57E): enough for a week of a busy director, light on a classroom PC. */
 export const MAILBOX_PAGE_SIZE = 50;
 
@@ -475,15 +498,26 @@ export interface MailboxSlice {
   hasNext: boolean;
 }
 
-/** One page of a folder, newest first; one line more than the page is read to know whether another page follows. */
-export async function mailbox(
+/** What a folder's page shows: the words searched (subject or text), the page, in the inbox only the unread. */
+export interface MailboxQuery {
+  search: string;
+  page: number;
+  unreadOnly: boolean;
+}
+
+/** One page of a folder, newest first. */
+export async function mailbox(deps: ServiceDeps, p: Principal, folder: Folder, q: MailboxQuery): Promise<MailboxSlice> {
+  return inTenant(deps, p, (tx) => folderPage(tx, p, folder, q, deps.now));
+}
+
+/** One line more than the page is read to know whether another page follows. A delayed message's rows carry its send
+ *  time: not in the inbox before then (its delivery job makes it "sent"). */
+async function folderPage(
   tx: Tx,
   p: Principal,
   folder: Folder,
-  search = "",
-  now?: Date,
-  page = 1,
-  unreadOnly = false,
+  { search, page, unreadOnly }: MailboxQuery,
+  now: Date,
 ): Promise<MailboxSlice> {
   const pageNumber = Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1;
   const offset = (pageNumber - 1) * MAILBOX_PAGE_SIZE;
@@ -541,7 +575,7 @@ export async function mailbox(
       from (select message_id, delivered_at, read_at from message_recipients r
             where r.user_id = ${p.userId} and ${folder === "trash" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`}
               ${q ? sql`and exists (select 1 from messages m where m.id = r.message_id ${match("m")})` : sql``}
-              and r.delivered_at <= ${deliveredBy(now)} ${unreadOnly ? sql`and r.read_at is null` : sql``}
+              and r.delivered_at <= ${now.toISOString()}::timestamptz ${unreadOnly ? sql`and r.read_at is null` : sql``}
             order by r.delivered_at desc limit ${take} offset ${offset}) r
         join messages m on m.id = r.message_id join users u on u.id = m.sender_id
       where m.state = 'sent'
@@ -584,9 +618,9 @@ export interface MessageView {
 }
 
 /** A message its sender or one of its recipients opens; opening marks it read. */
-export async function readMessage(deps: MessageDeps, p: Principal, id: string): Promise<MessageView | null> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+export async function readMessage(deps: ServiceDeps, p: Principal, id: string): Promise<MessageView | null> {
+  if (!isId(id)) return null;
+  return inTenant(deps, p, async (tx) => {
     const [m] = rowsOf<{
       id: string;
       uai: string;
@@ -665,10 +699,10 @@ export async function readMessage(deps: MessageDeps, p: Principal, id: string): 
 }
 
 /** Moves a message to the user's trash, or back (`restore`). Each side has its own trash. */
-export async function trashMessage(deps: MessageDeps, p: Principal, id: string, restore: boolean): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return false;
+export async function trashMessage(deps: ServiceDeps, p: Principal, id: string, restore: boolean): Promise<boolean> {
+  if (!isId(id)) return false;
   const at = restore ? sql`null` : sql`${deps.now.toISOString()}::timestamptz`;
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return inTenant(deps, p, async (tx) => {
     const asRecipient = rowsOf(
       await tx.execute(sql`update message_recipients set deleted_at = ${at}
       where message_id = ${id} and user_id = ${p.userId} returning 1`),
@@ -682,9 +716,9 @@ export async function trashMessage(deps: MessageDeps, p: Principal, id: string, 
 }
 
 /** 52A: a recipient reports a message; the school's teachers of the sender's classes and its directors are told. */
-export async function reportMessage(deps: MessageDeps, p: Principal, id: string): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return false;
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+export async function reportMessage(deps: ServiceDeps, p: Principal, id: string): Promise<boolean> {
+  if (!isId(id)) return false;
+  return inTenant(deps, p, async (tx) => {
     const [m] = rowsOf<{ uai: string; sender_id: string }>(
       await tx.execute(sql`
       select m.uai, m.sender_id from messages m join message_recipients r on r.message_id = m.id and r.user_id = ${p.userId}
@@ -735,19 +769,44 @@ export interface ModerationLine {
   reports: number;
 }
 
-/** Whether the user moderates messages of this school: its directors and teachers (52B). */
-export function moderates(p: Principal, uai: string): boolean {
-  return (
-    p.profiles.some((sp) => sp.uai === uai && (sp.profile === "director" || sp.profile === "teacher")) ||
-    p.structureRoles.some((r) => r.role === "academie_admin")
-  );
+/** Whether the user moderates the messages of their active school (52B): the moderation link in the folders. */
+export function moderatorHere(p: Principal): boolean {
+  return moderatedSchool(p) !== null;
+}
+
+export interface ModerationPage {
+  lines: ModerationLine[];
+  /** 52E: the pupils the user may suspend, and the suspensions they may lift. */
+  pupils: { id: string; name: string }[];
+  suspensions: SuspensionLine[];
+  /** 614B: the user also edits the school's communication rules. */
+  rulesEditor: boolean;
+}
+
+/** 52B, 52E: the moderation page of the user's active school (null when they do not moderate there). */
+export async function moderationPage(deps: ServiceDeps, p: Principal): Promise<ModerationPage | null> {
+  const uai = moderatedSchool(p);
+  if (!uai) return null;
+  return inTenant(deps, p, async (tx) => {
+    const contacts = await reachableContacts(tx, p, uai);
+    const pupils = await suspendablePupils(
+      tx,
+      p,
+      uai,
+      contacts.filter((x) => x.profiles.includes("pupil")),
+    );
+    return {
+      lines: await moderationQueue(tx, p, uai),
+      pupils: pupils.map((x) => ({ id: x.id, name: `${x.firstName} ${x.lastName}` })),
+      suspensions: await currentSuspensions(tx, p, uai, deps.now),
+      rulesEditor: settingsSchool(p) !== null,
+    };
+  });
 }
 
 /** Blocked and reported messages of the school: a director sees all; a teacher those of their pupils. */
-export async function moderationQueue(tx: Tx, p: Principal, uai: string): Promise<ModerationLine[]> {
-  const director =
-    p.profiles.some((sp) => sp.uai === uai && sp.profile === "director") ||
-    p.structureRoles.some((r) => r.role === "academie_admin");
+async function moderationQueue(tx: Tx, p: Principal, uai: string): Promise<ModerationLine[]> {
+  const director = can(p, "message.moderateSchool", { kind: "school", uai });
   const rows = rowsOf<{
     id: string;
     state: string;
@@ -788,8 +847,12 @@ export interface ModeratedMessage {
 }
 
 /** 52B: the message, its recipients, date and time, and who reported it — for the school's moderators. */
-export async function moderatedMessage(tx: Tx, p: Principal, id: string): Promise<ModeratedMessage | null> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+export async function moderatedMessage(deps: ServiceDeps, p: Principal, id: string): Promise<ModeratedMessage | null> {
+  if (!isId(id)) return null;
+  return inTenant(deps, p, (tx) => moderatedIn(tx, p, id));
+}
+
+async function moderatedIn(tx: Tx, p: Principal, id: string): Promise<ModeratedMessage | null> {
   const [m] = rowsOf<{
     uai: string;
     subject: string;
@@ -803,7 +866,7 @@ export async function moderatedMessage(tx: Tx, p: Principal, id: string): Promis
     select m.uai, m.subject, m.body, m.created_at, u.first_name || ' ' || u.last_name as sender, m.state, m.blocked_words
     from messages m join users u on u.id = m.sender_id where m.id = ${id}`),
   );
-  if (!m || !moderates(p, m.uai)) return null;
+  if (!m || !can(p, "message.moderate", { kind: "school", uai: m.uai })) return null;
   const line = (await moderationQueue(tx, p, m.uai)).find((l) => l.id === id);
   if (!line) return null;
   const recipients = rowsOf<{ name: string }>(
@@ -829,13 +892,13 @@ export async function moderatedMessage(tx: Tx, p: Principal, id: string): Promis
 
 /** An attachment for whoever may read its message (sender, recipients): its bytes, name and type. */
 export async function attachmentFor(
-  deps: MessageDeps,
+  deps: ServiceDeps,
   p: Principal,
   messageId: string,
   attachmentId: string,
 ): Promise<{ name: string; type: string; data: Uint8Array } | null> {
-  if (!/^[0-9a-f-]{36}$/.test(messageId) || !/^[0-9a-f-]{36}$/.test(attachmentId) || !deps.blobs) return null;
-  const [row] = await withTenant(deps.db, scopeOf(p), async (tx) =>
+  if (!isId(messageId) || !isId(attachmentId) || !deps.blobs) return null;
+  const [row] = await inTenant(deps, p, async (tx) =>
     rowsOf<{ name: string; type: string; blob_key: string }>(
       await tx.execute(sql`
     select a.name, a.type, a.blob_key from message_attachments a join messages m on m.id = a.message_id
@@ -866,7 +929,7 @@ export interface DraftInput {
 
 /** Keeps what the user wrote, as it is: recipients and rules are checked when it is sent (attachments are not kept). */
 export async function draftSaver(
-  deps: MessageDeps,
+  deps: ServiceDeps,
   p: Principal,
   input: DraftInput,
 ): Promise<{ ok: true; id: string } | { ok: false; errors: DraftError[] } | { ok: false; forbidden: true }> {
@@ -878,15 +941,15 @@ export async function draftSaver(
   if (body.length > BODY_MAX) errors.push("body_long");
   if (errors.length) return { ok: false, errors };
   const fields = {
-    recipientIds: [...new Set(input.recipientIds.filter((id) => USER_ID.test(id)))].slice(0, RECIPIENTS_MAX),
-    groupKeys: [...new Set(input.groupKeys.filter((k) => GROUP_KEY.test(k)))].slice(0, 100),
-    sendAt: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(input.sendAt) ? input.sendAt : "",
+    recipientIds: [...new Set(input.recipientIds.filter(isId))].slice(0, RECIPIENTS_MAX),
+    groupKeys: [...new Set(input.groupKeys.filter((k) => groupKeyParts(k)))].slice(0, 100),
+    sendAt: isLocalDateTime(input.sendAt) ? input.sendAt : "",
     receipt: input.receipt,
   };
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return inTenant(deps, p, async (tx) => {
     const { uai } = await sendingSchool(tx, p, input.uai ?? null);
     if (!uai) return { ok: false as const, forbidden: true as const };
-    const draftId = input.draftId && USER_ID.test(input.draftId) ? input.draftId : null;
+    const draftId = input.draftId && isId(input.draftId) ? input.draftId : null;
     const [updated] = draftId
       ? rowsOf<{ id: string }>(
           await tx.execute(sql`
@@ -914,8 +977,8 @@ export interface SavedDraft {
   fields: DraftFields;
 }
 
-export async function draftOf(tx: Tx, p: Principal, id: string): Promise<SavedDraft | null> {
-  if (!USER_ID.test(id)) return null;
+async function draftOf(tx: Tx, p: Principal, id: string): Promise<SavedDraft | null> {
+  if (!isId(id)) return null;
   const [row] = rowsOf<{ id: string; uai: string; subject: string; body: string; draft: DraftFields | string | null }>(
     await tx.execute(sql`
     select id, uai, subject, body, draft from messages where id = ${id} and sender_id = ${p.userId} and state = 'draft'`),
@@ -936,11 +999,59 @@ export async function draftOf(tx: Tx, p: Principal, id: string): Promise<SavedDr
   };
 }
 
-export async function draftRemover(deps: MessageDeps, p: Principal, id: string): Promise<boolean> {
-  if (!USER_ID.test(id)) return false;
-  return withTenant(
-    deps.db,
-    scopeOf(p),
+/** What the compose form holds: what the user typed, a saved draft, or a reply's prefilled subject and sender. */
+export interface MessageDraft {
+  subject: string;
+  body: string;
+  recipientIds: string[];
+  groupKeys: string[];
+  sendAt?: string;
+  receipt?: boolean;
+  /** The saved draft being edited. */
+  draftId?: string | null;
+}
+
+/** The compose page's request: the school chosen (perimeter staff), a draft to open, a reply's sender and subject. */
+export interface ComposeRequest {
+  school: string;
+  draftId: string;
+  replyTo: string;
+  subject: string;
+}
+
+export type Composition =
+  | { kind: "ready"; options: ComposeOptions; restriction: Restriction | null; draft: MessageDraft }
+  /** The user may write to nobody in this school. */
+  | { kind: "forbidden" }
+  /** The draft asked for is not one of the user's. */
+  | { kind: "missing" };
+
+/** Everything the compose page shows, in one transaction: whom the user may write to, whether messaging is closed to
+ *  them now (52E–52G), and the form's content — a saved draft, or for a reply the sender when the rules allow. */
+export async function composition(deps: ServiceDeps, p: Principal, request: ComposeRequest): Promise<Composition> {
+  return inTenant(deps, p, async (tx) => {
+    const saved = request.draftId ? await draftOf(tx, p, request.draftId) : null;
+    const options = await composeOptions(tx, p, saved?.uai ?? (request.school || null));
+    if (!options) return { kind: "forbidden" };
+    if (request.draftId && !saved) return { kind: "missing" };
+    const restriction = await messagingRestriction(tx, p, options.uai, deps.now, deps.timeZone);
+    const draft: MessageDraft = saved
+      ? { subject: saved.subject, body: saved.body, ...saved.fields, draftId: saved.id }
+      : {
+          subject: request.subject,
+          body: "",
+          groupKeys: [],
+          recipientIds: options.contacts.some((x) => x.id === request.replyTo) ? [request.replyTo] : [],
+        };
+    return { kind: "ready", options, restriction, draft };
+  });
+}
+
+export async function draftRemover(deps: ServiceDeps, p: Principal, id: string): Promise<boolean> {
+  if (!isId(id)) return false;
+  return inTenant(
+    deps,
+    p,
     async (tx) =>
       rowsOf(
         await tx.execute(
@@ -951,7 +1062,7 @@ export async function draftRemover(deps: MessageDeps, p: Principal, id: string):
 }
 
 async function dropDraft(tx: Tx, p: Principal, draftId: string | null | undefined): Promise<void> {
-  if (draftId && USER_ID.test(draftId)) {
+  if (draftId && isId(draftId)) {
     await tx.execute(sql`delete from messages where id = ${draftId} and sender_id = ${p.userId} and state = 'draft'`);
   }
 }

@@ -4,9 +4,26 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client";
 import type { WeeklyHours } from "../../../db/schema/portal";
-import { DAY_KEYS, localDayAndTime, withinHours } from "../access-hours";
+import { DAY_KEYS, localDayAndTime, parseWeeklyHours, withinHours } from "../access-hours";
+import { audit } from "../audit";
+import { inTenant, type ServiceDeps } from "../context";
+import { can } from "../../policy";
+import type { PupilResource } from "../../policy/messaging";
 import { zonedToUtc } from "../../time";
-import { activeProfiles, reaches, type Principal, type ProfileKind } from "../principal";
+import { isId, isLocalDateTime, isTime } from "../../validation";
+import { activeProfiles, type Principal, type ProfileKind } from "../principal";
+
+export type { WeeklyHours };
+
+/** The school whose messages the user moderates (52B): their active school, when they moderate there. */
+export function moderatedSchool(p: Principal): string | null {
+  return p.activeUai && can(p, "message.moderate", { kind: "school", uai: p.activeUai }) ? p.activeUai : null;
+}
+
+/** The school whose messaging settings the user edits (614B rules, 52F hours): their active one, if they direct it. */
+export function settingsSchool(p: Principal): string | null {
+  return p.activeUai && can(p, "school.configure", { kind: "school", uai: p.activeUai }) ? p.activeUai : null;
+}
 
 export type Restriction =
   | { kind: "suspended"; until: Date }
@@ -54,51 +71,132 @@ export async function messagingHoursOf(tx: Tx, uai: string): Promise<WeeklyHours
   return row?.h ?? null;
 }
 
-export async function saveMessagingHours(tx: Tx, uai: string, hours: WeeklyHours | null): Promise<void> {
-  await tx.execute(sql`insert into school_settings (uai, messaging_hours) values (${uai}, ${hours ? JSON.stringify(hours) : null}::jsonb)
-    on conflict (uai) do update set messaging_hours = excluded.messaging_hours`);
+/** The director's form of hours (52F): any time, or the days and times it is open. */
+export interface HoursInput {
+  limited: boolean;
+  days: Record<string, { open: boolean; from: string; to: string }>;
+}
+
+/** 52F: the director opens sending to pupils and families at set hours, or at any time; audited. */
+export async function messagingHoursSaver(
+  deps: ServiceDeps,
+  p: Principal,
+  input: HoursInput,
+): Promise<{ ok: true } | { ok: false; forbidden: true } | { ok: false; badDays: string[] }> {
+  const uai = settingsSchool(p);
+  if (!uai) return { ok: false, forbidden: true };
+  const parsed = input.limited ? parseWeeklyHours(input.days) : { ok: true as const, hours: null };
+  if (!parsed.ok) return { ok: false, badDays: parsed.badDays };
+  await inTenant(deps, p, async (tx) => {
+    await tx.execute(sql`insert into school_settings (uai, messaging_hours)
+      values (${uai}, ${parsed.hours ? JSON.stringify(parsed.hours) : null}::jsonb)
+      on conflict (uai) do update set messaging_hours = excluded.messaging_hours`);
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "messaging_hours.saved",
+      target: uai,
+      uai,
+      ip: deps.ip,
+      details: { hours: parsed.hours },
+    });
+  });
+  return { ok: true };
 }
 
 // ---------------------------------------------------------------- 52E suspensions
 
-/** A teacher suspends pupils of their classes; the director any pupil of the school. */
-export async function maySuspend(tx: Tx, p: Principal, uai: string, pupilId: string): Promise<boolean> {
-  if (!reaches(p, uai)) return false;
-  const [row] = rowsOf<{ pupil: boolean; director: boolean; teacher: boolean }>(
+/** How the user stands to these people of the school (52E): whether each is a pupil of it, and whether the user
+ *  teaches them in one of its classes — the facts `message.suspendPupil` decides on. */
+async function pupilFacts(tx: Tx, p: Principal, uai: string, ids: readonly string[]): Promise<PupilResource[]> {
+  const wanted = ids.filter(isId);
+  if (wanted.length === 0) return [];
+  const rows = rowsOf<{ id: string; pupil: boolean; taught: boolean }>(
     await tx.execute(sql`
-    select exists (select 1 from school_profiles where uai = ${uai} and user_id = ${pupilId} and profile = 'pupil') as pupil,
-      exists (select 1 from school_profiles where uai = ${uai} and user_id = ${p.userId} and profile = 'director') as director,
+    select x.id::text as id,
+      exists (select 1 from school_profiles where uai = ${uai} and user_id = x.id and profile = 'pupil') as pupil,
       exists (select 1 from class_members s join class_members t on t.class_id = s.class_id and t.role = 'teacher'
-        where s.user_id = ${pupilId} and s.role = 'pupil' and t.user_id = ${p.userId} and s.uai = ${uai}) as teacher`),
+        where s.user_id = x.id and s.role = 'pupil' and t.user_id = ${p.userId} and s.uai = ${uai}) as taught
+    from unnest(${`{${wanted.join(",")}}`}::uuid[]) as x(id)`),
   );
-  return !!row && row.pupil && (row.director || row.teacher);
+  return rows.map((r) => ({ kind: "pupil", uai, pupilId: r.id, isPupil: r.pupil, taughtByUser: r.taught }));
+}
+
+/** Which of these people the user may suspend in this school. */
+async function suspendableAmong(tx: Tx, p: Principal, uai: string, ids: readonly string[]): Promise<Set<string>> {
+  const facts = await pupilFacts(tx, p, uai, ids);
+  return new Set(facts.filter((f) => can(p, "message.suspendPupil", f)).map((f) => f.pupilId));
+}
+
+/** The pupils among `candidates` the user may suspend (the moderation page's list), in their order. */
+export async function suspendablePupils<T extends { id: string }>(
+  tx: Tx,
+  p: Principal,
+  uai: string,
+  candidates: readonly T[],
+): Promise<T[]> {
+  const allowed = await suspendableAmong(
+    tx,
+    p,
+    uai,
+    candidates.map((x) => x.id),
+  );
+  return candidates.filter((x) => allowed.has(x.id));
 }
 
 export const SUSPENSION_DAYS = [1, 3, 7, 14] as const;
 
-export async function suspendMessaging(
-  tx: Tx,
+/** 52E: a moderator of their active school suspends a pupil's messaging for one of SUSPENSION_DAYS; audited.
+ *  "refused": not a pupil they may suspend, or not an offered duration. */
+export async function pupilSuspender(
+  deps: ServiceDeps,
   p: Principal,
-  uai: string,
   pupilId: string,
   days: number,
-  now: Date,
-): Promise<boolean> {
-  if (!(SUSPENSION_DAYS as readonly number[]).includes(days) || !(await maySuspend(tx, p, uai, pupilId))) return false;
-  const until = new Date(now.getTime() + days * 86_400_000);
-  await tx.execute(sql`insert into messaging_suspensions (uai, user_id, until, by_id, created_at)
-    values (${uai}, ${pupilId}, ${until.toISOString()}::timestamptz, ${p.userId}, ${now.toISOString()}::timestamptz)
-    on conflict (uai, user_id) do update set until = excluded.until, by_id = excluded.by_id, created_at = excluded.created_at`);
-  return true;
+): Promise<"done" | "refused" | "forbidden"> {
+  const uai = moderatedSchool(p);
+  if (!uai) return "forbidden";
+  if (!isId(pupilId) || !(SUSPENSION_DAYS as readonly number[]).includes(days)) return "refused";
+  return inTenant(deps, p, async (tx) => {
+    if (!(await suspendableAmong(tx, p, uai, [pupilId])).has(pupilId)) return "refused";
+    const until = new Date(deps.now.getTime() + days * 86_400_000);
+    await tx.execute(sql`insert into messaging_suspensions (uai, user_id, until, by_id, created_at)
+      values (${uai}, ${pupilId}, ${until.toISOString()}::timestamptz, ${p.userId}, ${deps.now.toISOString()}::timestamptz)
+      on conflict (uai, user_id) do update set until = excluded.until, by_id = excluded.by_id,
+        created_at = excluded.created_at`);
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "messaging.suspended",
+      target: pupilId,
+      uai,
+      ip: deps.ip,
+      details: { days },
+    });
+    return "done";
+  });
 }
 
-export async function liftSuspension(tx: Tx, p: Principal, uai: string, pupilId: string): Promise<boolean> {
-  if (!(await maySuspend(tx, p, uai, pupilId))) return false;
-  return (
-    rowsOf(
+/** 52E: lifts a pupil's suspension before its end (whoever may suspend them); false when there is none to lift. */
+export async function suspensionLifter(deps: ServiceDeps, p: Principal, pupilId: string): Promise<boolean> {
+  const uai = moderatedSchool(p);
+  if (!uai || !isId(pupilId)) return false;
+  return inTenant(deps, p, async (tx) => {
+    if (!(await suspendableAmong(tx, p, uai, [pupilId])).has(pupilId)) return false;
+    const lifted = rowsOf(
       await tx.execute(sql`delete from messaging_suspensions where uai = ${uai} and user_id = ${pupilId} returning 1`),
-    ).length > 0
-  );
+    ).length;
+    if (!lifted) return false;
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "messaging.suspension_lifted",
+      target: pupilId,
+      uai,
+      ip: deps.ip,
+    });
+    return true;
+  });
 }
 
 export interface SuspensionLine {
@@ -111,14 +209,19 @@ export interface SuspensionLine {
 export async function currentSuspensions(tx: Tx, p: Principal, uai: string, now: Date): Promise<SuspensionLine[]> {
   const rows = rowsOf<{ user_id: string; name: string; until: string | Date }>(
     await tx.execute(sql`
-    select s.user_id, u.first_name || ' ' || u.last_name as name, s.until from messaging_suspensions s join users u on u.id = s.user_id
+    select s.user_id, u.first_name || ' ' || u.last_name as name, s.until
+    from messaging_suspensions s join users u on u.id = s.user_id
     where s.uai = ${uai} and s.until > ${now.toISOString()}::timestamptz order by s.until`),
   );
-  const out: SuspensionLine[] = [];
-  for (const r of rows)
-    if (await maySuspend(tx, p, uai, r.user_id))
-      out.push({ userId: r.user_id, name: r.name, until: new Date(r.until) });
-  return out;
+  const allowed = await suspendableAmong(
+    tx,
+    p,
+    uai,
+    rows.map((r) => r.user_id),
+  );
+  return rows
+    .filter((r) => allowed.has(r.user_id))
+    .map((r) => ({ userId: r.user_id, name: r.name, until: new Date(r.until) }));
 }
 
 // ---------------------------------------------------------------- 52G académie blocks
@@ -136,7 +239,7 @@ export interface AcademieBlock {
 
 export const BLOCKABLE_PROFILES: ProfileKind[] = ["pupil", "parent", "teacher", "director", "staff", "municipality"];
 
-export async function academieBlocks(tx: Tx): Promise<AcademieBlock[]> {
+async function academieBlocks(tx: Tx): Promise<AcademieBlock[]> {
   const rows = rowsOf<{
     id: string;
     profiles: string[];
@@ -168,8 +271,10 @@ export function blockActive(b: AcademieBlock, now: Date, timeZone: string): bool
   return b.days.includes(day) && !!b.fromTime && !!b.toTime && time >= b.fromTime && time < b.toTime;
 }
 
-export function mayBlockMessaging(p: Principal): boolean {
-  return p.structureRoles.some((r) => r.role === "academie_admin");
+/** 52G: the académie's blocks, for the académie (null for anyone else). */
+export async function blocksPage(deps: ServiceDeps, p: Principal): Promise<AcademieBlock[] | null> {
+  if (!can(p, "messaging.block", { kind: "platform" })) return null;
+  return inTenant(deps, p, (tx) => academieBlocks(tx));
 }
 
 export type BlockInput = {
@@ -183,9 +288,6 @@ export type BlockInput = {
 };
 export type BlockError = "profiles" | "kind" | "period" | "days" | "times";
 
-const HHMM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
-const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
-
 /** Reads the académie's form; datetimes are local times of the platform's zone (`datetime-local` inputs). */
 export function parseBlock(
   input: BlockInput,
@@ -195,8 +297,8 @@ export function parseBlock(
   const profiles = [...new Set(input.profiles)];
   if (profiles.some((k) => !BLOCKABLE_PROFILES.includes(k as ProfileKind))) errors.push("profiles");
   if (input.kind === "once") {
-    const from = LOCAL.test(input.startsAt) ? zonedToUtc(input.startsAt, timeZone) : null;
-    const to = LOCAL.test(input.endsAt) ? zonedToUtc(input.endsAt, timeZone) : null;
+    const from = isLocalDateTime(input.startsAt) ? zonedToUtc(input.startsAt, timeZone) : null;
+    const to = isLocalDateTime(input.endsAt) ? zonedToUtc(input.endsAt, timeZone) : null;
     if (!from || !to || from >= to) errors.push("period");
     return errors.length
       ? { ok: false, errors }
@@ -208,7 +310,7 @@ export function parseBlock(
   if (input.kind !== "weekly") return { ok: false, errors: [...errors, "kind"] };
   const days = [...new Set(input.days)].sort();
   if (days.length === 0 || days.some((d) => !DAY_KEYS.includes(d as (typeof DAY_KEYS)[number]))) errors.push("days");
-  if (!HHMM.test(input.fromTime) || !HHMM.test(input.toTime) || input.fromTime >= input.toTime) errors.push("times");
+  if (!isTime(input.fromTime) || !isTime(input.toTime) || input.fromTime >= input.toTime) errors.push("times");
   return errors.length
     ? { ok: false, errors }
     : {
@@ -225,19 +327,49 @@ export function parseBlock(
       };
 }
 
-export async function addBlock(tx: Tx, p: Principal, value: Omit<AcademieBlock, "id">, now: Date): Promise<string> {
-  const [row] = rowsOf<{ id: string }>(
-    await tx.execute(sql`
-    insert into messaging_blocks (profiles, kind, starts_at, ends_at, days, from_time, to_time, created_by, created_at)
-    values (${`{${value.profiles.join(",")}}`}::text[], ${value.kind}, ${value.startsAt?.toISOString() ?? null}::timestamptz,
-      ${value.endsAt?.toISOString() ?? null}::timestamptz, ${value.days.length ? `{${value.days.join(",")}}` : null}::text[],
-      ${value.fromTime}, ${value.toTime}, ${p.userId}, ${now.toISOString()}::timestamptz)
-    returning id`),
-  );
-  return row!.id;
+/** 52G: the académie adds a block from its form; audited. */
+export async function blockAdder(
+  deps: ServiceDeps,
+  p: Principal,
+  input: BlockInput,
+): Promise<{ ok: true } | { ok: false; forbidden: true } | { ok: false; errors: BlockError[] }> {
+  if (!can(p, "messaging.block", { kind: "platform" })) return { ok: false, forbidden: true };
+  const parsed = parseBlock(input, deps.timeZone);
+  if (!parsed.ok) return parsed;
+  const value = parsed.value;
+  await inTenant(deps, p, async (tx) => {
+    const [row] = rowsOf<{ id: string }>(
+      await tx.execute(sql`
+      insert into messaging_blocks (profiles, kind, starts_at, ends_at, days, from_time, to_time, created_by, created_at)
+      values (${`{${value.profiles.join(",")}}`}::text[], ${value.kind}, ${value.startsAt?.toISOString() ?? null}::timestamptz,
+        ${value.endsAt?.toISOString() ?? null}::timestamptz, ${value.days.length ? `{${value.days.join(",")}}` : null}::text[],
+        ${value.fromTime}, ${value.toTime}, ${p.userId}, ${deps.now.toISOString()}::timestamptz)
+      returning id`),
+    );
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "messaging.blocked",
+      target: row!.id,
+      ip: deps.ip,
+      details: { profiles: value.profiles, kind: value.kind },
+    });
+  });
+  return { ok: true };
 }
 
-export async function removeBlock(tx: Tx, id: string): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/.test(id)) return false;
-  return rowsOf(await tx.execute(sql`delete from messaging_blocks where id = ${id} returning 1`)).length > 0;
+/** 52G: the académie lifts a block; audited. */
+export async function blockRemover(
+  deps: ServiceDeps,
+  p: Principal,
+  id: string,
+): Promise<"done" | "missing" | "forbidden"> {
+  if (!can(p, "messaging.block", { kind: "platform" })) return "forbidden";
+  if (!isId(id)) return "missing";
+  return inTenant(deps, p, async (tx) => {
+    if (!rowsOf(await tx.execute(sql`delete from messaging_blocks where id = ${id} returning 1`)).length)
+      return "missing";
+    await audit(tx, { at: deps.now, actorId: p.userId, action: "messaging.unblocked", target: id, ip: deps.ip });
+    return "done";
+  });
 }
