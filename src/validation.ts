@@ -13,7 +13,11 @@ export const Id = v.pipe(v.string(), v.regex(UUID));
 export const Day = v.pipe(
   v.string(),
   v.regex(/^\d{4}-\d{2}-\d{2}$/),
-  v.check((d) => new Date(`${d}T12:00:00Z`).toISOString().slice(0, 10) === d),
+  v.check((d) => {
+    // Month 13 or day 00 make no date at all (toISOString would throw): not a day either.
+    const noon = new Date(`${d}T12:00:00Z`);
+    return !Number.isNaN(noon.getTime()) && noon.toISOString().slice(0, 10) === d;
+  }),
 );
 
 /** A time of day "HH:MM" (00:00–23:59). */

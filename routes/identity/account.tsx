@@ -1,18 +1,24 @@
-// "Mon compte": identity, font (51M), hidden apps (57C / 51E), password change. Notification choices: routes/notifications/notification-settings.tsx.
-import { Hono } from "hono";
+// "Mon compte": identity, font (51M), hidden apps (57C / 51E), password change. Notification choices:
+// routes/notifications/notification-settings.tsx.
+import * as v from "valibot";
 import { t } from "../../src/i18n";
-import type { AppEnv } from "../../src/http/env";
 import { chromeFor, renderPage } from "../../src/http/render";
-import { field, fieldList, readForm } from "../../src/http/forms";
+import { fieldList, fieldsOf, readForm } from "../../src/http/forms";
 import { activeProfiles, displayName, type Principal } from "../../src/services/principal";
 import { allowedApps } from "../../src/services/portal/apps";
 import { changePassword, setHiddenApps } from "../../src/services/identity/account";
 import { AccountPage, type AccountView } from "../../views/identity/account";
-import { requireUser } from "../guards";
+import { bounded, readWith } from "../../src/validation";
+import { signedInRoutes } from "../guards";
 
-export const accountRoutes = new Hono<AppEnv>();
-accountRoutes.use("/compte", requireUser);
-accountRoutes.use("/compte/*", requireUser);
+export const accountRoutes = signedInRoutes("/compte");
+
+/** The password form: the current password bounded (the new one is checked whole by the password rules). */
+const PasswordForm = v.object({
+  actuel: bounded(300),
+  password: v.optional(v.string(), ""),
+  confirm: v.optional(v.string(), ""),
+});
 
 function accountView(p: Principal, extra: Partial<AccountView> = {}): AccountView {
   return {
@@ -28,7 +34,7 @@ function accountView(p: Principal, extra: Partial<AccountView> = {}): AccountVie
 }
 
 accountRoutes.get("/compte", (c) => {
-  const p = c.var.principal!;
+  const p = c.var.principal;
   return renderPage(
     c,
     <AccountPage
@@ -39,29 +45,16 @@ accountRoutes.get("/compte", (c) => {
 });
 
 accountRoutes.post("/compte/applis", async (c) => {
-  const { platform } = c.var;
   const form = await readForm(c);
-  await setHiddenApps(
-    { db: platform.db, now: platform.clock.now(), ip: c.var.ip, passwords: platform.passwords },
-    c.var.principal!,
-    fieldList(form, "cacher"),
-  );
+  await setHiddenApps(c.var.deps, c.var.principal, fieldList(form, "cacher"));
   return c.redirect("/compte?enregistre=1", 303);
 });
 
 accountRoutes.post("/compte/mot-de-passe", async (c) => {
-  const { platform } = c.var;
-  const p = c.var.principal!;
+  const p = c.var.principal;
   const form = await readForm(c);
-  const result = await changePassword(
-    { db: platform.db, now: platform.clock.now(), ip: c.var.ip, passwords: platform.passwords },
-    p,
-    {
-      current: field(form, "actuel").slice(0, 300),
-      password: field(form, "password"),
-      confirm: field(form, "confirm"),
-    },
-  );
+  const f = readWith(PasswordForm, fieldsOf(form, PasswordForm));
+  const result = await changePassword(c.var.deps, p, { current: f.actuel, password: f.password, confirm: f.confirm });
   if (!result.ok) {
     return renderPage(
       c,

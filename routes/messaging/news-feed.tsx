@@ -1,166 +1,134 @@
 // The news feed (54H–54J): /fil, adding important dates, sending and withdrawing urgent announcements, and the
-// "J'ai lu" of an announcement shown at entry. Parsing and rendering only: src/services/messaging/news-feed.ts decides.
-import { Hono, type Context } from "hono";
+// "J'ai lu" of an announcement shown at entry. Parsing and rendering only: src/services/messaging/news-feed.ts decides,
+// src/policy/news-feed.ts says who may.
+import type { Context } from "hono";
+import * as v from "valibot";
 import { t, type MessageKey } from "../../src/i18n";
-import type { AppEnv } from "../../src/http/env";
+import type { SignedInEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
-import { field, fieldList, readForm, safeReturnPath } from "../../src/http/forms";
-import { withTenant } from "../../db/client";
-import { scopeOf } from "../../src/services/principal";
+import { field, fieldList, fieldsOf, readForm, safeReturnPath, type FormFields } from "../../src/http/forms";
 import {
-  announcementAudiences,
   announcementCreator,
+  announcementForm,
   announcementWithdrawer,
   dateAudiences,
   dateCreator,
   dateRemover,
-  feedAuthorRights,
+  feedPage,
   markAnnouncementSeen,
-  myAnnouncements,
-  myDates,
-  newsFeed,
-  type FeedDeps,
+  type AnnouncementInput,
+  type AnnouncementIssue,
+  type DateInput,
+  type DateIssue,
 } from "../../src/services/messaging/news-feed";
 import { AnnouncementFormPage, DateFormPage, FeedPage } from "../../views/messaging/news-feed";
-import { requireUser } from "../guards";
+import { bounded, readWith } from "../../src/validation";
+import { signedInRoutes } from "../guards";
 
-export const newsFeedRoutes = new Hono<AppEnv>();
-newsFeedRoutes.use("/fil", requireUser);
-newsFeedRoutes.use("/fil/*", requireUser);
+export const newsFeedRoutes = signedInRoutes("/fil");
 
-const depsOf = (c: Context<AppEnv>): FeedDeps => ({
-  db: c.var.platform.db,
-  now: c.var.platform.clock.now(),
-  ip: c.var.ip,
-  timeZone: c.var.platform.config.timeZone,
-});
 const NOTICES: Record<string, MessageKey> = {
   date: "feed.dates.added",
   date_retiree: "feed.dates.removed",
   urgent: "feed.urgent.sent",
   urgent_retire: "feed.urgent.withdrawn",
 };
-const pupilsAllowed = (c: Context<AppEnv>) => {
-  const roles = c.var.principal!.structureRoles.map((r) => r.role);
-  return !(roles.includes("municipality") && !roles.includes("academie_admin") && !roles.includes("adviser"));
-};
+
+/** The date form, its texts bounded above the service's limits (the service names the field that is too long). */
+const DateForm = v.object({ titre: bounded(1000), date: bounded(20), audience: bounded(100) });
+const AnnouncementForm = v.object({
+  titre: bounded(1000),
+  texte: bounded(10_000),
+  jusqua: bounded(20),
+  audience: bounded(100),
+});
+/** At most this many profiles ticked (there are five). */
+const MAX_PROFILES = 20;
+
+function readDate(form: FormFields): DateInput {
+  const f = readWith(DateForm, fieldsOf(form, DateForm));
+  return { title: f.titre, date: f.date, audience: f.audience };
+}
+
+function readAnnouncement(form: FormFields): AnnouncementInput {
+  const f = readWith(AnnouncementForm, fieldsOf(form, AnnouncementForm));
+  const profiles = fieldList(form, "profils").slice(0, MAX_PROFILES);
+  return { title: f.titre, body: f.texte, profiles, until: f.jusqua, audience: f.audience };
+}
 
 newsFeedRoutes.get("/fil", async (c) => {
-  const p = c.var.principal!;
-  const { platform } = c.var;
-  const now = platform.clock.now();
-  const rights = feedAuthorRights(p);
-  const view = await withTenant(platform.db, scopeOf(p), async (tx) => ({
-    feed: await newsFeed(tx, p, now, platform.config.timeZone),
-    mine: {
-      dates: rights.dates ? await myDates(tx, p, now, platform.config.timeZone) : [],
-      announcements: rights.announcements ? await myAnnouncements(tx, p) : [],
-    },
-  }));
+  const { deps } = c.var;
+  const page = await feedPage(deps, c.var.principal);
   return renderPage(
     c,
     <FeedPage
       chrome={chromeFor(c, t("feed.title"), "feed.help")}
-      view={{ ...view, rights, now, timeZone: platform.config.timeZone, notice: NOTICES[c.req.query("fait") ?? ""] }}
+      view={{ ...page, now: deps.now, timeZone: deps.timeZone, notice: NOTICES[c.req.query("fait") ?? ""] }}
     />,
   );
 });
 
-newsFeedRoutes.get("/fil/dates/nouvelle", async (c) => {
-  const p = c.var.principal!;
-  const options = await withTenant(c.var.platform.db, scopeOf(p), (tx) => dateAudiences(tx, p));
+async function showDateForm(c: Context<SignedInEnv>, draft?: DateInput, errors?: DateIssue[]) {
+  const options = await dateAudiences(c.var.deps, c.var.principal);
   if (options.length === 0) return renderError(c, 403);
   return renderPage(
     c,
     <DateFormPage
       chrome={chromeFor(c, t("feed.dates.new"), "feed.help")}
       options={options}
-      draft={{ title: "", date: "", audience: options[0]!.value }}
+      draft={draft ?? { title: "", date: "", audience: options[0]!.value }}
+      errors={errors}
     />,
+    errors ? 422 : 200,
   );
-});
+}
+
+newsFeedRoutes.get("/fil/dates/nouvelle", (c) => showDateForm(c));
 
 newsFeedRoutes.post("/fil/dates/nouvelle", async (c) => {
-  const p = c.var.principal!;
-  const form = await readForm(c);
-  const draft = {
-    title: field(form, "titre").slice(0, 1000),
-    date: field(form, "date").slice(0, 20),
-    audience: field(form, "audience").slice(0, 100),
-  };
-  const result = await dateCreator(depsOf(c), p, draft);
+  const draft = readDate(await readForm(c));
+  const result = await dateCreator(c.var.deps, c.var.principal, draft);
   if (result.ok) return c.redirect("/fil?fait=date", 303);
-  const options = await withTenant(c.var.platform.db, scopeOf(p), (tx) => dateAudiences(tx, p));
-  if (options.length === 0) return renderError(c, 403);
-  return renderPage(
-    c,
-    <DateFormPage
-      chrome={chromeFor(c, t("feed.dates.new"), "feed.help")}
-      options={options}
-      draft={draft}
-      errors={result.issues}
-    />,
-    422,
-  );
+  return showDateForm(c, draft, result.issues);
 });
 
 newsFeedRoutes.post("/fil/dates/:batch/supprimer", async (c) => {
-  const removed = await dateRemover(depsOf(c), c.var.principal!, c.req.param("batch"));
+  const removed = await dateRemover(c.var.deps, c.var.principal, c.req.param("batch"));
   return removed ? c.redirect("/fil?fait=date_retiree", 303) : renderError(c, 404);
 });
 
-newsFeedRoutes.get("/fil/annonces/nouvelle", async (c) => {
-  const p = c.var.principal!;
-  const options = await withTenant(c.var.platform.db, scopeOf(p), (tx) => announcementAudiences(tx, p));
+async function showAnnouncementForm(c: Context<SignedInEnv>, draft?: AnnouncementInput, errors?: AnnouncementIssue[]) {
+  const { options, pupilsAllowed } = await announcementForm(c.var.deps, c.var.principal);
   if (options.length === 0) return renderError(c, 403);
   return renderPage(
     c,
     <AnnouncementFormPage
       chrome={chromeFor(c, t("feed.urgent.new"), "feed.help")}
       options={options}
-      pupilsAllowed={pupilsAllowed(c)}
-      draft={{ title: "", body: "", profiles: ["parent"], until: "", audience: options[0]!.value }}
+      pupilsAllowed={pupilsAllowed}
+      draft={draft ?? { title: "", body: "", profiles: ["parent"], until: "", audience: options[0]!.value }}
+      errors={errors}
     />,
+    errors ? 422 : 200,
   );
-});
+}
+
+newsFeedRoutes.get("/fil/annonces/nouvelle", (c) => showAnnouncementForm(c));
 
 newsFeedRoutes.post("/fil/annonces/nouvelle", async (c) => {
-  const p = c.var.principal!;
-  const form = await readForm(c);
-  const draft = {
-    title: field(form, "titre").slice(0, 1000),
-    body: field(form, "texte").slice(0, 10_000),
-    profiles: fieldList(form, "profils").slice(0, 20),
-    until: field(form, "jusqua").slice(0, 20),
-    audience: field(form, "audience").slice(0, 100),
-  };
-  const result = await announcementCreator(depsOf(c), p, draft);
+  const draft = readAnnouncement(await readForm(c));
+  const result = await announcementCreator(c.var.deps, c.var.principal, draft);
   if (result.ok) return c.redirect("/fil?fait=urgent", 303);
-  const options = await withTenant(c.var.platform.db, scopeOf(p), (tx) => announcementAudiences(tx, p));
-  if (options.length === 0) return renderError(c, 403);
-  return renderPage(
-    c,
-    <AnnouncementFormPage
-      chrome={chromeFor(c, t("feed.urgent.new"), "feed.help")}
-      options={options}
-      pupilsAllowed={pupilsAllowed(c)}
-      draft={draft}
-      errors={result.issues}
-    />,
-    422,
-  );
+  return showAnnouncementForm(c, draft, result.issues);
 });
 
 newsFeedRoutes.post("/fil/annonces/:id/retirer", async (c) => {
-  const done = await announcementWithdrawer(depsOf(c), c.var.principal!, c.req.param("id"));
+  const done = await announcementWithdrawer(c.var.deps, c.var.principal, c.req.param("id"));
   return done ? c.redirect("/fil?fait=urgent_retire", 303) : renderError(c, 404);
 });
 
 newsFeedRoutes.post("/fil/annonces/:id/lu", async (c) => {
-  const p = c.var.principal!;
   const form = await readForm(c);
-  await withTenant(c.var.platform.db, scopeOf(p), (tx) =>
-    markAnnouncementSeen(tx, p.userId, c.req.param("id"), c.var.platform.clock.now()),
-  );
+  await markAnnouncementSeen(c.var.deps, c.var.principal, c.req.param("id"));
   return c.redirect(safeReturnPath(field(form, "retour")), 303);
 });

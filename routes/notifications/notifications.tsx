@@ -1,33 +1,25 @@
 // The user's notifications in the hub.
-import { Hono } from "hono";
 import { t } from "../../src/i18n";
-import type { AppEnv } from "../../src/http/env";
 import { chromeFor, renderPage } from "../../src/http/render";
-import { withTenant } from "../../db/client";
-import { scopeOf } from "../../src/services/principal";
-import { markAllRead, myNotifications } from "../../src/services/notifications/notifications";
+import { markAllRead, noticesOf } from "../../src/services/notifications/notifications";
 import { NotificationsPage } from "../../views/notifications/notifications";
-import { requireUser } from "../guards";
+import { signedInRoutes } from "../guards";
 
-export const notificationRoutes = new Hono<AppEnv>();
-notificationRoutes.use("/notifications", requireUser);
-notificationRoutes.use("/notifications/*", requireUser);
+export const notificationRoutes = signedInRoutes("/notifications");
 
 notificationRoutes.get("/notifications", async (c) => {
-  const p = c.var.principal!;
-  const notices = await withTenant(c.var.platform.db, scopeOf(p), (tx) => myNotifications(tx, p.userId));
+  const notices = await noticesOf(c.var.deps, c.var.principal);
   return renderPage(
     c,
     <NotificationsPage
       chrome={chromeFor(c, t("notifications.title"), "help.topic.notifications")}
       notices={notices}
-      timeZone={c.var.platform.config.timeZone}
+      timeZone={c.var.deps.timeZone}
     />,
   );
 });
 
 notificationRoutes.post("/notifications/lues", async (c) => {
-  const p = c.var.principal!;
-  await withTenant(c.var.platform.db, scopeOf(p), (tx) => markAllRead(tx, p.userId, c.var.platform.clock.now()));
+  await markAllRead(c.var.deps, c.var.principal);
   return c.redirect("/notifications", 303);
 });

@@ -1,4 +1,5 @@
 // The portal: home with the app launcher, help, charter, accessibility statement, font and school switches.
+// The help, charter, accessibility and font pages are public; the home sends anonymous visitors to the login page.
 import { Hono } from "hono";
 import { t } from "../../src/i18n";
 import type { AppEnv } from "../../src/http/env";
@@ -8,25 +9,25 @@ import { writeCookie } from "../../src/http/cookies";
 import { homeFor } from "../../src/services/portal/portal";
 import { entryFeed } from "../../src/services/messaging/news-feed";
 import { myConnectors } from "../../src/services/identity/connectors";
-import { scopeOf } from "../../src/services/principal";
-import { withTenant } from "../../db/client";
-import { setFont, switchSchool } from "../../src/services/identity/account";
+import { FONTS, setFont, switchSchool } from "../../src/services/identity/account";
 import { HomePage } from "../../views/portal/home";
 import { HelpPage } from "../../views/portal/help";
 import { AccessibilityPage, CharterPage } from "../../views/identity/charter";
+import { choice } from "../../src/validation";
+import { signedInRoutes } from "../guards";
 
 export const portalRoutes = new Hono<AppEnv>();
+/** What only a signed-in user does here: switch the school they work in. */
+const schoolSwitchRoutes = signedInRoutes("/ecole/active");
 
 portalRoutes.get("/", async (c) => {
   const p = c.var.principal;
   if (!p) return c.redirect("/login", 303);
-  const { platform } = c.var;
-  const home = await homeFor(platform.db, c.var.cache, p);
+  const { deps } = c.var;
+  const home = await homeFor(deps, c.var.cache, p);
   // 54J: the feed's entry (unseen urgent announcements first) is read fresh on every visit, not cached with the home.
-  const feed = await withTenant(platform.db, scopeOf(p), (tx) =>
-    entryFeed(tx, p, platform.clock.now(), platform.config.timeZone),
-  );
-  const services = await myConnectors(platform.db, p);
+  const feed = await entryFeed(deps, p);
+  const services = await myConnectors(deps.db, p);
   const helpTopic = home.mainProfile === "pupil" ? "help.topic.home.pupil" : "help.topic.home";
   return renderPage(
     c,
@@ -34,7 +35,7 @@ portalRoutes.get("/", async (c) => {
       chrome={chromeFor(c, t("home.title"), helpTopic)}
       view={{ ...home, firstName: p.firstName }}
       feed={feed}
-      timeZone={platform.config.timeZone}
+      timeZone={deps.timeZone}
       services={services}
     />,
   );
@@ -51,27 +52,17 @@ portalRoutes.get("/accessibilite", (c) =>
 /** 51M: the font switch in every page's banner; before login the choice lives in a cookie. */
 portalRoutes.post("/preferences/police", async (c) => {
   const form = await readForm(c);
-  const font = field(form, "police") === "dyslexic" ? "dyslexic" : "standard";
+  const font = choice(FONTS, field(form, "police"), "standard");
   const back = safeReturnPath(field(form, "retour"));
-  const { platform, principal } = c.var;
-  if (principal)
-    await setFont(
-      { db: platform.db, now: platform.clock.now(), ip: c.var.ip, passwords: platform.passwords },
-      principal,
-      font,
-    );
+  const { principal } = c.var;
+  if (principal) await setFont(c.var.deps, principal, font);
   writeCookie(c, "font", font, 365 * 24 * 3600);
   return c.redirect(back, 303);
 });
 
-portalRoutes.post("/ecole/active", async (c) => {
-  const { platform, principal } = c.var;
-  if (!principal) return c.redirect("/login", 303);
-  const form = await readForm(c);
-  const ok = await switchSchool(
-    { db: platform.db, now: platform.clock.now(), ip: c.var.ip, passwords: platform.passwords },
-    principal,
-    field(form, "uai"),
-  );
+schoolSwitchRoutes.post("/ecole/active", async (c) => {
+  const ok = await switchSchool(c.var.deps, c.var.principal, field(await readForm(c), "uai"));
   return ok ? c.redirect("/", 303) : renderError(c, 403);
 });
+
+portalRoutes.route("/", schoolSwitchRoutes);

@@ -18,6 +18,8 @@ export const directoryRules = {
   "school.configure": ((p, r) => isDirectorOf(p, r.uai)) as Rule<SchoolResource>,
   /** 611A: the key figures of the schools of a perimeter. */
   "school.viewStructureStats": ((p) => holdsAny(activeProfiles(p), PERIMETER_ROLES)) as Rule<PlatformResource>,
+  /** The "Classes" app lists every class of the school for its director and staff (others: their own classes). */
+  "school.listAllClasses": ((p, r) => holdsAny(profilesIn(p, r.uai), ["director", "staff"])) as Rule<SchoolResource>,
   /** A class is seen by its members, its pupils' parents, the school's director and staff, and its perimeter. */
   "class.view": classView,
   /** Everyone who may see the class sees who is in it; the roster view itself minimises data (621E). */
@@ -32,6 +34,8 @@ export const directoryRules = {
     if (holdsAny(profilesIn(p, r.uai), STAFF) || perimeterRole(p, r.uai)) return true;
     return r.sharesClassWith || r.isChildOf;
   }) as Rule<PersonResource>,
+  /** 621B: a card shows the account's source and state to the director of its school, who administers it. */
+  "person.viewAccount": ((p, r) => isDirectorOf(p, r.uai)) as Rule<PersonResource>,
   /** 71E: the audit trail is the académie's. */
   "audit.view": ((p) => isAcademieAdmin(p)) as Rule<PlatformResource>,
   /** 4.4: directory imports (AAF) are the académie's. */

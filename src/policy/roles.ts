@@ -15,12 +15,12 @@ export function holdsAny(kinds: readonly ProfileKind[], wanted: readonly Profile
 }
 
 /** Whether `p` holds one of these structure roles (inspector, adviser, municipality, académie). */
-export function hasRole(p: Principal, roles: readonly ProfileKind[]): boolean {
+export function hasRole(p: Pick<Principal, "structureRoles">, roles: readonly ProfileKind[]): boolean {
   return p.structureRoles.some((r) => roles.includes(r.role));
 }
 
 /** The académie's administrators: every school, the audit trail, the directory imports, platform-wide settings. */
-export function isAcademieAdmin(p: Principal): boolean {
+export function isAcademieAdmin(p: Pick<Principal, "structureRoles">): boolean {
   return hasRole(p, ["academie_admin"]);
 }
 

@@ -1,6 +1,7 @@
 // The signed-in user as every service sees it: who they are, their profiles, and the schools they may reach.
 import { sql } from "drizzle-orm";
 import { rowsOf, schoolsScope, systemScope, type Scope, type Tx } from "../../db/client";
+import { isAcademieAdmin } from "../policy/roles";
 
 export type ProfileKind =
   | "pupil"
@@ -165,7 +166,7 @@ async function perimeterOf(
   profiles: SchoolProfile[],
   roles: StructureRole[],
 ): Promise<Perimeter> {
-  if (roles.some((r) => r.role === "academie_admin")) return { all: true };
+  if (isAcademieAdmin({ structureRoles: roles })) return { all: true };
   const uais = new Set(profiles.map((p) => p.uai));
   if (roles.length > 0) {
     const below = rowsOf<{ uai: string }>(

@@ -692,8 +692,19 @@ describe("e2e: keyboard, small screens, scripts", () => {
     });
   }
 
-  it("51K read-aloud button: shown with JavaScript where speechSynthesis exists, hidden without JavaScript or speechSynthesis", async () => {
+  it("51K read-aloud: with JavaScript and speechSynthesis the button speaks the page's main text in French; hidden without either", async () => {
     const withSpeech = await newContext(hub);
+    // What the page asks the browser to say: each utterance's text and language, recorded before it is spoken.
+    await withSpeech.addInitScript(() => {
+      const spoken: { text: string; lang: string }[] = [];
+      (window as unknown as { spoken: typeof spoken }).spoken = spoken;
+      const synth = window.speechSynthesis;
+      const speak = synth.speak.bind(synth);
+      synth.speak = (utterance: SpeechSynthesisUtterance) => {
+        spoken.push({ text: utterance.text, lang: utterance.lang });
+        speak(utterance);
+      };
+    });
     const withoutSpeech = await newContext(hub);
     await withoutSpeech.addInitScript(() => {
       delete (window as unknown as { speechSynthesis?: unknown }).speechSynthesis;
@@ -706,6 +717,20 @@ describe("e2e: keyboard, small screens, scripts", () => {
       expect(await page.evaluate(() => "speechSynthesis" in window)).toBe(true);
       const button = page.getByRole("button", { name: "Écouter la page" });
       await expect.poll(() => button.isVisible()).toBe(true);
+
+      // Pressed, it speaks the page's main text in French: the help page's heading, introduction and topics.
+      await page.goto(`${hub.base}/aide`);
+      await page.getByRole("button", { name: "Écouter la page" }).click();
+      const spoken = () =>
+        page.evaluate(() => (window as unknown as { spoken: { text: string; lang: string }[] }).spoken);
+      await expect.poll(async () => (await spoken()).length).toBe(1);
+      const [utterance] = await spoken();
+      expect(utterance!.lang).toBe("fr-FR");
+      expect(utterance!.text).toBe(await page.locator("main#contenu").innerText());
+      for (const key of ["help.title", "help.intro", "help.topic.login", "help.topic.account"] as const)
+        expect(utterance!.text, key).toContain(t(key));
+      // The banner and the footer are not read with the page.
+      expect(utterance!.text).not.toContain(t("read_aloud.start"));
       expect(problems).toEqual([]);
 
       const mute = await withoutSpeech.newPage();

@@ -147,6 +147,67 @@ describe.each(DATABASE_KINDS)("portal on %s", (kind) => {
     expect((await pupil.get("/ecoles/pas-une-uai")).status).toBe(404);
   });
 
+  it("611A 'Mes écoles' gives the IEN, an adviser, the commune and the académie each school's figures", async () => {
+    const { db, passwords } = tp.platform;
+    const academie = await buildStructure(db, "academie");
+    const circ = await buildStructure(db, "circonscription", academie);
+    const otherCirc = await buildStructure(db, "circonscription", academie);
+    const commune = await buildStructure(db, "commune", academie);
+    // In the circonscription and the commune: two classes, three pupils (one not yet activated), their teacher, a
+    // director who has not logged in yet, and the parent of one pupil.
+    const big = await buildSchool(db, { structureIds: [circ, commune] });
+    const [cm1, cp] = [await buildClass(db, big.uai, "CM1"), await buildClass(db, big.uai, "CP")];
+    const pupil = await buildUser(db, passwords, { profile: "pupil", uai: big.uai, classId: cm1 });
+    await buildUser(db, passwords, { profile: "pupil", uai: big.uai, classId: cm1 });
+    await buildUser(db, passwords, { profile: "pupil", uai: big.uai, classId: cp, state: "pre_created" });
+    await buildUser(db, passwords, { profile: "teacher", uai: big.uai, classId: cm1 });
+    await buildUser(db, passwords, { profile: "director", uai: big.uai, state: "pre_created" });
+    const parent = await buildUser(db, passwords, {});
+    await linkParent(db, parent.id, pupil.id, big.uai);
+    // In the circonscription only: one class and its one pupil. Elsewhere: another circonscription's school.
+    const small = await buildSchool(db, { structureIds: [circ] });
+    await buildUser(db, passwords, { profile: "pupil", uai: small.uai, classId: await buildClass(db, small.uai) });
+    const elsewhere = await buildSchool(db, { structureIds: [otherCirc] });
+    await buildClass(db, elsewhere.uai);
+
+    // As the page shows them: classes, pupils, accounts (every profile in the school), activated accounts.
+    const BIG = { classes: "2", pupils: "3", accounts: "6", active: "4" };
+    const SMALL = { classes: "1", pupils: "1", accounts: "1", active: "1" };
+    const ELSEWHERE = { classes: "1", pupils: "0", accounts: "0", active: "0" };
+    const figuresOn = (html: string, uai: string) => {
+      const row = new RegExp(`<th scope="row"><a href="/ecoles/${uai}">[^<]*</a></th>((?:<td>[^<]*</td>)+)`).exec(html);
+      if (!row) return null;
+      const [city, classes, pupils, accounts, active] = [...row[1]!.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]);
+      return { city, classes, pupils, accounts, active };
+    };
+    const cases = [
+      { who: "inspector", spec: { profile: "inspector", structureId: circ }, sees: { big: BIG, small: SMALL } },
+      { who: "adviser", spec: { profile: "adviser", structureId: circ }, sees: { big: BIG, small: SMALL } },
+      { who: "commune", spec: { profile: "municipality", structureId: commune }, sees: { big: BIG } },
+      {
+        who: "académie",
+        spec: { profile: "academie_admin", structureId: academie },
+        sees: { big: BIG, small: SMALL, elsewhere: ELSEWHERE },
+      },
+    ] as const;
+    const uais = { big: big.uai, small: small.uai, elsewhere: elsewhere.uai };
+    for (const { who, spec, sees } of cases) {
+      const page = await (await as(await buildUser(db, passwords, spec))).get("/ecoles");
+      expect(page.status, who).toBe(200);
+      expect(page.text, who).toContain("Mes écoles");
+      expect(
+        [...page.text.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1]),
+        who,
+      ).toEqual(["École", "Commune", "Classes", "Élèves", "Comptes", "Comptes activés"]);
+      for (const [school, uai] of Object.entries(uais)) {
+        const expected = (sees as Record<string, typeof BIG>)[school];
+        expect(figuresOn(page.html, uai), `${who}: ${school}`).toEqual(
+          expected ? { city: "Testville", ...expected } : null,
+        );
+      }
+    }
+  });
+
   it("the académie admin reads the audit trail and checks its chain; others may not", async () => {
     const academie = await buildUser(tp.platform.db, tp.platform.passwords, {
       profile: "academie_admin",

@@ -99,3 +99,22 @@ describe("57C / 57D launcher", () => {
     );
   });
 });
+
+describe("2.1.2 municipality staff never address pupils, unless they also act for the académie or advise", () => {
+  const commune = {
+    structureId: "st-c",
+    structureKind: "commune",
+    structureName: "Commune",
+    role: "municipality" as const,
+  };
+  const alsoAs = (role: "adviser" | "academie_admin" | "inspector") =>
+    principal({ structureRoles: [commune, { ...commune, structureId: `st-${role}`, role }] });
+  it.each([
+    ["municipality staff only", principal({ structureRoles: [commune] }), false],
+    ["municipality staff who are also an adviser", alsoAs("adviser"), true],
+    ["municipality staff who also act for the académie", alsoAs("academie_admin"), true],
+    ["municipality staff who are also an inspector", alsoAs("inspector"), false],
+  ] as const)("%s", (_who, p, may) => {
+    expect(can(p, "feed.addressPupils", { kind: "platform" })).toBe(may);
+  });
+});

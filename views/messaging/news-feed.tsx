@@ -7,6 +7,7 @@ import type {
   BirthdayLine,
   DateLine,
   Feed,
+  FeedRights,
   MyAnnouncement,
 } from "../../src/services/messaging/news-feed";
 import { ANNOUNCEMENT_PROFILES, LIMITS } from "../../src/services/messaging/news-feed";
@@ -107,7 +108,7 @@ export function FeedSummary(props: { feed: Omit<Feed, "events" | "urgent"> }) {
 export interface FeedPageView {
   feed: Feed;
   timeZone: string;
-  rights: { dates: boolean; announcements: boolean };
+  rights: FeedRights;
   mine: { dates: DateLine[]; announcements: MyAnnouncement[] };
   notice?: MessageKey;
   now: Date;

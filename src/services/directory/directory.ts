@@ -3,6 +3,9 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client";
 import { can, type ClassResource, type PersonResource } from "../../policy";
+import { isId } from "../../validation";
+import { classAppSettings, type ClassAppSettings } from "../admin/school-settings";
+import { inTenant, type ServiceDeps } from "../context";
 import type { Principal, ProfileKind } from "../principal";
 
 export interface ClassSummary {
@@ -39,7 +42,8 @@ export async function myChildren(tx: Tx, p: Principal): Promise<ChildSummary[]> 
     await tx.execute(sql`
     select u.id, u.first_name as "firstName", u.last_name as "lastName", l.uai, s.name as "schoolName",
       coalesce((select json_agg(json_build_object('id', c.id, 'name', c.name) order by c.name)
-        from class_members m join classes c on c.id = m.class_id where m.user_id = u.id and m.role = 'pupil'), '[]') as classes
+        from class_members m join classes c on c.id = m.class_id
+        where m.user_id = u.id and m.role = 'pupil'), '[]') as classes
     from parent_links l join users u on u.id = l.child_id join schools s on s.uai = l.uai
     where l.parent_id = ${p.userId}
     order by u.first_name`),
@@ -47,7 +51,7 @@ export async function myChildren(tx: Tx, p: Principal): Promise<ChildSummary[]> 
 }
 
 /** Every class of a school (directors, staff, perimeter roles). */
-export async function schoolClasses(tx: Tx, uai: string): Promise<ClassSummary[]> {
+async function schoolClasses(tx: Tx, uai: string): Promise<ClassSummary[]> {
   return rowsOf<ClassSummary>(
     await tx.execute(sql`
     select c.id, c.uai, s.name as "schoolName", c.name, c.levels::text[] as levels,
@@ -58,11 +62,13 @@ export async function schoolClasses(tx: Tx, uai: string): Promise<ClassSummary[]
 }
 
 /** The classes a user may open from the "Classes" app: their own, their children's, or their school's. */
-export async function visibleClasses(tx: Tx, p: Principal): Promise<ClassSummary[]> {
-  const wholeSchool = p.profiles.some(
-    (sp) => sp.uai === p.activeUai && (sp.profile === "director" || sp.profile === "staff"),
-  );
-  if (wholeSchool && p.activeUai) return schoolClasses(tx, p.activeUai);
+export async function visibleClasses(deps: ServiceDeps, p: Principal): Promise<ClassSummary[]> {
+  return inTenant(deps, p, (tx) => classesSeenBy(tx, p));
+}
+
+async function classesSeenBy(tx: Tx, p: Principal): Promise<ClassSummary[]> {
+  if (p.activeUai && can(p, "school.listAllClasses", { kind: "school", uai: p.activeUai }))
+    return schoolClasses(tx, p.activeUai);
   const own = await myClasses(tx, p);
   const children = await myChildren(tx, p);
   const seen = new Set(own.map((c) => c.id));
@@ -98,19 +104,18 @@ export interface ClassPage {
 
 export type Found<T> = { kind: "ok"; value: T } | { kind: "not_found" } | { kind: "forbidden" };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+/** @deprecated `isId` from src/validation.ts; kept only for walls and documents until they import it themselves. */
+export const isUuid = isId;
 
 export async function classResource(tx: Tx, classId: string): Promise<ClassResource | null> {
   const [row] = rowsOf<{ uai: string; member_ids: string[]; teacher_ids: string[]; parent_ids: string[] }>(
     await tx.execute(sql`
     select c.uai,
       coalesce((select array_agg(m.user_id::text) from class_members m where m.class_id = c.id), '{}') as member_ids,
-      coalesce((select array_agg(m.user_id::text) from class_members m where m.class_id = c.id and m.role = 'teacher'), '{}') as teacher_ids,
-      coalesce((select array_agg(distinct l.parent_id::text) from class_members m join parent_links l on l.child_id = m.user_id
+      coalesce((select array_agg(m.user_id::text) from class_members m
+                where m.class_id = c.id and m.role = 'teacher'), '{}') as teacher_ids,
+      coalesce((select array_agg(distinct l.parent_id::text)
+                from class_members m join parent_links l on l.child_id = m.user_id
                 where m.class_id = c.id and m.role = 'pupil'), '{}') as parent_ids
     from classes c where c.id = ${classId}`),
   );
@@ -125,8 +130,22 @@ export async function classResource(tx: Tx, classId: string): Promise<ClassResou
   };
 }
 
-export async function classPage(tx: Tx, p: Principal, classId: string): Promise<Found<ClassPage>> {
-  if (!isUuid(classId)) return { kind: "not_found" };
+/** A class's page, and for those who choose them (57D) the apps its families see. */
+export async function classPage(
+  deps: ServiceDeps,
+  p: Principal,
+  classId: string,
+): Promise<Found<{ page: ClassPage; appSettings: ClassAppSettings | null }>> {
+  return inTenant(deps, p, async (tx) => {
+    const found = await classPageOf(tx, p, classId);
+    if (found.kind !== "ok") return found;
+    const appSettings = found.value.canConfigureApps ? await classAppSettings(tx, classId) : null;
+    return { kind: "ok" as const, value: { page: found.value, appSettings } };
+  });
+}
+
+async function classPageOf(tx: Tx, p: Principal, classId: string): Promise<Found<ClassPage>> {
+  if (!isId(classId)) return { kind: "not_found" };
   const resource = await classResource(tx, classId);
   // Row-level security already hides other schools' classes: they are simply not found.
   if (!resource) return { kind: "not_found" };
@@ -170,8 +189,12 @@ export interface PersonCard {
   state: string | null;
 }
 
-export async function personCard(tx: Tx, p: Principal, userId: string): Promise<Found<PersonCard>> {
-  if (!isUuid(userId)) return { kind: "not_found" };
+export async function personCard(deps: ServiceDeps, p: Principal, userId: string): Promise<Found<PersonCard>> {
+  return inTenant(deps, p, (tx) => personCardOf(tx, p, userId));
+}
+
+async function personCardOf(tx: Tx, p: Principal, userId: string): Promise<Found<PersonCard>> {
+  if (!isId(userId)) return { kind: "not_found" };
   const [row] = rowsOf<{
     first_name: string;
     last_name: string;
@@ -208,9 +231,10 @@ export async function personCard(tx: Tx, p: Principal, userId: string): Promise<
   if (!can(p, "person.view", resource)) return { kind: "forbidden" };
   const classes = rowsOf<{ id: string; name: string }>(
     await tx.execute(sql`
-    select c.id, c.name from class_members m join classes c on c.id = m.class_id where m.user_id = ${userId} order by c.name`),
+    select c.id, c.name from class_members m join classes c on c.id = m.class_id
+    where m.user_id = ${userId} order by c.name`),
   );
-  const staffView = p.profiles.some((sp) => sp.uai === row.uai && sp.profile === "director");
+  const staffView = can(p, "person.viewAccount", resource);
   return {
     kind: "ok",
     value: {
@@ -236,7 +260,11 @@ export interface SchoolPage {
   staff: { id: string; firstName: string; lastName: string; profile: ProfileKind }[];
 }
 
-export async function schoolPage(tx: Tx, p: Principal, uai: string): Promise<Found<SchoolPage>> {
+export async function schoolPage(deps: ServiceDeps, p: Principal, uai: string): Promise<Found<SchoolPage>> {
+  return inTenant(deps, p, (tx) => schoolPageOf(tx, p, uai));
+}
+
+async function schoolPageOf(tx: Tx, p: Principal, uai: string): Promise<Found<SchoolPage>> {
   if (!/^[0-9]{7}[A-Z]$/.test(uai)) return { kind: "not_found" };
   const [school] = rowsOf<{ uai: string; name: string; city: string | null }>(
     await tx.execute(sql`select uai, name, city from schools where uai = ${uai}`),
@@ -268,10 +296,17 @@ export interface PerimeterSchool {
   activeAccounts: number;
 }
 
-/** 611A: the schools of a perimeter with their key figures, in one query. */
-export async function perimeterSchools(tx: Tx, limit = 500): Promise<PerimeterSchool[]> {
-  return rowsOf<PerimeterSchool>(
-    await tx.execute(sql`
+/** 611A: the schools of the user's perimeter with their key figures, in one query; null for those who have no
+ *  perimeter (row-level security narrows the schools to it). */
+export async function perimeterSchools(
+  deps: ServiceDeps,
+  p: Principal,
+  limit = 500,
+): Promise<PerimeterSchool[] | null> {
+  if (!can(p, "school.viewStructureStats", { kind: "platform" })) return null;
+  return inTenant(deps, p, async (tx) =>
+    rowsOf<PerimeterSchool>(
+      await tx.execute(sql`
     select s.uai, s.name, s.city,
       (select count(*)::int from classes c where c.uai = s.uai) as classes,
       (select count(*)::int from school_profiles sp where sp.uai = s.uai and sp.profile = 'pupil') as pupils,
@@ -279,5 +314,6 @@ export async function perimeterSchools(tx: Tx, limit = 500): Promise<PerimeterSc
       (select count(distinct sp.user_id)::int from school_profiles sp join users u on u.id = sp.user_id
         where sp.uai = s.uai and u.state = 'active') as "activeAccounts"
     from schools s order by s.name limit ${limit}`),
+    ),
   );
 }

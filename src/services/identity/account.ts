@@ -2,20 +2,17 @@
 // preferences (dyslexia-friendly font 51M, hidden apps 57C), school switch.
 import { eq, sql } from "drizzle-orm";
 import { credentials, userPreferences, users } from "../../../db/schema";
-import { scopeOf } from "../principal";
-import { withTenant, type Database, type Tx } from "../../../db/client";
-import { passwordProblem, type PasswordHasher } from "../../auth/password";
+import type { Tx } from "../../../db/client";
+import { passwordProblem } from "../../auth/password";
 import { audit } from "../audit";
+import { inTenant, type ServiceDeps } from "../context";
 import { invalidateOtherSessions, setActiveSchool } from "./sessions";
 import { HIDEABLE_APPS } from "../portal/apps";
 import type { Principal } from "../principal";
 
-export interface ActorContext {
-  db: Database;
-  now: Date;
-  ip: string | null;
-  passwords: PasswordHasher;
-}
+/** The fonts a user reads the hub in (51M). */
+export const FONTS = ["standard", "dyslexic"] as const;
+export type Font = (typeof FONTS)[number];
 
 export type PasswordIssue =
   | NonNullable<ReturnType<typeof passwordProblem>>
@@ -24,7 +21,7 @@ export type PasswordIssue =
   | "charter_required";
 
 export async function activateAccount(
-  ctx: ActorContext,
+  deps: Pick<ServiceDeps, "db" | "now" | "ip" | "passwords">,
   p: Principal,
   input: { acceptCharter: boolean; password?: string; confirm?: string },
 ): Promise<{ ok: true } | { ok: false; issue: PasswordIssue }> {
@@ -36,126 +33,129 @@ export async function activateAccount(
     const problem = passwordProblem(password, p.login);
     if (problem) return { ok: false, issue: problem };
     if (password !== input.confirm) return { ok: false, issue: "mismatch" };
-    newHash = await ctx.passwords.hash(password);
+    newHash = await deps.passwords.hash(password);
   }
-  await withTenant(ctx.db, scopeOf(p), async (tx) => {
+  await inTenant(deps, p, async (tx) => {
     await tx
       .update(users)
       .set({
         state: "active",
-        charterAcceptedAt: ctx.now,
-        activatedAt: sql`coalesce(${users.activatedAt}, ${ctx.now.toISOString()})`,
+        charterAcceptedAt: deps.now,
+        activatedAt: sql`coalesce(${users.activatedAt}, ${deps.now.toISOString()})`,
       })
       .where(eq(users.id, p.userId));
     if (newHash)
       await tx
         .update(credentials)
-        .set({ passwordHash: newHash, changedAt: ctx.now })
+        .set({ passwordHash: newHash, changedAt: deps.now })
         .where(eq(credentials.userId, p.userId));
     await audit(tx, {
-      at: ctx.now,
+      at: deps.now,
       actorId: p.userId,
       action: "account.activate",
       target: p.userId,
       uai: p.activeUai,
-      ip: ctx.ip,
+      ip: deps.ip,
     });
   });
   return { ok: true };
 }
 
 export async function changePassword(
-  ctx: ActorContext,
+  deps: ServiceDeps,
   p: Principal,
   input: { current: string; password: string; confirm: string },
 ): Promise<{ ok: true } | { ok: false; issue: PasswordIssue }> {
   const problem = passwordProblem(input.password, p.login);
   if (problem) return { ok: false, issue: problem };
   if (input.password !== input.confirm) return { ok: false, issue: "mismatch" };
-  return withTenant(ctx.db, scopeOf(p), async (tx) => {
+  return inTenant(deps, p, async (tx) => {
     const [row] = await tx
       .select({ hash: credentials.passwordHash })
       .from(credentials)
       .where(eq(credentials.userId, p.userId));
-    if (!row || !(await ctx.passwords.verify(row.hash, input.current))) {
+    if (!row || !(await deps.passwords.verify(row.hash, input.current))) {
       await audit(tx, {
-        at: ctx.now,
+        at: deps.now,
         actorId: p.userId,
         action: "account.password_change_refused",
         target: p.userId,
-        ip: ctx.ip,
+        ip: deps.ip,
       });
       return { ok: false, issue: "wrong_current" } as const;
     }
     await tx
       .update(credentials)
-      .set({ passwordHash: await ctx.passwords.hash(input.password), changedAt: ctx.now })
+      .set({ passwordHash: await deps.passwords.hash(input.password), changedAt: deps.now })
       .where(eq(credentials.userId, p.userId));
     await invalidateOtherSessions(tx, p.userId, p.sessionId);
     await audit(tx, {
-      at: ctx.now,
+      at: deps.now,
       actorId: p.userId,
       action: "account.password_change",
       target: p.userId,
-      ip: ctx.ip,
+      ip: deps.ip,
     });
     return { ok: true } as const;
   });
 }
 
-async function savePreferences(
-  tx: Tx,
-  userId: string,
-  values: { font?: "standard" | "dyslexic"; hiddenApps?: string[] },
-) {
+async function savePreferences(tx: Tx, userId: string, values: { font?: Font; hiddenApps?: string[] }) {
   await tx
     .insert(userPreferences)
     .values({ userId, ...values })
     .onConflictDoUpdate({ target: userPreferences.userId, set: values });
 }
 
-export async function setFont(ctx: ActorContext, p: Principal, font: "standard" | "dyslexic"): Promise<void> {
-  await withTenant(ctx.db, scopeOf(p), async (tx) => {
+export async function setFont(deps: ServiceDeps, p: Principal, font: Font): Promise<void> {
+  await inTenant(deps, p, async (tx) => {
     await savePreferences(tx, p.userId, { font });
     await audit(tx, {
-      at: ctx.now,
+      at: deps.now,
       actorId: p.userId,
       action: "preferences.font",
       target: p.userId,
-      ip: ctx.ip,
+      ip: deps.ip,
       details: { font },
     });
   });
 }
 
-export async function setHiddenApps(ctx: ActorContext, p: Principal, appIds: string[]): Promise<void> {
+export async function setHiddenApps(deps: ServiceDeps, p: Principal, appIds: string[]): Promise<void> {
   const valid = HIDEABLE_APPS.map((a) => a.id);
   const hiddenApps = [...new Set(appIds)].filter((id) => valid.includes(id)).sort();
-  await withTenant(ctx.db, scopeOf(p), async (tx) => {
+  await inTenant(deps, p, async (tx) => {
     await savePreferences(tx, p.userId, { hiddenApps });
     await audit(tx, {
-      at: ctx.now,
+      at: deps.now,
       actorId: p.userId,
       action: "preferences.hidden_apps",
       target: p.userId,
-      ip: ctx.ip,
+      ip: deps.ip,
       details: { hiddenApps },
     });
   });
 }
 
-export async function switchSchool(ctx: ActorContext, p: Principal, uai: string): Promise<boolean> {
+export async function switchSchool(deps: ServiceDeps, p: Principal, uai: string): Promise<boolean> {
   if (!p.profiles.some((sp) => sp.uai === uai)) return false;
-  await withTenant(ctx.db, scopeOf(p), async (tx) => {
+  await inTenant(deps, p, async (tx) => {
     await setActiveSchool(tx, p.sessionId, uai);
-    await audit(tx, { at: ctx.now, actorId: p.userId, action: "session.switch_school", target: uai, uai, ip: ctx.ip });
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "session.switch_school",
+      target: uai,
+      uai,
+      ip: deps.ip,
+    });
   });
   return true;
 }
 
-export async function logout(ctx: Omit<ActorContext, "passwords">, p: Principal): Promise<void> {
-  await withTenant(ctx.db, scopeOf(p), async (tx) => {
+export async function logout(deps: Pick<ServiceDeps, "db" | "now" | "ip">, p: Principal): Promise<void> {
+  await inTenant(deps, p, async (tx) => {
     await tx.execute(sql`delete from sessions where id = ${p.sessionId} and user_id = ${p.userId}`);
-    await audit(tx, { at: ctx.now, actorId: p.userId, action: "logout", target: p.userId, ip: ctx.ip });
+    await audit(tx, { at: deps.now, actorId: p.userId, action: "logout", target: p.userId, ip: deps.ip });
   });
 }

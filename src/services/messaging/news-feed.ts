@@ -9,14 +9,9 @@ import { addDays, localTime, zonedToUtc } from "../../time";
 import { audit } from "../audit";
 import { myNotifications, notifyUsers, type Delivery, type NoticeLine } from "../notifications/notifications";
 import { can } from "../../policy";
-import { activeProfiles, displayName, scopeOf, type Principal, type ProfileKind } from "../principal";
-
-export interface FeedDeps {
-  db: Database;
-  now: Date;
-  ip: string | null;
-  timeZone: string;
-}
+import { isDay, isId } from "../../validation";
+import { inTenant, type ServiceDeps } from "../context";
+import { displayName, type Principal, type ProfileKind } from "../principal";
 
 export interface AnnouncementLine {
   id: string;
@@ -113,13 +108,15 @@ async function upcomingDates(tx: Tx, userId: string, today: string, limit: numbe
     mine: boolean;
   }>(
     await tx.execute(sql`
-      select d.id, d.batch_id, d.title, d.on_date, c.name as class_name, sc.name as school_name, (d.author_id = ${userId}) as mine
+      select d.id, d.batch_id, d.title, d.on_date, c.name as class_name, sc.name as school_name,
+        (d.author_id = ${userId}) as mine
       from important_dates d join schools sc on sc.uai = d.uai left join classes c on c.id = d.class_id
       where d.on_date between ${today}::date and ${addDays(today, DATE_HORIZON_DAYS)}::date
         and (d.author_id = ${userId}
           or (d.class_id is null and d.uai in (select uai from school_profiles where user_id = ${userId}))
           or d.class_id in (select class_id from class_members where user_id = ${userId})
-          or d.class_id in (select m.class_id from parent_links l join class_members m on m.user_id = l.child_id where l.parent_id = ${userId})
+          or d.class_id in (select m.class_id from parent_links l join class_members m on m.user_id = l.child_id
+                            where l.parent_id = ${userId})
           or d.uai in (select uai from school_profiles where user_id = ${userId} and profile in ('director', 'staff')))
       order by d.on_date, d.title limit ${limit}`),
   );
@@ -160,7 +157,8 @@ async function birthdays(tx: Tx, userId: string, today: string): Promise<Birthda
     from class_members me join class_members m on m.class_id = me.class_id and m.role = 'pupil'
     join classes c on c.id = me.class_id join users u on u.id = m.user_id
     where me.user_id = ${userId} and me.role in ('pupil', 'teacher') and u.birth_date is not null
-      and u.state in ('active', 'pre_created') and to_char(u.birth_date, 'MM-DD') = any(${`{${[...days.keys()].join(",")}}`}::text[])`),
+      and u.state in ('active', 'pre_created')
+      and to_char(u.birth_date, 'MM-DD') = any(${`{${[...days.keys()].join(",")}}`}::text[])`),
   );
   return rows
     .map((r) => ({
@@ -174,38 +172,64 @@ async function birthdays(tx: Tx, userId: string, today: string): Promise<Birthda
     .sort((a, b) => a.day.localeCompare(b.day) || a.firstName.localeCompare(b.firstName, "fr"));
 }
 
-export async function newsFeed(
-  tx: Tx,
-  p: Principal,
-  now: Date,
-  timeZone: string,
-  options: { events?: number; dates?: number } = {},
-): Promise<Feed> {
-  const today = localTime(now, timeZone).date;
+async function newsFeed(tx: Tx, p: Principal, deps: Pick<ServiceDeps, "now" | "timeZone">): Promise<Feed> {
+  const today = localTime(deps.now, deps.timeZone).date;
   return {
-    urgent: await activeAnnouncements(tx, p.userId, now),
-    dates: await upcomingDates(tx, p.userId, today, options.dates ?? 30),
+    urgent: await activeAnnouncements(tx, p.userId, deps.now),
+    dates: await upcomingDates(tx, p.userId, today, 30),
     birthdays: await birthdays(tx, p.userId, today),
-    events: await myNotifications(tx, p.userId, options.events ?? 15),
+    events: await myNotifications(tx, p.userId, 15),
   };
+}
+
+/** What the feed page offers the user: the forms to add dates, to send urgent announcements. */
+export interface FeedRights {
+  dates: boolean;
+  announcements: boolean;
+}
+
+export interface FeedPageData {
+  feed: Feed;
+  /** The dates and announcements the user wrote (for the forms' authors). */
+  mine: { dates: DateLine[]; announcements: MyAnnouncement[] };
+  rights: FeedRights;
+}
+
+/** The feed page (/fil): the feed, and for its authors what they wrote. */
+export async function feedPage(deps: ServiceDeps, p: Principal): Promise<FeedPageData> {
+  const rights: FeedRights = {
+    dates: can(p, "feed.writeDates", { kind: "platform" }),
+    announcements: can(p, "feed.writeAnnouncements", { kind: "platform" }),
+  };
+  return inTenant(deps, p, async (tx) => ({
+    feed: await newsFeed(tx, p, deps),
+    mine: {
+      dates: rights.dates ? await myDates(tx, p, deps) : [],
+      announcements: rights.announcements ? await myAnnouncements(tx, p) : [],
+    },
+    rights,
+  }));
 }
 
 /** What the home page shows at entry: unseen urgent announcements, and the next few dates and birthdays. */
-export async function entryFeed(tx: Tx, p: Principal, now: Date, timeZone: string): Promise<Omit<Feed, "events">> {
-  const today = localTime(now, timeZone).date;
-  return {
-    urgent: await activeAnnouncements(tx, p.userId, now, true),
+export async function entryFeed(deps: ServiceDeps, p: Principal): Promise<Omit<Feed, "events">> {
+  const today = localTime(deps.now, deps.timeZone).date;
+  return inTenant(deps, p, async (tx) => ({
+    urgent: await activeAnnouncements(tx, p.userId, deps.now, true),
     dates: await upcomingDates(tx, p.userId, today, 3),
     birthdays: (await birthdays(tx, p.userId, today)).filter((b) => b.today),
-  };
+  }));
 }
 
-export async function markAnnouncementSeen(tx: Tx, userId: string, announcementId: string, now: Date): Promise<void> {
-  if (!UUID.test(announcementId)) return;
+/** "J'ai lu": the user has seen an urgent announcement shown at entry. */
+export async function markAnnouncementSeen(deps: ServiceDeps, p: Principal, announcementId: string): Promise<void> {
+  if (!isId(announcementId)) return;
   // Only an announcement the user can see (RLS on announcements) gets a read mark.
-  await tx.execute(sql`insert into announcement_reads (announcement_id, user_id, seen_at)
-    select a.id, ${userId}, ${now.toISOString()} from announcements a where a.id = ${announcementId}
-    on conflict do nothing`);
+  await inTenant(deps, p, (tx) =>
+    tx.execute(sql`insert into announcement_reads (announcement_id, user_id, seen_at)
+      select a.id, ${p.userId}, ${deps.now.toISOString()} from announcements a where a.id = ${announcementId}
+      on conflict do nothing`),
+  );
 }
 
 // ——— Audiences ———
@@ -216,7 +240,6 @@ export interface AudienceOption {
   label: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PERIMETER_AUTHORS: ProfileKind[] = ["inspector", "adviser", "municipality"];
 
 async function perimeterSchools(tx: Tx, p: Principal): Promise<{ uai: string; name: string }[]> {
@@ -227,37 +250,58 @@ async function perimeterSchools(tx: Tx, p: Principal): Promise<{ uai: string; na
   );
 }
 
-const hasRole = (p: Principal, roles: ProfileKind[]) => p.structureRoles.some((r) => roles.includes(r.role));
-
-/** Where the user may put an important date: their classes, their school, their perimeter. */
-export async function dateAudiences(tx: Tx, p: Principal): Promise<AudienceOption[]> {
-  const out: AudienceOption[] = [];
-  const classes = rowsOf<{ id: string; name: string; uai: string; school: string }>(
-    await tx.execute(sql`
-    select c.id, c.name, c.uai, s.name as school from class_members m join classes c on c.id = m.class_id join schools s on s.uai = c.uai
-    where m.user_id = ${p.userId} and m.role = 'teacher' order by s.name, c.name`),
-  );
-  for (const c of classes) out.push({ value: `classe:${c.id}`, kind: "class", label: `${c.name} — ${c.school}` });
-  for (const sp of p.profiles.filter((x) => x.profile === "director"))
-    out.push({ value: `ecole:${sp.uai}`, kind: "school", label: sp.schoolName });
-  if (hasRole(p, ["inspector", "adviser"]) && !p.perimeter.all) {
-    out.push({ value: "perimetre", kind: "perimeter", label: "" });
-    for (const s of await perimeterSchools(tx, p)) out.push({ value: `ecole:${s.uai}`, kind: "school", label: s.name });
-  }
-  return dedupe(out);
+/** The schools the user directs, as audiences. */
+function directedSchools(p: Principal): AudienceOption[] {
+  return p.profiles
+    .filter((x) => x.profile === "director")
+    .map((sp) => ({ value: `ecole:${sp.uai}`, kind: "school" as const, label: sp.schoolName }));
 }
 
-/** Where the user may send an urgent announcement. */
-export async function announcementAudiences(tx: Tx, p: Principal): Promise<AudienceOption[]> {
-  const out: AudienceOption[] = [];
-  if (hasRole(p, ["academie_admin"])) out.push({ value: "academie", kind: "academie", label: "" });
-  for (const sp of p.profiles.filter((x) => x.profile === "director"))
-    out.push({ value: `ecole:${sp.uai}`, kind: "school", label: sp.schoolName });
-  if (hasRole(p, ["adviser", "municipality"]) && !p.perimeter.all) {
-    out.push({ value: "perimetre", kind: "perimeter", label: "" });
-    for (const s of await perimeterSchools(tx, p)) out.push({ value: `ecole:${s.uai}`, kind: "school", label: s.name });
-  }
-  return dedupe(out);
+/** The user's perimeter (a circonscription, a commune) and each of its schools, as audiences. */
+async function perimeterOptions(tx: Tx, p: Principal): Promise<AudienceOption[]> {
+  const schools = await perimeterSchools(tx, p);
+  return [
+    { value: "perimetre", kind: "perimeter", label: "" },
+    ...schools.map((s) => ({ value: `ecole:${s.uai}`, kind: "school" as const, label: s.name })),
+  ];
+}
+
+/** Where the user may put an important date: their classes, their school, their perimeter. */
+export async function dateAudiences(deps: ServiceDeps, p: Principal): Promise<AudienceOption[]> {
+  return inTenant(deps, p, async (tx) => {
+    const classes = rowsOf<{ id: string; name: string; uai: string; school: string }>(
+      await tx.execute(sql`
+      select c.id, c.name, c.uai, s.name as school
+      from class_members m join classes c on c.id = m.class_id join schools s on s.uai = c.uai
+      where m.user_id = ${p.userId} and m.role = 'teacher' order by s.name, c.name`),
+    );
+    const out: AudienceOption[] = classes.map((c) => ({
+      value: `classe:${c.id}`,
+      kind: "class",
+      label: `${c.name} — ${c.school}`,
+    }));
+    out.push(...directedSchools(p));
+    if (can(p, "feed.addDate", { kind: "perimeter" }) && !p.perimeter.all) out.push(...(await perimeterOptions(tx, p)));
+    return dedupe(out);
+  });
+}
+
+/** The urgent announcement's form: where the user may send it, and whether pupils may be among its readers. */
+export interface AnnouncementForm {
+  options: AudienceOption[];
+  /** 2.1.2: municipality staff never address pupils. */
+  pupilsAllowed: boolean;
+}
+
+export async function announcementForm(deps: ServiceDeps, p: Principal): Promise<AnnouncementForm> {
+  return inTenant(deps, p, async (tx) => {
+    const out: AudienceOption[] = [];
+    if (can(p, "feed.announce", { kind: "platform" })) out.push({ value: "academie", kind: "academie", label: "" });
+    out.push(...directedSchools(p));
+    if (can(p, "feed.announce", { kind: "perimeter" }) && !p.perimeter.all)
+      out.push(...(await perimeterOptions(tx, p)));
+    return { options: dedupe(out), pupilsAllowed: can(p, "feed.addressPupils", { kind: "platform" }) };
+  });
 }
 
 function dedupe(options: AudienceOption[]): AudienceOption[] {
@@ -274,31 +318,33 @@ export interface DateInput {
   audience: string;
 }
 
-export async function dateCreator(
-  deps: FeedDeps,
-  p: Principal,
-  input: DateInput,
-): Promise<{ ok: true; count: number } | { ok: false; issues: DateIssue[] }> {
+/** The form's own checks: a title, a day that exists, from today to a year ahead. */
+function checkDate(deps: Pick<ServiceDeps, "now" | "timeZone">, input: DateInput): DateIssue[] {
   const issues: DateIssue[] = [];
   const title = input.title.trim();
   if (!title || title.length > LIMITS.title) issues.push("title");
   const today = localTime(deps.now, deps.timeZone).date;
-  if (
-    !/^\d{4}-\d{2}-\d{2}$/.test(input.date) ||
-    Number.isNaN(new Date(`${input.date}T12:00:00Z`).getTime()) ||
-    new Date(`${input.date}T12:00:00Z`).toISOString().slice(0, 10) !== input.date
-  )
-    issues.push("date");
+  if (!isDay(input.date)) issues.push("date");
   else if (input.date < today) issues.push("date_past");
   else if (input.date > addDays(today, LIMITS.dateDays)) issues.push("date_far");
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return issues;
+}
+
+export async function dateCreator(
+  deps: ServiceDeps,
+  p: Principal,
+  input: DateInput,
+): Promise<{ ok: true; count: number } | { ok: false; issues: DateIssue[] }> {
+  const issues = checkDate(deps, input);
+  return inTenant(deps, p, async (tx) => {
     const targets = await resolveDateAudience(tx, p, input.audience);
     if (!targets) issues.push("audience");
     if (issues.length || !targets) return { ok: false as const, issues };
     const batchId = crypto.randomUUID();
     for (const t of targets) {
       await tx.execute(sql`insert into important_dates (batch_id, uai, class_id, author_id, title, on_date, created_at)
-        values (${batchId}, ${t.uai}, ${t.classId}, ${p.userId}, ${title}, ${input.date}, ${deps.now.toISOString()})`);
+        values (${batchId}, ${t.uai}, ${t.classId}, ${p.userId}, ${input.title.trim()}, ${input.date},
+          ${deps.now.toISOString()})`);
     }
     await audit(tx, {
       at: deps.now,
@@ -313,13 +359,11 @@ export async function dateCreator(
   });
 }
 
-async function resolveDateAudience(
-  tx: Tx,
-  p: Principal,
-  audience: string,
-): Promise<{ uai: string; classId: string | null }[] | null> {
+type DateTarget = { uai: string; classId: string | null };
+
+async function resolveDateAudience(tx: Tx, p: Principal, audience: string): Promise<DateTarget[] | null> {
   if (audience === "perimetre") {
-    if (!hasRole(p, ["inspector", "adviser"]) || p.perimeter.all || p.perimeter.uais.length === 0) return null;
+    if (!can(p, "feed.addDate", { kind: "perimeter" }) || p.perimeter.all || p.perimeter.uais.length === 0) return null;
     return p.perimeter.uais.map((uai) => ({ uai, classId: null }));
   }
   const [kind, id] = audience.split(":");
@@ -327,43 +371,46 @@ async function resolveDateAudience(
     const exists = rowsOf(await tx.execute(sql`select 1 from schools where uai = ${id}`)).length > 0;
     return exists ? [{ uai: id, classId: null }] : null;
   }
-  if (kind === "classe" && id && UUID.test(id)) {
-    const [c] = rowsOf<{ uai: string; teachers: string[] }>(
-      await tx.execute(sql`
-      select c.uai, array(select user_id::text from class_members where class_id = c.id and role = 'teacher') as teachers
-      from classes c where c.id = ${id}`),
-    );
-    if (!c) return null;
-    const ok = can(p, "feed.addDate", {
-      kind: "class",
-      uai: c.uai,
-      classId: id,
-      memberIds: [],
-      teacherIds: c.teachers,
-      parentIdsOfPupils: [],
-    });
-    return ok ? [{ uai: c.uai, classId: id }] : null;
-  }
+  if (kind === "classe" && isId(id)) return classTarget(tx, p, id);
   return null;
 }
 
+async function classTarget(tx: Tx, p: Principal, classId: string): Promise<DateTarget[] | null> {
+  const [c] = rowsOf<{ uai: string; teachers: string[] }>(
+    await tx.execute(sql`
+    select c.uai, array(select user_id::text from class_members where class_id = c.id and role = 'teacher') as teachers
+    from classes c where c.id = ${classId}`),
+  );
+  if (!c) return null;
+  const resource = {
+    kind: "class" as const,
+    uai: c.uai,
+    classId,
+    memberIds: [],
+    teacherIds: c.teachers,
+    parentIdsOfPupils: [],
+  };
+  return can(p, "feed.addDate", resource) ? [{ uai: c.uai, classId }] : null;
+}
+
 /** Its author, or a director of the school, removes a date (every school's row of it for its author). */
-export async function dateRemover(deps: FeedDeps, p: Principal, batchId: string): Promise<boolean> {
-  if (!UUID.test(batchId)) return false;
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
-    const directorOf = p.profiles.filter((x) => x.profile === "director").map((x) => x.uai);
-    const removed = rowsOf<{ id: string }>(
-      await tx.execute(sql`delete from important_dates
-      where batch_id = ${batchId} and (author_id = ${p.userId} or uai = any(${`{${directorOf.join(",")}}`}::text[])) returning id`),
+export async function dateRemover(deps: ServiceDeps, p: Principal, batchId: string): Promise<boolean> {
+  if (!isId(batchId)) return false;
+  return inTenant(deps, p, async (tx) => {
+    const rows = rowsOf<{ id: string; uai: string; author_id: string }>(
+      await tx.execute(sql`select id, uai, author_id from important_dates where batch_id = ${batchId}`),
     );
-    if (removed.length)
-      await audit(tx, { at: deps.now, actorId: p.userId, action: "feed.date.removed", target: batchId, ip: deps.ip });
-    return removed.length > 0;
+    const removable = rows.filter((r) => can(p, "feed.removeDate", { uai: r.uai, authorId: r.author_id }));
+    if (removable.length === 0) return false;
+    await tx.execute(sql`delete from important_dates
+      where id = any(${`{${removable.map((r) => r.id).join(",")}}`}::uuid[])`);
+    await audit(tx, { at: deps.now, actorId: p.userId, action: "feed.date.removed", target: batchId, ip: deps.ip });
+    return true;
   });
 }
 
-export async function myDates(tx: Tx, p: Principal, now: Date, timeZone: string): Promise<DateLine[]> {
-  return (await upcomingDates(tx, p.userId, localTime(now, timeZone).date, 200)).filter((d) => d.mine);
+async function myDates(tx: Tx, p: Principal, deps: Pick<ServiceDeps, "now" | "timeZone">): Promise<DateLine[]> {
+  return (await upcomingDates(tx, p.userId, localTime(deps.now, deps.timeZone).date, 200)).filter((d) => d.mine);
 }
 
 // ——— Urgent announcements (54J) ———
@@ -385,11 +432,13 @@ export interface AnnouncementInput {
   audience: string;
 }
 
-export async function announcementCreator(
-  deps: FeedDeps,
+/** The form's own checks: a title, a text, the profiles addressed (2.1.2: pupils not by municipality staff), and a
+ *  last day that exists, from today to a month ahead. */
+function checkAnnouncement(
+  deps: Pick<ServiceDeps, "now" | "timeZone">,
   p: Principal,
   input: AnnouncementInput,
-): Promise<{ ok: true; id: string } | { ok: false; issues: AnnouncementIssue[] }> {
+): { issues: AnnouncementIssue[]; profiles: ProfileKind[] } {
   const issues: AnnouncementIssue[] = [];
   const title = input.title.trim();
   const body = input.body.trim();
@@ -397,15 +446,22 @@ export async function announcementCreator(
   if (!body || body.length > LIMITS.body) issues.push("body");
   const profiles = ANNOUNCEMENT_PROFILES.filter((k) => input.profiles.includes(k));
   if (profiles.length === 0 || profiles.length !== new Set(input.profiles).size) issues.push("profiles");
-  // 2.1.2: municipality staff never address pupils — unless they also act as the académie or a school's director.
-  const onlyMunicipality = hasRole(p, ["municipality"]) && !hasRole(p, ["academie_admin", "adviser"]);
-  if (onlyMunicipality && profiles.includes("pupil")) issues.push("pupils_forbidden");
+  if (profiles.includes("pupil") && !can(p, "feed.addressPupils", { kind: "platform" }))
+    issues.push("pupils_forbidden");
   const today = localTime(deps.now, deps.timeZone).date;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.until) || Number.isNaN(new Date(`${input.until}T12:00:00Z`).getTime()))
-    issues.push("until");
+  if (!isDay(input.until)) issues.push("until");
   else if (input.until < today) issues.push("until_past");
   else if (input.until > addDays(today, LIMITS.announcementDays)) issues.push("until_far");
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
+  return { issues, profiles };
+}
+
+export async function announcementCreator(
+  deps: ServiceDeps,
+  p: Principal,
+  input: AnnouncementInput,
+): Promise<{ ok: true; id: string } | { ok: false; issues: AnnouncementIssue[] }> {
+  const { issues, profiles } = checkAnnouncement(deps, p, input);
+  return inTenant(deps, p, async (tx) => {
     const target = await resolveAnnouncementAudience(tx, p, input.audience);
     if (!target) issues.push("audience");
     if (issues.length || !target) return { ok: false as const, issues };
@@ -414,7 +470,8 @@ export async function announcementCreator(
     const [row] = rowsOf<{ id: string }>(
       await tx.execute(sql`
       insert into announcements (author_id, signed_as, title, body, profiles, created_at, ends_at)
-      values (${p.userId}, ${target.signedAs}, ${title}, ${body}, ${`{${profiles.join(",")}}`}::profile_kind[], ${deps.now.toISOString()}, ${endsAt.toISOString()})
+      values (${p.userId}, ${target.signedAs}, ${input.title.trim()}, ${input.body.trim()},
+        ${`{${profiles.join(",")}}`}::profile_kind[], ${deps.now.toISOString()}, ${endsAt.toISOString()})
       returning id`),
     );
     const id = row!.id;
@@ -445,6 +502,7 @@ async function resolveAnnouncementAudience(
   p: Principal,
   audience: string,
 ): Promise<{ all: true; signedAs: string } | { all: false; uais: string[]; signedAs: string } | null> {
+  // Who signs: the structure the author acts for (their académie, circonscription or commune).
   const structure = (roles: ProfileKind[]) => p.structureRoles.find((r) => roles.includes(r.role));
   if (audience === "academie") {
     return can(p, "feed.announce", { kind: "platform" })
@@ -452,9 +510,10 @@ async function resolveAnnouncementAudience(
       : null;
   }
   if (audience === "perimetre") {
+    if (!can(p, "feed.announce", { kind: "perimeter" }) || p.perimeter.all || p.perimeter.uais.length === 0)
+      return null;
     const role = structure(["adviser", "municipality"]);
-    if (!role || p.perimeter.all || p.perimeter.uais.length === 0) return null;
-    return { all: false, uais: p.perimeter.uais, signedAs: `${displayName(p)} — ${role.structureName}` };
+    return { all: false, uais: p.perimeter.uais, signedAs: `${displayName(p)} — ${role?.structureName ?? ""}` };
   }
   const [kind, uai] = audience.split(":");
   if (kind !== "ecole" || !uai || !can(p, "feed.announce", { kind: "school", uai })) return null;
@@ -486,7 +545,8 @@ export async function announcementNotifier(
     const done = await withTenant(db, systemScope, async (tx) => {
       const [a] = rowsOf<{ title: string; body: string; signed_as: string; withdrawn: boolean }>(
         await tx.execute(sql`
-        select title, body, signed_as, withdrawn_at is not null as withdrawn from announcements where id = ${announcementId}`),
+        select title, body, signed_as, withdrawn_at is not null as withdrawn
+        from announcements where id = ${announcementId}`),
       );
       if (!a || a.withdrawn) return null;
       const ids = rowsOf<{ user_id: string }>(
@@ -530,7 +590,7 @@ export interface MyAnnouncement {
   reads: number;
 }
 
-export async function myAnnouncements(tx: Tx, p: Principal): Promise<MyAnnouncement[]> {
+async function myAnnouncements(tx: Tx, p: Principal): Promise<MyAnnouncement[]> {
   const rows = rowsOf<{
     id: string;
     title: string;
@@ -557,30 +617,21 @@ export async function myAnnouncements(tx: Tx, p: Principal): Promise<MyAnnouncem
   }));
 }
 
-export async function announcementWithdrawer(deps: FeedDeps, p: Principal, id: string): Promise<boolean> {
-  if (!UUID.test(id)) return false;
-  return withTenant(deps.db, scopeOf(p), async (tx) => {
-    const done = rowsOf(
-      await tx.execute(sql`update announcements set withdrawn_at = ${deps.now.toISOString()}
-      where id = ${id} and author_id = ${p.userId} and withdrawn_at is null returning id`),
+export async function announcementWithdrawer(deps: ServiceDeps, p: Principal, id: string): Promise<boolean> {
+  if (!isId(id)) return false;
+  return inTenant(deps, p, async (tx) => {
+    const [a] = rowsOf<{ author_id: string | null }>(
+      await tx.execute(sql`select author_id from announcements where id = ${id} and withdrawn_at is null`),
     );
-    if (done.length)
-      await audit(tx, {
-        at: deps.now,
-        actorId: p.userId,
-        action: "feed.announcement.withdrawn",
-        target: id,
-        ip: deps.ip,
-      });
-    return done.length > 0;
+    if (!a || !can(p, "feed.withdraw", { authorId: a.author_id })) return false;
+    await tx.execute(sql`update announcements set withdrawn_at = ${deps.now.toISOString()} where id = ${id}`);
+    await audit(tx, {
+      at: deps.now,
+      actorId: p.userId,
+      action: "feed.announcement.withdrawn",
+      target: id,
+      ip: deps.ip,
+    });
+    return true;
   });
-}
-
-/** Whether the feed page offers the user the forms to add dates or announcements. */
-export function feedAuthorRights(p: Principal): { dates: boolean; announcements: boolean } {
-  const kinds = activeProfiles(p);
-  return {
-    dates: kinds.some((k) => ["teacher", "director", "inspector", "adviser"].includes(k)),
-    announcements: kinds.some((k) => ["director", "adviser", "municipality", "academie_admin"].includes(k)),
-  };
 }

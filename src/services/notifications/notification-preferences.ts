@@ -3,6 +3,10 @@
 // category; absent choices take the category's defaults.
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client";
+import { isTime } from "../../validation";
+import { inTenant, type ServiceDeps } from "../context";
+import type { Principal } from "../principal";
+import { deviceCount } from "./push-subscriptions";
 
 export const CHANNELS = ["hub", "mail", "push", "sms"] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -77,24 +81,26 @@ export async function channelsFor(tx: Tx, userIds: readonly string[], kind: stri
 }
 
 /** The user's own choices for every category (their scope). */
-export async function myPreferences(tx: Tx, userId: string): Promise<Record<string, Channels>> {
+async function myPreferences(tx: Tx, userId: string): Promise<Record<string, Channels>> {
   const out = Object.fromEntries(CATEGORIES.map((c) => [c.id, defaultsOf(c)]));
   const rows = rowsOf<PreferenceRow>(
     await tx.execute(sql`
-    select user_id, category, in_hub, by_mail, by_push, by_sms from notification_preferences where user_id = ${userId}`),
+    select user_id, category, in_hub, by_mail, by_push, by_sms
+    from notification_preferences where user_id = ${userId}`),
   );
   for (const r of rows) if (out[r.category]) out[r.category] = channelsOfRow(r);
   return out;
 }
 
 /** Saves the form: `chosen` holds "<category>:<channel>" for each box ticked. */
-export async function savePreferences(tx: Tx, userId: string, chosen: ReadonlySet<string>): Promise<void> {
+async function savePreferences(tx: Tx, userId: string, chosen: ReadonlySet<string>): Promise<void> {
   for (const c of CATEGORIES) {
     const on = (ch: Channel) => chosen.has(`${c.id}:${ch}`);
     await tx.execute(sql`insert into notification_preferences (user_id, category, in_hub, by_mail, by_push, by_sms)
       values (${userId}, ${c.id}, ${on("hub")}, ${on("mail")}, ${on("push")}, ${on("sms")})
       on conflict (user_id, category) do update
-        set in_hub = excluded.in_hub, by_mail = excluded.by_mail, by_push = excluded.by_push, by_sms = excluded.by_sms`);
+        set in_hub = excluded.in_hub, by_mail = excluded.by_mail, by_push = excluded.by_push,
+          by_sms = excluded.by_sms`);
   }
 }
 
@@ -105,7 +111,7 @@ export interface DeliverySettings {
   mobile: string | null;
 }
 
-export async function mySettings(tx: Tx, userId: string): Promise<DeliverySettings> {
+async function mySettings(tx: Tx, userId: string): Promise<DeliverySettings> {
   const [row] = rowsOf<{
     quiet_from: string | null;
     quiet_to: string | null;
@@ -125,8 +131,6 @@ export async function mySettings(tx: Tx, userId: string): Promise<DeliverySettin
 
 export type SettingsIssue = "quiet_incomplete" | "quiet_time" | "quiet_same" | "mobile";
 
-const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-
 /** A French mobile number (06, 07, +33 6/7, 0033…) as E.164, or null. */
 export function frenchMobile(input: string): string | null {
   const digits = input.replace(/[\s.\-()]/g, "");
@@ -144,7 +148,7 @@ export function parseSettings(input: {
   const from = input.quietFrom.trim();
   const to = input.quietTo.trim();
   if ((from === "") !== (to === "")) return { ok: false, issue: "quiet_incomplete" };
-  if (from && (!TIME.test(from) || !TIME.test(to))) return { ok: false, issue: "quiet_time" };
+  if (from && (!isTime(from) || !isTime(to))) return { ok: false, issue: "quiet_time" };
   if (from && from === to) return { ok: false, issue: "quiet_same" };
   const mobileInput = input.mobile.trim();
   const mobile = mobileInput ? frenchMobile(mobileInput) : null;
@@ -155,9 +159,47 @@ export function parseSettings(input: {
   };
 }
 
-export async function saveSettings(tx: Tx, userId: string, s: DeliverySettings): Promise<void> {
+async function saveSettings(tx: Tx, userId: string, s: DeliverySettings): Promise<void> {
   await tx.execute(sql`insert into notification_settings (user_id, quiet_from, quiet_to, daily_digest, mobile)
     values (${userId}, ${s.quietFrom}, ${s.quietTo}, ${s.dailyDigest}, ${s.mobile})
     on conflict (user_id) do update set quiet_from = excluded.quiet_from, quiet_to = excluded.quiet_to,
       daily_digest = excluded.daily_digest, mobile = excluded.mobile`);
+}
+
+/** "Mes notifications": the user's choices per category, their delivery settings and how many devices get pushes. */
+export async function notificationSettingsOf(
+  deps: ServiceDeps,
+  p: Principal,
+): Promise<{ preferences: Record<string, Channels>; settings: DeliverySettings; devices: number }> {
+  return inTenant(deps, p, async (tx) => ({
+    preferences: await myPreferences(tx, p.userId),
+    settings: await mySettings(tx, p.userId),
+    devices: await deviceCount(tx, p.userId),
+  }));
+}
+
+export interface SettingsInput {
+  /** "<category>:<channel>" for each box ticked, of the channels offered. */
+  chosen: ReadonlySet<string>;
+  quietFrom: string;
+  quietTo: string;
+  dailyDigest: boolean;
+  /** Null where the number is not asked (no SMS provider): the number already given stays. */
+  mobile: string | null;
+}
+
+/** Saves the whole form, or nothing when its settings answer an issue. */
+export async function saveNotificationSettings(
+  deps: ServiceDeps,
+  p: Principal,
+  input: SettingsInput,
+): Promise<{ ok: true } | { ok: false; issue: SettingsIssue }> {
+  return inTenant(deps, p, async (tx) => {
+    const mobile = input.mobile ?? (await mySettings(tx, p.userId)).mobile ?? "";
+    const parsed = parseSettings({ ...input, mobile });
+    if (!parsed.ok) return parsed;
+    await savePreferences(tx, p.userId, input.chosen);
+    await saveSettings(tx, p.userId, parsed.settings);
+    return { ok: true as const };
+  });
 }

@@ -6,6 +6,8 @@ import { rowsOf, type Tx } from "../../../db/client";
 import { enqueue } from "../../jobs/runner";
 import { channelsFor } from "./notification-preferences";
 import { endOfDailyWindow } from "../../time";
+import { inTenant, type ServiceDeps } from "../context";
+import type { Principal } from "../principal";
 
 export interface Notice {
   kind: string;
@@ -38,7 +40,8 @@ interface Person {
  * Tells users in the hub and, when `delivery` is given, by e-mail, Web Push and SMS as each of them chose for the
  * notice's category (54L–54M). Nothing is sent here: e-mails, pushes and SMS are queued in this transaction for the
  * job runner (so they exist only if the change commits), held until the end of the user's quiet hours, and e-mails
- * go into the daily digest for those who asked for one. Runs in a scope that may write their notices (the system scope).
+ * go into the daily digest for those who asked for one. Runs in a scope that may write their notices (the system
+ * scope).
  */
 export async function notifyUsers(
   tx: Tx,
@@ -233,9 +236,17 @@ export async function myNotifications(tx: Tx, userId: string, limit = 50): Promi
   }));
 }
 
-export async function markAllRead(tx: Tx, userId: string, now: Date): Promise<void> {
-  await tx
-    .update(notifications)
-    .set({ readAt: now })
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+/** The notices page: the user's latest notices in the hub, newest first. */
+export async function noticesOf(deps: ServiceDeps, p: Principal): Promise<NoticeLine[]> {
+  return inTenant(deps, p, (tx) => myNotifications(tx, p.userId));
+}
+
+/** "Tout marquer comme lu". */
+export async function markAllRead(deps: ServiceDeps, p: Principal): Promise<void> {
+  await inTenant(deps, p, (tx) =>
+    tx
+      .update(notifications)
+      .set({ readAt: deps.now })
+      .where(and(eq(notifications.userId, p.userId), isNull(notifications.readAt))),
+  );
 }

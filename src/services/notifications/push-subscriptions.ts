@@ -1,8 +1,10 @@
 // 51C: the devices where a user receives Web Push notices. A subscription names the push service's endpoint; the
 // hub will POST to it, so only the known push services are accepted (no request to an address a user made up).
 import { sql } from "drizzle-orm";
-import { rowsOf, type Tx } from "../../../db/client";
+import { rowsOf, systemScope, withTenant, type Tx } from "../../../db/client";
 import type { PushSubscriptionKeys } from "../../platform";
+import { inTenant, type ServiceDeps } from "../context";
+import type { Principal } from "../principal";
 
 /** The browsers' push services (Chrome/Edge via FCM, Firefox, Windows, Safari). Settings: PREAU_PUSH_SERVICES. */
 export const DEFAULT_PUSH_SERVICES = [
@@ -29,7 +31,8 @@ function base64urlBytes(value: unknown): number {
   return Math.floor((value.replace(/=+$/, "").length * 3) / 4);
 }
 
-/** What the browser's PushSubscription.toJSON() gives: an endpoint and two keys (a P-256 point and a 16-byte secret). */
+/** What the browser's PushSubscription.toJSON() gives: an endpoint and two keys (a P-256 point and a 16-byte
+ *  secret). */
 export function parseSubscription(
   input: unknown,
   services: readonly string[],
@@ -52,21 +55,36 @@ export function parseSubscription(
   };
 }
 
-/** Saves this device for the user. A shared computer's browser moves to whoever subscribes from it last.
- *  Runs in the system scope: the endpoint may be held by another user. */
-export async function saveSubscription(tx: Tx, userId: string, s: PushSubscriptionKeys, now: Date): Promise<void> {
-  await tx.execute(sql`insert into push_subscriptions (endpoint, user_id, p256dh, auth, created_at)
-    values (${s.endpoint}, ${userId}, ${s.p256dh}, ${s.auth}, ${now.toISOString()})
-    on conflict (endpoint) do update set user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth,
-      created_at = excluded.created_at`);
+/** Saves this device (the browser's PushSubscription as JSON) for the user. A shared computer's browser moves to
+ *  whoever subscribes from it last. Only the known push services are accepted (deps.config.pushServices). */
+export async function subscribeDevice(
+  deps: ServiceDeps,
+  p: Principal,
+  body: unknown,
+): Promise<{ ok: true } | { ok: false; issue: SubscriptionIssue }> {
+  const parsed = parseSubscription(body, deps.config.pushServices);
+  if (!parsed.ok) return parsed;
+  const s = parsed.subscription;
+  // The system scope: the endpoint may be held by another user.
+  await withTenant(deps.db, systemScope, (tx) =>
+    tx.execute(sql`insert into push_subscriptions (endpoint, user_id, p256dh, auth, created_at)
+      values (${s.endpoint}, ${p.userId}, ${s.p256dh}, ${s.auth}, ${deps.now.toISOString()})
+      on conflict (endpoint) do update set user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth,
+        created_at = excluded.created_at`),
+  );
+  return { ok: true };
 }
 
-export async function removeSubscription(tx: Tx, userId: string, endpoint: string): Promise<void> {
-  await tx.execute(sql`delete from push_subscriptions where user_id = ${userId} and endpoint = ${endpoint}`);
+/** This device no longer gets the user's pushes. */
+export async function unsubscribeDevice(deps: ServiceDeps, p: Principal, endpoint: string): Promise<void> {
+  await inTenant(deps, p, (tx) =>
+    tx.execute(sql`delete from push_subscriptions where user_id = ${p.userId} and endpoint = ${endpoint}`),
+  );
 }
 
-export async function forgetDevices(tx: Tx, userId: string): Promise<void> {
-  await tx.execute(sql`delete from push_subscriptions where user_id = ${userId}`);
+/** None of the user's devices gets pushes any more. */
+export async function forgetDevices(deps: ServiceDeps, p: Principal): Promise<void> {
+  await inTenant(deps, p, (tx) => tx.execute(sql`delete from push_subscriptions where user_id = ${p.userId}`));
 }
 
 export async function deviceCount(tx: Tx, userId: string): Promise<number> {

@@ -1,11 +1,12 @@
 // The home page's data for any profile: launcher, classes, children, perimeter.
 import { sql } from "drizzle-orm";
-import { rowsOf, withTenant, type Database, type Tx } from "../../../db/client";
+import { rowsOf, type Tx } from "../../../db/client";
+import { inTenant, type ServiceDeps } from "../context";
 import type { ReadCache } from "../read-cache";
 import { launcherApps, type AppDefinition } from "./apps";
 import { myChildren, myClasses, type ChildSummary, type ClassSummary } from "../directory/directory";
 import { hiddenByClasses } from "../admin/school-settings";
-import { mainProfile, scopeOf, type Principal, type ProfileKind } from "../principal";
+import { mainProfile, type Principal, type ProfileKind } from "../principal";
 
 export interface Home {
   mainProfile: ProfileKind;
@@ -16,7 +17,7 @@ export interface Home {
   perimeterSchoolCount: number | null;
 }
 
-export async function homeOf(tx: Tx, p: Principal): Promise<Home> {
+async function homeOf(tx: Tx, p: Principal): Promise<Home> {
   const main = mainProfile(p);
   const kinds = new Set(p.profiles.map((sp) => sp.profile));
   const inClasses = ["pupil", "teacher", "director", "staff"].some((k) => kinds.has(k as ProfileKind));
@@ -40,11 +41,11 @@ export async function homeOf(tx: Tx, p: Principal): Promise<Home> {
 }
 
 /** The home page's data, from the per-process cache when it is there (dropped on any change that concerns it). */
-export async function homeFor(db: Database, cache: ReadCache | undefined, p: Principal): Promise<Home> {
+export async function homeFor(deps: ServiceDeps, cache: ReadCache | undefined, p: Principal): Promise<Home> {
   const cached = cache?.home(p.userId, p.activeUai);
   if (cached) return cached.home;
   const generation = cache?.currentGeneration ?? 0;
-  const home = await withTenant(db, scopeOf(p), (tx) => homeOf(tx, p));
+  const home = await inTenant(deps, p, (tx) => homeOf(tx, p));
   cache?.storeHome(p.userId, p.activeUai, { home, uais: [...new Set(p.profiles.map((sp) => sp.uai))] }, generation);
   return home;
 }

@@ -44,6 +44,10 @@ export const directoryCases = [
     "municipality",
     "academie",
   ]),
+  rule("the Classes app lists the whole school for its director and staff", "school.listAllClasses", school, [
+    "director",
+    "staff",
+  ]),
   rule(
     "a class is seen by its members, its pupils' parents, the school's director and staff and its perimeter — not by municipality staff (2.1.2)",
     "class.view",
@@ -77,6 +81,9 @@ export const directoryCases = [
     { ...card, sharesClassWith: true },
     [...REACH_A],
   ),
+  rule("621B a card shows the account's source and state to the school's director", "person.viewAccount", card, [
+    "director",
+  ]),
   rule("71E the audit trail is the académie's", "audit.view", platform, ["academie"]),
   rule("4.4 directory imports are the académie's", "aaf.manage", platform, ["academie"]),
   rule("612A a school's duplicates: its director and the académie", "duplicates.review", school, [
