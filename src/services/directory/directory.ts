@@ -105,7 +105,6 @@ export interface ClassPage {
 export type Found<T> = { kind: "ok"; value: T } | { kind: "not_found" } | { kind: "forbidden" };
 
 /** @deprecated `isId` from src/validation.ts; kept only for walls and documents until they import it themselves. */
-export const isUuid = isId;
 
 export async function classResource(tx: Tx, classId: string): Promise<ClassResource | null> {
   const [row] = rowsOf<{ uai: string; member_ids: string[]; teacher_ids: string[]; parent_ids: string[] }>(
