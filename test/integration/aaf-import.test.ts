@@ -435,7 +435,7 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
 });
 
 describe("4.4 the real samples of the AAF format", () => {
-  const samples = "/work/shared/fixtures/aaf";
+  const samples = join(import.meta.dirname, "../fixtures/aaf2d");
   it("the EtabEducNat sample (2D, ISO-8859-15 declared, &apos;) imports as it is", async () => {
     const tp = await testPlatform("pglite", { academyCode: academyCode() });
     const dir = await import("node:fs/promises").then((fs) => fs.mkdtemp("/tmp/preau-sample-"));
