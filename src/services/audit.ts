@@ -159,7 +159,8 @@ async function recentAuditLines(tx: Tx, limit: number): Promise<AuditLine[]> {
     ip: string | null;
   }>(
     await tx.execute(sql`
-    select a.seq::text, a.at, a.actor_id, u.first_name || ' ' || u.last_name as actor_name, a.action, a.target, a.uai, a.ip
+    select a.seq::text, a.at, a.actor_id, u.first_name || ' ' || u.last_name as actor_name,
+      a.action, a.target, a.uai, a.ip
     from audit_log a left join users u on u.id = a.actor_id order by a.seq desc limit ${limit}`),
   );
   return rows.map((r) => ({

@@ -104,11 +104,16 @@ async function openDuplicates(tx: Tx, limit = 200): Promise<DuplicatePair[]> {
   }>(
     await tx.execute(sql`
       select d.id, d.uai, s.name as school_name, d.detected_at,
-        json_build_object('id', ua.id, 'firstName', ua.first_name, 'lastName', ua.last_name, 'birthDate', ua.birth_date, 'source', ua.source,
-          'profiles', (select json_agg(distinct p.profile) from school_profiles p where p.user_id = ua.id and p.uai = d.uai)) as a,
-        json_build_object('id', ub.id, 'firstName', ub.first_name, 'lastName', ub.last_name, 'birthDate', ub.birth_date, 'source', ub.source,
-          'profiles', (select json_agg(distinct p.profile) from school_profiles p where p.user_id = ub.id and p.uai = d.uai)) as b
-      from duplicate_flags d join schools s on s.uai = d.uai join users ua on ua.id = d.user_a join users ub on ub.id = d.user_b
+        json_build_object('id', ua.id, 'firstName', ua.first_name, 'lastName', ua.last_name,
+          'birthDate', ua.birth_date, 'source', ua.source,
+          'profiles', (select json_agg(distinct p.profile) from school_profiles p
+            where p.user_id = ua.id and p.uai = d.uai)) as a,
+        json_build_object('id', ub.id, 'firstName', ub.first_name, 'lastName', ub.last_name,
+          'birthDate', ub.birth_date, 'source', ub.source,
+          'profiles', (select json_agg(distinct p.profile) from school_profiles p
+            where p.user_id = ub.id and p.uai = d.uai)) as b
+      from duplicate_flags d join schools s on s.uai = d.uai
+        join users ua on ua.id = d.user_a join users ub on ub.id = d.user_b
       where d.status = 'open' order by s.name, d.id limit ${limit}`),
   );
   return rows.map((r) => ({
