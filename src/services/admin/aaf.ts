@@ -290,12 +290,23 @@ async function finish(db: Database, importId: string, log: ImportLog, end: Endin
   });
 }
 
+interface Applied {
+  importId: string;
+  fileName: string;
+  counts: AafCounts;
+  now: Date;
+  requestedBy: string | null;
+}
+
 /** Inside the applying transaction: duplicates flagged, admins told, the trail written — all or nothing with it. */
-async function afterApply(
-  tx: Tx,
-  input: { importId: string; fileName: string; counts: AafCounts; now: Date; requestedBy: string | null },
-) {
-  const { importId, counts, now } = input;
+async function afterApply(tx: Tx, input: Applied) {
+  await tellDuplicates(tx, input);
+  await tellPreDeleted(tx, input);
+  await tellApplied(tx, input);
+}
+
+/** 612A: each school's directors learn of the new pairs of possible duplicates. */
+async function tellDuplicates(tx: Tx, { importId, now }: Applied) {
   const duplicates = await flagDuplicates(tx, now, importId);
   for (const d of duplicates) {
     const admins = await schoolAdmins(tx, d.uai);
@@ -305,12 +316,18 @@ async function afterApply(
       {
         kind: "aaf.duplicates",
         title: "Doublons possibles dans l'annuaire",
-        body: `${d.count} paire(s) de comptes aux mêmes nom et prénom ont été repérées dans votre école après l'import de l'annuaire.`,
+        body:
+          `${d.count} paire(s) de comptes aux mêmes nom et prénom ont été repérées dans votre école ` +
+          "après l'import de l'annuaire.",
         link: "/ecole/doublons",
       },
       now,
     );
   }
+}
+
+/** 612A: each school's directors learn how many of their accounts this import pre-deleted. */
+async function tellPreDeleted(tx: Tx, { now }: Applied) {
   const preDeleted = rowsOf<{ uai: string; n: number }>(
     await tx.execute(sql`
     select sp.uai, count(distinct u.id)::int as n from users u join school_profiles sp on sp.user_id = u.id
@@ -324,12 +341,18 @@ async function afterApply(
       {
         kind: "aaf.pre_deleted",
         title: "Comptes pré-supprimés",
-        body: `${p.n} compte(s) de votre école ne figurent plus dans l'annuaire académique : ils ne peuvent plus se connecter et seront supprimés dans le délai prévu, sauf s'ils réapparaissent.`,
+        body:
+          `${p.n} compte(s) de votre école ne figurent plus dans l'annuaire académique : ils ne peuvent plus se ` +
+          "connecter et seront supprimés dans le délai prévu, sauf s'ils réapparaissent.",
         link: "/ecole/doublons",
       },
       now,
     );
   }
+}
+
+/** The académie's admins learn the import's figures. */
+async function tellApplied(tx: Tx, { importId, fileName, counts, now }: Applied) {
   const academie = await academieAdmins(tx);
   await notifyUsers(
     tx,
@@ -338,8 +361,8 @@ async function afterApply(
       kind: "aaf.applied",
       title: "Import de l'annuaire appliqué",
       body:
-        `${input.fileName} : ${counts.created} comptes créés, ${counts.updated} mis à jour, ${counts.preDeleted} pré-supprimés, ` +
-        `${counts.schools} écoles nouvelles.`,
+        `${fileName} : ${counts.created} comptes créés, ${counts.updated} mis à jour, ` +
+        `${counts.preDeleted} pré-supprimés, ${counts.schools} écoles nouvelles.`,
       link: `/admin/annuaire/imports/${importId}`,
     },
     now,
@@ -354,7 +377,9 @@ async function tellRejection(db: Database, importId: string, fileName: string, p
       .slice(0, 5)
       .map((p) => `- ${p.source ? `${p.source.file}:${p.source.line} : ` : ""}${p.message}`)
       .join("\n");
-    const body = `L'import de ${fileName} a été refusé (${problems.length} problème(s)). L'annuaire n'a pas été modifié.\n\n${first}`;
+    const body =
+      `L'import de ${fileName} a été refusé (${problems.length} problème(s)). ` +
+      `L'annuaire n'a pas été modifié.\n\n${first}`;
     await notifyUsers(
       tx,
       admins.map((a) => a.id),
