@@ -160,13 +160,13 @@ async function child(kind: string, path: string): Promise<void> {
   const phases: Record<string, number> = {};
   let phase = "",
     since = performance.now();
-  const importId = await createImport(platform.db, {
+  const { serviceDeps } = await import("../src/services/context");
+  const importId = await createImport(serviceDeps(platform, null), {
     origin: "cli",
     fileName: path,
     storedPath: null,
     dryRun: false,
     requestedBy: null,
-    now: platform.clock.now(),
   });
   const t0 = performance.now();
   const outcome = await importFromPath(platform, importId, path, (p) => {

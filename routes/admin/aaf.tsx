@@ -1,41 +1,43 @@
 // The académie's directory console (4.4): upload a delivery, follow its import, read the history and the logs.
-import { Hono, type Context } from "hono";
-import { t } from "../../src/i18n";
-import type { AppEnv } from "../../src/http/env";
+// Parsing and rendering only: src/services/admin/aaf.ts decides, src/policy/directory.ts (aaf.manage) says who may.
+import type { Context } from "hono";
+import { t, type MessageKey } from "../../src/i18n";
+import type { SignedInEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
-import { withTenant } from "../../db/client";
-import { scopeOf } from "../../src/services/principal";
 import { can } from "../../src/policy";
-import { createImport, importDetail, importLogText, listImports } from "../../src/services/admin/aaf";
+import { importDetail, importLogText, listImports, queueUpload } from "../../src/services/admin/aaf";
 import { AafImportPage, AafPage, AafProgressBlock } from "../../views/admin/aaf";
-import { requireUser } from "../guards";
+import { signedInRoutes } from "../guards";
 
-export const aafRoutes = new Hono<AppEnv>();
-aafRoutes.use("/admin/annuaire", requireUser);
-aafRoutes.use("/admin/annuaire/*", requireUser);
-aafRoutes.use("/admin/annuaire", async (c, next) =>
-  can(c.var.principal!, "aaf.manage", { kind: "platform" }) ? next() : renderError(c, 403),
-);
-aafRoutes.use("/admin/annuaire/*", async (c, next) =>
-  can(c.var.principal!, "aaf.manage", { kind: "platform" }) ? next() : renderError(c, 403),
-);
+export const aafRoutes = signedInRoutes("/admin/annuaire");
+for (const path of ["/admin/annuaire", "/admin/annuaire/*"]) {
+  aafRoutes.use(path, async (c, next) =>
+    can(c.var.principal, "aaf.manage", { kind: "platform" }) ? next() : renderError(c, 403),
+  );
+}
 
-const ACCEPTED = /\.(xml|zip|tgz|tar\.gz)$/i;
 /** Archives are larger than forms: the app gives this path its own body limit (config aaf.maxUploadBytes). */
 export const AAF_UPLOAD_PATH = "/admin/annuaire/imports";
 
-async function listPage(c: Context<AppEnv>, uploadError?: string, status: 200 | 400 | 413 = 200) {
-  const { platform } = c.var;
-  const imports = await withTenant(platform.db, scopeOf(c.var.principal!), (tx) => listImports(tx));
+const UPLOAD_ERRORS: Record<"no_storage" | "missing" | "type", MessageKey> = {
+  no_storage: "aaf.upload.error.no_storage",
+  missing: "aaf.upload.error.missing",
+  type: "aaf.upload.error.type",
+};
+
+async function listPage(c: Context<SignedInEnv>, uploadError?: string, status: 200 | 400 | 413 = 200) {
+  const { deps } = c.var;
+  const imports = await listImports(deps, c.var.principal);
+  if (!imports) return renderError(c, 403);
   return renderPage(
     c,
     <AafPage
       chrome={chromeFor(c, t("aaf.title"), "help.topic.aaf")}
       imports={imports}
-      timeZone={platform.config.timeZone}
-      maxUploadMb={Math.round(platform.config.aaf.maxUploadBytes / 1024 / 1024)}
+      timeZone={deps.timeZone}
+      maxUploadMb={Math.round(deps.config.aaf.maxUploadBytes / 1024 / 1024)}
       uploadError={uploadError}
-      canUpload={!!platform.files}
+      canUpload={!!deps.files}
     />,
     status,
   );
@@ -44,54 +46,36 @@ async function listPage(c: Context<AppEnv>, uploadError?: string, status: 200 | 
 aafRoutes.get("/admin/annuaire", (c) => listPage(c));
 
 aafRoutes.post(AAF_UPLOAD_PATH, async (c) => {
-  const { platform } = c.var;
-  const p = c.var.principal!;
-  if (!platform.files) return listPage(c, t("aaf.upload.error.no_storage"), 400);
   const body = await c.req.parseBody();
-  const file = body.livraison;
-  if (!(file instanceof File) || file.size === 0) return listPage(c, t("aaf.upload.error.missing"), 400);
-  if (!ACCEPTED.test(file.name)) return listPage(c, t("aaf.upload.error.type"), 400);
-  const stored = await platform.files.save("aaf-uploads", file.name, file);
-  const id = await createImport(platform.db, {
-    origin: "upload",
-    fileName: file.name,
-    storedPath: stored,
-    dryRun: body.a_blanc === "oui",
-    requestedBy: p.userId,
-    now: platform.clock.now(),
-    ip: c.var.ip,
-  });
-  return c.redirect(`/admin/annuaire/imports/${id}`, 303);
+  const file = body.livraison instanceof File ? body.livraison : null;
+  const result = await queueUpload(c.var.deps, c.var.principal, file, body.a_blanc === "oui");
+  if (result.ok) return c.redirect(`/admin/annuaire/imports/${result.importId}`, 303);
+  if ("forbidden" in result) return renderError(c, 403);
+  return listPage(c, t(UPLOAD_ERRORS[result.error]), 400);
 });
 
 aafRoutes.get("/admin/annuaire/imports/:id", async (c) => {
-  const { platform } = c.var;
-  const item = await withTenant(platform.db, scopeOf(c.var.principal!), (tx) => importDetail(tx, c.req.param("id")));
+  const item = await importDetail(c.var.deps, c.var.principal, c.req.param("id"));
   if (!item) return renderError(c, 404);
   return renderPage(
     c,
     <AafImportPage
       chrome={chromeFor(c, t("aaf.detail.title", { date: "" }).trim(), "help.topic.aaf")}
       item={item}
-      timeZone={platform.config.timeZone}
+      timeZone={c.var.deps.timeZone}
     />,
   );
 });
 
 aafRoutes.get("/admin/annuaire/imports/:id/avancement", async (c) => {
-  const item = await withTenant(c.var.platform.db, scopeOf(c.var.principal!), (tx) =>
-    importDetail(tx, c.req.param("id")),
-  );
+  const item = await importDetail(c.var.deps, c.var.principal, c.req.param("id"));
   if (!item) return renderError(c, 404);
   return c.html(<AafProgressBlock item={item} />);
 });
 
 aafRoutes.get("/admin/annuaire/imports/:id/journal", async (c) => {
-  const { platform } = c.var;
   const id = c.req.param("id");
-  const text = await withTenant(platform.db, scopeOf(c.var.principal!), async (tx) =>
-    (await importDetail(tx, id)) ? importLogText(tx, id, platform.config.timeZone) : null,
-  );
+  const text = await importLogText(c.var.deps, c.var.principal, id);
   if (text === null) return renderError(c, 404);
   return c.body(text, 200, {
     "Content-Type": "text/plain; charset=utf-8",

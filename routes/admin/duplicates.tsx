@@ -1,68 +1,44 @@
 // 612A / 621C: possible duplicates, for a school's director (/ecole/doublons) and for the académie (all schools).
-import { Hono, type Context } from "hono";
+// Parsing and rendering only: src/services/admin/duplicates.ts decides, duplicates.review says who may.
+import * as v from "valibot";
 import { t } from "../../src/i18n";
-import type { AppEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
-import { field, readForm } from "../../src/http/forms";
-import { schoolsScope, withTenant } from "../../db/client";
-import { scopeOf, type Principal } from "../../src/services/principal";
-import { can } from "../../src/policy";
-import { audit } from "../../src/services/audit";
-import { dismissDuplicate, openDuplicates } from "../../src/services/admin/duplicates";
+import { fieldsOf, readForm } from "../../src/http/forms";
+import { dismissDuplicateFlag, duplicateReview, type ReviewPerimeter } from "../../src/services/admin/duplicates";
+import { bounded, readWith } from "../../src/validation";
 import { DuplicatesPage } from "../../views/admin/duplicates";
-import { requireUser } from "../guards";
+import { signedInRoutes } from "../guards";
 
-export const duplicateRoutes = new Hono<AppEnv>();
-for (const path of ["/ecole/doublons", "/admin/annuaire/doublons"]) duplicateRoutes.use(path, requireUser);
+const PAGES: { path: string; perimeter: ReviewPerimeter }[] = [
+  { path: "/ecole/doublons", perimeter: "school" },
+  { path: "/admin/annuaire/doublons", perimeter: "academie" },
+];
 
-/** A director reviews the school they work in now; the académie reviews every school. */
-function reviewScope(p: Principal, academie: boolean) {
-  if (academie) return can(p, "aaf.manage", { kind: "platform" }) ? scopeOf(p) : null;
-  if (!p.activeUai || !can(p, "duplicates.review", { kind: "school", uai: p.activeUai })) return null;
-  return schoolsScope(p.userId, [p.activeUai]);
-}
+export const duplicateRoutes = signedInRoutes(...PAGES.map((page) => page.path));
 
-function routesFor(path: string, academie: boolean) {
+/** The flag a reviewer closes (a serial number; the service refuses anything else as not found). */
+const DismissForm = v.object({ signalement: v.pipe(bounded(20), v.transform(Number)) });
+
+for (const { path, perimeter } of PAGES) {
   duplicateRoutes.get(path, async (c) => {
-    const scope = reviewScope(c.var.principal!, academie);
-    if (!scope) return renderError(c, 403);
-    const pairs = await withTenant(c.var.platform.db, scope, (tx) => openDuplicates(tx));
+    const pairs = await duplicateReview(c.var.deps, c.var.principal, perimeter);
+    if (!pairs) return renderError(c, 403);
     return renderPage(
       c,
       <DuplicatesPage
         chrome={chromeFor(c, t("duplicates.title"), "help.topic.duplicates")}
         pairs={pairs}
         action={path}
-        showSchool={academie}
+        showSchool={perimeter === "academie"}
         done={c.req.query("clos") === "1"}
       />,
     );
   });
-  duplicateRoutes.post(path, async (c: Context<AppEnv>) => {
-    const p = c.var.principal!;
-    const scope = reviewScope(p, academie);
-    if (!scope) return renderError(c, 403);
-    const id = Number(field(await readForm(c), "signalement"));
-    if (!Number.isSafeInteger(id) || id <= 0) return renderError(c, 404);
-    const now = c.var.platform.clock.now();
-    // Row-level security keeps a director to their own school's flags: another school's flag is simply not found.
-    const done = await withTenant(c.var.platform.db, scope, async (tx) => {
-      const flag = await dismissDuplicate(tx, id, p.userId, now);
-      if (flag)
-        await audit(tx, {
-          at: now,
-          actorId: p.userId,
-          action: "duplicates.dismiss",
-          target: String(id),
-          uai: flag.uai,
-          ip: c.var.ip,
-        });
-      return flag;
-    });
-    if (!done) return renderError(c, 404);
+
+  duplicateRoutes.post(path, async (c) => {
+    const form = readWith(DismissForm, fieldsOf(await readForm(c), DismissForm));
+    const outcome = await dismissDuplicateFlag(c.var.deps, c.var.principal, perimeter, form.signalement);
+    if (outcome !== "ok") return renderError(c, outcome === "forbidden" ? 403 : 404);
     return c.redirect(`${path}?clos=1`, 303);
   });
 }
-
-routesFor("/ecole/doublons", false);
-routesFor("/admin/annuaire/doublons", true);

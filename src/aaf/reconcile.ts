@@ -66,7 +66,8 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
     select min(file) as file, min(line) as line,
       'Identifiant (jointure) ' || jointure || ' présent ' || count(*) || ' fois dans la livraison.' as message
     from (select jointure, file, line from aaf_stage_people where import_id = ${I} and op <> 'delete'
-          union all select 'structure ' || jointure, file, line from aaf_stage_schools where import_id = ${I} and op <> 'delete') d
+          union all select 'structure ' || jointure, file, line from aaf_stage_schools where import_id = ${I}
+            and op <> 'delete') d
     group by jointure having count(*) > 1 order by 1, 2`,
     )),
   );
@@ -87,7 +88,8 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       tx,
       "bad_uai",
       sql`
-    select file, line, 'UAI absente ou invalide pour la structure ' || jointure || ' : « ' || coalesce(uai, '') || ' ».' as message
+    select file, line,
+      'UAI absente ou invalide pour la structure ' || jointure || ' : « ' || coalesce(uai, '') || ' ».' as message
     from aaf_stage_schools where import_id = ${I} and op = 'add' and (uai is null or uai !~ '^[0-9]{7}[A-Z]$')
     order by file, line`,
     )),
@@ -111,11 +113,14 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       "unknown_structure",
       sql`
     select l.file, l.line,
-      case l.link when 'class' then 'La classe ' || coalesce(l.code, '') || ' de ' || l.jointure || ' appartient à une structure inconnue (' || l.target || ').'
-                  else 'Rattachement de ' || l.jointure || ' à une structure inconnue (' || l.target || ').' end as message
+      case l.link
+        when 'class' then 'La classe ' || coalesce(l.code, '') || ' de ' || l.jointure
+          || ' appartient à une structure inconnue (' || l.target || ').'
+        else 'Rattachement de ' || l.jointure || ' à une structure inconnue (' || l.target || ').' end as message
     from aaf_stage_links l
     where l.import_id = ${I} and l.link in ('structure', 'class', 'function')
-      and not exists (select 1 from aaf_stage_schools s where s.import_id = ${I} and s.jointure = l.target and s.op <> 'delete')
+      and not exists (select 1 from aaf_stage_schools s where s.import_id = ${I} and s.jointure = l.target
+        and s.op <> 'delete')
       and not exists (select 1 from schools sc where sc.external_id = ${P} || l.target)
     order by l.file, l.line`,
     )),
@@ -127,11 +132,14 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       tx,
       "unknown_parent",
       sql`
-    select l.file, l.line, 'L''élève ' || l.jointure || ' est lié à un responsable inconnu (' || l.target || ').' as message
+    select l.file, l.line,
+      'L''élève ' || l.jointure || ' est lié à un responsable inconnu (' || l.target || ').' as message
     from aaf_stage_links l
     where l.import_id = ${I} and l.link = 'parent' and l.flag
-      and not exists (select 1 from aaf_stage_people p where p.import_id = ${I} and p.kind = 'relative' and p.jointure = l.target and p.op <> 'delete')
-      and (${complete}::boolean or not exists (select 1 from users u where u.external_id = ${P} || l.target and u.source = 'aaf' and u.state <> 'pre_deleted'))
+      and not exists (select 1 from aaf_stage_people p where p.import_id = ${I} and p.kind = 'relative'
+        and p.jointure = l.target and p.op <> 'delete')
+      and (${complete}::boolean or not exists (select 1 from users u where u.external_id = ${P} || l.target
+        and u.source = 'aaf' and u.state <> 'pre_deleted'))
     order by l.file, l.line`,
     )),
   );
@@ -141,11 +149,14 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       tx,
       "unknown_child",
       sql`
-    select l.file, l.line, 'Le responsable ' || l.jointure || ' est lié à un élève inconnu (' || l.target || ').' as message
+    select l.file, l.line,
+      'Le responsable ' || l.jointure || ' est lié à un élève inconnu (' || l.target || ').' as message
     from aaf_stage_links l
     where l.import_id = ${I} and l.link = 'child'
-      and not exists (select 1 from aaf_stage_people p where p.import_id = ${I} and p.kind = 'pupil' and p.jointure = l.target and p.op <> 'delete')
-      and (${complete}::boolean or not exists (select 1 from users u where u.external_id = ${P} || l.target and u.source = 'aaf' and u.state <> 'pre_deleted'))
+      and not exists (select 1 from aaf_stage_people p where p.import_id = ${I} and p.kind = 'pupil'
+        and p.jointure = l.target and p.op <> 'delete')
+      and (${complete}::boolean or not exists (select 1 from users u where u.external_id = ${P} || l.target
+        and u.source = 'aaf' and u.state <> 'pre_deleted'))
     order by l.file, l.line`,
     )),
   );
@@ -159,7 +170,8 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
     from aaf_stage_people p
     where p.import_id = ${I} and p.op = 'modify'
       and not exists (select 1 from users u where u.external_id = ${P} || p.jointure)
-      and not exists (select 1 from aaf_stage_people a where a.import_id = ${I} and a.jointure = p.jointure and a.op = 'add')
+      and not exists (select 1 from aaf_stage_people a where a.import_id = ${I} and a.jointure = p.jointure
+        and a.op = 'add')
     order by p.file, p.line`,
     )),
   );
@@ -171,7 +183,8 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       sql`
     select s.file, s.line, 'Modification d''une structure inconnue (' || s.jointure || ').' as message
     from aaf_stage_schools s
-    where s.import_id = ${I} and s.op = 'modify' and not exists (select 1 from schools sc where sc.external_id = ${P} || s.jointure)
+    where s.import_id = ${I} and s.op = 'modify' and not exists (select 1 from schools sc
+      where sc.external_id = ${P} || s.jointure)
     order by s.file, s.line`,
     )),
   );
@@ -194,7 +207,8 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       group by sp.uai)
     select null as file, null as line,
       'Import suspect : il pré-supprimerait ' || l.gone || ' des ' || l.total || ' comptes de l''école ' || l.uai ||
-      ' (' || coalesce(s.name, '') || '), au-delà du seuil de ' || round(${ctx.maxPreDeleteShare}::numeric * 100) || ' %.' as message
+      ' (' || coalesce(s.name, '') || '), au-delà du seuil de ' || round(${ctx.maxPreDeleteShare}::numeric * 100)
+      || ' %.' as message
     from leaving l left join schools s on s.uai = l.uai
     where l.total >= ${ctx.plausibilityMinAccounts}::int and l.gone > ${ctx.maxPreDeleteShare}::numeric * l.total
     order by l.uai`,
@@ -204,22 +218,81 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
   return problems;
 }
 
-/** Applies a checked delivery, in the transaction `checkStaged` ran in. Returns what changed. */
+/** What every step of applyStaged reads: one transaction, the import, and two ways to run SQL in it. */
+interface Applying {
+  tx: Tx;
+  ctx: ReconcileContext;
+  /** The import's id: its staged rows. */
+  I: string;
+  /** The académie's prefix of external ids, `<ACADEMY>-`. */
+  P: string;
+  /** The import's instant, as SQL. */
+  now: SQL;
+  /** The school year its classes belong to. */
+  Y: string;
+  run: (q: SQL) => Promise<unknown>;
+  /** Runs a query that returns one row with a count `n`. */
+  count: (q: SQL) => Promise<number>;
+}
+
+/**
+ * Applies a checked delivery, in the transaction `checkStaged` ran in, step by step in this order (each step reads
+ * what the previous ones wrote). Returns what changed.
+ */
 export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCounts> {
-  const I = ctx.importId;
-  const P = `${ctx.academy}-`;
-  const now = sql`${ctx.now.toISOString()}::timestamptz`;
-  const Y = ctx.schoolYear;
-  const run = (q: SQL) => tx.execute(q);
-  const count = async (q: SQL) => Number(rowsOf<{ n: number | string }>(await tx.execute(q))[0]?.n ?? 0);
+  const a: Applying = {
+    tx,
+    ctx,
+    I: ctx.importId,
+    P: `${ctx.academy}-`,
+    now: sql`${ctx.now.toISOString()}::timestamptz`,
+    Y: ctx.schoolYear,
+    run: (q) => tx.execute(q),
+    count: async (q) => Number(rowsOf<{ n: number | string }>(await tx.execute(q))[0]?.n ?? 0),
+  };
+  const { I, run, count } = a;
   // One 'directory' change for the whole import instead of a notification per row (see migration 0003).
   await run(sql`select set_config('preau.bulk', 'on', true)`);
+  await upsertStructures(a);
+  const schoolsCreated = await upsertSchools(a);
+  const { restored, created, updated } = await upsertAccounts(a);
+  await scopeDelivered(a);
+  const classesCreated = await upsertClasses(a);
+  let detached = await replaceSchoolProfiles(a);
+  detached += await replaceMemberships(a);
+  detached += await replaceParentLinks(a);
+  const leaving = await preDeleteLeavers(a);
+  detached += leaving.detached;
 
+  await run(sql`select pg_notify('preau_cache', 'directory')`);
+  const records =
+    (await count(sql`select count(*) as n from aaf_stage_people where import_id = ${I}`)) +
+    (await count(sql`select count(*) as n from aaf_stage_schools where import_id = ${I}`));
+  const staged = await count(sql`select count(*) as n from aaf_stage_people where import_id = ${I} and op <> 'delete'`);
+  return {
+    records,
+    created,
+    updated,
+    unchanged: Math.max(0, staged - created - updated),
+    detached,
+    preDeleted: leaving.preDeleted,
+    restored,
+    warnings: 0,
+    schools: schoolsCreated,
+    classes: classesCreated,
+  };
+}
+
+/** Structures: académie, départements (from the UAI), circonscriptions, communes, RPI, and their graph. */
+async function upsertStructures(a: Applying): Promise<void> {
+  const { ctx, I, P, run } = a;
   // Structures: académie, départements (from the UAI), circonscriptions, communes, RPI.
-  await run(sql`insert into structures (kind, code, name) values ('academie', ${ctx.academy}, ${`Académie ${ctx.academy}`})
+  await run(sql`insert into structures (kind, code, name)
+    values ('academie', ${ctx.academy}, ${`Académie ${ctx.academy}`})
     on conflict (kind, code) do nothing`);
   await run(sql`insert into structures (kind, code, name)
-    select distinct 'departement'::structure_kind, ${P} || 'D' || substr(uai, 1, 3), 'Département ' || ltrim(substr(uai, 1, 3), '0')
+    select distinct 'departement'::structure_kind, ${P} || 'D' || substr(uai, 1, 3),
+      'Département ' || ltrim(substr(uai, 1, 3), '0')
     from aaf_stage_schools where import_id = ${I} and op <> 'delete' and uai is not null
     on conflict (kind, code) do nothing`);
   for (const [kind, codeCol, nameCol] of [
@@ -228,7 +301,8 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
     ["rpi", "rpi_code", "rpi_name"],
   ] as const) {
     await run(sql`insert into structures (kind, code, name)
-      select distinct on (${sql.raw(codeCol)}) ${kind}::structure_kind, ${P} || ${sql.raw(codeCol)}, coalesce(${sql.raw(nameCol)}, ${sql.raw(codeCol)})
+      select distinct on (${sql.raw(codeCol)}) ${kind}::structure_kind, ${P} || ${sql.raw(codeCol)},
+        coalesce(${sql.raw(nameCol)}, ${sql.raw(codeCol)})
       from aaf_stage_schools where import_id = ${I} and ${sql.raw(codeCol)} is not null
       order by ${sql.raw(codeCol)}
       on conflict (kind, code) do update set name = excluded.name`);
@@ -239,7 +313,8 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
     on conflict do nothing`);
   await run(sql`insert into structure_parents (structure_id, parent_id)
     select distinct c.id, d.id from aaf_stage_schools s
-      join structures c on (c.kind = 'circonscription' and c.code = ${P} || s.circ_code) or (c.kind = 'commune' and c.code = ${P} || s.commune_code)
+      join structures c on (c.kind = 'circonscription' and c.code = ${P} || s.circ_code) or (c.kind = 'commune'
+        and c.code = ${P} || s.commune_code)
       join structures d on d.kind = 'departement' and d.code = ${P} || 'D' || substr(s.uai, 1, 3)
     where s.import_id = ${I} and s.uai is not null
     on conflict do nothing`);
@@ -249,11 +324,16 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
       join structures c on c.kind = 'circonscription' and c.code = ${P} || s.circ_code
     where s.import_id = ${I}
     on conflict do nothing`);
+}
 
+/** Schools: created or renamed, and attached to their structures. Returns how many were created. */
+async function upsertSchools(a: Applying): Promise<number> {
+  const { I, P, now, run, count } = a;
   // Schools: a new UAI becomes a ready school (the app catalogue and settings defaults apply to it at once).
-  const schoolsCreated = await count(sql`with up as (
+  const created = await count(sql`with up as (
       insert into schools (uai, name, city, external_id, created_at)
-      select uai, coalesce(name, uai), city, ${P} || jointure, ${now} from aaf_stage_schools where import_id = ${I} and op = 'add'
+      select uai, coalesce(name, uai), city, ${P} || jointure, ${now} from aaf_stage_schools where import_id = ${I}
+        and op = 'add'
       on conflict (uai) do update set name = excluded.name, city = excluded.city, external_id = excluded.external_id
       returning (xmax = 0) as inserted)
     select count(*) filter (where inserted) as n from up`);
@@ -262,7 +342,8 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
       city = case when 'city' = any(s.fields) then s.city else sc.city end
     from aaf_stage_schools s where s.import_id = ${I} and s.op = 'modify' and sc.external_id = ${P} || s.jointure`);
   await run(sql`delete from school_structures ss using structures st, schools sc, aaf_stage_schools s
-    where st.id = ss.structure_id and st.kind in ('departement', 'circonscription', 'commune', 'rpi') and st.code like ${P} || '%'
+    where st.id = ss.structure_id and st.kind in ('departement', 'circonscription', 'commune', 'rpi')
+      and st.code like ${P} || '%'
       and sc.uai = ss.uai and sc.external_id = ${P} || s.jointure and s.import_id = ${I}
       and (s.op = 'add' or s.fields && array['circonscription', 'commune', 'rpi'])`);
   await run(sql`insert into school_structures (uai, structure_id)
@@ -274,7 +355,12 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
         or (st.kind = 'rpi' and st.code = ${P} || s.rpi_code)
     where s.import_id = ${I} and s.op <> 'delete'
     on conflict do nothing`);
+  return created;
+}
 
+/** Accounts: created, updated, restored after a pre-deletion. Returns the three counts. */
+async function upsertAccounts(a: Applying): Promise<{ restored: number; created: number; updated: number }> {
+  const { tx, I, P, now, count } = a;
   const restored =
     await count(sql`select count(*) as n from users u join aaf_stage_people s on u.external_id = ${P} || s.jointure
     where s.import_id = ${I} and s.op = 'add' and u.state = 'pre_deleted'`);
@@ -283,16 +369,19 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
   const people = rowsOf<{ inserted: boolean; n: number | string }>(
     await tx.execute(sql`with up as (
       insert into users (source, external_id, first_name, last_name, birth_date, academic_email, state, created_at)
-      select 'aaf', ${P} || jointure, first_name, last_name, birth_date::date, case when kind = 'staff' then email end, 'pre_created', ${now}
+      select 'aaf', ${P} || jointure, first_name, last_name, birth_date::date, case when kind = 'staff'
+        then email end, 'pre_created', ${now}
       from aaf_stage_people where import_id = ${I} and op = 'add'
       on conflict (external_id) do update set
         first_name = excluded.first_name, last_name = excluded.last_name, birth_date = excluded.birth_date,
         academic_email = excluded.academic_email,
-        state = case when users.state = 'pre_deleted' then (case when users.activated_at is null then 'pre_created' else 'active' end)::user_state
+        state = case when users.state = 'pre_deleted' then (case when users.activated_at is null then 'pre_created'
+          else 'active' end)::user_state
                      else users.state end,
         pre_deleted_at = null
       where (users.first_name, users.last_name, users.birth_date, users.academic_email, users.state)
-        is distinct from (excluded.first_name, excluded.last_name, excluded.birth_date, excluded.academic_email, users.state)
+        is distinct from (excluded.first_name, excluded.last_name, excluded.birth_date, excluded.academic_email,
+          users.state)
         or users.state = 'pre_deleted'
       returning (xmax = 0) as inserted)
     select inserted, count(*) as n from up group by inserted`),
@@ -301,15 +390,22 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
   let updated = Number(people.find((r) => !r.inserted)?.n ?? 0);
   updated += await count(sql`with up as (
       update users u set
-        first_name = case when 'firstName' = any(s.fields) and s.first_name is not null then s.first_name else u.first_name end,
-        last_name = case when 'lastName' = any(s.fields) and s.last_name is not null then s.last_name else u.last_name end,
+        first_name = case when 'firstName' = any(s.fields) and s.first_name is not null then s.first_name
+          else u.first_name end,
+        last_name = case when 'lastName' = any(s.fields) and s.last_name is not null then s.last_name
+          else u.last_name end,
         birth_date = case when 'birthDate' = any(s.fields) then s.birth_date::date else u.birth_date end,
         academic_email = case when s.kind = 'staff' and 'email' = any(s.fields) then s.email else u.academic_email end
       from aaf_stage_people s
       where s.import_id = ${I} and s.op = 'modify' and u.external_id = ${P} || s.jointure
       returning 1)
     select count(*) as n from up`);
+  return { restored, created, updated };
+}
 
+/** The people this delivery speaks of, and which of their aspects it replaces (temp table aaf_scope). */
+async function scopeDelivered(a: Applying): Promise<void> {
+  const { I, P, run } = a;
   await run(sql`select preau_refresh_import_statistics()`);
   // Which aspects of whom this delivery replaces: everything for an add, the delivered fields for a modify.
   await run(sql`create temp table aaf_scope on commit drop as
@@ -322,12 +418,17 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
     where s.import_id = ${I} and s.op <> 'delete'`);
   await run(sql`create index on aaf_scope (jointure)`);
   await run(sql`analyze aaf_scope`);
+}
 
+/** Classes of the school year, created or renamed. Returns how many were created. */
+async function upsertClasses(a: Applying): Promise<number> {
+  const { I, P, Y, count } = a;
   // Classes of this school year, keyed by `<ACADEMY>-<structure>$<code>`.
-  const classesCreated = await count(sql`with up as (
+  const created = await count(sql`with up as (
       insert into classes (uai, name, levels, school_year, external_code)
       select distinct on (sc.uai, l.target, l.code) sc.uai, coalesce(nullif(l.label, ''), l.code),
-        coalesce(array(select m[1]::class_level from regexp_matches(upper(coalesce(l.label, l.code)), '(CP|CE1|CE2|CM1|CM2)', 'g') m),
+        coalesce(array(select m[1]::class_level
+          from regexp_matches(upper(coalesce(l.label, l.code)), '(CP|CE1|CE2|CM1|CM2)', 'g') m),
           '{}'::class_level[]),
         ${Y}, ${P} || l.target || '$' || l.code
       from aaf_stage_links l join schools sc on sc.external_id = ${P} || l.target
@@ -336,12 +437,19 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
       on conflict (school_year, external_code) do update set name = excluded.name, levels = excluded.levels
       returning (xmax = 0) as inserted)
     select count(*) filter (where inserted) as n from up`);
+  return created;
+}
 
+/** Pupils' and staff's school profiles replaced where their structures are delivered. Returns those removed. */
+async function replaceSchoolProfiles(a: Applying): Promise<number> {
+  const { I, P, run, count } = a;
   // School profiles of pupils and staff whose structures are delivered.
   await run(sql`create temp table aaf_profiles on commit drop as
     select distinct sc2.user_id, s.uai, s.profile from (
-      select x.user_id, sc.uai, (case when x.kind = 'pupil' then 'pupil' when p.teacher then 'teacher' else 'staff' end)::profile_kind as profile
-      from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = x.kind and l.link in ('structure', 'class')
+      select x.user_id, sc.uai, (case when x.kind = 'pupil' then 'pupil' when p.teacher then 'teacher'
+        else 'staff' end)::profile_kind as profile
+      from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = x.kind
+        and l.link in ('structure', 'class')
         join schools sc on sc.external_id = ${P} || l.target
         join aaf_stage_people p on p.import_id = ${I} and p.jointure = x.jointure and p.kind = x.kind
       where x.structures and x.kind in ('pupil', 'staff')
@@ -353,31 +461,40 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
       where x.structures and x.kind = 'staff') s
     join aaf_scope sc2 on sc2.user_id = s.user_id`);
   await run(sql`analyze aaf_profiles`);
-  let detached = await count(sql`with gone as (
+  const detached = await count(sql`with gone as (
       delete from school_profiles sp using aaf_scope x
       where sp.user_id = x.user_id and x.structures and x.kind in ('pupil', 'staff')
         and sp.profile in ('pupil', 'teacher', 'director', 'staff')
-        and not exists (select 1 from aaf_profiles d where d.user_id = sp.user_id and d.uai = sp.uai and d.profile = sp.profile)
+        and not exists (select 1 from aaf_profiles d where d.user_id = sp.user_id and d.uai = sp.uai
+          and d.profile = sp.profile)
       returning 1)
     select count(*) as n from gone`);
   await run(sql`insert into school_profiles (user_id, uai, profile, functions)
     select d.user_id, d.uai, d.profile, coalesce(f.codes, '{}')
     from aaf_profiles d left join (
       select x.user_id, sc.uai, array_agg(distinct l.code) as codes
-      from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'staff' and l.link = 'function'
+      from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'staff'
+        and l.link = 'function'
         join schools sc on sc.external_id = ${P} || l.target
       group by x.user_id, sc.uai) f on f.user_id = d.user_id and f.uai = d.uai
     on conflict (user_id, uai, profile) do update set functions = excluded.functions
       where school_profiles.functions is distinct from excluded.functions`);
+  return detached;
+}
 
+/** Class memberships replaced where classes are delivered. Returns those removed. */
+async function replaceMemberships(a: Applying): Promise<number> {
+  const { I, P, Y, run, count } = a;
   // Class memberships of those whose classes are delivered (AAF classes only; manual assignments stay).
   await run(sql`create temp table aaf_members on commit drop as
-    select distinct x.user_id, c.id as class_id, c.uai, (case when x.kind = 'pupil' then 'pupil' else 'teacher' end)::class_role as role
-    from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = x.kind and l.link = 'class'
+    select distinct x.user_id, c.id as class_id, c.uai, (case when x.kind = 'pupil' then 'pupil'
+      else 'teacher' end)::class_role as role
+    from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = x.kind
+      and l.link = 'class'
       join classes c on c.school_year = ${Y} and c.external_code = ${P} || l.target || '$' || l.code
     where x.classes`);
   await run(sql`analyze aaf_members`);
-  detached += await count(sql`with gone as (
+  const detached = await count(sql`with gone as (
       delete from class_members m using aaf_scope x, classes c
       where m.user_id = x.user_id and x.classes and c.id = m.class_id and c.external_code is not null
         and (x.kind = 'pupil' or m.role = 'teacher')
@@ -385,20 +502,28 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
       returning 1)
     select count(*) as n from gone`);
   await run(sql`insert into class_members (class_id, user_id, uai, role)
-    select class_id, user_id, uai, role from aaf_members on conflict (class_id, user_id) do update set role = excluded.role`);
+    select class_id, user_id, uai, role from aaf_members on conflict (class_id, user_id) do update
+      set role = excluded.role`);
   // A pupil in a class of a school has a pupil profile there.
   await run(sql`insert into school_profiles (user_id, uai, profile)
     select distinct user_id, uai, 'pupil'::profile_kind from aaf_members where role = 'pupil' on conflict do nothing`);
+  return detached;
+}
 
+/** Parent links and the parent profiles that follow them, replaced where delivered. Returns those removed. */
+async function replaceParentLinks(a: Applying): Promise<number> {
+  const { I, P, run, count } = a;
   // Parent links: legal guardians from the pupil's side, children from the responsible person's side.
   await run(sql`create temp table aaf_links on commit drop as
     select distinct par.id as parent_id, ch.id as child_id from aaf_scope x
-      join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'pupil' and l.link = 'parent' and l.flag
+      join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'pupil'
+        and l.link = 'parent' and l.flag
       join users par on par.external_id = ${P} || l.target join users ch on ch.id = x.user_id
     where x.parents
     union
     select par.id, ch.id from aaf_scope x
-      join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'relative' and l.link = 'child'
+      join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'relative'
+        and l.link = 'child'
       join users ch on ch.external_id = ${P} || l.target join users par on par.id = x.user_id
     where x.children`);
   await run(sql`analyze aaf_links`);
@@ -407,7 +532,7 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
     union select l.parent_id from parent_links l join aaf_scope x on x.user_id = l.child_id and x.parents
     union select l.parent_id from parent_links l join aaf_scope x on x.user_id = l.parent_id and x.children`);
   await run(sql`analyze aaf_touched_parents`);
-  detached += await count(sql`with gone as (
+  let detached = await count(sql`with gone as (
       delete from parent_links l
       where (exists (select 1 from aaf_scope x where x.user_id = l.child_id and x.parents)
           or exists (select 1 from aaf_scope x where x.user_id = l.parent_id and x.children))
@@ -415,7 +540,8 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
       returning 1)
     select count(*) as n from gone`);
   await run(sql`insert into parent_links (parent_id, child_id, uai)
-    select d.parent_id, d.child_id, (select min(sp.uai) from school_profiles sp where sp.user_id = d.child_id and sp.profile = 'pupil')
+    select d.parent_id, d.child_id, (select min(sp.uai) from school_profiles sp where sp.user_id = d.child_id
+      and sp.profile = 'pupil')
     from aaf_links d
     where exists (select 1 from school_profiles sp where sp.user_id = d.child_id and sp.profile = 'pupil')
     on conflict (parent_id, child_id) do update set uai = excluded.uai`);
@@ -427,9 +553,15 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
       returning 1)
     select count(*) as n from gone`);
   await run(sql`insert into school_profiles (user_id, uai, profile)
-    select distinct l.parent_id, l.uai, 'parent'::profile_kind from parent_links l join aaf_touched_parents t on t.parent_id = l.parent_id
+    select distinct l.parent_id, l.uai, 'parent'::profile_kind from parent_links l
+      join aaf_touched_parents t on t.parent_id = l.parent_id
     on conflict do nothing`);
+  return detached;
+}
 
+/** Pre-deletion of the accounts the delivery no longer lists. Returns them and the links they lose. */
+async function preDeleteLeavers(a: Applying): Promise<{ preDeleted: number; detached: number }> {
+  const { ctx, P, now, run, count } = a;
   // Pre-deletion (never deletion at once, 612A): those a complete delivery no longer lists, and a delta's deletes.
   // Written as a set difference (complete) or driven from the delivered set (delta): row-level security on users
   // hides their row count from the planner, and an anti-join it believes tiny becomes a scan of every pair.
@@ -445,29 +577,13 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
   );
   await run(sql`analyze aaf_leaving`);
   const preDeleted = await count(sql`with up as (
-      update users u set state = 'pre_deleted', pre_deleted_at = ${now} from aaf_leaving g where u.id = g.id returning 1)
+      update users u set state = 'pre_deleted', pre_deleted_at = ${now} from aaf_leaving g where u.id = g.id
+        returning 1)
     select count(*) as n from up`);
   // Their school profiles stay until deletion, so that admins see whom they lose; memberships and links go now.
-  detached +=
+  const detached =
     await count(sql`with a as (delete from class_members m using aaf_leaving g where m.user_id = g.id returning 1),
       b as (delete from parent_links l using aaf_leaving g where l.parent_id = g.id or l.child_id = g.id returning 1)
     select (select count(*) from a) + (select count(*) from b) as n`);
-
-  await run(sql`select pg_notify('preau_cache', 'directory')`);
-  const records =
-    (await count(sql`select count(*) as n from aaf_stage_people where import_id = ${I}`)) +
-    (await count(sql`select count(*) as n from aaf_stage_schools where import_id = ${I}`));
-  const staged = await count(sql`select count(*) as n from aaf_stage_people where import_id = ${I} and op <> 'delete'`);
-  return {
-    records,
-    created,
-    updated,
-    unchanged: Math.max(0, staged - created - updated),
-    detached,
-    preDeleted,
-    restored,
-    warnings: 0,
-    schools: schoolsCreated,
-    classes: classesCreated,
-  };
+  return { preDeleted, detached };
 }

@@ -169,45 +169,119 @@ async function removeDemo(tx: Tx): Promise<void> {
   await tx.delete(structures).where(sql`${structures.code} like 'DEMO%'`);
 }
 
+/** The rows a build gathers before it writes them in one transaction, and the seeded draws that make them. Every
+ *  draw comes from one seeded sequence, in the same order each time: the same names, classes and ids every build. */
+interface DemoRows {
+  now: Date;
+  random: () => number;
+  id: () => string;
+  pick: <T>(list: readonly T[]) => T;
+  users: UserRow[];
+  profiles: (typeof schoolProfiles.$inferInsert)[];
+  members: (typeof classMembers.$inferInsert)[];
+  links: (typeof parentLinks.$inferInsert)[];
+  classes: (typeof classes.$inferInsert)[];
+  /** The generic accounts' ids by login (and the demo parent's partner, "demo.parent.2"). */
+  generic: Map<string, string>;
+  /** `<parent id>/<uai>` of the parent profiles made so far. */
+  parentProfiles: Set<string>;
+  /** The generic teacher's class (CM1 at Jules-Ferry). */
+  demoClassId: string | null;
+  pupils: number;
+  parents: number;
+  staff: number;
+}
+
+/** The demo's structure graph: its rows, and the ids the schools and roles are attached to. */
+interface DemoStructures {
+  academie: string;
+  circs: string[];
+  communes: string[];
+  structureRows: (typeof structures.$inferInsert)[];
+  parentRows: (typeof structureParents.$inferInsert)[];
+  schoolStructureRows: (typeof schoolStructures.$inferInsert)[];
+}
+
 export async function buildDemo(db: Database, passwords: PasswordHasher, now: Date): Promise<DemoSummary> {
-  const random = seededRandom(2026);
-  const id = () => uuidFrom(random);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const passwordHashes = new Map<string, string>();
   for (const a of DEMO_ACCOUNTS) passwordHashes.set(a.login, await passwords.hash(DEMO_PASSWORD));
+  const rows = demoRows(now);
+  const graph = demoStructures(rows);
+  for (const [schoolIndex, school] of DEMO_SCHOOLS.entries()) demoSchool(rows, school, schoolIndex);
+  const roleRows = genericAccounts(rows, graph);
+  const credentialRows = rows.users
+    .filter((u) => u.login && passwordHashes.has(u.login))
+    .map((u) => ({ userId: u.id!, passwordHash: passwordHashes.get(u.login!)!, changedAt: now }));
 
-  const userRows: UserRow[] = [];
-  const profileRows: (typeof schoolProfiles.$inferInsert)[] = [];
-  const memberRows: (typeof classMembers.$inferInsert)[] = [];
-  const linkRows: (typeof parentLinks.$inferInsert)[] = [];
-  const classRows: (typeof classes.$inferInsert)[] = [];
-  let demoClassId: string | null = null;
-  const generic = new Map<string, string>();
-  const parentProfiles = new Set<string>();
-
-  const person = (first: string, last: string, extra: Partial<UserRow> = {}): string => {
-    const userId = id();
-    userRows.push({
-      id: userId,
-      source: "demo",
-      firstName: first,
-      lastName: last,
-      state: "active",
-      charterAcceptedAt: now,
-      activatedAt: now,
-      createdAt: now,
-      ...extra,
+  await withTenant(db, systemScope, async (tx) => {
+    await removeDemo(tx);
+    await writeDirectory(tx, rows, graph, roleRows, credentialRows);
+    await demoContent(tx, rows);
+    await audit(tx, {
+      at: now,
+      actorId: null,
+      action: "demo.build",
+      details: { schools: DEMO_SCHOOLS.length, users: rows.users.length },
     });
-    return userId;
+  });
+  return {
+    schools: DEMO_SCHOOLS.length,
+    classes: rows.classes.length,
+    pupils: rows.pupils,
+    parents: rows.parents,
+    staff: rows.staff,
   };
-  const staffEmail = (first: string, last: string) =>
-    `${`${first}.${last}`
-      .normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .replace(/[^A-Za-z.]/g, "")
-      .toLowerCase()}@ac-demo.fr`;
+}
 
-  // Structures of the graph.
+function demoRows(now: Date): DemoRows {
+  const random = seededRandom(2026);
+  return {
+    now,
+    random,
+    id: () => uuidFrom(random),
+    pick: <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!,
+    users: [],
+    profiles: [],
+    members: [],
+    links: [],
+    classes: [],
+    generic: new Map(),
+    parentProfiles: new Set(),
+    demoClassId: null,
+    pupils: 0,
+    parents: 0,
+    staff: 0,
+  };
+}
+
+/** A person of the demo (active and charter-accepted unless `extra` says otherwise); returns their id. */
+function person(rows: DemoRows, first: string, last: string, extra: Partial<UserRow> = {}): string {
+  const userId = rows.id();
+  rows.users.push({
+    id: userId,
+    source: "demo",
+    firstName: first,
+    lastName: last,
+    state: "active",
+    charterAcceptedAt: rows.now,
+    activatedAt: rows.now,
+    createdAt: rows.now,
+    ...extra,
+  });
+  return userId;
+}
+
+function staffEmail(first: string, last: string): string {
+  return `${`${first}.${last}`
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^A-Za-z.]/g, "")
+    .toLowerCase()}@ac-demo.fr`;
+}
+
+/** Structures of the graph: the académie, its département, two circonscriptions, two communes, one RPI. */
+function demoStructures(rows: DemoRows): DemoStructures {
+  const { id } = rows;
   const academie = id(),
     departement = id(),
     circs = [id(), id()],
@@ -235,191 +309,216 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
     { uai: s.uai, structureId: communes[s.commune]! },
     ...(s.rpi ? [{ uai: s.uai, structureId: rpi }] : []),
   ]);
+  return { academie, circs, communes, structureRows, parentRows, schoolStructureRows };
+}
 
-  let pupils = 0,
-    parents = 0,
-    staff = 0;
-  for (const [schoolIndex, school] of DEMO_SCHOOLS.entries()) {
-    // The director teaches too, as in most primary schools.
-    const directorFirst = pick(ADULT_FIRST_NAMES),
-      directorLast = pick(LAST_NAMES);
-    const directorLogin = schoolIndex === 0 ? "demo.directeur" : null;
-    const director = person(directorFirst, directorLast, {
-      login: directorLogin,
-      academicEmail: staffEmail(directorFirst, directorLast),
-      birthDate: "1978-03-14",
+/** A school: its director (who teaches too, as in most primary schools) and its classes. */
+function demoSchool(rows: DemoRows, school: SchoolPlan, schoolIndex: number): void {
+  const { pick } = rows;
+  const directorFirst = pick(ADULT_FIRST_NAMES),
+    directorLast = pick(LAST_NAMES);
+  const directorLogin = schoolIndex === 0 ? "demo.directeur" : null;
+  const director = person(rows, directorFirst, directorLast, {
+    login: directorLogin,
+    academicEmail: staffEmail(directorFirst, directorLast),
+    birthDate: "1978-03-14",
+  });
+  if (directorLogin) rows.generic.set(directorLogin, director);
+  rows.profiles.push({ userId: director, uai: school.uai, profile: "director", functions: ["DIR"] });
+  rows.profiles.push({ userId: director, uai: school.uai, profile: "teacher", functions: ["ENS"] });
+  rows.staff += 1;
+  for (const [classIndex, levels] of school.classes.entries()) {
+    demoClass(rows, school, schoolIndex, levels, classIndex === school.classes.length - 1 ? director : null);
+  }
+}
+
+/** A class: its teacher (the director for the school's last class), 22 to 27 pupils and their families. */
+function demoClass(
+  rows: DemoRows,
+  school: SchoolPlan,
+  schoolIndex: number,
+  levels: Level[],
+  director: string | null,
+): void {
+  const { id, pick, random } = rows;
+  const classId = id();
+  rows.classes.push({ id: classId, uai: school.uai, name: levels.join("-"), levels, schoolYear: DEMO_SCHOOL_YEAR });
+  let teacher: string;
+  if (director) teacher = director;
+  else {
+    const first = pick(ADULT_FIRST_NAMES),
+      lastName = pick(LAST_NAMES);
+    const login = schoolIndex === 0 && levels[0] === "CM1" ? "demo.enseignant" : null;
+    teacher = person(rows, first, lastName, { login, academicEmail: staffEmail(first, lastName) });
+    if (login) {
+      rows.generic.set(login, teacher);
+      rows.demoClassId = classId;
+    }
+    rows.profiles.push({ userId: teacher, uai: school.uai, profile: "teacher", functions: ["ENS"] });
+    rows.staff += 1;
+  }
+  rows.members.push({ classId, userId: teacher, uai: school.uai, role: "teacher" });
+
+  const size = 22 + Math.floor(random() * 6);
+  for (let n = 0; n < size; n++) demoPupil(rows, school, schoolIndex, levels, classId, n);
+}
+
+/** A pupil of the class and their two parents (or, for Hugo, Léa's parents: demo.parent works across two schools). */
+function demoPupil(
+  rows: DemoRows,
+  school: SchoolPlan,
+  schoolIndex: number,
+  levels: Level[],
+  classId: string,
+  n: number,
+): void {
+  const { pick, random, now, generic } = rows;
+  const family = pick(LAST_NAMES);
+  const isDemoPupil = schoolIndex === 0 && levels[0] === "CM1" && n === 0;
+  const isDemoSibling = schoolIndex === 3 && levels[0] === "CP" && n === 0;
+  const first = isDemoPupil ? "Léa" : isDemoSibling ? "Hugo" : pick(FIRST_NAMES);
+  const lastName = isDemoPupil || isDemoSibling ? "Martin" : family;
+  const level = levels[n % levels.length]!;
+  const month = String(1 + Math.floor(random() * 12)).padStart(2, "0");
+  const day = String(1 + Math.floor(random() * 28)).padStart(2, "0");
+  // The ÉduConnect demo (test IdP) finds Léa and her mother by these AAF jointures:
+  // DEMO-ELEVE-LEA, DEMO-PARENT-MARTIN.
+  const pupil = person(rows, first, lastName, {
+    login: isDemoPupil ? "demo.eleve" : null,
+    externalId: isDemoPupil ? "DEMO-DEMO-ELEVE-LEA" : null,
+    birthDate: `${BIRTH_YEAR[level]}-${month}-${day}`,
+    state: isDemoPupil || random() < 0.7 ? "active" : "pre_created",
+    charterAcceptedAt: isDemoPupil || random() < 0.7 ? now : null,
+  });
+  if (isDemoPupil) generic.set("demo.eleve", pupil);
+  rows.profiles.push({ userId: pupil, uai: school.uai, profile: "pupil" });
+  rows.members.push({ classId, userId: pupil, uai: school.uai, role: "pupil" });
+  rows.pupils += 1;
+
+  // Léa (Jules-Ferry) and Hugo (Louise-Michel) share their parents: demo.parent works across two schools.
+  const parentIds: string[] = [];
+  if (isDemoSibling) parentIds.push(generic.get("demo.parent")!, generic.get("demo.parent.2")!);
+  else {
+    const mother = person(rows, pick(ADULT_FIRST_NAMES), lastName, {
+      login: isDemoPupil ? "demo.parent" : null,
+      externalId: isDemoPupil ? "DEMO-DEMO-PARENT-MARTIN" : null,
     });
-    if (directorLogin) generic.set(directorLogin, director);
-    profileRows.push({ userId: director, uai: school.uai, profile: "director", functions: ["DIR"] });
-    profileRows.push({ userId: director, uai: school.uai, profile: "teacher", functions: ["ENS"] });
-    staff += 1;
-
-    for (const [classIndex, levels] of school.classes.entries()) {
-      const classId = id();
-      classRows.push({ id: classId, uai: school.uai, name: levels.join("-"), levels, schoolYear: DEMO_SCHOOL_YEAR });
-      const last = classIndex === school.classes.length - 1;
-      let teacher: string;
-      if (last) teacher = director;
-      else {
-        const first = pick(ADULT_FIRST_NAMES),
-          lastName = pick(LAST_NAMES);
-        const login = schoolIndex === 0 && levels[0] === "CM1" ? "demo.enseignant" : null;
-        teacher = person(first, lastName, { login, academicEmail: staffEmail(first, lastName) });
-        if (login) {
-          generic.set(login, teacher);
-          demoClassId = classId;
-        }
-        profileRows.push({ userId: teacher, uai: school.uai, profile: "teacher", functions: ["ENS"] });
-        staff += 1;
-      }
-      memberRows.push({ classId, userId: teacher, uai: school.uai, role: "teacher" });
-
-      const size = 22 + Math.floor(random() * 6);
-      for (let n = 0; n < size; n++) {
-        const family = pick(LAST_NAMES);
-        const isDemoPupil = schoolIndex === 0 && levels[0] === "CM1" && n === 0;
-        const isDemoSibling = schoolIndex === 3 && levels[0] === "CP" && n === 0;
-        const first = isDemoPupil ? "Léa" : isDemoSibling ? "Hugo" : pick(FIRST_NAMES);
-        const lastName = isDemoPupil || isDemoSibling ? "Martin" : family;
-        const level = levels[n % levels.length]!;
-        const month = String(1 + Math.floor(random() * 12)).padStart(2, "0");
-        const day = String(1 + Math.floor(random() * 28)).padStart(2, "0");
-        // The ÉduConnect demo (test IdP) finds Léa and her mother by these AAF jointures: DEMO-ELEVE-LEA, DEMO-PARENT-MARTIN.
-        const pupil = person(first, lastName, {
-          login: isDemoPupil ? "demo.eleve" : null,
-          externalId: isDemoPupil ? "DEMO-DEMO-ELEVE-LEA" : null,
-          birthDate: `${BIRTH_YEAR[level]}-${month}-${day}`,
-          state: isDemoPupil || random() < 0.7 ? "active" : "pre_created",
-          charterAcceptedAt: isDemoPupil || random() < 0.7 ? now : null,
-        });
-        if (isDemoPupil) generic.set("demo.eleve", pupil);
-        profileRows.push({ userId: pupil, uai: school.uai, profile: "pupil" });
-        memberRows.push({ classId, userId: pupil, uai: school.uai, role: "pupil" });
-        pupils += 1;
-
-        // Léa (Jules-Ferry) and Hugo (Louise-Michel) share their parents: demo.parent works across two schools.
-        const parentIds: string[] = [];
-        if (isDemoSibling) parentIds.push(generic.get("demo.parent")!, generic.get("demo.parent.2")!);
-        else {
-          const mother = person(pick(ADULT_FIRST_NAMES), lastName, {
-            login: isDemoPupil ? "demo.parent" : null,
-            externalId: isDemoPupil ? "DEMO-DEMO-PARENT-MARTIN" : null,
-          });
-          const fatherFirst = pick(ADULT_FIRST_NAMES);
-          const father = person(fatherFirst, lastName, { login: null });
-          if (isDemoPupil) {
-            generic.set("demo.parent", mother);
-            generic.set("demo.parent.2", father);
-          }
-          parentIds.push(mother, father);
-          parents += 2;
-        }
-        for (const parentId of parentIds) {
-          linkRows.push({ parentId, childId: pupil, uai: school.uai });
-          if (!parentProfiles.has(`${parentId}/${school.uai}`)) {
-            parentProfiles.add(`${parentId}/${school.uai}`);
-            profileRows.push({ userId: parentId, uai: school.uai, profile: "parent" });
-          }
-        }
-      }
+    const fatherFirst = pick(ADULT_FIRST_NAMES);
+    const father = person(rows, fatherFirst, lastName, { login: null });
+    if (isDemoPupil) {
+      generic.set("demo.parent", mother);
+      generic.set("demo.parent.2", father);
+    }
+    parentIds.push(mother, father);
+    rows.parents += 2;
+  }
+  for (const parentId of parentIds) {
+    rows.links.push({ parentId, childId: pupil, uai: school.uai });
+    if (!rows.parentProfiles.has(`${parentId}/${school.uai}`)) {
+      rows.parentProfiles.add(`${parentId}/${school.uai}`);
+      rows.profiles.push({ userId: parentId, uai: school.uai, profile: "parent" });
     }
   }
+}
 
-  // Generic accounts that are not pupils, parents or teachers of a class.
+/** Generic accounts that are not pupils, parents or teachers of a class; returns the structure roles. */
+function genericAccounts(rows: DemoRows, graph: DemoStructures) {
+  const { now } = rows;
+  const { academie, circs, communes } = graph;
   const firstSchool = DEMO_SCHOOLS[0]!.uai;
-  const aesh = person("Nadia", "Benali", { login: "demo.personnel" });
-  profileRows.push({ userId: aesh, uai: firstSchool, profile: "staff", functions: ["AESH"] });
-  const cm1 = classRows.find((c) => c.uai === firstSchool && c.name === "CM1")!;
-  memberRows.push({ classId: cm1.id!, userId: aesh, uai: firstSchool, role: "staff" });
-  const guest = person("Marc", "Lemaire", {
+  const aesh = person(rows, "Nadia", "Benali", { login: "demo.personnel" });
+  rows.profiles.push({ userId: aesh, uai: firstSchool, profile: "staff", functions: ["AESH"] });
+  const cm1 = rows.classes.find((c) => c.uai === firstSchool && c.name === "CM1")!;
+  rows.members.push({ classId: cm1.id!, userId: aesh, uai: firstSchool, role: "staff" });
+  const guest = person(rows, "Marc", "Lemaire", {
     login: "demo.invite",
     expiresAt: new Date(now.getTime() + 180 * 86_400_000),
   });
-  profileRows.push({ userId: guest, uai: firstSchool, profile: "guest" });
-  const newcomer = person("Julie", "Garnier", {
+  rows.profiles.push({ userId: guest, uai: firstSchool, profile: "guest" });
+  const newcomer = person(rows, "Julie", "Garnier", {
     login: "demo.nouveau",
     state: "pre_created",
     charterAcceptedAt: null,
     activatedAt: null,
   });
-  const secondSchoolPupil = memberRows.find((m) => m.uai === DEMO_SCHOOLS[1]!.uai && m.role === "pupil")!;
-  linkRows.push({ parentId: newcomer, childId: secondSchoolPupil.userId, uai: DEMO_SCHOOLS[1]!.uai });
-  profileRows.push({ userId: newcomer, uai: DEMO_SCHOOLS[1]!.uai, profile: "parent" });
+  const secondSchoolPupil = rows.members.find((m) => m.uai === DEMO_SCHOOLS[1]!.uai && m.role === "pupil")!;
+  rows.links.push({ parentId: newcomer, childId: secondSchoolPupil.userId, uai: DEMO_SCHOOLS[1]!.uai });
+  rows.profiles.push({ userId: newcomer, uai: DEMO_SCHOOLS[1]!.uai, profile: "parent" });
   const roleRows = [
     {
-      userId: person("Catherine", "Vidal", { login: "demo.ien", academicEmail: "catherine.vidal@ac-demo.fr" }),
+      userId: person(rows, "Catherine", "Vidal", { login: "demo.ien", academicEmail: "catherine.vidal@ac-demo.fr" }),
       structureId: circs[0]!,
       role: "inspector" as const,
     },
     {
-      userId: person("Yann", "Le Gall", { login: "demo.cpc", academicEmail: "yann.legall@ac-demo.fr" }),
+      userId: person(rows, "Yann", "Le Gall", { login: "demo.cpc", academicEmail: "yann.legall@ac-demo.fr" }),
       structureId: circs[0]!,
       role: "adviser" as const,
     },
     {
-      userId: person("Patrick", "Morel", { login: "demo.mairie" }),
+      userId: person(rows, "Patrick", "Morel", { login: "demo.mairie" }),
       structureId: communes[0]!,
       role: "municipality" as const,
     },
     {
-      userId: person("Anne", "Kerouac", { login: "demo.academie", academicEmail: "anne.kerouac@ac-demo.fr" }),
+      userId: person(rows, "Anne", "Kerouac", { login: "demo.academie", academicEmail: "anne.kerouac@ac-demo.fr" }),
       structureId: academie,
       role: "academie_admin" as const,
     },
   ];
-  staff += 1;
+  rows.staff += 1;
+  return roleRows;
+}
 
-  const credentialRows = userRows
-    .filter((u) => u.login && passwordHashes.has(u.login))
-    .map((u) => ({ userId: u.id!, passwordHash: passwordHashes.get(u.login!)!, changedAt: now }));
+/** The directory written: structures, schools, classes, people, their profiles, memberships, links and logins. */
+async function writeDirectory(
+  tx: Tx,
+  rows: DemoRows,
+  graph: DemoStructures,
+  roleRows: (typeof structureRoles.$inferInsert)[],
+  credentialRows: (typeof credentials.$inferInsert)[],
+): Promise<void> {
+  await tx.insert(structures).values(graph.structureRows);
+  await tx.insert(structureParents).values(graph.parentRows);
+  await tx
+    .insert(schools)
+    .values(DEMO_SCHOOLS.map((s) => ({ uai: s.uai, name: s.name, city: s.city, createdAt: rows.now })));
+  await tx.insert(schoolStructures).values(graph.schoolStructureRows);
+  await tx.insert(classes).values(rows.classes);
+  for (const chunk of chunks(rows.users, 500)) await tx.insert(users).values(chunk);
+  for (const chunk of chunks(rows.profiles, 1000)) await tx.insert(schoolProfiles).values(chunk);
+  for (const chunk of chunks(rows.members, 1000)) await tx.insert(classMembers).values(chunk);
+  for (const chunk of chunks(rows.links, 1000)) await tx.insert(parentLinks).values(chunk);
+  await tx.insert(structureRoles).values(roleRows);
+  await tx.insert(credentials).values(credentialRows);
+  await tx.insert(userPreferences).values(credentialRows.map((c) => ({ userId: c.userId })));
+}
 
-  await withTenant(db, systemScope, async (tx) => {
-    await removeDemo(tx);
-    await tx.insert(structures).values(structureRows);
-    await tx.insert(structureParents).values(parentRows);
-    await tx
-      .insert(schools)
-      .values(DEMO_SCHOOLS.map((s) => ({ uai: s.uai, name: s.name, city: s.city, createdAt: now })));
-    await tx.insert(schoolStructures).values(schoolStructureRows);
-    await tx.insert(classes).values(classRows);
-    for (const chunk of chunks(userRows, 500)) await tx.insert(users).values(chunk);
-    for (const chunk of chunks(profileRows, 1000)) await tx.insert(schoolProfiles).values(chunk);
-    for (const chunk of chunks(memberRows, 1000)) await tx.insert(classMembers).values(chunk);
-    for (const chunk of chunks(linkRows, 1000)) await tx.insert(parentLinks).values(chunk);
-    await tx.insert(structureRoles).values(roleRows);
-    await tx.insert(credentials).values(credentialRows);
-    await tx.insert(userPreferences).values(credentialRows.map((c) => ({ userId: c.userId })));
-    // 54H: a few dates in the news feed, so that a newcomer sees it filled.
-    const today = localTime(now, "Europe/Paris").date;
-    const dateRows: (typeof importantDates.$inferInsert)[] = DEMO_SCHOOLS.map((school) => ({
+/** Demo content, so that a newcomer sees pages filled: dates in the news feed (54H), the class's agenda (54C). */
+async function demoContent(tx: Tx, rows: DemoRows): Promise<void> {
+  const { id, now, demoClassId, generic } = rows;
+  const today = localTime(now, "Europe/Paris").date;
+  const dateRows: (typeof importantDates.$inferInsert)[] = DEMO_SCHOOLS.map((school) => ({
+    batchId: id(),
+    uai: school.uai,
+    title: "Réunion parents–enseignants",
+    onDate: addDays(today, 10),
+    createdAt: now,
+  }));
+  if (demoClassId) {
+    dateRows.push({
       batchId: id(),
-      uai: school.uai,
-      title: "Réunion parents–enseignants",
-      onDate: addDays(today, 10),
+      uai: DEMO_SCHOOLS[0]!.uai,
+      classId: demoClassId,
+      authorId: generic.get("demo.enseignant") ?? null,
+      title: "Sortie à la médiathèque",
+      onDate: addDays(today, 5),
       createdAt: now,
-    }));
-    if (demoClassId) {
-      dateRows.push({
-        batchId: id(),
-        uai: DEMO_SCHOOLS[0]!.uai,
-        classId: demoClassId,
-        authorId: generic.get("demo.enseignant") ?? null,
-        title: "Sortie à la médiathèque",
-        onDate: addDays(today, 5),
-        createdAt: now,
-      });
-    }
-    await tx.insert(importantDates).values(dateRows);
-    if (demoClassId)
-      await demoAgenda(tx, DEMO_SCHOOLS[0]!.uai, demoClassId, generic.get("demo.enseignant") ?? null, today, now);
-    await audit(tx, {
-      at: now,
-      actorId: null,
-      action: "demo.build",
-      details: { schools: DEMO_SCHOOLS.length, users: userRows.length },
     });
-  });
-  return { schools: DEMO_SCHOOLS.length, classes: classRows.length, pupils, parents, staff };
+  }
+  await tx.insert(importantDates).values(dateRows);
+  if (demoClassId)
+    await demoAgenda(tx, DEMO_SCHOOLS[0]!.uai, demoClassId, generic.get("demo.enseignant") ?? null, today, now);
 }
 
 /** 54C: a class event, a school day and parent meetings to book, so that the agenda opens filled. */
@@ -433,12 +532,18 @@ async function demoAgenda(
 ): Promise<void> {
   const at = (days: number, time: string) =>
     zonedToUtc(`${addDays(today, days)}T${time}`, "Europe/Paris").toISOString();
-  await tx.execute(sql`insert into agenda_events (uai, calendar, class_id, owner_id, title, place, starts_at, ends_at, all_day, created_at) values
-    (${uai}, 'class', ${classId}, ${teacherId}, 'Piscine', 'Centre aquatique', ${at(2, "14:00")}, ${at(2, "15:30")}, false, ${now.toISOString()}),
-    (${uai}, 'school', null, null, 'Marché de Noël de l''école', 'Cour de l''école', ${at(12, "00:00")}, ${at(13, "00:00")}, true, ${now.toISOString()})`);
+  const created = now.toISOString();
+  await tx.execute(sql`insert into agenda_events
+      (uai, calendar, class_id, owner_id, title, place, starts_at, ends_at, all_day, created_at)
+    values
+    (${uai}, 'class', ${classId}, ${teacherId}, 'Piscine', 'Centre aquatique',
+      ${at(2, "14:00")}, ${at(2, "15:30")}, false, ${created}),
+    (${uai}, 'school', null, null, 'Marché de Noël de l''école', 'Cour de l''école',
+      ${at(12, "00:00")}, ${at(13, "00:00")}, true, ${created})`);
   const [offer] = rowsOf<{ id: string }>(
     await tx.execute(sql`insert into agenda_offers (uai, class_id, author_id, kind, title, place, details, created_at)
-    values (${uai}, ${classId}, ${teacherId}, 'meeting', 'Rencontres parents–enseignante', 'Salle de CM1', 'Un point sur le premier trimestre.', ${now.toISOString()})
+    values (${uai}, ${classId}, ${teacherId}, 'meeting', 'Rencontres parents–enseignante', 'Salle de CM1',
+      'Un point sur le premier trimestre.', ${created})
     returning id`),
   );
   const starts = ["16:30", "16:45", "17:00", "17:15", "17:30", "17:45"];

@@ -1,11 +1,12 @@
 // AAF deliveries on disk: a file, a folder or an archive, imported through the same service as uploads; the inbox
 // folder read by the job runner on its schedule.
-import { mkdir, readdir, rename } from "node:fs/promises";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Platform } from "../platform";
 import type { AafProgress } from "../../db/schema/aaf";
 import { openAafDelivery, deliveryInfo } from "./aaf-archive";
-import { createImport, runImport } from "../services/admin/aaf";
+import { createImport, runImport, storedDelivery } from "../services/admin/aaf";
+import { serviceDeps } from "../services/context";
 import type { ImportOutcome } from "../aaf/importer";
 
 export async function importFromPath(
@@ -15,12 +16,23 @@ export async function importFromPath(
   onProgress?: (p: AafProgress) => void,
 ): Promise<ImportOutcome> {
   return runImport(
-    { db: platform.db, config: platform.config, now: () => platform.clock.now() },
+    serviceDeps(platform, null),
     importId,
     openAafDelivery(path),
     (names) => deliveryInfo([basename(path), ...names]),
     onProgress,
   );
+}
+
+/** The job runner's import: the delivery stored for it is read, then its copy goes (its log is kept). */
+export async function importQueued(platform: Platform, importId: string): Promise<void> {
+  const path = await storedDelivery(serviceDeps(platform, null), importId);
+  if (!path) throw new Error(`Import ${importId} sans fichier déposé`);
+  try {
+    await importFromPath(platform, importId, path);
+  } finally {
+    await rm(path, { recursive: true, force: true });
+  }
 }
 
 /** Moves each delivery found in DATA_DIR/aaf/inbox to DATA_DIR/aaf/processing and queues its import. */
@@ -35,13 +47,12 @@ export async function scanInbox(platform: Platform, dataDir: string): Promise<st
     const target = join(processing, `${Date.now()}-${name}`);
     await rename(join(inbox, name), target);
     queued.push(
-      await createImport(platform.db, {
+      await createImport(serviceDeps(platform, null), {
         origin: "inbox",
         fileName: name,
         storedPath: target,
         dryRun: false,
         requestedBy: null,
-        now: platform.clock.now(),
       }),
     );
   }

@@ -7,6 +7,7 @@ import { verifyAuditChain } from "../services/audit";
 import type { DatabaseHandle } from "../../db/client";
 import { existsSync } from "node:fs";
 import { createImport } from "../services/admin/aaf";
+import { serviceDeps } from "../services/context";
 import { importFromPath } from "./aaf";
 import { jobHandlers } from "./jobs";
 import { runDueJobs } from "../jobs/runner";
@@ -74,7 +75,7 @@ export async function runCli(
       }
       const { platform, handle } = await openPlatform(options);
       try {
-        const report = await verifyAuditChain(platform.db);
+        const report = await verifyAuditChain(serviceDeps(platform, null));
         if (report.ok) {
           out(`Journal d'audit intact : ${report.rows} lignes vérifiées.`);
           return 0;
@@ -179,13 +180,12 @@ async function aafImportCommand(
   }
   const { platform, handle } = await openPlatform(options);
   try {
-    const importId = await createImport(platform.db, {
+    const importId = await createImport(serviceDeps(platform, null), {
       origin: "cli",
       fileName: path,
       storedPath: null,
       dryRun,
       requestedBy: null,
-      now: platform.clock.now(),
     });
     const outcome = await importFromPath(platform, importId, path, progressPrinter());
     if (outcome.status === "rejected") {

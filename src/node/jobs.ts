@@ -1,8 +1,4 @@
 // The job runner on Node: every few seconds, queue what the schedules say is due, then run due jobs.
-import { rm } from "node:fs/promises";
-import { eq } from "drizzle-orm";
-import { aafImports } from "../../db/schema";
-import { systemScope, withTenant } from "../../db/client";
 import type { Platform } from "../platform";
 import { queueScheduledJobs, runDueJobs, type JobHandler, type Schedule } from "../jobs/runner";
 import { mailDigest, mailFlush } from "../jobs/mail";
@@ -12,7 +8,8 @@ import { deliverScheduled } from "../services/messaging/messages";
 import { announcementNotifier } from "../services/messaging/news-feed";
 import { liaisonReminder } from "../services/classroom/liaison";
 import { agendaReminder } from "../services/classroom/booking";
-import { importFromPath, scanInbox } from "./aaf";
+import { importQueued, scanInbox } from "./aaf";
+import { serviceDeps } from "../services/context";
 
 /** Notices leave the hub with links to the public address, quiet hours read in the platform's zone. */
 export const deliveryOf = (platform: Platform) => ({
@@ -25,19 +22,7 @@ export function jobHandlers(platform: Platform, dataDir: string): Record<string,
     "mail.flush": mailFlush(platform.mail),
     "mail.digest": mailDigest(),
     "signals.flush": signalsFlush({ push: platform.push, sms: platform.sms }),
-    "aaf.import": async (payload) => {
-      const importId = String(payload.importId);
-      const [row] = await withTenant(platform.db, systemScope, (tx) =>
-        tx.select({ path: aafImports.storedPath }).from(aafImports).where(eq(aafImports.id, importId)),
-      );
-      if (!row?.path) throw new Error(`Import ${importId} sans fichier déposé`);
-      try {
-        await importFromPath(platform, importId, row.path);
-      } finally {
-        // The delivery has been read (and its log kept): the copy goes.
-        await rm(row.path, { recursive: true, force: true });
-      }
-    },
+    "aaf.import": (payload) => importQueued(platform, String(payload.importId)),
     "aaf.inbox": async () => {
       await scanInbox(platform, dataDir);
     },
@@ -54,7 +39,7 @@ export function jobHandlers(platform: Platform, dataDir: string): Record<string,
       await liaisonReminder(platform.db, String(payload.noteId), now, deliveryOf(platform));
     },
     "aaf.purge": async (_payload, { now }) => {
-      await purgePreDeleted(platform.db, now, platform.config.aaf.deleteAfterDays);
+      await purgePreDeleted(serviceDeps(platform, null, now));
     },
   };
 }

@@ -5,6 +5,10 @@ import { schoolSettings, type WeeklyHours } from "../../db/schema/portal";
 import { withTenant, type Database, type Scope, type Tx } from "../../db/client";
 import type { ReadCache } from "./read-cache";
 import { localTime } from "../time";
+import { isTime } from "../validation";
+
+/** The hours of a week, per ISO weekday ("1" Monday … "7" Sunday); null: closed that day. Views read it from here. */
+export type { WeeklyHours };
 
 export function localDayAndTime(now: Date, timeZone: string): { day: keyof WeeklyHours; time: string } {
   const local = localTime(now, timeZone);
@@ -27,11 +31,16 @@ export async function pupilHoursOf(tx: Tx, uai: string, platformDefault: WeeklyH
 
 export const DAY_KEYS: (keyof WeeklyHours)[] = ["1", "2", "3", "4", "5", "6", "7"];
 
-const HHMM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+/** One day of hours as a form sends it: whether it is open, and the times typed ("HH:MM"). */
+export interface HoursInput {
+  open: boolean;
+  from: string;
+  to: string;
+}
 
 /** Checks hours typed by a director; returns the problems by day, or the clean value. */
 export function parseWeeklyHours(
-  input: Record<string, { open: boolean; from: string; to: string }>,
+  input: Record<string, HoursInput>,
 ): { ok: true; hours: WeeklyHours } | { ok: false; badDays: (keyof WeeklyHours)[] } {
   const hours = {} as WeeklyHours;
   const badDays: (keyof WeeklyHours)[] = [];
@@ -41,7 +50,7 @@ export function parseWeeklyHours(
       hours[day] = null;
       continue;
     }
-    if (!HHMM.test(d.from) || !HHMM.test(d.to) || d.from >= d.to) {
+    if (!isTime(d.from) || !isTime(d.to) || d.from >= d.to) {
       badDays.push(day);
       continue;
     }

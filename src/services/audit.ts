@@ -2,6 +2,9 @@
 import { sql } from "drizzle-orm";
 import { auditLog } from "../../db/schema";
 import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../db/client";
+import { can } from "../policy";
+import { inTenant, type ServiceDeps } from "./context";
+import type { Principal } from "./principal";
 
 export interface AuditEntry {
   at: Date;
@@ -55,7 +58,8 @@ const NULL = "\\N";
  * Walks the chain in order up to the head as it stands when the check starts (appends made meanwhile are
  * left for the next check), recomputing every hash outside the database.
  */
-export async function verifyAuditChain(db: Database, batchSize = 5000): Promise<ChainReport> {
+export async function verifyAuditChain(deps: ServiceDeps, batchSize = 5000): Promise<ChainReport> {
+  const { db } = deps;
   const [head] = await withTenant(db, systemScope, async (tx) =>
     rowsOf<{ seq: string; hash: string }>(
       await tx.execute(sql`select seq::text, hash from audit_chain_head where id = 1`),
@@ -123,8 +127,27 @@ export interface AuditLine {
   ip: string | null;
 }
 
+export interface AuditTrail {
+  lines: AuditLine[];
+  /** The check of the hash chain, when asked for. */
+  report?: ChainReport;
+}
+
+/** 71E: the académie's page of the trail — its latest lines and, on demand, the check of the whole chain. */
+export async function auditTrail(
+  deps: ServiceDeps,
+  p: Principal,
+  verify: boolean,
+  limit = 100,
+): Promise<AuditTrail | null> {
+  if (!can(p, "audit.view", { kind: "platform" })) return null;
+  const report = verify ? await verifyAuditChain(deps) : undefined;
+  const lines = await inTenant(deps, p, (tx) => recentAuditLines(tx, limit));
+  return { lines, report };
+}
+
 /** Latest lines of the trail the scope may read (the académie reads all). */
-export async function recentAuditLines(tx: Tx, limit: number): Promise<AuditLine[]> {
+async function recentAuditLines(tx: Tx, limit: number): Promise<AuditLine[]> {
   const rows = rowsOf<{
     seq: string;
     at: string;
@@ -136,7 +159,8 @@ export async function recentAuditLines(tx: Tx, limit: number): Promise<AuditLine
     ip: string | null;
   }>(
     await tx.execute(sql`
-    select a.seq::text, a.at, a.actor_id, u.first_name || ' ' || u.last_name as actor_name, a.action, a.target, a.uai, a.ip
+    select a.seq::text, a.at, a.actor_id, u.first_name || ' ' || u.last_name as actor_name,
+      a.action, a.target, a.uai, a.ip
     from audit_log a left join users u on u.id = a.actor_id order by a.seq desc limit ${limit}`),
   );
   return rows.map((r) => ({

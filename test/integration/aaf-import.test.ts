@@ -11,6 +11,7 @@ import { attr, record, smallAcademy, writeDelivery, type DeliverySpec } from "..
 import { startSmtpReceiver } from "../helpers/smtp";
 import { createImport, purgePreDeleted } from "../../src/services/admin/aaf";
 import { importFromPath } from "../../src/node/aaf";
+import { serviceDeps } from "../../src/services/context";
 import { mailFlush } from "../../src/jobs/mail";
 import { smtpTransport } from "../../src/node/mail";
 import type { Platform } from "../../src/platform";
@@ -65,13 +66,12 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
     return dir;
   }
   async function run(platform: Platform, path: string, dryRun = false) {
-    const id = await createImport(platform.db, {
+    const id = await createImport(serviceDeps(platform, null), {
       origin: "cli",
       fileName: path,
       storedPath: null,
       dryRun,
       requestedBy: null,
-      now: platform.clock.now(),
     });
     return { id, outcome: await importFromPath(platform, id, path) };
   }
@@ -228,9 +228,9 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
     const spec = smallAcademy({ schools: 1, pupilsPerClass: 6 });
     await run(platform, await deliver(spec));
     await run(platform, await deliver({ ...spec, pupils: spec.pupils!.slice(1), relatives: spec.relatives!.slice(2) }));
-    expect(await purgePreDeleted(platform.db, platform.clock.now(), 90)).toBe(0);
+    expect(await purgePreDeleted(serviceDeps(platform, null), 90)).toBe(0);
     const later = new Date(platform.clock.now().getTime() + 91 * 86_400_000);
-    expect(await purgePreDeleted(platform.db, later, 90)).toBeGreaterThanOrEqual(3);
+    expect(await purgePreDeleted(serviceDeps(platform, null, later), 90)).toBeGreaterThanOrEqual(3);
     const [left] = await query<{ n: number }>(
       platform,
       sql`select count(*)::int as n from users where external_id = ${`${platform.config.academyCode}-${spec.pupils![0]!.jointure}`}`,
@@ -435,7 +435,7 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
 });
 
 describe("4.4 the real samples of the AAF format", () => {
-  const samples = "/work/shared/fixtures/aaf";
+  const samples = join(import.meta.dirname, "../fixtures/aaf2d");
   it("the EtabEducNat sample (2D, ISO-8859-15 declared, &apos;) imports as it is", async () => {
     const tp = await testPlatform("pglite", { academyCode: academyCode() });
     const dir = await import("node:fs/promises").then((fs) => fs.mkdtemp("/tmp/preau-sample-"));
@@ -443,13 +443,12 @@ describe("4.4 the real samples of the AAF format", () => {
       join(samples, "ENT_Complet_20200101_EtabEducNat_0000.xml"),
       join(dir, "ENT_Complet_20200101_EtabEducNat_0000.xml"),
     );
-    const id = await createImport(tp.platform.db, {
+    const id = await createImport(serviceDeps(tp.platform, null), {
       origin: "cli",
       fileName: dir,
       storedPath: null,
       dryRun: false,
       requestedBy: null,
-      now: tp.clock.now(),
     });
     const outcome = await importFromPath(tp.platform, id, dir);
     expect(outcome).toMatchObject({ status: "applied", counts: { schools: 1 } });
@@ -462,13 +461,12 @@ describe("4.4 the real samples of the AAF format", () => {
     await mkdir(dir, { recursive: true });
     for (const f of ["ENT_Complet_20200101_EtabEducNat_0000.xml", "ENT_Complet_20200101_Eleve_0000.xml"])
       await cp(join(samples, f), join(dir, f));
-    const id = await createImport(tp.platform.db, {
+    const id = await createImport(serviceDeps(tp.platform, null), {
       origin: "cli",
       fileName: dir,
       storedPath: null,
       dryRun: false,
       requestedBy: null,
-      now: tp.clock.now(),
     });
     const outcome = await importFromPath(tp.platform, id, dir);
     expect(outcome.status).toBe("rejected");

@@ -9,6 +9,7 @@ import { DATABASE_KINDS, ownerDatabase } from "../helpers/db";
 import { testPlatform, type TestPlatform } from "../helpers/platform";
 import { audit, verifyAuditChain } from "../../src/services/audit";
 import { runCli } from "../../src/node/cli";
+import { serviceDeps } from "../../src/services/context";
 
 function causeOf(error: unknown): string {
   const e = error as { cause?: { message?: string }; message?: string };
@@ -52,7 +53,7 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
     );
     expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
     expect(rows[1]!.hash).toMatch(/^[0-9a-f]{64}$/);
-    const report = await verifyAuditChain(tp.platform.db);
+    const report = await verifyAuditChain(serviceDeps(tp.platform, null));
     expect(report.ok).toBe(true);
   });
 
@@ -97,7 +98,7 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
     };
     try {
       await setIp("198.51.100.99");
-      const report = await verifyAuditChain(tp.platform.db);
+      const report = await verifyAuditChain(serviceDeps(tp.platform, null));
       expect(report).toMatchObject({ ok: false, brokenAt: seq, reason: "hash" });
       const lines: string[] = [];
       expect(await runCli(["audit", "verify"], (l) => lines.push(l), { database: { kind, db: tp.platform.db } })).toBe(
@@ -108,7 +109,7 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
       await setIp(original!.ip);
       if (kind === "postgres") await owner.close();
     }
-    expect((await verifyAuditChain(tp.platform.db)).ok).toBe(true);
+    expect((await verifyAuditChain(serviceDeps(tp.platform, null))).ok).toBe(true);
   });
 });
 

@@ -43,7 +43,7 @@ async function failure(text: string): Promise<AafParseError> {
   throw new Error("expected a refusal");
 }
 
-const SAMPLES = "/work/shared/fixtures/aaf";
+const SAMPLES = join(import.meta.dirname, "../fixtures/aaf2d");
 
 describe("4.4 AAF parser", () => {
   it("reads the real 2D samples as they are: no error, no unknown attribute", async () => {

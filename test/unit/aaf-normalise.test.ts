@@ -18,7 +18,7 @@ import type {
   AafWarning,
 } from "../../src/aaf/model";
 
-const SAMPLES = "/work/shared/fixtures/aaf";
+const SAMPLES = join(import.meta.dirname, "../fixtures/aaf2d");
 const FIXTURES = join(import.meta.dirname, "../fixtures/aaf1d");
 
 async function* once(data: Uint8Array): AsyncGenerator<Uint8Array> {

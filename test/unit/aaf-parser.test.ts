@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { AafParseError, MAX_VALUE, parseAafStream } from "../../src/aaf/parser";
 import type { AafRawRecord, AafWarning } from "../../src/aaf/model";
 
-const SAMPLES = "/work/shared/fixtures/aaf";
+const SAMPLES = join(import.meta.dirname, "../fixtures/aaf2d");
 const FIXTURES = join(import.meta.dirname, "../fixtures/aaf1d");
 
 async function* chunks(data: string | Uint8Array, size = 7): AsyncGenerator<Uint8Array> {

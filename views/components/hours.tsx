@@ -1,6 +1,5 @@
-import type { WeeklyHours } from "../../db/schema/portal";
 import { t } from "../../src/i18n";
-import { DAY_KEYS } from "../../src/services/access-hours";
+import { DAY_KEYS, type WeeklyHours } from "../../src/services/access-hours";
 
 export function HoursList(props: { hours: WeeklyHours }) {
   return (

@@ -1,5 +1,5 @@
-import type { WeeklyHours } from "../../src/services/identity/login";
 import { t } from "../../src/i18n";
+import type { WeeklyHours } from "../../src/services/access-hours";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { HoursList } from "../components/hours";

@@ -1,7 +1,11 @@
 // 612A / 621C: accounts of one school with the same first and last names (accents and case aside), and the same
 // birth date when both are known, are flagged to the school's admins, who keep them or dismiss the flag.
 import { sql } from "drizzle-orm";
-import { rowsOf, type Tx } from "../../../db/client";
+import { rowsOf, schoolsScope, withTenant, type Scope, type Tx } from "../../../db/client";
+import { can } from "../../policy";
+import { audit } from "../audit";
+import type { ServiceDeps } from "../context";
+import { scopeOf, type Principal } from "../principal";
 
 const FOLD = (column: string) =>
   sql.raw(`translate(lower(${column}), 'àáâäãåçèéêëìíîïñòóôöõùúûüýÿœæ', 'aaaaaaceeeeiiiinooooouuuuyyoa')`);
@@ -39,8 +43,57 @@ export interface DuplicatePair {
   b: { id: string; firstName: string; lastName: string; birthDate: string | null; source: string; profiles: string[] };
 }
 
+/** Whose duplicates a page reviews: the school the director works in now, or every school for the académie. */
+export type ReviewPerimeter = "school" | "academie";
+
+/**
+ * The transaction scope of a review, or null when the user may not do it. A director's is narrowed to the school
+ * they work in now: row-level security then keeps another school's flags out of reach (simply not found).
+ */
+function reviewScope(p: Principal, perimeter: ReviewPerimeter): Scope | null {
+  if (perimeter === "academie") return can(p, "duplicates.review", { kind: "platform" }) ? scopeOf(p) : null;
+  if (!p.activeUai || !can(p, "duplicates.review", { kind: "school", uai: p.activeUai })) return null;
+  return schoolsScope(p.userId, [p.activeUai]);
+}
+
+/** 612A: the open flags of the perimeter (null: not the user's to review). */
+export async function duplicateReview(
+  deps: ServiceDeps,
+  p: Principal,
+  perimeter: ReviewPerimeter,
+): Promise<DuplicatePair[] | null> {
+  const scope = reviewScope(p, perimeter);
+  return scope ? withTenant(deps.db, scope, (tx) => openDuplicates(tx)) : null;
+}
+
+/** 612A: "these are two different people" — the flag closed for good, the decision in the audit trail. */
+export async function dismissDuplicateFlag(
+  deps: ServiceDeps,
+  p: Principal,
+  perimeter: ReviewPerimeter,
+  flagId: number,
+): Promise<"ok" | "forbidden" | "not_found"> {
+  const scope = reviewScope(p, perimeter);
+  if (!scope) return "forbidden";
+  if (!Number.isSafeInteger(flagId) || flagId <= 0) return "not_found";
+  const flag = await withTenant(deps.db, scope, async (tx) => {
+    const closed = await dismissDuplicate(tx, flagId, p.userId, deps.now);
+    if (closed)
+      await audit(tx, {
+        at: deps.now,
+        actorId: p.userId,
+        action: "duplicates.dismiss",
+        target: String(flagId),
+        uai: closed.uai,
+        ip: deps.ip,
+      });
+    return closed;
+  });
+  return flag ? "ok" : "not_found";
+}
+
 /** Open flags the scope may see (a director: their school; the académie: all). */
-export async function openDuplicates(tx: Tx, limit = 200): Promise<DuplicatePair[]> {
+async function openDuplicates(tx: Tx, limit = 200): Promise<DuplicatePair[]> {
   const rows = rowsOf<{
     id: number;
     uai: string;
@@ -51,11 +104,16 @@ export async function openDuplicates(tx: Tx, limit = 200): Promise<DuplicatePair
   }>(
     await tx.execute(sql`
       select d.id, d.uai, s.name as school_name, d.detected_at,
-        json_build_object('id', ua.id, 'firstName', ua.first_name, 'lastName', ua.last_name, 'birthDate', ua.birth_date, 'source', ua.source,
-          'profiles', (select json_agg(distinct p.profile) from school_profiles p where p.user_id = ua.id and p.uai = d.uai)) as a,
-        json_build_object('id', ub.id, 'firstName', ub.first_name, 'lastName', ub.last_name, 'birthDate', ub.birth_date, 'source', ub.source,
-          'profiles', (select json_agg(distinct p.profile) from school_profiles p where p.user_id = ub.id and p.uai = d.uai)) as b
-      from duplicate_flags d join schools s on s.uai = d.uai join users ua on ua.id = d.user_a join users ub on ub.id = d.user_b
+        json_build_object('id', ua.id, 'firstName', ua.first_name, 'lastName', ua.last_name,
+          'birthDate', ua.birth_date, 'source', ua.source,
+          'profiles', (select json_agg(distinct p.profile) from school_profiles p
+            where p.user_id = ua.id and p.uai = d.uai)) as a,
+        json_build_object('id', ub.id, 'firstName', ub.first_name, 'lastName', ub.last_name,
+          'birthDate', ub.birth_date, 'source', ub.source,
+          'profiles', (select json_agg(distinct p.profile) from school_profiles p
+            where p.user_id = ub.id and p.uai = d.uai)) as b
+      from duplicate_flags d join schools s on s.uai = d.uai
+        join users ua on ua.id = d.user_a join users ub on ub.id = d.user_b
       where d.status = 'open' order by s.name, d.id limit ${limit}`),
   );
   return rows.map((r) => ({
@@ -69,7 +127,7 @@ export async function openDuplicates(tx: Tx, limit = 200): Promise<DuplicatePair
 }
 
 /** "These are two different people": the flag is closed and will not come back for this pair. */
-export async function dismissDuplicate(tx: Tx, flagId: number, by: string, now: Date): Promise<{ uai: string } | null> {
+async function dismissDuplicate(tx: Tx, flagId: number, by: string, now: Date): Promise<{ uai: string } | null> {
   const [row] = rowsOf<{ uai: string }>(
     await tx.execute(sql`
     update duplicate_flags set status = 'dismissed', decided_by = ${by}, decided_at = ${now.toISOString()}

@@ -1,43 +1,72 @@
 // What a school decides for itself: pupils' access hours (51A bis, director) and, per class, which apps
 // pupils and parents see by default (57D, the class's teachers or the director).
 import { eq, sql } from "drizzle-orm";
-import { classAppDefaults, schoolSettings, type WeeklyHours } from "../../../db/schema/portal";
-import { rowsOf, withTenant, type Database, type Tx } from "../../../db/client";
+import { classAppDefaults, schoolSettings } from "../../../db/schema/portal";
+import { rowsOf, type Tx } from "../../../db/client";
 import { audit } from "../audit";
 import { can } from "../../policy";
 import { classResource } from "../directory/directory";
 import { HIDEABLE_APPS } from "../portal/apps";
-import { scopeOf, type Principal } from "../principal";
+import { parseWeeklyHours, pupilHoursOf, type HoursInput, type WeeklyHours } from "../access-hours";
+import { inTenant, type ServiceDeps } from "../context";
+import type { Principal } from "../principal";
 
-export interface Ctx {
-  db: Database;
-  now: Date;
-  ip: string | null;
+export interface ConfiguredSchool {
+  uai: string;
+  name: string;
 }
 
+/** The school whose settings the user changes: the one they work in now, when they may configure it (51A bis). */
+export function configuredSchool(p: Principal): ConfiguredSchool | null {
+  const sp = p.profiles.find(
+    (x) => x.uai === p.activeUai && can(p, "school.configure", { kind: "school", uai: x.uai }),
+  );
+  return sp ? { uai: sp.uai, name: sp.schoolName } : null;
+}
+
+/** 51A bis: the school's pupil hours as they stand (the platform's default until the director sets them). */
+export async function schoolPupilHours(
+  deps: ServiceDeps,
+  p: Principal,
+): Promise<{ school: ConfiguredSchool; hours: WeeklyHours } | null> {
+  const school = configuredSchool(p);
+  if (!school) return null;
+  const hours = await inTenant(deps, p, (tx) => pupilHoursOf(tx, school.uai, deps.config.pupilHours));
+  return { school, hours };
+}
+
+export type SaveHoursOutcome =
+  | { ok: true }
+  | { ok: false; forbidden: true }
+  | { ok: false; badDays: (keyof WeeklyHours)[] };
+
+/** 51A bis: the director sets the pupils' access hours, day by day; days whose times do not hold are named. */
 export async function savePupilHours(
-  ctx: Ctx,
+  deps: ServiceDeps,
   p: Principal,
   uai: string,
-  hours: WeeklyHours,
-): Promise<"ok" | "forbidden"> {
-  if (!can(p, "school.configure", { kind: "school", uai })) return "forbidden";
-  await withTenant(ctx.db, scopeOf(p), async (tx) => {
+  typed: Record<string, HoursInput>,
+): Promise<SaveHoursOutcome> {
+  if (!can(p, "school.configure", { kind: "school", uai })) return { ok: false, forbidden: true };
+  const parsed = parseWeeklyHours(typed);
+  if (!parsed.ok) return { ok: false, badDays: parsed.badDays };
+  const hours = parsed.hours;
+  await inTenant(deps, p, async (tx) => {
     await tx
       .insert(schoolSettings)
       .values({ uai, pupilHours: hours })
       .onConflictDoUpdate({ target: schoolSettings.uai, set: { pupilHours: hours } });
     await audit(tx, {
-      at: ctx.now,
+      at: deps.now,
       actorId: p.userId,
       action: "school.pupil_hours",
       target: uai,
       uai,
-      ip: ctx.ip,
+      ip: deps.ip,
       details: { hours },
     });
   });
-  return "ok";
+  return { ok: true };
 }
 
 export interface ClassAppSettings {
@@ -50,15 +79,16 @@ export async function classAppSettings(tx: Tx, classId: string): Promise<ClassAp
   return { hiddenForPupils: row?.hiddenForPupils ?? [], hiddenForParents: row?.hiddenForParents ?? [] };
 }
 
+/** 57D: the apps a class's pupils and parents do not see by default (the class's teachers or the director). */
 export async function saveClassAppSettings(
-  ctx: Ctx,
+  deps: Pick<ServiceDeps, "db" | "now" | "ip">,
   p: Principal,
   classId: string,
   input: ClassAppSettings,
 ): Promise<"ok" | "forbidden" | "not_found"> {
   const valid = new Set(HIDEABLE_APPS.map((a) => a.id));
   const clean = (ids: string[]) => [...new Set(ids)].filter((id) => valid.has(id)).sort();
-  return withTenant(ctx.db, scopeOf(p), async (tx) => {
+  return inTenant(deps, p, async (tx) => {
     const resource = await classResource(tx, classId);
     if (!resource) return "not_found" as const;
     if (!can(p, "class.configureApps", resource)) return "forbidden" as const;
@@ -68,12 +98,12 @@ export async function saveClassAppSettings(
       .values({ classId, uai: resource.uai, ...values })
       .onConflictDoUpdate({ target: classAppDefaults.classId, set: values });
     await audit(tx, {
-      at: ctx.now,
+      at: deps.now,
       actorId: p.userId,
       action: "class.app_defaults",
       target: classId,
       uai: resource.uai,
-      ip: ctx.ip,
+      ip: deps.ip,
       details: values,
     });
     return "ok" as const;

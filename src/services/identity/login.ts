@@ -4,7 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { credentials, users } from "../../../db/schema";
 import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
 import type { Config } from "../../config";
-import type { WeeklyHours } from "../../../db/schema/portal";
+import type { WeeklyHours } from "../access-hours";
 import type { ServiceDeps } from "../context";
 import { audit, auditAlone } from "../audit";
 import { loginThrottle } from "./login-throttle";
@@ -13,7 +13,6 @@ import { pupilHoursOf, withinHours } from "../access-hours";
 import { needsSecondFactor, openChallenge } from "./second-factor";
 
 /** The pupils' access hours, as the outside-hours page shows them. */
-export type { WeeklyHours };
 
 export type LoginResult =
   | { kind: "ok"; userId: string; token: string; expiresAt: Date; mustActivate: boolean }
