@@ -1,5 +1,6 @@
 // The y-websocket wire format (y-protocols): one frame = varUint message type + payload, lib0 encoding.
 // Spoken unchanged by the official `y-websocket` client; nothing here depends on a runtime.
+import { UUID_SOURCE } from "../src/validation";
 import * as encoding from "lib0/encoding";
 
 export const MESSAGE_SYNC = 0;
@@ -52,8 +53,7 @@ export interface RoomId {
 }
 export type RoomKind = "wall" | "doc" | "bench";
 
-const ROOM_ID =
-  /^([0-9]{7}[A-Z]):(wall|doc|bench):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]{1,40})$/;
+const ROOM_ID = new RegExp(`^([0-9]{7}[A-Z]):(wall|doc|bench):(${UUID_SOURCE}|[a-z0-9-]{1,40})$`);
 
 export function parseRoomId(value: string): RoomId | null {
   const m = ROOM_ID.exec(value);

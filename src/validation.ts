@@ -4,7 +4,9 @@
 // uuids, days that do not exist (2026-02-30), texts longer than their bound.
 import * as v from "valibot";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A uuid as Postgres writes it (lower case), for patterns that embed one (room ids, group keys). */
+export const UUID_SOURCE = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+const UUID = new RegExp(`^${UUID_SOURCE}$`);
 
 /** A record's id (uuid, lower case as Postgres writes it). */
 export const Id = v.pipe(v.string(), v.regex(UUID));
@@ -60,6 +62,11 @@ export function searchWords(max = 100) {
 /** One of a fixed set of values. */
 export function oneOf<const T extends readonly string[]>(values: T) {
   return v.picklist(values);
+}
+
+/** The values a repeated field (checkboxes, a multiple select) sent, at most `max` of them. */
+export function boundedList(values: readonly string[], max: number): string[] {
+  return values.slice(0, max);
 }
 
 /** A page number from a query string: a positive integer, 1 when absent or bad. */

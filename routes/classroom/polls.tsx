@@ -15,7 +15,7 @@ import {
   pollVoter,
 } from "../../src/services/classroom/polls";
 import { PollFormPage, PollPage, PollsPage, type PollDraft } from "../../views/classroom/polls";
-import { bounded, Checkbox, choice, readWith, searchWords } from "../../src/validation";
+import { bounded, boundedList, Checkbox, choice, readWith, searchWords } from "../../src/validation";
 import { signedInRoutes } from "../guards";
 
 export const pollRoutes = signedInRoutes("/sondages");
@@ -81,8 +81,8 @@ pollRoutes.post("/sondages/nouveau", async (c) => {
     multiple: f.plusieurs,
     anonymous: f.anonyme,
     closes: f.fin,
-    recipientIds: fieldList(form, "destinataires").slice(0, 1000),
-    groupKeys: fieldList(form, "groupes").slice(0, 100),
+    recipientIds: boundedList(fieldList(form, "destinataires"), 1000),
+    groupKeys: boundedList(fieldList(form, "groupes"), 100),
   };
   const result = await pollCreator(c.var.deps, c.var.principal, { ...draft, uai: f.ecole || null });
   if (result.ok) return c.redirect(`/sondages/${result.id}?fait=cree`, 303);
@@ -110,9 +110,7 @@ pollRoutes.get("/sondages/:id", (c) => showPoll(c));
 
 pollRoutes.post("/sondages/:id/vote", async (c) => {
   const form = await readForm(c);
-  const choices = fieldList(form, "choix")
-    .slice(0, 20)
-    .map((x) => Number(x));
+  const choices = boundedList(fieldList(form, "choix"), 20).map((x) => Number(x));
   const result = await pollVoter(c.var.deps, c.var.principal, c.req.param("id"), choices);
   if (result.ok) return c.redirect(`/sondages/${c.req.param("id")}?fait=vote`, 303);
   if ("notFound" in result) return renderError(c, 404);

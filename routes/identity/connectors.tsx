@@ -24,7 +24,7 @@ import {
   EMPTY_CONNECTOR,
   PublicConnectorsPage,
 } from "../../views/identity/connectors";
-import { bounded, Checkbox, choice, readWith } from "../../src/validation";
+import { bounded, boundedList, Checkbox, choice, readWith } from "../../src/validation";
 import { signedInRoutes } from "../guards";
 
 /** The public list; the signed-in pages are mounted on it (below). */
@@ -109,7 +109,7 @@ signedIn.post("/admin/connecteurs", async (c) => {
     serviceUrls: f.services,
     category: f.categorie,
     identifier: f.ident,
-    requestedAttributes: fieldList(form, "attributs").slice(0, MAX_ATTRIBUTES),
+    requestedAttributes: boundedList(fieldList(form, "attributs"), MAX_ATTRIBUTES),
     native: f.natif,
     allSchools: f.partout,
     schools: f.ecoles,

@@ -22,7 +22,7 @@ import {
   type DateIssue,
 } from "../../src/services/messaging/news-feed";
 import { AnnouncementFormPage, DateFormPage, FeedPage } from "../../views/messaging/news-feed";
-import { bounded, readWith } from "../../src/validation";
+import { bounded, boundedList, readWith } from "../../src/validation";
 import { signedInRoutes } from "../guards";
 
 export const newsFeedRoutes = signedInRoutes("/fil");
@@ -52,7 +52,7 @@ function readDate(form: FormFields): DateInput {
 
 function readAnnouncement(form: FormFields): AnnouncementInput {
   const f = readWith(AnnouncementForm, fieldsOf(form, AnnouncementForm));
-  const profiles = fieldList(form, "profils").slice(0, MAX_PROFILES);
+  const profiles = boundedList(fieldList(form, "profils"), MAX_PROFILES);
   return { title: f.titre, body: f.texte, profiles, until: f.jusqua, audience: f.audience };
 }
 

@@ -3,12 +3,11 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BlobStore } from "../platform";
-
-const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isId } from "../validation";
 
 export function diskBlobStore(dir: string): BlobStore {
   const pathOf = (key: string) => {
-    if (!KEY.test(key)) throw new Error(`Clé de fichier invalide : ${key}`);
+    if (!isId(key)) throw new Error(`Clé de fichier invalide : ${key}`);
     return join(dir, key.slice(0, 2), key);
   };
   return {
