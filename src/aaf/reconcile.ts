@@ -48,7 +48,6 @@ async function collect(tx: Tx, code: string, query: SQL): Promise<AafProblem[]> 
 export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafProblem[]> {
   const I = ctx.importId;
   const P = `${ctx.academy}-`;
-  const problems: AafProblem[] = [];
   const complete = ctx.mode === "complete";
   // The external ids this delivery names, indexed: "who is absent from a complete delivery" is then an index
   // anti-join instead of a comparison of every account with every staged row.
@@ -58,9 +57,22 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
   await tx.execute(sql`create index on aaf_delivered (external_id)`);
   await tx.execute(sql`analyze aaf_delivered`);
 
-  problems.push(
-    ...(await collect(
-      tx,
+  /**
+   * Links to a person of `kind` who is neither delivered now nor, for a delta, already in the directory. Only the
+   * flagged parent links (legal guardians) must resolve.
+   */
+  const unknownPerson = (link: "parent" | "child", kind: "relative" | "pupil", message: SQL) => sql`
+    select l.file, l.line, ${message} as message
+    from aaf_stage_links l
+    where l.import_id = ${I} and l.link = ${link} ${link === "parent" ? sql`and l.flag` : sql``}
+      and not exists (select 1 from aaf_stage_people p where p.import_id = ${I} and p.kind = ${kind}
+        and p.jointure = l.target and p.op <> 'delete')
+      and (${complete}::boolean or not exists (select 1 from users u where u.external_id = ${P} || l.target
+        and u.source = 'aaf' and u.state <> 'pre_deleted'))
+    order by l.file, l.line`;
+
+  const checks: [code: string, query: SQL][] = [
+    [
       "duplicate_jointure",
       sql`
     select min(file) as file, min(line) as line,
@@ -69,47 +81,31 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
           union all select 'structure ' || jointure, file, line from aaf_stage_schools where import_id = ${I}
             and op <> 'delete') d
     group by jointure having count(*) > 1 order by 1, 2`,
-    )),
-  );
-
-  problems.push(
-    ...(await collect(
-      tx,
+    ],
+    [
       "duplicate_uai",
       sql`
     select min(file) as file, min(line) as line, 'UAI ' || uai || ' donnée à ' || count(*) || ' structures.' as message
     from aaf_stage_schools where import_id = ${I} and op <> 'delete' and uai is not null
     group by uai having count(*) > 1 order by 1, 2`,
-    )),
-  );
-
-  problems.push(
-    ...(await collect(
-      tx,
+    ],
+    [
       "bad_uai",
       sql`
     select file, line,
       'UAI absente ou invalide pour la structure ' || jointure || ' : « ' || coalesce(uai, '') || ' ».' as message
     from aaf_stage_schools where import_id = ${I} and op = 'add' and (uai is null or uai !~ '^[0-9]{7}[A-Z]$')
     order by file, line`,
-    )),
-  );
-
-  problems.push(
-    ...(await collect(
-      tx,
+    ],
+    [
       "missing_name",
       sql`
     select file, line, 'Nom ou prénom manquant pour ' || jointure || '.' as message
     from aaf_stage_people where import_id = ${I} and op = 'add' and (first_name is null or last_name is null)
     order by file, line`,
-    )),
-  );
-
-  // Structures are known when delivered now or already in the directory.
-  problems.push(
-    ...(await collect(
-      tx,
+    ],
+    // Structures are known when delivered now or already in the directory.
+    [
       "unknown_structure",
       sql`
     select l.file, l.line,
@@ -123,47 +119,25 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
         and s.op <> 'delete')
       and not exists (select 1 from schools sc where sc.external_id = ${P} || l.target)
     order by l.file, l.line`,
-    )),
-  );
-
-  // Parent links: a legal guardian must be a person responsible delivered now (or, for a delta, already known).
-  problems.push(
-    ...(await collect(
-      tx,
+    ],
+    // Parent links: a legal guardian must be a person responsible delivered now (or, for a delta, already known).
+    [
       "unknown_parent",
-      sql`
-    select l.file, l.line,
-      'L''élève ' || l.jointure || ' est lié à un responsable inconnu (' || l.target || ').' as message
-    from aaf_stage_links l
-    where l.import_id = ${I} and l.link = 'parent' and l.flag
-      and not exists (select 1 from aaf_stage_people p where p.import_id = ${I} and p.kind = 'relative'
-        and p.jointure = l.target and p.op <> 'delete')
-      and (${complete}::boolean or not exists (select 1 from users u where u.external_id = ${P} || l.target
-        and u.source = 'aaf' and u.state <> 'pre_deleted'))
-    order by l.file, l.line`,
-    )),
-  );
-
-  problems.push(
-    ...(await collect(
-      tx,
+      unknownPerson(
+        "parent",
+        "relative",
+        sql`'L''élève ' || l.jointure || ' est lié à un responsable inconnu (' || l.target || ').'`,
+      ),
+    ],
+    [
       "unknown_child",
-      sql`
-    select l.file, l.line,
-      'Le responsable ' || l.jointure || ' est lié à un élève inconnu (' || l.target || ').' as message
-    from aaf_stage_links l
-    where l.import_id = ${I} and l.link = 'child'
-      and not exists (select 1 from aaf_stage_people p where p.import_id = ${I} and p.kind = 'pupil'
-        and p.jointure = l.target and p.op <> 'delete')
-      and (${complete}::boolean or not exists (select 1 from users u where u.external_id = ${P} || l.target
-        and u.source = 'aaf' and u.state <> 'pre_deleted'))
-    order by l.file, l.line`,
-    )),
-  );
-
-  problems.push(
-    ...(await collect(
-      tx,
+      unknownPerson(
+        "child",
+        "pupil",
+        sql`'Le responsable ' || l.jointure || ' est lié à un élève inconnu (' || l.target || ').'`,
+      ),
+    ],
+    [
       "modify_unknown",
       sql`
     select p.file, p.line, 'Modification d''une personne inconnue (' || p.jointure || ').' as message
@@ -173,12 +147,8 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       and not exists (select 1 from aaf_stage_people a where a.import_id = ${I} and a.jointure = p.jointure
         and a.op = 'add')
     order by p.file, p.line`,
-    )),
-  );
-
-  problems.push(
-    ...(await collect(
-      tx,
+    ],
+    [
       "modify_unknown",
       sql`
     select s.file, s.line, 'Modification d''une structure inconnue (' || s.jointure || ').' as message
@@ -186,13 +156,9 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
     where s.import_id = ${I} and s.op = 'modify' and not exists (select 1 from schools sc
       where sc.external_id = ${P} || s.jointure)
     order by s.file, s.line`,
-    )),
-  );
-
-  // Plausibility: a delivery that would empty a school is far more likely a broken export than a real change.
-  problems.push(
-    ...(await collect(
-      tx,
+    ],
+    // Plausibility: a delivery that would empty a school is far more likely a broken export than a real change.
+    [
       "suspicious_pre_deletion",
       sql`
     with leaving as (
@@ -212,9 +178,10 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
     from leaving l left join schools s on s.uai = l.uai
     where l.total >= ${ctx.plausibilityMinAccounts}::int and l.gone > ${ctx.maxPreDeleteShare}::numeric * l.total
     order by l.uai`,
-    )),
-  );
-
+    ],
+  ];
+  const problems: AafProblem[] = [];
+  for (const [code, query] of checks) problems.push(...(await collect(tx, code, query)));
   return problems;
 }
 
