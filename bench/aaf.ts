@@ -13,7 +13,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { parseArgs } from "node:util";
-import { REPO, cpuModel, createBenchDatabase, installExitHandlers, runCleanups } from "./lib";
+import { REPO, cpuModel, createBenchDatabase, installExitHandlers, runCleanups, PG_URL_OPTION } from "./lib";
 
 interface StepResult {
   records: number;
@@ -35,10 +35,7 @@ async function main(): Promise<void> {
       schools: { type: "string", default: "2638" },
       delta: { type: "string", default: "0.01" },
       dir: { type: "string" },
-      "pg-url": {
-        type: "string",
-        default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
-      },
+      "pg-url": PG_URL_OPTION,
     },
   });
   const schools = Number(args.schools);

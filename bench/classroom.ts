@@ -17,7 +17,6 @@
 // a status and a reason field for each of the 30 pupils. --cpu-prof runs the hub under the V8 profiler and prints where
 // its time goes per scenario (figures are then inflated).
 // A benchmark reports: a missed target is printed as MISS, the exit code stays 0.
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,6 +39,8 @@ import {
   statusMiB,
   waitForHttp,
   type BenchDatabase,
+  PG_URL_OPTION,
+  runTsx,
 } from "./lib";
 import { summarizeProfile, type Window } from "./cpuprofile";
 
@@ -50,10 +51,7 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "15" },
     warmup: { type: "string", default: "3" },
     "cpu-prof": { type: "boolean", default: false },
-    "pg-url": {
-      type: "string",
-      default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
-    },
+    "pg-url": PG_URL_OPTION,
   },
 });
 const CONNECTIONS = Number(args.connections);
@@ -64,17 +62,6 @@ const CLASS_SIZE = 30;
 const TARGET_P95_MS = 20;
 
 installExitHandlers();
-
-function run(cmd: string[], env: Record<string, string>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", ...cmd], {
-      cwd: REPO,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    proc.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.join(" ")} exited with ${code}`))));
-  });
-}
 
 interface Teacher {
   login: string;
@@ -104,7 +91,7 @@ async function main() {
   );
   const dir = await mkdtemp(join(tmpdir(), "preau-bench-classroom-"));
   onCleanup("remove bench files", () => rm(dir, { recursive: true, force: true }));
-  await run(["src/node/cli.ts", "aaf", "synth", "--out", join(dir, "aaf"), "--schools", "94"], {});
+  await runTsx(["src/node/cli.ts", "aaf", "synth", "--out", join(dir, "aaf"), "--schools", "94"], {});
   const db = await createBenchDatabase(args["pg-url"]!, "preau_bench_classroom");
   const port = await freePort();
   hubPort = port;
@@ -132,7 +119,7 @@ async function main() {
   });
   onCleanup("stop hub", () => hub.stop());
   await waitForHttp(`${base}/readyz`, hub, 300_000);
-  await run(["src/node/cli.ts", "aaf", "import", join(dir, "aaf", "complet")], {
+  await runTsx(["src/node/cli.ts", "aaf", "import", join(dir, "aaf", "complet")], {
     DATABASE_URL: db.url,
     DATA_DIR: join(dir, "data"),
   });

@@ -22,6 +22,7 @@ import {
   runCleanups,
   startNodeChild,
   waitForHttp,
+  PG_URL_OPTION,
 } from "./lib";
 
 const { values: args } = parseArgs({
@@ -29,10 +30,7 @@ const { values: args } = parseArgs({
     requests: { type: "string", default: "3" },
     login: { type: "string", default: "demo.enseignant" },
     path: { type: "string", default: "/" },
-    "pg-url": {
-      type: "string",
-      default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
-    },
+    "pg-url": PG_URL_OPTION,
     "pg-log": { type: "string", default: "/var/log/postgresql/postgresql-15-main.log" },
     full: { type: "boolean", default: false },
     /** VACUUM ANALYZE after the demo build (the page benchmark runs on whatever autovacuum has done by then). */

@@ -9,6 +9,24 @@ import postgres from "postgres";
 export const REPO = fileURLToPath(new URL("..", import.meta.url));
 export const DEMO_PASSWORD = "preau-demo";
 
+/** The `--pg-url` option every benchmark on Postgres takes: the server where it creates its throw-away database. */
+export const PG_URL_OPTION = {
+  type: "string",
+  default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+} as const;
+
+/** Runs `npx tsx <cmd…>` in the repository (a CLI step such as `aaf synth`) and waits for it to succeed. */
+export function runTsx(cmd: string[], env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ["--import", "tsx", ...cmd], {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    proc.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.join(" ")} exited with ${code}`))));
+  });
+}
+
 // ---------------------------------------------------------------- cleanup
 
 type Cleanup = { label: string; run: () => Promise<void> | void };

@@ -10,7 +10,6 @@
 // then drives each scenario with autocannon, one user per connection. The hub's sending limit (71B) is lifted for
 // the run (PREAU_MESSAGES_PER_HOUR_ADULT), since 100 users send thousands of messages a minute here.
 // A benchmark reports: a missed target is printed as MISS, the exit code stays 0.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +17,6 @@ import { parseArgs } from "node:util";
 import autocannon, { type Options, type Result } from "autocannon";
 import postgres from "postgres";
 import {
-  REPO,
   DEMO_PASSWORD,
   cpuModel,
   createBenchDatabase,
@@ -30,6 +28,8 @@ import {
   startNodeChild,
   statusMiB,
   waitForHttp,
+  PG_URL_OPTION,
+  runTsx,
 } from "./lib";
 
 const { values: args } = parseArgs({
@@ -37,10 +37,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "100" },
     duration: { type: "string", default: "15" },
     warmup: { type: "string", default: "3" },
-    "pg-url": {
-      type: "string",
-      default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
-    },
+    "pg-url": PG_URL_OPTION,
   },
 });
 const CONNECTIONS = Number(args.connections);
@@ -50,17 +47,6 @@ const INBOX = 10_000;
 const TARGET_P95_MS = 25;
 
 installExitHandlers();
-
-function run(cmd: string[], env: Record<string, string>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--import", "tsx", ...cmd], {
-      cwd: REPO,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    proc.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.join(" ")} exited with ${code}`))));
-  });
-}
 
 interface User {
   login: string;
@@ -77,7 +63,7 @@ async function main() {
   );
   const dir = await mkdtemp(join(tmpdir(), "preau-bench-messages-"));
   onCleanup("remove bench files", () => rm(dir, { recursive: true, force: true }));
-  await run(["src/node/cli.ts", "aaf", "synth", "--out", join(dir, "aaf"), "--schools", "94"], {});
+  await runTsx(["src/node/cli.ts", "aaf", "synth", "--out", join(dir, "aaf"), "--schools", "94"], {});
   const db = await createBenchDatabase(args["pg-url"]!, "preau_bench_messages");
   const port = await freePort();
   hubPort = port;
@@ -99,7 +85,7 @@ async function main() {
   });
   onCleanup("stop hub", () => hub.stop());
   await waitForHttp(`${base}/readyz`, hub, 300_000);
-  await run(["src/node/cli.ts", "aaf", "import", join(dir, "aaf", "complet")], {
+  await runTsx(["src/node/cli.ts", "aaf", "import", join(dir, "aaf", "complet")], {
     DATABASE_URL: db.url,
     DATA_DIR: join(dir, "data"),
   });

@@ -27,16 +27,14 @@ import {
   runCleanups,
   startNodeChild,
   waitForHttp,
+  PG_URL_OPTION,
 } from "./lib";
 
 const { values: args } = parseArgs({
   options: {
     rounds: { type: "string", default: "40" },
     concurrency: { type: "string", default: "50" },
-    "pg-url": {
-      type: "string",
-      default: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
-    },
+    "pg-url": PG_URL_OPTION,
   },
 });
 const ROUNDS = Number(args.rounds);

@@ -277,6 +277,17 @@ export const AAF_ATTRIBUTES = { "1D": KNOWN_1D, "2D": KNOWN_2D, ignored: IGNORED
 
 const KINDS = { EtabEducNat: "school", Eleve: "pupil", PersRelEleve: "relative", PersEducNat: "staff" } as const;
 
+/** What every person entry (pupil, relative, staff) carries, under its AAF and its LDAP name. */
+const PERSON_FIELDS: Record<string, string[]> = {
+  ENTPersonNom: ["lastName"],
+  sn: ["lastName"],
+  ENTPersonPrenom: ["firstName"],
+  givenName: ["firstName"],
+  ENTPersonDateNaissance: ["birthDate"],
+  ENTPersonMail: ["email"],
+  mail: ["email"],
+};
+
 /** Entity fields each attribute feeds (the `fields` of a modify). */
 const FIELDS: Record<PersonOrSchool, Record<string, string[]>> = {
   EtabEducNat: {
@@ -292,13 +303,7 @@ const FIELDS: Record<PersonOrSchool, Record<string, string[]>> = {
     ENTEcoleRPI: ["rpi"],
   },
   Eleve: {
-    ENTPersonNom: ["lastName"],
-    sn: ["lastName"],
-    ENTPersonPrenom: ["firstName"],
-    givenName: ["firstName"],
-    ENTPersonDateNaissance: ["birthDate"],
-    ENTPersonMail: ["email"],
-    mail: ["email"],
+    ...PERSON_FIELDS,
     ENTPersonStructRattach: ["structures"],
     ENTPersonClasses: ["classes"],
     ENTEleveClasses: ["classes"],
@@ -307,24 +312,12 @@ const FIELDS: Record<PersonOrSchool, Record<string, string[]>> = {
     ENTEleveNiveau: ["level"],
   },
   PersRelEleve: {
-    ENTPersonNom: ["lastName"],
-    sn: ["lastName"],
-    ENTPersonPrenom: ["firstName"],
-    givenName: ["firstName"],
-    ENTPersonDateNaissance: ["birthDate"],
-    ENTPersonMail: ["email"],
-    mail: ["email"],
+    ...PERSON_FIELDS,
     ENTPersRelEleveEleve: ["children"],
     ENTAuxPersRelEleveEleve: ["children"],
   },
   PersEducNat: {
-    ENTPersonNom: ["lastName"],
-    sn: ["lastName"],
-    ENTPersonPrenom: ["firstName"],
-    givenName: ["firstName"],
-    ENTPersonDateNaissance: ["birthDate"],
-    ENTPersonMail: ["email"],
-    mail: ["email"],
+    ...PERSON_FIELDS,
     ENTPersonStructRattach: ["structures"],
     ENTPersonFonctions: ["functions", "directs"],
     ENTEnsFonctionDir: ["directs"],

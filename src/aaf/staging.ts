@@ -95,6 +95,29 @@ function* rowsOf(change: AafChange, importId: string): Generator<[keyof typeof T
     "links",
     { import_id: importId, link: l, kind, jointure, target, file, line, ...extra },
   ];
+  /** A person's staged row: the fields every kind has, then what only some kinds carry. */
+  const person = (
+    kind: "pupil" | "relative" | "staff",
+    p: { jointure: string; firstName?: string; lastName?: string; birthDate?: string | null },
+    only: { email?: string | null; teacher?: boolean | null; level?: string | null },
+  ): [keyof typeof TABLES, Row] => [
+    "people",
+    {
+      import_id: importId,
+      kind,
+      op,
+      fields,
+      jointure: p.jointure,
+      first_name: p.firstName || null,
+      last_name: p.lastName || null,
+      birth_date: p.birthDate,
+      email: only.email ?? null,
+      teacher: only.teacher ?? null,
+      level: only.level ?? null,
+      file,
+      line,
+    },
+  ];
   const e = change.entity;
   switch (e.kind) {
     case "school": {
@@ -123,24 +146,7 @@ function* rowsOf(change: AafChange, importId: string): Generator<[keyof typeof T
     }
     case "pupil": {
       const p = e.value;
-      yield [
-        "people",
-        {
-          import_id: importId,
-          kind: "pupil",
-          op,
-          fields,
-          jointure: p.jointure,
-          first_name: p.firstName || null,
-          last_name: p.lastName || null,
-          birth_date: p.birthDate,
-          email: null,
-          teacher: null,
-          level: p.level,
-          file,
-          line,
-        },
-      ];
+      yield person("pupil", p, { level: p.level });
       for (const s of p.structures ?? []) yield link("structure", "pupil", p.jointure, s, { flag: false });
       for (const c of p.classes ?? [])
         yield link("class", "pupil", p.jointure, c.structureJointure, { code: c.code, label: c.label });
@@ -154,47 +160,13 @@ function* rowsOf(change: AafChange, importId: string): Generator<[keyof typeof T
     }
     case "relative": {
       const r = e.value;
-      yield [
-        "people",
-        {
-          import_id: importId,
-          kind: "relative",
-          op,
-          fields,
-          jointure: r.jointure,
-          first_name: r.firstName || null,
-          last_name: r.lastName || null,
-          birth_date: r.birthDate,
-          email: null,
-          teacher: null,
-          level: null,
-          file,
-          line,
-        },
-      ];
+      yield person("relative", r, {});
       for (const child of r.children ?? []) yield link("child", "relative", r.jointure, child);
       return;
     }
     case "staff": {
       const s = e.value;
-      yield [
-        "people",
-        {
-          import_id: importId,
-          kind: "staff",
-          op,
-          fields,
-          jointure: s.jointure,
-          first_name: s.firstName || null,
-          last_name: s.lastName || null,
-          birth_date: s.birthDate,
-          email: s.email,
-          teacher: s.teacher,
-          level: null,
-          file,
-          line,
-        },
-      ];
+      yield person("staff", s, { email: s.email, teacher: s.teacher });
       const structures = new Set([...(s.structures ?? []), ...(s.directs ?? [])]);
       for (const st of structures)
         yield link("structure", "staff", s.jointure, st, { flag: (s.directs ?? []).includes(st) });

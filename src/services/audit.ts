@@ -29,6 +29,16 @@ export async function audit(tx: Tx, entry: AuditEntry): Promise<void> {
   });
 }
 
+/** What a signed-in user did, within the caller's transaction: at the request's instant, from its address. */
+export async function auditAction(
+  tx: Tx,
+  deps: Pick<ServiceDeps, "now" | "ip">,
+  p: Pick<Principal, "userId">,
+  entry: Omit<AuditEntry, "at" | "actorId" | "ip">,
+): Promise<void> {
+  await audit(tx, { ...entry, at: deps.now, actorId: p.userId, ip: deps.ip });
+}
+
 /** For events that change nothing else (a refused login): a transaction of its own. */
 export async function auditAlone(db: Database, entry: AuditEntry): Promise<void> {
   await withTenant(db, systemScope, (tx) => audit(tx, entry));

@@ -308,22 +308,25 @@ async function afterApply(tx: Tx, input: Applied) {
 /** 612A: each school's directors learn of the new pairs of possible duplicates. */
 async function tellDuplicates(tx: Tx, { importId, now }: Applied) {
   const duplicates = await flagDuplicates(tx, now, importId);
-  for (const d of duplicates) {
-    const admins = await schoolAdmins(tx, d.uai);
-    await notifyUsers(
-      tx,
-      admins.map((a) => a.id),
-      {
-        kind: "aaf.duplicates",
-        title: "Doublons possibles dans l'annuaire",
-        body:
-          `${d.count} paire(s) de comptes aux mêmes nom et prénom ont été repérées dans votre école ` +
-          "après l'import de l'annuaire.",
-        link: "/ecole/doublons",
-      },
-      now,
-    );
-  }
+  for (const d of duplicates)
+    await tellSchoolAdmins(tx, d.uai, now, {
+      kind: "aaf.duplicates",
+      title: "Doublons possibles dans l'annuaire",
+      body:
+        `${d.count} paire(s) de comptes aux mêmes nom et prénom ont été repérées dans votre école ` +
+        "après l'import de l'annuaire.",
+    });
+}
+
+/** A notice to a school's directors, linking to its page of possible duplicates and pre-deleted accounts. */
+async function tellSchoolAdmins(tx: Tx, uai: string, now: Date, notice: { kind: string; title: string; body: string }) {
+  const admins = await schoolAdmins(tx, uai);
+  await notifyUsers(
+    tx,
+    admins.map((a) => a.id),
+    { ...notice, link: "/ecole/doublons" },
+    now,
+  );
 }
 
 /** 612A: each school's directors learn how many of their accounts this import pre-deleted. */
@@ -333,22 +336,14 @@ async function tellPreDeleted(tx: Tx, { now }: Applied) {
     select sp.uai, count(distinct u.id)::int as n from users u join school_profiles sp on sp.user_id = u.id
     where u.state = 'pre_deleted' and u.pre_deleted_at = ${now.toISOString()} group by sp.uai`),
   );
-  for (const p of preDeleted) {
-    const admins = await schoolAdmins(tx, p.uai);
-    await notifyUsers(
-      tx,
-      admins.map((a) => a.id),
-      {
-        kind: "aaf.pre_deleted",
-        title: "Comptes pré-supprimés",
-        body:
-          `${p.n} compte(s) de votre école ne figurent plus dans l'annuaire académique : ils ne peuvent plus se ` +
-          "connecter et seront supprimés dans le délai prévu, sauf s'ils réapparaissent.",
-        link: "/ecole/doublons",
-      },
-      now,
-    );
-  }
+  for (const p of preDeleted)
+    await tellSchoolAdmins(tx, p.uai, now, {
+      kind: "aaf.pre_deleted",
+      title: "Comptes pré-supprimés",
+      body:
+        `${p.n} compte(s) de votre école ne figurent plus dans l'annuaire académique : ils ne peuvent plus se ` +
+        "connecter et seront supprimés dans le délai prévu, sauf s'ils réapparaissent.",
+    });
 }
 
 /** The académie's admins learn the import's figures. */

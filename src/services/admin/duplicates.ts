@@ -3,7 +3,7 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, schoolsScope, withTenant, type Scope, type Tx } from "../../../db/client";
 import { can } from "../../policy";
-import { audit } from "../audit";
+import { auditAction } from "../audit";
 import type { ServiceDeps } from "../context";
 import { scopeOf, type Principal } from "../principal";
 
@@ -79,13 +79,10 @@ export async function dismissDuplicateFlag(
   const flag = await withTenant(deps.db, scope, async (tx) => {
     const closed = await dismissDuplicate(tx, flagId, p.userId, deps.now);
     if (closed)
-      await audit(tx, {
-        at: deps.now,
-        actorId: p.userId,
+      await auditAction(tx, deps, p, {
         action: "duplicates.dismiss",
         target: String(flagId),
         uai: closed.uai,
-        ip: deps.ip,
       });
     return closed;
   });

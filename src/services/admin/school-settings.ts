@@ -3,7 +3,7 @@
 import { eq, sql } from "drizzle-orm";
 import { classAppDefaults, schoolSettings } from "../../../db/schema/portal";
 import { rowsOf, type Tx } from "../../../db/client";
-import { audit } from "../audit";
+import { auditAction } from "../audit";
 import { can } from "../../policy";
 import { classResource } from "../directory/directory";
 import { HIDEABLE_APPS } from "../portal/apps";
@@ -56,13 +56,10 @@ export async function savePupilHours(
       .insert(schoolSettings)
       .values({ uai, pupilHours: hours })
       .onConflictDoUpdate({ target: schoolSettings.uai, set: { pupilHours: hours } });
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "school.pupil_hours",
       target: uai,
       uai,
-      ip: deps.ip,
       details: { hours },
     });
   });
@@ -97,13 +94,10 @@ export async function saveClassAppSettings(
       .insert(classAppDefaults)
       .values({ classId, uai: resource.uai, ...values })
       .onConflictDoUpdate({ target: classAppDefaults.classId, set: values });
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "class.app_defaults",
       target: classId,
       uai: resource.uai,
-      ip: deps.ip,
       details: values,
     });
     return "ok" as const;

@@ -7,7 +7,7 @@ import { rowsOf, type Tx } from "../../../db/client";
 import { can } from "../../policy";
 import { addDays, localTime, zonedToUtc } from "../../time";
 import { isDay, isId, isTime } from "../../validation";
-import { audit } from "../audit";
+import { auditAction } from "../audit";
 import { inTenant, type ServiceDeps } from "../context";
 import { classesReachedBy, classFactColumns, factsOfRow, type ClassFactRow } from "./class-access";
 import { mondayOf } from "./homework";
@@ -370,13 +370,10 @@ export async function eventCreator(
     );
     const id = row!.id;
     if (calendar.kind === "class") await tellClass(tx, deps, calendar, { ...input, id, title });
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "agenda.event_created",
       target: id,
       uai: calendar.uai,
-      ip: deps.ip,
       details: { calendar: calendar.kind },
     });
     return { ok: true as const, id, day: input.day };
@@ -442,13 +439,10 @@ export async function eventRemover(deps: ServiceDeps, p: Principal, id: string):
   if (!view?.entry.deletable) return false;
   return inTenant(deps, p, async (tx) => {
     await tx.execute(sql`delete from agenda_events where id = ${id}`);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "agenda.event_removed",
       target: id,
       uai: view.calendar.uai,
-      ip: deps.ip,
       details: {},
     });
     return true;

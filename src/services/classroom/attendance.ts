@@ -8,7 +8,7 @@ import { rowsOf, type Tx } from "../../../db/client";
 import { can } from "../../policy";
 import { localTime } from "../../time";
 import { isDay, isId } from "../../validation";
-import { audit } from "../audit";
+import { auditAction } from "../audit";
 import { inTenant, type ServiceDeps } from "../context";
 import { notifyFromUserScope } from "../notifications/notifications";
 import type { Principal } from "../principal";
@@ -129,13 +129,10 @@ export async function rollTaker(
     const marked: Marks = Object.entries(input.marks).filter(([, m]) => m.status !== "present");
     const rollId = await saveRoll(tx, deps, p, { classId, uai: klass.uai }, input, marked);
     const notified = await tellUnexplained(tx, deps, rollId, klass.name, input);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "attendance.roll",
       target: rollId,
       uai: klass.uai,
-      ip: deps.ip,
       details: {
         absent: marked.filter(([, m]) => m.status === "absent").length,
         late: marked.filter(([, m]) => m.status === "late").length,
@@ -246,13 +243,10 @@ export async function absenceAnnouncer(
     if (issues.length) return { ok: false as const, issues };
     await tx.execute(sql`insert into absence_notices (uai, pupil_id, parent_id, from_day, to_day, reason, created_at)
       values (${link!.uai}, ${input.childId}, ${p.userId}, ${input.from}, ${input.to}, ${reason}, ${deps.now.toISOString()})`);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "attendance.announced",
       target: input.childId,
       uai: link!.uai,
-      ip: deps.ip,
     });
     return { ok: true as const };
   });

@@ -7,7 +7,7 @@ import { enqueue } from "../../jobs/runner";
 import { can } from "../../policy";
 import { localTime } from "../../time";
 import { isId } from "../../validation";
-import { audit } from "../audit";
+import { auditAction } from "../audit";
 import { inTenant, type ServiceDeps } from "../context";
 import { calendarsOf, frenchDay, LIMITS as EVENT_LIMITS, periodOf, type CalendarInfo, type EventIssue } from "./agenda";
 import { accessOf, classesReachedBy, classFacts, type ClassFacts } from "./class-access";
@@ -113,13 +113,10 @@ export async function offerCreator(
         ${`{${slots.map((s) => s.endsAt.toISOString()).join(",")}}`}::timestamptz[],
         ${`{${slots.map((s) => s.capacity).join(",")}}`}::int[]) as x(s, e, c)`);
     await tellClassParents(tx, deps, f, { ...input, id, title });
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "agenda.offer_created",
       target: id,
       uai: f.uai,
-      ip: deps.ip,
       details: { kind: input.kind, slots: slots.length },
     });
     return { ok: true as const, id };
@@ -344,13 +341,10 @@ export async function slotBooker(
     if ("issue" in taken) return { ok: false as const, issue: taken.issue };
     await tellBooked(tx, deps, p, { offer, className: f.name, childId, ...taken });
     await remindBefore(tx, deps, taken.id, taken.startsAt);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "agenda.booked",
       target: taken.id,
       uai: offer.uai,
-      ip: deps.ip,
       details: { offer: offerId },
     });
     return { ok: true as const, id: taken.id };
@@ -497,13 +491,10 @@ export async function bookingCanceller(
       deps.now,
       deps.delivery,
     );
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "agenda.booking_cancelled",
       target: bookingId,
       uai: b.uai,
-      ip: deps.ip,
       details: {},
     });
     return { offerId: b.offer_id };

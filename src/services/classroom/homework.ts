@@ -4,7 +4,7 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client";
 import { addDays, localTime } from "../../time";
-import { audit } from "../audit";
+import { auditAction } from "../audit";
 import { notifyFromUserScope } from "../notifications/notifications";
 import type { Principal } from "../principal";
 import { inTenant, type ServiceDeps } from "../context";
@@ -220,13 +220,10 @@ export async function homeworkWriter(
         ${input.dueDate || null}, array(select jsonb_array_elements_text(${JSON.stringify(links)}::jsonb)), ${deps.now.toISOString()}, ${deps.now.toISOString()})
       returning id`),
     );
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "homework.added",
       target: row!.id,
       uai: f!.uai,
-      ip: deps.ip,
     });
     if (input.toDo.trim()) {
       const audience = rowsOf<{ id: string }>(
@@ -285,13 +282,10 @@ export async function homeworkRemover(deps: ServiceDeps, p: Principal, entryId: 
     );
     if (!e || accessOf(p, await classFacts(tx, p, e.class_id)) !== "write") return null;
     await tx.execute(sql`delete from homework_entries where id = ${entryId}`);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "homework.removed",
       target: entryId,
       uai: e.uai,
-      ip: deps.ip,
     });
     return e.class_id;
   });

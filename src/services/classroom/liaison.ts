@@ -7,7 +7,7 @@ import { containsPattern, rowsOf, systemScope, withTenant, type Database, type T
 import { enqueue } from "../../jobs/runner";
 import { can } from "../../policy";
 import { isId } from "../../validation";
-import { audit } from "../audit";
+import { auditAction } from "../audit";
 import { inTenant, type ServiceDeps } from "../context";
 import { notifyFromUserScope, notifyUsers, type Delivery } from "../notifications/notifications";
 import type { Principal } from "../principal";
@@ -100,13 +100,10 @@ export async function liaisonSender(
       from jsonb_array_elements(${JSON.stringify(pairs)}::jsonb) x`);
     const parents = [...new Set(pairs.map((x) => x.parent_id))];
     await tellParents(tx, deps, { id, title, body, remind }, parents);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "liaison.sent",
       target: id,
       uai,
-      ip: deps.ip,
       details: { parents: parents.length },
     });
     return { ok: true as const, id, parents: parents.length };
@@ -292,13 +289,10 @@ export async function liaisonAcknowledger(
     await tx.execute(sql`update liaison_recipients set read_at = coalesce(read_at, ${deps.now.toISOString()}::timestamptz),
       reply = ${note.reply_kind === "none" ? null : answer}, replied_at = ${note.reply_kind === "none" ? null : deps.now.toISOString()}
       where note_id = ${noteId} and parent_id = ${p.userId} and child_id = ${childId}`);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "liaison.acknowledged",
       target: noteId,
       uai: note.uai,
-      ip: deps.ip,
     });
     return { ok: true as const };
   });

@@ -6,7 +6,7 @@ import { containsPattern, rowsOf, type Tx } from "../../../db/client";
 import { can } from "../../policy";
 import { zonedToUtc } from "../../time";
 import { isId, isLocalDateTime } from "../../validation";
-import { audit } from "../audit";
+import { auditAction } from "../audit";
 import { inTenant, type ServiceDeps } from "../context";
 import { chosenRecipients, composeOptions, sendingSchool, type ComposeOptions } from "../messaging/messages";
 import { notifyFromUserScope } from "../notifications/notifications";
@@ -109,13 +109,10 @@ export async function pollCreator(
       deps.now,
       deps.delivery,
     );
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "poll.created",
       target: id,
       uai,
-      ip: deps.ip,
       details: { audience: ids.length },
     });
     return { ok: true as const, id };

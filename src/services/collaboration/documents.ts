@@ -6,7 +6,7 @@ import { documents } from "../../../db/schema/documents";
 import { containsPattern, rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
 import { CLOSE, parseRoomId, roomIdOf } from "../../../realtime/protocol";
 import { blocksToHtml, blocksToText, escapeHtml, readBlocks } from "../../../realtime/document-model";
-import { audit } from "../audit";
+import { auditAction } from "../audit";
 import { notifyFromUserScope } from "../notifications/notifications";
 import type { Found } from "../directory/directory";
 import { can, type DocumentResource } from "../../policy";
@@ -151,13 +151,10 @@ export async function createDocument(
       .insert(documents)
       .values({ uai, title: title.trim(), ownerId: p.userId, createdAt: deps.now, updatedAt: deps.now })
       .returning({ id: documents.id });
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "document.created",
       target: row!.id,
       uai,
-      ip: deps.ip,
       details: { title: title.trim() },
     });
     return { kind: "created" as const, id: row!.id };
@@ -265,13 +262,10 @@ export async function saveSharing(
     const sharing = input.sharing as Sharing;
     const access = input.access as Access;
     await tx.update(documents).set({ sharing, classId, access, updatedAt: deps.now }).where(eq(documents.id, id));
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "document.sharing",
       target: id,
       uai: d.uai,
-      ip: deps.ip,
       details: { sharing, classId, access },
     });
     // 54I: the class it is newly shared with is told (the feed's app events); a re-share to the same class is not news.
@@ -318,13 +312,10 @@ export async function renameDocument(
     if (!d) return "not_found" as const;
     if (!can(p, "document.manage", d.resource)) return "forbidden" as const;
     await tx.update(documents).set({ title: title.trim(), updatedAt: deps.now }).where(eq(documents.id, id));
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "document.renamed",
       target: id,
       uai: d.uai,
-      ip: deps.ip,
       details: { title: title.trim() },
     });
     return "ok" as const;

@@ -18,7 +18,7 @@ import {
   type Postit,
   type PostitColour,
 } from "../../../realtime/wall-model";
-import { audit } from "../audit";
+import { auditAction } from "../audit";
 import { notifyFromUserScope } from "../notifications/notifications";
 import { classResource, type Found } from "../directory/directory";
 import { can, type WallResource } from "../../policy";
@@ -251,13 +251,10 @@ export async function createWall(deps: ServiceDeps, p: Principal, input: NewWall
       })
       .returning({ id: walls.id });
     const id = row!.id;
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "wall.created",
       target: id,
       uai,
-      ip: deps.ip,
       details: { title, scope: resource.scope },
     });
     if (resource.scope === "class") await tellTheClass(tx, deps, p, resource, { id, title });
@@ -490,13 +487,10 @@ export async function setWallMode(
       .update(walls)
       .set({ mode: mode as WallMode, updatedAt: deps.now })
       .where(eq(walls.id, wallId));
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "wall.mode",
       target: wallId,
       uai: wall.uai,
-      ip: deps.ip,
       details: { mode },
     });
     return wall;

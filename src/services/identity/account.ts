@@ -4,7 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { credentials, userPreferences, users } from "../../../db/schema";
 import type { Tx } from "../../../db/client";
 import { passwordProblem } from "../../auth/password";
-import { audit } from "../audit";
+import { audit, auditAction } from "../audit";
 import { inTenant, type ServiceDeps } from "../context";
 import { invalidateOtherSessions, setActiveSchool } from "./sessions";
 import { HIDEABLE_APPS } from "../portal/apps";
@@ -49,13 +49,10 @@ export async function activateAccount(
         .update(credentials)
         .set({ passwordHash: newHash, changedAt: deps.now })
         .where(eq(credentials.userId, p.userId));
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "account.activate",
       target: p.userId,
       uai: p.activeUai,
-      ip: deps.ip,
     });
   });
   return { ok: true };
@@ -75,12 +72,9 @@ export async function changePassword(
       .from(credentials)
       .where(eq(credentials.userId, p.userId));
     if (!row || !(await deps.passwords.verify(row.hash, input.current))) {
-      await audit(tx, {
-        at: deps.now,
-        actorId: p.userId,
+      await auditAction(tx, deps, p, {
         action: "account.password_change_refused",
         target: p.userId,
-        ip: deps.ip,
       });
       return { ok: false, issue: "wrong_current" } as const;
     }
@@ -89,12 +83,9 @@ export async function changePassword(
       .set({ passwordHash: await deps.passwords.hash(input.password), changedAt: deps.now })
       .where(eq(credentials.userId, p.userId));
     await invalidateOtherSessions(tx, p.userId, p.sessionId);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "account.password_change",
       target: p.userId,
-      ip: deps.ip,
     });
     return { ok: true } as const;
   });
@@ -110,12 +101,9 @@ async function savePreferences(tx: Tx, userId: string, values: { font?: Font; hi
 export async function setFont(deps: ServiceDeps, p: Principal, font: Font): Promise<void> {
   await inTenant(deps, p, async (tx) => {
     await savePreferences(tx, p.userId, { font });
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "preferences.font",
       target: p.userId,
-      ip: deps.ip,
       details: { font },
     });
   });
@@ -126,12 +114,9 @@ export async function setHiddenApps(deps: ServiceDeps, p: Principal, appIds: str
   const hiddenApps = [...new Set(appIds)].filter((id) => valid.includes(id)).sort();
   await inTenant(deps, p, async (tx) => {
     await savePreferences(tx, p.userId, { hiddenApps });
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "preferences.hidden_apps",
       target: p.userId,
-      ip: deps.ip,
       details: { hiddenApps },
     });
   });
@@ -141,13 +126,10 @@ export async function switchSchool(deps: ServiceDeps, p: Principal, uai: string)
   if (!p.profiles.some((sp) => sp.uai === uai)) return false;
   await inTenant(deps, p, async (tx) => {
     await setActiveSchool(tx, p.sessionId, uai);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "session.switch_school",
       target: uai,
       uai,
-      ip: deps.ip,
     });
   });
   return true;

@@ -2,7 +2,7 @@
 // staff (their commune's schools, e.g. the town's portal); shown as tiles where active; native ones listed publicly.
 import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
-import { audit } from "../audit";
+import { auditAction } from "../audit";
 import { CONSENTABLE, type Category } from "./attribute-release";
 import { needsConsent } from "./cas";
 import { scopeOf, type Principal } from "../principal";
@@ -301,12 +301,9 @@ export async function connectorSaver(
     if (await slugTaken(tx, value.slug, existingId)) issues.push("slug_taken");
     if (issues.length) return { ok: false, issues };
     const id = await storeConnector(tx, deps.now, value, existing, connectorOwnerFor(p));
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: existing ? "connector.updated" : "connector.created",
       target: id,
-      ip: deps.ip,
       details: {
         slug: value.slug,
         category: value.category,
@@ -386,12 +383,9 @@ export async function connectorToggler(
     await tx.execute(
       sql`update connectors set enabled = ${enabled}, updated_at = ${deps.now.toISOString()} where id = ${c.id}`,
     );
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: enabled ? "connector.enabled" : "connector.disabled",
       target: c.id,
-      ip: deps.ip,
     });
     return true;
   });

@@ -3,7 +3,7 @@
 // Every recipient search and every send goes through `reachableContacts`.
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client";
-import { audit } from "../audit";
+import { auditAction } from "../audit";
 import { inTenant, type ServiceDeps } from "../context";
 import { can } from "../../policy";
 import { reaches, type Principal, type ProfileKind } from "../principal";
@@ -88,13 +88,10 @@ export async function rulesSaver(deps: ServiceDeps, p: Principal, allowed: Reado
   if (!uai) return false;
   await inTenant(deps, p, async (tx) => {
     await saveSchoolRules(tx, uai, allowed);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "communication_rules.saved",
       target: uai,
       uai,
-      ip: deps.ip,
       details: { allowed: [...allowed].sort() },
     });
   });

@@ -2,7 +2,7 @@
 // insult blocking for pupils with an incident report to their teachers, and abuse reports.
 import { sql } from "drizzle-orm";
 import { containsPattern, rowsOf, withTenant, type Database, type Tx } from "../../../db/client";
-import { audit } from "../audit";
+import { audit, auditAction } from "../audit";
 import { inTenant, type ServiceDeps } from "../context";
 import { reachableAmong, reachableContacts, type Contact } from "./communication-rules";
 import { findInsults } from "./insult-filter";
@@ -365,13 +365,10 @@ async function sendWithin(
         select distinct t.user_id from class_members m join class_members t on t.class_id = m.class_id and t.role = 'teacher'
         where m.user_id = ${p.userId} and m.role = 'pupil' and m.uai = ${uai}`),
       ).map((r) => r.user_id);
-      await audit(tx, {
-        at: deps.now,
-        actorId: p.userId,
+      await auditAction(tx, deps, p, {
         action: "message.blocked",
         target: id,
         uai,
-        ip: deps.ip,
         details: { words: insults.length },
       });
       await notifyFromUserScope(
@@ -405,13 +402,10 @@ async function sendWithin(
         dedupeKey: `message.deliver:${id}`,
       });
       await dropDraft(tx, p, input.draftId);
-      await audit(tx, {
-        at: deps.now,
-        actorId: p.userId,
+      await auditAction(tx, deps, p, {
         action: "message.scheduled",
         target: id,
         uai,
-        ip: deps.ip,
         details: { recipients: ids.length, sendAt: sendAt.toISOString() },
       });
       return { kind: "scheduled", id, recipients: ids.length, sendAt } as const;
@@ -425,13 +419,10 @@ async function sendWithin(
     );
     await dropDraft(tx, p, input.draftId);
     // Last: the audit chain serialises its writers until commit, so the lock is taken as late as possible.
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "message.sent",
       target: id,
       uai,
-      ip: deps.ip,
       details: { recipients: ids.length },
     });
     return { kind: "sent", id, recipients: ids.length } as const;
@@ -510,6 +501,17 @@ export async function mailbox(deps: ServiceDeps, p: Principal, folder: Folder, q
   return inTenant(deps, p, (tx) => folderPage(tx, p, folder, q, deps.now));
 }
 
+/** A folder line as every folder's query returns it. */
+interface MailboxRow {
+  id: string;
+  subject: string;
+  who: string;
+  at: Date | string;
+  read: boolean;
+  recipients: number;
+  scheduled_for: string | Date | null;
+}
+
 /** One line more than the page is read to know whether another page follows. A delayed message's rows carry its send
  *  time: not in the inbox before then (its delivery job makes it "sent"). */
 async function folderPage(
@@ -527,15 +529,7 @@ async function folderPage(
     q ? sql`and (${sql.raw(alias)}.subject ilike ${q} or ${sql.raw(alias)}.body ilike ${q})` : sql``;
   const rows =
     folder === "drafts"
-      ? rowsOf<{
-          id: string;
-          subject: string;
-          who: string;
-          at: Date | string;
-          read: boolean;
-          recipients: number;
-          scheduled_for: string | Date | null;
-        }>(
+      ? rowsOf<MailboxRow>(
           await tx.execute(sql`
       select m.id, m.subject, null as scheduled_for, '' as who, m.created_at as at, true as read,
         coalesce(jsonb_array_length(m.draft->'recipientIds'), 0) as recipients
@@ -543,15 +537,7 @@ async function folderPage(
       order by m.created_at desc limit ${take} offset ${offset}`),
         )
       : folder === "sent"
-        ? rowsOf<{
-            id: string;
-            subject: string;
-            who: string;
-            at: Date | string;
-            read: boolean;
-            recipients: number;
-            scheduled_for: string | Date | null;
-          }>(
+        ? rowsOf<MailboxRow>(
             await tx.execute(sql`
       select m.id, m.subject, case when m.state = 'scheduled' then m.send_at end as scheduled_for, coalesce((select string_agg(u.first_name || ' ' || u.last_name, ', ' order by u.last_name)
           from message_recipients r join users u on u.id = r.user_id where r.message_id = m.id), '') as who,
@@ -561,15 +547,7 @@ async function folderPage(
           )
         : // The page is chosen from the recipients' index (one page of this inbox), then joined: an inbox of ten thousand
           // messages costs the same as one of ten. A search has to look at the messages themselves.
-          rowsOf<{
-            id: string;
-            subject: string;
-            who: string;
-            at: Date | string;
-            read: boolean;
-            recipients: number;
-            scheduled_for: string | Date | null;
-          }>(
+          rowsOf<MailboxRow>(
             await tx.execute(sql`
       select m.id, m.subject, null as scheduled_for, u.first_name || ' ' || u.last_name as who, r.delivered_at as at, r.read_at is not null as read, 0 as recipients
       from (select message_id, delivered_at, read_at from message_recipients r
@@ -730,13 +708,10 @@ export async function reportMessage(deps: ServiceDeps, p: Principal, id: string)
       values (${id}, ${p.userId}, ${m.uai}, ${deps.now.toISOString()}::timestamptz) on conflict do nothing returning 1`),
     ).length;
     if (!added) return true;
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "message.reported",
       target: id,
       uai: m.uai,
-      ip: deps.ip,
     });
     const moderators = rowsOf<{ user_id: string }>(
       await tx.execute(sql`

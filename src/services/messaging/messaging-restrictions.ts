@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client";
 import type { WeeklyHours } from "../../../db/schema/portal";
 import { DAY_KEYS, localDayAndTime, parseWeeklyHours, withinHours } from "../access-hours";
-import { audit } from "../audit";
+import { audit, auditAction } from "../audit";
 import { inTenant, type ServiceDeps } from "../context";
 import { can } from "../../policy";
 import type { PupilResource } from "../../policy/messaging";
@@ -91,13 +91,10 @@ export async function messagingHoursSaver(
     await tx.execute(sql`insert into school_settings (uai, messaging_hours)
       values (${uai}, ${parsed.hours ? JSON.stringify(parsed.hours) : null}::jsonb)
       on conflict (uai) do update set messaging_hours = excluded.messaging_hours`);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "messaging_hours.saved",
       target: uai,
       uai,
-      ip: deps.ip,
       details: { hours: parsed.hours },
     });
   });
@@ -164,13 +161,10 @@ export async function pupilSuspender(
       values (${uai}, ${pupilId}, ${until.toISOString()}::timestamptz, ${p.userId}, ${deps.now.toISOString()}::timestamptz)
       on conflict (uai, user_id) do update set until = excluded.until, by_id = excluded.by_id,
         created_at = excluded.created_at`);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "messaging.suspended",
       target: pupilId,
       uai,
-      ip: deps.ip,
       details: { days },
     });
     return "done";
@@ -187,13 +181,10 @@ export async function suspensionLifter(deps: ServiceDeps, p: Principal, pupilId:
       await tx.execute(sql`delete from messaging_suspensions where uai = ${uai} and user_id = ${pupilId} returning 1`),
     ).length;
     if (!lifted) return false;
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "messaging.suspension_lifted",
       target: pupilId,
       uai,
-      ip: deps.ip,
     });
     return true;
   });
@@ -346,12 +337,9 @@ export async function blockAdder(
         ${value.fromTime}, ${value.toTime}, ${p.userId}, ${deps.now.toISOString()}::timestamptz)
       returning id`),
     );
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "messaging.blocked",
       target: row!.id,
-      ip: deps.ip,
       details: { profiles: value.profiles, kind: value.kind },
     });
   });

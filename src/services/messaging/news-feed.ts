@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
 import { enqueue } from "../../jobs/runner";
 import { addDays, localTime, zonedToUtc } from "../../time";
-import { audit } from "../audit";
+import { audit, auditAction } from "../audit";
 import { myNotifications, notifyUsers, type Delivery, type NoticeLine } from "../notifications/notifications";
 import { can } from "../../policy";
 import { isDay, isId } from "../../validation";
@@ -346,13 +346,10 @@ export async function dateCreator(
         values (${batchId}, ${t.uai}, ${t.classId}, ${p.userId}, ${input.title.trim()}, ${input.date},
           ${deps.now.toISOString()})`);
     }
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "feed.date.added",
       target: batchId,
       uai: targets.length === 1 ? targets[0]!.uai : null,
-      ip: deps.ip,
       details: { schools: targets.length, date: input.date },
     });
     return { ok: true as const, count: targets.length };
@@ -484,13 +481,10 @@ export async function announcementCreator(
     await enqueue(tx, "announcement.notify", { announcementId: id }, deps.now, {
       dedupeKey: `announcement.notify:${id}`,
     });
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "feed.announcement.sent",
       target: id,
       uai: !target.all && target.uais.length === 1 ? target.uais[0]! : null,
-      ip: deps.ip,
       details: { schools: target.all ? "all" : target.uais.length, profiles },
     });
     return { ok: true as const, id };
@@ -625,12 +619,9 @@ export async function announcementWithdrawer(deps: ServiceDeps, p: Principal, id
     );
     if (!a || !can(p, "feed.withdraw", { authorId: a.author_id })) return false;
     await tx.execute(sql`update announcements set withdrawn_at = ${deps.now.toISOString()} where id = ${id}`);
-    await audit(tx, {
-      at: deps.now,
-      actorId: p.userId,
+    await auditAction(tx, deps, p, {
       action: "feed.announcement.withdrawn",
       target: id,
-      ip: deps.ip,
     });
     return true;
   });

@@ -1,5 +1,6 @@
 // The app launcher's catalogue, as data. An app appears here once it exists; each names the profiles that
 // may use it. What a user sees = allowed for their profiles − hidden by their teacher (57D) − hidden by them (57C).
+import { profileKind } from "../../../db/schema";
 import type { MessageKey } from "../../i18n";
 import { activeProfiles, type Principal, type ProfileKind } from "../principal";
 
@@ -37,18 +38,8 @@ export interface AppDefinition {
   hideable: boolean;
 }
 
-const EVERYONE: ProfileKind[] = [
-  "pupil",
-  "parent",
-  "teacher",
-  "director",
-  "staff",
-  "guest",
-  "inspector",
-  "adviser",
-  "municipality",
-  "academie_admin",
-];
+/** Every profile there is: the apps everyone may open. */
+const EVERYONE: readonly ProfileKind[] = profileKind.enumValues;
 
 export const APPS: readonly AppDefinition[] = [
   {
