@@ -2,7 +2,8 @@
 // side with the parse-only throughput of the same files (the ceiling: reading + XML + normalising, no database).
 // Targets: ≥ 20 000 records/s, peak RSS ≤ 512 MB whatever the file size, 1 % delta on 1 M accounts ≤ 30 s.
 //
-//   npx tsx bench/aaf.ts [--schools 2638] [--delta 0.01] [--dir /tmp/aaf-bench] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
+//   npx tsx bench/aaf.ts [--schools 2638] [--delta 0.01] [--dir /tmp/aaf-bench] [--pg-url
+//     postgres://postgres@127.0.0.1:5432/postgres]
 //
 // Each measured step runs in its own Node process (the same code as `npm run preau -- aaf import`), so its peak
 // RSS (getrusage maxrss) is that step's alone. The database is created empty, migrated, and dropped at the end.

@@ -11,11 +11,11 @@
 // a child process (it migrates and builds the 6-school demo), imports the set (100 schools in all), then seeds a school
 // year so far in every class: three homework entries per lesson day since 1 September (due 2, 5 and 7 days later), 40 %
 // of past work ticked, a note to the class's families every Monday and one to the whole school every other Monday
-// (older ones mostly read), the rolls of September to mid-October. 200 classes (two or three per school) are brought to 30 pupils
-// and get a teacher with a login; 200 parents of two children in two classes get a login. All log in over HTTP. Each
-// roll request saves a different past half-day (from 19 October on) for the teacher's class, as the form sends it:
-// a status and a reason field for each of the 30 pupils. --cpu-prof runs the hub under the V8 profiler and prints where
-// its time goes per scenario (figures are then inflated).
+// (older ones mostly read), the rolls of September to mid-October. 200 classes (two or three per school) are brought to
+// 30 pupils and get a teacher with a login; 200 parents of two children in two classes get a login. All log in over
+// HTTP. Each roll request saves a different past half-day (from 19 October on) for the teacher's class, as the form
+// sends it: a status and a reason field for each of the 30 pupils. --cpu-prof runs the hub under the V8 profiler and
+// prints where its time goes per scenario (figures are then inflated).
 // A benchmark reports: a missed target is printed as MISS, the exit code stays 0.
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -133,8 +133,8 @@ async function main() {
   const schools = (await sql<{ n: number }[]>`select count(*)::int as n from schools`)[0]!.n;
   await sql`select setseed(0.42)`;
 
-  // (a) 200 classes, two or three per school, each with a teacher of its school (the AAF set gives teachers no class list) who
-  // gets a login; each class brought to 30 pupils (the newcomers without parents).
+  // (a) 200 classes, two or three per school, each with a teacher of its school (the AAF set gives teachers no class
+  // list) who gets a login; each class brought to 30 pupils (the newcomers without parents).
   const picked = await sql<{ class_id: string; uai: string; teacher: string; size: number }[]>`
     with cls as (
       select c.id, c.uai, row_number() over (partition by c.uai order by c.name, c.id) as rn,

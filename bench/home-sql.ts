@@ -2,7 +2,8 @@
 // durations, transactions and round trips. Uses Postgres's statement log (log_min_duration_statement = 0, set on
 // the throw-away database only) and reads the server log file.
 //
-//   npx tsx bench/home-sql.ts [--requests 3] [--analyze] [--full] [--login demo.enseignant] [--pg-log /var/log/postgresql/postgresql-15-main.log]
+//   npx tsx bench/home-sql.ts [--requests 3] [--analyze] [--full] [--login demo.enseignant] [--pg-log
+//     /var/log/postgresql/postgresql-15-main.log]
 //
 // The hub is started twice on a fresh database: once to migrate and build the demo (not logged), then again with
 // statement logging on for new connections. Requests are sequential, separated by marker queries in the log.

@@ -1,8 +1,9 @@
-// Messaging benchmark (issue 5): with the demo platform scaled to 100 schools, 100 concurrent users (directors) each (1) send a
-// message to a class group of about 30 and (2) list an inbox holding 10 000 messages. Prints p50/p95/p99.
+// Messaging benchmark (issue 5): with the demo platform scaled to 100 schools, 100 concurrent users (directors) each
+// (1) send a message to a class group of about 30 and (2) list an inbox holding 10 000 messages. Prints p50/p95/p99.
 // Target: p95 ≤ 25 ms for both.
 //
-//   npx tsx bench/messages.ts [--connections 100] [--duration 15] [--warmup 3] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
+//   npx tsx bench/messages.ts [--connections 100] [--duration 15] [--warmup 3] [--pg-url
+//     postgres://postgres@127.0.0.1:5432/postgres]
 //
 // What it does: writes a 94-school AAF set (`aaf synth`), creates an empty Postgres database, starts the hub on it as
 // a child process (it migrates and builds the 6-school demo), imports the set (100 schools in all), gives 100

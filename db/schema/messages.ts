@@ -24,7 +24,8 @@ export const messages = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     subject: text("subject").notNull(),
     body: text("body").notNull(),
-    /** draft (kept by its writer, never delivered); sent; scheduled (54F, delivered at `sendAt` by the job runner); or blocked (52C: a pupil's message with an
+    /** draft (kept by its writer, never delivered); sent; scheduled (54F, delivered at `sendAt` by the job runner); or
+     * blocked (52C: a pupil's message with an
      *  insult, never delivered, kept for the teacher). */
     state: text("state", { enum: ["sent", "scheduled", "blocked", "draft"] }).notNull(),
     /** A draft's chosen recipients and options, checked against the rules only when it is sent. */

@@ -497,7 +497,8 @@ function build(category: PersonOrSchool, a: Reader): AafEntity {
     }
     case "Eleve": {
       const jointure = a.jointure("ENTPersonJointure");
-      // 2D: person $ relation code $ financial $ legal $ contact $ payment; 1D: parent $ relation code (parental authority).
+      // 2D: person $ relation code $ financial $ legal $ contact $ payment; 1D: parent $ relation code (parental
+      // authority).
       const parents: AafParentLink[] = a.has("ENTElevePersRelEleve")
         ? a
             .parts("ENTElevePersRelEleve", 1, "jointure$lien$financier$légal$contact$paiement")

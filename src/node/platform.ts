@@ -122,7 +122,8 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
       dataDir,
     }),
   );
-  // Walls and documents: rooms in this process, one libsql file per school; a document's search text follows its content.
+  // Walls and documents: rooms in this process, one libsql file per school; a document's search text follows its
+  // content.
   platform.rooms = new NodeRooms({
     dir: options.roomsDir ?? env.PREAU_ROOMS_DIR ?? join(dataDir, "rooms"),
     onStored: (roomId, doc) => saveDocumentText(handle.db, roomId, doc, platform.clock.now()),

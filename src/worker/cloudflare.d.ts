@@ -1,4 +1,5 @@
-// The few Workers runtime declarations the Durable Object room uses (see types.ts for why not @cloudflare/workers-types).
+// The few Workers runtime declarations the Durable Object room uses (see types.ts for why not
+// @cloudflare/workers-types).
 declare module "cloudflare:workers" {
   /** The worker's own entrypoints (tests reach the worker's fetch through it). */
   export const exports: unknown;
