@@ -32,6 +32,8 @@ export const announcements = pgTable("announcements", {
   title: text("title").notNull(),
   body: text("body").notNull(),
   profiles: profileKind("profiles").array().notNull(),
+  /** 54I: a teacher's message for one class: its members and its pupils' parents (of the profiles), not the school. */
+  classId: uuid("class_id").references(() => classes.id, { onDelete: "cascade" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
   withdrawnAt: timestamp("withdrawn_at", { withTimezone: true }),

@@ -19,33 +19,42 @@ export interface AnnouncementResource {
   authorId: string | null;
 }
 
+/** Who writes for every school of a perimeter (a circonscription, a commune) — or for one school of it. */
+const PERIMETER_AUTHORS = ["inspector", "adviser", "municipality"] as const;
+
 export const newsFeedRules = {
-  /** 54H: whether the feed page offers the form to add dates: teachers and directors where they work now,
-   *  inspectors and advisers. */
+  /** 54H–54I: whether the feed page offers the form to add dates: teachers and directors where they work now,
+   *  inspectors, advisers and municipality staff. */
   "feed.writeDates": ((p) =>
-    holdsAny(activeProfiles(p), ["teacher", "director", "inspector", "adviser"])) as Rule<PlatformResource>,
-  /** 54J: whether the feed page offers the form to send urgent messages: directors where they work now, advisers,
-   *  municipality staff, the académie. */
+    holdsAny(activeProfiles(p), ["teacher", "director", ...PERIMETER_AUTHORS])) as Rule<PlatformResource>,
+  /** 54I–54J: whether the feed page offers the form to send urgent messages: teachers (their classes) and directors
+   *  where they work now, inspectors, advisers, municipality staff, the académie. */
   "feed.writeAnnouncements": ((p) =>
-    holdsAny(activeProfiles(p), ["director", "adviser", "municipality", "academie_admin"])) as Rule<PlatformResource>,
-  /** 54H: important dates by directors (their school), teachers (their classes), inspectors and advisers (their
-   *  perimeter, or one school of it). */
+    holdsAny(activeProfiles(p), [
+      "teacher",
+      "director",
+      ...PERIMETER_AUTHORS,
+      "academie_admin",
+    ])) as Rule<PlatformResource>,
+  /** 54H–54I: important dates by directors (their school), teachers (their classes), inspectors, advisers and
+   *  municipality staff (their perimeter, or one school of it). */
   "feed.addDate": ((p, r) => {
-    if (r.kind === "perimeter") return hasRole(p, ["inspector", "adviser"]);
+    if (r.kind === "perimeter") return hasRole(p, PERIMETER_AUTHORS);
     if (!reaches(p, r.uai)) return false;
-    if (isDirectorOf(p, r.uai) || hasRole(p, ["inspector", "adviser"])) return true;
+    if (isDirectorOf(p, r.uai) || hasRole(p, PERIMETER_AUTHORS)) return true;
     return r.kind === "class" && r.teacherIds.includes(p.userId);
   }) as Rule<SchoolResource | ClassResource | PerimeterResource>,
   /** 54H: a date is removed by its author (every school's row of it), or by a director of the school (that row). */
   "feed.removeDate": ((p, r) => r.authorId === p.userId || isDirectorOf(p, r.uai)) as Rule<DateResource>,
-  /** 54J: urgent messages by a school's director, and by advisers, municipality staff and the académie for their
-   *  perimeter; to the whole platform by the académie. */
+  /** 54I–54J: urgent messages by a class's teachers (that class), a school's director, inspectors, advisers,
+   *  municipality staff and the académie for their perimeter; to the whole platform by the académie. */
   "feed.announce": ((p, r) => {
     if (r.kind === "platform") return isAcademieAdmin(p);
-    if (r.kind === "perimeter") return hasRole(p, ["adviser", "municipality"]);
+    if (r.kind === "perimeter") return hasRole(p, PERIMETER_AUTHORS);
     if (!reaches(p, r.uai)) return false;
-    return isDirectorOf(p, r.uai) || hasRole(p, ["adviser", "municipality", "academie_admin"]);
-  }) as Rule<SchoolResource | PlatformResource | PerimeterResource>,
+    if (r.kind === "class" && r.teacherIds.includes(p.userId)) return true;
+    return isDirectorOf(p, r.uai) || hasRole(p, [...PERIMETER_AUTHORS, "academie_admin"]);
+  }) as Rule<SchoolResource | ClassResource | PlatformResource | PerimeterResource>,
   /** 54J: an announcement is withdrawn by its author alone. */
   "feed.withdraw": ((p, r) => r.authorId === p.userId) as Rule<AnnouncementResource>,
   /** 2.1.2: an announcement may address pupils — except from municipality staff (unless they also act as the

@@ -248,8 +248,70 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
     expect(await homeOf(s.parent)).not.toContain("Cantine fermée");
   });
 
+  it("54I a teacher's urgent message reaches their class's pupils and parents only; never the school or another class", async () => {
+    const before = await count(sql`select count(*)::int as n from announcements`);
+    for (const audience of [`ecole:${s.school.uai}`, "perimetre", `classe:${other.classId}`, "classe:nimporte"]) {
+      const refused = await announce(s.teacher, {
+        titre: "Piscine annulée",
+        texte: "Pas de piscine demain.",
+        profils: ["pupil", "parent"],
+        jusqua: "2026-12-15",
+        audience,
+      });
+      expect(refused.status, audience).toBe(422);
+      expect(refused.text).toContain(t("feed.urgent.error.audience"));
+    }
+    expect(await count(sql`select count(*)::int as n from announcements`)).toBe(before);
+    const form = await (await as(s.teacher)).get("/fil/annonces/nouvelle");
+    expect(form.status).toBe(200);
+    expect(form.html).toContain(`value="classe:${s.classId}"`);
+    expect(form.html).not.toContain(`value="ecole:${s.school.uai}"`);
+    const ok = await announce(s.teacher, {
+      titre: "Piscine annulée",
+      texte: "Pas de piscine demain.",
+      profils: ["pupil", "parent"],
+      jusqua: "2026-12-15",
+      audience: `classe:${s.classId}`,
+    });
+    expect(ok.status).toBe(303);
+    for (const u of [s.pupil, s.otherPupil, s.parent]) expect(await homeOf(u), u.login).toContain("Piscine annulée");
+    for (const u of [otherClassPupil, otherClassParent, s.director, other.parent])
+      expect(await homeOf(u), u.login).not.toContain("Piscine annulée");
+    const [a] = await withTenant(env.platform.db, systemScope, async (tx) =>
+      rowsOf<{ id: string; signed_as: string }>(
+        await tx.execute(sql`select id, signed_as from announcements where title = 'Piscine annulée'`),
+      ),
+    );
+    const [teacher] = await withTenant(env.platform.db, systemScope, async (tx) =>
+      rowsOf<{ name: string }>(
+        await tx.execute(sql`select first_name || ' ' || last_name as name from users where id = ${s.teacher.id}`),
+      ),
+    );
+    expect(a!.signed_as).toMatch(new RegExp(`^${teacher!.name} — .+, ${s.school.name}$`));
+    // Notified to the class's pupils and parents: s.pupil, s.otherPupil, s.parent — and nobody else of the school.
+    expect(await announcementNotifier(env.platform.db, a!.id, env.clock.now(), {}, 2)).toBe(3);
+  });
+
+  it("54I an inspector's urgent message reaches every school of the circonscription; municipality staff set a date for their commune", async () => {
+    const ok = await announce(inspector, {
+      titre: "Évaluations nationales",
+      texte: "Les évaluations commencent lundi.",
+      profils: ["teacher", "director"],
+      jusqua: "2026-12-20",
+      audience: "perimetre",
+    });
+    expect(ok.status).toBe(303);
+    expect(await homeOf(s.teacher)).toContain("Évaluations nationales");
+    expect(await homeOf(other.teacher)).not.toContain("Évaluations nationales");
+    expect(
+      (await addDate(municipal, { titre: "Fête de la commune", date: "2026-12-21", audience: "perimetre" })).status,
+    ).toBe(303);
+    expect(await feedOf(communeParent)).toContain("Fête de la commune");
+    expect(await feedOf(s.parent)).not.toContain("Fête de la commune");
+  });
+
   it("54J only authors may announce; bad input and another school's audience are refused in French and write nothing", async () => {
-    for (const u of [s.pupil, s.parent, s.teacher, inspector])
+    for (const u of [s.pupil, s.parent, s.otherPupil])
       expect((await (await as(u)).get("/fil/annonces/nouvelle")).status).toBe(403);
     const before = await count(sql`select count(*)::int as n from announcements`);
     const base = {

@@ -2,13 +2,14 @@
 // birthdays and the latest events of every app (the user's notices). Authors: directors, teachers, inspectors and
 // advisers set dates; directors, advisers, municipality staff and the académie send urgent announcements, shown at
 // entry until read and notified through everyone's channels by a job (never in the request).
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
 import { enqueue } from "../../jobs/runner";
 import { addDays, localTime, zonedToUtc } from "../../time";
 import { audit, auditAction } from "../audit";
 import { myNotifications, notifyUsers, type Delivery, type NoticeLine } from "../notifications/notifications";
 import { can } from "../../policy";
+import type { ClassResource } from "../../policy/types";
 import { isDay, isId } from "../../validation";
 import { inTenant, type ServiceDeps } from "../context";
 import { displayName, type Principal, type ProfileKind } from "../principal";
@@ -58,6 +59,12 @@ export const DATE_HORIZON_DAYS = 60;
 export const BIRTHDAY_DAYS = 7;
 export const LIMITS = { title: 120, body: 2000, announcementDays: 31, dateDays: 366 };
 
+/** 54I: whether `user` (SQL) is a member of the announcement `a`'s class, or a parent of one of its pupils. */
+const inClassOf = (user: SQL) => sql`(exists (select 1 from class_members m where m.class_id = a.class_id
+    and m.user_id = ${user})
+  or exists (select 1 from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
+    where m.class_id = a.class_id and l.parent_id = ${user}))`;
+
 /** Announcements addressed to the user now: one of their school profiles is in the audience of one of the schools. */
 export async function activeAnnouncements(
   tx: Tx,
@@ -82,6 +89,7 @@ export async function activeAnnouncements(
         ${onlyUnseen ? sql`and r.user_id is null` : sql``}
         and exists (select 1 from announcement_schools s join school_profiles sp on sp.uai = s.uai
                     where s.announcement_id = a.id and sp.user_id = ${userId} and sp.profile = any(a.profiles))
+        and (a.class_id is null or ${inClassOf(sql`${userId}::uuid`)})
       order by a.created_at desc limit 20`),
   );
   return rows.map((r) => ({
@@ -266,20 +274,21 @@ async function perimeterOptions(tx: Tx, p: Principal): Promise<AudienceOption[]>
   ];
 }
 
+/** The classes the user teaches, as audiences. */
+async function taughtClasses(tx: Tx, p: Principal): Promise<AudienceOption[]> {
+  const classes = rowsOf<{ id: string; name: string; school: string }>(
+    await tx.execute(sql`
+    select c.id, c.name, s.name as school
+    from class_members m join classes c on c.id = m.class_id join schools s on s.uai = c.uai
+    where m.user_id = ${p.userId} and m.role = 'teacher' order by s.name, c.name`),
+  );
+  return classes.map((c) => ({ value: `classe:${c.id}`, kind: "class", label: `${c.name} — ${c.school}` }));
+}
+
 /** Where the user may put an important date: their classes, their school, their perimeter. */
 export async function dateAudiences(deps: ServiceDeps, p: Principal): Promise<AudienceOption[]> {
   return inTenant(deps, p, async (tx) => {
-    const classes = rowsOf<{ id: string; name: string; uai: string; school: string }>(
-      await tx.execute(sql`
-      select c.id, c.name, c.uai, s.name as school
-      from class_members m join classes c on c.id = m.class_id join schools s on s.uai = c.uai
-      where m.user_id = ${p.userId} and m.role = 'teacher' order by s.name, c.name`),
-    );
-    const out: AudienceOption[] = classes.map((c) => ({
-      value: `classe:${c.id}`,
-      kind: "class",
-      label: `${c.name} — ${c.school}`,
-    }));
+    const out = await taughtClasses(tx, p);
     out.push(...directedSchools(p));
     if (can(p, "feed.addDate", { kind: "perimeter" }) && !p.perimeter.all) out.push(...(await perimeterOptions(tx, p)));
     return dedupe(out);
@@ -297,6 +306,7 @@ export async function announcementForm(deps: ServiceDeps, p: Principal): Promise
   return inTenant(deps, p, async (tx) => {
     const out: AudienceOption[] = [];
     if (can(p, "feed.announce", { kind: "platform" })) out.push({ value: "academie", kind: "academie", label: "" });
+    out.push(...(await taughtClasses(tx, p)));
     out.push(...directedSchools(p));
     if (can(p, "feed.announce", { kind: "perimeter" }) && !p.perimeter.all)
       out.push(...(await perimeterOptions(tx, p)));
@@ -373,21 +383,31 @@ async function resolveDateAudience(tx: Tx, p: Principal, audience: string): Prom
 }
 
 async function classTarget(tx: Tx, p: Principal, classId: string): Promise<DateTarget[] | null> {
-  const [c] = rowsOf<{ uai: string; teachers: string[] }>(
+  const c = await classOfAudience(tx, classId);
+  return c && can(p, "feed.addDate", c.resource) ? [{ uai: c.resource.uai, classId }] : null;
+}
+
+/** A class named by an audience: what the policy asks of it (its school, its teachers), and its names. */
+async function classOfAudience(
+  tx: Tx,
+  classId: string,
+): Promise<{ resource: ClassResource; name: string; school: string } | null> {
+  const [c] = rowsOf<{ uai: string; teachers: string[]; name: string; school: string }>(
     await tx.execute(sql`
-    select c.uai, array(select user_id::text from class_members where class_id = c.id and role = 'teacher') as teachers
-    from classes c where c.id = ${classId}`),
+    select c.uai, c.name, s.name as school,
+      array(select user_id::text from class_members where class_id = c.id and role = 'teacher') as teachers
+    from classes c join schools s on s.uai = c.uai where c.id = ${classId}`),
   );
   if (!c) return null;
-  const resource = {
-    kind: "class" as const,
+  const resource: ClassResource = {
+    kind: "class",
     uai: c.uai,
     classId,
     memberIds: [],
     teacherIds: c.teachers,
     parentIdsOfPupils: [],
   };
-  return can(p, "feed.addDate", resource) ? [{ uai: c.uai, classId }] : null;
+  return { resource, name: c.name, school: c.school };
 }
 
 /** Its author, or a director of the school, removes a date (every school's row of it for its author). */
@@ -466,9 +486,10 @@ export async function announcementCreator(
     const endsAt = zonedToUtc(`${addDays(input.until, 1)}T00:00`, deps.timeZone);
     const [row] = rowsOf<{ id: string }>(
       await tx.execute(sql`
-      insert into announcements (author_id, signed_as, title, body, profiles, created_at, ends_at)
+      insert into announcements (author_id, signed_as, title, body, profiles, class_id, created_at, ends_at)
       values (${p.userId}, ${target.signedAs}, ${input.title.trim()}, ${input.body.trim()},
-        ${`{${profiles.join(",")}}`}::profile_kind[], ${deps.now.toISOString()}, ${endsAt.toISOString()})
+        ${`{${profiles.join(",")}}`}::profile_kind[], ${(!target.all && target.classId) || null},
+        ${deps.now.toISOString()}, ${endsAt.toISOString()})
       returning id`),
     );
     const id = row!.id;
@@ -485,7 +506,11 @@ export async function announcementCreator(
       action: "feed.announcement.sent",
       target: id,
       uai: !target.all && target.uais.length === 1 ? target.uais[0]! : null,
-      details: { schools: target.all ? "all" : target.uais.length, profiles },
+      details: {
+        schools: target.all ? "all" : target.uais.length,
+        ...(!target.all && target.classId ? { classId: target.classId } : {}),
+        profiles,
+      },
     });
     return { ok: true as const, id };
   });
@@ -495,7 +520,9 @@ async function resolveAnnouncementAudience(
   tx: Tx,
   p: Principal,
   audience: string,
-): Promise<{ all: true; signedAs: string } | { all: false; uais: string[]; signedAs: string } | null> {
+): Promise<
+  { all: true; signedAs: string } | { all: false; uais: string[]; classId?: string; signedAs: string } | null
+> {
   // Who signs: the structure the author acts for (their académie, circonscription or commune).
   const structure = (roles: ProfileKind[]) => p.structureRoles.find((r) => roles.includes(r.role));
   if (audience === "academie") {
@@ -506,10 +533,15 @@ async function resolveAnnouncementAudience(
   if (audience === "perimetre") {
     if (!can(p, "feed.announce", { kind: "perimeter" }) || p.perimeter.all || p.perimeter.uais.length === 0)
       return null;
-    const role = structure(["adviser", "municipality"]);
+    const role = structure(PERIMETER_AUTHORS);
     return { all: false, uais: p.perimeter.uais, signedAs: `${displayName(p)} — ${role?.structureName ?? ""}` };
   }
   const [kind, uai] = audience.split(":");
+  if (kind === "classe" && isId(uai)) {
+    const c = await classOfAudience(tx, uai);
+    if (!c || !can(p, "feed.announce", c.resource)) return null;
+    return { all: false, uais: [c.resource.uai], classId: uai, signedAs: `${displayName(p)} — ${c.name}, ${c.school}` };
+  }
   if (kind !== "ecole" || !uai || !can(p, "feed.announce", { kind: "school", uai })) return null;
   const [school] = rowsOf<{ name: string }>(await tx.execute(sql`select name from schools where uai = ${uai}`));
   if (!school) return null;
@@ -550,6 +582,7 @@ export async function announcementNotifier(
         join school_profiles sp on sp.uai = s.uai and sp.profile = any(a.profiles)
         join users u on u.id = sp.user_id and u.state in ('active', 'pre_created')
         where s.announcement_id = ${announcementId} and sp.user_id > ${after}::uuid
+          and (a.class_id is null or ${inClassOf(sql`sp.user_id`)})
         order by sp.user_id limit ${batch}`),
       ).map((r) => r.user_id);
       if (ids.length === 0) return null;

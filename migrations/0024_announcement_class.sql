@@ -1,0 +1,2 @@
+ALTER TABLE "announcements" ADD COLUMN "class_id" uuid;--> statement-breakpoint
+ALTER TABLE "announcements" ADD CONSTRAINT "announcements_class_id_classes_id_fk" FOREIGN KEY ("class_id") REFERENCES "public"."classes"("id") ON DELETE cascade ON UPDATE no action;
