@@ -59,17 +59,17 @@ export function parseIndex(markdown: string): IndexEntry[] {
   return entries;
 }
 
-/** The titles kept in a page this script wrote before (its rows: `| ID | P | title | code | tests |`). */
+/** The titles kept in a page this script wrote before (its items: `- **51A** (R) : title`). */
 function parseWrittenPage(markdown: string): IndexEntry[] {
   const entries: IndexEntry[] = [];
   let section = "";
   for (const line of markdown.split("\n")) {
     const heading = /^## (.+)$/.exec(line);
     if (heading) section = heading[1]!.trim();
-    const cells = line.split("|").map((s) => s.trim());
-    if (cells.length < 7 || cells[0] !== "" || cells[1] === "ID" || /^-+$/.test(cells[1] ?? "")) continue;
-    const row = cells[1]!;
-    for (const id of expandIds(row)) entries.push({ id, priority: cells[2]!, title: cells[3]!, section, row });
+    const item = /^- \*\*(.+?)\*\* \((.+?)\) : (.+)$/.exec(line);
+    if (!item) continue;
+    const [, row, priority, title] = item as unknown as [string, string, string, string];
+    for (const id of expandIds(row)) entries.push({ id, priority, title, section, row });
   }
   return entries;
 }
@@ -153,7 +153,7 @@ function findIndex(argv: readonly string[]): string | null {
   }
 }
 
-const list = (files: readonly string[]) => (files.length ? files.map((f) => `\`${f}\``).join(", ") : "—");
+const list = (files: readonly string[]) => files.map((f) => `\`${f}\``).join(", ");
 
 export function renderPage(entries: readonly IndexEntry[], code: Map<string, string[]>, tests: Map<string, string[]>) {
   const lines = [
@@ -164,37 +164,32 @@ export function renderPage(entries: readonly IndexEntry[], code: Map<string, str
     "Chaque exigence de l'index du cahier des charges (`REQUIREMENTS.md`, dossier partagé des fondateurs, hors du",
     'dépôt), avec les fichiers du code et des tests qui citent son identifiant (`// 52C`, `it("52C …")`). Les',
     "intitulés sont ceux de l'index (en anglais). « Code » : `src/`, `routes/`, `views/`, `realtime/`, `db/`,",
-    "`migrations/`, `public/js/`, `public/css/` ; « Tests » : `test/` (hors `test/fixtures/`). Un identifiant formé",
-    "d'un nombre seul (53) n'est pas recherché. Une exigence que rien ne cite garde la ligne de l'index, avec « — ».",
+    "`migrations/`, `public/js/`, `public/css/` ; « tests » : `test/` (hors `test/fixtures/`). Un identifiant formé",
+    "d'un nombre seul (53) n'est pas recherché. Les exigences que rien ne cite encore gardent la ligne de l'index.",
     "",
     "`npx tsx scripts/requirements.ts --check` vérifie que cette page est à jour.",
-    "",
   ];
-  const sections = [...new Set(entries.map((e) => e.section))];
-  for (const section of sections) {
-    lines.push(`## ${section}`, "", "| ID | P | exigence | code | tests |", "| --- | --- | --- | --- | --- |");
+  const cited = (id: string) => (code.get(id)?.length ?? 0) + (tests.get(id)?.length ?? 0) > 0;
+  for (const section of [...new Set(entries.map((e) => e.section))]) {
+    lines.push("", `## ${section}`, "");
     const inSection = entries.filter((e) => e.section === section);
     const shown = new Set<string>();
     for (const e of inSection) {
-      const cited = (code.get(e.id)?.length ?? 0) + (tests.get(e.id)?.length ?? 0) > 0;
-      if (cited) {
-        lines.push(`| ${e.id} | ${e.priority} | ${e.title} | ${list(code.get(e.id)!)} | ${list(tests.get(e.id)!)} |`);
+      if (cited(e.id)) {
+        lines.push(`- **${e.id}** (${e.priority}) : ${e.title}`);
+        if (code.get(e.id)!.length) lines.push(`  - code : ${list(code.get(e.id)!)}`);
+        if (tests.get(e.id)!.length) lines.push(`  - tests : ${list(tests.get(e.id)!)}`);
         continue;
       }
       // The uncited IDs of one index row go together, as the index writes them.
-      const uncited = inSection
-        .filter((o) => o.row === e.row)
-        .filter((o) => (code.get(o.id)?.length ?? 0) + (tests.get(o.id)?.length ?? 0) === 0)
-        .map((o) => o.id);
-      const key = `${e.row}:${uncited.join(",")}`;
-      if (shown.has(key)) continue;
-      shown.add(key);
+      const uncited = inSection.filter((o) => o.row === e.row && !cited(o.id)).map((o) => o.id);
       const label = uncited.length === expandIds(e.row).length ? e.row : uncited.join(" / ");
-      lines.push(`| ${label} | ${e.priority} | ${e.title} | — | — |`);
+      if (shown.has(label)) continue;
+      shown.add(label);
+      lines.push(`- **${label}** (${e.priority}) : ${e.title}`, "  - pas encore cité");
     }
-    lines.push("");
   }
-  return `${lines.join("\n").trimEnd()}\n`;
+  return `${lines.join("\n")}\n`;
 }
 
 function main(argv: readonly string[]): number {
