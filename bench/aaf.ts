@@ -70,10 +70,12 @@ async function main(): Promise<void> {
   const rate = (r: StepResult) => Math.round(r.records / r.seconds);
   const row = (name: string, r: StepResult, note: string) =>
     console.log(
-      `${name.padEnd(26)} ${String(r.records).padStart(9)} ${r.seconds.toFixed(1).padStart(8)} ${String(rate(r)).padStart(9)} ${String(r.maxRssMiB).padStart(8)}  ${note}`,
+      `${name.padEnd(26)} ${String(r.records).padStart(9)} ${r.seconds.toFixed(1).padStart(8)} ` +
+        `${String(rate(r)).padStart(9)} ${String(r.maxRssMiB).padStart(8)}  ${note}`,
     );
   console.log(
-    `\n${"step".padEnd(26)} ${"records".padStart(9)} ${"wall s".padStart(8)} ${"rec/s".padStart(9)} ${"RSS MiB".padStart(8)}`,
+    `\n${"step".padEnd(26)} ${"records".padStart(9)} ${"wall s".padStart(8)} ` +
+      `${"rec/s".padStart(9)} ${"RSS MiB".padStart(8)}`,
   );
   row("parse only (ceiling)", parse, "");
   row(

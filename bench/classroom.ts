@@ -87,7 +87,8 @@ function schoolDays(from: string, to: string): string[] {
 
 async function main() {
   console.log(
-    `Class life benchmark — ${CONNECTIONS} connections (then ${LOW}), ${DURATION} s per scenario, ${cpuModel()}, node ${process.version}`,
+    `Class life benchmark — ${CONNECTIONS} connections (then ${LOW}), ${DURATION} s per scenario, ` +
+      `${cpuModel()}, node ${process.version}`,
   );
   const dir = await mkdtemp(join(tmpdir(), "preau-bench-classroom-"));
   onCleanup("remove bench files", () => rm(dir, { recursive: true, force: true }));
@@ -138,20 +139,26 @@ async function main() {
   const picked = await sql<{ class_id: string; uai: string; teacher: string; size: number }[]>`
     with cls as (
       select c.id, c.uai, row_number() over (partition by c.uai order by c.name, c.id) as rn,
-        (select count(*)::int from class_members m where m.class_id = c.id and m.role = 'pupil') as size from classes c),
+        (select count(*)::int from class_members m where m.class_id = c.id and m.role = 'pupil') as size
+      from classes c),
     tea as (
-      select sp.user_id, sp.uai, row_number() over (partition by sp.uai order by sp.user_id) as rn from school_profiles sp
-      where sp.profile = 'teacher' and not exists (select 1 from school_profiles d where d.user_id = sp.user_id and d.profile = 'director')
+      select sp.user_id, sp.uai, row_number() over (partition by sp.uai order by sp.user_id) as rn
+      from school_profiles sp
+      where sp.profile = 'teacher'
+        and not exists (select 1 from school_profiles d where d.user_id = sp.user_id and d.profile = 'director')
         and (select u.login from users u where u.id = sp.user_id) is null)
-    select cls.id as class_id, cls.uai, tea.user_id as teacher, cls.size from cls join tea on tea.uai = cls.uai and tea.rn = cls.rn
+    select cls.id as class_id, cls.uai, tea.user_id as teacher, cls.size
+    from cls join tea on tea.uai = cls.uai and tea.rn = cls.rn
     where cls.size > 0 order by cls.rn, cls.uai limit ${CONNECTIONS}`;
   if (picked.length < CONNECTIONS) throw new Error(`only ${picked.length} classes with a teacher to give them`);
   await sql`insert into class_members (class_id, user_id, uai, role)
-    select t.class_id, t.user_id, t.uai, 'teacher' from unnest(${sql.array(picked.map((p) => p.class_id))}::uuid[],
-      ${sql.array(picked.map((p) => p.teacher))}::uuid[], ${sql.array(picked.map((p) => p.uai))}::text[]) as t(class_id, user_id, uai)
+    select t.class_id, t.user_id, t.uai, 'teacher'
+    from unnest(${sql.array(picked.map((p) => p.class_id))}::uuid[], ${sql.array(picked.map((p) => p.teacher))}::uuid[],
+      ${sql.array(picked.map((p) => p.uai))}::text[]) as t(class_id, user_id, uai)
     on conflict do nothing`;
   await sql`
-    with need as (select * from unnest(${sql.array(picked.map((p) => p.class_id))}::uuid[], ${sql.array(picked.map((p) => p.uai))}::text[],
+    with need as (select * from unnest(${sql.array(picked.map((p) => p.class_id))}::uuid[],
+      ${sql.array(picked.map((p) => p.uai))}::text[],
       ${sql.array(picked.map((p) => Math.max(0, CLASS_SIZE - p.size)))}::int[]) as n(class_id, uai, missing)),
     fresh as (
       insert into users (source, first_name, last_name, state, charter_accepted_at, activated_at, external_id)
@@ -181,11 +188,16 @@ async function main() {
   // A school year so far in every class of the 100 schools.
   const firstDay = "2026-09-01";
   await sql`
-    insert into homework_entries (uai, class_id, author_id, day, subject, done_in_class, to_do, due_date, links, created_at, updated_at)
-    select c.uai, c.id, (select m.user_id from class_members m where m.class_id = c.id and m.role = 'teacher' limit 1), d::date, s.subject,
+    insert into homework_entries
+      (uai, class_id, author_id, day, subject, done_in_class, to_do, due_date, links, created_at, updated_at)
+    select c.uai, c.id,
+      (select m.user_id from class_members m where m.class_id = c.id and m.role = 'teacher' limit 1),
+      d::date, s.subject,
       'Leçon : ' || s.subject || ' du ' || to_char(d, 'DD/MM') || '.',
-      'Exercices ' || s.n || ' à ' || (s.n + 3) || ' page ' || (10 + extract(doy from d)::int % 90) || ' ; relire la leçon et apprendre le vocabulaire.',
-      (d + s.ahead * interval '1 day')::date, case when s.n = 1 then array['https://exemple.fr/exercices/' || s.n] else '{}'::text[] end,
+      'Exercices ' || s.n || ' à ' || (s.n + 3) || ' page ' || (10 + extract(doy from d)::int % 90)
+        || ' ; relire la leçon et apprendre le vocabulaire.',
+      (d + s.ahead * interval '1 day')::date,
+      case when s.n = 1 then array['https://exemple.fr/exercices/' || s.n] else '{}'::text[] end,
       d + interval '16 hours', d + interval '16 hours'
     from classes c, generate_series(${firstDay}::date, ${today}::date, interval '1 day') d,
       (values (1, 'Mathématiques', 2), (2, 'Français', 5), (3, 'Questionner le monde', 7)) s(n, subject, ahead)
@@ -196,7 +208,8 @@ async function main() {
     from homework_entries e join class_members m on m.class_id = e.class_id and m.role = 'pupil'
     where (e.due_date < ${today}::date and random() < 0.4) or (e.due_date >= ${today}::date and random() < 0.15)`;
   await sql`
-    with weeks as (select d::date as monday, row_number() over (order by d) as k from generate_series(${firstDay}::date, ${today}::date, interval '1 day') d
+    with weeks as (select d::date as monday, row_number() over (order by d) as k
+      from generate_series(${firstDay}::date, ${today}::date, interval '1 day') d
       where extract(isodow from d) = 1),
     notes as (
       insert into liaison_notes (uai, author_id, class_id, title, body, reply_kind, remind_after_hours, created_at)
@@ -205,14 +218,17 @@ async function main() {
         case when w.k % 3 = 0 then 'yesno' else 'none' end, null::int, w.monday + interval '16 hours'
       from classes c, weeks w
       union all
-      select s.uai, null::uuid, null::uuid, 'Mot de l''école du ' || to_char(w.monday, 'DD/MM'), 'Informations de l''école pour toutes les familles.',
+      select s.uai, null::uuid, null::uuid, 'Mot de l''école du ' || to_char(w.monday, 'DD/MM'),
+        'Informations de l''école pour toutes les familles.',
         'none', null::int, w.monday + interval '17 hours'
       from schools s, weeks w where w.k % 2 = 0
       returning id, uai, class_id, created_at)
     insert into liaison_recipients (note_id, parent_id, child_id, uai, read_at)
     select distinct on (n.id, l.parent_id, l.child_id) n.id, l.parent_id, l.child_id, n.uai,
-      case when random() < (case when n.created_at > now() - interval '7 days' then 0.5 else 0.95 end) then n.created_at + interval '3 hours' end
-    from notes n join class_members m on m.role = 'pupil' and (m.class_id = n.class_id or (n.class_id is null and m.uai = n.uai))
+      case when random() < (case when n.created_at > now() - interval '7 days' then 0.5 else 0.95 end)
+        then n.created_at + interval '3 hours' end
+    from notes n
+    join class_members m on m.role = 'pupil' and (m.class_id = n.class_id or (n.class_id is null and m.uai = n.uai))
     join parent_links l on l.child_id = m.user_id`;
   const rollFrom = "2026-09-01",
     rollTo = "2026-10-16";
@@ -220,7 +236,8 @@ async function main() {
     with rolls as (
       insert into attendance_rolls (uai, class_id, day, half, taken_by, taken_at)
       select c.uai, c.id, d::date, h.half, null, d + interval '9 hours'
-      from classes c, generate_series(${rollFrom}::date, ${rollTo}::date, interval '1 day') d, (values ('matin'), ('apres-midi')) h(half)
+      from classes c, generate_series(${rollFrom}::date, ${rollTo}::date, interval '1 day') d,
+        (values ('matin'), ('apres-midi')) h(half)
       where extract(isodow from d) in (1, 2, 4, 5) returning id, uai, class_id)
     insert into attendance_marks (roll_id, pupil_id, uai, status, reason, notified_at)
     select r.id, m.user_id, r.uai, case when random() < 0.8 then 'absent' else 'late' end, '', null
@@ -229,9 +246,12 @@ async function main() {
   await sql`vacuum analyze`;
   const counts = (
     await sql<{ t: string; n: number }[]>`
-    select 'homework entries' as t, count(*)::int as n from homework_entries union all select 'ticks', count(*)::int from homework_ticks
-    union all select 'liaison notes', count(*)::int from liaison_notes union all select 'note recipients', count(*)::int from liaison_recipients
-    union all select 'rolls', count(*)::int from attendance_rolls union all select 'marks', count(*)::int from attendance_marks`
+    select 'homework entries' as t, count(*)::int as n from homework_entries
+    union all select 'ticks', count(*)::int from homework_ticks
+    union all select 'liaison notes', count(*)::int from liaison_notes
+    union all select 'note recipients', count(*)::int from liaison_recipients
+    union all select 'rolls', count(*)::int from attendance_rolls
+    union all select 'marks', count(*)::int from attendance_marks`
   )
     .map((r) => `${r.n.toLocaleString("en")} ${r.t}`)
     .join(", ");
@@ -276,8 +296,10 @@ async function main() {
   }
   const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   console.log(
-    `  ${teachers.length} teachers logged in (classes of ${CLASS_SIZE}); ${users.length} parents logged in: /ce-soir lists ` +
-      `${Math.min(...items)}–${Math.max(...items)} pieces of work (median ${med(items)}) and ${Math.min(...notes)}–${Math.max(...notes)} notes to read (median ${med(notes)})`,
+    `  ${teachers.length} teachers logged in (classes of ${CLASS_SIZE}); ` +
+      `${users.length} parents logged in: /ce-soir lists ` +
+      `${Math.min(...items)}–${Math.max(...items)} pieces of work (median ${med(items)}) and ` +
+      `${Math.min(...notes)}–${Math.max(...notes)} notes to read (median ${med(notes)})`,
   );
 
   // Each teacher saves a different half-day each time: 19 October → last Friday, newest first, then round again.
@@ -324,30 +346,36 @@ async function main() {
     });
   }
   const written = (
-    await sql<
-      { n: number }[]
-    >`select count(*)::int as n from attendance_rolls where class_id in ${sql(teachers.map((t) => t.classId))} and day >= '2026-10-19'`
+    await sql<{ n: number }[]>`
+      select count(*)::int as n from attendance_rolls
+      where class_id in ${sql(teachers.map((t) => t.classId))} and day >= '2026-10-19'`
   )[0]!.n;
   const told = (await sql<{ n: number }[]>`select count(*)::int as n from notifications where kind = 'absence'`)[0]!.n;
 
   console.log(
-    `\n${"scenario".padEnd(26)} ${"users".padStart(5)} ${"req/s".padStart(7)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)}` +
+    `\n${"scenario".padEnd(26)} ${"users".padStart(5)} ${"req/s".padStart(7)} ${"p50".padStart(7)} ` +
+      `${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)}` +
       `  errors  hub CPU/req  PG CPU/req  target`,
   );
   for (const { name, connections, r } of runs) {
     const p95 = percentile(r.samples, 0.95);
     console.log(
-      `${name.padEnd(26)} ${String(connections).padStart(5)} ${String(Math.round(r.result.requests.average)).padStart(7)} ${fmt(percentile(r.samples, 0.5))} ` +
-        `${fmt(p95)} ${fmt(percentile(r.samples, 0.99))} ${fmt(r.samples.at(-1) ?? 0)}  ${String(r.bad).padStart(6)}  ${fmtCpu(r.hubCpuMs)} ${fmtCpu(r.pgCpuMs)}  ` +
+      `${name.padEnd(26)} ${String(connections).padStart(5)} ` +
+        `${String(Math.round(r.result.requests.average)).padStart(7)} ${fmt(percentile(r.samples, 0.5))} ` +
+        `${fmt(p95)} ${fmt(percentile(r.samples, 0.99))} ${fmt(r.samples.at(-1) ?? 0)}  ` +
+        `${String(r.bad).padStart(6)}  ${fmtCpu(r.hubCpuMs)} ${fmtCpu(r.pgCpuMs)}  ` +
         `${p95 <= TARGET_P95_MS ? "OK" : "MISS"} p95 ≤ ${TARGET_P95_MS} ms`,
     );
   }
   console.log(
-    `  (ms; CPU per request = CPU seconds of the hub process / of the database's Postgres backends over the window ÷ answers)`,
+    "  (ms; CPU per request = CPU seconds of the hub process / of the database's Postgres " +
+      "backends over the window ÷ answers)",
   );
   console.log(
-    `  half-day rolls of the ${teachers.length} classes saved since 19 October: ${written.toLocaleString("en")} (${days.length * 2} distinct per class before a roll is saved again); ` +
-      `absence notices to parents: ${told.toLocaleString("en")}; hub peak RSS ${statusMiB(hub.pid, "VmHWM")?.toFixed(0)} MiB; hub warn/error lines: ${hub.filtered.length}` +
+    `  half-day rolls of the ${teachers.length} classes saved since 19 October: ` +
+      `${written.toLocaleString("en")} (${days.length * 2} distinct per class before a roll is saved again); ` +
+      `absence notices to parents: ${told.toLocaleString("en")}; ` +
+      `hub peak RSS ${statusMiB(hub.pid, "VmHWM")?.toFixed(0)} MiB; hub warn/error lines: ${hub.filtered.length}` +
       `${hub.filtered.length ? `\n    ${hub.filtered.slice(-3).join("\n    ")}` : ""}`,
   );
 
@@ -358,7 +386,8 @@ async function main() {
     for (const { name, connections, r } of files.length ? runs : []) {
       const summary = summarizeProfile(join(profileDir, files.sort().at(-1)!), REPO, [r.window], 20, r.ok);
       console.log(
-        `\nCPU profile of the hub — ${name}, ${connections} users: ${r.ok ? ((summary.sampledMs / r.ok) * 1000).toFixed(0) : "—"} µs of main thread per request`,
+        `\nCPU profile of the hub — ${name}, ${connections} users: ` +
+          `${r.ok ? ((summary.sampledMs / r.ok) * 1000).toFixed(0) : "—"} µs of main thread per request`,
       );
       console.log(summary.text);
     }
@@ -367,10 +396,11 @@ async function main() {
 
 /** A login (the demo password) and an active, charter-accepted account for each of these users. */
 async function activate(sql: postgres.Sql, ids: string[]): Promise<void> {
-  const [demo] = await sql<
-    { hash: string }[]
-  >`select c.password_hash as hash from credentials c join users d on d.id = c.user_id where d.login = 'demo.enseignant'`;
-  await sql`update users set login = 'bench.' || substr(id::text, 1, 8), state = 'active', charter_accepted_at = now(), activated_at = now()
+  const [demo] = await sql<{ hash: string }[]>`
+    select c.password_hash as hash from credentials c join users d on d.id = c.user_id
+    where d.login = 'demo.enseignant'`;
+  await sql`update users
+    set login = 'bench.' || substr(id::text, 1, 8), state = 'active', charter_accepted_at = now(), activated_at = now()
     where id in ${sql(ids)}`;
   await sql`insert into credentials (user_id, password_hash, changed_at)
     select u.id, ${demo!.hash}, now()

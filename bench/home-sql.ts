@@ -201,15 +201,16 @@ async function main(): Promise<void> {
     const pids = new Set(stmts.map((s) => s.pid));
     console.log(
       `\n${label}: ${executes.length} statements executed (${begins} begin / ${commits} commit), ` +
-        `${parses.length} parse, ${binds.length} bind; Postgres time: execute ${sum(executes).toFixed(2)} ms + parse ${sum(parses).toFixed(2)} ms + bind ${sum(binds).toFixed(2)} ms; ${pids.size} connection(s)`,
+        `${parses.length} parse, ${binds.length} bind; Postgres time: ` +
+        `execute ${sum(executes).toFixed(2)} ms + parse ${sum(parses).toFixed(2)} ms + ` +
+        `bind ${sum(binds).toFixed(2)} ms; ${pids.size} connection(s)`,
     );
     if (showAll) {
       for (const s of stmts) {
         if (s.phase === "bind" && !args.full) continue;
         const sql = args.full ? s.sql : s.sql.length > 150 ? `${s.sql.slice(0, 147)}…` : s.sql;
-        console.log(
-          `  ${s.phase.padEnd(9)} ${s.ms.toFixed(3).padStart(8)} ms  ${sql}${s.params && args.full ? `   [${s.params.replace(/\s+/g, " ").slice(0, 120)}]` : ""}`,
-        );
+        const params = s.params && args.full ? `   [${s.params.replace(/\s+/g, " ").slice(0, 120)}]` : "";
+        console.log(`  ${s.phase.padEnd(9)} ${s.ms.toFixed(3).padStart(8)} ms  ${sql}${params}`);
       }
     }
     return {
@@ -238,9 +239,8 @@ async function main(): Promise<void> {
     .split("\n")
     .filter((l) => l.includes('"event":"request"') && l.includes(`"path":"${args.path}"`))
     .slice(-N);
-  console.log(
-    `\nhub's own request log for the last ${requestLines.length} requests: ${requestLines.map((l) => `${(JSON.parse(l) as { ms: number }).ms} ms`).join(", ")}`,
-  );
+  const times = requestLines.map((l) => `${(JSON.parse(l) as { ms: number }).ms} ms`).join(", ");
+  console.log(`\nhub's own request log for the last ${requestLines.length} requests: ${times}`);
   await runCleanups();
 }
 

@@ -60,7 +60,8 @@ interface User {
 
 async function main() {
   console.log(
-    `Messaging benchmark — ${CONNECTIONS} connections, ${DURATION} s per scenario, ${cpuModel()}, node ${process.version}`,
+    `Messaging benchmark — ${CONNECTIONS} connections, ${DURATION} s per scenario, ` +
+      `${cpuModel()}, node ${process.version}`,
   );
   const dir = await mkdtemp(join(tmpdir(), "preau-bench-messages-"));
   onCleanup("remove bench files", () => rm(dir, { recursive: true, force: true }));
@@ -102,22 +103,26 @@ async function main() {
     where d.profile = 'director' and exists (select 1 from class_members p where p.class_id = c.id and p.role = 'pupil')
     order by d.uai, c.name limit ${CONNECTIONS}`;
   if (teachers.length < CONNECTIONS) throw new Error(`only ${teachers.length} directors of schools with classes`);
-  await sql`update users set login = 'bench.' || substr(id::text, 1, 8), state = 'active', charter_accepted_at = now(), activated_at = now()
+  await sql`update users
+    set login = 'bench.' || substr(id::text, 1, 8), state = 'active', charter_accepted_at = now(), activated_at = now()
     where id in ${sql(teachers.map((t) => t.id))}`;
   await sql`insert into credentials (user_id, password_hash, changed_at)
-    select u.id, (select c.password_hash from credentials c join users d on d.id = c.user_id where d.login = 'demo.enseignant'), now()
+    select u.id,
+      (select c.password_hash from credentials c join users d on d.id = c.user_id where d.login = 'demo.enseignant'),
+      now()
     from users u where u.id in ${sql(teachers.map((t) => t.id))} on conflict (user_id) do nothing`;
   const started = performance.now();
   // Each teacher's inbox: 10 000 messages from a pupil of their class (a school year of a busy class), newest first.
   await sql`
     with senders as (
-      select t.id as teacher, t.uai, (select m.user_id from class_members m where m.class_id = t.class_id and m.role = 'pupil' limit 1) as pupil
+      select t.id as teacher, t.uai,
+        (select m.user_id from class_members m where m.class_id = t.class_id and m.role = 'pupil' limit 1) as pupil
       from unnest(${sql.array(teachers.map((t) => t.id))}::uuid[], ${sql.array(teachers.map((t) => t.uai))}::text[],
         ${sql.array(teachers.map((t) => t.class_id))}::uuid[]) as t(id, uai, class_id)),
     m as (
       insert into messages (uai, sender_id, subject, body, state, created_at)
-      select s.uai, s.pupil, 'Message ' || g || ' #' || s.teacher, 'Bonjour, ceci est le message numéro ' || g || '.', 'sent',
-        now() - (g || ' minutes')::interval
+      select s.uai, s.pupil, 'Message ' || g || ' #' || s.teacher,
+        'Bonjour, ceci est le message numéro ' || g || '.', 'sent', now() - (g || ' minutes')::interval
       from senders s, generate_series(1, ${INBOX}) g
       returning id, uai, subject, created_at)
     insert into message_recipients (message_id, user_id, uai, delivered_at)
@@ -126,7 +131,8 @@ async function main() {
   await sql`analyze`;
   const inboxRows = (await sql<{ n: number }[]>`select count(*)::int as n from message_recipients`)[0]!.n;
   console.log(
-    `  seeded ${inboxRows.toLocaleString("en")} inbox rows (${INBOX.toLocaleString("en")} per user) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `  seeded ${inboxRows.toLocaleString("en")} inbox rows (${INBOX.toLocaleString("en")} per user) in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 
   const users: User[] = [];
@@ -143,7 +149,8 @@ async function main() {
   }
   const sizes = users.map((u) => u.groupSize).sort((a, b) => a - b);
   console.log(
-    `  ${users.length} directors logged in; class groups of ${sizes[0]}–${sizes.at(-1)} pupils (median ${sizes[Math.floor(sizes.length / 2)]})`,
+    `  ${users.length} directors logged in; ` +
+      `class groups of ${sizes[0]}–${sizes.at(-1)} pupils (median ${sizes[Math.floor(sizes.length / 2)]})`,
   );
 
   const inbox = await measure(
@@ -176,7 +183,8 @@ async function main() {
   )[0]!.n;
 
   console.log(
-    `\n${"scenario".padEnd(34)} ${"req/s".padStart(8)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)}  errors  target`,
+    `\n${"scenario".padEnd(34)} ${"req/s".padStart(8)} ${"p50".padStart(7)} ${"p95".padStart(7)} ` +
+      `${"p99".padStart(7)} ${"max".padStart(7)}  errors  target`,
   );
   for (const [name, r] of [
     ["list the inbox (10 000 messages)", inbox],
@@ -184,12 +192,15 @@ async function main() {
   ] as const) {
     const p95 = percentile(r.samples, 0.95);
     console.log(
-      `${name.padEnd(34)} ${String(Math.round(r.result.requests.average)).padStart(8)} ${fmt(percentile(r.samples, 0.5))} ${fmt(p95)} ` +
-        `${fmt(percentile(r.samples, 0.99))} ${fmt(r.samples.at(-1) ?? 0)}  ${String(r.bad).padStart(6)}  ${p95 <= TARGET_P95_MS ? "OK" : "MISS"} p95 ≤ ${TARGET_P95_MS} ms`,
+      `${name.padEnd(34)} ${String(Math.round(r.result.requests.average)).padStart(8)} ` +
+        `${fmt(percentile(r.samples, 0.5))} ${fmt(p95)} ` +
+        `${fmt(percentile(r.samples, 0.99))} ${fmt(r.samples.at(-1) ?? 0)}  ${String(r.bad).padStart(6)}  ` +
+        `${p95 <= TARGET_P95_MS ? "OK" : "MISS"} p95 ≤ ${TARGET_P95_MS} ms`,
     );
   }
   console.log(
-    `  messages written during the send scenario: ${sent.toLocaleString("en")}; hub peak RSS ${statusMiB(hub.pid, "VmHWM")} MiB`,
+    `  messages written during the send scenario: ${sent.toLocaleString("en")}; ` +
+      `hub peak RSS ${statusMiB(hub.pid, "VmHWM")} MiB`,
   );
 }
 

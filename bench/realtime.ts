@@ -325,10 +325,12 @@ const HEADER = [
 
 async function main(): Promise<void> {
   console.log(
-    `Salles temps réel — Préau (ours : hub Node, libsql ; ours-mem : même hub, mémoire) contre @y/websocket-server@0.1.1 (ref, mémoire)`,
+    "Salles temps réel — Préau (ours : hub Node, libsql ; ours-mem : " +
+      "même hub, mémoire) contre @y/websocket-server@0.1.1 (ref, mémoire)",
   );
   console.log(
-    `Node ${process.version}, yjs 13.6.33, ${cpus()[0]?.model ?? "?"} ×${cpus().length}; serveur sur le cœur 0, générateur sur le cœur 1`,
+    `Node ${process.version}, yjs 13.6.33, ${cpus()[0]?.model ?? "?"} ×${cpus().length}; ` +
+      "serveur sur le cœur 0, générateur sur le cœur 1",
   );
   console.log(`Fenêtres : ${WARMUP_S} s de chauffe, ${DURATION_S} s mesurées ; scénarios S1 à 30 clients par salle.\n`);
   console.log(HEADER);

@@ -58,8 +58,10 @@ function report(name: string, samples: number[], seconds: number) {
   const p95 = percentile(sorted, 95);
   console.log(
     `${name.padEnd(44)} ${String(samples.length).padStart(6)} ${(samples.length / seconds).toFixed(0).padStart(6)} ` +
-      `${percentile(sorted, 50).toFixed(1).padStart(7)} ${p95.toFixed(1).padStart(7)} ${percentile(sorted, 99).toFixed(1).padStart(7)} ` +
-      `${sorted[sorted.length - 1]!.toFixed(1).padStart(7)}  ${p95 <= TARGET_P95_MS ? "met" : "MISS"} p95 ≤ ${TARGET_P95_MS} ms`,
+      `${percentile(sorted, 50).toFixed(1).padStart(7)} ${p95.toFixed(1).padStart(7)} ` +
+      `${percentile(sorted, 99).toFixed(1).padStart(7)} ` +
+      `${sorted[sorted.length - 1]!.toFixed(1).padStart(7)}  ` +
+      `${p95 <= TARGET_P95_MS ? "met" : "MISS"} p95 ≤ ${TARGET_P95_MS} ms`,
   );
 }
 
@@ -115,7 +117,8 @@ async function main() {
       values ('manual', 'Agent', ${email}, ${email}, 'active', now()) returning id`;
     await sql`insert into school_profiles (user_id, uai, profile) values (${u!.id}, ${school!.uai}, 'teacher')`;
   }
-  await sql`insert into connectors (slug, name, protocol, launch_url, service_urls, category, all_schools, created_at, updated_at)
+  await sql`insert into connectors
+      (slug, name, protocol, launch_url, service_urls, category, all_schools, created_at, updated_at)
     values ('bench', 'Service de banc', 'cas', ${SERVICE}, ${[SERVICE]}, 3, true, now(), now())`;
   await sql.end();
 
@@ -203,7 +206,8 @@ async function main() {
   }
 
   console.log(
-    `\n${"scenario".padEnd(44)} ${"n".padStart(6)} ${"/s".padStart(6)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"max".padStart(7)}  target`,
+    `\n${"scenario".padEnd(44)} ${"n".padStart(6)} ${"/s".padStart(6)} ${"p50".padStart(7)} ${"p95".padStart(7)} ` +
+      `${"p99".padStart(7)} ${"max".padStart(7)}  target`,
   );
   report("SAML login: proxy ACS + hub session (ms)", logins, loginSeconds);
   report("CAS p3/serviceValidate (ms)", validations, casSeconds);

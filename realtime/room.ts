@@ -53,7 +53,10 @@ export interface RoomOptions {
   /** Presence not renewed for this long is dropped (clients renew every 15 s). */
   awarenessTimeoutMs?: number;
   compactMinLogBytes?: number;
-  /** Checks a writer's update before it is applied (walls: pupils change only their own post-its); false closes the socket. */
+  /**
+   * Checks a writer's update before it is applied (walls: pupils change only their own post-its); false closes the
+   * socket.
+   */
   guard?: (doc: Y.Doc, update: Uint8Array, ticket: Ticket) => boolean;
   /** Called when the last socket leaves (the hub starts its idle timer). */
   onEmpty?: (room: Room) => void;

@@ -14,7 +14,9 @@ export interface StoredRoom {
 
 export interface RoomStore {
   load(): Promise<StoredRoom>;
-  /** Appends updates in one transaction; resolves when they are durable (as the store defines it). Returns the last seq. */
+  /**
+   * Appends updates in one transaction; resolves when they are durable (as the store defines it). Returns the last seq.
+   */
   append(updates: Uint8Array[]): Promise<number>;
   /** Replaces the snapshot by `state` and drops log rows up to `upToSeq`, in one transaction. */
   compact(state: Uint8Array, upToSeq: number): Promise<void>;
@@ -42,9 +44,11 @@ export function chunks(state: Uint8Array, size = SNAPSHOT_CHUNK_BYTES): Uint8Arr
 /** The schema and statements both stores run; `room` is the room id (constant inside a Durable Object). */
 export const SQL = {
   schema: [
-    `create table if not exists room_updates (seq integer primary key autoincrement, room text not null, data blob not null)`,
+    "create table if not exists room_updates (seq integer primary key autoincrement, " +
+      "room text not null, data blob not null)",
     `create index if not exists room_updates_room on room_updates (room, seq)`,
-    `create table if not exists room_snapshots (room text not null, chunk integer not null, data blob not null, primary key (room, chunk))`,
+    "create table if not exists room_snapshots (room text not null, chunk integer not null, " +
+      "data blob not null, primary key (room, chunk))",
   ],
   selectSnapshot: `select data from room_snapshots where room = ? order by chunk`,
   selectUpdates: `select seq, data from room_updates where room = ? order by seq`,

@@ -45,7 +45,9 @@ export interface SmsMessage {
   reference: string;
 }
 
-/** Hands one SMS to the provider (54N). Throws when the provider refuses or cannot be reached: the job runner retries. */
+/**
+ * Hands one SMS to the provider (54N). Throws when the provider refuses or cannot be reached: the job runner retries.
+ */
 export interface SmsGateway {
   send(message: SmsMessage): Promise<void>;
 }
@@ -108,7 +110,10 @@ export interface Platform {
   oidc?: OidcProviderPort;
   /** Absent unless the GAR's metadata is configured (PREAU_GAR_METADATA). */
   gar?: GarIdentityProvider;
-  /** Realtime rooms (walls, documents): the in-process hub on Node, Durable Objects on Workers. Absent: those apps answer 404. */
+  /**
+   * Realtime rooms (walls, documents): the in-process hub on Node, Durable Objects on Workers. Absent: those apps
+   * answer 404.
+   */
   rooms?: Rooms;
   assets: AssetManifest;
   log: Logger;

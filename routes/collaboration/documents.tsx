@@ -123,8 +123,9 @@ documentRoutes.get("/documents/:id/export/:format", async (c) => {
   const found = await exportDocument(c.var.deps, c.var.principal, c.req.param("id"), c.req.param("format"));
   if (found.kind !== "ok") return renderError(c, found.kind === "forbidden" ? 403 : 404);
   const { body, contentType, fileName } = found.value;
+  const asciiName = fileName.replace(/[^\x20-\x7e]/g, "_");
   return c.body(typeof body === "string" ? body : (body as Uint8Array<ArrayBuffer>), 200, {
     "Content-Type": contentType,
-    "Content-Disposition": `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    "Content-Disposition": `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
   });
 });

@@ -358,10 +358,13 @@ export function normaliseRecord(record: AafRawRecord, onWarning: (w: AafWarning)
     !record.attributes.has("ENTElevePersRelEleve") &&
     !record.attributes.has("ENTEleveAutoriteParentale")
   ) {
+    const plural = deprecated.length > 1 ? "s" : "";
     onWarning({
       source,
       code: "deprecated_attribute",
-      detail: `Attribut${deprecated.length > 1 ? "s" : ""} obsolète${deprecated.length > 1 ? "s" : ""} ignoré${deprecated.length > 1 ? "s" : ""} : ${deprecated.join(", ")} (sans ENTElevePersRelEleve, les responsables de l'élève ne sont pas rattachés).`,
+      detail:
+        `Attribut${plural} obsolète${plural} ignoré${plural} : ${deprecated.join(", ")} ` +
+        "(sans ENTElevePersRelEleve, les responsables de l'élève ne sont pas rattachés).",
     });
   }
   const a = new Reader(record, onWarning);

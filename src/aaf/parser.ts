@@ -194,12 +194,27 @@ const FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const NAME = /^[A-Za-z_:\u00C0-\uFFFD][-A-Za-z0-9_.:\u00B7\u00C0-\uFFFD]*$/;
 const PREDEFINED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 const MAX_TAG = 4096;
+// Pieces of the XML 1.0 grammar for the two patterns below, as regex sources.
+/** S: white space; `S?` is S_OPT. */
+const S = String.raw`[ \t\r\n]+`;
+const S_OPT = String.raw`[ \t\r\n]*`;
+/** Name, ASCII only (the names of the format). */
+const ASCII_NAME = "[A-Za-z_:][-A-Za-z0-9_.:]*";
+/** SystemLiteral: anything between double or single quotes. */
+const SYSTEM_LITERAL = `(?:"[^"]*"|'[^']*')`;
+/** PubidLiteral: PubidChar between double quotes, or between single quotes without the apostrophe. */
+const PUBID_LITERAL = String.raw`(?:"[-'()+,./:=?;!*#@$_%a-zA-Z0-9 \r\n]*"|'[-()+,./:=?;!*#@$_%a-zA-Z0-9 \r\n]*')`;
+const EXTERNAL_ID = `(?:SYSTEM${S}${SYSTEM_LITERAL}|PUBLIC${S}${PUBID_LITERAL}${S}${SYSTEM_LITERAL})`;
 /** `<!DOCTYPE` S Name (S ExternalID)? S? `>` — an internal subset is refused before this is checked. */
-const DOCTYPE =
-  /^[ \t\r\n]+[A-Za-z_:][-A-Za-z0-9_.:]*(?:[ \t\r\n]+(?:SYSTEM[ \t\r\n]+(?:"[^"]*"|'[^']*')|PUBLIC[ \t\r\n]+(?:"[-'()+,./:=?;!*#@$_%a-zA-Z0-9 \r\n]*"|'[-()+,./:=?;!*#@$_%a-zA-Z0-9 \r\n]*')[ \t\r\n]+(?:"[^"]*"|'[^']*')))?[ \t\r\n]*$/;
+const DOCTYPE = new RegExp(`^${S}${ASCII_NAME}(?:${S}${EXTERNAL_ID})?${S_OPT}$`);
+/** Eq: `=` with optional white space around it. */
+const EQ = `${S_OPT}=${S_OPT}`;
+/** VersionInfo, EncodingDecl, SDDecl: each value quoted with " or ' (the backreference closes it alike). */
+const VERSION_INFO = String.raw`${S}version${EQ}(["'])1\.[0-9]+\1`;
+const ENCODING_DECL = String.raw`${S}encoding${EQ}(["'])[A-Za-z][A-Za-z0-9._-]*\2`;
+const SD_DECL = String.raw`${S}standalone${EQ}(["'])(?:yes|no)\3`;
 /** `<?xml version="1.x" encoding="…" standalone="yes|no"?>` (the encoding is not believed: see Decoder). */
-const XML_DECL =
-  /^xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\2)?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\3)?[ \t\r\n]*$/;
+const XML_DECL = new RegExp(`^xml${VERSION_INFO}(?:${ENCODING_DECL})?(?:${SD_DECL})?${S_OPT}$`);
 
 function isXmlChar(c: number): boolean {
   return (
@@ -316,7 +331,8 @@ class AafReader {
         const amp = buf.lastIndexOf("&");
         if (amp >= pos && buf.indexOf(";", amp) === -1) cut = amp;
         else if (buf.charCodeAt(len - 1) === 0x0d) cut = len - 1;
-        else if (buf.charCodeAt(len - 1) === 0x5d) cut = buf.charCodeAt(len - 2) === 0x5d ? len - 2 : len - 1; // "]]>" split
+        // "]]>" split across chunks
+        else if (buf.charCodeAt(len - 1) === 0x5d) cut = buf.charCodeAt(len - 2) === 0x5d ? len - 2 : len - 1;
         if (cut < pos) cut = pos;
         if (cut > pos) this.characters(buf, pos, cut);
         pos = cut;
@@ -382,10 +398,10 @@ class AafReader {
   }
 
   private tooLong(): never {
-    if (this.text !== null)
-      this.fail(
-        `Valeur de plus de ${Math.round(this.maxValue / 1024)} Kio dans ${this.attrName ? `l'attribut ${this.attrName}` : "l'identifiant"} : refusée.`,
-      );
+    if (this.text !== null) {
+      const where = this.attrName ? `l'attribut ${this.attrName}` : "l'identifiant";
+      this.fail(`Valeur de plus de ${Math.round(this.maxValue / 1024)} Kio dans ${where} : refusée.`);
+    }
     this.fail(`Donnée de plus de ${Math.round(this.maxValue / 1024)} Kio hors d'une valeur : refusée.`);
   }
 
@@ -420,7 +436,8 @@ class AafReader {
           this.fail(
             this.sawRoot
               ? "Contenu inattendu après </ficAlimMENESR>."
-              : `Ce fichier n'est pas un fichier XML AAF : du texte se trouve hors de tout élément (« ${s.slice(0, 40)} »).`,
+              : "Ce fichier n'est pas un fichier XML AAF : " +
+                  `du texte se trouve hors de tout élément (« ${s.slice(0, 40)} »).`,
           );
         }
         this.fail(`Texte inattendu hors d'une <value> : « ${s.slice(0, 40)} ».`);
@@ -451,7 +468,8 @@ class AafReader {
         if (ch === undefined) {
           if (NAME.test(ref))
             this.fail(
-              `Référence à une entité XML non déclarée (&${ref};) : refusée par sécurité (seules &amp; &lt; &gt; &quot; &apos; sont admises).`,
+              `Référence à une entité XML non déclarée (&${ref};) : refusée par sécurité ` +
+                "(seules &amp; &lt; &gt; &quot; &apos; sont admises).",
             );
           this.fail("Référence d'entité mal formée : « & » doit s'écrire &amp;.");
         }
@@ -655,7 +673,8 @@ class AafReader {
         if (c === 0x22 || c === 0x27) quote = c;
         else if (c === 0x5b /* [ */ || c === 0x3c /* < */) {
           this.fail(
-            "Le fichier déclare un sous-ensemble DTD interne (déclarations d'entités : attaque XXE ou « billion laughs ») : refusé par sécurité.",
+            "Le fichier déclare un sous-ensemble DTD interne (déclarations d'entités : " +
+              "attaque XXE ou « billion laughs ») : refusé par sécurité.",
           );
         } else if (c === 0x3e) {
           if (i - pos > MAX_TAG) this.fail(`Fichier refusé : DOCTYPE de plus de ${MAX_TAG / 1024} Kio.`);
@@ -714,7 +733,8 @@ class AafReader {
       const operation = OPERATIONS[name];
       if (!operation)
         this.fail(
-          `Élément inattendu <${name}> : un fichier AAF ne contient que des <addRequest>, <modifyRequest> et <deleteRequest>.`,
+          `Élément inattendu <${name}> : un fichier AAF ne contient que des <addRequest>, ` +
+            "<modifyRequest> et <deleteRequest>.",
         );
       this.record = { operation, tag: name, category: null, id: null, attributes: new Map(), line, weight: 0 };
       return;
@@ -741,7 +761,8 @@ class AafReader {
       if (!attrName) this.fail(`<${name}> sans attribut name.`);
       if (name === "modification" && op !== undefined && op !== "replace") {
         this.fail(
-          `Opération de modification « ${op} » non prise en charge pour ${attrName} (seul « replace » existe dans le format).`,
+          `Opération de modification « ${op} » non prise en charge pour ${attrName} ` +
+            "(seul « replace » existe dans le format).",
         );
       }
       this.attrName = attrName;
@@ -787,12 +808,14 @@ class AafReader {
         const allowed = CATEGORY_ATTRIBUTES[attr];
         if (!allowed)
           this.fail(
-            `Attribut opérationnel inconnu « ${attr} » (attendu categoriePersonne, categorieStructure, categorieMatiere ou categorieMef).`,
+            `Attribut opérationnel inconnu « ${attr} » ` +
+              "(attendu categoriePersonne, categorieStructure, categorieMatiere ou categorieMef).",
             r.line,
           );
         if (!CATEGORIES.has(value))
           this.fail(
-            `Catégorie inconnue « ${value} » (attendu EtabEducNat, Eleve, PersRelEleve, PersEducNat, MatiereEducNat ou MefEducNat).`,
+            `Catégorie inconnue « ${value} » ` +
+              "(attendu EtabEducNat, Eleve, PersRelEleve, PersEducNat, MatiereEducNat ou MefEducNat).",
             r.line,
           );
         if (!allowed.includes(value as AafCategory))

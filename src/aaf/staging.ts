@@ -57,9 +57,9 @@ export class StagingWriter {
       for (const key of Object.keys(TABLES) as (keyof typeof TABLES)[]) {
         if (buffers[key].length === 0) continue;
         const table = sql.raw(TABLES[key]);
-        await tx.execute(
-          sql`insert into ${table} select * from json_populate_recordset(null::${table}, ${JSON.stringify(buffers[key])}::json)`,
-        );
+        const rows = JSON.stringify(buffers[key]);
+        await tx.execute(sql`insert into ${table}
+          select * from json_populate_recordset(null::${table}, ${rows}::json)`);
       }
     });
     // Kept from becoming an unhandled rejection while the parser runs; the error is rethrown by the next await.

@@ -14,9 +14,13 @@ export function tableToOds(sheetName: string, rows: readonly (readonly string[])
           .join("")}</table:table-row>`,
     )
     .join("");
-  const content = `<?xml version="1.0" encoding="UTF-8"?>
-<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">
-<office:body><office:spreadsheet><table:table table:name="${esc(sheetName.slice(0, 31))}">${cells}</table:table></office:spreadsheet></office:body></office:document-content>`;
+  const content =
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"' +
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"' +
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">\n' +
+    `<office:body><office:spreadsheet><table:table table:name="${esc(sheetName.slice(0, 31))}">${cells}</table:table>` +
+    "</office:spreadsheet></office:body></office:document-content>";
   const manifest = `<?xml version="1.0" encoding="UTF-8"?>
 <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">
 <manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>

@@ -95,9 +95,15 @@ export function documentToOdt(title: string, blocks: Block[]): Uint8Array {
           case "paragraph":
             return `<text:p text:style-name="Standard">${span(b.inline)}</text:p>`;
           case "heading":
-            return `<text:h text:style-name="Heading_20_${b.level}" text:outline-level="${b.level}">${span(b.inline)}</text:h>`;
+            return (
+              `<text:h text:style-name="Heading_20_${b.level}" text:outline-level="${b.level}">` +
+              `${span(b.inline)}</text:h>`
+            );
           case "list":
-            return `<text:list text:style-name="${b.ordered ? "LN" : "LB"}">${b.items.map((i) => `<text:list-item>${body(i)}</text:list-item>`).join("")}</text:list>`;
+            return (
+              `<text:list text:style-name="${b.ordered ? "LN" : "LB"}">` +
+              `${b.items.map((i) => `<text:list-item>${body(i)}</text:list-item>`).join("")}</text:list>`
+            );
           case "quote":
             return body(b.blocks);
           case "rule":
@@ -107,37 +113,68 @@ export function documentToOdt(title: string, blocks: Block[]): Uint8Array {
             if (!m) return "";
             const name = `Pictures/image${pictures.length + 1}.${m[1] === "jpeg" ? "jpg" : m[1]}`;
             pictures.push({ name, data: base64Bytes(m[2]!), type: `image/${m[1]}` });
-            return `<text:p text:style-name="Standard"><draw:frame draw:name="${esc(name)}" text:anchor-type="as-char" svg:width="12cm" svg:height="8cm"><draw:image xlink:href="${name}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/><svg:desc>${esc(b.alt)}</svg:desc></draw:frame></text:p>`;
+            return (
+              '<text:p text:style-name="Standard">' +
+              `<draw:frame draw:name="${esc(name)}" text:anchor-type="as-char" svg:width="12cm" svg:height="8cm">` +
+              `<draw:image xlink:href="${name}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>` +
+              `<svg:desc>${esc(b.alt)}</svg:desc></draw:frame></text:p>`
+            );
           }
         }
       })
       .join("");
-  const ns = `xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"`;
-  const content = `<?xml version="1.0" encoding="UTF-8"?>
-<office:document-content ${ns} office:version="1.3"><office:automatic-styles>
-<style:style style:name="B" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
-<style:style style:name="I" style:family="text"><style:text-properties fo:font-style="italic"/></style:style>
-<style:style style:name="BI" style:family="text"><style:text-properties fo:font-weight="bold" fo:font-style="italic"/></style:style>
-<text:list-style style:name="LB"><text:list-level-style-bullet text:level="1" text:bullet-char="•"/></text:list-style>
-<text:list-style style:name="LN"><text:list-level-style-number text:level="1" style:num-format="1" style:num-suffix="."/></text:list-style>
-</office:automatic-styles><office:body><office:text><text:h text:style-name="Title" text:outline-level="1">${esc(title)}</text:h>${body(blocks)}</office:text></office:body></office:document-content>`;
-  const styles = `<?xml version="1.0" encoding="UTF-8"?>
-<office:document-styles ${ns} office:version="1.3"><office:styles>
-<style:style style:name="Standard" style:family="paragraph"><style:text-properties fo:font-size="12pt"/></style:style>
-<style:style style:name="Title" style:family="paragraph"><style:text-properties fo:font-size="20pt" fo:font-weight="bold"/></style:style>
-<style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph"><style:text-properties fo:font-size="16pt" fo:font-weight="bold"/></style:style>
-<style:style style:name="Heading_20_2" style:display-name="Heading 2" style:family="paragraph"><style:text-properties fo:font-size="14pt" fo:font-weight="bold"/></style:style>
-<style:style style:name="Heading_20_3" style:display-name="Heading 3" style:family="paragraph"><style:text-properties fo:font-size="13pt" fo:font-weight="bold"/></style:style>
-</office:styles></office:document-styles>`;
-  const meta = `<?xml version="1.0" encoding="UTF-8"?>
-<office:document-meta ${ns} office:version="1.3"><office:meta><dc:title>${esc(title)}</dc:title><meta:generator>Préau</meta:generator></office:meta></office:document-meta>`;
+  const ns =
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" ' +
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" ' +
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" ' +
+    'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" ' +
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" ' +
+    'xmlns:xlink="http://www.w3.org/1999/xlink" ' +
+    'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" ' +
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" ' +
+    'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"';
+  const content =
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<office:document-content ${ns} office:version="1.3"><office:automatic-styles>\n` +
+    '<style:style style:name="B" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>\n' +
+    '<style:style style:name="I" style:family="text"><style:text-properties fo:font-style="italic"/></style:style>\n' +
+    '<style:style style:name="BI" style:family="text">' +
+    '<style:text-properties fo:font-weight="bold" fo:font-style="italic"/></style:style>\n' +
+    '<text:list-style style:name="LB"><text:list-level-style-bullet text:level="1" text:bullet-char="•"/>' +
+    "</text:list-style>\n" +
+    '<text:list-style style:name="LN">' +
+    '<text:list-level-style-number text:level="1" style:num-format="1" style:num-suffix="."/></text:list-style>\n' +
+    "</office:automatic-styles><office:body><office:text>" +
+    `<text:h text:style-name="Title" text:outline-level="1">${esc(title)}</text:h>${body(blocks)}</office:text>` +
+    "</office:body></office:document-content>";
+  const styles =
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<office:document-styles ${ns} office:version="1.3"><office:styles>\n` +
+    '<style:style style:name="Standard" style:family="paragraph"><style:text-properties fo:font-size="12pt"/>' +
+    "</style:style>\n" +
+    '<style:style style:name="Title" style:family="paragraph">' +
+    '<style:text-properties fo:font-size="20pt" fo:font-weight="bold"/></style:style>\n' +
+    '<style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph">' +
+    '<style:text-properties fo:font-size="16pt" fo:font-weight="bold"/></style:style>\n' +
+    '<style:style style:name="Heading_20_2" style:display-name="Heading 2" style:family="paragraph">' +
+    '<style:text-properties fo:font-size="14pt" fo:font-weight="bold"/></style:style>\n' +
+    '<style:style style:name="Heading_20_3" style:display-name="Heading 3" style:family="paragraph">' +
+    '<style:text-properties fo:font-size="13pt" fo:font-weight="bold"/></style:style>\n' +
+    "</office:styles></office:document-styles>";
+  const meta =
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<office:document-meta ${ns} office:version="1.3"><office:meta><dc:title>${esc(title)}</dc:title>` +
+    "<meta:generator>Préau</meta:generator></office:meta></office:document-meta>";
+  const pictureEntries = pictures
+    .map((p) => `<manifest:file-entry manifest:full-path="${p.name}" manifest:media-type="${p.type}"/>`)
+    .join("\n");
   const manifest = `<?xml version="1.0" encoding="UTF-8"?>
 <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">
 <manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>
 <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
 <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>
 <manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>
-${pictures.map((p) => `<manifest:file-entry manifest:full-path="${p.name}" manifest:media-type="${p.type}"/>`).join("\n")}
+${pictureEntries}
 </manifest:manifest>`;
   return storedZip([
     { name: "mimetype", data: enc.encode("application/vnd.oasis.opendocument.text") },

@@ -63,7 +63,8 @@ export const fr = {
   "login.error.password_too_long": "Le mot de passe est trop long (200 caractères au plus).",
   "login.error.ip_blocked": "Trop de tentatives de connexion depuis ce réseau. Réessayez dans {minutes} minutes.",
   "login.error.account_locked":
-    "Ce compte est temporairement bloqué après plusieurs mots de passe erronés. Réessayez dans {minutes} minutes ou demandez de l'aide à votre école.",
+    "Ce compte est temporairement bloqué après plusieurs mots de passe erronés. " +
+    "Réessayez dans {minutes} minutes ou demandez de l'aide à votre école.",
   "login.error.suspended": "Ce compte est suspendu. Adressez-vous à la direction de l'école.",
   "login.error.expired": "Ce compte a expiré. Adressez-vous à la personne qui l'a créé.",
   "login.info.logged_out": "Vous êtes déconnecté·e. À bientôt !",
@@ -74,7 +75,8 @@ export const fr = {
 
   "csrf.title": "Formulaire expiré",
   "csrf.message":
-    "Ce formulaire a expiré ou ne vient pas de Préau. Rechargez la page puis recommencez. Votre navigateur doit accepter les cookies.",
+    "Ce formulaire a expiré ou ne vient pas de Préau. Rechargez la page puis recommencez. " +
+    "Votre navigateur doit accepter les cookies.",
 
   "hours.title": "Préau se repose",
   "hours.message": "Il est tard : Préau est fermé aux élèves à cette heure-ci. Reviens demain !",
@@ -108,15 +110,18 @@ export const fr = {
 
   "charter.title": "Charte d'utilisation de Préau",
   "charter.body.1":
-    "Préau est l'espace numérique de travail de ton école : on y apprend, on y partage et on y communique avec respect.",
+    "Préau est l'espace numérique de travail de ton école : " +
+    "on y apprend, on y partage et on y communique avec respect.",
   "charter.body.2":
-    "J'utilise Préau pour le travail scolaire et la vie de l'école. Je ne publie rien de blessant, de faux ou qui ne m'appartient pas.",
+    "J'utilise Préau pour le travail scolaire et la vie de l'école. " +
+    "Je ne publie rien de blessant, de faux ou qui ne m'appartient pas.",
   "charter.body.3":
     "Je garde mon mot de passe pour moi et je me déconnecte quand j'ai fini, surtout sur un ordinateur partagé.",
   "charter.body.4":
     "Les adultes de l'école peuvent voir ce qui est publié et les actions sont enregistrées, comme la loi le demande.",
   "charter.body.5":
-    "Mes données personnelles sont hébergées dans l'Union européenne et ne servent qu'à la vie de l'école. Je peux demander à les consulter, les corriger ou les supprimer.",
+    "Mes données personnelles sont hébergées dans l'Union européenne et ne servent qu'à la vie de l'école. " +
+    "Je peux demander à les consulter, les corriger ou les supprimer.",
 
   "home.title": "Mes applis",
   "home.hello": "Bonjour {name} !",
@@ -226,9 +231,12 @@ export const fr = {
   "help.title": "Aide",
   "help.intro": "Chaque page de Préau a son aide : ouvrez « Aide sur cette page » en haut de l'écran.",
   "help.topic.login":
-    "Saisissez l'identifiant et le mot de passe reçus de l'école. Après 5 erreurs, le compte est bloqué 15 minutes : demandez de l'aide à l'école si vous avez oublié votre mot de passe.",
+    "Saisissez l'identifiant et le mot de passe reçus de l'école. Après 5 erreurs, le compte est bloqué 15 minutes : " +
+    "demandez de l'aide à l'école si vous avez oublié votre mot de passe.",
   "help.topic.home":
-    "Chaque carré est une application : cliquez dessus pour l'ouvrir. Vous pouvez cacher des applis dans « Mon compte ». Le bouton « Police adaptée à la dyslexie » change l'écriture de toutes les pages.",
+    "Chaque carré est une application : cliquez dessus pour l'ouvrir. " +
+    "Vous pouvez cacher des applis dans « Mon compte ». " +
+    "Le bouton « Police adaptée à la dyslexie » change l'écriture de toutes les pages.",
   "help.topic.home.pupil":
     "Clique sur une image pour ouvrir une appli. Le bouton avec le haut-parleur lit la page à voix haute.",
   "help.topic.activation":
@@ -236,7 +244,8 @@ export const fr = {
   "help.topic.classes":
     "La liste des classes que vous pouvez consulter. Cliquez sur une classe pour voir ses élèves et ses enseignants.",
   "help.topic.class":
-    "Les élèves et les adultes de la classe. Les enseignants de la classe peuvent choisir les applis que voient les familles.",
+    "Les élèves et les adultes de la classe. " +
+    "Les enseignants de la classe peuvent choisir les applis que voient les familles.",
   "help.topic.person": "La fiche d'une personne : seules les informations utiles à votre rôle sont affichées.",
   "help.topic.school":
     "Les classes et l'équipe de l'école, ainsi que ses rattachements (circonscription, commune, RPI).",
@@ -247,7 +256,8 @@ export const fr = {
   "help.topic.account":
     "Changez votre mot de passe, choisissez une police plus lisible et cachez les applis dont vous ne vous servez pas.",
   "help.topic.audit":
-    "Le journal garde la trace de chaque connexion et de chaque modification. « Vérifier la chaîne » recalcule toutes les empreintes.",
+    "Le journal garde la trace de chaque connexion et de chaque modification. " +
+    "« Vérifier la chaîne » recalcule toutes les empreintes.",
   "help.topic.hours": "Les élèves peuvent se connecter pendant les horaires choisis par l'école.",
   "help.topic.error": "Si le problème continue, revenez à l'accueil ou contactez l'école.",
   "help.topic.charter": "Les règles de l'espace numérique de l'école, à lire avec un adulte pour les plus jeunes.",
@@ -255,11 +265,15 @@ export const fr = {
 
   "accessibility.title": "Déclaration d'accessibilité",
   "accessibility.body.1":
-    "Préau vise la conformité au référentiel général d'amélioration de l'accessibilité (RGAA 4.1). Chaque page est vérifiée automatiquement avec axe-core, utilisable au clavier et lisible sur un écran de 480 × 800 pixels.",
+    "Préau vise la conformité au référentiel général d'amélioration de l'accessibilité (RGAA 4.1). " +
+    "Chaque page est vérifiée automatiquement avec axe-core, " +
+    "utilisable au clavier et lisible sur un écran de 480 × 800 pixels.",
   "accessibility.body.2":
-    "Aides proposées : police adaptée à la dyslexie sur toutes les pages, lecture à voix haute lorsque le navigateur le permet, aide contextuelle sur chaque page, thème simplifié pour les élèves.",
+    "Aides proposées : police adaptée à la dyslexie sur toutes les pages, lecture à voix haute lorsque le navigateur " +
+    "le permet, aide contextuelle sur chaque page, thème simplifié pour les élèves.",
   "accessibility.body.3":
-    "Un audit complet n'ayant pas encore été réalisé, Préau est déclaré partiellement conforme. Pour signaler un problème, écrivez à la direction de votre école ou à l'académie.",
+    "Un audit complet n'ayant pas encore été réalisé, Préau est déclaré partiellement conforme. " +
+    "Pour signaler un problème, écrivez à la direction de votre école ou à l'académie.",
 
   "app.aaf.name": "Annuaire académique",
   "app.aaf.description": "Imports AAF, historique, journaux",
@@ -270,11 +284,13 @@ export const fr = {
 
   "aaf.title": "Annuaire académique (AAF)",
   "aaf.intro":
-    "Déposez une livraison AAF (fichier XML, archive .zip ou .tar.gz). Elle est vérifiée en entier avant d'être appliquée : en cas de problème, l'annuaire reste tel quel.",
+    "Déposez une livraison AAF (fichier XML, archive .zip ou .tar.gz). " +
+    "Elle est vérifiée en entier avant d'être appliquée : en cas de problème, l'annuaire reste tel quel.",
   "aaf.upload": "Déposer une livraison",
   "aaf.upload.file": "Fichier ou archive",
   "aaf.upload.hint":
-    "{max} Mo au plus par dépôt ; pour les livraisons complètes de l'académie, utilisez le dossier de dépôt ou la commande `aaf import`.",
+    "{max} Mo au plus par dépôt ; pour les livraisons complètes de l'académie, " +
+    "utilisez le dossier de dépôt ou la commande `aaf import`.",
   "aaf.upload.dry_run": "Import à blanc : tout vérifier et compter, sans rien modifier",
   "aaf.upload.submit": "Lancer l'import",
   "aaf.upload.error.missing": "Choisissez un fichier à déposer.",
@@ -329,7 +345,8 @@ export const fr = {
 
   "duplicates.title": "Doublons possibles",
   "duplicates.intro":
-    "Comptes d'une même école aux mêmes nom et prénom (et même date de naissance quand elle est connue). Vérifiez-les : si ce sont deux personnes différentes, indiquez-le.",
+    "Comptes d'une même école aux mêmes nom et prénom (et même date de naissance quand elle est connue). " +
+    "Vérifiez-les : si ce sont deux personnes différentes, indiquez-le.",
   "duplicates.none": "Aucun doublon possible à examiner.",
   "duplicates.caption": "Paires de comptes à examiner",
   "duplicates.col.school": "École",
@@ -347,15 +364,18 @@ export const fr = {
   "notifications.unread": "Non lue",
 
   "help.topic.aaf":
-    "Les livraisons de l'annuaire académique arrivent le 1er et le 15 du mois dans le dossier de dépôt, ou peuvent être déposées ici. Un import refusé ne change rien ; ses raisons et son journal restent consultables.",
+    "Les livraisons de l'annuaire académique arrivent le 1er et le 15 du mois dans le dossier de dépôt, " +
+    "ou peuvent être déposées ici. Un import refusé ne change rien ; ses raisons et son journal restent consultables.",
   "help.topic.duplicates":
-    "Deux comptes de l'école portent les mêmes nom et prénom. S'il s'agit de deux personnes (des homonymes), cliquez sur « Personnes différentes ».",
+    "Deux comptes de l'école portent les mêmes nom et prénom. " +
+    "S'il s'agit de deux personnes (des homonymes), cliquez sur « Personnes différentes ».",
   "help.topic.notifications":
     "Les messages de Préau qui vous concernent : imports de l'annuaire, doublons, comptes supprimés…",
 
   "error.400.title": "Demande invalide",
   "error.400.message":
-    "Le formulaire envoyé contient des valeurs que la page ne propose pas (trop longues ou mal formées). Rien n'a été modifié : revenez à la page précédente et réessayez.",
+    "Le formulaire envoyé contient des valeurs que la page ne propose pas (trop longues ou mal formées). " +
+    "Rien n'a été modifié : revenez à la page précédente et réessayez.",
   "error.403.title": "Accès refusé",
   "error.403.message": "Vous n'avez pas accès à cette page avec votre profil.",
   "error.404.title": "Page introuvable",
@@ -437,7 +457,9 @@ export const fr = {
   "wall.colour.vert": "Vert",
   "wall.colour.orange": "Orange",
   "wall.help":
-    "Un mur rassemble des post-its. Écris ton message, choisis une couleur et ajoute-le : tout le monde le voit aussitôt. Tu peux modifier ou supprimer tes post-its. L'enseignant·e choisit qui peut écrire.",
+    "Un mur rassemble des post-its. Écris ton message, choisis une couleur et ajoute-le : " +
+    "tout le monde le voit aussitôt. Tu peux modifier ou supprimer tes post-its. " +
+    "L'enseignant·e choisit qui peut écrire.",
 
   "document.app.name": "Documents",
   "document.app.description": "Des textes à écrire à plusieurs, en direct",
@@ -492,11 +514,15 @@ export const fr = {
   "document.error.access_invalid": "Choisissez les droits.",
   "document.error.search_too_long": "La recherche fait 100 caractères au plus.",
   "document.help":
-    "Un document s'écrit à plusieurs : chacun voit les modifications des autres en direct. Le propriétaire choisit avec qui le partager, en lecture ou en écriture. Sans JavaScript, le document se lit et se télécharge.",
+    "Un document s'écrit à plusieurs : chacun voit les modifications des autres en direct. " +
+    "Le propriétaire choisit avec qui le partager, en lecture ou en écriture. " +
+    "Sans JavaScript, le document se lit et se télécharge.",
   "message.app.name": "Messagerie",
   "message.app.description": "Écrire aux élèves, aux familles et à l'équipe",
   "message.help":
-    "La messagerie permet d'écrire aux personnes que les règles de l'école autorisent : la classe, ses enseignants, les familles. Un élève qui écrit un mot blessant voit son message bloqué et son enseignant·e est prévenu·e. « Signaler » un message le montre à l'équipe de l'école.",
+    "La messagerie permet d'écrire aux personnes que les règles de l'école autorisent : " +
+    "la classe, ses enseignants, les familles. Un élève qui écrit un mot blessant voit son message bloqué et son " +
+    "enseignant·e est prévenu·e. « Signaler » un message le montre à l'équipe de l'école.",
   "message.folder.inbox": "Boîte de réception",
   "message.folder.sent": "Messages envoyés",
   "message.folder.trash": "Corbeille",
@@ -505,7 +531,8 @@ export const fr = {
   "message.col.recipients": "Destinataires choisis",
   "message.draft.save": "Enregistrer le brouillon",
   "message.draft.hint":
-    "Un brouillon garde l'objet, le texte, les destinataires et les options, pas les pièces jointes ; les destinataires sont vérifiés à l'envoi.",
+    "Un brouillon garde l'objet, le texte, les destinataires et les options, pas les pièces jointes ; " +
+    "les destinataires sont vérifiés à l'envoi.",
   "message.draft.delete": "Supprimer ce brouillon",
   "message.draft.saved": "Le brouillon est enregistré.",
   "message.draft.deleted": "Le brouillon est supprimé.",
@@ -526,7 +553,8 @@ export const fr = {
   "notifications.settings.link": "Choisir mes notifications (dans Préau, par courriel, sur mes appareils, par SMS)",
   "notifications.settings.title": "Mes notifications",
   "notifications.settings.intro":
-    "Pour chaque sorte d'information, choisissez où vous voulez être prévenu·e. Le courriel part vers votre adresse professionnelle quand elle est connue.",
+    "Pour chaque sorte d'information, choisissez où vous voulez être prévenu·e. " +
+    "Le courriel part vers votre adresse professionnelle quand elle est connue.",
   "notifications.settings.hub": "dans Préau",
   "notifications.settings.mail": "par courriel",
   "notifications.settings.saved": "Vos choix de notifications sont enregistrés.",
@@ -535,7 +563,9 @@ export const fr = {
   "notifications.category.moderation": "Messages bloqués ou signalés (équipe de l'école)",
   "notifications.category.directory": "Imports de l'annuaire (académie)",
   "connector.help":
-    "Un connecteur ouvre un service extérieur (ressources, portail de la commune…) sans vous redemander votre mot de passe. Chaque service ne reçoit que ce que sa catégorie permet ; pour la catégorie 5, c'est vous qui acceptez ou refusez.",
+    "Un connecteur ouvre un service extérieur (ressources, portail de la commune…) " +
+    "sans vous redemander votre mot de passe. Chaque service ne reçoit que ce que sa catégorie permet ; " +
+    "pour la catégorie 5, c'est vous qui acceptez ou refusez.",
   "connector.public.title": "Services connectés",
   "connector.public.intro":
     "Les services extérieurs que Préau ouvre sans nouvelle connexion, et ce que chacun reçoit sur vous.",
@@ -544,7 +574,8 @@ export const fr = {
   "connector.category.1": "simple lien : le service ne reçoit rien",
   "connector.category.2": "le service reçoit votre identifiant Préau, l'école et votre profil",
   "connector.category.3":
-    "le service reçoit un identifiant qui lui est propre (il ne peut pas vous reconnaître ailleurs), l'école et votre profil",
+    "le service reçoit un identifiant qui lui est propre (il ne peut pas vous reconnaître ailleurs), " +
+    "l'école et votre profil",
   "connector.category.4":
     "le service reçoit seulement un identifiant (celui de Préau ou un identifiant qui lui est propre)",
   "connector.category.5": "le service demande des informations que vous acceptez ou refusez de transmettre",
@@ -558,7 +589,8 @@ export const fr = {
   "connector.attribute.ent_id": "votre identifiant Préau",
   "connector.admin.title": "Connecteurs",
   "connector.admin.intro":
-    "Un connecteur est une fiche : protocole, adresses de retour permises, catégorie (ce que le service reçoit), écoles où il est ouvert. Les tuiles apparaissent dans « Mes services » des personnes de ces écoles.",
+    "Un connecteur est une fiche : protocole, adresses de retour permises, catégorie (ce que le service reçoit), " +
+    "écoles où il est ouvert. Les tuiles apparaissent dans « Mes services » des personnes de ces écoles.",
   "connector.admin.none": "Aucun connecteur pour le moment.",
   "connector.admin.new": "Nouveau connecteur",
   "connector.admin.submit": "Créer le connecteur",
@@ -635,7 +667,8 @@ export const fr = {
   "sso.choose.submit": "Ouvrir ce compte",
   "sso.unknown.title": "Aucun compte pour cette identité",
   "sso.unknown.text":
-    "Vous êtes bien connecté·e au guichet de l'Éducation nationale, mais aucun compte Préau ne vous correspond. Les comptes sont créés à partir de l'annuaire académique : demandez à l'école de vérifier votre inscription.",
+    "Vous êtes bien connecté·e au guichet de l'Éducation nationale, mais aucun compte Préau ne vous correspond. " +
+    "Les comptes sont créés à partir de l'annuaire académique : demandez à l'école de vérifier votre inscription.",
   "sso.invalid.title": "Connexion expirée",
   "sso.invalid.text":
     "Cette connexion n'est plus valable (trop ancienne ou déjà utilisée). Recommencez depuis la page de connexion.",
@@ -646,7 +679,8 @@ export const fr = {
   "login.local.title": "Autres comptes (mairie, invités, démonstration)",
   "login.code.title": "Code de connexion",
   "login.code.intro":
-    "Pour protéger les comptes d'administration, un code à 6 chiffres vient d'être envoyé à votre adresse académique ({address}). Il est valable 10 minutes.",
+    "Pour protéger les comptes d'administration, un code à 6 chiffres vient d'être envoyé à votre adresse académique " +
+    "({address}). Il est valable 10 minutes.",
   "login.code.label": "Code reçu par courriel (6 chiffres)",
   "login.code.submit": "Valider le code",
   "login.code.restart": "Recommencer la connexion (nouveau code)",
@@ -654,7 +688,8 @@ export const fr = {
   "login.info.code_expired":
     "Le code a expiré ou a été trop souvent mal saisi : reconnectez-vous pour en recevoir un nouveau.",
   "login.error.no_academic_email":
-    "Ce compte d'administration n'a pas d'adresse académique pour recevoir le code de connexion : demandez à l'académie de la renseigner.",
+    "Ce compte d'administration n'a pas d'adresse académique pour recevoir le code de connexion : " +
+    "demandez à l'académie de la renseigner.",
   "stats.link": "Statistiques de la classe",
   "stats.title": "Statistiques — {name}",
   "stats.since": "Depuis le {day} (30 jours), pour {pupils} élève(s).",
@@ -668,7 +703,9 @@ export const fr = {
   "poll.title": "Sondages",
   "poll.app.description": "Poser une question à la classe, aux familles ou à l'équipe",
   "poll.help":
-    "Un sondage pose une question aux personnes que vous pouvez joindre par la messagerie. Chacun répond une fois ; les résultats s'affichent au fur et à mesure pour l'auteur, après avoir voté pour les autres.",
+    "Un sondage pose une question aux personnes que vous pouvez joindre par la messagerie. " +
+    "Chacun répond une fois ; les résultats s'affichent au fur et à mesure pour l'auteur, " +
+    "après avoir voté pour les autres.",
   "poll.new": "Créer un sondage",
   "poll.none": "Aucun sondage pour le moment.",
   "poll.open_until": "ouvert jusqu'au {date}",
@@ -713,7 +750,8 @@ export const fr = {
   "agenda.title": "Agenda",
   "agenda.app.description": "Les agendas de la classe, de l'école et le vôtre ; rendez-vous avec les familles",
   "agenda.help":
-    "L'agenda réunit votre agenda personnel, ceux de vos classes et de votre école, les dates importantes et vos rendez-vous. Vous pouvez l'exporter ou vous y abonner depuis votre téléphone (format iCalendar).",
+    "L'agenda réunit votre agenda personnel, ceux de vos classes et de votre école, les dates importantes et vos " +
+    "rendez-vous. Vous pouvez l'exporter ou vous y abonner depuis votre téléphone (format iCalendar).",
   "agenda.personal": "Mon agenda",
   "agenda.calendar.class": "Classe {name}",
   "agenda.calendar.school": "École {name}",
@@ -805,7 +843,9 @@ export const fr = {
   "agenda.booking.error.past": "Ce créneau est passé.",
   "agenda.feed.title": "Exporter et s'abonner",
   "agenda.feed.intro":
-    "Téléchargez un agenda au format iCalendar (.ics), ou abonnez-vous avec l'application agenda de votre téléphone ou de votre ordinateur : elle suivra les changements. L'adresse d'abonnement est personnelle ; ne la partagez pas. Si elle a circulé, révoquez-la.",
+    "Téléchargez un agenda au format iCalendar (.ics), ou abonnez-vous avec l'application agenda de votre téléphone " +
+    "ou de votre ordinateur : elle suivra les changements. " +
+    "L'adresse d'abonnement est personnelle ; ne la partagez pas. Si elle a circulé, révoquez-la.",
   "agenda.feed.download": "Télécharger (.ics)",
   "agenda.feed.address": "Adresse d'abonnement de « {name} »",
   "agenda.feed.open": "Créer une adresse d'abonnement",
@@ -820,7 +860,8 @@ export const fr = {
   "attendance.parent_title": "Absences",
   "attendance.parent_description": "Les absences de mes enfants, en prévenir l'école",
   "attendance.help":
-    "L'appel : tout le monde est présent par défaut, on coche seulement les absents et les retards. Les parents d'un élève absent sans motif sont prévenus tout de suite.",
+    "L'appel : tout le monde est présent par défaut, on coche seulement les absents et les retards. " +
+    "Les parents d'un élève absent sans motif sont prévenus tout de suite.",
   "attendance.title": "Appel",
   "attendance.no_class": "Aucune classe pour le moment.",
   "attendance.school_day": "La journée de l'école",
@@ -868,7 +909,8 @@ export const fr = {
   "liaison.app.name": "Carnet de liaison",
   "liaison.app.description": "Les mots de l'école aux familles, lus et signés en ligne",
   "liaison.help":
-    "Le carnet de liaison : l'enseignant ou la direction écrit aux familles ; chaque parent indique l'avoir lu (« vu et pris connaissance ») et répond quand le mot le demande.",
+    "Le carnet de liaison : l'enseignant ou la direction écrit aux familles ; " +
+    "chaque parent indique l'avoir lu (« vu et pris connaissance ») et répond quand le mot le demande.",
   "liaison.title": "Carnet de liaison",
   "liaison.none": "Aucun mot pour le moment.",
   "liaison.none_sent": "Vous n'avez encore envoyé aucun mot.",
@@ -929,7 +971,8 @@ export const fr = {
   "homework.app.name": "Cahier de textes",
   "homework.app.description": "Ce qui a été fait en classe et le travail à faire",
   "homework.help":
-    "Le cahier de textes de la classe : ce qui a été fait en classe et le travail à faire pour un jour donné. Les élèves et les parents cochent le travail fait ; l'enseignant voit qui l'a fait.",
+    "Le cahier de textes de la classe : ce qui a été fait en classe et le travail à faire pour un jour donné. " +
+    "Les élèves et les parents cochent le travail fait ; l'enseignant voit qui l'a fait.",
   "homework.title": "Cahier de textes",
   "homework.no_class": "Aucune classe pour le moment.",
   "homework.week_title": "Cahier de textes — {name}",
@@ -982,7 +1025,8 @@ export const fr = {
   "evening.app.name": "Ce soir",
   "evening.app.description": "Le travail des prochains jours et les mots à lire, enfant par enfant",
   "evening.help":
-    "Ce soir rassemble, pour chacun de vos enfants, le travail à faire pour les 7 prochains jours et les mots du carnet de liaison que vous n'avez pas encore lus. Cochez le travail fait ; indiquez que vous avez lu un mot.",
+    "Ce soir rassemble, pour chacun de vos enfants, le travail à faire pour les 7 prochains jours et les mots du " +
+    "carnet de liaison que vous n'avez pas encore lus. Cochez le travail fait ; indiquez que vous avez lu un mot.",
   "evening.help_pupil":
     "Ton travail à faire pour les 7 prochains jours. Quand c'est fait, appuie sur « Marquer fait ».",
   "evening.title": "Ce soir",
@@ -1002,7 +1046,8 @@ export const fr = {
   "feed.app.description": "Messages urgents, dates importantes, anniversaires et nouveautés",
   "feed.title": "Fil d'informations",
   "feed.help":
-    "Le fil rassemble les messages urgents de l'école, de la mairie ou de l'académie, les dates importantes de vos écoles et classes, les anniversaires de la classe et les dernières nouveautés de vos applis.",
+    "Le fil rassemble les messages urgents de l'école, de la mairie ou de l'académie, les dates importantes de vos " +
+    "écoles et classes, les anniversaires de la classe et les dernières nouveautés de vos applis.",
   "feed.entry.empty": "Rien de prévu pour les jours qui viennent.",
   "feed.entry.all": "Tout le fil d'informations",
   "feed.urgent.title": "Message urgent",
@@ -1010,7 +1055,9 @@ export const fr = {
   "feed.urgent.ack": "J'ai lu ce message",
   "feed.urgent.new": "Envoyer un message urgent",
   "feed.urgent.intro":
-    "Un message urgent s'affiche en tête de l'accueil de chaque personne concernée jusqu'à ce qu'elle l'ait lu, et la prévient tout de suite par ses canaux (courriel, appareil, SMS), même pendant ses heures calmes. Réservez-le à ce qui ne peut pas attendre.",
+    "Un message urgent s'affiche en tête de l'accueil de chaque personne concernée jusqu'à ce qu'elle l'ait lu, " +
+    "et la prévient tout de suite par ses canaux (courriel, appareil, SMS), même pendant ses heures calmes. " +
+    "Réservez-le à ce qui ne peut pas attendre.",
   "feed.urgent.subject": "Objet (120 caractères au plus)",
   "feed.urgent.text": "Message (2 000 caractères au plus)",
   "feed.urgent.profiles": "Qui doit le voir",
@@ -1076,7 +1123,8 @@ export const fr = {
   "notifications.settings.quiet_from": "Début des heures calmes",
   "notifications.settings.quiet_to": "Fin des heures calmes",
   "notifications.settings.quiet_hint":
-    "Par exemple de 20:00 à 07:30. Ce qui arrive pendant ces heures part à leur fin ; les messages urgents passent toujours. Laissez vide pour ne pas en avoir.",
+    "Par exemple de 20:00 à 07:30. Ce qui arrive pendant ces heures part à leur fin ; " +
+    "les messages urgents passent toujours. Laissez vide pour ne pas en avoir.",
   "notifications.settings.digest": "Recevoir un seul courriel par jour qui résume tout (vers {time})",
   "notifications.settings.mobile": "Téléphone portable pour les SMS",
   "notifications.settings.mobile_hint":
@@ -1088,7 +1136,8 @@ export const fr = {
   "notifications.settings.error.mobile": "Ce numéro n'est pas un numéro de portable français (06 ou 07, 10 chiffres).",
   "notifications.devices.title": "Notifications sur cet appareil",
   "notifications.devices.intro":
-    "Sur un téléphone ou un ordinateur, Préau peut afficher une notification même quand la page est fermée. Cela demande JavaScript et l'accord de votre navigateur.",
+    "Sur un téléphone ou un ordinateur, Préau peut afficher une notification même quand la page est fermée. " +
+    "Cela demande JavaScript et l'accord de votre navigateur.",
   "notifications.devices.count": "Appareils qui reçoivent vos notifications : {count}.",
   "notifications.devices.enable": "Recevoir les notifications sur cet appareil",
   "notifications.devices.disable": "Ne plus les recevoir sur cet appareil",
@@ -1123,7 +1172,8 @@ export const fr = {
   "message.restricted.suspended":
     "Ta messagerie est suspendue jusqu'au {date}. Tu peux toujours lire tes messages et utiliser les autres applis.",
   "message.restricted.hours":
-    "L'école n'autorise pas l'envoi de messages à cette heure-ci. Vous pouvez lire vos messages ; l'envoi rouvre aux horaires de l'école.",
+    "L'école n'autorise pas l'envoi de messages à cette heure-ci. " +
+    "Vous pouvez lire vos messages ; l'envoi rouvre aux horaires de l'école.",
   "message.restricted.academie": "L'académie a fermé l'envoi de messages pour le moment.",
   "message.restricted.academie_until": "L'académie a fermé l'envoi de messages jusqu'au {date}.",
   "message.suspend.title": "Suspendre la messagerie d'un élève",
@@ -1140,7 +1190,8 @@ export const fr = {
   "message.suspend.error": "Choisissez un élève que vous pouvez suspendre et une durée proposée.",
   "message.hours.title": "Horaires de la messagerie (élèves et familles)",
   "message.hours.intro":
-    "En dehors de ces horaires, élèves et familles lisent leurs messages mais n'en envoient pas. Les personnels ne sont jamais limités.",
+    "En dehors de ces horaires, élèves et familles lisent leurs messages mais n'en envoient pas. " +
+    "Les personnels ne sont jamais limités.",
   "message.hours.always": "Envoi possible à toute heure",
   "message.hours.limited": "Envoi limité aux horaires ci-dessous",
   "message.hours.open": "ouvert le {day}",
@@ -1150,7 +1201,8 @@ export const fr = {
   "message.hours.error": "Horaires invalides : vérifiez {days} (heure de début avant l'heure de fin, au format HH:MM).",
   "message.blocks.title": "Blocages de la messagerie",
   "message.blocks.intro":
-    "L'académie ferme l'envoi de messages pour certains profils ou pour tous, une fois ou chaque semaine. La lecture reste possible.",
+    "L'académie ferme l'envoi de messages pour certains profils ou pour tous, " +
+    "une fois ou chaque semaine. La lecture reste possible.",
   "message.blocks.none": "Aucun blocage.",
   "message.blocks.everyone": "tout le monde",
   "message.blocks.once": "du {from} au {to}",
@@ -1179,7 +1231,8 @@ export const fr = {
   "message.rules.title": "Règles de communication",
   "message.rules.link": "Règles de communication",
   "message.rules.intro":
-    "Cochez à qui chaque profil peut écrire dans l'école. Les cases absentes ne peuvent pas être ouvertes (par exemple, la mairie n'écrit jamais aux élèves).",
+    "Cochez à qui chaque profil peut écrire dans l'école. " +
+    "Les cases absentes ne peuvent pas être ouvertes (par exemple, la mairie n'écrit jamais aux élèves).",
   "message.rules.from": "Un·e {profile} peut écrire à :",
   "message.rules.saved": "Les règles de communication sont enregistrées.",
   "message.relation.classmates": "ses camarades de classe",
@@ -1222,7 +1275,8 @@ export const fr = {
   "message.error.recipients_too_many": "300 destinataires au plus par message.",
   "message.sent": "Votre message est envoyé.",
   "message.blocked":
-    "Ton message n'a pas été envoyé : il contient des mots qui peuvent blesser. Relis-le et change-les. Ton enseignant·e en est informé·e.",
+    "Ton message n'a pas été envoyé : il contient des mots qui peuvent blesser. Relis-le et change-les. " +
+    "Ton enseignant·e en est informé·e.",
   "message.trashed": "Le message est dans la corbeille.",
   "message.restored": "Le message est revenu dans son dossier.",
   "message.reported": "Merci : le message est signalé à l'équipe de l'école.",

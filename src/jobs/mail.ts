@@ -50,7 +50,8 @@ export function mailDigest(): JobHandler {
       const kept = rowsOf<{ id: string; digest_user_id: string; to: string; subject: string; text: string }>(
         await tx.execute(sql`
         select id, digest_user_id, "to", subject, text from outbox_mail
-        where sent_at is null and digest_user_id is not null order by digest_user_id, created_at for update skip locked`),
+        where sent_at is null and digest_user_id is not null
+        order by digest_user_id, created_at for update skip locked`),
       );
       const byUser = new Map<string, typeof kept>();
       for (const row of kept) byUser.set(row.digest_user_id, [...(byUser.get(row.digest_user_id) ?? []), row]);
@@ -68,7 +69,8 @@ export function mailDigest(): JobHandler {
           createdAt: now,
         });
         await tx.execute(
-          sql`update outbox_mail set sent_at = ${now.toISOString()} where id = any(${`{${rows.map((r) => r.id).join(",")}}`}::uuid[])`,
+          sql`update outbox_mail set sent_at = ${now.toISOString()}
+          where id = any(${`{${rows.map((r) => r.id).join(",")}}`}::uuid[])`,
         );
       }
       if (byUser.size > 0) await enqueue(tx, "mail.flush", {}, now);

@@ -53,7 +53,8 @@ async function claim(db: Database, now: Date, kinds: string[], leaseMs: number):
   return withTenant(db, systemScope, async (tx) => {
     const [job] = rowsOf<ClaimedJob>(
       await tx.execute(sql`
-      update jobs set state = 'running', attempts = attempts + 1, lease_until = ${new Date(now.getTime() + leaseMs).toISOString()}
+      update jobs
+      set state = 'running', attempts = attempts + 1, lease_until = ${new Date(now.getTime() + leaseMs).toISOString()}
       where id = (
         select id from jobs
         where kind in ${kinds} and run_at <= ${now.toISOString()}
@@ -101,7 +102,8 @@ export async function runDueJobs(
       });
       await withTenant(db, systemScope, (tx) =>
         tx.execute(sql`
-        update jobs set state = ${final ? "failed" : "pending"}, last_error = ${message.slice(0, 2000)}, lease_until = null,
+        update jobs
+        set state = ${final ? "failed" : "pending"}, last_error = ${message.slice(0, 2000)}, lease_until = null,
           run_at = ${new Date(now().getTime() + retryDelayMs(job.attempts)).toISOString()},
           finished_at = ${final ? now().toISOString() : null}
         where id = ${job.id}`),

@@ -39,7 +39,9 @@ export function signalsFlush(
     const due = await withTenant(db, systemScope, async (tx) =>
       rowsOf<SignalRow>(
         await tx.execute(sql`
-      update outbox_signals set attempts = attempts + 1, not_before = ${new Date(now.getTime() + (options.leaseMs ?? 10 * 60_000)).toISOString()}
+      update outbox_signals
+      set attempts = attempts + 1,
+        not_before = ${new Date(now.getTime() + (options.leaseMs ?? 10 * 60_000)).toISOString()}
       where id in (
         select id from outbox_signals
         where sent_at is null and failed_at is null and channel in ${channels} and not_before <= ${now.toISOString()}
@@ -114,7 +116,8 @@ async function recordFailure(
           kind: "sms.failed",
           title: "Un SMS n'a pas pu être envoyé",
           body:
-            `Le SMS « ${row.title} » n'a pas pu être remis au ${maskedNumber(row.address)} après ${row.attempts} essais. ` +
+            `Le SMS « ${row.title} » n'a pas pu être remis au ${maskedNumber(row.address)} ` +
+            `après ${row.attempts} essais. ` +
             "Vérifiez votre numéro de téléphone portable dans « Mes notifications ».",
           link: "/compte/notifications",
         },
@@ -135,7 +138,8 @@ async function scheduleNextFlush(db: Database, now: Date, channels: string[]): P
   await withTenant(db, systemScope, async (tx) => {
     const [next] = rowsOf<{ at: Date | string | null }>(
       await tx.execute(sql`
-      select min(not_before) as at from outbox_signals where sent_at is null and failed_at is null and channel in ${channels}`),
+      select min(not_before) as at from outbox_signals
+      where sent_at is null and failed_at is null and channel in ${channels}`),
     );
     if (!next?.at) return;
     const at = new Date(next.at);

@@ -125,7 +125,8 @@ function classify(name: string): Verdict {
   if (category) return { aaf: true, category };
   if (/\.xml$/i.test(base)) {
     throw new AafArchiveError(
-      `Livraison refusée : « ${name} » n'est pas un nom de fichier AAF (attendu …_<Catégorie>_<NNNN>.xml, par exemple ENT1D_Complet_20260901_Eleve_0000.xml).`,
+      `Livraison refusée : « ${name} » n'est pas un nom de fichier AAF ` +
+        "(attendu …_<Catégorie>_<NNNN>.xml, par exemple ENT1D_Complet_20260901_Eleve_0000.xml).",
     );
   }
   return { aaf: false, reason: "pas un fichier AAF" };
@@ -154,7 +155,8 @@ function checkSet<T extends { name: string }>(files: T[], where: string): T[] {
       if (numbers[i] !== numbers[i - 1]! + 1) {
         const missing = String(numbers[i - 1]! + 1).padStart(4, "0");
         throw new AafArchiveError(
-          `${where} est incomplète : le fichier ${category} n° ${missing} manque (livraison en plusieurs fichiers numérotés).`,
+          `${where} est incomplète : le fichier ${category} n° ${missing} manque ` +
+            "(livraison en plusieurs fichiers numérotés).",
         );
       }
     }
@@ -181,7 +183,8 @@ async function* guarded(
     if ((perEntry && bytes > limits.maxEntryBytes) || total.bytes > limits.maxTotalBytes) {
       throw bomb(
         name,
-        `dépasse la taille décompressée autorisée (${formatBytes(perEntry && bytes > limits.maxEntryBytes ? limits.maxEntryBytes : limits.maxTotalBytes)})`,
+        "dépasse la taille décompressée autorisée " +
+          `(${formatBytes(perEntry && bytes > limits.maxEntryBytes ? limits.maxEntryBytes : limits.maxTotalBytes)})`,
       );
     }
     const c = compressed?.() ?? 0;
@@ -352,7 +355,8 @@ async function* zip(
       if (e.isEncrypted()) throw new AafArchiveError(`Archive refusée : ${e.fileName} est chiffré.`);
       if (e.compressionMethod !== 0 && e.compressionMethod !== 8) {
         throw new AafArchiveError(
-          `Archive refusée : ${e.fileName} utilise une méthode de compression non prise en charge (${e.compressionMethod}).`,
+          `Archive refusée : ${e.fileName} utilise une méthode de compression ` +
+            `non prise en charge (${e.compressionMethod}).`,
         );
       }
       declared += e.uncompressedSize;

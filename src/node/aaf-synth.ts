@@ -540,28 +540,37 @@ const DTD = `<!ELEMENT ficAlimMENESR (addRequest|modifyRequest|deleteRequest)*>
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&apos;", '"': "&quot;" };
 const esc = (v: string) => (/[&<>'"]/.test(v) ? v.replace(/[&<>'"]/g, (c) => ESCAPES[c]!) : v);
 
+/** The `<value>` elements of an attribute; an empty value, or none, is written `<value/>`. */
+const valuesXml = (values: string[]) =>
+  values.length ? values.map((v) => (v ? `<value>${v}</value>` : "<value/>")).join("") : "<value/>";
 /** One attribute line; values are escaped by the caller (names, labels) or need none (ids, codes). */
-const attr = (name: string, ...values: string[]) =>
-  `      <attr name="${name}">${values.length ? values.map((v) => (v ? `<value>${v}</value>` : "<value/>")).join("") : "<value/>"}</attr>\r\n`;
+const attr = (name: string, ...values: string[]) => `      <attr name="${name}">${valuesXml(values)}</attr>\r\n`;
 const modification = (name: string, ...values: string[]) =>
-  `      <modification name="${name}" operation="replace">${values.length ? values.map((v) => (v ? `<value>${v}</value>` : "<value/>")).join("") : "<value/>"}</modification>\r\n`;
+  `      <modification name="${name}" operation="replace">${valuesXml(values)}</modification>\r\n`;
+/** A date as the AAF writes it, DD/MM/YYYY. */
+const aafDate = (day: number, month: number, year: number) =>
+  `${String(day).padStart(2, "0")}/${String(month).padStart(2, "0")}/${year}`;
 
 const OPERATIONAL: Record<SynthCategory, string> = {
   EtabEducNat:
-    '    <operationalAttributes><attr name="categorieStructure"><value>EtabEducNat</value></attr></operationalAttributes>\r\n',
+    '    <operationalAttributes><attr name="categorieStructure">' +
+    "<value>EtabEducNat</value></attr></operationalAttributes>\r\n",
   Eleve:
     '    <operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes>\r\n',
   PersRelEleve:
-    '    <operationalAttributes><attr name="categoriePersonne"><value>PersRelEleve</value></attr></operationalAttributes>\r\n',
+    '    <operationalAttributes><attr name="categoriePersonne">' +
+    "<value>PersRelEleve</value></attr></operationalAttributes>\r\n",
   PersEducNat:
-    '    <operationalAttributes><attr name="categoriePersonne"><value>PersEducNat</value></attr></operationalAttributes>\r\n',
+    '    <operationalAttributes><attr name="categoriePersonne">' +
+    "<value>PersEducNat</value></attr></operationalAttributes>\r\n",
 };
 const head = (category: SynthCategory, id: string) =>
   `${OPERATIONAL[category]}    <identifier><id>${id}</id></identifier>\r\n`;
 const addRecord = (category: SynthCategory, id: string, lines: string) =>
   `  <addRequest>\r\n${head(category, id)}    <attributes>\r\n${lines}    </attributes>\r\n  </addRequest>\r\n`;
 const modifyRecord = (category: SynthCategory, id: string, lines: string) =>
-  `  <modifyRequest>\r\n${head(category, id)}    <modifications>\r\n${lines}    </modifications>\r\n  </modifyRequest>\r\n`;
+  `  <modifyRequest>\r\n${head(category, id)}    <modifications>\r\n` +
+  `${lines}    </modifications>\r\n  </modifyRequest>\r\n`;
 const deleteRecord = (category: SynthCategory, id: string) =>
   `  <deleteRequest>\r\n${head(category, id)}  </deleteRequest>\r\n`;
 
@@ -890,7 +899,7 @@ export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSum
       teacher: boolean,
       director: boolean,
     ) => {
-      const born = `${String(between(1, 28)).padStart(2, "0")}/${String(between(1, 12)).padStart(2, "0")}/${year - between(24, 62)}`;
+      const born = aafDate(between(1, 28), between(1, 12), year - between(24, 62));
       staffLines.push(
         addRecord(
           "PersEducNat",
@@ -980,7 +989,7 @@ export async function synthesiseAcademy(options: SynthOptions): Promise<SynthSum
         }
         family.children.push(pupil);
         const age = AGE[level] + (random() < 0.03 ? 1 : 0);
-        const born = `${String(between(1, 28)).padStart(2, "0")}/${String(between(1, 12)).padStart(2, "0")}/${year - age - (random() < 0.67 ? 0 : 1)}`;
+        const born = aafDate(between(1, 28), between(1, 12), year - age - (random() < 0.67 ? 0 : 1));
         const classValue = `${school.jointure}$$$${cls.id}$${esc(cls.label)}`;
         pupilLines.push(
           addRecord(
@@ -1179,10 +1188,7 @@ async function writeDelta(dir: string, units: DeltaUnit[], t: DeltaTools): Promi
             "Eleve",
             pupil,
             attr("ENTPersonJointure", pupil) +
-              attr(
-                "ENTPersonDateNaissance",
-                `${String(t.between(1, 28)).padStart(2, "0")}/${String(t.between(1, 12)).padStart(2, "0")}/${t.year - AGE[level]}`,
-              ) +
+              attr("ENTPersonDateNaissance", aafDate(t.between(1, 28), t.between(1, 12), t.year - AGE[level])) +
               attr("ENTPersonNom", esc(name)) +
               attr("ENTPersonPrenom", esc(t.pick(t.childNames))) +
               attr("ENTPersonStructRattach", u.school.jointure) +

@@ -13,7 +13,10 @@ const BUILD_DIR = join(PUBLIC_DIR, "build");
 
 type BundleName = "wall.js" | "document.js";
 
-/** Browser clients of the realtime pages, bundled with esbuild (yjs, y-websocket, ProseMirror…), loaded on those pages only. */
+/**
+ * Browser clients of the realtime pages, bundled with esbuild (yjs, y-websocket, ProseMirror…), loaded on those pages
+ * only.
+ */
 const BUNDLES: Record<BundleName, string> = {
   "wall.js": fileURLToPath(new URL("../../realtime/client/wall.ts", import.meta.url)),
   "document.js": fileURLToPath(new URL("../../realtime/client/document.ts", import.meta.url)),

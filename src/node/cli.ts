@@ -59,7 +59,8 @@ export async function runCli(
       try {
         const summary = await buildDemo(platform.db, platform.passwords, platform.clock.now());
         out(
-          `Démonstration reconstruite : ${summary.schools} écoles, ${summary.classes} classes, ${summary.pupils} élèves, ` +
+          `Démonstration reconstruite : ${summary.schools} écoles, ` +
+            `${summary.classes} classes, ${summary.pupils} élèves, ` +
             `${summary.parents} parents, ${summary.staff} personnels.`,
         );
         out(`Comptes (mot de passe : ${DEMO_PASSWORD}) : ${DEMO_ACCOUNTS.map((a) => a.login).join(", ")}`);
@@ -196,14 +197,18 @@ async function aafImportCommand(
     }
     const c = outcome.counts;
     out(
-      `${outcome.status === "checked" ? "Import à blanc (rien n'a été modifié)" : "Import appliqué"} — ${outcome.info.mode === "complete" ? "livraison complète" : "livraison différentielle"}, ${outcome.files.length} fichier(s)`,
+      `${outcome.status === "checked" ? "Import à blanc (rien n'a été modifié)" : "Import appliqué"} — ` +
+        `${outcome.info.mode === "complete" ? "livraison complète" : "livraison différentielle"}, ` +
+        `${outcome.files.length} fichier(s)`,
     );
     out(
-      `  créés ${c.created} · mis à jour ${c.updated} · inchangés ${c.unchanged} · rattachements retirés ${c.detached} · ` +
+      `  créés ${c.created} · mis à jour ${c.updated} · inchangés ${c.unchanged} · ` +
+        `rattachements retirés ${c.detached} · ` +
         `pré-supprimés ${c.preDeleted} · rétablis ${c.restored} · avertissements ${c.warnings}`,
     );
     out(
-      `  écoles nouvelles ${c.schools} · classes nouvelles ${c.classes} · journal : /admin/annuaire/imports/${importId}`,
+      `  écoles nouvelles ${c.schools} · classes nouvelles ${c.classes} · journal : ` +
+        `/admin/annuaire/imports/${importId}`,
     );
     return 0;
   } finally {
@@ -234,7 +239,8 @@ async function aafSynthCommand(args: string[], out: (line: string) => void): Pro
     academyCode: process.env.PREAU_ACADEMY_CODE ?? "DEMO",
   });
   out(
-    `Académie fictive écrite dans ${outDir} en ${Math.round((performance.now() - started) / 100) / 10} s : ${JSON.stringify(summary)}`,
+    `Académie fictive écrite dans ${outDir} en ${Math.round((performance.now() - started) / 100) / 10} s : ` +
+      `${JSON.stringify(summary)}`,
   );
   return 0;
 }

@@ -39,7 +39,8 @@ export function garIdentityProvider(settings: GarSettings): GarIdentityProvider 
       const now = new Date();
       const later = new Date(now.getTime() + 5 * 60_000);
       const attribute = (name: string, value: string) =>
-        `<saml:Attribute Name="${name}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic" FriendlyName="${name}">` +
+        `<saml:Attribute Name="${name}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic" ` +
+        `FriendlyName="${name}">` +
         `<saml:AttributeValue xsi:type="xs:string">${xml(value)}</saml:AttributeValue></saml:Attribute>`;
       const { context } = await idp.createLoginResponse(
         sp,
@@ -67,12 +68,14 @@ export function garIdentityProvider(settings: GarSettings): GarIdentityProvider 
             .replace(
               "{AuthnStatement}",
               `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="_${crypto.randomUUID()}">` +
-                "<saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef>" +
+                "<saml:AuthnContext><saml:AuthnContextClassRef>" +
+                "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef>" +
                 "</saml:AuthnContext></saml:AuthnStatement>",
             )
             .replace(
               "{AttributeStatement}",
-              `<saml:AttributeStatement>${attribute("idEnt", settings.entId)}${attribute("GARPersonIdentifiant", user.id)}</saml:AttributeStatement>`,
+              `<saml:AttributeStatement>${attribute("idEnt", settings.entId)}` +
+                `${attribute("GARPersonIdentifiant", user.id)}</saml:AttributeStatement>`,
             );
           return { id, context: filled };
         },

@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${[
       "",
-      `  Préau est prêt : ${url}   (${handle.kind === "pglite" ? "base embarquée PGlite" : "serveur Postgres"}, ${Math.round(performance.now() - started)} ms)`,
+      `  Préau est prêt : ${url}   (${handle.kind === "pglite" ? "base embarquée PGlite" : "serveur Postgres"}, ` +
+        `${Math.round(performance.now() - started)} ms)`,
       "",
       `  Comptes de démonstration (mot de passe : ${DEMO_PASSWORD})`,
       ...DEMO_ACCOUNTS.map((a) => `    ${a.login.padEnd(width)}  ${a.description}`),

@@ -26,8 +26,10 @@ function dbAdapter(db: Database, platformSecret: string) {
       await withTenant(db, systemScope, (tx) =>
         tx.execute(sql`
         insert into oidc_payloads (model, id, payload, grant_id, uid, user_code, expires_at)
-        values (${this.model}, ${id}, ${JSON.stringify(payload)}::jsonb, ${payload.grantId ?? null}, ${payload.uid ?? null}, ${payload.userCode ?? null}, ${expiresAt})
-        on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id, uid = excluded.uid,
+        values (${this.model}, ${id}, ${JSON.stringify(payload)}::jsonb, ${payload.grantId ?? null},
+          ${payload.uid ?? null}, ${payload.userCode ?? null}, ${expiresAt})
+        on conflict (model, id) do update
+          set payload = excluded.payload, grant_id = excluded.grant_id, uid = excluded.uid,
           user_code = excluded.user_code, expires_at = excluded.expires_at`),
       );
     }
@@ -177,9 +179,11 @@ export async function createOidcEndpoint(
             }>(
               await tx.execute(sql`
             select u.first_name, u.last_name, u.academic_email as email, p.uai, p.profile::text as profile,
-              array(select cl.name from class_members m join classes cl on cl.id = m.class_id where m.user_id = u.id and cl.uai = p.uai order by cl.name) as classes
+              array(select cl.name from class_members m join classes cl on cl.id = m.class_id
+                where m.user_id = u.id and cl.uai = p.uai order by cl.name) as classes
             from users u left join lateral (select uai, profile from school_profiles where user_id = u.id
-              order by case profile when 'director' then 0 when 'teacher' then 1 when 'staff' then 2 when 'pupil' then 3 else 4 end limit 1) p on true
+              order by case profile when 'director' then 0 when 'teacher' then 1 when 'staff' then 2 when 'pupil' then 3
+                else 4 end limit 1) p on true
             where u.id = ${accountId}`),
             ),
           );

@@ -70,7 +70,8 @@ export async function startSamlProxy(
   const { settings, testIdps } = await proxySettingsFromEnv(env);
   if (settings.guichets.length === 0) {
     throw new Error(
-      "Aucun guichet configuré : PREAU_EDUCONNECT_METADATA / PREAU_ARENA_METADATA (ou PREAU_SAML_TEST_IDP=true sur une démonstration).",
+      "Aucun guichet configuré : PREAU_EDUCONNECT_METADATA / PREAU_ARENA_METADATA " +
+        "(ou PREAU_SAML_TEST_IDP=true sur une démonstration).",
     );
   }
   const app = new Hono();
@@ -79,10 +80,12 @@ export async function startSamlProxy(
   const port = Number(env.PREAU_SAML_PROXY_PORT ?? 3001);
   const server = serve({ fetch: app.fetch, port, hostname: env.HOST });
   out(
-    `Proxy SAML prêt : ${settings.publicUrl} (guichets : ${settings.guichets.map((g) => g.id).join(", ")}${testIdps.length ? ", fournisseurs d'identité de test" : ""})`,
+    `Proxy SAML prêt : ${settings.publicUrl} (guichets : ` +
+      `${settings.guichets.map((g) => g.id).join(", ")}${testIdps.length ? ", fournisseurs d'identité de test" : ""})`,
   );
   out(
-    `Métadonnées à transmettre aux guichets : ${settings.guichets.map((g) => `${settings.publicUrl}/saml/${g.id}/metadata`).join(" ")}`,
+    "Métadonnées à transmettre aux guichets : " +
+      settings.guichets.map((g) => `${settings.publicUrl}/saml/${g.id}/metadata`).join(" "),
   );
   return { stop: () => new Promise((r) => server.close(() => r())) };
 }

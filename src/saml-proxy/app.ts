@@ -130,8 +130,10 @@ export function createProxyApp(settings: ProxySettings) {
     c.header("Cache-Control", "no-store");
     return c.html(
       `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Connexion refusée — Préau</title>` +
-        `<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main><h1>Connexion refusée</h1>` +
-        `<p>La réponse du guichet de connexion n'a pas pu être vérifiée (${kind}). Par sécurité, rien n'a été ouvert.</p>` +
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
+        "<body><main><h1>Connexion refusée</h1>" +
+        `<p>La réponse du guichet de connexion n'a pas pu être vérifiée (${kind}). ` +
+        "Par sécurité, rien n'a été ouvert.</p>" +
         `<p><a href="${settings.hubUrl}/login">Revenir à la page de connexion</a></p></main></body></html>`,
       400,
     );

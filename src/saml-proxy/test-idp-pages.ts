@@ -10,7 +10,8 @@ import type { TestIdentity, TestIdp } from "./test-idp";
 const esc = (text: string) => text.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${esc(title)}</title>` +
-  `<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main><h1>${esc(title)}</h1>${body}</main></body></html>`;
+  '<meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
+  `<body><main><h1>${esc(title)}</h1>${body}</main></body></html>`;
 
 /** The redirect binding's SAMLRequest: base64 of raw DEFLATE (Web streams, so the proxy's app stays portable). */
 async function inflateRaw(base64: string): Promise<string> {
@@ -35,13 +36,17 @@ export function testIdpPages(settings: ProxySettings, idps: TestIdp[]) {
     }
     const educonnect = idp.guichet === "educonnect";
     const field = educonnect
-      ? `<p><label for="vecteur">Jointure AAF du compte (ENTPersonJointure)</label><br><input id="vecteur" name="jointure" required></p>`
-      : `<p><label for="courriel">Adresse académique de l'agent</label><br><input id="courriel" name="courriel" type="email" required></p>`;
+      ? '<p><label for="vecteur">Jointure AAF du compte (ENTPersonJointure)</label><br>' +
+        '<input id="vecteur" name="jointure" required></p>'
+      : `<p><label for="courriel">Adresse académique de l'agent</label><br>` +
+        '<input id="courriel" name="courriel" type="email" required></p>';
     return c.html(
       page(
         `Guichet de test — ${educonnect ? "ÉduConnect" : "guichet agent"}`,
-        `<p>Fournisseur d'identité de test : il affirme l'identité que vous indiquez. Il n'existe que sur une plateforme de démonstration.</p>` +
-          `<form method="post" action="/idp-test/${idp.guichet}/reponse"><input type="hidden" name="demande" value="${esc(id)}">${field}` +
+        "<p>Fournisseur d'identité de test : il affirme l'identité que vous indiquez. " +
+          "Il n'existe que sur une plateforme de démonstration.</p>" +
+          `<form method="post" action="/idp-test/${idp.guichet}/reponse">` +
+          `<input type="hidden" name="demande" value="${esc(id)}">${field}` +
           `<p><button type="submit">Se connecter</button></p></form>`,
       ),
     );
@@ -65,7 +70,8 @@ export function testIdpPages(settings: ProxySettings, idps: TestIdp[]) {
       page(
         "Retour vers Préau",
         `<form method="post" action="${esc(acsUrl(settings.publicUrl, guichet))}">` +
-          `<input type="hidden" name="SAMLResponse" value="${esc(response)}"><p><button type="submit">Continuer vers Préau</button></p></form>`,
+          `<input type="hidden" name="SAMLResponse" value="${esc(response)}">` +
+          '<p><button type="submit">Continuer vers Préau</button></p></form>',
       ),
     );
   });

@@ -131,8 +131,10 @@ export async function createTestIdp(
             // Whole elements: samlify's tag replacement escapes values, so these two go in as they are.
             .replace(
               "{AuthnStatement}",
-              `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="${sessionIndex}"><saml:AuthnContext>` +
-                "<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>",
+              `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="${sessionIndex}">` +
+                "<saml:AuthnContext><saml:AuthnContextClassRef>" +
+                "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef>" +
+                "</saml:AuthnContext></saml:AuthnStatement>",
             )
             .replace(
               "{AttributeStatement}",

@@ -10,7 +10,12 @@ declare module "cloudflare:workers" {
   }
   export interface DurableObjectState {
     storage: {
-      sql: { exec(query: string, ...bindings: unknown[]): { toArray(): Record<string, unknown>[]; one(): Record<string, unknown> } };
+      sql: {
+        exec(
+          query: string,
+          ...bindings: unknown[]
+        ): { toArray(): Record<string, unknown>[]; one(): Record<string, unknown> };
+      };
       transactionSync<T>(fn: () => T): T;
     };
     acceptWebSocket(ws: WebSocket, tags?: string[]): void;

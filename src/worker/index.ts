@@ -106,7 +106,9 @@ function workerConfig(env: WorkerEnv): Config {
   return loadConfig(strings, secret);
 }
 
-/** /static/x is ./public/x, as on Node; hashed names under /static/build/ never change, so they are cached for a year. */
+/**
+ * /static/x is ./public/x, as on Node; hashed names under /static/build/ never change, so they are cached for a year.
+ */
 async function staticFile(request: Request, url: URL, env: WorkerEnv): Promise<Response | null> {
   const target = new URL(url);
   target.pathname = url.pathname.slice("/static".length);
@@ -143,7 +145,8 @@ async function assetManifest(url: URL, env: WorkerEnv): Promise<AssetManifest> {
   const response = await env.ASSETS.fetch(new Request(new URL("/build/manifest.json", url.origin)));
   if (!response.ok) {
     throw new Error(
-      `public/build/manifest.json introuvable (${response.status}) : lancez \`npm run preau -- assets\` avant le déploiement.`,
+      `public/build/manifest.json introuvable (${response.status}) : ` +
+        `lancez \`npm run preau -- assets\` avant le déploiement.`,
     );
   }
   const read = (await response.json()) as Partial<Record<string, unknown>>;

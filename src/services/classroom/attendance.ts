@@ -66,9 +66,12 @@ export async function rollSheet(
     }>(
       await tx.execute(sql`
       select u.id, u.last_name || ' ' || u.first_name as name, mk.status, mk.reason,
-        (select n.reason from absence_notices n where n.pupil_id = u.id and ${d}::date between n.from_day and n.to_day order by n.created_at desc limit 1) as announced
+        (select n.reason from absence_notices n
+          where n.pupil_id = u.id and ${d}::date between n.from_day and n.to_day
+          order by n.created_at desc limit 1) as announced
       from class_members m join users u on u.id = m.user_id
-      left join attendance_marks mk on mk.pupil_id = u.id and mk.roll_id = ${roll?.id ?? "00000000-0000-0000-0000-000000000000"}::uuid
+      left join attendance_marks mk
+        on mk.pupil_id = u.id and mk.roll_id = ${roll?.id ?? "00000000-0000-0000-0000-000000000000"}::uuid
       where m.class_id = ${classId} and m.role = 'pupil' order by u.last_name, u.first_name`),
     );
     return {
@@ -208,7 +211,9 @@ async function tellUnexplained(
         kind: "absence",
         title: `Absence de ${a.first_name}`,
         urgent: true,
-        body: `${a.first_name} est noté·e absent·e (${className}, ${half} du ${input.day}). Merci de prévenir l'école du motif.`,
+        body:
+          `${a.first_name} est noté·e absent·e (${className}, ${half} du ${input.day}). ` +
+          "Merci de prévenir l'école du motif.",
         link: "/absences",
       },
       deps.now,
@@ -242,7 +247,8 @@ export async function absenceAnnouncer(
     if (!link) issues.push("child");
     if (issues.length) return { ok: false as const, issues };
     await tx.execute(sql`insert into absence_notices (uai, pupil_id, parent_id, from_day, to_day, reason, created_at)
-      values (${link!.uai}, ${input.childId}, ${p.userId}, ${input.from}, ${input.to}, ${reason}, ${deps.now.toISOString()})`);
+      values (${link!.uai}, ${input.childId}, ${p.userId}, ${input.from}, ${input.to}, ${reason},
+        ${deps.now.toISOString()})`);
     await auditAction(tx, deps, p, {
       action: "attendance.announced",
       target: input.childId,
@@ -267,17 +273,20 @@ async function absencesOf(tx: Tx, p: Principal): Promise<ParentAbsences> {
   const iso = (d: string | Date) => (typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10));
   const children = rowsOf<{ id: string; name: string }>(
     await tx.execute(sql`
-    select u.id, u.first_name as name from parent_links l join users u on u.id = l.child_id where l.parent_id = ${p.userId} order by u.first_name`),
+    select u.id, u.first_name as name from parent_links l join users u on u.id = l.child_id
+    where l.parent_id = ${p.userId} order by u.first_name`),
   );
   const absences = rowsOf<{ child: string; day: string | Date; half: string; status: string; reason: string }>(
     await tx.execute(sql`
-    select u.first_name as child, r.day, r.half, mk.status, mk.reason from attendance_marks mk join attendance_rolls r on r.id = mk.roll_id
+    select u.first_name as child, r.day, r.half, mk.status, mk.reason
+    from attendance_marks mk join attendance_rolls r on r.id = mk.roll_id
     join users u on u.id = mk.pupil_id join parent_links l on l.child_id = mk.pupil_id and l.parent_id = ${p.userId}
     order by r.day desc, r.half limit 60`),
   );
   const notices = rowsOf<{ child: string; from_day: string | Date; to_day: string | Date; reason: string }>(
     await tx.execute(sql`
-    select u.first_name as child, n.from_day, n.to_day, n.reason from absence_notices n join users u on u.id = n.pupil_id
+    select u.first_name as child, n.from_day, n.to_day, n.reason
+    from absence_notices n join users u on u.id = n.pupil_id
     join parent_links l on l.child_id = n.pupil_id and l.parent_id = ${p.userId} order by n.from_day desc limit 30`),
   );
   return {
@@ -300,10 +309,13 @@ export async function schoolDay(deps: ServiceDeps, p: Principal, day: string | n
   return inTenant(deps, p, async (tx) => {
     const rows = rowsOf<{ id: string; name: string; halves: string[]; absent: string[]; late: string[] }>(
       await tx.execute(sql`
-      select c.id, c.name, array(select half from attendance_rolls r where r.class_id = c.id and r.day = ${d}) as halves,
-        array(select distinct u.first_name || ' ' || u.last_name from attendance_rolls r join attendance_marks mk on mk.roll_id = r.id join users u on u.id = mk.pupil_id
+      select c.id, c.name,
+        array(select half from attendance_rolls r where r.class_id = c.id and r.day = ${d}) as halves,
+        array(select distinct u.first_name || ' ' || u.last_name
+          from attendance_rolls r join attendance_marks mk on mk.roll_id = r.id join users u on u.id = mk.pupil_id
           where r.class_id = c.id and r.day = ${d} and mk.status = 'absent') as absent,
-        array(select distinct u.first_name || ' ' || u.last_name from attendance_rolls r join attendance_marks mk on mk.roll_id = r.id join users u on u.id = mk.pupil_id
+        array(select distinct u.first_name || ' ' || u.last_name
+          from attendance_rolls r join attendance_marks mk on mk.roll_id = r.id join users u on u.id = mk.pupil_id
           where r.class_id = c.id and r.day = ${d} and mk.status = 'late') as late
       from classes c where c.uai = ${uai} order by c.name`),
     );

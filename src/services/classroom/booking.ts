@@ -33,7 +33,9 @@ export interface OfferInput {
   companions: string;
 }
 
-/** The slots an offer's form means: meetings cut the period into equal slots; an outing is one slot for N companions. */
+/**
+ * The slots an offer's form means: meetings cut the period into equal slots; an outing is one slot for N companions.
+ */
 export function slotsOf(
   input: OfferInput,
   now: Date,
@@ -65,7 +67,8 @@ export function slotsOf(
 async function classAudience(tx: Tx, classId: string): Promise<string[]> {
   return rowsOf<{ id: string }>(
     await tx.execute(sql`
-    select distinct l.parent_id as id from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
+    select distinct l.parent_id as id
+    from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
     where m.class_id = ${classId}`),
   ).map((r) => r.id);
 }
@@ -102,8 +105,8 @@ export async function offerCreator(
     const [row] = rowsOf<{ id: string }>(
       await tx.execute(sql`
       insert into agenda_offers (uai, class_id, author_id, kind, title, place, details, created_at)
-      values (${f.uai}, ${classId}, ${p.userId}, ${input.kind}, ${title}, ${input.place.trim()}, ${input.details.trim()},
-        ${deps.now.toISOString()})
+      values (${f.uai}, ${classId}, ${p.userId}, ${input.kind}, ${title}, ${input.place.trim()},
+        ${input.details.trim()}, ${deps.now.toISOString()})
       returning id`),
     );
     const id = row!.id;
@@ -299,7 +302,8 @@ async function myOffers(tx: Tx, p: Principal, now: Date): Promise<OfferLine[]> {
       (sum(s.capacity) - (select count(*) from agenda_bookings b where b.offer_id = o.id))::int as free,
       exists (select 1 from agenda_bookings b where b.offer_id = o.id and b.parent_id = ${p.userId}) as booked,
       bool_or(v.writer) as writer
-    from agenda_offers o join (select class_id, bool_or(writer) as writer from visible group by class_id) v on v.class_id = o.class_id
+    from agenda_offers o
+      join (select class_id, bool_or(writer) as writer from visible group by class_id) v on v.class_id = o.class_id
       join classes c on c.id = o.class_id join agenda_slots s on s.offer_id = o.id
     group by o.id, o.kind, o.title, c.name
     having max(s.ends_at) > ${now.toISOString()}
@@ -467,8 +471,11 @@ export async function bookingCanceller(
       ends_at: Date | string;
       uai: string;
     }>(
-      await tx.execute(sql`select b.offer_id, b.parent_id, o.class_id, o.author_id, o.title, s.starts_at, s.ends_at, o.uai
-        from agenda_bookings b join agenda_offers o on o.id = b.offer_id join agenda_slots s on s.id = b.slot_id where b.id = ${bookingId}`),
+      await tx.execute(sql`
+        select b.offer_id, b.parent_id, o.class_id, o.author_id, o.title, s.starts_at, s.ends_at, o.uai
+        from agenda_bookings b
+ join agenda_offers o on o.id = b.offer_id join agenda_slots s on s.id = b.slot_id
+        where b.id = ${bookingId}`),
     );
     if (!b) return null;
     const f = await classFacts(tx, p, b.class_id);
@@ -521,9 +528,11 @@ export async function agendaReminder(
     }>(
       await tx.execute(sql`update agenda_bookings b set reminded_at = ${now.toISOString()}
         from agenda_slots s, agenda_offers o, users c
-        where b.id = ${bookingId} and b.reminded_at is null and s.id = b.slot_id and o.id = b.offer_id and c.id = b.child_id
+        where b.id = ${bookingId} and b.reminded_at is null
+          and s.id = b.slot_id and o.id = b.offer_id and c.id = b.child_id
           and s.starts_at > ${now.toISOString()}
-        returning b.parent_id, o.author_id, o.title, o.place, s.starts_at, s.ends_at, c.first_name || ' ' || c.last_name as child`),
+        returning b.parent_id, o.author_id, o.title, o.place, s.starts_at, s.ends_at,
+          c.first_name || ' ' || c.last_name as child`),
     );
     if (!b) return false;
     const when = whenText(new Date(b.starts_at), new Date(b.ends_at), timeZone);

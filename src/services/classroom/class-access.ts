@@ -12,9 +12,12 @@ import { isId } from "../../validation";
  *  homework log's class list, the agenda's calendars and the booking offers all start from it. */
 export function classesReachedBy(userId: string) {
   return sql`
-    select m.class_id, m.role in ('teacher', 'staff') as write, null::text as child from class_members m where m.user_id = ${userId}
-    union all select c.id, true, null from classes c join school_profiles sp on sp.uai = c.uai and sp.profile = 'director' and sp.user_id = ${userId}
-    union all select m.class_id, false, u.first_name from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
+    select m.class_id, m.role in ('teacher', 'staff') as write, null::text as child
+      from class_members m where m.user_id = ${userId}
+    union all select c.id, true, null
+      from classes c join school_profiles sp on sp.uai = c.uai and sp.profile = 'director' and sp.user_id = ${userId}
+    union all select m.class_id, false, u.first_name
+      from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
       join users u on u.id = l.child_id where l.parent_id = ${userId}`;
 }
 

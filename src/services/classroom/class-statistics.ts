@@ -40,16 +40,22 @@ export async function classStatistics(
       await tx.execute(sql`
       select c.name,
         (select count(*)::int from class_members where class_id = c.id and role = 'pupil') as pupils,
-        (select count(*)::int from homework_entries e where e.class_id = c.id and e.to_do <> '' and e.day >= ${since}::date) as items,
-        (select count(*)::int from homework_ticks t join homework_entries e on e.id = t.entry_id where e.class_id = c.id and e.day >= ${since}::date) as ticks,
+        (select count(*)::int from homework_entries e
+          where e.class_id = c.id and e.to_do <> '' and e.day >= ${since}::date) as items,
+        (select count(*)::int from homework_ticks t join homework_entries e on e.id = t.entry_id
+          where e.class_id = c.id and e.day >= ${since}::date) as ticks,
         (select count(*)::int from liaison_notes n where n.class_id = c.id and n.created_at >= ${since}::date) as notes,
-        (select count(distinct (r.note_id, r.child_id))::int from liaison_recipients r join liaison_notes n on n.id = r.note_id
+        (select count(distinct (r.note_id, r.child_id))::int
+          from liaison_recipients r join liaison_notes n on n.id = r.note_id
           where n.class_id = c.id and n.created_at >= ${since}::date and r.read_at is not null) as read,
-        (select count(distinct (r.note_id, r.child_id))::int from liaison_recipients r join liaison_notes n on n.id = r.note_id
+        (select count(distinct (r.note_id, r.child_id))::int
+          from liaison_recipients r join liaison_notes n on n.id = r.note_id
           where n.class_id = c.id and n.created_at >= ${since}::date) as expected,
         (select count(*)::int from attendance_rolls r where r.class_id = c.id and r.day >= ${since}::date) as half_days,
-        (select count(*)::int from attendance_marks mk join attendance_rolls r on r.id = mk.roll_id where r.class_id = c.id and r.day >= ${since}::date and mk.status = 'absent') as absences,
-        (select count(*)::int from attendance_marks mk join attendance_rolls r on r.id = mk.roll_id where r.class_id = c.id and r.day >= ${since}::date and mk.status = 'late') as lates
+        (select count(*)::int from attendance_marks mk join attendance_rolls r on r.id = mk.roll_id
+          where r.class_id = c.id and r.day >= ${since}::date and mk.status = 'absent') as absences,
+        (select count(*)::int from attendance_marks mk join attendance_rolls r on r.id = mk.roll_id
+          where r.class_id = c.id and r.day >= ${since}::date and mk.status = 'late') as lates
       from classes c where c.id = ${classId}`),
     );
     if (!row) return null;

@@ -32,7 +32,8 @@ async function classesOf(tx: Tx, p: Principal): Promise<HomeworkClass[]> {
   const rows = rowsOf<{ id: string; name: string; school_name: string; write: boolean; children: string[] }>(
     await tx.execute(sql`
     with mine as (${classesReachedBy(p.userId)})
-    select c.id, c.name, s.name as school_name, bool_or(mine.write) as write, array_remove(array_agg(distinct mine.child), null) as children
+    select c.id, c.name, s.name as school_name, bool_or(mine.write) as write,
+      array_remove(array_agg(distinct mine.child), null) as children
     from mine join classes c on c.id = mine.class_id join schools s on s.uai = c.uai
     group by c.id, c.name, s.name order by s.name, c.name`),
   );
@@ -78,7 +79,10 @@ export function mondayOf(day: string): string {
   return addDays(day, -weekday);
 }
 
-/** Who looks at a week: their access and whose ticks they see (a pupil themself, a parent their children; nobody in a 58D preview). */
+/**
+ * Who looks at a week: their access and whose ticks they see (a pupil themself, a parent their children; nobody in a
+ * 58D preview).
+ */
 export interface WeekViewer {
   access: "write" | "read";
   tickers: { id: string; name: string }[];
@@ -106,13 +110,17 @@ export async function classWeek(
       ? [{ id: p.userId, name: p.firstName }]
       : rowsOf<{ id: string; name: string }>(
           await tx.execute(sql`
-      select id, first_name as name from users where id = any(${`{${f.childIds.join(",")}}`}::uuid[]) order by first_name`),
+      select id, first_name as name from users where id = any(${`{${f.childIds.join(",")}}`}::uuid[])
+      order by first_name`),
         );
     return weekFor(tx, f, { access, tickers }, monday);
   });
 }
 
-/** The week of a class as `viewer` sees it: the one builder of the teacher's, the pupil's, the parent's and the preview's page. */
+/**
+ * The week of a class as `viewer` sees it: the one builder of the teacher's, the pupil's, the parent's and the
+ * preview's page.
+ */
 export async function weekFor(tx: Tx, f: ClassFacts, viewer: WeekViewer, monday: string): Promise<HomeworkWeek> {
   const { access, tickers } = viewer;
   const classId = f.id;
@@ -129,7 +137,8 @@ export async function weekFor(tx: Tx, f: ClassFacts, viewer: WeekViewer, monday:
     done_for: string[];
   }>(
     await tx.execute(sql`
-    select e.id, e.day, e.subject, e.done_in_class, e.to_do, e.due_date, e.links, a.first_name || ' ' || a.last_name as author,
+    select e.id, e.day, e.subject, e.done_in_class, e.to_do, e.due_date, e.links,
+      a.first_name || ' ' || a.last_name as author,
       ${
         access === "write"
           ? sql`array(select u.first_name || ' ' || u.last_name from homework_ticks t join users u on u.id = t.pupil_id
@@ -215,9 +224,12 @@ export async function homeworkWriter(
     if (issues.length) return { ok: false as const, issues };
     const [row] = rowsOf<{ id: string }>(
       await tx.execute(sql`
-      insert into homework_entries (uai, class_id, author_id, day, subject, done_in_class, to_do, due_date, links, created_at, updated_at)
-      values (${f!.uai}, ${classId}, ${p.userId}, ${input.day}, ${input.subject.trim()}, ${input.doneInClass.trim()}, ${input.toDo.trim()},
-        ${input.dueDate || null}, array(select jsonb_array_elements_text(${JSON.stringify(links)}::jsonb)), ${deps.now.toISOString()}, ${deps.now.toISOString()})
+      insert into homework_entries
+        (uai, class_id, author_id, day, subject, done_in_class, to_do, due_date, links, created_at, updated_at)
+      values (${f!.uai}, ${classId}, ${p.userId}, ${input.day}, ${input.subject.trim()}, ${input.doneInClass.trim()},
+        ${input.toDo.trim()}, ${input.dueDate || null},
+        array(select jsonb_array_elements_text(${JSON.stringify(links)}::jsonb)), ${deps.now.toISOString()},
+        ${deps.now.toISOString()})
       returning id`),
     );
     await auditAction(tx, deps, p, {
@@ -229,7 +241,8 @@ export async function homeworkWriter(
       const audience = rowsOf<{ id: string }>(
         await tx.execute(sql`
         select m.user_id as id from class_members m where m.class_id = ${classId} and m.role = 'pupil'
-        union select l.parent_id from parent_links l join class_members m on m.user_id = l.child_id and m.class_id = ${classId} and m.role = 'pupil'`),
+        union select l.parent_id from parent_links l
+          join class_members m on m.user_id = l.child_id and m.class_id = ${classId} and m.role = 'pupil'`),
       ).map((r) => r.id);
       await notifyFromUserScope(
         tx,

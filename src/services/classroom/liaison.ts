@@ -227,7 +227,8 @@ export async function notesFor(
     reply: string | null;
   }>(
     await tx.execute(sql`
-    select n.id, n.title, n.body, n.reply_kind, n.created_at, a.first_name || ' ' || a.last_name as author, c.name as class_name,
+    select n.id, n.title, n.body, n.reply_kind, n.created_at, a.first_name || ' ' || a.last_name as author,
+      c.name as class_name,
       ${
         parent
           ? sql`r.child_id, ch.first_name as child_name, r.read_at, r.reply`
@@ -286,8 +287,10 @@ export async function liaisonAcknowledger(
       return { ok: false as const, issue: "reply_missing" as const };
     if (note.reply_kind === "text" && (!answer || answer.length > LIMITS.reply))
       return { ok: false as const, issue: answer ? ("reply" as const) : ("reply_missing" as const) };
-    await tx.execute(sql`update liaison_recipients set read_at = coalesce(read_at, ${deps.now.toISOString()}::timestamptz),
-      reply = ${note.reply_kind === "none" ? null : answer}, replied_at = ${note.reply_kind === "none" ? null : deps.now.toISOString()}
+    await tx.execute(sql`update liaison_recipients
+      set read_at = coalesce(read_at, ${deps.now.toISOString()}::timestamptz),
+      reply = ${note.reply_kind === "none" ? null : answer},
+      replied_at = ${note.reply_kind === "none" ? null : deps.now.toISOString()}
       where note_id = ${noteId} and parent_id = ${p.userId} and child_id = ${childId}`);
     await auditAction(tx, deps, p, {
       action: "liaison.acknowledged",
@@ -341,14 +344,15 @@ async function senderView(tx: Tx, p: Principal, noteId: string): Promise<NoteFor
     uai: string;
   }>(
     await tx.execute(sql`
-    select n.id, n.title, n.body, n.reply_kind, n.created_at, c.name as class_name, n.remind_after_hours, n.author_id, n.uai
+    select n.id, n.title, n.body, n.reply_kind, n.created_at, c.name as class_name,
+      n.remind_after_hours, n.author_id, n.uai
     from liaison_notes n left join classes c on c.id = n.class_id where n.id = ${noteId}`),
   );
   if (!n || !can(p, "liaison.viewStatus", { uai: n.uai, authorId: n.author_id })) return null;
   const lines = rowsOf<{ child: string; parent: string; read: boolean; reply: string | null; reminded: boolean }>(
     await tx.execute(sql`
-    select ch.last_name || ' ' || ch.first_name as child, pa.first_name || ' ' || pa.last_name as parent, r.read_at is not null as read, r.reply,
-      r.reminded_at is not null as reminded
+    select ch.last_name || ' ' || ch.first_name as child, pa.first_name || ' ' || pa.last_name as parent,
+      r.read_at is not null as read, r.reply, r.reminded_at is not null as reminded
     from liaison_recipients r join users ch on ch.id = r.child_id join users pa on pa.id = r.parent_id
     where r.note_id = ${noteId} order by ch.last_name, ch.first_name, pa.last_name`),
   );
@@ -415,11 +419,16 @@ async function sentNotes(
   }>(
     await tx.execute(sql`
     select n.id, n.title, n.created_at, c.name as class_name,
-      (select count(distinct r.child_id)::int from liaison_recipients r where r.note_id = n.id and r.read_at is not null) as read,
+      (select count(distinct r.child_id)::int from liaison_recipients r
+        where r.note_id = n.id and r.read_at is not null) as read,
       (select count(distinct r.child_id)::int from liaison_recipients r where r.note_id = n.id) as total
     from liaison_notes n left join classes c on c.id = n.class_id where n.author_id = ${p.userId}
       ${words ? sql`and (n.title ilike ${containsPattern(words)} or n.body ilike ${containsPattern(words)})` : sql``}
-      ${filter.unreadOnly ? sql`and exists (select 1 from liaison_recipients r where r.note_id = n.id and r.read_at is null)` : sql``}
+      ${
+        filter.unreadOnly
+          ? sql`and exists (select 1 from liaison_recipients r where r.note_id = n.id and r.read_at is null)`
+          : sql``
+      }
     order by n.created_at desc limit 100`),
   );
   return rows.map((r) => ({

@@ -93,7 +93,8 @@ export async function pollCreator(
     const [row] = rowsOf<{ id: string }>(
       await tx.execute(sql`
       insert into polls (uai, author_id, question, options, multiple, anonymous, closes_at, created_at)
-      values (${uai}, ${p.userId}, ${question}, array(select jsonb_array_elements_text(${JSON.stringify(options)}::jsonb)),
+      values (${uai}, ${p.userId}, ${question},
+        array(select jsonb_array_elements_text(${JSON.stringify(options)}::jsonb)),
         ${input.multiple}, ${input.anonymous}, ${closes!.toISOString()}, ${deps.now.toISOString()}) returning id`),
     );
     const id = row!.id;
@@ -225,7 +226,9 @@ export async function pollVoter(
       uai: string;
     }>(
       await tx.execute(sql`
-      select p.options, p.multiple, p.anonymous, p.closes_at, p.uai from polls p join poll_audience a on a.poll_id = p.id and a.user_id = ${p.userId} where p.id = ${id}`),
+      select p.options, p.multiple, p.anonymous, p.closes_at, p.uai
+      from polls p join poll_audience a on a.poll_id = p.id and a.user_id = ${p.userId}
+      where p.id = ${id}`),
     );
     if (!poll) return { ok: false as const, notFound: true as const };
     if (new Date(poll.closes_at).getTime() <= deps.now.getTime())
@@ -287,10 +290,19 @@ async function myPolls(
   const rows = rowsOf<{ id: string; question: string; closes_at: Date | string; mine: boolean; voted: boolean }>(
     await tx.execute(sql`
     select p.id, p.question, p.closes_at, p.author_id = ${p.userId} as mine,
-      coalesce((select a.voted_at is not null from poll_audience a where a.poll_id = p.id and a.user_id = ${p.userId}), false) as voted
-    from polls p where (p.author_id = ${p.userId} or exists (select 1 from poll_audience a where a.poll_id = p.id and a.user_id = ${p.userId}))
+      coalesce((select a.voted_at is not null from poll_audience a
+        where a.poll_id = p.id and a.user_id = ${p.userId}), false) as voted
+    from polls p
+    where (p.author_id = ${p.userId}
+        or exists (select 1 from poll_audience a where a.poll_id = p.id and a.user_id = ${p.userId}))
       ${words ? sql`and p.question ilike ${containsPattern(words)}` : sql``}
-      ${filter.state === "open" ? sql`and p.closes_at > ${at}` : filter.state === "closed" ? sql`and p.closes_at <= ${at}` : sql``}
+      ${
+        filter.state === "open"
+          ? sql`and p.closes_at > ${at}`
+          : filter.state === "closed"
+            ? sql`and p.closes_at <= ${at}`
+            : sql``
+      }
       ${
         filter.state === "to_answer"
           ? sql`and p.closes_at > ${at} and exists (select 1 from poll_audience a where a.poll_id = p.id

@@ -346,7 +346,9 @@ export async function exportDocument(
       .trim()
       .slice(0, 80) || "document";
   if (format === "html") {
-    const body = `<!doctype html>\n<html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(d.title)}</title></head>\n<body><h1>${escapeHtml(d.title)}</h1>\n${blocksToHtml(blocks)}\n</body></html>\n`;
+    const body =
+      `<!doctype html>\n<html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(d.title)}</title></head>\n` +
+      `<body><h1>${escapeHtml(d.title)}</h1>\n${blocksToHtml(blocks)}\n</body></html>\n`;
     return { kind: "ok", value: { fileName: `${base}.html`, contentType: "text/html; charset=utf-8", body } };
   }
   return {

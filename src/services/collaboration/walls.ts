@@ -85,11 +85,14 @@ const WALL_SELECT = sql`
     s.name as school_name, coalesce(c.name, g.name) as target_name,
     coalesce(case when w.class_id is not null
                   then (select array_agg(m.user_id::text) from class_members m where m.class_id = w.class_id)
-                  else (select array_agg(m.user_id::text) from group_members m where m.group_id = w.group_id) end, '{}') as member_ids,
+                  else (select array_agg(m.user_id::text) from group_members m where m.group_id = w.group_id)
+                  end, '{}') as member_ids,
     coalesce(case when w.class_id is not null
-                  then (select array_agg(m.user_id::text) from class_members m where m.class_id = w.class_id and m.role = 'teacher')
+                  then (select array_agg(m.user_id::text) from class_members m
+                        where m.class_id = w.class_id and m.role = 'teacher')
                   when g.owner_id is not null then array[g.owner_id::text] end, '{}') as teacher_ids
-  from walls w join schools s on s.uai = w.uai left join classes c on c.id = w.class_id left join groups g on g.id = w.group_id`;
+  from walls w join schools s on s.uai = w.uai
+  left join classes c on c.id = w.class_id left join groups g on g.id = w.group_id`;
 
 function toWall(r: WallRow): Wall {
   return {

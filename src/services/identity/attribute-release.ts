@@ -46,7 +46,9 @@ export interface Release {
   attributes: Record<string, string[]>;
 }
 
-/** The identifier of this user for this service alone: HMAC of both ids under the platform secret (stable, unlinkable). */
+/**
+ * The identifier of this user for this service alone: HMAC of both ids under the platform secret (stable, unlinkable).
+ */
 export async function opaqueId(secret: string, connectorId: string, userId: string): Promise<string> {
   const key = await crypto.subtle.importKey(
     "raw",

@@ -176,13 +176,21 @@ const xml = (text: string) => text.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeA
 /** The CAS 2.0/3.0 XML answer. Attributes are in both (the common extension of 2.0 that SDET services rely on). */
 export function validationXml(v: Validation): string {
   if (!v.ok) {
-    return `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">\n  <cas:authenticationFailure code="${v.code}">${xml(v.message)}</cas:authenticationFailure>\n</cas:serviceResponse>\n`;
+    return (
+      `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">\n` +
+      `  <cas:authenticationFailure code="${v.code}">${xml(v.message)}</cas:authenticationFailure>\n` +
+      "</cas:serviceResponse>\n"
+    );
   }
   const attributes = Object.entries(v.release.attributes)
     .flatMap(([name, values]) => values.map((value) => `      <cas:${name}>${xml(value)}</cas:${name}>`))
     .join("\n");
   return (
-    `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">\n  <cas:authenticationSuccess>\n    <cas:user>${xml(v.release.user)}</cas:user>\n` +
-    `    <cas:attributes>\n${attributes ? `${attributes}\n` : ""}    </cas:attributes>\n  </cas:authenticationSuccess>\n</cas:serviceResponse>\n`
+    `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">\n` +
+    "  <cas:authenticationSuccess>\n" +
+    `    <cas:user>${xml(v.release.user)}</cas:user>\n` +
+    `    <cas:attributes>\n${attributes ? `${attributes}\n` : ""}    </cas:attributes>\n` +
+    "  </cas:authenticationSuccess>\n" +
+    "</cas:serviceResponse>\n"
   );
 }

@@ -42,7 +42,8 @@ export async function loginThrottle(
         select count(*)::int as n, min(at) as oldest from audit_log
         where action = 'login.failure' and ip = ${ip ?? ""} and at > ${since.toISOString()}
       )
-      select by_ip.n as ip_failures, by_ip.oldest as ip_oldest, account.n as account_failures, account.oldest as account_oldest
+      select by_ip.n as ip_failures, by_ip.oldest as ip_oldest,
+        account.n as account_failures, account.oldest as account_oldest
       from by_ip, account`),
   );
   if (!counts) return { kind: "allowed" };

@@ -35,7 +35,9 @@ export async function needsSecondFactor(
   if (roles.length === 0) return null;
   const [row] = rowsOf<{ email: string | null; admin: boolean }>(
     await tx.execute(sql`
-    select u.academic_email as email, exists (select 1 from structure_roles r where r.user_id = u.id and r.role::text = any(${`{${roles.join(",")}}`}::text[])) as admin
+    select u.academic_email as email,
+      exists (select 1 from structure_roles r
+        where r.user_id = u.id and r.role::text = any(${`{${roles.join(",")}}`}::text[])) as admin
     from users u where u.id = ${userId}`),
   );
   return row?.admin ? { email: row.email } : null;
@@ -47,7 +49,9 @@ export function maskedEmail(email: string): string {
   return `${(local ?? "").slice(0, 1)}•••@${domain ?? ""}`;
 }
 
-/** Creates the challenge and queues the e-mail with the code, in the caller's transaction. Returns the browser's token. */
+/**
+ * Creates the challenge and queues the e-mail with the code, in the caller's transaction. Returns the browser's token.
+ */
 export async function openChallenge(
   tx: Tx,
   userId: string,
@@ -59,13 +63,16 @@ export async function openChallenge(
   const token = encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(20)));
   const code = oneTimeCode();
   await tx.execute(sql`insert into login_challenges (id, user_id, code_hash, created_at, expires_at, ip)
-    values (${hex(token)}, ${userId}, ${hex(`${token}:${code}`)}, ${now.toISOString()}, ${new Date(now.getTime() + CODE_MINUTES * 60_000).toISOString()}, ${ip})`);
+    values (${hex(token)}, ${userId}, ${hex(`${token}:${code}`)}, ${now.toISOString()},
+      ${new Date(now.getTime() + CODE_MINUTES * 60_000).toISOString()}, ${ip})`);
   await queueMail(
     tx,
     [email],
     `[${platformName}] Code de connexion : ${code}`,
-    `Votre code de connexion à ${platformName} est : ${code}\n\nIl est valable ${CODE_MINUTES} minutes et ne sert qu'une fois. ` +
-      "Si vous n'êtes pas en train de vous connecter, ne le donnez à personne et prévenez l'assistance : quelqu'un connaît votre mot de passe.",
+    `Votre code de connexion à ${platformName} est : ${code}\n\n` +
+      `Il est valable ${CODE_MINUTES} minutes et ne sert qu'une fois. ` +
+      "Si vous n'êtes pas en train de vous connecter, ne le donnez à personne et prévenez l'assistance : " +
+      "quelqu'un connaît votre mot de passe.",
     now,
     { kind: "login.code" },
   );

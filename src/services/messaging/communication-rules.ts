@@ -121,14 +121,18 @@ export function senderProfilesIn(p: Principal, uai: string): SenderProfile[] {
 function relationQuery(relation: Relation, me: string, uai: string): SQL {
   switch (relation) {
     case "classmates":
-      return sql`select m2.user_id from class_members m1 join class_members m2 on m2.class_id = m1.class_id and m2.role = 'pupil'
+      return sql`select m2.user_id
+      from class_members m1 join class_members m2 on m2.class_id = m1.class_id and m2.role = 'pupil'
       where m1.user_id = ${me} and m1.role = 'pupil' and m1.uai = ${uai}`;
     case "class_teachers":
-      return sql`select m2.user_id from class_members m1 join class_members m2 on m2.class_id = m1.class_id and m2.role = 'teacher'
+      return sql`select m2.user_id
+      from class_members m1 join class_members m2 on m2.class_id = m1.class_id and m2.role = 'teacher'
       where m1.user_id = ${me} and m1.role = 'pupil' and m1.uai = ${uai}`;
     case "children_teachers":
-      return sql`select t.user_id from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
-      join class_members t on t.class_id = m.class_id and t.role = 'teacher' where l.parent_id = ${me} and l.uai = ${uai} and m.uai = ${uai}`;
+      return sql`select t.user_id
+      from parent_links l join class_members m on m.user_id = l.child_id and m.role = 'pupil'
+      join class_members t on t.class_id = m.class_id and t.role = 'teacher'
+      where l.parent_id = ${me} and l.uai = ${uai} and m.uai = ${uai}`;
     case "children_director":
       return sql`select sp.user_id from school_profiles sp where sp.uai = ${uai} and sp.profile = 'director'
       and exists (select 1 from parent_links l where l.parent_id = ${me} and l.uai = ${uai})`;
@@ -136,12 +140,15 @@ function relationQuery(relation: Relation, me: string, uai: string): SQL {
       return sql`select l2.parent_id from parent_links l1 join parent_links l2 on l2.child_id = l1.child_id
       where l1.parent_id = ${me} and l1.uai = ${uai}`;
     case "school_staff":
-      return sql`select user_id from school_profiles where uai = ${uai} and profile in ('teacher', 'director', 'staff')`;
+      return sql`select user_id from school_profiles
+      where uai = ${uai} and profile in ('teacher', 'director', 'staff')`;
     case "class_pupils":
-      return sql`select m.user_id from class_members t join class_members m on m.class_id = t.class_id and m.role = 'pupil'
+      return sql`select m.user_id
+      from class_members t join class_members m on m.class_id = t.class_id and m.role = 'pupil'
       where t.user_id = ${me} and t.role = 'teacher' and t.uai = ${uai}`;
     case "class_parents":
-      return sql`select l.parent_id from class_members t join class_members m on m.class_id = t.class_id and m.role = 'pupil'
+      return sql`select l.parent_id
+      from class_members t join class_members m on m.class_id = t.class_id and m.role = 'pupil'
       join parent_links l on l.child_id = m.user_id where t.user_id = ${me} and t.role = 'teacher' and t.uai = ${uai}`;
     case "school_pupils":
       return sql`select user_id from school_profiles where uai = ${uai} and profile = 'pupil'`;
@@ -208,8 +215,10 @@ export async function reachableContacts(tx: Tx, p: Principal, uai: string): Prom
     with reach(user_id) as (${union})
     select u.id, u.first_name, u.last_name,
       case when u.id in (select preau_school_inspectors(${uai})) then array['inspector']
-        else array(select sp.profile::text from school_profiles sp where sp.user_id = u.id and sp.uai = ${uai} order by 1) end as profiles
-    from users u where u.id in (select user_id from reach) and u.id <> ${p.userId} and u.state in ('pre_created', 'active')
+        else array(select sp.profile::text from school_profiles sp
+          where sp.user_id = u.id and sp.uai = ${uai} order by 1) end as profiles
+    from users u
+    where u.id in (select user_id from reach) and u.id <> ${p.userId} and u.state in ('pre_created', 'active')
     order by u.last_name, u.first_name, u.id`),
   );
   return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, profiles: r.profiles }));

@@ -50,7 +50,8 @@ export async function sendingSchool(
   if (!p.activeUai && !p.perimeter.all && p.perimeter.uais.length) {
     schools = rowsOf<{ uai: string; name: string }>(
       await tx.execute(sql`
-      select uai, name from schools where uai = any(${`{${p.perimeter.uais.join(",")}}`}::text[]) order by name limit 500`),
+      select uai, name from schools where uai = any(${`{${p.perimeter.uais.join(",")}}`}::text[])
+      order by name limit 500`),
     );
   }
   const uai =
@@ -77,7 +78,8 @@ async function classGroups(tx: Tx, uai: string, classIds?: readonly string[]): P
       from cls c join class_members m on m.class_id = c.id and m.role = 'pupil' group by c.id, c.name
     union all
     select c.id, c.name, 'parents', array_agg(distinct l.parent_id)
-      from cls c join class_members m on m.class_id = c.id and m.role = 'pupil' join parent_links l on l.child_id = m.user_id group by c.id, c.name
+      from cls c join class_members m on m.class_id = c.id and m.role = 'pupil'
+      join parent_links l on l.child_id = m.user_id group by c.id, c.name
     union all
     select c.id, c.name, 'teachers', array_agg(m.user_id)
       from cls c join class_members m on m.class_id = c.id and m.role = 'teacher' group by c.id, c.name
@@ -330,7 +332,8 @@ async function sendWithin(
     const pupilOnly = p.profiles.filter((sp) => sp.uai === uai).every((sp) => sp.profile === "pupil");
     const [recent] = rowsOf<{ n: number }>(
       await tx.execute(sql`select count(*)::int as n from messages
-      where sender_id = ${p.userId} and state <> 'draft' and created_at > ${new Date(deps.now.getTime() - 3600_000).toISOString()}::timestamptz`),
+      where sender_id = ${p.userId} and state <> 'draft'
+        and created_at > ${new Date(deps.now.getTime() - 3600_000).toISOString()}::timestamptz`),
     );
     // 71B: messages a sender may write per hour (pupils fewer): a flood is refused, not queued.
     const hourly = deps.config.messaging;
@@ -345,7 +348,8 @@ async function sendWithin(
     const [row] = rowsOf<{ id: string }>(
       await tx.execute(sql`
       insert into messages (uai, sender_id, subject, body, state, send_at, receipt_requested, blocked_words, created_at)
-      values (${uai}, ${p.userId}, ${subject}, ${body}, ${state}, ${sendAt?.toISOString() ?? null}::timestamptz, ${input.receipt === true},
+      values (${uai}, ${p.userId}, ${subject}, ${body}, ${state}, ${sendAt?.toISOString() ?? null}::timestamptz,
+        ${input.receipt === true},
         ${
           insults.length
             ? sql`array[${sql.join(
@@ -362,7 +366,8 @@ async function sendWithin(
       // 52C–52D: never delivered; the pupil's teachers get an incident report (who, when, the words found).
       const teachers = rowsOf<{ user_id: string }>(
         await tx.execute(sql`
-        select distinct t.user_id from class_members m join class_members t on t.class_id = m.class_id and t.role = 'teacher'
+        select distinct t.user_id
+        from class_members m join class_members t on t.class_id = m.class_id and t.role = 'teacher'
         where m.user_id = ${p.userId} and m.role = 'pupil' and m.uai = ${uai}`),
       ).map((r) => r.user_id);
       await auditAction(tx, deps, p, {
@@ -394,7 +399,8 @@ async function sendWithin(
         values (${id}, ${uai}, ${a.name.slice(-150)}, ${attachmentType(a.name)}, ${a.data.length}, ${key})`);
     }
     await tx.execute(sql`insert into message_recipients (message_id, user_id, uai, delivered_at)
-      select ${id}::uuid, r, ${uai}, ${(sendAt ?? deps.now).toISOString()}::timestamptz from unnest(${`{${ids.join(",")}}`}::uuid[]) as r`);
+      select ${id}::uuid, r, ${uai}, ${(sendAt ?? deps.now).toISOString()}::timestamptz
+      from unnest(${`{${ids.join(",")}}`}::uuid[]) as r`);
     if (sendAt) {
       // Recipients are fixed now (the rules were checked now); the job runner delivers at the time, once.
       await enqueue(tx, "message.deliver", { messageId: id }, deps.now, {
@@ -539,19 +545,24 @@ async function folderPage(
       : folder === "sent"
         ? rowsOf<MailboxRow>(
             await tx.execute(sql`
-      select m.id, m.subject, case when m.state = 'scheduled' then m.send_at end as scheduled_for, coalesce((select string_agg(u.first_name || ' ' || u.last_name, ', ' order by u.last_name)
+      select m.id, m.subject, case when m.state = 'scheduled' then m.send_at end as scheduled_for,
+        coalesce((select string_agg(u.first_name || ' ' || u.last_name, ', ' order by u.last_name)
           from message_recipients r join users u on u.id = r.user_id where r.message_id = m.id), '') as who,
-        m.created_at as at, true as read, (select count(*)::int from message_recipients r where r.message_id = m.id) as recipients
-      from messages m where m.sender_id = ${p.userId} and m.state in ('sent', 'scheduled') and m.sender_deleted_at is null ${match("m")}
+        m.created_at as at, true as read,
+        (select count(*)::int from message_recipients r where r.message_id = m.id) as recipients
+      from messages m
+      where m.sender_id = ${p.userId} and m.state in ('sent', 'scheduled') and m.sender_deleted_at is null ${match("m")}
       order by m.created_at desc limit ${take} offset ${offset}`),
           )
-        : // The page is chosen from the recipients' index (one page of this inbox), then joined: an inbox of ten thousand
-          // messages costs the same as one of ten. A search has to look at the messages themselves.
+        : // The page is chosen from the recipients' index (one page of this inbox), then joined: an inbox of ten
+          // thousand messages costs the same as one of ten. A search has to look at the messages themselves.
           rowsOf<MailboxRow>(
             await tx.execute(sql`
-      select m.id, m.subject, null as scheduled_for, u.first_name || ' ' || u.last_name as who, r.delivered_at as at, r.read_at is not null as read, 0 as recipients
+      select m.id, m.subject, null as scheduled_for, u.first_name || ' ' || u.last_name as who, r.delivered_at as at,
+        r.read_at is not null as read, 0 as recipients
       from (select message_id, delivered_at, read_at from message_recipients r
-            where r.user_id = ${p.userId} and ${folder === "trash" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`}
+            where r.user_id = ${p.userId}
+              and ${folder === "trash" ? sql`r.deleted_at is not null` : sql`r.deleted_at is null`}
               ${q ? sql`and exists (select 1 from messages m where m.id = r.message_id ${match("m")})` : sql``}
               and r.delivered_at <= ${now.toISOString()}::timestamptz ${unreadOnly ? sql`and r.read_at is null` : sql``}
             order by r.delivered_at desc limit ${take} offset ${offset}) r
@@ -574,7 +585,8 @@ async function folderPage(
 export async function unreadCount(tx: Tx, p: Principal): Promise<number> {
   const [row] = rowsOf<{ n: number }>(
     await tx.execute(sql`
-    select count(*)::int as n from message_recipients where user_id = ${p.userId} and read_at is null and deleted_at is null`),
+    select count(*)::int as n from message_recipients
+    where user_id = ${p.userId} and read_at is null and deleted_at is null`),
   );
   return row?.n ?? 0;
 }
@@ -613,15 +625,16 @@ export async function readMessage(deps: ServiceDeps, p: Principal, id: string): 
       send_at: string | Date | null;
     }>(
       await tx.execute(sql`
-      select m.id, m.uai, m.subject, m.body, m.created_at, m.sender_id, u.first_name || ' ' || u.last_name as sender, m.state, m.sender_deleted_at,
-        m.receipt_requested, m.send_at
+      select m.id, m.uai, m.subject, m.body, m.created_at, m.sender_id, u.first_name || ' ' || u.last_name as sender,
+        m.state, m.sender_deleted_at, m.receipt_requested, m.send_at
       from messages m join users u on u.id = m.sender_id where m.id = ${id}`),
     );
     if (!m || (m.state !== "sent" && !(m.state === "scheduled" && m.sender_id === p.userId))) return null;
     const recipients = rowsOf<{ id: string; name: string; read_at: string | null; deleted_at: string | null }>(
       await tx.execute(sql`
       select r.user_id as id, u.first_name || ' ' || u.last_name as name, r.read_at, r.deleted_at
-      from message_recipients r join users u on u.id = r.user_id where r.message_id = ${id} order by u.last_name, u.first_name`),
+      from message_recipients r join users u on u.id = r.user_id
+      where r.message_id = ${id} order by u.last_name, u.first_name`),
     );
     const mine = m.sender_id === p.userId;
     const asRecipient = recipients.find((r) => r.id === p.userId);
@@ -699,13 +712,15 @@ export async function reportMessage(deps: ServiceDeps, p: Principal, id: string)
   return inTenant(deps, p, async (tx) => {
     const [m] = rowsOf<{ uai: string; sender_id: string }>(
       await tx.execute(sql`
-      select m.uai, m.sender_id from messages m join message_recipients r on r.message_id = m.id and r.user_id = ${p.userId}
+      select m.uai, m.sender_id
+      from messages m join message_recipients r on r.message_id = m.id and r.user_id = ${p.userId}
       where m.id = ${id} and m.state = 'sent'`),
     );
     if (!m) return false;
     const added = rowsOf(
       await tx.execute(sql`insert into message_reports (message_id, reporter_id, uai, reported_at)
-      values (${id}, ${p.userId}, ${m.uai}, ${deps.now.toISOString()}::timestamptz) on conflict do nothing returning 1`),
+      values (${id}, ${p.userId}, ${m.uai}, ${deps.now.toISOString()}::timestamptz)
+      on conflict do nothing returning 1`),
     ).length;
     if (!added) return true;
     await auditAction(tx, deps, p, {
@@ -838,7 +853,8 @@ async function moderatedIn(tx: Tx, p: Principal, id: string): Promise<ModeratedM
     blocked_words: string[] | null;
   }>(
     await tx.execute(sql`
-    select m.uai, m.subject, m.body, m.created_at, u.first_name || ' ' || u.last_name as sender, m.state, m.blocked_words
+    select m.uai, m.subject, m.body, m.created_at, u.first_name || ' ' || u.last_name as sender,
+      m.state, m.blocked_words
     from messages m join users u on u.id = m.sender_id where m.id = ${id}`),
   );
   if (!m || !can(p, "message.moderate", { kind: "school", uai: m.uai })) return null;
@@ -846,7 +862,8 @@ async function moderatedIn(tx: Tx, p: Principal, id: string): Promise<ModeratedM
   if (!line) return null;
   const recipients = rowsOf<{ name: string }>(
     await tx.execute(sql`select u.first_name || ' ' || u.last_name as name
-    from message_recipients r join users u on u.id = r.user_id where r.message_id = ${id} order by u.last_name, u.first_name`),
+    from message_recipients r join users u on u.id = r.user_id
+    where r.message_id = ${id} order by u.last_name, u.first_name`),
   ).map((r) => r.name);
   const reports = rowsOf<{ by: string; at: string | Date }>(
     await tx.execute(sql`select u.first_name || ' ' || u.last_name as by, r.reported_at as at
@@ -937,7 +954,8 @@ export async function draftSaver(
     const [row] = rowsOf<{ id: string }>(
       await tx.execute(sql`
       insert into messages (uai, sender_id, subject, body, state, draft, created_at)
-      values (${uai}, ${p.userId}, ${subject}, ${body}, 'draft', ${JSON.stringify(fields)}::jsonb, ${deps.now.toISOString()}::timestamptz)
+      values (${uai}, ${p.userId}, ${subject}, ${body}, 'draft', ${JSON.stringify(fields)}::jsonb,
+        ${deps.now.toISOString()}::timestamptz)
       returning id`),
     );
     return { ok: true as const, id: row!.id };
@@ -956,7 +974,8 @@ async function draftOf(tx: Tx, p: Principal, id: string): Promise<SavedDraft | n
   if (!isId(id)) return null;
   const [row] = rowsOf<{ id: string; uai: string; subject: string; body: string; draft: DraftFields | string | null }>(
     await tx.execute(sql`
-    select id, uai, subject, body, draft from messages where id = ${id} and sender_id = ${p.userId} and state = 'draft'`),
+    select id, uai, subject, body, draft from messages
+    where id = ${id} and sender_id = ${p.userId} and state = 'draft'`),
   );
   if (!row) return null;
   const fields = (typeof row.draft === "string" ? JSON.parse(row.draft) : row.draft) as DraftFields | null;

@@ -52,7 +52,8 @@ export async function messagingRestriction(
   if (kinds.includes("pupil")) {
     const [s] = rowsOf<{ until: string | Date }>(
       await tx.execute(sql`
-      select until from messaging_suspensions where uai = ${uai} and user_id = ${p.userId} and until > ${now.toISOString()}::timestamptz`),
+      select until from messaging_suspensions
+      where uai = ${uai} and user_id = ${p.userId} and until > ${now.toISOString()}::timestamptz`),
     );
     if (s) return { kind: "suspended", until: new Date(s.until) };
   }
@@ -158,7 +159,8 @@ export async function pupilSuspender(
     if (!(await suspendableAmong(tx, p, uai, [pupilId])).has(pupilId)) return "refused";
     const until = new Date(deps.now.getTime() + days * 86_400_000);
     await tx.execute(sql`insert into messaging_suspensions (uai, user_id, until, by_id, created_at)
-      values (${uai}, ${pupilId}, ${until.toISOString()}::timestamptz, ${p.userId}, ${deps.now.toISOString()}::timestamptz)
+      values (${uai}, ${pupilId}, ${until.toISOString()}::timestamptz, ${p.userId},
+        ${deps.now.toISOString()}::timestamptz)
       on conflict (uai, user_id) do update set until = excluded.until, by_id = excluded.by_id,
         created_at = excluded.created_at`);
     await auditAction(tx, deps, p, {
@@ -331,9 +333,11 @@ export async function blockAdder(
   await inTenant(deps, p, async (tx) => {
     const [row] = rowsOf<{ id: string }>(
       await tx.execute(sql`
-      insert into messaging_blocks (profiles, kind, starts_at, ends_at, days, from_time, to_time, created_by, created_at)
-      values (${`{${value.profiles.join(",")}}`}::text[], ${value.kind}, ${value.startsAt?.toISOString() ?? null}::timestamptz,
-        ${value.endsAt?.toISOString() ?? null}::timestamptz, ${value.days.length ? `{${value.days.join(",")}}` : null}::text[],
+      insert into messaging_blocks
+        (profiles, kind, starts_at, ends_at, days, from_time, to_time, created_by, created_at)
+      values (${`{${value.profiles.join(",")}}`}::text[], ${value.kind},
+        ${value.startsAt?.toISOString() ?? null}::timestamptz, ${value.endsAt?.toISOString() ?? null}::timestamptz,
+        ${value.days.length ? `{${value.days.join(",")}}` : null}::text[],
         ${value.fromTime}, ${value.toTime}, ${p.userId}, ${deps.now.toISOString()}::timestamptz)
       returning id`),
     );
