@@ -4,6 +4,7 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { CheckField, InputField } from "../components/fields";
 import { dateTime } from "../components/dates";
 
 const COUNT_KEYS = [
@@ -54,24 +55,16 @@ export function AafPage(props: {
         {props.canUpload ? (
           <form method="post" action="/admin/annuaire/imports" enctype="multipart/form-data">
             <CsrfField token={chrome.csrfToken} />
-            <div class="field">
-              <label for="delivery">{t("aaf.upload.file")}</label>
-              <input
-                id="delivery"
-                name="livraison"
-                type="file"
-                accept=".xml,.zip,.tgz,.gz,application/zip,application/gzip,text/xml"
-                required
-                aria-describedby="delivery-hint"
-              />
-              <p class="hint" id="delivery-hint">
-                {t("aaf.upload.hint", { max: props.maxUploadMb })}
-              </p>
-            </div>
-            <div class="field field-check">
-              <input id="dry-run" name="a_blanc" type="checkbox" value="oui" />
-              <label for="dry-run">{t("aaf.upload.dry_run")}</label>
-            </div>
+            <InputField
+              id="delivery"
+              name="livraison"
+              type="file"
+              label={t("aaf.upload.file")}
+              hint={t("aaf.upload.hint", { max: props.maxUploadMb })}
+              accept=".xml,.zip,.tgz,.gz,application/zip,application/gzip,text/xml"
+              required
+            />
+            <CheckField id="dry-run" name="a_blanc" value="oui" label={t("aaf.upload.dry_run")} />
             <button type="submit" class="button-primary">
               {t("aaf.upload.submit")}
             </button>
