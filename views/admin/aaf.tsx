@@ -4,6 +4,7 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { ScrollTable } from "../components/table";
 import { CheckField, InputField } from "../components/fields";
 import { dateTime } from "../components/dates";
 
@@ -78,35 +79,24 @@ export function AafPage(props: {
         {props.imports.length === 0 ? (
           <p>{t("aaf.history.none")}</p>
         ) : (
-          <div class="table-scroll" tabindex={0} role="region" aria-labelledby="history-caption">
-            <table>
-              <caption id="history-caption">{t("aaf.history.caption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("aaf.col.date")}</th>
-                  <th scope="col">{t("aaf.col.file")}</th>
-                  <th scope="col">{t("aaf.col.origin")}</th>
-                  <th scope="col">{t("aaf.col.mode")}</th>
-                  <th scope="col">{t("aaf.col.status")}</th>
-                  <th scope="col">{t("aaf.col.summary")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.imports.map((i) => (
-                  <tr>
-                    <td>{formatDate(i.createdAt, props.timeZone)}</td>
-                    <th scope="row" class="truncate">
-                      <a href={`/admin/annuaire/imports/${i.id}`}>{i.fileName}</a>
-                    </th>
-                    <td>{t(`aaf.origin.${i.origin as "cli"}`)}</td>
-                    <td>{i.mode ? t(`aaf.mode.${i.mode as "complete"}`) : ""}</td>
-                    <td>{t(`aaf.status.${i.status as "queued"}`)}</td>
-                    <td>{summary(i)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable
+            id="history"
+            caption={t("aaf.history.caption")}
+            columns={(["date", "file", "origin", "mode", "status", "summary"] as const).map((k) => t(`aaf.col.${k}`))}
+          >
+            {props.imports.map((i) => (
+              <tr>
+                <td>{formatDate(i.createdAt, props.timeZone)}</td>
+                <th scope="row" class="truncate">
+                  <a href={`/admin/annuaire/imports/${i.id}`}>{i.fileName}</a>
+                </th>
+                <td>{t(`aaf.origin.${i.origin as "cli"}`)}</td>
+                <td>{i.mode ? t(`aaf.mode.${i.mode as "complete"}`) : ""}</td>
+                <td>{t(`aaf.status.${i.status as "queued"}`)}</td>
+                <td>{summary(i)}</td>
+              </tr>
+            ))}
+          </ScrollTable>
         )}
       </section>
     </Layout>

@@ -4,7 +4,7 @@ import { LIMITS, type AgendaEntry, type CalendarInfo } from "../../src/services/
 import { addDays, localTime } from "../../src/time";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { longDay } from "../components/dates";
 import {
@@ -304,12 +304,12 @@ export function EventPage(props: {
       </dl>
       {e.details ? <p class="pre">{e.details}</p> : null}
       {e.deletable ? (
-        <form method="post" action={`/agenda/evenements/${e.id}/supprimer`}>
-          <CsrfField token={props.chrome.csrfToken} />
-          <button type="submit" class="button-danger">
-            {t("agenda.remove")}
-          </button>
-        </form>
+        <PostButton
+          action={`/agenda/evenements/${e.id}/supprimer`}
+          csrfToken={props.chrome.csrfToken}
+          buttonClass="button-danger"
+          label={t("agenda.remove")}
+        />
       ) : null}
       <p>
         <a href={`/agenda?du=${day}`}>{t("agenda.back")}</a>

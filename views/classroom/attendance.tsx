@@ -7,6 +7,7 @@ import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { longDay } from "../components/dates";
+import { ScrollTable } from "../components/table";
 import { DateField, InputField, SelectField, formErrors } from "../components/fields";
 
 const attendanceErrors = (codes: string[] | undefined) =>
@@ -118,32 +119,30 @@ export function SchoolDayPage(props: { chrome: Chrome; sheet: DailySheet }) {
     <Layout chrome={props.chrome}>
       <h1>{t("attendance.school_day")}</h1>
       <p>{longDay(props.sheet.day)}</p>
-      <div class="table-scroll" role="region" aria-label={t("attendance.school_day")} tabindex={0}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("attendance.col.class")}</th>
-              <th scope="col">{t("attendance.half.matin")}</th>
-              <th scope="col">{t("attendance.half.apres-midi")}</th>
-              <th scope="col">{t("attendance.status.absent")}</th>
-              <th scope="col">{t("attendance.status.late")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.sheet.classes.map((c) => (
-              <tr>
-                <th scope="row">
-                  <a href={`/appel/${c.id}?jour=${props.sheet.day}`}>{c.name}</a>
-                </th>
-                <td>{c.halves.matin ? t("attendance.done") : t("attendance.missing")}</td>
-                <td>{c.halves["apres-midi"] ? t("attendance.done") : t("attendance.missing")}</td>
-                <td>{c.absent.join(", ")}</td>
-                <td>{c.late.join(", ")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ScrollTable
+        id="school-day"
+        caption={t("attendance.school_day")}
+        hiddenCaption
+        columns={[
+          t("attendance.col.class"),
+          t("attendance.half.matin"),
+          t("attendance.half.apres-midi"),
+          t("attendance.status.absent"),
+          t("attendance.status.late"),
+        ]}
+      >
+        {props.sheet.classes.map((c) => (
+          <tr>
+            <th scope="row">
+              <a href={`/appel/${c.id}?jour=${props.sheet.day}`}>{c.name}</a>
+            </th>
+            <td>{c.halves.matin ? t("attendance.done") : t("attendance.missing")}</td>
+            <td>{c.halves["apres-midi"] ? t("attendance.done") : t("attendance.missing")}</td>
+            <td>{c.absent.join(", ")}</td>
+            <td>{c.late.join(", ")}</td>
+          </tr>
+        ))}
+      </ScrollTable>
     </Layout>
   );
 }

@@ -6,7 +6,7 @@ import type { CalendarInfo } from "../../src/services/classroom/agenda";
 import { localTime } from "../../src/time";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { dateTime, longDay } from "../components/dates";
 import { ChoiceGroup, InputField, NumberField, SelectField, formErrors } from "../components/fields";
@@ -164,12 +164,13 @@ export function OfferPage(props: {
                     <div>
                       {t("agenda.offer.for_child", { parent: b.parent, child: b.child })}
                       {s.startsAt.getTime() > props.now.getTime() ? (
-                        <form method="post" action={`/agenda/reservations/${b.id}/annuler`} class="inline-form">
-                          <CsrfField token={props.chrome.csrfToken} />
-                          <button type="submit" aria-label={t("agenda.offer.cancel_for", { name: b.parent })}>
-                            {t("agenda.offer.cancel")}
-                          </button>
-                        </form>
+                        <PostButton
+                          action={`/agenda/reservations/${b.id}/annuler`}
+                          csrfToken={props.chrome.csrfToken}
+                          class="inline-form"
+                          buttonName={t("agenda.offer.cancel_for", { name: b.parent })}
+                          label={t("agenda.offer.cancel")}
+                        />
                       ) : null}
                     </div>
                   ))}
@@ -187,10 +188,11 @@ export function OfferPage(props: {
             })}
           </p>
           {offer.mine.startsAt.getTime() > props.now.getTime() ? (
-            <form method="post" action={`/agenda/reservations/${offer.mine.id}/annuler`}>
-              <CsrfField token={props.chrome.csrfToken} />
-              <button type="submit">{t("agenda.offer.cancel")}</button>
-            </form>
+            <PostButton
+              action={`/agenda/reservations/${offer.mine.id}/annuler`}
+              csrfToken={props.chrome.csrfToken}
+              label={t("agenda.offer.cancel")}
+            />
           ) : null}
         </div>
       ) : free.length === 0 ? (
@@ -269,18 +271,20 @@ export function FeedsPage(props: {
                     readonly
                     value={`${props.baseUrl}/ical/${token}.ics`}
                   />
-                  <form method="post" action="/agenda/abonnements/revoquer">
-                    <CsrfField token={props.chrome.csrfToken} />
-                    <input type="hidden" name="calendrier" value={r.key} />
-                    <button type="submit">{t("agenda.feed.revoke")}</button>
-                  </form>
+                  <PostButton
+                    action="/agenda/abonnements/revoquer"
+                    csrfToken={props.chrome.csrfToken}
+                    fields={{ calendrier: r.key }}
+                    label={t("agenda.feed.revoke")}
+                  />
                 </>
               ) : (
-                <form method="post" action="/agenda/abonnements">
-                  <CsrfField token={props.chrome.csrfToken} />
-                  <input type="hidden" name="calendrier" value={r.key} />
-                  <button type="submit">{t("agenda.feed.open")}</button>
-                </form>
+                <PostButton
+                  action="/agenda/abonnements"
+                  csrfToken={props.chrome.csrfToken}
+                  fields={{ calendrier: r.key }}
+                  label={t("agenda.feed.open")}
+                />
               )}
             </li>
           );

@@ -4,7 +4,7 @@ import { t } from "../../src/i18n";
 import type { EveningChild, EveningItem, EveningNote, EveningView } from "../../src/services/classroom/evening";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { PostButton } from "../components/csrf";
 import { dateTime, longDay } from "../components/dates";
 import { LinkList, TickForm } from "./homework";
 
@@ -41,13 +41,13 @@ function Note(props: { chrome: Chrome; child: EveningChild; note: EveningNote; t
         {note.className ? ` — ${note.className}` : ""}
       </p>
       {note.replyKind === "none" ? (
-        <form method="post" action={`/carnet/${note.id}/lu`}>
-          <CsrfField token={props.chrome.csrfToken} />
-          <input type="hidden" name="enfant" value={child.id} />
-          <button type="submit" class="button-primary">
-            {t("liaison.ack", { name: child.firstName })}
-          </button>
-        </form>
+        <PostButton
+          action={`/carnet/${note.id}/lu`}
+          csrfToken={props.chrome.csrfToken}
+          fields={{ enfant: child.id }}
+          buttonClass="button-primary"
+          label={t("liaison.ack", { name: child.firstName })}
+        />
       ) : (
         <p>
           <a href={`/carnet?enfant=${child.id}`}>{t("evening.note_answer")}</a>

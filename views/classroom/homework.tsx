@@ -4,7 +4,7 @@ import { LIMITS, type EntryInput, type HomeworkClass, type HomeworkWeek } from "
 import { addDays } from "../../src/time";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { longDay } from "../components/dates";
 import { ViewAsBanner, ViewAsSwitch } from "../components/view-as";
@@ -110,10 +110,12 @@ function Entry(props: { chrome: Chrome; week: HomeworkWeek; e: HomeworkWeek["ent
               {e.tickedBy.length ? ` : ${e.tickedBy.join(", ")}` : ""}
             </p>
           ) : null}
-          <form method="post" action={`/cahier/entrees/${e.id}/supprimer`} class="inline-form">
-            <CsrfField token={props.chrome.csrfToken} />
-            <button type="submit">{t("homework.remove", { subject: e.subject })}</button>
-          </form>
+          <PostButton
+            action={`/cahier/entrees/${e.id}/supprimer`}
+            csrfToken={props.chrome.csrfToken}
+            class="inline-form"
+            label={t("homework.remove", { subject: e.subject })}
+          />
         </>
       ) : e.toDo ? (
         week.tickers.map((k) => (

@@ -17,6 +17,7 @@ import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { dateTime } from "../components/dates";
 import { ViewAsBanner } from "../components/view-as";
+import { ScrollTable } from "../components/table";
 import { CheckField, ChoiceGroup, InputField, SelectField, TextAreaField, formErrors } from "../components/fields";
 
 function ParentNote(props: {
@@ -294,28 +295,21 @@ export function NoteStatusPage(props: { chrome: Chrome; note: NoteForSender; tim
           <p>
             <a href={`/carnet/${note.id}/coupon`}>{t("liaison.print_slip")}</a>
           </p>
-          <div class="table-scroll" role="region" aria-label={t("liaison.status")} tabindex={0}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t("liaison.col.child")}</th>
-                  <th scope="col">{t("liaison.col.parent")}</th>
-                  <th scope="col">{t("liaison.col.read")}</th>
-                  <th scope="col">{t("liaison.col.answer")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {note.lines.map((l) => (
-                  <tr>
-                    <td>{l.child}</td>
-                    <td>{l.parent}</td>
-                    <td>{l.read ? t("liaison.yes") : l.reminded ? t("liaison.not_read_reminded") : t("liaison.no")}</td>
-                    <td>{l.reply ?? ""}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable
+            id="status"
+            caption={t("liaison.status")}
+            hiddenCaption
+            columns={(["child", "parent", "read", "answer"] as const).map((k) => t(`liaison.col.${k}`))}
+          >
+            {note.lines.map((l) => (
+              <tr>
+                <td>{l.child}</td>
+                <td>{l.parent}</td>
+                <td>{l.read ? t("liaison.yes") : l.reminded ? t("liaison.not_read_reminded") : t("liaison.no")}</td>
+                <td>{l.reply ?? ""}</td>
+              </tr>
+            ))}
+          </ScrollTable>
         </>
       )}
     </Layout>

@@ -5,7 +5,7 @@ import { POSTIT_COLOURS, type Postit } from "../../realtime/wall-model";
 import type { WallView } from "../../src/services/collaboration/walls";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { ChoiceGroup, SelectField, TextAreaField } from "../components/fields";
 
@@ -84,19 +84,21 @@ function PostitItem(props: { wall: WallView; postit: ShownPostit; csrf: string }
               <button type="submit">{t("wall.postit.save")}</button>
             </form>
           </details>
-          <form method="post" action={`${base}/supprimer`} class="inline-form">
-            <CsrfField token={csrf} />
-            <button type="submit" class="button-small">
-              {t("wall.postit.delete")}
-            </button>
-          </form>
+          <PostButton
+            action={`${base}/supprimer`}
+            csrfToken={csrf}
+            class="inline-form"
+            buttonClass="button-small"
+            label={t("wall.postit.delete")}
+          />
           {!p.approved && wall.canModerate ? (
-            <form method="post" action={`${base}/valider`} class="inline-form">
-              <CsrfField token={csrf} />
-              <button type="submit" class="button-small">
-                {t("wall.postit.approve")}
-              </button>
-            </form>
+            <PostButton
+              action={`${base}/valider`}
+              csrfToken={csrf}
+              class="inline-form"
+              buttonClass="button-small"
+              label={t("wall.postit.approve")}
+            />
           ) : null}
         </div>
       ) : null}

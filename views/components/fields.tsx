@@ -22,21 +22,28 @@ export interface FieldProps {
 const hintId = (id: string) => `${id}-hint`;
 const errorId = (id: string) => `${id}-error`;
 
+type Described = Pick<FieldProps, "id" | "hint" | "error"> & { describedBy?: string | undefined };
+
 /** aria-describedby: the shared hints, the field's hint, its error; nothing when there are none. */
-function describedBy(ids: (string | false | undefined)[]): string | undefined {
-  const list = ids.filter((x): x is string => !!x);
+function describedBy(p: Described): string | undefined {
+  const list = [p.describedBy, p.hint ? hintId(p.id) : undefined, p.error ? errorId(p.id) : undefined].filter(Boolean);
   return list.length ? list.join(" ") : undefined;
 }
 
 /** The attributes that tie a control to its hint and error. */
 function aria(p: FieldProps) {
-  return {
-    "aria-invalid": p.error ? ("true" as const) : undefined,
-    "aria-describedby": describedBy([p.describedBy, p.hint ? hintId(p.id) : undefined, p.error && errorId(p.id)]),
-  };
+  return { "aria-invalid": p.error ? ("true" as const) : undefined, "aria-describedby": describedBy(p) };
 }
 
-function FieldError(props: { id: string; error?: string | undefined }) {
+function FieldHint(props: Described) {
+  return props.hint ? (
+    <p class="hint" id={hintId(props.id)}>
+      {props.hint}
+    </p>
+  ) : null;
+}
+
+function FieldError(props: Described) {
   return props.error ? (
     <p class="field-error" id={errorId(props.id)}>
       {props.error}
@@ -50,11 +57,7 @@ function Field(props: FieldProps & { children: Child }) {
       <label for={props.id} class={props.labelClass}>
         {props.label}
       </label>
-      {props.hint ? (
-        <p class="hint" id={hintId(props.id)}>
-          {props.hint}
-        </p>
-      ) : null}
+      <FieldHint id={props.id} hint={props.hint} />
       {props.children}
       <FieldError id={props.id} error={props.error} />
     </div>
@@ -176,20 +179,9 @@ export function Fieldset(props: {
   children: Child;
 }) {
   return (
-    <fieldset
-      class={props.class}
-      aria-describedby={describedBy([
-        props.describedBy,
-        props.hint ? hintId(props.id) : undefined,
-        props.error && errorId(props.id),
-      ])}
-    >
+    <fieldset class={props.class} aria-describedby={describedBy(props)}>
       <legend class={props.legendClass}>{props.legend}</legend>
-      {props.hint ? (
-        <p class="hint" id={hintId(props.id)}>
-          {props.hint}
-        </p>
-      ) : null}
+      <FieldHint id={props.id} hint={props.hint} />
       {props.children}
       <FieldError id={props.id} error={props.error} />
     </fieldset>

@@ -30,9 +30,10 @@ import type {
 } from "../../src/services/messaging/messages";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { dateTime } from "../components/dates";
+import { ScrollTable } from "../components/table";
 import { HOURS_NAMES, WeekHoursFields } from "../components/hours";
 import {
   CheckField,
@@ -113,47 +114,41 @@ export function MailboxPage(props: {
       {lines.length === 0 ? (
         <p>{t(props.slice.page > 1 ? "message.page.past_end" : "message.empty")}</p>
       ) : (
-        <div class="table-scroll" role="region" aria-label={t(f.label)} tabindex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("message.col.subject")}</th>
-                <th scope="col">
-                  {t(
-                    props.folder === "drafts"
-                      ? "message.col.recipients"
-                      : props.folder === "sent"
-                        ? "message.col.to"
-                        : "message.col.from",
-                  )}
-                </th>
-                <th scope="col">{t("message.col.date")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lines.map((l) => (
-                <tr class={l.read ? undefined : "unread"}>
-                  <td>
-                    <a
-                      href={props.folder === "drafts" ? `/messagerie/nouveau?brouillon=${l.id}` : `/messagerie/${l.id}`}
-                    >
-                      {l.read ? l.subject || t("message.draft.untitled") : <strong>{l.subject}</strong>}
-                    </a>
-                    {l.read ? null : <span class="hint"> ({t("message.unread")})</span>}
-                    {l.scheduledFor ? (
-                      <span class="hint">
-                        {" "}
-                        ({t("message.scheduled_for", { date: dateTime(l.scheduledFor, props.timeZone) })})
-                      </span>
-                    ) : null}
-                  </td>
-                  <td>{props.folder === "drafts" ? String(l.recipients) : l.who}</td>
-                  <td>{dateTime(l.at, props.timeZone)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          id="mailbox"
+          caption={t(f.label)}
+          hiddenCaption
+          columns={[
+            t("message.col.subject"),
+            t(
+              props.folder === "drafts"
+                ? "message.col.recipients"
+                : props.folder === "sent"
+                  ? "message.col.to"
+                  : "message.col.from",
+            ),
+            t("message.col.date"),
+          ]}
+        >
+          {lines.map((l) => (
+            <tr class={l.read ? undefined : "unread"}>
+              <td>
+                <a href={props.folder === "drafts" ? `/messagerie/nouveau?brouillon=${l.id}` : `/messagerie/${l.id}`}>
+                  {l.read ? l.subject || t("message.draft.untitled") : <strong>{l.subject}</strong>}
+                </a>
+                {l.read ? null : <span class="hint"> ({t("message.unread")})</span>}
+                {l.scheduledFor ? (
+                  <span class="hint">
+                    {" "}
+                    ({t("message.scheduled_for", { date: dateTime(l.scheduledFor, props.timeZone) })})
+                  </span>
+                ) : null}
+              </td>
+              <td>{props.folder === "drafts" ? String(l.recipients) : l.who}</td>
+              <td>{dateTime(l.at, props.timeZone)}</td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
       {props.slice.page > 1 || props.slice.hasNext ? (
         <nav class="pager" aria-label={t("message.page.nav")}>
@@ -376,10 +371,11 @@ export function ComposePage(props: {
         />
       )}
       {draft.draftId ? (
-        <form method="post" action={`/messagerie/brouillons/${draft.draftId}/supprimer`}>
-          <CsrfField token={props.chrome.csrfToken} />
-          <button type="submit">{t("message.draft.delete")}</button>
-        </form>
+        <PostButton
+          action={`/messagerie/brouillons/${draft.draftId}/supprimer`}
+          csrfToken={props.chrome.csrfToken}
+          label={t("message.draft.delete")}
+        />
       ) : null}
     </Layout>
   );
@@ -393,7 +389,6 @@ export function MessagePage(props: {
   timeZone: string;
 }) {
   const m = props.message;
-  const csrf = <CsrfField token={props.chrome.csrfToken} />;
   return (
     <Layout chrome={props.chrome}>
       <h1>{m.subject}</h1>
@@ -442,11 +437,12 @@ export function MessagePage(props: {
         ) : null}
       </article>
       <div class="card">
-        <form method="post" action={`/messagerie/${m.id}/corbeille`}>
-          {csrf}
-          <input type="hidden" name="retour" value={m.inTrash ? "1" : "0"} />
-          <button type="submit">{t(m.inTrash ? "message.restore" : "message.trash")}</button>
-        </form>
+        <PostButton
+          action={`/messagerie/${m.id}/corbeille`}
+          csrfToken={props.chrome.csrfToken}
+          fields={{ retour: m.inTrash ? "1" : "0" }}
+          label={t(m.inTrash ? "message.restore" : "message.trash")}
+        />
         {m.mine ? null : (
           <p>
             <a
@@ -459,10 +455,11 @@ export function MessagePage(props: {
         {m.mine ? null : m.reported ? (
           <p>{t("message.report.done")}</p>
         ) : (
-          <form method="post" action={`/messagerie/${m.id}/signaler`}>
-            {csrf}
-            <button type="submit">{t("message.report")}</button>
-          </form>
+          <PostButton
+            action={`/messagerie/${m.id}/signaler`}
+            csrfToken={props.chrome.csrfToken}
+            label={t("message.report")}
+          />
         )}
       </div>
     </Layout>
@@ -647,10 +644,12 @@ export function SuspensionsSection(props: {
           {props.current.map((s) => (
             <li>
               {t("message.suspend.line", { name: s.name, date: dateTime(s.until, props.timeZone) })}
-              <form method="post" action={`/messagerie/suspensions/${s.userId}/lever`} class="inline-form">
-                <CsrfField token={props.csrfToken} />
-                <button type="submit">{t("message.suspend.lift", { name: s.name })}</button>
-              </form>
+              <PostButton
+                action={`/messagerie/suspensions/${s.userId}/lever`}
+                csrfToken={props.csrfToken}
+                class="inline-form"
+                label={t("message.suspend.lift", { name: s.name })}
+              />
             </li>
           ))}
         </ul>
@@ -750,10 +749,12 @@ export function BlocksPage(props: {
           {props.blocks.map((b) => (
             <li class="card">
               {describe(b)}
-              <form method="post" action={`/admin/messagerie/${b.id}/retirer`} class="inline-form">
-                <CsrfField token={props.chrome.csrfToken} />
-                <button type="submit">{t("message.blocks.remove")}</button>
-              </form>
+              <PostButton
+                action={`/admin/messagerie/${b.id}/retirer`}
+                csrfToken={props.chrome.csrfToken}
+                class="inline-form"
+                label={t("message.blocks.remove")}
+              />
             </li>
           ))}
         </ul>

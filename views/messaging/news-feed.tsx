@@ -13,7 +13,7 @@ import type {
 import { ANNOUNCEMENT_PROFILES, LIMITS } from "../../src/services/messaging/news-feed";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { dateTime, longDay } from "../components/dates";
 import { ChoiceGroup, DateField, InputField, SelectField, TextAreaField, formErrors } from "../components/fields";
@@ -26,13 +26,13 @@ function UrgentCard(props: { a: AnnouncementLine; chrome: Chrome; timeZone: stri
       <p class="urgent-body">{a.body}</p>
       <p class="hint">{t("feed.urgent.signed", { author: a.signedAs, date: dateTime(a.createdAt, props.timeZone) })}</p>
       {a.seen ? null : (
-        <form method="post" action={`/fil/annonces/${a.id}/lu`}>
-          <CsrfField token={props.chrome.csrfToken} />
-          <input type="hidden" name="retour" value={props.returnTo} />
-          <button type="submit" class="button-primary">
-            {t("feed.urgent.ack")}
-          </button>
-        </form>
+        <PostButton
+          action={`/fil/annonces/${a.id}/lu`}
+          csrfToken={props.chrome.csrfToken}
+          fields={{ retour: props.returnTo }}
+          buttonClass="button-primary"
+          label={t("feed.urgent.ack")}
+        />
       )}
     </li>
   );
@@ -180,10 +180,12 @@ export function FeedPage(props: { chrome: Chrome; view: FeedPageView }) {
             {mine.dates.map((d) => (
               <li class="card">
                 <strong>{longDay(d.onDate)}</strong> — {d.title}
-                <form method="post" action={`/fil/dates/${d.batchId}/supprimer`} class="inline-form">
-                  <CsrfField token={props.chrome.csrfToken} />
-                  <button type="submit">{t("feed.dates.remove", { title: d.title })}</button>
-                </form>
+                <PostButton
+                  action={`/fil/dates/${d.batchId}/supprimer`}
+                  csrfToken={props.chrome.csrfToken}
+                  class="inline-form"
+                  label={t("feed.dates.remove", { title: d.title })}
+                />
               </li>
             ))}
           </ul>
@@ -205,10 +207,12 @@ export function FeedPage(props: { chrome: Chrome; view: FeedPageView }) {
                   })}
                 </p>
                 {a.withdrawn || a.endsAt.getTime() <= props.view.now.getTime() ? null : (
-                  <form method="post" action={`/fil/annonces/${a.id}/retirer`} class="inline-form">
-                    <CsrfField token={props.chrome.csrfToken} />
-                    <button type="submit">{t("feed.urgent.withdraw", { title: a.title })}</button>
-                  </form>
+                  <PostButton
+                    action={`/fil/annonces/${a.id}/retirer`}
+                    csrfToken={props.chrome.csrfToken}
+                    class="inline-form"
+                    label={t("feed.urgent.withdraw", { title: a.title })}
+                  />
                 )}
               </li>
             ))}

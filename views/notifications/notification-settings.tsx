@@ -9,7 +9,7 @@ import {
 } from "../../src/services/notifications/notification-preferences";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { CheckField, ChoiceGroup, Fieldset, InputField, TimeField } from "../components/fields";
 
@@ -116,10 +116,11 @@ export function NotificationSettingsPage(props: { chrome: Chrome; view: Notifica
             <p class="push-status" role="status"></p>
           </div>
           {view.devices > 0 ? (
-            <form method="post" action="/compte/notifications/appareils/oublier">
-              <CsrfField token={props.chrome.csrfToken} />
-              <button type="submit">{t("notifications.devices.forget_all")}</button>
-            </form>
+            <PostButton
+              action="/compte/notifications/appareils/oublier"
+              csrfToken={props.chrome.csrfToken}
+              label={t("notifications.devices.forget_all")}
+            />
           ) : null}
         </section>
       ) : null}
