@@ -4,6 +4,8 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { ScrollTable } from "../components/table";
+import { CheckField, InputField } from "../components/fields";
 import { dateTime } from "../components/dates";
 
 const COUNT_KEYS = [
@@ -54,24 +56,16 @@ export function AafPage(props: {
         {props.canUpload ? (
           <form method="post" action="/admin/annuaire/imports" enctype="multipart/form-data">
             <CsrfField token={chrome.csrfToken} />
-            <div class="field">
-              <label for="delivery">{t("aaf.upload.file")}</label>
-              <input
-                id="delivery"
-                name="livraison"
-                type="file"
-                accept=".xml,.zip,.tgz,.gz,application/zip,application/gzip,text/xml"
-                required
-                aria-describedby="delivery-hint"
-              />
-              <p class="hint" id="delivery-hint">
-                {t("aaf.upload.hint", { max: props.maxUploadMb })}
-              </p>
-            </div>
-            <div class="field field-check">
-              <input id="dry-run" name="a_blanc" type="checkbox" value="oui" />
-              <label for="dry-run">{t("aaf.upload.dry_run")}</label>
-            </div>
+            <InputField
+              id="delivery"
+              name="livraison"
+              type="file"
+              label={t("aaf.upload.file")}
+              hint={t("aaf.upload.hint", { max: props.maxUploadMb })}
+              accept=".xml,.zip,.tgz,.gz,application/zip,application/gzip,text/xml"
+              required
+            />
+            <CheckField id="dry-run" name="a_blanc" value="oui" label={t("aaf.upload.dry_run")} />
             <button type="submit" class="button-primary">
               {t("aaf.upload.submit")}
             </button>
@@ -85,35 +79,24 @@ export function AafPage(props: {
         {props.imports.length === 0 ? (
           <p>{t("aaf.history.none")}</p>
         ) : (
-          <div class="table-scroll" tabindex={0} role="region" aria-labelledby="history-caption">
-            <table>
-              <caption id="history-caption">{t("aaf.history.caption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("aaf.col.date")}</th>
-                  <th scope="col">{t("aaf.col.file")}</th>
-                  <th scope="col">{t("aaf.col.origin")}</th>
-                  <th scope="col">{t("aaf.col.mode")}</th>
-                  <th scope="col">{t("aaf.col.status")}</th>
-                  <th scope="col">{t("aaf.col.summary")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.imports.map((i) => (
-                  <tr>
-                    <td>{formatDate(i.createdAt, props.timeZone)}</td>
-                    <th scope="row" class="truncate">
-                      <a href={`/admin/annuaire/imports/${i.id}`}>{i.fileName}</a>
-                    </th>
-                    <td>{t(`aaf.origin.${i.origin as "cli"}`)}</td>
-                    <td>{i.mode ? t(`aaf.mode.${i.mode as "complete"}`) : ""}</td>
-                    <td>{t(`aaf.status.${i.status as "queued"}`)}</td>
-                    <td>{summary(i)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable
+            id="history"
+            caption={t("aaf.history.caption")}
+            columns={(["date", "file", "origin", "mode", "status", "summary"] as const).map((k) => t(`aaf.col.${k}`))}
+          >
+            {props.imports.map((i) => (
+              <tr>
+                <td>{formatDate(i.createdAt, props.timeZone)}</td>
+                <th scope="row" class="truncate">
+                  <a href={`/admin/annuaire/imports/${i.id}`}>{i.fileName}</a>
+                </th>
+                <td>{t(`aaf.origin.${i.origin as "cli"}`)}</td>
+                <td>{i.mode ? t(`aaf.mode.${i.mode as "complete"}`) : ""}</td>
+                <td>{t(`aaf.status.${i.status as "queued"}`)}</td>
+                <td>{summary(i)}</td>
+              </tr>
+            ))}
+          </ScrollTable>
         )}
       </section>
     </Layout>

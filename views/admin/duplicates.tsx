@@ -2,8 +2,9 @@ import { t } from "../../src/i18n";
 import type { DuplicatePair } from "../../src/services/admin/duplicates";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { ScrollTable } from "../components/table";
 
 function Person(props: { person: DuplicatePair["a"] }) {
   const p = props.person;
@@ -38,39 +39,36 @@ export function DuplicatesPage(props: {
       {props.pairs.length === 0 ? (
         <p>{t("duplicates.none")}</p>
       ) : (
-        <div class="table-scroll" tabindex={0} role="region" aria-labelledby="duplicates-caption">
-          <table>
-            <caption id="duplicates-caption">{t("duplicates.caption")}</caption>
-            <thead>
-              <tr>
-                {props.showSchool ? <th scope="col">{t("duplicates.col.school")}</th> : null}
-                <th scope="col">{t("duplicates.col.first")}</th>
-                <th scope="col">{t("duplicates.col.second")}</th>
-                <th scope="col">{t("duplicates.col.action")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.pairs.map((pair) => (
-                <tr>
-                  {props.showSchool ? <td>{pair.schoolName}</td> : null}
-                  <td>
-                    <Person person={pair.a} />
-                  </td>
-                  <td>
-                    <Person person={pair.b} />
-                  </td>
-                  <td>
-                    <form method="post" action={props.action}>
-                      <CsrfField token={chrome.csrfToken} />
-                      <input type="hidden" name="signalement" value={String(pair.id)} />
-                      <button type="submit">{t("duplicates.dismiss")}</button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          id="duplicates"
+          caption={t("duplicates.caption")}
+          columns={[
+            props.showSchool ? t("duplicates.col.school") : null,
+            t("duplicates.col.first"),
+            t("duplicates.col.second"),
+            t("duplicates.col.action"),
+          ]}
+        >
+          {props.pairs.map((pair) => (
+            <tr>
+              {props.showSchool ? <td>{pair.schoolName}</td> : null}
+              <td>
+                <Person person={pair.a} />
+              </td>
+              <td>
+                <Person person={pair.b} />
+              </td>
+              <td>
+                <PostButton
+                  action={props.action}
+                  csrfToken={chrome.csrfToken}
+                  fields={{ signalement: String(pair.id) }}
+                  label={t("duplicates.dismiss")}
+                />
+              </td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
     </Layout>
   );

@@ -4,12 +4,9 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { HOURS_NAMES, WeekHoursFields, type DayHoursValue } from "../components/hours";
 
-export interface HoursFormValue {
-  open: boolean;
-  from: string;
-  to: string;
-}
+export type HoursFormValue = DayHoursValue;
 
 export function SettingsPage(props: {
   chrome: Chrome;
@@ -37,46 +34,12 @@ export function SettingsPage(props: {
         <fieldset>
           <legend>{t("settings.hours")}</legend>
           <p class="hint">{t("settings.hours.intro")}</p>
-          {DAY_KEYS.map((d) => {
-            const v = props.hours[d] ?? { open: false, from: "", to: "" };
-            const bad = props.badDays?.includes(d);
-            return (
-              <div class={bad ? "hours-row hours-row-error" : "hours-row"}>
-                <span class="hours-day" id={`day-${d}`}>
-                  {t(`day.${d}`)}
-                </span>
-                <span class="field-check">
-                  <input
-                    type="checkbox"
-                    id={`open-${d}`}
-                    name={`ouvert_${d}`}
-                    value="oui"
-                    checked={v.open}
-                    aria-describedby={`day-${d}`}
-                  />
-                  <label for={`open-${d}`}>{t("settings.hours.open")}</label>
-                </span>
-                <label for={`from-${d}`}>{t("settings.hours.from")}</label>
-                <input
-                  type="time"
-                  id={`from-${d}`}
-                  name={`de_${d}`}
-                  value={v.from}
-                  aria-describedby={`day-${d}`}
-                  aria-invalid={bad ? "true" : undefined}
-                />
-                <label for={`to-${d}`}>{t("settings.hours.to")}</label>
-                <input
-                  type="time"
-                  id={`to-${d}`}
-                  name={`a_${d}`}
-                  value={v.to}
-                  aria-describedby={`day-${d}`}
-                  aria-invalid={bad ? "true" : undefined}
-                />
-              </div>
-            );
-          })}
+          <WeekHoursFields
+            value={(d) => props.hours[d] ?? { open: false, from: "", to: "" }}
+            control={(d, part) => ({ id: `${part}-${d}`, name: `${HOURS_NAMES[part]}_${d}` })}
+            openValue="oui"
+            badDays={props.badDays}
+          />
         </fieldset>
         <button type="submit" class="button-primary">
           {t("common.save")}

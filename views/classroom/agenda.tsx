@@ -4,9 +4,20 @@ import { LIMITS, type AgendaEntry, type CalendarInfo } from "../../src/services/
 import { addDays, localTime } from "../../src/time";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { longDay } from "../components/dates";
+import {
+  CheckField,
+  DateField,
+  InputField,
+  SelectField,
+  TextAreaField,
+  TimeField,
+  formErrors,
+  type FormErrors,
+} from "../components/fields";
+import type { Child } from "hono/jsx";
 
 export function calendarName(c: CalendarInfo): string {
   if (c.kind === "personal") return t("agenda.personal");
@@ -97,34 +108,25 @@ export function AgendaPage(props: {
         </p>
       ) : null}
       <form method="get" action="/agenda" class="card filters">
-        <div class="field">
-          <label for="calendrier">{t("agenda.filter.calendar")}</label>
-          <select id="calendrier" name="calendrier">
-            <option value="all" selected={period.calendar === "all"}>
-              {t("agenda.all_calendars")}
-            </option>
-            {calendars.map((c) => (
-              <option value={c.key} selected={period.calendar === c.key}>
-                {names.get(c.key)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="vue">{t("agenda.filter.view")}</label>
-          <select id="vue" name="vue">
-            <option value="semaine" selected={period.view === "semaine"}>
-              {t("agenda.view.week")}
-            </option>
-            <option value="mois" selected={period.view === "mois"}>
-              {t("agenda.view.month")}
-            </option>
-          </select>
-        </div>
-        <div class="field">
-          <label for="du">{t("agenda.filter.from")}</label>
-          <input type="date" id="du" name="du" value={period.from} />
-        </div>
+        <SelectField
+          id="calendrier"
+          label={t("agenda.filter.calendar")}
+          options={[
+            { value: "all", label: t("agenda.all_calendars") },
+            ...calendars.map((c) => ({ value: c.key, label: names.get(c.key) })),
+          ]}
+          chosen={period.calendar}
+        />
+        <SelectField
+          id="vue"
+          label={t("agenda.filter.view")}
+          options={[
+            { value: "semaine", label: t("agenda.view.week") },
+            { value: "mois", label: t("agenda.view.month") },
+          ]}
+          chosen={period.view}
+        />
+        <DateField id="du" label={t("agenda.filter.from")} value={period.from} />
         <button type="submit">{t("agenda.filter")}</button>
       </form>
       <nav aria-label={t("agenda.period", { from: longDay(period.from), to: longDay(last) })} class="pager">
@@ -179,6 +181,63 @@ export interface EventDraft {
   allDay: boolean;
 }
 
+/**
+ * What an event and a booking offer both ask: the title, the day, the start and end times, the place and details;
+ * each form adds its own fields after the day and after the times.
+ */
+export function EventFields(props: {
+  draft: Pick<EventDraft, "title" | "day" | "start" | "end" | "place" | "details">;
+  errors: FormErrors;
+  /** The error codes that mark the day (an event spans days; an offer's slots hold in one). */
+  dayCodes: string[];
+  afterDay?: Child;
+  afterTimes?: Child;
+}) {
+  const { draft, errors } = props;
+  return (
+    <>
+      <InputField
+        id="titre"
+        label={t("agenda.field.title")}
+        maxlength={LIMITS.title}
+        value={draft.title}
+        error={errors.of("title")}
+      />
+      <DateField id="jour" label={t("agenda.field.day")} value={draft.day} error={errors.of(...props.dayCodes)} />
+      {props.afterDay}
+      <div class="field-row">
+        <TimeField
+          id="debut"
+          label={t("agenda.field.start")}
+          value={draft.start}
+          error={errors.of("time", "order", "past", "slots")}
+        />
+        <TimeField
+          id="fin"
+          label={t("agenda.field.end")}
+          value={draft.end}
+          error={errors.of("time", "order", "slots")}
+        />
+      </div>
+      {props.afterTimes}
+      <InputField
+        id="lieu"
+        label={t("agenda.field.place")}
+        maxlength={LIMITS.place}
+        value={draft.place}
+        error={errors.of("place")}
+      />
+      <TextAreaField
+        id="precisions"
+        label={t("agenda.field.details")}
+        rows={4}
+        value={draft.details}
+        error={errors.of("details")}
+      />
+    </>
+  );
+}
+
 export function EventFormPage(props: {
   chrome: Chrome;
   calendars: CalendarInfo[];
@@ -186,75 +245,28 @@ export function EventFormPage(props: {
   errors?: string[];
 }) {
   const { draft } = props;
-  const errors = props.errors ?? [];
-  const invalid = (...names: string[]) => (errors.some((e) => names.includes(e)) ? "true" : undefined);
+  const errors = formErrors(props.errors, (e) => t(`agenda.error.${e}` as MessageKey));
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("agenda.new")}</h1>
       <AgendaTabs current="agenda" />
-      {errors.length ? (
-        <Flash kind="error" text={errors.map((e) => t(`agenda.error.${e}` as MessageKey)).join(" ")} />
-      ) : null}
+      {errors.summary ? <Flash kind="error" text={errors.summary} /> : null}
       <form method="post" action="/agenda/nouveau" class="card" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
-        <div class="field">
-          <label for="calendrier">{t("agenda.field.calendar")}</label>
-          <select id="calendrier" name="calendrier" aria-invalid={invalid("calendar")}>
-            {props.calendars
-              .filter((c) => c.writable)
-              .map((c) => (
-                <option value={c.key} selected={draft.calendar === c.key}>
-                  {calendarName(c)}
-                </option>
-              ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="titre">{t("agenda.field.title")}</label>
-          <input id="titre" name="titre" maxlength={LIMITS.title} value={draft.title} aria-invalid={invalid("title")} />
-        </div>
-        <div class="field">
-          <label for="jour">{t("agenda.field.day")}</label>
-          <input
-            type="date"
-            id="jour"
-            name="jour"
-            value={draft.day}
-            aria-invalid={invalid("day", "past", "far", "order", "long")}
-          />
-        </div>
-        <div class="field field-check">
-          <input type="checkbox" id="journee" name="journee" value="1" checked={draft.allDay} />
-          <label for="journee">{t("agenda.field.all_day")}</label>
-        </div>
-        <div class="field">
-          <label for="debut">{t("agenda.field.start")}</label>
-          <input
-            type="time"
-            id="debut"
-            name="debut"
-            value={draft.start}
-            aria-invalid={invalid("time", "order", "past")}
-          />
-        </div>
-        <div class="field">
-          <label for="fin">{t("agenda.field.end")}</label>
-          <input type="time" id="fin" name="fin" value={draft.end} aria-invalid={invalid("time", "order")} />
-        </div>
-        <div class="field">
-          <label for="fin_jour">{t("agenda.field.end_day")}</label>
-          <input type="date" id="fin_jour" name="fin_jour" value={draft.endDay} />
-        </div>
-        <div class="field">
-          <label for="lieu">{t("agenda.field.place")}</label>
-          <input id="lieu" name="lieu" maxlength={LIMITS.place} value={draft.place} aria-invalid={invalid("place")} />
-        </div>
-        <div class="field">
-          <label for="precisions">{t("agenda.field.details")}</label>
-          <textarea id="precisions" name="precisions" rows={4} aria-invalid={invalid("details")}>
-            {draft.details}
-          </textarea>
-        </div>
+        <SelectField
+          id="calendrier"
+          label={t("agenda.field.calendar")}
+          options={props.calendars.filter((c) => c.writable).map((c) => ({ value: c.key, label: calendarName(c) }))}
+          chosen={draft.calendar}
+          error={errors.of("calendar")}
+        />
+        <EventFields
+          draft={draft}
+          errors={errors}
+          dayCodes={["day", "past", "far", "order", "long"]}
+          afterDay={<CheckField id="journee" label={t("agenda.field.all_day")} checked={draft.allDay} />}
+          afterTimes={<DateField id="fin_jour" label={t("agenda.field.end_day")} value={draft.endDay} />}
+        />
         <button type="submit" class="button-primary">
           {t("agenda.submit")}
         </button>
@@ -292,12 +304,12 @@ export function EventPage(props: {
       </dl>
       {e.details ? <p class="pre">{e.details}</p> : null}
       {e.deletable ? (
-        <form method="post" action={`/agenda/evenements/${e.id}/supprimer`}>
-          <CsrfField token={props.chrome.csrfToken} />
-          <button type="submit" class="button-danger">
-            {t("agenda.remove")}
-          </button>
-        </form>
+        <PostButton
+          action={`/agenda/evenements/${e.id}/supprimer`}
+          csrfToken={props.chrome.csrfToken}
+          buttonClass="button-danger"
+          label={t("agenda.remove")}
+        />
       ) : null}
       <p>
         <a href={`/agenda?du=${day}`}>{t("agenda.back")}</a>

@@ -7,6 +7,11 @@ import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { longDay } from "../components/dates";
+import { ScrollTable } from "../components/table";
+import { DateField, InputField, SelectField, formErrors } from "../components/fields";
+
+const attendanceErrors = (codes: string[] | undefined) =>
+  formErrors(codes, (e) => t(`attendance.error.${e}` as MessageKey));
 
 export function RollClassesPage(props: { chrome: Chrome; classes: { id: string; name: string }[]; director: boolean }) {
   return (
@@ -36,30 +41,22 @@ export function RollClassesPage(props: { chrome: Chrome; classes: { id: string; 
 
 export function RollPage(props: { chrome: Chrome; sheet: RollSheet; notice?: MessageKey; errors?: string[] }) {
   const { sheet } = props;
-  const errors = props.errors ?? [];
+  const errors = attendanceErrors(props.errors);
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("attendance.roll_title", { name: sheet.klass.name })}</h1>
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
-      {errors.length ? (
-        <Flash kind="error" text={errors.map((e) => t(`attendance.error.${e}` as MessageKey)).join(" ")} />
-      ) : null}
+      {errors.summary ? <Flash kind="error" text={errors.summary} /> : null}
       <form method="get" action={`/appel/${sheet.klass.id}`} class="card">
         <div class="field-row">
-          <div class="field">
-            <label for="jour">{t("attendance.day")}</label>
-            <input type="date" id="jour" name="jour" value={sheet.day} />
-          </div>
-          <div class="field">
-            <label for="demi">{t("attendance.half")}</label>
-            <select id="demi" name="demi">
-              {(["matin", "apres-midi"] as const).map((h) => (
-                <option value={h} selected={h === sheet.half}>
-                  {t(`attendance.half.${h}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <DateField id="jour" label={t("attendance.day")} value={sheet.day} error={errors.of("day", "future")} />
+          <SelectField
+            id="demi"
+            label={t("attendance.half")}
+            options={(["matin", "apres-midi"] as const).map((h) => ({ value: h, label: t(`attendance.half.${h}`) }))}
+            chosen={sheet.half}
+            error={errors.of("half")}
+          />
         </div>
         <button type="submit">{t("attendance.show")}</button>
       </form>
@@ -122,32 +119,30 @@ export function SchoolDayPage(props: { chrome: Chrome; sheet: DailySheet }) {
     <Layout chrome={props.chrome}>
       <h1>{t("attendance.school_day")}</h1>
       <p>{longDay(props.sheet.day)}</p>
-      <div class="table-scroll" role="region" aria-label={t("attendance.school_day")} tabindex={0}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("attendance.col.class")}</th>
-              <th scope="col">{t("attendance.half.matin")}</th>
-              <th scope="col">{t("attendance.half.apres-midi")}</th>
-              <th scope="col">{t("attendance.status.absent")}</th>
-              <th scope="col">{t("attendance.status.late")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.sheet.classes.map((c) => (
-              <tr>
-                <th scope="row">
-                  <a href={`/appel/${c.id}?jour=${props.sheet.day}`}>{c.name}</a>
-                </th>
-                <td>{c.halves.matin ? t("attendance.done") : t("attendance.missing")}</td>
-                <td>{c.halves["apres-midi"] ? t("attendance.done") : t("attendance.missing")}</td>
-                <td>{c.absent.join(", ")}</td>
-                <td>{c.late.join(", ")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ScrollTable
+        id="school-day"
+        caption={t("attendance.school_day")}
+        hiddenCaption
+        columns={[
+          t("attendance.col.class"),
+          t("attendance.half.matin"),
+          t("attendance.half.apres-midi"),
+          t("attendance.status.absent"),
+          t("attendance.status.late"),
+        ]}
+      >
+        {props.sheet.classes.map((c) => (
+          <tr>
+            <th scope="row">
+              <a href={`/appel/${c.id}?jour=${props.sheet.day}`}>{c.name}</a>
+            </th>
+            <td>{c.halves.matin ? t("attendance.done") : t("attendance.missing")}</td>
+            <td>{c.halves["apres-midi"] ? t("attendance.done") : t("attendance.missing")}</td>
+            <td>{c.absent.join(", ")}</td>
+            <td>{c.late.join(", ")}</td>
+          </tr>
+        ))}
+      </ScrollTable>
     </Layout>
   );
 }
@@ -160,15 +155,13 @@ export function ParentAbsencesPage(props: {
   draft?: { child: string; from: string; to: string; reason: string };
 }) {
   const { view } = props;
-  const errors = props.errors ?? [];
+  const errors = attendanceErrors(props.errors);
   const draft = props.draft ?? { child: view.children[0]?.id ?? "", from: "", to: "", reason: "" };
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("attendance.parent_title")}</h1>
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
-      {errors.length ? (
-        <Flash kind="error" text={errors.map((e) => t(`attendance.error.${e}` as MessageKey)).join(" ")} />
-      ) : null}
+      {errors.summary ? <Flash kind="error" text={errors.summary} /> : null}
       <h2>{t("attendance.recorded")}</h2>
       {view.absences.length === 0 ? (
         <p>{t("attendance.none")}</p>
@@ -199,30 +192,24 @@ export function ParentAbsencesPage(props: {
         <form method="post" action="/absences" class="card" novalidate>
           <CsrfField token={props.chrome.csrfToken} />
           <h2>{t("attendance.announce")}</h2>
-          <div class="field">
-            <label for="enfant">{t("attendance.child")}</label>
-            <select id="enfant" name="enfant">
-              {view.children.map((c) => (
-                <option value={c.id} selected={c.id === draft.child}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="enfant"
+            label={t("attendance.child")}
+            options={view.children.map((c) => ({ value: c.id, label: c.name }))}
+            chosen={draft.child}
+            error={errors.of("child")}
+          />
           <div class="field-row">
-            <div class="field">
-              <label for="du">{t("attendance.from")}</label>
-              <input type="date" id="du" name="du" value={draft.from} />
-            </div>
-            <div class="field">
-              <label for="au">{t("attendance.to")}</label>
-              <input type="date" id="au" name="au" value={draft.to} />
-            </div>
+            <DateField id="du" label={t("attendance.from")} value={draft.from} error={errors.of("from", "past")} />
+            <DateField id="au" label={t("attendance.to")} value={draft.to} error={errors.of("to")} />
           </div>
-          <div class="field">
-            <label for="motif">{t("attendance.reason")}</label>
-            <input id="motif" name="motif" maxlength={300} value={draft.reason} />
-          </div>
+          <InputField
+            id="motif"
+            label={t("attendance.reason")}
+            maxlength={300}
+            value={draft.reason}
+            error={errors.of("reason")}
+          />
           <button type="submit" class="button-primary">
             {t("attendance.announce_submit")}
           </button>

@@ -6,10 +6,11 @@ import type { CalendarInfo } from "../../src/services/classroom/agenda";
 import { localTime } from "../../src/time";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { dateTime, longDay } from "../components/dates";
-import { AgendaTabs, calendarName } from "./agenda";
+import { ChoiceGroup, InputField, NumberField, SelectField, formErrors } from "../components/fields";
+import { AgendaTabs, EventFields, calendarName } from "./agenda";
 
 const slotText = (s: { startsAt: Date; endsAt: Date }, timeZone: string) => {
   const start = localTime(s.startsAt, timeZone);
@@ -39,8 +40,7 @@ export function OffersPage(props: {
   notice?: MessageKey;
 }) {
   const { draft } = props;
-  const errors = props.errors ?? [];
-  const invalid = (...names: string[]) => (errors.some((e) => names.includes(e)) ? "true" : undefined);
+  const errors = formErrors(props.errors, (e) => t(`agenda.error.${e}` as MessageKey));
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("agenda.offer.title")}</h1>
@@ -68,108 +68,50 @@ export function OffersPage(props: {
       {props.classes.length ? (
         <section aria-labelledby="new-offer">
           <h2 id="new-offer">{t("agenda.offer.new")}</h2>
-          {errors.length ? (
-            <Flash kind="error" text={errors.map((e) => t(`agenda.error.${e}` as MessageKey)).join(" ")} />
-          ) : null}
+          {errors.summary ? <Flash kind="error" text={errors.summary} /> : null}
           <form method="post" action="/agenda/creneaux" class="card" novalidate>
             <CsrfField token={props.chrome.csrfToken} />
-            <div class="field">
-              <label for="classe">{t("agenda.offer.class")}</label>
-              <select id="classe" name="classe">
-                {props.classes.map((c) => (
-                  <option value={c.classId!} selected={draft.classId === c.classId}>
-                    {calendarName(c)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <fieldset>
-              <legend>{t("agenda.offer.kind")}</legend>
-              <div class="field field-check">
-                <input type="radio" id="sorte-rdv" name="sorte" value="meeting" checked={draft.kind === "meeting"} />
-                <label for="sorte-rdv">{t("agenda.offer.kind.meeting")}</label>
-              </div>
-              <div class="field field-check">
-                <input type="radio" id="sorte-sortie" name="sorte" value="outing" checked={draft.kind === "outing"} />
-                <label for="sorte-sortie">{t("agenda.offer.kind.outing")}</label>
-              </div>
-            </fieldset>
-            <div class="field">
-              <label for="titre">{t("agenda.field.title")}</label>
-              <input
-                id="titre"
-                name="titre"
-                maxlength={LIMITS.title}
-                value={draft.title}
-                aria-invalid={invalid("title")}
-              />
-            </div>
-            <div class="field">
-              <label for="jour">{t("agenda.field.day")}</label>
-              <input type="date" id="jour" name="jour" value={draft.day} aria-invalid={invalid("day", "past", "far")} />
-            </div>
-            <div class="field-row">
-              <div class="field">
-                <label for="debut">{t("agenda.field.start")}</label>
-                <input
-                  type="time"
-                  id="debut"
-                  name="debut"
-                  value={draft.start}
-                  aria-invalid={invalid("time", "order", "past", "slots")}
-                />
-              </div>
-              <div class="field">
-                <label for="fin">{t("agenda.field.end")}</label>
-                <input
-                  type="time"
-                  id="fin"
-                  name="fin"
-                  value={draft.end}
-                  aria-invalid={invalid("time", "order", "slots")}
-                />
-              </div>
-            </div>
-            <div class="field">
-              <label for="duree">{t("agenda.offer.minutes")}</label>
-              <input
-                type="number"
-                id="duree"
-                name="duree"
-                min={LIMITS.minMinutes}
-                max={LIMITS.maxMinutes}
-                value={draft.minutes}
-                aria-invalid={invalid("duration")}
-              />
-            </div>
-            <div class="field">
-              <label for="places">{t("agenda.offer.companions")}</label>
-              <input
-                type="number"
-                id="places"
-                name="places"
-                min={1}
-                max={LIMITS.maxCompanions}
-                value={draft.companions}
-                aria-invalid={invalid("capacity")}
-              />
-            </div>
-            <div class="field">
-              <label for="lieu">{t("agenda.field.place")}</label>
-              <input
-                id="lieu"
-                name="lieu"
-                maxlength={LIMITS.place}
-                value={draft.place}
-                aria-invalid={invalid("place")}
-              />
-            </div>
-            <div class="field">
-              <label for="precisions">{t("agenda.field.details")}</label>
-              <textarea id="precisions" name="precisions" rows={3} aria-invalid={invalid("details")}>
-                {draft.details}
-              </textarea>
-            </div>
+            <SelectField
+              id="classe"
+              label={t("agenda.offer.class")}
+              options={props.classes.map((c) => ({ value: c.classId!, label: calendarName(c) }))}
+              chosen={draft.classId}
+            />
+            <ChoiceGroup
+              type="radio"
+              name="sorte"
+              legend={t("agenda.offer.kind")}
+              choices={[
+                { value: "meeting", id: "sorte-rdv", label: t("agenda.offer.kind.meeting") },
+                { value: "outing", id: "sorte-sortie", label: t("agenda.offer.kind.outing") },
+              ]}
+              chosen={draft.kind}
+            />
+            <EventFields
+              draft={draft}
+              errors={errors}
+              dayCodes={["day", "past", "far"]}
+              afterTimes={
+                <>
+                  <NumberField
+                    id="duree"
+                    label={t("agenda.offer.minutes")}
+                    min={LIMITS.minMinutes}
+                    max={LIMITS.maxMinutes}
+                    value={draft.minutes}
+                    error={errors.of("duration")}
+                  />
+                  <NumberField
+                    id="places"
+                    label={t("agenda.offer.companions")}
+                    min={1}
+                    max={LIMITS.maxCompanions}
+                    value={draft.companions}
+                    error={errors.of("capacity")}
+                  />
+                </>
+              }
+            />
             <button type="submit" class="button-primary">
               {t("agenda.offer.submit")}
             </button>
@@ -222,12 +164,13 @@ export function OfferPage(props: {
                     <div>
                       {t("agenda.offer.for_child", { parent: b.parent, child: b.child })}
                       {s.startsAt.getTime() > props.now.getTime() ? (
-                        <form method="post" action={`/agenda/reservations/${b.id}/annuler`} class="inline-form">
-                          <CsrfField token={props.chrome.csrfToken} />
-                          <button type="submit" aria-label={t("agenda.offer.cancel_for", { name: b.parent })}>
-                            {t("agenda.offer.cancel")}
-                          </button>
-                        </form>
+                        <PostButton
+                          action={`/agenda/reservations/${b.id}/annuler`}
+                          csrfToken={props.chrome.csrfToken}
+                          class="inline-form"
+                          buttonName={t("agenda.offer.cancel_for", { name: b.parent })}
+                          label={t("agenda.offer.cancel")}
+                        />
                       ) : null}
                     </div>
                   ))}
@@ -245,10 +188,11 @@ export function OfferPage(props: {
             })}
           </p>
           {offer.mine.startsAt.getTime() > props.now.getTime() ? (
-            <form method="post" action={`/agenda/reservations/${offer.mine.id}/annuler`}>
-              <CsrfField token={props.chrome.csrfToken} />
-              <button type="submit">{t("agenda.offer.cancel")}</button>
-            </form>
+            <PostButton
+              action={`/agenda/reservations/${offer.mine.id}/annuler`}
+              csrfToken={props.chrome.csrfToken}
+              label={t("agenda.offer.cancel")}
+            />
           ) : null}
         </div>
       ) : free.length === 0 ? (
@@ -256,33 +200,31 @@ export function OfferPage(props: {
       ) : (
         <form method="post" action={`/agenda/creneaux/${offer.id}/reserver`} class="card">
           <CsrfField token={props.chrome.csrfToken} />
-          <fieldset>
-            <legend>{t("agenda.offer.choose")}</legend>
-            {future.map((s, i) => (
-              <div class="field field-check">
-                <input type="radio" id={`creneau-${i}`} name="creneau" value={s.id} disabled={s.taken >= s.capacity} />
-                <label for={`creneau-${i}`}>
-                  {slotText(s, timeZone)}
-                  {s.taken >= s.capacity
-                    ? ` — ${t("agenda.offer.full")}`
-                    : offer.kind === "outing"
-                      ? ` — ${t("agenda.offer.free", { free: s.capacity - s.taken })}`
-                      : ""}
-                </label>
-              </div>
-            ))}
-          </fieldset>
+          <ChoiceGroup
+            type="radio"
+            name="creneau"
+            legend={t("agenda.offer.choose")}
+            choices={future.map((s, i) => ({
+              value: s.id,
+              id: `creneau-${i}`,
+              disabled: s.taken >= s.capacity,
+              label: `${slotText(s, timeZone)}${
+                s.taken >= s.capacity
+                  ? ` — ${t("agenda.offer.full")}`
+                  : offer.kind === "outing"
+                    ? ` — ${t("agenda.offer.free", { free: s.capacity - s.taken })}`
+                    : ""
+              }`,
+            }))}
+          />
           {offer.children.length === 1 ? (
             <input type="hidden" name="enfant" value={offer.children[0]!.id} />
           ) : (
-            <div class="field">
-              <label for="enfant">{t("agenda.offer.child")}</label>
-              <select id="enfant" name="enfant">
-                {offer.children.map((c) => (
-                  <option value={c.id}>{c.name}</option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              id="enfant"
+              label={t("agenda.offer.child")}
+              options={offer.children.map((c) => ({ value: c.id, label: c.name }))}
+            />
           )}
           <button type="submit" class="button-primary">
             {t("agenda.offer.book")}
@@ -323,22 +265,26 @@ export function FeedsPage(props: {
               </p>
               {token ? (
                 <>
-                  <div class="field">
-                    <label for={`adresse-${i}`}>{t("agenda.feed.address", { name: r.name })}</label>
-                    <input id={`adresse-${i}`} readonly value={`${props.baseUrl}/ical/${token}.ics`} />
-                  </div>
-                  <form method="post" action="/agenda/abonnements/revoquer">
-                    <CsrfField token={props.chrome.csrfToken} />
-                    <input type="hidden" name="calendrier" value={r.key} />
-                    <button type="submit">{t("agenda.feed.revoke")}</button>
-                  </form>
+                  <InputField
+                    id={`adresse-${i}`}
+                    label={t("agenda.feed.address", { name: r.name })}
+                    readonly
+                    value={`${props.baseUrl}/ical/${token}.ics`}
+                  />
+                  <PostButton
+                    action="/agenda/abonnements/revoquer"
+                    csrfToken={props.chrome.csrfToken}
+                    fields={{ calendrier: r.key }}
+                    label={t("agenda.feed.revoke")}
+                  />
                 </>
               ) : (
-                <form method="post" action="/agenda/abonnements">
-                  <CsrfField token={props.chrome.csrfToken} />
-                  <input type="hidden" name="calendrier" value={r.key} />
-                  <button type="submit">{t("agenda.feed.open")}</button>
-                </form>
+                <PostButton
+                  action="/agenda/abonnements"
+                  csrfToken={props.chrome.csrfToken}
+                  fields={{ calendrier: r.key }}
+                  label={t("agenda.feed.open")}
+                />
               )}
             </li>
           );

@@ -4,8 +4,9 @@ import { t } from "../../src/i18n";
 import type { EveningChild, EveningItem, EveningNote, EveningView } from "../../src/services/classroom/evening";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { PostButton } from "../components/csrf";
 import { dateTime, longDay } from "../components/dates";
+import { LinkList, TickForm } from "./homework";
 
 function Item(props: { chrome: Chrome; child: EveningChild; item: EveningItem }) {
   const { item, child } = props;
@@ -14,27 +15,16 @@ function Item(props: { chrome: Chrome; child: EveningChild; item: EveningItem })
       <h4 class="card-title">{item.subject}</h4>
       <p class="hint">{t("evening.due", { day: longDay(item.dueDate) })}</p>
       <p class="pre">{item.toDo}</p>
-      {item.links.length ? (
-        <ul>
-          {item.links.map((l) => (
-            <li>
-              <a href={l} rel="noopener noreferrer">
-                {l}
-              </a>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {/* The homework log's tick: the same route, which answers with the class's week holding the item. */}
-      <form method="post" action={`/cahier/entrees/${item.id}/fait?semaine=${item.week}`}>
-        <CsrfField token={props.chrome.csrfToken} />
-        <input type="hidden" name="eleve" value={child.id} />
-        <input type="hidden" name="fait" value={item.done ? "0" : "1"} />
-        <input type="hidden" name="retour" value="/ce-soir" />
-        <button type="submit" aria-pressed={item.done ? "true" : "false"}>
-          {item.done ? t("homework.undo", { name: child.firstName }) : t("homework.tick", { name: child.firstName })}
-        </button>
-      </form>
+      <LinkList links={item.links} />
+      {/* The homework log's tick: the same route, which comes back here. */}
+      <TickForm
+        chrome={props.chrome}
+        entryId={item.id}
+        week={item.week}
+        pupil={{ id: child.id, name: child.firstName }}
+        done={item.done}
+        returnTo="/ce-soir"
+      />
     </li>
   );
 }
@@ -51,13 +41,13 @@ function Note(props: { chrome: Chrome; child: EveningChild; note: EveningNote; t
         {note.className ? ` — ${note.className}` : ""}
       </p>
       {note.replyKind === "none" ? (
-        <form method="post" action={`/carnet/${note.id}/lu`}>
-          <CsrfField token={props.chrome.csrfToken} />
-          <input type="hidden" name="enfant" value={child.id} />
-          <button type="submit" class="button-primary">
-            {t("liaison.ack", { name: child.firstName })}
-          </button>
-        </form>
+        <PostButton
+          action={`/carnet/${note.id}/lu`}
+          csrfToken={props.chrome.csrfToken}
+          fields={{ enfant: child.id }}
+          buttonClass="button-primary"
+          label={t("liaison.ack", { name: child.firstName })}
+        />
       ) : (
         <p>
           <a href={`/carnet?enfant=${child.id}`}>{t("evening.note_answer")}</a>

@@ -4,10 +4,11 @@ import { LIMITS, type EntryInput, type HomeworkClass, type HomeworkWeek } from "
 import { addDays } from "../../src/time";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { longDay } from "../components/dates";
 import { ViewAsBanner, ViewAsSwitch } from "../components/view-as";
+import { DateField, InputField, TextAreaField, formErrors } from "../components/fields";
 import { VIEW_AS_PARAM } from "../../src/services/classroom/view-as";
 
 export function HomeworkClassesPage(props: { chrome: Chrome; classes: HomeworkClass[] }) {
@@ -35,6 +36,46 @@ export function HomeworkClassesPage(props: { chrome: Chrome; classes: HomeworkCl
   );
 }
 
+/** The links of a piece of homework, opened without handing them the page. */
+export function LinkList(props: { links: string[] }) {
+  if (props.links.length === 0) return null;
+  return (
+    <ul>
+      {props.links.map((l) => (
+        <li>
+          <a href={l} rel="noopener noreferrer">
+            {l}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** "Fait"/"Pas encore fait" for one pupil: the route answers with the class's week, or `returnTo`. */
+export function TickForm(props: {
+  chrome: Chrome;
+  entryId: string;
+  week: string;
+  pupil: { id: string; name: string };
+  done: boolean;
+  returnTo?: string;
+  class?: string;
+}) {
+  const { pupil, done } = props;
+  return (
+    <form method="post" action={`/cahier/entrees/${props.entryId}/fait?semaine=${props.week}`} class={props.class}>
+      <CsrfField token={props.chrome.csrfToken} />
+      <input type="hidden" name="eleve" value={pupil.id} />
+      <input type="hidden" name="fait" value={done ? "0" : "1"} />
+      {props.returnTo ? <input type="hidden" name="retour" value={props.returnTo} /> : null}
+      <button type="submit" aria-pressed={done ? "true" : "false"}>
+        {done ? t("homework.undo", { name: pupil.name }) : t("homework.tick", { name: pupil.name })}
+      </button>
+    </form>
+  );
+}
+
 function Entry(props: { chrome: Chrome; week: HomeworkWeek; e: HomeworkWeek["entries"][number]; print?: boolean }) {
   const { e, week } = props;
   return (
@@ -56,17 +97,7 @@ function Entry(props: { chrome: Chrome; week: HomeworkWeek; e: HomeworkWeek["ent
           <p class="pre">{e.toDo}</p>
         </>
       ) : null}
-      {e.links.length ? (
-        <ul>
-          {e.links.map((l) => (
-            <li>
-              <a href={l} rel="noopener noreferrer">
-                {l}
-              </a>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <LinkList links={e.links} />
       {props.print ? null : week.viewAs ? (
         e.toDo ? (
           <p class="hint">{t(`viewas.homework_tick.${week.viewAs}`)}</p>
@@ -79,25 +110,24 @@ function Entry(props: { chrome: Chrome; week: HomeworkWeek; e: HomeworkWeek["ent
               {e.tickedBy.length ? ` : ${e.tickedBy.join(", ")}` : ""}
             </p>
           ) : null}
-          <form method="post" action={`/cahier/entrees/${e.id}/supprimer`} class="inline-form">
-            <CsrfField token={props.chrome.csrfToken} />
-            <button type="submit">{t("homework.remove", { subject: e.subject })}</button>
-          </form>
+          <PostButton
+            action={`/cahier/entrees/${e.id}/supprimer`}
+            csrfToken={props.chrome.csrfToken}
+            class="inline-form"
+            label={t("homework.remove", { subject: e.subject })}
+          />
         </>
       ) : e.toDo ? (
-        week.tickers.map((k) => {
-          const done = e.doneFor.includes(k.id);
-          return (
-            <form method="post" action={`/cahier/entrees/${e.id}/fait?semaine=${week.monday}`} class="inline-form">
-              <CsrfField token={props.chrome.csrfToken} />
-              <input type="hidden" name="eleve" value={k.id} />
-              <input type="hidden" name="fait" value={done ? "0" : "1"} />
-              <button type="submit" aria-pressed={done ? "true" : "false"}>
-                {done ? t("homework.undo", { name: k.name }) : t("homework.tick", { name: k.name })}
-              </button>
-            </form>
-          );
-        })
+        week.tickers.map((k) => (
+          <TickForm
+            chrome={props.chrome}
+            entryId={e.id}
+            week={week.monday}
+            pupil={k}
+            done={e.doneFor.includes(k.id)}
+            class="inline-form"
+          />
+        ))
       ) : null}
     </li>
   );
@@ -111,7 +141,7 @@ export function HomeworkWeekPage(props: {
   notice?: MessageKey;
 }) {
   const { week } = props;
-  const errors = props.errors ?? [];
+  const errors = formErrors(props.errors, (e) => t(`homework.error.${e}` as MessageKey));
   const draft = props.draft ?? { day: "", subject: "", doneInClass: "", toDo: "", dueDate: "", links: "" };
   const voir = week.viewAs ? `voir=${VIEW_AS_PARAM[week.viewAs]}&` : "";
   const link = (monday: string) => `/cahier/${week.klass.id}?${voir}semaine=${monday}`;
@@ -126,9 +156,7 @@ export function HomeworkWeekPage(props: {
         />
       ) : null}
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
-      {errors.length ? (
-        <Flash kind="error" text={errors.map((e) => t(`homework.error.${e}` as MessageKey)).join(" ")} />
-      ) : null}
+      {errors.summary ? <Flash kind="error" text={errors.summary} /> : null}
       <nav class="pager" aria-label={t("homework.weeks")}>
         <a href={link(addDays(week.monday, -7))} rel="prev">
           {t("homework.previous_week")}
@@ -157,56 +185,49 @@ export function HomeworkWeekPage(props: {
           <CsrfField token={props.chrome.csrfToken} />
           <input type="hidden" name="semaine" value={week.monday} />
           <h2>{t("homework.new")}</h2>
-          <div class="field">
-            <label for="jour">{t("homework.field.day")}</label>
-            <input
-              type="date"
-              id="jour"
-              name="jour"
-              required
-              value={draft.day}
-              aria-invalid={errors.includes("day") ? "true" : undefined}
-            />
-          </div>
-          <div class="field">
-            <label for="matiere">{t("homework.field.subject")}</label>
-            <input
-              id="matiere"
-              name="matiere"
-              maxlength={LIMITS.subject}
-              required
-              value={draft.subject}
-              aria-invalid={errors.includes("subject") ? "true" : undefined}
-            />
-          </div>
-          <div class="field">
-            <label for="fait">{t("homework.done_in_class")}</label>
-            <textarea id="fait" name="fait_en_classe" rows={3} maxlength={LIMITS.text} lang="fr">
-              {draft.doneInClass}
-            </textarea>
-          </div>
-          <div class="field">
-            <label for="afaire">{t("homework.to_do")}</label>
-            <textarea id="afaire" name="a_faire" rows={3} maxlength={LIMITS.text} lang="fr">
-              {draft.toDo}
-            </textarea>
-          </div>
-          <div class="field">
-            <label for="pour">{t("homework.field.due")}</label>
-            <input
-              type="date"
-              id="pour"
-              name="pour_le"
-              value={draft.dueDate}
-              aria-invalid={errors.includes("due") ? "true" : undefined}
-            />
-          </div>
-          <div class="field">
-            <label for="liens">{t("homework.field.links")}</label>
-            <textarea id="liens" name="liens" rows={2} aria-invalid={errors.includes("links") ? "true" : undefined}>
-              {draft.links}
-            </textarea>
-          </div>
+          <DateField id="jour" label={t("homework.field.day")} required value={draft.day} error={errors.of("day")} />
+          <InputField
+            id="matiere"
+            label={t("homework.field.subject")}
+            maxlength={LIMITS.subject}
+            required
+            value={draft.subject}
+            error={errors.of("subject")}
+          />
+          <TextAreaField
+            id="fait"
+            name="fait_en_classe"
+            label={t("homework.done_in_class")}
+            rows={3}
+            maxlength={LIMITS.text}
+            lang="fr"
+            value={draft.doneInClass}
+            error={errors.of("empty", "text")}
+          />
+          <TextAreaField
+            id="afaire"
+            name="a_faire"
+            label={t("homework.to_do")}
+            rows={3}
+            maxlength={LIMITS.text}
+            lang="fr"
+            value={draft.toDo}
+            error={errors.of("empty", "text")}
+          />
+          <DateField
+            id="pour"
+            name="pour_le"
+            label={t("homework.field.due")}
+            value={draft.dueDate}
+            error={errors.of("due")}
+          />
+          <TextAreaField
+            id="liens"
+            label={t("homework.field.links")}
+            rows={2}
+            value={draft.links}
+            error={errors.of("links")}
+          />
           <button type="submit" class="button-primary">
             {t("homework.submit")}
           </button>

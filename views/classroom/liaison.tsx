@@ -17,6 +17,8 @@ import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { dateTime } from "../components/dates";
 import { ViewAsBanner } from "../components/view-as";
+import { ScrollTable } from "../components/table";
+import { CheckField, ChoiceGroup, InputField, SelectField, TextAreaField, formErrors } from "../components/fields";
 
 function ParentNote(props: {
   chrome: Chrome;
@@ -49,26 +51,22 @@ function ParentNote(props: {
                 <CsrfField token={props.chrome.csrfToken} />
                 <input type="hidden" name="enfant" value={child.id} />
                 {note.replyKind === "yesno" ? (
-                  <fieldset>
-                    <legend>{t("liaison.answer_for", { name: child.name })}</legend>
-                    {(["oui", "non"] as const).map((v) => (
-                      <div class="field field-check">
-                        <input type="radio" id={`r-${note.id}-${child.id}-${v}`} name="reponse" value={v} />
-                        <label for={`r-${note.id}-${child.id}-${v}`}>{t(`liaison.answer.${v}`)}</label>
-                      </div>
-                    ))}
-                  </fieldset>
+                  <ChoiceGroup
+                    type="radio"
+                    name="reponse"
+                    idPrefix={`r-${note.id}-${child.id}`}
+                    legend={t("liaison.answer_for", { name: child.name })}
+                    choices={(["oui", "non"] as const).map((v) => ({ value: v, label: t(`liaison.answer.${v}`) }))}
+                  />
                 ) : note.replyKind === "text" ? (
-                  <div class="field">
-                    <label for={`r-${note.id}-${child.id}`}>{t("liaison.answer_for", { name: child.name })}</label>
-                    <textarea
-                      id={`r-${note.id}-${child.id}`}
-                      name="reponse"
-                      rows={3}
-                      maxlength={LIMITS.reply}
-                      lang="fr"
-                    ></textarea>
-                  </div>
+                  <TextAreaField
+                    id={`r-${note.id}-${child.id}`}
+                    name="reponse"
+                    label={t("liaison.answer_for", { name: child.name })}
+                    rows={3}
+                    maxlength={LIMITS.reply}
+                    lang="fr"
+                  />
                 ) : null}
                 <button type="submit" class="button-primary">
                   {t("liaison.ack", { name: child.name })}
@@ -106,15 +104,15 @@ export function ParentNotebookPage(props: {
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
       {props.children.length > 1 && !preview ? (
         <form method="get" action="/carnet" class="card">
-          <label for="enfant">{t("liaison.filter")}</label>
-          <select id="enfant" name="enfant">
-            <option value="">{t("liaison.all_children")}</option>
-            {props.children.map((c) => (
-              <option value={c.id} selected={c.id === props.child}>
-                {c.name}
-              </option>
-            ))}
-          </select>
+          <SelectField
+            id="enfant"
+            label={t("liaison.filter")}
+            options={[
+              { value: "", label: t("liaison.all_children") },
+              ...props.children.map((c) => ({ value: c.id, label: c.name })),
+            ]}
+            chosen={props.child ?? ""}
+          />
           <button type="submit">{t("liaison.filter_submit")}</button>
         </form>
       ) : null}
@@ -173,14 +171,8 @@ export function SenderNotebookPage(props: {
         </p>
       ) : null}
       <form method="get" action="/carnet" class="card filters" role="search">
-        <div class="field">
-          <label for="q">{t("liaison.filter.words")}</label>
-          <input type="search" id="q" name="q" value={filter.words} />
-        </div>
-        <div class="field field-check">
-          <input type="checkbox" id="non_lus" name="non_lus" value="1" checked={filter.unreadOnly} />
-          <label for="non_lus">{t("liaison.filter.unread")}</label>
-        </div>
+        <InputField type="search" id="q" label={t("liaison.filter.words")} value={filter.words} />
+        <CheckField id="non_lus" label={t("liaison.filter.unread")} checked={filter.unreadOnly} />
         <button type="submit">{t("liaison.filter.submit")}</button>
       </form>
       {props.notes.length === 0 ? (
@@ -210,72 +202,59 @@ export function NoteFormPage(props: {
   draft: NoteInput;
   errors?: string[];
 }) {
-  const errors = props.errors ?? [];
+  const errors = formErrors(props.errors, (e) => t(`liaison.error.${e}` as MessageKey));
   const { draft } = props;
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("liaison.new")}</h1>
-      {errors.length ? (
-        <Flash kind="error" text={errors.map((e) => t(`liaison.error.${e}` as MessageKey)).join(" ")} />
-      ) : null}
+      {errors.summary ? <Flash kind="error" text={errors.summary} /> : null}
       <form method="post" action="/carnet/nouveau" class="card" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
-        <div class="field">
-          <label for="pour">{t("liaison.field.audience")}</label>
-          <select id="pour" name="pour">
-            {props.audiences.map((a) => (
-              <option value={a.value} selected={a.value === draft.audience}>
-                {a.value === "ecole" ? t("liaison.audience.school") : t("liaison.audience.class", { name: a.label })}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="titre">{t("liaison.field.title")}</label>
-          <input
-            id="titre"
-            name="titre"
-            maxlength={LIMITS.title}
-            required
-            value={draft.title}
-            aria-invalid={errors.includes("title") ? "true" : undefined}
-          />
-        </div>
-        <div class="field">
-          <label for="texte">{t("liaison.field.body")}</label>
-          <textarea
-            id="texte"
-            name="texte"
-            rows={6}
-            maxlength={LIMITS.body}
-            lang="fr"
-            aria-invalid={errors.includes("body") ? "true" : undefined}
-          >
-            {draft.body}
-          </textarea>
-        </div>
-        <fieldset>
-          <legend>{t("liaison.field.reply")}</legend>
-          {(["none", "yesno", "text"] as const).map((k) => (
-            <div class="field field-check">
-              <input type="radio" id={`reponse-${k}`} name="reponse" value={k} checked={draft.replyKind === k} />
-              <label for={`reponse-${k}`}>{t(`liaison.reply.${k}`)}</label>
-            </div>
-          ))}
-        </fieldset>
-        <div class="field">
-          <label for="rappel">{t("liaison.field.reminder")}</label>
-          <select id="rappel" name="rappel">
-            <option value="" selected={draft.remindAfter === ""}>
-              {t("liaison.reminder.none")}
-            </option>
-            {REMINDER_HOURS.map((h) => (
-              <option value={String(h)} selected={draft.remindAfter === String(h)}>
-                {t("liaison.reminder.after", { hours: h })}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="pour"
+          label={t("liaison.field.audience")}
+          options={props.audiences.map((a) => ({
+            value: a.value,
+            label: a.value === "ecole" ? t("liaison.audience.school") : t("liaison.audience.class", { name: a.label }),
+          }))}
+          chosen={draft.audience}
+          error={errors.of("audience", "nobody")}
+        />
+        <InputField
+          id="titre"
+          label={t("liaison.field.title")}
+          maxlength={LIMITS.title}
+          required
+          value={draft.title}
+          error={errors.of("title")}
+        />
+        <TextAreaField
+          id="texte"
+          label={t("liaison.field.body")}
+          rows={6}
+          maxlength={LIMITS.body}
+          lang="fr"
+          value={draft.body}
+          error={errors.of("body")}
+        />
+        <ChoiceGroup
+          type="radio"
+          name="reponse"
+          legend={t("liaison.field.reply")}
+          choices={(["none", "yesno", "text"] as const).map((k) => ({ value: k, label: t(`liaison.reply.${k}`) }))}
+          chosen={draft.replyKind}
+          error={errors.of("reply_kind")}
+        />
+        <SelectField
+          id="rappel"
+          label={t("liaison.field.reminder")}
+          options={[
+            { value: "", label: t("liaison.reminder.none") },
+            ...REMINDER_HOURS.map((h) => ({ value: String(h), label: t("liaison.reminder.after", { hours: h }) })),
+          ]}
+          chosen={draft.remindAfter}
+          error={errors.of("reminder")}
+        />
         <button type="submit" class="button-primary">
           {t("liaison.submit")}
         </button>
@@ -316,28 +295,21 @@ export function NoteStatusPage(props: { chrome: Chrome; note: NoteForSender; tim
           <p>
             <a href={`/carnet/${note.id}/coupon`}>{t("liaison.print_slip")}</a>
           </p>
-          <div class="table-scroll" role="region" aria-label={t("liaison.status")} tabindex={0}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t("liaison.col.child")}</th>
-                  <th scope="col">{t("liaison.col.parent")}</th>
-                  <th scope="col">{t("liaison.col.read")}</th>
-                  <th scope="col">{t("liaison.col.answer")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {note.lines.map((l) => (
-                  <tr>
-                    <td>{l.child}</td>
-                    <td>{l.parent}</td>
-                    <td>{l.read ? t("liaison.yes") : l.reminded ? t("liaison.not_read_reminded") : t("liaison.no")}</td>
-                    <td>{l.reply ?? ""}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable
+            id="status"
+            caption={t("liaison.status")}
+            hiddenCaption
+            columns={(["child", "parent", "read", "answer"] as const).map((k) => t(`liaison.col.${k}`))}
+          >
+            {note.lines.map((l) => (
+              <tr>
+                <td>{l.child}</td>
+                <td>{l.parent}</td>
+                <td>{l.read ? t("liaison.yes") : l.reminded ? t("liaison.not_read_reminded") : t("liaison.no")}</td>
+                <td>{l.reply ?? ""}</td>
+              </tr>
+            ))}
+          </ScrollTable>
         </>
       )}
     </Layout>

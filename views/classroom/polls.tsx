@@ -7,6 +7,17 @@ import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { dateTime } from "../components/dates";
+import {
+  CheckField,
+  ChoiceGroup,
+  DateField,
+  Fieldset,
+  InputField,
+  SelectField,
+  TextAreaField,
+  formErrors,
+} from "../components/fields";
+import { RecipientFields } from "../messaging/messages";
 
 export function PollsPage(props: {
   chrome: Chrome;
@@ -27,20 +38,13 @@ export function PollsPage(props: {
         </p>
       ) : null}
       <form method="get" action="/sondages" class="card filters" role="search">
-        <div class="field">
-          <label for="q">{t("poll.filter.words")}</label>
-          <input type="search" id="q" name="q" value={props.filter.words} />
-        </div>
-        <div class="field">
-          <label for="etat">{t("poll.filter.state")}</label>
-          <select id="etat" name="etat">
-            {POLL_STATES.map((s) => (
-              <option value={s} selected={props.filter.state === s}>
-                {t(`poll.filter.${s}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <InputField type="search" id="q" label={t("poll.filter.words")} value={props.filter.words} />
+        <SelectField
+          id="etat"
+          label={t("poll.filter.state")}
+          options={POLL_STATES.map((s) => ({ value: s, label: t(`poll.filter.${s}` as MessageKey) }))}
+          chosen={props.filter.state}
+        />
         <button type="submit">{t("poll.filter.submit")}</button>
       </form>
       {props.polls.length === 0 ? (
@@ -76,81 +80,40 @@ export interface PollDraft {
 
 export function PollFormPage(props: { chrome: Chrome; options: ComposeOptions; draft: PollDraft; errors?: string[] }) {
   const { draft, options } = props;
-  const errors = props.errors ?? [];
+  const errors = formErrors(props.errors, (e) => t(`poll.error.${e}` as MessageKey));
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("poll.new")}</h1>
-      {errors.length ? (
-        <Flash kind="error" text={errors.map((e) => t(`poll.error.${e}` as MessageKey)).join(" ")} />
-      ) : null}
+      {errors.summary ? <Flash kind="error" text={errors.summary} /> : null}
       <form method="post" action="/sondages/nouveau" class="card" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
         <input type="hidden" name="ecole" value={options.uai} />
-        <div class="field">
-          <label for="question">{t("poll.field.question")}</label>
-          <input
-            id="question"
-            name="question"
-            maxlength={LIMITS.question}
-            value={draft.question}
-            aria-invalid={errors.includes("question") ? "true" : undefined}
-          />
-        </div>
-        <div class="field">
-          <label for="choix">{t("poll.field.options")}</label>
-          <textarea id="choix" name="choix" rows={4} aria-invalid={errors.includes("options") ? "true" : undefined}>
-            {draft.options}
-          </textarea>
-        </div>
-        <div class="field field-check">
-          <input type="checkbox" id="plusieurs" name="plusieurs" value="1" checked={draft.multiple} />
-          <label for="plusieurs">{t("poll.field.multiple")}</label>
-        </div>
-        <div class="field field-check">
-          <input type="checkbox" id="anonyme" name="anonyme" value="1" checked={draft.anonymous} />
-          <label for="anonyme">{t("poll.field.anonymous")}</label>
-        </div>
-        <div class="field">
-          <label for="fin">{t("poll.field.closes")}</label>
-          <input
-            type="datetime-local"
-            id="fin"
-            name="fin"
-            value={draft.closes}
-            aria-invalid={errors.some((e) => e.startsWith("closes")) ? "true" : undefined}
-          />
-        </div>
-        <fieldset>
-          <legend>{t("poll.field.audience")}</legend>
-          {options.groups.map((g, i) => (
-            <div class="field field-check">
-              <input
-                type="checkbox"
-                id={`groupe-${i}`}
-                name="groupes"
-                value={g.key}
-                checked={draft.groupKeys.includes(g.key)}
-              />
-              <label for={`groupe-${i}`}>
-                {t(`message.group.${g.label.kind}` as MessageKey, { name: g.label.className })}
-              </label>
-            </div>
-          ))}
-          {options.contacts.map((c, i) => (
-            <div class="field field-check">
-              <input
-                type="checkbox"
-                id={`dest-${i}`}
-                name="destinataires"
-                value={c.id}
-                checked={draft.recipientIds.includes(c.id)}
-              />
-              <label for={`dest-${i}`}>
-                {c.firstName} {c.lastName}
-              </label>
-            </div>
-          ))}
-        </fieldset>
+        <InputField
+          id="question"
+          label={t("poll.field.question")}
+          maxlength={LIMITS.question}
+          value={draft.question}
+          error={errors.of("question")}
+        />
+        <TextAreaField
+          id="choix"
+          label={t("poll.field.options")}
+          rows={4}
+          value={draft.options}
+          error={errors.of("options")}
+        />
+        <CheckField id="plusieurs" label={t("poll.field.multiple")} checked={draft.multiple} />
+        <CheckField id="anonyme" label={t("poll.field.anonymous")} checked={draft.anonymous} />
+        <DateField
+          withTime
+          id="fin"
+          label={t("poll.field.closes")}
+          value={draft.closes}
+          error={errors.of("closes", "closes_past", "closes_far")}
+        />
+        <Fieldset id="audience" legend={t("poll.field.audience")} error={errors.of("audience", "forbidden_audience")}>
+          <RecipientFields options={options} draft={draft} />
+        </Fieldset>
         <button type="submit" class="button-primary">
           {t("poll.submit")}
         </button>
@@ -181,15 +144,13 @@ export function PollPage(props: {
       {poll.invited && poll.open && !poll.voted ? (
         <form method="post" action={`/sondages/${poll.id}/vote`} class="card">
           <CsrfField token={props.chrome.csrfToken} />
-          <fieldset>
-            <legend>{poll.multiple ? t("poll.choose_many") : t("poll.choose_one")}</legend>
-            {poll.options.map((o, i) => (
-              <div class="field field-check">
-                <input type={poll.multiple ? "checkbox" : "radio"} id={`opt-${i}`} name="choix" value={String(i)} />
-                <label for={`opt-${i}`}>{o}</label>
-              </div>
-            ))}
-          </fieldset>
+          <ChoiceGroup
+            type={poll.multiple ? "checkbox" : "radio"}
+            name="choix"
+            idPrefix="opt"
+            legend={poll.multiple ? t("poll.choose_many") : t("poll.choose_one")}
+            choices={poll.options.map((o, i) => ({ value: String(i), label: o }))}
+          />
           <button type="submit" class="button-primary">
             {t("poll.vote")}
           </button>

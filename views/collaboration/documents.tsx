@@ -7,9 +7,23 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { ChoiceGroup, InputField, SelectField } from "../components/fields";
 
 const dateFr = (d: Date) =>
   d.toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Paris" });
+
+function DocumentTitleField(props: { value: string; error: string | undefined }) {
+  return (
+    <InputField
+      id="titre"
+      label={t("document.new.name")}
+      value={props.value}
+      maxlength={120}
+      required
+      error={props.error}
+    />
+  );
+}
 
 export function DocumentsPage(props: {
   chrome: Chrome;
@@ -34,10 +48,14 @@ export function DocumentsPage(props: {
       <h1>{t("document.list.title")}</h1>
       {props.error ? <Flash kind="error" text={t(props.error)} /> : null}
       <form method="get" action="/documents" class="card" role="search">
-        <div class="field">
-          <label for="q">{t("document.search")}</label>
-          <input id="q" name="q" type="search" value={props.query} maxlength={100} />
-        </div>
+        <InputField
+          id="q"
+          type="search"
+          label={t("document.search")}
+          value={props.query}
+          maxlength={100}
+          error={props.error === "document.error.search_too_long" ? t(props.error) : undefined}
+        />
         <button type="submit">{t("document.search.submit")}</button>
       </form>
       {props.query && props.documents.length === 0 ? <p>{t("document.search.none", { q: props.query })}</p> : null}
@@ -53,17 +71,10 @@ export function DocumentsPage(props: {
         <form method="post" action="/documents" class="card">
           <CsrfField token={chrome.csrfToken} />
           <h2>{t("document.new.title")}</h2>
-          <div class="field">
-            <label for="titre">{t("document.new.name")}</label>
-            <input
-              id="titre"
-              name="titre"
-              value={props.draft ?? ""}
-              maxlength={120}
-              required
-              aria-invalid={props.error?.startsWith("document.error.title") ? "true" : undefined}
-            />
-          </div>
+          <DocumentTitleField
+            value={props.draft ?? ""}
+            error={props.error?.startsWith("document.error.title") ? t(props.error) : undefined}
+          />
           <button type="submit" class="button-primary">
             {t("document.new.submit")}
           </button>
@@ -139,43 +150,40 @@ export function DocumentPage(props: { chrome: Chrome; doc: DocumentView; error?:
         <>
           <form method="post" action={`/documents/${doc.id}/titre`} class="card">
             <CsrfField token={chrome.csrfToken} />
-            <div class="field">
-              <label for="titre">{t("document.new.name")}</label>
-              <input id="titre" name="titre" value={doc.title} maxlength={120} required />
-            </div>
+            <DocumentTitleField
+              value={doc.title}
+              error={props.error?.startsWith("document.error.title") ? t(props.error) : undefined}
+            />
             <button type="submit">{t("document.rename")}</button>
           </form>
           <form method="post" action={`/documents/${doc.id}/partage`} class="card">
             <CsrfField token={chrome.csrfToken} />
-            <fieldset>
-              <legend>{t("document.sharing")}</legend>
-              {(["private", "class", "staff"] as const).map((s) => (
-                <div class="field field-check">
-                  <input type="radio" id={`partage-${s}`} name="partage" value={s} checked={doc.sharing === s} />
-                  <label for={`partage-${s}`}>{t(`document.sharing.${s}`)}</label>
-                </div>
-              ))}
-            </fieldset>
-            <div class="field">
-              <label for="classe">{t("document.sharing.class_choice")}</label>
-              <select id="classe" name="classe">
-                <option value="">—</option>
-                {doc.classes.map((c) => (
-                  <option value={c.id} selected={doc.classId === c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <fieldset>
-              <legend>{t("document.access")}</legend>
-              {(["read", "write"] as const).map((a) => (
-                <div class="field field-check">
-                  <input type="radio" id={`droits-${a}`} name="droits" value={a} checked={doc.access === a} />
-                  <label for={`droits-${a}`}>{t(`document.access.${a}`)}</label>
-                </div>
-              ))}
-            </fieldset>
+            <ChoiceGroup
+              type="radio"
+              name="partage"
+              legend={t("document.sharing")}
+              choices={(["private", "class", "staff"] as const).map((s) => ({
+                value: s,
+                label: t(`document.sharing.${s}`),
+              }))}
+              chosen={doc.sharing}
+              error={props.error === "document.error.sharing_invalid" ? t(props.error) : undefined}
+            />
+            <SelectField
+              id="classe"
+              label={t("document.sharing.class_choice")}
+              options={[{ value: "", label: "—" }, ...doc.classes.map((c) => ({ value: c.id, label: c.name }))]}
+              chosen={doc.classId ?? ""}
+              error={props.error === "document.error.class_invalid" ? t(props.error) : undefined}
+            />
+            <ChoiceGroup
+              type="radio"
+              name="droits"
+              legend={t("document.access")}
+              choices={(["read", "write"] as const).map((a) => ({ value: a, label: t(`document.access.${a}`) }))}
+              chosen={doc.access}
+              error={props.error === "document.error.access_invalid" ? t(props.error) : undefined}
+            />
             <button type="submit">{t("document.sharing.submit")}</button>
           </form>
         </>

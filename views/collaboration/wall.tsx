@@ -5,8 +5,9 @@ import { POSTIT_COLOURS, type Postit } from "../../realtime/wall-model";
 import type { WallView } from "../../src/services/collaboration/walls";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { ChoiceGroup, SelectField, TextAreaField } from "../components/fields";
 
 export type ShownPostit = WallView["postits"][number];
 
@@ -18,34 +19,50 @@ function targetLabel(w: Pick<WallView, "scope" | "targetName">): string {
 
 export { targetLabel as wallTargetLabel };
 
-function ColourChoice(props: { id: string; value?: string }) {
+/** Who may write on a wall: chosen at creation, changed by its moderators. */
+export function WallModeChoice(props: { chosen: string; error?: string | undefined }) {
   return (
-    <div class="field">
-      <label for={props.id}>{t("wall.postit.colour")}</label>
-      <select id={props.id} name="couleur">
-        {POSTIT_COLOURS.map((c) => (
-          <option value={c} selected={(props.value ?? "jaune") === c}>
-            {t(`wall.colour.${c}`)}
-          </option>
-        ))}
-      </select>
-    </div>
+    <ChoiceGroup
+      type="radio"
+      name="mode"
+      legend={t("wall.mode")}
+      choices={(["open", "moderated", "closed"] as const).map((m) => ({ value: m, label: t(`wall.mode.${m}`) }))}
+      chosen={props.chosen}
+      error={props.error}
+    />
   );
 }
 
-function ColumnChoice(props: { id: string; columns: string[]; value?: number }) {
-  if (props.columns.length === 0) return null;
+/** A post-it's text, colour and column (when the wall has columns), to add one or edit it. */
+function PostitFields(props: { idSuffix: string; text?: string; colour?: string; column?: number; columns: string[] }) {
   return (
-    <div class="field">
-      <label for={props.id}>{t("wall.postit.column")}</label>
-      <select id={props.id} name="colonne">
-        {props.columns.map((c, i) => (
-          <option value={String(i)} selected={(props.value ?? 0) === i}>
-            {c}
-          </option>
-        ))}
-      </select>
-    </div>
+    <>
+      <TextAreaField
+        id={`texte-${props.idSuffix}`}
+        name="texte"
+        label={t("wall.postit.text")}
+        rows={3}
+        maxlength={500}
+        required
+        value={props.text ?? ""}
+      />
+      <SelectField
+        id={`couleur-${props.idSuffix}`}
+        name="couleur"
+        label={t("wall.postit.colour")}
+        options={POSTIT_COLOURS.map((c) => ({ value: c, label: t(`wall.colour.${c}`) }))}
+        chosen={props.colour ?? "jaune"}
+      />
+      {props.columns.length ? (
+        <SelectField
+          id={`colonne-${props.idSuffix}`}
+          name="colonne"
+          label={t("wall.postit.column")}
+          options={props.columns.map((c, i) => ({ value: String(i), label: c }))}
+          chosen={String(props.column ?? 0)}
+        />
+      ) : null}
+    </>
   );
 }
 
@@ -63,30 +80,25 @@ function PostitItem(props: { wall: WallView; postit: ShownPostit; csrf: string }
             <summary>{t("wall.postit.edit")}</summary>
             <form method="post" action={base} class="postit-form">
               <CsrfField token={csrf} />
-              <div class="field">
-                <label for={`texte-${p.id}`}>{t("wall.postit.text")}</label>
-                <textarea id={`texte-${p.id}`} name="texte" rows={3} maxlength={500} required>
-                  {p.text}
-                </textarea>
-              </div>
-              <ColourChoice id={`couleur-${p.id}`} value={p.colour} />
-              <ColumnChoice id={`colonne-${p.id}`} columns={wall.columns} value={p.column} />
+              <PostitFields idSuffix={p.id} text={p.text} colour={p.colour} column={p.column} columns={wall.columns} />
               <button type="submit">{t("wall.postit.save")}</button>
             </form>
           </details>
-          <form method="post" action={`${base}/supprimer`} class="inline-form">
-            <CsrfField token={csrf} />
-            <button type="submit" class="button-small">
-              {t("wall.postit.delete")}
-            </button>
-          </form>
+          <PostButton
+            action={`${base}/supprimer`}
+            csrfToken={csrf}
+            class="inline-form"
+            buttonClass="button-small"
+            label={t("wall.postit.delete")}
+          />
           {!p.approved && wall.canModerate ? (
-            <form method="post" action={`${base}/valider`} class="inline-form">
-              <CsrfField token={csrf} />
-              <button type="submit" class="button-small">
-                {t("wall.postit.approve")}
-              </button>
-            </form>
+            <PostButton
+              action={`${base}/valider`}
+              csrfToken={csrf}
+              class="inline-form"
+              buttonClass="button-small"
+              label={t("wall.postit.approve")}
+            />
           ) : null}
         </div>
       ) : null}
@@ -170,14 +182,13 @@ export function WallPage(props: {
           <h2 id="wall-add-title">{t("wall.postit.new")}</h2>
           <form method="post" action={`/murs/${wall.id}/postits`} id="wall-add-form">
             <CsrfField token={csrf} />
-            <div class="field">
-              <label for="texte-nouveau">{t("wall.postit.text")}</label>
-              <textarea id="texte-nouveau" name="texte" rows={3} maxlength={500} required>
-                {props.draft?.text ?? ""}
-              </textarea>
-            </div>
-            <ColourChoice id="couleur-nouveau" value={props.draft?.colour} />
-            <ColumnChoice id="colonne-nouveau" columns={wall.columns} value={Number(props.draft?.column ?? 0) || 0} />
+            <PostitFields
+              idSuffix="nouveau"
+              text={props.draft?.text}
+              colour={props.draft?.colour}
+              column={Number(props.draft?.column ?? 0) || 0}
+              columns={wall.columns}
+            />
             <button type="submit" class="button-primary">
               {t("wall.postit.add")}
             </button>
@@ -187,15 +198,7 @@ export function WallPage(props: {
       {wall.canModerate ? (
         <form method="post" action={`/murs/${wall.id}/mode`} class="card">
           <CsrfField token={csrf} />
-          <fieldset>
-            <legend>{t("wall.mode")}</legend>
-            {(["open", "moderated", "closed"] as const).map((m) => (
-              <div class="field field-check">
-                <input type="radio" id={`mode-${m}`} name="mode" value={m} checked={wall.mode === m} />
-                <label for={`mode-${m}`}>{t(`wall.mode.${m}`)}</label>
-              </div>
-            ))}
-          </fieldset>
+          <WallModeChoice chosen={wall.mode} />
           <button type="submit">{t("wall.mode.submit")}</button>
         </form>
       ) : null}

@@ -6,6 +6,7 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { ChoiceGroup } from "../components/fields";
 
 export function ClassList(props: { classes: ClassSummary[]; showSchool?: boolean }) {
   return (
@@ -88,36 +89,21 @@ export function ClassPageView(props: {
           <form method="post" action={`/classes/${view.id}/applis`}>
             <CsrfField token={chrome.csrfToken} />
             <p>{t("class.apps.intro")}</p>
-            <fieldset>
-              <legend>{t("class.apps.hidden_for_pupils")}</legend>
-              {apps.hideable.map((app) => (
-                <div class="field field-check">
-                  <input
-                    type="checkbox"
-                    id={`pupils-${app.id}`}
-                    name="eleves"
-                    value={app.id}
-                    checked={apps.settings.hiddenForPupils.includes(app.id)}
-                  />
-                  <label for={`pupils-${app.id}`}>{t(app.name)}</label>
-                </div>
-              ))}
-            </fieldset>
-            <fieldset>
-              <legend>{t("class.apps.hidden_for_parents")}</legend>
-              {apps.hideable.map((app) => (
-                <div class="field field-check">
-                  <input
-                    type="checkbox"
-                    id={`parents-${app.id}`}
-                    name="parents"
-                    value={app.id}
-                    checked={apps.settings.hiddenForParents.includes(app.id)}
-                  />
-                  <label for={`parents-${app.id}`}>{t(app.name)}</label>
-                </div>
-              ))}
-            </fieldset>
+            {(
+              [
+                ["eleves", "pupils", "class.apps.hidden_for_pupils", apps.settings.hiddenForPupils],
+                ["parents", "parents", "class.apps.hidden_for_parents", apps.settings.hiddenForParents],
+              ] as const
+            ).map(([name, prefix, legend, hidden]) => (
+              <ChoiceGroup
+                type="checkbox"
+                name={name}
+                idPrefix={prefix}
+                legend={t(legend)}
+                choices={apps.hideable.map((app) => ({ value: app.id, label: t(app.name) }))}
+                chosen={hidden}
+              />
+            ))}
             <button type="submit">{t("common.save")}</button>
           </form>
         </section>

@@ -3,6 +3,7 @@ import type { PerimeterSchool, SchoolPage } from "../../src/services/directory/d
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { ClassList } from "./classes";
+import { ScrollTable } from "../components/table";
 
 export function SchoolPageView(props: { chrome: Chrome; view: SchoolPage }) {
   const { view } = props;
@@ -49,36 +50,26 @@ export function SchoolsPage(props: { chrome: Chrome; schools: PerimeterSchool[] 
     <Layout chrome={props.chrome} wide>
       <h1>{t("schools.title")}</h1>
       <p>{t("schools.intro")}</p>
-      {/* Focusable and named: a keyboard user can scroll the table sideways on a small screen. */}
-      <div class="table-scroll" tabindex={0} role="region" aria-labelledby="schools-caption">
-        <table>
-          <caption id="schools-caption">{t("schools.caption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("schools.col.school")}</th>
-              <th scope="col">{t("schools.col.city")}</th>
-              <th scope="col">{t("schools.col.classes")}</th>
-              <th scope="col">{t("schools.col.pupils")}</th>
-              <th scope="col">{t("schools.col.accounts")}</th>
-              <th scope="col">{t("schools.col.active")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.schools.map((s) => (
-              <tr>
-                <th scope="row">
-                  <a href={`/ecoles/${s.uai}`}>{s.name}</a>
-                </th>
-                <td>{s.city ?? ""}</td>
-                <td>{s.classes}</td>
-                <td>{s.pupils}</td>
-                <td>{s.accounts}</td>
-                <td>{s.activeAccounts}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ScrollTable
+        id="schools"
+        caption={t("schools.caption")}
+        columns={(["school", "city", "classes", "pupils", "accounts", "active"] as const).map((k) =>
+          t(`schools.col.${k}`),
+        )}
+      >
+        {props.schools.map((s) => (
+          <tr>
+            <th scope="row">
+              <a href={`/ecoles/${s.uai}`}>{s.name}</a>
+            </th>
+            <td>{s.city ?? ""}</td>
+            <td>{s.classes}</td>
+            <td>{s.pupils}</td>
+            <td>{s.accounts}</td>
+            <td>{s.activeAccounts}</td>
+          </tr>
+        ))}
+      </ScrollTable>
     </Layout>
   );
 }

@@ -4,6 +4,8 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { ChoiceGroup, InputField } from "../components/fields";
+import { NewPasswordFields } from "./activation";
 
 export interface AccountView {
   name: string;
@@ -43,31 +45,18 @@ export function AccountPage(props: { chrome: Chrome; view: AccountView }) {
         <form method="post" action="/preferences/police">
           <CsrfField token={chrome.csrfToken} />
           <input type="hidden" name="retour" value="/compte" />
-          <fieldset>
-            <legend class="visually-hidden">{t("account.font")}</legend>
-            <div class="field field-check">
-              <input
-                type="radio"
-                id="font-standard"
-                name="police"
-                value="standard"
-                checked={view.font === "standard"}
-              />
-              <label for="font-standard">{t("account.font.standard")}</label>
-            </div>
-            <div class="field field-check">
-              <input
-                type="radio"
-                id="font-dyslexic"
-                name="police"
-                value="dyslexic"
-                checked={view.font === "dyslexic"}
-              />
-              <label for="font-dyslexic" class="sample-dyslexic">
-                {t("account.font.dyslexic")}
-              </label>
-            </div>
-          </fieldset>
+          <ChoiceGroup
+            type="radio"
+            name="police"
+            idPrefix="font"
+            legend={t("account.font")}
+            legendClass="visually-hidden"
+            choices={[
+              { value: "standard", label: t("account.font.standard") },
+              { value: "dyslexic", label: t("account.font.dyslexic"), labelClass: "sample-dyslexic" },
+            ]}
+            chosen={view.font}
+          />
           <button type="submit">{t("common.save")}</button>
         </form>
       </section>
@@ -78,21 +67,14 @@ export function AccountPage(props: { chrome: Chrome; view: AccountView }) {
         ) : (
           <form method="post" action="/compte/applis">
             <CsrfField token={chrome.csrfToken} />
-            <fieldset>
-              <legend>{t("account.apps.intro")}</legend>
-              {view.hideable.map((app) => (
-                <div class="field field-check">
-                  <input
-                    type="checkbox"
-                    id={`hide-${app.id}`}
-                    name="cacher"
-                    value={app.id}
-                    checked={view.hidden.includes(app.id)}
-                  />
-                  <label for={`hide-${app.id}`}>{t(app.name)}</label>
-                </div>
-              ))}
-            </fieldset>
+            <ChoiceGroup
+              type="checkbox"
+              name="cacher"
+              idPrefix="hide"
+              legend={t("account.apps.intro")}
+              choices={view.hideable.map((app) => ({ value: app.id, label: t(app.name) }))}
+              chosen={view.hidden}
+            />
             <button type="submit">{t("common.save")}</button>
           </form>
         )}
@@ -105,28 +87,19 @@ export function AccountPage(props: { chrome: Chrome; view: AccountView }) {
           <form method="post" action="/compte/mot-de-passe" class="form-narrow">
             <CsrfField token={chrome.csrfToken} />
             {view.passwordError ? <Flash kind="error" text={view.passwordError} /> : null}
-            <div class="field">
-              <label for="current">{t("account.password.current")}</label>
-              <input id="current" name="actuel" type="password" autocomplete="current-password" required />
-            </div>
-            <div class="field">
-              <label for="new-password">{t("account.password.new")}</label>
-              <input
-                id="new-password"
-                name="password"
-                type="password"
-                autocomplete="new-password"
-                required
-                aria-describedby="rules"
-              />
-              <p class="hint" id="rules">
-                {t("activation.password_rules")}
-              </p>
-            </div>
-            <div class="field">
-              <label for="confirm">{t("account.password.confirm")}</label>
-              <input id="confirm" name="confirm" type="password" autocomplete="new-password" required />
-            </div>
+            <InputField
+              id="current"
+              name="actuel"
+              type="password"
+              label={t("account.password.current")}
+              autocomplete="current-password"
+              required
+            />
+            <NewPasswordFields
+              id="new-password"
+              label={t("account.password.new")}
+              confirmLabel={t("account.password.confirm")}
+            />
             <button type="submit">{t("account.password.submit")}</button>
           </form>
         )}

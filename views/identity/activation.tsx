@@ -3,7 +3,26 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { CheckField, InputField } from "../components/fields";
 import { CharterText } from "./charter";
+
+/** A new password (named `password`) with its rules, and its confirmation (`confirm`). */
+export function NewPasswordFields(props: { id: string; label: string; confirmLabel: string }) {
+  return (
+    <>
+      <InputField
+        id={props.id}
+        name="password"
+        type="password"
+        label={props.label}
+        hint={t("activation.password_rules")}
+        autocomplete="new-password"
+        required
+      />
+      <InputField id="confirm" type="password" label={props.confirmLabel} autocomplete="new-password" required />
+    </>
+  );
+}
 
 export function ActivationPage(props: { chrome: Chrome; choosePassword: boolean; error?: string }) {
   return (
@@ -17,31 +36,11 @@ export function ActivationPage(props: { chrome: Chrome; choosePassword: boolean;
       </section>
       <form method="post" action="/activation" class="card form-narrow">
         <CsrfField token={props.chrome.csrfToken} />
-        <div class="field field-check">
-          <input id="accept" name="charte" type="checkbox" value="oui" required />
-          <label for="accept">{t("activation.charter_accept")}</label>
-        </div>
+        <CheckField id="accept" name="charte" value="oui" required label={t("activation.charter_accept")} />
         {props.choosePassword ? (
           <fieldset>
             <legend>{t("activation.choose_password")}</legend>
-            <p class="hint" id="password-rules">
-              {t("activation.password_rules")}
-            </p>
-            <div class="field">
-              <label for="password">{t("activation.password")}</label>
-              <input
-                id="password"
-                name="password"
-                type="password"
-                autocomplete="new-password"
-                required
-                aria-describedby="password-rules"
-              />
-            </div>
-            <div class="field">
-              <label for="confirm">{t("activation.confirm")}</label>
-              <input id="confirm" name="confirm" type="password" autocomplete="new-password" required />
-            </div>
+            <NewPasswordFields id="password" label={t("activation.password")} confirmLabel={t("activation.confirm")} />
           </fieldset>
         ) : null}
         <button type="submit" class="button-primary">

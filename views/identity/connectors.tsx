@@ -7,6 +7,7 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { CheckField, ChoiceGroup, InputField, TextAreaField, formErrors } from "../components/fields";
 
 const categoryText = (c: number) => t(`connector.category.${c}` as MessageKey);
 
@@ -67,15 +68,12 @@ export function ConnectorsAdminPage(props: {
   secrets?: Record<string, string>;
 }) {
   const { draft } = props;
-  const errors = props.errors ?? [];
-  const bad = (...keys: string[]) => (keys.some((k) => errors.includes(k)) ? "true" : undefined);
+  const errors = formErrors(props.errors, (e) => t(`connector.error.${e}` as MessageKey));
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("connector.admin.title")}</h1>
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
-      {errors.length ? (
-        <Flash kind="error" text={errors.map((e) => t(`connector.error.${e}` as MessageKey)).join(" ")} />
-      ) : null}
+      {errors.summary ? <Flash kind="error" text={errors.summary} /> : null}
       <p>{t("connector.admin.intro")}</p>
       {props.connectors.length === 0 ? (
         <p>{t("connector.admin.none")}</p>
@@ -111,118 +109,91 @@ export function ConnectorsAdminPage(props: {
       <form method="post" action="/admin/connecteurs" class="card" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
         <h2>{t("connector.admin.new")}</h2>
-        <div class="field">
-          <label for="nom">{t("connector.field.name")}</label>
-          <input id="nom" name="nom" maxlength={80} value={draft.name} aria-invalid={bad("name")} />
-        </div>
-        <div class="field">
-          <label for="identifiant">{t("connector.field.slug")}</label>
-          <input
-            id="identifiant"
-            name="identifiant"
-            maxlength={40}
-            value={draft.slug}
-            aria-invalid={bad("slug", "slug_taken")}
-          />
-        </div>
-        <div class="field">
-          <label for="description">{t("connector.field.description")}</label>
-          <input id="description" name="description" maxlength={300} value={draft.description} />
-        </div>
-        <fieldset>
-          <legend>{t("connector.field.protocol")}</legend>
-          {(["cas", "oidc", "link"] as const).map((k) => (
-            <div class="field field-check">
-              <input type="radio" id={`protocole-${k}`} name="protocole" value={k} checked={draft.protocol === k} />
-              <label for={`protocole-${k}`}>{t(`connector.protocol.${k}`)}</label>
-            </div>
-          ))}
-        </fieldset>
-        <div class="field">
-          <label for="adresse">{t("connector.field.launch_url")}</label>
-          <input
-            id="adresse"
-            name="adresse"
-            type="url"
-            maxlength={500}
-            value={draft.launchUrl}
-            aria-invalid={bad("launch_url")}
-          />
-        </div>
-        <div class="field">
-          <label for="services">{t("connector.field.service_urls")}</label>
-          <p class="hint" id="services-aide">
-            {t("connector.field.service_urls_hint")}
-          </p>
-          <textarea
-            id="services"
-            name="services"
-            rows={3}
-            aria-describedby="services-aide"
-            aria-invalid={bad("service_urls")}
-          >
-            {draft.serviceUrls}
-          </textarea>
-        </div>
-        <fieldset>
-          <legend>{t("connector.field.category")}</legend>
-          {[1, 2, 3, 4, 5].map((n) => (
-            <div class="field field-check">
-              <input
-                type="radio"
-                id={`categorie-${n}`}
-                name="categorie"
-                value={String(n)}
-                checked={draft.category === String(n)}
-              />
-              <label for={`categorie-${n}`}>
-                {t("connector.category", { n })} — {categoryText(n)}
-              </label>
-            </div>
-          ))}
-        </fieldset>
-        <fieldset>
-          <legend>{t("connector.field.identifier")}</legend>
-          {(["opaque", "ent"] as const).map((k) => (
-            <div class="field field-check">
-              <input type="radio" id={`ident-${k}`} name="ident" value={k} checked={draft.identifier === k} />
-              <label for={`ident-${k}`}>{t(`connector.identifier.${k}`)}</label>
-            </div>
-          ))}
-        </fieldset>
-        <fieldset>
-          <legend>{t("connector.field.attributes")}</legend>
-          {CONSENTABLE.map((a) => (
-            <div class="field field-check">
-              <input
-                type="checkbox"
-                id={`attribut-${a}`}
-                name="attributs"
-                value={a}
-                checked={draft.requestedAttributes.includes(a)}
-              />
-              <label for={`attribut-${a}`}>{t(`connector.attribute.${a}`)}</label>
-            </div>
-          ))}
-        </fieldset>
+        <InputField
+          id="nom"
+          label={t("connector.field.name")}
+          maxlength={80}
+          value={draft.name}
+          error={errors.of("name")}
+        />
+        <InputField
+          id="identifiant"
+          label={t("connector.field.slug")}
+          maxlength={40}
+          value={draft.slug}
+          error={errors.of("slug", "slug_taken")}
+        />
+        <InputField
+          id="description"
+          label={t("connector.field.description")}
+          maxlength={300}
+          value={draft.description}
+        />
+        <ChoiceGroup
+          type="radio"
+          name="protocole"
+          legend={t("connector.field.protocol")}
+          choices={(["cas", "oidc", "link"] as const).map((k) => ({ value: k, label: t(`connector.protocol.${k}`) }))}
+          chosen={draft.protocol}
+          error={errors.of("protocol")}
+        />
+        <InputField
+          id="adresse"
+          type="url"
+          label={t("connector.field.launch_url")}
+          maxlength={500}
+          value={draft.launchUrl}
+          error={errors.of("launch_url")}
+        />
+        <TextAreaField
+          id="services"
+          label={t("connector.field.service_urls")}
+          hint={t("connector.field.service_urls_hint")}
+          rows={3}
+          value={draft.serviceUrls}
+          error={errors.of("service_urls")}
+        />
+        <ChoiceGroup
+          type="radio"
+          name="categorie"
+          legend={t("connector.field.category")}
+          choices={[1, 2, 3, 4, 5].map((n) => ({
+            value: String(n),
+            label: `${t("connector.category", { n })} — ${categoryText(n)}`,
+          }))}
+          chosen={draft.category}
+          error={errors.of("category", "category_link")}
+        />
+        <ChoiceGroup
+          type="radio"
+          name="ident"
+          legend={t("connector.field.identifier")}
+          choices={(["opaque", "ent"] as const).map((k) => ({ value: k, label: t(`connector.identifier.${k}`) }))}
+          chosen={draft.identifier}
+          error={errors.of("identifier")}
+        />
+        <ChoiceGroup
+          type="checkbox"
+          name="attributs"
+          idPrefix="attribut"
+          legend={t("connector.field.attributes")}
+          choices={CONSENTABLE.map((a) => ({ value: a, label: t(`connector.attribute.${a}`) }))}
+          chosen={draft.requestedAttributes}
+          error={errors.of("attributes")}
+        />
         {props.academie ? (
           <>
-            <div class="field field-check">
-              <input type="checkbox" id="natif" name="natif" value="1" checked={draft.native} />
-              <label for="natif">{t("connector.field.native")}</label>
-            </div>
-            <div class="field field-check">
-              <input type="checkbox" id="partout" name="partout" value="1" checked={draft.allSchools} />
-              <label for="partout">{t("connector.field.all_schools")}</label>
-            </div>
+            <CheckField id="natif" label={t("connector.field.native")} checked={draft.native} />
+            <CheckField id="partout" label={t("connector.field.all_schools")} checked={draft.allSchools} />
           </>
         ) : null}
-        <div class="field">
-          <label for="ecoles">{t("connector.field.schools")}</label>
-          <textarea id="ecoles" name="ecoles" rows={3} aria-invalid={bad("schools", "schools_outside")}>
-            {draft.schools}
-          </textarea>
-        </div>
+        <TextAreaField
+          id="ecoles"
+          label={t("connector.field.schools")}
+          rows={3}
+          value={draft.schools}
+          error={errors.of("schools", "schools_outside", "native_forbidden")}
+        />
         <button type="submit" class="button-primary">
           {t("connector.admin.submit")}
         </button>

@@ -4,6 +4,7 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { InputField } from "../components/fields";
 
 export function LoginCodePage(props: { chrome: Chrome; address: string; error?: string }) {
   return (
@@ -13,19 +14,16 @@ export function LoginCodePage(props: { chrome: Chrome; address: string; error?: 
       {props.error ? <Flash kind="error" text={props.error} /> : null}
       <form method="post" action="/login/code" class="card form-narrow" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
-        <div class="field">
-          <label for="code">{t("login.code.label")}</label>
-          <input
-            id="code"
-            name="code"
-            inputmode="numeric"
-            autocomplete="one-time-code"
-            maxlength={6}
-            pattern="[0-9]{6}"
-            required
-            aria-invalid={props.error ? "true" : undefined}
-          />
-        </div>
+        <InputField
+          id="code"
+          label={t("login.code.label")}
+          inputmode="numeric"
+          autocomplete="one-time-code"
+          maxlength={6}
+          pattern="[0-9]{6}"
+          required
+          error={props.error}
+        />
         <button type="submit" class="button-primary">
           {t("login.code.submit")}
         </button>

@@ -3,6 +3,7 @@ import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { InputField } from "../components/fields";
 
 export interface LoginView {
   login: string;
@@ -41,43 +42,25 @@ export function LoginPage(props: { chrome: Chrome; view: LoginView; samlProxyUrl
       <form method="post" action="/login" class="card form-narrow" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
         {view.returnTo && view.returnTo !== "/" ? <input type="hidden" name="retour" value={view.returnTo} /> : null}
-        <div class="field">
-          <label for="login">{t("login.login")}</label>
-          <input
-            id="login"
-            name="login"
-            type="text"
-            autocomplete="username"
-            autocapitalize="none"
-            spellcheck={false}
-            required
-            value={view.login}
-            aria-invalid={fe.login ? "true" : undefined}
-            aria-describedby={fe.login ? "login-error" : undefined}
-          />
-          {fe.login ? (
-            <p class="field-error" id="login-error">
-              {fe.login}
-            </p>
-          ) : null}
-        </div>
-        <div class="field">
-          <label for="password">{t("login.password")}</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            required
-            aria-invalid={fe.password ? "true" : undefined}
-            aria-describedby={fe.password ? "password-error" : undefined}
-          />
-          {fe.password ? (
-            <p class="field-error" id="password-error">
-              {fe.password}
-            </p>
-          ) : null}
-        </div>
+        <InputField
+          id="login"
+          type="text"
+          label={t("login.login")}
+          autocomplete="username"
+          autocapitalize="none"
+          spellcheck={false}
+          required
+          value={view.login}
+          error={fe.login}
+        />
+        <InputField
+          id="password"
+          type="password"
+          label={t("login.password")}
+          autocomplete="current-password"
+          required
+          error={fe.password}
+        />
         <button type="submit" class="button-primary">
           {t("login.submit")}
         </button>

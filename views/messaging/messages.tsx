@@ -30,9 +30,23 @@ import type {
 } from "../../src/services/messaging/messages";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { dateTime } from "../components/dates";
+import { ScrollTable } from "../components/table";
+import { HOURS_NAMES, WeekHoursFields } from "../components/hours";
+import {
+  CheckField,
+  ChoiceGroup,
+  DateField,
+  Fieldset,
+  InputField,
+  SelectField,
+  TextAreaField,
+  TimeField,
+  formErrors,
+  type FormErrors,
+} from "../components/fields";
 
 const FOLDERS: { folder: Folder; path: string; label: MessageKey }[] = [
   { folder: "inbox", path: "/messagerie", label: "message.folder.inbox" },
@@ -91,60 +105,50 @@ export function MailboxPage(props: {
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
       <FolderNav current={props.folder} moderator={props.moderator} />
       <form method="get" action={f.path} role="search" class="card">
-        <label for="q">{t("message.search")}</label>
-        <input id="q" name="q" type="search" value={props.search} maxlength={100} />
+        <InputField id="q" type="search" label={t("message.search")} value={props.search} maxlength={100} />
         {props.folder === "inbox" ? (
-          <div class="field field-check">
-            <input type="checkbox" id="non-lus" name="non_lus" value="1" checked={props.unread} />
-            <label for="non-lus">{t("message.filter.unread")}</label>
-          </div>
+          <CheckField id="non-lus" name="non_lus" label={t("message.filter.unread")} checked={props.unread} />
         ) : null}
         <button type="submit">{t("message.search.submit")}</button>
       </form>
       {lines.length === 0 ? (
         <p>{t(props.slice.page > 1 ? "message.page.past_end" : "message.empty")}</p>
       ) : (
-        <div class="table-scroll" role="region" aria-label={t(f.label)} tabindex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("message.col.subject")}</th>
-                <th scope="col">
-                  {t(
-                    props.folder === "drafts"
-                      ? "message.col.recipients"
-                      : props.folder === "sent"
-                        ? "message.col.to"
-                        : "message.col.from",
-                  )}
-                </th>
-                <th scope="col">{t("message.col.date")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lines.map((l) => (
-                <tr class={l.read ? undefined : "unread"}>
-                  <td>
-                    <a
-                      href={props.folder === "drafts" ? `/messagerie/nouveau?brouillon=${l.id}` : `/messagerie/${l.id}`}
-                    >
-                      {l.read ? l.subject || t("message.draft.untitled") : <strong>{l.subject}</strong>}
-                    </a>
-                    {l.read ? null : <span class="hint"> ({t("message.unread")})</span>}
-                    {l.scheduledFor ? (
-                      <span class="hint">
-                        {" "}
-                        ({t("message.scheduled_for", { date: dateTime(l.scheduledFor, props.timeZone) })})
-                      </span>
-                    ) : null}
-                  </td>
-                  <td>{props.folder === "drafts" ? String(l.recipients) : l.who}</td>
-                  <td>{dateTime(l.at, props.timeZone)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          id="mailbox"
+          caption={t(f.label)}
+          hiddenCaption
+          columns={[
+            t("message.col.subject"),
+            t(
+              props.folder === "drafts"
+                ? "message.col.recipients"
+                : props.folder === "sent"
+                  ? "message.col.to"
+                  : "message.col.from",
+            ),
+            t("message.col.date"),
+          ]}
+        >
+          {lines.map((l) => (
+            <tr class={l.read ? undefined : "unread"}>
+              <td>
+                <a href={props.folder === "drafts" ? `/messagerie/nouveau?brouillon=${l.id}` : `/messagerie/${l.id}`}>
+                  {l.read ? l.subject || t("message.draft.untitled") : <strong>{l.subject}</strong>}
+                </a>
+                {l.read ? null : <span class="hint"> ({t("message.unread")})</span>}
+                {l.scheduledFor ? (
+                  <span class="hint">
+                    {" "}
+                    ({t("message.scheduled_for", { date: dateTime(l.scheduledFor, props.timeZone) })})
+                  </span>
+                ) : null}
+              </td>
+              <td>{props.folder === "drafts" ? String(l.recipients) : l.who}</td>
+              <td>{dateTime(l.at, props.timeZone)}</td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
       {props.slice.page > 1 || props.slice.hasNext ? (
         <nav class="pager" aria-label={t("message.page.nav")}>
@@ -165,199 +169,93 @@ export function MailboxPage(props: {
   );
 }
 
-type ErrorOf<P extends string> = Extract<MessageError, `${P}${string}`>;
-
-/** The field errors of the compose form, each next to its field. */
+/** The compose form's field errors, each next to its field. */
 function composeErrors(errors: MessageError[]) {
-  const has = (e: MessageError) => errors.includes(e);
-  return {
-    has,
-    recipients: errors.filter((e): e is ErrorOf<"recipients_"> => e.startsWith("recipients_")),
-    attachments: errors.filter((e): e is ErrorOf<"attachment_"> => e.startsWith("attachment_")),
-    sendAt: errors.find((e) => e === "send_at_past" || e === "send_at_far" || e === "send_at_invalid"),
-    subject: has("subject_missing") || has("subject_long"),
-    body: has("body_missing") || has("body_long"),
-  };
+  return formErrors(errors, (e) => t(`message.error.${e as MessageError}`));
 }
-
-type ComposeErrors = ReturnType<typeof composeErrors>;
 
 /** Perimeter staff (municipality) choose the school they write in. */
 function SchoolChoice(props: { options: ComposeOptions }) {
   if (props.options.schools.length <= 1) return null;
   return (
     <form method="get" action="/messagerie/nouveau" class="card">
-      <label for="ecole-choix">{t("message.compose.school")}</label>
-      <select id="ecole-choix" name="ecole">
-        {props.options.schools.map((sc) => (
-          <option value={sc.uai} selected={sc.uai === props.options.uai}>
-            {sc.name}
-          </option>
-        ))}
-      </select>
+      <SelectField
+        id="ecole-choix"
+        name="ecole"
+        label={t("message.compose.school")}
+        options={props.options.schools.map((sc) => ({ value: sc.uai, label: sc.name }))}
+        chosen={props.options.uai}
+      />
       <button type="submit">{t("message.compose.school_submit")}</button>
     </form>
   );
 }
 
-/** 614A: the class groups and the people the rules let the user write to. */
-function RecipientFields(props: { options: ComposeOptions; draft: MessageDraft; errors: ComposeErrors }) {
+/**
+ * 614A: the class groups and the people the rules let the user write to (a message's or a poll's audience); the
+ * error, after both, describes both (a poll puts both in its own fieldset, which holds the error).
+ */
+export function RecipientFields(props: {
+  options: Pick<ComposeOptions, "contacts" | "groups">;
+  draft: { groupKeys: string[]; recipientIds: string[] };
+  error?: string | undefined;
+}) {
   const { contacts, groups } = props.options;
   const { draft } = props;
-  const describedBy = props.errors.recipients.length ? "err-recipients" : undefined;
   return (
     <>
       {groups.length ? (
-        <fieldset aria-describedby={describedBy}>
-          <legend>{t("message.compose.groups")}</legend>
-          {groups.map((g, i) => (
-            <div class="field field-check">
-              <input
-                type="checkbox"
-                id={`groupe-${i}`}
-                name="groupes"
-                value={g.key}
-                checked={draft.groupKeys.includes(g.key)}
-              />
-              <label for={`groupe-${i}`}>{t(`message.group.${g.label.kind}`, { name: g.label.className })}</label>
-            </div>
-          ))}
-        </fieldset>
+        <ChoiceGroup
+          type="checkbox"
+          name="groupes"
+          idPrefix="groupe"
+          legend={t("message.compose.groups")}
+          choices={groups.map((g, i) => ({
+            value: g.key,
+            id: `groupe-${i}`,
+            label: t(`message.group.${g.label.kind}`, { name: g.label.className }),
+          }))}
+          chosen={draft.groupKeys}
+          describedBy={props.error ? "destinataires-error" : undefined}
+        />
       ) : null}
-      <fieldset aria-describedby={describedBy}>
-        <legend>{t("message.compose.people")}</legend>
-        {contacts.map((c, i) => (
-          <div class="field field-check">
-            <input
-              type="checkbox"
-              id={`dest-${i}`}
-              name="destinataires"
-              value={c.id}
-              checked={draft.recipientIds.includes(c.id)}
-            />
-            <label for={`dest-${i}`}>
+      <ChoiceGroup
+        type="checkbox"
+        name="destinataires"
+        legend={t("message.compose.people")}
+        choices={contacts.map((c, i) => ({
+          value: c.id,
+          id: `dest-${i}`,
+          label: (
+            <>
               {c.firstName} {c.lastName}
               {c.profiles.length ? (
                 <span class="hint"> — {c.profiles.map((k) => t(`profile.${k}` as MessageKey)).join(", ")}</span>
               ) : null}
-            </label>
-          </div>
-        ))}
-      </fieldset>
-      {props.errors.recipients.length ? (
-        <p class="field-error" id="err-recipients">
-          {props.errors.recipients.map((e) => t(`message.error.${e}`)).join(" ")}
-        </p>
-      ) : null}
+            </>
+          ),
+        }))}
+        chosen={draft.recipientIds}
+        error={props.error}
+      />
     </>
   );
 }
 
-function SubjectField(props: { draft: MessageDraft; errors: ComposeErrors }) {
-  const { has, subject } = props.errors;
-  return (
-    <div class="field">
-      <label for="objet">{t("message.compose.subject")}</label>
-      <input
-        id="objet"
-        name="objet"
-        value={props.draft.subject}
-        maxlength={200}
-        required
-        aria-invalid={subject ? "true" : undefined}
-        aria-describedby={subject ? "err-subject" : undefined}
-      />
-      {subject ? (
-        <p class="field-error" id="err-subject">
-          {t(has("subject_missing") ? "message.error.subject_missing" : "message.error.subject_long")}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function BodyField(props: { draft: MessageDraft; errors: ComposeErrors }) {
-  const { has, body } = props.errors;
-  return (
-    <div class="field">
-      <label for="texte">{t("message.compose.body")}</label>
-      <textarea
-        id="texte"
-        name="texte"
-        rows={10}
-        spellcheck={true}
-        lang="fr"
-        aria-invalid={body ? "true" : undefined}
-        aria-describedby={body ? "err-body" : undefined}
-      >
-        {props.draft.body}
-      </textarea>
-      {body ? (
-        <p class="field-error" id="err-body">
-          {t(has("body_missing") ? "message.error.body_missing" : "message.error.body_long")}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 /** 54F a later send time, 54G a read receipt. */
-function SendOptions(props: { draft: MessageDraft; errors: ComposeErrors }) {
-  const { sendAt } = props.errors;
+function SendOptions(props: { draft: MessageDraft; errors: FormErrors }) {
   return (
     <fieldset>
       <legend>{t("message.compose.options")}</legend>
-      <div class="field">
-        <label for="envoi">{t("message.compose.send_at")}</label>
-        <input
-          type="datetime-local"
-          id="envoi"
-          name="envoi"
-          value={props.draft.sendAt ?? ""}
-          aria-invalid={sendAt ? "true" : undefined}
-          aria-describedby={sendAt ? "err-send-at" : undefined}
-        />
-        {sendAt ? (
-          <p class="field-error" id="err-send-at">
-            {t(`message.error.${sendAt}`)}
-          </p>
-        ) : null}
-      </div>
-      <div class="field field-check">
-        <input type="checkbox" id="accuse" name="accuse" value="1" checked={props.draft.receipt === true} />
-        <label for="accuse">{t("message.compose.receipt")}</label>
-      </div>
-    </fieldset>
-  );
-}
-
-function AttachmentsField(props: { errors: ComposeErrors }) {
-  const { attachments } = props.errors;
-  return (
-    <div class="field">
-      <label for="pieces">{t("message.compose.attachments")}</label>
-      <input
-        type="file"
-        id="pieces"
-        name="pieces"
-        multiple
-        accept={Object.keys(ATTACHMENT_TYPES)
-          .map((e) => `.${e}`)
-          .join(",")}
-        aria-describedby={attachments.length ? "aide-pieces err-pieces" : "aide-pieces"}
+      <DateField
+        withTime
+        id="envoi"
+        label={t("message.compose.send_at")}
+        value={props.draft.sendAt ?? ""}
+        error={props.errors.of("send_at_past", "send_at_far", "send_at_invalid")}
       />
-      <p class="hint" id="aide-pieces">
-        {t("message.compose.attachments_hint", {
-          count: ATTACHMENTS_MAX,
-          size: ATTACHMENT_MAX_BYTES / 1024 / 1024,
-        })}
-      </p>
-      {attachments.length ? (
-        <p class="field-error" id="err-pieces">
-          {attachments.map((e) => t(`message.error.${e}`)).join(" ")}
-        </p>
-      ) : null}
-    </div>
+      <CheckField id="accuse" label={t("message.compose.receipt")} checked={props.draft.receipt === true} />
+    </fieldset>
   );
 }
 
@@ -388,7 +286,7 @@ function ComposeForm(props: {
   csrfToken: string;
   options: ComposeOptions;
   draft: MessageDraft;
-  errors: ComposeErrors;
+  errors: FormErrors;
   draftErrors?: DraftError[];
 }) {
   const { draft, errors } = props;
@@ -396,12 +294,44 @@ function ComposeForm(props: {
     <form method="post" action="/messagerie/nouveau" class="card" enctype="multipart/form-data" novalidate>
       <CsrfField token={props.csrfToken} />
       <input type="hidden" name="ecole" value={props.options.uai} />
-      <RecipientFields options={props.options} draft={draft} errors={errors} />
-      <SubjectField draft={draft} errors={errors} />
-      <BodyField draft={draft} errors={errors} />
+      <RecipientFields
+        options={props.options}
+        draft={draft}
+        error={errors.of("recipients_missing", "recipients_forbidden", "recipients_too_many")}
+      />
+      <InputField
+        id="objet"
+        label={t("message.compose.subject")}
+        value={draft.subject}
+        maxlength={200}
+        required
+        error={errors.of("subject_missing", "subject_long")}
+      />
+      <TextAreaField
+        id="texte"
+        label={t("message.compose.body")}
+        rows={10}
+        spellcheck={true}
+        lang="fr"
+        value={draft.body}
+        error={errors.of("body_missing", "body_long")}
+      />
       <SendOptions draft={draft} errors={errors} />
-      <AttachmentsField errors={errors} />
-      {errors.has("rate_limited") ? <p class="field-error">{t("message.error.rate_limited")}</p> : null}
+      <InputField
+        type="file"
+        id="pieces"
+        label={t("message.compose.attachments")}
+        multiple
+        accept={Object.keys(ATTACHMENT_TYPES)
+          .map((e) => `.${e}`)
+          .join(",")}
+        hint={t("message.compose.attachments_hint", {
+          count: ATTACHMENTS_MAX,
+          size: ATTACHMENT_MAX_BYTES / 1024 / 1024,
+        })}
+        error={errors.of("attachment_count", "attachment_type", "attachment_size", "attachment_storage")}
+      />
+      {errors.list.includes("rate_limited") ? <p class="field-error">{t("message.error.rate_limited")}</p> : null}
       <ComposeActions draft={draft} draftErrors={props.draftErrors} />
     </form>
   );
@@ -441,10 +371,11 @@ export function ComposePage(props: {
         />
       )}
       {draft.draftId ? (
-        <form method="post" action={`/messagerie/brouillons/${draft.draftId}/supprimer`}>
-          <CsrfField token={props.chrome.csrfToken} />
-          <button type="submit">{t("message.draft.delete")}</button>
-        </form>
+        <PostButton
+          action={`/messagerie/brouillons/${draft.draftId}/supprimer`}
+          csrfToken={props.chrome.csrfToken}
+          label={t("message.draft.delete")}
+        />
       ) : null}
     </Layout>
   );
@@ -458,7 +389,6 @@ export function MessagePage(props: {
   timeZone: string;
 }) {
   const m = props.message;
-  const csrf = <CsrfField token={props.chrome.csrfToken} />;
   return (
     <Layout chrome={props.chrome}>
       <h1>{m.subject}</h1>
@@ -507,11 +437,12 @@ export function MessagePage(props: {
         ) : null}
       </article>
       <div class="card">
-        <form method="post" action={`/messagerie/${m.id}/corbeille`}>
-          {csrf}
-          <input type="hidden" name="retour" value={m.inTrash ? "1" : "0"} />
-          <button type="submit">{t(m.inTrash ? "message.restore" : "message.trash")}</button>
-        </form>
+        <PostButton
+          action={`/messagerie/${m.id}/corbeille`}
+          csrfToken={props.chrome.csrfToken}
+          fields={{ retour: m.inTrash ? "1" : "0" }}
+          label={t(m.inTrash ? "message.restore" : "message.trash")}
+        />
         {m.mine ? null : (
           <p>
             <a
@@ -524,10 +455,11 @@ export function MessagePage(props: {
         {m.mine ? null : m.reported ? (
           <p>{t("message.report.done")}</p>
         ) : (
-          <form method="post" action={`/messagerie/${m.id}/signaler`}>
-            {csrf}
-            <button type="submit">{t("message.report")}</button>
-          </form>
+          <PostButton
+            action={`/messagerie/${m.id}/signaler`}
+            csrfToken={props.chrome.csrfToken}
+            label={t("message.report")}
+          />
         )}
       </div>
     </Layout>
@@ -636,23 +568,23 @@ export function RulesPage(props: {
       <p>{t("message.rules.intro")}</p>
       <form method="post" action="/messagerie/regles" class="card">
         <CsrfField token={props.chrome.csrfToken} />
-        {SENDER_PROFILES.map((from) => (
-          <fieldset>
-            <legend>{t("message.rules.from", { profile: t(`profile.${from}`).toLowerCase() })}</legend>
-            {RELATIONS.filter((r) => mayBeAllowed(from, r)).map((r) => (
-              <div class="field field-check">
-                <input
-                  type="checkbox"
-                  id={`regle-${from}-${r}`}
-                  name="regles"
-                  value={`${from}:${r}`}
-                  checked={props.rules[from].has(r)}
-                />
-                <label for={`regle-${from}-${r}`}>{t(`message.relation.${r}`)}</label>
-              </div>
-            ))}
-          </fieldset>
-        ))}
+        {SENDER_PROFILES.map((from) => {
+          const relations = RELATIONS.filter((r) => mayBeAllowed(from, r));
+          return (
+            <ChoiceGroup
+              type="checkbox"
+              name="regles"
+              idPrefix={`regle-${from}`}
+              legend={t("message.rules.from", { profile: t(`profile.${from}`).toLowerCase() })}
+              choices={relations.map((r) => ({
+                value: `${from}:${r}`,
+                id: `regle-${from}-${r}`,
+                label: t(`message.relation.${r}`),
+              }))}
+              chosen={relations.filter((r) => props.rules[from].has(r)).map((r) => `${from}:${r}`)}
+            />
+          );
+        })}
         <button type="submit" class="button-primary">
           {t("common.save")}
         </button>
@@ -688,22 +620,19 @@ export function SuspensionsSection(props: {
       {props.pupils.length ? (
         <form method="post" action="/messagerie/suspensions">
           <CsrfField token={props.csrfToken} />
-          <div class="field">
-            <label for="eleve">{t("message.suspend.pupil")}</label>
-            <select id="eleve" name="eleve">
-              {props.pupils.map((x) => (
-                <option value={x.id}>{x.name}</option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="jours">{t("message.suspend.days")}</label>
-            <select id="jours" name="jours">
-              {SUSPENSION_DAYS.map((d) => (
-                <option value={String(d)}>{t("message.suspend.day_count", { count: d })}</option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="eleve"
+            label={t("message.suspend.pupil")}
+            options={props.pupils.map((x) => ({ value: x.id, label: x.name }))}
+          />
+          <SelectField
+            id="jours"
+            label={t("message.suspend.days")}
+            options={SUSPENSION_DAYS.map((d) => ({
+              value: String(d),
+              label: t("message.suspend.day_count", { count: d }),
+            }))}
+          />
           <button type="submit">{t("message.suspend.submit")}</button>
         </form>
       ) : null}
@@ -715,10 +644,12 @@ export function SuspensionsSection(props: {
           {props.current.map((s) => (
             <li>
               {t("message.suspend.line", { name: s.name, date: dateTime(s.until, props.timeZone) })}
-              <form method="post" action={`/messagerie/suspensions/${s.userId}/lever`} class="inline-form">
-                <CsrfField token={props.csrfToken} />
-                <button type="submit">{t("message.suspend.lift", { name: s.name })}</button>
-              </form>
+              <PostButton
+                action={`/messagerie/suspensions/${s.userId}/lever`}
+                csrfToken={props.csrfToken}
+                class="inline-form"
+                label={t("message.suspend.lift", { name: s.name })}
+              />
             </li>
           ))}
         </ul>
@@ -734,45 +665,44 @@ export function HoursSection(props: { csrfToken: string; hours: WeeklyHours | nu
     <section class="card" aria-labelledby="horaires">
       <h2 id="horaires">{t("message.hours.title")}</h2>
       <p>{t("message.hours.intro")}</p>
-      {props.badDays?.length ? (
-        <p class="field-error">
-          {t("message.hours.error", { days: props.badDays.map((d) => t(`day.${d}` as MessageKey)).join(", ") })}
-        </p>
-      ) : null}
       <form method="post" action="/messagerie/horaires">
         <CsrfField token={props.csrfToken} />
-        <fieldset>
-          <legend>{t("message.hours.title")}</legend>
-          <div class="field field-check">
-            <input type="radio" id="horaires-toujours" name="mode" value="toujours" checked={!limited} />
-            <label for="horaires-toujours">{t("message.hours.always")}</label>
-          </div>
-          <div class="field field-check">
-            <input type="radio" id="horaires-limite" name="mode" value="limite" checked={limited} />
-            <label for="horaires-limite">{t("message.hours.limited")}</label>
-          </div>
-        </fieldset>
-        {DAY_KEYS.map((d) => (
-          <fieldset>
-            <legend>{t(`day.${d}` as MessageKey)}</legend>
-            <div class="field field-check">
-              <input
-                type="checkbox"
-                id={`ouvert-${d}`}
-                name={`ouvert-${d}`}
-                value="1"
-                checked={!limited ? Number(d) <= 5 : slot(d) !== null}
-              />
-              <label for={`ouvert-${d}`}>
-                {t("message.hours.open", { day: t(`day.${d}` as MessageKey).toLowerCase() })}
-              </label>
-            </div>
-            <label for={`de-${d}`}>{t("message.hours.from")}</label>
-            <input type="time" id={`de-${d}`} name={`de-${d}`} value={slot(d)?.from ?? "08:00"} />
-            <label for={`a-${d}`}>{t("message.hours.to")}</label>
-            <input type="time" id={`a-${d}`} name={`a-${d}`} value={slot(d)?.to ?? "18:00"} />
-          </fieldset>
-        ))}
+        <ChoiceGroup
+          type="radio"
+          name="mode"
+          idPrefix="horaires"
+          legend={t("message.hours.title")}
+          choices={[
+            { value: "toujours", label: t("message.hours.always") },
+            { value: "limite", label: t("message.hours.limited") },
+          ]}
+          chosen={limited ? "limite" : "toujours"}
+        />
+        <Fieldset
+          id="heures"
+          legend={t("message.hours.days")}
+          error={
+            props.badDays?.length
+              ? t("message.hours.error", {
+                  days: props.badDays.map((d) => t(`day.${d}` as MessageKey).toLowerCase()).join(", "),
+                })
+              : undefined
+          }
+        >
+          <WeekHoursFields
+            value={(d) => ({
+              open: !limited ? Number(d) <= 5 : slot(d) !== null,
+              from: slot(d)?.from ?? "08:00",
+              to: slot(d)?.to ?? "18:00",
+            })}
+            control={(d, part) => {
+              const id = `${HOURS_NAMES[part]}-${d}`;
+              return { id, name: id };
+            }}
+            openValue="1"
+            badDays={props.badDays}
+          />
+        </Fieldset>
         <button type="submit" class="button-primary">
           {t("common.save")}
         </button>
@@ -805,13 +735,12 @@ export function BlocksPage(props: {
           });
     return `${who} — ${whenText}`;
   };
+  const errors = formErrors(props.errors, (e) => t(`message.blocks.error.${e as BlockError}`));
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("message.blocks.title")}</h1>
       {props.notice ? <Flash kind="info" text={t(props.notice)} /> : null}
-      {props.errors?.length ? (
-        <Flash kind="error" text={props.errors.map((e) => t(`message.blocks.error.${e}`)).join(" ")} />
-      ) : null}
+      {errors.summary ? <Flash kind="error" text={errors.summary} /> : null}
       <p>{t("message.blocks.intro")}</p>
       {props.blocks.length === 0 ? (
         <p>{t("message.blocks.none")}</p>
@@ -820,10 +749,12 @@ export function BlocksPage(props: {
           {props.blocks.map((b) => (
             <li class="card">
               {describe(b)}
-              <form method="post" action={`/admin/messagerie/${b.id}/retirer`} class="inline-form">
-                <CsrfField token={props.chrome.csrfToken} />
-                <button type="submit">{t("message.blocks.remove")}</button>
-              </form>
+              <PostButton
+                action={`/admin/messagerie/${b.id}/retirer`}
+                csrfToken={props.chrome.csrfToken}
+                class="inline-form"
+                label={t("message.blocks.remove")}
+              />
             </li>
           ))}
         </ul>
@@ -831,48 +762,37 @@ export function BlocksPage(props: {
       <form method="post" action="/admin/messagerie" class="card" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
         <h2>{t("message.blocks.new")}</h2>
-        <fieldset>
-          <legend>{t("message.blocks.profiles")}</legend>
-          {BLOCKABLE_PROFILES.map((k) => (
-            <div class="field field-check">
-              <input type="checkbox" id={`profil-${k}`} name="profils" value={k} />
-              <label for={`profil-${k}`}>{t(`profile.${k}` as MessageKey)}</label>
-            </div>
-          ))}
-        </fieldset>
-        <fieldset>
-          <legend>{t("message.blocks.kind")}</legend>
-          {(["once", "weekly"] as const).map((k) => (
-            <div class="field field-check">
-              <input type="radio" id={`type-${k}`} name="type" value={k} checked={k === "once"} />
-              <label for={`type-${k}`}>{t(`message.blocks.kind.${k}`)}</label>
-            </div>
-          ))}
-        </fieldset>
-        <div class="field">
-          <label for="debut">{t("message.blocks.starts")}</label>
-          <input type="datetime-local" id="debut" name="debut" />
+        <ChoiceGroup
+          type="checkbox"
+          name="profils"
+          idPrefix="profil"
+          legend={t("message.blocks.profiles")}
+          choices={BLOCKABLE_PROFILES.map((k) => ({ value: k, label: t(`profile.${k}` as MessageKey) }))}
+          error={errors.of("profiles")}
+        />
+        <ChoiceGroup
+          type="radio"
+          name="type"
+          legend={t("message.blocks.kind")}
+          choices={(["once", "weekly"] as const).map((k) => ({ value: k, label: t(`message.blocks.kind.${k}`) }))}
+          chosen="once"
+          error={errors.of("kind")}
+        />
+        <div class="field-row">
+          <DateField withTime id="debut" label={t("message.blocks.starts")} error={errors.of("period")} />
+          <DateField withTime id="fin" label={t("message.blocks.ends")} error={errors.of("period")} />
         </div>
-        <div class="field">
-          <label for="fin">{t("message.blocks.ends")}</label>
-          <input type="datetime-local" id="fin" name="fin" />
-        </div>
-        <fieldset>
-          <legend>{t("message.blocks.days")}</legend>
-          {DAY_KEYS.map((d) => (
-            <div class="field field-check">
-              <input type="checkbox" id={`jour-${d}`} name="jours" value={d} />
-              <label for={`jour-${d}`}>{t(`day.${d}` as MessageKey)}</label>
-            </div>
-          ))}
-        </fieldset>
-        <div class="field">
-          <label for="de">{t("message.blocks.from")}</label>
-          <input type="time" id="de" name="de" />
-        </div>
-        <div class="field">
-          <label for="a">{t("message.blocks.to")}</label>
-          <input type="time" id="a" name="a" />
+        <ChoiceGroup
+          type="checkbox"
+          name="jours"
+          idPrefix="jour"
+          legend={t("message.blocks.days")}
+          choices={DAY_KEYS.map((d) => ({ value: d, label: t(`day.${d}` as MessageKey) }))}
+          error={errors.of("days")}
+        />
+        <div class="field-row">
+          <TimeField id="de" label={t("message.blocks.from")} error={errors.of("times")} />
+          <TimeField id="a" label={t("message.blocks.to")} error={errors.of("times")} />
         </div>
         <button type="submit" class="button-primary">
           {t("message.blocks.submit")}

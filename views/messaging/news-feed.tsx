@@ -13,9 +13,10 @@ import type {
 import { ANNOUNCEMENT_PROFILES, LIMITS } from "../../src/services/messaging/news-feed";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { dateTime, longDay } from "../components/dates";
+import { ChoiceGroup, DateField, InputField, SelectField, TextAreaField, formErrors } from "../components/fields";
 
 function UrgentCard(props: { a: AnnouncementLine; chrome: Chrome; timeZone: string; returnTo: string }) {
   const { a } = props;
@@ -25,13 +26,13 @@ function UrgentCard(props: { a: AnnouncementLine; chrome: Chrome; timeZone: stri
       <p class="urgent-body">{a.body}</p>
       <p class="hint">{t("feed.urgent.signed", { author: a.signedAs, date: dateTime(a.createdAt, props.timeZone) })}</p>
       {a.seen ? null : (
-        <form method="post" action={`/fil/annonces/${a.id}/lu`}>
-          <CsrfField token={props.chrome.csrfToken} />
-          <input type="hidden" name="retour" value={props.returnTo} />
-          <button type="submit" class="button-primary">
-            {t("feed.urgent.ack")}
-          </button>
-        </form>
+        <PostButton
+          action={`/fil/annonces/${a.id}/lu`}
+          csrfToken={props.chrome.csrfToken}
+          fields={{ retour: props.returnTo }}
+          buttonClass="button-primary"
+          label={t("feed.urgent.ack")}
+        />
       )}
     </li>
   );
@@ -61,18 +62,36 @@ function Birthdays(props: { birthdays: BirthdayLine[] }) {
   );
 }
 
-/** 54J: at entry, before anything else, the urgent announcements the user has not read yet. */
-export function UrgentAtEntry(props: { chrome: Chrome; urgent: AnnouncementLine[]; timeZone: string }) {
+/** 54J: at entry (and atop the feed), before anything else, the urgent announcements the user has not read yet. */
+export function UrgentAtEntry(props: {
+  chrome: Chrome;
+  urgent: AnnouncementLine[];
+  timeZone: string;
+  /** Where acknowledging one comes back to. */
+  returnTo?: string;
+}) {
   if (props.urgent.length === 0) return null;
   return (
     <section aria-labelledby="urgent-title" class="urgent">
       <h2 id="urgent-title">{t("feed.urgent.title")}</h2>
       <ul class="cards">
         {props.urgent.map((a) => (
-          <UrgentCard a={a} chrome={props.chrome} timeZone={props.timeZone} returnTo="/" />
+          <UrgentCard a={a} chrome={props.chrome} timeZone={props.timeZone} returnTo={props.returnTo ?? "/"} />
         ))}
       </ul>
     </section>
+  );
+}
+
+function DatesList(props: { dates: DateLine[] }) {
+  return (
+    <ul class="feed-list">
+      {props.dates.map((d) => (
+        <li>
+          <strong>{longDay(d.onDate)}</strong> — {d.title} <span class="hint">({dateWhere(d)})</span>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -87,15 +106,7 @@ export function FeedSummary(props: { feed: Omit<Feed, "events" | "urgent"> }) {
       ) : (
         <>
           {feed.birthdays.length ? <Birthdays birthdays={feed.birthdays} /> : null}
-          {feed.dates.length ? (
-            <ul class="feed-list">
-              {feed.dates.map((d) => (
-                <li>
-                  <strong>{longDay(d.onDate)}</strong> — {d.title} <span class="hint">({dateWhere(d)})</span>
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          {feed.dates.length ? <DatesList dates={feed.dates} /> : null}
         </>
       )}
       <p>
@@ -134,29 +145,10 @@ export function FeedPage(props: { chrome: Chrome; view: FeedPageView }) {
           ) : null}
         </p>
       ) : null}
-      {feed.urgent.length > 0 ? (
-        <section aria-labelledby="urgent-title" class="urgent">
-          <h2 id="urgent-title">{t("feed.urgent.title")}</h2>
-          <ul class="cards">
-            {feed.urgent.map((a) => (
-              <UrgentCard a={a} chrome={props.chrome} timeZone={timeZone} returnTo="/fil" />
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <UrgentAtEntry chrome={props.chrome} urgent={feed.urgent} timeZone={timeZone} returnTo="/fil" />
       <section aria-labelledby="dates-title">
         <h2 id="dates-title">{t("feed.dates.title")}</h2>
-        {feed.dates.length === 0 ? (
-          <p>{t("feed.dates.none")}</p>
-        ) : (
-          <ul class="feed-list">
-            {feed.dates.map((d) => (
-              <li>
-                <strong>{longDay(d.onDate)}</strong> — {d.title} <span class="hint">({dateWhere(d)})</span>
-              </li>
-            ))}
-          </ul>
-        )}
+        {feed.dates.length === 0 ? <p>{t("feed.dates.none")}</p> : <DatesList dates={feed.dates} />}
       </section>
       <section aria-labelledby="birthdays-title">
         <h2 id="birthdays-title">{t("feed.birthdays.title")}</h2>
@@ -188,10 +180,12 @@ export function FeedPage(props: { chrome: Chrome; view: FeedPageView }) {
             {mine.dates.map((d) => (
               <li class="card">
                 <strong>{longDay(d.onDate)}</strong> — {d.title}
-                <form method="post" action={`/fil/dates/${d.batchId}/supprimer`} class="inline-form">
-                  <CsrfField token={props.chrome.csrfToken} />
-                  <button type="submit">{t("feed.dates.remove", { title: d.title })}</button>
-                </form>
+                <PostButton
+                  action={`/fil/dates/${d.batchId}/supprimer`}
+                  csrfToken={props.chrome.csrfToken}
+                  class="inline-form"
+                  label={t("feed.dates.remove", { title: d.title })}
+                />
               </li>
             ))}
           </ul>
@@ -213,10 +207,12 @@ export function FeedPage(props: { chrome: Chrome; view: FeedPageView }) {
                   })}
                 </p>
                 {a.withdrawn || a.endsAt.getTime() <= props.view.now.getTime() ? null : (
-                  <form method="post" action={`/fil/annonces/${a.id}/retirer`} class="inline-form">
-                    <CsrfField token={props.chrome.csrfToken} />
-                    <button type="submit">{t("feed.urgent.withdraw", { title: a.title })}</button>
-                  </form>
+                  <PostButton
+                    action={`/fil/annonces/${a.id}/retirer`}
+                    csrfToken={props.chrome.csrfToken}
+                    class="inline-form"
+                    label={t("feed.urgent.withdraw", { title: a.title })}
+                  />
                 )}
               </li>
             ))}
@@ -234,18 +230,29 @@ function audienceLabel(o: AudienceOption): string {
   return t("feed.audience.school", { name: o.label });
 }
 
-function AudienceSelect(props: { options: AudienceOption[]; chosen: string; invalid: boolean }) {
+function AudienceSelect(props: { options: AudienceOption[]; chosen: string; error: string | undefined }) {
   return (
-    <div class="field">
-      <label for="audience">{t("feed.audience")}</label>
-      <select id="audience" name="audience" aria-invalid={props.invalid ? "true" : undefined}>
-        {props.options.map((o) => (
-          <option value={o.value} selected={o.value === props.chosen}>
-            {audienceLabel(o)}
-          </option>
-        ))}
-      </select>
-    </div>
+    <SelectField
+      id="audience"
+      label={t("feed.audience")}
+      options={props.options.map((o) => ({ value: o.value, label: audienceLabel(o) }))}
+      chosen={props.chosen}
+      error={props.error}
+    />
+  );
+}
+
+/** The subject both forms ask first. */
+function TitleField(props: { label: string; value: string; error: string | undefined }) {
+  return (
+    <InputField
+      id="titre"
+      label={props.label}
+      maxlength={LIMITS.title}
+      required
+      value={props.value}
+      error={props.error}
+    />
   );
 }
 
@@ -255,38 +262,22 @@ export function DateFormPage(props: {
   draft: { title: string; date: string; audience: string };
   errors?: string[];
 }) {
-  const errors = props.errors ?? [];
+  const errors = formErrors(props.errors, (e) => t(`feed.dates.error.${e}` as MessageKey));
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("feed.dates.new")}</h1>
-      {errors.length ? (
-        <Flash kind="error" text={errors.map((e) => t(`feed.dates.error.${e}` as MessageKey)).join(" ")} />
-      ) : null}
+      {errors.summary ? <Flash kind="error" text={errors.summary} /> : null}
       <form method="post" action="/fil/dates/nouvelle" class="card" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
-        <div class="field">
-          <label for="titre">{t("feed.dates.what")}</label>
-          <input
-            id="titre"
-            name="titre"
-            maxlength={LIMITS.title}
-            required
-            value={props.draft.title}
-            aria-invalid={errors.includes("title") ? "true" : undefined}
-          />
-        </div>
-        <div class="field">
-          <label for="date">{t("feed.dates.when")}</label>
-          <input
-            type="date"
-            id="date"
-            name="date"
-            required
-            value={props.draft.date}
-            aria-invalid={errors.some((e) => e.startsWith("date")) ? "true" : undefined}
-          />
-        </div>
-        <AudienceSelect options={props.options} chosen={props.draft.audience} invalid={errors.includes("audience")} />
+        <TitleField label={t("feed.dates.what")} value={props.draft.title} error={errors.of("title")} />
+        <DateField
+          id="date"
+          label={t("feed.dates.when")}
+          required
+          value={props.draft.date}
+          error={errors.of("date", "date_past", "date_far")}
+        />
+        <AudienceSelect options={props.options} chosen={props.draft.audience} error={errors.of("audience")} />
         <button type="submit" class="button-primary">
           {t("feed.dates.submit")}
         </button>
@@ -302,63 +293,46 @@ export function AnnouncementFormPage(props: {
   draft: { title: string; body: string; profiles: string[]; until: string; audience: string };
   errors?: string[];
 }) {
-  const errors = props.errors ?? [];
+  const errors = formErrors(props.errors, (e) => t(`feed.urgent.error.${e}` as MessageKey));
   const { draft } = props;
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("feed.urgent.new")}</h1>
       <p>{t("feed.urgent.intro")}</p>
-      {errors.length ? (
-        <Flash kind="error" text={errors.map((e) => t(`feed.urgent.error.${e}` as MessageKey)).join(" ")} />
-      ) : null}
+      {errors.summary ? <Flash kind="error" text={errors.summary} /> : null}
       <form method="post" action="/fil/annonces/nouvelle" class="card" novalidate>
         <CsrfField token={props.chrome.csrfToken} />
-        <div class="field">
-          <label for="titre">{t("feed.urgent.subject")}</label>
-          <input
-            id="titre"
-            name="titre"
-            maxlength={LIMITS.title}
-            required
-            value={draft.title}
-            aria-invalid={errors.includes("title") ? "true" : undefined}
-          />
-        </div>
-        <div class="field">
-          <label for="texte">{t("feed.urgent.text")}</label>
-          <textarea
-            id="texte"
-            name="texte"
-            rows={6}
-            maxlength={LIMITS.body}
-            required
-            lang="fr"
-            aria-invalid={errors.includes("body") ? "true" : undefined}
-          >
-            {draft.body}
-          </textarea>
-        </div>
-        <fieldset>
-          <legend>{t("feed.urgent.profiles")}</legend>
-          {ANNOUNCEMENT_PROFILES.filter((k) => k !== "pupil" || props.pupilsAllowed).map((k) => (
-            <div class="field field-check">
-              <input type="checkbox" id={`profil-${k}`} name="profils" value={k} checked={draft.profiles.includes(k)} />
-              <label for={`profil-${k}`}>{t(`feed.profile.${k}` as MessageKey)}</label>
-            </div>
-          ))}
-        </fieldset>
-        <div class="field">
-          <label for="jusqua">{t("feed.urgent.until")}</label>
-          <input
-            type="date"
-            id="jusqua"
-            name="jusqua"
-            required
-            value={draft.until}
-            aria-invalid={errors.some((e) => e.startsWith("until")) ? "true" : undefined}
-          />
-        </div>
-        <AudienceSelect options={props.options} chosen={draft.audience} invalid={errors.includes("audience")} />
+        <TitleField label={t("feed.urgent.subject")} value={draft.title} error={errors.of("title")} />
+        <TextAreaField
+          id="texte"
+          label={t("feed.urgent.text")}
+          rows={6}
+          maxlength={LIMITS.body}
+          required
+          lang="fr"
+          value={draft.body}
+          error={errors.of("body")}
+        />
+        <ChoiceGroup
+          type="checkbox"
+          name="profils"
+          idPrefix="profil"
+          legend={t("feed.urgent.profiles")}
+          choices={ANNOUNCEMENT_PROFILES.filter((k) => k !== "pupil" || props.pupilsAllowed).map((k) => ({
+            value: k,
+            label: t(`feed.profile.${k}` as MessageKey),
+          }))}
+          chosen={draft.profiles}
+          error={errors.of("profiles", "pupils_forbidden")}
+        />
+        <DateField
+          id="jusqua"
+          label={t("feed.urgent.until")}
+          required
+          value={draft.until}
+          error={errors.of("until", "until_past", "until_far")}
+        />
+        <AudienceSelect options={props.options} chosen={draft.audience} error={errors.of("audience")} />
         <button type="submit" class="button-primary">
           {t("feed.urgent.submit")}
         </button>

@@ -9,8 +9,9 @@ import {
 } from "../../src/services/notifications/notification-preferences";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
+import { CheckField, ChoiceGroup, Fieldset, InputField, TimeField } from "../components/fields";
 
 export interface NotificationSettingsView {
   preferences: Record<string, Channels>;
@@ -37,71 +38,55 @@ export function NotificationSettingsPage(props: { chrome: Chrome; view: Notifica
         <CsrfField token={props.chrome.csrfToken} />
         <h2>{t("notifications.settings.channels")}</h2>
         {CATEGORIES.map((c) => (
-          <fieldset>
-            <legend>{t(`notifications.category.${c.id}` as MessageKey)}</legend>
-            {view.channels.map((ch) => (
-              <div class="field field-check">
-                <input
-                  type="checkbox"
-                  id={`pref-${c.id}-${ch}`}
-                  name="choix"
-                  value={`${c.id}:${ch}`}
-                  checked={view.preferences[c.id]?.[ch]}
-                />
-                <label for={`pref-${c.id}-${ch}`}>{t(`notifications.settings.${ch}`)}</label>
-              </div>
-            ))}
-          </fieldset>
+          <ChoiceGroup
+            type="checkbox"
+            name="choix"
+            idPrefix={`pref-${c.id}`}
+            legend={t(`notifications.category.${c.id}` as MessageKey)}
+            choices={view.channels.map((ch) => ({
+              value: `${c.id}:${ch}`,
+              id: `pref-${c.id}-${ch}`,
+              label: t(`notifications.settings.${ch}`),
+            }))}
+            chosen={view.channels.filter((ch) => view.preferences[c.id]?.[ch]).map((ch) => `${c.id}:${ch}`)}
+          />
         ))}
         <h2>{t("notifications.settings.delivery")}</h2>
-        <fieldset>
-          <legend>{t("notifications.settings.quiet")}</legend>
-          <p class="hint" id="quiet-hint">
-            {t("notifications.settings.quiet_hint")}
-          </p>
+        <Fieldset id="quiet" legend={t("notifications.settings.quiet")} hint={t("notifications.settings.quiet_hint")}>
           <div class="field-row">
-            <div class="field">
-              <label for="quiet-from">{t("notifications.settings.quiet_from")}</label>
-              <input
-                type="time"
-                id="quiet-from"
-                name="calme_debut"
-                value={view.settings.quietFrom ?? ""}
-                aria-describedby="quiet-hint"
-              />
-            </div>
-            <div class="field">
-              <label for="quiet-to">{t("notifications.settings.quiet_to")}</label>
-              <input
-                type="time"
-                id="quiet-to"
-                name="calme_fin"
-                value={view.settings.quietTo ?? ""}
-                aria-describedby="quiet-hint"
-              />
-            </div>
-          </div>
-        </fieldset>
-        <div class="field field-check">
-          <input type="checkbox" id="digest" name="resume" value="1" checked={view.settings.dailyDigest} />
-          <label for="digest">{t("notifications.settings.digest", { time: view.digestAt })}</label>
-        </div>
-        {sms ? (
-          <div class="field">
-            <label for="mobile">{t("notifications.settings.mobile")}</label>
-            <p class="hint" id="mobile-hint">
-              {t("notifications.settings.mobile_hint")}
-            </p>
-            <input
-              type="tel"
-              id="mobile"
-              name="portable"
-              autocomplete="tel"
-              maxlength={20}
-              value={view.settings.mobile ?? ""}
-              aria-describedby="mobile-hint"
+            <TimeField
+              id="quiet-from"
+              name="calme_debut"
+              label={t("notifications.settings.quiet_from")}
+              value={view.settings.quietFrom ?? ""}
+              describedBy="quiet-hint"
+            />
+            <TimeField
+              id="quiet-to"
+              name="calme_fin"
+              label={t("notifications.settings.quiet_to")}
+              value={view.settings.quietTo ?? ""}
+              describedBy="quiet-hint"
             />
           </div>
+        </Fieldset>
+        <CheckField
+          id="digest"
+          name="resume"
+          label={t("notifications.settings.digest", { time: view.digestAt })}
+          checked={view.settings.dailyDigest}
+        />
+        {sms ? (
+          <InputField
+            type="tel"
+            id="mobile"
+            name="portable"
+            label={t("notifications.settings.mobile")}
+            hint={t("notifications.settings.mobile_hint")}
+            autocomplete="tel"
+            maxlength={20}
+            value={view.settings.mobile ?? ""}
+          />
         ) : null}
         <button type="submit" class="button-primary">
           {t("common.save")}
@@ -131,10 +116,11 @@ export function NotificationSettingsPage(props: { chrome: Chrome; view: Notifica
             <p class="push-status" role="status"></p>
           </div>
           {view.devices > 0 ? (
-            <form method="post" action="/compte/notifications/appareils/oublier">
-              <CsrfField token={props.chrome.csrfToken} />
-              <button type="submit">{t("notifications.devices.forget_all")}</button>
-            </form>
+            <PostButton
+              action="/compte/notifications/appareils/oublier"
+              csrfToken={props.chrome.csrfToken}
+              label={t("notifications.devices.forget_all")}
+            />
           ) : null}
         </section>
       ) : null}

@@ -2,7 +2,7 @@ import { t } from "../../src/i18n";
 import type { NoticeLine } from "../../src/services/notifications/notifications";
 import type { Chrome } from "../chrome";
 import { Layout } from "../layout";
-import { CsrfField } from "../components/csrf";
+import { PostButton } from "../components/csrf";
 import { dateTime } from "../components/dates";
 
 export function NotificationsPage(props: { chrome: Chrome; notices: NoticeLine[]; timeZone: string }) {
@@ -11,10 +11,11 @@ export function NotificationsPage(props: { chrome: Chrome; notices: NoticeLine[]
     <Layout chrome={props.chrome}>
       <h1>{t("notifications.title")}</h1>
       {unread ? (
-        <form method="post" action="/notifications/lues">
-          <CsrfField token={props.chrome.csrfToken} />
-          <button type="submit">{t("notifications.mark_read")}</button>
-        </form>
+        <PostButton
+          action="/notifications/lues"
+          csrfToken={props.chrome.csrfToken}
+          label={t("notifications.mark_read")}
+        />
       ) : null}
       {props.notices.length === 0 ? (
         <p>{t("notifications.none")}</p>
