@@ -166,6 +166,11 @@ export const fr = {
   "person.school": "École",
   "person.source": "Origine du compte",
   "person.state": "État du compte",
+  "person.login": "Connexion",
+  "person.login.locked": "Connexion bloquée : trop de mots de passe erronés.",
+  "person.login.open": "Connexion possible.",
+  "person.login.unlock": "Débloquer la connexion",
+  "person.login.unlocked": "La connexion de ce compte est débloquée.",
 
   "school.title": "{name}",
   "school.uai": "UAI {uai}",

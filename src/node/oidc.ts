@@ -16,6 +16,7 @@ import { opaqueId, releasedAttributes } from "../services/identity/attribute-rel
 import { connectorBySlug, oidcClientSecret } from "../services/identity/connectors";
 import { consentOf } from "../services/identity/cas";
 import type { ProfileKind } from "../services/principal";
+import { trustedProxyCount } from "../http/client-address";
 
 function dbAdapter(db: Database, platformSecret: string) {
   return class DbAdapter implements Adapter {
@@ -213,7 +214,10 @@ export async function createOidcEndpoint(
       };
     },
   });
-  provider.proxy = process.env.PREAU_TRUST_PROXY === "true";
+  // Behind proxies, the client is the address the outermost trusted one saw (Koa's maxIpsCount counts from the right).
+  const trustedProxies = trustedProxyCount(process.env);
+  provider.proxy = trustedProxies > 0;
+  provider.maxIpsCount = trustedProxies;
   for (const event of ["authorization.error", "grant.error", "userinfo.error", "server_error"]) {
     (provider.on as (e: string, f: (ctx: unknown, err: Error & { error_description?: string }) => void) => void)(
       event,

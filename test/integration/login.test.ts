@@ -35,7 +35,9 @@ async function auditLines(db: Database, target: string): Promise<{ action: strin
 describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
   let tp: TestPlatform & { app: Hono<any> };
   beforeAll(async () => {
-    tp = await testApp(kind, { loginThrottle: { windowMinutes: 15, maxFailuresPerAccount: 5, maxFailuresPerIp: 8 } });
+    tp = await testApp(kind, {
+      loginThrottle: { windowMinutes: 15, maxFailuresPerAccount: 5, maxFailuresPerLogin: 50, maxFailuresPerIp: 8 },
+    });
   });
   const fresh = async (spec: Parameters<typeof buildUser>[2] = {}) => {
     const school = await buildSchool(tp.platform.db);
