@@ -149,7 +149,8 @@ describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
       select 1 from audit_log where action = 'csrf.rejected' and target = '/login' and at = ${tp.clock.now().toISOString()}`),
       ),
     );
-    expect(csrfLines.length).toBeGreaterThanOrEqual(3);
+    // Two addresses: one line each at most per minute (F9), the first browser's two refusals folded into one.
+    expect(csrfLines.length).toBeGreaterThanOrEqual(2);
   });
 
   it("locks an account for 15 minutes after 5 wrong passwords, with a French message, then lets it in", async () => {
