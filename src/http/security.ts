@@ -29,18 +29,34 @@ export function contentSecurityPolicy(
   ].join("; ");
 }
 
+/** The headers every response carries whatever it is (CSP and Cache-Control aside: a response may set its own). */
+export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+  ["Strict-Transport-Security", "max-age=31536000; includeSubDomains"],
+  ["X-Content-Type-Options", "nosniff"],
+  ["Referrer-Policy", "same-origin"],
+  ["X-Frame-Options", "DENY"],
+  ["Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"],
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+];
+
+/**
+ * Every header of the hub's responses, for a response written outside Hono (the OIDC provider's, src/node/oidc.ts):
+ * `has` and `set` reach that response's headers.
+ */
+export function applySecurityHeaders(has: (name: string) => boolean, set: (name: string, value: string) => void) {
+  // A route may widen form-action for its page (contentSecurityPolicy); every other page gets the strict policy.
+  if (!has("Content-Security-Policy")) set("Content-Security-Policy", contentSecurityPolicy());
+  for (const [name, value] of SECURITY_HEADERS) set(name, value);
+  if (!has("Cache-Control")) set("Cache-Control", "no-store");
+}
+
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const h = c.res.headers;
-  // A route may widen form-action for its page (contentSecurityPolicy); every other page gets the strict policy.
-  if (!h.has("Content-Security-Policy")) h.set("Content-Security-Policy", contentSecurityPolicy());
-  h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-  h.set("X-Content-Type-Options", "nosniff");
-  h.set("Referrer-Policy", "same-origin");
-  h.set("X-Frame-Options", "DENY");
-  h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
-  h.set("Cross-Origin-Opener-Policy", "same-origin");
-  if (!h.has("Cache-Control")) h.set("Cache-Control", "no-store");
+  applySecurityHeaders(
+    (name) => h.has(name),
+    (name, value) => h.set(name, value),
+  );
 });
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
