@@ -100,7 +100,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
           : limitForm(c, next),
   );
   app.use("*", sessionLoader);
-  app.use("*", csrfProtection);
+  app.use("*", csrfProtection());
   app.use("*", async (c, next) => {
     await next();
     // Read your writes: the redirect that follows a change must not be served from a cache the change

@@ -17,9 +17,15 @@ export interface Config {
   secret: string;
   cookieSecure: boolean;
   session: { lifetimeMinutes: number };
+  /**
+   * F5: `maxFailuresPerAccount` wrong passwords for one login from one address lock that pair for `windowMinutes`,
+   * doubling with each further failure; `maxFailuresPerLogin` from all addresses together lock the login for everyone
+   * (until the window passes or the director unlocks it); `maxFailuresPerIp` lock the address for every login.
+   */
   loginThrottle: {
     windowMinutes: number;
     maxFailuresPerAccount: number;
+    maxFailuresPerLogin: number;
     maxFailuresPerIp: number;
   };
   /** 51A: default pupil access hours; a school may override them (51A bis). */
@@ -79,6 +85,8 @@ export function loadConfig(env: Record<string, string | undefined>, secret: stri
     loginThrottle: {
       windowMinutes: numberFrom(env.PREAU_LOGIN_WINDOW_MINUTES, 15),
       maxFailuresPerAccount: numberFrom(env.PREAU_LOGIN_MAX_FAILURES_ACCOUNT, 5),
+      // Strangers guessing from many addresses: far above what the account's owner ever types.
+      maxFailuresPerLogin: numberFrom(env.PREAU_LOGIN_MAX_FAILURES_LOGIN, 50),
       // A whole class logs in from one school address: the per-IP ceiling must allow for typos of 30 pupils.
       maxFailuresPerIp: numberFrom(env.PREAU_LOGIN_MAX_FAILURES_IP, 100),
     },

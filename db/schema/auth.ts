@@ -1,5 +1,6 @@
 // Local credentials and sessions (Lucia's published design: only the SHA-256 of the token is stored).
-// Login throttling needs no table of its own: it counts the audit trail's failed attempts (services/login-throttle.ts).
+// Login throttling counts its own table of attempts (services/identity/login-throttle.ts), written before the hash
+// check so that parallel attempts see each other.
 import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./directory";
 
@@ -32,4 +33,19 @@ export const sessions = pgTable(
     }>(),
   },
   (t) => [index("sessions_user").on(t.userId)],
+);
+
+/**
+ * F5 (issue 21): one row per password check, written (under a per-login lock) before the check and presumed failed;
+ * a right password removes its login's rows from that address, the director's unlock all of the login's rows.
+ */
+export const loginAttempts = pgTable(
+  "login_attempts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    login: text("login").notNull(),
+    ip: text("ip"),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("login_attempts_login").on(t.login, t.at), index("login_attempts_ip").on(t.ip, t.at)],
 );

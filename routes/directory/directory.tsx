@@ -12,6 +12,7 @@ import {
   schoolPage,
   visibleClasses,
   type Found,
+  unlockPersonLogin,
 } from "../../src/services/directory/directory";
 import { saveClassAppSettings } from "../../src/services/admin/school-settings";
 import { HIDEABLE_APPS } from "../../src/services/portal/apps";
@@ -68,8 +69,20 @@ directoryRoutes.get("/personnes/:id", async (c) => {
   const name = `${found.value.firstName} ${found.value.lastName}`;
   return renderPage(
     c,
-    <PersonPage chrome={chromeFor(c, t("person.title", { name }), "help.topic.person")} view={found.value} />,
+    <PersonPage
+      chrome={chromeFor(c, t("person.title", { name }), "help.topic.person")}
+      view={found.value}
+      unlocked={c.req.query("deverrouille") === "1"}
+    />,
   );
+});
+
+/** F5: the school's director lifts a login lockout on the person's account. */
+directoryRoutes.post("/personnes/:id/deverrouiller", async (c) => {
+  const id = c.req.param("id");
+  const outcome = await unlockPersonLogin(c.var.deps, c.var.principal, id);
+  if (outcome !== "ok") return renderError(c, outcome === "forbidden" ? 403 : 404);
+  return c.redirect(`/personnes/${id}?deverrouille=1`, 303);
 });
 
 directoryRoutes.get("/ecole", async (c) => {

@@ -16,6 +16,14 @@ import { opaqueId, releasedAttributes } from "../services/identity/attribute-rel
 import { connectorBySlug, oidcClientSecret } from "../services/identity/connectors";
 import { consentOf } from "../services/identity/cas";
 import type { ProfileKind } from "../services/principal";
+import { trustedProxyCount } from "../http/client-address";
+import { applySecurityHeaders, contentSecurityPolicy } from "../http/security";
+import {
+  frenchFormPost,
+  providerErrorPage,
+  providerLoggedOutPage,
+  providerLogoutPage,
+} from "../../views/identity/oidc-pages";
 
 function dbAdapter(db: Database, platformSecret: string) {
   return class DbAdapter implements Adapter {
@@ -134,13 +142,32 @@ export async function createOidcEndpoint(
   options: { issuer: string; dataDir: string },
 ): Promise<OidcEndpoint> {
   const { db, config } = platform;
+  const pageContext = { assets: platform.assets, platformName: config.platformName };
   const provider = new Provider(options.issuer, {
     adapter: dbAdapter(db, config.secret),
     jwks: (await loadJwks(options.dataDir)) as never,
     cookies: { keys: [createHmac("sha256", `oidc-cookies:${config.secret}`).update("1").digest("base64url")] },
     pkce: { required: () => true },
     subjectTypes: ["public", "pairwise"],
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      // F10: the provider's own pages in the hub's look and language, nothing fetched from elsewhere.
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.type = "html";
+          ctx.body = await providerLogoutPage(pageContext, form, ctx.oidc.client?.clientName ?? null);
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.type = "html";
+          ctx.body = await providerLoggedOutPage(pageContext, ctx.oidc.client?.clientName ?? null);
+        },
+      },
+    },
+    async renderError(ctx, out) {
+      ctx.type = "html";
+      ctx.body = await providerErrorPage(pageContext, out.error, out.error_description);
+    },
     interactions: { url: (_ctx, interaction) => `/connexion-oidc/${interaction.uid}` },
     claims: {
       openid: ["sub"],
@@ -217,7 +244,10 @@ export async function createOidcEndpoint(
       };
     },
   });
-  provider.proxy = process.env.PREAU_TRUST_PROXY === "true";
+  // Behind proxies, the client is the address the outermost trusted one saw (Koa's maxIpsCount counts from the right).
+  const trustedProxies = trustedProxyCount(process.env);
+  provider.proxy = trustedProxies > 0;
+  provider.maxIpsCount = trustedProxies;
   for (const event of ["authorization.error", "grant.error", "userinfo.error", "server_error"]) {
     (provider.on as (e: string, f: (ctx: unknown, err: Error & { error_description?: string }) => void) => void)(
       event,
@@ -229,11 +259,37 @@ export async function createOidcEndpoint(
         }),
     );
   }
+  // F10: the hub's security headers on every answer of the provider. Set before the provider's routes run, so that
+  // the form_post page adds its inline script's hash to this policy (oidc-provider does that to a CSP it finds); a
+  // form_post page posts to the service's redirect address, which its form-action must then allow.
+  provider.use(async (ctx, next) => {
+    ctx.set("Content-Security-Policy", contentSecurityPolicy());
+    await next();
+    if (typeof ctx.body === "string" && ctx.body.includes("<title>Submitting Callback</title>"))
+      ctx.body = frenchFormPost(pageContext, ctx.body);
+    const mode = ctx.oidc?.params?.response_mode;
+    const target = ctx.oidc?.params?.redirect_uri;
+    if (typeof mode === "string" && mode.startsWith("form_post") && typeof target === "string" && ctx.oidc?.client) {
+      const origin = URL.parse(target)?.origin;
+      const policy = ctx.response.get("Content-Security-Policy");
+      if (origin && origin !== "null" && policy)
+        ctx.set("Content-Security-Policy", policy.replace(/form-action ([^;]*)/, `form-action $1 ${origin}`));
+    }
+  });
   const prefix = new URL(options.issuer).pathname.replace(/\/$/, "");
   const callback = provider.callback();
   return {
     issuer: options.issuer,
     async handle(req, res) {
+      // Whatever path the answer takes (the provider's error handler, Koa's, a redirect), the headers go with it.
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+        applySecurityHeaders(
+          (name) => res.hasHeader(name),
+          (name, value) => res.setHeader(name, value),
+        );
+        return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+      } as ServerResponse["writeHead"];
       // The provider routes below its issuer's path, as when mounted in an express app.
       (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
       req.url = (req.url ?? "/").slice(prefix.length) || "/";

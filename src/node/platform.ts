@@ -25,6 +25,7 @@ import { readFile } from "node:fs/promises";
 import { garIdentityProvider } from "./gar-idp";
 import { createOidcEndpoint, oidcPort } from "./oidc";
 import { loadKeyPair } from "./saml-keys";
+import { clientAddress, trustedProxyCount } from "../http/client-address";
 
 export interface NodePlatformOptions {
   env?: Record<string, string | undefined>;
@@ -68,7 +69,7 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
   const secret = await loadSecret(env, dataDir);
   const config = { ...loadConfig(env, secret), ...options.config };
   const handle = options.database ?? (await openDatabase(env, dataDir, options.inMemory));
-  const trustProxy = env.PREAU_TRUST_PROXY === "true";
+  const trustedProxies = trustedProxyCount(env);
   const logs = batchedStdout();
   const platform: Platform = {
     db: handle.db,
@@ -96,12 +97,8 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
       return true;
     },
     clientIp(header, bindings) {
-      if (trustProxy) {
-        const forwarded = header("x-forwarded-for")?.split(",")[0]?.trim();
-        if (forwarded) return forwarded;
-      }
       const incoming = (bindings as { incoming?: IncomingMessage } | undefined)?.incoming;
-      return incoming?.socket.remoteAddress ?? null;
+      return clientAddress(trustedProxies, header("x-forwarded-for"), incoming?.socket.remoteAddress ?? null);
     },
   };
   // 3.11.1.1: the GAR identity provider, when the GAR's metadata is given.

@@ -36,6 +36,8 @@ export const directoryRules = {
   }) as Rule<PersonResource>,
   /** 621B: a card shows the account's source and state to the director of its school, who administers it. */
   "person.viewAccount": ((p, r) => isDirectorOf(p, r.uai)) as Rule<PersonResource>,
+  /** F5 (issue 21): the director lifts a login lockout on an account of their school. */
+  "person.unlockLogin": ((p, r) => isDirectorOf(p, r.uai)) as Rule<PersonResource>,
   /** 71E: the audit trail is the académie's. */
   "audit.view": ((p) => isAcademieAdmin(p)) as Rule<PlatformResource>,
   /** 4.4: directory imports (AAF) are the académie's. */

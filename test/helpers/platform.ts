@@ -23,7 +23,7 @@ export const testConfig: Config = {
   secret: "test-secret-that-is-long-enough-for-hmac",
   cookieSecure: true,
   session: { lifetimeMinutes: 240 },
-  loginThrottle: { windowMinutes: 15, maxFailuresPerAccount: 5, maxFailuresPerIp: 100 },
+  loginThrottle: { windowMinutes: 15, maxFailuresPerAccount: 5, maxFailuresPerLogin: 50, maxFailuresPerIp: 100 },
   pupilHours: defaultPupilHours,
   maxFormBytes: 1024 * 1024,
   cacheSeconds: 60,

@@ -35,7 +35,9 @@ async function auditLines(db: Database, target: string): Promise<{ action: strin
 describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
   let tp: TestPlatform & { app: Hono<any> };
   beforeAll(async () => {
-    tp = await testApp(kind, { loginThrottle: { windowMinutes: 15, maxFailuresPerAccount: 5, maxFailuresPerIp: 8 } });
+    tp = await testApp(kind, {
+      loginThrottle: { windowMinutes: 15, maxFailuresPerAccount: 5, maxFailuresPerLogin: 50, maxFailuresPerIp: 8 },
+    });
   });
   const fresh = async (spec: Parameters<typeof buildUser>[2] = {}) => {
     const school = await buildSchool(tp.platform.db);
@@ -147,7 +149,8 @@ describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
       select 1 from audit_log where action = 'csrf.rejected' and target = '/login' and at = ${tp.clock.now().toISOString()}`),
       ),
     );
-    expect(csrfLines.length).toBeGreaterThanOrEqual(3);
+    // Two addresses: one line each at most per minute (F9), the first browser's two refusals folded into one.
+    expect(csrfLines.length).toBeGreaterThanOrEqual(2);
   });
 
   it("locks an account for 15 minutes after 5 wrong passwords, with a French message, then lets it in", async () => {

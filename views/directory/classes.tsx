@@ -112,11 +112,12 @@ export function ClassPageView(props: {
   );
 }
 
-export function PersonPage(props: { chrome: Chrome; view: PersonCard }) {
+export function PersonPage(props: { chrome: Chrome; view: PersonCard; unlocked?: boolean }) {
   const { view } = props;
   return (
     <Layout chrome={props.chrome}>
       <h1>{t("person.title", { name: `${view.firstName} ${view.lastName}` })}</h1>
+      {props.unlocked ? <Flash kind="info" text={t("person.login.unlocked")} /> : null}
       <dl class="facts card">
         <dt>{t("person.school")}</dt>
         <dd>{view.schoolName}</dd>
@@ -147,6 +148,24 @@ export function PersonPage(props: { chrome: Chrome; view: PersonCard }) {
             <dd>{t(`state.${view.state as "active"}`)}</dd>
           </>
         ) : null}
+        {view.loginLocked === null ? null : (
+          <>
+            <dt>{t("person.login")}</dt>
+            <dd>
+              {view.loginLocked ? (
+                <>
+                  {t("person.login.locked")}
+                  <form method="post" action={`/personnes/${view.id}/deverrouiller`}>
+                    <CsrfField token={props.chrome.csrfToken} />
+                    <button type="submit">{t("person.login.unlock")}</button>
+                  </form>
+                </>
+              ) : (
+                t("person.login.open")
+              )}
+            </dd>
+          </>
+        )}
       </dl>
     </Layout>
   );

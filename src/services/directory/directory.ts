@@ -1,11 +1,13 @@
 // Directory reads for the portal: a user's classes and children, class rosters, person cards, schools of a
 // perimeter. Always inside the user's tenant scope; data minimised to what each profile needs (621E).
 import { sql } from "drizzle-orm";
-import { rowsOf, type Tx } from "../../../db/client";
+import { rowsOf, systemScope, withTenant, type Tx } from "../../../db/client";
 import { can, type ClassResource, type PersonResource } from "../../policy";
 import { isId } from "../../validation";
 import { classAppSettings, type ClassAppSettings } from "../admin/school-settings";
 import { inTenant, type ServiceDeps } from "../context";
+import { auditAction } from "../audit";
+import { clearLoginAttempts, loginLocked as loginLockedNow } from "../identity/login-throttle";
 import type { Principal, ProfileKind } from "../principal";
 
 export interface ClassSummary {
@@ -186,27 +188,43 @@ export interface PersonCard {
   classes: { id: string; name: string }[];
   source: string | null;
   state: string | null;
+  /** F5: to the school's director, whether the account's login is locked now (null for everyone else). */
+  loginLocked: boolean | null;
 }
 
 export async function personCard(deps: ServiceDeps, p: Principal, userId: string): Promise<Found<PersonCard>> {
-  return inTenant(deps, p, (tx) => personCardOf(tx, p, userId));
+  const found = await inTenant(deps, p, (tx) => personCardOf(tx, p, userId));
+  if (found.kind !== "ok") return found;
+  const { unlockableLogin, ...card } = found.value;
+  // The attempts are the system's (row security): read in its scope, once the policy has allowed it.
+  const loginLocked =
+    unlockableLogin === null
+      ? null
+      : await withTenant(deps.db, systemScope, (tx) =>
+          loginLockedNow(tx, unlockableLogin, deps.now, deps.config.loginThrottle),
+        );
+  return { kind: "ok", value: { ...card, loginLocked } };
 }
 
-async function personCardOf(tx: Tx, p: Principal, userId: string): Promise<Found<PersonCard>> {
-  if (!isId(userId)) return { kind: "not_found" };
-  const [row] = rowsOf<{
+interface PersonFacts {
+  resource: PersonResource;
+  login: string | null;
+  row: {
     first_name: string;
     last_name: string;
-    uai: string;
     school_name: string;
     profiles: ProfileKind[];
     source: string;
     state: string;
-    related: boolean;
-    is_child: boolean;
-  }>(
+  };
+}
+
+/** The person as the policy decides on them (their school seen from the user's active one first). */
+async function personFacts(tx: Tx, p: Principal, userId: string): Promise<PersonFacts | null> {
+  if (!isId(userId)) return null;
+  const [row] = rowsOf<PersonFacts["row"] & { uai: string; login: string | null; related: boolean; is_child: boolean }>(
     await tx.execute(sql`
-    select u.first_name, u.last_name, sp.uai, s.name as school_name, u.source, u.state,
+    select u.first_name, u.last_name, u.login, sp.uai, s.name as school_name, u.source, u.state,
       array_agg(sp.profile::text) as profiles,
       exists (
         select 1 from class_members mine join class_members theirs on theirs.class_id = mine.class_id
@@ -219,7 +237,7 @@ async function personCardOf(tx: Tx, p: Principal, userId: string): Promise<Found
     group by u.id, sp.uai, s.name
     order by (sp.uai = ${p.activeUai ?? ""}) desc limit 1`),
   );
-  if (!row) return { kind: "not_found" };
+  if (!row) return null;
   const resource: PersonResource = {
     kind: "person",
     uai: row.uai,
@@ -227,6 +245,17 @@ async function personCardOf(tx: Tx, p: Principal, userId: string): Promise<Found
     sharesClassWith: row.related,
     isChildOf: row.is_child,
   };
+  return { resource, login: row.login, row };
+}
+
+async function personCardOf(
+  tx: Tx,
+  p: Principal,
+  userId: string,
+): Promise<Found<Omit<PersonCard, "loginLocked"> & { unlockableLogin: string | null }>> {
+  const facts = await personFacts(tx, p, userId);
+  if (!facts) return { kind: "not_found" };
+  const { resource, row } = facts;
   if (!can(p, "person.view", resource)) return { kind: "forbidden" };
   const classes = rowsOf<{ id: string; name: string }>(
     await tx.execute(sql`
@@ -246,8 +275,35 @@ async function personCardOf(tx: Tx, p: Principal, userId: string): Promise<Found
       // 621B: the account's source is shown to those who administer it; others do not need it (621E).
       source: staffView ? row.source : null,
       state: staffView ? row.state : null,
+      unlockableLogin: can(p, "person.unlockLogin", resource) ? facts.login : null,
     },
   };
+}
+
+/**
+ * F5: the director lifts the login lockout of an account of their school — every address's failed attempts are
+ * forgotten — with an audit line naming the login.
+ */
+export async function unlockPersonLogin(
+  deps: ServiceDeps,
+  p: Principal,
+  userId: string,
+): Promise<"ok" | "forbidden" | "not_found"> {
+  const facts = await inTenant(deps, p, (tx) => personFacts(tx, p, userId));
+  if (!facts || !can(p, "person.view", facts.resource)) return "not_found";
+  if (!can(p, "person.unlockLogin", facts.resource)) return "forbidden";
+  const login = facts.login;
+  if (login === null) return "not_found";
+  await withTenant(deps.db, systemScope, async (tx) => {
+    const cleared = await clearLoginAttempts(tx, login);
+    await auditAction(tx, deps, p, {
+      action: "login.unlocked",
+      target: login,
+      uai: facts.resource.uai,
+      details: { userId, cleared },
+    });
+  });
+  return "ok";
 }
 
 export interface SchoolPage {

@@ -7,7 +7,7 @@ import type { Config } from "../../config";
 import type { WeeklyHours } from "../access-hours";
 import type { ServiceDeps } from "../context";
 import { audit, auditAlone } from "../audit";
-import { loginThrottle } from "./login-throttle";
+import { admitLoginAttempt, forgetFailures } from "./login-throttle";
 import { createSession } from "./sessions";
 import { pupilHoursOf, withinHours } from "../access-hours";
 import { needsSecondFactor, openChallenge } from "./second-factor";
@@ -49,7 +49,10 @@ export async function loginWithPassword(deps: ServiceDeps, rawLogin: string, pas
     return result;
   };
 
-  const verdict = await withTenant(db, systemScope, (tx) => loginThrottle(tx, login, ip, now, config.loginThrottle));
+  // F5: the attempt is counted before its password is checked, so parallel attempts cannot all pass the count.
+  const verdict = await withTenant(db, systemScope, (tx) =>
+    admitLoginAttempt(tx, login, ip, now, config.loginThrottle),
+  );
   if (verdict.kind !== "allowed") return refuse(verdict, "login.refused", verdict.kind);
 
   const account = await accountOf(db, login);
@@ -60,6 +63,8 @@ export async function loginWithPassword(deps: ServiceDeps, rawLogin: string, pas
   }
   if (!(await passwords.verify(account.hash, password)))
     return refuse({ kind: "invalid" }, "login.failure", "wrong_password", account.id);
+  // The password is right: whatever follows, this address's failures on the login are forgotten.
+  await withTenant(db, systemScope, (tx) => forgetFailures(tx, login, ip));
   if (account.state === "suspended" || account.state === "pre_deleted") {
     return refuse({ kind: "suspended" }, "login.refused", account.state, account.id);
   }

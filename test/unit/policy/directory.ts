@@ -84,6 +84,7 @@ export const directoryCases = [
   rule("621B a card shows the account's source and state to the school's director", "person.viewAccount", card, [
     "director",
   ]),
+  rule("F5 the school's director lifts a login lockout on its accounts", "person.unlockLogin", card, ["director"]),
   rule("71E the audit trail is the académie's", "audit.view", platform, ["academie"]),
   rule("4.4 directory imports are the académie's", "aaf.manage", platform, ["academie"]),
   rule("612A a school's duplicates: its director and the académie", "duplicates.review", school, [
