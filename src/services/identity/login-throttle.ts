@@ -69,24 +69,6 @@ export async function admitLoginAttempt(
     ip_oldest: string | Date | null;
   }>(
     await tx.execute(sql`
-<<<<<<< HEAD
-      with last_success as (
-        select max(at) as at from audit_log
-        where action = 'login.success' and target = ${login} and at > ${since.toISOString()}
-      ),
-      account as (
-        select count(*)::int as n, min(at) as oldest from audit_log
-        where action = 'login.failure' and target = ${login} and at > ${since.toISOString()}
-          and at > coalesce((select at from last_success), '-infinity')
-      ),
-      by_ip as (
-        select count(*)::int as n, min(at) as oldest from audit_log
-        where action = 'login.failure' and ip = ${ip ?? ""} and at > ${since.toISOString()}
-      )
-      select by_ip.n as ip_failures, by_ip.oldest as ip_oldest,
-        account.n as account_failures, account.oldest as account_oldest
-      from by_ip, account`),
-=======
       select
         count(*) filter (where login = ${login} and ip is not distinct from ${ip})::int as pair,
         max(at) filter (where login = ${login} and ip is not distinct from ${ip}) as pair_last,
@@ -95,7 +77,6 @@ export async function admitLoginAttempt(
         count(*) filter (where ip = ${ip} and at > ${window})::int as ip,
         min(at) filter (where ip = ${ip} and at > ${window}) as ip_oldest
       from login_attempts where (login = ${login} or ip = ${ip ?? ""}) and at > ${memory}`),
->>>>>>> wt2-login
   );
   const c = counts ?? { pair: 0, pair_last: null, login: 0, login_oldest: null, ip: 0, ip_oldest: null };
   const windowEnd = (oldest: string | Date | null) =>
