@@ -16,6 +16,7 @@ export async function roomAdmission(deps: ServiceDeps, p: Principal, room: RoomI
     if (!("ticket" in found)) return found;
     // The record must be the room's: a wall id under another school's UAI is not that room.
     if (found.uai !== room.uai) return { refuse: CLOSE.notFound, reason: "salle inconnue" };
-    return { ticket: found.ticket };
+    // The session names the socket: caps per session, and logout closes its sockets.
+    return { ticket: { ...found.ticket, sessionId: p.sessionId } };
   });
 }
