@@ -2,6 +2,7 @@
 // Object per room). Routes authorise, then hand the socket over with a ticket or a refusal code.
 import type { Context } from "hono";
 import type * as Y from "yjs";
+import type { TicketCheck } from "./hub";
 import type { Ticket } from "./room";
 
 /** The HTTP layer's decision on a websocket upgrade: join with this ticket, or be closed with this code. */
@@ -18,6 +19,11 @@ export interface Rooms {
   retune(roomId: string, fn: (ticket: Ticket) => Ticket | "close"): Promise<void>;
   /** Forgets a room's content (its record was deleted). */
   erase(roomId: string): Promise<void>;
+  /** Closes the sockets of these sessions at once (4401): logout, password change, single logout. On Workers no
+   *  registry knows them: sockets are admitted again every re-check period instead (see src/worker/rooms.ts). */
+  closeSessions(sessionIds: string[]): Promise<void>;
+  /** Installs the periodic re-check of open sockets' tickets (session, pupils' hours, rights); Node only. */
+  recheckWith?(check: TicketCheck): void;
 }
 
 export type { Ticket };

@@ -76,9 +76,26 @@ export async function invalidateSession(tx: Tx, sessionId: string): Promise<void
   await tx.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-/** On password change: every other session of the user ends. */
-export async function invalidateOtherSessions(tx: Tx, userId: string, keepSessionId: string): Promise<void> {
-  await tx.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
+/** On password change: every other session of the user ends. Returns their ids (their room sockets close). */
+export async function invalidateOtherSessions(tx: Tx, userId: string, keepSessionId: string): Promise<string[]> {
+  const ended = await tx
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
+    .returning({ id: sessions.id });
+  return ended.map((s) => s.id);
+}
+
+/** A session as an open websocket sees it (issue 21 F3): its user now and its expiry, or null once it ended or
+ *  expired. Read only: a socket neither extends the session nor records its expiry (the next request does). */
+export async function liveSession(
+  tx: Tx,
+  sessionId: string,
+  now: Date,
+): Promise<{ principal: Principal; expiresAt: Date } | null> {
+  const [session] = await tx.select().from(sessions).where(eq(sessions.id, sessionId));
+  if (!session || session.expiresAt.getTime() <= now.getTime()) return null;
+  const principal = await loadPrincipal(tx, session.userId, sessionId, session.activeUai);
+  return principal && { principal, expiresAt: session.expiresAt };
 }
 
 export async function setActiveSchool(tx: Tx, sessionId: string, uai: string): Promise<void> {
