@@ -43,6 +43,15 @@ export interface HubOptions {
   clock?: () => number;
 }
 
+/** A socket's place under the caps, held while its admission is decided: join() takes it, release() gives it back. */
+export interface Place {
+  /** True when the place was still held (not given back already, nor expired). */
+  release(): boolean;
+}
+
+/** Places not taken by then are given back (an upgrade that never opened). */
+const PLACE_MS = 30_000;
+
 interface Registered {
   roomId: string;
   ticket: Ticket;
@@ -64,6 +73,8 @@ export class RoomHub {
   private readonly sockets = new Map<Conn, Registered>();
   private readonly bySession = new Map<string, Set<Conn>>();
   private readonly byUser = new Map<string, Set<Conn>>();
+  private readonly heldBySession = new Map<string, number>();
+  private readonly heldByUser = new Map<string, number>();
   private readonly userBuckets = new Map<string, ByteBucket>();
   private check: TicketCheck | null = null;
   private checking = false;
@@ -100,9 +111,14 @@ export class RoomHub {
 
   /** Joins a socket to a room; returns the handlers the transport calls. */
   /** Joins a socket to a room; returns the handlers the transport calls. Throws JoinRefused over the socket caps. */
-  async join(roomId: string, conn: Conn, ticket: Ticket): Promise<{ receive(data: Uint8Array): void; leave(): void }> {
+  async join(
+    roomId: string,
+    conn: Conn,
+    ticket: Ticket,
+    place?: Place,
+  ): Promise<{ receive(data: Uint8Array): void; leave(): void }> {
     // Counted before anything is awaited: 300 upgrades arriving together see each other.
-    this.register(conn, roomId, ticket);
+    this.register(conn, roomId, ticket, place);
     let entry: Entry;
     let room: Room;
     try {
@@ -135,6 +151,31 @@ export class RoomHub {
     registered.room = room;
     room.connect(conn, ticket);
     return { receive: (data) => room.receive(conn, data), leave };
+  }
+
+  /** Holds a place for a socket of this session and user before its admission is decided, so that the database is
+   *  asked only about sockets that may open; throws JoinRefused over the caps. */
+  reserve(sessionId: string | undefined, userId: string): Place {
+    this.checkCaps(sessionId, userId);
+    const bump = (map: Map<string, number>, key: string, by: number) => {
+      const n = (map.get(key) ?? 0) + by;
+      if (n > 0) map.set(key, n);
+      else map.delete(key);
+    };
+    if (sessionId) bump(this.heldBySession, sessionId, 1);
+    bump(this.heldByUser, userId, 1);
+    let held = true;
+    const release = () => {
+      if (!held) return false;
+      held = false;
+      clearTimeout(timer);
+      if (sessionId) bump(this.heldBySession, sessionId, -1);
+      bump(this.heldByUser, userId, -1);
+      return true;
+    };
+    const timer = setTimeout(release, PLACE_MS);
+    (timer as { unref?: () => void }).unref?.();
+    return { release };
   }
 
   /** Closes every socket of these sessions at once (4401): logout, password change, single logout. */
@@ -232,14 +273,21 @@ export class RoomHub {
     }
   }
 
-  private register(conn: Conn, roomId: string, ticket: Ticket): void {
+  private checkCaps(sessionId: string | undefined, userId: string): void {
     const limits = this.options.limits;
-    const sessionSockets = ticket.sessionId ? this.bySession.get(ticket.sessionId) : undefined;
-    const userSockets = this.byUser.get(ticket.userId);
-    if (limits && (sessionSockets?.size ?? 0) >= limits.maxSocketsPerSession)
+    if (!limits) return;
+    const inSession = sessionId
+      ? (this.bySession.get(sessionId)?.size ?? 0) + (this.heldBySession.get(sessionId) ?? 0)
+      : 0;
+    if (inSession >= limits.maxSocketsPerSession)
       throw new JoinRefused(CLOSE.tooMany, "trop de connexions ouvertes dans ce navigateur");
-    if (limits && (userSockets?.size ?? 0) >= limits.maxSocketsPerUser)
+    if ((this.byUser.get(userId)?.size ?? 0) + (this.heldByUser.get(userId) ?? 0) >= limits.maxSocketsPerUser)
       throw new JoinRefused(CLOSE.tooMany, "trop de connexions ouvertes pour ce compte");
+  }
+
+  /** Counts the socket under its session and user: in the place it held, or checked against the caps now. */
+  private register(conn: Conn, roomId: string, ticket: Ticket, place?: Place): void {
+    if (!place?.release()) this.checkCaps(ticket.sessionId, ticket.userId);
     this.sockets.set(conn, { roomId, ticket, room: null });
     if (ticket.sessionId) addTo(this.bySession, ticket.sessionId, conn);
     addTo(this.byUser, ticket.userId, conn);

@@ -8,9 +8,17 @@ import type { Ticket } from "./room";
 /** The HTTP layer's decision on a websocket upgrade: join with this ticket, or be closed with this code. */
 export type Admission = { ticket: Ticket } | { refuse: number; reason: string };
 
+/** A socket's place under the caps (sockets per session and per user), held while its admission is decided. */
+export interface RoomPlace {
+  release(): void;
+}
+
 export interface Rooms {
-  /** Answers the upgrade request of `c`: the socket is accepted, then joins the room or is closed with the refusal. */
-  upgrade(c: Context, roomId: string, admission: Admission): Response | Promise<Response>;
+  /** Answers the upgrade request of `c`: the socket is accepted, then joins the room (in `place`, when one was
+   *  reserved) or is closed with the refusal. */
+  upgrade(c: Context, roomId: string, admission: Admission, place?: RoomPlace): Response | Promise<Response>;
+  /** Holds a place for one more socket of this session and user, or refuses (4429) before the database is asked. */
+  reserve?(sessionId: string, userId: string): RoomPlace | { refuse: number; reason: string };
   /** A server-side change (a form without JavaScript): stored and sent to the room's sockets before it resolves. */
   change(roomId: string, fn: (doc: Y.Doc) => void): Promise<void>;
   /** Reads the room's state (the HTML view without JavaScript, exports). */

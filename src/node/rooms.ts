@@ -6,9 +6,9 @@ import type { Context, Hono } from "hono";
 import { createNodeWebSocket } from "@hono/node-ws";
 import type { WebSocket } from "ws";
 import type * as Y from "yjs";
-import { JoinRefused, RoomHub, type HubOptions, type TicketCheck } from "../../realtime/hub";
+import { JoinRefused, RoomHub, type HubOptions, type Place, type TicketCheck } from "../../realtime/hub";
 import { LibsqlStores } from "../../realtime/libsql-store";
-import type { Admission, Rooms } from "../../realtime/port";
+import type { Admission, RoomPlace, Rooms } from "../../realtime/port";
 import type { Conn, Ticket } from "../../realtime/room";
 import { CLOSE } from "../../realtime/protocol";
 import type { RoomStore } from "../../realtime/store";
@@ -77,7 +77,16 @@ export class NodeRooms implements Rooms {
     this.ws.injectWebSocket(server);
   }
 
-  upgrade(c: Context, roomId: string, admission: Admission): Response | Promise<Response> {
+  reserve(sessionId: string, userId: string): Place | { refuse: number; reason: string } {
+    try {
+      return this.hub.reserve(sessionId, userId);
+    } catch (err) {
+      if (err instanceof JoinRefused) return { refuse: err.code, reason: err.reason };
+      throw err;
+    }
+  }
+
+  upgrade(c: Context, roomId: string, admission: Admission, place?: RoomPlace): Response | Promise<Response> {
     const hub = this.hub;
     const maxBuffered = this.maxBuffered;
     const stats = this.stats;
@@ -90,6 +99,7 @@ export class NodeRooms implements Rooms {
         return {
           onOpen: (_event, ws) => {
             if ("refuse" in admission) {
+              place?.release();
               ws.close(admission.refuse, admission.reason);
               return;
             }
@@ -111,7 +121,7 @@ export class NodeRooms implements Rooms {
                 raw.close(code, reason);
               },
             };
-            hub.join(roomId, conn, admission.ticket).then(
+            hub.join(roomId, conn, admission.ticket, place as Place | undefined).then(
               (joined) => {
                 if (gone) {
                   joined.leave();

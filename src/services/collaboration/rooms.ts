@@ -10,7 +10,7 @@ import type { Ticket } from "../../../realtime/room";
 import { hoursEnd } from "../access-hours";
 import { inTenant, type ServiceDeps } from "../context";
 import { liveSession } from "../identity/sessions";
-import { reaches, type Principal } from "../principal";
+import { loadPrincipal, reaches, type Principal } from "../principal";
 import { documentAdmission } from "./documents";
 import { wallAdmission } from "./walls";
 
@@ -18,7 +18,7 @@ import { wallAdmission } from "./walls";
 export async function roomAdmission(deps: ServiceDeps, p: Principal, room: RoomId): Promise<Admission> {
   if (room.kind === "bench") return { refuse: CLOSE.notFound, reason: "salle inconnue" };
   if (!reaches(p, room.uai)) return { refuse: CLOSE.forbidden, reason: "autre école" };
-  const horizon = await sessionHorizon(deps, p.sessionId);
+  const horizon = await sessionHorizon(deps, p.sessionId, p);
   if (!horizon) return { refuse: CLOSE.revoked, reason: "session terminée" };
   return admit(deps, p, room, horizon.expiresAt);
 }
@@ -49,19 +49,21 @@ export async function recheckTickets(
   return out;
 }
 
-/** The session's user now and until when their tickets hold (session expiry, end of a pupil's hours); null once the
- *  session ended or the hours closed. */
+/** The session's user now (`known`: the request's, loaded a moment ago) and until when their tickets hold (session
+ *  expiry, end of a pupil's hours); null once the session ended or the hours closed. */
 async function sessionHorizon(
   deps: ServiceDeps,
   sessionId: string,
+  known?: Principal,
 ): Promise<{ principal: Principal; expiresAt: number } | null> {
   return withTenant(deps.db, systemScope, async (tx) => {
     const live = await liveSession(tx, sessionId, deps.now);
     if (!live) return null;
-    const end = await hoursEnd(tx, live.principal, deps.config, deps.now);
+    const principal = known ?? (await loadPrincipal(tx, live.userId, sessionId, live.activeUai));
+    if (!principal) return null;
+    const end = await hoursEnd(tx, principal, deps.config, deps.now);
     if (end === "closed") return null;
-    const expiresAt = Math.min(live.expiresAt.getTime(), end?.getTime() ?? Number.POSITIVE_INFINITY);
-    return { principal: live.principal, expiresAt };
+    return { principal, expiresAt: Math.min(live.expiresAt.getTime(), end?.getTime() ?? Number.POSITIVE_INFINITY) };
   });
 }
 

@@ -85,17 +85,18 @@ export async function invalidateOtherSessions(tx: Tx, userId: string, keepSessio
   return ended.map((s) => s.id);
 }
 
-/** A session as an open websocket sees it (issue 21 F3): its user now and its expiry, or null once it ended or
+/** A session as an open websocket sees it (issue 21 F3): whose it is and until when, or null once it ended or
  *  expired. Read only: a socket neither extends the session nor records its expiry (the next request does). */
 export async function liveSession(
   tx: Tx,
   sessionId: string,
   now: Date,
-): Promise<{ principal: Principal; expiresAt: Date } | null> {
-  const [session] = await tx.select().from(sessions).where(eq(sessions.id, sessionId));
-  if (!session || session.expiresAt.getTime() <= now.getTime()) return null;
-  const principal = await loadPrincipal(tx, session.userId, sessionId, session.activeUai);
-  return principal && { principal, expiresAt: session.expiresAt };
+): Promise<{ userId: string; activeUai: string | null; expiresAt: Date } | null> {
+  const [session] = await tx
+    .select({ userId: sessions.userId, activeUai: sessions.activeUai, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(eq(sessions.id, sessionId));
+  return session && session.expiresAt.getTime() > now.getTime() ? session : null;
 }
 
 export async function setActiveSchool(tx: Tx, sessionId: string, uai: string): Promise<void> {
