@@ -90,11 +90,6 @@ export class RoomHub {
     (this.rechecker as { unref?: () => void } | null)?.unref?.();
   }
 
-  /** Sockets open now (joined or joining). */
-  get socketCount(): number {
-    return this.sockets.size;
-  }
-
   /** Installs the periodic re-check of tickets (the app gives it once created: it needs the database). */
   setTicketCheck(check: TicketCheck): void {
     this.check = check;
@@ -109,7 +104,6 @@ export class RoomHub {
     return this.rooms.has(roomId);
   }
 
-  /** Joins a socket to a room; returns the handlers the transport calls. */
   /** Joins a socket to a room; returns the handlers the transport calls. Throws JoinRefused over the socket caps. */
   async join(
     roomId: string,

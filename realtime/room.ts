@@ -282,10 +282,10 @@ export class Room {
   }
 
   /** Closes the sockets whose ticket matches (rights withdrawn: 4401), or changes their ticket. */
-  retune(fn: (ticket: Ticket) => Ticket | "close", reason = "droits retirés"): void {
+  retune(fn: (ticket: Ticket) => Ticket | "close"): void {
     for (const [conn, state] of [...this.conns]) {
       const next = fn(state.ticket);
-      if (next === "close") this.kick(conn, CLOSE.revoked, reason);
+      if (next === "close") this.kick(conn, CLOSE.revoked, "droits retirés");
       else state.ticket = next;
     }
   }
@@ -293,11 +293,6 @@ export class Room {
   /** The ticket of one socket (undefined once it left). */
   ticketOf(conn: Conn): Ticket | undefined {
     return this.conns.get(conn)?.ticket;
-  }
-
-  /** The sockets and their tickets now (the hub's periodic re-check). */
-  entries(): { conn: Conn; ticket: Ticket }[] {
-    return [...this.conns].map(([conn, state]) => ({ conn, ticket: state.ticket }));
   }
 
   /** Gives one socket a new ticket, or closes it (4401) — only if its ticket is still `seen` (no newer decision). */
