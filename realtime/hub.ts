@@ -1,10 +1,30 @@
 // The rooms of one process: loaded on first use, shared by every socket and server-side change, unloaded after a
 // while without sockets (their memory freed), stores opened per room. Runtime-agnostic: the Node hub and tests
 // give it a store factory; a Durable Object holds a single Room itself.
+//
+// It also knows every socket of the process by session and by user (issue 21): caps on simultaneous sockets (4429),
+// one byte bucket per user across rooms, closing a session's sockets at once (logout, password change, single
+// logout), and a periodic re-check of every ticket against the database (session, pupils' hours, rights).
 import type * as Y from "yjs";
+import type { RealtimeLimits } from "../src/config";
+import { CLOSE, parseRoomId } from "./protocol";
+import { ByteBucket } from "./quota";
 import { Room, type Conn, type RoomOptions, type Ticket } from "./room";
 import type { RoomStore } from "./store";
 import { guardFor } from "./wall-guard";
+
+/** Answers, for each socket, its ticket now: a new one (maybe read-only), or "close" (4401). */
+export type TicketCheck = (entries: { roomId: string; ticket: Ticket }[]) => Promise<(Ticket | "close")[]>;
+
+/** A socket the hub would not take (too many for its session or user): the transport closes it with this. */
+export class JoinRefused extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
 
 export interface HubOptions {
   storeFor(roomId: string): Promise<RoomStore>;
@@ -17,6 +37,25 @@ export interface HubOptions {
   onStored?: (roomId: string, doc: Y.Doc) => Promise<void> | void;
   storedDelayMs?: number;
   onError?: (event: string, fields: Record<string, unknown>) => void;
+  /** Quotas, caps and the re-check period; none when absent (benchmarks of the room alone). */
+  limits?: RealtimeLimits;
+  /** The platform's clock (ms) for tickets and quotas; tests move it by hand. */
+  clock?: () => number;
+}
+
+/** A socket's place under the caps, held while its admission is decided: join() takes it, release() gives it back. */
+export interface Place {
+  /** True when the place was still held (not given back already, nor expired). */
+  release(): boolean;
+}
+
+/** Places not taken by then are given back (an upgrade that never opened). */
+const PLACE_MS = 30_000;
+
+interface Registered {
+  roomId: string;
+  ticket: Ticket;
+  room: Room | null;
 }
 
 interface Entry {
@@ -29,12 +68,31 @@ interface Entry {
 export class RoomHub {
   private readonly rooms = new Map<string, Entry>();
   private readonly sweeper: ReturnType<typeof setInterval> | null;
+  private readonly rechecker: ReturnType<typeof setInterval> | null;
   private stopped = false;
+  private readonly sockets = new Map<Conn, Registered>();
+  private readonly bySession = new Map<string, Set<Conn>>();
+  private readonly byUser = new Map<string, Set<Conn>>();
+  private readonly heldBySession = new Map<string, number>();
+  private readonly heldByUser = new Map<string, number>();
+  private readonly userBuckets = new Map<string, ByteBucket>();
+  private check: TicketCheck | null = null;
+  private checking = false;
+  private readonly clock: () => number;
 
   constructor(private readonly options: HubOptions) {
+    this.clock = options.clock ?? (() => Date.now());
     const sweepMs = options.sweepMs ?? 5_000;
     this.sweeper = sweepMs > 0 ? setInterval(() => this.sweep(), sweepMs) : null;
     (this.sweeper as { unref?: () => void } | null)?.unref?.();
+    const recheckMs = (options.limits?.recheckSeconds ?? 0) * 1000;
+    this.rechecker = recheckMs > 0 ? setInterval(() => void this.recheck(), recheckMs) : null;
+    (this.rechecker as { unref?: () => void } | null)?.unref?.();
+  }
+
+  /** Installs the periodic re-check of tickets (the app gives it once created: it needs the database). */
+  setTicketCheck(check: TicketCheck): void {
+    this.check = check;
   }
 
   /** Rooms loaded now (idle ones included until they unload). */
@@ -46,27 +104,103 @@ export class RoomHub {
     return this.rooms.has(roomId);
   }
 
-  /** Joins a socket to a room; returns the handlers the transport calls. */
-  async join(roomId: string, conn: Conn, ticket: Ticket): Promise<{ receive(data: Uint8Array): void; leave(): void }> {
-    const entry = this.acquire(roomId);
+  /** Joins a socket to a room; returns the handlers the transport calls. Throws JoinRefused over the socket caps. */
+  async join(
+    roomId: string,
+    conn: Conn,
+    ticket: Ticket,
+    place?: Place,
+  ): Promise<{ receive(data: Uint8Array): void; leave(): void }> {
+    // Counted before anything is awaited: 300 upgrades arriving together see each other.
+    this.register(conn, roomId, ticket, place);
+    let entry: Entry;
     let room: Room;
+    try {
+      entry = this.acquire(roomId);
+    } catch (err) {
+      this.unregister(conn);
+      throw err;
+    }
     try {
       room = await entry.room;
     } catch (err) {
+      this.unregister(conn);
       this.release(roomId, entry);
       throw err;
     }
-    room.connect(conn, ticket);
+    const registered = this.sockets.get(conn);
     let left = false;
-    return {
-      receive: (data) => room.receive(conn, data),
-      leave: () => {
-        if (left) return;
-        left = true;
-        room.disconnect(conn);
-        this.release(roomId, entry);
-      },
+    const leave = () => {
+      if (left) return;
+      left = true;
+      this.unregister(conn);
+      room.disconnect(conn);
+      this.release(roomId, entry);
     };
+    // Its session ended while the room loaded.
+    if (!registered) {
+      leave();
+      throw new JoinRefused(CLOSE.revoked, "session terminée");
+    }
+    registered.room = room;
+    room.connect(conn, ticket);
+    return { receive: (data) => room.receive(conn, data), leave };
+  }
+
+  /** Holds a place for a socket of this session and user before its admission is decided, so that the database is
+   *  asked only about sockets that may open; throws JoinRefused over the caps. */
+  reserve(sessionId: string | undefined, userId: string): Place {
+    this.checkCaps(sessionId, userId);
+    const bump = (map: Map<string, number>, key: string, by: number) => {
+      const n = (map.get(key) ?? 0) + by;
+      if (n > 0) map.set(key, n);
+      else map.delete(key);
+    };
+    if (sessionId) bump(this.heldBySession, sessionId, 1);
+    bump(this.heldByUser, userId, 1);
+    let held = true;
+    const release = () => {
+      if (!held) return false;
+      held = false;
+      clearTimeout(timer);
+      if (sessionId) bump(this.heldBySession, sessionId, -1);
+      bump(this.heldByUser, userId, -1);
+      return true;
+    };
+    const timer = setTimeout(release, PLACE_MS);
+    (timer as { unref?: () => void }).unref?.();
+    return { release };
+  }
+
+  /** Closes every socket of these sessions at once (4401): logout, password change, single logout. */
+  closeSessions(sessionIds: string[], reason = "session terminée"): void {
+    for (const id of sessionIds)
+      for (const conn of [...(this.bySession.get(id) ?? [])]) {
+        const registered = this.sockets.get(conn);
+        this.unregister(conn);
+        if (registered?.room) registered.room.closeSocket(conn, CLOSE.revoked, reason);
+      }
+  }
+
+  /** Asks the database about every open socket's ticket (see TicketCheck); runs every `recheckSeconds`. */
+  async recheck(): Promise<void> {
+    if (!this.check || this.checking || this.stopped) return;
+    this.checking = true;
+    try {
+      const seen = [...this.sockets]
+        .map(([conn, r]) => ({ conn, room: r.room, roomId: r.roomId, ticket: r.room?.ticketOf(conn) }))
+        .filter((e): e is { conn: Conn; room: Room; roomId: string; ticket: Ticket } => !!e.room && !!e.ticket);
+      if (seen.length === 0) return;
+      const decisions = await this.check(seen.map((e) => ({ roomId: e.roomId, ticket: e.ticket })));
+      seen.forEach((e, i) => {
+        const next = decisions[i];
+        if (next) e.room.settle(e.conn, e.ticket, next, "session terminée ou droits retirés");
+      });
+    } catch (err) {
+      this.options.onError?.("room_recheck_failed", { error: String(err) });
+    } finally {
+      this.checking = false;
+    }
   }
 
   /** A server-side change, stored and sent to every socket of the room before this resolves. */
@@ -93,6 +227,7 @@ export class RoomHub {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
+    if (this.rechecker) clearInterval(this.rechecker);
     const all = [...this.rooms.entries()];
     this.rooms.clear();
     await Promise.all(
@@ -130,6 +265,44 @@ export class RoomHub {
     } finally {
       await store.close();
     }
+  }
+
+  private checkCaps(sessionId: string | undefined, userId: string): void {
+    const limits = this.options.limits;
+    if (!limits) return;
+    const inSession = sessionId
+      ? (this.bySession.get(sessionId)?.size ?? 0) + (this.heldBySession.get(sessionId) ?? 0)
+      : 0;
+    if (inSession >= limits.maxSocketsPerSession)
+      throw new JoinRefused(CLOSE.tooMany, "trop de connexions ouvertes dans ce navigateur");
+    if ((this.byUser.get(userId)?.size ?? 0) + (this.heldByUser.get(userId) ?? 0) >= limits.maxSocketsPerUser)
+      throw new JoinRefused(CLOSE.tooMany, "trop de connexions ouvertes pour ce compte");
+  }
+
+  /** Counts the socket under its session and user: in the place it held, or checked against the caps now. */
+  private register(conn: Conn, roomId: string, ticket: Ticket, place?: Place): void {
+    if (!place?.release()) this.checkCaps(ticket.sessionId, ticket.userId);
+    this.sockets.set(conn, { roomId, ticket, room: null });
+    if (ticket.sessionId) addTo(this.bySession, ticket.sessionId, conn);
+    addTo(this.byUser, ticket.userId, conn);
+  }
+
+  private unregister(conn: Conn): void {
+    const registered = this.sockets.get(conn);
+    if (!registered) return;
+    this.sockets.delete(conn);
+    if (registered.ticket.sessionId) removeFrom(this.bySession, registered.ticket.sessionId, conn);
+    removeFrom(this.byUser, registered.ticket.userId, conn);
+  }
+
+  /** One bucket per user, shared by all the user's sockets in every room of the process. */
+  private userBucket(userId: string): ByteBucket {
+    let bucket = this.userBuckets.get(userId);
+    if (!bucket) {
+      bucket = new ByteBucket(this.options.limits!.userBytesPerMinute, this.clock());
+      this.userBuckets.set(userId, bucket);
+    }
+    return bucket;
   }
 
   private async use<T>(roomId: string, fn: (room: Room) => Promise<T>): Promise<T> {
@@ -192,8 +365,16 @@ export class RoomHub {
   private async open(roomId: string, entry: Entry): Promise<Room> {
     const store = await this.options.storeFor(roomId);
     const onStored = this.options.onStored;
+    const limits = this.options.limits;
+    const kind = parseRoomId(roomId)?.kind;
     const room = new Room(roomId, store, {
       guard: guardFor(roomId),
+      clock: this.clock,
+      ...(limits && {
+        maxStoredBytes: kind === "wall" ? limits.maxWallBytes : kind === "doc" ? limits.maxDocumentBytes : undefined,
+        roomBytesPerMinute: limits.roomBytesPerMinute,
+        userBucket: (userId: string) => this.userBucket(userId),
+      }),
       ...this.options.room,
       onStored: onStored
         ? (r) => {
@@ -222,10 +403,26 @@ export class RoomHub {
   }
 
   private sweep(): void {
+    const now = this.clock();
+    for (const [userId, bucket] of this.userBuckets)
+      if (!this.byUser.has(userId) && bucket.isFull(now)) this.userBuckets.delete(userId);
     for (const entry of this.rooms.values())
       void entry.room.then(
         (room) => room.sweep(),
         () => undefined,
       );
   }
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key) ?? new Set<V>();
+  map.set(key, set);
+  set.add(value);
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
 }

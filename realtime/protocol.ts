@@ -20,14 +20,22 @@ export const CLOSE = {
   normal: 1000,
   tooBig: 1009,
   serverError: 1011,
+  /** Transient: the ticket must be issued again (Workers' periodic re-check); the client reconnects at once. */
+  recheck: 4001,
   badMessage: 4400,
-  /** No session, or the right to be in the room was withdrawn while connected. */
+  /** No session, or the session ended (logout, expiry, password change, pupils' hours), or rights withdrawn. */
   revoked: 4401,
-  /** Another school's room, or no right to read it. */
+  /** Another school's room, or no right to read it, or a change the guard refused. */
   forbidden: 4403,
   notFound: 4404,
+  /** The room stores what it may: no more content until some is deleted. */
+  full: 4413,
+  /** Too many sockets open for this session or this user. */
+  tooMany: 4429,
   /** The room could not store an update: clients reconnect and resend what they hold. */
   storeFailed: 4500,
+  /** Transient: over the bytes per minute of the user or the room; the client reconnects and resends later. */
+  tooFast: 4529,
 } as const;
 
 export function syncFrame(sub: number, payload: Uint8Array): Uint8Array {

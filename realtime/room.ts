@@ -8,7 +8,9 @@
 // - no echo to the sender; viewers' updates are dropped; a malformed or oversized frame closes that socket only;
 // - presence (awareness) is throttled: changes go out together after a short delay, renewals every few seconds,
 //   so a class of 30 idle pupils costs O(N) messages per renewal period instead of O(N²); names come from the
-//   ticket the HTTP layer issued, never from the client.
+//   ticket the HTTP layer issued, never from the client;
+// - what a socket may cost is bounded (issue 21): bytes per minute per user and per room (4529, the client retries
+//   later), what the room stores (4413; deletions still pass), and a ticket ends at its expiry (4401).
 import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
@@ -23,6 +25,7 @@ import {
   SYNC_UPDATE,
   syncFrame,
 } from "./protocol";
+import { ByteBucket } from "./quota";
 import { shouldCompact, COMPACT_MIN_LOG_BYTES, type RoomStore } from "./store";
 
 /** What the HTTP layer decided about one socket (session, membership, right). */
@@ -33,7 +36,18 @@ export interface Ticket {
   canWrite: boolean;
   /** Free-form role the apps use (e.g. "moderator" for a wall's teachers). */
   role?: string;
+  /** The session the socket was opened in: logout, password change and single logout close its sockets. */
+  sessionId?: string;
+  /** From this instant (ms, the room's clock) the ticket is void: the session's expiry, the end of a pupil's hours. */
+  expiresAt?: number;
+  /** From this instant the socket must be admitted again (Workers, where no re-check runs in process): closed with
+   *  4001, a transient code, the client reconnects through the app, which checks the session and the rights. */
+  recheckAt?: number;
 }
+
+/** A guard's answer on an update: refused, accepted, or accepted with the server's corrections (applied in the same
+ *  transaction, so that nobody ever sees what the client claimed — a wall's authorship). */
+export type GuardVerdict = boolean | ((doc: Y.Doc) => void);
 
 /** One socket, as the room sees it. */
 export interface Conn {
@@ -53,11 +67,20 @@ export interface RoomOptions {
   /** Presence not renewed for this long is dropped (clients renew every 15 s). */
   awarenessTimeoutMs?: number;
   compactMinLogBytes?: number;
-  /**
-   * Checks a writer's update before it is applied (walls: pupils change only their own post-its); false closes the
-   * socket.
-   */
-  guard?: (doc: Y.Doc, update: Uint8Array, ticket: Ticket) => boolean;
+  /** Checks a writer's update before it is applied (walls: pupils change only their own post-its); false closes the
+   *  socket (4403). `now` is the room's clock. */
+  guard?: (doc: Y.Doc, update: Uint8Array, ticket: Ticket, now: number) => GuardVerdict;
+  /** What the room may store (estimated: snapshot plus log); an update adding content beyond it closes the socket
+   *  (4413). Deletions still pass, so a full room can be cleaned up. */
+  maxStoredBytes?: number;
+  /** Bytes per minute all the sockets of the room may send (4529 beyond). */
+  roomBytesPerMinute?: number;
+  /** Bytes per minute one user may send: the bucket is the hub's, shared by the user's sockets in every room; without
+   *  it the room keeps one per user (a Durable Object sees only its own room). */
+  userBytesPerMinute?: number;
+  userBucket?: (userId: string) => ByteBucket;
+  /** The clock of tickets and quotas (the platform's; tests move it by hand). */
+  clock?: () => number;
   /** Called when the last socket leaves (the hub starts its idle timer). */
   onEmpty?: (room: Room) => void;
   /** Called when the store failed: the room closed its sockets and must be dropped. */
@@ -67,8 +90,22 @@ export interface RoomOptions {
   now?: () => number;
 }
 
+type Optional =
+  | "onEmpty"
+  | "onFailed"
+  | "onStored"
+  | "guard"
+  | "maxStoredBytes"
+  | "roomBytesPerMinute"
+  | "userBytesPerMinute"
+  | "userBucket";
+
 const LOADING = Symbol("loading");
 const SERVER = Symbol("server");
+/** A socket's update with the guard's corrections: sent to every socket, the author's included. */
+const CORRECTED = Symbol("corrected");
+/** Frames held while the room loads, per socket. */
+const MAX_EARLY_FRAMES = 256;
 
 interface ConnState {
   ticket: Ticket;
@@ -93,7 +130,16 @@ interface Waiter {
 export class Room {
   readonly doc: Y.Doc;
   readonly ready: Promise<void>;
-  readonly stats = { updatesIn: 0, droppedFromViewers: 0, framesOut: 0, badFrames: 0, refusedByGuard: 0 };
+  readonly stats = {
+    updatesIn: 0,
+    droppedFromViewers: 0,
+    framesOut: 0,
+    badFrames: 0,
+    refusedByGuard: 0,
+    overQuota: 0,
+    overBudget: 0,
+    expired: 0,
+  };
   private readonly conns = new Map<Conn, ConnState>();
   private readonly presence = new Map<number, PresenceEntry>();
   private presenceDirty = new Set<number>();
@@ -108,8 +154,12 @@ export class Room {
   private lastSeq = 0;
   private logBytes = 0;
   private snapshotBytes = 0;
-  private readonly opts: Required<Omit<RoomOptions, "onEmpty" | "onFailed" | "onStored" | "guard">> &
-    Pick<RoomOptions, "onEmpty" | "onFailed" | "onStored" | "guard">;
+  private pendingBytes = 0;
+  /** The stored size measured exactly (the estimate grew past the budget) and the log's size then. */
+  private measured: { size: number; logged: number } | null = null;
+  private readonly roomBucket: ByteBucket | null;
+  private readonly userBuckets = new Map<string, ByteBucket>();
+  private readonly opts: Required<Omit<RoomOptions, Optional>> & Pick<RoomOptions, Optional>;
 
   constructor(
     readonly id: string,
@@ -124,12 +174,17 @@ export class Room {
       awarenessTimeoutMs: 30_000,
       compactMinLogBytes: COMPACT_MIN_LOG_BYTES,
       now: () => Date.now(),
+      clock: () => Date.now(),
       ...options,
     };
+    this.roomBucket = this.opts.roomBytesPerMinute
+      ? new ByteBucket(this.opts.roomBytesPerMinute, this.opts.clock())
+      : null;
     this.doc = new Y.Doc({ gc: true });
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === LOADING) return;
-      this.pending.push({ update, origin: origin === SERVER ? null : (origin as Conn) });
+      this.pending.push({ update, origin: origin === SERVER || origin === CORRECTED ? null : (origin as Conn) });
+      this.pendingBytes += update.length;
       this.flush();
     });
     this.ready = this.load();
@@ -159,11 +214,29 @@ export class Room {
       this.kick(conn, CLOSE.tooBig, "message trop volumineux");
       return;
     }
-    if (state.early) {
-      state.early.push(data);
-      if (state.early.length > 256) this.kick(conn, CLOSE.tooBig, "trop de messages avant le chargement");
+    if (!this.stillValid(conn, state)) return;
+    // Every byte counts, read-only sockets' and presence included: the budget is what the socket costs the hub.
+    const now = this.opts.clock();
+    const userBucket = this.userBucketOf(state.ticket.userId);
+    if (userBucket && !userBucket.take(data.length, now)) {
+      this.stats.overQuota++;
+      this.kick(conn, CLOSE.tooFast, "trop de modifications envoyées : réessai dans un instant");
       return;
     }
+    if (this.roomBucket && !this.roomBucket.take(data.length, now)) {
+      this.stats.overQuota++;
+      this.kick(conn, CLOSE.tooFast, "salle trop sollicitée : réessai dans un instant");
+      return;
+    }
+    if (state.early) {
+      state.early.push(data);
+      if (state.early.length > MAX_EARLY_FRAMES) this.kick(conn, CLOSE.tooBig, "trop de messages avant le chargement");
+      return;
+    }
+    this.process(conn, state, data);
+  }
+
+  private process(conn: Conn, state: ConnState, data: Uint8Array): void {
     try {
       this.handle(conn, state, data);
     } catch {
@@ -217,6 +290,24 @@ export class Room {
     }
   }
 
+  /** The ticket of one socket (undefined once it left). */
+  ticketOf(conn: Conn): Ticket | undefined {
+    return this.conns.get(conn)?.ticket;
+  }
+
+  /** Gives one socket a new ticket, or closes it (4401) — only if its ticket is still `seen` (no newer decision). */
+  settle(conn: Conn, seen: Ticket, next: Ticket | "close", reason = "droits retirés"): void {
+    const state = this.conns.get(conn);
+    if (!state || state.ticket !== seen) return;
+    if (next === "close") this.kick(conn, CLOSE.revoked, reason);
+    else state.ticket = next;
+  }
+
+  /** Closes one socket with a code and a reason (the hub: a session ended). */
+  closeSocket(conn: Conn, code: number, reason: string): void {
+    if (this.conns.has(conn)) this.kick(conn, code, reason);
+  }
+
   /** Who is connected now (one line per socket). */
   tickets(): Ticket[] {
     return [...this.conns.values()].map((s) => s.ticket);
@@ -224,6 +315,7 @@ export class Room {
 
   /** Drops presence that was not renewed in time (called periodically by the hub, or on activity). */
   sweep(): void {
+    for (const [conn, state] of [...this.conns]) this.stillValid(conn, state);
     const limit = this.opts.now() - this.opts.awarenessTimeoutMs;
     for (const [id, entry] of this.presence) {
       if (entry.json !== null && entry.seen < limit) {
@@ -278,7 +370,7 @@ export class Room {
       const early = state.early ?? [];
       state.early = null;
       this.greet(conn);
-      for (const frame of early) this.receive(conn, frame);
+      for (const frame of early) if (this.conns.get(conn) === state) this.process(conn, state, frame);
     }
   }
 
@@ -311,12 +403,23 @@ export class Room {
             return;
           }
           this.stats.updatesIn++;
-          if (this.opts.guard && !this.opts.guard(this.doc, payload, state.ticket)) {
+          if (this.overBudget(payload)) {
+            this.stats.overBudget++;
+            this.kick(conn, CLOSE.full, "la salle est pleine : supprimez du contenu avant d'en ajouter");
+            return;
+          }
+          const verdict = this.opts.guard ? this.opts.guard(this.doc, payload, state.ticket, this.opts.clock()) : true;
+          if (verdict === false) {
             this.stats.refusedByGuard++;
             this.kick(conn, CLOSE.forbidden, "modification refusée");
             return;
           }
-          Y.applyUpdate(this.doc, payload, conn);
+          if (verdict === true) Y.applyUpdate(this.doc, payload, conn);
+          else
+            this.doc.transact(() => {
+              Y.applyUpdate(this.doc, payload, conn);
+              verdict(this.doc);
+            }, CORRECTED);
         } else {
           throw new Error("unknown sync message");
         }
@@ -434,6 +537,7 @@ export class Room {
         this.lastSeq = await this.store.append(batch.map((b) => b.update));
         for (const { update, origin } of batch) {
           this.logBytes += update.length;
+          this.pendingBytes -= update.length;
           const frame = syncFrame(SYNC_UPDATE, update);
           for (const [conn, state] of this.conns) if (conn !== origin && !state.early) this.send(conn, frame);
         }
@@ -456,6 +560,7 @@ export class Room {
     await this.store.compact(state, this.lastSeq);
     this.snapshotBytes = state.length;
     this.logBytes = 0;
+    this.measured = null;
   }
 
   private fail(err: unknown): void {
@@ -466,6 +571,49 @@ export class Room {
     for (const w of waiters) w.reject(this.failed);
     for (const conn of [...this.conns.keys()]) this.kick(conn, CLOSE.storeFailed, "enregistrement impossible");
     this.opts.onFailed?.(this, err);
+  }
+
+  /** False (and the socket closed) once its ticket expired or must be admitted again. */
+  private stillValid(conn: Conn, state: ConnState): boolean {
+    const { expiresAt, recheckAt } = state.ticket;
+    if (expiresAt === undefined && recheckAt === undefined) return true;
+    const now = this.opts.clock();
+    if (expiresAt !== undefined && now >= expiresAt) {
+      this.stats.expired++;
+      this.kick(conn, CLOSE.revoked, "session terminée");
+      return false;
+    }
+    if (recheckAt !== undefined && now >= recheckAt) {
+      this.kick(conn, CLOSE.recheck, "nouvelle vérification des droits");
+      return false;
+    }
+    return true;
+  }
+
+  private userBucketOf(userId: string): ByteBucket | null {
+    if (this.opts.userBucket) return this.opts.userBucket(userId);
+    if (!this.opts.userBytesPerMinute) return null;
+    const bucket = this.userBuckets.get(userId) ?? new ByteBucket(this.opts.userBytesPerMinute, this.opts.clock());
+    this.userBuckets.set(userId, bucket);
+    return bucket;
+  }
+
+  /** Whether `update` would take the room past what it may store. The estimate (snapshot plus log plus pending) only
+   *  grows between compactions; past the budget the state is measured (again once the log grew by a sixteenth of the
+   *  budget since: deletions may have freed room), and compaction resets the estimate to the state. Updates that add
+   *  no content (deletions) always pass. */
+  private overBudget(update: Uint8Array): boolean {
+    const max = this.opts.maxStoredBytes;
+    if (!max) return false;
+    const logged = this.logBytes + this.pendingBytes;
+    const estimate = () =>
+      this.measured ? this.measured.size + logged - this.measured.logged : this.snapshotBytes + logged;
+    if (estimate() + update.length <= max) return false;
+    if (!this.measured || logged - this.measured.logged > max / 16) {
+      this.measured = { size: Y.encodeStateAsUpdate(this.doc).length, logged };
+      if (estimate() + update.length <= max) return false;
+    }
+    return Y.decodeUpdate(update).structs.some((s) => s instanceof Y.Item && !(s.content instanceof Y.ContentDeleted));
   }
 
   private send(conn: Conn, frame: Uint8Array): void {

@@ -39,6 +39,7 @@ import { wallRoutes } from "../routes/collaboration/walls";
 import { messageRoutes } from "../routes/messaging/messages";
 import { documentRoutes } from "../routes/collaboration/documents";
 import { roomRoutes } from "../routes/collaboration/rooms";
+import { recheckTickets } from "./services/collaboration/rooms";
 
 export interface AppOptions {
   /** The runtime's static file handler for /static/* (Node serves public/; Workers have their own). */
@@ -50,6 +51,8 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   // Without a change feed no entry could be dropped on time: no cache at all then.
   const cache = new ReadCache(platform.changes ? platform.config.cacheSeconds * 1000 : 0);
   platform.changes?.subscribe((key) => cache.invalidate(key));
+  // Open room sockets are re-checked against the database every minute (issue 21 F3).
+  platform.rooms?.recheckWith?.((entries) => recheckTickets(serviceDeps(platform, null), entries));
   const app = new Hono<AppEnv>();
 
   app.use("*", async (c, next) => {

@@ -58,7 +58,38 @@ export interface Config {
   secondFactorRoles: ProfileKind[];
   /** 51C: push services whose endpoints devices may subscribe with ("https://*.push.services.mozilla.com"). */
   pushServices: string[];
+  /** Realtime rooms (walls, documents): what one user, one room and one socket may cost the hub (issue 21). */
+  realtime: RealtimeLimits;
 }
+
+export interface RealtimeLimits {
+  /** Bytes one user may send to the rooms in a minute, all sockets together; above, the socket is closed (4529). */
+  userBytesPerMinute: number;
+  /** Bytes all the sockets of one room may send in a minute. */
+  roomBytesPerMinute: number;
+  /** What a wall's room may store (post-its are 500 characters at most: about 600 full ones). */
+  maxWallBytes: number;
+  /** What a document's room may store (pasted images included). */
+  maxDocumentBytes: number;
+  /** A socket whose unsent data would pass this is cut off before the frame is queued (a stalled client). */
+  maxBufferedBytes: number;
+  /** Sockets one session (one browser) and one user may hold open at once; the next one is refused (4429). */
+  maxSocketsPerSession: number;
+  maxSocketsPerUser: number;
+  /** How often open sockets' tickets are checked again (session ended or expired, pupils' hours, rights). */
+  recheckSeconds: number;
+}
+
+export const defaultRealtimeLimits: RealtimeLimits = {
+  userBytesPerMinute: 4 * 1024 * 1024,
+  roomBytesPerMinute: 16 * 1024 * 1024,
+  maxWallBytes: 1024 * 1024,
+  maxDocumentBytes: 8 * 1024 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
+  maxSocketsPerSession: 10,
+  maxSocketsPerUser: 30,
+  recheckSeconds: 60,
+};
 
 const weekdayUntil2030 = { from: "07:00", to: "20:30" };
 
@@ -121,6 +152,21 @@ export function loadConfig(env: Record<string, string | undefined>, secret: stri
           .map((s) => s.trim())
           .filter(Boolean)
       : DEFAULT_PUSH_SERVICES,
+    realtime: realtimeLimitsFrom(env),
+  };
+}
+
+function realtimeLimitsFrom(env: Record<string, string | undefined>): RealtimeLimits {
+  const d = defaultRealtimeLimits;
+  return {
+    userBytesPerMinute: numberFrom(env.PREAU_ROOM_USER_BYTES_PER_MINUTE, d.userBytesPerMinute),
+    roomBytesPerMinute: numberFrom(env.PREAU_ROOM_BYTES_PER_MINUTE, d.roomBytesPerMinute),
+    maxWallBytes: numberFrom(env.PREAU_ROOM_MAX_WALL_BYTES, d.maxWallBytes),
+    maxDocumentBytes: numberFrom(env.PREAU_ROOM_MAX_DOCUMENT_BYTES, d.maxDocumentBytes),
+    maxBufferedBytes: numberFrom(env.PREAU_ROOM_MAX_BUFFERED_BYTES, d.maxBufferedBytes),
+    maxSocketsPerSession: numberFrom(env.PREAU_ROOM_SOCKETS_PER_SESSION, d.maxSocketsPerSession),
+    maxSocketsPerUser: numberFrom(env.PREAU_ROOM_SOCKETS_PER_USER, d.maxSocketsPerUser),
+    recheckSeconds: numberFrom(env.PREAU_ROOM_RECHECK_SECONDS, d.recheckSeconds),
   };
 }
 

@@ -32,6 +32,11 @@ export function liveStatus(
   provider.on("status", ({ status: s }) => {
     line.textContent = s === "connected" ? T[liveKey]! : T["wall.offline"]!;
   });
+  // A permanent close (session ended, rights withdrawn, too many sockets, room full): no new attempt comes, so the
+  // server's reason, in French, replaces "reconnecting".
+  provider.on("closed", ({ reason }) => {
+    if (reason) line.textContent = `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
+  });
   const renderPresence = () => {
     const names = new Set<string>();
     provider.awareness.getStates().forEach((state, id) => {

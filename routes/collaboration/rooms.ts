@@ -1,7 +1,8 @@
 // The websocket endpoint of the realtime rooms: /salles/<uai>:<kind>:<id> (the y-websocket client appends the room
 // name to its server URL). The upgrade goes through the whole app first (session, gates); here the policy decides
 // and the socket is handed to the room with a ticket, or accepted and closed with the refusal code (browsers hide
-// the HTTP status of a refused upgrade): 4401 no session, 4403 another school or no right, 4404 unknown room.
+// the HTTP status of a refused upgrade): 4401 no session, 4403 another school or no right, 4404 unknown room, 4429
+// too many sockets for the session or the user.
 import { Hono } from "hono";
 import type { AppEnv } from "../../src/http/env";
 import { CLOSE, parseRoomId } from "../../realtime/protocol";
@@ -23,8 +24,19 @@ roomRoutes.get("/salles/:room", async (c) => {
   else if (origin && !sameHost(origin, c.req.header("host")))
     admission = { refuse: CLOSE.forbidden, reason: "origine refusée" };
   else if (!principal) admission = { refuse: CLOSE.revoked, reason: "session absente" };
-  // Another school, no right, or a record that is not this room's: the service decides, on the pages' can().
-  else admission = await roomAdmission(c.var.deps, principal, room);
+  else {
+    // Too many sockets for this session or user (issue 21 F2): refused before the database is asked.
+    const place = platform.rooms.reserve?.(principal.sessionId, principal.userId);
+    if (place && "refuse" in place) return platform.rooms.upgrade(c, roomId, place);
+    try {
+      // Another school, no right, or a record that is not this room's: the service decides, on the pages' can().
+      admission = await roomAdmission(c.var.deps, principal, room);
+    } catch (err) {
+      place?.release();
+      throw err;
+    }
+    return platform.rooms.upgrade(c, roomId, admission, place);
+  }
   return platform.rooms.upgrade(c, roomId, admission);
 });
 

@@ -4,7 +4,7 @@ import { createMiddleware } from "hono/factory";
 import { t } from "../i18n";
 import type { WeeklyHours } from "../../db/schema/portal";
 import { scopeOf } from "../services/principal";
-import { cachedPupilHours, withinHours } from "../services/access-hours";
+import { cachedPupilHours, hoursApply, withinHours } from "../services/access-hours";
 import { OutsideHoursPage } from "../../views/identity/outside-hours";
 import type { AppEnv } from "./env";
 import { chromeFor, renderPage } from "./render";
@@ -28,14 +28,7 @@ export const activationGate = createMiddleware<AppEnv>(async (c, next) => {
 /** A user whose only profiles are pupil profiles may use the ENT within the hours of one of their schools. */
 export const pupilHoursGate = createMiddleware<AppEnv>(async (c, next) => {
   const p = c.var.principal;
-  if (
-    !p ||
-    p.profiles.length === 0 ||
-    ALWAYS_OPEN.some((r) => r.test(c.req.path)) ||
-    !p.profiles.every((sp) => sp.profile === "pupil")
-  ) {
-    return next();
-  }
+  if (!p || ALWAYS_OPEN.some((r) => r.test(c.req.path)) || !hoursApply(p)) return next();
   const { platform } = c.var;
   const now = platform.clock.now();
   let shown: WeeklyHours | null = null;

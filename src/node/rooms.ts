@@ -6,23 +6,29 @@ import type { Context, Hono } from "hono";
 import { createNodeWebSocket } from "@hono/node-ws";
 import type { WebSocket } from "ws";
 import type * as Y from "yjs";
-import { RoomHub, type HubOptions } from "../../realtime/hub";
+import { JoinRefused, RoomHub, type HubOptions, type Place, type TicketCheck } from "../../realtime/hub";
 import { LibsqlStores } from "../../realtime/libsql-store";
-import type { Admission, Rooms } from "../../realtime/port";
+import type { Admission, RoomPlace, Rooms } from "../../realtime/port";
 import type { Conn, Ticket } from "../../realtime/room";
 import { CLOSE } from "../../realtime/protocol";
 import type { RoomStore } from "../../realtime/store";
+import type { RealtimeLimits } from "../config";
 
 export interface NodeRoomsOptions {
   /** Folder of the libsql files (created on first use). */
   dir: string;
   idleMs?: number;
   maxMessageBytes?: number;
-  /** A socket whose unsent data exceeds this is closed (a stalled client must not hold the server's memory). */
+  /** A socket whose unsent data would pass this is cut off (a stalled client must not hold the server's memory);
+   *  by default the limits' `maxBufferedBytes`. */
   maxBufferedBytes?: number;
   /** Tests and benchmarks: another store (in memory…). */
   storeFor?: (roomId: string) => Promise<RoomStore>;
   room?: HubOptions["room"];
+  /** Quotas, socket caps, re-check period (config.realtime). */
+  limits?: RealtimeLimits;
+  /** The platform's clock (ms): tickets' expiry and quotas. */
+  clock?: () => number;
   onStored?: HubOptions["onStored"];
   onError?: (event: string, fields: Record<string, unknown>) => void;
 }
@@ -36,10 +42,12 @@ export class NodeRooms implements Rooms {
   private app: AppLike | null = null;
   private dirReady: Promise<unknown> | null = null;
   private readonly maxBuffered: number;
+  /** Sockets cut off for not reading, and the largest send buffer any socket reached after a send. */
+  readonly stats = { slowSocketsCut: 0, peakBufferedBytes: 0 };
 
   constructor(private readonly options: NodeRoomsOptions) {
     this.stores = new LibsqlStores(options.dir);
-    this.maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
+    this.maxBuffered = options.maxBufferedBytes ?? options.limits?.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.hub = new RoomHub({
       storeFor:
         options.storeFor ??
@@ -49,6 +57,8 @@ export class NodeRooms implements Rooms {
           return this.stores.storeFor(roomId);
         }),
       idleMs: options.idleMs,
+      limits: options.limits,
+      clock: options.clock,
       room: { maxMessageBytes: options.maxMessageBytes, ...options.room },
       onError: options.onError,
       onStored: options.onStored,
@@ -67,9 +77,19 @@ export class NodeRooms implements Rooms {
     this.ws.injectWebSocket(server);
   }
 
-  upgrade(c: Context, roomId: string, admission: Admission): Response | Promise<Response> {
+  reserve(sessionId: string, userId: string): Place | { refuse: number; reason: string } {
+    try {
+      return this.hub.reserve(sessionId, userId);
+    } catch (err) {
+      if (err instanceof JoinRefused) return { refuse: err.code, reason: err.reason };
+      throw err;
+    }
+  }
+
+  upgrade(c: Context, roomId: string, admission: Admission, place?: RoomPlace): Response | Promise<Response> {
     const hub = this.hub;
     const maxBuffered = this.maxBuffered;
+    const stats = this.stats;
     const onError = this.options.onError;
     const middleware = this.ws.upgradeWebSocket(
       () => {
@@ -79,6 +99,7 @@ export class NodeRooms implements Rooms {
         return {
           onOpen: (_event, ws) => {
             if ("refuse" in admission) {
+              place?.release();
               ws.close(admission.refuse, admission.reason);
               return;
             }
@@ -86,17 +107,21 @@ export class NodeRooms implements Rooms {
             const conn: Conn = {
               send(frame) {
                 if (raw.readyState !== 1) return;
-                if (raw.bufferedAmount > maxBuffered) {
-                  raw.close(CLOSE.serverError, "client trop lent");
+                // Checked before the frame is queued, so the buffer never passes the limit; a client that does not
+                // read gets no close frame (it would wait behind the rest): the socket is cut off.
+                if (raw.bufferedAmount + frame.length > maxBuffered) {
+                  stats.slowSocketsCut++;
+                  raw.terminate();
                   return;
                 }
                 raw.send(frame, { binary: true });
+                stats.peakBufferedBytes = Math.max(stats.peakBufferedBytes, raw.bufferedAmount);
               },
               close(code, reason) {
                 raw.close(code, reason);
               },
             };
-            hub.join(roomId, conn, admission.ticket).then(
+            hub.join(roomId, conn, admission.ticket, place as Place | undefined).then(
               (joined) => {
                 if (gone) {
                   joined.leave();
@@ -107,6 +132,10 @@ export class NodeRooms implements Rooms {
                 early = null;
               },
               (err: unknown) => {
+                if (err instanceof JoinRefused) {
+                  raw.close(err.code, err.reason);
+                  return;
+                }
                 onError?.("room_join_failed", { room: roomId, error: String(err) });
                 raw.close(CLOSE.storeFailed, "salle indisponible");
               },
@@ -153,6 +182,14 @@ export class NodeRooms implements Rooms {
 
   erase(roomId: string): Promise<void> {
     return this.hub.erase(roomId);
+  }
+
+  async closeSessions(sessionIds: string[]): Promise<void> {
+    this.hub.closeSessions(sessionIds);
+  }
+
+  recheckWith(check: TicketCheck): void {
+    this.hub.setTicketCheck(check);
   }
 
   /** Closes the rooms (pending updates stored) and every socket still open. */

@@ -4,7 +4,8 @@ import { eq } from "drizzle-orm";
 import { schoolSettings, type WeeklyHours } from "../../db/schema/portal";
 import { withTenant, type Database, type Scope, type Tx } from "../../db/client";
 import type { ReadCache } from "./read-cache";
-import { localTime } from "../time";
+import { localTime, zonedToUtc } from "../time";
+import type { Principal } from "./principal";
 import { isTime } from "../validation";
 
 /** The hours of a week, per ISO weekday ("1" Monday … "7" Sunday); null: closed that day. Views read it from here. */
@@ -27,6 +28,32 @@ export async function pupilHoursOf(tx: Tx, uai: string, platformDefault: WeeklyH
     .from(schoolSettings)
     .where(eq(schoolSettings.uai, uai));
   return row?.hours ?? platformDefault;
+}
+
+/** Whether the access hours bind this user: every profile they hold is a pupil's. */
+export function hoursApply(p: Pick<Principal, "profiles">): boolean {
+  return p.profiles.length > 0 && p.profiles.every((sp) => sp.profile === "pupil");
+}
+
+/** Until when a pupil may go on using the ENT (issue 21 F3: their room sockets close then): the end of the latest
+ *  slot open now among their schools; "closed" outside hours; null for users the hours do not bind. */
+export async function hoursEnd(
+  tx: Tx,
+  p: Pick<Principal, "profiles">,
+  settings: { pupilHours: WeeklyHours; timeZone: string },
+  now: Date,
+): Promise<Date | "closed" | null> {
+  if (!hoursApply(p)) return null;
+  let end: Date | null = null;
+  for (const uai of new Set(p.profiles.map((sp) => sp.uai))) {
+    const hours = await pupilHoursOf(tx, uai, settings.pupilHours);
+    if (!withinHours(hours, now, settings.timeZone)) continue;
+    const local = localTime(now, settings.timeZone);
+    const slot = hours[local.weekday as keyof WeeklyHours]!;
+    const slotEnd = zonedToUtc(`${local.date}T${slot.to}`, settings.timeZone);
+    if (!end || slotEnd > end) end = slotEnd;
+  }
+  return end ?? "closed";
 }
 
 export const DAY_KEYS: (keyof WeeklyHours)[] = ["1", "2", "3", "4", "5", "6", "7"];

@@ -69,7 +69,13 @@ export default {
         clientIp: (header) => header("cf-connecting-ip") ?? null,
         // PREAU_ROOMS_JURISDICTION=none only for `wrangler dev` (workerd implements no jurisdiction); deployed: EU.
         ...(env.ROOMS
-          ? { rooms: workerRooms(env.ROOMS, env.PREAU_ROOMS_JURISDICTION === "none" ? "none" : "eu") }
+          ? {
+              rooms: workerRooms(
+                env.ROOMS,
+                env.PREAU_ROOMS_JURISDICTION === "none" ? "none" : "eu",
+                config.realtime.recheckSeconds * 1000,
+              ),
+            }
           : {}),
       };
       const app = await createApp(platform);

@@ -13,7 +13,8 @@ import { DurableObject, type DurableObjectState } from "cloudflare:workers";
 import * as Y from "yjs";
 import { Room, type Conn, type Ticket } from "../../realtime/room";
 import { DurableObjectStore } from "../../realtime/do-store";
-import { CLOSE } from "../../realtime/protocol";
+import { CLOSE, parseRoomId } from "../../realtime/protocol";
+import { defaultRealtimeLimits } from "../config";
 import { guardFor } from "../../realtime/wall-guard";
 import type { Admission } from "../../realtime/port";
 
@@ -25,6 +26,9 @@ interface Attachment {
 declare const WebSocketPair: { new (): { 0: WebSocket; 1: WebSocket } };
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** The object has no settings of its own: the defaults of config.realtime (issue 21 F2). Per user means per user in
+ *  this room (an object sees no other), and the socket cap is per session in this room. */
+const LIMITS = defaultRealtimeLimits;
 
 export class RoomObject extends DurableObject {
   private room: Room | null = null;
@@ -38,9 +42,13 @@ export class RoomObject extends DurableObject {
   private async open(roomId: string): Promise<Room> {
     if (this.room && this.roomId === roomId) return this.room;
     this.roomId = roomId;
+    const kind = parseRoomId(roomId)?.kind;
     const room = new Room(roomId, new DurableObjectStore(this.ctx.storage, roomId), {
       maxMessageBytes: MAX_MESSAGE_BYTES,
       guard: guardFor(roomId),
+      maxStoredBytes: kind === "wall" ? LIMITS.maxWallBytes : kind === "doc" ? LIMITS.maxDocumentBytes : undefined,
+      roomBytesPerMinute: LIMITS.roomBytesPerMinute,
+      userBytesPerMinute: LIMITS.userBytesPerMinute,
       onFailed: () => {
         this.room = null;
       },
@@ -88,9 +96,19 @@ export class RoomObject extends DurableObject {
         const client = pair[0];
         const server = pair[1];
         this.ctx.acceptWebSocket(server);
-        if (!admission || "refuse" in admission) {
+        const sessionId = admission && "ticket" in admission ? admission.ticket.sessionId : undefined;
+        const crowded =
+          sessionId !== undefined &&
+          this.ctx.getWebSockets().filter((ws) => attachment(ws)?.ticket?.sessionId === sessionId).length >=
+            LIMITS.maxSocketsPerSession;
+        if (!admission || "refuse" in admission || crowded) {
+          const refusal = crowded
+            ? { refuse: CLOSE.tooMany, reason: "trop de connexions ouvertes dans ce navigateur" }
+            : admission && "refuse" in admission
+              ? admission
+              : { refuse: CLOSE.forbidden, reason: "refusé" };
           hibernatable(server).serializeAttachment({ room: roomId, ticket: null } satisfies Attachment);
-          server.close(admission?.refuse ?? CLOSE.forbidden, admission?.reason ?? "refusé");
+          server.close(refusal.refuse, refusal.reason);
         } else {
           hibernatable(server).serializeAttachment({ room: roomId, ticket: admission.ticket } satisfies Attachment);
           const room = await this.open(roomId);

@@ -1,5 +1,11 @@
 // The app's Rooms on Workers: each room a Durable Object (src/worker/room.ts) addressed by its id in the EU
 // jurisdiction (wrangler.toml has no jurisdiction key for Durable Object bindings: it is chosen here, for every room).
+//
+// Limit (issue 21 F3): no registry knows which objects hold a session's sockets, so a logout, a password change or a
+// single logout cannot reach them at once. Instead every ticket carries `recheckAt` (now + the re-check period): the
+// object then closes the socket with 4001, a transient code, and the client reconnects through the app, which checks
+// the session, the pupils' hours and the rights again. A session's expiry and the end of a pupil's hours are in the
+// ticket itself (`expiresAt`) and apply at once. So on Workers a logout takes effect within the period (60 s).
 import type { Context } from "hono";
 import * as Y from "yjs";
 import type { Admission, Rooms } from "../../realtime/port";
@@ -14,7 +20,11 @@ export interface DurableObjectNamespace {
   jurisdiction(name: "eu" | "fedramp"): DurableObjectNamespace;
 }
 
-export function workerRooms(namespace: DurableObjectNamespace, jurisdiction: "eu" | "none" = "eu"): Rooms {
+export function workerRooms(
+  namespace: DurableObjectNamespace,
+  jurisdiction: "eu" | "none" = "eu",
+  recheckMs = 60_000,
+): Rooms {
   // Resolved on first use: pages that open no room never touch the binding (workerd itself has no jurisdictions).
   let resolved: DurableObjectNamespace | null = null;
   const nsOf = () => (resolved ??= jurisdiction === "eu" ? namespace.jurisdiction("eu") : namespace);
@@ -43,9 +53,11 @@ export function workerRooms(namespace: DurableObjectNamespace, jurisdiction: "eu
     upgrade(c: Context, roomId: string, admission: Admission) {
       // The client's own headers never reach the object: only the room and the decision made here.
       // Percent-encoded: header values are ASCII, names are not.
+      const admitted: Admission =
+        "ticket" in admission ? { ticket: { ...admission.ticket, recheckAt: Date.now() + recheckMs } } : admission;
       const headers = new Headers({
         upgrade: "websocket",
-        "x-preau-admission": encodeURIComponent(JSON.stringify(admission)),
+        "x-preau-admission": encodeURIComponent(JSON.stringify(admitted)),
       });
       return call(roomId, "/connect", { headers });
     },
@@ -64,5 +76,7 @@ export function workerRooms(namespace: DurableObjectNamespace, jurisdiction: "eu
     async erase(roomId) {
       await call(roomId, "/erase", { method: "POST" });
     },
+    // See the limit above: the sockets of ended sessions are closed at their next re-check.
+    async closeSessions() {},
   };
 }

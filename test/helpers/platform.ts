@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { diskBlobStore } from "../../src/node/blobs";
-import { defaultPupilHours, type Config } from "../../src/config";
+import { defaultPupilHours, defaultRealtimeLimits, type Config } from "../../src/config";
 import { silentLogger } from "../../src/log";
 import type { Platform } from "../../src/platform";
 import { passwordHasher } from "../../src/auth/password";
@@ -43,6 +43,7 @@ export const testConfig: Config = {
   pushServices: ["https://fcm.googleapis.com", "http://127.0.0.1"],
   // 611D has its own test; elsewhere admins log in with their password alone.
   secondFactorRoles: [],
+  realtime: defaultRealtimeLimits,
 };
 
 let assets: Promise<AssetManifest> | null = null;

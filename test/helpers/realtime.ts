@@ -81,7 +81,7 @@ export async function rawSocket(url: string, headers?: Record<string, string>) {
   };
 }
 
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../src/app";
@@ -91,13 +91,19 @@ import { saveDocumentText } from "../../src/services/collaboration/documents";
 import { testPlatform } from "./platform";
 import type { DatabaseKind } from "./db";
 import type { Config } from "../../src/config";
+import type { Postit } from "../../realtime/wall-model";
+import { TestBrowser } from "./client";
 
-/** The app with real rooms (libsql files in a fresh folder), served on a real port so websockets work too. */
+/** The app with real rooms (libsql files in a fresh folder), served on a real port so websockets work too. The
+ *  rooms read the realtime limits of `config` and the test's clock (quotas, tickets' expiry). */
 export async function roomsApp(kind: DatabaseKind, config: Partial<Config> = {}) {
   const tp = await testPlatform(kind, { cookieSecure: false, ...config });
+  const dir = mkdtempSync(join(tmpdir(), "preau-rooms-app-"));
   const rooms = new NodeRooms({
-    dir: mkdtempSync(join(tmpdir(), "preau-rooms-app-")),
+    dir,
     idleMs: 500,
+    limits: tp.platform.config.realtime,
+    clock: () => tp.clock.now().getTime(),
     onStored: (roomId, doc) => saveDocumentText(tp.platform.db, roomId, doc, tp.clock.now()),
   });
   const platform = { ...tp.platform, rooms };
@@ -107,9 +113,79 @@ export async function roomsApp(kind: DatabaseKind, config: Partial<Config> = {})
     ...tp,
     platform,
     rooms,
+    dir,
     app,
     base: `http://127.0.0.1:${server.port}`,
     ws: `ws://127.0.0.1:${server.port}/salles`,
     stop: server.stop,
   };
+}
+
+/** Bytes under a folder (a room store's files). */
+export function folderBytes(dir: string): number {
+  let total = 0;
+  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+    const st = statSync(join(dir, name));
+    if (st.isFile()) total += st.size;
+  }
+  return total;
+}
+
+type RoomsEnv = Awaited<ReturnType<typeof roomsApp>>;
+
+/** A signed-in browser of `user` on the rooms app, with the cookie a socket sends. */
+export async function signedIn(env: RoomsEnv, user: { login: string; password: string }) {
+  const browser = new TestBrowser(env.app);
+  const res = await browser.login(user.login, user.password);
+  if (res.status !== 303) throw new Error(`login of ${user.login} failed: ${res.status}`);
+  await browser.get("/");
+  return { browser, cookie: `preau_session=${browser.cookie("preau_session")}` };
+}
+
+/** A class wall created by its teacher through the page; returns its room id. */
+export async function classWall(
+  env: RoomsEnv,
+  teacher: { login: string; password: string },
+  uai: string,
+  classId: string,
+  mode: "open" | "moderated" | "closed" = "open",
+): Promise<{ wallId: string; roomId: string }> {
+  const { browser } = await signedIn(env, teacher);
+  await browser.get("/murs");
+  const created = await browser.post("/murs", {
+    titre: "Mur de la classe",
+    cible: `classe:${classId}`,
+    disposition: "free",
+    mode,
+    colonnes: "",
+  });
+  if (created.status !== 303) throw new Error(`wall not created: ${created.status}`);
+  const wallId = created.location!.split("/").pop()!;
+  return { wallId, roomId: `${uai}:wall:${wallId}` };
+}
+
+/** A post-it as the wall's client writes it (authorship as the client claims it). */
+export function postitOf(authorId: string, fields: Partial<Postit> = {}): Postit {
+  return {
+    id: crypto.randomUUID(),
+    authorId,
+    authorName: "Camille",
+    text: "Une idée",
+    colour: "jaune",
+    x: 10,
+    y: 10,
+    column: 0,
+    approved: true,
+    createdAt: new Date().toISOString(),
+    ...fields,
+  };
+}
+
+/** Every close code a provider's sockets got (transient ones included: the client reconnects after those). */
+export function closeCodes(client: Client): number[] {
+  const codes: number[] = [];
+  client.provider.on("connection-close", (event) => {
+    if (event) codes.push(event.code);
+  });
+  return codes;
 }

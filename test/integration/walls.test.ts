@@ -278,8 +278,22 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
         .status,
     ).toBe(403);
     pupilScreen.doc.getMap("postits").set("forced", new (await import("yjs")).Map());
-    teacherScreen.doc.getMap("marker").set("k", 1);
-    await until(() => pupilScreen.doc.getMap("marker").get("k") === 1);
+    // The teacher's post-it, sent after the pupil's attempt, marks when the room has seen both.
+    const { addPostit, postitsOf } = await import("../../realtime/wall-model");
+    const marker = crypto.randomUUID();
+    addPostit(teacherScreen.doc, {
+      id: marker,
+      authorId: s.teacher.id,
+      authorName: "",
+      text: "Repère",
+      colour: "bleu",
+      x: 0,
+      y: 0,
+      column: 0,
+      approved: true,
+      createdAt: "",
+    });
+    await until(() => postitsOf(pupilScreen.doc).has(marker));
     await new Promise((r) => setTimeout(r, 100));
     expect(teacherScreen.doc.getMap("postits").has("forced")).toBe(false);
     expect((await teacher.post(`/murs/${wallId}/mode`, { mode: "open" })).status).toBe(303);

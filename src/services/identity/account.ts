@@ -66,7 +66,8 @@ export async function changePassword(
   const problem = passwordProblem(input.password, p.login);
   if (problem) return { ok: false, issue: problem };
   if (input.password !== input.confirm) return { ok: false, issue: "mismatch" };
-  return inTenant(deps, p, async (tx) => {
+  let ended: string[] = [];
+  const outcome = await inTenant(deps, p, async (tx) => {
     const [row] = await tx
       .select({ hash: credentials.passwordHash })
       .from(credentials)
@@ -82,13 +83,16 @@ export async function changePassword(
       .update(credentials)
       .set({ passwordHash: await deps.passwords.hash(input.password), changedAt: deps.now })
       .where(eq(credentials.userId, p.userId));
-    await invalidateOtherSessions(tx, p.userId, p.sessionId);
+    ended = await invalidateOtherSessions(tx, p.userId, p.sessionId);
     await auditAction(tx, deps, p, {
       action: "account.password_change",
       target: p.userId,
     });
     return { ok: true } as const;
   });
+  // The ended sessions' room sockets too (issue 21 F3), once the change is committed.
+  if (ended.length) await deps.rooms?.closeSessions(ended);
+  return outcome;
 }
 
 async function savePreferences(tx: Tx, userId: string, values: { font?: Font; hiddenApps?: string[] }) {
@@ -135,9 +139,11 @@ export async function switchSchool(deps: ServiceDeps, p: Principal, uai: string)
   return true;
 }
 
-export async function logout(deps: Pick<ServiceDeps, "db" | "now" | "ip">, p: Principal): Promise<void> {
+export async function logout(deps: Pick<ServiceDeps, "db" | "now" | "ip" | "rooms">, p: Principal): Promise<void> {
   await inTenant(deps, p, async (tx) => {
     await tx.execute(sql`delete from sessions where id = ${p.sessionId} and user_id = ${p.userId}`);
     await audit(tx, { at: deps.now, actorId: p.userId, action: "logout", target: p.userId, ip: deps.ip });
   });
+  // The session's room sockets end with it (issue 21 F3).
+  await deps.rooms?.closeSessions([p.sessionId]);
 }

@@ -180,7 +180,7 @@ export async function federationOf(deps: Pick<ServiceDeps, "db">, sessionId: str
 /** Ends the hub sessions opened by one identity-provider session (its NameID, and session index when given). */
 export async function endFederatedSessions(deps: ServiceDeps, session: FederatedSession): Promise<string[]> {
   const { now, ip } = deps;
-  return withTenant(deps.db, systemScope, async (tx) => {
+  const ended = await withTenant(deps.db, systemScope, async (tx) => {
     const ended = rowsOf<{ id: string; user_id: string }>(
       await tx.execute(sql`
       delete from sessions
@@ -192,4 +192,7 @@ export async function endFederatedSessions(deps: ServiceDeps, session: Federated
       await audit(tx, { at: now, actorId: s.user_id, action: "logout", ip, details: { by: "identity_provider" } });
     return ended.map((s) => s.id);
   });
+  // Their room sockets end with them (issue 21 F3).
+  if (ended.length) await deps.rooms?.closeSessions(ended);
+  return ended;
 }

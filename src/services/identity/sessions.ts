@@ -76,9 +76,27 @@ export async function invalidateSession(tx: Tx, sessionId: string): Promise<void
   await tx.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-/** On password change: every other session of the user ends. */
-export async function invalidateOtherSessions(tx: Tx, userId: string, keepSessionId: string): Promise<void> {
-  await tx.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
+/** On password change: every other session of the user ends. Returns their ids (their room sockets close). */
+export async function invalidateOtherSessions(tx: Tx, userId: string, keepSessionId: string): Promise<string[]> {
+  const ended = await tx
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
+    .returning({ id: sessions.id });
+  return ended.map((s) => s.id);
+}
+
+/** A session as an open websocket sees it (issue 21 F3): whose it is and until when, or null once it ended or
+ *  expired. Read only: a socket neither extends the session nor records its expiry (the next request does). */
+export async function liveSession(
+  tx: Tx,
+  sessionId: string,
+  now: Date,
+): Promise<{ userId: string; activeUai: string | null; expiresAt: Date } | null> {
+  const [session] = await tx
+    .select({ userId: sessions.userId, activeUai: sessions.activeUai, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(eq(sessions.id, sessionId));
+  return session && session.expiresAt.getTime() > now.getTime() ? session : null;
 }
 
 export async function setActiveSchool(tx: Tx, sessionId: string, uai: string): Promise<void> {
