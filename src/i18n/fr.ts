@@ -9,6 +9,8 @@ export const fr = {
   "nav.school_switch": "Changer d'école",
   "nav.school_switch.submit": "Aller dans cette école",
   "nav.account_of": "Compte de {name}",
+  "nav.menu": "Menu",
+  "nav.menu.unread": "notifications non lues",
   "font.switch_to_dyslexic": "Police adaptée à la dyslexie",
   "font.switch_to_standard": "Police habituelle",
   "read_aloud.start": "Écouter la page",
