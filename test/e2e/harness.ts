@@ -75,7 +75,7 @@ export async function startHub(): Promise<Hub> {
     clock,
     log,
   });
-  await buildDemo(platform.db, platform.passwords, clock.now());
+  await buildDemo(platform.db, platform.passwords, clock.now(), platform.rooms);
   const server = await startServer(platform, 0, "127.0.0.1");
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   return {
