@@ -124,7 +124,21 @@
         if (box) pushDevice(box, null);
       });
   }
+  // Issue 21: the banner's menu (a <details>, usable without this) closes with Escape and with a click elsewhere.
+  function bannerMenu(menu) {
+    var toggle = menu.querySelector("summary");
+    document.addEventListener("keydown", (e) => {
+      if (e.key !== "Escape" || !menu.open) return;
+      menu.open = false;
+      toggle.focus();
+    });
+    document.addEventListener("click", (e) => {
+      if (menu.open && !menu.contains(e.target)) menu.open = false;
+    });
+  }
   function start() {
+    var menu = document.querySelector(".banner details.menu");
+    if (menu) bannerMenu(menu);
     var buttons = document.querySelectorAll(".read-aloud");
     for (var i = 0; i < buttons.length; i++) readAloud(buttons[i]);
     serviceWorker();

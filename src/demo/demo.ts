@@ -24,6 +24,8 @@ import type { PasswordHasher } from "../auth/password";
 import { audit } from "../services/audit";
 import { ADULT_FIRST_NAMES, FIRST_NAMES, LAST_NAMES } from "./demo-names";
 import type { ProfileKind } from "../services/principal";
+import type { Rooms } from "../../realtime/port";
+import { DEMO_POSTIT_COUNT, fillDemoRooms, insertDemoClassWork, type DemoClassWork } from "./demo-class-work";
 
 export const DEMO_PASSWORD = "preau-demo";
 export const DEMO_SCHOOL_YEAR = "2026-2027";
@@ -202,7 +204,13 @@ interface DemoStructures {
   schoolStructureRows: (typeof schoolStructures.$inferInsert)[];
 }
 
-export async function buildDemo(db: Database, passwords: PasswordHasher, now: Date): Promise<DemoSummary> {
+/** Builds (or rebuilds) the demo platform; with `rooms`, the demo class also gets its wall and document (issue 21). */
+export async function buildDemo(
+  db: Database,
+  passwords: PasswordHasher,
+  now: Date,
+  rooms?: Rooms,
+): Promise<DemoSummary> {
   const passwordHashes = new Map<string, string>();
   for (const a of DEMO_ACCOUNTS) passwordHashes.set(a.login, await passwords.hash(DEMO_PASSWORD));
   const rows = demoRows(now);
@@ -213,17 +221,21 @@ export async function buildDemo(db: Database, passwords: PasswordHasher, now: Da
     .filter((u) => u.login && passwordHashes.has(u.login))
     .map((u) => ({ userId: u.id!, passwordHash: passwordHashes.get(u.login!)!, changedAt: now }));
 
-  await withTenant(db, systemScope, async (tx) => {
+  const classWork = await withTenant(db, systemScope, async (tx) => {
     await removeDemo(tx);
     await writeDirectory(tx, rows, graph, roleRows, credentialRows);
     await demoContent(tx, rows);
+    const work = demoClassWork(rows);
+    if (rooms && work) await insertDemoClassWork(tx, work);
     await audit(tx, {
       at: now,
       actorId: null,
       action: "demo.build",
       details: { schools: DEMO_SCHOOLS.length, users: rows.users.length },
     });
+    return work;
   });
+  if (rooms && classWork) await fillDemoRooms(rooms, classWork);
   return {
     schools: DEMO_SCHOOLS.length,
     classes: rows.classes.length,
@@ -492,6 +504,31 @@ async function writeDirectory(
   await tx.insert(structureRoles).values(roleRows);
   await tx.insert(credentials).values(credentialRows);
   await tx.insert(userPreferences).values(credentialRows.map((c) => ({ userId: c.userId })));
+}
+
+/** The demo class's wall and document: its pupils and teacher, and ids drawn last (earlier ids do not move). */
+function demoClassWork(rows: DemoRows): DemoClassWork | null {
+  const classId = rows.demoClassId;
+  const teacherId = rows.generic.get("demo.enseignant");
+  const teacher = rows.users.find((u) => u.id === teacherId);
+  const cls = rows.classes.find((c) => c.id === classId);
+  if (!classId || !teacherId || !teacher || !cls) return null;
+  const byId = new Map(rows.users.map((u) => [u.id!, u]));
+  const pupils = rows.members
+    .filter((m) => m.classId === classId && m.role === "pupil")
+    .map((m) => byId.get(m.userId)!)
+    .map((u) => ({ id: u.id!, firstName: u.firstName, lastName: u.lastName }));
+  return {
+    uai: cls.uai,
+    classId,
+    teacherId,
+    pupils,
+    teacher: { firstName: teacher.firstName, lastName: teacher.lastName },
+    wallId: rows.id(),
+    documentId: rows.id(),
+    postitIds: Array.from({ length: DEMO_POSTIT_COUNT }, () => rows.id()),
+    now: rows.now,
+  };
 }
 
 /** Demo content, so that a newcomer sees pages filled: dates in the news feed (54H), the class's agenda (54C). */

@@ -57,7 +57,7 @@ export async function runCli(
       }
       const { platform, handle } = await openPlatform(options);
       try {
-        const summary = await buildDemo(platform.db, platform.passwords, platform.clock.now());
+        const summary = await buildDemo(platform.db, platform.passwords, platform.clock.now(), platform.rooms);
         out(
           `Démonstration reconstruite : ${summary.schools} écoles, ` +
             `${summary.classes} classes, ${summary.pupils} élèves, ` +

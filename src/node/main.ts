@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const { platform, handle, flushLogs, dataDir } = await createNodePlatform();
   const log = platform.log;
   if (!(await demoExists(platform.db))) {
-    const summary = await buildDemo(platform.db, platform.passwords, platform.clock.now());
+    const summary = await buildDemo(platform.db, platform.passwords, platform.clock.now(), platform.rooms);
     log.log("info", "demo_built", { ...summary });
   }
   const port = Number(process.env.PORT ?? 3000);

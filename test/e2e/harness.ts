@@ -75,7 +75,7 @@ export async function startHub(): Promise<Hub> {
     clock,
     log,
   });
-  await buildDemo(platform.db, platform.passwords, clock.now());
+  await buildDemo(platform.db, platform.passwords, clock.now(), platform.rooms);
   const server = await startServer(platform, 0, "127.0.0.1");
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   return {
@@ -168,8 +168,16 @@ export async function logIn(page: Page, hub: Hub, login: string, password = DEMO
   ]);
 }
 
-/** Clicks "Se déconnecter" in the banner and waits for the login page. */
+/** Opens the banner's menu where it is folded (a small screen); where the banner shows everything, nothing to do. */
+export async function openMenu(page: Page): Promise<void> {
+  const toggle = page.getByRole("banner").locator("details.menu > summary");
+  if ((await toggle.count()) === 0 || !(await toggle.isVisible())) return;
+  if (!(await toggle.evaluate((s) => (s.parentElement as HTMLDetailsElement).open))) await toggle.click();
+}
+
+/** Clicks "Se déconnecter" in the banner (opening its menu on a small screen) and waits for the login page. */
 export async function logOut(page: Page): Promise<void> {
+  await openMenu(page);
   await Promise.all([
     page.waitForURL((url) => url.pathname === "/login", { waitUntil: "load" }),
     page.getByRole("banner").getByRole("button", { name: "Se déconnecter", exact: true }).click(),

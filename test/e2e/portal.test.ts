@@ -19,6 +19,7 @@ import {
   logOut,
   newContext,
   nextDocument,
+  openMenu,
   recordCspViolations,
   SMALL_SCREEN,
   startHub,
@@ -168,6 +169,8 @@ describe("e2e: the demo profiles in Chromium", () => {
             expect(await page.locator(".profile-line").innerText()).toBe(t(`profile.${home.main}`));
             const launcher = page.getByRole("region", { name: "Mes applications" });
             expect(await launcher.locator(".tile-name").allInnerTexts()).toEqual(appsFor(home.profiles));
+            // Issue 21: on a 480 px screen the banner's links and tools are in its menu.
+            await openMenu(page);
             const nav = page.getByRole("navigation", { name: "Navigation principale" });
             expect(await nav.getByRole("link", { name: `Compte de ${name.first} ${name.last}` }).isVisible()).toBe(
               true,
@@ -183,7 +186,7 @@ describe("e2e: the demo profiles in Chromium", () => {
               expect((await region.getByRole("link").allInnerTexts()).sort()).toEqual(home.children);
             }
             if (home.schoolSwitch) {
-              const select = nav.getByLabel("Changer d'école");
+              const select = page.getByRole("banner").getByLabel("Changer d'école");
               expect((await select.locator("option").allInnerTexts()).sort()).toEqual([...home.schoolSwitch].sort());
             }
             if (home.perimeter) {
@@ -225,6 +228,7 @@ describe("e2e: the demo profiles in Chromium", () => {
             const readAloud = page.locator("button.read-aloud");
             expect(await readAloud.count()).toBe(1);
             if (js) {
+              await openMenu(page);
               const speech = await page.evaluate(() => "speechSynthesis" in window);
               expect(await readAloud.isVisible()).toBe(speech);
               expect(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe("object");
@@ -235,6 +239,7 @@ describe("e2e: the demo profiles in Chromium", () => {
             // axe needs timers, which do not run where scripts are off; the JS-enabled run checks the same markup.
             if (js) expect(await axeViolations(page)).toEqual([]);
 
+            await openMenu(page);
             const logoutButton = page.getByRole("banner").getByRole("button", { name: "Se déconnecter", exact: true });
             expect(await logoutButton.isVisible()).toBe(true);
             if (js) expect(await cspViolations(page)).toEqual([]);
@@ -716,10 +721,12 @@ describe("e2e: keyboard, small screens, scripts", () => {
       await page.goto(`${hub.base}/login`);
       expect(await page.evaluate(() => "speechSynthesis" in window)).toBe(true);
       const button = page.getByRole("button", { name: "Écouter la page" });
+      await openMenu(page);
       await expect.poll(() => button.isVisible()).toBe(true);
 
       // Pressed, it speaks the page's main text in French: the help page's heading, introduction and topics.
       await page.goto(`${hub.base}/aide`);
+      await openMenu(page);
       await page.getByRole("button", { name: "Écouter la page" }).click();
       const spoken = () =>
         page.evaluate(() => (window as unknown as { spoken: { text: string; lang: string }[] }).spoken);
@@ -761,6 +768,7 @@ describe("e2e: keyboard, small screens, scripts", () => {
       expect(await bodyClasses(page)).not.toContain("font-dyslexic");
       expect(await bodyFont(page)).not.toContain("OpenDyslexic");
       const reloaded = nextDocument(page, hub, "/login");
+      await openMenu(page);
       await page.getByRole("button", { name: "Police adaptée à la dyslexie", exact: true }).click();
       expect((await reloaded).status()).toBe(200);
       expect(await bodyClasses(page)).toContain("font-dyslexic");
@@ -776,6 +784,7 @@ describe("e2e: keyboard, small screens, scripts", () => {
           return faces.some((f) => f.family.replace(/"/g, "") === "OpenDyslexic" && f.status === "loaded");
         }),
       ).toBe(true);
+      await openMenu(page);
       expect(await page.getByRole("button", { name: "Police habituelle", exact: true }).isVisible()).toBe(true);
       await expectNoHorizontalScroll(page);
 
@@ -789,6 +798,7 @@ describe("e2e: keyboard, small screens, scripts", () => {
 
       // And back to the usual font.
       const back = nextDocument(page, hub, "/aide");
+      await openMenu(page);
       await page.getByRole("button", { name: "Police habituelle", exact: true }).click();
       expect((await back).status()).toBe(200);
       expect(await bodyClasses(page)).not.toContain("font-dyslexic");
@@ -807,6 +817,7 @@ describe("e2e: keyboard, small screens, scripts", () => {
       await logIn(page, hub, "demo.mairie");
       expect(await bodyFont(page)).not.toContain("OpenDyslexic");
       const reloaded = nextDocument(page, hub, "/");
+      await openMenu(page);
       await page.getByRole("button", { name: "Police adaptée à la dyslexie", exact: true }).click();
       expect((await reloaded).status()).toBe(200);
       expect(await bodyClasses(page)).toContain("font-dyslexic");
@@ -814,6 +825,7 @@ describe("e2e: keyboard, small screens, scripts", () => {
       await expectNoHorizontalScroll(page);
 
       // Another page, then another session: the account remembers.
+      await openMenu(page);
       await Promise.all([
         page.waitForURL(`${hub.base}/compte`),
         page

@@ -8,6 +8,7 @@ import { Layout } from "../layout";
 import { CsrfField, PostButton } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { ChoiceGroup, SelectField, TextAreaField } from "../components/fields";
+import { Icon } from "../components/icon";
 
 export type ShownPostit = WallView["postits"][number];
 
@@ -173,12 +174,22 @@ export function WallPage(props: {
           <h2 id="wall-board-title" class="visually-hidden">
             {t("wall.board")}
           </h2>
+          {wall.canPost ? (
+            <div class="wall-tools">
+              {/* Issue 21: adding is obvious — at the top of the board; without JavaScript it leads to the plain form,
+                  with it the client places a new post-it on the canvas. */}
+              <a href="#wall-add" class="button button-primary wall-add-link">
+                <Icon assets={chrome.assets} name="plus" />
+                <span>{t("wall.postit.new")}</span>
+              </a>
+            </div>
+          ) : null}
           {wall.postits.length === 0 ? <p class="wall-empty">{t("wall.board.empty")}</p> : null}
           {board}
         </section>
       </div>
       {wall.canPost ? (
-        <section class="card wall-add" aria-labelledby="wall-add-title">
+        <section class="card wall-add" id="wall-add" aria-labelledby="wall-add-title">
           <h2 id="wall-add-title">{t("wall.postit.new")}</h2>
           <form method="post" action={`/murs/${wall.id}/postits`} id="wall-add-form">
             <CsrfField token={csrf} />
@@ -224,6 +235,11 @@ function clientStrings() {
     "wall.postit.delete",
     "wall.postit.approve",
     "wall.postit.move",
+    "wall.postit.new",
+    "wall.postit.add",
+    "wall.add.hint",
+    "wall.add.cancel",
+    "wall.add.draft",
     "wall.postit.text",
     "wall.postit.colour",
     "wall.postit.column",
