@@ -4,14 +4,24 @@ import * as v from "valibot";
 import { t } from "../../src/i18n";
 import { chromeFor, renderPage } from "../../src/http/render";
 import { fieldList, fieldsOf, readForm } from "../../src/http/forms";
-import { activeProfiles, displayName, type Principal } from "../../src/services/principal";
+import { activeProfiles, displayName, type Principal, type ProfileKind } from "../../src/services/principal";
 import { allowedApps } from "../../src/services/portal/apps";
-import { changePassword, setHiddenApps } from "../../src/services/identity/account";
+import { accountMail, changePassword, setHiddenApps } from "../../src/services/identity/account";
 import { AccountPage, type AccountView } from "../../views/identity/account";
 import { bounded, readWith } from "../../src/validation";
 import { signedInRoutes } from "../guards";
 
 export const accountRoutes = signedInRoutes("/compte");
+
+/** 53: the profiles whose mail address is their professional one (the académie's), shown as such. */
+const PROFESSIONALS: readonly ProfileKind[] = [
+  "teacher",
+  "director",
+  "staff",
+  "inspector",
+  "adviser",
+  "academie_admin",
+];
 
 /** The password form: the current password bounded (the new one is checked whole by the password rules). */
 const PasswordForm = v.object({
@@ -20,11 +30,14 @@ const PasswordForm = v.object({
   confirm: v.optional(v.string(), ""),
 });
 
-function accountView(p: Principal, extra: Partial<AccountView> = {}): AccountView {
+function accountView(p: Principal, mail: string | null, extra: Partial<AccountView> = {}): AccountView {
+  const kinds = activeProfiles(p);
   return {
     name: displayName(p),
+    mail,
+    professional: kinds.some((k) => PROFESSIONALS.includes(k)),
     login: p.login,
-    profiles: activeProfiles(p).map((k) => t(`profile.${k}`)),
+    profiles: kinds.map((k) => t(`profile.${k}`)),
     font: p.font,
     hideable: allowedApps(p).filter((a) => a.hideable),
     hidden: p.hiddenApps,
@@ -33,13 +46,13 @@ function accountView(p: Principal, extra: Partial<AccountView> = {}): AccountVie
   };
 }
 
-accountRoutes.get("/compte", (c) => {
+accountRoutes.get("/compte", async (c) => {
   const p = c.var.principal;
   return renderPage(
     c,
     <AccountPage
       chrome={chromeFor(c, t("account.title"), "help.topic.account")}
-      view={accountView(p, { saved: c.req.query("enregistre") === "1" })}
+      view={accountView(p, await accountMail(c.var.deps, p), { saved: c.req.query("enregistre") === "1" })}
     />,
   );
 });
@@ -60,7 +73,7 @@ accountRoutes.post("/compte/mot-de-passe", async (c) => {
       c,
       <AccountPage
         chrome={chromeFor(c, t("account.title"), "help.topic.account")}
-        view={accountView(p, { passwordError: t(`password.error.${result.issue}`) })}
+        view={accountView(p, await accountMail(c.var.deps, p), { passwordError: t(`password.error.${result.issue}`) })}
       />,
       422,
     );

@@ -226,6 +226,14 @@ export const fr = {
   "account.identity": "Mon identité",
   "account.name": "Nom",
   "account.login": "Identifiant",
+  "account.mail": "Adresse mél",
+  "account.mail.professional": "Adresse mél professionnelle",
+  "account.mail.none": "aucune",
+  "account.mail.professional_hint":
+    "Votre adresse professionnelle vient de l'annuaire académique : c'est la seule que Préau utilise pour vous " +
+    "écrire, et elle ne se change pas ici (elle se gère dans la messagerie académique).",
+  "account.mail.hint":
+    "Préau vous écrit à l'adresse connue de l'annuaire de l'école ; pour la changer, adressez-vous à l'école.",
   "account.font": "Police de caractères",
   "account.font.standard": "Police habituelle",
   "account.font.dyslexic": "Police adaptée à la dyslexie (OpenDyslexic)",

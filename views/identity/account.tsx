@@ -11,6 +11,9 @@ export interface AccountView {
   name: string;
   login: string | null;
   profiles: string[];
+  /** 53: the address Préau writes to (the directory's), if any, and whether it is a professional one. */
+  mail: string | null;
+  professional: boolean;
   font: "standard" | "dyslexic";
   hideable: AppDefinition[];
   hidden: string[];
@@ -38,7 +41,10 @@ export function AccountPage(props: { chrome: Chrome; view: AccountView }) {
           ) : null}
           <dt>{t("person.profiles")}</dt>
           <dd>{view.profiles.join(", ")}</dd>
+          <dt>{t(view.professional ? "account.mail.professional" : "account.mail")}</dt>
+          <dd>{view.mail ?? t("account.mail.none")}</dd>
         </dl>
+        <p class="hint">{t(view.professional ? "account.mail.professional_hint" : "account.mail.hint")}</p>
       </section>
       <section class="card" aria-labelledby="font-title">
         <h2 id="font-title">{t("account.font")}</h2>

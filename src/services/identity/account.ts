@@ -2,7 +2,7 @@
 // preferences (dyslexia-friendly font 51M, hidden apps 57C), school switch.
 import { eq, sql } from "drizzle-orm";
 import { credentials, userPreferences, users } from "../../../db/schema";
-import type { Tx } from "../../../db/client";
+import { rowsOf, type Tx } from "../../../db/client";
 import { passwordProblem } from "../../auth/password";
 import { audit, auditAction } from "../audit";
 import { inTenant, type ServiceDeps } from "../context";
@@ -100,6 +100,19 @@ async function savePreferences(tx: Tx, userId: string, values: { font?: Font; hi
     .insert(userPreferences)
     .values({ userId, ...values })
     .onConflictDoUpdate({ target: userPreferences.userId, set: values });
+}
+
+/**
+ * 53: the one mail address Préau writes to — the academic address the directory (AAF) delivers. Nobody types it
+ * here: a teacher's only usable address is the professional one, and no form of the hub changes it.
+ */
+export async function accountMail(deps: ServiceDeps, p: Principal): Promise<string | null> {
+  return inTenant(deps, p, async (tx) => {
+    const [row] = rowsOf<{ email: string | null }>(
+      await tx.execute(sql`select academic_email as email from users where id = ${p.userId}`),
+    );
+    return row?.email ?? null;
+  });
 }
 
 export async function setFont(deps: ServiceDeps, p: Principal, font: Font): Promise<void> {
