@@ -1,5 +1,6 @@
 // End-to-end harness: the real hub (Node platform, Node HTTP server, its own fresh PGlite with the demo platform)
-// on a random port, and one Debian Chromium driven by playwright-core. Never downloads a browser.
+// on a random port, and one Debian Chromium (or the browser PREAU_CHROMIUM names) driven by playwright-core. Never
+// downloads a browser.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,7 @@ import { startServer } from "../../src/node/server";
 import { buildDemo, DEMO_PASSWORD } from "../../src/demo/demo";
 import type { Logger } from "../../src/log";
 import type { Platform } from "../../src/platform";
+import { chromiumMissingError, chromiumPath, missingChromium } from "../helpers/chromium";
 import { TestClock } from "../helpers/clock";
 
 const require = createRequire(import.meta.url);
@@ -38,6 +40,13 @@ export const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/** Launches the browser of the e2e tests; without it, fails with the one line that says how to install it. */
+export async function launchChromium(): Promise<Browser> {
+  const missing = missingChromium();
+  if (missing) throw chromiumMissingError(missing);
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+}
 
 /** 731C: the smallest screen the tender names. */
 export const SMALL_SCREEN = { width: 480, height: 800 };
@@ -77,7 +86,7 @@ export async function startHub(): Promise<Hub> {
   });
   await buildDemo(platform.db, platform.passwords, clock.now());
   const server = await startServer(platform, 0, "127.0.0.1");
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   return {
     base: `http://127.0.0.1:${server.port}`,
     clock,
