@@ -1,7 +1,7 @@
 // End-to-end harness: the real hub (Node platform, Node HTTP server, its own fresh PGlite with the demo platform)
 // on a random port, and one Debian Chromium (or the browser PREAU_CHROMIUM names) driven by playwright-core. Never
 // downloads a browser.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -62,7 +62,10 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-/** Starts the hub on 127.0.0.1 with its own in-memory database holding the demo platform, and launches Chromium. */
+/**
+ * Starts the hub on 127.0.0.1 with its own in-memory database holding the demo platform and its own data folder
+ * (files, blobs, rooms, keys), and launches Chromium. Nothing is shared with another test file or with ./data.
+ */
 export async function startHub(): Promise<Hub> {
   // Its own database: the demo uses fixed UAIs that the other test files (sharing the worker's PGlite) must not see.
   const handle = await createPgliteDatabase();
@@ -74,11 +77,14 @@ export async function startHub(): Promise<Hub> {
       if (level === "error") serverErrors.push(`${event} ${JSON.stringify(fields)}`);
     },
   };
+  // Without DATA_DIR the hub would write its keys, files and blobs into the repository's ./data, shared by every
+  // e2e file (and two hubs starting at once could read each other's half-written keys).
+  const dataDir = mkdtempSync(join(tmpdir(), "preau-e2e-"));
   const { platform } = await createNodePlatform({
     env: {
+      DATA_DIR: dataDir,
       PREAU_SECRET: "e2e-secret-that-is-long-enough-for-hmac-sha256",
       PREAU_PLATFORM_NAME: "Préau",
-      PREAU_ROOMS_DIR: mkdtempSync(join(tmpdir(), "preau-e2e-rooms-")),
     },
     database: handle,
     clock,
@@ -98,6 +104,7 @@ export async function startHub(): Promise<Hub> {
       await browser.close().catch(() => undefined);
       await server.stop();
       await handle.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -43,8 +43,10 @@ describe("e2e: second factor and account choice pages", () => {
       profile: "academie_admin",
       structureId: academie,
     });
+    // An address of its own: the worker's database outlives this file (vitest isolate: false).
+    const email = `admin.e2e.${Math.random().toString(36).slice(2, 8)}@ac-test.fr`;
     await withTenant(tp.platform.db, systemScope, (tx) =>
-      tx.execute(sql`update users set academic_email = 'admin.e2e@ac-test.fr' where id = ${admin.id}`),
+      tx.execute(sql`update users set academic_email = ${email} where id = ${admin.id}`),
     );
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: SMALL_SCREEN });
     const page = await context.newPage();
@@ -56,7 +58,7 @@ describe("e2e: second factor and account choice pages", () => {
       page.getByRole("button", { name: t("login.submit") }).click(),
     ]);
     await mailFlush(tp.platform.mail)({}, { db: tp.platform.db, now: tp.clock.now(), log: silentLogger });
-    const code = /(\d{6})/.exec(smtp.received.find((m) => m.to.includes("admin.e2e@ac-test.fr"))!.subject)![1]!;
+    const code = /(\d{6})/.exec(smtp.received.find((m) => m.to.includes(email))!.subject)![1]!;
     const checker = await (
       await browser.newContext({ viewport: SMALL_SCREEN, storageState: await context.storageState() })
     ).newPage();
