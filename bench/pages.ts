@@ -4,6 +4,7 @@
 //   npx tsx bench/pages.ts [--connections 200] [--duration 20] [--warmup 5] [--rounds 1] [--gzip] [--cpu-prof]
 //                          [--db-pool N] [--pg-url postgres://postgres@127.0.0.1:5432/postgres] [--no-pin]
 //                          [--login demo.enseignant] [--pin-db-core 0] [--runner compiled|tsx] [--restarts 5]
+//                          [--steady 2000]
 // --gzip sends Accept-Encoding like a browser (the hub then compresses); --cpu-prof runs the hub under the V8 profiler
 // and prints where its main thread spent the measured home windows; --pin-db-core pins the Postgres backends of the
 // hub's pool (experiment). See bench/home-sql.ts for the SQL each GET / sends.
@@ -16,6 +17,8 @@
 // and then `--restarts` times on the same database (what an operator waits for after an update), with the CPU the
 // hub used until then. --runner says how the hub runs: "compiled" as `npm start` does (scripts/build.mjs, then
 // node dist/main.js), or "tsx" (the TypeScript loader, as `npm start` did before); the bare Hono runs under tsx.
+// After the load, `--steady` home requests, 4 at a time, give the CPU per request with every request answered (under
+// autocannon's 200 connections, the requests still in flight at the end of a window weigh on a busy machine).
 // A benchmark reports: a missed target is printed as MISS, the exit code stays 0.
 import { mkdtemp, readdir, rm, mkdir } from "node:fs/promises";
 import { tmpdir, release, availableParallelism } from "node:os";
@@ -73,6 +76,7 @@ const { values: args } = parseArgs({
     "pin-db-core": { type: "string" },
     runner: { type: "string", default: "compiled" },
     restarts: { type: "string", default: "5" },
+    steady: { type: "string", default: "2000" },
   },
 });
 if (args.runner !== "compiled" && args.runner !== "tsx")
@@ -88,6 +92,7 @@ const DURATION = positive("duration", args.duration);
 const WARMUP = Number(args.warmup) >= 0 ? Number(args.warmup) : 5;
 const ROUNDS = Math.round(positive("rounds", args.rounds));
 const RESTARTS = Math.max(0, Math.round(Number(args.restarts) || 0));
+const STEADY = Math.max(0, Math.round(Number(args.steady) || 0));
 const TARGET_P95_MS = 20;
 const TARGET_RATIO = 0.4;
 const GENERATOR_CORE = 0;
@@ -289,6 +294,36 @@ function verdicts(homeP95: number, ratio: number): string {
   ].join("\n");
 }
 
+// ---------------------------------------------------------------- steady CPU per request
+
+/** `count` GETs of `url`, `parallel` at a time, each checked 200: server and Postgres CPU per request, in µs. */
+async function steadyCpu(
+  target: Target,
+  db: BenchDatabase,
+  count: number,
+  parallel = 4,
+): Promise<{ server: number | null; postgres: number }> {
+  const dbBefore = await dbCpuSnapshot(db);
+  const before = cpuSeconds(target.child.pid);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const r = await fetch(target.url, { headers: target.headers, redirect: "manual" });
+      await r.arrayBuffer();
+      if (r.status !== 200) throw new Error(`steady run: GET ${target.url} answered ${r.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  const after = cpuSeconds(target.child.pid);
+  let postgres = 0;
+  for (const [pid, sec] of await dbCpuSnapshot(db)) postgres += sec - (dbBefore.get(pid) ?? 0);
+  return {
+    server: before === null || after === null ? null : ((after - before) * 1e6) / count,
+    postgres: (postgres * 1e6) / count,
+  };
+}
+
 // ---------------------------------------------------------------- start time
 
 /** The hub's node arguments for the runner; "compiled" builds dist/ first, as `npm start` does. */
@@ -443,6 +478,7 @@ async function main(): Promise<void> {
     for (const key of order) runs.push(await measure(targets[key], round, db));
   }
 
+  const steady = STEADY > 0 ? await steadyCpu(targets.home, db, STEADY) : null;
   // The page must still be the real page after the load (session alive, no error page).
   await checkHomePage(hubBase, cookie);
   const hubPeak = statusMiB(hub.pid, "VmHWM");
@@ -475,6 +511,11 @@ async function main(): Promise<void> {
     console.log(verdicts(p95, ratio));
     console.log("");
   }
+  if (steady)
+    console.log(
+      `Steady CPU per home request (${args.runner}; ${STEADY} requests, 4 at a time, all answered): ` +
+        `server ${steady.server === null ? "–" : int(steady.server)} µs, Postgres backends ${int(steady.postgres)} µs\n`,
+    );
   const anySaturated = runs.some((r) => !valid(r));
   if (anySaturated) {
     console.log(
