@@ -218,6 +218,8 @@ export interface Child {
   name: string;
   proc: ChildProcess;
   pid: number;
+  /** performance.now() just before the spawn (start times are counted from it). */
+  startedAt: number;
   exited: Promise<number | null>;
   hasExited(): boolean;
   /** Last lines of stderr (and of stdout when it is kept). */
@@ -273,6 +275,7 @@ export function startNodeChild(options: ChildOptions): Child {
   const command = options.core != null ? "taskset" : process.execPath;
   const args =
     options.core != null ? ["-c", String(options.core), process.execPath, ...options.nodeArgs] : options.nodeArgs;
+  const startedAt = performance.now();
   const proc = spawn(command, args, {
     cwd: REPO,
     env: { ...process.env, ...options.env },
@@ -325,6 +328,7 @@ export function startNodeChild(options: ChildOptions): Child {
     name: options.name,
     proc,
     pid: proc.pid ?? -1,
+    startedAt,
     exited,
     hasExited: () => done,
     tail: () => tailLines.join("\n"),
@@ -333,12 +337,16 @@ export function startNodeChild(options: ChildOptions): Child {
   };
 }
 
-/** Polls `url` until `ok(response)` says so; fails early if the child dies, or after `timeoutMs`. */
+/**
+ * Polls `url` until `ok(response)` says so, every `intervalMs`; fails early if the child dies, or after `timeoutMs`.
+ * Gives the milliseconds since the call.
+ */
 export async function waitForHttp(
   url: string,
   child: Child,
   timeoutMs: number,
   ok: (r: Response) => boolean = (r) => r.ok,
+  intervalMs = 250,
 ): Promise<number> {
   const started = performance.now();
   for (;;) {
@@ -352,7 +360,7 @@ export async function waitForHttp(
     }
     if (performance.now() - started > timeoutMs)
       throw new Error(`${child.name} did not answer ${url} within ${timeoutMs / 1000} s:\n${child.tail()}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

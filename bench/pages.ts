@@ -3,7 +3,8 @@
 //
 //   npx tsx bench/pages.ts [--connections 200] [--duration 20] [--warmup 5] [--rounds 1] [--gzip] [--cpu-prof]
 //                          [--db-pool N] [--pg-url postgres://postgres@127.0.0.1:5432/postgres] [--no-pin]
-//                          [--login demo.enseignant] [--pin-db-core 0]
+//                          [--login demo.enseignant] [--pin-db-core 0] [--runner compiled|tsx] [--restarts 5]
+//                          [--steady 2000]
 // --gzip sends Accept-Encoding like a browser (the hub then compresses); --cpu-prof runs the hub under the V8 profiler
 // and prints where its main thread spent the measured home windows; --pin-db-core pins the Postgres backends of the
 // hub's pool (experiment). See bench/home-sql.ts for the SQL each GET / sends.
@@ -12,6 +13,12 @@
 // the demo itself) and a bare Hono server (bench/hello-server.ts), both pinned to core 1; pins itself (the load
 // generator, autocannon) to core 0; logs in over HTTP; warms up and measures each server in turn (alternating the
 // order between rounds); prints a side-by-side table; stops the children and drops the database, also on Ctrl-C.
+// Start time: from the spawn of the hub to its first 200 on /login, on the fresh database (migrations and demo build)
+// and then `--restarts` times on the same database (what an operator waits for after an update), with the CPU the
+// hub used until then. --runner says how the hub runs: "compiled" as `npm start` does (scripts/build.mjs, then
+// node dist/main.js), or "tsx" (the TypeScript loader, as `npm start` did before); the bare Hono runs under tsx.
+// After the load, `--steady` home requests, 4 at a time, give the CPU per request with every request answered (under
+// autocannon's 200 connections, the requests still in flight at the end of a window weigh on a busy machine).
 // A benchmark reports: a missed target is printed as MISS, the exit code stays 0.
 import { mkdtemp, readdir, rm, mkdir } from "node:fs/promises";
 import { tmpdir, release, availableParallelism } from "node:os";
@@ -19,6 +26,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import autocannon, { type Instance, type Result } from "autocannon";
 import {
   REPO,
@@ -66,8 +74,13 @@ const { values: args } = parseArgs({
     login: { type: "string", default: "demo.enseignant" },
     /** Experiment: pin the Postgres backends serving the hub's pool to this core (after the warm-up). */
     "pin-db-core": { type: "string" },
+    runner: { type: "string", default: "compiled" },
+    restarts: { type: "string", default: "5" },
+    steady: { type: "string", default: "2000" },
   },
 });
+if (args.runner !== "compiled" && args.runner !== "tsx")
+  throw new Error(`--runner is "compiled" or "tsx", got ${args.runner}`);
 
 const positive = (name: string, raw: string | undefined) => {
   const n = Number(raw);
@@ -78,6 +91,8 @@ const CONNECTIONS = Math.round(positive("connections", args.connections));
 const DURATION = positive("duration", args.duration);
 const WARMUP = Number(args.warmup) >= 0 ? Number(args.warmup) : 5;
 const ROUNDS = Math.round(positive("rounds", args.rounds));
+const RESTARTS = Math.max(0, Math.round(Number(args.restarts) || 0));
+const STEADY = Math.max(0, Math.round(Number(args.steady) || 0));
 const TARGET_P95_MS = 20;
 const TARGET_RATIO = 0.4;
 const GENERATOR_CORE = 0;
@@ -279,6 +294,82 @@ function verdicts(homeP95: number, ratio: number): string {
   ].join("\n");
 }
 
+// ---------------------------------------------------------------- steady CPU per request
+
+/** `count` GETs of `url`, `parallel` at a time, each checked 200: server and Postgres CPU per request, in µs. */
+async function steadyCpu(
+  target: Target,
+  db: BenchDatabase,
+  count: number,
+  parallel = 4,
+): Promise<{ server: number | null; postgres: number }> {
+  const dbBefore = await dbCpuSnapshot(db);
+  const before = cpuSeconds(target.child.pid);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const r = await fetch(target.url, { headers: target.headers, redirect: "manual" });
+      await r.arrayBuffer();
+      if (r.status !== 200) throw new Error(`steady run: GET ${target.url} answered ${r.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  const after = cpuSeconds(target.child.pid);
+  let postgres = 0;
+  for (const [pid, sec] of await dbCpuSnapshot(db)) postgres += sec - (dbBefore.get(pid) ?? 0);
+  return {
+    server: before === null || after === null ? null : ((after - before) * 1e6) / count,
+    postgres: (postgres * 1e6) / count,
+  };
+}
+
+// ---------------------------------------------------------------- start time
+
+/** The hub's node arguments for the runner; "compiled" builds dist/ first, as `npm start` does. */
+function hubNodeArgs(profileDir: string | null): { nodeArgs: string[]; buildMs: number | null } {
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  if (args.runner === "tsx") return { nodeArgs: ["--import", "tsx", ...profile, "src/node/main.ts"], buildMs: null };
+  const t0 = performance.now();
+  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: REPO, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`scripts/build.mjs failed:\n${build.stderr}`);
+  return { nodeArgs: ["--enable-source-maps", ...profile, "dist/main.js"], buildMs: performance.now() - t0 };
+}
+
+interface Start {
+  /** Spawn → first 200 on /login, ms. */
+  ms: number;
+  /** CPU seconds the hub used until then (all threads). */
+  cpu: number | null;
+}
+
+/** Waits (polling every 10 ms) for the hub's first 200 on /login, counted from its spawn. */
+async function firstLogin(hub: Child, base: string, timeoutMs: number): Promise<Start> {
+  await waitForHttp(`${base}/login`, hub, timeoutMs, (r) => r.status === 200, 10);
+  return { ms: performance.now() - hub.startedAt, cpu: cpuSeconds(hub.pid) };
+}
+
+/** Starts the hub again on the same database and data folder, `RESTARTS` times, each until its first /login. */
+async function restarts(env: Record<string, string>, nodeArgs: string[], pin: boolean): Promise<Start[]> {
+  const starts: Start[] = [];
+  for (let i = 1; i <= RESTARTS; i++) {
+    const port = await freePort();
+    const hub = startNodeChild({
+      name: `hub (restart ${i})`,
+      nodeArgs,
+      env: { ...env, PORT: String(port) },
+      core: pin ? SERVER_CORE : null,
+      stdout: "filter",
+      filterCore: pin ? GENERATOR_CORE : null,
+    });
+    starts.push(await firstLogin(hub, `http://127.0.0.1:${port}`, 120_000));
+    await hub.stop();
+  }
+  return starts;
+}
+
+const startLine = (s: Start) => `${int(s.ms)} ms (CPU ${s.cpu === null ? "–" : `${f2(s.cpu)} s`})`;
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -293,7 +384,7 @@ async function main(): Promise<void> {
   const pin = !args["no-pin"] && tasksetAvailable();
   const cores = availableParallelism();
 
-  console.log("Préau page benchmark — home page vs bare Hono");
+  console.log(`Préau page benchmark — home page vs bare Hono; hub runner: ${args.runner}`);
   console.log(
     `  node ${process.version}, hono ${version("hono")}, @hono/node-server ${version("@hono/node-server")}, autocannon ${version("autocannon")}`,
   );
@@ -337,14 +428,11 @@ async function main(): Promise<void> {
     NODE_ENV: "production",
   };
   if (args["db-pool"]) hubEnv.PREAU_DB_POOL = args["db-pool"];
+  const { nodeArgs, buildMs } = hubNodeArgs(profileDir);
+  if (buildMs !== null) console.log(`  scripts/build.mjs (esbuild → dist/): ${int(buildMs)} ms`);
   const hub = startNodeChild({
     name: "hub",
-    nodeArgs: [
-      "--import",
-      "tsx",
-      ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
-      "src/node/main.ts",
-    ],
+    nodeArgs,
     env: hubEnv,
     core: pin ? SERVER_CORE : null,
     stdout: "filter",
@@ -359,12 +447,12 @@ async function main(): Promise<void> {
   });
   const hubBase = `http://127.0.0.1:${hubPort}`;
   const helloBase = `http://127.0.0.1:${helloPort}`;
-  const [hubReadyMs] = await Promise.all([
-    waitForHttp(`${hubBase}/readyz`, hub, 300_000),
+  const [firstStart] = await Promise.all([
+    firstLogin(hub, hubBase, 300_000),
     waitForHttp(`${helloBase}/`, hello, 60_000),
   ]);
   console.log(
-    `  hub pid ${hub.pid} on port ${hubPort}: ready in ${(hubReadyMs / 1000).toFixed(1)} s (migrations + demo build); bare Hono pid ${hello.pid} on port ${helloPort}`,
+    `  hub pid ${hub.pid} on port ${hubPort}: first 200 on /login ${startLine(firstStart)} after its spawn (fresh database: migrations + demo build); bare Hono pid ${hello.pid} on port ${helloPort}`,
   );
 
   // Login and proof that GET / is the real home page.
@@ -390,6 +478,7 @@ async function main(): Promise<void> {
     for (const key of order) runs.push(await measure(targets[key], round, db));
   }
 
+  const steady = STEADY > 0 ? await steadyCpu(targets.home, db, STEADY) : null;
   // The page must still be the real page after the load (session alive, no error page).
   await checkHomePage(hubBase, cookie);
   const hubPeak = statusMiB(hub.pid, "VmHWM");
@@ -422,6 +511,11 @@ async function main(): Promise<void> {
     console.log(verdicts(p95, ratio));
     console.log("");
   }
+  if (steady)
+    console.log(
+      `Steady CPU per home request (${args.runner}; ${STEADY} requests, 4 at a time, all answered): ` +
+        `server ${steady.server === null ? "–" : int(steady.server)} µs, Postgres backends ${int(steady.postgres)} µs\n`,
+    );
   const anySaturated = runs.some((r) => !valid(r));
   if (anySaturated) {
     console.log(
@@ -458,6 +552,16 @@ async function main(): Promise<void> {
       );
       console.log(summary.text);
     }
+  }
+  if (RESTARTS > 0) {
+    const again = await restarts(hubEnv, hubNodeArgs(null).nodeArgs, pin);
+    console.log("");
+    console.log(`Start time (${args.runner}): spawn → first 200 on /login`);
+    console.log(`  fresh database (migrations + demo build): ${startLine(firstStart)}`);
+    console.log(
+      `  same database, median of ${again.length} restarts: ${int(median(again.map((s) => s.ms)))} ms ` +
+        `(CPU ${f2(median(again.flatMap((s) => (s.cpu === null ? [] : [s.cpu]))))} s); each: ${again.map(startLine).join(", ")}`,
+    );
   }
   await runCleanups();
 }

@@ -3,12 +3,12 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { basename, extname, join } from "node:path";
 import type { AssetManifest, AssetName } from "../assets";
+import { ROOT } from "./root";
 
 const require = createRequire(import.meta.url);
-export const PUBLIC_DIR = fileURLToPath(new URL("../../public", import.meta.url));
+export const PUBLIC_DIR = join(ROOT, "public");
 const BUILD_DIR = join(PUBLIC_DIR, "build");
 
 type BundleName = "wall.js" | "document.js";
@@ -18,8 +18,8 @@ type BundleName = "wall.js" | "document.js";
  * only.
  */
 const BUNDLES: Record<BundleName, string> = {
-  "wall.js": fileURLToPath(new URL("../../realtime/client/wall.ts", import.meta.url)),
-  "document.js": fileURLToPath(new URL("../../realtime/client/document.ts", import.meta.url)),
+  "wall.js": join(ROOT, "realtime/client/wall.ts"),
+  "document.js": join(ROOT, "realtime/client/document.ts"),
 };
 
 async function bundle(entry: string): Promise<Buffer> {

@@ -1,5 +1,5 @@
 // Applies migrations/ at start, as the database owner, one process at a time.
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
@@ -7,8 +7,9 @@ import type { PgliteDatabase } from "drizzle-orm/pglite";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { DatabaseHandle } from "../../db/client";
 import { createPostgresDatabase } from "../../db/postgres";
+import { ROOT } from "./root";
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../migrations", import.meta.url));
+export const MIGRATIONS_FOLDER = join(ROOT, "migrations");
 
 export async function migratePgliteDatabase(handle: DatabaseHandle): Promise<void> {
   await migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder: MIGRATIONS_FOLDER });

@@ -1,6 +1,7 @@
 // End-to-end harness: the real hub (Node platform, Node HTTP server, its own fresh PGlite with the demo platform)
-// on a random port, and one Debian Chromium driven by playwright-core. Never downloads a browser.
-import { mkdtempSync, readFileSync } from "node:fs";
+// on a random port, and one Debian Chromium (or the browser PREAU_CHROMIUM names) driven by playwright-core. Never
+// downloads a browser.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -22,6 +23,7 @@ import { startServer } from "../../src/node/server";
 import { buildDemo, DEMO_PASSWORD } from "../../src/demo/demo";
 import type { Logger } from "../../src/log";
 import type { Platform } from "../../src/platform";
+import { chromiumMissingError, chromiumPath, missingChromium } from "../helpers/chromium";
 import { TestClock } from "../helpers/clock";
 
 const require = createRequire(import.meta.url);
@@ -39,6 +41,13 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
+/** Launches the browser of the e2e tests; without it, fails with the one line that says how to install it. */
+export async function launchChromium(): Promise<Browser> {
+  const missing = missingChromium();
+  if (missing) throw chromiumMissingError(missing);
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+}
+
 /** 731C: the smallest screen the tender names. */
 export const SMALL_SCREEN = { width: 480, height: 800 };
 
@@ -53,7 +62,10 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-/** Starts the hub on 127.0.0.1 with its own in-memory database holding the demo platform, and launches Chromium. */
+/**
+ * Starts the hub on 127.0.0.1 with its own in-memory database holding the demo platform and its own data folder
+ * (files, blobs, rooms, keys), and launches Chromium. Nothing is shared with another test file or with ./data.
+ */
 export async function startHub(): Promise<Hub> {
   // Its own database: the demo uses fixed UAIs that the other test files (sharing the worker's PGlite) must not see.
   const handle = await createPgliteDatabase();
@@ -65,11 +77,14 @@ export async function startHub(): Promise<Hub> {
       if (level === "error") serverErrors.push(`${event} ${JSON.stringify(fields)}`);
     },
   };
+  // Without DATA_DIR the hub would write its keys, files and blobs into the repository's ./data, shared by every
+  // e2e file (and two hubs starting at once could read each other's half-written keys).
+  const dataDir = mkdtempSync(join(tmpdir(), "preau-e2e-"));
   const { platform } = await createNodePlatform({
     env: {
+      DATA_DIR: dataDir,
       PREAU_SECRET: "e2e-secret-that-is-long-enough-for-hmac-sha256",
       PREAU_PLATFORM_NAME: "Préau",
-      PREAU_ROOMS_DIR: mkdtempSync(join(tmpdir(), "preau-e2e-rooms-")),
     },
     database: handle,
     clock,
@@ -77,7 +92,7 @@ export async function startHub(): Promise<Hub> {
   });
   await buildDemo(platform.db, platform.passwords, clock.now(), platform.rooms);
   const server = await startServer(platform, 0, "127.0.0.1");
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   return {
     base: `http://127.0.0.1:${server.port}`,
     clock,
@@ -89,6 +104,7 @@ export async function startHub(): Promise<Hub> {
       await browser.close().catch(() => undefined);
       await server.stop();
       await handle.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,7 +1,7 @@
 // 611D, 3.2.2: the pages of an admin's second factor and of a parent choosing among accounts, in Chromium
 // without JavaScript, at 480 px, with axe (731C) — on a hub with a real SMTP server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { sql } from "drizzle-orm";
 import { systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
@@ -13,7 +13,7 @@ import { signHandoff } from "../../src/auth/sso-handoff";
 import { buildSchoolWithClass, buildStructure, buildUser } from "../helpers/factories";
 import { testPlatform } from "../helpers/platform";
 import { startSmtpReceiver } from "../helpers/smtp";
-import { axeViolations, CHROMIUM_ARGS, expectNoHorizontalScroll, SMALL_SCREEN } from "./harness";
+import { axeViolations, expectNoHorizontalScroll, launchChromium, SMALL_SCREEN } from "./harness";
 
 describe("e2e: second factor and account choice pages", () => {
   let tp: Awaited<ReturnType<typeof testPlatform>>;
@@ -29,7 +29,7 @@ describe("e2e: second factor and account choice pages", () => {
     const server = await startServer(tp.platform, 0, "127.0.0.1");
     base = `http://127.0.0.1:${server.port}`;
     stop = server.stop;
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -43,8 +43,10 @@ describe("e2e: second factor and account choice pages", () => {
       profile: "academie_admin",
       structureId: academie,
     });
+    // An address of its own: the worker's database outlives this file (vitest isolate: false).
+    const email = `admin.e2e.${Math.random().toString(36).slice(2, 8)}@ac-test.fr`;
     await withTenant(tp.platform.db, systemScope, (tx) =>
-      tx.execute(sql`update users set academic_email = 'admin.e2e@ac-test.fr' where id = ${admin.id}`),
+      tx.execute(sql`update users set academic_email = ${email} where id = ${admin.id}`),
     );
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: SMALL_SCREEN });
     const page = await context.newPage();
@@ -56,7 +58,7 @@ describe("e2e: second factor and account choice pages", () => {
       page.getByRole("button", { name: t("login.submit") }).click(),
     ]);
     await mailFlush(tp.platform.mail)({}, { db: tp.platform.db, now: tp.clock.now(), log: silentLogger });
-    const code = /(\d{6})/.exec(smtp.received.find((m) => m.to.includes("admin.e2e@ac-test.fr"))!.subject)![1]!;
+    const code = /(\d{6})/.exec(smtp.received.find((m) => m.to.includes(email))!.subject)![1]!;
     const checker = await (
       await browser.newContext({ viewport: SMALL_SCREEN, storageState: await context.storageState() })
     ).newPage();

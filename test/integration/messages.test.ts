@@ -629,8 +629,10 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
       uai: s.school.uai,
       classId: s.classId,
     });
+    // An address of this run's teacher only: the outbox of a reused database still holds the previous runs' mail.
+    const email = `prof.${teacher.id.slice(0, 8)}@ac-test.fr`;
     await withTenant(env.platform.db, systemScope, (tx) =>
-      tx.execute(sql`update users set academic_email = 'prof.bench@ac-test.fr' where id = ${teacher.id}`),
+      tx.execute(sql`update users set academic_email = ${email} where id = ${teacher.id}`),
     );
     const b = await as(teacher);
     const page = await b.get("/compte/notifications");
@@ -658,7 +660,7 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     ).toBe(0);
     expect(
       await count(
-        sql`select count(*)::int as n from outbox_mail where "to" = 'prof.bench@ac-test.fr' and subject like 'Nouveau message de %'`,
+        sql`select count(*)::int as n from outbox_mail where "to" = ${email} and subject like 'Nouveau message de %'`,
       ),
     ).toBe(1);
     expect(await inboxOf(teacher)).toContain("Conseil de cycle");

@@ -1,9 +1,9 @@
-// The hub as it runs in production (`npm start` in a child process: @hono/node-server's own Response, compression)
-// sends its security headers on every page a browser gets, compressed or not. They were once lost on compressed
+// The hub as it runs in production (`npm start` in a child process: compiled by scripts/build.mjs, then plain node;
+// @hono/node-server's own Response, compression) sends its security headers on every page a browser gets, compressed or not. They were once lost on compressed
 // pages: the compressor rebuilt the response from the original one, before the headers were added.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,19 +22,25 @@ const freePort = () =>
 describe("security headers from the production server", () => {
   let child: ChildProcess;
   let base: string;
+  // Its own output folder inside the repository (the bundle finds migrations/ and public/ from there, as from dist/).
+  const outdir = `dist/test-production-${process.pid}`;
 
   beforeAll(async () => {
+    const build = spawnSync(process.execPath, ["scripts/build.mjs", outdir], { cwd: ROOT, encoding: "utf8" });
+    if (build.status !== 0) throw new Error(`scripts/build.mjs: ${build.stderr}`);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ["--import", "tsx", "src/node/main.ts"], {
-      cwd: ROOT,
+    // Started from elsewhere than the repository: its files are found from the bundle's place, not the working folder.
+    const dataDir = mkdtempSync(join(tmpdir(), "preau-prod-"));
+    child = spawn(process.execPath, ["--enable-source-maps", join(ROOT, outdir, "main.js")], {
+      cwd: dataDir,
       stdio: "ignore",
       env: {
         ...process.env,
         DATABASE_URL: "",
         PORT: String(port),
         HOST: "127.0.0.1",
-        DATA_DIR: mkdtempSync(join(tmpdir(), "preau-prod-")),
+        DATA_DIR: dataDir,
         PREAU_COOKIE_SECURE: "false",
       },
     });
@@ -50,6 +56,7 @@ describe("security headers from the production server", () => {
   }, 150_000);
   afterAll(() => {
     child?.kill("SIGTERM");
+    rmSync(join(ROOT, outdir), { recursive: true, force: true });
   });
 
   it("731 every page, compressed or not, carries the CSP, HSTS and the other headers", async () => {

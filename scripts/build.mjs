@@ -1,0 +1,29 @@
+// `npm start` and `npm run preau` run compiled JavaScript, not the TypeScript loader: this bundles the Node entries
+// (src/node/main.ts, src/node/cli.ts) into dist/ with esbuild, our code only (packages stay in node_modules).
+// A fraction of a second; run before each start so that dist/ never lags behind the sources.
+//   node scripts/build.mjs [outdir]   (default dist; inside the repository: the bundle finds migrations/ and public/
+//                                      from the nearest package.json above it, see src/node/root.ts)
+import { relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const outdir = resolve(root, process.argv[2] ?? "dist");
+if (relative(root, outdir).startsWith("..")) {
+  process.stderr.write(`scripts/build.mjs : ${outdir} n'est pas dans ${root}\n`);
+  process.exit(1);
+}
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { main: "src/node/main.ts", cli: "src/node/cli.ts" },
+  outdir,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node24",
+  packages: "external",
+  // Stack traces in the logs name the TypeScript files (node --enable-source-maps).
+  sourcemap: "linked",
+  logLevel: "warning",
+});
