@@ -29,6 +29,7 @@ import { ssoRoutes } from "../routes/identity/sso";
 import { garRoutes } from "../routes/identity/gar";
 import { oidcRoutes } from "../routes/identity/oidc";
 import { homeworkRoutes } from "../routes/classroom/homework";
+import { viewAsRoutes } from "../routes/classroom/view-as";
 import { eveningRoutes } from "../routes/classroom/evening";
 import { liaisonRoutes } from "../routes/classroom/liaison";
 import { attendanceRoutes } from "../routes/classroom/attendance";
@@ -132,6 +133,7 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.route("/", homeworkRoutes);
   app.route("/", eveningRoutes);
   app.route("/", liaisonRoutes);
+  app.route("/", viewAsRoutes);
   app.route("/", attendanceRoutes);
   app.route("/", pollRoutes);
   app.route("/", agendaRoutes);

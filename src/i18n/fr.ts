@@ -1059,6 +1059,22 @@ export const fr = {
     "Ici, le parent répond oui ou non et indique « vu et pris connaissance » pour son enfant.",
   "viewas.liaison_ack.text": "Ici, le parent écrit sa réponse et indique « vu et pris connaissance » pour son enfant.",
   "viewas.liaison_classes": "Voir le carnet comme un parent de",
+  "viewas.hub_title": "Aperçu de la classe {name}",
+  "viewas.hub_intro":
+    "Ce que voit un élève ou un parent de la classe, construit pour la classe et non pour un élève réel : aucune donnée personnelle, rien ne peut être modifié.",
+  "viewas.section.apps": "Page d'accueil : les applications",
+  "viewas.section.walls": "Murs",
+  "viewas.section.documents": "Documents partagés avec la classe",
+  "viewas.section.agenda": "Agenda des quatre prochaines semaines",
+  "viewas.section.urgent": "Messages urgents",
+  "viewas.section.dates": "Dates importantes",
+  "viewas.no_walls.parent": "Un parent ne voit pas les murs de la classe.",
+  "viewas.no_documents.parent": "Un parent ne voit pas les documents de la classe.",
+  "viewas.no_rooms": "Les murs et les documents ne sont pas disponibles sur ce serveur.",
+  "viewas.more": "Voir aussi",
+  "viewas.wall_title": "Mur « {title} »",
+  "viewas.wall_back": "Revenir à l'aperçu",
+  "viewas.whole_school": "toute l'école",
   // end 58D view as
   // evening page (56C, 54E): /ce-soir, what the children have to do in the next days and the notes to read
   "evening.app.name": "Ce soir",

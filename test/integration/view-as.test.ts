@@ -1,7 +1,7 @@
 // 58D "voir comme un élève / un parent": the class's teacher (and staff, and the director) sees the class's homework
 // log and the liaison notes its parents receive exactly as a pupil or a parent of the class does, read-only — the same
 // entries and notes, and not one form that changes anything; everyone else, and every other school, gets a 404.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rowsOf, systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
@@ -9,6 +9,7 @@ import { DATABASE_KINDS } from "../helpers/db";
 import { TestBrowser, decodeEntities } from "../helpers/client";
 import { buildClass, buildSchoolWithClass, buildUser, linkParent, type BuiltUser } from "../helpers/factories";
 import { testApp } from "../helpers/platform";
+import { classWall, roomsApp } from "../helpers/realtime";
 
 /** The forms of the page frame (font, logout, active school): the only ones a preview page may hold. */
 const FRAME_ACTIONS = ["/preferences/police", "/logout", "/ecole/active"];
@@ -275,5 +276,185 @@ describe.each(DATABASE_KINDS)("view as a pupil or a parent on %s", (kind) => {
     expect(notesOf(theirs.html).titles).toEqual(["Mot d'une autre école"]);
     const theirWeek = await (await as(other.teacher)).get(`/cahier/${other.classId}?voir=eleve`);
     expect(entriesOf(theirWeek.html).subjects).toEqual(["Anglais"]);
+  });
+});
+
+// 58D the class's preview hub: the home launcher, walls, shared documents, agenda and news feed of "a pupil (or a
+// parent) of the class", built for the class (nobody's personal data) and read-only.
+describe.each(DATABASE_KINDS)("the class preview hub on %s", (kind) => {
+  let env: Awaited<ReturnType<typeof roomsApp>>;
+  let s: Awaited<ReturnType<typeof buildSchoolWithClass>>;
+  let other: Awaited<ReturnType<typeof buildSchoolWithClass>>;
+  let otherClassId: string;
+  let otherClassTeacher: BuiltUser;
+  let wallId: string;
+
+  async function as(user: BuiltUser) {
+    const b = new TestBrowser(env.app);
+    expect((await b.login(user.login, user.password)).status).toBe(303);
+    return b;
+  }
+  const listOf = (html: string, cls: string) => {
+    const list = new RegExp(`<ul class="${cls}">([\\s\\S]*?)</ul>`).exec(mainOf(html));
+    return list ? decodeEntities(list[1]!.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ")) : "";
+  };
+  const appsOf = (html: string) => all(mainOf(html), /<li data-app="([a-z_]+)"/g);
+
+  beforeAll(async () => {
+    env = await roomsApp(kind);
+    env.clock.set("2026-12-09T10:00:00+01:00");
+    const { db, passwords } = env.platform;
+    s = await buildSchoolWithClass(db, passwords);
+    other = await buildSchoolWithClass(db, passwords);
+    otherClassId = await buildClass(db, s.school.uai, "CE2");
+    otherClassTeacher = await buildUser(db, passwords, {
+      profile: "teacher",
+      uai: s.school.uai,
+      classId: otherClassId,
+    });
+    const uai = s.school.uai;
+    // The class's wall with a pupil's post-it; another class's wall; a school wall.
+    wallId = (await classWall(env, s.teacher, uai, s.classId)).wallId;
+    const pupil = await as(s.pupil);
+    await pupil.get(`/murs/${wallId}`);
+    expect(
+      (await pupil.post(`/murs/${wallId}/postits`, { texte: "Les dinosaures", couleur: "vert", colonne: "0" })).status,
+    ).toBe(303);
+    await withTenant(db, systemScope, async (tx) => {
+      await tx.execute(sql`
+        insert into class_app_defaults (class_id, uai, hidden_for_pupils, hidden_for_parents)
+        values (${s.classId}, ${uai}, '{polls}', '{messages}')`);
+      await tx.execute(sql`
+        insert into walls (uai, title, scope, class_id, owner_id) values
+          (${uai}, 'Mur des CE2', 'class', ${otherClassId}, ${otherClassTeacher.id}),
+          (${uai}, 'Mur de toute l''école', 'school', null, ${s.director.id})`);
+      await tx.execute(sql`
+        insert into documents (uai, title, owner_id, sharing, class_id, access) values
+          (${uai}, 'Compte rendu de la sortie', ${s.teacher.id}, 'class', ${s.classId}, 'write'),
+          (${uai}, 'Brouillon du maître', ${s.teacher.id}, 'private', null, 'read'),
+          (${uai}, 'Document des CE2', ${otherClassTeacher.id}, 'class', ${otherClassId}, 'read'),
+          (${uai}, 'Document des adultes', ${s.teacher.id}, 'staff', null, 'read')`);
+      await tx.execute(sql`
+        insert into agenda_events (uai, calendar, class_id, owner_id, title, starts_at, ends_at, created_at) values
+          (${uai}, 'class', ${s.classId}, ${s.teacher.id}, 'Sortie au musée', '2026-12-15T09:00:00+01:00',
+            '2026-12-15T16:00:00+01:00', now()),
+          (${uai}, 'school', null, ${s.director.id}, 'Kermesse', '2026-12-19T14:00:00+01:00',
+            '2026-12-19T18:00:00+01:00', now()),
+          (${uai}, 'personal', null, ${s.teacher.id}, 'Rendez-vous du maître', '2026-12-10T17:00:00+01:00',
+            '2026-12-10T18:00:00+01:00', now()),
+          (${uai}, 'class', ${otherClassId}, ${otherClassTeacher.id}, 'Piscine des CE2', '2026-12-11T10:00:00+01:00',
+            '2026-12-11T11:00:00+01:00', now())`);
+      await tx.execute(sql`
+        insert into important_dates (batch_id, uai, class_id, author_id, title, on_date, created_at) values
+          (gen_random_uuid(), ${uai}, null, ${s.director.id}, 'Fête de Noël', '2026-12-18', now()),
+          (gen_random_uuid(), ${uai}, ${s.classId}, ${s.teacher.id}, 'Photo de classe', '2026-12-14', now()),
+          (gen_random_uuid(), ${uai}, ${otherClassId}, ${otherClassTeacher.id}, 'Date des CE2', '2026-12-16', now()),
+          (gen_random_uuid(), ${other.school.uai}, null, ${other.director.id}, 'Date d''une autre école', '2026-12-17', now())`);
+      for (const [title, profiles, school] of [
+        ["Grève jeudi", "{parent}", uai],
+        ["Réunion des enseignants", "{teacher}", uai],
+        ["Neige à l'autre école", "{parent,pupil}", other.school.uai],
+      ] as const) {
+        await tx.execute(sql`
+          with a as (insert into announcements (author_id, signed_as, title, body, profiles, created_at, ends_at)
+            values (null, 'La direction', ${title}, 'Texte du message', ${profiles}::profile_kind[],
+              '2026-12-08T10:00:00Z', '2026-12-20T10:00:00Z') returning id)
+          insert into announcement_schools (announcement_id, uai) select id, ${school} from a`);
+      }
+    });
+  });
+  afterAll(async () => env.stop());
+
+  it("58D the teacher previews the launcher, walls, documents, agenda and feed as a pupil and as a parent of the class", async () => {
+    const teacher = await as(s.teacher);
+    const classPage = await teacher.get(`/classes/${s.classId}`);
+    expect(classPage.html).toContain(`href="/classes/${s.classId}/apercu?voir=eleve"`);
+    expect(classPage.html).toContain(`href="/classes/${s.classId}/apercu?voir=parent"`);
+
+    const pupil = await teacher.get(`/classes/${s.classId}/apercu?voir=eleve`);
+    expect(pupil.status).toBe(200);
+    expectReadOnly(pupil.html);
+    expect(mainOf(pupil.html)).not.toMatch(/<script|data-room/);
+    // The launcher: a pupil's apps, without the polls the class's teachers hid for pupils.
+    const pupilApps = appsOf(pupil.html);
+    expect(pupilApps).toEqual(expect.arrayContaining(["homework", "wall", "documents", "agenda", "messages", "news"]));
+    expect(pupilApps).not.toContain("polls");
+    expect(pupilApps).not.toContain("liaison");
+    // The real pupil's launcher holds the same apps.
+    const realPupilHome = await (await as(s.pupil)).get("/");
+    for (const app of ["/murs", "/documents", "/agenda", "/messagerie"])
+      expect(realPupilHome.html).toContain(`href="${app}"`);
+    expect(realPupilHome.html).not.toContain('href="/sondages"');
+    // The walls: the class's and the school's, not another class's; the documents shared with the class only.
+    expect(listOf(pupil.html, "preview-walls")).toMatch(/Mur de la classe/);
+    expect(listOf(pupil.html, "preview-walls")).toMatch(/Mur de toute l'école/);
+    expect(listOf(pupil.html, "preview-walls")).not.toMatch(/CE2/);
+    expect(listOf(pupil.html, "preview-documents").trim()).toBe("Compte rendu de la sortie");
+    // The agenda: the class's and the school's events, no one's personal one, not another class's.
+    const agenda = listOf(pupil.html, "preview-agenda");
+    expect(agenda).toMatch(/Sortie au musée/);
+    expect(agenda).toMatch(/Kermesse/);
+    expect(agenda).toMatch(/Photo de classe/);
+    expect(agenda).not.toMatch(/Rendez-vous du maître|Piscine des CE2/);
+    // The feed: the school's and the class's dates; the urgent message to parents is not a pupil's.
+    const dates = listOf(pupil.html, "preview-dates");
+    expect(dates).toMatch(/Fête de Noël/);
+    expect(dates).toMatch(/Photo de classe/);
+    expect(dates).not.toMatch(/CE2|autre école/);
+    expect(mainOf(pupil.html)).not.toMatch(/Grève jeudi|Réunion des enseignants|Neige/);
+
+    const parent = await teacher.get(`/classes/${s.classId}/apercu?voir=parent`);
+    expect(parent.status).toBe(200);
+    expectReadOnly(parent.html);
+    const parentApps = appsOf(parent.html);
+    expect(parentApps).toEqual(expect.arrayContaining(["homework", "liaison", "agenda", "polls", "news"]));
+    expect(parentApps).not.toContain("messages");
+    expect(parentApps).not.toContain("wall");
+    expect(listOf(parent.html, "preview-walls")).toBe("");
+    expect(parent.text).toContain(t("viewas.no_walls.parent"));
+    expect(listOf(parent.html, "preview-documents")).toBe("");
+    expect(listOf(parent.html, "preview-agenda")).toMatch(/Sortie au musée/);
+    expect(listOf(parent.html, "preview-dates")).toMatch(/Fête de Noël/);
+    const urgent = listOf(parent.html, "preview-urgent");
+    expect(urgent).toMatch(/Grève jeudi/);
+    expect(urgent).not.toMatch(/Réunion des enseignants|Neige/);
+    // Nothing personal: no birthdays, no notices, no pupil's name.
+    for (const html of [pupil.html, parent.html])
+      for (const x of [s.pupil.id, s.pupil.login]) expect(mainOf(html)).not.toContain(x);
+    // The real parent gets the same urgent message.
+    expect((await (await as(s.parent)).get("/fil")).text).toContain("Grève jeudi");
+  });
+
+  it("58D a wall of the class opens read-only with its approved post-its; other walls and viewers get a 404", async () => {
+    const teacher = await as(s.teacher);
+    const hub = await teacher.get(`/classes/${s.classId}/apercu?voir=eleve`);
+    expect(hub.html).toContain(`href="/classes/${s.classId}/apercu/murs/${wallId}?voir=eleve"`);
+    const wall = await teacher.get(`/classes/${s.classId}/apercu/murs/${wallId}?voir=eleve`);
+    expect(wall.status).toBe(200);
+    expect(mainOf(wall.html)).toContain("Les dinosaures");
+    expectReadOnly(wall.html);
+    expect(mainOf(wall.html)).not.toMatch(/<script|data-room/);
+    expect((await teacher.get(`/classes/${s.classId}/apercu/murs/${wallId}?voir=parent`)).status).toBe(404);
+    expect((await teacher.post(`/classes/${s.classId}/apercu/murs/${wallId}?voir=eleve`, {})).status).toBe(404);
+    const ce2Wall = await withTenant(env.platform.db, systemScope, async (tx) =>
+      rowsOf<{ id: string }>(await tx.execute(sql`select id from walls where title = 'Mur des CE2'`)),
+    );
+    expect((await teacher.get(`/classes/${s.classId}/apercu/murs/${ce2Wall[0]!.id}?voir=eleve`)).status).toBe(404);
+    const paths = [
+      `/classes/${s.classId}/apercu?voir=eleve`,
+      `/classes/${s.classId}/apercu?voir=parent`,
+      `/classes/${s.classId}/apercu/murs/${wallId}?voir=eleve`,
+    ];
+    for (const u of [s.pupil, s.parent, otherClassTeacher, other.teacher, other.director]) {
+      const b = await as(u);
+      for (const path of paths) {
+        const res = await b.get(path);
+        expect(res.status, path).toBe(404);
+        expect(res.text).not.toMatch(/Les dinosaures|Compte rendu de la sortie|Grève jeudi/);
+      }
+    }
+    expect((await teacher.get(`/classes/${s.classId}/apercu?voir=directeur`)).status).toBe(404);
+    expect((await teacher.get(`/classes/${s.classId}/apercu`)).status).toBe(404);
+    expect((await teacher.post(`/classes/${s.classId}/apercu?voir=eleve`, {})).status).toBe(404);
   });
 });

@@ -7,6 +7,7 @@ import { Layout } from "../layout";
 import { CsrfField } from "../components/csrf";
 import { Flash } from "../components/flash";
 import { ChoiceGroup } from "../components/fields";
+import { ViewAsSwitch } from "../components/view-as";
 
 export function ClassList(props: { classes: ClassSummary[]; showSchool?: boolean }) {
   return (
@@ -66,6 +67,7 @@ export function ClassPageView(props: {
       <p class="profile-line">
         {view.schoolName} — {t("class.school_year", { year: view.schoolYear })}
       </p>
+      {view.canPreview ? <ViewAsSwitch base={`/classes/${view.id}/apercu`} /> : null}
       <section aria-labelledby="teachers-title">
         <h2 id="teachers-title">{t("class.teachers")}</h2>
         {view.teachers.length ? <People people={view.teachers} /> : <p>{t("common.none")}</p>}

@@ -97,6 +97,41 @@ function schoolCalendars(p: Principal): CalendarInfo[] {
   return [...schools.values()];
 }
 
+/** 58D: the calendars "a pupil (or a parent) of the class" reads — the class's and its school's, none personal —
+ *  for `viewer` (nobody, standing for them), with the coming `days` of their entries. */
+export async function classAgenda(
+  tx: Tx,
+  viewer: Principal,
+  klass: { id: string; name: string; uai: string; schoolName: string },
+  deps: Pick<ServiceDeps, "now" | "timeZone">,
+  days: number,
+): Promise<{ calendars: CalendarInfo[]; entries: AgendaEntry[]; from: string }> {
+  if (!hasAgenda(viewer)) return { calendars: [], entries: [], from: "" };
+  const { timeZone } = deps;
+  const from = localTime(deps.now, timeZone).date;
+  const calendars: CalendarInfo[] = [
+    {
+      key: `class:${klass.id}`,
+      kind: "class",
+      name: klass.name,
+      schoolName: klass.schoolName,
+      uai: klass.uai,
+      classId: klass.id,
+      writable: false,
+    },
+    ...schoolCalendars(viewer),
+  ];
+  const entries = await agendaEntries(
+    tx,
+    viewer,
+    calendars,
+    zonedToUtc(`${from}T00:00`, timeZone),
+    zonedToUtc(`${addDays(from, days)}T00:00`, timeZone),
+    timeZone,
+  );
+  return { calendars, entries, from };
+}
+
 /** The calendars a key names: one of the user's, or "all" of them. */
 export function selectCalendars(all: CalendarInfo[], key: string): CalendarInfo[] | null {
   if (key === "all") return all;

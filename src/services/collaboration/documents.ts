@@ -10,7 +10,7 @@ import { auditAction } from "../audit";
 import { notifyFromUserScope } from "../notifications/notifications";
 import type { Found } from "../directory/directory";
 import { can, type DocumentResource } from "../../policy";
-import { displayName, type Principal } from "../principal";
+import { activeProfiles, displayName, type Principal } from "../principal";
 import { inTenant, type ServiceDeps } from "../context";
 import { isId } from "../../validation";
 import { documentToOdt } from "../../formats/odt";
@@ -122,6 +122,25 @@ async function visibleDocuments(tx: Tx, p: Principal, query = ""): Promise<Docum
     ),
   );
   return rows.map(toRecord).filter((d) => can(p, "document.view", d.resource));
+}
+
+/** 58D: the documents a pupil of the class opens — those shared with the class, asked of the policy for `viewer`
+ *  (nobody, standing for a pupil of the class: a member of it, owner of nothing); a parent opens none. */
+export async function classDocuments(
+  tx: Tx,
+  viewer: Principal,
+  klass: { id: string; uai: string },
+): Promise<DocumentRecord[]> {
+  const member = activeProfiles(viewer).includes("pupil");
+  const rows = rowsOf<Row>(
+    await tx.execute(sql`${SELECT} where d.uai = ${klass.uai} order by d.updated_at desc limit 200`),
+  );
+  return rows.map(toRecord).filter((d) =>
+    can(viewer, "document.view", {
+      ...d.resource,
+      memberIds: member && d.classId === klass.id ? [viewer.userId] : [],
+    }),
+  );
 }
 
 export function checkTitle(title: string): "required" | "too_long" | null {

@@ -22,7 +22,7 @@ import { auditAction } from "../audit";
 import { notifyFromUserScope } from "../notifications/notifications";
 import { classResource, type Found } from "../directory/directory";
 import { can, type WallResource } from "../../policy";
-import { displayName, type Principal } from "../principal";
+import { activeProfiles, displayName, type Principal } from "../principal";
 import { inTenant, type ServiceDeps } from "../context";
 import { isId } from "../../validation";
 import { CLOSE } from "../../../realtime/protocol";
@@ -142,6 +142,28 @@ async function visibleWalls(tx: Tx, p: Principal): Promise<Wall[]> {
     await tx.execute(sql`${WALL_SELECT} where w.uai = ${p.activeUai} order by w.created_at desc limit 200`),
   );
   return rows.map(toWall).filter((w) => can(p, "wall.view", w.resource));
+}
+
+/** 58D: the walls a pupil of the class opens — the school's and the class's, asked of the policy for `viewer` (nobody,
+ *  standing for a pupil of the class: a member of it and of no group); a parent opens none. */
+export async function classWalls(tx: Tx, viewer: Principal, klass: { id: string; uai: string }): Promise<Wall[]> {
+  const member = activeProfiles(viewer).includes("pupil");
+  const rows = rowsOf<WallRow>(
+    await tx.execute(sql`${WALL_SELECT} where w.uai = ${klass.uai} order by w.created_at desc limit 200`),
+  );
+  return rows
+    .map(toWall)
+    .filter((w) =>
+      can(viewer, "wall.view", { ...w.resource, memberIds: member && w.classId === klass.id ? [viewer.userId] : [] }),
+    );
+}
+
+/** 58D: a wall's post-its as a pupil who wrote none of them sees it: the approved ones, read from the room. */
+export async function approvedPostits(rooms: Rooms, wall: Wall): Promise<Postit[]> {
+  const all = await rooms.read(wallRoomId(wall), (doc) => readPostits(doc));
+  return all
+    .filter((pi) => pi.approved)
+    .map((pi) => ({ ...pi, column: Math.min(pi.column, Math.max(0, wall.columns.length - 1)) }));
 }
 
 export interface WallTargets {

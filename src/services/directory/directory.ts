@@ -9,6 +9,7 @@ import { inTenant, type ServiceDeps } from "../context";
 import { auditAction } from "../audit";
 import { clearLoginAttempts, loginLocked as loginLockedNow } from "../identity/login-throttle";
 import type { Principal, ProfileKind } from "../principal";
+import { accessOf, classFacts } from "../classroom/class-access";
 
 export interface ClassSummary {
   id: string;
@@ -102,6 +103,8 @@ export interface ClassPage {
   pupils: RosterEntry[];
   staff: RosterEntry[];
   canConfigureApps: boolean;
+  /** 58D: whether the user may preview the class as a pupil or a parent sees it (write access to its daily life). */
+  canPreview: boolean;
 }
 
 export type Found<T> = { kind: "ok"; value: T } | { kind: "not_found" } | { kind: "forbidden" };
@@ -175,6 +178,7 @@ async function classPageOf(tx: Tx, p: Principal, classId: string): Promise<Found
       pupils: roster.filter((r) => r.role === "pupil"),
       staff: roster.filter((r) => r.role === "staff"),
       canConfigureApps: can(p, "class.configureApps", resource),
+      canPreview: accessOf(p, await classFacts(tx, p, classId)) === "write",
     },
   };
 }

@@ -68,10 +68,21 @@ const inClassOf = (user: SQL) => sql`(exists (select 1 from class_members m wher
 /** Announcements addressed to the user now: one of their school profiles is in the audience of one of the schools. */
 export async function activeAnnouncements(
   tx: Tx,
-  userId: string,
+  reader: string | ClassReader,
   now: Date,
   onlyUnseen = false,
 ): Promise<AnnouncementLine[]> {
+  // 58D: "a pupil (or a parent) of the class" is nobody: the school's announcements to that profile and the class's
+  // own, never read by them.
+  const userId = typeof reader === "string" ? reader : null;
+  const audience =
+    typeof reader === "string"
+      ? sql`exists (select 1 from announcement_schools s join school_profiles sp on sp.uai = s.uai
+                    where s.announcement_id = a.id and sp.user_id = ${userId} and sp.profile = any(a.profiles))
+        and (a.class_id is null or ${inClassOf(sql`${userId}::uuid`)})`
+      : sql`exists (select 1 from announcement_schools s where s.announcement_id = a.id and s.uai = ${reader.uai})
+        and ${reader.profile}::profile_kind = any(a.profiles)
+        and (a.class_id is null or a.class_id = ${reader.classId})`;
   const rows = rowsOf<{
     id: string;
     title: string;
@@ -82,14 +93,12 @@ export async function activeAnnouncements(
     seen: boolean;
   }>(
     await tx.execute(sql`
-      select a.id, a.title, a.body, a.signed_as, a.created_at, a.ends_at, (r.user_id is not null) as seen
+      select a.id, a.title, a.body, a.signed_as, a.created_at, a.ends_at,
+        ${userId ? sql`exists (select 1 from announcement_reads r where r.announcement_id = a.id and r.user_id = ${userId})` : sql`false`} as seen
       from announcements a
-      left join announcement_reads r on r.announcement_id = a.id and r.user_id = ${userId}
       where a.withdrawn_at is null and a.ends_at > ${now.toISOString()} and a.created_at <= ${now.toISOString()}
-        ${onlyUnseen ? sql`and r.user_id is null` : sql``}
-        and exists (select 1 from announcement_schools s join school_profiles sp on sp.uai = s.uai
-                    where s.announcement_id = a.id and sp.user_id = ${userId} and sp.profile = any(a.profiles))
-        and (a.class_id is null or ${inClassOf(sql`${userId}::uuid`)})
+        ${onlyUnseen && userId ? sql`and not exists (select 1 from announcement_reads r where r.announcement_id = a.id and r.user_id = ${userId})` : sql``}
+        and ${audience}
       order by a.created_at desc limit 20`),
   );
   return rows.map((r) => ({
@@ -105,7 +114,17 @@ export async function activeAnnouncements(
 
 /** Dates of the user's schools (whole school) and classes (theirs, their children's; all of them for the school's
  *  staff), and the dates they set themselves. */
-async function upcomingDates(tx: Tx, userId: string, today: string, limit: number): Promise<DateLine[]> {
+async function upcomingDates(tx: Tx, reader: string | ClassReader, today: string, limit: number): Promise<DateLine[]> {
+  const userId = typeof reader === "string" ? reader : null;
+  const audience =
+    typeof reader === "string"
+      ? sql`(d.author_id = ${userId}
+          or (d.class_id is null and d.uai in (select uai from school_profiles where user_id = ${userId}))
+          or d.class_id in (select class_id from class_members where user_id = ${userId})
+          or d.class_id in (select m.class_id from parent_links l join class_members m on m.user_id = l.child_id
+                            where l.parent_id = ${userId})
+          or d.uai in (select uai from school_profiles where user_id = ${userId} and profile in ('director', 'staff')))`
+      : sql`((d.class_id is null and d.uai = ${reader.uai}) or d.class_id = ${reader.classId})`;
   const rows = rowsOf<{
     id: string;
     batch_id: string;
@@ -117,15 +136,10 @@ async function upcomingDates(tx: Tx, userId: string, today: string, limit: numbe
   }>(
     await tx.execute(sql`
       select d.id, d.batch_id, d.title, d.on_date, c.name as class_name, sc.name as school_name,
-        (d.author_id = ${userId}) as mine
+        ${userId ? sql`(d.author_id = ${userId})` : sql`false`} as mine
       from important_dates d join schools sc on sc.uai = d.uai left join classes c on c.id = d.class_id
       where d.on_date between ${today}::date and ${addDays(today, DATE_HORIZON_DAYS)}::date
-        and (d.author_id = ${userId}
-          or (d.class_id is null and d.uai in (select uai from school_profiles where user_id = ${userId}))
-          or d.class_id in (select class_id from class_members where user_id = ${userId})
-          or d.class_id in (select m.class_id from parent_links l join class_members m on m.user_id = l.child_id
-                            where l.parent_id = ${userId})
-          or d.uai in (select uai from school_profiles where user_id = ${userId} and profile in ('director', 'staff')))
+        and ${audience}
       order by d.on_date, d.title limit ${limit}`),
   );
   // A date set for a whole circonscription is one row per school: its author sees it once.
@@ -188,6 +202,22 @@ async function newsFeed(tx: Tx, p: Principal, deps: Pick<ServiceDeps, "now" | "t
     birthdays: await birthdays(tx, p.userId, today),
     events: await myNotifications(tx, p.userId, 15),
   };
+}
+
+/** 58D: the feed of "a pupil (or a parent) of the class" — its school's and its class's announcements and dates, and
+ *  nothing personal (no birthdays, no notices): what the class's teacher previews. */
+export interface ClassReader {
+  classId: string;
+  uai: string;
+  profile: "pupil" | "parent";
+}
+export async function classFeed(
+  tx: Tx,
+  reader: ClassReader,
+  deps: Pick<ServiceDeps, "now" | "timeZone">,
+): Promise<Pick<Feed, "urgent" | "dates">> {
+  const today = localTime(deps.now, deps.timeZone).date;
+  return { urgent: await activeAnnouncements(tx, reader, deps.now), dates: await upcomingDates(tx, reader, today, 30) };
 }
 
 /** What the feed page offers the user: the forms to add dates, to send urgent announcements. */
