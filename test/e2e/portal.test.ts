@@ -569,6 +569,28 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
       },
     },
     {
+      name: "/classes/:id/apercu?voir=eleve (58D, the class as a pupil sees it: apps, walls, documents, agenda, feed)",
+      who: "demo.enseignant",
+      heading: /^Aperçu de la classe CM1/,
+      open: async (page) => {
+        await page.goto(`${hub.base}/classes`);
+        await page.getByRole("main").getByRole("link", { name: /^CM1/ }).first().click();
+        await page.getByRole("link", { name: "Voir comme un élève" }).click();
+        await page.waitForURL(/apercu\?voir=eleve/);
+      },
+    },
+    {
+      name: "/classes/:id/apercu?voir=parent (58D, the class as a parent sees it)",
+      who: "demo.enseignant",
+      heading: /^Aperçu de la classe CM1/,
+      open: async (page) => {
+        await page.goto(`${hub.base}/classes`);
+        await page.getByRole("main").getByRole("link", { name: /^CM1/ }).first().click();
+        await page.getByRole("link", { name: "Voir comme un parent" }).click();
+        await page.waitForURL(/apercu\?voir=parent/);
+      },
+    },
+    {
       name: "/appel (54O, teacher: the roll of CM1)",
       who: "demo.enseignant",
       heading: /^Appel — CM1/,
