@@ -123,6 +123,9 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
   // content.
   platform.rooms = new NodeRooms({
     dir: options.roomsDir ?? env.PREAU_ROOMS_DIR ?? join(dataDir, "rooms"),
+    // Quotas, socket caps and the re-check period (issue 21); tickets expire on the platform's clock.
+    limits: config.realtime,
+    clock: () => platform.clock.now().getTime(),
     onStored: (roomId, doc) => saveDocumentText(handle.db, roomId, doc, platform.clock.now()),
     onError: (event, fields) => platform.log.log("error", event, fields),
   });
