@@ -20,7 +20,7 @@ import {
 } from "../../src/services/classroom/attendance";
 import { tableToOds } from "../../src/formats/ods";
 import { ParentAbsencesPage, RollClassesPage, RollPage, SchoolDayPage } from "../../views/classroom/attendance";
-import { bounded, choice, dayOrNull, readWith } from "../../src/validation";
+import { askedDay, bounded, choice, readWith } from "../../src/validation";
 import { signedInRoutes } from "../guards";
 
 export const attendanceRoutes = signedInRoutes("/appel", "/absences");
@@ -51,7 +51,9 @@ attendanceRoutes.get("/appel", async (c) => {
 });
 
 attendanceRoutes.get("/appel/ecole", async (c) => {
-  const sheet = await schoolDay(c.var.deps, c.var.principal, dayOrNull(c.req.query("jour")));
+  const day = askedDay(c.req.query("jour"));
+  if (day === false) return renderError(c, 400, "day");
+  const sheet = await schoolDay(c.var.deps, c.var.principal, day);
   if (!sheet) return renderError(c, 403);
   return renderPage(
     c,
@@ -78,13 +80,9 @@ attendanceRoutes.get("/appel/:classId/registre.ods", async (c) => {
 });
 
 attendanceRoutes.get("/appel/:classId", async (c) => {
-  const sheet = await rollSheet(
-    c.var.deps,
-    c.var.principal,
-    c.req.param("classId"),
-    dayOrNull(c.req.query("jour")),
-    halfOf(c),
-  );
+  const day = askedDay(c.req.query("jour"));
+  if (day === false) return renderError(c, 400, "day");
+  const sheet = await rollSheet(c.var.deps, c.var.principal, c.req.param("classId"), day, halfOf(c));
   if (!sheet) return renderError(c, 404);
   return renderPage(
     c,

@@ -356,6 +356,10 @@ export const fr = {
   "error.400.title": "Demande invalide",
   "error.400.message":
     "Le formulaire envoyé contient des valeurs que la page ne propose pas (trop longues ou mal formées). Rien n'a été modifié : revenez à la page précédente et réessayez.",
+  "error.400.nul":
+    "Le texte envoyé contient un caractère invisible interdit (le caractère nul, U+0000), souvent venu d'un copier-coller. Rien n'a été modifié : retirez-le et réessayez.",
+  "error.400.day":
+    "La date demandée n'existe pas (par exemple un 30 février ou un mois 13). Rien n'a été modifié : choisissez une date dans le calendrier.",
   "error.403.title": "Accès refusé",
   "error.403.message": "Vous n'avez pas accès à cette page avec votre profil.",
   "error.404.title": "Page introuvable",
