@@ -14,6 +14,8 @@ import { buildSchoolWithClass, buildStructure, buildUser, type BuiltUser } from 
 import { roomsApp } from "../helpers/realtime";
 import { changedTables, tableDigest } from "../helpers/db-state";
 
+const NUL = "\u0000";
+
 describe.each(DATABASE_KINDS)("hostile input on %s", (kind) => {
   let env: Awaited<ReturnType<typeof roomsApp>>;
   let s: Awaited<ReturnType<typeof buildSchoolWithClass>>;
@@ -44,6 +46,13 @@ describe.each(DATABASE_KINDS)("hostile input on %s", (kind) => {
       profile: "academie_admin",
       structureId: acad,
     });
+    // A route that fails in the database on a value the user sent, as any query could.
+    env.app.get("/essai/erreur-base", async (c) => {
+      await withTenant(env.platform.db, systemScope, (tx) =>
+        tx.execute(sql`select ${c.req.query("valeur") ?? ""}::integer as n`),
+      );
+      return c.text("jamais");
+    });
   });
   afterAll(async () => {
     await withTenant(env.platform.db, systemScope, (tx) =>
@@ -52,11 +61,105 @@ describe.each(DATABASE_KINDS)("hostile input on %s", (kind) => {
     await env.stop();
   });
 
+  const refusedWithNul = (res: Page) => {
+    expect(res.status).toBe(400);
+    expect(res.text).toContain(t("error.400.nul"));
+  };
+
+  it("21 F6 U+0000 in a text field, a file name or a search: a French 400, never a 500, nothing written", async () => {
+    logLines.length = 0;
+    const teacher = await as(s.teacher);
+    const parent = await as(s.parent);
+    const message = { objet: "Sortie", texte: "Au musée.", destinataires: s.parent.id };
+    const { location } = await teacher.post("/documents", { titre: "Projet" });
+    const docId = location!.split("/").pop()!;
+    const before = await written();
+    const posts: [string, Record<string, string | string[]>][] = [
+      ["/messagerie/nouveau", { ...message, objet: `Sortie${NUL}` }],
+      ["/messagerie/nouveau", { ...message, texte: `Au${NUL}musée.` }],
+      ["/messagerie/nouveau", { ...message, action: "brouillon", objet: `Brouillon${NUL}` }],
+      [
+        `/cahier/${s.classId}`,
+        { jour: "2026-12-14", matiere: `Maths${NUL}`, fait_en_classe: "x", a_faire: "", pour_le: "", liens: "" },
+      ],
+      [
+        "/sondages/nouveau",
+        { ecole: s.school.uai, question: `Quand${NUL} ?`, choix: "Lundi\nMardi", fin: "2026-12-20T18:00" },
+      ],
+      [
+        "/agenda/nouveau",
+        { calendrier: "personal", titre: `Fête${NUL}`, jour: "2026-12-18", debut: "14:00", fin: "15:00" },
+      ],
+      [
+        "/carnet/nouveau",
+        { pour: `classe:${s.classId}`, titre: `Note${NUL}`, texte: "x", reponse: "none", rappel: "" },
+      ],
+      ["/documents", { titre: `Titre${NUL}` }],
+      [`/documents/${docId}/titre`, { titre: `Titre${NUL}` }],
+      ["/murs", { titre: `Mur${NUL}`, cible: `classe:${s.classId}`, disposition: "free", mode: "open", colonnes: "" }],
+      ["/fil/dates/nouvelle", { titre: `Sortie${NUL}`, date: "2026-12-18", audience: `classe:${s.classId}` }],
+      // A NUL in a field's name is refused too (the roll's fields are named after pupils).
+      [`/appel/${s.classId}`, { jour: "2026-12-14", demi: "matin", [`statut:${NUL}`]: "absent" }],
+      // A repeated field.
+      ["/messagerie/nouveau", { ...message, destinataires: [s.parent.id, `x${NUL}`] }],
+    ];
+    for (const [path, fields] of posts) {
+      await teacher.get("/");
+      refusedWithNul(await teacher.post(path, fields));
+    }
+    // The attachment's name, in a multipart form.
+    refusedWithNul(
+      await teacher.upload("/messagerie/nouveau", message, {
+        pieces: { name: `sortie${NUL}.pdf`, content: "%PDF-1.4\n", type: "application/pdf" },
+      }),
+    );
+    // Searches and other query strings.
+    for (const path of ["/messagerie", "/documents", "/sondages", "/carnet"])
+      refusedWithNul(await teacher.get(`${path}?q=sortie%00`));
+    refusedWithNul(await teacher.get(`/appel/${s.classId}?jour=%00`));
+    refusedWithNul(await teacher.get(`/messagerie?q=a&q%00=b`));
+    // A path parameter.
+    refusedWithNul(await teacher.get("/ecoles/0000001A%00"));
+    // JSON as the pages' scripts post it.
+    await teacher.get("/compte/notifications");
+    const json = await teacher.postJson("/compte/notifications/appareils/retirer", { endpoint: `https://x${NUL}` });
+    expect(json.status).toBe(400);
+    expect(JSON.parse(json.html).error).toBe(t("error.400.nul"));
+    // Parents too, and the login form before anyone is signed in.
+    await parent.get("/absences");
+    refusedWithNul(
+      await parent.post("/absences", { enfant: s.pupil.id, du: "2026-12-15", au: "2026-12-15", motif: NUL }),
+    );
+    const anonymous = new TestBrowser(env.app);
+    await anonymous.get("/login");
+    refusedWithNul(await anonymous.post("/login", { login: `admin${NUL}`, password: "x" }));
+    expect(changedTables(before, await written())).toEqual([]);
+    expect(logLines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+  });
+
+  it("21 F6 an error log line names the failed query and the error, never the values sent", async () => {
+    const secret = "Objet-confidentiel-42";
+    const b = await as(s.teacher);
+    logLines.length = 0;
+    const res = await b.get(`/essai/erreur-base?valeur=${secret}`);
+    expect(res.status).toBe(500);
+    expect(res.text).toContain(t("error.500.message"));
+    const errors = logLines.filter((l) => l.includes('"unhandled_error"'));
+    expect(errors).toHaveLength(1);
+    const line = JSON.parse(errors[0]!);
+    expect(line.query).toBe("select $1::integer as n");
+    expect(line.code).toBe("22P02");
+    expect(line.error).toMatch(/invalid input syntax for type integer/);
+    expect(errors[0]).not.toContain(secret);
+    expect(logLines.join("\n")).not.toContain(secret);
+  });
+
   it("21 F7 impossible dates and times: a French error on every route that takes one, nothing written", async () => {
     const teacher = await as(s.teacher, `/appel/${s.classId}`);
     const director = await as(s.director, "/appel/ecole");
     const parent = await as(s.parent, "/absences");
     const admin = await as(academie, "/admin/messagerie");
+    logLines.length = 0;
     const before = await written();
     const days = ["2026-13-45", "0000-00-00", "2026-02-30", "0000-01-01", "0001-01-01", "9999-12-31", "2026-00-10"];
     const times = ["24:61", "24:00", "99:99", "-1:00"];
