@@ -10,7 +10,6 @@ import {
   absenceAnnouncer,
   HALVES,
   monthlyRegister,
-  registerCsv,
   parentAbsences,
   rollIndex,
   rollSheet,
@@ -19,6 +18,7 @@ import {
   type RollInput,
 } from "../../src/services/classroom/attendance";
 import { tableToOds } from "../../src/formats/ods";
+import { tableToCsv } from "../../src/formats/cells";
 import { ParentAbsencesPage, RollClassesPage, RollPage, SchoolDayPage } from "../../views/classroom/attendance";
 import { askedDay, bounded, choice, readWith } from "../../src/validation";
 import { signedInRoutes } from "../guards";
@@ -67,7 +67,7 @@ attendanceRoutes.get("/appel/:classId/registre.csv", async (c) => {
   if (lines === null) return renderError(c, 404);
   c.header("Content-Type", "text/csv; charset=utf-8");
   c.header("Content-Disposition", `attachment; filename="registre-${month}.csv"`);
-  return c.body(registerCsv(lines));
+  return c.body(tableToCsv(lines));
 });
 
 attendanceRoutes.get("/appel/:classId/registre.ods", async (c) => {
