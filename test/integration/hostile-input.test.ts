@@ -9,7 +9,7 @@ import { systemScope, withTenant } from "../../db/client";
 import { t } from "../../src/i18n";
 import { jsonLogger } from "../../src/log";
 import { DATABASE_KINDS } from "../helpers/db";
-import { TestBrowser, type Page } from "../helpers/client";
+import { decodeEntities, TestBrowser, type Page } from "../helpers/client";
 import { buildSchoolWithClass, buildStructure, buildUser, type BuiltUser } from "../helpers/factories";
 import { roomsApp } from "../helpers/realtime";
 import { changedTables, tableDigest } from "../helpers/db-state";
@@ -130,6 +130,14 @@ describe.each(DATABASE_KINDS)("hostile input on %s", (kind) => {
     refusedWithNul(
       await parent.post("/absences", { enfant: s.pupil.id, du: "2026-12-15", au: "2026-12-15", motif: NUL }),
     );
+    // A body that is not the form its content type announces: a 400 too, not the 500 of a parser's exception.
+    const broken = await env.app.request("http://localhost/messagerie/nouveau", {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=zz", "x-test-ip": "192.0.2.9" },
+      body: '--zz\r\nContent-Disposition: form-data; name="objet"\r\n\r\nsans fin',
+    });
+    expect(broken.status).toBe(400);
+    expect(decodeEntities(await broken.text())).toContain(t("error.400.message"));
     const anonymous = new TestBrowser(env.app);
     await anonymous.get("/login");
     refusedWithNul(await anonymous.post("/login", { login: `admin${NUL}`, password: "x" }));
