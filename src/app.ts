@@ -3,9 +3,10 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { compress } from "hono/compress";
 import type { Platform } from "./platform";
+import { errorFields } from "./log";
 import type { AppEnv } from "./http/env";
 import { csrfTokens } from "./auth/csrf";
-import { csrfProtection, securityHeaders } from "./http/security";
+import { csrfProtection, nulRefusal, securityHeaders } from "./http/security";
 import { sessionLoader } from "./http/session";
 import { activationGate, pupilHoursGate } from "./http/gates";
 import { renderError } from "./http/render";
@@ -103,6 +104,8 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
           ? limitMessage(c, next)
           : limitForm(c, next),
   );
+  // Before anything reads the request's text (the session's lookup, the CSRF check's audit line, the routes).
+  app.use("*", nulRefusal);
   app.use("*", sessionLoader);
   app.use("*", csrfProtection());
   app.use("*", async (c, next) => {
@@ -146,12 +149,8 @@ export async function createApp(platform: Platform, options: AppOptions = {}): P
   app.notFound((c) => renderError(c, 404));
   app.onError((err, c) => {
     const reference = c.var.requestId ?? crypto.randomUUID();
-    platform.log.log("error", "unhandled_error", {
-      requestId: reference,
-      path: c.req.path,
-      error: String(err),
-      stack: err.stack,
-    });
+    // The error and the failed query named, never the values (errorFields): a request's text stays out of logs.
+    platform.log.log("error", "unhandled_error", { requestId: reference, path: c.req.path, ...errorFields(err) });
     return renderError(c, 500, undefined, reference);
   });
   return app;

@@ -11,21 +11,29 @@ const UUID = new RegExp(`^${UUID_SOURCE}$`);
 /** A record's id (uuid, lower case as Postgres writes it). */
 export const Id = v.pipe(v.string(), v.regex(UUID));
 
-/** A calendar day "YYYY-MM-DD" that exists. */
+/** The years a day typed in a form may fall in. Outside them a well-formed date is refused too: Postgres has no year
+ *  0 (0000-01-01 was a 500), the zone arithmetic needs four-digit years (0001 broke it), and 9999-12-31 has no next
+ *  day. Nothing a school writes lies outside. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2999;
+
+/** A calendar day "YYYY-MM-DD" that exists (no month 13, no 30 February, no day 00) between MIN_YEAR and MAX_YEAR. */
 export const Day = v.pipe(
   v.string(),
   v.regex(/^\d{4}-\d{2}-\d{2}$/),
   v.check((d) => {
-    // Month 13 or day 00 make no date at all (toISOString would throw): not a day either.
-    const noon = new Date(`${d}T12:00:00Z`);
-    return !Number.isNaN(noon.getTime()) && noon.toISOString().slice(0, 10) === d;
+    const year = Number(d.slice(0, 4));
+    if (year < MIN_YEAR || year > MAX_YEAR) return false;
+    // Date.UTC rolls an impossible day over (2026-02-30 → 2 March): the day exists when it reads back the same.
+    const noon = new Date(Date.UTC(year, Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)), 12));
+    return noon.toISOString().slice(0, 10) === d;
   }),
 );
 
-/** A time of day "HH:MM" (00:00–23:59). */
+/** A time of day "HH:MM" (00:00–23:59: no 24:00, no 24:61). */
 export const Time = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/));
 
-/** A local date and time as an `<input type="datetime-local">` sends it: "YYYY-MM-DDTHH:MM". */
+/** A local date and time as an `<input type="datetime-local">` sends it: "YYYY-MM-DDTHH:MM", both parts real. */
 export const LocalDateTime = v.pipe(
   v.string(),
   v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/),
@@ -94,9 +102,11 @@ export function choice<const T extends readonly string[]>(values: T, value: unkn
   return typeof value === "string" && (values as readonly string[]).includes(value) ? value : fallback;
 }
 
-/** `value` when it is a day that exists, else null. */
-export function dayOrNull(value: unknown): string | null {
-  return isDay(value) ? value : null;
+/** A day asked in a query string (`?jour=`, `?semaine=`): null when none is asked (the page shows today), the day
+ *  when it exists, false when it does not (2026-13-45, 0000-00-00: the route answers a French 400). */
+export function askedDay(value: string | undefined): string | null | false {
+  if (value === undefined || value === "") return null;
+  return isDay(value) ? value : false;
 }
 
 /** A form's fields read with a schema of bounded texts and choices (never fails: bounds cut, choices fall back). */

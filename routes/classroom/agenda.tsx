@@ -35,7 +35,7 @@ import {
 } from "../../src/services/classroom/agenda-feed";
 import { AgendaPage, EventFormPage, EventPage, type EventDraft } from "../../views/classroom/agenda";
 import { FeedsPage, OfferPage, OffersPage, type OfferDraft } from "../../views/classroom/booking";
-import { bounded, Checkbox, choice, dayOrNull, readWith } from "../../src/validation";
+import { askedDay, bounded, Checkbox, choice, readWith } from "../../src/validation";
 import { signedInRoutes } from "../guards";
 
 /** The signed-in agenda. */
@@ -92,9 +92,11 @@ const BookingForm = v.object({ creneau: bounded(100), enfant: bounded(100) });
 const FeedForm = v.object({ calendrier: bounded(100) });
 
 agenda.get("/agenda", async (c) => {
+  const day = askedDay(c.req.query("du"));
+  if (day === false) return renderError(c, 400, "day");
   const page = await agendaPeriod(c.var.deps, c.var.principal, {
     view: choice(AGENDA_VIEWS, c.req.query("vue"), "semaine"),
-    day: dayOrNull(c.req.query("du")),
+    day,
     calendar: c.req.query("calendrier") ?? "all",
   });
   return renderPage(
@@ -125,19 +127,21 @@ async function showEventForm(c: Context<SignedInEnv>, draft: EventDraft, errors?
   );
 }
 
-agenda.get("/agenda/nouveau", (c) =>
-  showEventForm(c, {
+agenda.get("/agenda/nouveau", (c) => {
+  const day = askedDay(c.req.query("jour"));
+  if (day === false) return renderError(c, 400, "day");
+  return showEventForm(c, {
     calendar: c.req.query("calendrier") ?? "personal",
     title: "",
     place: "",
     details: "",
-    day: dayOrNull(c.req.query("jour")) ?? today(c),
+    day: day ?? today(c),
     endDay: "",
     start: "08:30",
     end: "09:30",
     allDay: false,
-  }),
-);
+  });
+});
 
 agenda.post("/agenda/nouveau", async (c) => {
   const f = readWith(EventForm, fieldsOf(await readForm(c), EventForm));

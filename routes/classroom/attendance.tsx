@@ -10,7 +10,6 @@ import {
   absenceAnnouncer,
   HALVES,
   monthlyRegister,
-  registerCsv,
   parentAbsences,
   rollIndex,
   rollSheet,
@@ -19,8 +18,9 @@ import {
   type RollInput,
 } from "../../src/services/classroom/attendance";
 import { tableToOds } from "../../src/formats/ods";
+import { tableToCsv } from "../../src/formats/cells";
 import { ParentAbsencesPage, RollClassesPage, RollPage, SchoolDayPage } from "../../views/classroom/attendance";
-import { bounded, choice, dayOrNull, readWith } from "../../src/validation";
+import { askedDay, bounded, choice, readWith } from "../../src/validation";
 import { signedInRoutes } from "../guards";
 
 export const attendanceRoutes = signedInRoutes("/appel", "/absences");
@@ -51,7 +51,9 @@ attendanceRoutes.get("/appel", async (c) => {
 });
 
 attendanceRoutes.get("/appel/ecole", async (c) => {
-  const sheet = await schoolDay(c.var.deps, c.var.principal, dayOrNull(c.req.query("jour")));
+  const day = askedDay(c.req.query("jour"));
+  if (day === false) return renderError(c, 400, "day");
+  const sheet = await schoolDay(c.var.deps, c.var.principal, day);
   if (!sheet) return renderError(c, 403);
   return renderPage(
     c,
@@ -65,7 +67,7 @@ attendanceRoutes.get("/appel/:classId/registre.csv", async (c) => {
   if (lines === null) return renderError(c, 404);
   c.header("Content-Type", "text/csv; charset=utf-8");
   c.header("Content-Disposition", `attachment; filename="registre-${month}.csv"`);
-  return c.body(registerCsv(lines));
+  return c.body(tableToCsv(lines));
 });
 
 attendanceRoutes.get("/appel/:classId/registre.ods", async (c) => {
@@ -78,13 +80,9 @@ attendanceRoutes.get("/appel/:classId/registre.ods", async (c) => {
 });
 
 attendanceRoutes.get("/appel/:classId", async (c) => {
-  const sheet = await rollSheet(
-    c.var.deps,
-    c.var.principal,
-    c.req.param("classId"),
-    dayOrNull(c.req.query("jour")),
-    halfOf(c),
-  );
+  const day = askedDay(c.req.query("jour"));
+  if (day === false) return renderError(c, 400, "day");
+  const sheet = await rollSheet(c.var.deps, c.var.principal, c.req.param("classId"), day, halfOf(c));
   if (!sheet) return renderError(c, 404);
   return renderPage(
     c,

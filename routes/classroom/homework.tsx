@@ -15,7 +15,7 @@ import { classStatistics } from "../../src/services/classroom/class-statistics";
 import { ClassStatisticsPage } from "../../views/classroom/class-statistics";
 import { HomeworkClassesPage, HomeworkPrintPage, HomeworkWeekPage } from "../../views/classroom/homework";
 import { homeworkPreview, viewAsOf } from "../../src/services/classroom/view-as";
-import { bounded, Checkbox, readWith } from "../../src/validation";
+import { askedDay, bounded, Checkbox, readWith } from "../../src/validation";
 import { signedInRoutes } from "../guards";
 
 export const homeworkRoutes = signedInRoutes("/cahier");
@@ -43,7 +43,8 @@ homeworkRoutes.get("/cahier", async (c) => {
 
 homeworkRoutes.get("/cahier/:classId", async (c) => {
   const voir = c.req.query("voir");
-  const weekOf = c.req.query("semaine") ?? null;
+  const weekOf = askedDay(c.req.query("semaine"));
+  if (weekOf === false) return renderError(c, 400, "day");
   if (voir !== undefined) {
     // 58D: the class's teacher (or the director) sees the week as a pupil or a parent does, read-only.
     const as = viewAsOf(voir);
@@ -83,7 +84,9 @@ homeworkRoutes.get("/cahier/:classId/statistiques", async (c) => {
 });
 
 homeworkRoutes.get("/cahier/:classId/imprimer", async (c) => {
-  const week = await classWeek(c.var.deps, c.var.principal, c.req.param("classId"), c.req.query("semaine") ?? null);
+  const weekOf = askedDay(c.req.query("semaine"));
+  if (weekOf === false) return renderError(c, 400, "day");
+  const week = await classWeek(c.var.deps, c.var.principal, c.req.param("classId"), weekOf);
   if (!week) return renderError(c, 404);
   return renderPage(
     c,

@@ -1,6 +1,8 @@
 // A table as an OpenDocument spreadsheet (.ods) — what LibreOffice and the school's spreadsheet open natively: a
-// stored zip with the mimetype first, the manifest and content.xml (one sheet, one row per line). Portable.
+// stored zip with the mimetype first, the manifest and content.xml (one sheet, one row per line). Portable. Cells
+// are string cells, and neutralised as CSV's are (src/formats/cells.ts): a copy to another sheet keeps them text.
 import { storedZip } from "./odt";
+import { spreadsheetText } from "./cells";
 
 const esc = (text: string) => text.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -10,7 +12,10 @@ export function tableToOds(sheetName: string, rows: readonly (readonly string[])
     .map(
       (row) =>
         `<table:table-row>${row
-          .map((v) => `<table:table-cell office:value-type="string"><text:p>${esc(v)}</text:p></table:table-cell>`)
+          .map(
+            (v) =>
+              `<table:table-cell office:value-type="string"><text:p>${esc(spreadsheetText(v))}</text:p></table:table-cell>`,
+          )
           .join("")}</table:table-row>`,
     )
     .join("");

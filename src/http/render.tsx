@@ -53,9 +53,25 @@ export function renderPage<E extends AnyEnv>(
   );
 }
 
-export function renderError<E extends AnyEnv>(c: Context<E>, status: ErrorStatus, reason?: "csrf", reference?: string) {
-  const title = reason === "csrf" ? t("csrf.title") : t(`error.${status}.title`);
+/** Why a request was refused, when the error page says more than its status: a CSRF check, a NUL character in
+ *  what was sent, a day asked that does not exist. */
+export type ErrorReason = "csrf" | "nul" | "day";
+
+const REASON_TEXTS: Record<ErrorReason, { title?: MessageKey; message: MessageKey }> = {
+  csrf: { title: "csrf.title", message: "csrf.message" },
+  nul: { message: "error.400.nul" },
+  day: { message: "error.400.day" },
+};
+
+export function renderError<E extends AnyEnv>(
+  c: Context<E>,
+  status: ErrorStatus,
+  reason?: ErrorReason,
+  reference?: string,
+) {
+  const texts = reason ? REASON_TEXTS[reason] : undefined;
+  const title = t(texts?.title ?? `error.${status}.title`);
   const chrome = chromeFor(c, title, "help.topic.error");
-  const message = reason === "csrf" ? t("csrf.message") : undefined;
+  const message = texts ? t(texts.message) : undefined;
   return renderPage(c, <ErrorPage chrome={chrome} status={status} reference={reference} message={message} />, status);
 }

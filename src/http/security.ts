@@ -4,6 +4,8 @@ import { auditAlone } from "../services/audit";
 import type { AppEnv } from "./env";
 import { readCookie, writeCookie } from "./cookies";
 import { renderError } from "./render";
+import { sentNul } from "./forms";
+import { t } from "../i18n";
 
 /**
  * The policy of every page. `formTargets`: other origins a page's form may post to (the GAR's, on its one page).
@@ -57,6 +59,18 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
     (name) => h.has(name),
     (name, value) => h.set(name, value),
   );
+});
+
+/** Refuses, before any route reads it, a request whose path, query string, form, file names or JSON hold U+0000
+ *  (src/http/forms.ts sentNul): a French 400, nothing read further, nothing written. A form body that cannot be
+ *  read as the form it claims to be is a 400 too (it would have failed in the route). */
+export const nulRefusal = createMiddleware<AppEnv>(async (c, next) => {
+  const sent = await sentNul(c);
+  if (sent === "clean") return next();
+  const reason = sent === "nul" ? "nul" : undefined;
+  if (c.req.header("content-type")?.startsWith("application/json") || c.req.header("accept") === "application/json")
+    return c.json({ error: t(reason ? "error.400.nul" : "error.400.message") }, 400);
+  return renderError(c, 400, reason);
 });
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);

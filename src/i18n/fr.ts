@@ -179,7 +179,8 @@ export const fr = {
   "oidc.error.title": "Connexion au service impossible",
   "oidc.error.client": "Ce service n'est pas connu de la plateforme, ou il n'est pas ouvert pour le moment.",
   "oidc.error.redirect":
-    "Ce service a demandé à revenir vers une adresse qui ne lui est pas autorisée : la connexion est refusée par prudence.",
+    "Ce service a demandé à revenir vers une adresse qui ne lui est pas autorisée : la connexion est refusée " +
+    "par prudence.",
   "oidc.error.request": "La demande de connexion envoyée par ce service est incomplète ou incorrecte.",
   "oidc.error.session": "Votre demande a expiré. Revenez au service et recommencez.",
   "oidc.error.other": "La connexion à ce service n'a pas pu aboutir. Réessayez dans quelques instants.",
@@ -411,6 +412,12 @@ export const fr = {
   "error.400.message":
     "Le formulaire envoyé contient des valeurs que la page ne propose pas (trop longues ou mal formées). " +
     "Rien n'a été modifié : revenez à la page précédente et réessayez.",
+  "error.400.nul":
+    "Le texte envoyé contient un caractère invisible interdit (le caractère nul, U+0000), souvent venu d'un " +
+    "copier-coller. Rien n'a été modifié : retirez-le et réessayez.",
+  "error.400.day":
+    "La date demandée n'existe pas (par exemple un 30 février ou un mois 13). Rien n'a été modifié : choisissez " +
+    "une date dans le calendrier.",
   "error.403.title": "Accès refusé",
   "error.403.message": "Vous n'avez pas accès à cette page avec votre profil.",
   "error.404.title": "Page introuvable",
@@ -472,7 +479,8 @@ export const fr = {
   "wall.postit.pending": "En attente de validation",
   "wall.postit.new": "Ajouter un post-it",
   "wall.add.hint":
-    "Touchez ou cliquez le mur à l'endroit voulu pour y coller un post-it. Faites glisser un post-it pour le déplacer, ou utilisez son bouton ✥ et les flèches du clavier.",
+    "Touchez ou cliquez le mur à l'endroit voulu pour y coller un post-it. Faites glisser un post-it pour le " +
+    "déplacer, ou utilisez son bouton ✥ et les flèches du clavier.",
   "wall.add.cancel": "Annuler",
   "wall.add.draft": "Nouveau post-it",
   "wall.postit.text": "Ton message",
@@ -1061,7 +1069,8 @@ export const fr = {
   "viewas.liaison_classes": "Voir le carnet comme un parent de",
   "viewas.hub_title": "Aperçu de la classe {name}",
   "viewas.hub_intro":
-    "Ce que voit un élève ou un parent de la classe, construit pour la classe et non pour un élève réel : aucune donnée personnelle, rien ne peut être modifié.",
+    "Ce que voit un élève ou un parent de la classe, construit pour la classe et non pour un élève réel : " +
+    "aucune donnée personnelle, rien ne peut être modifié.",
   "viewas.section.apps": "Page d'accueil : les applications",
   "viewas.section.walls": "Murs",
   "viewas.section.documents": "Documents partagés avec la classe",

@@ -4,7 +4,7 @@
 import { sql } from "drizzle-orm";
 import { jobs } from "../../db/schema";
 import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../db/client";
-import type { Logger } from "../log";
+import { errorFields, type Logger } from "../log";
 import { localTime } from "../time";
 
 export interface JobContext {
@@ -92,13 +92,15 @@ export async function runDueJobs(
         update jobs set state = 'done', finished_at = ${now().toISOString()}, lease_until = null where id = ${job.id}`),
       );
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      // What the job's row and the log keep of the error: never the values its failed query was given.
+      const fields = errorFields(err);
+      const message = String(fields.error);
       const final = job.attempts >= job.max_attempts;
       log.log(final ? "error" : "warn", "job_failed", {
         job: job.id,
         kind: job.kind,
         attempt: job.attempts,
-        error: message,
+        ...fields,
       });
       await withTenant(db, systemScope, (tx) =>
         tx.execute(sql`

@@ -1,5 +1,6 @@
 // The job runner on Node: every few seconds, queue what the schedules say is due, then run due jobs.
 import type { Platform } from "../platform";
+import { errorFields } from "../log";
 import { queueScheduledJobs, runDueJobs, type JobHandler, type Schedule } from "../jobs/runner";
 import { mailDigest, mailFlush } from "../jobs/mail";
 import { signalsFlush } from "../jobs/signals";
@@ -61,7 +62,7 @@ export function startJobRunner(platform: Platform, dataDir: string, everyMs = 50
       await queueScheduledJobs(platform.db, schedules(platform), platform.clock.now(), platform.config.timeZone);
       await runDueJobs(platform.db, handlers, () => platform.clock.now(), platform.log);
     } catch (err) {
-      platform.log.log("error", "job_runner_error", { error: err instanceof Error ? err.message : String(err) });
+      platform.log.log("error", "job_runner_error", errorFields(err));
     }
   };
   const timer = setInterval(() => {

@@ -73,11 +73,11 @@ export class TestBrowser {
   /** Posts a multipart form with files, as a browser's file input does. */
   async upload(
     path: string,
-    fields: Record<string, string>,
+    fields: Record<string, string | string[]>,
     files: Record<string, { name: string; content: Uint8Array | string; type?: string }>,
   ): Promise<Page> {
     const form = new FormData();
-    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
     if (this.lastCsrf && !("_csrf" in fields)) form.append("_csrf", this.lastCsrf);
     for (const [k, f] of Object.entries(files))
       form.append(k, new Blob([f.content as BlobPart], { type: f.type ?? "application/octet-stream" }), f.name);

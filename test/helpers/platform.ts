@@ -13,6 +13,7 @@ import { createApp } from "../../src/app";
 import type { AssetManifest } from "../../src/assets";
 import { TestClock } from "./clock";
 import { testDatabase, type DatabaseKind } from "./db";
+import type { DatabaseHandle } from "../../db/client";
 
 export const testConfig: Config = {
   platformName: "Préau (tests)",
@@ -55,7 +56,14 @@ export interface TestPlatform {
 }
 
 export async function testPlatform(kind: DatabaseKind, config: Partial<Config> = {}): Promise<TestPlatform> {
-  const handle = await testDatabase(kind);
+  return { ...(await platformOn(await testDatabase(kind), config)), kind };
+}
+
+/** A test platform on a database of the test's own (the hostile-input walk opens one with the demo in it). */
+export async function platformOn(
+  handle: DatabaseHandle,
+  config: Partial<Config> = {},
+): Promise<{ platform: Platform; clock: TestClock }> {
   const clock = new TestClock();
   assets ??= buildAssets();
   const platform: Platform = {
@@ -72,7 +80,7 @@ export async function testPlatform(kind: DatabaseKind, config: Partial<Config> =
     // The real disk store, in a folder of its own per platform.
     blobs: diskBlobStore(mkdtempSync(join(tmpdir(), "preau-test-blobs-"))),
   };
-  return { platform, clock, kind };
+  return { platform, clock };
 }
 
 export async function testApp(kind: DatabaseKind, config: Partial<Config> = {}) {

@@ -361,12 +361,6 @@ export async function monthlyRegister(
   });
 }
 
-/** CSV as French spreadsheets expect: UTF-8 with a byte order mark, semicolons, CRLF. */
-export function registerCsv(lines: string[][]): string {
-  const cell = (v: string) => (/[;"\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return `\uFEFF${lines.map((l) => l.map(cell).join(";")).join("\r\n")}\r\n`;
-}
-
 /** A month "YYYY-MM" (the register's). */
 export function isMonth(month: string): boolean {
   return /^\d{4}-(0[1-9]|1[0-2])$/.test(month);
