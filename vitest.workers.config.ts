@@ -1,5 +1,6 @@
 // The Durable Object room's test suite, run inside workerd by @cloudflare/vitest-plugin (test/workers/*.spec.ts).
-// `npx vitest run` runs it through test/integration/realtime-workers.test.ts; alone: npx vitest run -c vitest.workers.config.ts
+// `npx vitest run` runs it through test/integration/realtime-workers.test.ts; alone: npx vitest run -c
+// vitest.workers.config.ts
 import { defineConfig } from "vitest/config";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 

@@ -150,7 +150,8 @@ describe("e2e: the demo profiles in Chromium", () => {
             const homeResponse = await homeDocument;
             expect(homeResponse.status()).toBe(200);
 
-            // The session cookie is __Host- prefixed, Secure, HttpOnly, host-only: Chromium keeps it on http://127.0.0.1.
+            // The session cookie is __Host- prefixed, Secure, HttpOnly, host-only: Chromium keeps it on
+            // http://127.0.0.1.
             const session = (await context.cookies()).find((c) => c.name === "__Host-preau_session");
             expect(session).toMatchObject({
               domain: "127.0.0.1",

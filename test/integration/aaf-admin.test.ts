@@ -50,8 +50,8 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
     expect(page.text).toContain("Déposer une livraison");
     const dir = await writeDelivery(smallAcademy({ schools: 1 }));
     const name = (await readdir(dir)).find((f) => f.includes("Eleve"))!;
-    // A single file delivery: the school and people files are sent as one archive below; here the Eleve file alone is refused
-    // because its school is not known yet.
+    // A single file delivery: the school and people files are sent as one archive below; here the Eleve file alone is
+    // refused because its school is not known yet.
     const lone = await b.upload(
       "/admin/annuaire/imports",
       {},
@@ -194,7 +194,8 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
   });
 
   it("4.4 the inbox folder is read on the 1st and the 15th: each delivery found is imported", async () => {
-    // A académie of its own: the deliveries of the tests above are not in this one (it would look like a mass departure).
+    // A académie of its own: the deliveries of the tests above are not in this one (it would look like a mass
+    // departure).
     tp.platform.config.academyCode = `I${Date.now().toString(36).toUpperCase()}`;
     // The day's schedule slot may exist from an earlier run on a kept test database.
     await withTenant(tp.platform.db, systemScope, (tx) =>

@@ -98,7 +98,8 @@ describe.each(DATABASE_KINDS)("liaison notebook on %s", (kind) => {
     env.clock.set("2026-12-10T10:01:00+01:00");
     await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger);
     expect(await remindersOf(otherPupilParent.id)).toBe(1);
-    // Each parent acknowledges for themself: the other parent of the same child is reminded too; the one who read is not.
+    // Each parent acknowledges for themself: the other parent of the same child is reminded too; the one who read is
+    // not.
     expect(await remindersOf(secondParent.id)).toBe(1);
     expect(await remindersOf(s.parent.id)).toBe(0);
     // Once only, even if the job runs again.

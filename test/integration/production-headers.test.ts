@@ -1,6 +1,7 @@
 // The hub as it runs in production (`npm start` in a child process: compiled by scripts/build.mjs, then plain node;
-// @hono/node-server's own Response, compression) sends its security headers on every page a browser gets, compressed or not. They were once lost on compressed
-// pages: the compressor rebuilt the response from the original one, before the headers were added.
+// @hono/node-server's own Response, compression) sends its security headers on every page a browser gets, compressed or
+// not. They were once lost on compressed pages: the compressor rebuilt the response from the original one, before the
+// headers were added.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -56,8 +56,8 @@ describe.skipIf(!databaseUrl)(
       });
       serverUrl = (await server.listen()).url;
       worker = {
-        // Redirects are the app's answers (303 after a login): keep them, with their cookies, as a browser would see them.
-        // (TestBrowser sends string bodies; miniflare's RequestInit type is undici's, the same at runtime.)
+        // Redirects are the app's answers (303 after a login): keep them, with their cookies, as a browser would see
+        // them. (TestBrowser sends string bodies; miniflare's RequestInit type is undici's, the same at runtime.)
         request: (input: string, init?: RequestInit) =>
           server.fetch(input, { ...(init as Parameters<TestHarness["fetch"]>[1]), redirect: "manual" }),
       } as unknown as Hono<any>;

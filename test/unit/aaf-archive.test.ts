@@ -361,7 +361,8 @@ describe("4.4 deliveries — refusals, each with a French reason", () => {
     const central = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     bytes.writeUInt16LE(bytes.readUInt16LE(central + 8) | 1, central + 8);
     bytes.writeUInt16LE(bytes.readUInt16LE(6) | 1, 6);
-    // Traditional encryption puts a 12-byte header before the data: a real encrypted stored entry declares 12 more bytes.
+    // Traditional encryption puts a 12-byte header before the data: a real encrypted stored entry declares 12 more
+    // bytes.
     bytes.writeUInt32LE(bytes.readUInt32LE(central + 20) + 12, central + 20);
     const path = join(dir, "chiffre.zip");
     await writeFile(path, bytes);
