@@ -141,11 +141,10 @@ function start(root: HTMLElement): void {
 
   /** The new post-it on the canvas: its text, its colour, add or cancel. */
   function draftNode(d: NonNullable<typeof draft>): HTMLElement {
-    const li = el("li", {
-      class: `postit postit-${d.colour} postit-draft`,
-      role: "group",
-      "aria-label": T["wall.add.draft"]!,
-    });
+    const li = el("li", { class: `postit postit-${d.colour} postit-draft` });
+    // A list item keeps its role (axe: a list holds list items); the group inside names the new post-it.
+    const group = el("div", { class: "postit-draft-body", role: "group", "aria-label": T["wall.add.draft"]! });
+    li.append(group);
     li.style.left = `${d.x}px`;
     li.style.top = `${d.y}px`;
     const area = el("textarea", {
@@ -155,7 +154,7 @@ function start(root: HTMLElement): void {
       "data-draft": "text",
     });
     area.value = d.text;
-    li.append(
+    group.append(
       area,
       colourSelect(d.colour),
       el(

@@ -165,6 +165,7 @@ describe("e2e issue 21: the demo wall on a 480×800 phone", () => {
     await add.click();
     const draftText = page.getByRole("group", { name: t("wall.add.draft") }).getByLabel(t("wall.postit.text"));
     expect(await draftText.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await axeViolations(page), "with a new post-it open").toEqual([]);
     await page.getByRole("button", { name: t("wall.add.cancel") }).click();
     expect(await draftText.count()).toBe(0);
 
