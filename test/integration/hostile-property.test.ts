@@ -114,6 +114,9 @@ const ROUTES: Record<string, RouteSpec> = {
   "GET /classes/:id": { query: ["enregistre"] },
   "POST /classes/:id/applis": { fields: ["eleves", "parents"] },
   "GET /personnes/:id": {},
+  "POST /personnes/:id/deverrouiller": {},
+  "GET /classes/:classId/apercu": { query: ["voir"] },
+  "GET /classes/:classId/apercu/murs/:wallId": { query: ["voir"] },
   "GET /ecole": {},
   "GET /ecoles": {},
   "GET /ecoles/:uai": {},
@@ -382,6 +385,7 @@ function pathOf(pattern: string, w: World): string {
   return pattern
     .replace(":id", id)
     .replace(":classId", w.classId)
+    .replace(":wallId", w.wallId)
     .replace(":uai", w.uai)
     .replace(":slug", w.slug)
     .replace(":pid", w.postitId)
