@@ -40,48 +40,52 @@ describe.each(DATABASE_KINDS)("attendance on %s", (kind) => {
     await linkParent(env.platform.db, otherPupilParent.id, s.otherPupil.id, s.school.uai);
   });
 
-  it("54O a parent announces an absence; the roll marks two absent; only the unexplained one's parents are told, at once", async () => {
-    const parent = await as(s.parent);
-    await parent.get("/absences");
-    expect(
-      (
-        await parent.post("/absences", {
-          enfant: s.pupil.id,
-          du: "2026-12-14",
-          au: "2026-12-15",
-          motif: "Rendez-vous médical",
-        })
-      ).location,
-    ).toBe("/absences?fait=annonce");
-    const teacher = await as(s.teacher);
-    const sheet = await teacher.get(`/appel/${s.classId}`);
-    expect(sheet.text).toContain(t("attendance.announced", { reason: "Rendez-vous médical" }));
-    const res = await teacher.post(`/appel/${s.classId}`, {
-      jour: "2026-12-14",
-      demi: "matin",
-      [`statut:${s.pupil.id}`]: "absent",
-      [`motif:${s.pupil.id}`]: "",
-      [`statut:${s.otherPupil.id}`]: "absent",
-      [`motif:${s.otherPupil.id}`]: "",
-    });
-    expect(res.status).toBe(303);
-    expect(await absenceNotices(otherPupilParent.id)).toBe(1);
-    expect(await absenceNotices(s.parent.id)).toBe(0);
-    // Saving the roll again tells nobody twice.
-    await teacher.get(`/appel/${s.classId}?jour=2026-12-14&demi=matin`);
-    await teacher.post(`/appel/${s.classId}`, {
-      jour: "2026-12-14",
-      demi: "matin",
-      [`statut:${s.otherPupil.id}`]: "absent",
-      [`motif:${s.otherPupil.id}`]: "",
-    });
-    expect(await absenceNotices(otherPupilParent.id)).toBe(1);
-    const page = (await (await as(otherPupilParent)).get("/absences")).text;
-    expect(page).toContain(t("attendance.status.absent"));
-    // The parent of the announced pupil sees the school's mark and their own notice, never the other child.
-    const mine = (await parent.get("/absences")).text;
-    expect(mine).toContain("Rendez-vous médical");
-  });
+  it(
+    "54O a parent announces an absence; the roll marks two absent; only the unexplained one's parents are told, at " +
+      "once",
+    async () => {
+      const parent = await as(s.parent);
+      await parent.get("/absences");
+      expect(
+        (
+          await parent.post("/absences", {
+            enfant: s.pupil.id,
+            du: "2026-12-14",
+            au: "2026-12-15",
+            motif: "Rendez-vous médical",
+          })
+        ).location,
+      ).toBe("/absences?fait=annonce");
+      const teacher = await as(s.teacher);
+      const sheet = await teacher.get(`/appel/${s.classId}`);
+      expect(sheet.text).toContain(t("attendance.announced", { reason: "Rendez-vous médical" }));
+      const res = await teacher.post(`/appel/${s.classId}`, {
+        jour: "2026-12-14",
+        demi: "matin",
+        [`statut:${s.pupil.id}`]: "absent",
+        [`motif:${s.pupil.id}`]: "",
+        [`statut:${s.otherPupil.id}`]: "absent",
+        [`motif:${s.otherPupil.id}`]: "",
+      });
+      expect(res.status).toBe(303);
+      expect(await absenceNotices(otherPupilParent.id)).toBe(1);
+      expect(await absenceNotices(s.parent.id)).toBe(0);
+      // Saving the roll again tells nobody twice.
+      await teacher.get(`/appel/${s.classId}?jour=2026-12-14&demi=matin`);
+      await teacher.post(`/appel/${s.classId}`, {
+        jour: "2026-12-14",
+        demi: "matin",
+        [`statut:${s.otherPupil.id}`]: "absent",
+        [`motif:${s.otherPupil.id}`]: "",
+      });
+      expect(await absenceNotices(otherPupilParent.id)).toBe(1);
+      const page = (await (await as(otherPupilParent)).get("/absences")).text;
+      expect(page).toContain(t("attendance.status.absent"));
+      // The parent of the announced pupil sees the school's mark and their own notice, never the other child.
+      const mine = (await parent.get("/absences")).text;
+      expect(mine).toContain("Rendez-vous médical");
+    },
+  );
 
   it("54O the director sees which classes took the roll and who is absent; the month's register exports", async () => {
     const director = await as(s.director);

@@ -183,28 +183,32 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
     expect(await validate("/cas/serviceValidate", "", "")).toContain('code="INVALID_REQUEST"');
   });
 
-  it("3.11.1.2 no open redirect: an unregistered service gets a page, never a redirect; logout returns only to a registered service", async () => {
-    const b = await as(s.pupil);
-    for (const service of [
-      "https://evil.example.com/cas",
-      `https://ressources-${tag}.example.fr.evil.com/cas`,
-      `http://ressources-${tag}.example.fr/cas`,
-      "javascript:alert(1)",
-      `${svc("ressources")}/../../autre`,
-    ]) {
-      const res = await b.get(`/cas/login?service=${encodeURIComponent(service)}`);
-      expect(res.status, service).toBe(400);
-      expect(res.location).toBeNull();
-      expect(res.text).toContain(t("cas.unknown.text"));
-    }
-    expect((await b.get(`/cas/logout?service=${encodeURIComponent("https://evil.example.com/")}`)).location).toBe(
-      "/login?info=logged_out",
-    );
-    const c = await as(s.pupil);
-    expect((await c.get(`/cas/logout?service=${encodeURIComponent(svc("quiz"))}`)).location).toBe(svc("quiz"));
-    // Logged out: the next service asks for a login again.
-    expect((await c.get(`/cas/login?service=${encodeURIComponent(svc("quiz"))}`)).location).toMatch(/^\/login/);
-  });
+  it(
+    "3.11.1.2 no open redirect: an unregistered service gets a page, never a redirect; logout returns only to a " +
+      "registered service",
+    async () => {
+      const b = await as(s.pupil);
+      for (const service of [
+        "https://evil.example.com/cas",
+        `https://ressources-${tag}.example.fr.evil.com/cas`,
+        `http://ressources-${tag}.example.fr/cas`,
+        "javascript:alert(1)",
+        `${svc("ressources")}/../../autre`,
+      ]) {
+        const res = await b.get(`/cas/login?service=${encodeURIComponent(service)}`);
+        expect(res.status, service).toBe(400);
+        expect(res.location).toBeNull();
+        expect(res.text).toContain(t("cas.unknown.text"));
+      }
+      expect((await b.get(`/cas/logout?service=${encodeURIComponent("https://evil.example.com/")}`)).location).toBe(
+        "/login?info=logged_out",
+      );
+      const c = await as(s.pupil);
+      expect((await c.get(`/cas/logout?service=${encodeURIComponent(svc("quiz"))}`)).location).toBe(svc("quiz"));
+      // Logged out: the next service asks for a login again.
+      expect((await c.get(`/cas/login?service=${encodeURIComponent(svc("quiz"))}`)).location).toMatch(/^\/login/);
+    },
+  );
 
   it("3.11.1.3 category 5 asks for consent; a refusal releases nothing; an agreement releases exactly what was asked", async () => {
     const b = await as(s.pupil);

@@ -45,7 +45,8 @@ describe("3.2.1.3 demo platform", () => {
       rpi: 1,
     });
     const rpiSites = await query<{ n: number }>(
-      sql`select count(*)::int as n from school_structures ss join structures s on s.id = ss.structure_id where s.kind = 'rpi'`,
+      sql`select count(*)::int as n from school_structures ss join structures s on s.id = ss.structure_id where s.kind
+        = 'rpi'`,
     );
     expect(rpiSites[0]!.n).toBe(2);
     const sizes = await query<{ n: number }>(
@@ -62,7 +63,8 @@ describe("3.2.1.3 demo platform", () => {
   it("has every generic account with its profile, active but the newcomer", async () => {
     const rows = await query<{ login: string; state: string; profiles: string[]; roles: string[] }>(sql`
       select u.login, u.state::text,
-        coalesce((select array_agg(distinct p.profile::text) from school_profiles p where p.user_id = u.id), '{}') as profiles,
+        coalesce((select array_agg(distinct p.profile::text) from school_profiles p where p.user_id = u.id), '{}') as
+        profiles,
         coalesce((select array_agg(r.role::text) from structure_roles r where r.user_id = u.id), '{}') as roles
       from users u join credentials c on c.user_id = u.id`);
     const byLogin = new Map(rows.map((r) => [r.login, r]));
@@ -88,7 +90,8 @@ describe("3.2.1.3 demo platform", () => {
     expect(schools.map((s) => s.uai)).toEqual(DEMO_SCHOOLS.map((s) => s.uai).sort());
   });
 
-  it("issue 21: with rooms, the demo class gets a wall full of its pupils' post-its and a shared report, rebuilt the same", async () => {
+  it("issue 21: with rooms, the demo class gets a wall full of its pupils' post-its and a shared report, rebuilt the " +
+    "same", async () => {
     const rooms = new NodeRooms({ dir: mkdtempSync(join(tmpdir(), "preau-demo-rooms-")) });
     try {
       await buildDemo(handle.db, passwords, now, rooms);

@@ -15,7 +15,8 @@ import { buildSchoolWithClass, buildUser } from "../helpers/factories";
 import { roomsApp, until, yClient, type Client } from "../helpers/realtime";
 
 const PNG =
-  "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+  "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJg" +
+  "gg==";
 
 function writeContent(doc: Y.Doc) {
   doc.transact(() => {
@@ -225,45 +226,49 @@ print("ok", "La classe verte" in c, "des fossiles" in c, any(n.startswith("Pictu
     expect((await pupil.get(`/documents/${docId}`)).status).toBe(403);
   });
 
-  it("58A shared with the school's staff: another adult of the school opens it, and edits it once shared to write; pupils are refused (403, 4403) and another school gets 404", async () => {
-    const owner = await as(s.teacher);
-    const created = await owner.post("/documents", { titre: "Projet des maîtres" });
-    const id = created.location!.split("/").pop()!;
-    const room = `${s.school.uai}:doc:${id}`;
-    await owner.get(`/documents/${id}`);
-    const share = (droits: "read" | "write") =>
-      owner.post(`/documents/${id}/partage`, { partage: "staff", classe: "", droits });
-    expect((await share("read")).location).toBe(`/documents/${id}?fait=partage`);
-    // An adult of the school outside the owner's class: the staff sharing alone lets them in.
-    const colleague = await as(
-      await buildUser(env.platform.db, env.platform.passwords, { profile: "teacher", uai: s.school.uai }),
-    );
-    const read = await colleague.get(`/documents/${id}`);
-    expect(read.status).toBe(200);
-    expect(read.text).toContain("Projet des maîtres");
-    expect(read.text).toContain(t("document.view_only"));
-    expect((await colleague.get("/documents")).text).toContain("Projet des maîtres");
-    expect((await (await as(s.director)).get(`/documents/${id}`)).status).toBe(200);
-    const pupil = await as(s.pupil);
-    expect((await pupil.get(`/documents/${id}`)).status).toBe(403);
-    expect((await (await as(other.teacher)).get(`/documents/${id}`)).status).toBe(404);
+  it(
+    "58A shared with the school's staff: another adult of the school opens it, and edits it once shared to write; " +
+      "pupils are refused (403, 4403) and another school gets 404",
+    async () => {
+      const owner = await as(s.teacher);
+      const created = await owner.post("/documents", { titre: "Projet des maîtres" });
+      const id = created.location!.split("/").pop()!;
+      const room = `${s.school.uai}:doc:${id}`;
+      await owner.get(`/documents/${id}`);
+      const share = (droits: "read" | "write") =>
+        owner.post(`/documents/${id}/partage`, { partage: "staff", classe: "", droits });
+      expect((await share("read")).location).toBe(`/documents/${id}?fait=partage`);
+      // An adult of the school outside the owner's class: the staff sharing alone lets them in.
+      const colleague = await as(
+        await buildUser(env.platform.db, env.platform.passwords, { profile: "teacher", uai: s.school.uai }),
+      );
+      const read = await colleague.get(`/documents/${id}`);
+      expect(read.status).toBe(200);
+      expect(read.text).toContain("Projet des maîtres");
+      expect(read.text).toContain(t("document.view_only"));
+      expect((await colleague.get("/documents")).text).toContain("Projet des maîtres");
+      expect((await (await as(s.director)).get(`/documents/${id}`)).status).toBe(200);
+      const pupil = await as(s.pupil);
+      expect((await pupil.get(`/documents/${id}`)).status).toBe(403);
+      expect((await (await as(other.teacher)).get(`/documents/${id}`)).status).toBe(404);
 
-    expect((await share("write")).status).toBe(303);
-    const writable = await colleague.get(`/documents/${id}`);
-    expect(writable.status).toBe(200);
-    expect(writable.text).not.toContain(t("document.view_only"));
-    const ownerScreen = await live(owner, room);
-    const colleagueScreen = await live(colleague, room);
-    const paragraph = new Y.XmlElement("paragraph");
-    const text = new Y.XmlText();
-    text.insert(0, "ajouté par une collègue");
-    paragraph.insert(0, [text]);
-    fragmentOf(colleagueScreen.doc).push([paragraph]);
-    await until(() => fragmentOf(ownerScreen.doc).toString().includes("ajouté par une collègue"));
-    // Shared to write with the adults, still nothing for pupils.
-    expect((await pupil.get(`/documents/${id}`)).status).toBe(403);
-    expect((await (await live(pupil, room, false)).closed).code).toBe(4403);
-  });
+      expect((await share("write")).status).toBe(303);
+      const writable = await colleague.get(`/documents/${id}`);
+      expect(writable.status).toBe(200);
+      expect(writable.text).not.toContain(t("document.view_only"));
+      const ownerScreen = await live(owner, room);
+      const colleagueScreen = await live(colleague, room);
+      const paragraph = new Y.XmlElement("paragraph");
+      const text = new Y.XmlText();
+      text.insert(0, "ajouté par une collègue");
+      paragraph.insert(0, [text]);
+      fragmentOf(colleagueScreen.doc).push([paragraph]);
+      await until(() => fragmentOf(ownerScreen.doc).toString().includes("ajouté par une collègue"));
+      // Shared to write with the adults, still nothing for pupils.
+      expect((await pupil.get(`/documents/${id}`)).status).toBe(403);
+      expect((await (await live(pupil, room, false)).closed).code).toBe(4403);
+    },
+  );
 
   it("56B tenant isolation: another school's user gets 404 on pages and exports and 4403 on the socket", async () => {
     const stranger = await as(other.teacher);

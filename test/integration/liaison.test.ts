@@ -89,7 +89,8 @@ describe.each(DATABASE_KINDS)("liaison notebook on %s", (kind) => {
         async (tx) =>
           rowsOf<{ n: number }>(
             await tx.execute(sql`
-      select count(*)::int as n from notifications where user_id = ${userId} and title = 'Rappel — carnet de liaison : Réunion de parents'`),
+      select count(*)::int as n from notifications where user_id = ${userId} and title =
+      'Rappel — carnet de liaison : Réunion de parents'`),
           )[0]!.n,
       );
     env.clock.set("2026-12-10T09:59:00+01:00");

@@ -146,7 +146,8 @@ describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
     const csrfLines = await withTenant(tp.platform.db, systemScope, async (tx) =>
       rowsOf(
         await tx.execute(sql`
-      select 1 from audit_log where action = 'csrf.rejected' and target = '/login' and at = ${tp.clock.now().toISOString()}`),
+      select 1 from audit_log where action = 'csrf.rejected' and target = '/login' and at =
+      ${tp.clock.now().toISOString()}`),
       ),
     );
     // Two addresses: one line each at most per minute (F9), the first browser's two refusals folded into one.

@@ -43,54 +43,59 @@ describe.each(DATABASE_KINDS)("messaging restrictions on %s", (kind) => {
     await withTenant(env.platform.db, systemScope, (tx) => tx.execute(sql`delete from messaging_blocks`));
   });
 
-  it("52E the teacher suspends a pupil's messaging for a day; it ends on time; other apps stay open; another class's teacher cannot", async () => {
-    env.clock.set("2026-11-24T10:00:00+01:00");
-    const teacher = await as(s.teacher);
-    await teacher.get("/messagerie/moderation");
-    expect((await teacher.post("/messagerie/suspensions", { eleve: s.pupil.id, jours: "1" })).location).toBe(
-      "/messagerie/moderation?fait=suspendu",
-    );
-    expect((await teacher.get("/messagerie/moderation")).text).toContain(t("message.suspend.current"));
-    const compose = await (await as(s.pupil)).get("/messagerie/nouveau");
-    expect(compose.text).toContain("Ta messagerie est suspendue jusqu'au");
-    const refused = await send(s.pupil, s.otherPupil.id, "Pendant la suspension");
-    expect(refused.status).toBe(403);
-    expect(await count(sql`select count(*)::int as n from messages where sender_id = ${s.pupil.id}`)).toBe(0);
-    expect((await (await as(s.pupil)).get("/messagerie")).status).toBe(200);
-    expect((await (await as(s.pupil)).get("/classes")).status).toBe(200);
-    // The classmate is not suspended.
-    expect((await send(s.otherPupil, s.pupil.id)).status).toBe(303);
-    // A day later, it is over by itself.
-    env.clock.advance(24 * 3600_000 + 1000);
-    expect((await send(s.pupil, s.otherPupil.id, "Après")).status).toBe(303);
-    const teacherAgain = await as(s.teacher);
-    // Bad input and strangers change nothing.
-    expect((await teacherAgain.post("/messagerie/suspensions", { eleve: s.pupil.id, jours: "365" })).location).toBe(
-      "/messagerie/moderation?erreur=suspension",
-    );
-    expect((await teacherAgain.post("/messagerie/suspensions", { eleve: s.teacher.id, jours: "1" })).location).toBe(
-      "/messagerie/moderation?erreur=suspension",
-    );
-    const otherTeacher = await as(other.teacher);
-    expect((await otherTeacher.post("/messagerie/suspensions", { eleve: s.pupil.id, jours: "1" })).location).toBe(
-      "/messagerie/moderation?erreur=suspension",
-    );
-    expect(
-      (await (await as(s.pupil)).post("/messagerie/suspensions", { eleve: s.otherPupil.id, jours: "1" })).status,
-    ).toBe(403);
-    expect(
-      await count(
-        sql`select count(*)::int as n from messaging_suspensions where user_id = ${s.pupil.id} and until > ${env.clock.now().toISOString()}::timestamptz`,
-      ),
-    ).toBe(0);
-    // The director lifts a suspension before its end.
-    await teacherAgain.post("/messagerie/suspensions", { eleve: s.otherPupil.id, jours: "7" });
-    const director = await as(s.director);
-    expect((await director.post(`/messagerie/suspensions/${s.otherPupil.id}/lever`, {})).location).toBe(
-      "/messagerie/moderation?fait=leve",
-    );
-    expect((await send(s.otherPupil, s.pupil.id, "Levée")).status).toBe(303);
-  });
+  it(
+    "52E the teacher suspends a pupil's messaging for a day; it ends on time; other apps stay open; another class's " +
+      "teacher cannot",
+    async () => {
+      env.clock.set("2026-11-24T10:00:00+01:00");
+      const teacher = await as(s.teacher);
+      await teacher.get("/messagerie/moderation");
+      expect((await teacher.post("/messagerie/suspensions", { eleve: s.pupil.id, jours: "1" })).location).toBe(
+        "/messagerie/moderation?fait=suspendu",
+      );
+      expect((await teacher.get("/messagerie/moderation")).text).toContain(t("message.suspend.current"));
+      const compose = await (await as(s.pupil)).get("/messagerie/nouveau");
+      expect(compose.text).toContain("Ta messagerie est suspendue jusqu'au");
+      const refused = await send(s.pupil, s.otherPupil.id, "Pendant la suspension");
+      expect(refused.status).toBe(403);
+      expect(await count(sql`select count(*)::int as n from messages where sender_id = ${s.pupil.id}`)).toBe(0);
+      expect((await (await as(s.pupil)).get("/messagerie")).status).toBe(200);
+      expect((await (await as(s.pupil)).get("/classes")).status).toBe(200);
+      // The classmate is not suspended.
+      expect((await send(s.otherPupil, s.pupil.id)).status).toBe(303);
+      // A day later, it is over by itself.
+      env.clock.advance(24 * 3600_000 + 1000);
+      expect((await send(s.pupil, s.otherPupil.id, "Après")).status).toBe(303);
+      const teacherAgain = await as(s.teacher);
+      // Bad input and strangers change nothing.
+      expect((await teacherAgain.post("/messagerie/suspensions", { eleve: s.pupil.id, jours: "365" })).location).toBe(
+        "/messagerie/moderation?erreur=suspension",
+      );
+      expect((await teacherAgain.post("/messagerie/suspensions", { eleve: s.teacher.id, jours: "1" })).location).toBe(
+        "/messagerie/moderation?erreur=suspension",
+      );
+      const otherTeacher = await as(other.teacher);
+      expect((await otherTeacher.post("/messagerie/suspensions", { eleve: s.pupil.id, jours: "1" })).location).toBe(
+        "/messagerie/moderation?erreur=suspension",
+      );
+      expect(
+        (await (await as(s.pupil)).post("/messagerie/suspensions", { eleve: s.otherPupil.id, jours: "1" })).status,
+      ).toBe(403);
+      expect(
+        await count(
+          sql`select count(*)::int as n from messaging_suspensions where user_id = ${s.pupil.id} and until >
+          ${env.clock.now().toISOString()}::timestamptz`,
+        ),
+      ).toBe(0);
+      // The director lifts a suspension before its end.
+      await teacherAgain.post("/messagerie/suspensions", { eleve: s.otherPupil.id, jours: "7" });
+      const director = await as(s.director);
+      expect((await director.post(`/messagerie/suspensions/${s.otherPupil.id}/lever`, {})).location).toBe(
+        "/messagerie/moderation?fait=leve",
+      );
+      expect((await send(s.otherPupil, s.pupil.id, "Levée")).status).toBe(303);
+    },
+  );
 
   it("52F the director limits sending for pupils and families to school hours; staff are never limited", async () => {
     env.clock.set("2026-12-01T10:00:00+01:00"); // a Tuesday

@@ -94,19 +94,24 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
     expect(await homeOf(s.parent)).toContain("vendredi 18 décembre");
   });
 
-  it("54H a director's school date reaches the whole school; an inspector's reaches every school of the circonscription", async () => {
-    expect(
-      (await addDate(s.director, { titre: "Marché de Noël", date: "2026-12-19", audience: `ecole:${s.school.uai}` }))
-        .status,
-    ).toBe(303);
-    expect(await feedOf(otherClassParent)).toContain("Marché de Noël");
-    expect(await feedOf(other.parent)).not.toContain("Marché de Noël");
-    expect(
-      (await addDate(inspector, { titre: "Animation pédagogique", date: "2027-01-13", audience: "perimetre" })).status,
-    ).toBe(303);
-    expect(await feedOf(s.teacher)).toContain("Animation pédagogique");
-    expect(await feedOf(other.teacher)).not.toContain("Animation pédagogique");
-  });
+  it(
+    "54H a director's school date reaches the whole school; an inspector's reaches every school of the " +
+      "circonscription",
+    async () => {
+      expect(
+        (await addDate(s.director, { titre: "Marché de Noël", date: "2026-12-19", audience: `ecole:${s.school.uai}` }))
+          .status,
+      ).toBe(303);
+      expect(await feedOf(otherClassParent)).toContain("Marché de Noël");
+      expect(await feedOf(other.parent)).not.toContain("Marché de Noël");
+      expect(
+        (await addDate(inspector, { titre: "Animation pédagogique", date: "2027-01-13", audience: "perimetre" }))
+          .status,
+      ).toBe(303);
+      expect(await feedOf(s.teacher)).toContain("Animation pédagogique");
+      expect(await feedOf(other.teacher)).not.toContain("Animation pédagogique");
+    },
+  );
 
   it("54H bad dates, empty or huge titles and someone else's class or school get French errors and write nothing", async () => {
     const before = await count(sql`select count(*)::int as n from important_dates`);
@@ -154,7 +159,8 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
     const db = env.platform.db;
     await withTenant(db, systemScope, (tx) =>
       tx.execute(sql`
-      update users set birth_date = case id when ${s.otherPupil.id}::uuid then '2016-12-14'::date else '2017-12-16'::date end
+      update users set birth_date = case id when ${s.otherPupil.id}::uuid then '2016-12-14'::date else
+      '2017-12-16'::date end
       where id in (${s.otherPupil.id}, ${s.pupil.id})`),
     );
     const pupilFeed = await feedOf(s.pupil);
@@ -197,8 +203,8 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
     );
     const told = await announcementNotifier(env.platform.db, a!.id, env.clock.now(), {}, 1);
     expect(told).toBe(2);
-    const notices =
-      await count(sql`select count(*)::int as n from notifications where kind = 'announcement' and title = 'Message urgent : École fermée jeudi'
+    const notices = await count(sql`select count(*)::int as n from notifications where kind = 'announcement' and title =
+        'Message urgent : École fermée jeudi'
       and user_id in (${s.parent.id}, ${otherClassParent.id})`);
     expect(notices).toBe(2);
 
@@ -292,23 +298,27 @@ describe.each(DATABASE_KINDS)("news feed on %s", (kind) => {
     expect(await announcementNotifier(env.platform.db, a!.id, env.clock.now(), {}, 2)).toBe(3);
   });
 
-  it("54I an inspector's urgent message reaches every school of the circonscription; municipality staff set a date for their commune", async () => {
-    const ok = await announce(inspector, {
-      titre: "Évaluations nationales",
-      texte: "Les évaluations commencent lundi.",
-      profils: ["teacher", "director"],
-      jusqua: "2026-12-20",
-      audience: "perimetre",
-    });
-    expect(ok.status).toBe(303);
-    expect(await homeOf(s.teacher)).toContain("Évaluations nationales");
-    expect(await homeOf(other.teacher)).not.toContain("Évaluations nationales");
-    expect(
-      (await addDate(municipal, { titre: "Fête de la commune", date: "2026-12-21", audience: "perimetre" })).status,
-    ).toBe(303);
-    expect(await feedOf(communeParent)).toContain("Fête de la commune");
-    expect(await feedOf(s.parent)).not.toContain("Fête de la commune");
-  });
+  it(
+    "54I an inspector's urgent message reaches every school of the circonscription; municipality staff set a date " +
+      "for their commune",
+    async () => {
+      const ok = await announce(inspector, {
+        titre: "Évaluations nationales",
+        texte: "Les évaluations commencent lundi.",
+        profils: ["teacher", "director"],
+        jusqua: "2026-12-20",
+        audience: "perimetre",
+      });
+      expect(ok.status).toBe(303);
+      expect(await homeOf(s.teacher)).toContain("Évaluations nationales");
+      expect(await homeOf(other.teacher)).not.toContain("Évaluations nationales");
+      expect(
+        (await addDate(municipal, { titre: "Fête de la commune", date: "2026-12-21", audience: "perimetre" })).status,
+      ).toBe(303);
+      expect(await feedOf(communeParent)).toContain("Fête de la commune");
+      expect(await feedOf(s.parent)).not.toContain("Fête de la commune");
+    },
+  );
 
   it("54J only authors may announce; bad input and another school's audience are refused in French and write nothing", async () => {
     for (const u of [s.pupil, s.parent, s.otherPupil])

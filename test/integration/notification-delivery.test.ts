@@ -299,7 +299,8 @@ describe("notification delivery (54L–54N, 51C)", () => {
     const [row] = await withTenant(tp.platform.db, systemScope, async (tx) =>
       rowsOf<{ attempts: number; failed: boolean }>(
         await tx.execute(sql`
-      select attempts, failed_at is not null as failed from outbox_signals where user_id = ${parent.id} and title like 'Nouveau message%'
+      select attempts, failed_at is not null as failed from outbox_signals where user_id = ${parent.id} and title like
+      'Nouveau message%'
       order by created_at desc limit 1`),
       ),
     );
@@ -336,7 +337,8 @@ describe("notification delivery (54L–54N, 51C)", () => {
       async (tx) =>
         rowsOf(
           await tx.execute(sql`
-      select 1 from notification_settings where user_id = ${parent.id} union all select 1 from notification_preferences where user_id = ${parent.id}`),
+      select 1 from notification_settings where user_id = ${parent.id} union all select 1 from notification_preferences
+      where user_id = ${parent.id}`),
         ).length,
     );
     expect(saved).toBe(0);

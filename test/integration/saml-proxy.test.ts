@@ -57,7 +57,8 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     await linkParent(env.platform.db, s.parent.id, other.pupil.id, other.school.uai);
     await withTenant(env.platform.db, systemScope, async (tx) => {
       await tx.execute(
-        sql`update users set external_id = ${`TEST-${jointure("eleve")}`}, state = 'pre_created', charter_accepted_at = null where id = ${s.pupil.id}`,
+        sql`update users set external_id = ${`TEST-${jointure("eleve")}`}, state = 'pre_created', charter_accepted_at =
+          null where id = ${s.pupil.id}`,
       );
       await tx.execute(sql`update users set external_id = ${`TEST-${jointure("parent")}`} where id = ${s.parent.id}`);
       await tx.execute(
@@ -126,20 +127,24 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     },
   });
 
-  it("3.2.2 4.4 a pupil logs in through ÉduConnect (signed, encrypted assertion): the pre-created account is opened and activated at first login", async () => {
-    const { res } = await answer("educonnect", pupilIdentity());
-    expect(res.status).toBe(303);
-    const { hub, res: arrival } = await intoHub(res.location!);
-    expect(arrival.location).toBe("/activation");
-    expect((await hub.get("/activation")).status).toBe(200);
-    const [row] = await withTenant(env.platform.db, systemScope, async (tx) =>
-      rowsOf<{ educonnect_id: string }>(
-        await tx.execute(sql`
+  it(
+    "3.2.2 4.4 a pupil logs in through ÉduConnect (signed, encrypted assertion): the pre-created account is opened " +
+      "and activated at first login",
+    async () => {
+      const { res } = await answer("educonnect", pupilIdentity());
+      expect(res.status).toBe(303);
+      const { hub, res: arrival } = await intoHub(res.location!);
+      expect(arrival.location).toBe("/activation");
+      expect((await hub.get("/activation")).status).toBe(200);
+      const [row] = await withTenant(env.platform.db, systemScope, async (tx) =>
+        rowsOf<{ educonnect_id: string }>(
+          await tx.execute(sql`
       select educonnect_id from users where id = ${s.pupil.id}`),
-      ),
-    );
-    expect(row!.educonnect_id).toBe(`opaque-eleve-${tag}`);
-  });
+        ),
+      );
+      expect(row!.educonnect_id).toBe(`opaque-eleve-${tag}`);
+    },
+  );
 
   it("3.2.2 a parent with children in two schools chooses which account to open", async () => {
     const { res } = await answer("educonnect", {
@@ -217,53 +222,57 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     expect(res.text).toContain("Connexion refusée");
   };
 
-  it("rejected: unsigned, wrongly signed, expired, wrong audience, wrong destination, unsolicited or foreign-issuer responses", async () => {
-    // Unsigned: a genuine response with its signature taken out.
-    const { browser: b0, id: id0 } = await start("arena");
-    const signed = Buffer.from(
-      await arena.respond(serviceProvider(settings, "arena"), id0, {
-        nameId: "x",
-        attributes: { ctemail: [`prof.${tag}@ac-test.fr`] },
-      }),
-      "base64",
-    ).toString();
-    const unsigned = signed.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, "");
-    expect(unsigned).not.toContain("Signature");
-    refused(await b0.post("/saml/arena/acs", { SAMLResponse: Buffer.from(unsigned).toString("base64") }));
-    // Tampered: the signed assertion with another e-mail in it.
-    const { browser: b1, id: id1 } = await start("arena");
-    const genuine = Buffer.from(
-      await arena.respond(serviceProvider(settings, "arena"), id1, {
-        nameId: "x",
-        attributes: { ctemail: [`prof.${tag}@ac-test.fr`] },
-      }),
-      "base64",
-    ).toString();
-    refused(
-      await b1.post("/saml/arena/acs", {
-        SAMLResponse: Buffer.from(genuine.replace(`prof.${tag}@`, "directeur@")).toString("base64"),
-      }),
-    );
-    const impostor = await createTestIdp("arena", PROXY);
-    refused(
-      (await answer("arena", { nameId: "x", attributes: { ctemail: [`prof.${tag}@ac-test.fr`] } }, {}, impostor)).res,
-    );
-    refused(
-      (
-        await answer("educonnect", pupilIdentity(), {
-          notBefore: new Date(Date.now() - 20 * 60_000),
-          notOnOrAfter: new Date(Date.now() - 10 * 60_000),
-        })
-      ).res,
-    );
-    refused((await answer("educonnect", pupilIdentity(), { audience: "https://autre-sp.example.fr/metadata" })).res);
-    refused((await answer("educonnect", pupilIdentity(), { destination: "https://autre-sp.example.fr/acs" })).res);
-    refused((await answer("educonnect", pupilIdentity(), { inResponseTo: "_une-autre-demande" })).res);
-    refused((await answer("educonnect", pupilIdentity(), { issuer: "https://faux-idp.example.fr" })).res);
-    // No login started in this browser: an IdP response posted here is refused (login CSRF).
-    const response = await educonnect.respond(serviceProvider(settings, "educonnect"), "_x", pupilIdentity());
-    refused(await new TestBrowser(proxy).post("/saml/educonnect/acs", { SAMLResponse: response }));
-  });
+  it(
+    "rejected: unsigned, wrongly signed, expired, wrong audience, wrong destination, unsolicited or foreign-issuer " +
+      "responses",
+    async () => {
+      // Unsigned: a genuine response with its signature taken out.
+      const { browser: b0, id: id0 } = await start("arena");
+      const signed = Buffer.from(
+        await arena.respond(serviceProvider(settings, "arena"), id0, {
+          nameId: "x",
+          attributes: { ctemail: [`prof.${tag}@ac-test.fr`] },
+        }),
+        "base64",
+      ).toString();
+      const unsigned = signed.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, "");
+      expect(unsigned).not.toContain("Signature");
+      refused(await b0.post("/saml/arena/acs", { SAMLResponse: Buffer.from(unsigned).toString("base64") }));
+      // Tampered: the signed assertion with another e-mail in it.
+      const { browser: b1, id: id1 } = await start("arena");
+      const genuine = Buffer.from(
+        await arena.respond(serviceProvider(settings, "arena"), id1, {
+          nameId: "x",
+          attributes: { ctemail: [`prof.${tag}@ac-test.fr`] },
+        }),
+        "base64",
+      ).toString();
+      refused(
+        await b1.post("/saml/arena/acs", {
+          SAMLResponse: Buffer.from(genuine.replace(`prof.${tag}@`, "directeur@")).toString("base64"),
+        }),
+      );
+      const impostor = await createTestIdp("arena", PROXY);
+      refused(
+        (await answer("arena", { nameId: "x", attributes: { ctemail: [`prof.${tag}@ac-test.fr`] } }, {}, impostor)).res,
+      );
+      refused(
+        (
+          await answer("educonnect", pupilIdentity(), {
+            notBefore: new Date(Date.now() - 20 * 60_000),
+            notOnOrAfter: new Date(Date.now() - 10 * 60_000),
+          })
+        ).res,
+      );
+      refused((await answer("educonnect", pupilIdentity(), { audience: "https://autre-sp.example.fr/metadata" })).res);
+      refused((await answer("educonnect", pupilIdentity(), { destination: "https://autre-sp.example.fr/acs" })).res);
+      refused((await answer("educonnect", pupilIdentity(), { inResponseTo: "_une-autre-demande" })).res);
+      refused((await answer("educonnect", pupilIdentity(), { issuer: "https://faux-idp.example.fr" })).res);
+      // No login started in this browser: an IdP response posted here is refused (login CSRF).
+      const response = await educonnect.respond(serviceProvider(settings, "educonnect"), "_x", pupilIdentity());
+      refused(await new TestBrowser(proxy).post("/saml/educonnect/acs", { SAMLResponse: response }));
+    },
+  );
 
   it("rejected: a replayed response, a replayed handoff, a forged handoff, and a signature-wrapped assertion", async () => {
     const { res, browser, response } = await answer("arena", {
@@ -291,7 +300,11 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
     ).toString();
     const evil = genuine.replace(
       /<saml:Assertion /,
-      `<saml:Assertion ID="_evil" Version="2.0" IssueInstant="${new Date().toISOString()}"><saml:Issuer>${arena.entityId}</saml:Issuer><saml:Subject><saml:NameID>pirate</saml:NameID></saml:Subject><saml:AttributeStatement><saml:Attribute Name="ctemail"><saml:AttributeValue>${s.director.login}@ac-test.fr</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion><saml:Assertion `,
+      `<saml:Assertion ID="_evil" Version="2.0" ` +
+        `IssueInstant="${new Date().toISOString()}"><saml:Issuer>${arena.entityId}</saml:Issuer><saml:Subject><saml:N` +
+        `ameID>pirate</saml:NameID></saml:Subject><saml:AttributeStatement><saml:Attribute ` +
+        `Name="ctemail"><saml:AttributeValue>${s.director.login}@ac-test.fr</saml:AttributeValue></saml:Attribute` +
+        `></saml:AttributeStatement></saml:Assertion><saml:Assertion `,
     );
     const wrapped = await b2.post("/saml/arena/acs", { SAMLResponse: Buffer.from(evil).toString("base64") });
     if (wrapped.status === 303) {

@@ -157,84 +157,92 @@ describe.each(DATABASE_KINDS)("view as a pupil or a parent on %s", (kind) => {
     });
   });
 
-  it("58D the teacher's homework preview lists exactly what a pupil and a parent of the class see, week by week, with no form", async () => {
-    const teacher = await as(s.teacher);
-    const own = await teacher.get(`/cahier/${s.classId}`);
-    // The switch on the teacher's own page.
-    expect(own.html).toContain(`href="/cahier/${s.classId}?voir=eleve&amp;semaine=2026-12-07"`);
-    expect(own.html).toContain(`href="/cahier/${s.classId}?voir=parent&amp;semaine=2026-12-07"`);
-    expect(own.text).toContain(t("viewas.as_pupil"));
-    for (const week of ["2026-12-07", "2026-12-14"]) {
-      const pupilPage = await (await as(s.pupil)).get(`/cahier/${s.classId}?semaine=${week}`);
-      const parentPage = await (await as(s.parent)).get(`/cahier/${s.classId}?semaine=${week}`);
-      for (const [voir, real, banner] of [
-        ["eleve", pupilPage, "viewas.banner.pupil"],
-        ["parent", parentPage, "viewas.banner.parent"],
-      ] as const) {
-        const preview = await teacher.get(`/cahier/${s.classId}?voir=${voir}&semaine=${week}`);
-        expect(preview.status).toBe(200);
-        expect(entriesOf(preview.html)).toEqual(entriesOf(real.html));
-        expect(entriesOf(preview.html).subjects.length).toBeGreaterThan(0);
-        expect(preview.text).toContain(t(banner, { name: className }));
-        expect(preview.text).toContain(`href="/cahier/${s.classId}?semaine=${week}">${t("viewas.leave")}`);
-        expectReadOnly(preview.html);
-        // What the teacher alone sees is not in it: who ticked, the form, the removal, the statistics.
-        expect(preview.text).not.toContain(t("homework.ticked_count", { count: 1, total: 2 }));
-        expect(preview.text).not.toContain(t("homework.new"));
-        expect(preview.html).not.toContain("/statistiques");
-        // Paging stays in the preview.
-        expect(preview.html).toMatch(
-          new RegExp(`href="/cahier/${s.classId}\\?voir=${voir}&amp;semaine=\\d{4}-\\d{2}-\\d{2}" rel="next"`),
-        );
+  it(
+    "58D the teacher's homework preview lists exactly what a pupil and a parent of the class see, week by week, " +
+      "with no form",
+    async () => {
+      const teacher = await as(s.teacher);
+      const own = await teacher.get(`/cahier/${s.classId}`);
+      // The switch on the teacher's own page.
+      expect(own.html).toContain(`href="/cahier/${s.classId}?voir=eleve&amp;semaine=2026-12-07"`);
+      expect(own.html).toContain(`href="/cahier/${s.classId}?voir=parent&amp;semaine=2026-12-07"`);
+      expect(own.text).toContain(t("viewas.as_pupil"));
+      for (const week of ["2026-12-07", "2026-12-14"]) {
+        const pupilPage = await (await as(s.pupil)).get(`/cahier/${s.classId}?semaine=${week}`);
+        const parentPage = await (await as(s.parent)).get(`/cahier/${s.classId}?semaine=${week}`);
+        for (const [voir, real, banner] of [
+          ["eleve", pupilPage, "viewas.banner.pupil"],
+          ["parent", parentPage, "viewas.banner.parent"],
+        ] as const) {
+          const preview = await teacher.get(`/cahier/${s.classId}?voir=${voir}&semaine=${week}`);
+          expect(preview.status).toBe(200);
+          expect(entriesOf(preview.html)).toEqual(entriesOf(real.html));
+          expect(entriesOf(preview.html).subjects.length).toBeGreaterThan(0);
+          expect(preview.text).toContain(t(banner, { name: className }));
+          expect(preview.text).toContain(`href="/cahier/${s.classId}?semaine=${week}">${t("viewas.leave")}`);
+          expectReadOnly(preview.html);
+          // What the teacher alone sees is not in it: who ticked, the form, the removal, the statistics.
+          expect(preview.text).not.toContain(t("homework.ticked_count", { count: 1, total: 2 }));
+          expect(preview.text).not.toContain(t("homework.new"));
+          expect(preview.html).not.toContain("/statistiques");
+          // Paging stays in the preview.
+          expect(preview.html).toMatch(
+            new RegExp(`href="/cahier/${s.classId}\\?voir=${voir}&amp;semaine=\\d{4}-\\d{2}-\\d{2}" rel="next"`),
+          );
+        }
+        // The real pages do hold the forms the preview leaves out, and no switch.
+        expect(pupilPage.html).toContain('action="/cahier/entrees/');
+        expect(pupilPage.html).not.toContain("voir=");
       }
-      // The real pages do hold the forms the preview leaves out, and no switch.
-      expect(pupilPage.html).toContain('action="/cahier/entrees/');
-      expect(pupilPage.html).not.toContain("voir=");
-    }
-    const thisWeek = entriesOf((await teacher.get(`/cahier/${s.classId}?voir=eleve`)).html);
-    expect(thisWeek.subjects).toEqual(["Histoire", "Mathématiques"]);
-    expect(thisWeek.texts.join(" ")).not.toMatch(/CE2|autre école/);
-    // The staff member of the class and the director preview it too.
-    for (const u of [staff, s.director]) {
-      const page = await (await as(u)).get(`/cahier/${s.classId}?voir=parent`);
-      expect(page.status).toBe(200);
-      expect(entriesOf(page.html)).toEqual(thisWeek);
-      expectReadOnly(page.html);
-    }
-  });
+      const thisWeek = entriesOf((await teacher.get(`/cahier/${s.classId}?voir=eleve`)).html);
+      expect(thisWeek.subjects).toEqual(["Histoire", "Mathématiques"]);
+      expect(thisWeek.texts.join(" ")).not.toMatch(/CE2|autre école/);
+      // The staff member of the class and the director preview it too.
+      for (const u of [staff, s.director]) {
+        const page = await (await as(u)).get(`/cahier/${s.classId}?voir=parent`);
+        expect(page.status).toBe(200);
+        expect(entriesOf(page.html)).toEqual(thisWeek);
+        expectReadOnly(page.html);
+      }
+    },
+  );
 
-  it("58D the liaison preview lists exactly the notes a parent of the class receives, with nothing to acknowledge or answer", async () => {
-    const teacher = await as(s.teacher);
-    const sender = await teacher.get("/carnet");
-    expect(sender.html).toContain(`href="/carnet/apercu/${s.classId}"`);
-    const real = await (await as(s.parent)).get("/carnet");
-    const preview = await teacher.get(`/carnet/apercu/${s.classId}`);
-    expect(preview.status).toBe(200);
-    expect(notesOf(preview.html)).toEqual(notesOf(real.html));
-    expect(notesOf(preview.html).titles.sort()).toEqual(["Fermeture du pont de mai", "Piscine", "Sortie au musée"]);
-    expect(preview.text).toContain(t("viewas.banner.parent", { name: className }));
-    expect(preview.text).toContain(`href="/carnet">${t("viewas.leave")}`);
-    expect(preview.text).toContain(t("viewas.liaison_ack.yesno"));
-    expectReadOnly(preview.html);
-    // The real page holds the acknowledge and answer forms.
-    expect(real.html).toMatch(/action="\/carnet\/[0-9a-f-]{36}\/lu"/);
-    // The director previews the class too; the staff member of the class as well.
-    for (const u of [s.director, staff]) {
-      const page = await (await as(u)).get(`/carnet/apercu/${s.classId}`);
-      expect(page.status).toBe(200);
-      expect(notesOf(page.html)).toEqual(notesOf(real.html));
-    }
-    // The preview posts nothing: there is no such address to post to, and nothing changed for the parent.
-    await teacher.get(`/carnet/apercu/${s.classId}`);
-    expect((await teacher.post(`/carnet/apercu/${s.classId}`, {})).status).toBe(404);
-    const unread = await withTenant(env.platform.db, systemScope, async (tx) =>
-      rowsOf<{ n: number }>(
-        await tx.execute(sql`
+  it(
+    "58D the liaison preview lists exactly the notes a parent of the class receives, with nothing to acknowledge or " +
+      "answer",
+    async () => {
+      const teacher = await as(s.teacher);
+      const sender = await teacher.get("/carnet");
+      expect(sender.html).toContain(`href="/carnet/apercu/${s.classId}"`);
+      const real = await (await as(s.parent)).get("/carnet");
+      const preview = await teacher.get(`/carnet/apercu/${s.classId}`);
+      expect(preview.status).toBe(200);
+      expect(notesOf(preview.html)).toEqual(notesOf(real.html));
+      expect(notesOf(preview.html).titles.sort()).toEqual(["Fermeture du pont de mai", "Piscine", "Sortie au musée"]);
+      expect(preview.text).toContain(t("viewas.banner.parent", { name: className }));
+      expect(preview.text).toContain(`href="/carnet">${t("viewas.leave")}`);
+      expect(preview.text).toContain(t("viewas.liaison_ack.yesno"));
+      expectReadOnly(preview.html);
+      // The real page holds the acknowledge and answer forms.
+      expect(real.html).toMatch(/action="\/carnet\/[0-9a-f-]{36}\/lu"/);
+      // The director previews the class too; the staff member of the class as well.
+      for (const u of [s.director, staff]) {
+        const page = await (await as(u)).get(`/carnet/apercu/${s.classId}`);
+        expect(page.status).toBe(200);
+        expect(notesOf(page.html)).toEqual(notesOf(real.html));
+      }
+      // The preview posts nothing: there is no such address to post to, and nothing changed for the parent.
+      await teacher.get(`/carnet/apercu/${s.classId}`);
+      expect((await teacher.post(`/carnet/apercu/${s.classId}`, {})).status).toBe(404);
+      const unread = await withTenant(env.platform.db, systemScope, async (tx) =>
+        rowsOf<{ n: number }>(
+          await tx.execute(sql`
       select count(*)::int as n from liaison_recipients where parent_id = ${s.parent.id} and read_at is not null`),
-      ),
-    );
-    expect(unread[0]!.n).toBe(0);
-  });
+        ),
+      );
+      expect(unread[0]!.n).toBe(0);
+    },
+  );
 
   it("58D pupils, parents and teachers of another class or school asking for a preview get a 404", async () => {
     const paths = [
@@ -349,7 +357,8 @@ describe.each(DATABASE_KINDS)("the class preview hub on %s", (kind) => {
           (gen_random_uuid(), ${uai}, null, ${s.director.id}, 'Fête de Noël', '2026-12-18', now()),
           (gen_random_uuid(), ${uai}, ${s.classId}, ${s.teacher.id}, 'Photo de classe', '2026-12-14', now()),
           (gen_random_uuid(), ${uai}, ${otherClassId}, ${otherClassTeacher.id}, 'Date des CE2', '2026-12-16', now()),
-          (gen_random_uuid(), ${other.school.uai}, null, ${other.director.id}, 'Date d''une autre école', '2026-12-17', now())`);
+          (gen_random_uuid(), ${other.school.uai}, null, ${other.director.id}, 'Date d''une autre école', '2026-12-17',
+          now())`);
       for (const [title, profiles, school] of [
         ["Grève jeudi", "{parent}", uai],
         ["Réunion des enseignants", "{teacher}", uai],

@@ -258,7 +258,8 @@ describe("4.4 deliveries — refusals, each with a French reason", () => {
   it("the committed zip whose entry climbs out of the archive", async () => {
     const err = await refusal(join(FIXTURES, "bad/path-traversal.zip"));
     expect(err.message).toBe(
-      "Archive refusée : le nom « ../../ENT1D_Complet_20260901_Eleve_0000.xml » sort de l'archive (chemin absolu ou « .. »).",
+      "Archive refusée : le nom « ../../ENT1D_Complet_20260901_Eleve_0000.xml » sort de l'archive (chemin absolu ou " +
+        "« .. »).",
     );
   });
 
@@ -409,7 +410,8 @@ describe("4.4 deliveries — refusals, each with a French reason", () => {
     await writeFile(join(mixed, "ENT1D_Complet_20260901_Eleve_0000.xml"), xml(1));
     await writeFile(join(mixed, "ENT1D_Delta_20260915_Eleve_0000.xml"), xml(2));
     expect((await refusal(mixed)).message).toBe(
-      "Le dossier contient plusieurs livraisons (ENT1D_Complet_20260901, ENT1D_Delta_20260915) : importez-les une à une.",
+      "Le dossier contient plusieurs livraisons (ENT1D_Complet_20260901, ENT1D_Delta_20260915) : importez-les une à " +
+        "une.",
     );
     const twice = join(dir, "deux.zip");
     await writeFile(

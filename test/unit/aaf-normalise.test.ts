@@ -279,7 +279,8 @@ describe("4.4 normaliser — attribute sets of both flavours (entcore.md §2.4)"
         source,
         code: "deprecated_attribute",
         detail:
-          "Attributs obsolètes ignorés : ENTElevePere, ENTEleveMere (sans ENTElevePersRelEleve, les responsables de l'élève ne sont pas rattachés).",
+          "Attributs obsolètes ignorés : ENTElevePere, ENTEleveMere (sans ENTElevePersRelEleve, les responsables de " +
+          "l'élève ne sont pas rattachés).",
       },
     ]);
     // Old files (AAF-VE1301) carry them beside ENTElevePersRelEleve on every pupil: no warning then.

@@ -38,7 +38,9 @@ const plain = (records: AafRawRecord[]) => records.map((r) => ({ ...r, attribute
 const xml = (body: string, { decl = true, doctype = true } = {}) =>
   `${decl ? '<?xml version="1.0" encoding="ISO-8859-15"?>\r\n' : ""}${doctype ? '<!DOCTYPE ficAlimMENESR SYSTEM "ficAlimMENESR.dtd">\r\n' : ""}<ficAlimMENESR>\r\n${body}</ficAlimMENESR>\r\n`;
 const pupil = (id: string, attrs = `<attr name="ENTPersonNom"><value>Nom</value></attr>`) =>
-  `<addRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>${id}</id></identifier><attributes>${attrs}</attributes></addRequest>\r\n`;
+  `<addRequest><operationalAttributes><attr ` +
+  `name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>${id}</id></identifi` +
+  `er><attributes>${attrs}</attributes></addRequest>\r\n`;
 
 describe("4.4 AAF parser — the real samples, as they are", () => {
   it("reads the 2D EtabEducNat sample (ISO-8859-15 declared, &apos;, <value></value>, <value/>)", async () => {
@@ -142,7 +144,9 @@ describe("4.4 AAF parser — 1D files", () => {
 
   it("reads every operational attribute: categorieStructure, categoriePersonne, categorieMatiere, categorieMef", async () => {
     const rec = (op: string, cat: string) =>
-      `<addRequest><operationalAttributes><attr name="${op}"><value>${cat}</value></attr></operationalAttributes><identifier><id>X</id></identifier><attributes><attr name="a"><value>b</value></attr></attributes></addRequest>`;
+      `<addRequest><operationalAttributes><attr ` +
+      `name="${op}"><value>${cat}</value></attr></operationalAttributes><identifier><id>X</id></identifier><attribu` +
+      `tes><attr name="a"><value>b</value></attr></attributes></addRequest>`;
     const { records } = await parse(
       xml(
         rec("categorieStructure", "EtabEducNat") +
@@ -250,14 +254,17 @@ describe("4.4 AAF parser — refusals, each with a French reason, the file and t
     [
       "a record without identifier",
       xml(
-        `<addRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><attributes/></addRequest>`,
+        `<addRequest><operationalAttributes><attr ` +
+          `name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><attributes/></addRequest>`,
       ),
       /sans identifiant/,
     ],
     [
       "an empty identifier",
       xml(
-        `<deleteRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id> </id></identifier></deleteRequest>`,
+        `<deleteRequest><operationalAttributes><attr ` +
+          `name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id> ` +
+          `</id></identifier></deleteRequest>`,
       ),
       /sans identifiant/,
     ],
@@ -269,21 +276,27 @@ describe("4.4 AAF parser — refusals, each with a French reason, the file and t
     [
       "an unknown category",
       xml(
-        `<deleteRequest><operationalAttributes><attr name="categoriePersonne"><value>Martien</value></attr></operationalAttributes><identifier><id>1</id></identifier></deleteRequest>`,
+        `<deleteRequest><operationalAttributes><attr ` +
+          `name="categoriePersonne"><value>Martien</value></attr></operationalAttributes><identifier><id>1</id></iden` +
+          `tifier></deleteRequest>`,
       ),
       /Catégorie inconnue « Martien »/,
     ],
     [
       "a category under the wrong attribute",
       xml(
-        `<deleteRequest><operationalAttributes><attr name="categorieStructure"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identifier></deleteRequest>`,
+        `<deleteRequest><operationalAttributes><attr ` +
+          `name="categorieStructure"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></ident` +
+          `ifier></deleteRequest>`,
       ),
       /incompatible avec l'attribut opérationnel categorieStructure/,
     ],
     [
       "an unknown operational attribute",
       xml(
-        `<deleteRequest><operationalAttributes><attr name="categorieAutre"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identifier></deleteRequest>`,
+        `<deleteRequest><operationalAttributes><attr ` +
+          `name="categorieAutre"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identifie` +
+          `r></deleteRequest>`,
       ),
       /Attribut opérationnel inconnu « categorieAutre »/,
     ],
@@ -296,7 +309,10 @@ describe("4.4 AAF parser — refusals, each with a French reason, the file and t
     [
       "a modification other than replace",
       xml(
-        `<modifyRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identifier><modifications><modification name="sn" operation="add"><value>X</value></modification></modifications></modifyRequest>`,
+        `<modifyRequest><operationalAttributes><attr ` +
+          `name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identi` +
+          `fier><modifications><modification name="sn" ` +
+          `operation="add"><value>X</value></modification></modifications></modifyRequest>`,
       ),
       /Opération de modification « add » non prise en charge/,
     ],
@@ -325,7 +341,10 @@ describe("4.4 AAF parser — refusals, each with a French reason, the file and t
     [
       "attributes not separated",
       xml(
-        `<modifyRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identifier><modifications><modification name="sn"operation="replace"><value>X</value></modification></modifications></modifyRequest>`,
+        `<modifyRequest><operationalAttributes><attr ` +
+          `name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identi` +
+          `fier><modifications><modification ` +
+          `name="sn"operation="replace"><value>X</value></modification></modifications></modifyRequest>`,
       ),
       /espace manquante/,
     ],
@@ -455,8 +474,10 @@ describe("4.4 AAF parser — streaming in bounded memory", () => {
   const record = (i: number) =>
     pupil(
       id(i),
-      `<attr name="ENTPersonJointure"><value>${id(i)}</value></attr><attr name="ENTPersonNom"><value>Dupont-Lefèvre</value></attr>` +
-        `<attr name="ENTPersonPrenom"><value>Zoé</value></attr><attr name="ENTPersonClasses"><value>6001$$$8000001$CP-CE1</value></attr>` +
+      `<attr name="ENTPersonJointure"><value>${id(i)}</value></attr><attr ` +
+        `name="ENTPersonNom"><value>Dupont-Lefèvre</value></attr>` +
+        `<attr name="ENTPersonPrenom"><value>Zoé</value></attr><attr ` +
+        `name="ENTPersonClasses"><value>6001$$$8000001$CP-CE1</value></attr>` +
         `<attr name="ENTEleveAutoriteParentale"><value>${id(i + 1)}$10</value><value>${id(i + 2)}$20</value></attr>`,
     );
 
