@@ -132,156 +132,167 @@ describe("e2e: the demo profiles in Chromium", () => {
     const mode = js ? "with JavaScript" : "without JavaScript";
     describe(mode, () => {
       for (const home of HOMES) {
-        it(`2.1.3 51H 51J 51K 731C ${home.login} logs in, gets a light, accessible French home and logs out (${mode})`, async () => {
-          const context = await newContext(hub, { javaScriptEnabled: js });
-          if (js) await recordCspViolations(context);
-          const page = await context.newPage();
-          const { problems } = watch(page);
-          try {
-            const loginPage = await page.goto(`${hub.base}/login`);
-            expect(loginPage!.status()).toBe(200);
-            expect(loginPage!.headers()["content-security-policy"]).toContain("script-src 'self'");
-            expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Connexion");
-            await expectNoHorizontalScroll(page);
+        it(
+          `2.1.3 51H 51J 51K 731C ${home.login} logs in, gets ` +
+            `a light, accessible French home and logs out (${mode})`,
+          async () => {
+            const context = await newContext(hub, { javaScriptEnabled: js });
+            if (js) await recordCspViolations(context);
+            const page = await context.newPage();
+            const { problems } = watch(page);
+            try {
+              const loginPage = await page.goto(`${hub.base}/login`);
+              expect(loginPage!.status()).toBe(200);
+              expect(loginPage!.headers()["content-security-policy"]).toContain("script-src 'self'");
+              expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Connexion");
+              await expectNoHorizontalScroll(page);
 
-            const homeDocument = nextDocument(page, hub, "/");
-            await logIn(page, hub, home.login);
-            expect(pathOf(page)).toBe("/");
-            const homeResponse = await homeDocument;
-            expect(homeResponse.status()).toBe(200);
+              const homeDocument = nextDocument(page, hub, "/");
+              await logIn(page, hub, home.login);
+              expect(pathOf(page)).toBe("/");
+              const homeResponse = await homeDocument;
+              expect(homeResponse.status()).toBe(200);
 
-            // The session cookie is __Host- prefixed, Secure, HttpOnly, host-only: Chromium keeps it on
-            // http://127.0.0.1.
-            const session = (await context.cookies()).find((c) => c.name === "__Host-preau_session");
-            expect(session).toMatchObject({
-              domain: "127.0.0.1",
-              path: "/",
-              secure: true,
-              httpOnly: true,
-              sameSite: "Lax",
-            });
-            if (js) expect(await page.evaluate(() => document.cookie)).not.toContain("preau_session");
+              // The session cookie is __Host- prefixed, Secure, HttpOnly, host-only: Chromium keeps it on
+              // http://127.0.0.1.
+              const session = (await context.cookies()).find((c) => c.name === "__Host-preau_session");
+              expect(session).toMatchObject({
+                domain: "127.0.0.1",
+                path: "/",
+                secure: true,
+                httpOnly: true,
+                sameSite: "Lax",
+              });
+              if (js) expect(await page.evaluate(() => document.cookie)).not.toContain("preau_session");
 
-            // A French portal: greeting, profile, launcher, school, classes / children / perimeter.
-            const name = names.get(home.login)!;
-            expect(await page.locator("html").getAttribute("lang")).toBe("fr");
-            expect(await page.title()).toBe("Mes applis — Préau");
-            expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe(`Bonjour ${name.first} !`);
-            expect(await page.locator(".profile-line").innerText()).toBe(t(`profile.${home.main}`));
-            const launcher = page.getByRole("region", { name: "Mes applications" });
-            expect(await launcher.locator(".tile-name").allInnerTexts()).toEqual(appsFor(home.profiles));
-            // Issue 21: on a 480 px screen the banner's links and tools are in its menu.
-            await openMenu(page);
-            const nav = page.getByRole("navigation", { name: "Navigation principale" });
-            expect(await nav.getByRole("link", { name: `Compte de ${name.first} ${name.last}` }).isVisible()).toBe(
-              true,
-            );
-            if (home.school) expect(await page.locator(".brand-school").innerText()).toBe(home.school);
-            else expect(await page.locator(".brand-school").count()).toBe(0);
-            if (home.classes) {
-              const region = page.getByRole("region", { name: home.classes.length > 1 ? "Mes classes" : "Ma classe" });
-              expect(await region.getByRole("link").allInnerTexts()).toEqual(home.classes);
-            }
-            if (home.children) {
-              const region = page.getByRole("region", { name: "Mes enfants" });
-              expect((await region.getByRole("link").allInnerTexts()).sort()).toEqual(home.children);
-            }
-            if (home.schoolSwitch) {
-              const select = page.getByRole("banner").getByLabel("Changer d'école");
-              expect((await select.locator("option").allInnerTexts()).sort()).toEqual([...home.schoolSwitch].sort());
-            }
-            if (home.perimeter) {
-              const region = page.getByRole("region", { name: "Mon périmètre" });
-              expect(await region.innerText()).toContain(home.perimeter.name);
-              expect(await region.getByRole("link", { name: `${home.perimeter.schools} écoles` }).isVisible()).toBe(
+              // A French portal: greeting, profile, launcher, school, classes / children / perimeter.
+              const name = names.get(home.login)!;
+              expect(await page.locator("html").getAttribute("lang")).toBe("fr");
+              expect(await page.title()).toBe("Mes applis — Préau");
+              expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe(`Bonjour ${name.first} !`);
+              expect(await page.locator(".profile-line").innerText()).toBe(t(`profile.${home.main}`));
+              const launcher = page.getByRole("region", { name: "Mes applications" });
+              expect(await launcher.locator(".tile-name").allInnerTexts()).toEqual(appsFor(home.profiles));
+              // Issue 21: on a 480 px screen the banner's links and tools are in its menu.
+              await openMenu(page);
+              const nav = page.getByRole("navigation", { name: "Navigation principale" });
+              expect(await nav.getByRole("link", { name: `Compte de ${name.first} ${name.last}` }).isVisible()).toBe(
                 true,
               );
-            }
+              if (home.school) expect(await page.locator(".brand-school").innerText()).toBe(home.school);
+              else expect(await page.locator(".brand-school").count()).toBe(0);
+              if (home.classes) {
+                const region = page.getByRole("region", {
+                  name: home.classes.length > 1 ? "Mes classes" : "Ma classe",
+                });
+                expect(await region.getByRole("link").allInnerTexts()).toEqual(home.classes);
+              }
+              if (home.children) {
+                const region = page.getByRole("region", { name: "Mes enfants" });
+                expect((await region.getByRole("link").allInnerTexts()).sort()).toEqual(home.children);
+              }
+              if (home.schoolSwitch) {
+                const select = page.getByRole("banner").getByLabel("Changer d'école");
+                expect((await select.locator("option").allInnerTexts()).sort()).toEqual([...home.schoolSwitch].sort());
+              }
+              if (home.perimeter) {
+                const region = page.getByRole("region", { name: "Mon périmètre" });
+                expect(await region.innerText()).toContain(home.perimeter.name);
+                expect(await region.getByRole("link", { name: `${home.perimeter.schools} écoles` }).isVisible()).toBe(
+                  true,
+                );
+              }
 
-            // 51J: the pupil's simple theme — big pictograms, no descriptions to read; others keep the descriptions.
-            const pupil = home.main === "pupil";
-            expect((await bodyClasses(page)).includes("theme-pupil")).toBe(pupil);
-            expect(await launcher.locator(".tile-description").first().isVisible()).toBe(!pupil);
-            const iconWidth = (await launcher.locator(".tile-icon").first().boundingBox())!.width;
-            if (pupil) expect(iconWidth).toBeGreaterThanOrEqual(64);
-            else expect(iconWidth).toBeLessThan(64);
+              // 51J: the pupil's simple theme — big pictograms, no descriptions to read; others keep the descriptions.
+              const pupil = home.main === "pupil";
+              expect((await bodyClasses(page)).includes("theme-pupil")).toBe(pupil);
+              expect(await launcher.locator(".tile-description").first().isVisible()).toBe(!pupil);
+              const iconWidth = (await launcher.locator(".tile-icon").first().boundingBox())!.width;
+              if (pupil) expect(iconWidth).toBeGreaterThanOrEqual(64);
+              else expect(iconWidth).toBeLessThan(64);
 
-            // The stylesheet applies (the banner is the brand blue).
-            expect(await page.getByRole("banner").evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
-              "rgb(31, 79, 168)",
-            );
+              // The stylesheet applies (the banner is the brand blue).
+              expect(await page.getByRole("banner").evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+                "rgb(31, 79, 168)",
+              );
 
-            // 51H: the help panel, closed at first, opens on click (a native <details>, no script needed).
-            const help = page.getByRole("complementary", { name: "Aide sur cette page" });
-            const helpText = help.locator("p").first();
-            expect(await helpText.isVisible()).toBe(false);
-            await help.getByText("Aide sur cette page", { exact: true }).click();
-            expect(await helpText.isVisible()).toBe(true);
-            expect(await helpText.innerText()).toBe(t(pupil ? "help.topic.home.pupil" : "help.topic.home"));
-            expect(await help.getByRole("link", { name: "Toute l'aide" }).getAttribute("href")).toBe("/aide");
+              // 51H: the help panel, closed at first, opens on click (a native <details>, no script needed).
+              const help = page.getByRole("complementary", { name: "Aide sur cette page" });
+              const helpText = help.locator("p").first();
+              expect(await helpText.isVisible()).toBe(false);
+              await help.getByText("Aide sur cette page", { exact: true }).click();
+              expect(await helpText.isVisible()).toBe(true);
+              expect(await helpText.innerText()).toBe(t(pupil ? "help.topic.home.pupil" : "help.topic.home"));
+              expect(await help.getByRole("link", { name: "Toute l'aide" }).getAttribute("href")).toBe("/aide");
 
-            // Budget (architecture): ≤ 30 KB of HTML compressed; 731C: usable on a 480×800 screen.
-            expect(await gzippedSize(homeResponse)).toBeLessThanOrEqual(BUDGET_BYTES);
-            expect(page.viewportSize()).toEqual(SMALL_SCREEN);
-            await expectNoHorizontalScroll(page);
+              // Budget (architecture): ≤ 30 KB of HTML compressed; 731C: usable on a 480×800 screen.
+              expect(await gzippedSize(homeResponse)).toBeLessThanOrEqual(BUDGET_BYTES);
+              expect(page.viewportSize()).toEqual(SMALL_SCREEN);
+              await expectNoHorizontalScroll(page);
 
-            // 51K: the read-aloud button is there only when a script can make it speak.
-            const readAloud = page.locator("button.read-aloud");
-            expect(await readAloud.count()).toBe(1);
-            if (js) {
+              // 51K: the read-aloud button is there only when a script can make it speak.
+              const readAloud = page.locator("button.read-aloud");
+              expect(await readAloud.count()).toBe(1);
+              if (js) {
+                await openMenu(page);
+                const speech = await page.evaluate(() => "speechSynthesis" in window);
+                expect(await readAloud.isVisible()).toBe(speech);
+                expect(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe("object");
+              } else {
+                expect(await readAloud.isVisible()).toBe(false);
+              }
+
+              // axe needs timers, which do not run where scripts are off; the JS-enabled run checks the same markup.
+              if (js) expect(await axeViolations(page)).toEqual([]);
+
               await openMenu(page);
-              const speech = await page.evaluate(() => "speechSynthesis" in window);
-              expect(await readAloud.isVisible()).toBe(speech);
-              expect(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe("object");
-            } else {
-              expect(await readAloud.isVisible()).toBe(false);
+              const logoutButton = page
+                .getByRole("banner")
+                .getByRole("button", { name: "Se déconnecter", exact: true });
+              expect(await logoutButton.isVisible()).toBe(true);
+              if (js) expect(await cspViolations(page)).toEqual([]);
+              await logOut(page);
+              expect(await page.getByRole("status").innerText()).toBe("Vous êtes déconnecté·e. À bientôt !");
+              expect((await context.cookies()).some((c) => c.name === "__Host-preau_session")).toBe(false);
+              await page.goto(`${hub.base}/`);
+              expect(pathOf(page)).toBe("/login");
+              if (js) expect(await cspViolations(page)).toEqual([]);
+              expect(problems).toEqual([]);
+            } finally {
+              await context.close();
             }
-
-            // axe needs timers, which do not run where scripts are off; the JS-enabled run checks the same markup.
-            if (js) expect(await axeViolations(page)).toEqual([]);
-
-            await openMenu(page);
-            const logoutButton = page.getByRole("banner").getByRole("button", { name: "Se déconnecter", exact: true });
-            expect(await logoutButton.isVisible()).toBe(true);
-            if (js) expect(await cspViolations(page)).toEqual([]);
-            await logOut(page);
-            expect(await page.getByRole("status").innerText()).toBe("Vous êtes déconnecté·e. À bientôt !");
-            expect((await context.cookies()).some((c) => c.name === "__Host-preau_session")).toBe(false);
-            await page.goto(`${hub.base}/`);
-            expect(pathOf(page)).toBe("/login");
-            if (js) expect(await cspViolations(page)).toEqual([]);
-            expect(problems).toEqual([]);
-          } finally {
-            await context.close();
-          }
-        });
+          },
+        );
       }
     });
   }
 
-  it("2.1.3 demo.nouveau (never logged in) lands on /activation and cannot go around it (with JavaScript)", async () => {
-    const context = await newContext(hub);
-    await recordCspViolations(context);
-    const page = await context.newPage();
-    const { problems } = watch(page);
-    try {
-      await logIn(page, hub, "demo.nouveau");
-      expect(pathOf(page)).toBe("/activation");
-      expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Bienvenue sur Préau");
-      expect(await page.getByRole("region", { name: "Charte d'utilisation de Préau" }).locator("li").count()).toBe(5);
-      await page.goto(`${hub.base}/`);
-      expect(pathOf(page)).toBe("/activation");
-      await page.goto(`${hub.base}/classes`);
-      expect(pathOf(page)).toBe("/activation");
-      await expectNoHorizontalScroll(page);
-      expect(await axeViolations(page)).toEqual([]);
-      expect(await cspViolations(page)).toEqual([]);
-      await logOut(page);
-      expect(problems).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  });
+  it(
+    "2.1.3 demo.nouveau (never logged in) lands on " + "/activation and cannot go around it (with JavaScript)",
+    async () => {
+      const context = await newContext(hub);
+      await recordCspViolations(context);
+      const page = await context.newPage();
+      const { problems } = watch(page);
+      try {
+        await logIn(page, hub, "demo.nouveau");
+        expect(pathOf(page)).toBe("/activation");
+        expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Bienvenue sur Préau");
+        expect(await page.getByRole("region", { name: "Charte d'utilisation de Préau" }).locator("li").count()).toBe(5);
+        await page.goto(`${hub.base}/`);
+        expect(pathOf(page)).toBe("/activation");
+        await page.goto(`${hub.base}/classes`);
+        expect(pathOf(page)).toBe("/activation");
+        await expectNoHorizontalScroll(page);
+        expect(await axeViolations(page)).toEqual([]);
+        expect(await cspViolations(page)).toEqual([]);
+        await logOut(page);
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+  );
 
   it(
     "2.1.3 demo.nouveau accepts the charter, chooses a password and reaches home; the new password then logs in " +
@@ -654,34 +665,38 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
   ];
 
   for (const c of PAGES) {
-    it(`731C RGAA ${c.name}${c.who ? ` as ${c.who}` : ""}: no WCAG 2.1 A/AA violation, fits 480 px, no console error`, async () => {
-      const context = await sessionOf(c.who);
-      const page = await context.newPage();
-      const status = c.status ?? 200;
-      // The deliberate 404 is logged by Chromium as a failed resource; nothing else may be.
-      const { problems } = watch(page, status === 404 ? [/status of 404/] : []);
-      try {
-        const documentStatus = new Promise<number>((resolve) => {
-          page.on("response", (r) => {
-            if (r.request().resourceType() === "document" && r.status() !== 303) resolve(r.status());
+    it(
+      `731C RGAA ${c.name}${c.who ? ` as ${c.who}` : ""}: no ` +
+        `WCAG 2.1 A/AA violation, fits 480 px, no console error`,
+      async () => {
+        const context = await sessionOf(c.who);
+        const page = await context.newPage();
+        const status = c.status ?? 200;
+        // The deliberate 404 is logged by Chromium as a failed resource; nothing else may be.
+        const { problems } = watch(page, status === 404 ? [/status of 404/] : []);
+        try {
+          const documentStatus = new Promise<number>((resolve) => {
+            page.on("response", (r) => {
+              if (r.request().resourceType() === "document" && r.status() !== 303) resolve(r.status());
+            });
           });
-        });
-        await c.open(page);
-        expect(await documentStatus).toBe(status);
-        expect(await page.evaluate(() => document.contentType), "an HTML page of Préau").toBe("text/html");
-        expect(await page.locator("h1").count(), "one main heading").toBe(1);
-        const h1 = await page.getByRole("heading", { level: 1 }).innerText();
-        if (typeof c.heading === "string") expect(h1).toBe(c.heading);
-        else expect(h1).toMatch(c.heading);
-        expect(await page.getByRole("complementary", { name: "Aide sur cette page" }).isVisible()).toBe(true);
-        await expectNoHorizontalScroll(page);
-        expect(await axeViolations(page)).toEqual([]);
-        expect(await cspViolations(page)).toEqual([]);
-        expect(problems).toEqual([]);
-      } finally {
-        await page.close();
-      }
-    });
+          await c.open(page);
+          expect(await documentStatus).toBe(status);
+          expect(await page.evaluate(() => document.contentType), "an HTML page of Préau").toBe("text/html");
+          expect(await page.locator("h1").count(), "one main heading").toBe(1);
+          const h1 = await page.getByRole("heading", { level: 1 }).innerText();
+          if (typeof c.heading === "string") expect(h1).toBe(c.heading);
+          else expect(h1).toMatch(c.heading);
+          expect(await page.getByRole("complementary", { name: "Aide sur cette page" }).isVisible()).toBe(true);
+          await expectNoHorizontalScroll(page);
+          expect(await axeViolations(page)).toEqual([]);
+          expect(await cspViolations(page)).toEqual([]);
+          expect(problems).toEqual([]);
+        } finally {
+          await page.close();
+        }
+      },
+    );
   }
 });
 

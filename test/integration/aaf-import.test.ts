@@ -87,56 +87,59 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
   const query = <T>(platform: Platform, q: ReturnType<typeof sql>) =>
     withTenant(platform.db, systemScope, async (tx) => rowsOf<T>(await tx.execute(q)));
 
-  it("4.4 a complete delivery creates schools, structures, classes and pre-created accounts with their links", async () => {
-    const platform = await academy();
-    const spec = smallAcademy({ schools: 2, pupilsPerClass: 2 });
-    const { outcome } = await run(platform, await deliver(spec));
-    expect(outcome.status).toBe("applied");
-    if (outcome.status !== "applied") return;
-    expect(outcome.counts).toMatchObject({ created: 2 * 2 * 2 * 3 + 2 * 3, schools: 2, classes: 4, preDeleted: 0 });
-    const P = `${platform.config.academyCode}-`;
-    const pupil = spec.pupils![0]!;
-    const [row] = await query<{
-      state: string;
-      source: string;
-      uai: string;
-      class: string;
-      parents: number;
-      first_name: string;
-    }>(
-      platform,
-      sql`
+  it(
+    "4.4 a complete delivery creates schools, structures, " + "classes and pre-created accounts with their links",
+    async () => {
+      const platform = await academy();
+      const spec = smallAcademy({ schools: 2, pupilsPerClass: 2 });
+      const { outcome } = await run(platform, await deliver(spec));
+      expect(outcome.status).toBe("applied");
+      if (outcome.status !== "applied") return;
+      expect(outcome.counts).toMatchObject({ created: 2 * 2 * 2 * 3 + 2 * 3, schools: 2, classes: 4, preDeleted: 0 });
+      const P = `${platform.config.academyCode}-`;
+      const pupil = spec.pupils![0]!;
+      const [row] = await query<{
+        state: string;
+        source: string;
+        uai: string;
+        class: string;
+        parents: number;
+        first_name: string;
+      }>(
+        platform,
+        sql`
       select u.state, u.source, u.first_name, sp.uai, c.name as class,
         (select count(*)::int from parent_links l where l.child_id = u.id) as parents
       from users u join school_profiles sp on sp.user_id = u.id and sp.profile = 'pupil'
         join class_members m on m.user_id = u.id join classes c on c.id = m.class_id
       where u.external_id = ${P + pupil.jointure}`,
-    );
-    expect(row).toMatchObject({
-      state: "pre_created",
-      source: "aaf",
-      uai: spec.schools![0]!.uai,
-      class: "CM1",
-      parents: 2,
-      first_name: "Élève0",
-    });
-    const [director] = await query<{ profiles: string[]; email: string }>(
-      platform,
-      sql`
+      );
+      expect(row).toMatchObject({
+        state: "pre_created",
+        source: "aaf",
+        uai: spec.schools![0]!.uai,
+        class: "CM1",
+        parents: 2,
+        first_name: "Élève0",
+      });
+      const [director] = await query<{ profiles: string[]; email: string }>(
+        platform,
+        sql`
       select array_agg(sp.profile::text order by sp.profile) as profiles, u.academic_email as email
       from users u join school_profiles sp on sp.user_id = u.id where u.external_id = ${P + spec.staff![0]!.jointure}
       group by u.academic_email`,
-    );
-    expect(director!.profiles).toContain("director");
-    expect(director!.email).toMatch(/@ac-test\.fr$/);
-    const structures = await query<{ kind: string }>(
-      platform,
-      sql`
+      );
+      expect(director!.profiles).toContain("director");
+      expect(director!.email).toMatch(/@ac-test\.fr$/);
+      const structures = await query<{ kind: string }>(
+        platform,
+        sql`
       select st.kind::text from school_structures ss join structures st on st.id = ss.structure_id where ss.uai =
       ${spec.schools![0]!.uai} order by 1`,
-    );
-    expect(structures.map((s) => s.kind)).toEqual(["circonscription", "commune", "departement"]);
-  });
+      );
+      expect(structures.map((s) => s.kind)).toEqual(["circonscription", "commune", "departement"]);
+    },
+  );
 
   it("4.4 importing the same delivery twice changes nothing the second time (idempotent)", async () => {
     const platform = await academy();
@@ -257,54 +260,58 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
     expect(left!.n).toBe(0);
   });
 
-  it("4.4 a suspicious mass pre-deletion is refused; nothing changes; the académie is told in the hub and by e-mail", async () => {
-    const platform = await academy({ maxPreDeleteShare: 0.3, plausibilityMinAccounts: 5 });
-    const admin = await buildUser(platform.db, platform.passwords, {
-      profile: "academie_admin",
-      structureId: await buildStructure(platform.db, "academie"),
-    });
-    // An address of this run's admin only: the outbox of a reused database still holds the previous runs' mail.
-    const email = `rectorat.${admin.id.slice(0, 8)}@ac-test.fr`;
-    await withTenant(platform.db, systemScope, (tx) =>
-      tx.execute(sql`update users set academic_email = ${email} where id = ${admin.id}`),
-    );
-    const spec = smallAcademy({ schools: 1, pupilsPerClass: 4 });
-    await run(platform, await deliver(spec));
-    const before = await fingerprint(platform);
-    const { id, outcome } = await run(
-      platform,
-      await deliver({ ...spec, pupils: spec.pupils!.slice(0, 2), relatives: spec.relatives!.slice(0, 4) }),
-    );
-    expect(outcome.status).toBe("rejected");
-    if (outcome.status !== "rejected") return;
-    expect(outcome.problems[0]!.message).toMatch(/Import suspect : il pré-supprimerait \d+ des \d+ comptes/);
-    expect(await fingerprint(platform)).toBe(before);
-    const [status] = await query<{ status: string }>(
-      platform,
-      sql`select status::text from aaf_imports where id = ${id}`,
-    );
-    expect(status!.status).toBe("rejected");
-    const notes = await query<{ title: string }>(
-      platform,
-      sql`select title from notifications where user_id = ${admin.id}`,
-    );
-    expect(notes.map((n) => n.title)).toContain("Import de l'annuaire refusé");
-    // The outbox is emptied by the job runner's handler (called directly: the shared test database's queue
-    // also holds other files' jobs). That outbox also holds other files' mail and, on a reused database, earlier
-    // runs' (every refusal mails every académie admin), a batch at a time: flush until this import's mail is out.
-    const flush = mailFlush(smtpTransport(smtp.url, platform.config.mailFrom));
-    const ours = () =>
-      smtp.received.find((m) => m.to.includes(email) && m.text.includes(`/admin/annuaire/imports/${id}`));
-    for (let batch = 0; batch < 20 && !ours(); batch++)
-      await flush({}, { db: platform.db, now: platform.clock.now(), log: platform.log });
-    const mail = ours();
-    expect(mail?.subject).toBe("[Préau] Import de l'annuaire refusé");
-    expect(mail?.text).toContain("Import suspect");
-    // This admin leaves the académie: the refusals of later runs on the same database do not mail it.
-    await withTenant(platform.db, systemScope, (tx) =>
-      tx.execute(sql`delete from structure_roles where user_id = ${admin.id}`),
-    );
-  });
+  it(
+    "4.4 a suspicious mass pre-deletion is refused; nothing " +
+      "changes; the académie is told in the hub and by e-mail",
+    async () => {
+      const platform = await academy({ maxPreDeleteShare: 0.3, plausibilityMinAccounts: 5 });
+      const admin = await buildUser(platform.db, platform.passwords, {
+        profile: "academie_admin",
+        structureId: await buildStructure(platform.db, "academie"),
+      });
+      // An address of this run's admin only: the outbox of a reused database still holds the previous runs' mail.
+      const email = `rectorat.${admin.id.slice(0, 8)}@ac-test.fr`;
+      await withTenant(platform.db, systemScope, (tx) =>
+        tx.execute(sql`update users set academic_email = ${email} where id = ${admin.id}`),
+      );
+      const spec = smallAcademy({ schools: 1, pupilsPerClass: 4 });
+      await run(platform, await deliver(spec));
+      const before = await fingerprint(platform);
+      const { id, outcome } = await run(
+        platform,
+        await deliver({ ...spec, pupils: spec.pupils!.slice(0, 2), relatives: spec.relatives!.slice(0, 4) }),
+      );
+      expect(outcome.status).toBe("rejected");
+      if (outcome.status !== "rejected") return;
+      expect(outcome.problems[0]!.message).toMatch(/Import suspect : il pré-supprimerait \d+ des \d+ comptes/);
+      expect(await fingerprint(platform)).toBe(before);
+      const [status] = await query<{ status: string }>(
+        platform,
+        sql`select status::text from aaf_imports where id = ${id}`,
+      );
+      expect(status!.status).toBe("rejected");
+      const notes = await query<{ title: string }>(
+        platform,
+        sql`select title from notifications where user_id = ${admin.id}`,
+      );
+      expect(notes.map((n) => n.title)).toContain("Import de l'annuaire refusé");
+      // The outbox is emptied by the job runner's handler (called directly: the shared test database's queue
+      // also holds other files' jobs). That outbox also holds other files' mail and, on a reused database, earlier
+      // runs' (every refusal mails every académie admin), a batch at a time: flush until this import's mail is out.
+      const flush = mailFlush(smtpTransport(smtp.url, platform.config.mailFrom));
+      const ours = () =>
+        smtp.received.find((m) => m.to.includes(email) && m.text.includes(`/admin/annuaire/imports/${id}`));
+      for (let batch = 0; batch < 20 && !ours(); batch++)
+        await flush({}, { db: platform.db, now: platform.clock.now(), log: platform.log });
+      const mail = ours();
+      expect(mail?.subject).toBe("[Préau] Import de l'annuaire refusé");
+      expect(mail?.text).toContain("Import suspect");
+      // This admin leaves the académie: the refusals of later runs on the same database do not mail it.
+      await withTenant(platform.db, systemScope, (tx) =>
+        tx.execute(sql`delete from structure_roles where user_id = ${admin.id}`),
+      );
+    },
+  );
 
   it("4.4 a dry run checks and counts everything and changes nothing", async () => {
     const platform = await academy();
@@ -409,19 +416,22 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
   ];
 
   for (const [name, make, message] of broken) {
-    it(`4.4 bad input — ${name}: refused with a clear French reason, the directory byte for byte unchanged`, async () => {
-      const platform = await academy();
-      const spec = smallAcademy({ schools: 1 });
-      await run(platform, await deliver(spec));
-      const before = await fingerprint(platform);
-      const { outcome } = await run(platform, await make(spec));
-      expect(outcome.status).toBe("rejected");
-      if (outcome.status !== "rejected") return;
-      expect(outcome.problems.length).toBeGreaterThan(0);
-      expect(outcome.problems.map((p) => p.message).join("\n")).toMatch(message);
-      for (const p of outcome.problems) expect(p.message).toMatch(/[a-zé]/);
-      expect(await fingerprint(platform)).toBe(before);
-    });
+    it(
+      `4.4 bad input — ${name}: refused with a clear ` + `French reason, the directory byte for byte unchanged`,
+      async () => {
+        const platform = await academy();
+        const spec = smallAcademy({ schools: 1 });
+        await run(platform, await deliver(spec));
+        const before = await fingerprint(platform);
+        const { outcome } = await run(platform, await make(spec));
+        expect(outcome.status).toBe("rejected");
+        if (outcome.status !== "rejected") return;
+        expect(outcome.problems.length).toBeGreaterThan(0);
+        expect(outcome.problems.map((p) => p.message).join("\n")).toMatch(message);
+        for (const p of outcome.problems) expect(p.message).toMatch(/[a-zé]/);
+        expect(await fingerprint(platform)).toBe(before);
+      },
+    );
   }
 
   it("612A 621C same names in one school are flagged to the director, who can dismiss the flag", async () => {

@@ -304,70 +304,74 @@ describe.each(DATABASE_KINDS)("agenda and booking on %s", (kind) => {
     },
   );
 
-  it("54C an outing takes several companions; pupils and other schools never see an offer; bad offers write nothing", async () => {
-    const res = await openSlots({
-      sorte: "outing",
-      titre: "Sortie à la ferme",
-      debut: "09:00",
-      fin: "16:00",
-      places: "2",
-      duree: "",
-    });
-    const id = offerId(res.location!);
-    const [slot] = await slotIds(id);
-    for (const family of [s.parent, otherPupilParent]) {
-      const b = await as(family);
-      await b.get(`/agenda/creneaux/${id}`);
-      const child = family === s.parent ? s.pupil.id : s.otherPupil.id;
-      expect((await b.post(`/agenda/creneaux/${id}/reserver`, { creneau: slot!, enfant: child })).status).toBe(303);
-    }
-    expect((await (await as(s.teacher)).get(`/agenda/creneaux/${id}`)).text).toContain(
-      t("agenda.offer.taken", { taken: 2, capacity: 2 }),
-    );
-    expect((await (await as(s.pupil)).get(`/agenda/creneaux/${id}`)).status).toBe(404);
-    for (const outsider of [other.teacher, other.parent, other.director]) {
-      const b = await as(outsider);
-      expect((await b.get(`/agenda/creneaux/${id}`)).status).toBe(404);
-      expect((await b.get("/agenda/creneaux")).text).not.toContain("Sortie à la ferme");
-    }
-    const otherParent = await as(other.parent);
-    await otherParent.get("/agenda/creneaux");
-    expect(
-      (await otherParent.post(`/agenda/creneaux/${id}/reserver`, { creneau: slot!, enfant: other.pupil.id })).status,
-    ).toBe(404);
-    // A parent and a pupil cannot open slots; nor can a teacher for another school's class.
-    const offersBefore = await count("agenda_offers");
-    const parent = await as(s.parent);
-    await parent.get("/agenda/creneaux");
-    expect(
-      (
-        await parent.post("/agenda/creneaux", {
-          classe: s.classId,
-          sorte: "meeting",
-          titre: "x",
-          jour: "2026-12-15",
-          debut: "16:30",
-          fin: "17:30",
-          duree: "15",
-        })
-      ).status,
-    ).toBe(404);
-    expect((await openSlots({ classe: other.classId })).status).toBe(404);
-    for (const [fields, issue] of [
-      [{ titre: "" }, "title"],
-      [{ jour: "2026-12-01" }, "past"],
-      [{ debut: "17:30", fin: "16:30" }, "order"],
-      [{ duree: "1" }, "duration"],
-      [{ duree: "5", debut: "08:00", fin: "18:00" }, "slots"],
-      [{ sorte: "outing", places: "0" }, "capacity"],
-      [{ lieu: "x".repeat(10_000) }, "place"],
-    ] as const) {
-      const r = await openSlots(fields as Record<string, string>);
-      expect(r.status, issue).toBe(422);
-      expect(r.text).toContain(t(`agenda.error.${issue}` as never));
-    }
-    expect(await count("agenda_offers")).toBe(offersBefore);
-  });
+  it(
+    "54C an outing takes several companions; pupils and " +
+      "other schools never see an offer; bad offers write nothing",
+    async () => {
+      const res = await openSlots({
+        sorte: "outing",
+        titre: "Sortie à la ferme",
+        debut: "09:00",
+        fin: "16:00",
+        places: "2",
+        duree: "",
+      });
+      const id = offerId(res.location!);
+      const [slot] = await slotIds(id);
+      for (const family of [s.parent, otherPupilParent]) {
+        const b = await as(family);
+        await b.get(`/agenda/creneaux/${id}`);
+        const child = family === s.parent ? s.pupil.id : s.otherPupil.id;
+        expect((await b.post(`/agenda/creneaux/${id}/reserver`, { creneau: slot!, enfant: child })).status).toBe(303);
+      }
+      expect((await (await as(s.teacher)).get(`/agenda/creneaux/${id}`)).text).toContain(
+        t("agenda.offer.taken", { taken: 2, capacity: 2 }),
+      );
+      expect((await (await as(s.pupil)).get(`/agenda/creneaux/${id}`)).status).toBe(404);
+      for (const outsider of [other.teacher, other.parent, other.director]) {
+        const b = await as(outsider);
+        expect((await b.get(`/agenda/creneaux/${id}`)).status).toBe(404);
+        expect((await b.get("/agenda/creneaux")).text).not.toContain("Sortie à la ferme");
+      }
+      const otherParent = await as(other.parent);
+      await otherParent.get("/agenda/creneaux");
+      expect(
+        (await otherParent.post(`/agenda/creneaux/${id}/reserver`, { creneau: slot!, enfant: other.pupil.id })).status,
+      ).toBe(404);
+      // A parent and a pupil cannot open slots; nor can a teacher for another school's class.
+      const offersBefore = await count("agenda_offers");
+      const parent = await as(s.parent);
+      await parent.get("/agenda/creneaux");
+      expect(
+        (
+          await parent.post("/agenda/creneaux", {
+            classe: s.classId,
+            sorte: "meeting",
+            titre: "x",
+            jour: "2026-12-15",
+            debut: "16:30",
+            fin: "17:30",
+            duree: "15",
+          })
+        ).status,
+      ).toBe(404);
+      expect((await openSlots({ classe: other.classId })).status).toBe(404);
+      for (const [fields, issue] of [
+        [{ titre: "" }, "title"],
+        [{ jour: "2026-12-01" }, "past"],
+        [{ debut: "17:30", fin: "16:30" }, "order"],
+        [{ duree: "1" }, "duration"],
+        [{ duree: "5", debut: "08:00", fin: "18:00" }, "slots"],
+        [{ sorte: "outing", places: "0" }, "capacity"],
+        [{ lieu: "x".repeat(10_000) }, "place"],
+      ] as const) {
+        const r = await openSlots(fields as Record<string, string>);
+        expect(r.status, issue).toBe(422);
+        expect(r.text).toContain(t(`agenda.error.${issue}` as never));
+      }
+      expect(await count("agenda_offers")).toBe(offersBefore);
+    },
+  );
 
   it(
     "54C the iCalendar export and the private subscription address parse with a real parser; a revoked or forged " +

@@ -31,34 +31,37 @@ describe("3.2.1.3 demo platform", () => {
   const query = <T>(q: ReturnType<typeof sql>) =>
     withTenant(handle.db, systemScope, async (tx) => rowsOf<T>(await tx.execute(q)));
 
-  it("builds one académie, a département, two circonscriptions, two communes, six schools and an RPI of two sites", async () => {
-    const summary = await buildDemo(handle.db, passwords, now);
-    expect(summary).toMatchObject({ schools: 6, classes: 22 });
-    const kinds = await query<{ kind: string; n: number }>(
-      sql`select kind::text, count(*)::int as n from structures group by kind order by kind`,
-    );
-    expect(Object.fromEntries(kinds.map((k) => [k.kind, k.n]))).toEqual({
-      academie: 1,
-      departement: 1,
-      circonscription: 2,
-      commune: 2,
-      rpi: 1,
-    });
-    const rpiSites = await query<{ n: number }>(
-      sql`select count(*)::int as n from school_structures ss join structures s on s.id = ss.structure_id where s.kind
+  it(
+    "builds one académie, a département, two circonscriptions, " + "two communes, six schools and an RPI of two sites",
+    async () => {
+      const summary = await buildDemo(handle.db, passwords, now);
+      expect(summary).toMatchObject({ schools: 6, classes: 22 });
+      const kinds = await query<{ kind: string; n: number }>(
+        sql`select kind::text, count(*)::int as n from structures group by kind order by kind`,
+      );
+      expect(Object.fromEntries(kinds.map((k) => [k.kind, k.n]))).toEqual({
+        academie: 1,
+        departement: 1,
+        circonscription: 2,
+        commune: 2,
+        rpi: 1,
+      });
+      const rpiSites = await query<{ n: number }>(
+        sql`select count(*)::int as n from school_structures ss join structures s on s.id = ss.structure_id where s.kind
         = 'rpi'`,
-    );
-    expect(rpiSites[0]!.n).toBe(2);
-    const sizes = await query<{ n: number }>(
-      sql`select count(*)::int as n from class_members where role = 'pupil' group by class_id`,
-    );
-    for (const { n } of sizes) expect(n).toBeGreaterThanOrEqual(22);
-    for (const { n } of sizes) expect(n).toBeLessThanOrEqual(27);
-    const parentsPerPupil = await query<{ n: number }>(
-      sql`select count(*)::int as n from parent_links group by child_id`,
-    );
-    expect(parentsPerPupil.every((p) => p.n >= 2)).toBe(true);
-  });
+      );
+      expect(rpiSites[0]!.n).toBe(2);
+      const sizes = await query<{ n: number }>(
+        sql`select count(*)::int as n from class_members where role = 'pupil' group by class_id`,
+      );
+      for (const { n } of sizes) expect(n).toBeGreaterThanOrEqual(22);
+      for (const { n } of sizes) expect(n).toBeLessThanOrEqual(27);
+      const parentsPerPupil = await query<{ n: number }>(
+        sql`select count(*)::int as n from parent_links group by child_id`,
+      );
+      expect(parentsPerPupil.every((p) => p.n >= 2)).toBe(true);
+    },
+  );
 
   it("has every generic account with its profile, active but the newcomer", async () => {
     const rows = await query<{ login: string; state: string; profiles: string[]; roles: string[] }>(sql`

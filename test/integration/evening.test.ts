@@ -159,27 +159,30 @@ describe.each(DATABASE_KINDS)("evening page on %s", (kind) => {
     },
   );
 
-  it("56C 54E never another family's child, another class's or another school's work and notes (tenant isolation)", async () => {
-    const page = await (await as(parent)).get("/ce-soir");
-    for (const stranger of [zoe.id, noe.id, other.pupil.id, other.otherPupil.id])
-      expect(page.html).not.toContain(stranger);
-    for (const foreign of ["Zoé", "Géographie", "Intrus", "Mot du CE2", "Mot d'une autre école"])
-      expect(page.text, foreign).not.toContain(foreign);
-    expect(page.html.match(/<section /g)).toHaveLength(2);
-    // The other family of the same class: their child only, the class's work, their own notes.
-    const theirs = await (await as(otherFamily)).get("/ce-soir");
-    expect(theirs.html.match(/<section /g)).toHaveLength(1);
-    expect(sectionOf(theirs.text, zoe.id)).toContain("Mathématiques : travail");
-    expect(theirs.text).toContain("Ancien mot");
-    for (const foreign of [lea.id, hugo.id]) expect(theirs.html).not.toContain(foreign);
-    for (const foreign of ["Léa", "Hugo", "Anglais", "Piscine", "Intrus"])
-      expect(theirs.text, foreign).not.toContain(foreign);
-    // Another school's parent sees their own school's work only.
-    const far = await (await as(other.parent)).get("/ce-soir");
-    expect(far.text).toContain("Intrus : travail");
-    for (const foreign of ["Mathématiques", "Anglais", "Sortie au musée", "Piscine"])
-      expect(far.text, foreign).not.toContain(foreign);
-  });
+  it(
+    "56C 54E never another family's child, another class's " + "or another school's work and notes (tenant isolation)",
+    async () => {
+      const page = await (await as(parent)).get("/ce-soir");
+      for (const stranger of [zoe.id, noe.id, other.pupil.id, other.otherPupil.id])
+        expect(page.html).not.toContain(stranger);
+      for (const foreign of ["Zoé", "Géographie", "Intrus", "Mot du CE2", "Mot d'une autre école"])
+        expect(page.text, foreign).not.toContain(foreign);
+      expect(page.html.match(/<section /g)).toHaveLength(2);
+      // The other family of the same class: their child only, the class's work, their own notes.
+      const theirs = await (await as(otherFamily)).get("/ce-soir");
+      expect(theirs.html.match(/<section /g)).toHaveLength(1);
+      expect(sectionOf(theirs.text, zoe.id)).toContain("Mathématiques : travail");
+      expect(theirs.text).toContain("Ancien mot");
+      for (const foreign of [lea.id, hugo.id]) expect(theirs.html).not.toContain(foreign);
+      for (const foreign of ["Léa", "Hugo", "Anglais", "Piscine", "Intrus"])
+        expect(theirs.text, foreign).not.toContain(foreign);
+      // Another school's parent sees their own school's work only.
+      const far = await (await as(other.parent)).get("/ce-soir");
+      expect(far.text).toContain("Intrus : travail");
+      for (const foreign of ["Mathématiques", "Anglais", "Sortie au musée", "Piscine"])
+        expect(far.text, foreign).not.toContain(foreign);
+    },
+  );
 
   it("56C work ticked from the page with the homework log's own form shows as done, for that child only", async () => {
     const browser = await as(parent);

@@ -111,12 +111,15 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
       expect(ids).not.toContain(id);
   });
 
-  it("614A a parent reaches the teachers and director of their child's class and the other parent, never pupils", async () => {
-    const ids = await reachable(s.parent);
-    expect(ids).toEqual(expect.arrayContaining([s.teacher.id, s.director.id, secondParent.id]));
-    for (const id of [s.pupil.id, s.otherPupil.id, otherClassTeacher.id, other.teacher.id])
-      expect(ids).not.toContain(id);
-  });
+  it(
+    "614A a parent reaches the teachers and director of " + "their child's class and the other parent, never pupils",
+    async () => {
+      const ids = await reachable(s.parent);
+      expect(ids).toEqual(expect.arrayContaining([s.teacher.id, s.director.id, secondParent.id]));
+      for (const id of [s.pupil.id, s.otherPupil.id, otherClassTeacher.id, other.teacher.id])
+        expect(ids).not.toContain(id);
+    },
+  );
 
   it(
     "614A a teacher reaches the school's staff, their pupils and their pupils' parents, not another class's pupils " +
@@ -151,106 +154,115 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(sent.text).toContain(t("message.error.recipients_forbidden"));
   });
 
-  it("2.1.2 municipality staff reach the school's inspector; the director and the inspector read who wrote", async () => {
-    const b = await as(municipal);
-    const page = await b.get("/messagerie/nouveau");
-    const ids = [...page.html.matchAll(/name="destinataires" value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
-    expect(ids).toContain(inspector.id);
-    expect(page.text).toContain("Inspectrice");
-    // Another school's staff never see the inspector offered (they are not municipality staff).
-    expect(await reachable(s.teacher)).not.toContain(inspector.id);
-    expect(
-      (
-        await b.post("/messagerie/nouveau", {
-          ecole: s.school.uai,
-          objet: "Travaux dans l'école",
-          texte: "Du 3 au 7.",
-          destinataires: [inspector.id, s.director.id],
-        })
-      ).status,
-    ).toBe(303);
-    for (const reader of [inspector, s.director]) {
-      const inbox = await inboxOf(reader);
-      expect(inbox).toContain("Travaux dans l'école");
-      expect(inbox).toContain("Agent-Mairie");
-    }
-  });
+  it(
+    "2.1.2 municipality staff reach the school's " + "inspector; the director and the inspector read who wrote",
+    async () => {
+      const b = await as(municipal);
+      const page = await b.get("/messagerie/nouveau");
+      const ids = [...page.html.matchAll(/name="destinataires" value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+      expect(ids).toContain(inspector.id);
+      expect(page.text).toContain("Inspectrice");
+      // Another school's staff never see the inspector offered (they are not municipality staff).
+      expect(await reachable(s.teacher)).not.toContain(inspector.id);
+      expect(
+        (
+          await b.post("/messagerie/nouveau", {
+            ecole: s.school.uai,
+            objet: "Travaux dans l'école",
+            texte: "Du 3 au 7.",
+            destinataires: [inspector.id, s.director.id],
+          })
+        ).status,
+      ).toBe(303);
+      for (const reader of [inspector, s.director]) {
+        const inbox = await inboxOf(reader);
+        expect(inbox).toContain("Travaux dans l'école");
+        expect(inbox).toContain("Agent-Mairie");
+      }
+    },
+  );
 
-  it("drafts keep subject, text, recipients and options; nothing is delivered until sent; only their writer sees them", async () => {
-    const b = await as(s.teacher);
-    await b.get("/messagerie/nouveau");
-    const saved = await b.post("/messagerie/nouveau", {
-      action: "brouillon",
-      ecole: s.school.uai,
-      objet: "Sortie au musée",
-      texte: "Premier jet",
-      destinataires: s.director.id,
-      groupes: `parents:${s.classId}`,
-      accuse: "1",
-      envoi: "",
-    });
-    expect(saved.location).toBe("/messagerie/brouillons?fait=brouillon");
-    const folder = await b.get("/messagerie/brouillons");
-    expect(folder.text).toContain("Sortie au musée");
-    const id = /\/messagerie\/nouveau\?brouillon=([0-9a-f-]{36})/.exec(folder.html)![1]!;
-    expect(await inboxOf(s.director)).not.toContain("Sortie au musée");
-    expect((await b.get(`/messagerie/${id}`)).status).toBe(404);
-    const opened = await b.get(`/messagerie/nouveau?brouillon=${id}`);
-    expect(opened.html).toContain('value="Sortie au musée"');
-    expect(opened.html).toContain(`value="${s.director.id}" checked`);
-    expect(opened.html).toContain(`value="parents:${s.classId}" checked`);
-    expect(opened.html).toContain(`name="brouillon" value="${id}"`);
-    await b.post("/messagerie/nouveau", {
-      action: "brouillon",
-      brouillon: id,
-      ecole: s.school.uai,
-      objet: "Sortie au musée",
-      texte: "Second jet",
-      destinataires: s.director.id,
-    });
-    expect(
-      await count(sql`select count(*)::int as n from messages where sender_id = ${s.teacher.id} and state = 'draft'`),
-    ).toBe(1);
-    // Others can neither open, change nor delete it.
-    const intruder = await as(s.director);
-    await intruder.get("/messagerie/nouveau");
-    expect((await intruder.get(`/messagerie/nouveau?brouillon=${id}`)).status).toBe(404);
-    expect((await intruder.post(`/messagerie/brouillons/${id}/supprimer`, {})).status).toBe(404);
-    await intruder.post("/messagerie/nouveau", { action: "brouillon", brouillon: id, objet: "Piraté", texte: "x" });
-    expect(await count(sql`select count(*)::int as n from messages where id = ${id} and body = 'Second jet'`)).toBe(1);
-    // Sending from the draft delivers it and the draft goes.
-    await b.get(`/messagerie/nouveau?brouillon=${id}`);
-    expect(
-      (
-        await b.post("/messagerie/nouveau", {
-          brouillon: id,
-          ecole: s.school.uai,
-          objet: "Sortie au musée",
-          texte: "Second jet",
-          destinataires: s.director.id,
-        })
-      ).status,
-    ).toBe(303);
-    expect(await inboxOf(s.director)).toContain("Sortie au musée");
-    expect(await count(sql`select count(*)::int as n from messages where id = ${id}`)).toBe(0);
-    // An empty draft is refused in French; deleting one works.
-    const empty = await b.post("/messagerie/nouveau", {
-      action: "brouillon",
-      ecole: s.school.uai,
-      objet: " ",
-      texte: "",
-    });
-    expect(empty.status).toBe(422);
-    expect(empty.text).toContain(t("message.error.draft_empty"));
-    await b.post("/messagerie/nouveau", { action: "brouillon", ecole: s.school.uai, objet: "À jeter", texte: "" });
-    const other = /\/messagerie\/nouveau\?brouillon=([0-9a-f-]{36})/.exec(
-      (await b.get("/messagerie/brouillons")).html,
-    )![1]!;
-    expect((await b.post(`/messagerie/brouillons/${other}/supprimer`, {})).location).toBe(
-      "/messagerie/brouillons?fait=brouillon_supprime",
-    );
-    expect((await b.get("/messagerie/brouillons")).text).not.toContain("À jeter");
-  });
+  it(
+    "drafts keep subject, text, recipients and options; " +
+      "nothing is delivered until sent; only their writer sees them",
+    async () => {
+      const b = await as(s.teacher);
+      await b.get("/messagerie/nouveau");
+      const saved = await b.post("/messagerie/nouveau", {
+        action: "brouillon",
+        ecole: s.school.uai,
+        objet: "Sortie au musée",
+        texte: "Premier jet",
+        destinataires: s.director.id,
+        groupes: `parents:${s.classId}`,
+        accuse: "1",
+        envoi: "",
+      });
+      expect(saved.location).toBe("/messagerie/brouillons?fait=brouillon");
+      const folder = await b.get("/messagerie/brouillons");
+      expect(folder.text).toContain("Sortie au musée");
+      const id = /\/messagerie\/nouveau\?brouillon=([0-9a-f-]{36})/.exec(folder.html)![1]!;
+      expect(await inboxOf(s.director)).not.toContain("Sortie au musée");
+      expect((await b.get(`/messagerie/${id}`)).status).toBe(404);
+      const opened = await b.get(`/messagerie/nouveau?brouillon=${id}`);
+      expect(opened.html).toContain('value="Sortie au musée"');
+      expect(opened.html).toContain(`value="${s.director.id}" checked`);
+      expect(opened.html).toContain(`value="parents:${s.classId}" checked`);
+      expect(opened.html).toContain(`name="brouillon" value="${id}"`);
+      await b.post("/messagerie/nouveau", {
+        action: "brouillon",
+        brouillon: id,
+        ecole: s.school.uai,
+        objet: "Sortie au musée",
+        texte: "Second jet",
+        destinataires: s.director.id,
+      });
+      expect(
+        await count(sql`select count(*)::int as n from messages where sender_id = ${s.teacher.id} and state = 'draft'`),
+      ).toBe(1);
+      // Others can neither open, change nor delete it.
+      const intruder = await as(s.director);
+      await intruder.get("/messagerie/nouveau");
+      expect((await intruder.get(`/messagerie/nouveau?brouillon=${id}`)).status).toBe(404);
+      expect((await intruder.post(`/messagerie/brouillons/${id}/supprimer`, {})).status).toBe(404);
+      await intruder.post("/messagerie/nouveau", { action: "brouillon", brouillon: id, objet: "Piraté", texte: "x" });
+      expect(await count(sql`select count(*)::int as n from messages where id = ${id} and body = 'Second jet'`)).toBe(
+        1,
+      );
+      // Sending from the draft delivers it and the draft goes.
+      await b.get(`/messagerie/nouveau?brouillon=${id}`);
+      expect(
+        (
+          await b.post("/messagerie/nouveau", {
+            brouillon: id,
+            ecole: s.school.uai,
+            objet: "Sortie au musée",
+            texte: "Second jet",
+            destinataires: s.director.id,
+          })
+        ).status,
+      ).toBe(303);
+      expect(await inboxOf(s.director)).toContain("Sortie au musée");
+      expect(await count(sql`select count(*)::int as n from messages where id = ${id}`)).toBe(0);
+      // An empty draft is refused in French; deleting one works.
+      const empty = await b.post("/messagerie/nouveau", {
+        action: "brouillon",
+        ecole: s.school.uai,
+        objet: " ",
+        texte: "",
+      });
+      expect(empty.status).toBe(422);
+      expect(empty.text).toContain(t("message.error.draft_empty"));
+      await b.post("/messagerie/nouveau", { action: "brouillon", ecole: s.school.uai, objet: "À jeter", texte: "" });
+      const other = /\/messagerie\/nouveau\?brouillon=([0-9a-f-]{36})/.exec(
+        (await b.get("/messagerie/brouillons")).html,
+      )![1]!;
+      expect((await b.post(`/messagerie/brouillons/${other}/supprimer`, {})).location).toBe(
+        "/messagerie/brouillons?fait=brouillon_supprime",
+      );
+      expect((await b.get("/messagerie/brouillons")).text).not.toContain("À jeter");
+    },
+  );
 
   it("57E the inbox comes in pages of 50, newest first, with links to older and newer pages", async () => {
     const reader = await buildUser(env.platform.db, env.platform.passwords, {
@@ -297,40 +309,44 @@ describe.each(DATABASE_KINDS)("messaging on %s", (kind) => {
     expect(searched.html).toContain('href="/messagerie?q=Note+0&amp;page=1" rel="prev"');
   });
 
-  it("614B a school's rules are data: switching a rule off removes those recipients, the defaults come back when reset", async () => {
-    await withTenant(env.platform.db, systemScope, (tx) =>
-      saveSchoolRules(tx, s.school.uai, new Set(["pupil:class_teachers"])),
-    );
-    const ids = await reachable(s.pupil);
-    expect(ids).toContain(s.teacher.id);
-    expect(ids).not.toContain(s.otherPupil.id);
-    await withTenant(env.platform.db, systemScope, (tx) =>
-      saveSchoolRules(
-        tx,
-        s.school.uai,
-        new Set([
-          "pupil:classmates",
-          "pupil:class_teachers",
-          "parent:children_teachers",
-          "parent:children_director",
-          "parent:coparents",
-          "teacher:school_staff",
-          "teacher:class_pupils",
-          "teacher:class_parents",
-          "director:school_staff",
-          "director:school_pupils",
-          "director:school_parents",
-          "staff:school_staff",
-          "municipality:school_inspectors",
-          "municipality:school_director",
-          "municipality:school_teachers",
-          "municipality:school_parents",
-        ]),
-      ),
-    );
-    expect(await count(sql`select count(*)::int as n from communication_rules where uai = ${s.school.uai}`)).toBe(0);
-    expect(await reachable(s.pupil)).toContain(s.otherPupil.id);
-  });
+  it(
+    "614B a school's rules are data: switching a rule off " +
+      "removes those recipients, the defaults come back when reset",
+    async () => {
+      await withTenant(env.platform.db, systemScope, (tx) =>
+        saveSchoolRules(tx, s.school.uai, new Set(["pupil:class_teachers"])),
+      );
+      const ids = await reachable(s.pupil);
+      expect(ids).toContain(s.teacher.id);
+      expect(ids).not.toContain(s.otherPupil.id);
+      await withTenant(env.platform.db, systemScope, (tx) =>
+        saveSchoolRules(
+          tx,
+          s.school.uai,
+          new Set([
+            "pupil:classmates",
+            "pupil:class_teachers",
+            "parent:children_teachers",
+            "parent:children_director",
+            "parent:coparents",
+            "teacher:school_staff",
+            "teacher:class_pupils",
+            "teacher:class_parents",
+            "director:school_staff",
+            "director:school_pupils",
+            "director:school_parents",
+            "staff:school_staff",
+            "municipality:school_inspectors",
+            "municipality:school_director",
+            "municipality:school_teachers",
+            "municipality:school_parents",
+          ]),
+        ),
+      );
+      expect(await count(sql`select count(*)::int as n from communication_rules where uai = ${s.school.uai}`)).toBe(0);
+      expect(await reachable(s.pupil)).toContain(s.otherPupil.id);
+    },
+  );
 
   it(
     "614B the director edits the rules with a plain form; a teacher may not; the change applies at once and is " +

@@ -124,72 +124,87 @@ describe.each(DATABASE_KINDS)("messaging restrictions on %s", (kind) => {
     expect((await (await as(s.teacher)).post("/messagerie/horaires", { mode: "toujours" })).status).toBe(403);
   });
 
-  it("52G the académie blocks pupils every Sunday afternoon, then everyone for a period; blocks are lifted", async () => {
-    // Blocks are platform-wide and test files share the Postgres database: a Sunday and dates no other test uses.
-    env.clock.set("2027-01-03T15:30:00+01:00"); // a Sunday
-    const admin = await as(academie);
-    await admin.get("/admin/messagerie");
-    expect(
-      (await admin.post("/admin/messagerie", { profils: "pupil", type: "weekly", jours: "7", de: "15:00", a: "16:00" }))
-        .location,
-    ).toBe("/admin/messagerie?fait=bloque_academie");
-    const blocked = await send(s.pupil, s.otherPupil.id, "Dimanche");
-    expect(blocked.status).toBe(403);
-    expect(blocked.text).toContain(t("message.restricted.academie"));
-    expect((await send(other.pupil, other.otherPupil.id, "Dimanche ailleurs")).status).toBe(403);
-    expect((await send(s.teacher, s.pupil.id, "Enseignant dimanche")).status).toBe(303);
-    env.clock.set("2027-01-03T16:30:00+01:00");
-    expect((await send(s.pupil, s.otherPupil.id, "Dimanche plus tard")).status).toBe(303);
+  it(
+    "52G the académie blocks pupils every Sunday " + "afternoon, then everyone for a period; blocks are lifted",
+    async () => {
+      // Blocks are platform-wide and test files share the Postgres database: a Sunday and dates no other test uses.
+      env.clock.set("2027-01-03T15:30:00+01:00"); // a Sunday
+      const admin = await as(academie);
+      await admin.get("/admin/messagerie");
+      expect(
+        (
+          await admin.post("/admin/messagerie", {
+            profils: "pupil",
+            type: "weekly",
+            jours: "7",
+            de: "15:00",
+            a: "16:00",
+          })
+        ).location,
+      ).toBe("/admin/messagerie?fait=bloque_academie");
+      const blocked = await send(s.pupil, s.otherPupil.id, "Dimanche");
+      expect(blocked.status).toBe(403);
+      expect(blocked.text).toContain(t("message.restricted.academie"));
+      expect((await send(other.pupil, other.otherPupil.id, "Dimanche ailleurs")).status).toBe(403);
+      expect((await send(s.teacher, s.pupil.id, "Enseignant dimanche")).status).toBe(303);
+      env.clock.set("2027-01-03T16:30:00+01:00");
+      expect((await send(s.pupil, s.otherPupil.id, "Dimanche plus tard")).status).toBe(303);
 
-    // Everyone, once, from Thursday 8:00 to 12:00 (local time).
-    expect(
-      (
-        await (
-          await as(academie)
-        ).post("/admin/messagerie", { type: "once", debut: "2027-01-07T08:00", fin: "2027-01-07T12:00" })
-      ).status,
-    ).toBe(303);
-    env.clock.set("2027-01-07T09:00:00+01:00");
-    expect((await send(s.teacher, s.director.id, "Jeudi matin")).status).toBe(403);
-    env.clock.set("2027-01-07T12:00:00+01:00");
-    expect((await send(s.teacher, s.director.id, "Jeudi midi")).status).toBe(303);
+      // Everyone, once, from Thursday 8:00 to 12:00 (local time).
+      expect(
+        (
+          await (
+            await as(academie)
+          ).post("/admin/messagerie", { type: "once", debut: "2027-01-07T08:00", fin: "2027-01-07T12:00" })
+        ).status,
+      ).toBe(303);
+      env.clock.set("2027-01-07T09:00:00+01:00");
+      expect((await send(s.teacher, s.director.id, "Jeudi matin")).status).toBe(403);
+      env.clock.set("2027-01-07T12:00:00+01:00");
+      expect((await send(s.teacher, s.director.id, "Jeudi midi")).status).toBe(303);
 
-    const admin2 = await as(academie);
-    // Bad input: French errors, nothing written.
-    const before = await count(sql`select count(*)::int as n from messaging_blocks`);
-    for (const [form, key] of [
-      [{ type: "once", debut: "2026-11-26T12:00", fin: "2026-11-26T08:00" }, "message.blocks.error.period"],
-      [{ type: "weekly", de: "13:00", a: "18:00" }, "message.blocks.error.days"],
-      [{ type: "weekly", jours: "3", de: "18:00", a: "13:00" }, "message.blocks.error.times"],
-      [{ type: "parfois" }, "message.blocks.error.kind"],
-      [
-        { type: "once", profils: "directeur-général", debut: "2026-11-26T08:00", fin: "2026-11-26T12:00" },
-        "message.blocks.error.profiles",
-      ],
-    ] as const) {
-      const page = await admin2.post("/admin/messagerie", form as Record<string, string>);
-      expect(page.status).toBe(422);
-      expect(page.text).toContain(t(key));
-    }
-    expect(await count(sql`select count(*)::int as n from messaging_blocks`)).toBe(before);
-    // Only the académie manages blocks.
-    expect((await (await as(s.director)).get("/admin/messagerie")).status).toBe(403);
-    expect(
-      (await (await as(s.director)).post("/admin/messagerie", { type: "weekly", jours: "3", de: "13:00", a: "18:00" }))
-        .status,
-    ).toBe(403);
-    // Lifting: every block goes, Wednesday afternoon is open again.
-    const ids = [
-      ...(await admin2.get("/admin/messagerie")).html.matchAll(
-        /action="\/admin\/messagerie\/([0-9a-f-]{36})\/retirer"/g,
-      ),
-    ].map((m) => m[1]!);
-    expect(ids.length).toBe(2);
-    for (const id of ids)
-      expect((await admin2.post(`/admin/messagerie/${id}/retirer`, {})).location).toBe("/admin/messagerie?fait=retire");
-    env.clock.set("2027-01-10T15:30:00+01:00");
-    expect((await send(s.pupil, s.otherPupil.id, "Dimanche suivant")).status).toBe(303);
-  });
+      const admin2 = await as(academie);
+      // Bad input: French errors, nothing written.
+      const before = await count(sql`select count(*)::int as n from messaging_blocks`);
+      for (const [form, key] of [
+        [{ type: "once", debut: "2026-11-26T12:00", fin: "2026-11-26T08:00" }, "message.blocks.error.period"],
+        [{ type: "weekly", de: "13:00", a: "18:00" }, "message.blocks.error.days"],
+        [{ type: "weekly", jours: "3", de: "18:00", a: "13:00" }, "message.blocks.error.times"],
+        [{ type: "parfois" }, "message.blocks.error.kind"],
+        [
+          { type: "once", profils: "directeur-général", debut: "2026-11-26T08:00", fin: "2026-11-26T12:00" },
+          "message.blocks.error.profiles",
+        ],
+      ] as const) {
+        const page = await admin2.post("/admin/messagerie", form as Record<string, string>);
+        expect(page.status).toBe(422);
+        expect(page.text).toContain(t(key));
+      }
+      expect(await count(sql`select count(*)::int as n from messaging_blocks`)).toBe(before);
+      // Only the académie manages blocks.
+      expect((await (await as(s.director)).get("/admin/messagerie")).status).toBe(403);
+      expect(
+        (
+          await (
+            await as(s.director)
+          ).post("/admin/messagerie", { type: "weekly", jours: "3", de: "13:00", a: "18:00" })
+        ).status,
+      ).toBe(403);
+      // Lifting: every block goes, Wednesday afternoon is open again.
+      const ids = [
+        ...(await admin2.get("/admin/messagerie")).html.matchAll(
+          /action="\/admin\/messagerie\/([0-9a-f-]{36})\/retirer"/g,
+        ),
+      ].map((m) => m[1]!);
+      expect(ids.length).toBe(2);
+      for (const id of ids)
+        expect((await admin2.post(`/admin/messagerie/${id}/retirer`, {})).location).toBe(
+          "/admin/messagerie?fait=retire",
+        );
+      env.clock.set("2027-01-10T15:30:00+01:00");
+      expect((await send(s.pupil, s.otherPupil.id, "Dimanche suivant")).status).toBe(303);
+    },
+  );
 
   it("local times of the académie's form are read in the platform's time zone, across daylight saving", () => {
     expect(zonedToUtc("2026-11-26T08:00", "Europe/Paris").toISOString()).toBe("2026-11-26T07:00:00.000Z");

@@ -55,28 +55,31 @@ describe("21 F3 room sockets end with the session and the pupils' hours", () => 
     expect(teacher.provider.wsconnected).toBe(true);
   });
 
-  it("after a password change, the user's other sessions' sockets are closed; the session that changed it goes on", async () => {
-    const laptop = await signedIn(env, s.otherPupil);
-    const phone = await signedIn(env, s.otherPupil);
-    const onLaptop = await live(laptop.cookie);
-    const onPhone = await live(phone.cookie);
-    await laptop.browser.get("/compte");
-    const changed = await laptop.browser.post("/compte/mot-de-passe", {
-      actuel: s.otherPupil.password,
-      password: "une phrase de passe neuve",
-      confirm: "une phrase de passe neuve",
-    });
-    expect(changed.status).toBe(303);
-    addPostit(onPhone.doc, postitOf(s.otherPupil.id, { text: "Depuis le téléphone oublié" }));
-    addPostit(onLaptop.doc, postitOf(s.otherPupil.id, { text: "Depuis l'ordinateur" }));
-    expect((await closedSoon(onPhone))?.code).toBe(4401);
-    await sleep(200);
-    const now = await texts();
-    expect(now).not.toContain("Depuis le téléphone oublié");
-    expect(now).toContain("Depuis l'ordinateur");
-    expect(onLaptop.provider.wsconnected).toBe(true);
-    s.otherPupil.password = "une phrase de passe neuve";
-  });
+  it(
+    "after a password change, the user's other sessions' " + "sockets are closed; the session that changed it goes on",
+    async () => {
+      const laptop = await signedIn(env, s.otherPupil);
+      const phone = await signedIn(env, s.otherPupil);
+      const onLaptop = await live(laptop.cookie);
+      const onPhone = await live(phone.cookie);
+      await laptop.browser.get("/compte");
+      const changed = await laptop.browser.post("/compte/mot-de-passe", {
+        actuel: s.otherPupil.password,
+        password: "une phrase de passe neuve",
+        confirm: "une phrase de passe neuve",
+      });
+      expect(changed.status).toBe(303);
+      addPostit(onPhone.doc, postitOf(s.otherPupil.id, { text: "Depuis le téléphone oublié" }));
+      addPostit(onLaptop.doc, postitOf(s.otherPupil.id, { text: "Depuis l'ordinateur" }));
+      expect((await closedSoon(onPhone))?.code).toBe(4401);
+      await sleep(200);
+      const now = await texts();
+      expect(now).not.toContain("Depuis le téléphone oublié");
+      expect(now).toContain("Depuis l'ordinateur");
+      expect(onLaptop.provider.wsconnected).toBe(true);
+      s.otherPupil.password = "une phrase de passe neuve";
+    },
+  );
 
   it("after a single logout from the identity provider, the sockets of the sessions it ended are closed", async () => {
     const pupil = await signedIn(env, s.pupil);

@@ -242,28 +242,31 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     expect((await env.rooms.read(roomId, readPostits)).some((p) => p.id === mine.id)).toBe(false);
   });
 
-  it("54B moderated: a pupil's post-it waits, hidden from the other pupils, until the teacher approves it", async () => {
-    const teacher = await as(s.teacher);
-    await teacher.get(`/murs/${wallId}`);
-    expect((await teacher.post(`/murs/${wallId}/mode`, { mode: "moderated" })).status).toBe(303);
-    const pupil = await as(s.pupil);
-    await pupil.get(`/murs/${wallId}`);
-    const posted = await pupil.post(`/murs/${wallId}/postits`, {
-      texte: "Idée à valider",
-      couleur: "jaune",
-      colonne: "0",
-    });
-    expect(posted.location).toContain("fait=attente");
-    expect((await pupil.get(`/murs/${wallId}`)).text).toContain(t("wall.postit.pending"));
-    expect((await (await as(s.otherPupil)).get(`/murs/${wallId}`)).text).not.toContain("Idée à valider");
-    const seen = await teacher.get(`/murs/${wallId}`);
-    expect(seen.text).toContain("Idée à valider");
-    const pending = (await env.rooms.read(roomId, readPostits)).find((p) => p.text === "Idée à valider")!;
-    expect(pending.approved).toBe(false);
-    expect((await pupil.post(`/murs/${wallId}/postits/${pending.id}/valider`, {})).status).toBe(403);
-    expect((await teacher.post(`/murs/${wallId}/postits/${pending.id}/valider`, {})).status).toBe(303);
-    expect((await (await as(s.otherPupil)).get(`/murs/${wallId}`)).text).toContain("Idée à valider");
-  });
+  it(
+    "54B moderated: a pupil's post-it waits, hidden " + "from the other pupils, until the teacher approves it",
+    async () => {
+      const teacher = await as(s.teacher);
+      await teacher.get(`/murs/${wallId}`);
+      expect((await teacher.post(`/murs/${wallId}/mode`, { mode: "moderated" })).status).toBe(303);
+      const pupil = await as(s.pupil);
+      await pupil.get(`/murs/${wallId}`);
+      const posted = await pupil.post(`/murs/${wallId}/postits`, {
+        texte: "Idée à valider",
+        couleur: "jaune",
+        colonne: "0",
+      });
+      expect(posted.location).toContain("fait=attente");
+      expect((await pupil.get(`/murs/${wallId}`)).text).toContain(t("wall.postit.pending"));
+      expect((await (await as(s.otherPupil)).get(`/murs/${wallId}`)).text).not.toContain("Idée à valider");
+      const seen = await teacher.get(`/murs/${wallId}`);
+      expect(seen.text).toContain("Idée à valider");
+      const pending = (await env.rooms.read(roomId, readPostits)).find((p) => p.text === "Idée à valider")!;
+      expect(pending.approved).toBe(false);
+      expect((await pupil.post(`/murs/${wallId}/postits/${pending.id}/valider`, {})).status).toBe(403);
+      expect((await teacher.post(`/murs/${wallId}/postits/${pending.id}/valider`, {})).status).toBe(303);
+      expect((await (await as(s.otherPupil)).get(`/murs/${wallId}`)).text).toContain("Idée à valider");
+    },
+  );
 
   it("54B closed: pupils can no longer post, and a connected pupil's socket becomes read-only at once", async () => {
     const pupilBrowser = await as(s.pupil);
@@ -373,22 +376,26 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     },
   );
 
-  it("54B tenant isolation: another school's user gets 404 on the page and 4403 on the socket; no session gets 4401", async () => {
-    const stranger = await as(other.teacher);
-    expect((await stranger.get(`/murs/${wallId}`)).status).toBe(404);
-    await stranger.get("/");
-    expect(
-      (await stranger.post(`/murs/${wallId}/postits`, { texte: "Intrus", couleur: "jaune", colonne: "0" })).status,
-    ).toBe(404);
-    const refused = await live(stranger, roomId, false);
-    expect((await refused.closed).code).toBe(4403);
-    // The same wall id under the stranger's own school is not that room either.
-    const disguised = await live(stranger, `${other.school.uai}:wall:${wallId}`, false);
-    expect((await disguised.closed).code).toBe(4404);
-    const anonymous = await live(null, roomId, false);
-    expect((await anonymous.closed).code).toBe(4401);
-    expect((await env.rooms.read(roomId, readPostits)).some((p) => p.text === "Intrus")).toBe(false);
-  });
+  it(
+    "54B tenant isolation: another school's user gets 404 " +
+      "on the page and 4403 on the socket; no session gets 4401",
+    async () => {
+      const stranger = await as(other.teacher);
+      expect((await stranger.get(`/murs/${wallId}`)).status).toBe(404);
+      await stranger.get("/");
+      expect(
+        (await stranger.post(`/murs/${wallId}/postits`, { texte: "Intrus", couleur: "jaune", colonne: "0" })).status,
+      ).toBe(404);
+      const refused = await live(stranger, roomId, false);
+      expect((await refused.closed).code).toBe(4403);
+      // The same wall id under the stranger's own school is not that room either.
+      const disguised = await live(stranger, `${other.school.uai}:wall:${wallId}`, false);
+      expect((await disguised.closed).code).toBe(4404);
+      const anonymous = await live(null, roomId, false);
+      expect((await anonymous.closed).code).toBe(4401);
+      expect((await env.rooms.read(roomId, readPostits)).some((p) => p.text === "Intrus")).toBe(false);
+    },
+  );
 
   it("54B a pupil of another class of the school gets 403 on the page and 4403 on the socket", async () => {
     const outsider = await as(otherClassPupil);

@@ -65,24 +65,27 @@ describe("4.4 AAF parser", () => {
     });
   });
 
-  it("maps the 2D pupil sample: names, ISO birth date, class struct$code, only legal guardians (never oneself)", async () => {
-    const { records } = await parse(await readFile(join(SAMPLES, "ENT_Complet_20200101_Eleve_0000.xml")));
-    const pupil = normaliseAll(records).changes[0]!;
-    expect(pupil).toMatchObject({
-      operation: "add",
-      entity: {
-        kind: "pupil",
-        value: {
-          jointure: "2000000",
-          firstName: "Prenom",
-          lastName: "NOM",
-          birthDate: "2000-01-01",
-          classes: [{ structureJointure: "3000", code: "1AQUA", label: "1AQUA" }],
-          parents: [{ jointure: "3000000", relation: "20", legalGuardian: true }],
+  it(
+    "maps the 2D pupil sample: names, ISO birth date, " + "class struct$code, only legal guardians (never oneself)",
+    async () => {
+      const { records } = await parse(await readFile(join(SAMPLES, "ENT_Complet_20200101_Eleve_0000.xml")));
+      const pupil = normaliseAll(records).changes[0]!;
+      expect(pupil).toMatchObject({
+        operation: "add",
+        entity: {
+          kind: "pupil",
+          value: {
+            jointure: "2000000",
+            firstName: "Prenom",
+            lastName: "NOM",
+            birthDate: "2000-01-01",
+            classes: [{ structureJointure: "3000", code: "1AQUA", label: "1AQUA" }],
+            parents: [{ jointure: "3000000", relation: "20", legalGuardian: true }],
+          },
         },
-      },
-    });
-  });
+      });
+    },
+  );
 
   it(
     "reads 1D records: ENTPersonClasses in five parts, ENTEleveAutoriteParentale, O/N, CRLF, entities, modify and " +

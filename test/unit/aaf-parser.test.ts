@@ -109,20 +109,23 @@ describe("4.4 AAF parser — 1D files", () => {
     }
   });
 
-  it('reads the delta: modifyRequest with <modification operation="replace">, addRequest, deleteRequest, <value/>', async () => {
-    const data = await readFile(join(FIXTURES, "delta/ENT1D_Delta_20260915_PersRelEleve_0000.xml"));
-    const { records } = await parse(data, 100);
-    expect(records.map((r) => [r.operation, r.category, r.id])).toEqual([
-      ["add", "PersRelEleve", "7100009"],
-      ["modify", "PersRelEleve", "7100003"],
-      ["modify", "PersRelEleve", "7100006"],
-      ["delete", "PersRelEleve", "7100004"],
-      ["delete", "PersRelEleve", "7100005"],
-    ]);
-    expect(records[1]!.attributes).toEqual(new Map([["ENTPersonMail", ["linh.nguyen@example.net"]]]));
-    expect(records[2]!.attributes).toEqual(new Map([["ENTPersonMail", [""]]]));
-    expect(records[3]!.attributes.size).toBe(0);
-  });
+  it(
+    "reads the delta: modifyRequest with <modification " + 'operation="replace">, addRequest, deleteRequest, <value/>',
+    async () => {
+      const data = await readFile(join(FIXTURES, "delta/ENT1D_Delta_20260915_PersRelEleve_0000.xml"));
+      const { records } = await parse(data, 100);
+      expect(records.map((r) => [r.operation, r.category, r.id])).toEqual([
+        ["add", "PersRelEleve", "7100009"],
+        ["modify", "PersRelEleve", "7100003"],
+        ["modify", "PersRelEleve", "7100006"],
+        ["delete", "PersRelEleve", "7100004"],
+        ["delete", "PersRelEleve", "7100005"],
+      ]);
+      expect(records[1]!.attributes).toEqual(new Map([["ENTPersonMail", ["linh.nguyen@example.net"]]]));
+      expect(records[2]!.attributes).toEqual(new Map([["ENTPersonMail", [""]]]));
+      expect(records[3]!.attributes.size).toBe(0);
+    },
+  );
 
   it("decodes entities, character references and CDATA; keeps the category out of the attributes", async () => {
     const { records } = await parse(
@@ -142,21 +145,24 @@ describe("4.4 AAF parser — 1D files", () => {
     expect(a.has("categoriePersonne")).toBe(false);
   });
 
-  it("reads every operational attribute: categorieStructure, categoriePersonne, categorieMatiere, categorieMef", async () => {
-    const rec = (op: string, cat: string) =>
-      `<addRequest><operationalAttributes><attr ` +
-      `name="${op}"><value>${cat}</value></attr></operationalAttributes><identifier><id>X</id></identifier><attribu` +
-      `tes><attr name="a"><value>b</value></attr></attributes></addRequest>`;
-    const { records } = await parse(
-      xml(
-        rec("categorieStructure", "EtabEducNat") +
-          rec("categoriePersonne", "PersEducNat") +
-          rec("categorieMatiere", "MatiereEducNat") +
-          rec("categorieMef", "MefEducNat"),
-      ),
-    );
-    expect(records.map((r) => r.category)).toEqual(["EtabEducNat", "PersEducNat", "MatiereEducNat", "MefEducNat"]);
-  });
+  it(
+    "reads every operational attribute: categorieStructure, " + "categoriePersonne, categorieMatiere, categorieMef",
+    async () => {
+      const rec = (op: string, cat: string) =>
+        `<addRequest><operationalAttributes><attr ` +
+        `name="${op}"><value>${cat}</value></attr></operationalAttributes><identifier><id>X</id></identifier><attribu` +
+        `tes><attr name="a"><value>b</value></attr></attributes></addRequest>`;
+      const { records } = await parse(
+        xml(
+          rec("categorieStructure", "EtabEducNat") +
+            rec("categoriePersonne", "PersEducNat") +
+            rec("categorieMatiere", "MatiereEducNat") +
+            rec("categorieMef", "MefEducNat"),
+        ),
+      );
+      expect(records.map((r) => r.category)).toEqual(["EtabEducNat", "PersEducNat", "MatiereEducNat", "MefEducNat"]);
+    },
+  );
 
   it("merges an attribute given twice, in order", async () => {
     const { records } = await parse(
