@@ -469,7 +469,9 @@ async function main(): Promise<void> {
   const page = await checkHomePage(hubBase, cookie);
   console.log(
     `  logged in as ${args.login}; GET / → 200, "Mes applications" present, ${page.bytes} bytes of HTML` +
-      `${page.setCookie.length ? `; sets cookies on every request: ${page.setCookie.map((c) => c.split("=")[0]).join(", ")}` : ""}`,
+      (page.setCookie.length
+        ? `; sets cookies on every request: ${page.setCookie.map((c) => c.split("=")[0]).join(", ")}`
+        : ""),
   );
   console.log("");
 

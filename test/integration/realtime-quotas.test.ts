@@ -256,44 +256,47 @@ describe(
       },
     );
 
-    it("a socket that stops reading is cut off before its send buffer passes the limit; the writer goes on", async () => {
-      const limit = 256 * 1024;
-      const e = await setUp({
-        maxBufferedBytes: limit,
-        maxWallBytes: 64 * 1024 * 1024,
-        userBytesPerMinute: 1024 * 1024 * 1024,
-        roomBytesPerMinute: 1024 * 1024 * 1024,
-      });
-      try {
-        const { browser } = await signedIn(e.env, e.s.teacher);
-        await browser.get("/documents");
-        const created = await browser.post("/documents", { titre: "Le flot" });
-        const roomId = `${e.s.school.uai}:doc:${created.location!.split("/").pop()}`;
-        const { cookie } = await signedIn(e.env, e.s.teacher);
-        const reader = await rawSocket(`${e.env.ws}/${roomId}`, { cookie });
-        await until(() => reader.frames.length > 0);
-        // Stops reading: the kernel's buffers fill, then the server's.
-        (reader.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-        const writer = await e.live(e.s.teacher, roomId);
-        for (let i = 0; i < 300 && reader.close === null; i++) {
-          writer.doc.transact(() => {
-            const p = new Y.XmlElement("paragraph");
-            fragmentOf(writer.doc).insert(fragmentOf(writer.doc).length, [p]);
-            p.insert(0, [new Y.XmlText(String(i % 10).repeat(100_000))]);
-          });
-          await sleep(5);
-          if (e.env.rooms.stats.slowSocketsCut > 0) break;
+    it(
+      "a socket that stops reading is cut off before its send buffer passes the limit; " + "the writer goes on",
+      async () => {
+        const limit = 256 * 1024;
+        const e = await setUp({
+          maxBufferedBytes: limit,
+          maxWallBytes: 64 * 1024 * 1024,
+          userBytesPerMinute: 1024 * 1024 * 1024,
+          roomBytesPerMinute: 1024 * 1024 * 1024,
+        });
+        try {
+          const { browser } = await signedIn(e.env, e.s.teacher);
+          await browser.get("/documents");
+          const created = await browser.post("/documents", { titre: "Le flot" });
+          const roomId = `${e.s.school.uai}:doc:${created.location!.split("/").pop()}`;
+          const { cookie } = await signedIn(e.env, e.s.teacher);
+          const reader = await rawSocket(`${e.env.ws}/${roomId}`, { cookie });
+          await until(() => reader.frames.length > 0);
+          // Stops reading: the kernel's buffers fill, then the server's.
+          (reader.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+          const writer = await e.live(e.s.teacher, roomId);
+          for (let i = 0; i < 300 && reader.close === null; i++) {
+            writer.doc.transact(() => {
+              const p = new Y.XmlElement("paragraph");
+              fragmentOf(writer.doc).insert(fragmentOf(writer.doc).length, [p]);
+              p.insert(0, [new Y.XmlText(String(i % 10).repeat(100_000))]);
+            });
+            await sleep(5);
+            if (e.env.rooms.stats.slowSocketsCut > 0) break;
+          }
+          await until(() => e.env.rooms.stats.slowSocketsCut > 0, 10_000, "the stalled socket was never cut off");
+          expect(e.env.rooms.stats.peakBufferedBytes).toBeGreaterThan(0);
+          expect(e.env.rooms.stats.peakBufferedBytes).toBeLessThanOrEqual(limit);
+          expect(writer.provider.wsconnected).toBe(true);
+          const started = performance.now();
+          expect((await fetch(`${e.env.base}/readyz`)).status).toBe(200);
+          expect(performance.now() - started).toBeLessThan(100);
+        } finally {
+          await e.stop();
         }
-        await until(() => e.env.rooms.stats.slowSocketsCut > 0, 10_000, "the stalled socket was never cut off");
-        expect(e.env.rooms.stats.peakBufferedBytes).toBeGreaterThan(0);
-        expect(e.env.rooms.stats.peakBufferedBytes).toBeLessThanOrEqual(limit);
-        expect(writer.provider.wsconnected).toBe(true);
-        const started = performance.now();
-        expect((await fetch(`${e.env.base}/readyz`)).status).toBe(200);
-        expect(performance.now() - started).toBeLessThan(100);
-      } finally {
-        await e.stop();
-      }
-    });
+      },
+    );
   },
 );

@@ -303,8 +303,8 @@ describe.each(DATABASE_KINDS)("SAML proxy to hub on %s", (kind) => {
       const evil = genuine.replace(
         /<saml:Assertion /,
         `<saml:Assertion ID="_evil" Version="2.0" ` +
-          `IssueInstant="${new Date().toISOString()}"><saml:Issuer>${arena.entityId}</saml:Issuer><saml:Subject><saml:N` +
-          `ameID>pirate</saml:NameID></saml:Subject><saml:AttributeStatement><saml:Attribute ` +
+          `IssueInstant="${new Date().toISOString()}"><saml:Issuer>${arena.entityId}</saml:Issuer>` +
+          `<saml:Subject><saml:NameID>pirate</saml:NameID></saml:Subject><saml:AttributeStatement><saml:Attribute ` +
           `Name="ctemail"><saml:AttributeValue>${s.director.login}@ac-test.fr</saml:AttributeValue></saml:Attribute` +
           `></saml:AttributeStatement></saml:Assertion><saml:Assertion `,
       );

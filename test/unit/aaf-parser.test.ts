@@ -36,7 +36,9 @@ async function refusal(data: string | Uint8Array, size?: number): Promise<AafPar
 const plain = (records: AafRawRecord[]) => records.map((r) => ({ ...r, attributes: Object.fromEntries(r.attributes) }));
 
 const xml = (body: string, { decl = true, doctype = true } = {}) =>
-  `${decl ? '<?xml version="1.0" encoding="ISO-8859-15"?>\r\n' : ""}${doctype ? '<!DOCTYPE ficAlimMENESR SYSTEM "ficAlimMENESR.dtd">\r\n' : ""}<ficAlimMENESR>\r\n${body}</ficAlimMENESR>\r\n`;
+  `${decl ? '<?xml version="1.0" encoding="ISO-8859-15"?>\r\n' : ""}` +
+  `${doctype ? '<!DOCTYPE ficAlimMENESR SYSTEM "ficAlimMENESR.dtd">\r\n' : ""}` +
+  `<ficAlimMENESR>\r\n${body}</ficAlimMENESR>\r\n`;
 const pupil = (id: string, attrs = `<attr name="ENTPersonNom"><value>Nom</value></attr>`) =>
   `<addRequest><operationalAttributes><attr ` +
   `name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>${id}</id></identifi` +
@@ -132,7 +134,8 @@ describe("4.4 AAF parser — 1D files", () => {
       xml(
         pupil(
           "1",
-          `<attr name="ENTPersonNom"><value>L&apos;H&#244;te &amp; Fils &lt;&gt; &quot;x&quot; &#x20AC;</value></attr>` +
+          `<attr name="ENTPersonNom"><value>L&apos;H&#244;te &amp; Fils ` +
+            `&lt;&gt; &quot;x&quot; &#x20AC;</value></attr>` +
             `<attr name="ENTPersonPrenom"><value><![CDATA[Zoé <b>&amp;</b>]]></value></attr>` +
             `<attr name="ENTPersonAutresPrenoms"><value>  Anne  </value><value>Marie&#10;Claire</value></attr>`,
         ),
