@@ -7,8 +7,7 @@ self.addEventListener("push", function (event) {
   var notice = { title: "Préau", body: "", link: "/notifications" };
   try { if (event.data) notice = Object.assign(notice, event.data.json()); } catch (e) { notice.body = event.data ? event.data.text() : ""; }
   event.waitUntil(self.registration.showNotification(notice.title, {
-    body: notice.body, lang: "fr", icon: "/favicon.svg", badge: "/favicon.svg", data: { link: notice.link || "/notifi" +
-      "cations" }
+    body: notice.body, lang: "fr", icon: "/favicon.svg", badge: "/favicon.svg", data: { link: notice.link || "/notifications" }
   }));
 });
 self.addEventListener("notificationclick", function (event) {
