@@ -289,8 +289,10 @@ function table(home: Run, bare: Run, title: string): string {
 function verdicts(homeP95: number, ratio: number): string {
   return [
     `  home/bare throughput ratio: ${(100 * ratio).toFixed(1)} %`,
-    `  target home p95 ≤ ${TARGET_P95_MS} ms:            ${homeP95.toFixed(2)} ms → ${homeP95 <= TARGET_P95_MS ? "PASS" : "MISS"}`,
-    `  target home ≥ ${TARGET_RATIO * 100} % of bare throughput: ${(100 * ratio).toFixed(1)} % → ${ratio >= TARGET_RATIO ? "PASS" : "MISS"}`,
+    `  target home p95 ≤ ${TARGET_P95_MS} ms:            ${homeP95.toFixed(2)} ms ` +
+      `→ ${homeP95 <= TARGET_P95_MS ? "PASS" : "MISS"}`,
+    `  target home ≥ ${TARGET_RATIO * 100} % of bare throughput: ${(100 * ratio).toFixed(1)} % ` +
+      `→ ${ratio >= TARGET_RATIO ? "PASS" : "MISS"}`,
   ].join("\n");
 }
 
@@ -386,7 +388,8 @@ async function main(): Promise<void> {
 
   console.log(`Préau page benchmark — home page vs bare Hono; hub runner: ${args.runner}`);
   console.log(
-    `  node ${process.version}, hono ${version("hono")}, @hono/node-server ${version("@hono/node-server")}, autocannon ${version("autocannon")}`,
+    `  node ${process.version}, hono ${version("hono")}, @hono/node-server ${version("@hono/node-server")}, ` +
+      `autocannon ${version("autocannon")}`,
   );
   console.log(`  ${cpuModel()}, ${cores} cores, Linux ${release()}`);
   console.log(
@@ -396,11 +399,14 @@ async function main(): Promise<void> {
   if (pin) {
     const self = pinProcess(process.pid, GENERATOR_CORE);
     console.log(
-      `  pinning (taskset): servers on core ${SERVER_CORE}; generator (this process${self ? "" : " — FAILED to pin itself"}) and the log filter on core ${GENERATOR_CORE}; Postgres not pinned (system service)`,
+      `  pinning (taskset): servers on core ${SERVER_CORE}; generator (this ` +
+        `process${self ? "" : " — FAILED to pin itself"}) and the log filter on core ${GENERATOR_CORE}; Postgres not ` +
+        `pinned (system service)`,
     );
   } else {
     console.log(
-      `  pinning: none (${args["no-pin"] ? "--no-pin" : "taskset not found"}); servers, generator and Postgres share all cores — figures are noisier`,
+      `  pinning: none (${args["no-pin"] ? "--no-pin" : "taskset not found"}); servers, generator and Postgres share ` +
+        `all cores — figures are noisier`,
     );
   }
   if (cores < 2 && pin) console.log("  warning: fewer than 2 cores, pinning to core 1 will fail");
@@ -452,7 +458,8 @@ async function main(): Promise<void> {
     waitForHttp(`${helloBase}/`, hello, 60_000),
   ]);
   console.log(
-    `  hub pid ${hub.pid} on port ${hubPort}: first 200 on /login ${startLine(firstStart)} after its spawn (fresh database: migrations + demo build); bare Hono pid ${hello.pid} on port ${helloPort}`,
+    `  hub pid ${hub.pid} on port ${hubPort}: first 200 on /login ${startLine(firstStart)} after its spawn (fresh ` +
+      `database: migrations + demo build); bare Hono pid ${hello.pid} on port ${helloPort}`,
   );
 
   // Login and proof that GET / is the real home page.
@@ -462,7 +469,9 @@ async function main(): Promise<void> {
   const page = await checkHomePage(hubBase, cookie);
   console.log(
     `  logged in as ${args.login}; GET / → 200, "Mes applications" present, ${page.bytes} bytes of HTML` +
-      `${page.setCookie.length ? `; sets cookies on every request: ${page.setCookie.map((c) => c.split("=")[0]).join(", ")}` : ""}`,
+      (page.setCookie.length
+        ? `; sets cookies on every request: ${page.setCookie.map((c) => c.split("=")[0]).join(", ")}`
+        : ""),
   );
   console.log("");
 
@@ -495,7 +504,8 @@ async function main(): Promise<void> {
     );
     console.log(verdicts(home.p95, home.rps / bare.rps));
     console.log(
-      `  (autocannon's own p99, integer-ms histogram: home ${home.acP99} ms, bare ${bare.acP99} ms; status codes home: ${home.statusCodes}, bare: ${bare.statusCodes})`,
+      `  (autocannon's own p99, integer-ms histogram: home ${home.acP99} ms, bare ${bare.acP99} ms; status codes ` +
+        `home: ${home.statusCodes}, bare: ${bare.statusCodes})`,
     );
     console.log("");
   }
@@ -505,8 +515,11 @@ async function main(): Promise<void> {
     const p95 = median(homes.map((r) => r.p95));
     const ratio = median(homes.map((r) => r.rps)) / median(bares.map((r) => r.rps));
     console.log(
-      `Medians over ${ROUNDS} rounds: home p50/p95/p99 ${f2(median(homes.map((r) => r.p50)))} / ${f2(p95)} / ${f2(median(homes.map((r) => r.p99)))} ms, ` +
-        `${int(median(homes.map((r) => r.rps)))} req/s; bare ${f2(median(bares.map((r) => r.p50)))} / ${f2(median(bares.map((r) => r.p95)))} / ${f2(median(bares.map((r) => r.p99)))} ms, ${int(median(bares.map((r) => r.rps)))} req/s`,
+      `Medians over ${ROUNDS} rounds: home p50/p95/p99 ${f2(median(homes.map((r) => r.p50)))} / ${f2(p95)} ` +
+        `/ ${f2(median(homes.map((r) => r.p99)))} ms, ` +
+        `${int(median(homes.map((r) => r.rps)))} req/s; bare ${f2(median(bares.map((r) => r.p50)))} ` +
+        `/ ${f2(median(bares.map((r) => r.p95)))} / ${f2(median(bares.map((r) => r.p99)))} ` +
+        `ms, ${int(median(bares.map((r) => r.rps)))} req/s`,
     );
     console.log(verdicts(p95, ratio));
     console.log("");
@@ -514,22 +527,29 @@ async function main(): Promise<void> {
   if (steady)
     console.log(
       `Steady CPU per home request (${args.runner}; ${STEADY} requests, 4 at a time, all answered): ` +
-        `server ${steady.server === null ? "–" : int(steady.server)} µs, Postgres backends ${int(steady.postgres)} µs\n`,
+        `server ${steady.server === null ? "–" : int(steady.server)} µs, Postgres backends ${int(steady.postgres)} ` +
+        `µs\n`,
     );
   const anySaturated = runs.some((r) => !valid(r));
   if (anySaturated) {
     console.log(
-      `  note (§7.2 validity): CPU-BOUND = the generator used > ${GEN_CPU_LIMIT} % of its core: that server could go faster than\n` +
-        "  measured (its throughput is a floor, so a ratio against it flatters the hub). LOOP DELAYED = the generator's event loop\n" +
-        `  lagged > ${GEN_LOOP_P99_LIMIT_MS} ms at p99 (usually Postgres, unpinned, preempting core ${GENERATOR_CORE}): latencies carry up to that much error.`,
+      `  note (§7.2 validity): CPU-BOUND = the generator used > ${GEN_CPU_LIMIT} % of its core: that server could go ` +
+        `faster than\n` +
+        "  measured (its throughput is a floor, so a ratio against it flatters the hub). LOOP DELAYED = the " +
+        "generator's event loop\n" +
+        `  lagged > ${GEN_LOOP_P99_LIMIT_MS} ms at p99 (usually Postgres, unpinned, preempting ` +
+        `core ${GENERATOR_CORE}): latencies carry up to that much error.`,
     );
   }
   console.log(
-    `  hub memory: before load RSS ${f1(hubRssAtStart)} MiB (peak so far ${f1(hubPeakAtStart)} MiB: start-up + demo build); ` +
-      `after load peak RSS (VmHWM) ${f1(hubPeak)} MiB, RSS at end ${f1(hubRss)} MiB; bare Hono peak RSS ${f1(helloPeak)} MiB`,
+    `  hub memory: before load RSS ${f1(hubRssAtStart)} MiB (peak so far ${f1(hubPeakAtStart)} MiB: start-up + demo ` +
+      `build); ` +
+      `after load peak RSS (VmHWM) ${f1(hubPeak)} MiB, RSS at end ${f1(hubRss)} MiB; bare Hono peak ` +
+      `RSS ${f1(helloPeak)} MiB`,
   );
   console.log(
-    `  hub warn/error log lines during the whole run: ${errorLines}${errorLines ? `\n    ${hub.filtered.slice(-5).join("\n    ")}` : ""}`,
+    `  hub warn/error log lines during the whole ` +
+      `run: ${errorLines}${errorLines ? `\n    ${hub.filtered.slice(-5).join("\n    ")}` : ""}`,
   );
 
   // Orderly end: servers first (the profile is written when the hub exits), then the database.
@@ -547,8 +567,10 @@ async function main(): Promise<void> {
       console.log("");
       console.log(`CPU profile of the hub during the measured home runs (${file})`);
       console.log(
-        `  ${homeRequests} requests answered → ${((summary.sampledMs / homeRequests) * 1000).toFixed(0)} µs of main-thread time per request ` +
-          "(wall-clock samples of the main thread only: threadpool and GC helper threads are not in it, time preempted is)",
+        `  ${homeRequests} requests answered → ${((summary.sampledMs / homeRequests) * 1000).toFixed(0)} µs of ` +
+          `main-thread time per request ` +
+          "(wall-clock samples of the main thread only: threadpool and GC helper threads are not in it, time " +
+          "preempted is)",
       );
       console.log(summary.text);
     }
@@ -560,7 +582,8 @@ async function main(): Promise<void> {
     console.log(`  fresh database (migrations + demo build): ${startLine(firstStart)}`);
     console.log(
       `  same database, median of ${again.length} restarts: ${int(median(again.map((s) => s.ms)))} ms ` +
-        `(CPU ${f2(median(again.flatMap((s) => (s.cpu === null ? [] : [s.cpu]))))} s); each: ${again.map(startLine).join(", ")}`,
+        `(CPU ${f2(median(again.flatMap((s) => (s.cpu === null ? [] : [s.cpu]))))} s); ` +
+        `each: ${again.map(startLine).join(", ")}`,
     );
   }
   await runCleanups();

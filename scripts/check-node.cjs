@@ -10,8 +10,10 @@ const major = Number(String(found).replace(/^v/, "").split(".")[0]);
 
 if (!(major >= REQUIRED)) {
   process.stderr.write(
-    `Préau demande Node.js ${REQUIRED} ou plus récent, trouvé ${found} / Préau needs Node.js ${REQUIRED}+, found ${found}` +
-      ` — https://nodejs.org, \`nvm install ${REQUIRED}\`, Debian/Ubuntu : https://github.com/nodesource/distributions\n`,
+    `Préau demande Node.js ${REQUIRED} ou plus récent, trouvé ${found} / Préau needs Node.js ${REQUIRED}+, ` +
+      `found ${found}` +
+      ` — https://nodejs.org, \`nvm install ${REQUIRED}\`, Debian/Ubuntu : ` +
+      `https://github.com/nodesource/distributions\n`,
   );
   process.exit(1);
 }

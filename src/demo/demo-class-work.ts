@@ -97,11 +97,15 @@ const REPORT: ({ kind: "h1" | "h2" | "p"; text: string; bold?: string } | { kind
   { kind: "h1", text: "Notre sortie au musée d'histoire naturelle" },
   {
     kind: "p",
-    text: "Mardi, la classe de CM1 est allée au musée d'histoire naturelle de Belleville-sur-Loire. Nous sommes partis en car à 8 h 30 et nous sommes rentrés à l'école à 16 h.",
+    text:
+      "Mardi, la classe de CM1 est allée au musée d'histoire naturelle de Belleville-sur-Loire. Nous sommes " +
+      "partis en car à 8 h 30 et nous sommes rentrés à l'école à 16 h.",
   },
   {
     kind: "p",
-    text: "Le matin, un guide nous a fait visiter la grande galerie. Nous avons vu des squelettes de dinosaures, des momies égyptiennes et une météorite tombée il y a plus de cent ans.",
+    text:
+      "Le matin, un guide nous a fait visiter la grande galerie. Nous avons vu des squelettes de dinosaures, des " +
+      "momies égyptiennes et une météorite tombée il y a plus de cent ans.",
     bold: "une météorite",
   },
   { kind: "h2", text: "Ce que nous avons appris" },
@@ -115,7 +119,9 @@ const REPORT: ({ kind: "h1" | "h2" | "p"; text: string; bold?: string } | { kind
   },
   {
     kind: "p",
-    text: "L'après-midi, après le pique-nique dans le jardin, nous avons peint une fresque à l'atelier. Chacun complète ce compte rendu avec ce qu'il a préféré.",
+    text:
+      "L'après-midi, après le pique-nique dans le jardin, nous avons peint une fresque à l'atelier. Chacun " +
+      "complète ce compte rendu avec ce qu'il a préféré.",
   },
 ];
 

@@ -14,7 +14,8 @@ export function tableToOds(sheetName: string, rows: readonly (readonly string[])
         `<table:table-row>${row
           .map(
             (v) =>
-              `<table:table-cell office:value-type="string"><text:p>${esc(spreadsheetText(v))}</text:p></table:table-cell>`,
+              `<table:table-cell office:value-type="string"><text:p>${esc(spreadsheetText(v))}</text:p></table:table-` +
+              `cell>`,
           )
           .join("")}</table:table-row>`,
     )

@@ -2,7 +2,10 @@
 // from to X-Forwarded-For; whatever stands to the left of those entries was written by the client and proves
 // nothing. With N trusted proxies in front of the hub, the client is the N-th entry from the right.
 
-/** How many proxies in front of the hub append to X-Forwarded-For: PREAU_TRUSTED_PROXIES, or 1 for PREAU_TRUST_PROXY. */
+/**
+ * How many proxies in front of the hub append to X-Forwarded-For: PREAU_TRUSTED_PROXIES, or 1 for
+ * PREAU_TRUST_PROXY.
+ */
 export function trustedProxyCount(env: Record<string, string | undefined>): number {
   const n = Number(env.PREAU_TRUSTED_PROXIES);
   if (env.PREAU_TRUSTED_PROXIES && Number.isInteger(n) && n >= 0 && n <= 10) return n;

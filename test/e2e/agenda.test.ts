@@ -44,7 +44,8 @@ describe.each([false, true])("e2e agenda and booking (JavaScript %s)", (js) => {
     expect([...teacher.problems, ...pupil.problems]).toEqual([]);
   }, 60_000);
 
-  it("54C the teacher opens meeting slots; a parent books one and finds it in their agenda; subscription address", async () => {
+  it("54C the teacher opens meeting slots; a parent books " +
+    "one and finds it in their agenda; subscription address", async () => {
     const teacher = await open("demo.enseignant", js);
     await teacher.page.goto(`${e2e.hub.base}/agenda/creneaux`);
     await accessible(teacher.page);

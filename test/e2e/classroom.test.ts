@@ -12,7 +12,8 @@ describe.each([false, true])("e2e daily classroom life (JavaScript %s)", (js) =>
   // Each run writes its own texts, so the two runs do not meet on the shared demo hub.
   const mark = js ? "(JS)" : "(sans JS)";
 
-  it("56C the teacher writes the work to do; the parent ticks it done; the teacher sees it; axe on each page", async () => {
+  it("56C the teacher writes the work to do; the parent " +
+    "ticks it done; the teacher sees it; axe on each page", async () => {
     const teacher = await open("demo.enseignant", js);
     await teacher.page.goto(`${e2e.hub.base}/cahier`);
     const today = await teacher.page.locator("input[name=semaine]").inputValue();

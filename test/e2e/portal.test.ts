@@ -132,191 +132,206 @@ describe("e2e: the demo profiles in Chromium", () => {
     const mode = js ? "with JavaScript" : "without JavaScript";
     describe(mode, () => {
       for (const home of HOMES) {
-        it(`2.1.3 51H 51J 51K 731C ${home.login} logs in, gets a light, accessible French home and logs out (${mode})`, async () => {
-          const context = await newContext(hub, { javaScriptEnabled: js });
-          if (js) await recordCspViolations(context);
-          const page = await context.newPage();
-          const { problems } = watch(page);
-          try {
-            const loginPage = await page.goto(`${hub.base}/login`);
-            expect(loginPage!.status()).toBe(200);
-            expect(loginPage!.headers()["content-security-policy"]).toContain("script-src 'self'");
-            expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Connexion");
-            await expectNoHorizontalScroll(page);
+        it(
+          `2.1.3 51H 51J 51K 731C ${home.login} logs in, gets ` +
+            `a light, accessible French home and logs out (${mode})`,
+          async () => {
+            const context = await newContext(hub, { javaScriptEnabled: js });
+            if (js) await recordCspViolations(context);
+            const page = await context.newPage();
+            const { problems } = watch(page);
+            try {
+              const loginPage = await page.goto(`${hub.base}/login`);
+              expect(loginPage!.status()).toBe(200);
+              expect(loginPage!.headers()["content-security-policy"]).toContain("script-src 'self'");
+              expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Connexion");
+              await expectNoHorizontalScroll(page);
 
-            const homeDocument = nextDocument(page, hub, "/");
-            await logIn(page, hub, home.login);
-            expect(pathOf(page)).toBe("/");
-            const homeResponse = await homeDocument;
-            expect(homeResponse.status()).toBe(200);
+              const homeDocument = nextDocument(page, hub, "/");
+              await logIn(page, hub, home.login);
+              expect(pathOf(page)).toBe("/");
+              const homeResponse = await homeDocument;
+              expect(homeResponse.status()).toBe(200);
 
-            // The session cookie is __Host- prefixed, Secure, HttpOnly, host-only: Chromium keeps it on
-            // http://127.0.0.1.
-            const session = (await context.cookies()).find((c) => c.name === "__Host-preau_session");
-            expect(session).toMatchObject({
-              domain: "127.0.0.1",
-              path: "/",
-              secure: true,
-              httpOnly: true,
-              sameSite: "Lax",
-            });
-            if (js) expect(await page.evaluate(() => document.cookie)).not.toContain("preau_session");
+              // The session cookie is __Host- prefixed, Secure, HttpOnly, host-only: Chromium keeps it on
+              // http://127.0.0.1.
+              const session = (await context.cookies()).find((c) => c.name === "__Host-preau_session");
+              expect(session).toMatchObject({
+                domain: "127.0.0.1",
+                path: "/",
+                secure: true,
+                httpOnly: true,
+                sameSite: "Lax",
+              });
+              if (js) expect(await page.evaluate(() => document.cookie)).not.toContain("preau_session");
 
-            // A French portal: greeting, profile, launcher, school, classes / children / perimeter.
-            const name = names.get(home.login)!;
-            expect(await page.locator("html").getAttribute("lang")).toBe("fr");
-            expect(await page.title()).toBe("Mes applis — Préau");
-            expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe(`Bonjour ${name.first} !`);
-            expect(await page.locator(".profile-line").innerText()).toBe(t(`profile.${home.main}`));
-            const launcher = page.getByRole("region", { name: "Mes applications" });
-            expect(await launcher.locator(".tile-name").allInnerTexts()).toEqual(appsFor(home.profiles));
-            // Issue 21: on a 480 px screen the banner's links and tools are in its menu.
-            await openMenu(page);
-            const nav = page.getByRole("navigation", { name: "Navigation principale" });
-            expect(await nav.getByRole("link", { name: `Compte de ${name.first} ${name.last}` }).isVisible()).toBe(
-              true,
-            );
-            if (home.school) expect(await page.locator(".brand-school").innerText()).toBe(home.school);
-            else expect(await page.locator(".brand-school").count()).toBe(0);
-            if (home.classes) {
-              const region = page.getByRole("region", { name: home.classes.length > 1 ? "Mes classes" : "Ma classe" });
-              expect(await region.getByRole("link").allInnerTexts()).toEqual(home.classes);
-            }
-            if (home.children) {
-              const region = page.getByRole("region", { name: "Mes enfants" });
-              expect((await region.getByRole("link").allInnerTexts()).sort()).toEqual(home.children);
-            }
-            if (home.schoolSwitch) {
-              const select = page.getByRole("banner").getByLabel("Changer d'école");
-              expect((await select.locator("option").allInnerTexts()).sort()).toEqual([...home.schoolSwitch].sort());
-            }
-            if (home.perimeter) {
-              const region = page.getByRole("region", { name: "Mon périmètre" });
-              expect(await region.innerText()).toContain(home.perimeter.name);
-              expect(await region.getByRole("link", { name: `${home.perimeter.schools} écoles` }).isVisible()).toBe(
+              // A French portal: greeting, profile, launcher, school, classes / children / perimeter.
+              const name = names.get(home.login)!;
+              expect(await page.locator("html").getAttribute("lang")).toBe("fr");
+              expect(await page.title()).toBe("Mes applis — Préau");
+              expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe(`Bonjour ${name.first} !`);
+              expect(await page.locator(".profile-line").innerText()).toBe(t(`profile.${home.main}`));
+              const launcher = page.getByRole("region", { name: "Mes applications" });
+              expect(await launcher.locator(".tile-name").allInnerTexts()).toEqual(appsFor(home.profiles));
+              // Issue 21: on a 480 px screen the banner's links and tools are in its menu.
+              await openMenu(page);
+              const nav = page.getByRole("navigation", { name: "Navigation principale" });
+              expect(await nav.getByRole("link", { name: `Compte de ${name.first} ${name.last}` }).isVisible()).toBe(
                 true,
               );
-            }
+              if (home.school) expect(await page.locator(".brand-school").innerText()).toBe(home.school);
+              else expect(await page.locator(".brand-school").count()).toBe(0);
+              if (home.classes) {
+                const region = page.getByRole("region", {
+                  name: home.classes.length > 1 ? "Mes classes" : "Ma classe",
+                });
+                expect(await region.getByRole("link").allInnerTexts()).toEqual(home.classes);
+              }
+              if (home.children) {
+                const region = page.getByRole("region", { name: "Mes enfants" });
+                expect((await region.getByRole("link").allInnerTexts()).sort()).toEqual(home.children);
+              }
+              if (home.schoolSwitch) {
+                const select = page.getByRole("banner").getByLabel("Changer d'école");
+                expect((await select.locator("option").allInnerTexts()).sort()).toEqual([...home.schoolSwitch].sort());
+              }
+              if (home.perimeter) {
+                const region = page.getByRole("region", { name: "Mon périmètre" });
+                expect(await region.innerText()).toContain(home.perimeter.name);
+                expect(await region.getByRole("link", { name: `${home.perimeter.schools} écoles` }).isVisible()).toBe(
+                  true,
+                );
+              }
 
-            // 51J: the pupil's simple theme — big pictograms, no descriptions to read; others keep the descriptions.
-            const pupil = home.main === "pupil";
-            expect((await bodyClasses(page)).includes("theme-pupil")).toBe(pupil);
-            expect(await launcher.locator(".tile-description").first().isVisible()).toBe(!pupil);
-            const iconWidth = (await launcher.locator(".tile-icon").first().boundingBox())!.width;
-            if (pupil) expect(iconWidth).toBeGreaterThanOrEqual(64);
-            else expect(iconWidth).toBeLessThan(64);
+              // 51J: the pupil's simple theme — big pictograms, no descriptions to read; others keep the descriptions.
+              const pupil = home.main === "pupil";
+              expect((await bodyClasses(page)).includes("theme-pupil")).toBe(pupil);
+              expect(await launcher.locator(".tile-description").first().isVisible()).toBe(!pupil);
+              const iconWidth = (await launcher.locator(".tile-icon").first().boundingBox())!.width;
+              if (pupil) expect(iconWidth).toBeGreaterThanOrEqual(64);
+              else expect(iconWidth).toBeLessThan(64);
 
-            // The stylesheet applies (the banner is the brand blue).
-            expect(await page.getByRole("banner").evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
-              "rgb(31, 79, 168)",
-            );
+              // The stylesheet applies (the banner is the brand blue).
+              expect(await page.getByRole("banner").evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+                "rgb(31, 79, 168)",
+              );
 
-            // 51H: the help panel, closed at first, opens on click (a native <details>, no script needed).
-            const help = page.getByRole("complementary", { name: "Aide sur cette page" });
-            const helpText = help.locator("p").first();
-            expect(await helpText.isVisible()).toBe(false);
-            await help.getByText("Aide sur cette page", { exact: true }).click();
-            expect(await helpText.isVisible()).toBe(true);
-            expect(await helpText.innerText()).toBe(t(pupil ? "help.topic.home.pupil" : "help.topic.home"));
-            expect(await help.getByRole("link", { name: "Toute l'aide" }).getAttribute("href")).toBe("/aide");
+              // 51H: the help panel, closed at first, opens on click (a native <details>, no script needed).
+              const help = page.getByRole("complementary", { name: "Aide sur cette page" });
+              const helpText = help.locator("p").first();
+              expect(await helpText.isVisible()).toBe(false);
+              await help.getByText("Aide sur cette page", { exact: true }).click();
+              expect(await helpText.isVisible()).toBe(true);
+              expect(await helpText.innerText()).toBe(t(pupil ? "help.topic.home.pupil" : "help.topic.home"));
+              expect(await help.getByRole("link", { name: "Toute l'aide" }).getAttribute("href")).toBe("/aide");
 
-            // Budget (architecture): ≤ 30 KB of HTML compressed; 731C: usable on a 480×800 screen.
-            expect(await gzippedSize(homeResponse)).toBeLessThanOrEqual(BUDGET_BYTES);
-            expect(page.viewportSize()).toEqual(SMALL_SCREEN);
-            await expectNoHorizontalScroll(page);
+              // Budget (architecture): ≤ 30 KB of HTML compressed; 731C: usable on a 480×800 screen.
+              expect(await gzippedSize(homeResponse)).toBeLessThanOrEqual(BUDGET_BYTES);
+              expect(page.viewportSize()).toEqual(SMALL_SCREEN);
+              await expectNoHorizontalScroll(page);
 
-            // 51K: the read-aloud button is there only when a script can make it speak.
-            const readAloud = page.locator("button.read-aloud");
-            expect(await readAloud.count()).toBe(1);
-            if (js) {
+              // 51K: the read-aloud button is there only when a script can make it speak.
+              const readAloud = page.locator("button.read-aloud");
+              expect(await readAloud.count()).toBe(1);
+              if (js) {
+                await openMenu(page);
+                const speech = await page.evaluate(() => "speechSynthesis" in window);
+                expect(await readAloud.isVisible()).toBe(speech);
+                expect(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe("object");
+              } else {
+                expect(await readAloud.isVisible()).toBe(false);
+              }
+
+              // axe needs timers, which do not run where scripts are off; the JS-enabled run checks the same markup.
+              if (js) expect(await axeViolations(page)).toEqual([]);
+
               await openMenu(page);
-              const speech = await page.evaluate(() => "speechSynthesis" in window);
-              expect(await readAloud.isVisible()).toBe(speech);
-              expect(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe("object");
-            } else {
-              expect(await readAloud.isVisible()).toBe(false);
+              const logoutButton = page
+                .getByRole("banner")
+                .getByRole("button", { name: "Se déconnecter", exact: true });
+              expect(await logoutButton.isVisible()).toBe(true);
+              if (js) expect(await cspViolations(page)).toEqual([]);
+              await logOut(page);
+              expect(await page.getByRole("status").innerText()).toBe("Vous êtes déconnecté·e. À bientôt !");
+              expect((await context.cookies()).some((c) => c.name === "__Host-preau_session")).toBe(false);
+              await page.goto(`${hub.base}/`);
+              expect(pathOf(page)).toBe("/login");
+              if (js) expect(await cspViolations(page)).toEqual([]);
+              expect(problems).toEqual([]);
+            } finally {
+              await context.close();
             }
-
-            // axe needs timers, which do not run where scripts are off; the JS-enabled run checks the same markup.
-            if (js) expect(await axeViolations(page)).toEqual([]);
-
-            await openMenu(page);
-            const logoutButton = page.getByRole("banner").getByRole("button", { name: "Se déconnecter", exact: true });
-            expect(await logoutButton.isVisible()).toBe(true);
-            if (js) expect(await cspViolations(page)).toEqual([]);
-            await logOut(page);
-            expect(await page.getByRole("status").innerText()).toBe("Vous êtes déconnecté·e. À bientôt !");
-            expect((await context.cookies()).some((c) => c.name === "__Host-preau_session")).toBe(false);
-            await page.goto(`${hub.base}/`);
-            expect(pathOf(page)).toBe("/login");
-            if (js) expect(await cspViolations(page)).toEqual([]);
-            expect(problems).toEqual([]);
-          } finally {
-            await context.close();
-          }
-        });
+          },
+        );
       }
     });
   }
 
-  it("2.1.3 demo.nouveau (never logged in) lands on /activation and cannot go around it (with JavaScript)", async () => {
-    const context = await newContext(hub);
-    await recordCspViolations(context);
-    const page = await context.newPage();
-    const { problems } = watch(page);
-    try {
-      await logIn(page, hub, "demo.nouveau");
-      expect(pathOf(page)).toBe("/activation");
-      expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Bienvenue sur Préau");
-      expect(await page.getByRole("region", { name: "Charte d'utilisation de Préau" }).locator("li").count()).toBe(5);
-      await page.goto(`${hub.base}/`);
-      expect(pathOf(page)).toBe("/activation");
-      await page.goto(`${hub.base}/classes`);
-      expect(pathOf(page)).toBe("/activation");
-      await expectNoHorizontalScroll(page);
-      expect(await axeViolations(page)).toEqual([]);
-      expect(await cspViolations(page)).toEqual([]);
-      await logOut(page);
-      expect(problems).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  });
+  it(
+    "2.1.3 demo.nouveau (never logged in) lands on " + "/activation and cannot go around it (with JavaScript)",
+    async () => {
+      const context = await newContext(hub);
+      await recordCspViolations(context);
+      const page = await context.newPage();
+      const { problems } = watch(page);
+      try {
+        await logIn(page, hub, "demo.nouveau");
+        expect(pathOf(page)).toBe("/activation");
+        expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Bienvenue sur Préau");
+        expect(await page.getByRole("region", { name: "Charte d'utilisation de Préau" }).locator("li").count()).toBe(5);
+        await page.goto(`${hub.base}/`);
+        expect(pathOf(page)).toBe("/activation");
+        await page.goto(`${hub.base}/classes`);
+        expect(pathOf(page)).toBe("/activation");
+        await expectNoHorizontalScroll(page);
+        expect(await axeViolations(page)).toEqual([]);
+        expect(await cspViolations(page)).toEqual([]);
+        await logOut(page);
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+  );
 
-  it("2.1.3 demo.nouveau accepts the charter, chooses a password and reaches home; the new password then logs in (without JavaScript)", async () => {
-    const context = await newContext(hub, { javaScriptEnabled: false });
-    const page = await context.newPage();
-    // The deliberate wrong password answers 401, which Chromium logs as a failed resource.
-    const { problems } = watch(page, [/status of 401/]);
-    const newPassword = "Un préau sous la pluie";
-    try {
-      await logIn(page, hub, "demo.nouveau");
-      expect(pathOf(page)).toBe("/activation");
-      await page.getByLabel("J'ai lu la charte d'utilisation et je l'accepte.").check();
-      await page.getByLabel("Nouveau mot de passe", { exact: true }).fill(newPassword);
-      await page.getByLabel("Confirmez le mot de passe", { exact: true }).fill(newPassword);
-      const homeDocument = nextDocument(page, hub, "/");
-      await page.getByRole("button", { name: "Commencer" }).click();
-      expect((await homeDocument).status()).toBe(200);
-      expect(pathOf(page)).toBe("/");
-      expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Bonjour Julie !");
-      expect(await page.locator(".brand-school").innerText()).toBe(MARIE_CURIE);
-      expect(await page.getByRole("region", { name: "Mes enfants" }).getByRole("link").count()).toBe(1);
-      await logOut(page);
+  it(
+    "2.1.3 demo.nouveau accepts the charter, chooses a password and reaches home; the new password then logs in " +
+      "(without JavaScript)",
+    async () => {
+      const context = await newContext(hub, { javaScriptEnabled: false });
+      const page = await context.newPage();
+      // The deliberate wrong password answers 401, which Chromium logs as a failed resource.
+      const { problems } = watch(page, [/status of 401/]);
+      const newPassword = "Un préau sous la pluie";
+      try {
+        await logIn(page, hub, "demo.nouveau");
+        expect(pathOf(page)).toBe("/activation");
+        await page.getByLabel("J'ai lu la charte d'utilisation et je l'accepte.").check();
+        await page.getByLabel("Nouveau mot de passe", { exact: true }).fill(newPassword);
+        await page.getByLabel("Confirmez le mot de passe", { exact: true }).fill(newPassword);
+        const homeDocument = nextDocument(page, hub, "/");
+        await page.getByRole("button", { name: "Commencer" }).click();
+        expect((await homeDocument).status()).toBe(200);
+        expect(pathOf(page)).toBe("/");
+        expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Bonjour Julie !");
+        expect(await page.locator(".brand-school").innerText()).toBe(MARIE_CURIE);
+        expect(await page.getByRole("region", { name: "Mes enfants" }).getByRole("link").count()).toBe(1);
+        await logOut(page);
 
-      // The demo password no longer works; the chosen one leads straight home, the charter not asked again.
-      await logIn(page, hub, "demo.nouveau");
-      expect(pathOf(page)).toBe("/login");
-      expect(await page.getByRole("alert").innerText()).toBe("Identifiant ou mot de passe incorrect.");
-      await logIn(page, hub, "demo.nouveau", newPassword);
-      expect(pathOf(page)).toBe("/");
-      expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Bonjour Julie !");
-      await logOut(page);
-      expect(problems).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  });
+        // The demo password no longer works; the chosen one leads straight home, the charter not asked again.
+        await logIn(page, hub, "demo.nouveau");
+        expect(pathOf(page)).toBe("/login");
+        expect(await page.getByRole("alert").innerText()).toBe("Identifiant ou mot de passe incorrect.");
+        await logIn(page, hub, "demo.nouveau", newPassword);
+        expect(pathOf(page)).toBe("/");
+        expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Bonjour Julie !");
+        await logOut(page);
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+  );
 });
 
 describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, console)", () => {
@@ -359,26 +374,32 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
     eveningData ??= withTenant(hub.platform.db, systemScope, async (tx) => {
       const kids = rowsOf<{ parent: string; child: string; class_id: string; uai: string }>(
         await tx.execute(sql`
-        select p.id as parent, l.child_id as child, m.class_id, c.uai from users p join parent_links l on l.parent_id = p.id
+        select p.id as parent, l.child_id as child, m.class_id, c.uai from users p join parent_links l on l.parent_id =
+        p.id
         join class_members m on m.user_id = l.child_id and m.role = 'pupil' join classes c on c.id = m.class_id
         where p.login = 'demo.parent' order by c.uai`),
       );
       for (const [i, k] of kids.entries()) {
         const [entry] = rowsOf<{ id: string }>(
-          await tx.execute(sql`insert into homework_entries (uai, class_id, day, subject, to_do, due_date, links, created_at, updated_at)
-          values (${k.uai}, ${k.class_id}, '2026-11-24', 'Mathématiques', 'Fiche de calcul 12, exercices 1 à 4', '2026-11-25', '{https://exemple.fr/calcul}', now(), now())
+          await tx.execute(sql`insert into homework_entries (uai, class_id, day, subject, to_do, due_date, links,
+            created_at, updated_at)
+          values (${k.uai}, ${k.class_id}, '2026-11-24', 'Mathématiques', 'Fiche de calcul 12, exercices 1 à 4',
+          '2026-11-25', '{https://exemple.fr/calcul}', now(), now())
           returning id`),
         );
         if (i === 0)
           await tx.execute(
-            sql`insert into homework_ticks (entry_id, pupil_id, uai, ticked_by, ticked_at) values (${entry!.id}, ${k.child}, ${k.uai}, ${k.parent}, now())`,
+            sql`insert into homework_ticks (entry_id, pupil_id, uai, ticked_by, ticked_at) values (${entry!.id},
+              ${k.child}, ${k.uai}, ${k.parent}, now())`,
           );
         const [note] = rowsOf<{ id: string }>(
           await tx.execute(sql`insert into liaison_notes (uai, class_id, title, body, reply_kind, created_at)
-          values (${k.uai}, ${k.class_id}, ${i === 0 ? "Sortie à la médiathèque" : "Piscine"}, 'Détails dans le carnet.', ${i === 0 ? "yesno" : "none"}, now()) returning id`),
+          values (${k.uai}, ${k.class_id}, ${i === 0 ? "Sortie à la médiathèque" : "Piscine"},
+          'Détails dans le carnet.', ${i === 0 ? "yesno" : "none"}, now()) returning id`),
         );
         await tx.execute(
-          sql`insert into liaison_recipients (note_id, parent_id, child_id, uai) values (${note!.id}, ${k.parent}, ${k.child}, ${k.uai})`,
+          sql`insert into liaison_recipients (note_id, parent_id, child_id, uai) values (${note!.id}, ${k.parent},
+            ${k.child}, ${k.uai})`,
         );
       }
     });
@@ -644,143 +665,157 @@ describe("e2e: accessibility of the other pages (axe WCAG 2.1 A/AA, 480×800, co
   ];
 
   for (const c of PAGES) {
-    it(`731C RGAA ${c.name}${c.who ? ` as ${c.who}` : ""}: no WCAG 2.1 A/AA violation, fits 480 px, no console error`, async () => {
-      const context = await sessionOf(c.who);
-      const page = await context.newPage();
-      const status = c.status ?? 200;
-      // The deliberate 404 is logged by Chromium as a failed resource; nothing else may be.
-      const { problems } = watch(page, status === 404 ? [/status of 404/] : []);
-      try {
-        const documentStatus = new Promise<number>((resolve) => {
-          page.on("response", (r) => {
-            if (r.request().resourceType() === "document" && r.status() !== 303) resolve(r.status());
+    it(
+      `731C RGAA ${c.name}${c.who ? ` as ${c.who}` : ""}: no ` +
+        `WCAG 2.1 A/AA violation, fits 480 px, no console error`,
+      async () => {
+        const context = await sessionOf(c.who);
+        const page = await context.newPage();
+        const status = c.status ?? 200;
+        // The deliberate 404 is logged by Chromium as a failed resource; nothing else may be.
+        const { problems } = watch(page, status === 404 ? [/status of 404/] : []);
+        try {
+          const documentStatus = new Promise<number>((resolve) => {
+            page.on("response", (r) => {
+              if (r.request().resourceType() === "document" && r.status() !== 303) resolve(r.status());
+            });
           });
-        });
-        await c.open(page);
-        expect(await documentStatus).toBe(status);
-        expect(await page.evaluate(() => document.contentType), "an HTML page of Préau").toBe("text/html");
-        expect(await page.locator("h1").count(), "one main heading").toBe(1);
-        const h1 = await page.getByRole("heading", { level: 1 }).innerText();
-        if (typeof c.heading === "string") expect(h1).toBe(c.heading);
-        else expect(h1).toMatch(c.heading);
-        expect(await page.getByRole("complementary", { name: "Aide sur cette page" }).isVisible()).toBe(true);
-        await expectNoHorizontalScroll(page);
-        expect(await axeViolations(page)).toEqual([]);
-        expect(await cspViolations(page)).toEqual([]);
-        expect(problems).toEqual([]);
-      } finally {
-        await page.close();
-      }
-    });
+          await c.open(page);
+          expect(await documentStatus).toBe(status);
+          expect(await page.evaluate(() => document.contentType), "an HTML page of Préau").toBe("text/html");
+          expect(await page.locator("h1").count(), "one main heading").toBe(1);
+          const h1 = await page.getByRole("heading", { level: 1 }).innerText();
+          if (typeof c.heading === "string") expect(h1).toBe(c.heading);
+          else expect(h1).toMatch(c.heading);
+          expect(await page.getByRole("complementary", { name: "Aide sur cette page" }).isVisible()).toBe(true);
+          await expectNoHorizontalScroll(page);
+          expect(await axeViolations(page)).toEqual([]);
+          expect(await cspViolations(page)).toEqual([]);
+          expect(problems).toEqual([]);
+        } finally {
+          await page.close();
+        }
+      },
+    );
   }
 });
 
 describe("e2e: keyboard, small screens, scripts", () => {
   for (const js of [true, false]) {
     const mode = js ? "with JavaScript" : "without JavaScript";
-    it(`731C keyboard only on 480×800: skip link first, login form filled and sent from the keyboard, skip link on home (${mode})`, async () => {
-      const context = await newContext(hub, { javaScriptEnabled: js });
-      const page = await context.newPage();
-      const { problems } = watch(page);
-      try {
-        await page.goto(`${hub.base}/login`);
-        const skipTo = async (firstInMain: { id?: string; text?: string }) => {
+    it(
+      `731C keyboard only on 480×800: skip link first, login form filled and sent from the keyboard, skip link on ` +
+        `home (${mode})`,
+      async () => {
+        const context = await newContext(hub, { javaScriptEnabled: js });
+        const page = await context.newPage();
+        const { problems } = watch(page);
+        try {
+          await page.goto(`${hub.base}/login`);
+          const skipTo = async (firstInMain: { id?: string; text?: string }) => {
+            await page.keyboard.press("Tab");
+            const first = await focused(page);
+            expect(first.className).toContain("skip-link");
+            expect(first.text).toBe("Aller au contenu");
+            // Visible once focused, with a visible focus ring.
+            const box = (await page.locator(".skip-link").boundingBox())!;
+            expect(box.y).toBeGreaterThanOrEqual(0);
+            expect(box.y + box.height).toBeLessThanOrEqual(SMALL_SCREEN.height);
+            expect(await page.locator(".skip-link").evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe(
+              "none",
+            );
+            await page.keyboard.press("Enter");
+            await expect.poll(async () => (await focused(page)).id).toBe("contenu");
+            await page.keyboard.press("Tab");
+            const next = await focused(page);
+            expect(next.inMain).toBe(true);
+            if (firstInMain.id) expect(next.id).toBe(firstInMain.id);
+            if (firstInMain.text) expect(next.text).toContain(firstInMain.text);
+          };
+          await skipTo({ id: "login" });
+          await page.keyboard.type("demo.enseignant");
           await page.keyboard.press("Tab");
-          const first = await focused(page);
-          expect(first.className).toContain("skip-link");
-          expect(first.text).toBe("Aller au contenu");
-          // Visible once focused, with a visible focus ring.
-          const box = (await page.locator(".skip-link").boundingBox())!;
-          expect(box.y).toBeGreaterThanOrEqual(0);
-          expect(box.y + box.height).toBeLessThanOrEqual(SMALL_SCREEN.height);
-          expect(await page.locator(".skip-link").evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe("none");
-          await page.keyboard.press("Enter");
-          await expect.poll(async () => (await focused(page)).id).toBe("contenu");
-          await page.keyboard.press("Tab");
-          const next = await focused(page);
-          expect(next.inMain).toBe(true);
-          if (firstInMain.id) expect(next.id).toBe(firstInMain.id);
-          if (firstInMain.text) expect(next.text).toContain(firstInMain.text);
-        };
-        await skipTo({ id: "login" });
-        await page.keyboard.type("demo.enseignant");
-        await page.keyboard.press("Tab");
-        expect((await focused(page)).id).toBe("password");
-        await page.keyboard.type("preau-demo");
-        await Promise.all([page.waitForURL(`${hub.base}/`), page.keyboard.press("Enter")]);
-        expect(await page.getByRole("heading", { level: 1 }).innerText()).toMatch(/^Bonjour /);
-        await expectNoHorizontalScroll(page);
-        // On home the skip link again comes first, and the first stop in main is the first app of the launcher.
-        await skipTo({ text: t(APPS.find((a) => a.profiles.includes("teacher"))!.name) });
-        await logOut(page);
-        expect(problems).toEqual([]);
-      } finally {
-        await context.close();
-      }
-    });
+          expect((await focused(page)).id).toBe("password");
+          await page.keyboard.type("preau-demo");
+          await Promise.all([page.waitForURL(`${hub.base}/`), page.keyboard.press("Enter")]);
+          expect(await page.getByRole("heading", { level: 1 }).innerText()).toMatch(/^Bonjour /);
+          await expectNoHorizontalScroll(page);
+          // On home the skip link again comes first, and the first stop in main is the first app of the launcher.
+          await skipTo({ text: t(APPS.find((a) => a.profiles.includes("teacher"))!.name) });
+          await logOut(page);
+          expect(problems).toEqual([]);
+        } finally {
+          await context.close();
+        }
+      },
+    );
   }
 
-  it("51K read-aloud: with JavaScript and speechSynthesis the button speaks the page's main text in French; hidden without either", async () => {
-    const withSpeech = await newContext(hub);
-    // What the page asks the browser to say: each utterance's text and language, recorded before it is spoken.
-    await withSpeech.addInitScript(() => {
-      const spoken: { text: string; lang: string }[] = [];
-      (window as unknown as { spoken: typeof spoken }).spoken = spoken;
-      const synth = window.speechSynthesis;
-      const speak = synth.speak.bind(synth);
-      synth.speak = (utterance: SpeechSynthesisUtterance) => {
-        spoken.push({ text: utterance.text, lang: utterance.lang });
-        speak(utterance);
-      };
-    });
-    const withoutSpeech = await newContext(hub);
-    await withoutSpeech.addInitScript(() => {
-      delete (window as unknown as { speechSynthesis?: unknown }).speechSynthesis;
-    });
-    const noScript = await newContext(hub, { javaScriptEnabled: false });
-    try {
-      const page = await withSpeech.newPage();
-      const { problems } = watch(page);
-      await page.goto(`${hub.base}/login`);
-      expect(await page.evaluate(() => "speechSynthesis" in window)).toBe(true);
-      const button = page.getByRole("button", { name: "Écouter la page" });
-      await openMenu(page);
-      await expect.poll(() => button.isVisible()).toBe(true);
+  it(
+    "51K read-aloud: with JavaScript and speechSynthesis the button speaks the page's main text in French; hidden " +
+      "without either",
+    async () => {
+      const withSpeech = await newContext(hub);
+      // What the page asks the browser to say: each utterance's text and language, recorded before it is spoken.
+      await withSpeech.addInitScript(() => {
+        const spoken: { text: string; lang: string }[] = [];
+        (window as unknown as { spoken: typeof spoken }).spoken = spoken;
+        const synth = window.speechSynthesis;
+        const speak = synth.speak.bind(synth);
+        synth.speak = (utterance: SpeechSynthesisUtterance) => {
+          spoken.push({ text: utterance.text, lang: utterance.lang });
+          speak(utterance);
+        };
+      });
+      const withoutSpeech = await newContext(hub);
+      await withoutSpeech.addInitScript(() => {
+        delete (window as unknown as { speechSynthesis?: unknown }).speechSynthesis;
+      });
+      const noScript = await newContext(hub, { javaScriptEnabled: false });
+      try {
+        const page = await withSpeech.newPage();
+        const { problems } = watch(page);
+        await page.goto(`${hub.base}/login`);
+        expect(await page.evaluate(() => "speechSynthesis" in window)).toBe(true);
+        const button = page.getByRole("button", { name: "Écouter la page" });
+        await openMenu(page);
+        await expect.poll(() => button.isVisible()).toBe(true);
 
-      // Pressed, it speaks the page's main text in French: the help page's heading, introduction and topics.
-      await page.goto(`${hub.base}/aide`);
-      await openMenu(page);
-      await page.getByRole("button", { name: "Écouter la page" }).click();
-      const spoken = () =>
-        page.evaluate(() => (window as unknown as { spoken: { text: string; lang: string }[] }).spoken);
-      await expect.poll(async () => (await spoken()).length).toBe(1);
-      const [utterance] = await spoken();
-      expect(utterance!.lang).toBe("fr-FR");
-      expect(utterance!.text).toBe(await page.locator("main#contenu").innerText());
-      for (const key of ["help.title", "help.intro", "help.topic.login", "help.topic.account"] as const)
-        expect(utterance!.text, key).toContain(t(key));
-      // The banner and the footer are not read with the page.
-      expect(utterance!.text).not.toContain(t("read_aloud.start"));
-      expect(problems).toEqual([]);
+        // Pressed, it speaks the page's main text in French: the help page's heading, introduction and topics.
+        await page.goto(`${hub.base}/aide`);
+        await openMenu(page);
+        await page.getByRole("button", { name: "Écouter la page" }).click();
+        const spoken = () =>
+          page.evaluate(() => (window as unknown as { spoken: { text: string; lang: string }[] }).spoken);
+        await expect.poll(async () => (await spoken()).length).toBe(1);
+        const [utterance] = await spoken();
+        expect(utterance!.lang).toBe("fr-FR");
+        expect(utterance!.text).toBe(await page.locator("main#contenu").innerText());
+        for (const key of ["help.title", "help.intro", "help.topic.login", "help.topic.account"] as const)
+          expect(utterance!.text, key).toContain(t(key));
+        // The banner and the footer are not read with the page.
+        expect(utterance!.text).not.toContain(t("read_aloud.start"));
+        expect(problems).toEqual([]);
 
-      const mute = await withoutSpeech.newPage();
-      await mute.goto(`${hub.base}/login`);
-      expect(await mute.evaluate(() => "speechSynthesis" in window)).toBe(false);
-      expect(await mute.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe("object");
-      expect(await mute.locator("button.read-aloud").count()).toBe(1);
-      expect(await mute.locator("button.read-aloud").isVisible()).toBe(false);
+        const mute = await withoutSpeech.newPage();
+        await mute.goto(`${hub.base}/login`);
+        expect(await mute.evaluate(() => "speechSynthesis" in window)).toBe(false);
+        expect(await mute.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe("object");
+        expect(await mute.locator("button.read-aloud").count()).toBe(1);
+        expect(await mute.locator("button.read-aloud").isVisible()).toBe(false);
 
-      const plain = await noScript.newPage();
-      await plain.goto(`${hub.base}/login`);
-      expect(await plain.locator("button.read-aloud").count()).toBe(1);
-      expect(await plain.locator("button.read-aloud").isVisible()).toBe(false);
-      expect(await plain.getByRole("button", { name: "Écouter la page" }).count()).toBe(0);
-    } finally {
-      await withSpeech.close();
-      await withoutSpeech.close();
-      await noScript.close();
-    }
-  });
+        const plain = await noScript.newPage();
+        await plain.goto(`${hub.base}/login`);
+        expect(await plain.locator("button.read-aloud").count()).toBe(1);
+        expect(await plain.locator("button.read-aloud").isVisible()).toBe(false);
+        expect(await plain.getByRole("button", { name: "Écouter la page" }).count()).toBe(0);
+      } finally {
+        await withSpeech.close();
+        await withoutSpeech.close();
+        await noScript.close();
+      }
+    },
+  );
 
   it("51M dyslexia font switch works without JavaScript: before login (cookie) across pages", async () => {
     const context = await newContext(hub, { javaScriptEnabled: false });
@@ -885,30 +920,34 @@ describe("e2e: keyboard, small screens, scripts", () => {
     }
   });
 
-  it("51A a signed-in pupil is welcome during access hours and gets the friendly resting page when they end (server clock)", async () => {
-    const context = await newContext(hub);
-    const page = await context.newPage();
-    const { problems } = watch(page, [/status of 403/]);
-    try {
-      hub.clock.set("2026-11-24T20:15:00+01:00");
-      await logIn(page, hub, "demo.eleve");
-      expect(pathOf(page)).toBe("/");
-      expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Bonjour Léa !");
-      // 20:31 on a Tuesday: the same session now meets the resting page, whatever page the pupil asks for.
-      hub.clock.set("2026-11-24T20:31:00+01:00");
-      const response = await page.goto(`${hub.base}/classes`);
-      expect(response!.status()).toBe(403);
-      expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Préau se repose");
-      expect(await page.getByRole("main").innerText()).toContain("de 07:00 à 20:30");
-      await expectNoHorizontalScroll(page);
-      expect(await axeViolations(page)).toEqual([]);
-      await logOut(page);
-      expect(problems).toEqual([]);
-    } finally {
-      hub.clock.set("2026-11-24T10:00:00+01:00");
-      await context.close();
-    }
-  });
+  it(
+    "51A a signed-in pupil is welcome during access hours and gets the friendly resting page when they end (server " +
+      "clock)",
+    async () => {
+      const context = await newContext(hub);
+      const page = await context.newPage();
+      const { problems } = watch(page, [/status of 403/]);
+      try {
+        hub.clock.set("2026-11-24T20:15:00+01:00");
+        await logIn(page, hub, "demo.eleve");
+        expect(pathOf(page)).toBe("/");
+        expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Bonjour Léa !");
+        // 20:31 on a Tuesday: the same session now meets the resting page, whatever page the pupil asks for.
+        hub.clock.set("2026-11-24T20:31:00+01:00");
+        const response = await page.goto(`${hub.base}/classes`);
+        expect(response!.status()).toBe(403);
+        expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Préau se repose");
+        expect(await page.getByRole("main").innerText()).toContain("de 07:00 à 20:30");
+        await expectNoHorizontalScroll(page);
+        expect(await axeViolations(page)).toEqual([]);
+        await logOut(page);
+        expect(problems).toEqual([]);
+      } finally {
+        hub.clock.set("2026-11-24T10:00:00+01:00");
+        await context.close();
+      }
+    },
+  );
 
   it("the server logged no error during the whole run", () => {
     expect(hub.serverErrors).toEqual([]);

@@ -55,12 +55,17 @@ const esc = (v: string) => v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 
 export function attr(name: string, ...values: (string | undefined)[]): string {
   const vs = values.filter((v): v is string => v !== undefined);
-  return `<attr name="${name}">${vs.length ? vs.map((v) => (v === "" ? "<value/>" : `<value>${esc(v)}</value>`)).join("") : "<value/>"}</attr>`;
+  return (
+    `<attr name="${name}"` +
+    `>${vs.length ? vs.map((v) => (v === "" ? "<value/>" : `<value>${esc(v)}</value>`)).join("") : "<value/>"}</attr>`
+  );
 }
 
 export function record(kind: "add" | "modify" | "delete", category: string, id: string, attrs: string[] = []): string {
   const op = category === "EtabEducNat" ? "categorieStructure" : "categoriePersonne";
-  const head = `<operationalAttributes><attr name="${op}"><value>${category}</value></attr></operationalAttributes><identifier><id>${id}</id></identifier>`;
+  const head =
+    `<operationalAttributes><attr ` +
+    `name="${op}"><value>${category}</value></attr></operationalAttributes><identifier><id>${id}</id></identifier>`;
   if (kind === "delete") return `<deleteRequest>${head}</deleteRequest>`;
   if (kind === "modify") {
     const mods = attrs.map((a) =>

@@ -125,49 +125,53 @@ describe.each(DATABASE_KINDS)("directory console on %s", (kind) => {
     ).toBe(403);
   });
 
-  it("612A the director reviews the school's possible duplicates and dismisses a flag; another school's flag is out of reach", async () => {
-    const s = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
-    const other = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
-    const twin = async (uai: string) => {
-      const a = await buildUser(tp.platform.db, tp.platform.passwords, {
-        profile: "pupil",
-        uai,
-        firstName: "Léa",
-        lastName: "Homonyme",
-      });
-      const b2 = await buildUser(tp.platform.db, tp.platform.passwords, {
-        profile: "pupil",
-        uai,
-        firstName: "LEA",
-        lastName: "homonyme",
-      });
-      return [a, b2];
-    };
-    await twin(s.school.uai);
-    await twin(other.school.uai);
-    const { flagDuplicates } = await import("../../src/services/admin/duplicates");
-    await withTenant(tp.platform.db, systemScope, (tx) => flagDuplicates(tx, tp.clock.now(), null));
-    const d = new TestBrowser(tp.app);
-    await d.login(s.director.login, s.director.password);
-    const page = await d.get("/ecole/doublons");
-    expect(page.status).toBe(200);
-    expect(page.text).toContain("Homonyme");
-    const ids = [...page.html.matchAll(/name="signalement" value="(\d+)"/g)].map((m) => m[1]!);
-    expect(ids).toHaveLength(1);
-    const [otherFlag] = await withTenant(tp.platform.db, systemScope, async (tx) =>
-      rowsOf<{ id: number }>(
-        await tx.execute(sql`
+  it(
+    "612A the director reviews the school's possible duplicates and dismisses a flag; another school's flag is out " +
+      "of reach",
+    async () => {
+      const s = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
+      const other = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
+      const twin = async (uai: string) => {
+        const a = await buildUser(tp.platform.db, tp.platform.passwords, {
+          profile: "pupil",
+          uai,
+          firstName: "Léa",
+          lastName: "Homonyme",
+        });
+        const b2 = await buildUser(tp.platform.db, tp.platform.passwords, {
+          profile: "pupil",
+          uai,
+          firstName: "LEA",
+          lastName: "homonyme",
+        });
+        return [a, b2];
+      };
+      await twin(s.school.uai);
+      await twin(other.school.uai);
+      const { flagDuplicates } = await import("../../src/services/admin/duplicates");
+      await withTenant(tp.platform.db, systemScope, (tx) => flagDuplicates(tx, tp.clock.now(), null));
+      const d = new TestBrowser(tp.app);
+      await d.login(s.director.login, s.director.password);
+      const page = await d.get("/ecole/doublons");
+      expect(page.status).toBe(200);
+      expect(page.text).toContain("Homonyme");
+      const ids = [...page.html.matchAll(/name="signalement" value="(\d+)"/g)].map((m) => m[1]!);
+      expect(ids).toHaveLength(1);
+      const [otherFlag] = await withTenant(tp.platform.db, systemScope, async (tx) =>
+        rowsOf<{ id: number }>(
+          await tx.execute(sql`
       select id from duplicate_flags where uai = ${other.school.uai} and status = 'open'`),
-      ),
-    );
-    expect((await d.post("/ecole/doublons", { signalement: String(otherFlag!.id) })).status).toBe(404);
-    const dismissed = await d.post("/ecole/doublons", { signalement: ids[0]! });
-    expect(dismissed.location).toBe("/ecole/doublons?clos=1");
-    expect((await d.get("/ecole/doublons?clos=1")).text).toContain("Aucun doublon possible");
-    const teacher = new TestBrowser(tp.app);
-    await teacher.login(s.teacher.login, s.teacher.password);
-    expect((await teacher.get("/ecole/doublons")).status).toBe(403);
-  });
+        ),
+      );
+      expect((await d.post("/ecole/doublons", { signalement: String(otherFlag!.id) })).status).toBe(404);
+      const dismissed = await d.post("/ecole/doublons", { signalement: ids[0]! });
+      expect(dismissed.location).toBe("/ecole/doublons?clos=1");
+      expect((await d.get("/ecole/doublons?clos=1")).text).toContain("Aucun doublon possible");
+      const teacher = new TestBrowser(tp.app);
+      await teacher.login(s.teacher.login, s.teacher.password);
+      expect((await teacher.get("/ecole/doublons")).status).toBe(403);
+    },
+  );
 
   it("notifications are listed for their user, counted in the header, and marked read", async () => {
     const s = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);

@@ -26,17 +26,26 @@ async function fingerprint(platform: Platform): Promise<string> {
   const rows = await withTenant(platform.db, systemScope, async (tx) =>
     rowsOf<{ part: string; data: string }>(
       await tx.execute(sql`
-    select 'users' as part, coalesce(string_agg(concat_ws('|', u.external_id, u.first_name, u.last_name, u.birth_date, u.academic_email, u.state, u.pre_deleted_at), E'\n' order by u.external_id), '') as data
+    select 'users' as part, coalesce(string_agg(concat_ws('|', u.external_id, u.first_name, u.last_name, u.birth_date,
+    u.academic_email, u.state, u.pre_deleted_at), E'\n' order by u.external_id), '') as data
       from users u where u.external_id like ${P} || '%'
-    union all select 'schools', coalesce(string_agg(concat_ws('|', uai, name, city, external_id), E'\n' order by uai), '') from schools where external_id like ${P} || '%'
-    union all select 'structures', coalesce(string_agg(concat_ws('|', kind, code, name), E'\n' order by kind, code), '') from structures where code like ${P} || '%'
-    union all select 'profiles', coalesce(string_agg(concat_ws('|', u.external_id, p.uai, p.profile, p.functions), E'\n' order by u.external_id, p.uai, p.profile), '')
+    union all select 'schools', coalesce(string_agg(concat_ws('|', uai, name, city, external_id), E'\n' order by uai),
+    '') from schools where external_id like ${P} || '%'
+    union all select 'structures', coalesce(string_agg(concat_ws('|', kind, code, name), E'\n' order by kind, code),
+    '') from structures where code like ${P} || '%'
+    union all select 'profiles', coalesce(string_agg(concat_ws('|', u.external_id, p.uai, p.profile, p.functions),
+    E'\n' order by u.external_id, p.uai, p.profile), '')
       from school_profiles p join users u on u.id = p.user_id where u.external_id like ${P} || '%'
-    union all select 'classes', coalesce(string_agg(concat_ws('|', external_code, name, levels, school_year), E'\n' order by external_code), '') from classes where external_code like ${P} || '%'
-    union all select 'members', coalesce(string_agg(concat_ws('|', c.external_code, u.external_id, m.role), E'\n' order by c.external_code, u.external_id), '')
-      from class_members m join classes c on c.id = m.class_id join users u on u.id = m.user_id where u.external_id like ${P} || '%'
-    union all select 'links', coalesce(string_agg(concat_ws('|', pa.external_id, ch.external_id, l.uai), E'\n' order by pa.external_id, ch.external_id), '')
-      from parent_links l join users pa on pa.id = l.parent_id join users ch on ch.id = l.child_id where ch.external_id like ${P} || '%'`),
+    union all select 'classes', coalesce(string_agg(concat_ws('|', external_code, name, levels, school_year), E'\n'
+    order by external_code), '') from classes where external_code like ${P} || '%'
+    union all select 'members', coalesce(string_agg(concat_ws('|', c.external_code, u.external_id, m.role), E'\n' order
+    by c.external_code, u.external_id), '')
+      from class_members m join classes c on c.id = m.class_id join users u on u.id = m.user_id where u.external_id
+      like ${P} || '%'
+    union all select 'links', coalesce(string_agg(concat_ws('|', pa.external_id, ch.external_id, l.uai), E'\n' order by
+    pa.external_id, ch.external_id), '')
+      from parent_links l join users pa on pa.id = l.parent_id join users ch on ch.id = l.child_id where ch.external_id
+      like ${P} || '%'`),
     ),
   );
   return rows.map((r) => `## ${r.part}\n${r.data}`).join("\n");
@@ -78,54 +87,59 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
   const query = <T>(platform: Platform, q: ReturnType<typeof sql>) =>
     withTenant(platform.db, systemScope, async (tx) => rowsOf<T>(await tx.execute(q)));
 
-  it("4.4 a complete delivery creates schools, structures, classes and pre-created accounts with their links", async () => {
-    const platform = await academy();
-    const spec = smallAcademy({ schools: 2, pupilsPerClass: 2 });
-    const { outcome } = await run(platform, await deliver(spec));
-    expect(outcome.status).toBe("applied");
-    if (outcome.status !== "applied") return;
-    expect(outcome.counts).toMatchObject({ created: 2 * 2 * 2 * 3 + 2 * 3, schools: 2, classes: 4, preDeleted: 0 });
-    const P = `${platform.config.academyCode}-`;
-    const pupil = spec.pupils![0]!;
-    const [row] = await query<{
-      state: string;
-      source: string;
-      uai: string;
-      class: string;
-      parents: number;
-      first_name: string;
-    }>(
-      platform,
-      sql`
+  it(
+    "4.4 a complete delivery creates schools, structures, " + "classes and pre-created accounts with their links",
+    async () => {
+      const platform = await academy();
+      const spec = smallAcademy({ schools: 2, pupilsPerClass: 2 });
+      const { outcome } = await run(platform, await deliver(spec));
+      expect(outcome.status).toBe("applied");
+      if (outcome.status !== "applied") return;
+      expect(outcome.counts).toMatchObject({ created: 2 * 2 * 2 * 3 + 2 * 3, schools: 2, classes: 4, preDeleted: 0 });
+      const P = `${platform.config.academyCode}-`;
+      const pupil = spec.pupils![0]!;
+      const [row] = await query<{
+        state: string;
+        source: string;
+        uai: string;
+        class: string;
+        parents: number;
+        first_name: string;
+      }>(
+        platform,
+        sql`
       select u.state, u.source, u.first_name, sp.uai, c.name as class,
         (select count(*)::int from parent_links l where l.child_id = u.id) as parents
       from users u join school_profiles sp on sp.user_id = u.id and sp.profile = 'pupil'
         join class_members m on m.user_id = u.id join classes c on c.id = m.class_id
       where u.external_id = ${P + pupil.jointure}`,
-    );
-    expect(row).toMatchObject({
-      state: "pre_created",
-      source: "aaf",
-      uai: spec.schools![0]!.uai,
-      class: "CM1",
-      parents: 2,
-      first_name: "Élève0",
-    });
-    const [director] = await query<{ profiles: string[]; email: string }>(
-      platform,
-      sql`
+      );
+      expect(row).toMatchObject({
+        state: "pre_created",
+        source: "aaf",
+        uai: spec.schools![0]!.uai,
+        class: "CM1",
+        parents: 2,
+        first_name: "Élève0",
+      });
+      const [director] = await query<{ profiles: string[]; email: string }>(
+        platform,
+        sql`
       select array_agg(sp.profile::text order by sp.profile) as profiles, u.academic_email as email
-      from users u join school_profiles sp on sp.user_id = u.id where u.external_id = ${P + spec.staff![0]!.jointure} group by u.academic_email`,
-    );
-    expect(director!.profiles).toContain("director");
-    expect(director!.email).toMatch(/@ac-test\.fr$/);
-    const structures = await query<{ kind: string }>(
-      platform,
-      sql`
-      select st.kind::text from school_structures ss join structures st on st.id = ss.structure_id where ss.uai = ${spec.schools![0]!.uai} order by 1`,
-    );
-    expect(structures.map((s) => s.kind)).toEqual(["circonscription", "commune", "departement"]);
-  });
+      from users u join school_profiles sp on sp.user_id = u.id where u.external_id = ${P + spec.staff![0]!.jointure}
+      group by u.academic_email`,
+      );
+      expect(director!.profiles).toContain("director");
+      expect(director!.email).toMatch(/@ac-test\.fr$/);
+      const structures = await query<{ kind: string }>(
+        platform,
+        sql`
+      select st.kind::text from school_structures ss join structures st on st.id = ss.structure_id where ss.uai =
+      ${spec.schools![0]!.uai} order by 1`,
+      );
+      expect(structures.map((s) => s.kind)).toEqual(["circonscription", "commune", "departement"]);
+    },
+  );
 
   it("4.4 importing the same delivery twice changes nothing the second time (idempotent)", async () => {
     const platform = await academy();
@@ -180,7 +194,8 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
     const [m] = await query<{ last_name: string; class: string; first_name: string }>(
       platform,
       sql`
-      select u.last_name, u.first_name, c.name as class from users u join class_members cm on cm.user_id = u.id join classes c on c.id = cm.class_id
+      select u.last_name, u.first_name, c.name as class from users u join class_members cm on cm.user_id = u.id join
+      classes c on c.id = cm.class_id
       where u.external_id = ${P + moved.jointure}`,
     );
     expect(m).toEqual({ last_name: "Renommé", first_name: moved.first, class: "CE2" });
@@ -197,31 +212,37 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
     expect(others!.n).toBe(1);
   });
 
-  it("612A a complete delivery pre-deletes the absent (never deletes them), tells the directors, and restores those who return", async () => {
-    const platform = await academy();
-    const spec = smallAcademy({ schools: 1, pupilsPerClass: 6 });
-    const full = await deliver(spec);
-    await run(platform, full);
-    const gone = spec.pupils![0]!;
-    const without = await deliver({ ...spec, pupils: spec.pupils!.slice(1), relatives: spec.relatives!.slice(2) });
-    const { outcome } = await run(platform, without);
-    expect(outcome).toMatchObject({ status: "applied", counts: { preDeleted: 3 } });
-    const P = `${platform.config.academyCode}-`;
-    const notes = await query<{ title: string }>(
-      platform,
-      sql`
-      select n.title from notifications n join users u on u.id = n.user_id where u.external_id = ${P + spec.staff![0]!.jointure}`,
-    );
-    expect(notes.map((n) => n.title)).toContain("Comptes pré-supprimés");
-    const again = await run(platform, full);
-    expect(again.outcome).toMatchObject({ status: "applied", counts: { restored: 3, preDeleted: 0 } });
-    const [back] = await query<{ state: string; links: number }>(
-      platform,
-      sql`
-      select u.state, (select count(*)::int from parent_links l where l.child_id = u.id) as links from users u where external_id = ${P + gone.jointure}`,
-    );
-    expect(back).toEqual({ state: "pre_created", links: 2 });
-  });
+  it(
+    "612A a complete delivery pre-deletes the absent (never deletes them), tells the directors, and restores those " +
+      "who return",
+    async () => {
+      const platform = await academy();
+      const spec = smallAcademy({ schools: 1, pupilsPerClass: 6 });
+      const full = await deliver(spec);
+      await run(platform, full);
+      const gone = spec.pupils![0]!;
+      const without = await deliver({ ...spec, pupils: spec.pupils!.slice(1), relatives: spec.relatives!.slice(2) });
+      const { outcome } = await run(platform, without);
+      expect(outcome).toMatchObject({ status: "applied", counts: { preDeleted: 3 } });
+      const P = `${platform.config.academyCode}-`;
+      const notes = await query<{ title: string }>(
+        platform,
+        sql`
+      select n.title from notifications n join users u on u.id = n.user_id where u.external_id =
+      ${P + spec.staff![0]!.jointure}`,
+      );
+      expect(notes.map((n) => n.title)).toContain("Comptes pré-supprimés");
+      const again = await run(platform, full);
+      expect(again.outcome).toMatchObject({ status: "applied", counts: { restored: 3, preDeleted: 0 } });
+      const [back] = await query<{ state: string; links: number }>(
+        platform,
+        sql`
+      select u.state, (select count(*)::int from parent_links l where l.child_id = u.id) as links from users u where
+      external_id = ${P + gone.jointure}`,
+      );
+      expect(back).toEqual({ state: "pre_created", links: 2 });
+    },
+  );
 
   it("612A accounts pre-deleted longer than the delay are deleted, and the admins told", async () => {
     const platform = await academy();
@@ -233,59 +254,64 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
     expect(await purgePreDeleted(serviceDeps(platform, null, later), 90)).toBeGreaterThanOrEqual(3);
     const [left] = await query<{ n: number }>(
       platform,
-      sql`select count(*)::int as n from users where external_id = ${`${platform.config.academyCode}-${spec.pupils![0]!.jointure}`}`,
+      sql`select count(*)::int as n from users where external_id =
+        ${`${platform.config.academyCode}-${spec.pupils![0]!.jointure}`}`,
     );
     expect(left!.n).toBe(0);
   });
 
-  it("4.4 a suspicious mass pre-deletion is refused; nothing changes; the académie is told in the hub and by e-mail", async () => {
-    const platform = await academy({ maxPreDeleteShare: 0.3, plausibilityMinAccounts: 5 });
-    const admin = await buildUser(platform.db, platform.passwords, {
-      profile: "academie_admin",
-      structureId: await buildStructure(platform.db, "academie"),
-    });
-    // An address of this run's admin only: the outbox of a reused database still holds the previous runs' mail.
-    const email = `rectorat.${admin.id.slice(0, 8)}@ac-test.fr`;
-    await withTenant(platform.db, systemScope, (tx) =>
-      tx.execute(sql`update users set academic_email = ${email} where id = ${admin.id}`),
-    );
-    const spec = smallAcademy({ schools: 1, pupilsPerClass: 4 });
-    await run(platform, await deliver(spec));
-    const before = await fingerprint(platform);
-    const { id, outcome } = await run(
-      platform,
-      await deliver({ ...spec, pupils: spec.pupils!.slice(0, 2), relatives: spec.relatives!.slice(0, 4) }),
-    );
-    expect(outcome.status).toBe("rejected");
-    if (outcome.status !== "rejected") return;
-    expect(outcome.problems[0]!.message).toMatch(/Import suspect : il pré-supprimerait \d+ des \d+ comptes/);
-    expect(await fingerprint(platform)).toBe(before);
-    const [status] = await query<{ status: string }>(
-      platform,
-      sql`select status::text from aaf_imports where id = ${id}`,
-    );
-    expect(status!.status).toBe("rejected");
-    const notes = await query<{ title: string }>(
-      platform,
-      sql`select title from notifications where user_id = ${admin.id}`,
-    );
-    expect(notes.map((n) => n.title)).toContain("Import de l'annuaire refusé");
-    // The outbox is emptied by the job runner's handler (called directly: the shared test database's queue
-    // also holds other files' jobs). That outbox also holds other files' mail and, on a reused database, earlier
-    // runs' (every refusal mails every académie admin), a batch at a time: flush until this import's mail is out.
-    const flush = mailFlush(smtpTransport(smtp.url, platform.config.mailFrom));
-    const ours = () =>
-      smtp.received.find((m) => m.to.includes(email) && m.text.includes(`/admin/annuaire/imports/${id}`));
-    for (let batch = 0; batch < 20 && !ours(); batch++)
-      await flush({}, { db: platform.db, now: platform.clock.now(), log: platform.log });
-    const mail = ours();
-    expect(mail?.subject).toBe("[Préau] Import de l'annuaire refusé");
-    expect(mail?.text).toContain("Import suspect");
-    // This admin leaves the académie: the refusals of later runs on the same database do not mail it.
-    await withTenant(platform.db, systemScope, (tx) =>
-      tx.execute(sql`delete from structure_roles where user_id = ${admin.id}`),
-    );
-  });
+  it(
+    "4.4 a suspicious mass pre-deletion is refused; nothing " +
+      "changes; the académie is told in the hub and by e-mail",
+    async () => {
+      const platform = await academy({ maxPreDeleteShare: 0.3, plausibilityMinAccounts: 5 });
+      const admin = await buildUser(platform.db, platform.passwords, {
+        profile: "academie_admin",
+        structureId: await buildStructure(platform.db, "academie"),
+      });
+      // An address of this run's admin only: the outbox of a reused database still holds the previous runs' mail.
+      const email = `rectorat.${admin.id.slice(0, 8)}@ac-test.fr`;
+      await withTenant(platform.db, systemScope, (tx) =>
+        tx.execute(sql`update users set academic_email = ${email} where id = ${admin.id}`),
+      );
+      const spec = smallAcademy({ schools: 1, pupilsPerClass: 4 });
+      await run(platform, await deliver(spec));
+      const before = await fingerprint(platform);
+      const { id, outcome } = await run(
+        platform,
+        await deliver({ ...spec, pupils: spec.pupils!.slice(0, 2), relatives: spec.relatives!.slice(0, 4) }),
+      );
+      expect(outcome.status).toBe("rejected");
+      if (outcome.status !== "rejected") return;
+      expect(outcome.problems[0]!.message).toMatch(/Import suspect : il pré-supprimerait \d+ des \d+ comptes/);
+      expect(await fingerprint(platform)).toBe(before);
+      const [status] = await query<{ status: string }>(
+        platform,
+        sql`select status::text from aaf_imports where id = ${id}`,
+      );
+      expect(status!.status).toBe("rejected");
+      const notes = await query<{ title: string }>(
+        platform,
+        sql`select title from notifications where user_id = ${admin.id}`,
+      );
+      expect(notes.map((n) => n.title)).toContain("Import de l'annuaire refusé");
+      // The outbox is emptied by the job runner's handler (called directly: the shared test database's queue
+      // also holds other files' jobs). That outbox also holds other files' mail and, on a reused database, earlier
+      // runs' (every refusal mails every académie admin), a batch at a time: flush until this import's mail is out.
+      const flush = mailFlush(smtpTransport(smtp.url, platform.config.mailFrom));
+      const ours = () =>
+        smtp.received.find((m) => m.to.includes(email) && m.text.includes(`/admin/annuaire/imports/${id}`));
+      for (let batch = 0; batch < 20 && !ours(); batch++)
+        await flush({}, { db: platform.db, now: platform.clock.now(), log: platform.log });
+      const mail = ours();
+      expect(mail?.subject).toBe("[Préau] Import de l'annuaire refusé");
+      expect(mail?.text).toContain("Import suspect");
+      // This admin leaves the académie: the refusals of later runs on the same database do not mail it.
+      await withTenant(platform.db, systemScope, (tx) =>
+        tx.execute(sql`delete from structure_roles where user_id = ${admin.id}`),
+      );
+    },
+  );
 
   it("4.4 a dry run checks and counts everything and changes nothing", async () => {
     const platform = await academy();
@@ -355,7 +381,8 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
         const dir = await deliver(spec);
         await writeFile(
           join(dir, "ENT1D_Complet_20260901_Eleve_0000.xml"),
-          '<?xml version="1.0"?><!DOCTYPE ficAlimMENESR [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><ficAlimMENESR>&xxe;</ficAlimMENESR>',
+          '<?xml version="1.0"?><!DOCTYPE ficAlimMENESR [<!ENTITY xxe SYSTEM ' +
+            '"file:///etc/passwd">]><ficAlimMENESR>&xxe;</ficAlimMENESR>',
         );
         return dir;
       },
@@ -389,19 +416,22 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
   ];
 
   for (const [name, make, message] of broken) {
-    it(`4.4 bad input — ${name}: refused with a clear French reason, the directory byte for byte unchanged`, async () => {
-      const platform = await academy();
-      const spec = smallAcademy({ schools: 1 });
-      await run(platform, await deliver(spec));
-      const before = await fingerprint(platform);
-      const { outcome } = await run(platform, await make(spec));
-      expect(outcome.status).toBe("rejected");
-      if (outcome.status !== "rejected") return;
-      expect(outcome.problems.length).toBeGreaterThan(0);
-      expect(outcome.problems.map((p) => p.message).join("\n")).toMatch(message);
-      for (const p of outcome.problems) expect(p.message).toMatch(/[a-zé]/);
-      expect(await fingerprint(platform)).toBe(before);
-    });
+    it(
+      `4.4 bad input — ${name}: refused with a clear ` + `French reason, the directory byte for byte unchanged`,
+      async () => {
+        const platform = await academy();
+        const spec = smallAcademy({ schools: 1 });
+        await run(platform, await deliver(spec));
+        const before = await fingerprint(platform);
+        const { outcome } = await run(platform, await make(spec));
+        expect(outcome.status).toBe("rejected");
+        if (outcome.status !== "rejected") return;
+        expect(outcome.problems.length).toBeGreaterThan(0);
+        expect(outcome.problems.map((p) => p.message).join("\n")).toMatch(message);
+        for (const p of outcome.problems) expect(p.message).toMatch(/[a-zé]/);
+        expect(await fingerprint(platform)).toBe(before);
+      },
+    );
   }
 
   it("612A 621C same names in one school are flagged to the director, who can dismiss the flag", async () => {
@@ -425,7 +455,8 @@ describe.each(DATABASE_KINDS)("4.4 AAF import on %s", (kind) => {
     const notes = await query<{ title: string }>(
       platform,
       sql`
-      select n.title from notifications n join users u on u.id = n.user_id where u.external_id = ${P + spec.staff![0]!.jointure}`,
+      select n.title from notifications n join users u on u.id = n.user_id where u.external_id =
+      ${P + spec.staff![0]!.jointure}`,
     );
     expect(notes.map((n) => n.title)).toContain("Doublons possibles dans l'annuaire");
   });
@@ -463,24 +494,28 @@ describe("4.4 the real samples of the AAF format", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("the Eleve sample parses with all its attributes known, and is refused for the records it points to that the set lacks", async () => {
-    const tp = await testPlatform("pglite", { academyCode: academyCode() });
-    const dir = await import("node:fs/promises").then((fs) => fs.mkdtemp("/tmp/preau-sample-"));
-    await mkdir(dir, { recursive: true });
-    for (const f of ["ENT_Complet_20200101_EtabEducNat_0000.xml", "ENT_Complet_20200101_Eleve_0000.xml"])
-      await cp(join(samples, f), join(dir, f));
-    const id = await createImport(serviceDeps(tp.platform, null), {
-      origin: "cli",
-      fileName: dir,
-      storedPath: null,
-      dryRun: false,
-      requestedBy: null,
-    });
-    const outcome = await importFromPath(tp.platform, id, dir);
-    expect(outcome.status).toBe("rejected");
-    expect(outcome.warnings).toBe(0);
-    if (outcome.status === "rejected")
-      expect(outcome.problems.map((p) => p.message).join("\n")).toMatch(/structure inconnue \(3000\)/);
-    await rm(dir, { recursive: true, force: true });
-  });
+  it(
+    "the Eleve sample parses with all its attributes known, and is refused for the records it points to that the " +
+      "set lacks",
+    async () => {
+      const tp = await testPlatform("pglite", { academyCode: academyCode() });
+      const dir = await import("node:fs/promises").then((fs) => fs.mkdtemp("/tmp/preau-sample-"));
+      await mkdir(dir, { recursive: true });
+      for (const f of ["ENT_Complet_20200101_EtabEducNat_0000.xml", "ENT_Complet_20200101_Eleve_0000.xml"])
+        await cp(join(samples, f), join(dir, f));
+      const id = await createImport(serviceDeps(tp.platform, null), {
+        origin: "cli",
+        fileName: dir,
+        storedPath: null,
+        dryRun: false,
+        requestedBy: null,
+      });
+      const outcome = await importFromPath(tp.platform, id, dir);
+      expect(outcome.status).toBe("rejected");
+      expect(outcome.warnings).toBe(0);
+      if (outcome.status === "rejected")
+        expect(outcome.problems.map((p) => p.message).join("\n")).toMatch(/structure inconnue \(3000\)/);
+      await rm(dir, { recursive: true, force: true });
+    },
+  );
 });

@@ -94,73 +94,81 @@ describe.each(DATABASE_KINDS)("agenda and booking on %s", (kind) => {
     await linkParent(env.platform.db, otherPupilParent.id, s.otherPupil.id, s.school.uai);
   });
 
-  it("54C each calendar reaches its people: the class's for its pupils and parents, the school's for all of it, a personal one for its owner", async () => {
-    expect((await addEvent(s.teacher, { calendrier: `class:${s.classId}`, titre: "Piscine" })).location).toBe(
-      "/agenda?du=2026-12-10&fait=cree",
-    );
-    expect(
-      (
-        await addEvent(s.director, {
-          calendrier: `school:${s.school.uai}`,
-          titre: "Marché de Noël",
-          jour: "2026-12-11",
-          journee: "1",
-        })
-      ).status,
-    ).toBe(303);
-    expect((await addEvent(s.parent, { titre: "Dentiste de Camille" })).status).toBe(303);
-    const week = async (user: BuiltUser, query = "") =>
-      (await (await as(user)).get(`/agenda?du=2026-12-10${query}`)).text;
-    const pupil = await week(s.pupil);
-    expect(pupil).toContain("Piscine");
-    expect(pupil).toContain("Marché de Noël");
-    expect(pupil).toContain(t("agenda.all_day"));
-    expect(pupil).not.toContain("Dentiste de Camille");
-    const parent = await week(s.parent);
-    expect(parent).toContain("Piscine");
-    expect(parent).toContain("Dentiste de Camille");
-    // 57E: one calendar at a time.
-    const onlyClass = await week(s.parent, `&calendrier=class:${s.classId}`);
-    expect(onlyClass).toContain("Piscine");
-    expect(onlyClass).not.toContain("Dentiste de Camille");
-    expect(onlyClass).not.toContain("Marché de Noël");
-    for (const outsider of [other.teacher, other.parent, other.director]) {
-      const text = await week(outsider);
-      expect(text).not.toContain("Piscine");
-      expect(text).not.toContain("Marché de Noël");
-    }
-    // The pupils and parents of the class are told of a class event.
-    expect(await noticesOf(s.pupil.id, "Agenda de la classe%Piscine")).toHaveLength(1);
-    expect(await noticesOf(s.parent.id, "Agenda de la classe%Piscine")).toHaveLength(1);
-  });
+  it(
+    "54C each calendar reaches its people: the class's for its pupils and parents, the school's for all of it, a " +
+      "personal one for its owner",
+    async () => {
+      expect((await addEvent(s.teacher, { calendrier: `class:${s.classId}`, titre: "Piscine" })).location).toBe(
+        "/agenda?du=2026-12-10&fait=cree",
+      );
+      expect(
+        (
+          await addEvent(s.director, {
+            calendrier: `school:${s.school.uai}`,
+            titre: "Marché de Noël",
+            jour: "2026-12-11",
+            journee: "1",
+          })
+        ).status,
+      ).toBe(303);
+      expect((await addEvent(s.parent, { titre: "Dentiste de Camille" })).status).toBe(303);
+      const week = async (user: BuiltUser, query = "") =>
+        (await (await as(user)).get(`/agenda?du=2026-12-10${query}`)).text;
+      const pupil = await week(s.pupil);
+      expect(pupil).toContain("Piscine");
+      expect(pupil).toContain("Marché de Noël");
+      expect(pupil).toContain(t("agenda.all_day"));
+      expect(pupil).not.toContain("Dentiste de Camille");
+      const parent = await week(s.parent);
+      expect(parent).toContain("Piscine");
+      expect(parent).toContain("Dentiste de Camille");
+      // 57E: one calendar at a time.
+      const onlyClass = await week(s.parent, `&calendrier=class:${s.classId}`);
+      expect(onlyClass).toContain("Piscine");
+      expect(onlyClass).not.toContain("Dentiste de Camille");
+      expect(onlyClass).not.toContain("Marché de Noël");
+      for (const outsider of [other.teacher, other.parent, other.director]) {
+        const text = await week(outsider);
+        expect(text).not.toContain("Piscine");
+        expect(text).not.toContain("Marché de Noël");
+      }
+      // The pupils and parents of the class are told of a class event.
+      expect(await noticesOf(s.pupil.id, "Agenda de la classe%Piscine")).toHaveLength(1);
+      expect(await noticesOf(s.parent.id, "Agenda de la classe%Piscine")).toHaveLength(1);
+    },
+  );
 
-  it("54C only the class's teachers and the director write its calendar; bad input is refused in French and writes nothing", async () => {
-    const before = await count("agenda_events");
-    // A pupil reads the class calendar but cannot write in it.
-    const pupil = await addEvent(s.pupil, { calendrier: `class:${s.classId}` });
-    expect(pupil.status).toBe(422);
-    expect(pupil.text).toContain(t("agenda.error.calendar"));
-    // Another school's class or school is not one of the user's calendars at all.
-    expect((await addEvent(s.teacher, { calendrier: `class:${other.classId}` })).status).toBe(404);
-    expect((await addEvent(s.teacher, { calendrier: `school:${other.school.uai}` })).status).toBe(404);
-    for (const [fields, issue] of [
-      [{ titre: "" }, "title"],
-      [{ titre: "x".repeat(10_000) }, "title"],
-      [{ precisions: "x".repeat(10_000) }, "details"],
-      [{ jour: "demain" }, "day"],
-      [{ jour: "2026-02-30" }, "day"],
-      [{ debut: "25:00" }, "time"],
-      [{ debut: "15:00", fin: "14:00" }, "order"],
-      [{ jour: "2026-12-01" }, "past"],
-      [{ jour: "2028-01-10" }, "far"],
-      [{ journee: "1", fin_jour: "2027-02-28" }, "long"],
-    ] as const) {
-      const res = await addEvent(s.teacher, fields as Record<string, string>);
-      expect(res.status, issue).toBe(422);
-      expect(res.text).toContain(t(`agenda.error.${issue}` as never));
-    }
-    expect(await count("agenda_events")).toBe(before);
-  });
+  it(
+    "54C only the class's teachers and the director write its calendar; bad input is refused in French and writes " +
+      "nothing",
+    async () => {
+      const before = await count("agenda_events");
+      // A pupil reads the class calendar but cannot write in it.
+      const pupil = await addEvent(s.pupil, { calendrier: `class:${s.classId}` });
+      expect(pupil.status).toBe(422);
+      expect(pupil.text).toContain(t("agenda.error.calendar"));
+      // Another school's class or school is not one of the user's calendars at all.
+      expect((await addEvent(s.teacher, { calendrier: `class:${other.classId}` })).status).toBe(404);
+      expect((await addEvent(s.teacher, { calendrier: `school:${other.school.uai}` })).status).toBe(404);
+      for (const [fields, issue] of [
+        [{ titre: "" }, "title"],
+        [{ titre: "x".repeat(10_000) }, "title"],
+        [{ precisions: "x".repeat(10_000) }, "details"],
+        [{ jour: "demain" }, "day"],
+        [{ jour: "2026-02-30" }, "day"],
+        [{ debut: "25:00" }, "time"],
+        [{ debut: "15:00", fin: "14:00" }, "order"],
+        [{ jour: "2026-12-01" }, "past"],
+        [{ jour: "2028-01-10" }, "far"],
+        [{ journee: "1", fin_jour: "2027-02-28" }, "long"],
+      ] as const) {
+        const res = await addEvent(s.teacher, fields as Record<string, string>);
+        expect(res.status, issue).toBe(422);
+        expect(res.text).toContain(t(`agenda.error.${issue}` as never));
+      }
+      expect(await count("agenda_events")).toBe(before);
+    },
+  );
 
   it("54C an event's page and its removal belong to those who may write its calendar", async () => {
     await addEvent(s.teacher, { calendrier: `class:${s.classId}`, titre: "Sortie au théâtre", jour: "2026-12-17" });
@@ -185,225 +193,237 @@ describe.each(DATABASE_KINDS)("agenda and booking on %s", (kind) => {
     expect((await parent.get(`/agenda/evenements/${ev!.id}`)).status).toBe(404);
   });
 
-  it("54C parents book the teacher's meeting slots: one family a slot, one slot a family, both confirmed; the reminder fires once the day before", async () => {
-    const res = await openSlots({});
-    expect(res.status).toBe(303);
-    const id = offerId(res.location!);
-    const slots = await slotIds(id);
-    expect(slots).toHaveLength(4);
-    expect(await noticesOf(s.parent.id, "Rendez-vous à choisir%")).toHaveLength(1);
-    const parent = await as(s.parent);
-    const page = await parent.get(`/agenda/creneaux/${id}`);
-    expect(page.text).toContain(t("agenda.offer.choose"));
-    expect(
-      (await parent.post(`/agenda/creneaux/${id}/reserver`, { creneau: slots[1]!, enfant: s.pupil.id })).location,
-    ).toBe(`/agenda/creneaux/${id}?fait=reserve`);
-    expect((await parent.get(`/agenda/creneaux/${id}`)).text).toContain(t("agenda.offer.cancel"));
-    // Both sides are confirmed.
-    expect(await noticesOf(s.parent.id, "Confirmé : Rencontres%")).toEqual([
-      "Confirmé : Rencontres du premier trimestre, le 15/12/2026 de 16:45 à 17:00",
-    ]);
-    expect(await noticesOf(s.teacher.id, "Créneau réservé%")).toHaveLength(1);
-    // Once per family and offer; the slot is taken for the other family; a parent books only for their own child.
-    const again = await parent.post(`/agenda/creneaux/${id}/reserver`, { creneau: slots[2]!, enfant: s.pupil.id });
-    expect(again.status).toBe(422);
-    expect(again.text).toContain(t("agenda.booking.error.already"));
-    const otherFamily = await as(otherPupilParent);
-    await otherFamily.get(`/agenda/creneaux/${id}`);
-    const full = await otherFamily.post(`/agenda/creneaux/${id}/reserver`, {
-      creneau: slots[1]!,
-      enfant: s.otherPupil.id,
-    });
-    expect(full.status).toBe(422);
-    expect(full.text).toContain(t("agenda.booking.error.full"));
-    const notMine = await otherFamily.post(`/agenda/creneaux/${id}/reserver`, {
-      creneau: slots[0]!,
-      enfant: s.pupil.id,
-    });
-    expect(notMine.text).toContain(t("agenda.booking.error.child"));
-    expect(
-      (await otherFamily.post(`/agenda/creneaux/${id}/reserver`, { creneau: slots[0]!, enfant: s.otherPupil.id }))
-        .status,
-    ).toBe(303);
-    // The teacher sees who booked; the booking is in each calendar.
-    const teacher = await as(s.teacher);
-    const table = (await teacher.get(`/agenda/creneaux/${id}`)).text;
-    expect(table).toContain(t("agenda.offer.taken", { taken: 1, capacity: 1 }));
-    expect((await teacher.get("/agenda?du=2026-12-15")).text).toContain(t("agenda.source.slot"));
-    expect((await parent.get("/agenda?du=2026-12-15")).text).toContain(t("agenda.source.booking"));
-    // Nobody else cancels it: not the first family, not another school's teacher or director.
-    const [theirBooking] = await withTenant(env.platform.db, systemScope, async (tx) =>
-      rowsOf<{ id: string }>(
-        await tx.execute(sql`
-      select id from agenda_bookings where parent_id = ${otherPupilParent.id}`),
-      ),
-    );
-    expect((await parent.post(`/agenda/reservations/${theirBooking!.id}/annuler`, {})).status).toBe(404);
-    for (const outsider of [other.teacher, other.director]) {
-      const b = await as(outsider);
-      await b.get("/agenda");
-      expect((await b.post(`/agenda/reservations/${theirBooking!.id}/annuler`, {})).status).toBe(404);
-    }
-    const still = await withTenant(env.platform.db, systemScope, async (tx) =>
-      rowsOf(
-        await tx.execute(sql`
-      select 1 from agenda_bookings where id = ${theirBooking!.id}`),
-      ),
-    );
-    expect(still).toHaveLength(1);
-    // The other family cancels: the teacher is told, the slot is free again and its reminder never goes.
-    const [theirs] = await withTenant(env.platform.db, systemScope, async (tx) =>
-      rowsOf<{ id: string }>(
-        await tx.execute(sql`
-      select id from agenda_bookings where parent_id = ${otherPupilParent.id}`),
-      ),
-    );
-    expect((await otherFamily.post(`/agenda/reservations/${theirs!.id}/annuler`, {})).location).toBe(
-      `/agenda/creneaux/${id}?fait=annule`,
-    );
-    expect(await noticesOf(s.teacher.id, "Annulé : Rencontres%")).toHaveLength(1);
-    const handlers = {
-      "agenda.remind": async (payload: Record<string, unknown>, ctx: { now: Date }) => {
-        await agendaReminder(env.platform.db, String(payload.bookingId), ctx.now, {}, env.platform.config.timeZone);
-      },
-    };
-    try {
-      env.clock.set("2026-12-14T16:44:00+01:00");
-      await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger);
-      expect(await noticesOf(s.parent.id, "Rappel : Rencontres%")).toHaveLength(0);
-      env.clock.set("2026-12-14T16:46:00+01:00");
-      await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger);
-      expect(await noticesOf(s.parent.id, "Rappel : Rencontres%")).toHaveLength(1);
-      expect(await noticesOf(s.teacher.id, "Rappel : Rencontres%")).toHaveLength(1);
-      expect(await noticesOf(otherPupilParent.id, "Rappel : Rencontres%")).toHaveLength(0);
-      // Once, even if the job runs again.
-      const [mine] = await withTenant(env.platform.db, systemScope, async (tx) =>
+  it(
+    "54C parents book the teacher's meeting slots: one family a slot, one slot a family, both confirmed; the " +
+      "reminder fires once the day before",
+    async () => {
+      const res = await openSlots({});
+      expect(res.status).toBe(303);
+      const id = offerId(res.location!);
+      const slots = await slotIds(id);
+      expect(slots).toHaveLength(4);
+      expect(await noticesOf(s.parent.id, "Rendez-vous à choisir%")).toHaveLength(1);
+      const parent = await as(s.parent);
+      const page = await parent.get(`/agenda/creneaux/${id}`);
+      expect(page.text).toContain(t("agenda.offer.choose"));
+      expect(
+        (await parent.post(`/agenda/creneaux/${id}/reserver`, { creneau: slots[1]!, enfant: s.pupil.id })).location,
+      ).toBe(`/agenda/creneaux/${id}?fait=reserve`);
+      expect((await parent.get(`/agenda/creneaux/${id}`)).text).toContain(t("agenda.offer.cancel"));
+      // Both sides are confirmed.
+      expect(await noticesOf(s.parent.id, "Confirmé : Rencontres%")).toEqual([
+        "Confirmé : Rencontres du premier trimestre, le 15/12/2026 de 16:45 à 17:00",
+      ]);
+      expect(await noticesOf(s.teacher.id, "Créneau réservé%")).toHaveLength(1);
+      // Once per family and offer; the slot is taken for the other family; a parent books only for their own child.
+      const again = await parent.post(`/agenda/creneaux/${id}/reserver`, { creneau: slots[2]!, enfant: s.pupil.id });
+      expect(again.status).toBe(422);
+      expect(again.text).toContain(t("agenda.booking.error.already"));
+      const otherFamily = await as(otherPupilParent);
+      await otherFamily.get(`/agenda/creneaux/${id}`);
+      const full = await otherFamily.post(`/agenda/creneaux/${id}/reserver`, {
+        creneau: slots[1]!,
+        enfant: s.otherPupil.id,
+      });
+      expect(full.status).toBe(422);
+      expect(full.text).toContain(t("agenda.booking.error.full"));
+      const notMine = await otherFamily.post(`/agenda/creneaux/${id}/reserver`, {
+        creneau: slots[0]!,
+        enfant: s.pupil.id,
+      });
+      expect(notMine.text).toContain(t("agenda.booking.error.child"));
+      expect(
+        (await otherFamily.post(`/agenda/creneaux/${id}/reserver`, { creneau: slots[0]!, enfant: s.otherPupil.id }))
+          .status,
+      ).toBe(303);
+      // The teacher sees who booked; the booking is in each calendar.
+      const teacher = await as(s.teacher);
+      const table = (await teacher.get(`/agenda/creneaux/${id}`)).text;
+      expect(table).toContain(t("agenda.offer.taken", { taken: 1, capacity: 1 }));
+      expect((await teacher.get("/agenda?du=2026-12-15")).text).toContain(t("agenda.source.slot"));
+      expect((await parent.get("/agenda?du=2026-12-15")).text).toContain(t("agenda.source.booking"));
+      // Nobody else cancels it: not the first family, not another school's teacher or director.
+      const [theirBooking] = await withTenant(env.platform.db, systemScope, async (tx) =>
         rowsOf<{ id: string }>(
           await tx.execute(sql`
-        select id from agenda_bookings where parent_id = ${s.parent.id} and offer_id = ${id}`),
+      select id from agenda_bookings where parent_id = ${otherPupilParent.id}`),
         ),
       );
-      expect(await agendaReminder(env.platform.db, mine!.id, env.clock.now(), {}, env.platform.config.timeZone)).toBe(
-        false,
+      expect((await parent.post(`/agenda/reservations/${theirBooking!.id}/annuler`, {})).status).toBe(404);
+      for (const outsider of [other.teacher, other.director]) {
+        const b = await as(outsider);
+        await b.get("/agenda");
+        expect((await b.post(`/agenda/reservations/${theirBooking!.id}/annuler`, {})).status).toBe(404);
+      }
+      const still = await withTenant(env.platform.db, systemScope, async (tx) =>
+        rowsOf(
+          await tx.execute(sql`
+      select 1 from agenda_bookings where id = ${theirBooking!.id}`),
+        ),
       );
-      expect(await noticesOf(s.parent.id, "Rappel : Rencontres%")).toHaveLength(1);
-    } finally {
-      env.clock.set(NOW);
-    }
-  });
+      expect(still).toHaveLength(1);
+      // The other family cancels: the teacher is told, the slot is free again and its reminder never goes.
+      const [theirs] = await withTenant(env.platform.db, systemScope, async (tx) =>
+        rowsOf<{ id: string }>(
+          await tx.execute(sql`
+      select id from agenda_bookings where parent_id = ${otherPupilParent.id}`),
+        ),
+      );
+      expect((await otherFamily.post(`/agenda/reservations/${theirs!.id}/annuler`, {})).location).toBe(
+        `/agenda/creneaux/${id}?fait=annule`,
+      );
+      expect(await noticesOf(s.teacher.id, "Annulé : Rencontres%")).toHaveLength(1);
+      const handlers = {
+        "agenda.remind": async (payload: Record<string, unknown>, ctx: { now: Date }) => {
+          await agendaReminder(env.platform.db, String(payload.bookingId), ctx.now, {}, env.platform.config.timeZone);
+        },
+      };
+      try {
+        env.clock.set("2026-12-14T16:44:00+01:00");
+        await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger);
+        expect(await noticesOf(s.parent.id, "Rappel : Rencontres%")).toHaveLength(0);
+        env.clock.set("2026-12-14T16:46:00+01:00");
+        await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger);
+        expect(await noticesOf(s.parent.id, "Rappel : Rencontres%")).toHaveLength(1);
+        expect(await noticesOf(s.teacher.id, "Rappel : Rencontres%")).toHaveLength(1);
+        expect(await noticesOf(otherPupilParent.id, "Rappel : Rencontres%")).toHaveLength(0);
+        // Once, even if the job runs again.
+        const [mine] = await withTenant(env.platform.db, systemScope, async (tx) =>
+          rowsOf<{ id: string }>(
+            await tx.execute(sql`
+        select id from agenda_bookings where parent_id = ${s.parent.id} and offer_id = ${id}`),
+          ),
+        );
+        expect(await agendaReminder(env.platform.db, mine!.id, env.clock.now(), {}, env.platform.config.timeZone)).toBe(
+          false,
+        );
+        expect(await noticesOf(s.parent.id, "Rappel : Rencontres%")).toHaveLength(1);
+      } finally {
+        env.clock.set(NOW);
+      }
+    },
+  );
 
-  it("54C an outing takes several companions; pupils and other schools never see an offer; bad offers write nothing", async () => {
-    const res = await openSlots({
-      sorte: "outing",
-      titre: "Sortie à la ferme",
-      debut: "09:00",
-      fin: "16:00",
-      places: "2",
-      duree: "",
-    });
-    const id = offerId(res.location!);
-    const [slot] = await slotIds(id);
-    for (const family of [s.parent, otherPupilParent]) {
-      const b = await as(family);
-      await b.get(`/agenda/creneaux/${id}`);
-      const child = family === s.parent ? s.pupil.id : s.otherPupil.id;
-      expect((await b.post(`/agenda/creneaux/${id}/reserver`, { creneau: slot!, enfant: child })).status).toBe(303);
-    }
-    expect((await (await as(s.teacher)).get(`/agenda/creneaux/${id}`)).text).toContain(
-      t("agenda.offer.taken", { taken: 2, capacity: 2 }),
-    );
-    expect((await (await as(s.pupil)).get(`/agenda/creneaux/${id}`)).status).toBe(404);
-    for (const outsider of [other.teacher, other.parent, other.director]) {
-      const b = await as(outsider);
-      expect((await b.get(`/agenda/creneaux/${id}`)).status).toBe(404);
-      expect((await b.get("/agenda/creneaux")).text).not.toContain("Sortie à la ferme");
-    }
-    const otherParent = await as(other.parent);
-    await otherParent.get("/agenda/creneaux");
-    expect(
-      (await otherParent.post(`/agenda/creneaux/${id}/reserver`, { creneau: slot!, enfant: other.pupil.id })).status,
-    ).toBe(404);
-    // A parent and a pupil cannot open slots; nor can a teacher for another school's class.
-    const offersBefore = await count("agenda_offers");
-    const parent = await as(s.parent);
-    await parent.get("/agenda/creneaux");
-    expect(
-      (
-        await parent.post("/agenda/creneaux", {
-          classe: s.classId,
-          sorte: "meeting",
-          titre: "x",
-          jour: "2026-12-15",
-          debut: "16:30",
-          fin: "17:30",
-          duree: "15",
-        })
-      ).status,
-    ).toBe(404);
-    expect((await openSlots({ classe: other.classId })).status).toBe(404);
-    for (const [fields, issue] of [
-      [{ titre: "" }, "title"],
-      [{ jour: "2026-12-01" }, "past"],
-      [{ debut: "17:30", fin: "16:30" }, "order"],
-      [{ duree: "1" }, "duration"],
-      [{ duree: "5", debut: "08:00", fin: "18:00" }, "slots"],
-      [{ sorte: "outing", places: "0" }, "capacity"],
-      [{ lieu: "x".repeat(10_000) }, "place"],
-    ] as const) {
-      const r = await openSlots(fields as Record<string, string>);
-      expect(r.status, issue).toBe(422);
-      expect(r.text).toContain(t(`agenda.error.${issue}` as never));
-    }
-    expect(await count("agenda_offers")).toBe(offersBefore);
-  });
+  it(
+    "54C an outing takes several companions; pupils and " +
+      "other schools never see an offer; bad offers write nothing",
+    async () => {
+      const res = await openSlots({
+        sorte: "outing",
+        titre: "Sortie à la ferme",
+        debut: "09:00",
+        fin: "16:00",
+        places: "2",
+        duree: "",
+      });
+      const id = offerId(res.location!);
+      const [slot] = await slotIds(id);
+      for (const family of [s.parent, otherPupilParent]) {
+        const b = await as(family);
+        await b.get(`/agenda/creneaux/${id}`);
+        const child = family === s.parent ? s.pupil.id : s.otherPupil.id;
+        expect((await b.post(`/agenda/creneaux/${id}/reserver`, { creneau: slot!, enfant: child })).status).toBe(303);
+      }
+      expect((await (await as(s.teacher)).get(`/agenda/creneaux/${id}`)).text).toContain(
+        t("agenda.offer.taken", { taken: 2, capacity: 2 }),
+      );
+      expect((await (await as(s.pupil)).get(`/agenda/creneaux/${id}`)).status).toBe(404);
+      for (const outsider of [other.teacher, other.parent, other.director]) {
+        const b = await as(outsider);
+        expect((await b.get(`/agenda/creneaux/${id}`)).status).toBe(404);
+        expect((await b.get("/agenda/creneaux")).text).not.toContain("Sortie à la ferme");
+      }
+      const otherParent = await as(other.parent);
+      await otherParent.get("/agenda/creneaux");
+      expect(
+        (await otherParent.post(`/agenda/creneaux/${id}/reserver`, { creneau: slot!, enfant: other.pupil.id })).status,
+      ).toBe(404);
+      // A parent and a pupil cannot open slots; nor can a teacher for another school's class.
+      const offersBefore = await count("agenda_offers");
+      const parent = await as(s.parent);
+      await parent.get("/agenda/creneaux");
+      expect(
+        (
+          await parent.post("/agenda/creneaux", {
+            classe: s.classId,
+            sorte: "meeting",
+            titre: "x",
+            jour: "2026-12-15",
+            debut: "16:30",
+            fin: "17:30",
+            duree: "15",
+          })
+        ).status,
+      ).toBe(404);
+      expect((await openSlots({ classe: other.classId })).status).toBe(404);
+      for (const [fields, issue] of [
+        [{ titre: "" }, "title"],
+        [{ jour: "2026-12-01" }, "past"],
+        [{ debut: "17:30", fin: "16:30" }, "order"],
+        [{ duree: "1" }, "duration"],
+        [{ duree: "5", debut: "08:00", fin: "18:00" }, "slots"],
+        [{ sorte: "outing", places: "0" }, "capacity"],
+        [{ lieu: "x".repeat(10_000) }, "place"],
+      ] as const) {
+        const r = await openSlots(fields as Record<string, string>);
+        expect(r.status, issue).toBe(422);
+        expect(r.text).toContain(t(`agenda.error.${issue}` as never));
+      }
+      expect(await count("agenda_offers")).toBe(offersBefore);
+    },
+  );
 
-  it("54C the iCalendar export and the private subscription address parse with a real parser; a revoked or forged address opens nothing", async () => {
-    await addEvent(s.teacher, {
-      calendrier: `class:${s.classId}`,
-      titre: "Conseil d'école",
-      jour: "2026-12-18",
-      debut: "18:00",
-      fin: "19:30",
-      lieu: "Préau",
-    });
-    const parent = await as(s.parent);
-    const exported = await parent.get(`/agenda/export.ics?calendrier=class:${s.classId}`);
-    expect(exported.status).toBe(200);
-    const events = Object.values(ical.sync.parseICS(exported.text)).filter(
-      (c): c is VEvent => (c as CalendarComponent | undefined)?.type === "VEVENT",
-    );
-    const council = events.find((e) => e.summary === "Conseil d'école");
-    expect(council?.start.toISOString()).toBe("2026-12-18T17:00:00.000Z");
-    expect(council?.end?.toISOString()).toBe("2026-12-18T18:30:00.000Z");
-    expect(council?.location).toBe("Préau");
-    expect(events.map((e) => e.summary)).not.toContain("Dentiste de Camille");
-    // Another school's calendar is not the parent's to export.
-    expect((await parent.get(`/agenda/export.ics?calendrier=class:${other.classId}`)).status).toBe(404);
-    await parent.get("/agenda/abonnements");
-    expect((await parent.post("/agenda/abonnements", { calendrier: "all" })).location).toBe(
-      "/agenda/abonnements?fait=abonnement",
-    );
-    const page = (await parent.get("/agenda/abonnements")).text;
-    const address = /https:\/\/preau\.test(\/ical\/[0-9a-f-]{36}\.[A-Za-z0-9_-]{24}\.ics)/.exec(page)![1]!;
-    // A calendar app fetches it without signing in.
-    const app = new TestBrowser(env.app);
-    const feed = await app.get(address);
-    expect(feed.status).toBe(200);
-    const all = Object.values(ical.sync.parseICS(feed.text)).filter(
-      (c): c is VEvent => (c as CalendarComponent | undefined)?.type === "VEVENT",
-    );
-    expect(all.map((e) => e.summary)).toEqual(expect.arrayContaining(["Conseil d'école", "Dentiste de Camille"]));
-    // A whole-day event is a date, ending the next day (RFC 5545).
-    const market = all.find((e) => e.summary === "Marché de Noël");
-    expect(market?.datetype).toBe("date");
-    expect(ical.sync.parseICS(feed.text)).toBeTruthy();
-    const forged = address.replace(/\.[A-Za-z0-9_-]{24}\.ics$/, `.${"A".repeat(24)}.ics`);
-    expect((await app.get(forged)).status).toBe(404);
-    await parent.post("/agenda/abonnements/revoquer", { calendrier: "all" });
-    expect((await app.get(address)).status).toBe(404);
-    // An unknown calendar gets no address.
-    expect((await parent.post("/agenda/abonnements", { calendrier: `class:${other.classId}` })).status).toBe(404);
-  });
+  it(
+    "54C the iCalendar export and the private subscription address parse with a real parser; a revoked or forged " +
+      "address opens nothing",
+    async () => {
+      await addEvent(s.teacher, {
+        calendrier: `class:${s.classId}`,
+        titre: "Conseil d'école",
+        jour: "2026-12-18",
+        debut: "18:00",
+        fin: "19:30",
+        lieu: "Préau",
+      });
+      const parent = await as(s.parent);
+      const exported = await parent.get(`/agenda/export.ics?calendrier=class:${s.classId}`);
+      expect(exported.status).toBe(200);
+      const events = Object.values(ical.sync.parseICS(exported.text)).filter(
+        (c): c is VEvent => (c as CalendarComponent | undefined)?.type === "VEVENT",
+      );
+      const council = events.find((e) => e.summary === "Conseil d'école");
+      expect(council?.start.toISOString()).toBe("2026-12-18T17:00:00.000Z");
+      expect(council?.end?.toISOString()).toBe("2026-12-18T18:30:00.000Z");
+      expect(council?.location).toBe("Préau");
+      expect(events.map((e) => e.summary)).not.toContain("Dentiste de Camille");
+      // Another school's calendar is not the parent's to export.
+      expect((await parent.get(`/agenda/export.ics?calendrier=class:${other.classId}`)).status).toBe(404);
+      await parent.get("/agenda/abonnements");
+      expect((await parent.post("/agenda/abonnements", { calendrier: "all" })).location).toBe(
+        "/agenda/abonnements?fait=abonnement",
+      );
+      const page = (await parent.get("/agenda/abonnements")).text;
+      const address = /https:\/\/preau\.test(\/ical\/[0-9a-f-]{36}\.[A-Za-z0-9_-]{24}\.ics)/.exec(page)![1]!;
+      // A calendar app fetches it without signing in.
+      const app = new TestBrowser(env.app);
+      const feed = await app.get(address);
+      expect(feed.status).toBe(200);
+      const all = Object.values(ical.sync.parseICS(feed.text)).filter(
+        (c): c is VEvent => (c as CalendarComponent | undefined)?.type === "VEVENT",
+      );
+      expect(all.map((e) => e.summary)).toEqual(expect.arrayContaining(["Conseil d'école", "Dentiste de Camille"]));
+      // A whole-day event is a date, ending the next day (RFC 5545).
+      const market = all.find((e) => e.summary === "Marché de Noël");
+      expect(market?.datetype).toBe("date");
+      expect(ical.sync.parseICS(feed.text)).toBeTruthy();
+      const forged = address.replace(/\.[A-Za-z0-9_-]{24}\.ics$/, `.${"A".repeat(24)}.ics`);
+      expect((await app.get(forged)).status).toBe(404);
+      await parent.post("/agenda/abonnements/revoquer", { calendrier: "all" });
+      expect((await app.get(address)).status).toBe(404);
+      // An unknown calendar gets no address.
+      expect((await parent.post("/agenda/abonnements", { calendrier: `class:${other.classId}` })).status).toBe(404);
+    },
+  );
 
   it("54C the agenda needs a signed-in user with a school life", async () => {
     const pages = ["/agenda", "/agenda/creneaux", "/agenda/abonnements", "/agenda/export.ics"];

@@ -40,48 +40,52 @@ describe.each(DATABASE_KINDS)("attendance on %s", (kind) => {
     await linkParent(env.platform.db, otherPupilParent.id, s.otherPupil.id, s.school.uai);
   });
 
-  it("54O a parent announces an absence; the roll marks two absent; only the unexplained one's parents are told, at once", async () => {
-    const parent = await as(s.parent);
-    await parent.get("/absences");
-    expect(
-      (
-        await parent.post("/absences", {
-          enfant: s.pupil.id,
-          du: "2026-12-14",
-          au: "2026-12-15",
-          motif: "Rendez-vous médical",
-        })
-      ).location,
-    ).toBe("/absences?fait=annonce");
-    const teacher = await as(s.teacher);
-    const sheet = await teacher.get(`/appel/${s.classId}`);
-    expect(sheet.text).toContain(t("attendance.announced", { reason: "Rendez-vous médical" }));
-    const res = await teacher.post(`/appel/${s.classId}`, {
-      jour: "2026-12-14",
-      demi: "matin",
-      [`statut:${s.pupil.id}`]: "absent",
-      [`motif:${s.pupil.id}`]: "",
-      [`statut:${s.otherPupil.id}`]: "absent",
-      [`motif:${s.otherPupil.id}`]: "",
-    });
-    expect(res.status).toBe(303);
-    expect(await absenceNotices(otherPupilParent.id)).toBe(1);
-    expect(await absenceNotices(s.parent.id)).toBe(0);
-    // Saving the roll again tells nobody twice.
-    await teacher.get(`/appel/${s.classId}?jour=2026-12-14&demi=matin`);
-    await teacher.post(`/appel/${s.classId}`, {
-      jour: "2026-12-14",
-      demi: "matin",
-      [`statut:${s.otherPupil.id}`]: "absent",
-      [`motif:${s.otherPupil.id}`]: "",
-    });
-    expect(await absenceNotices(otherPupilParent.id)).toBe(1);
-    const page = (await (await as(otherPupilParent)).get("/absences")).text;
-    expect(page).toContain(t("attendance.status.absent"));
-    // The parent of the announced pupil sees the school's mark and their own notice, never the other child.
-    const mine = (await parent.get("/absences")).text;
-    expect(mine).toContain("Rendez-vous médical");
-  });
+  it(
+    "54O a parent announces an absence; the roll marks two absent; only the unexplained one's parents are told, at " +
+      "once",
+    async () => {
+      const parent = await as(s.parent);
+      await parent.get("/absences");
+      expect(
+        (
+          await parent.post("/absences", {
+            enfant: s.pupil.id,
+            du: "2026-12-14",
+            au: "2026-12-15",
+            motif: "Rendez-vous médical",
+          })
+        ).location,
+      ).toBe("/absences?fait=annonce");
+      const teacher = await as(s.teacher);
+      const sheet = await teacher.get(`/appel/${s.classId}`);
+      expect(sheet.text).toContain(t("attendance.announced", { reason: "Rendez-vous médical" }));
+      const res = await teacher.post(`/appel/${s.classId}`, {
+        jour: "2026-12-14",
+        demi: "matin",
+        [`statut:${s.pupil.id}`]: "absent",
+        [`motif:${s.pupil.id}`]: "",
+        [`statut:${s.otherPupil.id}`]: "absent",
+        [`motif:${s.otherPupil.id}`]: "",
+      });
+      expect(res.status).toBe(303);
+      expect(await absenceNotices(otherPupilParent.id)).toBe(1);
+      expect(await absenceNotices(s.parent.id)).toBe(0);
+      // Saving the roll again tells nobody twice.
+      await teacher.get(`/appel/${s.classId}?jour=2026-12-14&demi=matin`);
+      await teacher.post(`/appel/${s.classId}`, {
+        jour: "2026-12-14",
+        demi: "matin",
+        [`statut:${s.otherPupil.id}`]: "absent",
+        [`motif:${s.otherPupil.id}`]: "",
+      });
+      expect(await absenceNotices(otherPupilParent.id)).toBe(1);
+      const page = (await (await as(otherPupilParent)).get("/absences")).text;
+      expect(page).toContain(t("attendance.status.absent"));
+      // The parent of the announced pupil sees the school's mark and their own notice, never the other child.
+      const mine = (await parent.get("/absences")).text;
+      expect(mine).toContain("Rendez-vous médical");
+    },
+  );
 
   it("54O the director sees which classes took the roll and who is absent; the month's register exports", async () => {
     const director = await as(s.director);
@@ -114,45 +118,49 @@ describe.each(DATABASE_KINDS)("attendance on %s", (kind) => {
     expect((await (await as(s.teacher)).get("/appel/ecole")).status).toBe(403);
   });
 
-  it("54O other schools, pupils and parents cannot take the roll; bad input is refused in French and writes nothing", async () => {
-    for (const u of [other.teacher, other.director, s.pupil, s.parent])
-      expect((await (await as(u)).get(`/appel/${s.classId}`)).status).toBe(404);
-    const teacher = await as(s.teacher);
-    await teacher.get(`/appel/${s.classId}`);
-    const rolls = async () =>
-      withTenant(
-        env.platform.db,
-        systemScope,
-        async (tx) =>
-          rowsOf<{ n: number }>(
-            await tx.execute(sql`
+  it(
+    "54O other schools, pupils and parents cannot take the " +
+      "roll; bad input is refused in French and writes nothing",
+    async () => {
+      for (const u of [other.teacher, other.director, s.pupil, s.parent])
+        expect((await (await as(u)).get(`/appel/${s.classId}`)).status).toBe(404);
+      const teacher = await as(s.teacher);
+      await teacher.get(`/appel/${s.classId}`);
+      const rolls = async () =>
+        withTenant(
+          env.platform.db,
+          systemScope,
+          async (tx) =>
+            rowsOf<{ n: number }>(
+              await tx.execute(sql`
       select count(*)::int as n from attendance_rolls where class_id = ${s.classId}`),
-          )[0]!.n,
-      );
-    const before = await rolls();
-    for (const [fields, issue] of [
-      [{ jour: "2026-12-20", demi: "matin" }, "future"],
-      [{ jour: "pas-une-date", demi: "matin" }, "day"],
-      [{ jour: "2026-12-14", demi: "soir" }, "half"],
-      [{ jour: "2026-12-14", demi: "apres-midi", [`statut:${s.pupil.id}`]: "en vacances" }, "status"],
-      [{ jour: "2026-12-14", demi: "apres-midi", [`statut:${other.pupil.id}`]: "absent" }, "status"],
-    ] as const) {
-      const res = await teacher.post(`/appel/${s.classId}`, fields as Record<string, string>);
-      expect(res.status, issue).toBe(422);
-      expect(res.text).toContain(t(`attendance.error.${issue}` as never));
-    }
-    expect(await rolls()).toBe(before);
-    const parent = await as(s.parent);
-    await parent.get("/absences");
-    for (const [fields, issue] of [
-      [{ enfant: s.otherPupil.id, du: "2026-12-16", au: "2026-12-16", motif: "x" }, "child"],
-      [{ enfant: s.pupil.id, du: "2026-12-01", au: "2026-12-02", motif: "x" }, "past"],
-      [{ enfant: s.pupil.id, du: "2026-12-16", au: "2026-12-15", motif: "x" }, "to"],
-      [{ enfant: s.pupil.id, du: "2026-12-16", au: "2026-12-16", motif: "" }, "reason"],
-    ] as const) {
-      const res = await parent.post("/absences", fields);
-      expect(res.status, issue).toBe(422);
-      expect(res.text).toContain(t(`attendance.error.${issue}` as never));
-    }
-  });
+            )[0]!.n,
+        );
+      const before = await rolls();
+      for (const [fields, issue] of [
+        [{ jour: "2026-12-20", demi: "matin" }, "future"],
+        [{ jour: "pas-une-date", demi: "matin" }, "day"],
+        [{ jour: "2026-12-14", demi: "soir" }, "half"],
+        [{ jour: "2026-12-14", demi: "apres-midi", [`statut:${s.pupil.id}`]: "en vacances" }, "status"],
+        [{ jour: "2026-12-14", demi: "apres-midi", [`statut:${other.pupil.id}`]: "absent" }, "status"],
+      ] as const) {
+        const res = await teacher.post(`/appel/${s.classId}`, fields as Record<string, string>);
+        expect(res.status, issue).toBe(422);
+        expect(res.text).toContain(t(`attendance.error.${issue}` as never));
+      }
+      expect(await rolls()).toBe(before);
+      const parent = await as(s.parent);
+      await parent.get("/absences");
+      for (const [fields, issue] of [
+        [{ enfant: s.otherPupil.id, du: "2026-12-16", au: "2026-12-16", motif: "x" }, "child"],
+        [{ enfant: s.pupil.id, du: "2026-12-01", au: "2026-12-02", motif: "x" }, "past"],
+        [{ enfant: s.pupil.id, du: "2026-12-16", au: "2026-12-15", motif: "x" }, "to"],
+        [{ enfant: s.pupil.id, du: "2026-12-16", au: "2026-12-16", motif: "" }, "reason"],
+      ] as const) {
+        const res = await parent.post("/absences", fields);
+        expect(res.status, issue).toBe(422);
+        expect(res.text).toContain(t(`attendance.error.${issue}` as never));
+      }
+    },
+  );
 });

@@ -116,23 +116,27 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
     ).toBe(303);
   });
 
-  it("3.11.1.2 a logged-out user is sent to log in, comes back, and the service gets a ticket without a second login", async () => {
-    const b = new TestBrowser(env.app);
-    const first = await b.get(`/cas/login?service=${encodeURIComponent(svc("ressources"))}`);
-    expect(first.status).toBe(303);
-    expect(first.location).toMatch(/^\/login\?retour=/);
-    await b.get(first.location!);
-    const login = await b.post("/login", {
-      login: s.pupil.login,
-      password: s.pupil.password,
-      retour: decodeURIComponent(first.location!.split("retour=")[1]!),
-    });
-    expect(login.location).toMatch(/^\/cas\/login\?service=/);
-    const ticket = await ticketFor(b, svc("ressources"));
-    expect(ticket).toMatch(/^ST-[a-z2-7]{32}$/);
-    // The same session opens another service at once (single sign-on).
-    expect(await ticketFor(b, svc("quiz"))).toMatch(/^ST-/);
-  });
+  it(
+    "3.11.1.2 a logged-out user is sent to log in, comes " +
+      "back, and the service gets a ticket without a second login",
+    async () => {
+      const b = new TestBrowser(env.app);
+      const first = await b.get(`/cas/login?service=${encodeURIComponent(svc("ressources"))}`);
+      expect(first.status).toBe(303);
+      expect(first.location).toMatch(/^\/login\?retour=/);
+      await b.get(first.location!);
+      const login = await b.post("/login", {
+        login: s.pupil.login,
+        password: s.pupil.password,
+        retour: decodeURIComponent(first.location!.split("retour=")[1]!),
+      });
+      expect(login.location).toMatch(/^\/cas\/login\?service=/);
+      const ticket = await ticketFor(b, svc("ressources"));
+      expect(ticket).toMatch(/^ST-[a-z2-7]{32}$/);
+      // The same session opens another service at once (single sign-on).
+      expect(await ticketFor(b, svc("quiz"))).toMatch(/^ST-/);
+    },
+  );
 
   it("3.11.1.3 category 2 releases the ENT id, UAI and profile over CAS 2.0 and 3.0", async () => {
     const b = await as(s.pupil);
@@ -183,62 +187,70 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
     expect(await validate("/cas/serviceValidate", "", "")).toContain('code="INVALID_REQUEST"');
   });
 
-  it("3.11.1.2 no open redirect: an unregistered service gets a page, never a redirect; logout returns only to a registered service", async () => {
-    const b = await as(s.pupil);
-    for (const service of [
-      "https://evil.example.com/cas",
-      `https://ressources-${tag}.example.fr.evil.com/cas`,
-      `http://ressources-${tag}.example.fr/cas`,
-      "javascript:alert(1)",
-      `${svc("ressources")}/../../autre`,
-    ]) {
-      const res = await b.get(`/cas/login?service=${encodeURIComponent(service)}`);
-      expect(res.status, service).toBe(400);
-      expect(res.location).toBeNull();
-      expect(res.text).toContain(t("cas.unknown.text"));
-    }
-    expect((await b.get(`/cas/logout?service=${encodeURIComponent("https://evil.example.com/")}`)).location).toBe(
-      "/login?info=logged_out",
-    );
-    const c = await as(s.pupil);
-    expect((await c.get(`/cas/logout?service=${encodeURIComponent(svc("quiz"))}`)).location).toBe(svc("quiz"));
-    // Logged out: the next service asks for a login again.
-    expect((await c.get(`/cas/login?service=${encodeURIComponent(svc("quiz"))}`)).location).toMatch(/^\/login/);
-  });
+  it(
+    "3.11.1.2 no open redirect: an unregistered service gets a page, never a redirect; logout returns only to a " +
+      "registered service",
+    async () => {
+      const b = await as(s.pupil);
+      for (const service of [
+        "https://evil.example.com/cas",
+        `https://ressources-${tag}.example.fr.evil.com/cas`,
+        `http://ressources-${tag}.example.fr/cas`,
+        "javascript:alert(1)",
+        `${svc("ressources")}/../../autre`,
+      ]) {
+        const res = await b.get(`/cas/login?service=${encodeURIComponent(service)}`);
+        expect(res.status, service).toBe(400);
+        expect(res.location).toBeNull();
+        expect(res.text).toContain(t("cas.unknown.text"));
+      }
+      expect((await b.get(`/cas/logout?service=${encodeURIComponent("https://evil.example.com/")}`)).location).toBe(
+        "/login?info=logged_out",
+      );
+      const c = await as(s.pupil);
+      expect((await c.get(`/cas/logout?service=${encodeURIComponent(svc("quiz"))}`)).location).toBe(svc("quiz"));
+      // Logged out: the next service asks for a login again.
+      expect((await c.get(`/cas/login?service=${encodeURIComponent(svc("quiz"))}`)).location).toMatch(/^\/login/);
+    },
+  );
 
-  it("3.11.1.3 category 5 asks for consent; a refusal releases nothing; an agreement releases exactly what was asked", async () => {
-    const b = await as(s.pupil);
-    const page = await b.get(`/cas/login?service=${encodeURIComponent(svc("atelier"))}`);
-    expect(page.status).toBe(200);
-    expect(page.text).toContain(t("connector.attribute.first_name"));
-    expect(page.text).toContain(t("connector.attribute.classes"));
-    const refused = await b.post("/cas/consentement", { service: svc("atelier"), choix: "refuser" });
-    expect(refused.status).toBe(200);
-    expect(refused.location).toBeNull();
-    expect(refused.text).toContain(t("connector.refused.title"));
-    expect(
-      await withTenant(
-        env.platform.db,
-        systemScope,
-        async (tx) =>
-          rowsOf(
-            await tx.execute(sql`
+  it(
+    "3.11.1.3 category 5 asks for consent; a refusal releases " +
+      "nothing; an agreement releases exactly what was asked",
+    async () => {
+      const b = await as(s.pupil);
+      const page = await b.get(`/cas/login?service=${encodeURIComponent(svc("atelier"))}`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(t("connector.attribute.first_name"));
+      expect(page.text).toContain(t("connector.attribute.classes"));
+      const refused = await b.post("/cas/consentement", { service: svc("atelier"), choix: "refuser" });
+      expect(refused.status).toBe(200);
+      expect(refused.location).toBeNull();
+      expect(refused.text).toContain(t("connector.refused.title"));
+      expect(
+        await withTenant(
+          env.platform.db,
+          systemScope,
+          async (tx) =>
+            rowsOf(
+              await tx.execute(sql`
       select 1 from cas_tickets t join connectors c on c.id = t.connector_id where c.slug = ${`atelier-${tag}`}`),
-          ).length,
-      ),
-    ).toBe(0);
-    await b.get(`/cas/login?service=${encodeURIComponent(svc("atelier"))}`);
-    const agreed = await b.post("/cas/consentement", { service: svc("atelier"), choix: "accepter" });
-    expect(agreed.status).toBe(303);
-    const ticket = new URL(agreed.location!).searchParams.get("ticket")!;
-    const xml = await validate("/cas/p3/serviceValidate", svc("atelier"), ticket);
-    expect(xml).toContain("<cas:ENTPersonPrenom>Camille</cas:ENTPersonPrenom>");
-    expect(xml).toContain("<cas:ENTEleveClasses>");
-    expect(xml).not.toContain("ENTPersonNom");
-    expect(xml).not.toContain(s.pupil.id);
-    // Asked once: the next visit goes straight through.
-    expect((await b.get(`/cas/login?service=${encodeURIComponent(svc("atelier"))}`)).status).toBe(303);
-  });
+            ).length,
+        ),
+      ).toBe(0);
+      await b.get(`/cas/login?service=${encodeURIComponent(svc("atelier"))}`);
+      const agreed = await b.post("/cas/consentement", { service: svc("atelier"), choix: "accepter" });
+      expect(agreed.status).toBe(303);
+      const ticket = new URL(agreed.location!).searchParams.get("ticket")!;
+      const xml = await validate("/cas/p3/serviceValidate", svc("atelier"), ticket);
+      expect(xml).toContain("<cas:ENTPersonPrenom>Camille</cas:ENTPersonPrenom>");
+      expect(xml).toContain("<cas:ENTEleveClasses>");
+      expect(xml).not.toContain("ENTPersonNom");
+      expect(xml).not.toContain(s.pupil.id);
+      // Asked once: the next visit goes straight through.
+      expect((await b.get(`/cas/login?service=${encodeURIComponent(svc("atelier"))}`)).status).toBe(303);
+    },
+  );
 
   it("3.11.1.3 a connector opens only in its schools; closed, no ticket is issued nor validated", async () => {
     const outsider = await as(other.pupil);
@@ -273,52 +285,55 @@ describe.each(DATABASE_KINDS)("CAS server and connectors on %s", (kind) => {
     expect(page.text).toContain(t("connector.category.2"));
   });
 
-  it("510B municipality staff connect their commune's portal to their schools only; bad input is refused in French", async () => {
-    const ok = await create(municipal, {
-      nom: "Portail de la ville",
-      identifiant: `ville-${tag}`,
-      services: svc("ville"),
-      categorie: "3",
-      ecoles: communeSchool.uai,
-    });
-    expect(ok.status).toBe(303);
-    const before = await withTenant(
-      env.platform.db,
-      systemScope,
-      async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from connectors`))[0]!.n,
-    );
-    const cases: [Record<string, string | string[]>, string][] = [
-      [{ ecoles: s.school.uai }, "schools_outside"],
-      [{ ecoles: communeSchool.uai, natif: "1" }, "native_forbidden"],
-      [{ ecoles: communeSchool.uai, partout: "1" }, "native_forbidden"],
-      [{ ecoles: communeSchool.uai, services: "http://ville.example.fr/cas" }, "service_urls"],
-      [{ ecoles: communeSchool.uai, services: "https://ville.example.fr/cas?x=1" }, "service_urls"],
-      [{ ecoles: communeSchool.uai, services: svc("v"), adresse: "javascript:alert(1)" }, "launch_url"],
-      [{ ecoles: communeSchool.uai, services: svc("v"), categorie: "9" }, "category"],
-      [{ ecoles: communeSchool.uai, services: svc("v"), categorie: "5" }, "attributes"],
-      [{ ecoles: communeSchool.uai, services: svc("v"), protocole: "link", categorie: "3" }, "category_link"],
-      [{ ecoles: communeSchool.uai, services: svc("v"), identifiant: "Pas Valide!" }, "slug"],
-      [{ ecoles: communeSchool.uai, services: svc("v"), identifiant: `ville-${tag}` }, "slug_taken"],
-      [{ ecoles: "pas-une-uai", services: svc("v") }, "schools"],
-      [{ ecoles: communeSchool.uai, services: svc("v"), nom: "x".repeat(10_000) }, "name"],
-    ];
-    for (const [fields, issue] of cases) {
-      const res = await create(municipal, fields);
-      expect(res.status, issue).toBe(422);
-      expect(res.text).toContain(t(`connector.error.${issue}` as never));
-    }
-    const after = await withTenant(
-      env.platform.db,
-      systemScope,
-      async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from connectors`))[0]!.n,
-    );
-    expect(after).toBe(before);
-    // The commune manages its own connector only, and pupils and teachers have no admin page.
-    const m = await as(municipal);
-    const page = await m.get("/admin/connecteurs");
-    expect(page.text).toContain("Portail de la ville");
-    expect(page.text).not.toContain("Ressources");
-    expect((await m.post(`/admin/connecteurs/ressources-${tag}/desactiver`, {})).status).toBe(404);
-    expect((await (await as(s.teacher)).get("/admin/connecteurs")).status).toBe(403);
-  });
+  it(
+    "510B municipality staff connect their commune's portal " + "to their schools only; bad input is refused in French",
+    async () => {
+      const ok = await create(municipal, {
+        nom: "Portail de la ville",
+        identifiant: `ville-${tag}`,
+        services: svc("ville"),
+        categorie: "3",
+        ecoles: communeSchool.uai,
+      });
+      expect(ok.status).toBe(303);
+      const before = await withTenant(
+        env.platform.db,
+        systemScope,
+        async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from connectors`))[0]!.n,
+      );
+      const cases: [Record<string, string | string[]>, string][] = [
+        [{ ecoles: s.school.uai }, "schools_outside"],
+        [{ ecoles: communeSchool.uai, natif: "1" }, "native_forbidden"],
+        [{ ecoles: communeSchool.uai, partout: "1" }, "native_forbidden"],
+        [{ ecoles: communeSchool.uai, services: "http://ville.example.fr/cas" }, "service_urls"],
+        [{ ecoles: communeSchool.uai, services: "https://ville.example.fr/cas?x=1" }, "service_urls"],
+        [{ ecoles: communeSchool.uai, services: svc("v"), adresse: "javascript:alert(1)" }, "launch_url"],
+        [{ ecoles: communeSchool.uai, services: svc("v"), categorie: "9" }, "category"],
+        [{ ecoles: communeSchool.uai, services: svc("v"), categorie: "5" }, "attributes"],
+        [{ ecoles: communeSchool.uai, services: svc("v"), protocole: "link", categorie: "3" }, "category_link"],
+        [{ ecoles: communeSchool.uai, services: svc("v"), identifiant: "Pas Valide!" }, "slug"],
+        [{ ecoles: communeSchool.uai, services: svc("v"), identifiant: `ville-${tag}` }, "slug_taken"],
+        [{ ecoles: "pas-une-uai", services: svc("v") }, "schools"],
+        [{ ecoles: communeSchool.uai, services: svc("v"), nom: "x".repeat(10_000) }, "name"],
+      ];
+      for (const [fields, issue] of cases) {
+        const res = await create(municipal, fields);
+        expect(res.status, issue).toBe(422);
+        expect(res.text).toContain(t(`connector.error.${issue}` as never));
+      }
+      const after = await withTenant(
+        env.platform.db,
+        systemScope,
+        async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from connectors`))[0]!.n,
+      );
+      expect(after).toBe(before);
+      // The commune manages its own connector only, and pupils and teachers have no admin page.
+      const m = await as(municipal);
+      const page = await m.get("/admin/connecteurs");
+      expect(page.text).toContain("Portail de la ville");
+      expect(page.text).not.toContain("Ressources");
+      expect((await m.post(`/admin/connecteurs/ressources-${tag}/desactiver`, {})).status).toBe(404);
+      expect((await (await as(s.teacher)).get("/admin/connecteurs")).status).toBe(403);
+    },
+  );
 });

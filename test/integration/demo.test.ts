@@ -31,38 +31,43 @@ describe("3.2.1.3 demo platform", () => {
   const query = <T>(q: ReturnType<typeof sql>) =>
     withTenant(handle.db, systemScope, async (tx) => rowsOf<T>(await tx.execute(q)));
 
-  it("builds one académie, a département, two circonscriptions, two communes, six schools and an RPI of two sites", async () => {
-    const summary = await buildDemo(handle.db, passwords, now);
-    expect(summary).toMatchObject({ schools: 6, classes: 22 });
-    const kinds = await query<{ kind: string; n: number }>(
-      sql`select kind::text, count(*)::int as n from structures group by kind order by kind`,
-    );
-    expect(Object.fromEntries(kinds.map((k) => [k.kind, k.n]))).toEqual({
-      academie: 1,
-      departement: 1,
-      circonscription: 2,
-      commune: 2,
-      rpi: 1,
-    });
-    const rpiSites = await query<{ n: number }>(
-      sql`select count(*)::int as n from school_structures ss join structures s on s.id = ss.structure_id where s.kind = 'rpi'`,
-    );
-    expect(rpiSites[0]!.n).toBe(2);
-    const sizes = await query<{ n: number }>(
-      sql`select count(*)::int as n from class_members where role = 'pupil' group by class_id`,
-    );
-    for (const { n } of sizes) expect(n).toBeGreaterThanOrEqual(22);
-    for (const { n } of sizes) expect(n).toBeLessThanOrEqual(27);
-    const parentsPerPupil = await query<{ n: number }>(
-      sql`select count(*)::int as n from parent_links group by child_id`,
-    );
-    expect(parentsPerPupil.every((p) => p.n >= 2)).toBe(true);
-  });
+  it(
+    "builds one académie, a département, two circonscriptions, " + "two communes, six schools and an RPI of two sites",
+    async () => {
+      const summary = await buildDemo(handle.db, passwords, now);
+      expect(summary).toMatchObject({ schools: 6, classes: 22 });
+      const kinds = await query<{ kind: string; n: number }>(
+        sql`select kind::text, count(*)::int as n from structures group by kind order by kind`,
+      );
+      expect(Object.fromEntries(kinds.map((k) => [k.kind, k.n]))).toEqual({
+        academie: 1,
+        departement: 1,
+        circonscription: 2,
+        commune: 2,
+        rpi: 1,
+      });
+      const rpiSites = await query<{ n: number }>(
+        sql`select count(*)::int as n from school_structures ss join structures s on s.id = ss.structure_id where s.kind
+        = 'rpi'`,
+      );
+      expect(rpiSites[0]!.n).toBe(2);
+      const sizes = await query<{ n: number }>(
+        sql`select count(*)::int as n from class_members where role = 'pupil' group by class_id`,
+      );
+      for (const { n } of sizes) expect(n).toBeGreaterThanOrEqual(22);
+      for (const { n } of sizes) expect(n).toBeLessThanOrEqual(27);
+      const parentsPerPupil = await query<{ n: number }>(
+        sql`select count(*)::int as n from parent_links group by child_id`,
+      );
+      expect(parentsPerPupil.every((p) => p.n >= 2)).toBe(true);
+    },
+  );
 
   it("has every generic account with its profile, active but the newcomer", async () => {
     const rows = await query<{ login: string; state: string; profiles: string[]; roles: string[] }>(sql`
       select u.login, u.state::text,
-        coalesce((select array_agg(distinct p.profile::text) from school_profiles p where p.user_id = u.id), '{}') as profiles,
+        coalesce((select array_agg(distinct p.profile::text) from school_profiles p where p.user_id = u.id), '{}') as
+        profiles,
         coalesce((select array_agg(r.role::text) from structure_roles r where r.user_id = u.id), '{}') as roles
       from users u join credentials c on c.user_id = u.id`);
     const byLogin = new Map(rows.map((r) => [r.login, r]));
@@ -88,7 +93,8 @@ describe("3.2.1.3 demo platform", () => {
     expect(schools.map((s) => s.uai)).toEqual(DEMO_SCHOOLS.map((s) => s.uai).sort());
   });
 
-  it("issue 21: with rooms, the demo class gets a wall full of its pupils' post-its and a shared report, rebuilt the same", async () => {
+  it("issue 21: with rooms, the demo class gets a wall full of its pupils' post-its and a shared report, rebuilt the " +
+    "same", async () => {
     const rooms = new NodeRooms({ dir: mkdtempSync(join(tmpdir(), "preau-demo-rooms-")) });
     try {
       await buildDemo(handle.db, passwords, now, rooms);

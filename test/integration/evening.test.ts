@@ -123,58 +123,66 @@ describe.each(DATABASE_KINDS)("evening page on %s", (kind) => {
     expect((await reader.post(`/carnet/${notes["Ancien mot"]}/lu`, { enfant: lea.id })).status).toBe(303);
   });
 
-  it("56C 54E a parent with two children in two classes sees each child's work for the next days and the notes not yet read", async () => {
-    const page = await (await as(parent)).get("/ce-soir");
-    expect(page.status).toBe(200);
-    expect(page.text).toContain(t("evening.intro", { from: "jeudi 10 décembre", to: "mercredi 16 décembre" }));
-    const leaPart = sectionOf(page.text, lea.id);
-    expect(leaPart).toMatch(/<h2 id="soir-[^"]+">Léa — CM1 /);
-    // Tomorrow up to a week ahead, in order of the due date; not today's, not later, not what has nothing to do.
-    expect(leaPart.indexOf("Mathématiques : travail")).toBeGreaterThan(0);
-    expect(leaPart.indexOf("Français : travail")).toBeGreaterThan(leaPart.indexOf("Mathématiques : travail"));
-    expect(leaPart).toContain(t("evening.due", { day: "jeudi 10 décembre" }));
-    expect(leaPart).toContain('href="https://exemple.fr/calcul"');
-    for (const absent of ["Histoire", "Sciences", "Musique", "Anglais"]) expect(leaPart, absent).not.toContain(absent);
-    expect(leaPart).toContain(t("homework.tick", { name: "Léa" }));
-    // The outing asks for an answer: the notebook, not a one-click acknowledgement; the note already read is gone.
-    expect(leaPart).toContain("Sortie au musée");
-    expect(leaPart).toContain(`href="/carnet?enfant=${lea.id}"`);
-    expect(leaPart).toContain(t("evening.note_answer"));
-    expect(leaPart).not.toContain(`action="/carnet/${notes["Sortie au musée"]}/lu"`);
-    expect(leaPart).not.toContain("Ancien mot");
-    expect(leaPart).not.toContain("Piscine");
+  it(
+    "56C 54E a parent with two children in two classes sees each child's work for the next days and the notes not " +
+      "yet read",
+    async () => {
+      const page = await (await as(parent)).get("/ce-soir");
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(t("evening.intro", { from: "jeudi 10 décembre", to: "mercredi 16 décembre" }));
+      const leaPart = sectionOf(page.text, lea.id);
+      expect(leaPart).toMatch(/<h2 id="soir-[^"]+">Léa — CM1 /);
+      // Tomorrow up to a week ahead, in order of the due date; not today's, not later, not what has nothing to do.
+      expect(leaPart.indexOf("Mathématiques : travail")).toBeGreaterThan(0);
+      expect(leaPart.indexOf("Français : travail")).toBeGreaterThan(leaPart.indexOf("Mathématiques : travail"));
+      expect(leaPart).toContain(t("evening.due", { day: "jeudi 10 décembre" }));
+      expect(leaPart).toContain('href="https://exemple.fr/calcul"');
+      for (const absent of ["Histoire", "Sciences", "Musique", "Anglais"])
+        expect(leaPart, absent).not.toContain(absent);
+      expect(leaPart).toContain(t("homework.tick", { name: "Léa" }));
+      // The outing asks for an answer: the notebook, not a one-click acknowledgement; the note already read is gone.
+      expect(leaPart).toContain("Sortie au musée");
+      expect(leaPart).toContain(`href="/carnet?enfant=${lea.id}"`);
+      expect(leaPart).toContain(t("evening.note_answer"));
+      expect(leaPart).not.toContain(`action="/carnet/${notes["Sortie au musée"]}/lu"`);
+      expect(leaPart).not.toContain("Ancien mot");
+      expect(leaPart).not.toContain("Piscine");
 
-    const hugoPart = sectionOf(page.text, hugo.id);
-    expect(hugoPart).toMatch(/<h2 id="soir-[^"]+">Hugo — CP /);
-    expect(hugoPart).toContain("Anglais : travail");
-    expect(hugoPart).not.toContain("Mathématiques");
-    expect(hugoPart).toContain("Piscine");
-    expect(hugoPart).toContain(`action="/carnet/${notes.Piscine}/lu"`);
-    expect(hugoPart).toContain(`name="enfant" value="${hugo.id}"`);
-    expect(hugoPart).not.toContain("Sortie au musée");
-  });
+      const hugoPart = sectionOf(page.text, hugo.id);
+      expect(hugoPart).toMatch(/<h2 id="soir-[^"]+">Hugo — CP /);
+      expect(hugoPart).toContain("Anglais : travail");
+      expect(hugoPart).not.toContain("Mathématiques");
+      expect(hugoPart).toContain("Piscine");
+      expect(hugoPart).toContain(`action="/carnet/${notes.Piscine}/lu"`);
+      expect(hugoPart).toContain(`name="enfant" value="${hugo.id}"`);
+      expect(hugoPart).not.toContain("Sortie au musée");
+    },
+  );
 
-  it("56C 54E never another family's child, another class's or another school's work and notes (tenant isolation)", async () => {
-    const page = await (await as(parent)).get("/ce-soir");
-    for (const stranger of [zoe.id, noe.id, other.pupil.id, other.otherPupil.id])
-      expect(page.html).not.toContain(stranger);
-    for (const foreign of ["Zoé", "Géographie", "Intrus", "Mot du CE2", "Mot d'une autre école"])
-      expect(page.text, foreign).not.toContain(foreign);
-    expect(page.html.match(/<section /g)).toHaveLength(2);
-    // The other family of the same class: their child only, the class's work, their own notes.
-    const theirs = await (await as(otherFamily)).get("/ce-soir");
-    expect(theirs.html.match(/<section /g)).toHaveLength(1);
-    expect(sectionOf(theirs.text, zoe.id)).toContain("Mathématiques : travail");
-    expect(theirs.text).toContain("Ancien mot");
-    for (const foreign of [lea.id, hugo.id]) expect(theirs.html).not.toContain(foreign);
-    for (const foreign of ["Léa", "Hugo", "Anglais", "Piscine", "Intrus"])
-      expect(theirs.text, foreign).not.toContain(foreign);
-    // Another school's parent sees their own school's work only.
-    const far = await (await as(other.parent)).get("/ce-soir");
-    expect(far.text).toContain("Intrus : travail");
-    for (const foreign of ["Mathématiques", "Anglais", "Sortie au musée", "Piscine"])
-      expect(far.text, foreign).not.toContain(foreign);
-  });
+  it(
+    "56C 54E never another family's child, another class's " + "or another school's work and notes (tenant isolation)",
+    async () => {
+      const page = await (await as(parent)).get("/ce-soir");
+      for (const stranger of [zoe.id, noe.id, other.pupil.id, other.otherPupil.id])
+        expect(page.html).not.toContain(stranger);
+      for (const foreign of ["Zoé", "Géographie", "Intrus", "Mot du CE2", "Mot d'une autre école"])
+        expect(page.text, foreign).not.toContain(foreign);
+      expect(page.html.match(/<section /g)).toHaveLength(2);
+      // The other family of the same class: their child only, the class's work, their own notes.
+      const theirs = await (await as(otherFamily)).get("/ce-soir");
+      expect(theirs.html.match(/<section /g)).toHaveLength(1);
+      expect(sectionOf(theirs.text, zoe.id)).toContain("Mathématiques : travail");
+      expect(theirs.text).toContain("Ancien mot");
+      for (const foreign of [lea.id, hugo.id]) expect(theirs.html).not.toContain(foreign);
+      for (const foreign of ["Léa", "Hugo", "Anglais", "Piscine", "Intrus"])
+        expect(theirs.text, foreign).not.toContain(foreign);
+      // Another school's parent sees their own school's work only.
+      const far = await (await as(other.parent)).get("/ce-soir");
+      expect(far.text).toContain("Intrus : travail");
+      for (const foreign of ["Mathématiques", "Anglais", "Sortie au musée", "Piscine"])
+        expect(far.text, foreign).not.toContain(foreign);
+    },
+  );
 
   it("56C work ticked from the page with the homework log's own form shows as done, for that child only", async () => {
     const browser = await as(parent);

@@ -68,14 +68,17 @@ describe.each(DATABASE_KINDS)("GAR identity provider on %s", (kind) => {
     expect(home.headers.get("content-security-policy")).toContain("form-action 'self';");
   });
 
-  it("3.11.1.1 logged out, the user logs in first and comes back; parents and unsigned requests are refused", async () => {
-    const path = requestPath();
-    const anonymous = await new TestBrowser(env.app).get(path);
-    expect(anonymous.location).toBe(`/login?retour=${encodeURIComponent(path)}`);
-    expect((await (await as(s.parent)).get(requestPath())).status).toBe(403);
-    const unsigned = requestPath().replace(/&Signature=[^&]+/, "");
-    expect((await (await as(s.teacher)).get(unsigned)).status).toBe(403);
-    const metadata = await new TestBrowser(env.app).get("/gar/metadata");
-    expect(metadata.html).toContain('entityID="https://hub.preau.test/gar/metadata"');
-  });
+  it(
+    "3.11.1.1 logged out, the user logs in first and " + "comes back; parents and unsigned requests are refused",
+    async () => {
+      const path = requestPath();
+      const anonymous = await new TestBrowser(env.app).get(path);
+      expect(anonymous.location).toBe(`/login?retour=${encodeURIComponent(path)}`);
+      expect((await (await as(s.parent)).get(requestPath())).status).toBe(403);
+      const unsigned = requestPath().replace(/&Signature=[^&]+/, "");
+      expect((await (await as(s.teacher)).get(unsigned)).status).toBe(403);
+      const metadata = await new TestBrowser(env.app).get("/gar/metadata");
+      expect(metadata.html).toContain('entityID="https://hub.preau.test/gar/metadata"');
+    },
+  );
 });

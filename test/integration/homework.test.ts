@@ -43,27 +43,30 @@ describe.each(DATABASE_KINDS)("homework log on %s", (kind) => {
     });
   });
 
-  it("56C the teacher writes the day's lesson and the work to do; pupils and parents read it and are told", async () => {
-    const teacher = await as(s.teacher);
-    const page = await teacher.get(`/cahier/${s.classId}`);
-    expect(page.status).toBe(200);
-    const res = await teacher.post(`/cahier/${s.classId}`, {
-      jour: "2026-12-09",
-      matiere: "Mathématiques",
-      fait_en_classe: "Les fractions",
-      a_faire: "Exercices 3 et 4 page 52",
-      pour_le: "2026-12-11",
-      liens: "https://exemple.fr/fractions",
-    });
-    expect(res.status).toBe(303);
-    for (const u of [s.pupil, s.parent]) {
-      const week = await (await as(u)).get(`/cahier/${s.classId}`);
-      expect(week.text).toContain("Exercices 3 et 4 page 52");
-      expect(week.text).toContain(t("homework.to_do_for", { day: "vendredi 11 décembre" }));
-    }
-    const notices = await (await as(s.parent)).get("/notifications");
-    expect(notices.text).toContain("Travail à faire — Mathématiques");
-  });
+  it(
+    "56C the teacher writes the day's lesson and the " + "work to do; pupils and parents read it and are told",
+    async () => {
+      const teacher = await as(s.teacher);
+      const page = await teacher.get(`/cahier/${s.classId}`);
+      expect(page.status).toBe(200);
+      const res = await teacher.post(`/cahier/${s.classId}`, {
+        jour: "2026-12-09",
+        matiere: "Mathématiques",
+        fait_en_classe: "Les fractions",
+        a_faire: "Exercices 3 et 4 page 52",
+        pour_le: "2026-12-11",
+        liens: "https://exemple.fr/fractions",
+      });
+      expect(res.status).toBe(303);
+      for (const u of [s.pupil, s.parent]) {
+        const week = await (await as(u)).get(`/cahier/${s.classId}`);
+        expect(week.text).toContain("Exercices 3 et 4 page 52");
+        expect(week.text).toContain(t("homework.to_do_for", { day: "vendredi 11 décembre" }));
+      }
+      const notices = await (await as(s.parent)).get("/notifications");
+      expect(notices.text).toContain("Travail à faire — Mathématiques");
+    },
+  );
 
   it("56C pupils and parents tick work done; the teacher sees who; ticking again undoes", async () => {
     const [entry] = await withTenant(env.platform.db, systemScope, async (tx) =>
@@ -90,14 +93,17 @@ describe.each(DATABASE_KINDS)("homework log on %s", (kind) => {
     );
   });
 
-  it("622E the teacher's figures for the class: work given and ticked, notes read, attendance; nobody else's", async () => {
-    const page = await (await as(s.teacher)).get(`/cahier/${s.classId}/statistiques`);
-    expect(page.status).toBe(200);
-    expect(page.text).toContain(t("stats.homework_line", { items: 1, rate: "0 %" }));
-    expect(page.text).toContain(t("stats.liaison_line", { notes: 0, rate: "—" }));
-    for (const u of [s.pupil, s.parent, other.teacher])
-      expect((await (await as(u)).get(`/cahier/${s.classId}/statistiques`)).status).toBe(404);
-  });
+  it(
+    "622E the teacher's figures for the class: work " + "given and ticked, notes read, attendance; nobody else's",
+    async () => {
+      const page = await (await as(s.teacher)).get(`/cahier/${s.classId}/statistiques`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(t("stats.homework_line", { items: 1, rate: "0 %" }));
+      expect(page.text).toContain(t("stats.liaison_line", { notes: 0, rate: "—" }));
+      for (const u of [s.pupil, s.parent, other.teacher])
+        expect((await (await as(u)).get(`/cahier/${s.classId}/statistiques`)).status).toBe(404);
+    },
+  );
 
   it("56C another class, another school and strangers see nothing and write nothing", async () => {
     for (const u of [otherClassPupil, other.teacher, other.parent, other.director]) {

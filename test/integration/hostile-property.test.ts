@@ -688,7 +688,8 @@ describe("hostile input on every route (property-based)", () => {
     expect(missing, "world ids not found").toEqual([]);
   });
 
-  it("hostile values in every form, query string and JSON body, as each profile: no 5xx, French refusals that change nothing, no submitted text in logs", async () => {
+  it("hostile values in every form, query string and JSON body, as each profile: no 5xx, French refusals that change " +
+    "nothing, no submitted text in logs", async () => {
     // The route's place in ROUTES picks its profiles, so that FC_PATH replays a failure as the same profile.
     const routes = [...Object.entries(ROUTES).entries()].filter(
       ([, [key]]) => !process.env.FC_PATH || key === process.env.FC_PATH,

@@ -43,70 +43,78 @@ describe.each(DATABASE_KINDS)("liaison notebook on %s", (kind) => {
     await linkParent(env.platform.db, otherPupilParent.id, s.otherPupil.id, s.school.uai);
   });
 
-  it("54E an outing authorisation: each parent answers yes or no; the teacher sees per child and per parent", async () => {
-    const res = await send({ titre: "Sortie au musée", texte: "Sortie jeudi, retour 16 h.", reponse: "yesno" });
-    expect(res.status).toBe(303);
-    const id = noteId(res.location!);
-    const parent = await as(s.parent);
-    const page = await parent.get("/carnet");
-    expect(page.text).toContain("Sortie au musée");
-    expect(page.text).not.toContain(s.otherPupil.login);
-    // An answer is needed for this note.
-    const missing = await parent.post(`/carnet/${id}/lu`, { enfant: s.pupil.id });
-    expect(missing.status).toBe(422);
-    expect(missing.text).toContain(t("liaison.error.reply_missing"));
-    expect((await parent.post(`/carnet/${id}/lu`, { enfant: s.pupil.id, reponse: "oui" })).location).toBe(
-      "/carnet?fait=lu",
-    );
-    // Not for another family's child.
-    expect((await parent.post(`/carnet/${id}/lu`, { enfant: s.otherPupil.id, reponse: "oui" })).status).toBe(404);
-    const teacher = await as(s.teacher);
-    const status = (await teacher.get(`/carnet/${id}`)).text;
-    expect(status).toContain("oui");
-    expect((await teacher.get("/carnet")).text).toContain(t("liaison.read_count", { read: 1, total: 2 }));
-    const slip = await teacher.get(`/carnet/${id}/coupon`);
-    expect(slip.text).toContain(t("liaison.slip_yesno"));
-    // Another school's staff and other parents see nothing of it.
-    expect((await (await as(other.teacher)).get(`/carnet/${id}`)).status).toBe(404);
-    expect((await (await as(other.parent)).get("/carnet")).text).not.toContain("Sortie au musée");
-  });
-
-  it("54E the reminder reaches parents who have not read, once, at the chosen time; a parent who read is left alone", async () => {
-    const res = await send({ titre: "Réunion de parents", texte: "Mardi 18 h.", rappel: "24" });
-    const id = noteId(res.location!);
-    const parent = await as(s.parent);
-    await parent.get("/carnet");
-    await parent.post(`/carnet/${id}/lu`, { enfant: s.pupil.id });
-    const handlers = {
-      "liaison.remind": async (payload: Record<string, unknown>, ctx: { now: Date }) => {
-        await liaisonReminder(env.platform.db, String(payload.noteId), ctx.now, {});
-      },
-    };
-    const remindersOf = async (userId: string) =>
-      withTenant(
-        env.platform.db,
-        systemScope,
-        async (tx) =>
-          rowsOf<{ n: number }>(
-            await tx.execute(sql`
-      select count(*)::int as n from notifications where user_id = ${userId} and title = 'Rappel — carnet de liaison : Réunion de parents'`),
-          )[0]!.n,
+  it(
+    "54E an outing authorisation: each parent answers " + "yes or no; the teacher sees per child and per parent",
+    async () => {
+      const res = await send({ titre: "Sortie au musée", texte: "Sortie jeudi, retour 16 h.", reponse: "yesno" });
+      expect(res.status).toBe(303);
+      const id = noteId(res.location!);
+      const parent = await as(s.parent);
+      const page = await parent.get("/carnet");
+      expect(page.text).toContain("Sortie au musée");
+      expect(page.text).not.toContain(s.otherPupil.login);
+      // An answer is needed for this note.
+      const missing = await parent.post(`/carnet/${id}/lu`, { enfant: s.pupil.id });
+      expect(missing.status).toBe(422);
+      expect(missing.text).toContain(t("liaison.error.reply_missing"));
+      expect((await parent.post(`/carnet/${id}/lu`, { enfant: s.pupil.id, reponse: "oui" })).location).toBe(
+        "/carnet?fait=lu",
       );
-    env.clock.set("2026-12-10T09:59:00+01:00");
-    await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger);
-    expect(await remindersOf(otherPupilParent.id)).toBe(0);
-    env.clock.set("2026-12-10T10:01:00+01:00");
-    await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger);
-    expect(await remindersOf(otherPupilParent.id)).toBe(1);
-    // Each parent acknowledges for themself: the other parent of the same child is reminded too; the one who read is
-    // not.
-    expect(await remindersOf(secondParent.id)).toBe(1);
-    expect(await remindersOf(s.parent.id)).toBe(0);
-    // Once only, even if the job runs again.
-    expect(await liaisonReminder(env.platform.db, id, env.clock.now(), {})).toBe(0);
-    expect(await remindersOf(otherPupilParent.id)).toBe(1);
-    env.clock.set("2026-12-09T10:00:00+01:00");
-  });
+      // Not for another family's child.
+      expect((await parent.post(`/carnet/${id}/lu`, { enfant: s.otherPupil.id, reponse: "oui" })).status).toBe(404);
+      const teacher = await as(s.teacher);
+      const status = (await teacher.get(`/carnet/${id}`)).text;
+      expect(status).toContain("oui");
+      expect((await teacher.get("/carnet")).text).toContain(t("liaison.read_count", { read: 1, total: 2 }));
+      const slip = await teacher.get(`/carnet/${id}/coupon`);
+      expect(slip.text).toContain(t("liaison.slip_yesno"));
+      // Another school's staff and other parents see nothing of it.
+      expect((await (await as(other.teacher)).get(`/carnet/${id}`)).status).toBe(404);
+      expect((await (await as(other.parent)).get("/carnet")).text).not.toContain("Sortie au musée");
+    },
+  );
+
+  it(
+    "54E the reminder reaches parents who have not read, " +
+      "once, at the chosen time; a parent who read is left alone",
+    async () => {
+      const res = await send({ titre: "Réunion de parents", texte: "Mardi 18 h.", rappel: "24" });
+      const id = noteId(res.location!);
+      const parent = await as(s.parent);
+      await parent.get("/carnet");
+      await parent.post(`/carnet/${id}/lu`, { enfant: s.pupil.id });
+      const handlers = {
+        "liaison.remind": async (payload: Record<string, unknown>, ctx: { now: Date }) => {
+          await liaisonReminder(env.platform.db, String(payload.noteId), ctx.now, {});
+        },
+      };
+      const remindersOf = async (userId: string) =>
+        withTenant(
+          env.platform.db,
+          systemScope,
+          async (tx) =>
+            rowsOf<{ n: number }>(
+              await tx.execute(sql`
+      select count(*)::int as n from notifications where user_id = ${userId} and title =
+      'Rappel — carnet de liaison : Réunion de parents'`),
+            )[0]!.n,
+        );
+      env.clock.set("2026-12-10T09:59:00+01:00");
+      await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger);
+      expect(await remindersOf(otherPupilParent.id)).toBe(0);
+      env.clock.set("2026-12-10T10:01:00+01:00");
+      await runDueJobs(env.platform.db, handlers, () => env.clock.now(), silentLogger);
+      expect(await remindersOf(otherPupilParent.id)).toBe(1);
+      // Each parent acknowledges for themself: the other parent of the same child is reminded too; the one who read is
+      // not.
+      expect(await remindersOf(secondParent.id)).toBe(1);
+      expect(await remindersOf(s.parent.id)).toBe(0);
+      // Once only, even if the job runs again.
+      expect(await liaisonReminder(env.platform.db, id, env.clock.now(), {})).toBe(0);
+      expect(await remindersOf(otherPupilParent.id)).toBe(1);
+      env.clock.set("2026-12-09T10:00:00+01:00");
+    },
+  );
 
   it("54E only teachers of the class and the director write; bad input writes nothing", async () => {
     expect((await (await as(s.parent)).get("/carnet/nouveau")).status).toBe(403);

@@ -39,7 +39,10 @@ function countingHasher(inner: PasswordHasher): PasswordHasher & { checks: numbe
   return counting;
 }
 
-/** A password of this file only: the factories' cache of hashes per password holds no production-strength hash of it. */
+/**
+ * A password of this file only: the factories' cache of hashes per password holds no production-strength hash
+ * of it.
+ */
 const LIGHT = "mot-de-passe-du-verrou";
 
 describe.each(DATABASE_KINDS)("login lockout on %s", (kind) => {

@@ -146,7 +146,8 @@ describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
     const csrfLines = await withTenant(tp.platform.db, systemScope, async (tx) =>
       rowsOf(
         await tx.execute(sql`
-      select 1 from audit_log where action = 'csrf.rejected' and target = '/login' and at = ${tp.clock.now().toISOString()}`),
+      select 1 from audit_log where action = 'csrf.rejected' and target = '/login' and at =
+      ${tp.clock.now().toISOString()}`),
       ),
     );
     // Two addresses: one line each at most per minute (F9), the first browser's two refusals folded into one.
@@ -316,31 +317,34 @@ describe.each(DATABASE_KINDS)("login and sessions on %s", (kind) => {
     expect(state).toEqual({ state: "active", accepted: true });
   });
 
-  it("51A a pupil outside access hours gets a friendly page; an open session ends politely when hours end", async () => {
-    const s = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
-    const saved = tp.clock.now().toISOString();
-    try {
-      tp.clock.set("2026-11-24T21:00:00+01:00");
-      const late = await new TestBrowser(tp.app, ip()).login(s.pupil.login, s.pupil.password);
-      expect(late.status).toBe(403);
-      expect(late.html).toContain("Préau se repose");
-      expect(late.html).toContain("de 07:00 à 20:30");
-      // Adults are not held to the pupils' hours.
-      expect((await new TestBrowser(tp.app, ip()).login(s.teacher.login, s.teacher.password)).status).toBe(303);
+  it(
+    "51A a pupil outside access hours gets a friendly " + "page; an open session ends politely when hours end",
+    async () => {
+      const s = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
+      const saved = tp.clock.now().toISOString();
+      try {
+        tp.clock.set("2026-11-24T21:00:00+01:00");
+        const late = await new TestBrowser(tp.app, ip()).login(s.pupil.login, s.pupil.password);
+        expect(late.status).toBe(403);
+        expect(late.html).toContain("Préau se repose");
+        expect(late.html).toContain("de 07:00 à 20:30");
+        // Adults are not held to the pupils' hours.
+        expect((await new TestBrowser(tp.app, ip()).login(s.teacher.login, s.teacher.password)).status).toBe(303);
 
-      tp.clock.set("2026-11-24T20:20:00+01:00");
-      const b = new TestBrowser(tp.app, ip());
-      expect((await b.login(s.pupil.login, s.pupil.password)).status).toBe(303);
-      expect((await b.get("/")).status).toBe(200);
-      tp.clock.set("2026-11-24T20:31:00+01:00");
-      const after = await b.get("/");
-      expect(after.status).toBe(403);
-      expect(after.html).toContain("Reviens demain");
-      expect((await b.post("/logout", {})).status).toBe(303);
-    } finally {
-      tp.clock.set(saved);
-    }
-  });
+        tp.clock.set("2026-11-24T20:20:00+01:00");
+        const b = new TestBrowser(tp.app, ip());
+        expect((await b.login(s.pupil.login, s.pupil.password)).status).toBe(303);
+        expect((await b.get("/")).status).toBe(200);
+        tp.clock.set("2026-11-24T20:31:00+01:00");
+        const after = await b.get("/");
+        expect(after.status).toBe(403);
+        expect(after.html).toContain("Reviens demain");
+        expect((await b.post("/logout", {})).status).toBe(303);
+      } finally {
+        tp.clock.set(saved);
+      }
+    },
+  );
 
   it("51A bis the director changes the pupils' hours; bad hours are refused and change nothing", async () => {
     const s = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);

@@ -216,99 +216,107 @@ describe("notification delivery (54L–54N, 51C)", () => {
     expect(left).toBe(0);
   });
 
-  it("51C subscriptions from unknown push services or with broken keys are refused in French and nothing is stored", async () => {
-    const teacher = await teacherWithEmail();
-    const b = await as(teacher);
-    await b.get("/compte/notifications");
-    const keys = {
-      p256dh: createECDH("prime256v1").generateKeys().toString("base64url"),
-      auth: randomBytes(16).toString("base64url"),
-    };
-    const foreign = await b.postJson("/compte/notifications/appareils", {
-      endpoint: "https://collecteur.example.com/x",
-      keys,
-    });
-    expect(foreign.status).toBe(422);
-    expect(JSON.parse(foreign.html).error).toBe(t("notifications.devices.error.service"));
-    const broken = await b.postJson("/compte/notifications/appareils", {
-      endpoint: "https://fcm.googleapis.com/fcm/send/x",
-      keys: { p256dh: "abc", auth: "def" },
-    });
-    expect(broken.status).toBe(422);
-    expect(JSON.parse(broken.html).error).toBe(t("notifications.devices.error.invalid"));
-    const garbage = await b.postJson("/compte/notifications/appareils", "pas un abonnement");
-    expect(garbage.status).toBe(422);
-    const noToken = await new TestBrowser(app).postJson("/compte/notifications/appareils", {
-      endpoint: "https://fcm.googleapis.com/x",
-      keys,
-    });
-    expect([302, 303, 403]).toContain(noToken.status);
-    const count = await withTenant(
-      tp.platform.db,
-      systemScope,
-      async (tx) =>
-        rowsOf(await tx.execute(sql`select 1 from push_subscriptions where user_id = ${teacher.id}`)).length,
-    );
-    expect(count).toBe(0);
-    expect(
-      pushServiceAllowed(new URL("https://updates.push.services.mozilla.com/wpush/v2/x"), [
-        "https://*.push.services.mozilla.com",
-      ]),
-    ).toBe(true);
-    expect(
-      pushServiceAllowed(new URL("https://evil-push.services.mozilla.com.example/x"), [
-        "https://*.push.services.mozilla.com",
-      ]),
-    ).toBe(false);
-    expect(pushServiceAllowed(new URL("http://fcm.googleapis.com/x"), ["https://fcm.googleapis.com"])).toBe(false);
-  });
+  it(
+    "51C subscriptions from unknown push services or with " + "broken keys are refused in French and nothing is stored",
+    async () => {
+      const teacher = await teacherWithEmail();
+      const b = await as(teacher);
+      await b.get("/compte/notifications");
+      const keys = {
+        p256dh: createECDH("prime256v1").generateKeys().toString("base64url"),
+        auth: randomBytes(16).toString("base64url"),
+      };
+      const foreign = await b.postJson("/compte/notifications/appareils", {
+        endpoint: "https://collecteur.example.com/x",
+        keys,
+      });
+      expect(foreign.status).toBe(422);
+      expect(JSON.parse(foreign.html).error).toBe(t("notifications.devices.error.service"));
+      const broken = await b.postJson("/compte/notifications/appareils", {
+        endpoint: "https://fcm.googleapis.com/fcm/send/x",
+        keys: { p256dh: "abc", auth: "def" },
+      });
+      expect(broken.status).toBe(422);
+      expect(JSON.parse(broken.html).error).toBe(t("notifications.devices.error.invalid"));
+      const garbage = await b.postJson("/compte/notifications/appareils", "pas un abonnement");
+      expect(garbage.status).toBe(422);
+      const noToken = await new TestBrowser(app).postJson("/compte/notifications/appareils", {
+        endpoint: "https://fcm.googleapis.com/x",
+        keys,
+      });
+      expect([302, 303, 403]).toContain(noToken.status);
+      const count = await withTenant(
+        tp.platform.db,
+        systemScope,
+        async (tx) =>
+          rowsOf(await tx.execute(sql`select 1 from push_subscriptions where user_id = ${teacher.id}`)).length,
+      );
+      expect(count).toBe(0);
+      expect(
+        pushServiceAllowed(new URL("https://updates.push.services.mozilla.com/wpush/v2/x"), [
+          "https://*.push.services.mozilla.com",
+        ]),
+      ).toBe(true);
+      expect(
+        pushServiceAllowed(new URL("https://evil-push.services.mozilla.com.example/x"), [
+          "https://*.push.services.mozilla.com",
+        ]),
+      ).toBe(false);
+      expect(pushServiceAllowed(new URL("http://fcm.googleapis.com/x"), ["https://fcm.googleapis.com"])).toBe(false);
+    },
+  );
 
-  it("54N an SMS reaches the provider over HTTP with its reference; failures are retried, then reported to the user", async () => {
-    const parent = await buildUser(tp.platform.db, tp.platform.passwords, { profile: "parent", uai: s.school.uai });
-    await choose(parent, ["messages:hub", "messages:sms", "delivery:hub"], { portable: "06 12 34 56 78" });
-    let attempts = 0;
-    smsProvider.answerWith(() => (++attempts <= 2 ? 500 : 200));
-    tp.clock.set("2026-12-07T10:00:00+01:00");
-    await sendFromDirector(parent.id, "École fermée demain");
-    await runJobs();
-    expect(attempts).toBe(1);
-    tp.clock.set("2026-12-07T10:01:30+01:00");
-    await runJobs();
-    expect(attempts).toBe(2);
-    tp.clock.set("2026-12-07T10:06:00+01:00");
-    await runJobs();
-    expect(attempts).toBe(3);
-    const sent = smsProvider.received.at(-1)!;
-    expect(sent.headers.authorization).toBe("Bearer jeton-du-fournisseur");
-    const body = JSON.parse(sent.body.toString());
-    expect(body).toMatchObject({ sender: "Preau", to: "+33612345678" });
-    expect(body.text).toContain("École fermée demain");
-    expect(body.text.length).toBeLessThanOrEqual(320);
-    expect(body.reference).toMatch(/^[0-9a-f-]{36}$/);
-    // Every attempt carried the same reference: the provider can drop a duplicate.
-    expect(new Set(smsProvider.received.slice(-3).map((r) => JSON.parse(r.body.toString()).reference)).size).toBe(1);
-
-    smsProvider.answerWith(() => 503);
-    tp.clock.set("2026-12-08T10:00:00+01:00");
-    await sendFromDirector(parent.id, "Rappel");
-    for (let i = 0; i < 8; i++) {
+  it(
+    "54N an SMS reaches the provider over HTTP with its " +
+      "reference; failures are retried, then reported to the user",
+    async () => {
+      const parent = await buildUser(tp.platform.db, tp.platform.passwords, { profile: "parent", uai: s.school.uai });
+      await choose(parent, ["messages:hub", "messages:sms", "delivery:hub"], { portable: "06 12 34 56 78" });
+      let attempts = 0;
+      smsProvider.answerWith(() => (++attempts <= 2 ? 500 : 200));
+      tp.clock.set("2026-12-07T10:00:00+01:00");
+      await sendFromDirector(parent.id, "École fermée demain");
       await runJobs();
-      tp.clock.advance(30 * 60_000);
-    }
-    smsProvider.answerWith(() => 200);
-    const [row] = await withTenant(tp.platform.db, systemScope, async (tx) =>
-      rowsOf<{ attempts: number; failed: boolean }>(
-        await tx.execute(sql`
-      select attempts, failed_at is not null as failed from outbox_signals where user_id = ${parent.id} and title like 'Nouveau message%'
+      expect(attempts).toBe(1);
+      tp.clock.set("2026-12-07T10:01:30+01:00");
+      await runJobs();
+      expect(attempts).toBe(2);
+      tp.clock.set("2026-12-07T10:06:00+01:00");
+      await runJobs();
+      expect(attempts).toBe(3);
+      const sent = smsProvider.received.at(-1)!;
+      expect(sent.headers.authorization).toBe("Bearer jeton-du-fournisseur");
+      const body = JSON.parse(sent.body.toString());
+      expect(body).toMatchObject({ sender: "Preau", to: "+33612345678" });
+      expect(body.text).toContain("École fermée demain");
+      expect(body.text.length).toBeLessThanOrEqual(320);
+      expect(body.reference).toMatch(/^[0-9a-f-]{36}$/);
+      // Every attempt carried the same reference: the provider can drop a duplicate.
+      expect(new Set(smsProvider.received.slice(-3).map((r) => JSON.parse(r.body.toString()).reference)).size).toBe(1);
+
+      smsProvider.answerWith(() => 503);
+      tp.clock.set("2026-12-08T10:00:00+01:00");
+      await sendFromDirector(parent.id, "Rappel");
+      for (let i = 0; i < 8; i++) {
+        await runJobs();
+        tp.clock.advance(30 * 60_000);
+      }
+      smsProvider.answerWith(() => 200);
+      const [row] = await withTenant(tp.platform.db, systemScope, async (tx) =>
+        rowsOf<{ attempts: number; failed: boolean }>(
+          await tx.execute(sql`
+      select attempts, failed_at is not null as failed from outbox_signals where user_id = ${parent.id} and title like
+      'Nouveau message%'
       order by created_at desc limit 1`),
-      ),
-    );
-    expect(row).toEqual({ attempts: 5, failed: true });
-    const b = await as(parent);
-    const notices = (await b.get("/notifications")).text;
-    expect(notices).toContain("Un SMS n'a pas pu être envoyé");
-    expect(notices).toContain("06 •• •• •• 78");
-  });
+        ),
+      );
+      expect(row).toEqual({ attempts: 5, failed: true });
+      const b = await as(parent);
+      const notices = (await b.get("/notifications")).text;
+      expect(notices).toContain("Un SMS n'a pas pu être envoyé");
+      expect(notices).toContain("06 •• •• •• 78");
+    },
+  );
 
   it("54M bad settings get a French message and change nothing", async () => {
     const parent = await buildUser(tp.platform.db, tp.platform.passwords, { profile: "parent", uai: s.school.uai });
@@ -336,7 +344,8 @@ describe("notification delivery (54L–54N, 51C)", () => {
       async (tx) =>
         rowsOf(
           await tx.execute(sql`
-      select 1 from notification_settings where user_id = ${parent.id} union all select 1 from notification_preferences where user_id = ${parent.id}`),
+      select 1 from notification_settings where user_id = ${parent.id} union all select 1 from notification_preferences
+      where user_id = ${parent.id}`),
         ).length,
     );
     expect(saved).toBe(0);

@@ -190,25 +190,29 @@ describe("OIDC provider (3.11.1.2)", () => {
     expect(info.email).toBeUndefined();
   });
 
-  it("3.11.1.2 logged out, the user is sent to the hub's login; PKCE is required; unknown redirect URIs get no redirect", async () => {
-    const rp = await relyingParty(`quiz-${tag}`);
-    const { url } = await new Jar().follow(rp.url.href, base);
-    expect(url).toMatch(new RegExp(`^${base}/login\\?retour=%2Fconnexion-oidc%2F`));
-    const noPkce = new URL(rp.url);
-    noPkce.searchParams.delete("code_challenge");
-    noPkce.searchParams.delete("code_challenge_method");
-    const refused = await new Jar().follow(noPkce.href, base);
-    expect(refused.url).toContain("error=invalid_request");
-    const evil = new URL(rp.url);
-    evil.searchParams.set("redirect_uri", "https://evil.example.com/cb");
-    const bad = await new Jar().get(evil.href);
-    expect(bad.status).toBe(400);
-    expect(bad.headers.get("location")).toBeNull();
-    // Another school's pupil: the connector is not open to them.
-    const outsider = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
-    const closed = await (await sessionOf(outsider.pupil)).follow((await relyingParty(`quiz-${tag}`)).url.href, base);
-    expect(closed.last.status).toBe(403);
-  });
+  it(
+    "3.11.1.2 logged out, the user is sent to the hub's login; PKCE is required; unknown redirect URIs get no " +
+      "redirect",
+    async () => {
+      const rp = await relyingParty(`quiz-${tag}`);
+      const { url } = await new Jar().follow(rp.url.href, base);
+      expect(url).toMatch(new RegExp(`^${base}/login\\?retour=%2Fconnexion-oidc%2F`));
+      const noPkce = new URL(rp.url);
+      noPkce.searchParams.delete("code_challenge");
+      noPkce.searchParams.delete("code_challenge_method");
+      const refused = await new Jar().follow(noPkce.href, base);
+      expect(refused.url).toContain("error=invalid_request");
+      const evil = new URL(rp.url);
+      evil.searchParams.set("redirect_uri", "https://evil.example.com/cb");
+      const bad = await new Jar().get(evil.href);
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get("location")).toBeNull();
+      // Another school's pupil: the connector is not open to them.
+      const outsider = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
+      const closed = await (await sessionOf(outsider.pupil)).follow((await relyingParty(`quiz-${tag}`)).url.href, base);
+      expect(closed.last.status).toBe(403);
+    },
+  );
 
   it("3.11.1.3 category 5 over OIDC: consent first, then exactly the agreed claims", async () => {
     const jar = await sessionOf(s.pupil);

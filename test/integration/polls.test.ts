@@ -96,50 +96,56 @@ describe.each(DATABASE_KINDS)("polls on %s", (kind) => {
     }
   });
 
-  it("54D pupils cannot create; bad input and unreachable audiences are refused in French and write nothing", async () => {
-    expect((await (await as(s.pupil)).get("/sondages/nouveau")).status).toBe(403);
-    const count = async () =>
-      withTenant(
-        env.platform.db,
-        systemScope,
-        async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from polls`))[0]!.n,
-      );
-    const before = await count();
-    for (const [fields, issue] of [
-      [{ question: "" }, "question"],
-      [{ question: "x".repeat(10_000) }, "question"],
-      [{ choix: "Seul" }, "options"],
-      [{ fin: "demain" }, "closes"],
-      // A day that does not exist is refused, not read as 2 March (which would be within the 90 days).
-      [{ fin: "2027-02-30T10:00" }, "closes"],
-      [{ fin: "2026-12-01T10:00" }, "closes_past"],
-      [{ fin: "2027-06-01T10:00" }, "closes_far"],
-      [{ groupes: [] }, "audience"],
-      [{ groupes: [], destinataires: [other.parent.id] }, "forbidden_audience"],
-    ] as const) {
-      const res = await create(fields as Record<string, string | string[]>);
-      expect(res.status, issue).toBe(422);
-      expect(res.text).toContain(t(`poll.error.${issue}` as never));
-    }
-    expect(await count()).toBe(before);
-  });
-  it("57E the list narrows by words of the question and by state; a search's % is a character, not a wildcard", async () => {
-    const first = pollId((await create({ question: "Kermesse : quelle date ?" })).location!);
-    await create({ question: "Couleur des t-shirts à 100 % coton ?" });
-    const parent = await as(s.parent);
-    await parent.get(`/sondages/${first}`);
-    await parent.post(`/sondages/${first}/vote`, { choix: "0" });
-    const list = async (query: string) => (await parent.get(`/sondages?${query}`)).text;
-    const byWords = await list("q=kermesse");
-    expect(byWords).toContain("Kermesse : quelle date ?");
-    expect(byWords).not.toContain("Couleur des t-shirts");
-    const waiting = await list("etat=to_answer");
-    expect(waiting).toContain("Couleur des t-shirts");
-    expect(waiting).not.toContain("Kermesse : quelle date ?");
-    expect(await list("q=100%20%25")).toContain("Couleur des t-shirts");
-    expect(await list("q=%25%25%25")).toContain(t("poll.filter.none"));
-    expect(await list("etat=closed")).not.toContain("Kermesse");
-    // Unknown state: the whole list.
-    expect(await list("etat=n'importe")).toContain("Kermesse : quelle date ?");
-  });
+  it(
+    "54D pupils cannot create; bad input and unreachable " + "audiences are refused in French and write nothing",
+    async () => {
+      expect((await (await as(s.pupil)).get("/sondages/nouveau")).status).toBe(403);
+      const count = async () =>
+        withTenant(
+          env.platform.db,
+          systemScope,
+          async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from polls`))[0]!.n,
+        );
+      const before = await count();
+      for (const [fields, issue] of [
+        [{ question: "" }, "question"],
+        [{ question: "x".repeat(10_000) }, "question"],
+        [{ choix: "Seul" }, "options"],
+        [{ fin: "demain" }, "closes"],
+        // A day that does not exist is refused, not read as 2 March (which would be within the 90 days).
+        [{ fin: "2027-02-30T10:00" }, "closes"],
+        [{ fin: "2026-12-01T10:00" }, "closes_past"],
+        [{ fin: "2027-06-01T10:00" }, "closes_far"],
+        [{ groupes: [] }, "audience"],
+        [{ groupes: [], destinataires: [other.parent.id] }, "forbidden_audience"],
+      ] as const) {
+        const res = await create(fields as Record<string, string | string[]>);
+        expect(res.status, issue).toBe(422);
+        expect(res.text).toContain(t(`poll.error.${issue}` as never));
+      }
+      expect(await count()).toBe(before);
+    },
+  );
+  it(
+    "57E the list narrows by words of the question and " + "by state; a search's % is a character, not a wildcard",
+    async () => {
+      const first = pollId((await create({ question: "Kermesse : quelle date ?" })).location!);
+      await create({ question: "Couleur des t-shirts à 100 % coton ?" });
+      const parent = await as(s.parent);
+      await parent.get(`/sondages/${first}`);
+      await parent.post(`/sondages/${first}/vote`, { choix: "0" });
+      const list = async (query: string) => (await parent.get(`/sondages?${query}`)).text;
+      const byWords = await list("q=kermesse");
+      expect(byWords).toContain("Kermesse : quelle date ?");
+      expect(byWords).not.toContain("Couleur des t-shirts");
+      const waiting = await list("etat=to_answer");
+      expect(waiting).toContain("Couleur des t-shirts");
+      expect(waiting).not.toContain("Kermesse : quelle date ?");
+      expect(await list("q=100%20%25")).toContain("Couleur des t-shirts");
+      expect(await list("q=%25%25%25")).toContain(t("poll.filter.none"));
+      expect(await list("etat=closed")).not.toContain("Kermesse");
+      // Unknown state: the whole list.
+      expect(await list("etat=n'importe")).toContain("Kermesse : quelle date ?");
+    },
+  );
 });

@@ -32,51 +32,54 @@ describe.each(DATABASE_KINDS)("portal on %s", (kind) => {
     return b;
   }
 
-  it("53 a teacher's only mail address is the professional one: shown, never typed, the one Préau writes to", async () => {
-    const db = tp.platform.db;
-    const pro = `prof.${s.teacher.id.slice(0, 8)}@ac-test.fr`;
-    const mailOf = async () =>
-      withTenant(db, systemScope, async (tx) =>
-        rowsOf<{ email: string | null }>(
-          await tx.execute(sql`select academic_email as email from users where id = ${s.teacher.id}`),
-        ),
-      ).then((rows) => rows[0]!.email);
-    await withTenant(db, systemScope, (tx) =>
-      tx.execute(sql`update users set academic_email = ${pro} where id = ${s.teacher.id}`),
-    );
-    const b = await as(s.teacher);
-    const account = await b.get("/compte");
-    expect(account.text).toContain(`Adresse mél professionnelle</dt><dd>${pro}</dd>`);
-    expect(account.text).toContain("c'est la seule que Préau utilise");
-    // No page of the account offers a field for another address.
-    for (const path of ["/compte", "/compte/notifications"]) {
-      const page = await b.get(path);
-      expect(page.html, path).not.toMatch(/type="email"|name="(e?mail|mel|courriel|adresse)"/);
-    }
-    // Posting one anyway changes nothing.
-    const sneaky = { email: "perso@exemple.fr", mail: "perso@exemple.fr", mel: "perso@exemple.fr" };
-    await b.post("/compte/applis", sneaky);
-    await b.post("/compte/notifications", { ...sneaky, choix: ["messages:mail"] });
-    expect(await mailOf()).toBe(pro);
-    // The mail Préau sends goes there.
-    const director = await as(s.director);
-    await director.get("/messagerie/nouveau");
-    const sent = await director.post("/messagerie/nouveau", {
-      objet: "Réunion de cycle",
-      texte: "Jeudi 17 h.",
-      destinataires: s.teacher.id,
-    });
-    expect(sent.status).toBe(303);
-    const outbox = await withTenant(db, systemScope, async (tx) =>
-      rowsOf<{ to: string }>(
-        await tx.execute(sql`select "to" from outbox_mail where subject like 'Nouveau message de %'
+  it(
+    "53 a teacher's only mail address is the professional " + "one: shown, never typed, the one Préau writes to",
+    async () => {
+      const db = tp.platform.db;
+      const pro = `prof.${s.teacher.id.slice(0, 8)}@ac-test.fr`;
+      const mailOf = async () =>
+        withTenant(db, systemScope, async (tx) =>
+          rowsOf<{ email: string | null }>(
+            await tx.execute(sql`select academic_email as email from users where id = ${s.teacher.id}`),
+          ),
+        ).then((rows) => rows[0]!.email);
+      await withTenant(db, systemScope, (tx) =>
+        tx.execute(sql`update users set academic_email = ${pro} where id = ${s.teacher.id}`),
+      );
+      const b = await as(s.teacher);
+      const account = await b.get("/compte");
+      expect(account.text).toContain(`Adresse mél professionnelle</dt><dd>${pro}</dd>`);
+      expect(account.text).toContain("c'est la seule que Préau utilise");
+      // No page of the account offers a field for another address.
+      for (const path of ["/compte", "/compte/notifications"]) {
+        const page = await b.get(path);
+        expect(page.html, path).not.toMatch(/type="email"|name="(e?mail|mel|courriel|adresse)"/);
+      }
+      // Posting one anyway changes nothing.
+      const sneaky = { email: "perso@exemple.fr", mail: "perso@exemple.fr", mel: "perso@exemple.fr" };
+      await b.post("/compte/applis", sneaky);
+      await b.post("/compte/notifications", { ...sneaky, choix: ["messages:mail"] });
+      expect(await mailOf()).toBe(pro);
+      // The mail Préau sends goes there.
+      const director = await as(s.director);
+      await director.get("/messagerie/nouveau");
+      const sent = await director.post("/messagerie/nouveau", {
+        objet: "Réunion de cycle",
+        texte: "Jeudi 17 h.",
+        destinataires: s.teacher.id,
+      });
+      expect(sent.status).toBe(303);
+      const outbox = await withTenant(db, systemScope, async (tx) =>
+        rowsOf<{ to: string }>(
+          await tx.execute(sql`select "to" from outbox_mail where subject like 'Nouveau message de %'
           and "to" in (${pro}, 'perso@exemple.fr')`),
-      ),
-    );
-    expect(outbox.map((r) => r.to)).toEqual([pro]);
-    // A parent's account page does not call their address professional.
-    expect((await (await as(s.parent)).get("/compte")).text).not.toContain("Adresse mél professionnelle");
-  });
+        ),
+      );
+      expect(outbox.map((r) => r.to)).toEqual([pro]);
+      // A parent's account page does not call their address professional.
+      expect((await (await as(s.parent)).get("/compte")).text).not.toContain("Adresse mél professionnelle");
+    },
+  );
 
   it("51H every page has the contextual help panel, a skip link, landmarks and the logout", async () => {
     const b = await as(s.teacher);

@@ -73,7 +73,8 @@ describe("21 F2 every field a member writes on a wall is checked", () => {
     expect(folderBytes(t.env.dir)).toBeLessThan(1024 * 1024);
   }, 120_000);
 
-  it("text within the page's 500 characters, a colour of the list, finite positions — anything else closes the socket", async () => {
+  it("text within the page's 500 characters, a colour of the " +
+    "list, finite positions — anything else closes the socket", async () => {
     const attempts: [string, (m: Y.Map<unknown>) => void][] = [
       ["501 characters", (m) => m.set("text", "é".repeat(501))],
       ["text as a number", (m) => m.set("text", 42)],
@@ -159,129 +160,143 @@ describe("21 F2 bytes per user and per room per minute", () => {
     await t?.stop();
   });
 
-  it("a flood over the user's cap is refused (4529); the room's cap stops the next user; a minute later it goes on", async () => {
-    const flooder = await t.live(t.s.pupil);
-    const flooderCodes = closeCodes(flooder);
-    for (let i = 0; i < 200; i++) addPostit(flooder.doc, postitOf(t.s.pupil.id, { text: `${i} ${"a".repeat(400)}` }));
-    await until(() => flooderCodes.includes(4529), 10_000, "the flood was never refused");
-    await sleep(200);
-    const mine = (await t.env.rooms.read(t.wall.roomId, readPostits)).filter((p) => p.authorId === t.s.pupil.id);
-    expect(mine.length).toBeGreaterThan(0);
-    expect(mine.length).toBeLessThan(200);
-    expect(mine.length * 400).toBeLessThanOrEqual(64 * 1024);
-    // Another pupil, under their own cap, is stopped by the room's.
-    const second = await t.live(t.s.otherPupil);
-    const secondCodes = closeCodes(second);
-    for (let i = 0; i < 150; i++)
-      addPostit(second.doc, postitOf(t.s.otherPupil.id, { text: `${i} ${"b".repeat(400)}` }));
-    await until(() => secondCodes.includes(4529), 10_000, "the room's cap never applied");
-    const all = await t.env.rooms.read(t.wall.roomId, readPostits);
-    expect(all.length * 400).toBeLessThanOrEqual(96 * 1024);
-    expect(all.filter((p) => p.authorId === t.s.otherPupil.id).length).toBeLessThan(150);
-    // A minute later the clients, which kept reconnecting meanwhile, get what they held stored: refused, not lost.
-    t.env.clock.advance(61_000);
-    let later = all;
-    for (let i = 0; i < 50 && later.length <= all.length; i++) {
+  it(
+    "a flood over the user's cap is refused (4529); the " + "room's cap stops the next user; a minute later it goes on",
+    async () => {
+      const flooder = await t.live(t.s.pupil);
+      const flooderCodes = closeCodes(flooder);
+      for (let i = 0; i < 200; i++) addPostit(flooder.doc, postitOf(t.s.pupil.id, { text: `${i} ${"a".repeat(400)}` }));
+      await until(() => flooderCodes.includes(4529), 10_000, "the flood was never refused");
       await sleep(200);
-      later = await t.env.rooms.read(t.wall.roomId, readPostits);
-    }
-    expect(later.length).toBeGreaterThan(all.length);
-  });
-});
-
-describe("21 F2 sockets per session and per user; a stalled socket is cut off before its buffer passes the limit", () => {
-  let t: Awaited<ReturnType<typeof setUp>>;
-  beforeAll(async () => {
-    t = await setUp();
-  });
-  afterAll(async () => {
-    await t?.stop();
-  });
-
-  it("300 sockets of one session: only 10 accepted, the others refused (4429); the hub answers /readyz fast", async () => {
-    const { cookie } = await signedIn(t.env, t.s.pupil);
-    const rss = process.memoryUsage().rss;
-    const storm = Promise.all(Array.from({ length: 300 }, () => rawSocket(`${t.env.ws}/${t.wall.roomId}`, { cookie })));
-    // During the storm too: the upgrades queue behind each other, the probe does not wait for all of them.
-    await sleep(50);
-    const during = performance.now();
-    expect((await fetch(`${t.env.base}/readyz`)).status).toBe(200);
-    const duringMs = performance.now() - during;
-    const sockets = await storm;
-    const stormMs = performance.now() - during;
-    await until(() => sockets.filter((s) => s.close !== null).length >= 290, 20_000, "refusals never came");
-    await sleep(300);
-    const open = sockets.filter((s) => s.close === null);
-    const refused = sockets.filter((s) => s.close?.code === 4429);
-    expect(open.length).toBe(defaultRealtimeLimits.maxSocketsPerSession);
-    expect(refused.length).toBe(300 - open.length);
-    expect(refused[0]!.close!.reason).toMatch(/connexions/);
-    const started = performance.now();
-    expect((await fetch(`${t.env.base}/readyz`)).status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(100);
-    console.info(
-      `300 sockets: ${open.length} open in ${Math.round(stormMs)} ms, /readyz ${Math.round(duringMs)} ms during, ` +
-        `RSS +${Math.round((process.memoryUsage().rss - rss) / 1e6)} MB`,
-    );
-    // Other sessions of the same user: up to 30 sockets in all.
-    const more = [];
-    for (let i = 0; i < 3; i++) {
-      const other = await signedIn(t.env, t.s.pupil);
-      more.push(
-        ...(await Promise.all(
-          Array.from({ length: 10 }, () => rawSocket(`${t.env.ws}/${t.wall.roomId}`, { cookie: other.cookie })),
-        )),
-      );
-    }
-    await sleep(500);
-    expect(more.filter((s) => s.close === null).length).toBe(defaultRealtimeLimits.maxSocketsPerUser - open.length);
-    expect(more.filter((s) => s.close?.code === 4429).length).toBe(10);
-    for (const s of [...sockets, ...more]) s.ws.terminate();
-    // Sockets closed: the session may open new ones.
-    await sleep(300);
-    const again = await rawSocket(`${t.env.ws}/${t.wall.roomId}`, { cookie });
-    await until(() => again.frames.length > 0, 5_000, "no greeting after the others closed");
-    expect(again.close).toBeNull();
-    again.ws.close();
-  });
-
-  it("a socket that stops reading is cut off before its send buffer passes the limit; the writer goes on", async () => {
-    const limit = 256 * 1024;
-    const e = await setUp({
-      maxBufferedBytes: limit,
-      maxWallBytes: 64 * 1024 * 1024,
-      userBytesPerMinute: 1024 * 1024 * 1024,
-      roomBytesPerMinute: 1024 * 1024 * 1024,
-    });
-    try {
-      const { browser } = await signedIn(e.env, e.s.teacher);
-      await browser.get("/documents");
-      const created = await browser.post("/documents", { titre: "Le flot" });
-      const roomId = `${e.s.school.uai}:doc:${created.location!.split("/").pop()}`;
-      const { cookie } = await signedIn(e.env, e.s.teacher);
-      const reader = await rawSocket(`${e.env.ws}/${roomId}`, { cookie });
-      await until(() => reader.frames.length > 0);
-      // Stops reading: the kernel's buffers fill, then the server's.
-      (reader.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-      const writer = await e.live(e.s.teacher, roomId);
-      for (let i = 0; i < 300 && reader.close === null; i++) {
-        writer.doc.transact(() => {
-          const p = new Y.XmlElement("paragraph");
-          fragmentOf(writer.doc).insert(fragmentOf(writer.doc).length, [p]);
-          p.insert(0, [new Y.XmlText(String(i % 10).repeat(100_000))]);
-        });
-        await sleep(5);
-        if (e.env.rooms.stats.slowSocketsCut > 0) break;
+      const mine = (await t.env.rooms.read(t.wall.roomId, readPostits)).filter((p) => p.authorId === t.s.pupil.id);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.length).toBeLessThan(200);
+      expect(mine.length * 400).toBeLessThanOrEqual(64 * 1024);
+      // Another pupil, under their own cap, is stopped by the room's.
+      const second = await t.live(t.s.otherPupil);
+      const secondCodes = closeCodes(second);
+      for (let i = 0; i < 150; i++)
+        addPostit(second.doc, postitOf(t.s.otherPupil.id, { text: `${i} ${"b".repeat(400)}` }));
+      await until(() => secondCodes.includes(4529), 10_000, "the room's cap never applied");
+      const all = await t.env.rooms.read(t.wall.roomId, readPostits);
+      expect(all.length * 400).toBeLessThanOrEqual(96 * 1024);
+      expect(all.filter((p) => p.authorId === t.s.otherPupil.id).length).toBeLessThan(150);
+      // A minute later the clients, which kept reconnecting meanwhile, get what they held stored: refused, not lost.
+      t.env.clock.advance(61_000);
+      let later = all;
+      for (let i = 0; i < 50 && later.length <= all.length; i++) {
+        await sleep(200);
+        later = await t.env.rooms.read(t.wall.roomId, readPostits);
       }
-      await until(() => e.env.rooms.stats.slowSocketsCut > 0, 10_000, "the stalled socket was never cut off");
-      expect(e.env.rooms.stats.peakBufferedBytes).toBeGreaterThan(0);
-      expect(e.env.rooms.stats.peakBufferedBytes).toBeLessThanOrEqual(limit);
-      expect(writer.provider.wsconnected).toBe(true);
-      const started = performance.now();
-      expect((await fetch(`${e.env.base}/readyz`)).status).toBe(200);
-      expect(performance.now() - started).toBeLessThan(100);
-    } finally {
-      await e.stop();
-    }
-  });
+      expect(later.length).toBeGreaterThan(all.length);
+    },
+  );
 });
+
+describe(
+  "21 F2 sockets per session and per user; a stalled " + "socket is cut off before its buffer passes the limit",
+  () => {
+    let t: Awaited<ReturnType<typeof setUp>>;
+    beforeAll(async () => {
+      t = await setUp();
+    });
+    afterAll(async () => {
+      await t?.stop();
+    });
+
+    it(
+      "300 sockets of one session: only 10 accepted, the " + "others refused (4429); the hub answers /readyz fast",
+      async () => {
+        const { cookie } = await signedIn(t.env, t.s.pupil);
+        const rss = process.memoryUsage().rss;
+        const storm = Promise.all(
+          Array.from({ length: 300 }, () => rawSocket(`${t.env.ws}/${t.wall.roomId}`, { cookie })),
+        );
+        // During the storm too: the upgrades queue behind each other, the probe does not wait for all of them.
+        await sleep(50);
+        const during = performance.now();
+        expect((await fetch(`${t.env.base}/readyz`)).status).toBe(200);
+        const duringMs = performance.now() - during;
+        const sockets = await storm;
+        const stormMs = performance.now() - during;
+        await until(() => sockets.filter((s) => s.close !== null).length >= 290, 20_000, "refusals never came");
+        await sleep(300);
+        const open = sockets.filter((s) => s.close === null);
+        const refused = sockets.filter((s) => s.close?.code === 4429);
+        expect(open.length).toBe(defaultRealtimeLimits.maxSocketsPerSession);
+        expect(refused.length).toBe(300 - open.length);
+        expect(refused[0]!.close!.reason).toMatch(/connexions/);
+        const started = performance.now();
+        expect((await fetch(`${t.env.base}/readyz`)).status).toBe(200);
+        expect(performance.now() - started).toBeLessThan(100);
+        console.info(
+          `300 sockets: ${open.length} open in ${Math.round(stormMs)} ms, /readyz ${Math.round(duringMs)} ms during, ` +
+            `RSS +${Math.round((process.memoryUsage().rss - rss) / 1e6)} MB`,
+        );
+        // Other sessions of the same user: up to 30 sockets in all.
+        const more = [];
+        for (let i = 0; i < 3; i++) {
+          const other = await signedIn(t.env, t.s.pupil);
+          more.push(
+            ...(await Promise.all(
+              Array.from({ length: 10 }, () => rawSocket(`${t.env.ws}/${t.wall.roomId}`, { cookie: other.cookie })),
+            )),
+          );
+        }
+        await sleep(500);
+        expect(more.filter((s) => s.close === null).length).toBe(defaultRealtimeLimits.maxSocketsPerUser - open.length);
+        expect(more.filter((s) => s.close?.code === 4429).length).toBe(10);
+        for (const s of [...sockets, ...more]) s.ws.terminate();
+        // Sockets closed: the session may open new ones.
+        await sleep(300);
+        const again = await rawSocket(`${t.env.ws}/${t.wall.roomId}`, { cookie });
+        await until(() => again.frames.length > 0, 5_000, "no greeting after the others closed");
+        expect(again.close).toBeNull();
+        again.ws.close();
+      },
+    );
+
+    it(
+      "a socket that stops reading is cut off before its send buffer passes the limit; " + "the writer goes on",
+      async () => {
+        const limit = 256 * 1024;
+        const e = await setUp({
+          maxBufferedBytes: limit,
+          maxWallBytes: 64 * 1024 * 1024,
+          userBytesPerMinute: 1024 * 1024 * 1024,
+          roomBytesPerMinute: 1024 * 1024 * 1024,
+        });
+        try {
+          const { browser } = await signedIn(e.env, e.s.teacher);
+          await browser.get("/documents");
+          const created = await browser.post("/documents", { titre: "Le flot" });
+          const roomId = `${e.s.school.uai}:doc:${created.location!.split("/").pop()}`;
+          const { cookie } = await signedIn(e.env, e.s.teacher);
+          const reader = await rawSocket(`${e.env.ws}/${roomId}`, { cookie });
+          await until(() => reader.frames.length > 0);
+          // Stops reading: the kernel's buffers fill, then the server's.
+          (reader.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+          const writer = await e.live(e.s.teacher, roomId);
+          for (let i = 0; i < 300 && reader.close === null; i++) {
+            writer.doc.transact(() => {
+              const p = new Y.XmlElement("paragraph");
+              fragmentOf(writer.doc).insert(fragmentOf(writer.doc).length, [p]);
+              p.insert(0, [new Y.XmlText(String(i % 10).repeat(100_000))]);
+            });
+            await sleep(5);
+            if (e.env.rooms.stats.slowSocketsCut > 0) break;
+          }
+          await until(() => e.env.rooms.stats.slowSocketsCut > 0, 10_000, "the stalled socket was never cut off");
+          expect(e.env.rooms.stats.peakBufferedBytes).toBeGreaterThan(0);
+          expect(e.env.rooms.stats.peakBufferedBytes).toBeLessThanOrEqual(limit);
+          expect(writer.provider.wsconnected).toBe(true);
+          const started = performance.now();
+          expect((await fetch(`${e.env.base}/readyz`)).status).toBe(200);
+          expect(performance.now() - started).toBeLessThan(100);
+        } finally {
+          await e.stop();
+        }
+      },
+    );
+  },
+);

@@ -55,28 +55,31 @@ describe("21 F3 room sockets end with the session and the pupils' hours", () => 
     expect(teacher.provider.wsconnected).toBe(true);
   });
 
-  it("after a password change, the user's other sessions' sockets are closed; the session that changed it goes on", async () => {
-    const laptop = await signedIn(env, s.otherPupil);
-    const phone = await signedIn(env, s.otherPupil);
-    const onLaptop = await live(laptop.cookie);
-    const onPhone = await live(phone.cookie);
-    await laptop.browser.get("/compte");
-    const changed = await laptop.browser.post("/compte/mot-de-passe", {
-      actuel: s.otherPupil.password,
-      password: "une phrase de passe neuve",
-      confirm: "une phrase de passe neuve",
-    });
-    expect(changed.status).toBe(303);
-    addPostit(onPhone.doc, postitOf(s.otherPupil.id, { text: "Depuis le téléphone oublié" }));
-    addPostit(onLaptop.doc, postitOf(s.otherPupil.id, { text: "Depuis l'ordinateur" }));
-    expect((await closedSoon(onPhone))?.code).toBe(4401);
-    await sleep(200);
-    const now = await texts();
-    expect(now).not.toContain("Depuis le téléphone oublié");
-    expect(now).toContain("Depuis l'ordinateur");
-    expect(onLaptop.provider.wsconnected).toBe(true);
-    s.otherPupil.password = "une phrase de passe neuve";
-  });
+  it(
+    "after a password change, the user's other sessions' " + "sockets are closed; the session that changed it goes on",
+    async () => {
+      const laptop = await signedIn(env, s.otherPupil);
+      const phone = await signedIn(env, s.otherPupil);
+      const onLaptop = await live(laptop.cookie);
+      const onPhone = await live(phone.cookie);
+      await laptop.browser.get("/compte");
+      const changed = await laptop.browser.post("/compte/mot-de-passe", {
+        actuel: s.otherPupil.password,
+        password: "une phrase de passe neuve",
+        confirm: "une phrase de passe neuve",
+      });
+      expect(changed.status).toBe(303);
+      addPostit(onPhone.doc, postitOf(s.otherPupil.id, { text: "Depuis le téléphone oublié" }));
+      addPostit(onLaptop.doc, postitOf(s.otherPupil.id, { text: "Depuis l'ordinateur" }));
+      expect((await closedSoon(onPhone))?.code).toBe(4401);
+      await sleep(200);
+      const now = await texts();
+      expect(now).not.toContain("Depuis le téléphone oublié");
+      expect(now).toContain("Depuis l'ordinateur");
+      expect(onLaptop.provider.wsconnected).toBe(true);
+      s.otherPupil.password = "une phrase de passe neuve";
+    },
+  );
 
   it("after a single logout from the identity provider, the sockets of the sessions it ended are closed", async () => {
     const pupil = await signedIn(env, s.pupil);
@@ -109,27 +112,31 @@ describe("21 F3 room sockets end with the session and the pupils' hours", () => 
     expect((await closedSoon(screen, 3_000))?.code).toBe(4401);
   });
 
-  it("when the pupils' hours close (20:30), a pupil's post-it is not stored and their sockets close; the teacher's stay", async () => {
-    env.clock.set("2026-11-24T20:29:00+01:00");
-    const pupil = await signedIn(env, s.pupil);
-    const writing = await live(pupil.cookie);
-    const idle = await live(pupil.cookie);
-    const teacher = await live((await signedIn(env, s.teacher)).cookie);
-    addPostit(writing.doc, postitOf(s.pupil.id, { text: "À 20 h 29" }));
-    await sleep(300);
-    expect(await texts()).toContain("À 20 h 29");
-    env.clock.set("2026-11-24T20:30:30+01:00");
-    addPostit(writing.doc, postitOf(s.pupil.id, { text: "À 20 h 30 passées" }));
-    expect((await closedSoon(writing))?.code).toBe(4401);
-    // The socket that sends nothing is closed by the periodic re-check.
-    expect((await closedSoon(idle, 3_000))?.code).toBe(4401);
-    await sleep(150);
-    expect(await texts()).not.toContain("À 20 h 30 passées");
-    addPostit(teacher.doc, postitOf(s.teacher.id, { text: "Le maître, le soir" }));
-    await sleep(300);
-    expect(await texts()).toContain("Le maître, le soir");
-    expect(teacher.provider.wsconnected).toBe(true);
-  });
+  it(
+    "when the pupils' hours close (20:30), a pupil's post-it is not stored and their sockets close; the teacher's " +
+      "stay",
+    async () => {
+      env.clock.set("2026-11-24T20:29:00+01:00");
+      const pupil = await signedIn(env, s.pupil);
+      const writing = await live(pupil.cookie);
+      const idle = await live(pupil.cookie);
+      const teacher = await live((await signedIn(env, s.teacher)).cookie);
+      addPostit(writing.doc, postitOf(s.pupil.id, { text: "À 20 h 29" }));
+      await sleep(300);
+      expect(await texts()).toContain("À 20 h 29");
+      env.clock.set("2026-11-24T20:30:30+01:00");
+      addPostit(writing.doc, postitOf(s.pupil.id, { text: "À 20 h 30 passées" }));
+      expect((await closedSoon(writing))?.code).toBe(4401);
+      // The socket that sends nothing is closed by the periodic re-check.
+      expect((await closedSoon(idle, 3_000))?.code).toBe(4401);
+      await sleep(150);
+      expect(await texts()).not.toContain("À 20 h 30 passées");
+      addPostit(teacher.doc, postitOf(s.teacher.id, { text: "Le maître, le soir" }));
+      await sleep(300);
+      expect(await texts()).toContain("Le maître, le soir");
+      expect(teacher.provider.wsconnected).toBe(true);
+    },
+  );
 
   it("when the session expires, the socket's next post-it is not stored and the socket is closed", async () => {
     env.clock.set("2026-11-25T10:00:00+01:00");

@@ -95,18 +95,21 @@ describe("611D second factor for admins", () => {
     }
   });
 
-  it("611D an admin without an academic address is told in French; other accounts log in with their password", async () => {
-    const bare = await buildUser(tp.platform.db, tp.platform.passwords, {
-      profile: "academie_admin",
-      structureId: academie,
-    });
-    const { res } = await passwordStep(bare);
-    expect(res.status).toBe(403);
-    expect(res.text).toContain(t("login.error.no_academic_email"));
-    const teacher = await buildUser(tp.platform.db, tp.platform.passwords, {});
-    expect((await passwordStep(teacher)).res.location).toBe("/");
-    expect((await new TestBrowser(app).get("/login/code")).location).toBe("/login?info=code_expired");
-  });
+  it(
+    "611D an admin without an academic address is told " + "in French; other accounts log in with their password",
+    async () => {
+      const bare = await buildUser(tp.platform.db, tp.platform.passwords, {
+        profile: "academie_admin",
+        structureId: academie,
+      });
+      const { res } = await passwordStep(bare);
+      expect(res.status).toBe(403);
+      expect(res.text).toContain(t("login.error.no_academic_email"));
+      const teacher = await buildUser(tp.platform.db, tp.platform.passwords, {});
+      expect((await passwordStep(teacher)).res.location).toBe("/");
+      expect((await new TestBrowser(app).get("/login/code")).location).toBe("/login?info=code_expired");
+    },
+  );
 
   it("611D codes are six digits, drawn evenly", () => {
     const seen = new Set<string>();

@@ -54,7 +54,8 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
           (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
         from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'public' and c.relkind = 'r'
-          and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'uai' and not a.attisdropped)`),
+          and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'uai' and not
+          a.attisdropped)`),
       ),
     );
     expect(rows.length).toBeGreaterThanOrEqual(TENANT_TABLES.length);
@@ -93,7 +94,8 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
     await expect(
       withTenant(tp.platform.db, schoolsScope(a.teacher.id, [a.school.uai]), (tx) =>
         tx.execute(
-          sql`insert into classes (uai, name, levels, school_year) values (${b.school.uai}, 'Intruse', '{CP}', '2026-2027')`,
+          sql`insert into classes (uai, name, levels, school_year) values (${b.school.uai}, 'Intruse', '{CP}',
+            '2026-2027')`,
         ),
       ),
     ).rejects.toSatisfy((e) => /row-level security/.test(causeOf(e)));
@@ -103,7 +105,8 @@ describe.each(DATABASE_KINDS)("tenant isolation on %s", (kind) => {
     const [role] = await withTenant(tp.platform.db, systemScope, async (tx) =>
       rowsOf<{ name: string; bypass: boolean; superuser: boolean }>(
         await tx.execute(
-          sql`select current_user as name, rolbypassrls as bypass, rolsuper as superuser from pg_roles where rolname = current_user`,
+          sql`select current_user as name, rolbypassrls as bypass, rolsuper as superuser from pg_roles where rolname =
+            current_user`,
         ),
       ),
     );

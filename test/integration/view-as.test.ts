@@ -157,84 +157,92 @@ describe.each(DATABASE_KINDS)("view as a pupil or a parent on %s", (kind) => {
     });
   });
 
-  it("58D the teacher's homework preview lists exactly what a pupil and a parent of the class see, week by week, with no form", async () => {
-    const teacher = await as(s.teacher);
-    const own = await teacher.get(`/cahier/${s.classId}`);
-    // The switch on the teacher's own page.
-    expect(own.html).toContain(`href="/cahier/${s.classId}?voir=eleve&amp;semaine=2026-12-07"`);
-    expect(own.html).toContain(`href="/cahier/${s.classId}?voir=parent&amp;semaine=2026-12-07"`);
-    expect(own.text).toContain(t("viewas.as_pupil"));
-    for (const week of ["2026-12-07", "2026-12-14"]) {
-      const pupilPage = await (await as(s.pupil)).get(`/cahier/${s.classId}?semaine=${week}`);
-      const parentPage = await (await as(s.parent)).get(`/cahier/${s.classId}?semaine=${week}`);
-      for (const [voir, real, banner] of [
-        ["eleve", pupilPage, "viewas.banner.pupil"],
-        ["parent", parentPage, "viewas.banner.parent"],
-      ] as const) {
-        const preview = await teacher.get(`/cahier/${s.classId}?voir=${voir}&semaine=${week}`);
-        expect(preview.status).toBe(200);
-        expect(entriesOf(preview.html)).toEqual(entriesOf(real.html));
-        expect(entriesOf(preview.html).subjects.length).toBeGreaterThan(0);
-        expect(preview.text).toContain(t(banner, { name: className }));
-        expect(preview.text).toContain(`href="/cahier/${s.classId}?semaine=${week}">${t("viewas.leave")}`);
-        expectReadOnly(preview.html);
-        // What the teacher alone sees is not in it: who ticked, the form, the removal, the statistics.
-        expect(preview.text).not.toContain(t("homework.ticked_count", { count: 1, total: 2 }));
-        expect(preview.text).not.toContain(t("homework.new"));
-        expect(preview.html).not.toContain("/statistiques");
-        // Paging stays in the preview.
-        expect(preview.html).toMatch(
-          new RegExp(`href="/cahier/${s.classId}\\?voir=${voir}&amp;semaine=\\d{4}-\\d{2}-\\d{2}" rel="next"`),
-        );
+  it(
+    "58D the teacher's homework preview lists exactly what a pupil and a parent of the class see, week by week, " +
+      "with no form",
+    async () => {
+      const teacher = await as(s.teacher);
+      const own = await teacher.get(`/cahier/${s.classId}`);
+      // The switch on the teacher's own page.
+      expect(own.html).toContain(`href="/cahier/${s.classId}?voir=eleve&amp;semaine=2026-12-07"`);
+      expect(own.html).toContain(`href="/cahier/${s.classId}?voir=parent&amp;semaine=2026-12-07"`);
+      expect(own.text).toContain(t("viewas.as_pupil"));
+      for (const week of ["2026-12-07", "2026-12-14"]) {
+        const pupilPage = await (await as(s.pupil)).get(`/cahier/${s.classId}?semaine=${week}`);
+        const parentPage = await (await as(s.parent)).get(`/cahier/${s.classId}?semaine=${week}`);
+        for (const [voir, real, banner] of [
+          ["eleve", pupilPage, "viewas.banner.pupil"],
+          ["parent", parentPage, "viewas.banner.parent"],
+        ] as const) {
+          const preview = await teacher.get(`/cahier/${s.classId}?voir=${voir}&semaine=${week}`);
+          expect(preview.status).toBe(200);
+          expect(entriesOf(preview.html)).toEqual(entriesOf(real.html));
+          expect(entriesOf(preview.html).subjects.length).toBeGreaterThan(0);
+          expect(preview.text).toContain(t(banner, { name: className }));
+          expect(preview.text).toContain(`href="/cahier/${s.classId}?semaine=${week}">${t("viewas.leave")}`);
+          expectReadOnly(preview.html);
+          // What the teacher alone sees is not in it: who ticked, the form, the removal, the statistics.
+          expect(preview.text).not.toContain(t("homework.ticked_count", { count: 1, total: 2 }));
+          expect(preview.text).not.toContain(t("homework.new"));
+          expect(preview.html).not.toContain("/statistiques");
+          // Paging stays in the preview.
+          expect(preview.html).toMatch(
+            new RegExp(`href="/cahier/${s.classId}\\?voir=${voir}&amp;semaine=\\d{4}-\\d{2}-\\d{2}" rel="next"`),
+          );
+        }
+        // The real pages do hold the forms the preview leaves out, and no switch.
+        expect(pupilPage.html).toContain('action="/cahier/entrees/');
+        expect(pupilPage.html).not.toContain("voir=");
       }
-      // The real pages do hold the forms the preview leaves out, and no switch.
-      expect(pupilPage.html).toContain('action="/cahier/entrees/');
-      expect(pupilPage.html).not.toContain("voir=");
-    }
-    const thisWeek = entriesOf((await teacher.get(`/cahier/${s.classId}?voir=eleve`)).html);
-    expect(thisWeek.subjects).toEqual(["Histoire", "Mathématiques"]);
-    expect(thisWeek.texts.join(" ")).not.toMatch(/CE2|autre école/);
-    // The staff member of the class and the director preview it too.
-    for (const u of [staff, s.director]) {
-      const page = await (await as(u)).get(`/cahier/${s.classId}?voir=parent`);
-      expect(page.status).toBe(200);
-      expect(entriesOf(page.html)).toEqual(thisWeek);
-      expectReadOnly(page.html);
-    }
-  });
+      const thisWeek = entriesOf((await teacher.get(`/cahier/${s.classId}?voir=eleve`)).html);
+      expect(thisWeek.subjects).toEqual(["Histoire", "Mathématiques"]);
+      expect(thisWeek.texts.join(" ")).not.toMatch(/CE2|autre école/);
+      // The staff member of the class and the director preview it too.
+      for (const u of [staff, s.director]) {
+        const page = await (await as(u)).get(`/cahier/${s.classId}?voir=parent`);
+        expect(page.status).toBe(200);
+        expect(entriesOf(page.html)).toEqual(thisWeek);
+        expectReadOnly(page.html);
+      }
+    },
+  );
 
-  it("58D the liaison preview lists exactly the notes a parent of the class receives, with nothing to acknowledge or answer", async () => {
-    const teacher = await as(s.teacher);
-    const sender = await teacher.get("/carnet");
-    expect(sender.html).toContain(`href="/carnet/apercu/${s.classId}"`);
-    const real = await (await as(s.parent)).get("/carnet");
-    const preview = await teacher.get(`/carnet/apercu/${s.classId}`);
-    expect(preview.status).toBe(200);
-    expect(notesOf(preview.html)).toEqual(notesOf(real.html));
-    expect(notesOf(preview.html).titles.sort()).toEqual(["Fermeture du pont de mai", "Piscine", "Sortie au musée"]);
-    expect(preview.text).toContain(t("viewas.banner.parent", { name: className }));
-    expect(preview.text).toContain(`href="/carnet">${t("viewas.leave")}`);
-    expect(preview.text).toContain(t("viewas.liaison_ack.yesno"));
-    expectReadOnly(preview.html);
-    // The real page holds the acknowledge and answer forms.
-    expect(real.html).toMatch(/action="\/carnet\/[0-9a-f-]{36}\/lu"/);
-    // The director previews the class too; the staff member of the class as well.
-    for (const u of [s.director, staff]) {
-      const page = await (await as(u)).get(`/carnet/apercu/${s.classId}`);
-      expect(page.status).toBe(200);
-      expect(notesOf(page.html)).toEqual(notesOf(real.html));
-    }
-    // The preview posts nothing: there is no such address to post to, and nothing changed for the parent.
-    await teacher.get(`/carnet/apercu/${s.classId}`);
-    expect((await teacher.post(`/carnet/apercu/${s.classId}`, {})).status).toBe(404);
-    const unread = await withTenant(env.platform.db, systemScope, async (tx) =>
-      rowsOf<{ n: number }>(
-        await tx.execute(sql`
+  it(
+    "58D the liaison preview lists exactly the notes a parent of the class receives, with nothing to acknowledge or " +
+      "answer",
+    async () => {
+      const teacher = await as(s.teacher);
+      const sender = await teacher.get("/carnet");
+      expect(sender.html).toContain(`href="/carnet/apercu/${s.classId}"`);
+      const real = await (await as(s.parent)).get("/carnet");
+      const preview = await teacher.get(`/carnet/apercu/${s.classId}`);
+      expect(preview.status).toBe(200);
+      expect(notesOf(preview.html)).toEqual(notesOf(real.html));
+      expect(notesOf(preview.html).titles.sort()).toEqual(["Fermeture du pont de mai", "Piscine", "Sortie au musée"]);
+      expect(preview.text).toContain(t("viewas.banner.parent", { name: className }));
+      expect(preview.text).toContain(`href="/carnet">${t("viewas.leave")}`);
+      expect(preview.text).toContain(t("viewas.liaison_ack.yesno"));
+      expectReadOnly(preview.html);
+      // The real page holds the acknowledge and answer forms.
+      expect(real.html).toMatch(/action="\/carnet\/[0-9a-f-]{36}\/lu"/);
+      // The director previews the class too; the staff member of the class as well.
+      for (const u of [s.director, staff]) {
+        const page = await (await as(u)).get(`/carnet/apercu/${s.classId}`);
+        expect(page.status).toBe(200);
+        expect(notesOf(page.html)).toEqual(notesOf(real.html));
+      }
+      // The preview posts nothing: there is no such address to post to, and nothing changed for the parent.
+      await teacher.get(`/carnet/apercu/${s.classId}`);
+      expect((await teacher.post(`/carnet/apercu/${s.classId}`, {})).status).toBe(404);
+      const unread = await withTenant(env.platform.db, systemScope, async (tx) =>
+        rowsOf<{ n: number }>(
+          await tx.execute(sql`
       select count(*)::int as n from liaison_recipients where parent_id = ${s.parent.id} and read_at is not null`),
-      ),
-    );
-    expect(unread[0]!.n).toBe(0);
-  });
+        ),
+      );
+      expect(unread[0]!.n).toBe(0);
+    },
+  );
 
   it("58D pupils, parents and teachers of another class or school asking for a preview get a 404", async () => {
     const paths = [
@@ -258,25 +266,28 @@ describe.each(DATABASE_KINDS)("view as a pupil or a parent on %s", (kind) => {
     expect((await teacher.get("/carnet/apercu/00000000-0000-0000-0000-000000000000")).status).toBe(404);
   });
 
-  it("58D tenant isolation: a teacher or director of one school cannot preview another school's class by its id", async () => {
-    for (const u of [s.teacher, s.director]) {
-      const b = await as(u);
-      for (const path of [
-        `/cahier/${other.classId}?voir=eleve`,
-        `/cahier/${other.classId}?voir=parent`,
-        `/carnet/apercu/${other.classId}`,
-      ]) {
-        const res = await b.get(path);
-        expect(res.status, path).toBe(404);
-        expect(res.text).not.toMatch(/Mot d'une autre école|Colours, autre école/);
+  it(
+    "58D tenant isolation: a teacher or director of one " + "school cannot preview another school's class by its id",
+    async () => {
+      for (const u of [s.teacher, s.director]) {
+        const b = await as(u);
+        for (const path of [
+          `/cahier/${other.classId}?voir=eleve`,
+          `/cahier/${other.classId}?voir=parent`,
+          `/carnet/apercu/${other.classId}`,
+        ]) {
+          const res = await b.get(path);
+          expect(res.status, path).toBe(404);
+          expect(res.text).not.toMatch(/Mot d'une autre école|Colours, autre école/);
+        }
       }
-    }
-    // And the other school's own teacher sees their class, not ours.
-    const theirs = await (await as(other.teacher)).get(`/carnet/apercu/${other.classId}`);
-    expect(notesOf(theirs.html).titles).toEqual(["Mot d'une autre école"]);
-    const theirWeek = await (await as(other.teacher)).get(`/cahier/${other.classId}?voir=eleve`);
-    expect(entriesOf(theirWeek.html).subjects).toEqual(["Anglais"]);
-  });
+      // And the other school's own teacher sees their class, not ours.
+      const theirs = await (await as(other.teacher)).get(`/carnet/apercu/${other.classId}`);
+      expect(notesOf(theirs.html).titles).toEqual(["Mot d'une autre école"]);
+      const theirWeek = await (await as(other.teacher)).get(`/cahier/${other.classId}?voir=eleve`);
+      expect(entriesOf(theirWeek.html).subjects).toEqual(["Anglais"]);
+    },
+  );
 });
 
 // 58D the class's preview hub: the home launcher, walls, shared documents, agenda and news feed of "a pupil (or a
@@ -349,7 +360,8 @@ describe.each(DATABASE_KINDS)("the class preview hub on %s", (kind) => {
           (gen_random_uuid(), ${uai}, null, ${s.director.id}, 'Fête de Noël', '2026-12-18', now()),
           (gen_random_uuid(), ${uai}, ${s.classId}, ${s.teacher.id}, 'Photo de classe', '2026-12-14', now()),
           (gen_random_uuid(), ${uai}, ${otherClassId}, ${otherClassTeacher.id}, 'Date des CE2', '2026-12-16', now()),
-          (gen_random_uuid(), ${other.school.uai}, null, ${other.director.id}, 'Date d''une autre école', '2026-12-17', now())`);
+          (gen_random_uuid(), ${other.school.uai}, null, ${other.director.id}, 'Date d''une autre école', '2026-12-17',
+          now())`);
       for (const [title, profiles, school] of [
         ["Grève jeudi", "{parent}", uai],
         ["Réunion des enseignants", "{teacher}", uai],
@@ -365,96 +377,105 @@ describe.each(DATABASE_KINDS)("the class preview hub on %s", (kind) => {
   });
   afterAll(async () => env.stop());
 
-  it("58D the teacher previews the launcher, walls, documents, agenda and feed as a pupil and as a parent of the class", async () => {
-    const teacher = await as(s.teacher);
-    const classPage = await teacher.get(`/classes/${s.classId}`);
-    expect(classPage.html).toContain(`href="/classes/${s.classId}/apercu?voir=eleve"`);
-    expect(classPage.html).toContain(`href="/classes/${s.classId}/apercu?voir=parent"`);
+  it(
+    "58D the teacher previews the launcher, walls, documents, " +
+      "agenda and feed as a pupil and as a parent of the class",
+    async () => {
+      const teacher = await as(s.teacher);
+      const classPage = await teacher.get(`/classes/${s.classId}`);
+      expect(classPage.html).toContain(`href="/classes/${s.classId}/apercu?voir=eleve"`);
+      expect(classPage.html).toContain(`href="/classes/${s.classId}/apercu?voir=parent"`);
 
-    const pupil = await teacher.get(`/classes/${s.classId}/apercu?voir=eleve`);
-    expect(pupil.status).toBe(200);
-    expectReadOnly(pupil.html);
-    expect(mainOf(pupil.html)).not.toMatch(/<script|data-room/);
-    // The launcher: a pupil's apps, without the polls the class's teachers hid for pupils.
-    const pupilApps = appsOf(pupil.html);
-    expect(pupilApps).toEqual(expect.arrayContaining(["homework", "wall", "documents", "agenda", "messages", "news"]));
-    expect(pupilApps).not.toContain("polls");
-    expect(pupilApps).not.toContain("liaison");
-    // The real pupil's launcher holds the same apps.
-    const realPupilHome = await (await as(s.pupil)).get("/");
-    for (const app of ["/murs", "/documents", "/agenda", "/messagerie"])
-      expect(realPupilHome.html).toContain(`href="${app}"`);
-    expect(realPupilHome.html).not.toContain('href="/sondages"');
-    // The walls: the class's and the school's, not another class's; the documents shared with the class only.
-    expect(listOf(pupil.html, "preview-walls")).toMatch(/Mur de la classe/);
-    expect(listOf(pupil.html, "preview-walls")).toMatch(/Mur de toute l'école/);
-    expect(listOf(pupil.html, "preview-walls")).not.toMatch(/CE2/);
-    expect(listOf(pupil.html, "preview-documents").trim()).toBe("Compte rendu de la sortie");
-    // The agenda: the class's and the school's events, no one's personal one, not another class's.
-    const agenda = listOf(pupil.html, "preview-agenda");
-    expect(agenda).toMatch(/Sortie au musée/);
-    expect(agenda).toMatch(/Kermesse/);
-    expect(agenda).toMatch(/Photo de classe/);
-    expect(agenda).not.toMatch(/Rendez-vous du maître|Piscine des CE2/);
-    // The feed: the school's and the class's dates; the urgent message to parents is not a pupil's.
-    const dates = listOf(pupil.html, "preview-dates");
-    expect(dates).toMatch(/Fête de Noël/);
-    expect(dates).toMatch(/Photo de classe/);
-    expect(dates).not.toMatch(/CE2|autre école/);
-    expect(mainOf(pupil.html)).not.toMatch(/Grève jeudi|Réunion des enseignants|Neige/);
+      const pupil = await teacher.get(`/classes/${s.classId}/apercu?voir=eleve`);
+      expect(pupil.status).toBe(200);
+      expectReadOnly(pupil.html);
+      expect(mainOf(pupil.html)).not.toMatch(/<script|data-room/);
+      // The launcher: a pupil's apps, without the polls the class's teachers hid for pupils.
+      const pupilApps = appsOf(pupil.html);
+      expect(pupilApps).toEqual(
+        expect.arrayContaining(["homework", "wall", "documents", "agenda", "messages", "news"]),
+      );
+      expect(pupilApps).not.toContain("polls");
+      expect(pupilApps).not.toContain("liaison");
+      // The real pupil's launcher holds the same apps.
+      const realPupilHome = await (await as(s.pupil)).get("/");
+      for (const app of ["/murs", "/documents", "/agenda", "/messagerie"])
+        expect(realPupilHome.html).toContain(`href="${app}"`);
+      expect(realPupilHome.html).not.toContain('href="/sondages"');
+      // The walls: the class's and the school's, not another class's; the documents shared with the class only.
+      expect(listOf(pupil.html, "preview-walls")).toMatch(/Mur de la classe/);
+      expect(listOf(pupil.html, "preview-walls")).toMatch(/Mur de toute l'école/);
+      expect(listOf(pupil.html, "preview-walls")).not.toMatch(/CE2/);
+      expect(listOf(pupil.html, "preview-documents").trim()).toBe("Compte rendu de la sortie");
+      // The agenda: the class's and the school's events, no one's personal one, not another class's.
+      const agenda = listOf(pupil.html, "preview-agenda");
+      expect(agenda).toMatch(/Sortie au musée/);
+      expect(agenda).toMatch(/Kermesse/);
+      expect(agenda).toMatch(/Photo de classe/);
+      expect(agenda).not.toMatch(/Rendez-vous du maître|Piscine des CE2/);
+      // The feed: the school's and the class's dates; the urgent message to parents is not a pupil's.
+      const dates = listOf(pupil.html, "preview-dates");
+      expect(dates).toMatch(/Fête de Noël/);
+      expect(dates).toMatch(/Photo de classe/);
+      expect(dates).not.toMatch(/CE2|autre école/);
+      expect(mainOf(pupil.html)).not.toMatch(/Grève jeudi|Réunion des enseignants|Neige/);
 
-    const parent = await teacher.get(`/classes/${s.classId}/apercu?voir=parent`);
-    expect(parent.status).toBe(200);
-    expectReadOnly(parent.html);
-    const parentApps = appsOf(parent.html);
-    expect(parentApps).toEqual(expect.arrayContaining(["homework", "liaison", "agenda", "polls", "news"]));
-    expect(parentApps).not.toContain("messages");
-    expect(parentApps).not.toContain("wall");
-    expect(listOf(parent.html, "preview-walls")).toBe("");
-    expect(parent.text).toContain(t("viewas.no_walls.parent"));
-    expect(listOf(parent.html, "preview-documents")).toBe("");
-    expect(listOf(parent.html, "preview-agenda")).toMatch(/Sortie au musée/);
-    expect(listOf(parent.html, "preview-dates")).toMatch(/Fête de Noël/);
-    const urgent = listOf(parent.html, "preview-urgent");
-    expect(urgent).toMatch(/Grève jeudi/);
-    expect(urgent).not.toMatch(/Réunion des enseignants|Neige/);
-    // Nothing personal: no birthdays, no notices, no pupil's name.
-    for (const html of [pupil.html, parent.html])
-      for (const x of [s.pupil.id, s.pupil.login]) expect(mainOf(html)).not.toContain(x);
-    // The real parent gets the same urgent message.
-    expect((await (await as(s.parent)).get("/fil")).text).toContain("Grève jeudi");
-  });
+      const parent = await teacher.get(`/classes/${s.classId}/apercu?voir=parent`);
+      expect(parent.status).toBe(200);
+      expectReadOnly(parent.html);
+      const parentApps = appsOf(parent.html);
+      expect(parentApps).toEqual(expect.arrayContaining(["homework", "liaison", "agenda", "polls", "news"]));
+      expect(parentApps).not.toContain("messages");
+      expect(parentApps).not.toContain("wall");
+      expect(listOf(parent.html, "preview-walls")).toBe("");
+      expect(parent.text).toContain(t("viewas.no_walls.parent"));
+      expect(listOf(parent.html, "preview-documents")).toBe("");
+      expect(listOf(parent.html, "preview-agenda")).toMatch(/Sortie au musée/);
+      expect(listOf(parent.html, "preview-dates")).toMatch(/Fête de Noël/);
+      const urgent = listOf(parent.html, "preview-urgent");
+      expect(urgent).toMatch(/Grève jeudi/);
+      expect(urgent).not.toMatch(/Réunion des enseignants|Neige/);
+      // Nothing personal: no birthdays, no notices, no pupil's name.
+      for (const html of [pupil.html, parent.html])
+        for (const x of [s.pupil.id, s.pupil.login]) expect(mainOf(html)).not.toContain(x);
+      // The real parent gets the same urgent message.
+      expect((await (await as(s.parent)).get("/fil")).text).toContain("Grève jeudi");
+    },
+  );
 
-  it("58D a wall of the class opens read-only with its approved post-its; other walls and viewers get a 404", async () => {
-    const teacher = await as(s.teacher);
-    const hub = await teacher.get(`/classes/${s.classId}/apercu?voir=eleve`);
-    expect(hub.html).toContain(`href="/classes/${s.classId}/apercu/murs/${wallId}?voir=eleve"`);
-    const wall = await teacher.get(`/classes/${s.classId}/apercu/murs/${wallId}?voir=eleve`);
-    expect(wall.status).toBe(200);
-    expect(mainOf(wall.html)).toContain("Les dinosaures");
-    expectReadOnly(wall.html);
-    expect(mainOf(wall.html)).not.toMatch(/<script|data-room/);
-    expect((await teacher.get(`/classes/${s.classId}/apercu/murs/${wallId}?voir=parent`)).status).toBe(404);
-    expect((await teacher.post(`/classes/${s.classId}/apercu/murs/${wallId}?voir=eleve`, {})).status).toBe(404);
-    const ce2Wall = await withTenant(env.platform.db, systemScope, async (tx) =>
-      rowsOf<{ id: string }>(await tx.execute(sql`select id from walls where title = 'Mur des CE2'`)),
-    );
-    expect((await teacher.get(`/classes/${s.classId}/apercu/murs/${ce2Wall[0]!.id}?voir=eleve`)).status).toBe(404);
-    const paths = [
-      `/classes/${s.classId}/apercu?voir=eleve`,
-      `/classes/${s.classId}/apercu?voir=parent`,
-      `/classes/${s.classId}/apercu/murs/${wallId}?voir=eleve`,
-    ];
-    for (const u of [s.pupil, s.parent, otherClassTeacher, other.teacher, other.director]) {
-      const b = await as(u);
-      for (const path of paths) {
-        const res = await b.get(path);
-        expect(res.status, path).toBe(404);
-        expect(res.text).not.toMatch(/Les dinosaures|Compte rendu de la sortie|Grève jeudi/);
+  it(
+    "58D a wall of the class opens read-only with its " + "approved post-its; other walls and viewers get a 404",
+    async () => {
+      const teacher = await as(s.teacher);
+      const hub = await teacher.get(`/classes/${s.classId}/apercu?voir=eleve`);
+      expect(hub.html).toContain(`href="/classes/${s.classId}/apercu/murs/${wallId}?voir=eleve"`);
+      const wall = await teacher.get(`/classes/${s.classId}/apercu/murs/${wallId}?voir=eleve`);
+      expect(wall.status).toBe(200);
+      expect(mainOf(wall.html)).toContain("Les dinosaures");
+      expectReadOnly(wall.html);
+      expect(mainOf(wall.html)).not.toMatch(/<script|data-room/);
+      expect((await teacher.get(`/classes/${s.classId}/apercu/murs/${wallId}?voir=parent`)).status).toBe(404);
+      expect((await teacher.post(`/classes/${s.classId}/apercu/murs/${wallId}?voir=eleve`, {})).status).toBe(404);
+      const ce2Wall = await withTenant(env.platform.db, systemScope, async (tx) =>
+        rowsOf<{ id: string }>(await tx.execute(sql`select id from walls where title = 'Mur des CE2'`)),
+      );
+      expect((await teacher.get(`/classes/${s.classId}/apercu/murs/${ce2Wall[0]!.id}?voir=eleve`)).status).toBe(404);
+      const paths = [
+        `/classes/${s.classId}/apercu?voir=eleve`,
+        `/classes/${s.classId}/apercu?voir=parent`,
+        `/classes/${s.classId}/apercu/murs/${wallId}?voir=eleve`,
+      ];
+      for (const u of [s.pupil, s.parent, otherClassTeacher, other.teacher, other.director]) {
+        const b = await as(u);
+        for (const path of paths) {
+          const res = await b.get(path);
+          expect(res.status, path).toBe(404);
+          expect(res.text).not.toMatch(/Les dinosaures|Compte rendu de la sortie|Grève jeudi/);
+        }
       }
-    }
-    expect((await teacher.get(`/classes/${s.classId}/apercu?voir=directeur`)).status).toBe(404);
-    expect((await teacher.get(`/classes/${s.classId}/apercu`)).status).toBe(404);
-    expect((await teacher.post(`/classes/${s.classId}/apercu?voir=eleve`, {})).status).toBe(404);
-  });
+      expect((await teacher.get(`/classes/${s.classId}/apercu?voir=directeur`)).status).toBe(404);
+      expect((await teacher.get(`/classes/${s.classId}/apercu`)).status).toBe(404);
+      expect((await teacher.post(`/classes/${s.classId}/apercu?voir=eleve`, {})).status).toBe(404);
+    },
+  );
 });

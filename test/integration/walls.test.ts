@@ -242,28 +242,31 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     expect((await env.rooms.read(roomId, readPostits)).some((p) => p.id === mine.id)).toBe(false);
   });
 
-  it("54B moderated: a pupil's post-it waits, hidden from the other pupils, until the teacher approves it", async () => {
-    const teacher = await as(s.teacher);
-    await teacher.get(`/murs/${wallId}`);
-    expect((await teacher.post(`/murs/${wallId}/mode`, { mode: "moderated" })).status).toBe(303);
-    const pupil = await as(s.pupil);
-    await pupil.get(`/murs/${wallId}`);
-    const posted = await pupil.post(`/murs/${wallId}/postits`, {
-      texte: "Idée à valider",
-      couleur: "jaune",
-      colonne: "0",
-    });
-    expect(posted.location).toContain("fait=attente");
-    expect((await pupil.get(`/murs/${wallId}`)).text).toContain(t("wall.postit.pending"));
-    expect((await (await as(s.otherPupil)).get(`/murs/${wallId}`)).text).not.toContain("Idée à valider");
-    const seen = await teacher.get(`/murs/${wallId}`);
-    expect(seen.text).toContain("Idée à valider");
-    const pending = (await env.rooms.read(roomId, readPostits)).find((p) => p.text === "Idée à valider")!;
-    expect(pending.approved).toBe(false);
-    expect((await pupil.post(`/murs/${wallId}/postits/${pending.id}/valider`, {})).status).toBe(403);
-    expect((await teacher.post(`/murs/${wallId}/postits/${pending.id}/valider`, {})).status).toBe(303);
-    expect((await (await as(s.otherPupil)).get(`/murs/${wallId}`)).text).toContain("Idée à valider");
-  });
+  it(
+    "54B moderated: a pupil's post-it waits, hidden " + "from the other pupils, until the teacher approves it",
+    async () => {
+      const teacher = await as(s.teacher);
+      await teacher.get(`/murs/${wallId}`);
+      expect((await teacher.post(`/murs/${wallId}/mode`, { mode: "moderated" })).status).toBe(303);
+      const pupil = await as(s.pupil);
+      await pupil.get(`/murs/${wallId}`);
+      const posted = await pupil.post(`/murs/${wallId}/postits`, {
+        texte: "Idée à valider",
+        couleur: "jaune",
+        colonne: "0",
+      });
+      expect(posted.location).toContain("fait=attente");
+      expect((await pupil.get(`/murs/${wallId}`)).text).toContain(t("wall.postit.pending"));
+      expect((await (await as(s.otherPupil)).get(`/murs/${wallId}`)).text).not.toContain("Idée à valider");
+      const seen = await teacher.get(`/murs/${wallId}`);
+      expect(seen.text).toContain("Idée à valider");
+      const pending = (await env.rooms.read(roomId, readPostits)).find((p) => p.text === "Idée à valider")!;
+      expect(pending.approved).toBe(false);
+      expect((await pupil.post(`/murs/${wallId}/postits/${pending.id}/valider`, {})).status).toBe(403);
+      expect((await teacher.post(`/murs/${wallId}/postits/${pending.id}/valider`, {})).status).toBe(303);
+      expect((await (await as(s.otherPupil)).get(`/murs/${wallId}`)).text).toContain("Idée à valider");
+    },
+  );
 
   it("54B closed: pupils can no longer post, and a connected pupil's socket becomes read-only at once", async () => {
     const pupilBrowser = await as(s.pupil);
@@ -299,89 +302,100 @@ describe.each(DATABASE_KINDS)("54B walls on %s", (kind) => {
     expect((await teacher.post(`/murs/${wallId}/mode`, { mode: "open" })).status).toBe(303);
   });
 
-  it("54B over the socket a pupil changes only their own post-its: anything else closes the socket (4403) and is not kept", async () => {
-    const { addPostit, updatePostit, removePostit, postitsOf } = await import("../../realtime/wall-model");
-    const teacher = await as(s.teacher);
-    await teacher.post(`/murs/${wallId}/postits`, { texte: "Consigne du maître", couleur: "bleu", colonne: "0" });
-    const teacherPostit = (await env.rooms.read(roomId, readPostits)).find((p) => p.text === "Consigne du maître")!;
-    const attempts: [string, (doc: import("yjs").Doc) => void][] = [
-      ["edit another's post-it", (d) => void updatePostit(d, teacherPostit.id, { text: "Piraté" })],
-      ["move another's post-it", (d) => void updatePostit(d, teacherPostit.id, { x: 999 })],
-      ["delete another's post-it", (d) => void removePostit(d, teacherPostit.id)],
-      [
-        "sign a post-it with someone else's id",
-        (d) =>
-          addPostit(d, {
-            id: crypto.randomUUID(),
-            authorId: s.teacher.id,
-            authorName: "Le maître",
-            text: "Faux",
-            colour: "jaune",
-            x: 0,
-            y: 0,
-            column: 0,
-            approved: true,
-            createdAt: new Date().toISOString(),
-          }),
-      ],
-      ["write outside the post-its", (d) => d.getMap("reglages").set("mode", "open")],
-    ];
-    for (const [what, attempt] of attempts) {
-      const screen = await live(await as(s.pupil), roomId);
-      attempt(screen.doc);
-      expect((await screen.closed).code, what).toBe(4403);
-    }
-    const after = await env.rooms.read(roomId, (d) => ({ postits: readPostits(d), other: d.getMap("reglages").size }));
-    expect(after.postits.find((p) => p.id === teacherPostit.id)).toMatchObject({
-      text: "Consigne du maître",
-      x: teacherPostit.x,
-    });
-    expect(after.postits.some((p) => p.text === "Faux")).toBe(false);
-    expect(after.other).toBe(0);
-    // Their own: add, edit, move, delete — all kept.
-    const mine = await live(await as(s.pupil), roomId);
-    const id = crypto.randomUUID();
-    addPostit(mine.doc, {
-      id,
-      authorId: s.pupil.id,
-      authorName: "Camille",
-      text: "Le mien",
-      colour: "vert",
-      x: 5,
-      y: 5,
-      column: 0,
-      approved: true,
-      createdAt: new Date().toISOString(),
-    });
-    updatePostit(mine.doc, id, { text: "Le mien, corrigé", x: 45 });
-    await until(() => postitsOf(mine.doc).has(id));
-    await new Promise((r) => setTimeout(r, 150));
-    expect((await env.rooms.read(roomId, readPostits)).find((p) => p.id === id)).toMatchObject({
-      text: "Le mien, corrigé",
-      x: 45,
-    });
-    removePostit(mine.doc, id);
-    await new Promise((r) => setTimeout(r, 150));
-    expect((await env.rooms.read(roomId, readPostits)).some((p) => p.id === id)).toBe(false);
-    expect(mine.provider.wsconnected).toBe(true);
-  });
+  it(
+    "54B over the socket a pupil changes only their own post-its: anything else closes the socket (4403) and is not " +
+      "kept",
+    async () => {
+      const { addPostit, updatePostit, removePostit, postitsOf } = await import("../../realtime/wall-model");
+      const teacher = await as(s.teacher);
+      await teacher.post(`/murs/${wallId}/postits`, { texte: "Consigne du maître", couleur: "bleu", colonne: "0" });
+      const teacherPostit = (await env.rooms.read(roomId, readPostits)).find((p) => p.text === "Consigne du maître")!;
+      const attempts: [string, (doc: import("yjs").Doc) => void][] = [
+        ["edit another's post-it", (d) => void updatePostit(d, teacherPostit.id, { text: "Piraté" })],
+        ["move another's post-it", (d) => void updatePostit(d, teacherPostit.id, { x: 999 })],
+        ["delete another's post-it", (d) => void removePostit(d, teacherPostit.id)],
+        [
+          "sign a post-it with someone else's id",
+          (d) =>
+            addPostit(d, {
+              id: crypto.randomUUID(),
+              authorId: s.teacher.id,
+              authorName: "Le maître",
+              text: "Faux",
+              colour: "jaune",
+              x: 0,
+              y: 0,
+              column: 0,
+              approved: true,
+              createdAt: new Date().toISOString(),
+            }),
+        ],
+        ["write outside the post-its", (d) => d.getMap("reglages").set("mode", "open")],
+      ];
+      for (const [what, attempt] of attempts) {
+        const screen = await live(await as(s.pupil), roomId);
+        attempt(screen.doc);
+        expect((await screen.closed).code, what).toBe(4403);
+      }
+      const after = await env.rooms.read(roomId, (d) => ({
+        postits: readPostits(d),
+        other: d.getMap("reglages").size,
+      }));
+      expect(after.postits.find((p) => p.id === teacherPostit.id)).toMatchObject({
+        text: "Consigne du maître",
+        x: teacherPostit.x,
+      });
+      expect(after.postits.some((p) => p.text === "Faux")).toBe(false);
+      expect(after.other).toBe(0);
+      // Their own: add, edit, move, delete — all kept.
+      const mine = await live(await as(s.pupil), roomId);
+      const id = crypto.randomUUID();
+      addPostit(mine.doc, {
+        id,
+        authorId: s.pupil.id,
+        authorName: "Camille",
+        text: "Le mien",
+        colour: "vert",
+        x: 5,
+        y: 5,
+        column: 0,
+        approved: true,
+        createdAt: new Date().toISOString(),
+      });
+      updatePostit(mine.doc, id, { text: "Le mien, corrigé", x: 45 });
+      await until(() => postitsOf(mine.doc).has(id));
+      await new Promise((r) => setTimeout(r, 150));
+      expect((await env.rooms.read(roomId, readPostits)).find((p) => p.id === id)).toMatchObject({
+        text: "Le mien, corrigé",
+        x: 45,
+      });
+      removePostit(mine.doc, id);
+      await new Promise((r) => setTimeout(r, 150));
+      expect((await env.rooms.read(roomId, readPostits)).some((p) => p.id === id)).toBe(false);
+      expect(mine.provider.wsconnected).toBe(true);
+    },
+  );
 
-  it("54B tenant isolation: another school's user gets 404 on the page and 4403 on the socket; no session gets 4401", async () => {
-    const stranger = await as(other.teacher);
-    expect((await stranger.get(`/murs/${wallId}`)).status).toBe(404);
-    await stranger.get("/");
-    expect(
-      (await stranger.post(`/murs/${wallId}/postits`, { texte: "Intrus", couleur: "jaune", colonne: "0" })).status,
-    ).toBe(404);
-    const refused = await live(stranger, roomId, false);
-    expect((await refused.closed).code).toBe(4403);
-    // The same wall id under the stranger's own school is not that room either.
-    const disguised = await live(stranger, `${other.school.uai}:wall:${wallId}`, false);
-    expect((await disguised.closed).code).toBe(4404);
-    const anonymous = await live(null, roomId, false);
-    expect((await anonymous.closed).code).toBe(4401);
-    expect((await env.rooms.read(roomId, readPostits)).some((p) => p.text === "Intrus")).toBe(false);
-  });
+  it(
+    "54B tenant isolation: another school's user gets 404 " +
+      "on the page and 4403 on the socket; no session gets 4401",
+    async () => {
+      const stranger = await as(other.teacher);
+      expect((await stranger.get(`/murs/${wallId}`)).status).toBe(404);
+      await stranger.get("/");
+      expect(
+        (await stranger.post(`/murs/${wallId}/postits`, { texte: "Intrus", couleur: "jaune", colonne: "0" })).status,
+      ).toBe(404);
+      const refused = await live(stranger, roomId, false);
+      expect((await refused.closed).code).toBe(4403);
+      // The same wall id under the stranger's own school is not that room either.
+      const disguised = await live(stranger, `${other.school.uai}:wall:${wallId}`, false);
+      expect((await disguised.closed).code).toBe(4404);
+      const anonymous = await live(null, roomId, false);
+      expect((await anonymous.closed).code).toBe(4401);
+      expect((await env.rooms.read(roomId, readPostits)).some((p) => p.text === "Intrus")).toBe(false);
+    },
+  );
 
   it("54B a pupil of another class of the school gets 403 on the page and 4403 on the socket", async () => {
     const outsider = await as(otherClassPupil);

@@ -83,31 +83,35 @@ const complete = ["EtabEducNat", "Eleve", "PersRelEleve", "PersEducNat"].map(
 );
 
 describe("4.4 deliveries — which files, in which order", () => {
-  it("a folder: by category (EtabEducNat, Eleve, PersRelEleve, PersEducNat), then number; README and DTD left aside", async () => {
-    const dir = await temp();
-    const names = [
-      "ENT1D_Complet_20260901_PersEducNat_0000.xml",
-      "ENT1D_Complet_20260901_Eleve_0010.xml",
-      "ENT1D_Complet_20260901_MefEducNat_0000.xml",
-      "ENT1D_Complet_20260901_Eleve_0002.xml",
-      "ENT1D_Complet_20260901_EtabEducNat_0000.xml",
-      "ENT1D_Complet_20260901_PersRelEleve_0000.xml",
-      ...Array.from({ length: 10 }, (_, i) => `ENT1D_Complet_20260901_Eleve_${String(i).padStart(4, "0")}.xml`),
-    ];
-    for (const [i, n] of [...new Set(names)].entries()) await writeFile(join(dir, n), xml(i));
-    await writeFile(join(dir, "LISEZMOI.txt"), "notes");
-    await writeFile(join(dir, "ficAlimMENESR.dtd"), "<!ELEMENT x ANY>");
-    const ignored: string[] = [];
-    const { names: order } = await read(dir, { onIgnored: (n, why) => ignored.push(`${n}: ${why}`) });
-    expect(order).toEqual([
-      "ENT1D_Complet_20260901_EtabEducNat_0000.xml",
-      ...Array.from({ length: 11 }, (_, i) => `ENT1D_Complet_20260901_Eleve_${String(i).padStart(4, "0")}.xml`),
-      "ENT1D_Complet_20260901_PersRelEleve_0000.xml",
-      "ENT1D_Complet_20260901_PersEducNat_0000.xml",
-      "ENT1D_Complet_20260901_MefEducNat_0000.xml",
-    ]);
-    expect(ignored.sort()).toEqual(["LISEZMOI.txt: pas un fichier AAF", "ficAlimMENESR.dtd: pas un fichier AAF"]);
-  });
+  it(
+    "a folder: by category (EtabEducNat, Eleve, PersRelEleve, " +
+      "PersEducNat), then number; README and DTD left aside",
+    async () => {
+      const dir = await temp();
+      const names = [
+        "ENT1D_Complet_20260901_PersEducNat_0000.xml",
+        "ENT1D_Complet_20260901_Eleve_0010.xml",
+        "ENT1D_Complet_20260901_MefEducNat_0000.xml",
+        "ENT1D_Complet_20260901_Eleve_0002.xml",
+        "ENT1D_Complet_20260901_EtabEducNat_0000.xml",
+        "ENT1D_Complet_20260901_PersRelEleve_0000.xml",
+        ...Array.from({ length: 10 }, (_, i) => `ENT1D_Complet_20260901_Eleve_${String(i).padStart(4, "0")}.xml`),
+      ];
+      for (const [i, n] of [...new Set(names)].entries()) await writeFile(join(dir, n), xml(i));
+      await writeFile(join(dir, "LISEZMOI.txt"), "notes");
+      await writeFile(join(dir, "ficAlimMENESR.dtd"), "<!ELEMENT x ANY>");
+      const ignored: string[] = [];
+      const { names: order } = await read(dir, { onIgnored: (n, why) => ignored.push(`${n}: ${why}`) });
+      expect(order).toEqual([
+        "ENT1D_Complet_20260901_EtabEducNat_0000.xml",
+        ...Array.from({ length: 11 }, (_, i) => `ENT1D_Complet_20260901_Eleve_${String(i).padStart(4, "0")}.xml`),
+        "ENT1D_Complet_20260901_PersRelEleve_0000.xml",
+        "ENT1D_Complet_20260901_PersEducNat_0000.xml",
+        "ENT1D_Complet_20260901_MefEducNat_0000.xml",
+      ]);
+      expect(ignored.sort()).toEqual(["LISEZMOI.txt: pas un fichier AAF", "ficAlimMENESR.dtd: pas un fichier AAF"]);
+    },
+  );
 
   it("the hand-made fixtures: the complete set, the delta, each with its category", async () => {
     const seen: [string, string | null][] = [];
@@ -186,36 +190,39 @@ describe("4.4 deliveries — which files, in which order", () => {
     expect(deliveryInfo([path, ...names])).toEqual({ mode: "delta", date: "20260915" });
   });
 
-  it("a tar.gz / .tgz / .tar: ordered even when the archive is not, contents intact, nothing written to disk", async () => {
-    const dir = await temp();
-    const files = await Promise.all(
-      complete.map(async (n) => ({ name: n, data: await readFile(join(FIXTURES, "complet", n)) })),
-    );
-    const shuffled = [
-      files[3]!,
-      files[1]!,
-      { name: "ficAlimMENESR.dtd", data: Buffer.from("dtd") },
-      files[0]!,
-      files[2]!,
-    ];
-    const tar = await tarOf([
-      { name: "./", type: "directory" },
-      ...shuffled.map((f) => ({ name: `./${f.name}`, data: f.data })),
-    ]);
-    for (const [name, data] of [
-      ["DEMO_ENT1D_Complet_20260901.tar.gz", gzipSync(tar)],
-      ["x.tgz", gzipSync(tar)],
-      ["x.tar", tar],
-    ] as const) {
-      const path = join(dir, name);
-      await writeFile(path, data);
-      const before = await readdir(dir);
-      const { names, contents } = await read(path);
-      expect(names).toEqual(complete);
-      for (const f of files) expect(contents.get(f.name)).toBe(f.data.toString("utf8"));
-      expect(await readdir(dir)).toEqual(before);
-    }
-  });
+  it(
+    "a tar.gz / .tgz / .tar: ordered even when the " + "archive is not, contents intact, nothing written to disk",
+    async () => {
+      const dir = await temp();
+      const files = await Promise.all(
+        complete.map(async (n) => ({ name: n, data: await readFile(join(FIXTURES, "complet", n)) })),
+      );
+      const shuffled = [
+        files[3]!,
+        files[1]!,
+        { name: "ficAlimMENESR.dtd", data: Buffer.from("dtd") },
+        files[0]!,
+        files[2]!,
+      ];
+      const tar = await tarOf([
+        { name: "./", type: "directory" },
+        ...shuffled.map((f) => ({ name: `./${f.name}`, data: f.data })),
+      ]);
+      for (const [name, data] of [
+        ["DEMO_ENT1D_Complet_20260901.tar.gz", gzipSync(tar)],
+        ["x.tgz", gzipSync(tar)],
+        ["x.tar", tar],
+      ] as const) {
+        const path = join(dir, name);
+        await writeFile(path, data);
+        const before = await readdir(dir);
+        const { names, contents } = await read(path);
+        expect(names).toEqual(complete);
+        for (const f of files) expect(contents.get(f.name)).toBe(f.data.toString("utf8"));
+        expect(await readdir(dir)).toEqual(before);
+      }
+    },
+  );
 
   it("a tar read file by file through the parser gives the same records as the folder", async () => {
     const dir = await temp();
@@ -258,7 +265,8 @@ describe("4.4 deliveries — refusals, each with a French reason", () => {
   it("the committed zip whose entry climbs out of the archive", async () => {
     const err = await refusal(join(FIXTURES, "bad/path-traversal.zip"));
     expect(err.message).toBe(
-      "Archive refusée : le nom « ../../ENT1D_Complet_20260901_Eleve_0000.xml » sort de l'archive (chemin absolu ou « .. »).",
+      "Archive refusée : le nom « ../../ENT1D_Complet_20260901_Eleve_0000.xml » sort de l'archive (chemin absolu ou " +
+        "« .. »).",
     );
   });
 
@@ -369,38 +377,41 @@ describe("4.4 deliveries — refusals, each with a French reason", () => {
     expect((await refusal(path)).message).toBe("Archive refusée : ENT1D_Complet_20260901_Eleve_0000.xml est chiffré.");
   });
 
-  it("an archive without AAF file, an XML file that is not an AAF file, an unknown format, a missing path", async () => {
-    const dir = await temp();
-    const empty = join(dir, "vide.zip");
-    await writeFile(
-      empty,
-      await zipOf([
-        { name: "photo.jpg", data: Buffer.from("x") },
-        { name: "LISEZMOI.txt", data: Buffer.from("x") },
-      ]),
-    );
-    expect((await refusal(empty)).message).toBe("L'archive ne contient aucun fichier AAF (…_Eleve_0000.xml, …).");
-    const stranger = join(dir, "etrange.zip");
-    await writeFile(
-      stranger,
-      await zipOf([
-        { name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: xml(1) },
-        { name: "export-onde.xml", data: xml(2) },
-      ]),
-    );
-    expect((await refusal(stranger)).message).toMatch(/« export-onde.xml » n'est pas un nom de fichier AAF/);
-    await writeFile(join(dir, "eleves.xml"), xml(1));
-    expect((await refusal(join(dir, "eleves.xml"))).message).toMatch(/n'est pas un nom de fichier AAF/);
-    await writeFile(join(dir, "notes.docx"), "x");
-    expect((await refusal(join(dir, "notes.docx"))).message).toMatch(/Format de livraison non reconnu : notes.docx/);
-    expect((await refusal(join(dir, "absent.zip"))).message).toMatch(/Livraison introuvable/);
-    const notZip = join(dir, "faux.zip");
-    await writeFile(notZip, "ceci n'est pas une archive");
-    expect((await refusal(notZip)).message).toMatch(/Archive zip illisible/);
-    const notGz = join(dir, "faux.tar.gz");
-    await writeFile(notGz, "ceci n'est pas une archive");
-    expect((await refusal(notGz)).message).toMatch(/Archive tar.gz illisible/);
-  });
+  it(
+    "an archive without AAF file, an XML file that is " + "not an AAF file, an unknown format, a missing path",
+    async () => {
+      const dir = await temp();
+      const empty = join(dir, "vide.zip");
+      await writeFile(
+        empty,
+        await zipOf([
+          { name: "photo.jpg", data: Buffer.from("x") },
+          { name: "LISEZMOI.txt", data: Buffer.from("x") },
+        ]),
+      );
+      expect((await refusal(empty)).message).toBe("L'archive ne contient aucun fichier AAF (…_Eleve_0000.xml, …).");
+      const stranger = join(dir, "etrange.zip");
+      await writeFile(
+        stranger,
+        await zipOf([
+          { name: "ENT1D_Complet_20260901_Eleve_0000.xml", data: xml(1) },
+          { name: "export-onde.xml", data: xml(2) },
+        ]),
+      );
+      expect((await refusal(stranger)).message).toMatch(/« export-onde.xml » n'est pas un nom de fichier AAF/);
+      await writeFile(join(dir, "eleves.xml"), xml(1));
+      expect((await refusal(join(dir, "eleves.xml"))).message).toMatch(/n'est pas un nom de fichier AAF/);
+      await writeFile(join(dir, "notes.docx"), "x");
+      expect((await refusal(join(dir, "notes.docx"))).message).toMatch(/Format de livraison non reconnu : notes.docx/);
+      expect((await refusal(join(dir, "absent.zip"))).message).toMatch(/Livraison introuvable/);
+      const notZip = join(dir, "faux.zip");
+      await writeFile(notZip, "ceci n'est pas une archive");
+      expect((await refusal(notZip)).message).toMatch(/Archive zip illisible/);
+      const notGz = join(dir, "faux.tar.gz");
+      await writeFile(notGz, "ceci n'est pas une archive");
+      expect((await refusal(notGz)).message).toMatch(/Archive tar.gz illisible/);
+    },
+  );
 
   it("two deliveries mixed, a file given twice, a numbered file missing", async () => {
     const dir = await temp();
@@ -409,7 +420,8 @@ describe("4.4 deliveries — refusals, each with a French reason", () => {
     await writeFile(join(mixed, "ENT1D_Complet_20260901_Eleve_0000.xml"), xml(1));
     await writeFile(join(mixed, "ENT1D_Delta_20260915_Eleve_0000.xml"), xml(2));
     expect((await refusal(mixed)).message).toBe(
-      "Le dossier contient plusieurs livraisons (ENT1D_Complet_20260901, ENT1D_Delta_20260915) : importez-les une à une.",
+      "Le dossier contient plusieurs livraisons (ENT1D_Complet_20260901, ENT1D_Delta_20260915) : importez-les une à " +
+        "une.",
     );
     const twice = join(dir, "deux.zip");
     await writeFile(

@@ -65,80 +65,87 @@ describe("4.4 AAF parser", () => {
     });
   });
 
-  it("maps the 2D pupil sample: names, ISO birth date, class struct$code, only legal guardians (never oneself)", async () => {
-    const { records } = await parse(await readFile(join(SAMPLES, "ENT_Complet_20200101_Eleve_0000.xml")));
-    const pupil = normaliseAll(records).changes[0]!;
-    expect(pupil).toMatchObject({
-      operation: "add",
-      entity: {
-        kind: "pupil",
-        value: {
-          jointure: "2000000",
-          firstName: "Prenom",
-          lastName: "NOM",
-          birthDate: "2000-01-01",
-          classes: [{ structureJointure: "3000", code: "1AQUA", label: "1AQUA" }],
-          parents: [{ jointure: "3000000", relation: "20", legalGuardian: true }],
+  it(
+    "maps the 2D pupil sample: names, ISO birth date, " + "class struct$code, only legal guardians (never oneself)",
+    async () => {
+      const { records } = await parse(await readFile(join(SAMPLES, "ENT_Complet_20200101_Eleve_0000.xml")));
+      const pupil = normaliseAll(records).changes[0]!;
+      expect(pupil).toMatchObject({
+        operation: "add",
+        entity: {
+          kind: "pupil",
+          value: {
+            jointure: "2000000",
+            firstName: "Prenom",
+            lastName: "NOM",
+            birthDate: "2000-01-01",
+            classes: [{ structureJointure: "3000", code: "1AQUA", label: "1AQUA" }],
+            parents: [{ jointure: "3000000", relation: "20", legalGuardian: true }],
+          },
         },
-      },
-    });
-  });
+      });
+    },
+  );
 
-  it("reads 1D records: ENTPersonClasses in five parts, ENTEleveAutoriteParentale, O/N, CRLF, entities, modify and delete", async () => {
-    const text = file([
-      record("add", "Eleve", "11", [
-        attr("ENTPersonJointure", "11"),
-        attr("ENTPersonNom", "D'Amico"),
-        attr("ENTPersonPrenom", "Zoé"),
-        attr("ENTPersonDateNaissance", "29/02/2016"),
-        attr("ENTPersonStructRattach", "77"),
-        attr("ENTPersonClasses", "77$x$y$CM2A$CM2 A"),
-        attr("ENTEleveAutoriteParentale", "21$10", "22$20"),
-        attr("ENTEleveNiveau", "CM2"),
-        attr("ENTEleveRestaurantScolaire", "O"),
-      ]),
-      record("modify", "Eleve", "12", [attr("ENTPersonClasses", "77$x$y$CM1A$CM1 A")]),
-      record("delete", "PersRelEleve", "23"),
-      record("add", "PersEducNat", "31", [
-        attr("ENTPersonJointure", "31"),
-        attr("ENTPersonNom", "Martin"),
-        attr("ENTPersonPrenom", "Luc"),
-        attr("ENTPersonMail", "Luc.Martin@AC-TEST.fr"),
-        attr("ENTPersonStructRattach", "77"),
-        attr("ENTPersonFonctions", "77$DIR$DIRECTION$-$-"),
-        attr("ENTPersonCategorieEnseignant", "N"),
-        attr("ENTPersonProfils", "National_DIR"),
-      ]),
-    ]);
-    const { records } = await parse(text, 5);
-    const { changes, warnings } = normaliseAll(records);
-    expect(changes[0]).toMatchObject({
-      entity: {
-        value: {
-          lastName: "D'Amico",
-          firstName: "Zoé",
-          birthDate: "2016-02-29",
-          classes: [{ structureJointure: "77", code: "CM2A", label: "CM2 A" }],
-          parents: [{ jointure: "21", legalGuardian: true }, { jointure: "22" }],
-          level: "CM2",
+  it(
+    "reads 1D records: ENTPersonClasses in five parts, ENTEleveAutoriteParentale, O/N, CRLF, entities, modify and " +
+      "delete",
+    async () => {
+      const text = file([
+        record("add", "Eleve", "11", [
+          attr("ENTPersonJointure", "11"),
+          attr("ENTPersonNom", "D'Amico"),
+          attr("ENTPersonPrenom", "Zoé"),
+          attr("ENTPersonDateNaissance", "29/02/2016"),
+          attr("ENTPersonStructRattach", "77"),
+          attr("ENTPersonClasses", "77$x$y$CM2A$CM2 A"),
+          attr("ENTEleveAutoriteParentale", "21$10", "22$20"),
+          attr("ENTEleveNiveau", "CM2"),
+          attr("ENTEleveRestaurantScolaire", "O"),
+        ]),
+        record("modify", "Eleve", "12", [attr("ENTPersonClasses", "77$x$y$CM1A$CM1 A")]),
+        record("delete", "PersRelEleve", "23"),
+        record("add", "PersEducNat", "31", [
+          attr("ENTPersonJointure", "31"),
+          attr("ENTPersonNom", "Martin"),
+          attr("ENTPersonPrenom", "Luc"),
+          attr("ENTPersonMail", "Luc.Martin@AC-TEST.fr"),
+          attr("ENTPersonStructRattach", "77"),
+          attr("ENTPersonFonctions", "77$DIR$DIRECTION$-$-"),
+          attr("ENTPersonCategorieEnseignant", "N"),
+          attr("ENTPersonProfils", "National_DIR"),
+        ]),
+      ]);
+      const { records } = await parse(text, 5);
+      const { changes, warnings } = normaliseAll(records);
+      expect(changes[0]).toMatchObject({
+        entity: {
+          value: {
+            lastName: "D'Amico",
+            firstName: "Zoé",
+            birthDate: "2016-02-29",
+            classes: [{ structureJointure: "77", code: "CM2A", label: "CM2 A" }],
+            parents: [{ jointure: "21", legalGuardian: true }, { jointure: "22" }],
+            level: "CM2",
+          },
         },
-      },
-    });
-    expect(changes[1]).toMatchObject({ operation: "modify", fields: ["classes"] });
-    expect(changes[2]).toEqual({
-      operation: "delete",
-      kind: "relative",
-      jointure: "23",
-      source: expect.objectContaining({ file: "test.xml" }),
-    });
-    expect(changes[3]).toMatchObject({
-      entity: { kind: "staff", value: { email: "luc.martin@ac-test.fr", directs: ["77"], teacher: false } },
-    });
-    // The format grows every year: an unknown attribute is a warning, never a failure.
-    expect(warnings).toEqual([
-      expect.objectContaining({ code: "unknown_attribute", detail: "Attribut inconnu ignoré : ENTPersonProfils" }),
-    ]);
-  });
+      });
+      expect(changes[1]).toMatchObject({ operation: "modify", fields: ["classes"] });
+      expect(changes[2]).toEqual({
+        operation: "delete",
+        kind: "relative",
+        jointure: "23",
+        source: expect.objectContaining({ file: "test.xml" }),
+      });
+      expect(changes[3]).toMatchObject({
+        entity: { kind: "staff", value: { email: "luc.martin@ac-test.fr", directs: ["77"], teacher: false } },
+      });
+      // The format grows every year: an unknown attribute is a warning, never a failure.
+      expect(warnings).toEqual([
+        expect.objectContaining({ code: "unknown_attribute", detail: "Attribut inconnu ignoré : ENTPersonProfils" }),
+      ]);
+    },
+  );
 
   it("decodes ISO-8859-15 bytes when a file is not UTF-8", async () => {
     const latin9 = Buffer.concat([
@@ -184,12 +191,15 @@ describe("4.4 AAF parser", () => {
     ["unknown category", file([record("add", "Martien", "1", [])]), /Catégorie inconnue « Martien »/],
     [
       "no identifier",
-      '<ficAlimMENESR><addRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><attributes/></addRequest></ficAlimMENESR>',
+      "<ficAlimMENESR><addRequest><operationalAttributes><attr " +
+        'name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><attributes/></addRequest></ficA' +
+        "limMENESR>",
       /sans identifiant/,
     ],
     [
       "XXE",
-      '<?xml version="1.0"?><!DOCTYPE ficAlimMENESR [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><ficAlimMENESR>&xxe;</ficAlimMENESR>',
+      '<?xml version="1.0"?><!DOCTYPE ficAlimMENESR [<!ENTITY xxe SYSTEM ' +
+        '"file:///etc/passwd">]><ficAlimMENESR>&xxe;</ficAlimMENESR>',
       /sécurité/,
     ],
     [

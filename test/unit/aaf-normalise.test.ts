@@ -81,21 +81,25 @@ describe("4.4 normaliser — the real 2D samples, as they are", () => {
     });
   });
 
-  it("Eleve: sn/givenName, ISO birth date, ENTEleveClasses struct$code, legal guardians only flagged, never oneself", async () => {
-    const { changes } = await readSet(SAMPLES);
-    const pupil = entity(changes.find((c) => c.operation === "add" && c.entity.kind === "pupil")!, "pupil");
-    expect(pupil).toEqual({
-      jointure: "2000000",
-      firstName: "Prenom",
-      lastName: "NOM",
-      birthDate: "2000-01-01",
-      email: null,
-      structures: ["1000"],
-      classes: [{ structureJointure: "3000", code: "1AQUA", label: "1AQUA" }],
-      parents: [{ jointure: "3000000", relation: "20", legalGuardian: true }],
-      level: null,
-    });
-  });
+  it(
+    "Eleve: sn/givenName, ISO birth date, ENTEleveClasses " +
+      "struct$code, legal guardians only flagged, never oneself",
+    async () => {
+      const { changes } = await readSet(SAMPLES);
+      const pupil = entity(changes.find((c) => c.operation === "add" && c.entity.kind === "pupil")!, "pupil");
+      expect(pupil).toEqual({
+        jointure: "2000000",
+        firstName: "Prenom",
+        lastName: "NOM",
+        birthDate: "2000-01-01",
+        email: null,
+        structures: ["1000"],
+        classes: [{ structureJointure: "3000", code: "1AQUA", label: "1AQUA" }],
+        parents: [{ jointure: "3000000", relation: "20", legalGuardian: true }],
+        level: null,
+      });
+    },
+  );
 });
 
 describe("4.4 normaliser — the hand-made 1D complete set", () => {
@@ -133,31 +137,34 @@ describe("4.4 normaliser — the hand-made 1D complete set", () => {
     });
   });
 
-  it("pupils: ENTPersonNom/Prénom, ENTPersonClasses in five parts, ENTEleveAutoriteParentale, ENTEleveNiveau", async () => {
-    const { changes } = await readSet(join(FIXTURES, "complet"));
-    expect(entity(byJointure(changes, "7000001"), "pupil")).toEqual({
-      jointure: "7000001",
-      firstName: "Zoé",
-      lastName: "D'Amico",
-      birthDate: "2019-03-14",
-      email: null,
-      structures: ["6001"],
-      classes: [{ structureJointure: "6001", code: "8000001", label: "CP-CE1" }],
-      parents: [
-        { jointure: "7100001", relation: "10", legalGuardian: true },
-        { jointure: "7100002", relation: "20", legalGuardian: true },
-      ],
-      level: "CE1",
-    });
-    expect(entity(byJointure(changes, "7000006"), "pupil")).toMatchObject({
-      birthDate: "2020-02-29",
-      lastName: "Öztürk",
-      level: "CP",
-    });
-    expect(entity(byJointure(changes, "7000005"), "pupil").parents).toEqual([
-      { jointure: "7100006", relation: "50", legalGuardian: true },
-    ]);
-  });
+  it(
+    "pupils: ENTPersonNom/Prénom, ENTPersonClasses in " + "five parts, ENTEleveAutoriteParentale, ENTEleveNiveau",
+    async () => {
+      const { changes } = await readSet(join(FIXTURES, "complet"));
+      expect(entity(byJointure(changes, "7000001"), "pupil")).toEqual({
+        jointure: "7000001",
+        firstName: "Zoé",
+        lastName: "D'Amico",
+        birthDate: "2019-03-14",
+        email: null,
+        structures: ["6001"],
+        classes: [{ structureJointure: "6001", code: "8000001", label: "CP-CE1" }],
+        parents: [
+          { jointure: "7100001", relation: "10", legalGuardian: true },
+          { jointure: "7100002", relation: "20", legalGuardian: true },
+        ],
+        level: "CE1",
+      });
+      expect(entity(byJointure(changes, "7000006"), "pupil")).toMatchObject({
+        birthDate: "2020-02-29",
+        lastName: "Öztürk",
+        level: "CP",
+      });
+      expect(entity(byJointure(changes, "7000005"), "pupil").parents).toEqual([
+        { jointure: "7100006", relation: "50", legalGuardian: true },
+      ]);
+    },
+  );
 
   it("parents: their children, their e-mail (lower case), none when <value/>", async () => {
     const { changes } = await readSet(join(FIXTURES, "complet"));
@@ -172,35 +179,38 @@ describe("4.4 normaliser — the hand-made 1D complete set", () => {
     expect(entity(byJointure(changes, "7100002"), "relative").email).toBeNull();
   });
 
-  it("staff: director by ENTEnsFonctionDir and DIR, teachers by ENTPersonCategorieEnseignant, academic e-mail", async () => {
-    const { changes } = await readSet(join(FIXTURES, "complet"));
-    expect(entity(byJointure(changes, "7200001"), "staff")).toEqual({
-      jointure: "7200001",
-      firstName: "Sophie",
-      lastName: "Bernard",
-      birthDate: "1980-05-12",
-      email: "sophie.bernard@ac-creteil.fr",
-      structures: ["6001"],
-      functions: [
-        { structureJointure: "6001", code: "DIR", label: "DIRECTION" },
-        { structureJointure: "6001", code: "ENS", label: "ENSEIGNEMENT" },
-      ],
-      directs: ["6001"],
-      teacher: true,
-      classes: [],
-    });
-    expect(entity(byJointure(changes, "7200002"), "staff")).toMatchObject({ directs: [], teacher: true });
-    expect(entity(byJointure(changes, "7200003"), "staff")).toMatchObject({ directs: ["6002"], teacher: true });
-    expect(entity(byJointure(changes, "7200004"), "staff")).toMatchObject({
-      structures: ["6001", "6002"],
-      directs: [],
-      teacher: true,
-    });
-    expect(entity(byJointure(changes, "7200005"), "staff")).toMatchObject({
-      teacher: false,
-      functions: [{ code: "PSY", label: "PSYCHOLOGUE" }],
-    });
-  });
+  it(
+    "staff: director by ENTEnsFonctionDir and DIR, teachers " + "by ENTPersonCategorieEnseignant, academic e-mail",
+    async () => {
+      const { changes } = await readSet(join(FIXTURES, "complet"));
+      expect(entity(byJointure(changes, "7200001"), "staff")).toEqual({
+        jointure: "7200001",
+        firstName: "Sophie",
+        lastName: "Bernard",
+        birthDate: "1980-05-12",
+        email: "sophie.bernard@ac-creteil.fr",
+        structures: ["6001"],
+        functions: [
+          { structureJointure: "6001", code: "DIR", label: "DIRECTION" },
+          { structureJointure: "6001", code: "ENS", label: "ENSEIGNEMENT" },
+        ],
+        directs: ["6001"],
+        teacher: true,
+        classes: [],
+      });
+      expect(entity(byJointure(changes, "7200002"), "staff")).toMatchObject({ directs: [], teacher: true });
+      expect(entity(byJointure(changes, "7200003"), "staff")).toMatchObject({ directs: ["6002"], teacher: true });
+      expect(entity(byJointure(changes, "7200004"), "staff")).toMatchObject({
+        structures: ["6001", "6002"],
+        directs: [],
+        teacher: true,
+      });
+      expect(entity(byJointure(changes, "7200005"), "staff")).toMatchObject({
+        teacher: false,
+        functions: [{ code: "PSY", label: "PSYCHOLOGUE" }],
+      });
+    },
+  );
 });
 
 describe("4.4 normaliser — the 1D delta: modify lists the fields delivered, delete only the jointure", () => {
@@ -279,7 +289,8 @@ describe("4.4 normaliser — attribute sets of both flavours (entcore.md §2.4)"
         source,
         code: "deprecated_attribute",
         detail:
-          "Attributs obsolètes ignorés : ENTElevePere, ENTEleveMere (sans ENTElevePersRelEleve, les responsables de l'élève ne sont pas rattachés).",
+          "Attributs obsolètes ignorés : ENTElevePere, ENTEleveMere (sans ENTElevePersRelEleve, les responsables de " +
+          "l'élève ne sont pas rattachés).",
       },
     ]);
     // Old files (AAF-VE1301) carry them beside ENTElevePersRelEleve on every pupil: no warning then.
@@ -338,32 +349,35 @@ describe("4.4 normaliser — values", () => {
     expect(entity(norm(raw("Eleve", { ENTPersonDateNaissance: [""] })).change, "pupil").birthDate).toBeNull();
   });
 
-  it("teacher or other staff, by the rules of §2.5: category first, then presence in front of pupils, then ENS/DOC", () => {
-    const teacher = (a: Record<string, string[]>) => entity(norm(raw("PersEducNat", a)).change, "staff").teacher;
-    expect(teacher({ ENTPersonCategorieEnseignant: ["N"], ENTPersonFonctions: ["1$ENS$ENSEIGNEMENT$-$-"] })).toBe(
-      false,
-    );
-    expect(teacher({ ENTPersonCategorieEnseignant: ["O"] })).toBe(true);
-    expect(teacher({ ENTPersonCategorieEnseignant: ["Y"] })).toBe(true);
-    expect(teacher({ PersEducNatPresenceDevantEleves: ["O"] })).toBe(true);
-    expect(teacher({ PersEducNatPresenceDevantEleves: ["N"], ENTPersonFonctions: ["1$DOC$DOCUMENTATION$-$-"] })).toBe(
-      true,
-    );
-    expect(teacher({ ENTPersonFonctions: ["1$ENS$ENSEIGNEMENT$L1700$EDUCATION MUSICALE"] })).toBe(true);
-    expect(teacher({ ENTPersonFonctions: ["1$ADF$ADMINISTRATION$-$-"] })).toBe(false);
-    expect(teacher({})).toBe(false);
-    const odd = norm(
-      raw("PersEducNat", { ENTPersonCategorieEnseignant: ["peut-être"], ENTPersonFonctions: ["1$ENS$E$-$-"] }),
-    );
-    expect(entity(odd.change, "staff").teacher).toBe(true);
-    expect(odd.warnings).toEqual([
-      {
-        source,
-        code: "ignored_value",
-        detail: "Valeur « peut-être » de ENTPersonCategorieEnseignant ni O ni N : ignorée.",
-      },
-    ]);
-  });
+  it(
+    "teacher or other staff, by the rules of §2.5: category " + "first, then presence in front of pupils, then ENS/DOC",
+    () => {
+      const teacher = (a: Record<string, string[]>) => entity(norm(raw("PersEducNat", a)).change, "staff").teacher;
+      expect(teacher({ ENTPersonCategorieEnseignant: ["N"], ENTPersonFonctions: ["1$ENS$ENSEIGNEMENT$-$-"] })).toBe(
+        false,
+      );
+      expect(teacher({ ENTPersonCategorieEnseignant: ["O"] })).toBe(true);
+      expect(teacher({ ENTPersonCategorieEnseignant: ["Y"] })).toBe(true);
+      expect(teacher({ PersEducNatPresenceDevantEleves: ["O"] })).toBe(true);
+      expect(teacher({ PersEducNatPresenceDevantEleves: ["N"], ENTPersonFonctions: ["1$DOC$DOCUMENTATION$-$-"] })).toBe(
+        true,
+      );
+      expect(teacher({ ENTPersonFonctions: ["1$ENS$ENSEIGNEMENT$L1700$EDUCATION MUSICALE"] })).toBe(true);
+      expect(teacher({ ENTPersonFonctions: ["1$ADF$ADMINISTRATION$-$-"] })).toBe(false);
+      expect(teacher({})).toBe(false);
+      const odd = norm(
+        raw("PersEducNat", { ENTPersonCategorieEnseignant: ["peut-être"], ENTPersonFonctions: ["1$ENS$E$-$-"] }),
+      );
+      expect(entity(odd.change, "staff").teacher).toBe(true);
+      expect(odd.warnings).toEqual([
+        {
+          source,
+          code: "ignored_value",
+          detail: "Valeur « peut-être » de ENTPersonCategorieEnseignant ni O ni N : ignorée.",
+        },
+      ]);
+    },
+  );
 
   it("direction: ENTEnsFonctionDir jointures (or O/N), a DIR function, or a direction label", () => {
     const directs = (a: Record<string, string[]>) => entity(norm(raw("PersEducNat", a)).change, "staff").directs;
@@ -401,37 +415,40 @@ describe("4.4 normaliser — values", () => {
     ]);
   });
 
-  it("classes: 2D struct$code, 1D in five parts, a 1D value of two parts read as 2D; malformed ones warned about", () => {
-    const { change, warnings } = norm(
-      raw("Eleve", {
-        ENTPersonClasses: ["S1$a$b$C1$CM1 A", "S1$C2", "S1$a$b$C1$CM1 A", "sans-dollar"],
-        ENTEleveClasses: ["S2$4E1"],
-      }),
-    );
-    expect(entity(change, "pupil").classes).toEqual([
-      { structureJointure: "S1", code: "C1", label: "CM1 A" },
-      { structureJointure: "S1", code: "C2", label: "C2" },
-      { structureJointure: "S2", code: "4E1", label: "4E1" },
-    ]);
-    expect(warnings).toEqual([
-      {
-        source,
-        code: "ignored_value",
-        detail: "Valeur « sans-dollar » de ENTPersonClasses ignorée (format attendu structure$…$…$classe$libellé).",
-      },
-    ]);
-    const staff = entity(
-      norm(
-        raw("PersEducNat", {
-          ENTAuxEnsClasses: ["S$3A"],
-          ENTAuxEnsClassesMatieres: ["S$3A$081300", "S$3B$081300"],
-          ENTAuxEnsClassesPrincipal: ["S$3B"],
+  it(
+    "classes: 2D struct$code, 1D in five parts, a 1D value " + "of two parts read as 2D; malformed ones warned about",
+    () => {
+      const { change, warnings } = norm(
+        raw("Eleve", {
+          ENTPersonClasses: ["S1$a$b$C1$CM1 A", "S1$C2", "S1$a$b$C1$CM1 A", "sans-dollar"],
+          ENTEleveClasses: ["S2$4E1"],
         }),
-      ).change,
-      "staff",
-    );
-    expect(staff.classes.map((c) => c.code)).toEqual(["3A", "3B"]);
-  });
+      );
+      expect(entity(change, "pupil").classes).toEqual([
+        { structureJointure: "S1", code: "C1", label: "CM1 A" },
+        { structureJointure: "S1", code: "C2", label: "C2" },
+        { structureJointure: "S2", code: "4E1", label: "4E1" },
+      ]);
+      expect(warnings).toEqual([
+        {
+          source,
+          code: "ignored_value",
+          detail: "Valeur « sans-dollar » de ENTPersonClasses ignorée (format attendu structure$…$…$classe$libellé).",
+        },
+      ]);
+      const staff = entity(
+        norm(
+          raw("PersEducNat", {
+            ENTAuxEnsClasses: ["S$3A"],
+            ENTAuxEnsClassesMatieres: ["S$3A$081300", "S$3B$081300"],
+            ENTAuxEnsClassesPrincipal: ["S$3B"],
+          }),
+        ).change,
+        "staff",
+      );
+      expect(staff.classes.map((c) => c.code)).toEqual(["3A", "3B"]);
+    },
+  );
 
   it("school names: TYPE$NAME$CITY keeps the name, plain names stay as they are", () => {
     const name = (v: string, extra: Record<string, string[]> = {}) =>

@@ -36,9 +36,13 @@ async function refusal(data: string | Uint8Array, size?: number): Promise<AafPar
 const plain = (records: AafRawRecord[]) => records.map((r) => ({ ...r, attributes: Object.fromEntries(r.attributes) }));
 
 const xml = (body: string, { decl = true, doctype = true } = {}) =>
-  `${decl ? '<?xml version="1.0" encoding="ISO-8859-15"?>\r\n' : ""}${doctype ? '<!DOCTYPE ficAlimMENESR SYSTEM "ficAlimMENESR.dtd">\r\n' : ""}<ficAlimMENESR>\r\n${body}</ficAlimMENESR>\r\n`;
+  `${decl ? '<?xml version="1.0" encoding="ISO-8859-15"?>\r\n' : ""}` +
+  `${doctype ? '<!DOCTYPE ficAlimMENESR SYSTEM "ficAlimMENESR.dtd">\r\n' : ""}` +
+  `<ficAlimMENESR>\r\n${body}</ficAlimMENESR>\r\n`;
 const pupil = (id: string, attrs = `<attr name="ENTPersonNom"><value>Nom</value></attr>`) =>
-  `<addRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>${id}</id></identifier><attributes>${attrs}</attributes></addRequest>\r\n`;
+  `<addRequest><operationalAttributes><attr ` +
+  `name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>${id}</id></identifi` +
+  `er><attributes>${attrs}</attributes></addRequest>\r\n`;
 
 describe("4.4 AAF parser — the real samples, as they are", () => {
   it("reads the 2D EtabEducNat sample (ISO-8859-15 declared, &apos;, <value></value>, <value/>)", async () => {
@@ -107,27 +111,31 @@ describe("4.4 AAF parser — 1D files", () => {
     }
   });
 
-  it('reads the delta: modifyRequest with <modification operation="replace">, addRequest, deleteRequest, <value/>', async () => {
-    const data = await readFile(join(FIXTURES, "delta/ENT1D_Delta_20260915_PersRelEleve_0000.xml"));
-    const { records } = await parse(data, 100);
-    expect(records.map((r) => [r.operation, r.category, r.id])).toEqual([
-      ["add", "PersRelEleve", "7100009"],
-      ["modify", "PersRelEleve", "7100003"],
-      ["modify", "PersRelEleve", "7100006"],
-      ["delete", "PersRelEleve", "7100004"],
-      ["delete", "PersRelEleve", "7100005"],
-    ]);
-    expect(records[1]!.attributes).toEqual(new Map([["ENTPersonMail", ["linh.nguyen@example.net"]]]));
-    expect(records[2]!.attributes).toEqual(new Map([["ENTPersonMail", [""]]]));
-    expect(records[3]!.attributes.size).toBe(0);
-  });
+  it(
+    "reads the delta: modifyRequest with <modification " + 'operation="replace">, addRequest, deleteRequest, <value/>',
+    async () => {
+      const data = await readFile(join(FIXTURES, "delta/ENT1D_Delta_20260915_PersRelEleve_0000.xml"));
+      const { records } = await parse(data, 100);
+      expect(records.map((r) => [r.operation, r.category, r.id])).toEqual([
+        ["add", "PersRelEleve", "7100009"],
+        ["modify", "PersRelEleve", "7100003"],
+        ["modify", "PersRelEleve", "7100006"],
+        ["delete", "PersRelEleve", "7100004"],
+        ["delete", "PersRelEleve", "7100005"],
+      ]);
+      expect(records[1]!.attributes).toEqual(new Map([["ENTPersonMail", ["linh.nguyen@example.net"]]]));
+      expect(records[2]!.attributes).toEqual(new Map([["ENTPersonMail", [""]]]));
+      expect(records[3]!.attributes.size).toBe(0);
+    },
+  );
 
   it("decodes entities, character references and CDATA; keeps the category out of the attributes", async () => {
     const { records } = await parse(
       xml(
         pupil(
           "1",
-          `<attr name="ENTPersonNom"><value>L&apos;H&#244;te &amp; Fils &lt;&gt; &quot;x&quot; &#x20AC;</value></attr>` +
+          `<attr name="ENTPersonNom"><value>L&apos;H&#244;te &amp; Fils ` +
+            `&lt;&gt; &quot;x&quot; &#x20AC;</value></attr>` +
             `<attr name="ENTPersonPrenom"><value><![CDATA[Zoé <b>&amp;</b>]]></value></attr>` +
             `<attr name="ENTPersonAutresPrenoms"><value>  Anne  </value><value>Marie&#10;Claire</value></attr>`,
         ),
@@ -140,19 +148,24 @@ describe("4.4 AAF parser — 1D files", () => {
     expect(a.has("categoriePersonne")).toBe(false);
   });
 
-  it("reads every operational attribute: categorieStructure, categoriePersonne, categorieMatiere, categorieMef", async () => {
-    const rec = (op: string, cat: string) =>
-      `<addRequest><operationalAttributes><attr name="${op}"><value>${cat}</value></attr></operationalAttributes><identifier><id>X</id></identifier><attributes><attr name="a"><value>b</value></attr></attributes></addRequest>`;
-    const { records } = await parse(
-      xml(
-        rec("categorieStructure", "EtabEducNat") +
-          rec("categoriePersonne", "PersEducNat") +
-          rec("categorieMatiere", "MatiereEducNat") +
-          rec("categorieMef", "MefEducNat"),
-      ),
-    );
-    expect(records.map((r) => r.category)).toEqual(["EtabEducNat", "PersEducNat", "MatiereEducNat", "MefEducNat"]);
-  });
+  it(
+    "reads every operational attribute: categorieStructure, " + "categoriePersonne, categorieMatiere, categorieMef",
+    async () => {
+      const rec = (op: string, cat: string) =>
+        `<addRequest><operationalAttributes><attr ` +
+        `name="${op}"><value>${cat}</value></attr></operationalAttributes><identifier><id>X</id></identifier><attribu` +
+        `tes><attr name="a"><value>b</value></attr></attributes></addRequest>`;
+      const { records } = await parse(
+        xml(
+          rec("categorieStructure", "EtabEducNat") +
+            rec("categoriePersonne", "PersEducNat") +
+            rec("categorieMatiere", "MatiereEducNat") +
+            rec("categorieMef", "MefEducNat"),
+        ),
+      );
+      expect(records.map((r) => r.category)).toEqual(["EtabEducNat", "PersEducNat", "MatiereEducNat", "MefEducNat"]);
+    },
+  );
 
   it("merges an attribute given twice, in order", async () => {
     const { records } = await parse(
@@ -250,14 +263,17 @@ describe("4.4 AAF parser — refusals, each with a French reason, the file and t
     [
       "a record without identifier",
       xml(
-        `<addRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><attributes/></addRequest>`,
+        `<addRequest><operationalAttributes><attr ` +
+          `name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><attributes/></addRequest>`,
       ),
       /sans identifiant/,
     ],
     [
       "an empty identifier",
       xml(
-        `<deleteRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id> </id></identifier></deleteRequest>`,
+        `<deleteRequest><operationalAttributes><attr ` +
+          `name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id> ` +
+          `</id></identifier></deleteRequest>`,
       ),
       /sans identifiant/,
     ],
@@ -269,21 +285,27 @@ describe("4.4 AAF parser — refusals, each with a French reason, the file and t
     [
       "an unknown category",
       xml(
-        `<deleteRequest><operationalAttributes><attr name="categoriePersonne"><value>Martien</value></attr></operationalAttributes><identifier><id>1</id></identifier></deleteRequest>`,
+        `<deleteRequest><operationalAttributes><attr ` +
+          `name="categoriePersonne"><value>Martien</value></attr></operationalAttributes><identifier><id>1</id></iden` +
+          `tifier></deleteRequest>`,
       ),
       /Catégorie inconnue « Martien »/,
     ],
     [
       "a category under the wrong attribute",
       xml(
-        `<deleteRequest><operationalAttributes><attr name="categorieStructure"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identifier></deleteRequest>`,
+        `<deleteRequest><operationalAttributes><attr ` +
+          `name="categorieStructure"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></ident` +
+          `ifier></deleteRequest>`,
       ),
       /incompatible avec l'attribut opérationnel categorieStructure/,
     ],
     [
       "an unknown operational attribute",
       xml(
-        `<deleteRequest><operationalAttributes><attr name="categorieAutre"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identifier></deleteRequest>`,
+        `<deleteRequest><operationalAttributes><attr ` +
+          `name="categorieAutre"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identifie` +
+          `r></deleteRequest>`,
       ),
       /Attribut opérationnel inconnu « categorieAutre »/,
     ],
@@ -296,7 +318,10 @@ describe("4.4 AAF parser — refusals, each with a French reason, the file and t
     [
       "a modification other than replace",
       xml(
-        `<modifyRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identifier><modifications><modification name="sn" operation="add"><value>X</value></modification></modifications></modifyRequest>`,
+        `<modifyRequest><operationalAttributes><attr ` +
+          `name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identi` +
+          `fier><modifications><modification name="sn" ` +
+          `operation="add"><value>X</value></modification></modifications></modifyRequest>`,
       ),
       /Opération de modification « add » non prise en charge/,
     ],
@@ -325,7 +350,10 @@ describe("4.4 AAF parser — refusals, each with a French reason, the file and t
     [
       "attributes not separated",
       xml(
-        `<modifyRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identifier><modifications><modification name="sn"operation="replace"><value>X</value></modification></modifications></modifyRequest>`,
+        `<modifyRequest><operationalAttributes><attr ` +
+          `name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>1</id></identi` +
+          `fier><modifications><modification ` +
+          `name="sn"operation="replace"><value>X</value></modification></modifications></modifyRequest>`,
       ),
       /espace manquante/,
     ],
@@ -455,8 +483,10 @@ describe("4.4 AAF parser — streaming in bounded memory", () => {
   const record = (i: number) =>
     pupil(
       id(i),
-      `<attr name="ENTPersonJointure"><value>${id(i)}</value></attr><attr name="ENTPersonNom"><value>Dupont-Lefèvre</value></attr>` +
-        `<attr name="ENTPersonPrenom"><value>Zoé</value></attr><attr name="ENTPersonClasses"><value>6001$$$8000001$CP-CE1</value></attr>` +
+      `<attr name="ENTPersonJointure"><value>${id(i)}</value></attr><attr ` +
+        `name="ENTPersonNom"><value>Dupont-Lefèvre</value></attr>` +
+        `<attr name="ENTPersonPrenom"><value>Zoé</value></attr><attr ` +
+        `name="ENTPersonClasses"><value>6001$$$8000001$CP-CE1</value></attr>` +
         `<attr name="ENTEleveAutoriteParentale"><value>${id(i + 1)}$10</value><value>${id(i + 2)}$20</value></attr>`,
     );
 

@@ -15,8 +15,11 @@ describe("docs in the repo", () => {
     expect(run.status).toBe(0);
   });
 
-  it("docs/requirements.md is what the code and the tests cite (npx tsx scripts/requirements.ts regenerates it)", () => {
-    const run = script("scripts/requirements.ts", "--check");
-    expect(run.status, run.stderr + run.stdout).toBe(0);
-  });
+  it(
+    "docs/requirements.md is what the code and the tests " + "cite (npx tsx scripts/requirements.ts regenerates it)",
+    () => {
+      const run = script("scripts/requirements.ts", "--check");
+      expect(run.status, run.stderr + run.stdout).toBe(0);
+    },
+  );
 });

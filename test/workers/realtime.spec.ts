@@ -109,33 +109,36 @@ it("54B 56B the room's SQLite storage keeps every update across eviction of the 
   expect(env).toBeDefined();
 });
 
-it("21 F3 on Workers a ticket is admitted again after the re-check period: closed with 4001, the client comes back", async () => {
-  const name = `0750001A:bench:recheck-${Math.random().toString(36).slice(2, 8)}`;
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider("ws://rooms.test", name, doc, {
-    WebSocketPolyfill: WorkerSocket as never,
-    disableBc: true,
-    params: { recheck: "300" },
-    maxBackoffTime: 100,
-  });
-  const codes: number[] = [];
-  provider.on("connection-close", (e) => {
-    if (e) codes.push(e.code);
-  });
-  await eventually(() => provider.synced);
-  await new Promise((r) => setTimeout(r, 400));
-  doc.getMap("m").set("k", "après la vérification");
-  await eventually(() => codes.includes(4001), 10_000, "never closed for a re-check");
-  const reader = new Y.Doc();
-  const other = new WebsocketProvider("ws://rooms.test", name, reader, {
-    WebSocketPolyfill: WorkerSocket as never,
-    disableBc: true,
-  });
-  // The edit the closing frame carried is sent again once the client is back.
-  await eventually(() => reader.getMap("m").get("k") === "après la vérification", 10_000, "edit lost on re-check");
-  provider.destroy();
-  other.destroy();
-});
+it(
+  "21 F3 on Workers a ticket is admitted again after the " + "re-check period: closed with 4001, the client comes back",
+  async () => {
+    const name = `0750001A:bench:recheck-${Math.random().toString(36).slice(2, 8)}`;
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider("ws://rooms.test", name, doc, {
+      WebSocketPolyfill: WorkerSocket as never,
+      disableBc: true,
+      params: { recheck: "300" },
+      maxBackoffTime: 100,
+    });
+    const codes: number[] = [];
+    provider.on("connection-close", (e) => {
+      if (e) codes.push(e.code);
+    });
+    await eventually(() => provider.synced);
+    await new Promise((r) => setTimeout(r, 400));
+    doc.getMap("m").set("k", "après la vérification");
+    await eventually(() => codes.includes(4001), 10_000, "never closed for a re-check");
+    const reader = new Y.Doc();
+    const other = new WebsocketProvider("ws://rooms.test", name, reader, {
+      WebSocketPolyfill: WorkerSocket as never,
+      disableBc: true,
+    });
+    // The edit the closing frame carried is sent again once the client is back.
+    await eventually(() => reader.getMap("m").get("k") === "après la vérification", 10_000, "edit lost on re-check");
+    provider.destroy();
+    other.destroy();
+  },
+);
 
 it("21 F2 on Workers one session holds at most 10 sockets in a room; the next is refused with 4429", async () => {
   const name = `0750001A:bench:cap-${Math.random().toString(36).slice(2, 8)}`;

@@ -446,7 +446,10 @@ export function MessagePage(props: {
         {m.mine ? null : (
           <p>
             <a
-              href={`/messagerie/nouveau?a=${m.sender.id}&objet=${encodeURIComponent(`Re : ${m.subject}`.slice(0, 200))}`}
+              href={
+                `/messagerie/nouveau?a=${m.sender.id}&objet` +
+                `=${encodeURIComponent(`Re : ${m.subject}`.slice(0, 200))}`
+              }
             >
               {t("message.reply")}
             </a>

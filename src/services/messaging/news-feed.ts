@@ -94,10 +94,20 @@ export async function activeAnnouncements(
   }>(
     await tx.execute(sql`
       select a.id, a.title, a.body, a.signed_as, a.created_at, a.ends_at,
-        ${userId ? sql`exists (select 1 from announcement_reads r where r.announcement_id = a.id and r.user_id = ${userId})` : sql`false`} as seen
+        ${
+          userId
+            ? sql`exists (select 1 from announcement_reads r where r.announcement_id = a.id and r.user_id =
+          ${userId})`
+            : sql`false`
+        } as seen
       from announcements a
       where a.withdrawn_at is null and a.ends_at > ${now.toISOString()} and a.created_at <= ${now.toISOString()}
-        ${onlyUnseen && userId ? sql`and not exists (select 1 from announcement_reads r where r.announcement_id = a.id and r.user_id = ${userId})` : sql``}
+        ${
+          onlyUnseen && userId
+            ? sql`and not exists (select 1 from announcement_reads r where r.announcement_id = a.id
+          and r.user_id = ${userId})`
+            : sql``
+        }
         and ${audience}
       order by a.created_at desc limit 20`),
   );

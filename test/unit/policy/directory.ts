@@ -49,7 +49,8 @@ export const directoryCases = [
     "staff",
   ]),
   rule(
-    "a class is seen by its members, its pupils' parents, the school's director and staff and its perimeter — not by municipality staff (2.1.2)",
+    "a class is seen by its members, its pupils' parents, the school's director and staff and its perimeter — not by " +
+      "municipality staff (2.1.2)",
     "class.view",
     classOfA,
     ["teacher", "pupil", "parent", "director", "staff", "inspector", "adviser", "academie"],

@@ -16,7 +16,8 @@ const classOfA = {
 
 export const newsFeedCases = [
   rule(
-    "54H–54I the feed offers the date form to teachers and directors where they work, inspectors, advisers and municipality staff",
+    "54H–54I the feed offers the date form to teachers and directors where they work, inspectors, advisers and " +
+      "municipality staff",
     "feed.writeDates",
     platform,
     [
@@ -32,7 +33,8 @@ export const newsFeedCases = [
     ],
   ),
   rule(
-    "54I–54J the feed offers the urgent message form to teachers, directors, inspectors, advisers, municipality staff and the académie",
+    "54I–54J the feed offers the urgent message form to teachers, directors, inspectors, advisers, municipality " +
+      "staff and the académie",
     "feed.writeAnnouncements",
     platform,
     [
