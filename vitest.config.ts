@@ -9,8 +9,10 @@ export default defineConfig({
     // test data comes from factories with fresh schools, so files never see each other's rows.
     isolate: false,
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Timeouts catch hangs, they time nothing (figures live in bench/): a test of a dozen real logins (scrypt) and
+    // forms takes 10 s on a quiet 2-core machine and three times that on a busy one.
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
     coverage: {
       provider: "v8",
       include: ["src/**", "routes/**", "views/**", "db/**", "realtime/**"],
