@@ -278,6 +278,20 @@ describe.each(DATABASE_KINDS)("hostile input on %s", (kind) => {
     expect(texts).toContain("'+33 6 12 34 56 78");
     expect(texts.filter((x) => /^[=+\-@\t\r]/.test(x))).toEqual([]);
   });
+
+  it("21 (found by the hostile-input walk) an activated account's password is not changed through the activation form", async () => {
+    const pupil = await as(s.pupil);
+    await pupil.get("/activation");
+    const res = await pupil.post("/activation", {
+      charte: "oui",
+      password: "Nouveau-mot-2026",
+      confirm: "Nouveau-mot-2026",
+    });
+    expect([res.status, res.location]).toEqual([303, "/"]);
+    // The password is the one it was: only the account page (which asks for the current one) changes it.
+    expect((await new TestBrowser(env.app).login(s.pupil.login, s.pupil.password)).status).toBe(303);
+    expect((await new TestBrowser(env.app).login(s.pupil.login, "Nouveau-mot-2026")).status).not.toBe(303);
+  });
 });
 
 const dec = (_: string, code: string) => String.fromCharCode(Number(code));
