@@ -204,6 +204,9 @@ authRoutes.get("/activation", (c) => {
 authRoutes.post("/activation", async (c) => {
   const p = c.var.principal;
   if (!p) return c.redirect("/login", 303);
+  // An account already activated is done here, as on the page: this form sets a password without asking the
+  // current one, so it must not become a way round the account page's check (found by the hostile-input walk).
+  if (p.state !== "pre_created" && p.charterAccepted) return c.redirect("/", 303);
   const form = await readForm(c);
   const result = await activateAccount(c.var.deps, p, {
     acceptCharter: field(form, "charte") === "oui",

@@ -247,40 +247,51 @@ describe.each(DATABASE_KINDS)("hostile input on %s", (kind) => {
     expect(changedTables(before, await written())).toEqual([]);
     expect(logLines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
   });
-  it(
-    "21 F8 a roll-call reason that a spreadsheet would " + "run comes out of the register as text, in CSV and ODS",
-    async () => {
-      const teacher = await as(s.teacher, `/appel/${s.classId}`);
-      const reasons = { [s.pupil.id]: '=cmd|"/c calc"!A1', [s.otherPupil.id]: "+33 6 12 34 56 78" };
-      const res = await teacher.post(`/appel/${s.classId}`, {
-        jour: "2026-12-11",
-        demi: "matin",
-        [`statut:${s.pupil.id}`]: "absent",
-        [`motif:${s.pupil.id}`]: reasons[s.pupil.id]!,
-        [`statut:${s.otherPupil.id}`]: "late",
-        [`motif:${s.otherPupil.id}`]: reasons[s.otherPupil.id]!,
-      });
-      expect(res.status).toBe(303);
-      const csv = (await teacher.get(`/appel/${s.classId}/registre.csv?mois=2026-12`)).text;
-      const cells = csv
-        .replace(/^\uFEFF/, "")
-        .trim()
-        .split("\r\n")
-        .flatMap((line) => line.split(";"));
-      expect(cells).toContain(`"'=cmd|""/c calc""!A1"`);
-      expect(cells).toContain("'+33 6 12 34 56 78");
-      expect(cells.filter((c) => /^"?[=+\-@\t\r]/.test(c))).toEqual([]);
-      const ods = await env.app.request(`http://localhost/appel/${s.classId}/registre.ods?mois=2026-12`, {
-        headers: { cookie: teacherCookie(teacher), "x-test-ip": "192.0.2.9" },
-      });
-      // A stored zip: content.xml's bytes read as text.
-      const content = new TextDecoder().decode(new Uint8Array(await ods.arrayBuffer()));
-      const texts = [...content.matchAll(/<text:p>([^<]*)<\/text:p>/g)].map((m) => m[1]!.replace(/&#(\d+);/g, dec));
-      expect(texts).toContain(`'=cmd|"/c calc"!A1`);
-      expect(texts).toContain("'+33 6 12 34 56 78");
-      expect(texts.filter((x) => /^[=+\-@\t\r]/.test(x))).toEqual([]);
-    },
-  );
+  it("21 F8 a roll-call reason that a spreadsheet would run comes out of the register as text, in CSV and ODS", async () => {
+    const teacher = await as(s.teacher, `/appel/${s.classId}`);
+    const reasons = { [s.pupil.id]: '=cmd|"/c calc"!A1', [s.otherPupil.id]: "+33 6 12 34 56 78" };
+    const res = await teacher.post(`/appel/${s.classId}`, {
+      jour: "2026-12-11",
+      demi: "matin",
+      [`statut:${s.pupil.id}`]: "absent",
+      [`motif:${s.pupil.id}`]: reasons[s.pupil.id]!,
+      [`statut:${s.otherPupil.id}`]: "late",
+      [`motif:${s.otherPupil.id}`]: reasons[s.otherPupil.id]!,
+    });
+    expect(res.status).toBe(303);
+    const csv = (await teacher.get(`/appel/${s.classId}/registre.csv?mois=2026-12`)).text;
+    const cells = csv
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n")
+      .flatMap((line) => line.split(";"));
+    expect(cells).toContain(`"'=cmd|""/c calc""!A1"`);
+    expect(cells).toContain("'+33 6 12 34 56 78");
+    expect(cells.filter((c) => /^"?[=+\-@\t\r]/.test(c))).toEqual([]);
+    const ods = await env.app.request(`http://localhost/appel/${s.classId}/registre.ods?mois=2026-12`, {
+      headers: { cookie: teacherCookie(teacher), "x-test-ip": "192.0.2.9" },
+    });
+    // A stored zip: content.xml's bytes read as text.
+    const content = new TextDecoder().decode(new Uint8Array(await ods.arrayBuffer()));
+    const texts = [...content.matchAll(/<text:p>([^<]*)<\/text:p>/g)].map((m) => m[1]!.replace(/&#(\d+);/g, dec));
+    expect(texts).toContain(`'=cmd|"/c calc"!A1`);
+    expect(texts).toContain("'+33 6 12 34 56 78");
+    expect(texts.filter((x) => /^[=+\-@\t\r]/.test(x))).toEqual([]);
+  });
+
+  it("21 (found by the hostile-input walk) an activated account's password is not changed through the activation form", async () => {
+    const pupil = await as(s.pupil);
+    await pupil.get("/activation");
+    const res = await pupil.post("/activation", {
+      charte: "oui",
+      password: "Nouveau-mot-2026",
+      confirm: "Nouveau-mot-2026",
+    });
+    expect([res.status, res.location]).toEqual([303, "/"]);
+    // The password is the one it was: only the account page (which asks for the current one) changes it.
+    expect((await new TestBrowser(env.app).login(s.pupil.login, s.pupil.password)).status).toBe(303);
+    expect((await new TestBrowser(env.app).login(s.pupil.login, "Nouveau-mot-2026")).status).not.toBe(303);
+  });
 });
 
 const dec = (_: string, code: string) => String.fromCharCode(Number(code));

@@ -398,13 +398,15 @@ function pathOf(pattern: string, w: World): string {
     .replace(":format", "odt");
 }
 
-/** Tables a refusal writes by design: a refused sign-in or SSO hand-off is audited (and counted, for the lockout). */
+/** Tables a refusal writes by design: a refused sign-in, SSO hand-off or password change (a wrong current password)
+ *  is audited, and sign-ins counted for the lockout. */
 const AUDITED = ["audit_chain_head", "audit_log"];
 const WRITTEN_ON_REFUSAL: Record<string, string[]> = {
   "POST /login": [...AUDITED, "login_attempts"],
   "POST /login/code": [...AUDITED, "login_challenges"],
   "GET /sso/arrivee": AUDITED,
   "POST /sso/choix": AUDITED,
+  "POST /compte/mot-de-passe": AUDITED,
 };
 /** Written on every request (the session's sliding expiry). */
 const ALWAYS_WRITTEN = ["sessions"];
