@@ -133,13 +133,20 @@ export function Layout(props: { chrome: Chrome; children?: Child; wide?: boolean
             </details>
           </aside>
         </div>
-        <footer class="footer">
-          <a href="/accessibilite">{t("footer.accessibility")}</a>
-          <a href="/charte">{t("footer.charter")}</a>
-          <a href="/aide">{t("footer.help")}</a>
-          <span>{t("footer.legal", { platform: chrome.platformName })}</span>
-        </footer>
+        <Footer platformName={chrome.platformName} />
       </body>
     </html>
+  );
+}
+
+/** Every page's footer: accessibility statement, charter, help, legal line. */
+export function Footer(props: { platformName: string }) {
+  return (
+    <footer class="footer">
+      <a href="/accessibilite">{t("footer.accessibility")}</a>
+      <a href="/charte">{t("footer.charter")}</a>
+      <a href="/aide">{t("footer.help")}</a>
+      <span>{t("footer.legal", { platform: props.platformName })}</span>
+    </footer>
   );
 }

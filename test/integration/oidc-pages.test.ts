@@ -2,7 +2,6 @@
 // logout question, logout done, form_post) — carries the hub's security headers and references no other host: a
 // school page that calls an outside company (fonts, scripts, styles) is a GDPR problem in itself.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServer } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,51 +13,7 @@ import { startServer } from "../../src/node/server";
 import { systemScope, withTenant } from "../../db/client";
 import { buildSchoolWithClass, buildStructure, buildUser } from "../helpers/factories";
 import { testPlatform } from "../helpers/platform";
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-/** A browser's cookie jar over fetch, following nothing by itself. */
-class Jar {
-  cookies = new Map<string, string>();
-  async fetch(url: string, init: RequestInit = {}): Promise<{ res: Response; body: string }> {
-    const headers = new Headers(init.headers);
-    headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(url, { ...init, redirect: "manual", headers });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair!.indexOf("=");
-      this.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
-    return { res, body: await res.text() };
-  }
-  async post(url: string, fields: Record<string, string>) {
-    return this.fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams(fields).toString(),
-    });
-  }
-  /** Follows redirects inside the hub; stops at a page or at a redirect leaving it. */
-  async follow(url: string, base: string): Promise<{ res: Response; body: string; url: string }> {
-    let current = url;
-    for (let i = 0; i < 10; i++) {
-      const got = await this.fetch(current);
-      const location = got.res.headers.get("location");
-      if (!location) return { ...got, url: current };
-      const next = new URL(location, current).href;
-      if (!next.startsWith(base)) return { ...got, url: next };
-      current = next;
-    }
-    throw new Error("too many redirects");
-  }
-}
+import { CookieJar, freePort } from "../helpers/http";
 
 /** Every address a page makes the browser fetch or go to: attributes, CSS url() and @import. */
 function referencedUrls(text: string): string[] {
@@ -119,7 +74,7 @@ describe("every page on its own host, with the hub's headers (F10)", () => {
   };
 
   async function signedIn() {
-    const jar = new Jar();
+    const jar = new CookieJar();
     const page = await jar.fetch(`${base}/login`);
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
     const res = await jar.post(`${base}/login`, { login: s.teacher.login, password: s.teacher.password, _csrf: token });
@@ -180,16 +135,16 @@ describe("every page on its own host, with the hub's headers (F10)", () => {
   afterAll(() => stop?.());
 
   it("the provider's error pages: unknown client, refused redirect address, missing PKCE", async () => {
-    const unknown = await new Jar().fetch(authorizeUrl({ client_id: "client-inconnu" }));
+    const unknown = await new CookieJar().fetch(authorizeUrl({ client_id: "client-inconnu" }));
     expect(unknown.res.status).toBe(400);
     expect(unknown.body).toContain("Connexion au service impossible");
     expect(unknown.body).toContain("invalid_client");
     check("error: unknown client", unknown);
-    const redirect = await new Jar().fetch(authorizeUrl({ redirect_uri: "https://evil.example.com/cb" }));
+    const redirect = await new CookieJar().fetch(authorizeUrl({ redirect_uri: "https://evil.example.com/cb" }));
     expect(redirect.res.status).toBe(400);
     expect(redirect.body).toContain("adresse qui ne lui est pas autorisée");
     check("error: redirect address", redirect);
-    const nothing = await new Jar().fetch(`${base}/oidc/auth`);
+    const nothing = await new CookieJar().fetch(`${base}/oidc/auth`);
     expect(nothing.res.status).toBe(400);
     check("error: no parameters", nothing);
   });
@@ -197,7 +152,7 @@ describe("every page on its own host, with the hub's headers (F10)", () => {
   it("the provider's logout question and its answer, in French with the hub's look", async () => {
     const jar = await signedIn();
     // Without a session of its own the provider asks nothing (it posts the logout at once, French page below).
-    const silent = await new Jar().fetch(`${base}/oidc/session/end`);
+    const silent = await new CookieJar().fetch(`${base}/oidc/session/end`);
     expect(silent.res.status).toBe(200);
     expect(silent.body).toContain("Continuer");
     expect(silent.body).not.toMatch(/Continue<|Submitting/);
@@ -237,10 +192,10 @@ describe("every page on its own host, with the hub's headers (F10)", () => {
 
   it("the provider's other answers (discovery, keys, unknown paths) carry the headers too", async () => {
     for (const path of ["/oidc/.well-known/openid-configuration", "/oidc/jwks", "/oidc/pas-une-page"]) {
-      const got = await new Jar().fetch(`${base}${path}`);
+      const got = await new CookieJar().fetch(`${base}${path}`);
       expect(headerProblems(got.res), path).toEqual([]);
     }
-    const token = await new Jar().post(`${base}/oidc/token`, {
+    const token = await new CookieJar().post(`${base}/oidc/token`, {
       grant_type: "authorization_code",
       code: "faux",
       client_id: slug,
@@ -251,7 +206,7 @@ describe("every page on its own host, with the hub's headers (F10)", () => {
   });
 
   it("the hub's main pages, signed out and signed in, and their stylesheets", async () => {
-    const anonymous = new Jar();
+    const anonymous = new CookieJar();
     for (const path of ["/login", "/aide", "/accessibilite", "/charte"]) {
       const got = await anonymous.fetch(`${base}${path}`);
       expect(got.res.status, path).toBe(200);
@@ -286,7 +241,7 @@ describe("every page on its own host, with the hub's headers (F10)", () => {
     );
     expect(sheets.size).toBeGreaterThan(0);
     for (const sheet of sheets) {
-      const css = await new Jar().fetch(`${base}${sheet}`);
+      const css = await new CookieJar().fetch(`${base}${sheet}`);
       expect(css.res.status).toBe(200);
       expect(outsideHosts(css.body, base), sheet).toEqual([]);
       expect(css.body).not.toMatch(/@import/);

@@ -1,7 +1,6 @@
 // 3.11.1.2–3: the hub as OpenID Connect provider, driven by a real relying party (openid-client) over HTTP:
 // code flow with PKCE, discovery, JWKS, single sign-on from the hub session, release by category, consent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServer } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,48 +19,7 @@ import { startServer } from "../../src/node/server";
 import { systemScope, withTenant } from "../../db/client";
 import { buildSchoolWithClass, buildStructure, buildUser, type BuiltUser } from "../helpers/factories";
 import { testPlatform } from "../helpers/platform";
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-/** A browser's cookie jar over fetch, following nothing by itself. */
-class Jar {
-  cookies = new Map<string, string>();
-  async get(url: string): Promise<Response> {
-    const res = await fetch(url, {
-      redirect: "manual",
-      headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair!.indexOf("=");
-      this.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
-    const text = await res.text();
-    if (process.env.PREAU_TEST_LOG && res.status >= 400) console.error(res.status, text.slice(0, 600));
-    return res;
-  }
-  /** Follows redirects inside the hub; stops at the first one leaving it (the relying party's callback). */
-  async follow(url: string, base: string): Promise<{ last: Response; url: string }> {
-    let current = url;
-    for (let i = 0; i < 10; i++) {
-      const res = await this.get(current);
-      const location = res.headers.get("location");
-      if (process.env.PREAU_TEST_LOG) console.error("FOLLOW", res.status, current, "→", location);
-      if (!location) return { last: res, url: current };
-      const next = new URL(location, current).href;
-      if (!next.startsWith(base)) return { last: res, url: next };
-      current = next;
-    }
-    throw new Error("too many redirects");
-  }
-}
+import { CookieJar, freePort } from "../helpers/http";
 
 describe("OIDC provider (3.11.1.2)", () => {
   let tp: Awaited<ReturnType<typeof testPlatform>>;
@@ -71,29 +29,11 @@ describe("OIDC provider (3.11.1.2)", () => {
   const tag = Math.random().toString(36).slice(2, 8);
   const REDIRECT = `https://rp-${tag}.example.fr/callback`;
 
-  async function sessionOf(user: BuiltUser): Promise<Jar> {
-    const jar = new Jar();
-    const page = await fetch(`${base}/login`);
-    for (const line of page.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair!.indexOf("=");
-      jar.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-    const res = await fetch(`${base}/login`, {
-      method: "POST",
-      redirect: "manual",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        cookie: [...jar.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
-      },
-      body: new URLSearchParams({ login: user.login, password: user.password, _csrf: token }),
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair!.indexOf("=");
-      jar.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
+  async function sessionOf(user: BuiltUser): Promise<CookieJar> {
+    const jar = new CookieJar();
+    const page = await jar.fetch(`${base}/login`);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const { res } = await jar.post(`${base}/login`, { login: user.login, password: user.password, _csrf: token });
     expect(res.status).toBe(303);
     return jar;
   }
@@ -195,22 +135,22 @@ describe("OIDC provider (3.11.1.2)", () => {
       "redirect",
     async () => {
       const rp = await relyingParty(`quiz-${tag}`);
-      const { url } = await new Jar().follow(rp.url.href, base);
+      const { url } = await new CookieJar().follow(rp.url.href, base);
       expect(url).toMatch(new RegExp(`^${base}/login\\?retour=%2Fconnexion-oidc%2F`));
       const noPkce = new URL(rp.url);
       noPkce.searchParams.delete("code_challenge");
       noPkce.searchParams.delete("code_challenge_method");
-      const refused = await new Jar().follow(noPkce.href, base);
+      const refused = await new CookieJar().follow(noPkce.href, base);
       expect(refused.url).toContain("error=invalid_request");
       const evil = new URL(rp.url);
       evil.searchParams.set("redirect_uri", "https://evil.example.com/cb");
-      const bad = await new Jar().get(evil.href);
+      const bad = (await new CookieJar().fetch(evil.href)).res;
       expect(bad.status).toBe(400);
       expect(bad.headers.get("location")).toBeNull();
       // Another school's pupil: the connector is not open to them.
       const outsider = await buildSchoolWithClass(tp.platform.db, tp.platform.passwords);
       const closed = await (await sessionOf(outsider.pupil)).follow((await relyingParty(`quiz-${tag}`)).url.href, base);
-      expect(closed.last.status).toBe(403);
+      expect(closed.res.status).toBe(403);
     },
   );
 
@@ -220,21 +160,14 @@ describe("OIDC provider (3.11.1.2)", () => {
     const first = await jar.follow(rp.url.href, base);
     expect(first.url).toContain(`/services/atelier-${tag}/consentement`);
     // Agree (a form post with the page's CSRF token), then the flow resumes.
-    const page = await fetch(first.url, {
-      headers: { cookie: [...jar.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
-    });
-    const html = await page.text();
+    const html = (await jar.fetch(first.url)).body;
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
     // The last "retour" field: the banner's font switch has one too.
     const retour = [...html.matchAll(/name="retour" value="([^"]+)"/g)].at(-1)![1]!;
-    const agreed = await fetch(`${base}/services/atelier-${tag}/consentement`, {
-      method: "POST",
-      redirect: "manual",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        cookie: [...jar.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
-      },
-      body: new URLSearchParams({ _csrf: csrf, retour, choix: "accepter" }),
+    const { res: agreed } = await jar.post(`${base}/services/atelier-${tag}/consentement`, {
+      _csrf: csrf,
+      retour,
+      choix: "accepter",
     });
     expect(agreed.status).toBe(303);
     const { url } = await jar.follow(new URL(agreed.headers.get("location")!, base).href, base);

@@ -6,6 +6,8 @@ import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 import { t } from "../../src/i18n";
 import type { AssetManifest } from "../../src/assets";
+import { escapeHtml } from "../../realtime/document-model";
+import { Footer } from "../layout";
 
 export interface ProviderPageContext {
   assets: AssetManifest;
@@ -41,12 +43,7 @@ function Frame(props: { page: ProviderPageContext; title: string; children?: Chi
             {props.children}
           </main>
         </div>
-        <footer class="footer">
-          <a href="/accessibilite">{t("footer.accessibility")}</a>
-          <a href="/charte">{t("footer.charter")}</a>
-          <a href="/aide">{t("footer.help")}</a>
-          <span>{t("footer.legal", { platform: page.platformName })}</span>
-        </footer>
+        <Footer platformName={page.platformName} />
       </body>
     </html>
   );
@@ -132,9 +129,6 @@ export function providerLoggedOutPage(page: ProviderPageContext, service: string
     </Frame>,
   );
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /**
  * The provider's self-submitting form_post page (a service's answer, or a logout without a session) is its own
