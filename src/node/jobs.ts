@@ -11,6 +11,7 @@ import { liaisonReminder } from "../services/classroom/liaison";
 import { agendaReminder } from "../services/classroom/booking";
 import { importQueued, scanInbox } from "./aaf";
 import { serviceDeps } from "../services/context";
+import { purgeLoginAttempts } from "../services/identity/login-throttle";
 
 /** Notices leave the hub with links to the public address, quiet hours read in the platform's zone. */
 export const deliveryOf = (platform: Platform) => ({
@@ -42,6 +43,9 @@ export function jobHandlers(platform: Platform, dataDir: string): Record<string,
     "aaf.purge": async (_payload, { now }) => {
       await purgePreDeleted(serviceDeps(platform, null, now));
     },
+    "login.purge": async (_payload, { now }) => {
+      await purgeLoginAttempts(platform.db, now);
+    },
   };
 }
 
@@ -49,6 +53,7 @@ export function schedules(platform: Platform): Schedule[] {
   return [
     { kind: "aaf.inbox", daysOfMonth: platform.config.aaf.inboxDays, at: platform.config.aaf.inboxAt },
     { kind: "aaf.purge", daysOfMonth: [], at: "03:00" },
+    { kind: "login.purge", daysOfMonth: [], at: "03:30" },
     { kind: "mail.digest", daysOfMonth: [], at: platform.config.digestAt },
   ];
 }

@@ -15,6 +15,7 @@ import { createNodePlatform } from "../../src/node/platform";
 import { DATABASE_KINDS, testDatabase } from "../helpers/db";
 import { testApp, testConfig, type TestPlatform } from "../helpers/platform";
 import { TestBrowser } from "../helpers/client";
+import { purgeLoginAttempts } from "../../src/services/identity/login-throttle";
 import { buildSchool, buildUser, uniqueIp } from "../helpers/factories";
 
 async function auditOf(db: Database, login: string): Promise<{ action: string; ip: string | null; actor: string }[]> {
@@ -90,6 +91,29 @@ describe.each(DATABASE_KINDS)("login lockout on %s", (kind) => {
     await Promise.all(browsers.map((b, i) => b.post("/login", { login: logins[i % 3]!.login, password: "faux" })));
     // Five per login and address: fifteen in all.
     expect(hasher.checks).toBe(15);
+  });
+
+  it("the daily purge forgets attempts older than a day and keeps the recent ones, which still lock", async () => {
+    const user = await teacher();
+    const ip = uniqueIp();
+    const now = tp.clock.now();
+    const rows = async () =>
+      withTenant(tp.platform.db, systemScope, async (tx) =>
+        rowsOf<{ n: number }>(
+          await tx.execute(sql`select count(*)::int as n from login_attempts where login = ${user.login}`),
+        ),
+      ).then((r) => r[0]!.n);
+    await withTenant(tp.platform.db, systemScope, (tx) =>
+      tx.execute(sql`insert into login_attempts (login, ip, at)
+        select ${user.login}, ${ip}, ${new Date(now.getTime() - 25 * 3_600_000).toISOString()}::timestamptz
+        from generate_series(1, 7)`),
+    );
+    const b = new TestBrowser(tp.app, ip);
+    for (let i = 0; i < 5; i++) await b.login(user.login, "devine");
+    expect(await rows()).toBe(12);
+    expect(await purgeLoginAttempts(tp.platform.db, now)).toBeGreaterThanOrEqual(7);
+    expect(await rows()).toBe(5);
+    expect((await b.login(user.login, user.password)).status).toBe(429);
   });
 
   it("a stranger's wrong passwords lock the stranger out, not the user from their own address", async () => {

@@ -9,7 +9,7 @@
 //   - one address, all logins: `maxFailuresPerIp` within the window.
 // The school's director lifts a login's locks (clearLoginAttempts, audited by the caller).
 import { sql } from "drizzle-orm";
-import { rowsOf, type Tx } from "../../../db/client";
+import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
 
 export interface ThrottleSettings {
   windowMinutes: number;
@@ -57,9 +57,7 @@ export async function admitLoginAttempt(
   if (ip) await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_IP}, hashtext(${ip}))`);
   const memory = new Date(now.getTime() - minutes(MEMORY_MINUTES)).toISOString();
   const window = new Date(now.getTime() - minutes(s.windowMinutes)).toISOString();
-  // Forgotten attempts of this login and address go now; everyone's, now and then.
-  await tx.execute(sql`delete from login_attempts where at < ${memory} and (login = ${login} or ip = ${ip ?? ""})`);
-  if (Math.random() < 0.01) await tx.execute(sql`delete from login_attempts where at < ${memory}`);
+  // Attempts older than the memory are never counted (the job "login.purge" deletes them, off the login path).
   const [counts] = rowsOf<{
     pair: number;
     pair_last: string | Date | null;
@@ -122,4 +120,16 @@ export async function clearLoginAttempts(tx: Tx, login: string): Promise<number>
     await tx.execute(sql`delete from login_attempts where login = ${login} returning id`),
   );
   return rows.length;
+}
+
+/** Job "login.purge" (daily): attempts older than the throttle's memory, which no count reads any more. */
+export async function purgeLoginAttempts(db: Database, now: Date): Promise<number> {
+  const before = new Date(now.getTime() - minutes(MEMORY_MINUTES)).toISOString();
+  return withTenant(db, systemScope, async (tx) => {
+    const [row] = rowsOf<{ n: number }>(
+      await tx.execute(sql`
+      with gone as (delete from login_attempts where at < ${before} returning 1) select count(*)::int as n from gone`),
+    );
+    return row?.n ?? 0;
+  });
 }
