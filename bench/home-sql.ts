@@ -2,8 +2,12 @@
 // durations, transactions and round trips. Uses Postgres's statement log (log_min_duration_statement = 0, set on
 // the throw-away database only) and reads the server log file.
 //
-//   npx tsx bench/home-sql.ts [--requests 3] [--analyze] [--full] [--login demo.enseignant] [--pg-log
-//     /var/log/postgresql/postgresql-15-main.log]
+//   npx tsx bench/home-sql.ts [--requests 3] [--analyze] [--full] [--login demo.enseignant] [--path /] [--explain]
+//     [--runner compiled|tsx] [--pg-log /var/log/postgresql/postgresql-15-main.log]
+//
+// --explain loads auto_explain for the database's new connections and prints the plan of every statement of the last
+// request as EXPLAIN (ANALYZE, BUFFERS) gives it, run as the app's role under the row policies (issue 22: the plans
+// before and after a change go in bench/README.md).
 //
 // The hub is started twice on a fresh database: once to migrate and build the demo (not logged), then again with
 // statement logging on for new connections. Requests are sequential, separated by marker queries in the log.
@@ -11,6 +15,7 @@ import { mkdtemp, rm, open, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { spawnSync } from "node:child_process";
 import postgres from "postgres";
 import {
   DEMO_PASSWORD,
@@ -36,6 +41,8 @@ const { values: args } = parseArgs({
     full: { type: "boolean", default: false },
     /** VACUUM ANALYZE after the demo build (the page benchmark runs on whatever autovacuum has done by then). */
     analyze: { type: "boolean", default: false },
+    explain: { type: "boolean", default: false },
+    runner: { type: "string", default: "tsx" },
   },
 });
 installExitHandlers();
@@ -108,6 +115,16 @@ function statements(entries: Entry[]): Stmt[] {
   return out;
 }
 
+/** auto_explain's plans, in log order: the statement's duration and the plan text (its "Query Text" first). */
+function plans(entries: Entry[]): { ms: number; text: string }[] {
+  const out: { ms: number; text: string }[] = [];
+  for (const e of entries) {
+    const m = e.text.match(/^LOG:\s+duration: ([\d.]+) ms\s+plan:\n([\s\S]*)$/);
+    if (m) out.push({ ms: Number(m[1]), text: m[2]!.replace(/^\t/gm, "  ") });
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const N = Math.max(1, Number(args.requests));
   const logFile = args["pg-log"]!;
@@ -127,10 +144,12 @@ async function main(): Promise<void> {
   };
   const base = `http://127.0.0.1:${port}`;
 
+  const hubArgs = args.runner === "compiled" ? ["dist/main.js"] : ["--import", "tsx", "src/node/main.ts"];
+  if (args.runner === "compiled") spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
   // 1. Build: migrations and demo, not logged.
   let hub = startNodeChild({
     name: "hub (build)",
-    nodeArgs: ["--import", "tsx", "src/node/main.ts"],
+    nodeArgs: hubArgs,
     env,
     core: null,
     stdout: "keep",
@@ -146,13 +165,24 @@ async function main(): Promise<void> {
   await db.admin.unsafe(`alter database "${db.name}" set log_min_duration_statement = 0`);
   await db.admin.unsafe(`alter database "${db.name}" set log_statement = 'none'`);
   await db.admin.unsafe(`alter database "${db.name}" set log_parameter_max_length = 80`);
+  if (args.explain) {
+    for (const setting of [
+      "session_preload_libraries = 'auto_explain'",
+      "auto_explain.log_min_duration = 0",
+      "auto_explain.log_analyze = on",
+      "auto_explain.log_buffers = on",
+      "auto_explain.log_timing = on",
+      "auto_explain.log_nested_statements = on",
+    ])
+      await db.admin.unsafe(`alter database "${db.name}" set ${setting}`);
+  }
   const marker = postgres(db.url, { max: 1, onnotice: () => {} });
   onCleanup("close marker connection", () => marker.end({ timeout: 2 }));
   const mark = (label: string) => marker.unsafe(`select 'bench-marker ${label}'`, [], { prepare: false });
 
   hub = startNodeChild({
     name: "hub",
-    nodeArgs: ["--import", "tsx", "src/node/main.ts"],
+    nodeArgs: hubArgs,
     env,
     core: null,
     stdout: "keep",
@@ -234,6 +264,11 @@ async function main(): Promise<void> {
         i === N,
       ),
     );
+  if (args.explain) {
+    const last = plans(segments.get(`request ${N}`) ?? []);
+    console.log(`\nPlans of GET ${args.path} #${N} (auto_explain: ANALYZE, BUFFERS, as the app's role):`);
+    for (const p of last) console.log(`\n-- ${p.ms.toFixed(3)} ms\n${p.text}`);
+  }
   const requestLines = hub
     .tail()
     .split("\n")

@@ -2,7 +2,7 @@
 // /proc readers, and a cleanup list that runs on normal exit, on errors and on Ctrl-C.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 
@@ -138,6 +138,29 @@ export function cpuTimes(pid: number): { user: number; system: number } | null {
 export function cpuSeconds(pid: number): number | null {
   const t = cpuTimes(pid);
   return t ? t.user + t.system : null;
+}
+
+/** CPU seconds of a process and all its descendants (a hub started with several worker processes), from /proc. */
+export function treeCpuSeconds(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let total = 0;
+  const todo = [root];
+  while (todo.length) {
+    const pid = todo.pop()!;
+    total += cpuSeconds(pid) ?? 0;
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return total;
 }
 
 /** Per-core jiffies from /proc/stat: busy (everything but idle and iowait) and total. */

@@ -37,14 +37,37 @@ const UAI = /^[0-9]{7}[A-Z]$/;
 export async function withTenant<T>(db: Database, scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const uais = scope.kind === "schools" ? scope.uais : [];
   for (const uai of uais) if (!UAI.test(uai)) throw new Error(`UAI invalide dans le périmètre : ${uai}`);
+  const params = [uais.join(","), scope.kind === "all" ? "on" : "off", scope.userId ?? ""];
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select
-      set_config('role', 'preau_app', true),
-      set_config('preau.uais', ${uais.join(",")}, true),
-      set_config('preau.all_schools', ${scope.kind === "all" ? "on" : "off"}, true),
-      set_config('preau.user_id', ${scope.userId ?? ""}, true)`);
-    return fn(tx as unknown as Tx);
+    const wire = wireClient(tx);
+    if (!wire) {
+      await tx.execute(sql`select
+        set_config('role', 'preau_app', true),
+        set_config('preau.uais', ${params[0]}, true),
+        set_config('preau.all_schools', ${params[1]}, true),
+        set_config('preau.user_id', ${params[2]}, true)`);
+      return fn(tx as unknown as Tx);
+    }
+    // On a server, the settings are sent now and `fn`'s first query follows them on the same connection without
+    // waiting for their answer (postgres.js queues a transaction's queries in the order they are executed): one round
+    // trip fewer per transaction. A failure of the settings aborts the transaction, so no query of `fn` runs unscoped.
+    const scoped = wire.unsafe(SCOPE_SQL, params, { prepare: true }).execute();
+    const [, result] = await Promise.all([scoped, fn(tx as unknown as Tx)]);
+    return result;
   });
+}
+
+/** The scope of a transaction, as transaction-local settings the row policies read (migrations 0001 and 0026). */
+const SCOPE_SQL =
+  "select set_config('role', 'preau_app', true), set_config('preau.uais', $1, true), " +
+  "set_config('preau.all_schools', $2, true), set_config('preau.user_id', $3, true)";
+
+/** postgres.js's client under a drizzle transaction, or null on PGlite (in-process: no round trip to save). */
+function wireClient(
+  tx: unknown,
+): { unsafe(q: string, p: string[], o: { prepare: boolean }): { execute(): Promise<unknown> } } | null {
+  const client = (tx as { session?: { client?: { unsafe?: unknown } } }).session?.client;
+  return client && typeof client.unsafe === "function" ? (client as ReturnType<typeof wireClient>) : null;
 }
 
 /**

@@ -11,6 +11,35 @@ export interface PostgresOptions {
   max?: number;
   /** Array columns (levels, profiles…) are parsed once pg_type is read at connect time; on by default. */
   fetchTypes?: boolean;
+  /** Named prepared statements for every query (issue 22); off for the migrator, whose DDL runs once. */
+  prepare?: boolean;
+}
+
+/**
+ * The client drizzle talks to, with every query a named prepared statement. drizzle asks postgres.js for unnamed
+ * statements unless a query is built with `.prepare(name)`; an unnamed statement with parameters costs two round trips
+ * (Parse/Describe, then Bind/Execute, since postgres.js needs the parameter types) and a new plan every time. Named,
+ * postgres.js keeps it per connection by its text and types: from the second use on, one round trip, and Postgres may
+ * keep a generic plan. Transactions and savepoints hand out clients of their own, wrapped the same way.
+ */
+export function alwaysPrepared(client: postgres.Sql): postgres.Sql {
+  type Callback = (sql: postgres.Sql) => unknown;
+  const wrapScope =
+    (open: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const fn = args.pop() as Callback;
+      return open(...args, (sql: postgres.Sql) => fn(alwaysPrepared(sql)));
+    };
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === "unsafe")
+        return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
+          target.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare: true });
+      if (prop === "begin" || prop === "savepoint")
+        return wrapScope(Reflect.get(target, prop, receiver) as (...args: unknown[]) => unknown);
+      return Reflect.get(target, prop, receiver);
+    },
+  });
 }
 
 export function createPostgresDatabase(url: string, options: PostgresOptions = {}): DatabaseHandle {
@@ -20,7 +49,7 @@ export function createPostgresDatabase(url: string, options: PostgresOptions = {
     onnotice: () => {},
     connection: { application_name: "preau" },
   });
-  const db = drizzle(client, { schema }) as unknown as Database;
+  const db = drizzle(options.prepare === false ? client : alwaysPrepared(client), { schema }) as unknown as Database;
   if (options.changes === false) return { kind: "postgres", db, close: () => client.end({ timeout: 5 }) };
   const changes = changeFeed({
     // postgres.js keeps one dedicated connection for LISTEN and re-listens after a reconnection.

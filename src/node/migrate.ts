@@ -17,7 +17,7 @@ export async function migratePgliteDatabase(handle: DatabaseHandle): Promise<voi
 
 /** On a server, several processes may start together: an advisory lock lets one migrate while the others wait. */
 export async function migratePostgresDatabase(ownerUrl: string): Promise<void> {
-  const owner = createPostgresDatabase(ownerUrl, { max: 1 });
+  const owner = createPostgresDatabase(ownerUrl, { max: 1, prepare: false });
   try {
     await owner.db.execute(sql`select pg_advisory_lock(727274)`);
     await migratePostgres(owner.db as unknown as PostgresJsDatabase, { migrationsFolder: MIGRATIONS_FOLDER });

@@ -10,7 +10,7 @@ import { localTime } from "../../time";
 import { isDay, isId } from "../../validation";
 import { auditAction } from "../audit";
 import { inTenant, type ServiceDeps } from "../context";
-import { notifyFromUserScope } from "../notifications/notifications";
+import { notifyEachFromUserScope } from "../notifications/notifications";
 import type { Principal } from "../principal";
 import { accessOf, classFacts } from "./class-access";
 
@@ -203,11 +203,11 @@ async function tellUnexplained(
     }
   }
   const half = input.half === "matin" ? "matin" : "après-midi";
-  for (const a of unexplained) {
-    await notifyFromUserScope(
-      tx,
-      [...new Set(parentsOf.get(a.pupil_id) ?? [])],
-      {
+  await notifyEachFromUserScope(
+    tx,
+    unexplained.map((a) => ({
+      userIds: parentsOf.get(a.pupil_id) ?? [],
+      notice: {
         kind: "absence",
         title: `Absence de ${a.first_name}`,
         urgent: true,
@@ -216,10 +216,10 @@ async function tellUnexplained(
           "Merci de prévenir l'école du motif.",
         link: "/absences",
       },
-      deps.now,
-      deps.delivery,
-    );
-  }
+    })),
+    deps.now,
+    deps.delivery,
+  );
   return unexplained.length;
 }
 

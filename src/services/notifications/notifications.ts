@@ -50,12 +50,34 @@ export async function notifyUsers(
   now: Date,
   delivery?: Delivery,
 ): Promise<void> {
-  const unique = [...new Set(userIds)];
-  const channels = await channelsFor(tx, unique, notice.kind);
-  const inHub = unique.filter((id) => channels.get(id)?.hub !== false);
-  for (let i = 0; i < inHub.length; i += 1000) {
-    await tx.insert(notifications).values(
-      inHub.slice(i, i + 1000).map((userId) => ({
+  await notifyEach(tx, [{ userIds, notice }], now, delivery);
+}
+
+/**
+ * Several notices at once, each to its users (a roll's absences, one notice per pupil to that pupil's parents): the
+ * same as one `notifyUsers` per notice, in a fixed number of statements whatever the number of notices (issue 22).
+ */
+export async function notifyEach(
+  tx: Tx,
+  items: readonly { userIds: readonly string[]; notice: Notice }[],
+  now: Date,
+  delivery?: Delivery,
+): Promise<void> {
+  const sends = items
+    .map((item) => ({ notice: item.notice, users: [...new Set(item.userIds)] }))
+    .filter((item) => item.users.length > 0);
+  if (sends.length === 0) return;
+  // Each user's channels for each category at stake.
+  const channelsOf = new Map<string, Awaited<ReturnType<typeof channelsFor>>>();
+  for (const kind of new Set(sends.map((x) => x.notice.kind))) {
+    const users = [...new Set(sends.filter((x) => x.notice.kind === kind).flatMap((x) => x.users))];
+    channelsOf.set(kind, await channelsFor(tx, users, kind));
+  }
+  const wants = (kind: string, id: string) => channelsOf.get(kind)!.get(id);
+  const inHub = sends.flatMap(({ notice, users }) =>
+    users
+      .filter((userId) => wants(notice.kind, userId)?.hub !== false)
+      .map((userId) => ({
         userId,
         kind: notice.kind,
         title: notice.title,
@@ -63,33 +85,43 @@ export async function notifyUsers(
         link: notice.link ?? null,
         createdAt: now,
       })),
-    );
-  }
+  );
+  for (let i = 0; i < inHub.length; i += 1000) await tx.insert(notifications).values(inHub.slice(i, i + 1000));
   if (!delivery) return;
-  const outside = unique.filter((id) => {
-    const c = channels.get(id);
-    return c?.mail || c?.push || c?.sms;
-  });
-  const timeZone = delivery.timeZone ?? "Europe/Paris";
-  const link = notice.link ? `${delivery.baseUrl ?? ""}${notice.link}` : "";
-  const mails: (typeof outboxMail.$inferInsert)[] = [];
-  const signals: (typeof outboxSignals.$inferInsert)[] = [];
-  for (let i = 0; i < outside.length; i += 1000) {
-    const people = rowsOf<Person>(
+  const outside = sends.map(({ notice, users }) => ({
+    notice,
+    users: users.filter((id) => {
+      const c = wants(notice.kind, id);
+      return c?.mail || c?.push || c?.sms;
+    }),
+  }));
+  const everyone = [...new Set(outside.flatMap((x) => x.users))];
+  const people = new Map<string, Person>();
+  for (let i = 0; i < everyone.length; i += 1000) {
+    for (const person of rowsOf<Person>(
       await tx.execute(sql`
       select u.id, u.academic_email as email, s.quiet_from, s.quiet_to, s.daily_digest, s.mobile,
         exists (select 1 from push_subscriptions p where p.user_id = u.id) as has_push
       from users u left join notification_settings s on s.user_id = u.id
-      where u.id = any(${`{${outside.slice(i, i + 1000).join(",")}}`}::uuid[])`),
-    );
-    for (const person of people) {
-      const wants = channels.get(person.id)!;
+      where u.id = any(${`{${everyone.slice(i, i + 1000).join(",")}}`}::uuid[])`),
+    ))
+      people.set(person.id, person);
+  }
+  const timeZone = delivery.timeZone ?? "Europe/Paris";
+  const mails: (typeof outboxMail.$inferInsert)[] = [];
+  const signals: (typeof outboxSignals.$inferInsert)[] = [];
+  for (const { notice, users } of outside) {
+    const link = notice.link ? `${delivery.baseUrl ?? ""}${notice.link}` : "";
+    for (const id of users) {
+      const person = people.get(id);
+      if (!person) continue;
+      const channels = wants(notice.kind, id)!;
       const quietEnd =
         notice.urgent || !person.quiet_from || !person.quiet_to
           ? null
           : endOfDailyWindow(now, person.quiet_from, person.quiet_to, timeZone);
       const notBefore = quietEnd ?? now;
-      if (wants.mail && person.email && EMAIL.test(person.email)) {
+      if (channels.mail && person.email && EMAIL.test(person.email)) {
         mails.push({
           to: person.email,
           subject: notice.title,
@@ -100,7 +132,7 @@ export async function notifyUsers(
           digestUserId: person.daily_digest && !notice.urgent ? person.id : null,
         });
       }
-      if (wants.push && person.has_push)
+      if (channels.push && person.has_push)
         signals.push({
           channel: "push",
           userId: person.id,
@@ -110,7 +142,7 @@ export async function notifyUsers(
           createdAt: now,
           notBefore,
         });
-      if (wants.sms && person.mobile) {
+      if (channels.sms && person.mobile) {
         signals.push({
           channel: "sms",
           userId: person.id,
@@ -158,12 +190,24 @@ export async function notifyFromUserScope(
   now: Date,
   delivery: Delivery = {},
 ): Promise<void> {
-  if (userIds.length === 0) return;
+  await notifyEachFromUserScope(tx, [{ userIds, notice }], now, delivery);
+}
+
+/** `notifyEach` from a request running in the user's scope (see notifyFromUserScope). */
+export async function notifyEachFromUserScope(
+  tx: Tx,
+  items: readonly { userIds: readonly string[]; notice: Notice }[],
+  now: Date,
+  delivery: Delivery = {},
+): Promise<void> {
+  if (!items.some((item) => item.userIds.length > 0)) return;
+  // The setting as it was, read and switched in one statement (the select list is evaluated left to right).
   const [before] = rowsOf<{ v: string | null }>(
-    await tx.execute(sql`select current_setting('preau.all_schools', true) as v`),
+    await tx.execute(
+      sql`select current_setting('preau.all_schools', true) as v, set_config('preau.all_schools', 'on', true)`,
+    ),
   );
-  await tx.execute(sql`select set_config('preau.all_schools', 'on', true)`);
-  await notifyUsers(tx, userIds, notice, now, delivery);
+  await notifyEach(tx, items, now, delivery);
   await tx.execute(sql`select set_config('preau.all_schools', ${before?.v ?? "off"}, true)`);
 }
 
