@@ -3,7 +3,7 @@
 // it is; two runtime-specific parts are replaced: the rooms' sockets (Deno.upgradeWebSocket, see ./rooms.ts) and the
 // client's address (Deno.serve hands it to the handler, not through a node:http socket). One is left out: the OpenID
 // Connect provider (oidc-provider, a Koa app) answers on node:http's raw request and response, which Deno.serve does
-// not have, and it declares Deno unsupported; /oidc/* then answers 404, as on Workers (CAS and the GAR still work).
+// not have, and it declares Deno unsupported; /oidc/* then answers 404, as on Workers (CAS and the GAR do not use it).
 import { clientAddress, trustedProxyCount } from "../http/client-address";
 import { createNodePlatform, type NodePlatform } from "../node/platform";
 import { NodeRooms } from "../node/rooms";
