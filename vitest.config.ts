@@ -16,8 +16,9 @@ export default defineConfig({
     coverage: {
       provider: "v8",
       include: ["src/**", "routes/**", "views/**", "db/**", "realtime/**"],
-      // Browser clients of the realtime rooms run in Chromium (e2e), where v8 coverage of this process does not reach.
-      exclude: ["src/worker/**", "realtime/client/**"],
+      // The Workers and Deno entries run in workerd and Deno, browser clients of the realtime rooms in Chromium (e2e):
+      // v8 coverage of this process does not reach them.
+      exclude: ["src/worker/**", "src/deno/**", "realtime/client/**"],
       reporter: ["text-summary", "text"],
       thresholds: { lines: 70 },
     },

@@ -20,6 +20,17 @@ export interface DurableObjectNamespace {
   jurisdiction(name: "eu" | "fedramp"): DurableObjectNamespace;
 }
 
+/**
+ * The object's answer to an upgrade, with headers the app may still set: a response from a Durable Object's fetch has
+ * immutable headers, and the app's middlewares add the security headers to every answer, this 101 included (without
+ * this, every websocket through the app failed with a 500, "Can't modify immutable headers").
+ */
+function mutable(res: Response): Response {
+  const webSocket = (res as Response & { webSocket?: unknown }).webSocket;
+  if (res.status !== 101 || !webSocket) return new Response(res.body, res);
+  return new Response(null, { status: 101, headers: res.headers, webSocket } as ResponseInit);
+}
+
 export function workerRooms(
   namespace: DurableObjectNamespace,
   jurisdiction: "eu" | "none" = "eu",
@@ -59,7 +70,7 @@ export function workerRooms(
         upgrade: "websocket",
         "x-preau-admission": encodeURIComponent(JSON.stringify(admitted)),
       });
-      return call(roomId, "/connect", { headers });
+      return call(roomId, "/connect", { headers }).then(mutable);
     },
     async read(roomId, fn) {
       return fn(await state(roomId));
