@@ -401,6 +401,8 @@ async function main(): Promise<void> {
       NODE_ENV: "production",
       PREAU_COOKIE_SECURE: "false",
       PREAU_PROCESSES: args.processes!,
+      // The hourly sending limit still runs its check; it is lifted so that thousands of sends are all accepted.
+      PREAU_MESSAGES_PER_HOUR_ADULT: "100000000",
       ...(args["db-pool"] ? { PREAU_DB_POOL: args["db-pool"] } : {}),
     },
     core,

@@ -6,9 +6,7 @@ import type { AppEnv } from "../../src/http/env";
 import { chromeFor, renderError, renderPage } from "../../src/http/render";
 import { field, readForm, safeReturnPath } from "../../src/http/forms";
 import { writeCookie } from "../../src/http/cookies";
-import { homeFor } from "../../src/services/portal/portal";
-import { entryFeed } from "../../src/services/messaging/news-feed";
-import { myConnectors } from "../../src/services/identity/connectors";
+import { homeEntry, homeFor } from "../../src/services/portal/portal";
 import { FONTS, setFont, switchSchool } from "../../src/services/identity/account";
 import { HomePage } from "../../views/portal/home";
 import { HelpPage } from "../../views/portal/help";
@@ -26,8 +24,7 @@ portalRoutes.get("/", async (c) => {
   const { deps } = c.var;
   const home = await homeFor(deps, c.var.cache, p);
   // 54J: the feed's entry (unseen urgent announcements first) is read fresh on every visit, not cached with the home.
-  const feed = await entryFeed(deps, p);
-  const services = await myConnectors(deps.db, p);
+  const { feed, services } = await homeEntry(deps, p);
   const helpTopic = home.mainProfile === "pupil" ? "help.topic.home.pupil" : "help.topic.home";
   return renderPage(
     c,

@@ -261,12 +261,25 @@ export async function feedPage(deps: ServiceDeps, p: Principal): Promise<FeedPag
 
 /** What the home page shows at entry: unseen urgent announcements, and the next few dates and birthdays. */
 export async function entryFeed(deps: ServiceDeps, p: Principal): Promise<Omit<Feed, "events">> {
+  return inTenant(deps, p, (tx) => entryFeedIn(tx, deps, p));
+}
+
+/**
+ * The feed's entry in the caller's transaction. Its three reads do not depend on each other: they are sent together,
+ * and postgres.js pipelines them on the transaction's connection (one write, one round trip; issue 22).
+ */
+export async function entryFeedIn(
+  tx: Tx,
+  deps: Pick<ServiceDeps, "now" | "timeZone">,
+  p: Principal,
+): Promise<Omit<Feed, "events">> {
   const today = localTime(deps.now, deps.timeZone).date;
-  return inTenant(deps, p, async (tx) => ({
-    urgent: await activeAnnouncements(tx, p.userId, deps.now, true),
-    dates: await upcomingDates(tx, p.userId, today, 3),
-    birthdays: (await birthdays(tx, p.userId, today)).filter((b) => b.today),
-  }));
+  const [urgent, dates, days] = await Promise.all([
+    activeAnnouncements(tx, p.userId, deps.now, true),
+    upcomingDates(tx, p.userId, today, 3),
+    birthdays(tx, p.userId, today),
+  ]);
+  return { urgent, dates, birthdays: days.filter((b) => b.today) };
 }
 
 /** "J'ai lu": the user has seen an urgent announcement shown at entry. */
