@@ -42,6 +42,8 @@ const { values: args } = parseArgs({
     /** VACUUM ANALYZE after the demo build (the page benchmark runs on whatever autovacuum has done by then). */
     analyze: { type: "boolean", default: false },
     explain: { type: "boolean", default: false },
+    /** Experiment: plan_cache_mode for the database (auto, force_generic_plan, force_custom_plan). */
+    "plan-cache-mode": { type: "string" },
     runner: { type: "string", default: "tsx" },
   },
 });
@@ -165,6 +167,10 @@ async function main(): Promise<void> {
   await db.admin.unsafe(`alter database "${db.name}" set log_min_duration_statement = 0`);
   await db.admin.unsafe(`alter database "${db.name}" set log_statement = 'none'`);
   await db.admin.unsafe(`alter database "${db.name}" set log_parameter_max_length = 80`);
+  if (args["plan-cache-mode"])
+    await db.admin.unsafe(
+      `alter database "${db.name}" set plan_cache_mode = ${args["plan-cache-mode"].replace(/[^a-z_]/g, "")}`,
+    );
   if (args.explain) {
     for (const setting of [
       "session_preload_libraries = 'auto_explain'",

@@ -65,56 +65,60 @@ const SEP = "\u001f";
 const NULL = "\\N";
 
 /**
- * Walks the chain in order up to the head as it stands when the check starts (appends made meanwhile are
- * left for the next check), recomputing every hash outside the database.
+ * Walks each of the trail's chains (migration 0028: one per connection, sixteen in all) in order up to its head as
+ * it stands when the check starts (appends made meanwhile are left for the next check), recomputing every hash
+ * outside the database. A line removed from a chain breaks the link of the next one; a removed last line leaves the
+ * chain short of its head. `rows` counts the lines checked in all chains; `brokenAt` is the sequence number of the
+ * first line found wrong.
  */
 export async function verifyAuditChain(deps: ServiceDeps, batchSize = 5000): Promise<ChainReport> {
   const { db } = deps;
-  const [head] = await withTenant(db, systemScope, async (tx) =>
-    rowsOf<{ seq: string; hash: string }>(
-      await tx.execute(sql`select seq::text, hash from audit_chain_head where id = 1`),
+  const heads = await withTenant(db, systemScope, async (tx) =>
+    rowsOf<{ id: number; seq: string; hash: string }>(
+      await tx.execute(sql`select id, seq::text, hash from audit_chain_head order by id`),
     ),
   );
-  const lastSeq = Number(head?.seq ?? 0);
-  let previousHash = "0".repeat(64);
-  let expectedSeq = 1;
   let rows = 0;
-  while (expectedSeq <= lastSeq) {
-    const batch = await withTenant(db, systemScope, async (tx) =>
-      rowsOf<CanonicalRow>(
-        await tx.execute(sql`
-      select seq::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
-        actor_id::text as actor, action, target, uai, ip, details::text as details, prev_hash, hash
-      from audit_log where audit_log.seq >= ${expectedSeq} and audit_log.seq <= ${lastSeq}
-      order by audit_log.seq limit ${batchSize}`),
-      ),
-    );
-    if (batch.length === 0) break;
-    for (const row of batch) {
-      const seq = Number(row.seq);
-      if (seq !== expectedSeq) return { ok: false, rows, brokenAt: expectedSeq, reason: "sequence" };
-      if (row.prev_hash !== previousHash) return { ok: false, rows, brokenAt: seq, reason: "link" };
-      const canonical = [
-        row.seq,
-        row.at,
-        row.actor ?? NULL,
-        row.action,
-        row.target ?? NULL,
-        row.uai ?? NULL,
-        row.ip ?? NULL,
-        row.details ?? NULL,
-      ].join(SEP);
-      if ((await sha256Hex(previousHash + SEP + canonical)) !== row.hash) {
-        return { ok: false, rows, brokenAt: seq, reason: "hash" };
+  for (const head of heads) {
+    const lastSeq = Number(head.seq);
+    let previousHash = "0".repeat(64);
+    let after = 0;
+    while (after < lastSeq) {
+      const batch = await withTenant(db, systemScope, async (tx) =>
+        rowsOf<CanonicalRow>(
+          await tx.execute(sql`
+        select seq::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+          actor_id::text as actor, action, target, uai, ip, details::text as details, prev_hash, hash
+        from audit_log where audit_log.chain = ${head.id} and audit_log.seq > ${after} and audit_log.seq <= ${lastSeq}
+        order by audit_log.seq limit ${batchSize}`),
+        ),
+      );
+      if (batch.length === 0) break;
+      for (const row of batch) {
+        const seq = Number(row.seq);
+        if (row.prev_hash !== previousHash) return { ok: false, rows, brokenAt: seq, reason: "link" };
+        const canonical = [
+          row.seq,
+          row.at,
+          row.actor ?? NULL,
+          row.action,
+          row.target ?? NULL,
+          row.uai ?? NULL,
+          row.ip ?? NULL,
+          row.details ?? NULL,
+        ].join(SEP);
+        if ((await sha256Hex(previousHash + SEP + canonical)) !== row.hash) {
+          return { ok: false, rows, brokenAt: seq, reason: "hash" };
+        }
+        previousHash = row.hash;
+        after = seq;
+        rows += 1;
       }
-      previousHash = row.hash;
-      expectedSeq += 1;
-      rows += 1;
     }
-  }
-  // Rows missing at the end, or a head that does not match the last row, are tampering too.
-  if (expectedSeq !== lastSeq + 1 || (head && head.hash !== previousHash)) {
-    return { ok: false, rows, brokenAt: expectedSeq, reason: "sequence" };
+    // Lines missing at the end, or a head that does not match the chain's last line, are tampering too.
+    if (after !== lastSeq || head.hash !== previousHash) {
+      return { ok: false, rows, brokenAt: after + 1, reason: "sequence" };
+    }
   }
   return { ok: true, rows };
 }

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rowsOf, systemScope, withSystemBulk, withTenant } from "../../db/client";
 import { DATABASE_KINDS, ownerDatabase } from "../helpers/db";
+import { appRoleUrl, createPostgresDatabase } from "../../db/postgres";
 import { testPlatform, type TestPlatform } from "../helpers/platform";
 import { audit, verifyAuditChain } from "../../src/services/audit";
 import { runCli } from "../../src/node/cli";
@@ -44,13 +45,17 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
     const first = await appendOne("test.first");
     const second = await appendOne("test.second");
     expect(second).toBeGreaterThan(first);
+    // The line before it in its chain (issue 22: sixteen chains, one per connection), whoever wrote it.
     const rows = await withTenant(tp.platform.db, systemScope, async (tx) =>
       rowsOf<{ seq: string; prev_hash: string; hash: string }>(
         await tx.execute(
-          sql`select seq::text, prev_hash, hash from audit_log where seq in (${second - 1}, ${second}) order by seq`,
+          sql`select seq::text, prev_hash, hash from audit_log
+            where chain = (select chain from audit_log where seq = ${second}) and seq <= ${second}
+            order by seq desc limit 2`,
         ),
-      ),
+      ).reverse(),
     );
+    expect(Number(rows[1]!.seq)).toBe(second);
     expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
     expect(rows[1]!.hash).toMatch(/^[0-9a-f]{64}$/);
     const report = await verifyAuditChain(serviceDeps(tp.platform, null));
@@ -79,6 +84,76 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
       await expect(owner.db.execute(sql`update audit_log set action = 'x' where seq = ${seq}`)).rejects.toSatisfy((e) =>
         /append-only/.test(causeOf(e)),
       );
+    } finally {
+      if (kind === "postgres") await owner.close();
+    }
+  });
+
+  it("issue 22: writers on other connections append to other chains at once; every chain links and verifies; a line removed from one is found", async () => {
+    const owner = await ownerDatabase(kind);
+    try {
+      // On a server, two connections whose chains differ (1 + backend pid mod 16); PGlite has one connection.
+      const pidOf = async (db: typeof tp.platform.db) =>
+        Number(rowsOf<{ pid: number }>(await db.execute(sql`select pg_backend_pid() as pid`))[0]!.pid);
+      const writers: (typeof tp.platform.db)[] = [tp.platform.db];
+      const opened: { close(): Promise<void> }[] = [];
+      if (kind === "postgres") {
+        const first = await pidOf(tp.platform.db);
+        for (let i = 0; i < 8 && writers.length < 2; i++) {
+          const other = createPostgresDatabase(appRoleUrl(process.env.DATABASE_URL!), { max: 1, changes: false });
+          opened.push(other);
+          if ((await pidOf(other.db)) % 16 !== first % 16) writers.push(other.db);
+        }
+      }
+      const marker = `chains-${crypto.randomUUID()}`;
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          withTenant(writers[i % writers.length]!, systemScope, (tx) =>
+            audit(tx, { at: tp.clock.now(), actorId: null, action: "test.chains", target: marker, details: { i } }),
+          ),
+        ),
+      );
+      await Promise.all(opened.map((o) => o.close()));
+      const lines = rowsOf<{ seq: string; chain: number }>(
+        await owner.db.execute(sql`select seq::text, chain from audit_log where target = ${marker} order by seq`),
+      );
+      expect(lines).toHaveLength(20);
+      expect(new Set(lines.map((l) => l.chain)).size).toBeGreaterThanOrEqual(writers.length);
+      expect((await verifyAuditChain(serviceDeps(tp.platform, null))).ok).toBe(true);
+
+      // A line taken out of the middle of its chain: the next line's link no longer holds.
+      const victim = lines[0]!;
+      const [next] = rowsOf<{ seq: string }>(
+        await owner.db.execute(
+          sql`select seq::text from audit_log where chain = ${victim.chain} and seq > ${victim.seq} order by seq limit 1`,
+        ),
+      );
+      const [saved] = rowsOf<Record<string, unknown>>(
+        await owner.db.execute(sql`select * from audit_log where seq = ${victim.seq}`),
+      );
+      const behindTriggers = async (run: () => Promise<unknown>) => {
+        await owner.db.execute(sql`alter table audit_log disable trigger user`);
+        try {
+          await run();
+        } finally {
+          await owner.db.execute(sql`alter table audit_log enable trigger user`);
+        }
+      };
+      await behindTriggers(() => owner.db.execute(sql`delete from audit_log where seq = ${victim.seq}`));
+      try {
+        expect(await verifyAuditChain(serviceDeps(tp.platform, null))).toMatchObject({
+          ok: false,
+          brokenAt: Number(next!.seq),
+          reason: "link",
+        });
+      } finally {
+        await behindTriggers(() =>
+          owner.db.execute(
+            sql`insert into audit_log select * from json_populate_record(null::audit_log, ${JSON.stringify(saved)}::json)`,
+          ),
+        );
+      }
+      expect((await verifyAuditChain(serviceDeps(tp.platform, null))).ok).toBe(true);
     } finally {
       if (kind === "postgres") await owner.close();
     }

@@ -2,7 +2,7 @@
 // the same round trip as the first query still binds that query, a failed statement rolls the whole transaction
 // back even when the caller caught its error, a savepoint forgives only what failed inside it — on PGlite and on a
 // Postgres server (where BEGIN and the scope settings are pipelined and every statement is a named prepared one).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rowsOf, schoolsScope, systemScope, withTenant, type DatabaseHandle } from "../../db/client";
 import { DATABASE_KINDS, testDatabase } from "../helpers/db";
@@ -20,9 +20,6 @@ for (const kind of DATABASE_KINDS) {
       const passwords = passwordHasher(nativeScrypt);
       a = await buildSchoolWithClass(handle.db, passwords);
       b = await buildSchoolWithClass(handle.db, passwords);
-    });
-    afterAll(async () => {
-      if (kind === "postgres") await handle.close();
     });
 
     const classesSeen = (uai: string) =>
