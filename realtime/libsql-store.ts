@@ -10,21 +10,29 @@ interface OpenFile {
   writer: GroupWriter | null;
 }
 
+/** How long appends wait for others before their transaction (issue 22: the rooms broadcast first, so this delays
+ *  only the "saved" answer, never what the other sockets see). */
+export const COMMIT_WINDOW_MS = 10;
+
 /**
- * Group commit per file: appends of every room of the school that arrive in the same turn of the event loop go into
- * one transaction (one commit instead of one per room), then each room hears its own last sequence number.
+ * Group commit per file: appends of every room of the school that arrive within the commit window go into one
+ * transaction (one commit instead of one per update or per room), then each room hears its own last sequence number.
  */
 class GroupWriter {
   private queue: { room: string; updates: Uint8Array[]; resolve(seq: number): void; reject(err: unknown): void }[] = [];
   private scheduled = false;
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    private readonly windowMs: number,
+  ) {}
 
   append(room: string, updates: Uint8Array[]): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ room, updates, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => void this.flush());
+        if (this.windowMs > 0) setTimeout(() => void this.flush(), this.windowMs);
+        else setImmediate(() => void this.flush());
       }
     });
   }
@@ -52,7 +60,10 @@ export class LibsqlStores {
   private readonly files = new Map<string, OpenFile>();
 
   /** `dir` must exist (the Node entry creates it); `file:` URLs only. */
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly commitWindowMs = COMMIT_WINDOW_MS,
+  ) {}
 
   /** Open files now (a file closes when its last room unloads). */
   get openFiles(): number {
@@ -78,7 +89,7 @@ export class LibsqlStores {
     }
     const owner = file;
     let closed = false;
-    owner.writer ??= new GroupWriter(client);
+    owner.writer ??= new GroupWriter(client, this.commitWindowMs);
     return new LibsqlRoomStore(client, roomId, owner.writer, async () => {
       if (closed) return;
       closed = true;
