@@ -23,6 +23,7 @@ import { CLOSE } from "../../realtime/protocol";
 import type { RoomStore } from "../../realtime/store";
 import type { RealtimeLimits } from "../config";
 import type { ProcessLink } from "./cluster";
+import { SqliteThread } from "./sqlite-thread";
 
 export interface NodeRoomsOptions {
   /** Folder of the libsql files (created on first use). */
@@ -86,6 +87,7 @@ type AppLike = Pick<Hono, "request">;
 export class NodeRooms implements Rooms {
   readonly hub: RoomHub;
   private readonly stores: LibsqlStores;
+  private readonly sqlite = new SqliteThread();
   private readonly wss: WebSocketServer;
   private app: AppLike | null = null;
   private dirReady: Promise<unknown> | null = null;
@@ -97,7 +99,8 @@ export class NodeRooms implements Rooms {
   readonly stats = { slowSocketsCut: 0, peakBufferedBytes: 0, handedOff: 0, adopted: 0 };
 
   constructor(private readonly options: NodeRoomsOptions) {
-    this.stores = new LibsqlStores(options.dir);
+    // The files are written by a thread of their own: a commit or a checkpoint never holds the broadcasts.
+    this.stores = new LibsqlStores(options.dir, { open: this.sqlite.open });
     this.maxBuffered = options.maxBufferedBytes ?? options.limits?.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.hub = new RoomHub({
       storeFor:
@@ -403,5 +406,6 @@ export class NodeRooms implements Rooms {
     await this.hub.stop();
     for (const client of this.wss.clients) client.terminate();
     await this.stores.closeAll();
+    await this.sqlite.stop();
   }
 }
