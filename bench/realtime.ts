@@ -1,8 +1,8 @@
-// Realtime rooms benchmark (research/realtime.md §7): our room server (the Node hub, updates stored in libsql files
-// before broadcast: "ours"; the same hub with an in-memory store: "ours-mem", to separate the room logic from the
-// storage) side by side with the reference @y/websocket-server@0.1.1 (in memory, no persistence), driven by
-// the same thin load client, server and generator pinned to separate cores. Prints p50/p99/max fan-out latency,
-// delivery ratio, server CPU and RSS per scenario, then the S5 knee. Never a timed test.
+// Realtime rooms benchmark (research/realtime.md §7): our room server (the Node hub, updates broadcast first and
+// stored behind in libsql files by a thread, group commit: "ours"; the same hub with an in-memory store: "ours-mem",
+// to separate the room logic from the storage) side by side with the reference @y/websocket-server@0.1.1 (in memory,
+// no persistence), driven by the same thin load client, server and generator pinned to separate cores. Prints
+// p50/p99/max fan-out latency, delivery ratio, server CPU and RSS per scenario, then the S5 knee. Never a timed test.
 //
 //   npx tsx bench/realtime.ts [--warmup 10] [--duration 60] [--scenarios S1a,S1b,S1c,S1d,S5] [--servers ours,ref]
 //
@@ -325,7 +325,7 @@ const HEADER = [
 
 async function main(): Promise<void> {
   console.log(
-    "Salles temps réel — Préau (ours : hub Node, libsql ; ours-mem : " +
+    "Salles temps réel — Préau (ours : hub Node, diffusion puis écriture libsql groupée ; ours-mem : " +
       "même hub, mémoire) contre @y/websocket-server@0.1.1 (ref, mémoire)",
   );
   console.log(

@@ -1,6 +1,7 @@
 // Durable Object room store: the same SQL as the libsql files (realtime/store.ts), on the object's own SQLite
-// storage (one database per room). Writes are synchronous; the runtime's output gate holds every message the object
-// sends until the writes before it are durable, so "stored before broadcast" holds here too.
+// storage (one database per room). Writes are synchronous and local; the room broadcasts an update first and writes it
+// right after (realtime/room.ts), and the runtime's output gate holds every message sent after a write until that
+// write is durable — the state answer that says "saved" included.
 import { chunks, SQL, toBytes, type RoomStore, type StoredRoom } from "./store";
 
 /** The slice of `ctx.storage` this store uses (SqlStorage and transactionSync of a SQLite-backed Durable Object). */

@@ -182,12 +182,14 @@ export class RoomHub {
       }
   }
 
-  /** Asks the database about every open socket's ticket (see TicketCheck); runs every `recheckSeconds`. */
-  async recheck(): Promise<void> {
-    if (!this.check || this.checking || this.stopped) return;
-    this.checking = true;
+  /** Asks the database about every open socket's ticket (see TicketCheck); runs every `recheckSeconds`. With
+   *  `roomId`, only that room's sockets, now (rights changed in another process, issue 22). */
+  async recheck(roomId?: string): Promise<void> {
+    if (!this.check || this.stopped || (this.checking && roomId === undefined)) return;
+    if (roomId === undefined) this.checking = true;
     try {
       const seen = [...this.sockets]
+        .filter(([, r]) => roomId === undefined || r.roomId === roomId)
         .map(([conn, r]) => ({ conn, room: r.room, roomId: r.roomId, ticket: r.room?.ticketOf(conn) }))
         .filter((e): e is { conn: Conn; room: Room; roomId: string; ticket: Ticket } => !!e.room && !!e.ticket);
       if (seen.length === 0) return;
@@ -199,7 +201,7 @@ export class RoomHub {
     } catch (err) {
       this.options.onError?.("room_recheck_failed", { error: String(err) });
     } finally {
-      this.checking = false;
+      if (roomId === undefined) this.checking = false;
     }
   }
 
@@ -239,6 +241,12 @@ export class RoomHub {
     );
   }
 
+  /** Unloads now every room nothing uses (pending updates stored, log compacted): before another process may own
+   *  them (issue 22: the demonstration is built by worker 0 before the others start). */
+  async unloadIdle(): Promise<void> {
+    await Promise.all([...this.rooms.keys()].map((roomId) => this.unload(roomId)));
+  }
+
   /** Unloads a room now if nothing uses it (tests, erase). */
   async unload(roomId: string): Promise<void> {
     const entry = this.rooms.get(roomId);
@@ -246,7 +254,7 @@ export class RoomHub {
     if (entry.idle) clearTimeout(entry.idle);
     this.rooms.delete(roomId);
     const room = await entry.room.catch(() => null);
-    await room?.close();
+    if (room) await this.closeRoom(roomId, entry, room);
   }
 
   /** Closes the room's sockets (4401), unloads it and removes what its store holds. */

@@ -1,30 +1,58 @@
 // Node room store: one libsql (SQLite) file per school under the rooms folder, shared by that school's rooms.
 // WAL with synchronous=NORMAL: a committed append survives the process being killed (what a room acknowledges);
 // only a power cut may lose the last transactions, as with any WAL database in that mode.
-import { createClient, type Client, type InStatement } from "@libsql/client";
+//
+// libsql's native driver runs each statement synchronously in the calling thread, and a WAL checkpoint (every
+// ~1 000 pages, with its fsyncs) holds it for several milliseconds: on Node the connections live in a thread of their
+// own (src/node/sqlite-thread.ts gives `open`), so the event loop that broadcasts never waits for the disk.
+import { createClient, type InStatement } from "@libsql/client";
 import { chunks, SQL, toBytes, type RoomStore, type StoredRoom } from "./store";
 
+/** The part of a libsql client the stores use: a libsql `Client`, or a proxy to one in another thread. */
+export interface SqlClient {
+  execute(sql: string): Promise<unknown>;
+  batch(
+    statements: InStatement[],
+    mode: "write" | "read",
+  ): Promise<{ rows: Record<string, unknown>[]; lastInsertRowid?: bigint | number }[]>;
+  close(): void;
+}
+
+/** Opens one file: `file:` URL. */
+export type SqlOpener = (url: string) => Promise<SqlClient>;
+
+/** One connection in this thread. */
+export const openHere: SqlOpener = async (url) => createClient({ url, concurrency: 1 });
+
 interface OpenFile {
-  client: Promise<Client>;
+  client: Promise<SqlClient>;
   users: number;
   writer: GroupWriter | null;
 }
 
+/** How long appends wait for others before their transaction (issue 22: the rooms broadcast first, so this delays
+ *  only the "saved" answer, never what the other sockets see). */
+export const COMMIT_WINDOW_MS = 10;
+
 /**
- * Group commit per file: appends of every room of the school that arrive in the same turn of the event loop go into
- * one transaction (one commit instead of one per room), then each room hears its own last sequence number.
+ * Group commit per file: appends of every room of the school that arrive within the commit window go into one
+ * transaction (one commit instead of one per update or per room), then each room hears its own last sequence number.
  */
 class GroupWriter {
   private queue: { room: string; updates: Uint8Array[]; resolve(seq: number): void; reject(err: unknown): void }[] = [];
   private scheduled = false;
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: SqlClient,
+    private readonly windowMs: number,
+  ) {}
 
   append(room: string, updates: Uint8Array[]): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ room, updates, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => void this.flush());
+        if (this.windowMs > 0) setTimeout(() => void this.flush(), this.windowMs);
+        else setImmediate(() => void this.flush());
       }
     });
   }
@@ -52,7 +80,10 @@ export class LibsqlStores {
   private readonly files = new Map<string, OpenFile>();
 
   /** `dir` must exist (the Node entry creates it); `file:` URLs only. */
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly options: { commitWindowMs?: number; open?: SqlOpener } = {},
+  ) {}
 
   /** Open files now (a file closes when its last room unloads). */
   get openFiles(): number {
@@ -64,12 +95,12 @@ export class LibsqlStores {
     const name = /^[0-9]{7}[A-Z]$/.test(uai) ? uai : "autres";
     let file = this.files.get(name);
     if (!file) {
-      file = { users: 0, client: openClient(`${this.dir}/${name}.db`), writer: null };
+      file = { users: 0, client: openClient(this.options.open ?? openHere, `${this.dir}/${name}.db`), writer: null };
       this.files.set(name, file);
       file.client.catch(() => this.files.delete(name));
     }
     file.users += 1;
-    let client: Client;
+    let client: SqlClient;
     try {
       client = await file.client;
     } catch (err) {
@@ -78,7 +109,7 @@ export class LibsqlStores {
     }
     const owner = file;
     let closed = false;
-    owner.writer ??= new GroupWriter(client);
+    owner.writer ??= new GroupWriter(client, this.options.commitWindowMs ?? COMMIT_WINDOW_MS);
     return new LibsqlRoomStore(client, roomId, owner.writer, async () => {
       if (closed) return;
       closed = true;
@@ -98,10 +129,10 @@ export class LibsqlStores {
   }
 }
 
-async function openClient(path: string): Promise<Client> {
+async function openClient(open: SqlOpener, path: string): Promise<SqlClient> {
   // One connection: the pragmas below are per connection (a second one would write with synchronous=FULL), and
   // every statement runs synchronously inside the native driver anyway.
-  const client = createClient({ url: `file:${path}`, concurrency: 1 });
+  const client = await open(`file:${path}`);
   await client.execute("pragma journal_mode = wal");
   await client.execute("pragma synchronous = normal");
   await client.execute("pragma busy_timeout = 5000");
@@ -114,7 +145,7 @@ async function openClient(path: string): Promise<Client> {
 
 export class LibsqlRoomStore implements RoomStore {
   constructor(
-    private readonly client: Client,
+    private readonly client: SqlClient,
     private readonly room: string,
     private readonly writer: GroupWriter,
     private readonly release: () => Promise<void>,

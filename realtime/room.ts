@@ -3,8 +3,11 @@
 //
 // What it guarantees (see the research notes on the reference server's pitfalls):
 // - SyncStep1 is answered only once the stored state is loaded, and only to the asker;
-// - every update is in the store before any other socket sees it (group commit: updates that arrive while a write
-//   is in flight go together in the next one), and a state answer waits for what it contains to be stored;
+// - every update goes to the other sockets at once and to the store in the background (group commit: updates that
+//   arrive while a write is in flight go together in the next one); a state answer (SyncStep2) and a server-side
+//   change wait until what they contain is stored — that answer is what "saved" means (issue 22): whatever a socket
+//   sent before its SyncStep1 survives a kill -9 once the answer arrives. What was broadcast but not yet stored when
+//   the process died comes back from the clients that hold it: they send it again when they reconnect;
 // - no echo to the sender; viewers' updates are dropped; a malformed or oversized frame closes that socket only;
 // - presence (awareness) is throttled: changes go out together after a short delay, renewals every few seconds,
 //   so a class of 30 idle pupils costs O(N) messages per renewal period instead of O(N²); names come from the
@@ -123,6 +126,8 @@ interface PresenceEntry {
 }
 
 interface Waiter {
+  /** Resolved once this many updates (counted since the room loaded) are stored. */
+  upTo: number;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -145,9 +150,12 @@ export class Room {
   private presenceDirty = new Set<number>();
   private presenceChanged = false;
   private presenceTimer: ReturnType<typeof setTimeout> | null = null;
-  private pending: { update: Uint8Array; origin: Conn | null }[] = [];
+  private pending: Uint8Array[] = [];
   private flushing = false;
   private waiters: Waiter[] = [];
+  /** Updates received since the room loaded, and how many of them are stored. */
+  private received = 0;
+  private stored = 0;
   private loaded = false;
   private failed: unknown = null;
   private closed = false;
@@ -183,7 +191,12 @@ export class Room {
     this.doc = new Y.Doc({ gc: true });
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === LOADING) return;
-      this.pending.push({ update, origin: origin === SERVER || origin === CORRECTED ? null : (origin as Conn) });
+      // Broadcast first (issue 22): the other sockets hear of the update now, the store writes it in the background.
+      const from = origin === SERVER || origin === CORRECTED ? null : (origin as Conn);
+      const frame = syncFrame(SYNC_UPDATE, update);
+      for (const [conn, state] of this.conns) if (conn !== from && !state.early) this.send(conn, frame);
+      this.pending.push(update);
+      this.received += 1;
       this.pendingBytes += update.length;
       this.flush();
     });
@@ -274,11 +287,12 @@ export class Room {
     await this.settled();
   }
 
-  /** Resolves once every update received so far is stored (and sent). */
+  /** Resolves once every update received so far is stored (later ones do not hold it back). */
   settled(): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
-    if (!this.flushing && this.pending.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.stored === this.received) return Promise.resolve();
+    const upTo = this.received;
+    return new Promise((resolve, reject) => this.waiters.push({ upTo, resolve, reject }));
   }
 
   /** Closes the sockets whose ticket matches (rights withdrawn: 4401), or changes their ticket. */
@@ -522,7 +536,8 @@ export class Room {
     return encoding.toUint8Array(e);
   }
 
-  /** The write pipeline: one batch in flight at a time; sockets hear of an update only once it is stored. */
+  /** The write pipeline, behind the broadcast: one batch in flight at a time; what arrives meanwhile goes together in
+   *  the next one (and the libsql store groups the batches of a school's rooms over a short window). */
   private flush(): void {
     if (this.flushing || this.failed) return;
     this.flushing = true;
@@ -534,13 +549,14 @@ export class Room {
       while (this.pending.length) {
         const batch = this.pending;
         this.pending = [];
-        this.lastSeq = await this.store.append(batch.map((b) => b.update));
-        for (const { update, origin } of batch) {
+        this.lastSeq = await this.store.append(batch);
+        for (const update of batch) {
           this.logBytes += update.length;
           this.pendingBytes -= update.length;
-          const frame = syncFrame(SYNC_UPDATE, update);
-          for (const [conn, state] of this.conns) if (conn !== origin && !state.early) this.send(conn, frame);
         }
+        this.stored += batch.length;
+        this.release();
+        this.opts.onStored?.(this);
         if (shouldCompact(this.logBytes, this.snapshotBytes, this.opts.compactMinLogBytes)) await this.compact();
       }
     } catch (err) {
@@ -549,10 +565,16 @@ export class Room {
       return;
     }
     this.flushing = false;
-    this.opts.onStored?.(this);
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w.resolve();
+  }
+
+  /** Resolves the waiters whose updates are all stored now. */
+  private release(): void {
+    if (!this.waiters.length) return;
+    const still: Waiter[] = [];
+    for (const w of this.waiters)
+      if (w.upTo <= this.stored) w.resolve();
+      else still.push(w);
+    this.waiters = still;
   }
 
   private async compact(): Promise<void> {

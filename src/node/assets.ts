@@ -82,3 +82,8 @@ export async function buildAssets(): Promise<AssetManifest> {
   await writeFile(join(BUILD_DIR, "manifest.json"), JSON.stringify(manifest, null, 2));
   return manifest;
 }
+
+/** The manifest another process just wrote (the workers of a cluster after worker 0, issue 22). */
+export async function readAssets(): Promise<AssetManifest> {
+  return JSON.parse(await readFile(join(BUILD_DIR, "manifest.json"), "utf8")) as AssetManifest;
+}

@@ -9,7 +9,8 @@ import { passwordHasher } from "../auth/password";
 import type { DatabaseHandle } from "../../db/client";
 import { createPgliteDatabase } from "../../db/pglite";
 import { appRoleUrl, createPostgresDatabase } from "../../db/postgres";
-import { buildAssets } from "./assets";
+import { buildAssets, readAssets } from "./assets";
+import type { ProcessLink } from "./cluster";
 import { loadSecret } from "./secret";
 import { nativeScrypt } from "./scrypt";
 import { batchedStdout } from "./log-writer";
@@ -38,6 +39,8 @@ export interface NodePlatformOptions {
   config?: Partial<Config>;
   /** Folder of the realtime rooms' libsql files (default DATA_DIR/rooms, or PREAU_ROOMS_DIR). */
   roomsDir?: string;
+  /** A worker of `npm start` on several processes (src/node/cluster.ts): rooms are routed to their owner. */
+  link?: ProcessLink | null;
 }
 
 export interface NodePlatform {
@@ -90,7 +93,8 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
           }),
         }
       : {}),
-    assets: await buildAssets(),
+    // Worker 0 of a cluster wrote public/build before the others started: they read its manifest.
+    assets: options.link && options.link.index > 0 ? await readAssets() : await buildAssets(),
     log: options.log ?? jsonLogger(logs.write),
     async ping() {
       await handle.db.execute(sql`select 1`);
@@ -128,6 +132,7 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
     clock: () => platform.clock.now().getTime(),
     onStored: (roomId, doc) => saveDocumentText(handle.db, roomId, doc, platform.clock.now()),
     onError: (event, fields) => platform.log.log("error", event, fields),
+    link: options.link,
   });
   return { platform, handle, dataDir, flushLogs: logs.flush };
 }

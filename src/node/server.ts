@@ -3,7 +3,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono, MiddlewareHandler } from "hono";
 import { relative } from "node:path";
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import { createApp } from "../app";
 import type { Platform } from "../platform";
 import type { AppEnv } from "../http/env";
@@ -32,10 +32,16 @@ export async function startServer(
   platform: Platform,
   port: number,
   hostname?: string,
+  options: { process?: number } = {},
 ): Promise<{ server: ServerType; port: number; stop(): Promise<void> }> {
   const handler = await createNodeHandler(platform);
   return new Promise((resolveStart) => {
     const server = serve({ fetch: handler.fetch, port, hostname }, (info) => {
+      // Several processes (issue 22): each response says which one served it (logs, tests); set before the app's
+      // listener writes the head.
+      const index = options.process;
+      if (index !== undefined)
+        server.prependListener("request", (_req, res: ServerResponse) => res.setHeader("X-Preau-Process", index));
       // Websocket upgrades (realtime rooms) go through the same app: session and policy first.
       const rooms = platform.rooms instanceof NodeRooms ? platform.rooms : null;
       rooms?.attach(handler, server as Server);

@@ -1,4 +1,4 @@
-// The room core alone (54B, 56B): load before answering, store before broadcasting, presence throttling, store failure.
+// The room core alone (54B, 56B): load before answering, broadcast first and answer "saved" once stored, presence throttling, store failure.
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
@@ -85,7 +85,7 @@ describe("54B 56B room core", () => {
     await room.close();
   });
 
-  it("stores an update before any other socket sees it, and never echoes it", async () => {
+  it('issue 22: an update reaches the other sockets before it is stored (never its sender); the state answer that says "saved" waits for the store', async () => {
     const g = gated(new MemoryStore());
     g.open();
     const room = new Room("0750001A:bench:b", g.store);
@@ -99,11 +99,25 @@ describe("54B 56B room core", () => {
     doc.getMap("m").set("k", 1);
     room.receive(a, syncFrame(SYNC_UPDATE, Y.encodeStateAsUpdate(doc)));
     await tick(20);
-    expect(b.updates()).toHaveLength(0);
-    g.open();
-    await room.settled();
+    // Broadcast first: b has it while the store still holds the write back; a never gets its own update.
     expect(b.updates()).toHaveLength(1);
     expect(a.updates()).toHaveLength(0);
+    // a asks for the state: the answer (what tells a client its edits are saved) waits until they are stored.
+    room.receive(a, step1());
+    await tick(20);
+    const answers = () => a.frames.filter((f) => f[0] === MESSAGE_SYNC && f[1] === SYNC_STEP2);
+    expect(answers()).toHaveLength(0);
+    let saved = false;
+    void room.settled().then(() => (saved = true));
+    await tick(5);
+    expect(saved).toBe(false);
+    g.open();
+    await room.settled();
+    await tick(5);
+    expect(saved).toBe(true);
+    expect(answers()).toHaveLength(1);
+    expect(b.updates()).toHaveLength(1);
+    expect((await g.store.load()).updates).toHaveLength(1);
     await room.close();
   });
 
