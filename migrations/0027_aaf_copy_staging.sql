@@ -1,10 +1,26 @@
+ALTER TABLE "aaf_stage_links" DISABLE ROW LEVEL SECURITY;--> statement-breakpoint
+ALTER TABLE "aaf_stage_people" DISABLE ROW LEVEL SECURITY;--> statement-breakpoint
+ALTER TABLE "aaf_stage_schools" DISABLE ROW LEVEL SECURITY;--> statement-breakpoint
 DROP TABLE "aaf_stage_links" CASCADE;--> statement-breakpoint
 DROP TABLE "aaf_stage_people" CASCADE;--> statement-breakpoint
 DROP TABLE "aaf_stage_schools" CASCADE;--> statement-breakpoint
+ALTER TABLE "users" DROP CONSTRAINT "users_login_unique";--> statement-breakpoint
+ALTER TABLE "users" DROP CONSTRAINT "users_educonnect_id_unique";--> statement-breakpoint
+DROP INDEX "school_profiles_user_uai_profile";--> statement-breakpoint
+-- Hand-ordered: the surrogate id (and its primary key) goes before the natural key becomes the primary key.
+ALTER TABLE "school_profiles" DROP COLUMN "id";--> statement-breakpoint
+ALTER TABLE "school_profiles" ADD CONSTRAINT "school_profiles_pkey" PRIMARY KEY("user_id","uai","profile");--> statement-breakpoint
+DROP INDEX "users_academic_email";--> statement-breakpoint
+CREATE UNIQUE INDEX "users_login" ON "users" USING btree ("login") WHERE "users"."login" is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "users_educonnect_id" ON "users" USING btree ("educonnect_id") WHERE "users"."educonnect_id" is not null;--> statement-breakpoint
+CREATE INDEX "users_academic_email" ON "users" USING btree (lower("academic_email")) WHERE "users"."academic_email" is not null;--> statement-breakpoint
 -- Hand-written. A delivery is now staged in temporary tables of its import's transaction, filled with COPY (which
 -- Postgres refuses on tables under row policies, as aaf_stage_schools was) and dropped with the transaction: the
 -- shared staging tables above are gone, and the statistics the importer refreshes are the directory's only (it
--- analyses its own temporary tables itself).
+-- analyses its own temporary tables itself). Above too, what each of a million accounts costs to write: school
+-- profiles are keyed by (user, school, profile) without a surrogate id, and the users' login, ÉduConnect id and
+-- academic e-mail indexes hold only the accounts that have one (the e-mail one by lower(), as federated login
+-- looks it up).
 CREATE OR REPLACE FUNCTION preau_refresh_import_statistics() RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
   ANALYZE users;

@@ -6,7 +6,7 @@ import type { AafCounts, AafProgress } from "../../db/schema/aaf";
 import type { AafCategory, AafProblem, AafSetInfo, AafWarning } from "./model";
 import { AafParseError, parseAafStream } from "./parser";
 import { normaliseRecord } from "./normalise";
-import { StagingWriter, createStagingTables, indexStagingTables } from "./staging";
+import { StagingWriter, createStagingTables, analyzeStagingTables } from "./staging";
 import { applyStaged, checkStaged, schoolYearOf, type ReconcileContext } from "./reconcile";
 
 export interface AafFile {
@@ -110,7 +110,7 @@ export async function importAafDelivery(request: ImportRequest): Promise<ImportO
       if (files.length === 0)
         throw rejected([{ code: "empty", message: "La livraison ne contient aucun fichier AAF." }], null);
       const info = request.describe(files);
-      await indexStagingTables(tx);
+      await analyzeStagingTables(tx);
       await tx.execute(sql`select preau_refresh_import_statistics()`);
       report("checking");
       const ctx: ReconcileContext = {

@@ -6,6 +6,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../db/client";
 import type { AafCounts } from "../../db/schema/aaf";
 import type { AafProblem, AafSetInfo } from "./model";
+import { analyzeTemporary } from "./staging";
 
 export interface ReconcileContext {
   /** Académie code: external ids are `<ACADEMY>-<jointure>` (the key ÉduConnect gives back). */
@@ -22,7 +23,6 @@ export interface ReconcileContext {
 }
 
 const MAX_LISTED = 50;
-
 /** School years run from September to August. */
 export function schoolYearOf(date: Date): string {
   const y = date.getUTCFullYear();
@@ -50,13 +50,12 @@ async function collect(tx: Tx, ctx: ReconcileContext, code: string, query: SQL):
 export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafProblem[]> {
   const P = `${ctx.academy}-`;
   const complete = ctx.mode === "complete";
-  // The external ids this delivery names, indexed: "who is absent from a complete delivery" is then an index
-  // anti-join instead of a comparison of every account with every staged row.
+  // The external ids this delivery names, once each: "who is absent from a complete delivery" is then a hash join
+  // instead of a comparison of every account with every staged row.
   await tx.execute(sql`create temp table aaf_delivered on commit drop as
     select ${P} || jointure as external_id, bool_or(op <> 'delete') as present, bool_or(op = 'delete') as deleted
     from aaf_stage_people group by jointure`);
-  await tx.execute(sql`create index on aaf_delivered (external_id)`);
-  await tx.execute(sql`analyze aaf_delivered`);
+  await analyzeTemporary(tx, "aaf_delivered");
 
   /**
    * Links to a person of `kind` who is neither delivered now nor, for a delta, already in the directory. Only the
@@ -164,12 +163,9 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       sql`
     with leaving as (
       select sp.uai, count(distinct u.id) as total,
-        count(distinct u.id) filter (where ${
-          complete
-            ? sql`not exists (select 1 from aaf_delivered d where d.external_id = u.external_id and d.present)`
-            : sql`exists (select 1 from aaf_delivered d where d.external_id = u.external_id and d.deleted)`
-        }) as gone
+        count(distinct u.id) filter (where ${complete ? sql`d.external_id is null` : sql`d.deleted`}) as gone
       from school_profiles sp join users u on u.id = sp.user_id
+        left join aaf_delivered d on d.external_id = u.external_id ${complete ? sql`and d.present` : sql``}
       where u.source = 'aaf' and u.external_id like ${P} || '%' and u.state <> 'pre_deleted'
       group by sp.uai)
     select null as file, null as line,
@@ -188,6 +184,7 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
 
 /** What every step of applyStaged reads: one transaction, the import, and two ways to run SQL in it. */
 interface Applying {
+  tx: Tx;
   ctx: ReconcileContext;
   /** The académie's prefix of external ids, `<ACADEMY>-`. */
   P: string;
@@ -213,7 +210,16 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<{ coun
   const count = async (q: SQL) => Number(rowsOf<{ n: number | string }>(await tx.execute(q))[0]?.n ?? 0);
   const first = !(await count(sql`select count(*) as n from (select 1 from users
     where external_id like ${P} || '%' limit 1) x`));
-  const a: Applying = { ctx, P, now: sql`${ctx.now.toISOString()}::timestamptz`, Y: ctx.schoolYear, first, run, count };
+  const a: Applying = {
+    tx,
+    ctx,
+    P,
+    now: sql`${ctx.now.toISOString()}::timestamptz`,
+    Y: ctx.schoolYear,
+    first,
+    run,
+    count,
+  };
   // One 'directory' change for the whole import instead of a notification per row (see migration 0003).
   await run(sql`select set_config('preau.bulk', 'on', true)`);
   if (first) await run(sql`select preau_aaf_bulk_begin()`);
@@ -293,7 +299,7 @@ async function upsertStructures(a: Applying): Promise<void> {
 
 /** Schools: created or renamed, and attached to their structures. Returns how many were created. */
 async function upsertSchools(a: Applying): Promise<number> {
-  const { P, now, run, count } = a;
+  const { tx, P, now, run, count } = a;
   // Schools: a new UAI becomes a ready school (the app catalogue and settings defaults apply to it at once).
   const created = await count(sql`with up as (
       insert into schools (uai, name, city, external_id, created_at)
@@ -322,7 +328,7 @@ async function upsertSchools(a: Applying): Promise<number> {
   // The delivery's structures by jointure, for the people's attachments below.
   await run(sql`create temp table aaf_schools on commit drop as
     select substr(external_id, ${P.length + 1}) as jointure, uai from schools where external_id like ${P} || '%'`);
-  await run(sql`analyze aaf_schools`);
+  await analyzeTemporary(tx, "aaf_schools");
   return created;
 }
 
@@ -334,7 +340,7 @@ async function upsertSchools(a: Applying): Promise<number> {
 async function upsertAccounts(
   a: Applying,
 ): Promise<{ restored: number; created: number; updated: number; staged: number }> {
-  const { P, now, run, count, first } = a;
+  const { tx, P, now, run, count, first } = a;
   // A checked delivery names each person once (duplicate_jointure), and modifies only known people.
   const account = first
     ? sql`gen_random_uuid() as user_id, false as known, null::user_state as state`
@@ -349,8 +355,7 @@ async function upsertAccounts(
       (s.op = 'add' or 'children' = any(s.fields)) as children
     from aaf_stage_people s ${first ? sql`` : sql`left join users u on u.external_id = ${P} || s.jointure`}
     where s.op <> 'delete'`);
-  await run(sql`create index on aaf_scope (jointure)`);
-  await run(sql`analyze aaf_scope`);
+  await analyzeTemporary(tx, "aaf_scope");
   const staged = await count(sql`select count(*) as n from aaf_scope`);
   const restored = await count(
     sql`select count(*) as n from aaf_scope where known and op = 'add' and state = 'pre_deleted'`,
@@ -360,6 +365,7 @@ async function upsertAccounts(
       insert into users (id, source, external_id, first_name, last_name, birth_date, academic_email, state, created_at)
       select user_id, 'aaf', ${P} || jointure, first_name, last_name, birth_date, email, 'pre_created', ${now}
       from aaf_scope where not known and op = 'add'
+      order by user_id
       returning 1)
     select count(*) as n from up`);
   if (first) return { restored, created, updated: 0, staged };
@@ -398,14 +404,15 @@ async function upsertClasses(a: Applying): Promise<number> {
   // Classes of this school year, keyed by `<ACADEMY>-<structure>$<code>`.
   const created = await count(sql`with up as (
       insert into classes (uai, name, levels, school_year, external_code)
-      select distinct on (sc.uai, l.target, l.code) sc.uai, coalesce(nullif(l.label, ''), l.code),
+      select uai, coalesce(nullif(label, ''), code),
         coalesce(array(select m[1]::class_level
-          from regexp_matches(upper(coalesce(l.label, l.code)), '(CP|CE1|CE2|CM1|CM2)', 'g') m),
+          from regexp_matches(upper(coalesce(label, code)), '(CP|CE1|CE2|CM1|CM2)', 'g') m),
           '{}'::class_level[]),
-        ${Y}, ${P} || l.target || '$' || l.code
-      from aaf_stage_links l join aaf_schools sc on sc.jointure = l.target
-      where l.link = 'class'
-      order by sc.uai, l.target, l.code
+        ${Y}, ${P} || target || '$' || code
+      from (select distinct on (l.target collate "C", l.code collate "C") sc.uai, l.target, l.code, l.label
+        from aaf_stage_links l join aaf_schools sc on sc.jointure = l.target
+        where l.link = 'class'
+        order by l.target collate "C", l.code collate "C") c
       on conflict (school_year, external_code) do update set name = excluded.name, levels = excluded.levels
       returning (xmax = 0) as inserted)
     select count(*) filter (where inserted) as n from up`);
@@ -414,7 +421,7 @@ async function upsertClasses(a: Applying): Promise<number> {
 
 /** Pupils' and staff's school profiles replaced where their structures are delivered. Returns those removed. */
 async function replaceSchoolProfiles(a: Applying): Promise<number> {
-  const { run, count, first } = a;
+  const { tx, run, count, first } = a;
   // The profiles the delivery gives, with the staff's functions in each school.
   await run(sql`create temp table aaf_profiles on commit drop as
     select s.user_id, s.uai, s.profile, coalesce(f.codes, '{}') as functions from (
@@ -435,7 +442,7 @@ async function replaceSchoolProfiles(a: Applying): Promise<number> {
       from aaf_scope x join aaf_stage_links l on l.jointure = x.jointure and l.kind = 'staff' and l.link = 'function'
         join aaf_schools sc on sc.jointure = l.target
       group by x.user_id, sc.uai) f on f.user_id = s.user_id and f.uai = s.uai`);
-  await run(sql`analyze aaf_profiles`);
+  await analyzeTemporary(tx, "aaf_profiles");
   let detached = 0;
   if (!first) {
     detached = await count(sql`with gone as (
@@ -457,13 +464,14 @@ async function replaceSchoolProfiles(a: Applying): Promise<number> {
         ? sql``
         : sql`where not exists (select 1 from school_profiles sp where sp.user_id = d.user_id and sp.uai = d.uai
         and sp.profile = d.profile)`
-    }`);
+    }
+    order by d.user_id`);
   return detached;
 }
 
 /** Class memberships replaced where classes are delivered. Returns those removed. */
 async function replaceMemberships(a: Applying): Promise<number> {
-  const { P, Y, run, count, first } = a;
+  const { tx, P, Y, run, count, first } = a;
   // Class memberships of those whose classes are delivered (AAF classes only; manual assignments stay).
   await run(sql`create temp table aaf_members on commit drop as
     select distinct x.user_id, c.id as class_id, c.uai, (case when x.kind = 'pupil' then 'pupil'
@@ -471,7 +479,7 @@ async function replaceMemberships(a: Applying): Promise<number> {
     from aaf_scope x join aaf_stage_links l on l.jointure = x.jointure and l.kind = x.kind and l.link = 'class'
       join classes c on c.school_year = ${Y} and c.external_code = ${P} || l.target || '$' || l.code
     where x.classes`);
-  await run(sql`analyze aaf_members`);
+  await analyzeTemporary(tx, "aaf_members");
   let detached = 0;
   if (!first) {
     detached = await count(sql`with gone as (
@@ -490,7 +498,8 @@ async function replaceMemberships(a: Applying): Promise<number> {
       first
         ? sql``
         : sql`where not exists (select 1 from class_members m where m.class_id = d.class_id and m.user_id = d.user_id)`
-    }`);
+    }
+    order by d.class_id, d.user_id`);
   // A pupil in a class of a school has a pupil profile there.
   await run(sql`insert into school_profiles (user_id, uai, profile)
     select distinct d.user_id, d.uai, 'pupil'::profile_kind from aaf_members d
@@ -501,7 +510,7 @@ async function replaceMemberships(a: Applying): Promise<number> {
 
 /** Parent links and the parent profiles that follow them, replaced where delivered. Returns those removed. */
 async function replaceParentLinks(a: Applying): Promise<number> {
-  const { P, run, count, first, ctx } = a;
+  const { tx, P, run, count, first, ctx } = a;
   // The other end of a link: delivered now, or (a delta only, the checks say) already in the directory.
   const other = (alias: string) =>
     ctx.mode === "complete"
@@ -520,20 +529,20 @@ async function replaceParentLinks(a: Applying): Promise<number> {
         left join aaf_scope o on o.jointure = l.target and o.kind = 'pupil'
       where x.children) d
     where parent_id is not null and child_id is not null`);
-  await run(sql`analyze aaf_links`);
+  await analyzeTemporary(tx, "aaf_links");
   // A link belongs to the school of the child's pupil profile (the first, when several).
   await run(sql`create temp table aaf_link_uai on commit drop as
     select sp.user_id, min(sp.uai) as uai from school_profiles sp
     where sp.profile = 'pupil' and sp.user_id in (select child_id from aaf_links)
     group by sp.user_id`);
-  await run(sql`analyze aaf_link_uai`);
+  await analyzeTemporary(tx, "aaf_link_uai");
   let detached = 0;
   if (!first) {
     await run(sql`create temp table aaf_touched_parents on commit drop as
       select parent_id from aaf_links
       union select l.parent_id from parent_links l join aaf_scope x on x.user_id = l.child_id and x.parents
       union select l.parent_id from parent_links l join aaf_scope x on x.user_id = l.parent_id and x.children`);
-    await run(sql`analyze aaf_touched_parents`);
+    await analyzeTemporary(tx, "aaf_touched_parents");
     detached = await count(sql`with gone as (
         delete from parent_links l
         where (exists (select 1 from aaf_scope x where x.user_id = l.child_id and x.parents)
@@ -551,12 +560,14 @@ async function replaceParentLinks(a: Applying): Promise<number> {
         ? sql``
         : sql`where not exists (select 1 from parent_links l where l.parent_id = d.parent_id
         and l.child_id = d.child_id)`
-    }`);
+    }
+    order by d.parent_id, d.child_id`);
   // Parent profiles follow the links.
   if (first) {
     await run(sql`insert into school_profiles (user_id, uai, profile)
       select distinct d.parent_id, u.uai, 'parent'::profile_kind from aaf_links d
-        join aaf_link_uai u on u.user_id = d.child_id`);
+        join aaf_link_uai u on u.user_id = d.child_id
+      order by 1`);
     return 0;
   }
   detached += await count(sql`with gone as (
@@ -575,7 +586,7 @@ async function replaceParentLinks(a: Applying): Promise<number> {
 
 /** Pre-deletion of the accounts the delivery no longer lists. Returns them and the links they lose. */
 async function preDeleteLeavers(a: Applying): Promise<{ preDeleted: number; detached: number }> {
-  const { ctx, P, now, run, count, first } = a;
+  const { tx, ctx, P, now, run, count, first } = a;
   // On a first import, every account of the académie is one the delivery has just listed.
   if (first) return { preDeleted: 0, detached: 0 };
   // Pre-deletion (never deletion at once, 612A): those a complete delivery no longer lists, and a delta's deletes.
@@ -591,7 +602,7 @@ async function preDeleteLeavers(a: Applying): Promise<{ preDeleted: number; deta
         select u.id from aaf_delivered d join users u on u.external_id = d.external_id
         where d.deleted and u.source = 'aaf' and u.state <> 'pre_deleted'`,
   );
-  await run(sql`analyze aaf_leaving`);
+  await analyzeTemporary(tx, "aaf_leaving");
   const preDeleted = await count(sql`with up as (
       update users u set state = 'pre_deleted', pre_deleted_at = ${now} from aaf_leaving g where u.id = g.id
         returning 1)

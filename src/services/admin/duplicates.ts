@@ -7,8 +7,12 @@ import { auditAction } from "../audit";
 import type { ServiceDeps } from "../context";
 import { scopeOf, type Principal } from "../principal";
 
+/** Lower case without accents; the (slow) translation only for names that have a non-ASCII letter. */
 const FOLD = (column: string) =>
-  sql.raw(`translate(lower(${column}), 'àáâäãåçèéêëìíîïñòóôöõùúûüýÿœæ', 'aaaaaaceeeeiiiinooooouuuuyyoa')`);
+  sql.raw(
+    `(case when octet_length(${column}) = length(${column}) then lower(${column}) else ` +
+      `translate(lower(${column}), 'àáâäãåçèéêëìíîïñòóôöõùúûüýÿœæ', 'aaaaaaceeeeiiiinooooouuuuyyoa') end)`,
+  );
 
 /** Flags new pairs; returns how many new flags each school got. */
 export async function flagDuplicates(
@@ -19,10 +23,13 @@ export async function flagDuplicates(
   return rowsOf<{ uai: string; count: number }>(
     await tx.execute(sql`
     with people as (
-      select distinct sp.uai, u.id, ${FOLD("u.first_name")} as f, ${FOLD("u.last_name")} as l, u.birth_date as b
-      from school_profiles sp join users u on u.id = sp.user_id where u.state <> 'pre_deleted'),
-    -- Only people who share their names with someone of their school go on to the pairing.
-    named as (select * from (select p.*, count(*) over (partition by uai, f, l) as n from people p) x where n > 1),
+      select sp.uai, u.id, ${FOLD("u.first_name")} as f, ${FOLD("u.last_name")} as l, u.birth_date as b
+      from (select distinct uai, user_id from school_profiles) sp join users u on u.id = sp.user_id
+      where u.state <> 'pre_deleted'),
+    -- Only people who share their names with someone of their school go on to the pairing (hashed, not sorted: a
+    -- million accounts after an académie's import).
+    shared as (select uai, f, l from people group by uai, f, l having count(*) > 1),
+    named as (select p.* from people p join shared s on s.uai = p.uai and s.f = p.f and s.l = p.l),
     added as (
       insert into duplicate_flags (uai, user_a, user_b, detected_at, import_id)
       select distinct a.uai, a.id, b.id, ${now.toISOString()}::timestamptz, ${importId}::uuid
