@@ -4,7 +4,7 @@
 import { rowsOf, type Tx } from "./client";
 
 interface PostgresJsWritable {
-  write(chunk: string, callback: (error?: Error | null) => void): boolean;
+  write(chunk: string | Uint8Array, callback: (error?: Error | null) => void): boolean;
   end(): void;
   once(event: "finish" | "error", listener: (error?: Error) => void): void;
 }
@@ -28,13 +28,18 @@ function driverOf(tx: Tx): { kind: "postgres"; client: PostgresJsClient } | { ki
 const TABLE_OR_COLUMN = /^[a-z_][a-z0-9_]*$/;
 
 /**
- * Loads `text` (complete COPY text lines, each ending with a newline) into `table` (`columns`, in that order), in
- * the transaction `tx`. A refused row fails the statement, and so the transaction.
+ * Loads `text` (complete COPY text lines, each ending with a newline; or those lines in UTF-8) into `table`
+ * (`columns`, in that order), in the transaction `tx`. A refused row fails the statement, and so the transaction.
  */
-export async function copyInto(tx: Tx, table: string, columns: readonly string[], text: string): Promise<void> {
+export async function copyInto(
+  tx: Tx,
+  table: string,
+  columns: readonly string[],
+  text: string | Uint8Array,
+): Promise<void> {
   for (const name of [table, ...columns])
     if (!TABLE_OR_COLUMN.test(name)) throw new Error(`COPY : nom invalide ${name}`);
-  if (!text) return;
+  if (!text.length) return;
   const target = `${table} (${columns.join(", ")})`;
   const driver = driverOf(tx);
   if (driver.kind === "pglite") {
@@ -43,7 +48,7 @@ export async function copyInto(tx: Tx, table: string, columns: readonly string[]
     const role = rowsOf<{ role: string }>(await driver.client.query("select current_user as role", [], {}))[0]!.role;
     await driver.client.query("select set_config('role', 'none', true)", [], {});
     try {
-      await driver.client.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([text]) });
+      await driver.client.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([text as BlobPart]) });
     } finally {
       await driver.client.query("select set_config('role', $1, true)", [role], {});
     }

@@ -3,16 +3,18 @@
 import { sql } from "drizzle-orm";
 import { withSystemBulk, type Database, type Tx } from "../../db/client";
 import type { AafCounts, AafProgress } from "../../db/schema/aaf";
-import type { AafCategory, AafProblem, AafSetInfo, AafWarning } from "./model";
+import type { AafCategory, AafChange, AafProblem, AafSetInfo, AafWarning } from "./model";
 import { AafParseError, parseAafStream } from "./parser";
 import { normaliseRecord } from "./normalise";
-import { StagingWriter, createStagingTables, analyzeStagingTables } from "./staging";
+import { StagingWriter, createStagingTables, analyzeStagingTables, type StagingBatch } from "./staging";
 import { applyStaged, checkStaged, schoolYearOf, type ReconcileContext } from "./reconcile";
 
 export interface AafFile {
   name: string;
   category: AafCategory | null;
   open(): AsyncIterable<Uint8Array>;
+  /** Where the file lies as it is on disk (a folder's file): a reader may open it itself, in any order. */
+  path?: string;
 }
 
 export interface ImportSettings {
@@ -32,6 +34,10 @@ export interface ImportRequest {
   settings: ImportSettings;
   onProgress?: (progress: AafProgress) => void;
   onWarning?: (warning: AafWarning) => void;
+  /** How the files are read (default: readHere). */
+  reader?: DeliveryReader;
+  /** COPY text per staging batch (default BATCH_CHARS); tests make it small to see many batches. */
+  batchChars?: number;
   /** Runs inside the applying transaction, after the changes: notifications, audit, duplicates. */
   afterApply?: (tx: Tx, counts: AafCounts) => Promise<void>;
 }
@@ -54,6 +60,34 @@ export type ImportOutcome =
       records: number;
       info: AafSetInfo | null;
     };
+
+/** Where a reader puts what it reads: the staging tables, through the import. */
+export interface ReadingSink {
+  /** The next file of the delivery, in the delivery's order: returns its number for the staged rows. */
+  file(name: string): number;
+  /** A record read in this thread. */
+  add(change: AafChange): Promise<void>;
+  /** Rows formatted elsewhere (StagingBuffer.take(), with the numbers `file` gave). */
+  addBatch(batch: StagingBatch): Promise<void>;
+  warn(warning: AafWarning): void;
+}
+
+/**
+ * Reads every file of a delivery into the sink, in the delivery's order as far as anyone can tell: files numbered
+ * in order, warnings told file after file, and of several unreadable files the first one reported (AafParseError).
+ */
+export type DeliveryReader = (files: AsyncIterable<AafFile> | Iterable<AafFile>, sink: ReadingSink) => Promise<void>;
+
+/** The portable reader: every file in turn, in this thread. */
+export const readHere: DeliveryReader = async (files, sink) => {
+  for await (const file of files) {
+    sink.file(file.name);
+    for await (const record of parseAafStream(file.open(), file.name, sink.warn)) {
+      const change = normaliseRecord(record, sink.warn);
+      if (change) await sink.add(change);
+    }
+  }
+};
 
 /** Ends the import's transaction by rolling it back, with what to report. */
 class Abandoned extends Error {
@@ -87,20 +121,35 @@ export async function importAafDelivery(request: ImportRequest): Promise<ImportO
         sql`select set_config('work_mem', '64MB', true), set_config('maintenance_work_mem', '256MB', true)`,
       );
       await createStagingTables(tx);
-      const staging = new StagingWriter(tx);
+      const staging = new StagingWriter(tx, request.batchChars);
       report("reading");
-      try {
-        for await (const file of request.files) {
-          files.push(file.name);
-          for await (const record of parseAafStream(file.open(), file.name, warn)) {
-            const change = normaliseRecord(record, warn);
-            if (!change) continue;
-            await staging.add(change);
-            staged = staging.staged;
-            if (staged % 5000 === 0) report("reading");
-          }
+      let reported = 0;
+      const progress = () => {
+        staged = staging.staged;
+        if (staged - reported >= 5000) {
+          reported = staged;
+          report("reading");
         }
+      };
+      const sink: ReadingSink = {
+        file: (name) => {
+          files.push(name);
+          return staging.fileNumber(name);
+        },
+        add: async (change) => {
+          await staging.add(change);
+          progress();
+        },
+        addBatch: async (batch) => {
+          await staging.addBatch(batch);
+          progress();
+        },
+        warn,
+      };
+      try {
+        await (request.reader ?? readHere)(request.files, sink);
         await staging.flush();
+        staged = staging.staged;
       } catch (err) {
         // The batch in flight ends before the transaction does.
         await staging.settle();

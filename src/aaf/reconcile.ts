@@ -319,10 +319,10 @@ async function upsertSchools(a: Applying): Promise<number> {
   await run(sql`insert into school_structures (uai, structure_id)
     select distinct sc.uai, st.id from aaf_stage_schools s
       join schools sc on sc.external_id = ${P} || s.jointure
-      join structures st on (st.kind = 'departement' and st.code = ${P} || 'D' || substr(sc.uai, 1, 3))
-        or (st.kind = 'circonscription' and st.code = ${P} || s.circ_code)
-        or (st.kind = 'commune' and st.code = ${P} || s.commune_code)
-        or (st.kind = 'rpi' and st.code = ${P} || s.rpi_code)
+      cross join lateral (values ('departement'::structure_kind, ${P} || 'D' || substr(sc.uai, 1, 3)),
+        ('circonscription', ${P} || s.circ_code), ('commune', ${P} || s.commune_code), ('rpi', ${P} || s.rpi_code))
+        v(kind, code)
+      join structures st on st.kind = v.kind and st.code = v.code
     where s.op <> 'delete'
     on conflict do nothing`);
   // The delivery's structures by jointure, for the people's attachments below.
@@ -342,10 +342,8 @@ async function upsertAccounts(
 ): Promise<{ restored: number; created: number; updated: number; staged: number }> {
   const { tx, P, now, run, count, first } = a;
   // A checked delivery names each person once (duplicate_jointure), and modifies only known people.
-  const account = first
-    ? sql`gen_random_uuid() as user_id, false as known, null::user_state as state`
-    : sql`coalesce(u.id, gen_random_uuid()) as user_id, u.id is not null as known, u.state`;
-  await run(sql`create temp table aaf_scope on commit drop as
+  // Each staged person got a fresh id when copied in (staging.ts); a known person keeps theirs.
+  const scope = (account: SQL, join: SQL) => sql`
     select ${account}, s.kind, s.op, s.fields, s.jointure, s.first_name, s.last_name,
       s.birth_date::date as birth_date, case when s.kind = 'staff' then s.email end as email,
       coalesce(s.teacher, false) as teacher,
@@ -353,9 +351,22 @@ async function upsertAccounts(
       (s.op = 'add' or 'classes' = any(s.fields)) as classes,
       (s.op = 'add' or 'parents' = any(s.fields)) as parents,
       (s.op = 'add' or 'children' = any(s.fields)) as children
-    from aaf_stage_people s ${first ? sql`` : sql`left join users u on u.external_id = ${P} || s.jointure`}
-    where s.op <> 'delete'`);
-  await analyzeTemporary(tx, "aaf_scope");
+    from aaf_stage_people s ${join}
+    where s.op <> 'delete'`;
+  // On a first import nobody is known: the scope is the staged people themselves, read where they are.
+  if (first)
+    await run(
+      sql`create temp view aaf_scope as ${scope(sql`s.user_id, false as known, null::user_state as state`, sql``)}`,
+    );
+  else {
+    await run(
+      sql`create temp table aaf_scope on commit drop as ${scope(
+        sql`coalesce(u.id, s.user_id) as user_id, u.id is not null as known, u.state`,
+        sql`left join users u on u.external_id = ${P} || s.jointure`,
+      )}`,
+    );
+    await analyzeTemporary(tx, "aaf_scope");
+  }
   const staged = await count(sql`select count(*) as n from aaf_scope`);
   const restored = await count(
     sql`select count(*) as n from aaf_scope where known and op = 'add' and state = 'pre_deleted'`,

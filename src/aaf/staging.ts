@@ -74,8 +74,13 @@ const KEYS = Object.keys(TABLES) as TableKey[];
 export async function createStagingTables(tx: Tx): Promise<void> {
   for (const key of KEYS) {
     const { name, columns } = TABLES[key];
+    // Each person's account id is drawn as they are copied in (by Postgres, while the files are still being read):
+    // the id of the account an add creates, unless the person is already known.
+    const extra = key === "people" ? ", user_id uuid not null default gen_random_uuid()" : "";
     await tx.execute(
-      sql.raw(`create temp table ${name} (${columns.map(([c, type]) => `${c} ${type}`).join(", ")}) on commit drop`),
+      sql.raw(
+        `create temp table ${name} (${columns.map(([c, type]) => `${c} ${type}`).join(", ")}${extra}) on commit drop`,
+      ),
     );
   }
 }
@@ -99,15 +104,52 @@ export async function analyzeStagingTables(tx: Tx): Promise<void> {
 }
 
 /** About 2 MB of COPY text per batch: large enough for few round trips, small enough for little memory. */
-const BATCH_CHARS = 2_000_000;
+export const BATCH_CHARS = 2_000_000;
+
+/** Staging rows as COPY text (or that text in UTF-8), table by table, and how many records they hold. */
+export interface StagingBatch {
+  schools: string | Uint8Array;
+  people: string | Uint8Array;
+  links: string | Uint8Array;
+  records: number;
+}
+
+/**
+ * Records turned into staging rows as COPY text, until taken as a batch. Pure JavaScript: it runs wherever the
+ * files are read (this thread, or a worker thread of the Node entry).
+ */
+export class StagingBuffer {
+  private parts: Record<TableKey, string[]> = { schools: [], people: [], links: [] };
+  /** Characters of COPY text held. */
+  chars = 0;
+  records = 0;
+
+  /** `file` is the delivery file's number (StagingWriter.fileNumber). */
+  add(change: AafChange, file: number): void {
+    for (const [table, fields] of stagedRows(change, file)) {
+      const line = `${fields.map(copyField).join("\t")}\n`;
+      this.parts[table].push(line);
+      this.chars += line.length;
+    }
+    this.records += 1;
+  }
+
+  take(): StagingBatch {
+    const { parts, records } = this;
+    this.parts = { schools: [], people: [], links: [] };
+    this.chars = 0;
+    this.records = 0;
+    return { schools: parts.schools.join(""), people: parts.people.join(""), links: parts.links.join(""), records };
+  }
+}
 
 /**
  * Parsing and loading overlap: a full batch is copied while the next one is read (one batch in flight at most, so
- * memory stays at two batches). `flush()` waits for everything sent; an error of a batch surfaces at the next call.
+ * memory stays at two batches, or one per reading thread). `flush()` waits for everything sent; an error of a batch
+ * surfaces at the next call.
  */
 export class StagingWriter {
-  private buffers: Record<TableKey, string[]> = { schools: [], people: [], links: [] };
-  private chars = 0;
+  private readonly buffer = new StagingBuffer();
   private inFlight: Promise<void> = Promise.resolve();
   private readonly fileNumbers = new Map<string, number>();
   /** The delivery's files by number: staged rows say where they come from with the number. */
@@ -116,22 +158,26 @@ export class StagingWriter {
 
   constructor(
     private readonly tx: Tx,
-    private readonly batchChars = BATCH_CHARS,
+    private readonly batchChars: number = BATCH_CHARS,
   ) {}
 
+  /** A record read in this thread. */
   async add(change: AafChange): Promise<void> {
-    const file = this.fileNumber(change.source.file);
-    for (const [table, fields] of stagedRows(change, file)) {
-      const line = `${fields.map(copyField).join("\t")}\n`;
-      this.buffers[table].push(line);
-      this.chars += line.length;
-    }
-    this.staged += 1;
-    if (this.chars >= this.batchChars) await this.send();
+    this.buffer.add(change, this.fileNumber(change.source.file));
+    if (this.buffer.chars >= this.batchChars) await this.addBatch(this.buffer.take());
+  }
+
+  /** Rows formatted elsewhere (a StagingBuffer's batch): copied once the batch in flight is in. */
+  async addBatch(batch: StagingBatch): Promise<void> {
+    await this.inFlight;
+    this.staged += batch.records;
+    this.inFlight = this.copy(batch);
+    // Kept from becoming an unhandled rejection while the parser runs; the error is rethrown by the next await.
+    this.inFlight.catch(() => {});
   }
 
   async flush(): Promise<void> {
-    await this.send();
+    if (this.buffer.records) await this.addBatch(this.buffer.take());
     await this.inFlight;
   }
 
@@ -140,7 +186,8 @@ export class StagingWriter {
     await this.inFlight.catch(() => {});
   }
 
-  private fileNumber(name: string): number {
+  /** The number of a delivery file, given in the order files are first named. */
+  fileNumber(name: string): number {
     let n = this.fileNumbers.get(name);
     if (n === undefined) {
       n = this.files.length;
@@ -150,28 +197,17 @@ export class StagingWriter {
     return n;
   }
 
-  private async send(): Promise<void> {
-    await this.inFlight;
-    if (this.chars === 0) return;
-    const buffers = this.buffers;
-    this.buffers = { schools: [], people: [], links: [] };
-    this.chars = 0;
-    this.inFlight = (async () => {
-      for (const key of KEYS) {
-        if (buffers[key].length === 0) continue;
-        const { name, columns } = TABLES[key];
-        const text = buffers[key].join("");
-        buffers[key] = [];
-        await copyInto(
-          this.tx,
-          name,
-          columns.map(([c]) => c),
-          text,
-        );
-      }
-    })();
-    // Kept from becoming an unhandled rejection while the parser runs; the error is rethrown by the next await.
-    this.inFlight.catch(() => {});
+  private async copy(batch: StagingBatch): Promise<void> {
+    for (const key of KEYS) {
+      if (!batch[key].length) continue;
+      const { name, columns } = TABLES[key];
+      await copyInto(
+        this.tx,
+        name,
+        columns.map(([c]) => c),
+        batch[key],
+      );
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import { aafImportLog, aafImports, type AafCounts, type AafProgress } from "../../../db/schema/aaf";
 import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
 import type { AafProblem, AafSetInfo, AafWarning } from "../../aaf/model";
-import { importAafDelivery, type AafFile, type ImportOutcome } from "../../aaf/importer";
+import { importAafDelivery, type AafFile, type DeliveryReader, type ImportOutcome } from "../../aaf/importer";
 import { audit } from "../audit";
 import { flagDuplicates } from "./duplicates";
 import { academieAdmins, notifyUsers, queueMail, schoolAdmins } from "../notifications/notifications";
@@ -132,6 +132,7 @@ export async function runImport(
   files: AsyncIterable<AafFile> | Iterable<AafFile>,
   describe: (fileNames: string[]) => AafSetInfo,
   onProgress?: (p: AafProgress) => void,
+  reader?: DeliveryReader,
 ): Promise<ImportOutcome> {
   const { db, config } = deps;
   const startedAt = deps.clock.now();
@@ -153,6 +154,7 @@ export async function runImport(
         plausibilityMinAccounts: config.aaf.plausibilityMinAccounts,
       },
       onProgress: progressRecorder(db, importId, onProgress),
+      reader,
       onWarning: (w: AafWarning) => log.line("warn", `${w.source.file}:${w.source.line} — ${w.detail}`),
       afterApply: (tx, counts) =>
         afterApply(tx, { importId, fileName: job.fileName, counts, now: startedAt, requestedBy: job.requestedBy }),

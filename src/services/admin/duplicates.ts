@@ -22,14 +22,14 @@ export async function flagDuplicates(
 ): Promise<{ uai: string; count: number }[]> {
   return rowsOf<{ uai: string; count: number }>(
     await tx.execute(sql`
-    with people as (
+    with people as materialized (
       select sp.uai, u.id, ${FOLD("u.first_name")} as f, ${FOLD("u.last_name")} as l, u.birth_date as b
-      from (select distinct uai, user_id from school_profiles) sp join users u on u.id = sp.user_id
-      where u.state <> 'pre_deleted'),
-    -- Only people who share their names with someone of their school go on to the pairing (hashed, not sorted: a
-    -- million accounts after an académie's import).
-    shared as (select uai, f, l from people group by uai, f, l having count(*) > 1),
-    named as (select p.* from people p join shared s on s.uai = p.uai and s.f = p.f and s.l = p.l),
+      from school_profiles sp join users u on u.id = sp.user_id where u.state <> 'pre_deleted'),
+    -- Only people who share their names with someone of their school go on to the pairing: found by hashing (a
+    -- million accounts after an académie's import), on a hash of the names (the pairing compares the names
+    -- themselves). Someone with two profiles in a school is counted twice here, and never paired with themselves.
+    shared as (select uai, hashtextextended(f || ' ' || l, 0) as h from people group by 1, 2 having count(*) > 1),
+    named as (select p.* from people p join shared s on s.uai = p.uai and s.h = hashtextextended(p.f || ' ' || p.l, 0)),
     added as (
       insert into duplicate_flags (uai, user_a, user_b, detected_at, import_id)
       select distinct a.uai, a.id, b.id, ${now.toISOString()}::timestamptz, ${importId}::uuid
