@@ -9,18 +9,29 @@
 // RSS (getrusage maxrss) is that step's alone. The database is created empty, migrated, and dropped at the end.
 // A benchmark reports: a missed target is printed as MISS, the exit code stays 0.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { parseArgs } from "node:util";
-import { REPO, cpuModel, createBenchDatabase, installExitHandlers, runCleanups, PG_URL_OPTION } from "./lib";
+import {
+  REPO,
+  cpuModel,
+  cpuSeconds,
+  createBenchDatabase,
+  installExitHandlers,
+  runCleanups,
+  PG_URL_OPTION,
+} from "./lib";
 
 interface StepResult {
   records: number;
   seconds: number;
   maxRssMiB: number;
-  phases?: Record<string, number>;
+  /** CPU seconds of the importing process (all its threads) and of the database's server processes. */
+  nodeCpu?: number;
+  pgCpu?: number;
+  phases?: Record<string, { seconds: number; nodeCpu: number; pgCpu: number }>;
   counts?: Record<string, number>;
   status?: string;
 }
@@ -43,6 +54,11 @@ async function main(): Promise<void> {
   const share = Number(args.delta);
   const dir = args.dir ?? join(tmpdir(), `preau-aaf-bench-${schools}`);
   console.log(`AAF benchmark — ${schools} schools, delta ${share * 100} %, ${cpuModel()}, node ${process.version}`);
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 
   if (!existsSync(join(dir, "complet"))) {
     await mkdir(dir, { recursive: true });
@@ -67,6 +83,11 @@ async function main(): Promise<void> {
   }
   if (!args.dir) await rm(dir, { recursive: true, force: true });
 
+  console.log(
+    `load average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   const rate = (r: StepResult) => Math.round(r.records / r.seconds);
   const row = (name: string, r: StepResult, note: string) =>
     console.log(
@@ -98,9 +119,13 @@ async function main(): Promise<void> {
     ["delta", delta],
   ] as const) {
     const phases = Object.entries(r.phases ?? {})
-      .map(([p, s]) => `${p} ${s.toFixed(1)} s`)
+      .map(
+        ([p, s]) =>
+          `${p} ${s.seconds.toFixed(1)} s (CPU node ${s.nodeCpu.toFixed(1)} s, postgres ${s.pgCpu.toFixed(1)} s)`,
+      )
       .join(", ");
     console.log(`${name}: ${r.status}; phases: ${phases}; ${JSON.stringify(r.counts)}`);
+    console.log(`${name}: CPU node ${r.nodeCpu?.toFixed(1)} s, postgres ${r.pgCpu?.toFixed(1)} s`);
   }
 }
 
@@ -157,9 +182,12 @@ async function child(kind: string, path: string): Promise<void> {
   const { createImport } = await import("../src/services/admin/aaf");
   const { importFromPath } = await import("../src/node/aaf");
   const { platform, handle } = await createNodePlatform();
-  const phases: Record<string, number> = {};
+  // CPU as well as wall time: on a shared machine the wall time says how busy the others were too.
+  const database = new URL(process.env.DATABASE_URL!).pathname.slice(1);
+  const clock = () => ({ at: performance.now(), node: nodeCpu(), pg: postgresCpu(database) });
+  const phases: NonNullable<StepResult["phases"]> = {};
   let phase = "",
-    since = performance.now();
+    since = clock();
   const { serviceDeps } = await import("../src/services/context");
   const importId = await createImport(serviceDeps(platform, null), {
     origin: "cli",
@@ -168,19 +196,53 @@ async function child(kind: string, path: string): Promise<void> {
     dryRun: false,
     requestedBy: null,
   });
-  const t0 = performance.now();
+  const t0 = clock();
   const outcome = await importFromPath(platform, importId, path, (p) => {
     if (p.phase === phase) return;
-    if (phase) phases[phase] = (performance.now() - since) / 1000;
+    const now = clock();
+    if (phase)
+      phases[phase] = { seconds: (now.at - since.at) / 1000, nodeCpu: now.node - since.node, pgCpu: now.pg - since.pg };
     phase = p.phase;
-    since = performance.now();
+    since = now;
   });
-  const seconds = (performance.now() - t0) / 1000;
+  const end = clock();
+  const seconds = (end.at - t0.at) / 1000;
   const records = outcome.status === "rejected" ? outcome.records : outcome.counts.records;
   const counts = outcome.status === "rejected" ? { problems: outcome.problems.length } : { ...outcome.counts };
-  console.log(JSON.stringify({ records, seconds, maxRssMiB: rss(), phases, counts, status: outcome.status }));
+  console.log(
+    JSON.stringify({
+      records,
+      seconds,
+      maxRssMiB: rss(),
+      nodeCpu: end.node - t0.node,
+      pgCpu: end.pg - t0.pg,
+      phases,
+      counts,
+      status: outcome.status,
+    }),
+  );
   await handle.close();
   process.exit(0);
+}
+
+function nodeCpu(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+}
+
+/** CPU seconds so far of the local server processes connected to `database` (their titles name it). */
+function postgresCpu(database: string): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const title = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (title.startsWith("postgres: ") && title.split(" ").includes(database)) total += cpuSeconds(Number(pid)) ?? 0;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 if (process.argv[2] === "--child") await child(process.argv[3]!, process.argv[4]!);

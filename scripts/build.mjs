@@ -1,6 +1,7 @@
 // `npm start` and `npm run preau` run compiled JavaScript, not the TypeScript loader: this bundles the Node entries
-// (src/node/main.ts, src/node/cli.ts) into dist/ with esbuild, our code only (packages stay in node_modules); and the
-// Deno entry (src/deno/main.ts → dist/deno.js, `npm run start:deno`), which Deno runs with the same node_modules.
+// (src/node/main.ts, src/node/cli.ts, and the AAF reader's worker thread) into dist/ with esbuild, our code only
+// (packages stay in node_modules); and the Deno entry (src/deno/main.ts → dist/deno.js, `npm run start:deno`), which
+// Deno runs with the same node_modules.
 // A fraction of a second; run before each start so that dist/ never lags behind the sources.
 //   node scripts/build.mjs [outdir]   (default dist; inside the repository: the bundle finds migrations/ and public/
 //                                      from the nearest package.json above it, see src/node/root.ts)
@@ -17,7 +18,13 @@ if (relative(root, outdir).startsWith("..")) {
 
 await build({
   absWorkingDir: root,
-  entryPoints: { main: "src/node/main.ts", cli: "src/node/cli.ts", deno: "src/deno/main.ts" },
+  // The AAF reader's threads run a file of their own (src/node/aaf-reader.ts); dist/deno.js is the Deno entry.
+  entryPoints: {
+    main: "src/node/main.ts",
+    cli: "src/node/cli.ts",
+    "aaf-reader-worker": "src/node/aaf-reader-worker.ts",
+    deno: "src/deno/main.ts",
+  },
   outdir,
   bundle: true,
   platform: "node",

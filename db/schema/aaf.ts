@@ -1,5 +1,5 @@
-// AAF imports (4.4): their history and logs, the staging area a delivery is loaded into before it is checked and
-// applied in one transaction, and the duplicates flagged after each import (612A, 621C).
+// AAF imports (4.4): their history and logs, and the duplicates flagged after each import (612A, 621C). A delivery is
+// staged in temporary tables of its import's transaction (src/aaf/staging.ts).
 import {
   bigint,
   boolean,
@@ -83,69 +83,7 @@ export const aafImportLog = pgTable(
   (t) => [primaryKey({ columns: [t.importId, t.seq] })],
 );
 
-// Staging: one row per delivered entity, keyed by import. Unlogged (hand-written migration): rebuilt on any crash.
-export const aafStageSchools = pgTable(
-  "aaf_stage_schools",
-  {
-    importId: uuid("import_id").notNull(),
-    op: text("op").notNull(),
-    fields: text("fields").array(),
-    jointure: text("jointure").notNull(),
-    uai: text("uai"),
-    name: text("name"),
-    city: text("city"),
-    circCode: text("circ_code"),
-    circName: text("circ_name"),
-    communeCode: text("commune_code"),
-    communeName: text("commune_name"),
-    rpiCode: text("rpi_code"),
-    rpiName: text("rpi_name"),
-    file: text("file").notNull(),
-    line: integer("line").notNull(),
-  },
-  (t) => [index("aaf_stage_schools_import").on(t.importId, t.jointure)],
-);
-
-export const aafStagePeople = pgTable(
-  "aaf_stage_people",
-  {
-    importId: uuid("import_id").notNull(),
-    /** pupil | relative | staff */
-    kind: text("kind").notNull(),
-    op: text("op").notNull(),
-    fields: text("fields").array(),
-    jointure: text("jointure").notNull(),
-    firstName: text("first_name"),
-    lastName: text("last_name"),
-    birthDate: text("birth_date"),
-    email: text("email"),
-    teacher: boolean("teacher"),
-    level: text("level"),
-    file: text("file").notNull(),
-    line: integer("line").notNull(),
-  },
-  (t) => [index("aaf_stage_people_import").on(t.importId, t.kind, t.jointure)],
-);
-
-/** People's attachments: structures (and whether they direct them), classes, parent links, functions. */
-export const aafStageLinks = pgTable(
-  "aaf_stage_links",
-  {
-    importId: uuid("import_id").notNull(),
-    /** structure | class | parent | child | function */
-    link: text("link").notNull(),
-    kind: text("kind").notNull(),
-    jointure: text("jointure").notNull(),
-    /** structure jointure, or the other person's jointure for parent/child links */
-    target: text("target").notNull(),
-    code: text("code"),
-    label: text("label"),
-    flag: boolean("flag"),
-    file: text("file").notNull(),
-    line: integer("line").notNull(),
-  },
-  (t) => [index("aaf_stage_links_import").on(t.importId, t.link, t.jointure)],
-);
+// Staging lives in temporary tables of each import's transaction (src/aaf/staging.ts, migration 0027).
 
 export const duplicateStatus = pgEnum("duplicate_status", ["open", "dismissed", "merged"]);
 

@@ -76,14 +76,14 @@ export const users = pgTable(
     source: userSource("source").notNull(),
     /** `<ACADEMY>-<jointure>` for AAF accounts: the key ÉduConnect gives back. */
     externalId: text("external_id").unique(),
-    /** Local login (demo, training, municipality and manual accounts). */
-    login: text("login").unique(),
+    /** Local login (demo, training, municipality and manual accounts); unique where set (index below). */
+    login: text("login"),
     firstName: text("first_name").notNull(),
     lastName: text("last_name").notNull(),
     birthDate: date("birth_date"),
     academicEmail: text("academic_email"),
-    /** ÉduConnect's opaque id (FrEduCtId), kept at the first federated login. */
-    eduConnectId: text("educonnect_id").unique(),
+    /** ÉduConnect's opaque id (FrEduCtId), kept at the first federated login; unique where set. */
+    eduConnectId: text("educonnect_id"),
     state: userState("state").notNull().default("pre_created"),
     /** 621D: manual accounts may carry an end date. */
     expiresAt: timestamp("expires_at", { withTimezone: true }),
@@ -92,7 +92,14 @@ export const users = pgTable(
     preDeletedAt: timestamp("pre_deleted_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("users_academic_email").on(t.academicEmail)],
+  // Most accounts (an académie's million pupils and parents) have no login, ÉduConnect id or academic e-mail: these
+  // indexes hold only the accounts that do, and an AAF import writes two index entries per account instead of five.
+  // Agents are found by their e-mail whatever its case (federated login).
+  (t) => [
+    uniqueIndex("users_login").on(t.login).where(sql`${t.login} is not null`),
+    uniqueIndex("users_educonnect_id").on(t.eduConnectId).where(sql`${t.eduConnectId} is not null`),
+    index("users_academic_email").on(sql`lower(${t.academicEmail})`).where(sql`${t.academicEmail} is not null`),
+  ],
 );
 
 export const profileKind = pgEnum("profile_kind", [
@@ -112,7 +119,6 @@ export const profileKind = pgEnum("profile_kind", [
 export const schoolProfiles = pgTable(
   "school_profiles",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -123,8 +129,10 @@ export const schoolProfiles = pgTable(
     /** AAF functions (e.g. "DIR"), kept as delivered. */
     functions: text("functions").array().notNull().default(sql`'{}'::text[]`),
   },
+  // Keyed by what it is (one profile of a kind per person and school): no surrogate id to generate and index for
+  // each of the million profiles an AAF import writes.
   (t) => [
-    uniqueIndex("school_profiles_user_uai_profile").on(t.userId, t.uai, t.profile),
+    primaryKey({ name: "school_profiles_pkey", columns: [t.userId, t.uai, t.profile] }),
     index("school_profiles_uai").on(t.uai, t.profile),
   ],
 );

@@ -1,18 +1,20 @@
-// One AAF import from end to end: read every file of the delivery (streaming parse, normalise, stage), check the
-// whole set, apply it in one transaction — or refuse it and leave the directory exactly as it was (4.4).
+// One AAF import from end to end, in one transaction: read every file of the delivery (streaming parse, normalise,
+// stage with COPY), check the whole set, apply it — or refuse it and leave the directory exactly as it was (4.4).
 import { sql } from "drizzle-orm";
 import { withSystemBulk, type Database, type Tx } from "../../db/client";
 import type { AafCounts, AafProgress } from "../../db/schema/aaf";
-import type { AafCategory, AafProblem, AafSetInfo, AafWarning } from "./model";
+import type { AafCategory, AafChange, AafProblem, AafSetInfo, AafWarning } from "./model";
 import { AafParseError, parseAafStream } from "./parser";
 import { normaliseRecord } from "./normalise";
-import { StagingWriter, clearStaging } from "./staging";
+import { StagingWriter, createStagingTables, analyzeStagingTables, type StagingBatch } from "./staging";
 import { applyStaged, checkStaged, schoolYearOf, type ReconcileContext } from "./reconcile";
 
 export interface AafFile {
   name: string;
   category: AafCategory | null;
   open(): AsyncIterable<Uint8Array>;
+  /** Where the file lies as it is on disk (a folder's file): a reader may open it itself, in any order. */
+  path?: string;
 }
 
 export interface ImportSettings {
@@ -32,12 +34,24 @@ export interface ImportRequest {
   settings: ImportSettings;
   onProgress?: (progress: AafProgress) => void;
   onWarning?: (warning: AafWarning) => void;
+  /** How the files are read (default: readHere). */
+  reader?: DeliveryReader;
+  /** COPY text per staging batch (default BATCH_CHARS); tests make it small to see many batches. */
+  batchChars?: number;
   /** Runs inside the applying transaction, after the changes: notifications, audit, duplicates. */
   afterApply?: (tx: Tx, counts: AafCounts) => Promise<void>;
 }
 
 export type ImportOutcome =
-  | { status: "applied" | "checked"; counts: AafCounts; warnings: number; files: string[]; info: AafSetInfo }
+  | {
+      status: "applied" | "checked";
+      counts: AafCounts;
+      warnings: number;
+      files: string[];
+      info: AafSetInfo;
+      /** The académie's first import: its foreign keys were suspended during the load, then checked whole. */
+      firstImport: boolean;
+    }
   | {
       status: "rejected";
       problems: AafProblem[];
@@ -47,98 +61,131 @@ export type ImportOutcome =
       info: AafSetInfo | null;
     };
 
-class Rejected extends Error {
-  constructor(readonly problems: AafProblem[]) {
-    super("rejected");
-  }
+/** Where a reader puts what it reads: the staging tables, through the import. */
+export interface ReadingSink {
+  /** The next file of the delivery, in the delivery's order: returns its number for the staged rows. */
+  file(name: string): number;
+  /** A record read in this thread. */
+  add(change: AafChange): Promise<void>;
+  /** Rows formatted elsewhere (StagingBuffer.take(), with the numbers `file` gave). */
+  addBatch(batch: StagingBatch): Promise<void>;
+  warn(warning: AafWarning): void;
 }
-class DryRunDone extends Error {
-  constructor(readonly counts: AafCounts) {
-    super("dry run");
+
+/**
+ * Reads every file of a delivery into the sink, in the delivery's order as far as anyone can tell: files numbered
+ * in order, warnings told file after file, and of several unreadable files the first one reported (AafParseError).
+ */
+export type DeliveryReader = (files: AsyncIterable<AafFile> | Iterable<AafFile>, sink: ReadingSink) => Promise<void>;
+
+/** The portable reader: every file in turn, in this thread. */
+export const readHere: DeliveryReader = async (files, sink) => {
+  for await (const file of files) {
+    sink.file(file.name);
+    for await (const record of parseAafStream(file.open(), file.name, sink.warn)) {
+      const change = normaliseRecord(record, sink.warn);
+      if (change) await sink.add(change);
+    }
+  }
+};
+
+/** Ends the import's transaction by rolling it back, with what to report. */
+class Abandoned extends Error {
+  constructor(readonly outcome: ImportOutcome) {
+    super(outcome.status);
   }
 }
 
+/**
+ * The whole import is one transaction: the staging tables are temporary tables of it, filled with COPY while the
+ * files are read; then the checks read the whole delivery, and only if they pass is anything applied. A refusal, a
+ * dry run or a failure rolls it all back.
+ */
 export async function importAafDelivery(request: ImportRequest): Promise<ImportOutcome> {
-  const { db, importId, onProgress } = request;
+  const { db, onProgress } = request;
   let warnings = 0;
   const warn = (w: AafWarning) => {
     warnings += 1;
     request.onWarning?.(w);
   };
   const files: string[] = [];
-  const staging = new StagingWriter(db, importId);
-  const report = (phase: AafProgress["phase"], done = staging.staged, total = 0) =>
-    onProgress?.({ phase, done, total });
+  let staged = 0;
+  const report = (phase: AafProgress["phase"], done = staged, total = 0) => onProgress?.({ phase, done, total });
+  const rejected = (problems: AafProblem[], info: AafSetInfo | null) =>
+    new Abandoned({ status: "rejected", problems, warnings, files, records: staged, info });
+  let outcome: ImportOutcome;
   try {
-    report("reading");
-    try {
-      for await (const file of request.files) {
-        files.push(file.name);
-        for await (const record of parseAafStream(file.open(), file.name, warn)) {
-          const change = normaliseRecord(record, warn);
-          if (!change) continue;
-          await staging.add(change);
-          if (staging.staged % 5000 === 0) report("reading");
+    outcome = await withSystemBulk(db, async (tx) => {
+      // Hash joins and sorts of a million rows in memory rather than in temporary files.
+      await tx.execute(
+        sql`select set_config('work_mem', '64MB', true), set_config('maintenance_work_mem', '256MB', true)`,
+      );
+      await createStagingTables(tx);
+      const staging = new StagingWriter(tx, request.batchChars);
+      report("reading");
+      let reported = 0;
+      const progress = () => {
+        staged = staging.staged;
+        if (staged - reported >= 5000) {
+          reported = staged;
+          report("reading");
         }
-      }
-      await staging.flush();
-    } catch (err) {
-      if (!(err instanceof AafParseError)) throw err;
-      return {
-        status: "rejected",
-        problems: [{ code: "unreadable", message: err.message, source: err.source }],
-        warnings,
-        files,
-        records: staging.staged,
-        info: null,
       };
-    }
-    if (files.length === 0) {
-      return {
-        status: "rejected",
-        problems: [{ code: "empty", message: "La livraison ne contient aucun fichier AAF." }],
-        warnings,
-        files,
-        records: 0,
-        info: null,
+      const sink: ReadingSink = {
+        file: (name) => {
+          files.push(name);
+          return staging.fileNumber(name);
+        },
+        add: async (change) => {
+          await staging.add(change);
+          progress();
+        },
+        addBatch: async (batch) => {
+          await staging.addBatch(batch);
+          progress();
+        },
+        warn,
       };
-    }
-    const info = request.describe(files);
-    await withSystemBulk(db, (tx) => tx.execute(sql`select preau_refresh_import_statistics()`));
-    report("checking");
-    const ctx: ReconcileContext = {
-      importId,
-      academy: request.academy,
-      mode: info.mode,
-      schoolYear: schoolYearOf(request.now),
-      now: request.now,
-      maxPreDeleteShare: request.settings.maxPreDeleteShare,
-      plausibilityMinAccounts: request.settings.plausibilityMinAccounts,
-    };
-    try {
-      const counts = await withSystemBulk(db, async (tx) => {
-        const problems = await checkStaged(tx, ctx);
-        if (problems.length) throw new Rejected(problems);
-        report("applying");
-        const applied = { ...(await applyStaged(tx, ctx)), warnings };
-        await request.afterApply?.(tx, applied);
-        // A dry run goes all the way, then rolls back: its figures are exactly those of a real run.
-        if (request.dryRun) throw new DryRunDone(applied);
-        return applied;
-      });
-      report("done", counts.records, counts.records);
-      return { status: "applied", counts, warnings, files, info };
-    } catch (err) {
-      if (err instanceof Rejected)
-        return { status: "rejected", problems: err.problems, warnings, files, records: staging.staged, info };
-      if (err instanceof DryRunDone) {
-        report("done", err.counts.records, err.counts.records);
-        return { status: "checked", counts: err.counts, warnings, files, info };
+      try {
+        await (request.reader ?? readHere)(request.files, sink);
+        await staging.flush();
+        staged = staging.staged;
+      } catch (err) {
+        // The batch in flight ends before the transaction does.
+        await staging.settle();
+        if (!(err instanceof AafParseError)) throw err;
+        throw rejected([{ code: "unreadable", message: err.message, source: err.source }], null);
       }
-      throw err;
-    }
-  } finally {
-    await staging.settle();
-    await clearStaging(db, importId);
+      if (files.length === 0)
+        throw rejected([{ code: "empty", message: "La livraison ne contient aucun fichier AAF." }], null);
+      const info = request.describe(files);
+      await analyzeStagingTables(tx);
+      await tx.execute(sql`select preau_refresh_import_statistics()`);
+      report("checking");
+      const ctx: ReconcileContext = {
+        academy: request.academy,
+        mode: info.mode,
+        schoolYear: schoolYearOf(request.now),
+        now: request.now,
+        files: staging.files,
+        maxPreDeleteShare: request.settings.maxPreDeleteShare,
+        plausibilityMinAccounts: request.settings.plausibilityMinAccounts,
+      };
+      const problems = await checkStaged(tx, ctx);
+      if (problems.length) throw rejected(problems, info);
+      report("applying");
+      const { counts, firstImport } = await applyStaged(tx, ctx);
+      const applied = { ...counts, warnings };
+      await request.afterApply?.(tx, applied);
+      const outcome: ImportOutcome = { status: "applied", counts: applied, warnings, files, info, firstImport };
+      // A dry run goes all the way, then rolls back: its figures are exactly those of a real run.
+      if (request.dryRun) throw new Abandoned({ ...outcome, status: "checked" });
+      return outcome;
+    });
+  } catch (err) {
+    if (!(err instanceof Abandoned)) throw err;
+    outcome = err.outcome;
   }
+  if (outcome.status !== "rejected") report("done", outcome.counts.records, outcome.counts.records);
+  return outcome;
 }

@@ -1,17 +1,21 @@
-// Checks a staged delivery against itself and the directory, then applies it in set-based SQL. Both run in the
-// caller's transaction: the caller commits only when everything went through (all or nothing, 4.4).
+// Checks a staged delivery against itself and the directory, then applies it in set-based SQL: every step is one
+// statement over the whole delivery (INSERT … SELECT, UPDATE … FROM, anti-joins), never a statement per record.
+// Both run in the caller's transaction, which also holds the staging tables (staging.ts): the caller commits only
+// when everything went through (all or nothing, 4.4).
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../db/client";
 import type { AafCounts } from "../../db/schema/aaf";
 import type { AafProblem, AafSetInfo } from "./model";
+import { analyzeTemporary } from "./staging";
 
 export interface ReconcileContext {
-  importId: string;
   /** Académie code: external ids are `<ACADEMY>-<jointure>` (the key ÉduConnect gives back). */
   academy: string;
   mode: AafSetInfo["mode"];
   schoolYear: string;
   now: Date;
+  /** The delivery's files by the number staged rows carry (StagingWriter.files). */
+  files: readonly string[];
   /** A complete import that would pre-delete more than this share of a school's accounts is refused. */
   maxPreDeleteShare: number;
   /** …when the school has at least this many accounts (tiny schools change a lot in proportion). */
@@ -19,7 +23,6 @@ export interface ReconcileContext {
 }
 
 const MAX_LISTED = 50;
-
 /** School years run from September to August. */
 export function schoolYearOf(date: Date): string {
   const y = date.getUTCFullYear();
@@ -27,18 +30,17 @@ export function schoolYearOf(date: Date): string {
 }
 
 interface ProblemRow {
-  file: string | null;
+  file: number | null;
   line: number | null;
   message: string;
 }
 
-async function collect(tx: Tx, code: string, query: SQL): Promise<AafProblem[]> {
+async function collect(tx: Tx, ctx: ReconcileContext, code: string, query: SQL): Promise<AafProblem[]> {
   const rows = rowsOf<ProblemRow>(await tx.execute(sql`${query} limit ${MAX_LISTED + 1}`));
-  const problems = rows.slice(0, MAX_LISTED).map((r) => ({
-    code,
-    message: r.message,
-    ...(r.file ? { source: { file: r.file, line: Number(r.line ?? 0) } } : {}),
-  }));
+  const problems = rows.slice(0, MAX_LISTED).map((r) => {
+    const file = r.file === null ? undefined : ctx.files[Number(r.file)];
+    return { code, message: r.message, ...(file ? { source: { file, line: Number(r.line ?? 0) } } : {}) };
+  });
   if (rows.length > MAX_LISTED)
     problems.push({ code, message: `… et d'autres erreurs du même type (${MAX_LISTED} premières listées).` });
   return problems;
@@ -46,16 +48,14 @@ async function collect(tx: Tx, code: string, query: SQL): Promise<AafProblem[]> 
 
 /** Everything that makes the delivery unsafe to apply, each with where it was found. Empty = safe. */
 export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafProblem[]> {
-  const I = ctx.importId;
   const P = `${ctx.academy}-`;
   const complete = ctx.mode === "complete";
-  // The external ids this delivery names, indexed: "who is absent from a complete delivery" is then an index
-  // anti-join instead of a comparison of every account with every staged row.
+  // The external ids this delivery names, once each: "who is absent from a complete delivery" is then a hash join
+  // instead of a comparison of every account with every staged row.
   await tx.execute(sql`create temp table aaf_delivered on commit drop as
     select ${P} || jointure as external_id, bool_or(op <> 'delete') as present, bool_or(op = 'delete') as deleted
-    from aaf_stage_people where import_id = ${I} group by jointure`);
-  await tx.execute(sql`create index on aaf_delivered (external_id)`);
-  await tx.execute(sql`analyze aaf_delivered`);
+    from aaf_stage_people group by jointure`);
+  await analyzeTemporary(tx, "aaf_delivered");
 
   /**
    * Links to a person of `kind` who is neither delivered now nor, for a delta, already in the directory. Only the
@@ -64,11 +64,15 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
   const unknownPerson = (link: "parent" | "child", kind: "relative" | "pupil", message: SQL) => sql`
     select l.file, l.line, ${message} as message
     from aaf_stage_links l
-    where l.import_id = ${I} and l.link = ${link} ${link === "parent" ? sql`and l.flag` : sql``}
-      and not exists (select 1 from aaf_stage_people p where p.import_id = ${I} and p.kind = ${kind}
-        and p.jointure = l.target and p.op <> 'delete')
-      and (${complete}::boolean or not exists (select 1 from users u where u.external_id = ${P} || l.target
-        and u.source = 'aaf' and u.state <> 'pre_deleted'))
+    where l.link = ${link} ${link === "parent" ? sql`and l.flag` : sql``}
+      and not exists (select 1 from aaf_stage_people p where p.kind = ${kind} and p.jointure = l.target
+        and p.op <> 'delete')
+      ${
+        complete
+          ? sql``
+          : sql`and not exists (select 1 from users u where u.external_id = ${P} || l.target
+        and u.source = 'aaf' and u.state <> 'pre_deleted')`
+      }
     order by l.file, l.line`;
 
   const checks: [code: string, query: SQL][] = [
@@ -77,16 +81,15 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       sql`
     select min(file) as file, min(line) as line,
       'Identifiant (jointure) ' || jointure || ' présent ' || count(*) || ' fois dans la livraison.' as message
-    from (select jointure, file, line from aaf_stage_people where import_id = ${I} and op <> 'delete'
-          union all select 'structure ' || jointure, file, line from aaf_stage_schools where import_id = ${I}
-            and op <> 'delete') d
+    from (select jointure, file, line from aaf_stage_people where op <> 'delete'
+          union all select 'structure ' || jointure, file, line from aaf_stage_schools where op <> 'delete') d
     group by jointure having count(*) > 1 order by 1, 2`,
     ],
     [
       "duplicate_uai",
       sql`
     select min(file) as file, min(line) as line, 'UAI ' || uai || ' donnée à ' || count(*) || ' structures.' as message
-    from aaf_stage_schools where import_id = ${I} and op <> 'delete' and uai is not null
+    from aaf_stage_schools where op <> 'delete' and uai is not null
     group by uai having count(*) > 1 order by 1, 2`,
     ],
     [
@@ -94,14 +97,14 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       sql`
     select file, line,
       'UAI absente ou invalide pour la structure ' || jointure || ' : « ' || coalesce(uai, '') || ' ».' as message
-    from aaf_stage_schools where import_id = ${I} and op = 'add' and (uai is null or uai !~ '^[0-9]{7}[A-Z]$')
+    from aaf_stage_schools where op = 'add' and (uai is null or uai !~ '^[0-9]{7}[A-Z]$')
     order by file, line`,
     ],
     [
       "missing_name",
       sql`
     select file, line, 'Nom ou prénom manquant pour ' || jointure || '.' as message
-    from aaf_stage_people where import_id = ${I} and op = 'add' and (first_name is null or last_name is null)
+    from aaf_stage_people where op = 'add' and (first_name is null or last_name is null)
     order by file, line`,
     ],
     // Structures are known when delivered now or already in the directory.
@@ -114,9 +117,8 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
           || ' appartient à une structure inconnue (' || l.target || ').'
         else 'Rattachement de ' || l.jointure || ' à une structure inconnue (' || l.target || ').' end as message
     from aaf_stage_links l
-    where l.import_id = ${I} and l.link in ('structure', 'class', 'function')
-      and not exists (select 1 from aaf_stage_schools s where s.import_id = ${I} and s.jointure = l.target
-        and s.op <> 'delete')
+    where l.link in ('structure', 'class', 'function')
+      and not exists (select 1 from aaf_stage_schools s where s.jointure = l.target and s.op <> 'delete')
       and not exists (select 1 from schools sc where sc.external_id = ${P} || l.target)
     order by l.file, l.line`,
     ],
@@ -142,10 +144,9 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       sql`
     select p.file, p.line, 'Modification d''une personne inconnue (' || p.jointure || ').' as message
     from aaf_stage_people p
-    where p.import_id = ${I} and p.op = 'modify'
+    where p.op = 'modify'
       and not exists (select 1 from users u where u.external_id = ${P} || p.jointure)
-      and not exists (select 1 from aaf_stage_people a where a.import_id = ${I} and a.jointure = p.jointure
-        and a.op = 'add')
+      and not exists (select 1 from aaf_stage_people a where a.jointure = p.jointure and a.op = 'add')
     order by p.file, p.line`,
     ],
     [
@@ -153,8 +154,7 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       sql`
     select s.file, s.line, 'Modification d''une structure inconnue (' || s.jointure || ').' as message
     from aaf_stage_schools s
-    where s.import_id = ${I} and s.op = 'modify' and not exists (select 1 from schools sc
-      where sc.external_id = ${P} || s.jointure)
+    where s.op = 'modify' and not exists (select 1 from schools sc where sc.external_id = ${P} || s.jointure)
     order by s.file, s.line`,
     ],
     // Plausibility: a delivery that would empty a school is far more likely a broken export than a real change.
@@ -163,12 +163,9 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
       sql`
     with leaving as (
       select sp.uai, count(distinct u.id) as total,
-        count(distinct u.id) filter (where ${
-          complete
-            ? sql`not exists (select 1 from aaf_delivered d where d.external_id = u.external_id and d.present)`
-            : sql`exists (select 1 from aaf_delivered d where d.external_id = u.external_id and d.deleted)`
-        }) as gone
+        count(distinct u.id) filter (where ${complete ? sql`d.external_id is null` : sql`d.deleted`}) as gone
       from school_profiles sp join users u on u.id = sp.user_id
+        left join aaf_delivered d on d.external_id = u.external_id ${complete ? sql`and d.present` : sql``}
       where u.source = 'aaf' and u.external_id like ${P} || '%' and u.state <> 'pre_deleted'
       group by sp.uai)
     select null as file, null as line,
@@ -181,7 +178,7 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
     ],
   ];
   const problems: AafProblem[] = [];
-  for (const [code, query] of checks) problems.push(...(await collect(tx, code, query)));
+  for (const [code, query] of checks) problems.push(...(await collect(tx, ctx, code, query)));
   return problems;
 }
 
@@ -189,14 +186,14 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
 interface Applying {
   tx: Tx;
   ctx: ReconcileContext;
-  /** The import's id: its staged rows. */
-  I: string;
   /** The académie's prefix of external ids, `<ACADEMY>-`. */
   P: string;
   /** The import's instant, as SQL. */
   now: SQL;
   /** The school year its classes belong to. */
   Y: string;
+  /** The académie's first import: nothing of it is in the directory yet (see suspendForeignKeys). */
+  first: boolean;
   run: (q: SQL) => Promise<unknown>;
   /** Runs a query that returns one row with a count `n`. */
   count: (q: SQL) => Promise<number>;
@@ -204,39 +201,47 @@ interface Applying {
 
 /**
  * Applies a checked delivery, in the transaction `checkStaged` ran in, step by step in this order (each step reads
- * what the previous ones wrote). Returns what changed.
+ * what the previous ones wrote). Returns what changed, and whether this was the académie's first import (whose
+ * foreign keys were suspended, then checked whole).
  */
-export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCounts> {
+export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<{ counts: AafCounts; firstImport: boolean }> {
+  const P = `${ctx.academy}-`;
+  const run = (q: SQL) => tx.execute(q);
+  const count = async (q: SQL) => Number(rowsOf<{ n: number | string }>(await tx.execute(q))[0]?.n ?? 0);
+  const first = !(await count(sql`select count(*) as n from (select 1 from users
+    where external_id like ${P} || '%' limit 1) x`));
   const a: Applying = {
     tx,
     ctx,
-    I: ctx.importId,
-    P: `${ctx.academy}-`,
+    P,
     now: sql`${ctx.now.toISOString()}::timestamptz`,
     Y: ctx.schoolYear,
-    run: (q) => tx.execute(q),
-    count: async (q) => Number(rowsOf<{ n: number | string }>(await tx.execute(q))[0]?.n ?? 0),
+    first,
+    run,
+    count,
   };
-  const { I, run, count } = a;
   // One 'directory' change for the whole import instead of a notification per row (see migration 0003).
   await run(sql`select set_config('preau.bulk', 'on', true)`);
+  if (first) await run(sql`select preau_aaf_bulk_begin()`);
   await upsertStructures(a);
   const schoolsCreated = await upsertSchools(a);
-  const { restored, created, updated } = await upsertAccounts(a);
-  await scopeDelivered(a);
+  const { restored, created, updated, staged } = await upsertAccounts(a);
   const classesCreated = await upsertClasses(a);
   let detached = await replaceSchoolProfiles(a);
   detached += await replaceMemberships(a);
   detached += await replaceParentLinks(a);
   const leaving = await preDeleteLeavers(a);
   detached += leaving.detached;
+  // The suspended foreign keys come back, each checked over its whole table in one query.
+  if (first) await run(sql`select preau_aaf_bulk_end()`);
+  // What follows in the transaction (duplicates, notifications) is planned on the directory as it now is.
+  await run(sql`select preau_refresh_import_statistics()`);
 
   await run(sql`select pg_notify('preau_cache', 'directory')`);
   const records =
-    (await count(sql`select count(*) as n from aaf_stage_people where import_id = ${I}`)) +
-    (await count(sql`select count(*) as n from aaf_stage_schools where import_id = ${I}`));
-  const staged = await count(sql`select count(*) as n from aaf_stage_people where import_id = ${I} and op <> 'delete'`);
-  return {
+    (await count(sql`select count(*) as n from aaf_stage_people`)) +
+    (await count(sql`select count(*) as n from aaf_stage_schools`));
+  const counts: AafCounts = {
     records,
     created,
     updated,
@@ -248,19 +253,19 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<AafCou
     schools: schoolsCreated,
     classes: classesCreated,
   };
+  return { counts, firstImport: first };
 }
 
 /** Structures: académie, départements (from the UAI), circonscriptions, communes, RPI, and their graph. */
 async function upsertStructures(a: Applying): Promise<void> {
-  const { ctx, I, P, run } = a;
-  // Structures: académie, départements (from the UAI), circonscriptions, communes, RPI.
+  const { ctx, P, run } = a;
   await run(sql`insert into structures (kind, code, name)
     values ('academie', ${ctx.academy}, ${`Académie ${ctx.academy}`})
     on conflict (kind, code) do nothing`);
   await run(sql`insert into structures (kind, code, name)
     select distinct 'departement'::structure_kind, ${P} || 'D' || substr(uai, 1, 3),
       'Département ' || ltrim(substr(uai, 1, 3), '0')
-    from aaf_stage_schools where import_id = ${I} and op <> 'delete' and uai is not null
+    from aaf_stage_schools where op <> 'delete' and uai is not null
     on conflict (kind, code) do nothing`);
   for (const [kind, codeCol, nameCol] of [
     ["circonscription", "circ_code", "circ_name"],
@@ -270,7 +275,7 @@ async function upsertStructures(a: Applying): Promise<void> {
     await run(sql`insert into structures (kind, code, name)
       select distinct on (${sql.raw(codeCol)}) ${kind}::structure_kind, ${P} || ${sql.raw(codeCol)},
         coalesce(${sql.raw(nameCol)}, ${sql.raw(codeCol)})
-      from aaf_stage_schools where import_id = ${I} and ${sql.raw(codeCol)} is not null
+      from aaf_stage_schools where ${sql.raw(codeCol)} is not null
       order by ${sql.raw(codeCol)}
       on conflict (kind, code) do update set name = excluded.name`);
   }
@@ -283,124 +288,142 @@ async function upsertStructures(a: Applying): Promise<void> {
       join structures c on (c.kind = 'circonscription' and c.code = ${P} || s.circ_code) or (c.kind = 'commune'
         and c.code = ${P} || s.commune_code)
       join structures d on d.kind = 'departement' and d.code = ${P} || 'D' || substr(s.uai, 1, 3)
-    where s.import_id = ${I} and s.uai is not null
+    where s.uai is not null
     on conflict do nothing`);
   await run(sql`insert into structure_parents (structure_id, parent_id)
     select distinct r.id, c.id from aaf_stage_schools s
       join structures r on r.kind = 'rpi' and r.code = ${P} || s.rpi_code
       join structures c on c.kind = 'circonscription' and c.code = ${P} || s.circ_code
-    where s.import_id = ${I}
     on conflict do nothing`);
 }
 
 /** Schools: created or renamed, and attached to their structures. Returns how many were created. */
 async function upsertSchools(a: Applying): Promise<number> {
-  const { I, P, now, run, count } = a;
+  const { tx, P, now, run, count } = a;
   // Schools: a new UAI becomes a ready school (the app catalogue and settings defaults apply to it at once).
   const created = await count(sql`with up as (
       insert into schools (uai, name, city, external_id, created_at)
-      select uai, coalesce(name, uai), city, ${P} || jointure, ${now} from aaf_stage_schools where import_id = ${I}
-        and op = 'add'
+      select uai, coalesce(name, uai), city, ${P} || jointure, ${now} from aaf_stage_schools where op = 'add'
       on conflict (uai) do update set name = excluded.name, city = excluded.city, external_id = excluded.external_id
       returning (xmax = 0) as inserted)
     select count(*) filter (where inserted) as n from up`);
   await run(sql`update schools sc set
       name = case when 'name' = any(s.fields) and s.name is not null then s.name else sc.name end,
       city = case when 'city' = any(s.fields) then s.city else sc.city end
-    from aaf_stage_schools s where s.import_id = ${I} and s.op = 'modify' and sc.external_id = ${P} || s.jointure`);
+    from aaf_stage_schools s where s.op = 'modify' and sc.external_id = ${P} || s.jointure`);
   await run(sql`delete from school_structures ss using structures st, schools sc, aaf_stage_schools s
     where st.id = ss.structure_id and st.kind in ('departement', 'circonscription', 'commune', 'rpi')
       and st.code like ${P} || '%'
-      and sc.uai = ss.uai and sc.external_id = ${P} || s.jointure and s.import_id = ${I}
+      and sc.uai = ss.uai and sc.external_id = ${P} || s.jointure
       and (s.op = 'add' or s.fields && array['circonscription', 'commune', 'rpi'])`);
   await run(sql`insert into school_structures (uai, structure_id)
     select distinct sc.uai, st.id from aaf_stage_schools s
       join schools sc on sc.external_id = ${P} || s.jointure
-      join structures st on (st.kind = 'departement' and st.code = ${P} || 'D' || substr(sc.uai, 1, 3))
-        or (st.kind = 'circonscription' and st.code = ${P} || s.circ_code)
-        or (st.kind = 'commune' and st.code = ${P} || s.commune_code)
-        or (st.kind = 'rpi' and st.code = ${P} || s.rpi_code)
-    where s.import_id = ${I} and s.op <> 'delete'
+      cross join lateral (values ('departement'::structure_kind, ${P} || 'D' || substr(sc.uai, 1, 3)),
+        ('circonscription', ${P} || s.circ_code), ('commune', ${P} || s.commune_code), ('rpi', ${P} || s.rpi_code))
+        v(kind, code)
+      join structures st on st.kind = v.kind and st.code = v.code
+    where s.op <> 'delete'
     on conflict do nothing`);
+  // The delivery's structures by jointure, for the people's attachments below.
+  await run(sql`create temp table aaf_schools on commit drop as
+    select substr(external_id, ${P.length + 1}) as jointure, uai from schools where external_id like ${P} || '%'`);
+  await analyzeTemporary(tx, "aaf_schools");
   return created;
 }
 
-/** Accounts: created, updated, restored after a pre-deletion. Returns the three counts. */
-async function upsertAccounts(a: Applying): Promise<{ restored: number; created: number; updated: number }> {
-  const { tx, I, P, now, count } = a;
-  const restored =
-    await count(sql`select count(*) as n from users u join aaf_stage_people s on u.external_id = ${P} || s.jointure
-    where s.import_id = ${I} and s.op = 'add' and u.state = 'pre_deleted'`);
-  // People. New accounts are pre-created: active only after their first login (4.4). Someone who comes back
-  // after a pre-deletion gets their account back.
-  const people = rowsOf<{ inserted: boolean; n: number | string }>(
-    await tx.execute(sql`with up as (
-      insert into users (source, external_id, first_name, last_name, birth_date, academic_email, state, created_at)
-      select 'aaf', ${P} || jointure, first_name, last_name, birth_date::date, case when kind = 'staff'
-        then email end, 'pre_created', ${now}
-      from aaf_stage_people where import_id = ${I} and op = 'add'
-      on conflict (external_id) do update set
-        first_name = excluded.first_name, last_name = excluded.last_name, birth_date = excluded.birth_date,
-        academic_email = excluded.academic_email,
-        state = case when users.state = 'pre_deleted' then (case when users.activated_at is null then 'pre_created'
-          else 'active' end)::user_state
-                     else users.state end,
-        pre_deleted_at = null
-      where (users.first_name, users.last_name, users.birth_date, users.academic_email, users.state)
-        is distinct from (excluded.first_name, excluded.last_name, excluded.birth_date, excluded.academic_email,
-          users.state)
-        or users.state = 'pre_deleted'
-      returning (xmax = 0) as inserted)
-    select inserted, count(*) as n from up group by inserted`),
-  );
-  const created = Number(people.find((r) => r.inserted)?.n ?? 0);
-  let updated = Number(people.find((r) => !r.inserted)?.n ?? 0);
-  updated += await count(sql`with up as (
-      update users u set
-        first_name = case when 'firstName' = any(s.fields) and s.first_name is not null then s.first_name
-          else u.first_name end,
-        last_name = case when 'lastName' = any(s.fields) and s.last_name is not null then s.last_name
-          else u.last_name end,
-        birth_date = case when 'birthDate' = any(s.fields) then s.birth_date::date else u.birth_date end,
-        academic_email = case when s.kind = 'staff' and 'email' = any(s.fields) then s.email else u.academic_email end
-      from aaf_stage_people s
-      where s.import_id = ${I} and s.op = 'modify' and u.external_id = ${P} || s.jointure
-      returning 1)
-    select count(*) as n from up`);
-  return { restored, created, updated };
-}
-
-/** The people this delivery speaks of, and which of their aspects it replaces (temp table aaf_scope). */
-async function scopeDelivered(a: Applying): Promise<void> {
-  const { I, P, run } = a;
-  await run(sql`select preau_refresh_import_statistics()`);
-  // Which aspects of whom this delivery replaces: everything for an add, the delivered fields for a modify.
-  await run(sql`create temp table aaf_scope on commit drop as
-    select u.id as user_id, s.kind, s.jointure,
+/**
+ * Accounts: created, updated, restored after a pre-deletion; and the people this delivery speaks of with their
+ * account (temp table aaf_scope) and which of their aspects it replaces — everything for an add, the delivered
+ * fields for a modify. New accounts get their id here, so that nothing has to find them again by external id.
+ */
+async function upsertAccounts(
+  a: Applying,
+): Promise<{ restored: number; created: number; updated: number; staged: number }> {
+  const { tx, P, now, run, count, first } = a;
+  // A checked delivery names each person once (duplicate_jointure), and modifies only known people.
+  // Each staged person got a fresh id when copied in (staging.ts); a known person keeps theirs.
+  const scope = (account: SQL, join: SQL) => sql`
+    select ${account}, s.kind, s.op, s.fields, s.jointure, s.first_name, s.last_name,
+      s.birth_date::date as birth_date, case when s.kind = 'staff' then s.email end as email,
+      coalesce(s.teacher, false) as teacher,
       (s.op = 'add' or s.fields && array['structures', 'directs', 'teacher', 'functions']) as structures,
       (s.op = 'add' or 'classes' = any(s.fields)) as classes,
       (s.op = 'add' or 'parents' = any(s.fields)) as parents,
       (s.op = 'add' or 'children' = any(s.fields)) as children
-    from aaf_stage_people s join users u on u.external_id = ${P} || s.jointure
-    where s.import_id = ${I} and s.op <> 'delete'`);
-  await run(sql`create index on aaf_scope (jointure)`);
-  await run(sql`analyze aaf_scope`);
+    from aaf_stage_people s ${join}
+    where s.op <> 'delete'`;
+  // On a first import nobody is known: the scope is the staged people themselves, read where they are.
+  if (first)
+    await run(
+      sql`create temp view aaf_scope as ${scope(sql`s.user_id, false as known, null::user_state as state`, sql``)}`,
+    );
+  else {
+    await run(
+      sql`create temp table aaf_scope on commit drop as ${scope(
+        sql`coalesce(u.id, s.user_id) as user_id, u.id is not null as known, u.state`,
+        sql`left join users u on u.external_id = ${P} || s.jointure`,
+      )}`,
+    );
+    await analyzeTemporary(tx, "aaf_scope");
+  }
+  const staged = await count(sql`select count(*) as n from aaf_scope`);
+  const restored = await count(
+    sql`select count(*) as n from aaf_scope where known and op = 'add' and state = 'pre_deleted'`,
+  );
+  // People. New accounts are pre-created: active only after their first login (4.4).
+  const created = await count(sql`with up as (
+      insert into users (id, source, external_id, first_name, last_name, birth_date, academic_email, state, created_at)
+      select user_id, 'aaf', ${P} || jointure, first_name, last_name, birth_date, email, 'pre_created', ${now}
+      from aaf_scope where not known and op = 'add'
+      order by user_id
+      returning 1)
+    select count(*) as n from up`);
+  if (first) return { restored, created, updated: 0, staged };
+  // Someone delivered again is brought up to date; someone who comes back after a pre-deletion gets their account
+  // back.
+  let updated = await count(sql`with up as (
+      update users u set first_name = x.first_name, last_name = x.last_name, birth_date = x.birth_date,
+        academic_email = x.email,
+        state = case when u.state = 'pre_deleted' then (case when u.activated_at is null then 'pre_created'
+          else 'active' end)::user_state else u.state end,
+        pre_deleted_at = null
+      from aaf_scope x
+      where x.known and x.op = 'add' and u.id = x.user_id
+        and ((u.first_name, u.last_name, u.birth_date, u.academic_email)
+          is distinct from (x.first_name, x.last_name, x.birth_date, x.email) or u.state = 'pre_deleted')
+      returning 1)
+    select count(*) as n from up`);
+  updated += await count(sql`with up as (
+      update users u set
+        first_name = case when 'firstName' = any(x.fields) and x.first_name is not null then x.first_name
+          else u.first_name end,
+        last_name = case when 'lastName' = any(x.fields) and x.last_name is not null then x.last_name
+          else u.last_name end,
+        birth_date = case when 'birthDate' = any(x.fields) then x.birth_date else u.birth_date end,
+        academic_email = case when x.kind = 'staff' and 'email' = any(x.fields) then x.email else u.academic_email end
+      from aaf_scope x
+      where x.known and x.op = 'modify' and u.id = x.user_id
+      returning 1)
+    select count(*) as n from up`);
+  return { restored, created, updated, staged };
 }
 
 /** Classes of the school year, created or renamed. Returns how many were created. */
 async function upsertClasses(a: Applying): Promise<number> {
-  const { I, P, Y, count } = a;
+  const { P, Y, count } = a;
   // Classes of this school year, keyed by `<ACADEMY>-<structure>$<code>`.
   const created = await count(sql`with up as (
       insert into classes (uai, name, levels, school_year, external_code)
-      select distinct on (sc.uai, l.target, l.code) sc.uai, coalesce(nullif(l.label, ''), l.code),
+      select uai, coalesce(nullif(label, ''), code),
         coalesce(array(select m[1]::class_level
-          from regexp_matches(upper(coalesce(l.label, l.code)), '(CP|CE1|CE2|CM1|CM2)', 'g') m),
+          from regexp_matches(upper(coalesce(label, code)), '(CP|CE1|CE2|CM1|CM2)', 'g') m),
           '{}'::class_level[]),
-        ${Y}, ${P} || l.target || '$' || l.code
-      from aaf_stage_links l join schools sc on sc.external_id = ${P} || l.target
-      where l.import_id = ${I} and l.link = 'class'
-      order by sc.uai, l.target, l.code
+        ${Y}, ${P} || target || '$' || code
+      from (select distinct on (l.target collate "C", l.code collate "C") sc.uai, l.target, l.code, l.label
+        from aaf_stage_links l join aaf_schools sc on sc.jointure = l.target
+        where l.link = 'class'
+        order by l.target collate "C", l.code collate "C") c
       on conflict (school_year, external_code) do update set name = excluded.name, levels = excluded.levels
       returning (xmax = 0) as inserted)
     select count(*) filter (where inserted) as n from up`);
@@ -409,110 +432,155 @@ async function upsertClasses(a: Applying): Promise<number> {
 
 /** Pupils' and staff's school profiles replaced where their structures are delivered. Returns those removed. */
 async function replaceSchoolProfiles(a: Applying): Promise<number> {
-  const { I, P, run, count } = a;
-  // School profiles of pupils and staff whose structures are delivered.
+  const { tx, run, count, first } = a;
+  // The profiles the delivery gives, with the staff's functions in each school.
   await run(sql`create temp table aaf_profiles on commit drop as
-    select distinct sc2.user_id, s.uai, s.profile from (
-      select x.user_id, sc.uai, (case when x.kind = 'pupil' then 'pupil' when p.teacher then 'teacher'
+    select s.user_id, s.uai, s.profile, coalesce(f.codes, '{}') as functions from (
+      select x.user_id, sc.uai, (case when x.kind = 'pupil' then 'pupil' when x.teacher then 'teacher'
         else 'staff' end)::profile_kind as profile
-      from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = x.kind
-        and l.link in ('structure', 'class')
-        join schools sc on sc.external_id = ${P} || l.target
-        join aaf_stage_people p on p.import_id = ${I} and p.jointure = x.jointure and p.kind = x.kind
+      from aaf_scope x join aaf_stage_links l on l.jointure = x.jointure and l.kind = x.kind
+          and l.link in ('structure', 'class')
+        join aaf_schools sc on sc.jointure = l.target
       where x.structures and x.kind in ('pupil', 'staff')
       union
       select x.user_id, sc.uai, 'director'::profile_kind
-      from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'staff'
+      from aaf_scope x join aaf_stage_links l on l.jointure = x.jointure and l.kind = 'staff'
           and ((l.link = 'structure' and l.flag) or (l.link = 'function' and l.code = 'DIR'))
-        join schools sc on sc.external_id = ${P} || l.target
+        join aaf_schools sc on sc.jointure = l.target
       where x.structures and x.kind = 'staff') s
-    join aaf_scope sc2 on sc2.user_id = s.user_id`);
-  await run(sql`analyze aaf_profiles`);
-  const detached = await count(sql`with gone as (
-      delete from school_profiles sp using aaf_scope x
-      where sp.user_id = x.user_id and x.structures and x.kind in ('pupil', 'staff')
-        and sp.profile in ('pupil', 'teacher', 'director', 'staff')
-        and not exists (select 1 from aaf_profiles d where d.user_id = sp.user_id and d.uai = sp.uai
-          and d.profile = sp.profile)
-      returning 1)
-    select count(*) as n from gone`);
-  await run(sql`insert into school_profiles (user_id, uai, profile, functions)
-    select d.user_id, d.uai, d.profile, coalesce(f.codes, '{}')
-    from aaf_profiles d left join (
+    left join (
       select x.user_id, sc.uai, array_agg(distinct l.code) as codes
-      from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'staff'
-        and l.link = 'function'
-        join schools sc on sc.external_id = ${P} || l.target
-      group by x.user_id, sc.uai) f on f.user_id = d.user_id and f.uai = d.uai
-    on conflict (user_id, uai, profile) do update set functions = excluded.functions
-      where school_profiles.functions is distinct from excluded.functions`);
+      from aaf_scope x join aaf_stage_links l on l.jointure = x.jointure and l.kind = 'staff' and l.link = 'function'
+        join aaf_schools sc on sc.jointure = l.target
+      group by x.user_id, sc.uai) f on f.user_id = s.user_id and f.uai = s.uai`);
+  await analyzeTemporary(tx, "aaf_profiles");
+  let detached = 0;
+  if (!first) {
+    detached = await count(sql`with gone as (
+        delete from school_profiles sp using aaf_scope x
+        where sp.user_id = x.user_id and x.known and x.structures and x.kind in ('pupil', 'staff')
+          and sp.profile in ('pupil', 'teacher', 'director', 'staff')
+          and not exists (select 1 from aaf_profiles d where d.user_id = sp.user_id and d.uai = sp.uai
+            and d.profile = sp.profile)
+        returning 1)
+      select count(*) as n from gone`);
+    await run(sql`update school_profiles sp set functions = d.functions from aaf_profiles d
+      where sp.user_id = d.user_id and sp.uai = d.uai and sp.profile = d.profile
+        and sp.functions is distinct from d.functions`);
+  }
+  await run(sql`insert into school_profiles (user_id, uai, profile, functions)
+    select d.user_id, d.uai, d.profile, d.functions from aaf_profiles d
+    ${
+      first
+        ? sql``
+        : sql`where not exists (select 1 from school_profiles sp where sp.user_id = d.user_id and sp.uai = d.uai
+        and sp.profile = d.profile)`
+    }
+    order by d.user_id`);
   return detached;
 }
 
 /** Class memberships replaced where classes are delivered. Returns those removed. */
 async function replaceMemberships(a: Applying): Promise<number> {
-  const { I, P, Y, run, count } = a;
+  const { tx, P, Y, run, count, first } = a;
   // Class memberships of those whose classes are delivered (AAF classes only; manual assignments stay).
   await run(sql`create temp table aaf_members on commit drop as
     select distinct x.user_id, c.id as class_id, c.uai, (case when x.kind = 'pupil' then 'pupil'
       else 'teacher' end)::class_role as role
-    from aaf_scope x join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = x.kind
-      and l.link = 'class'
+    from aaf_scope x join aaf_stage_links l on l.jointure = x.jointure and l.kind = x.kind and l.link = 'class'
       join classes c on c.school_year = ${Y} and c.external_code = ${P} || l.target || '$' || l.code
     where x.classes`);
-  await run(sql`analyze aaf_members`);
-  const detached = await count(sql`with gone as (
-      delete from class_members m using aaf_scope x, classes c
-      where m.user_id = x.user_id and x.classes and c.id = m.class_id and c.external_code is not null
-        and (x.kind = 'pupil' or m.role = 'teacher')
-        and not exists (select 1 from aaf_members d where d.user_id = m.user_id and d.class_id = m.class_id)
-      returning 1)
-    select count(*) as n from gone`);
+  await analyzeTemporary(tx, "aaf_members");
+  let detached = 0;
+  if (!first) {
+    detached = await count(sql`with gone as (
+        delete from class_members m using aaf_scope x, classes c
+        where m.user_id = x.user_id and x.known and x.classes and c.id = m.class_id and c.external_code is not null
+          and (x.kind = 'pupil' or m.role = 'teacher')
+          and not exists (select 1 from aaf_members d where d.user_id = m.user_id and d.class_id = m.class_id)
+        returning 1)
+      select count(*) as n from gone`);
+    await run(sql`update class_members m set role = d.role from aaf_members d
+      where m.class_id = d.class_id and m.user_id = d.user_id and m.role <> d.role`);
+  }
   await run(sql`insert into class_members (class_id, user_id, uai, role)
-    select class_id, user_id, uai, role from aaf_members on conflict (class_id, user_id) do update
-      set role = excluded.role`);
+    select class_id, user_id, uai, role from aaf_members d
+    ${
+      first
+        ? sql``
+        : sql`where not exists (select 1 from class_members m where m.class_id = d.class_id and m.user_id = d.user_id)`
+    }
+    order by d.class_id, d.user_id`);
   // A pupil in a class of a school has a pupil profile there.
   await run(sql`insert into school_profiles (user_id, uai, profile)
-    select distinct user_id, uai, 'pupil'::profile_kind from aaf_members where role = 'pupil' on conflict do nothing`);
+    select distinct d.user_id, d.uai, 'pupil'::profile_kind from aaf_members d
+    where d.role = 'pupil' and not exists (select 1 from ${first ? sql`aaf_profiles` : sql`school_profiles`} sp
+      where sp.user_id = d.user_id and sp.uai = d.uai and sp.profile = 'pupil')`);
   return detached;
 }
 
 /** Parent links and the parent profiles that follow them, replaced where delivered. Returns those removed. */
 async function replaceParentLinks(a: Applying): Promise<number> {
-  const { I, P, run, count } = a;
+  const { tx, P, run, count, first, ctx } = a;
+  // The other end of a link: delivered now, or (a delta only, the checks say) already in the directory.
+  const other = (alias: string) =>
+    ctx.mode === "complete"
+      ? sql`${sql.raw(alias)}.user_id`
+      : sql`coalesce(${sql.raw(alias)}.user_id, (select u.id from users u where u.external_id = ${P} || l.target))`;
   // Parent links: legal guardians from the pupil's side, children from the responsible person's side.
   await run(sql`create temp table aaf_links on commit drop as
-    select distinct par.id as parent_id, ch.id as child_id from aaf_scope x
-      join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'pupil'
-        and l.link = 'parent' and l.flag
-      join users par on par.external_id = ${P} || l.target join users ch on ch.id = x.user_id
-    where x.parents
-    union
-    select par.id, ch.id from aaf_scope x
-      join aaf_stage_links l on l.import_id = ${I} and l.jointure = x.jointure and l.kind = 'relative'
-        and l.link = 'child'
-      join users ch on ch.external_id = ${P} || l.target join users par on par.id = x.user_id
-    where x.children`);
-  await run(sql`analyze aaf_links`);
-  await run(sql`create temp table aaf_touched_parents on commit drop as
-    select parent_id from aaf_links
-    union select l.parent_id from parent_links l join aaf_scope x on x.user_id = l.child_id and x.parents
-    union select l.parent_id from parent_links l join aaf_scope x on x.user_id = l.parent_id and x.children`);
-  await run(sql`analyze aaf_touched_parents`);
-  let detached = await count(sql`with gone as (
-      delete from parent_links l
-      where (exists (select 1 from aaf_scope x where x.user_id = l.child_id and x.parents)
-          or exists (select 1 from aaf_scope x where x.user_id = l.parent_id and x.children))
-        and not exists (select 1 from aaf_links d where d.parent_id = l.parent_id and d.child_id = l.child_id)
-      returning 1)
-    select count(*) as n from gone`);
+    select parent_id, child_id from (
+      select ${other("o")} as parent_id, x.user_id as child_id from aaf_scope x
+        join aaf_stage_links l on l.jointure = x.jointure and l.kind = 'pupil' and l.link = 'parent' and l.flag
+        left join aaf_scope o on o.jointure = l.target and o.kind = 'relative'
+      where x.parents
+      union
+      select x.user_id, ${other("o")} from aaf_scope x
+        join aaf_stage_links l on l.jointure = x.jointure and l.kind = 'relative' and l.link = 'child'
+        left join aaf_scope o on o.jointure = l.target and o.kind = 'pupil'
+      where x.children) d
+    where parent_id is not null and child_id is not null`);
+  await analyzeTemporary(tx, "aaf_links");
+  // A link belongs to the school of the child's pupil profile (the first, when several).
+  await run(sql`create temp table aaf_link_uai on commit drop as
+    select sp.user_id, min(sp.uai) as uai from school_profiles sp
+    where sp.profile = 'pupil' and sp.user_id in (select child_id from aaf_links)
+    group by sp.user_id`);
+  await analyzeTemporary(tx, "aaf_link_uai");
+  let detached = 0;
+  if (!first) {
+    await run(sql`create temp table aaf_touched_parents on commit drop as
+      select parent_id from aaf_links
+      union select l.parent_id from parent_links l join aaf_scope x on x.user_id = l.child_id and x.parents
+      union select l.parent_id from parent_links l join aaf_scope x on x.user_id = l.parent_id and x.children`);
+    await analyzeTemporary(tx, "aaf_touched_parents");
+    detached = await count(sql`with gone as (
+        delete from parent_links l
+        where (exists (select 1 from aaf_scope x where x.user_id = l.child_id and x.parents)
+            or exists (select 1 from aaf_scope x where x.user_id = l.parent_id and x.children))
+          and not exists (select 1 from aaf_links d where d.parent_id = l.parent_id and d.child_id = l.child_id)
+        returning 1)
+      select count(*) as n from gone`);
+    await run(sql`update parent_links l set uai = u.uai from aaf_links d join aaf_link_uai u on u.user_id = d.child_id
+      where l.parent_id = d.parent_id and l.child_id = d.child_id and l.uai is distinct from u.uai`);
+  }
   await run(sql`insert into parent_links (parent_id, child_id, uai)
-    select d.parent_id, d.child_id, (select min(sp.uai) from school_profiles sp where sp.user_id = d.child_id
-      and sp.profile = 'pupil')
-    from aaf_links d
-    where exists (select 1 from school_profiles sp where sp.user_id = d.child_id and sp.profile = 'pupil')
-    on conflict (parent_id, child_id) do update set uai = excluded.uai`);
+    select d.parent_id, d.child_id, u.uai from aaf_links d join aaf_link_uai u on u.user_id = d.child_id
+    ${
+      first
+        ? sql``
+        : sql`where not exists (select 1 from parent_links l where l.parent_id = d.parent_id
+        and l.child_id = d.child_id)`
+    }
+    order by d.parent_id, d.child_id`);
   // Parent profiles follow the links.
+  if (first) {
+    await run(sql`insert into school_profiles (user_id, uai, profile)
+      select distinct d.parent_id, u.uai, 'parent'::profile_kind from aaf_links d
+        join aaf_link_uai u on u.user_id = d.child_id
+      order by 1`);
+    return 0;
+  }
   detached += await count(sql`with gone as (
       delete from school_profiles sp using aaf_touched_parents t
       where sp.user_id = t.parent_id and sp.profile = 'parent'
@@ -522,13 +590,16 @@ async function replaceParentLinks(a: Applying): Promise<number> {
   await run(sql`insert into school_profiles (user_id, uai, profile)
     select distinct l.parent_id, l.uai, 'parent'::profile_kind from parent_links l
       join aaf_touched_parents t on t.parent_id = l.parent_id
-    on conflict do nothing`);
+    where not exists (select 1 from school_profiles sp where sp.user_id = l.parent_id and sp.uai = l.uai
+      and sp.profile = 'parent')`);
   return detached;
 }
 
 /** Pre-deletion of the accounts the delivery no longer lists. Returns them and the links they lose. */
 async function preDeleteLeavers(a: Applying): Promise<{ preDeleted: number; detached: number }> {
-  const { ctx, P, now, run, count } = a;
+  const { tx, ctx, P, now, run, count, first } = a;
+  // On a first import, every account of the académie is one the delivery has just listed.
+  if (first) return { preDeleted: 0, detached: 0 };
   // Pre-deletion (never deletion at once, 612A): those a complete delivery no longer lists, and a delta's deletes.
   // Written as a set difference (complete) or driven from the delivered set (delta): row-level security on users
   // hides their row count from the planner, and an anti-join it believes tiny becomes a scan of every pair.
@@ -542,7 +613,7 @@ async function preDeleteLeavers(a: Applying): Promise<{ preDeleted: number; deta
         select u.id from aaf_delivered d join users u on u.external_id = d.external_id
         where d.deleted and u.source = 'aaf' and u.state <> 'pre_deleted'`,
   );
-  await run(sql`analyze aaf_leaving`);
+  await analyzeTemporary(tx, "aaf_leaving");
   const preDeleted = await count(sql`with up as (
       update users u set state = 'pre_deleted', pre_deleted_at = ${now} from aaf_leaving g where u.id = g.id
         returning 1)

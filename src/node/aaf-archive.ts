@@ -22,11 +22,15 @@ export class AafArchiveError extends Error {
   override readonly name = "AafArchiveError";
 }
 
-/** One file of a delivery. Call `open()` at most once, and read it before asking for the next file. */
+/**
+ * One file of a delivery. Call `open()` at most once, and read it before asking for the next file — unless it has a
+ * `path` (a plain file on disk: a folder's, or a lone XML file), which anyone may open, in any order.
+ */
 export interface AafDeliveryFile {
   name: string;
   category: AafCategory | null;
   open(): AsyncIterable<Uint8Array>;
+  path?: string;
 }
 
 export interface ArchiveLimits {
@@ -227,7 +231,7 @@ export async function* openAafDelivery(path: string, options: DeliveryOptions = 
     yield { ...file, open: () => gunzipped(path, file.name, limits) };
   } else if (lower.endsWith(".xml")) {
     const file = single(base);
-    yield { ...file, open: () => createReadStream(path) };
+    yield { ...file, open: () => createReadStream(path), path };
   } else {
     throw new AafArchiveError(
       `Format de livraison non reconnu : ${base} (attendu un dossier, .xml, .zip, .tar.gz, .tgz ou .tar).`,
@@ -297,7 +301,7 @@ async function* folder(dir: string, ignored: (name: string, reason: string) => v
   };
   await walk(dir, "", 0);
   for (const f of checkSet(found, "Le dossier"))
-    yield { name: f.name, category: f.category, open: () => createReadStream(f.path) };
+    yield { name: f.name, category: f.category, open: () => createReadStream(f.path), path: f.path };
 }
 
 function openZip(path: string): Promise<yauzl.ZipFile> {

@@ -5,6 +5,7 @@ import { basename, join } from "node:path";
 import type { Platform } from "../platform";
 import type { AafProgress } from "../../db/schema/aaf";
 import { openAafDelivery, deliveryInfo } from "./aaf-archive";
+import { parallelReader } from "./aaf-reader";
 import { createImport, runImport, storedDelivery } from "../services/admin/aaf";
 import { serviceDeps } from "../services/context";
 import type { ImportOutcome } from "../aaf/importer";
@@ -21,6 +22,7 @@ export async function importFromPath(
     openAafDelivery(path),
     (names) => deliveryInfo([basename(path), ...names]),
     onProgress,
+    parallelReader(),
   );
 }
 

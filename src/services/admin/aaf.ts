@@ -5,7 +5,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import { aafImportLog, aafImports, type AafCounts, type AafProgress } from "../../../db/schema/aaf";
 import { rowsOf, systemScope, withTenant, type Database, type Tx } from "../../../db/client";
 import type { AafProblem, AafSetInfo, AafWarning } from "../../aaf/model";
-import { importAafDelivery, type AafFile, type ImportOutcome } from "../../aaf/importer";
+import { importAafDelivery, type AafFile, type DeliveryReader, type ImportOutcome } from "../../aaf/importer";
 import { audit } from "../audit";
 import { flagDuplicates } from "./duplicates";
 import { academieAdmins, notifyUsers, queueMail, schoolAdmins } from "../notifications/notifications";
@@ -132,6 +132,7 @@ export async function runImport(
   files: AsyncIterable<AafFile> | Iterable<AafFile>,
   describe: (fileNames: string[]) => AafSetInfo,
   onProgress?: (p: AafProgress) => void,
+  reader?: DeliveryReader,
 ): Promise<ImportOutcome> {
   const { db, config } = deps;
   const startedAt = deps.clock.now();
@@ -153,6 +154,7 @@ export async function runImport(
         plausibilityMinAccounts: config.aaf.plausibilityMinAccounts,
       },
       onProgress: progressRecorder(db, importId, onProgress),
+      reader,
       onWarning: (w: AafWarning) => log.line("warn", `${w.source.file}:${w.source.line} — ${w.detail}`),
       afterApply: (tx, counts) =>
         afterApply(tx, { importId, fileName: job.fileName, counts, now: startedAt, requestedBy: job.requestedBy }),
@@ -234,6 +236,12 @@ async function recordOutcome(deps: ServiceDeps, job: ImportRow, log: ImportLog, 
       `${c.preDeleted} pré-supprimés, ${c.restored} rétablis, ${c.detached} rattachements retirés, ` +
       `${c.schools} écoles et ${c.classes} classes créées, ${c.warnings} avertissements.`,
   );
+  if (outcome.firstImport)
+    log.line(
+      "info",
+      "Premier import de l'académie : les clés étrangères des profils, des classes et des liens familiaux ont été " +
+        "suspendues pendant le chargement, puis vérifiées sur toutes leurs lignes avant la validation.",
+    );
   if (outcome.status === "checked") log.line("info", "Import à blanc : rien n'a été modifié.");
   await finish(deps.db, job.id, log, {
     status: outcome.status,
@@ -241,6 +249,7 @@ async function recordOutcome(deps: ServiceDeps, job: ImportRow, log: ImportLog, 
     counts: c,
     problems: null,
     mode,
+    firstImport: outcome.firstImport,
   });
 }
 
@@ -250,11 +259,13 @@ interface Ending {
   counts: AafCounts | null;
   problems: AafProblem[] | null;
   mode: AafSetInfo["mode"] | null;
+  /** Its foreign keys were suspended during the load and checked whole (the académie's first import). */
+  firstImport?: boolean;
 }
 
 /** The row's final state, the log kept, the trail written: one transaction. */
 async function finish(db: Database, importId: string, log: ImportLog, end: Ending) {
-  const { status, now, counts, problems, mode } = end;
+  const { status, now, counts, problems, mode, firstImport } = end;
   await withTenant(db, systemScope, async (tx) => {
     await tx
       .update(aafImports)
@@ -285,7 +296,7 @@ async function finish(db: Database, importId: string, log: ImportLog, end: Endin
       actorId: null,
       action: `aaf.import_${status}`,
       target: importId,
-      details: { counts, problems: problems?.length ?? 0 },
+      details: { counts, problems: problems?.length ?? 0, ...(firstImport ? { firstImport } : {}) },
     });
   });
 }

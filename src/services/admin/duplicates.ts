@@ -7,8 +7,12 @@ import { auditAction } from "../audit";
 import type { ServiceDeps } from "../context";
 import { scopeOf, type Principal } from "../principal";
 
+/** Lower case without accents; the (slow) translation only for names that have a non-ASCII letter. */
 const FOLD = (column: string) =>
-  sql.raw(`translate(lower(${column}), 'àáâäãåçèéêëìíîïñòóôöõùúûüýÿœæ', 'aaaaaaceeeeiiiinooooouuuuyyoa')`);
+  sql.raw(
+    `(case when octet_length(${column}) = length(${column}) then lower(${column}) else ` +
+      `translate(lower(${column}), 'àáâäãåçèéêëìíîïñòóôöõùúûüýÿœæ', 'aaaaaaceeeeiiiinooooouuuuyyoa') end)`,
+  );
 
 /** Flags new pairs; returns how many new flags each school got. */
 export async function flagDuplicates(
@@ -18,11 +22,14 @@ export async function flagDuplicates(
 ): Promise<{ uai: string; count: number }[]> {
   return rowsOf<{ uai: string; count: number }>(
     await tx.execute(sql`
-    with people as (
-      select distinct sp.uai, u.id, ${FOLD("u.first_name")} as f, ${FOLD("u.last_name")} as l, u.birth_date as b
+    with people as materialized (
+      select sp.uai, u.id, ${FOLD("u.first_name")} as f, ${FOLD("u.last_name")} as l, u.birth_date as b
       from school_profiles sp join users u on u.id = sp.user_id where u.state <> 'pre_deleted'),
-    -- Only people who share their names with someone of their school go on to the pairing.
-    named as (select * from (select p.*, count(*) over (partition by uai, f, l) as n from people p) x where n > 1),
+    -- Only people who share their names with someone of their school go on to the pairing: found by hashing (a
+    -- million accounts after an académie's import), on a hash of the names (the pairing compares the names
+    -- themselves). Someone with two profiles in a school is counted twice here, and never paired with themselves.
+    shared as (select uai, hashtextextended(f || ' ' || l, 0) as h from people group by 1, 2 having count(*) > 1),
+    named as (select p.* from people p join shared s on s.uai = p.uai and s.h = hashtextextended(p.f || ' ' || p.l, 0)),
     added as (
       insert into duplicate_flags (uai, user_a, user_b, detected_at, import_id)
       select distinct a.uai, a.id, b.id, ${now.toISOString()}::timestamptz, ${importId}::uuid
