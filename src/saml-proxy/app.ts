@@ -6,7 +6,6 @@
 import { Hono, type Context } from "hono";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import * as samlify from "samlify";
-import * as validator from "@authenio/samlify-xmllint-wasm";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { sha256 } from "@oslojs/crypto/sha2";
 import {
@@ -18,9 +17,11 @@ import {
   type Guichet,
 } from "../auth/sso-handoff";
 import type { KeyPair } from "../node/saml-keys";
+import { samlSchemaValidator, warmSamlSchema } from "../node/saml-schema";
 import { valuesOf } from "./attributes";
 
-samlify.setSchemaValidator(validator);
+// The schema check, compiled once per process (src/node/saml-schema.ts says why not one validator per message).
+samlify.setSchemaValidator(samlSchemaValidator);
 
 /** What samlify extracts from a checked message: its own untyped tree of strings, arrays and objects. */
 // biome-ignore lint/suspicious/noExplicitAny: samlify types its extract as any; fields are checked where read.
@@ -117,6 +118,8 @@ type Problem =
 
 export function createProxyApp(settings: ProxySettings) {
   const app = new Hono();
+  // The schema compiles while the proxy starts, not during its first login (a failure is retried by that login).
+  warmSamlSchema().catch(() => {});
   // Built once: each entity parses its metadata and keys, which is too much work for every request.
   const entities = new Map(
     settings.guichets.map((g) => [g.id, { sp: serviceProvider(settings, g.id), idp: identityProvider(g) }]),
