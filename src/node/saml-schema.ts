@@ -30,7 +30,12 @@ const SCHEMA_FILES = [
 /** A login response is a few kilobytes; the proxy refuses posts above 500 000 base64 characters. */
 const MAX_CHARS = 1_000_000;
 
+type Libxml2 = typeof import("libxml2-wasm");
+
 interface Compiled {
+  lx: Libxml2;
+  /** Parses and validates `xml`; the caller disposes of the document. Throws when it is not well-formed or valid. */
+  parse(xml: string): XmlDocumentType;
   check(xml: string): void;
 }
 
@@ -61,16 +66,24 @@ async function compile(): Promise<Compiled> {
   compilations++;
   // Every diagnostic of level error counts (libxml2-wasm then throws), namespace errors included.
   const options = lx.ParseOption.XML_PARSE_NONET | lx.ParseOption.XML_PARSE_NO_XXE;
+  const parse = (xml: string) => {
+    // The schema document stays referenced with its validator: the compiled schema points into it.
+    void xsd;
+    if (xml.length > MAX_CHARS) throw new Error(`message of ${xml.length} characters`);
+    const doc = lx.XmlDocument.fromString(xml, { option: options });
+    try {
+      validator.validate(doc);
+    } catch (err) {
+      doc.dispose();
+      throw err;
+    }
+    return doc;
+  };
   return {
+    lx,
+    parse,
     check(xml) {
-      // The schema document stays referenced with its validator: the compiled schema points into it.
-      void xsd;
-      const doc = lx.XmlDocument.fromString(xml, { option: options });
-      try {
-        validator.validate(doc);
-      } finally {
-        doc.dispose();
-      }
+      parse(xml).dispose();
     },
   };
 }
@@ -94,7 +107,6 @@ export const samlSchemaValidator = {
     const schema = await warm();
     validations++;
     try {
-      if (xml.length > MAX_CHARS) throw new Error(`message of ${xml.length} characters`);
       schema.check(xml);
       return true;
     } catch (cause) {
@@ -103,6 +115,21 @@ export const samlSchemaValidator = {
     }
   },
 };
+
+/**
+ * libxml2 and a parser that hands back the schema-valid document (the proxy reads its login responses from it);
+ * counted as validations like the messages samlify sends.
+ */
+export async function samlXml(): Promise<{ lx: Libxml2; parseValid(xml: string): XmlDocumentType }> {
+  const schema = await warm();
+  return {
+    lx: schema.lx,
+    parseValid(xml) {
+      validations++;
+      return schema.parse(xml);
+    },
+  };
+}
 
 /** How often the schema was compiled in this process (1 once warm, whatever the number of messages) — for tests. */
 export function samlSchemaStats(): { compilations: number; validations: number } {
