@@ -18,6 +18,7 @@ import {
   type Guichet,
 } from "../auth/sso-handoff";
 import type { KeyPair } from "../node/saml-keys";
+import { authnRequestRedirect } from "../node/saml-sign";
 import { samlSchemaValidator, warmSamlSchema } from "../node/saml-schema";
 import {
   decodePostedMessage,
@@ -149,7 +150,21 @@ export function createProxyApp(settings: ProxySettings) {
         encrypted: g.encryptedAssertions,
         decryptionKeyPem: g.encryptedAssertions ? settings.keys.privateKey : null,
       });
-      return [g.id, { sp: serviceProvider(settings, g.id), idp, trust }];
+      // The AuthnRequests (src/node/saml-sign.ts), to the IdP's redirect-binding endpoint.
+      const ssoUrl = (
+        idp.entityMeta as unknown as { getSingleSignOnService(b: string): unknown }
+      ).getSingleSignOnService("redirect");
+      const authnRequest =
+        typeof ssoUrl === "string"
+          ? authnRequestRedirect({
+              ssoUrl,
+              entityId: spEntityId(settings.publicUrl, g.id),
+              acsUrl: acsUrl(settings.publicUrl, g.id),
+              nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
+              privateKeyPem: settings.keys.privateKey,
+            })
+          : () => Promise.reject(new Error(`${g.id} : pas de SingleSignOnService en redirection`));
+      return [g.id, { sp: serviceProvider(settings, g.id), idp, trust, authnRequest }];
     }),
   );
   const sp = (g: GuichetSettings) => entities.get(g.id)!.sp;
@@ -181,7 +196,7 @@ export function createProxyApp(settings: ProxySettings) {
   app.get("/saml/:guichet/login", async (c) => {
     const g = guichetOf(c);
     if (!g) return problem(c, "unknown_guichet");
-    const { id, context } = sp(g).createLoginRequest(idpOf(g), "redirect") as { id: string; context: string };
+    const { id, url: context } = await entities.get(g.id)!.authnRequest();
     const expires = now().getTime() + REQUEST_MINUTES * 60_000;
     const value = `${g.id}.${id}.${expires}`;
     // The identity provider posts back cross-site: SameSite=None (and so Secure) for the cookie to come with it.
