@@ -304,14 +304,22 @@ export function decodePostedMessage(base64Text: string): string {
 
 /** Checks a login response (its XML) from `trust`'s identity provider; throws SamlResponseError when refused. */
 export async function readLoginResponse(xml: string, trust: SamlTrust): Promise<LoginAssertion> {
-  if (/<!DOCTYPE/i.test(xml)) throw new SamlResponseError("malformed", "DOCTYPE");
   const { lx, parseValid } = await samlXml();
   const parse = (text: string) => {
+    // No DTD, in the response or in what decrypts (anyone can encrypt to the proxy's key): checked on the text and on
+    // the tree.
+    if (/<!DOCTYPE/i.test(text)) throw new SamlResponseError("malformed", "DOCTYPE");
+    let doc: XmlDocument;
     try {
-      return parseValid(text);
+      doc = parseValid(text);
     } catch (err) {
       throw new SamlResponseError("malformed", `schema: ${err instanceof Error ? err.message : String(err)}`);
     }
+    if (doc.dtd) {
+      doc.dispose();
+      throw new SamlResponseError("malformed", "DOCTYPE");
+    }
+    return doc;
   };
   const doc = parse(xml);
   const docs: XmlDocument[] = [doc];

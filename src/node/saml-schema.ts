@@ -70,7 +70,8 @@ async function compile(): Promise<Compiled> {
     // The schema document stays referenced with its validator: the compiled schema points into it.
     void xsd;
     if (xml.length > MAX_CHARS) throw new Error(`message of ${xml.length} characters`);
-    const doc = lx.XmlDocument.fromString(xml, { option: options });
+    // Read as the UTF-8 it is (a JavaScript string), whatever its XML declaration says.
+    const doc = lx.XmlDocument.fromString(xml, { option: options, encoding: "utf-8" });
     try {
       validator.validate(doc);
     } catch (err) {

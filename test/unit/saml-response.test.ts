@@ -1,6 +1,7 @@
 // 3.2.2, 4.4, issue 22: the proxy's own reading of login responses (src/node/saml-response.ts) — signed, encrypted,
 // or both — and the forgeries it refuses, each for its own reason: signature wrapping, duplicated IDs, another
 // certificate, another algorithm or transform, tampering, a DOCTYPE, a failed status, the wrong form of assertion.
+import { constants, createCipheriv, createPublicKey, publicEncrypt, randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeKeyPair, type KeyPair } from "../../src/node/saml-keys";
 import { readLoginResponse, samlTrust, SamlResponseError, type SamlTrust } from "../../src/node/saml-response";
@@ -8,6 +9,28 @@ import { serviceProvider, type ProxySettings } from "../../src/saml-proxy/app";
 import { createTestIdp, type ResponseOverrides, type TestIdp } from "../../src/saml-proxy/test-idp";
 
 const PROXY = "https://proxy.preau.test";
+
+/** An EncryptedAssertion of `plaintext` for the holder of `cert` (what anyone with the proxy's metadata can make). */
+function encryptFor(cert: string, plaintext: string): string {
+  const key = randomBytes(32);
+  const iv = randomBytes(16);
+  const cipher = createCipheriv("aes-256-cbc", key, iv);
+  const body = Buffer.concat([iv, cipher.update(plaintext, "utf8"), cipher.final()]);
+  const wrapped = publicEncrypt(
+    { key: createPublicKey(cert), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+    key,
+  );
+  const xenc = "http://www.w3.org/2001/04/xmlenc#";
+  return (
+    `<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc="${xenc}" Type="${xenc}Element">` +
+    `<xenc:EncryptionMethod Algorithm="${xenc}aes256-cbc"/>` +
+    `<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><xenc:EncryptedKey>` +
+    `<xenc:EncryptionMethod Algorithm="${xenc}rsa-oaep-mgf1p"/><xenc:CipherData><xenc:CipherValue>` +
+    `${wrapped.toString("base64")}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo>` +
+    `<xenc:CipherData><xenc:CipherValue>${body.toString("base64")}</xenc:CipherValue></xenc:CipherData>` +
+    "</xenc:EncryptedData></saml:EncryptedAssertion>"
+  );
+}
 
 describe("SAML login responses read by the proxy", () => {
   let keys: KeyPair;
@@ -216,5 +239,18 @@ describe("SAML login responses read by the proxy", () => {
       decryptionKeyPem: other.privateKey,
     });
     expect(await refusal(encrypted, otherTrust)).toBe("decryption: the assertion could not be decrypted");
+
+    // Anyone can encrypt to the proxy's key: what decrypts is checked like the rest. The IdP's signed assertion,
+    // encrypted here, is read; with a DOCTYPE before it, or forged and unsigned, it is refused.
+    const signedAssertion = /<saml:Assertion [\s\S]*<\/saml:Assertion>/.exec(plainFromEduconnect)![0];
+    const wrap = (plaintext: string) => plainFromEduconnect.replace(signedAssertion, encryptFor(keys.cert, plaintext));
+    expect((await readLoginResponse(wrap(signedAssertion), educonnectTrust)).nameId).toBe("agent-7");
+    expect(await refusal(wrap(`<!DOCTYPE a [<!ENTITY n "directeur">]>${signedAssertion}`), educonnectTrust)).toBe(
+      "malformed: DOCTYPE",
+    );
+    const forged = signedAssertion
+      .replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, "")
+      .replace(">agent-7<", ">directeur<");
+    expect(await refusal(wrap(forged), educonnectTrust)).toBe("signature: unsigned");
   });
 });
