@@ -1,7 +1,9 @@
 // Issue 22: the SAML schema validator is kept warm — the schema compiled once per process, every message checked
 // against it — and stays as strict as the per-message xmllint it replaces.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as samlify from "samlify";
+import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
+import * as previous from "@authenio/samlify-xmllint-wasm";
 import { samlSchemaStats, samlSchemaValidator, warmSamlSchema } from "../../src/node/saml-schema";
 import { makeKeyPair } from "../../src/node/saml-keys";
 import { serviceProvider, type ProxySettings } from "../../src/saml-proxy/app";
@@ -82,4 +84,66 @@ describe("SAML schema validator", () => {
     });
     expect(samlSchemaStats()).toEqual({ compilations: 1, validations: before + 200 });
   });
+
+  it("issue 22: on mutated login responses the warm validator gives the verdict of the per-message xmllint it replaces", async () => {
+    const idp = await createTestIdp("arena", PROXY);
+    const settings: ProxySettings = {
+      publicUrl: PROXY,
+      hubUrl: "https://hub.preau.test",
+      secret: "a-secret-of-sufficient-length-for-the-test",
+      keys: await makeKeyPair("proxy-test"),
+      guichets: [{ id: "arena", idpMetadata: idp.metadata, encryptedAssertions: false }],
+    };
+    const xml = Buffer.from(
+      await idp.respond(serviceProvider(settings, "arena"), "_demande-3", {
+        nameId: "agent-3",
+        attributes: { ctemail: ["agent.3@ac-test.fr"] },
+      }),
+      "base64",
+    ).toString();
+    // Each element removed, duplicated, or given an unknown first child; each attribute emptied or made junk.
+    const variants: string[] = [xml];
+    const count = new DOMParser().parseFromString(xml, "text/xml").getElementsByTagName("*").length;
+    const mutate = (i: number, change: (doc: Document, el: Element) => void) => {
+      const doc = new DOMParser().parseFromString(xml, "text/xml") as unknown as Document;
+      change(doc, doc.getElementsByTagName("*")[i]!);
+      variants.push(new XMLSerializer().serializeToString(doc as never));
+    };
+    for (let i = 1; i < count; i += 3) {
+      mutate(i, (_, el) => el.parentNode!.removeChild(el));
+      mutate(i, (_, el) => el.parentNode!.insertBefore(el.cloneNode(true), el));
+      mutate(i, (doc, el) =>
+        el.insertBefore(
+          doc.createElementNS(el.namespaceURI, `${el.prefix ? `${el.prefix}:` : ""}Inconnu`),
+          el.firstChild,
+        ),
+      );
+      const names = Array.from(el(xml, i).attributes, (a) => a.name).filter((n) => !n.startsWith("xmlns"));
+      for (const name of names.slice(0, 2)) mutate(i, (_, e) => e.setAttribute(name, "x y"));
+    }
+    const old = vi.spyOn(console, "error").mockImplementation(() => {});
+    const debug = vi.spyOn(console, "debug").mockImplementation(() => {});
+    const verdict = (check: (x: string) => Promise<unknown>) => (x: string) =>
+      check(x).then(
+        () => "valid",
+        () => "invalid",
+      );
+    try {
+      // The previous validator starts a thread and a 16 MiB WebAssembly instance per message: four at a time.
+      const before: string[] = [];
+      for (let i = 0; i < variants.length; i += 4)
+        before.push(...(await Promise.all(variants.slice(i, i + 4).map(verdict((x) => previous.validate(x))))));
+      const after = await Promise.all(variants.map(verdict((x) => samlSchemaValidator.validate(x))));
+      expect(after).toEqual(before);
+      expect(before.filter((v) => v === "valid").length).toBeGreaterThan(5);
+      expect(before.filter((v) => v === "invalid").length).toBeGreaterThan(20);
+    } finally {
+      old.mockRestore();
+      debug.mockRestore();
+    }
+  });
 });
+
+function el(xml: string, i: number): Element {
+  return (new DOMParser().parseFromString(xml, "text/xml") as unknown as Document).getElementsByTagName("*")[i]!;
+}
