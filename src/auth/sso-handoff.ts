@@ -31,14 +31,19 @@ export interface FederatedSession {
   sessionIndex: string | null;
 }
 
-async function keyOf(secret: string, purpose: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(`${purpose}:${secret}`),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
+/** Imported once per secret and purpose (importing costs as much as signing): a login signs and reads two tokens. */
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function keyOf(secret: string, purpose: string): Promise<CryptoKey> {
+  const name = `${purpose}:${secret}`;
+  let key = keys.get(name);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(name), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+    ]);
+    keys.set(name, key);
+  }
+  return key;
 }
 
 /** A MACed statement between the proxy and the hub; `purpose` keeps a handoff from passing for a logout and back. */

@@ -2,11 +2,11 @@
 // the GAR reads (entcore's SSOGar: NameFormat basic, Name = FriendlyName): `idEnt`, the ENT's GAR project id, and
 // `GARPersonIdentifiant`, the ENT user id — the same id the affectation feed sends the GAR.
 import * as samlify from "samlify";
-import * as validator from "@authenio/samlify-xmllint-wasm";
 import type { GarIdentityProvider } from "../platform";
 import type { KeyPair } from "./saml-keys";
+import { samlSchemaValidator } from "./saml-schema";
 
-samlify.setSchemaValidator(validator);
+samlify.setSchemaValidator(samlSchemaValidator);
 
 export interface GarSettings {
   keys: KeyPair;

@@ -1,12 +1,12 @@
 // The SAML proxy (3.2.2, 4.4): a SAML 2.0 service provider towards ÉduConnect (pupils, parents) and Arena /
-// guichet agent (staff). It signs its AuthnRequests, checks the response and assertion signatures (samlify, with
-// the XML schema validator), decrypts encrypted assertions, and checks what samlify leaves to its caller:
-// InResponseTo (bound to this browser by a cookie), Destination, Audience and the validity window. Then it hands
-// the user to the hub through a MACed, single-use, one-minute handoff; the hub refuses a replayed assertion.
+// guichet agent (staff). It signs its AuthnRequests and handles single logout with samlify (with the XML schema
+// validator); it reads login responses itself (src/node/saml-response.ts: schema, signatures, decryption, with
+// libxml2 — issue 22), then checks InResponseTo (bound to this browser by a cookie), Destination and Recipient,
+// Audience and the validity windows. Then it hands the user to the hub through a MACed, single-use, one-minute
+// handoff; the hub refuses a replayed assertion.
 import { Hono, type Context } from "hono";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import * as samlify from "samlify";
-import * as validator from "@authenio/samlify-xmllint-wasm";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { sha256 } from "@oslojs/crypto/sha2";
 import {
@@ -18,9 +18,19 @@ import {
   type Guichet,
 } from "../auth/sso-handoff";
 import type { KeyPair } from "../node/saml-keys";
+import { authnRequestRedirect } from "../node/saml-sign";
+import { samlSchemaValidator, warmSamlSchema } from "../node/saml-schema";
+import {
+  decodePostedMessage,
+  readLoginResponse,
+  samlTrust,
+  SamlResponseError,
+  type LoginAssertion,
+} from "../node/saml-response";
 import { valuesOf } from "./attributes";
 
-samlify.setSchemaValidator(validator);
+// The schema check, compiled once per process (src/node/saml-schema.ts says why not one validator per message).
+samlify.setSchemaValidator(samlSchemaValidator);
 
 /** What samlify extracts from a checked message: its own untyped tree of strings, arrays and objects. */
 // biome-ignore lint/suspicious/noExplicitAny: samlify types its extract as any; fields are checked where read.
@@ -93,15 +103,24 @@ function identityProvider(g: GuichetSettings) {
   });
 }
 
+/** The request cookie's MAC key, imported once per secret. */
+const macKeys = new Map<string, Promise<CryptoKey>>();
+
 async function mac(secret: string, text: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(`saml-request:${secret}`),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
+  let key = macKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(`saml-request:${secret}`),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    macKeys.set(secret, key);
+  }
+  return encodeHexLowerCase(
+    new Uint8Array(await crypto.subtle.sign("HMAC", await key, new TextEncoder().encode(text))),
   );
-  return encodeHexLowerCase(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text))));
 }
 
 type Problem =
@@ -117,12 +136,40 @@ type Problem =
 
 export function createProxyApp(settings: ProxySettings) {
   const app = new Hono();
+  // The schema compiles while the proxy starts, not during its first login (a failure is retried by that login).
+  warmSamlSchema().catch(() => {});
   // Built once: each entity parses its metadata and keys, which is too much work for every request.
   const entities = new Map(
-    settings.guichets.map((g) => [g.id, { sp: serviceProvider(settings, g.id), idp: identityProvider(g) }]),
+    settings.guichets.map((g) => {
+      const idp = identityProvider(g);
+      const certificates = idp.entityMeta.getX509Certificate("signing") as string | string[] | undefined;
+      // What the login responses are checked against (src/node/saml-response.ts), keys parsed here once.
+      const trust = samlTrust({
+        entityId: String(idp.entityMeta.getEntityID()),
+        signingCertificates: ([] as string[]).concat(certificates ?? []).flat(),
+        encrypted: g.encryptedAssertions,
+        decryptionKeyPem: g.encryptedAssertions ? settings.keys.privateKey : null,
+      });
+      // The AuthnRequests (src/node/saml-sign.ts), to the IdP's redirect-binding endpoint.
+      const ssoUrl = (
+        idp.entityMeta as unknown as { getSingleSignOnService(b: string): unknown }
+      ).getSingleSignOnService("redirect");
+      const authnRequest =
+        typeof ssoUrl === "string"
+          ? authnRequestRedirect({
+              ssoUrl,
+              entityId: spEntityId(settings.publicUrl, g.id),
+              acsUrl: acsUrl(settings.publicUrl, g.id),
+              nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
+              privateKeyPem: settings.keys.privateKey,
+            })
+          : () => Promise.reject(new Error(`${g.id} : pas de SingleSignOnService en redirection`));
+      return [g.id, { sp: serviceProvider(settings, g.id), idp, trust, authnRequest }];
+    }),
   );
   const sp = (g: GuichetSettings) => entities.get(g.id)!.sp;
   const idpOf = (g: GuichetSettings) => entities.get(g.id)!.idp;
+  const trustOf = (g: GuichetSettings) => entities.get(g.id)!.trust;
   const now = () => settings.now?.() ?? new Date();
   const guichetOf = (c: Context) => settings.guichets.find((g) => g.id === c.req.param("guichet")) ?? null;
   const problem = (c: Context, kind: Problem, detail = "") => {
@@ -149,7 +196,7 @@ export function createProxyApp(settings: ProxySettings) {
   app.get("/saml/:guichet/login", async (c) => {
     const g = guichetOf(c);
     if (!g) return problem(c, "unknown_guichet");
-    const { id, context } = sp(g).createLoginRequest(idpOf(g), "redirect") as { id: string; context: string };
+    const { id, url: context } = await entities.get(g.id)!.authnRequest();
     const expires = now().getTime() + REQUEST_MINUTES * 60_000;
     const value = `${g.id}.${id}.${expires}`;
     // The identity provider posts back cross-site: SameSite=None (and so Secure) for the cookie to come with it.
@@ -181,57 +228,49 @@ export function createProxyApp(settings: ProxySettings) {
     const body = await c.req.parseBody();
     const samlResponse = typeof body.SAMLResponse === "string" ? body.SAMLResponse : "";
     if (!samlResponse || samlResponse.length > 500_000) return problem(c, "malformed");
-    let extract: SamlExtract;
+    let a: LoginAssertion;
     try {
-      ({ extract } = (await sp(g).parseLoginResponse(idpOf(g), "post", { body: { SAMLResponse: samlResponse } })) as {
-        extract: SamlExtract;
-      });
+      a = await readLoginResponse(decodePostedMessage(samlResponse), trustOf(g));
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      return problem(
-        c,
-        /EXPIRED|UNCONFIRMED/.test(message) ? "expired" : /SIGNATURE|SIG_/.test(message) ? "signature" : "malformed",
-        message,
-      );
+      if (!(err instanceof SamlResponseError)) throw err;
+      return problem(c, err.problem === "signature" ? "signature" : "malformed", `${err.problem}: ${err.message}`);
     }
-    if (extract.response?.inResponseTo !== requestId) return problem(c, "in_response_to");
-    if (extract.response?.destination !== acsUrl(settings.publicUrl, g.id)) return problem(c, "destination");
-    const audiences = ([] as string[]).concat(extract.audience ?? []);
-    if (!audiences.includes(spEntityId(settings.publicUrl, g.id))) return problem(c, "audience");
+    // The request this browser started (its cookie), in the envelope and, when given, in the signed confirmation.
+    if (a.inResponseTo !== requestId || (a.confirmationInResponseTo ?? requestId) !== requestId)
+      return problem(c, "in_response_to");
+    const acs = acsUrl(settings.publicUrl, g.id);
+    if (a.destination !== acs || (a.recipient ?? acs) !== acs) return problem(c, "destination");
+    if (!a.audiences.includes(spEntityId(settings.publicUrl, g.id))) return problem(c, "audience");
     const skew = settings.clockSkewMs ?? 120_000;
-    const notOnOrAfter = Date.parse(extract.conditions?.notOnOrAfter ?? "");
-    const notBefore = Date.parse(extract.conditions?.notBefore ?? "");
+    const at = now().getTime();
+    const notOnOrAfter = Date.parse(a.notOnOrAfter ?? "");
+    const notBefore = Date.parse(a.notBefore ?? "");
+    const later = (value: string | null) => value === null || Date.parse(value) + skew > at;
     if (
       !Number.isFinite(notOnOrAfter) ||
-      notOnOrAfter + skew <= now().getTime() ||
-      (Number.isFinite(notBefore) && notBefore - skew > now().getTime())
+      notOnOrAfter + skew <= at ||
+      (Number.isFinite(notBefore) && notBefore - skew > at) ||
+      !later(a.confirmationNotOnOrAfter) ||
+      !later(a.sessionNotOnOrAfter)
     ) {
       return problem(c, "expired");
     }
-    const nameId = String(extract.nameID ?? "");
+    const nameId = a.nameId;
     if (!nameId) return problem(c, "malformed", "NameID absent");
     // What identifies this assertion, read from the signed assertion only (the response envelope is not signed).
     const assertionId = encodeHexLowerCase(
       sha256(
-        new TextEncoder().encode(
-          JSON.stringify([
-            extract.issuer,
-            nameId,
-            extract.sessionIndex?.authnInstant,
-            extract.sessionIndex?.sessionIndex,
-            extract.conditions?.notOnOrAfter,
-          ]),
-        ),
+        new TextEncoder().encode(JSON.stringify([a.issuer, nameId, a.authnInstant, a.sessionIndex, a.notOnOrAfter])),
       ),
     );
-    const attributes = extract.attributes as Record<string, unknown> | undefined;
+    const attributes = a.attributes;
     const handoff = await signHandoff(settings.secret, {
       guichet: g.id,
       jti: encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(16))),
       assertionId,
       expiresAt: now().getTime() + HANDOFF_SECONDS * 1000,
       nameId,
-      sessionIndex: extract.sessionIndex?.sessionIndex ?? null,
+      sessionIndex: a.sessionIndex,
       refIds: valuesOf(attributes, "refId"),
       eduConnectId: valuesOf(attributes, "eduConnectId")[0] ?? null,
       email: g.id === "arena" ? (valuesOf(attributes, "email")[0] ?? null) : null,

@@ -17,6 +17,8 @@ export interface ResponseOverrides {
   notBefore?: Date;
   notOnOrAfter?: Date;
   issuer?: string;
+  /** The response signed too (after the assertion is encrypted, when it is), not only the assertion. */
+  signResponse?: boolean;
 }
 
 const xml = (text: string) => text.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -105,8 +107,11 @@ export async function createTestIdp(
         )
         .join("");
       const sessionIndex = `_${crypto.randomUUID()}`;
+      const signer = overrides.signResponse
+        ? samlify.ServiceProvider({ metadata: sp.getMetadata(), wantMessageSigned: true })
+        : sp;
       const { context } = await idp.createLoginResponse(
-        sp,
+        signer,
         { extract: { request: { id: requestId } } },
         "post",
         { email: identity.nameId },
@@ -142,6 +147,7 @@ export async function createTestIdp(
             );
           return { id, context: filled };
         },
+        overrides.signResponse === true,
       );
       return context as string;
     },

@@ -2,12 +2,11 @@
 // has checked the identity provider's response; the hub checks the proxy's handoff (MAC, expiry, single use, the
 // assertion never seen before), finds the pre-created account(s) and opens a session. Nothing is ever created.
 import { sql } from "drizzle-orm";
-import { rowsOf, systemScope, withTenant } from "../../../db/client";
+import { rowsOf, systemScope, withTenant, type Tx } from "../../../db/client";
 import { readHandoff, type FederatedSession, type Handoff } from "../../auth/sso-handoff";
 import type { ServiceDeps } from "../context";
 import { audit, auditAlone } from "../audit";
 import { createSession } from "./sessions";
-import { sessionIdFromToken } from "../../auth/session-token";
 
 /**
  * ÉduConnect identity vectors → AAF external ids (entcore's SSOEduConnect): keep "{AAF}" values, split on "|",
@@ -43,126 +42,189 @@ export type FederatedOutcome =
   | { kind: "unknown" }
   | { kind: "invalid" };
 
-async function candidatesOf(deps: ServiceDeps, h: Handoff): Promise<Candidate[]> {
+interface CandidateRow {
+  fresh: number;
+  id: string | null;
+  first_name: string;
+  last_name: string;
+  schools: string[];
+  state: string;
+  charter: boolean;
+  educonnect_id: string | null;
+}
+
+/**
+ * In one statement: spends the handoff's single-use `keys` (sso_seen) and finds the pre-created or active accounts
+ * it names. `fresh` is false when one of the keys was spent before (a replay); the accounts are then not to be used.
+ */
+async function spendAndFind(
+  tx: Tx,
+  deps: ServiceDeps,
+  h: Handoff,
+  keys: string[],
+): Promise<{
+  fresh: boolean;
+  candidates: (Candidate & { state: string; charter: boolean; eduConnectId: string | null })[];
+}> {
   const { config } = deps;
   const externalIds = externalIdsFromVectors(h.refIds, config.academyCode, config.academyNumber);
-  return withTenant(deps.db, systemScope, async (tx) => {
-    const where =
-      h.guichet === "educonnect"
-        ? sql`(u.external_id = any(${`{${externalIds.join(",")}}`}::text[])
+  const seenAt = deps.now.toISOString();
+  const where =
+    h.guichet === "educonnect"
+      ? sql`(u.external_id = any(${`{${externalIds.join(",")}}`}::text[])
           or (${h.eduConnectId}::text is not null and u.educonnect_id = ${h.eduConnectId}))`
-        : sql`lower(u.academic_email) = lower(${h.email ?? ""}) and ${h.email ?? ""} <> ''`;
-    return rowsOf<{ id: string; first_name: string; last_name: string; schools: string[] }>(
-      await tx.execute(sql`
-      select u.id, u.first_name, u.last_name,
+      : sql`lower(u.academic_email) = lower(${h.email ?? ""}) and ${h.email ?? ""} <> ''`;
+  const rows = rowsOf<CandidateRow>(
+    await tx.execute(sql`
+    with spent as (
+      insert into sso_seen (key, seen_at) values ${sql.join(
+        keys.map((key) => sql`(${key}, ${seenAt})`),
+        sql`, `,
+      )}
+      on conflict do nothing returning key
+    )
+    select (select count(*) from spent)::int as fresh, c.*
+    from (select 1) as one left join lateral (
+      select u.id, u.first_name, u.last_name, u.state::text as state, u.charter_accepted_at is not null as charter,
+        u.educonnect_id,
         array(select distinct s.name from school_profiles p join schools s on s.uai = p.uai where p.user_id = u.id
           order by 1) as schools
-      from users u where ${where} and u.state in ('pre_created', 'active') order by u.last_name, u.first_name`),
-    ).map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, schools: r.schools }));
-  });
+      from users u where ${where} and u.state in ('pre_created', 'active')
+    ) c on true
+    order by c.last_name, c.first_name`),
+  );
+  return {
+    fresh: Number(rows[0]?.fresh ?? 0) === keys.length,
+    candidates: rows
+      .filter((r) => r.id !== null)
+      .map((r) => ({
+        id: r.id!,
+        firstName: r.first_name,
+        lastName: r.last_name,
+        schools: r.schools,
+        state: r.state,
+        charter: r.charter,
+        eduConnectId: r.educonnect_id,
+      })),
+  };
 }
 
 /** A parent may take a few minutes to choose which account to open: the spent handoff stays readable that long. */
 export const CHOICE_MINUTES = 10;
 
 /** One refused arrival, on the audit trail. */
-function refused(deps: ServiceDeps, details: Record<string, unknown>): Promise<void> {
-  return auditAlone(deps.db, { at: deps.now, actorId: null, action: "sso.refused", ip: deps.ip, details });
+function refused(deps: ServiceDeps, details: Record<string, unknown>, tx?: Tx): Promise<void> {
+  const entry = { at: deps.now, actorId: null, action: "sso.refused", ip: deps.ip, details };
+  return tx ? audit(tx, entry) : auditAlone(deps.db, entry);
 }
 
 /**
- * The single-use check of every hand-off step: the handoff reads (MAC, not expired at `readAt`) and none of its `keys`
- * was spent before (they are spent now). Otherwise null, and an `sso.refused` line says why.
+ * Every hand-off step in one transaction: the handoff reads (MAC, not expired at `readAt`), none of its `keys` was
+ * spent before (they are spent now), and `then` decides with the accounts it names. Otherwise "invalid", and an
+ * `sso.refused` line says why. A login is then four exchanges with the database: BEGIN, the spending and the
+ * accounts in one statement, the session and its audit line sent together, COMMIT.
  */
-async function spentHandoff(
+async function withSpentHandoff(
   deps: ServiceDeps,
   token: string,
   readAt: Date,
   keysOf: (h: Handoff) => string[],
-): Promise<Handoff | null> {
+  then: (
+    tx: Tx,
+    handoff: Handoff,
+    candidates: Awaited<ReturnType<typeof spendAndFind>>["candidates"],
+  ) => Promise<FederatedOutcome>,
+): Promise<FederatedOutcome> {
   const handoff = await readHandoff(deps.config.secret, token, readAt);
   if (!handoff) {
     await refused(deps, { reason: "handoff_invalid" });
-    return null;
+    return { kind: "invalid" };
   }
-  const keys = keysOf(handoff);
-  const seenAt = deps.now.toISOString();
-  const fresh = await withTenant(
-    deps.db,
-    systemScope,
-    async (tx) =>
-      rowsOf(
-        await tx.execute(sql`
-    insert into sso_seen (key, seen_at) values ${sql.join(
-      keys.map((key) => sql`(${key}, ${seenAt})`),
-      sql`, `,
-    )}
-    on conflict do nothing returning key`),
-      ).length === keys.length,
-  );
-  if (!fresh) {
-    await refused(deps, { reason: "replay", guichet: handoff.guichet });
-    return null;
-  }
-  return handoff;
+  return withTenant(deps.db, systemScope, async (tx) => {
+    const { fresh, candidates } = await spendAndFind(tx, deps, handoff, keysOf(handoff));
+    if (!fresh) {
+      await refused(deps, { reason: "replay", guichet: handoff.guichet }, tx);
+      return { kind: "invalid" as const };
+    }
+    return then(tx, handoff, candidates);
+  });
 }
 
 /** Reads the handoff, spends it (and the assertion it carries), and finds who it is. */
-export async function federatedArrival(deps: ServiceDeps, token: string): Promise<FederatedOutcome> {
-  const handoff = await spentHandoff(deps, token, deps.now, (h) => [`jti:${h.jti}`, `assertion:${h.assertionId}`]);
-  if (!handoff) return { kind: "invalid" };
-  const candidates = await candidatesOf(deps, handoff);
-  if (candidates.length === 0) {
-    await refused(deps, { reason: "unknown_user", guichet: handoff.guichet });
-    return { kind: "unknown" };
-  }
-  if (candidates.length > 1) return { kind: "choose", candidates, handoff };
-  return openFederatedSession(deps, handoff, candidates[0]!.id);
+export function federatedArrival(deps: ServiceDeps, token: string): Promise<FederatedOutcome> {
+  return withSpentHandoff(
+    deps,
+    token,
+    deps.now,
+    (h) => [`jti:${h.jti}`, `assertion:${h.assertionId}`],
+    async (tx, handoff, candidates) => {
+      if (candidates.length === 0) {
+        await refused(deps, { reason: "unknown_user", guichet: handoff.guichet }, tx);
+        return { kind: "unknown" };
+      }
+      if (candidates.length > 1) {
+        return {
+          kind: "choose",
+          candidates: candidates.map(({ id, firstName, lastName, schools }) => ({ id, firstName, lastName, schools })),
+          handoff,
+        };
+      }
+      return openFederatedSession(tx, deps, handoff, candidates[0]!);
+    },
+  );
 }
 
 /** A parent's choice among the handoff's accounts: once per handoff, within CHOICE_MINUTES of its expiry. */
-export async function federatedChoice(deps: ServiceDeps, token: string, userId: string): Promise<FederatedOutcome> {
+export function federatedChoice(deps: ServiceDeps, token: string, userId: string): Promise<FederatedOutcome> {
   const readAt = new Date(deps.now.getTime() - CHOICE_MINUTES * 60_000);
   // Chosen once: the page cannot be posted again to open a second session.
-  const handoff = await spentHandoff(deps, token, readAt, (h) => [`choice:${h.jti}`]);
-  if (!handoff) return { kind: "invalid" };
-  return openFederatedSession(deps, handoff, userId);
+  return withSpentHandoff(
+    deps,
+    token,
+    readAt,
+    (h) => [`choice:${h.jti}`],
+    async (tx, handoff, candidates) => {
+      const chosen = candidates.find((c) => c.id === userId);
+      return chosen ? openFederatedSession(tx, deps, handoff, chosen) : { kind: "invalid" };
+    },
+  );
 }
 
 /** Opens the session of one of the handoff's accounts (a parent with several accounts chose one). */
-async function openFederatedSession(deps: ServiceDeps, handoff: Handoff, userId: string): Promise<FederatedOutcome> {
-  const candidates = await candidatesOf(deps, handoff);
-  if (!candidates.some((c) => c.id === userId)) return { kind: "invalid" };
-  return withTenant(deps.db, systemScope, async (tx) => {
-    const [u] = rowsOf<{ state: string; charter: boolean }>(
-      await tx.execute(sql`
-      select state, charter_accepted_at is not null as charter from users where id = ${userId}`),
-    );
-    // ÉduConnect's opaque id is kept, to find the account next time even if the vectors change.
-    if (handoff.eduConnectId) {
-      await tx.execute(
-        sql`update users set educonnect_id = null where educonnect_id = ${handoff.eduConnectId} and id <> ${userId}`,
-      );
-      await tx.execute(sql`update users set educonnect_id = ${handoff.eduConnectId} where id = ${userId}`);
-    }
-    const session = await createSession(tx, userId, deps.now, deps.config.session, deps.ip);
-    // Remembered for single logout at the identity provider.
+async function openFederatedSession(
+  tx: Tx,
+  deps: ServiceDeps,
+  handoff: Handoff,
+  account: { id: string; state: string; charter: boolean; eduConnectId: string | null },
+): Promise<FederatedOutcome> {
+  const userId = account.id;
+  // ÉduConnect's opaque id is kept, to find the account next time even if the vectors change.
+  if (handoff.eduConnectId && account.eduConnectId !== handoff.eduConnectId) {
     await tx.execute(
-      sql`update sessions set federation = ${JSON.stringify({
-        guichet: handoff.guichet,
-        nameId: handoff.nameId,
-        sessionIndex: handoff.sessionIndex,
-      })}::jsonb where id = ${sessionIdFromToken(session.token)}`,
+      sql`update users set educonnect_id = null where educonnect_id = ${handoff.eduConnectId} and id <> ${userId}`,
     );
-    await audit(tx, {
+    await tx.execute(sql`update users set educonnect_id = ${handoff.eduConnectId} where id = ${userId}`);
+  }
+  // The session (remembering the identity provider's session, for single logout) and its audit line, sent together.
+  const [session] = await Promise.all([
+    createSession(tx, userId, deps.now, deps.config.session, deps.ip, {
+      guichet: handoff.guichet,
+      nameId: handoff.nameId,
+      sessionIndex: handoff.sessionIndex,
+    }),
+    audit(tx, {
       at: deps.now,
       actorId: userId,
       action: "login.success",
       ip: deps.ip,
       details: { guichet: handoff.guichet },
-    });
-    return { kind: "session" as const, token: session.token, mustActivate: u?.state === "pre_created" || !u?.charter };
-  });
+    }),
+  ]);
+  return {
+    kind: "session" as const,
+    token: session.token,
+    mustActivate: account.state === "pre_created" || !account.charter,
+  };
 }
 
 /** The identity provider session behind a hub session, if it was opened through ÉduConnect or Arena. */

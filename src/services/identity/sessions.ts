@@ -7,6 +7,7 @@ import { generateSessionToken, sessionIdFromToken } from "../../auth/session-tok
 import { loadPrincipal, type Principal } from "../principal";
 import { audit } from "../audit";
 import type { ReadCache } from "../read-cache";
+import type { FederatedSession } from "../../auth/sso-handoff";
 
 export interface SessionSettings {
   lifetimeMinutes: number;
@@ -18,10 +19,14 @@ export async function createSession(
   now: Date,
   settings: SessionSettings,
   ip: string | null,
+  /** A session opened through ÉduConnect or Arena remembers the identity provider's session (single logout). */
+  federation?: FederatedSession,
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = generateSessionToken();
   const expiresAt = new Date(now.getTime() + settings.lifetimeMinutes * 60_000);
-  await tx.insert(sessions).values({ id: sessionIdFromToken(token), userId, createdAt: now, expiresAt, ip });
+  await tx
+    .insert(sessions)
+    .values({ id: sessionIdFromToken(token), userId, createdAt: now, expiresAt, ip, federation: federation ?? null });
   return { token, expiresAt };
 }
 
