@@ -50,8 +50,9 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
       rowsOf<{ seq: string; prev_hash: string; hash: string }>(
         await tx.execute(
           sql`select seq::text, prev_hash, hash from audit_log
-            where chain = (select chain from audit_log where seq = ${second}) and seq <= ${second}
-            order by seq desc limit 2`,
+            where audit_log.chain = (select a.chain from audit_log a where a.seq = ${second})
+              and audit_log.seq <= ${second}
+            order by audit_log.seq desc limit 2`,
         ),
       ).reverse(),
     );
@@ -115,31 +116,33 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
       );
       await Promise.all(opened.map((o) => o.close()));
       const lines = rowsOf<{ seq: string; chain: number }>(
-        await owner.db.execute(sql`select seq::text, chain from audit_log where target = ${marker} order by seq`),
+        await owner.db.execute(
+          sql`select seq::text, chain from audit_log where target = ${marker} order by audit_log.seq`,
+        ),
       );
       expect(lines).toHaveLength(20);
       expect(new Set(lines.map((l) => l.chain)).size).toBeGreaterThanOrEqual(writers.length);
       expect((await verifyAuditChain(serviceDeps(tp.platform, null))).ok).toBe(true);
 
       // A line taken out of the middle of its chain: the next line's link no longer holds.
-      const victim = lines[0]!;
+      const victim = lines.find((l, i) => lines.slice(i + 1).some((later) => later.chain === l.chain))!;
       const [next] = rowsOf<{ seq: string }>(
         await owner.db.execute(
-          sql`select seq::text from audit_log where chain = ${victim.chain} and seq > ${victim.seq} order by seq limit 1`,
+          sql`select seq::text from audit_log where chain = ${victim.chain} and audit_log.seq > ${victim.seq} order by audit_log.seq limit 1`,
         ),
       );
       const [saved] = rowsOf<Record<string, unknown>>(
         await owner.db.execute(sql`select * from audit_log where seq = ${victim.seq}`),
       );
-      const behindTriggers = async (run: () => Promise<unknown>) => {
-        await owner.db.execute(sql`alter table audit_log disable trigger user`);
-        try {
-          await run();
-        } finally {
-          await owner.db.execute(sql`alter table audit_log enable trigger user`);
-        }
-      };
-      await behindTriggers(() => owner.db.execute(sql`delete from audit_log where seq = ${victim.seq}`));
+      // Behind the triggers' back for this session only (replica role): other writers keep their chain trigger.
+      const behindTriggers = (
+        run: (tx: Parameters<Parameters<typeof owner.db.transaction>[0]>[0]) => Promise<unknown>,
+      ) =>
+        owner.db.transaction(async (tx) => {
+          await tx.execute(sql`set local session_replication_role = replica`);
+          await run(tx);
+        });
+      await behindTriggers((tx) => tx.execute(sql`delete from audit_log where seq = ${victim.seq}`));
       try {
         expect(await verifyAuditChain(serviceDeps(tp.platform, null))).toMatchObject({
           ok: false,
@@ -147,8 +150,8 @@ describe.each(DATABASE_KINDS)("71E audit trail on %s", (kind) => {
           reason: "link",
         });
       } finally {
-        await behindTriggers(() =>
-          owner.db.execute(
+        await behindTriggers((tx) =>
+          tx.execute(
             sql`insert into audit_log select * from json_populate_record(null::audit_log, ${JSON.stringify(saved)}::json)`,
           ),
         );
