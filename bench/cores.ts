@@ -18,6 +18,8 @@ import {
   backendPids,
   type BenchDatabase,
   checkHomePage,
+  coreBusy,
+  coreTimes,
   cpuModel,
   cpuSeconds,
   createBenchDatabase,
@@ -105,6 +107,9 @@ interface Row {
   pgCpuMs: number;
   startMs: number;
   load: number;
+  /** CPU of the load generator (this process) per request, and how busy the machine's cores were (all of them). */
+  genCpuMs: number;
+  busy: number[];
 }
 
 async function run(processes: number, db: BenchDatabase, nodeArgs: string[]): Promise<Row[]> {
@@ -156,7 +161,11 @@ async function run(processes: number, db: BenchDatabase, nodeArgs: string[]): Pr
     const pg0 = cpuOf(pgPids);
     const load = loadavg()[0]!;
     process.stdout.write(`mesure ${DURATION} s… `);
+    const gen0 = process.cpuUsage();
+    const cores0 = coreTimes();
     const result = await cannon(`${base}${page.path}`, DURATION, page.headers);
+    const busy = coreBusy(cores0, coreTimes());
+    const gen = process.cpuUsage(gen0);
     const hubCpu = cpuOf(hubPids) - hub0;
     const pgCpu = cpuOf(pgPids) - pg0;
     const done = result.requests.total;
@@ -174,6 +183,8 @@ async function run(processes: number, db: BenchDatabase, nodeArgs: string[]): Pr
       pgCpuMs: (pgCpu * 1000) / Math.max(1, done),
       startMs,
       load,
+      genCpuMs: (gen.user + gen.system) / 1000 / Math.max(1, done),
+      busy,
     });
   }
   await hub.stop();
@@ -200,7 +211,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const n of COUNTS) rows.push(...(await run(n, db, nodeArgs)));
   console.log(
-    "\npage     processus   req/s   p50 ms  p97,5 ms  p99 ms  erreurs  non-2xx  CPU hub/req  CPU Postgres/req  charge",
+    "\npage     processus   req/s   p50 ms  p97,5 ms  p99 ms  erreurs  non-2xx  CPU hub/req  CPU Postgres/req  " +
+      "CPU générateur/req  cœurs occupés  charge",
   );
   for (const r of rows)
     console.log(
@@ -215,6 +227,11 @@ async function main(): Promise<void> {
         String(r.non2xx).padStart(8),
         `${r.hubCpuMs.toFixed(2)} ms`.padStart(12),
         `${r.pgCpuMs.toFixed(2)} ms`.padStart(17),
+        `${r.genCpuMs.toFixed(2)} ms`.padStart(19),
+        r.busy
+          .map((b) => `${b.toFixed(0)} %`)
+          .join(" + ")
+          .padStart(14),
         r.load.toFixed(1).padStart(15),
       ].join(" "),
     );
