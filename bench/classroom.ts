@@ -115,6 +115,8 @@ async function main() {
       HOST: "127.0.0.1",
       DATA_DIR: join(dir, "data"),
       NODE_ENV: "production",
+      // One hub process (issue 22: npm start would run one per core): the figures are one process's CPU.
+      PREAU_PROCESSES: "1",
       PREAU_COOKIE_SECURE: "false",
     },
   });

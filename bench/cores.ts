@@ -1,5 +1,6 @@
 // All cores (issue 22): the signed-in home page served by `npm start` with 1, then 2 hub processes
-// (PREAU_PROCESSES, node:cluster) on the same machine and the same Postgres database. Prints requests per second,
+// (PREAU_PROCESSES, node:cluster) on the same machine and the same Postgres database — and the login form, which asks
+// nothing of the database, to show the hub processes alone. Prints requests per second,
 // latency, and the CPU per request of the hub processes (primary + workers) and of Postgres, for each count.
 // Nothing is pinned: the point is to let the processes use every core — which the load generator (this process)
 // and Postgres share with them on a small machine, as the output says. Never a timed test; no target, a comparison.
@@ -17,6 +18,8 @@ import {
   backendPids,
   type BenchDatabase,
   checkHomePage,
+  coreBusy,
+  coreTimes,
   cpuModel,
   cpuSeconds,
   createBenchDatabase,
@@ -92,6 +95,7 @@ function servedBy(base: string): Promise<string | null> {
 }
 
 interface Row {
+  page: string;
   processes: number;
   rps: number;
   p50: number;
@@ -103,9 +107,12 @@ interface Row {
   pgCpuMs: number;
   startMs: number;
   load: number;
+  /** CPU of the load generator (this process) per request, and how busy the machine's cores were (all of them). */
+  genCpuMs: number;
+  busy: number[];
 }
 
-async function run(processes: number, db: BenchDatabase, nodeArgs: string[]): Promise<Row> {
+async function run(processes: number, db: BenchDatabase, nodeArgs: string[]): Promise<Row[]> {
   const dataDir = await mkdtemp(join(tmpdir(), "preau-bench-cores-"));
   onCleanup("remove data dir", () => rm(dataDir, { recursive: true, force: true }));
   const port = await freePort();
@@ -138,38 +145,56 @@ async function run(processes: number, db: BenchDatabase, nodeArgs: string[]): Pr
   }
   const cookie = await loginOverHttp(base, args.login!, DEMO_PASSWORD);
   await checkHomePage(base, cookie);
-  const headers = { cookie, accept: "text/html" };
-  process.stdout.write(`  ${processes} processus : chauffe ${WARMUP} s… `);
-  if (WARMUP > 0) await cannon(`${base}/`, WARMUP, headers);
   const hubPids = await processTree(hub.pid);
-  const pgPids = await backendPids(db.admin, db.name);
-  const hub0 = cpuOf(hubPids);
-  const pg0 = cpuOf(pgPids);
-  const load = loadavg()[0]!;
-  process.stdout.write(`mesure ${DURATION} s… `);
-  const result = await cannon(`${base}/`, DURATION, headers);
-  const hubCpu = cpuOf(hubPids) - hub0;
-  const pgCpu = cpuOf(pgPids) - pg0;
-  const done = result.requests.total;
-  process.stdout.write(`${done} requêtes\n`);
+  const rows: Row[] = [];
+  // The signed-in home page (what issue 22 measures), then the login form: no session, no database — what the hub
+  // processes alone can do when Postgres is not the bottleneck.
+  const pages: { label: string; path: string; headers: Record<string, string> }[] = [
+    { label: "accueil", path: "/", headers: { cookie, accept: "text/html" } },
+    { label: "/login", path: "/login", headers: { accept: "text/html" } },
+  ];
+  for (const page of pages) {
+    process.stdout.write(`  ${processes} processus, ${page.label} : chauffe ${WARMUP} s… `);
+    if (WARMUP > 0) await cannon(`${base}${page.path}`, WARMUP, page.headers);
+    const pgPids = await backendPids(db.admin, db.name);
+    const hub0 = cpuOf(hubPids);
+    const pg0 = cpuOf(pgPids);
+    const load = loadavg()[0]!;
+    process.stdout.write(`mesure ${DURATION} s… `);
+    const gen0 = process.cpuUsage();
+    const cores0 = coreTimes();
+    const result = await cannon(`${base}${page.path}`, DURATION, page.headers);
+    const busy = coreBusy(cores0, coreTimes());
+    const gen = process.cpuUsage(gen0);
+    const hubCpu = cpuOf(hubPids) - hub0;
+    const pgCpu = cpuOf(pgPids) - pg0;
+    const done = result.requests.total;
+    process.stdout.write(`${done} requêtes\n`);
+    rows.push({
+      page: page.label,
+      processes,
+      rps: done / result.duration,
+      p50: result.latency.p50,
+      p97_5: result.latency.p97_5,
+      p99: result.latency.p99,
+      errors: result.errors + result.timeouts,
+      non2xx: result.non2xx,
+      hubCpuMs: (hubCpu * 1000) / Math.max(1, done),
+      pgCpuMs: (pgCpu * 1000) / Math.max(1, done),
+      startMs,
+      load,
+      genCpuMs: (gen.user + gen.system) / 1000 / Math.max(1, done),
+      busy,
+    });
+  }
   await hub.stop();
-  return {
-    processes,
-    rps: done / result.duration,
-    p50: result.latency.p50,
-    p97_5: result.latency.p97_5,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    hubCpuMs: (hubCpu * 1000) / Math.max(1, done),
-    pgCpuMs: (pgCpu * 1000) / Math.max(1, done),
-    startMs,
-    load,
-  };
+  return rows;
 }
 
 async function main(): Promise<void> {
-  console.log("Préau — accueil connecté avec 1 puis 2 processus hub (node:cluster), même machine, même Postgres");
+  console.log(
+    "Préau — accueil connecté (et /login, sans base) avec 1 puis 2 processus hub (node:cluster), même machine, même Postgres",
+  );
   console.log(`  node ${process.version}, ${cpuModel()}, ${availableParallelism()} cœurs, Linux ${release()}`);
   console.log(
     `  autocannon (ce processus, non épinglé) : ${CONNECTIONS} connexions, chauffe ${WARMUP} s, mesure ${DURATION} s ; ` +
@@ -184,13 +209,15 @@ async function main(): Promise<void> {
   const db = await createBenchDatabase(args["pg-url"]!);
   console.log(`  base ${db.name} (supprimée à la fin) ; la démonstration est construite au premier démarrage\n`);
   const rows: Row[] = [];
-  for (const n of COUNTS) rows.push(await run(n, db, nodeArgs));
+  for (const n of COUNTS) rows.push(...(await run(n, db, nodeArgs)));
   console.log(
-    "\nprocessus   req/s   p50 ms  p97,5 ms  p99 ms  erreurs  non-2xx  CPU hub/req  CPU Postgres/req  charge (1 min)",
+    "\npage     processus   req/s   p50 ms  p97,5 ms  p99 ms  erreurs  non-2xx  CPU hub/req  CPU Postgres/req  " +
+      "CPU générateur/req  cœurs occupés  charge",
   );
   for (const r of rows)
     console.log(
       [
+        r.page.padEnd(8),
         String(r.processes).padStart(9),
         r.rps.toFixed(0).padStart(7),
         String(r.p50).padStart(8),
@@ -200,19 +227,30 @@ async function main(): Promise<void> {
         String(r.non2xx).padStart(8),
         `${r.hubCpuMs.toFixed(2)} ms`.padStart(12),
         `${r.pgCpuMs.toFixed(2)} ms`.padStart(17),
+        `${r.genCpuMs.toFixed(2)} ms`.padStart(19),
+        r.busy
+          .map((b) => `${b.toFixed(0)} %`)
+          .join(" + ")
+          .padStart(14),
         r.load.toFixed(1).padStart(15),
       ].join(" "),
     );
   // Each count may run several times (--processes 1,2,1,2): medians, to see through a noisy machine.
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-  const by = new Map<number, number>();
-  for (const n of new Set(rows.map((r) => r.processes)))
-    by.set(n, median(rows.filter((r) => r.processes === n).map((r) => r.rps)));
-  const one = by.get(1);
-  for (const [n, rps] of by)
-    console.log(
-      `  ${n} processus : médiane ${rps.toFixed(0)} req/s${one && n !== 1 ? ` (×${(rps / one).toFixed(2)} sur 1 processus)` : ""}`,
-    );
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  for (const page of new Set(rows.map((r) => r.page))) {
+    const by = new Map<number, number[]>();
+    for (const r of rows.filter((x) => x.page === page)) by.set(r.processes, [...(by.get(r.processes) ?? []), r.rps]);
+    const one = by.has(1) ? median(by.get(1)!) : undefined;
+    for (const [n, all] of by)
+      console.log(
+        `  ${page}, ${n} processus : médiane ${median(all).toFixed(0)} req/s (${all.map((x) => x.toFixed(0)).join(", ")})` +
+          `${one && n !== 1 ? `, ×${(median(all) / one).toFixed(2)} sur 1 processus` : ""}`,
+      );
+  }
 }
 
 main().then(

@@ -143,6 +143,8 @@ async function main(): Promise<void> {
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
     NODE_ENV: "production",
+    // One hub process (issue 22: npm start would run one per core): the trace reads one process's output.
+    PREAU_PROCESSES: "1",
   };
   const base = `http://127.0.0.1:${port}`;
 

@@ -157,6 +157,8 @@ async function main() {
   const common = {
     DATA_DIR: dataDir,
     NODE_ENV: "production",
+    // One hub process (issue 22: npm start would run one per core): the figures are one process's CPU.
+    PREAU_PROCESSES: "1",
     PREAU_COOKIE_SECURE: "false",
     PREAU_SECRET: "bench-secret-long-enough-for-the-hmac-keys",
   };

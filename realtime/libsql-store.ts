@@ -31,8 +31,10 @@ interface OpenFile {
 }
 
 /** How long appends wait for others before their transaction (issue 22: the rooms broadcast first, so this delays
- *  only the "saved" answer, never what the other sockets see). */
-export const COMMIT_WINDOW_MS = 10;
+ *  only the "saved" answer, never what the other sockets see). Measured (60 updates/s, one room, the thread): 10 ms
+ *  cost ~0.9 ms of CPU per update, 50 ms ~0.2 ms — each commit writes its pages and wakes the thread whatever its
+ *  size. */
+export const COMMIT_WINDOW_MS = 50;
 
 /**
  * Group commit per file: appends of every room of the school that arrive within the commit window go into one
