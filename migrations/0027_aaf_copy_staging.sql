@@ -53,6 +53,9 @@ CREATE FUNCTION preau_aaf_bulk_begin() RETURNS void LANGUAGE plpgsql SECURITY DE
 DECLARE
   c record;
 BEGIN
+  -- Every lock at once, the most shared table first: requests that hold none of them finish, those that come
+  -- after wait for the import, and nothing waits on both sides.
+  LOCK TABLE users, schools, classes, school_profiles, class_members, parent_links IN ACCESS EXCLUSIVE MODE;
   -- Fails if the table exists already: a second call, or one the caller made first.
   CREATE TEMP TABLE aaf_bulk_foreign_keys (tbl text NOT NULL, name text NOT NULL, definition text NOT NULL)
     ON COMMIT DROP;

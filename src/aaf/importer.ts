@@ -20,7 +20,12 @@ export interface AafFile {
 export interface ImportSettings {
   maxPreDeleteShare: number;
   plausibilityMinAccounts: number;
+  /** See ReconcileContext.bulkMinAccounts (default BULK_MIN_ACCOUNTS). */
+  bulkMinAccounts?: number;
 }
+
+/** Accounts a first import creates from which it suspends its foreign keys (ReconcileContext.bulkMinAccounts). */
+export const BULK_MIN_ACCOUNTS = 10_000;
 
 export interface ImportRequest {
   db: Database;
@@ -49,8 +54,8 @@ export type ImportOutcome =
       warnings: number;
       files: string[];
       info: AafSetInfo;
-      /** The académie's first import: its foreign keys were suspended during the load, then checked whole. */
-      firstImport: boolean;
+      /** A large first import: its foreign keys were suspended during the load, then checked whole. */
+      suspendedForeignKeys: boolean;
     }
   | {
       status: "rejected";
@@ -89,6 +94,9 @@ export const readHere: DeliveryReader = async (files, sink) => {
   }
 };
 
+/** The advisory lock AAF imports take for their transaction (the migrator's is 727274). */
+const IMPORT_LOCK = 727275;
+
 /** Ends the import's transaction by rolling it back, with what to report. */
 class Abandoned extends Error {
   constructor(readonly outcome: ImportOutcome) {
@@ -116,9 +124,11 @@ export async function importAafDelivery(request: ImportRequest): Promise<ImportO
   let outcome: ImportOutcome;
   try {
     outcome = await withSystemBulk(db, async (tx) => {
+      // One import at a time: two would contend for the same rows, and a first import locks whole tables.
+      await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK}::bigint)`);
       // Hash joins and sorts of a million rows in memory rather than in temporary files.
       await tx.execute(
-        sql`select set_config('work_mem', '64MB', true), set_config('maintenance_work_mem', '256MB', true)`,
+        sql`select set_config('work_mem', '128MB', true), set_config('maintenance_work_mem', '256MB', true)`,
       );
       await createStagingTables(tx);
       const staging = new StagingWriter(tx, request.batchChars);
@@ -170,14 +180,22 @@ export async function importAafDelivery(request: ImportRequest): Promise<ImportO
         files: staging.files,
         maxPreDeleteShare: request.settings.maxPreDeleteShare,
         plausibilityMinAccounts: request.settings.plausibilityMinAccounts,
+        bulkMinAccounts: request.settings.bulkMinAccounts ?? BULK_MIN_ACCOUNTS,
       };
       const problems = await checkStaged(tx, ctx);
       if (problems.length) throw rejected(problems, info);
       report("applying");
-      const { counts, firstImport } = await applyStaged(tx, ctx);
+      const { counts, suspendedForeignKeys } = await applyStaged(tx, ctx);
       const applied = { ...counts, warnings };
       await request.afterApply?.(tx, applied);
-      const outcome: ImportOutcome = { status: "applied", counts: applied, warnings, files, info, firstImport };
+      const outcome: ImportOutcome = {
+        status: "applied",
+        counts: applied,
+        warnings,
+        files,
+        info,
+        suspendedForeignKeys,
+      };
       // A dry run goes all the way, then rolls back: its figures are exactly those of a real run.
       if (request.dryRun) throw new Abandoned({ ...outcome, status: "checked" });
       return outcome;

@@ -20,6 +20,11 @@ export interface ReconcileContext {
   maxPreDeleteShare: number;
   /** …when the school has at least this many accounts (tiny schools change a lot in proportion). */
   plausibilityMinAccounts: number;
+  /**
+   * A first import creating at least this many accounts suspends its foreign keys (checked whole at the end); a smaller
+   * one checks them row by row, cheaper than checking whole tables and without locking them.
+   */
+  bulkMinAccounts: number;
 }
 
 const MAX_LISTED = 50;
@@ -52,8 +57,11 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
   const complete = ctx.mode === "complete";
   // The external ids this delivery names, once each: "who is absent from a complete delivery" is then a hash join
   // instead of a comparison of every account with every staged row.
+  // Grouped once, it also finds the jointures delivered twice.
   await tx.execute(sql`create temp table aaf_delivered on commit drop as
-    select ${P} || jointure as external_id, bool_or(op <> 'delete') as present, bool_or(op = 'delete') as deleted
+    select jointure, ${P} || jointure as external_id, bool_or(op <> 'delete') as present,
+      bool_or(op = 'delete') as deleted, count(*) filter (where op <> 'delete') as times,
+      min(file) filter (where op <> 'delete') as file, min(line) filter (where op <> 'delete') as line
     from aaf_stage_people group by jointure`);
   await analyzeTemporary(tx, "aaf_delivered");
 
@@ -79,11 +87,12 @@ export async function checkStaged(tx: Tx, ctx: ReconcileContext): Promise<AafPro
     [
       "duplicate_jointure",
       sql`
-    select min(file) as file, min(line) as line,
-      'Identifiant (jointure) ' || jointure || ' présent ' || count(*) || ' fois dans la livraison.' as message
-    from (select jointure, file, line from aaf_stage_people where op <> 'delete'
-          union all select 'structure ' || jointure, file, line from aaf_stage_schools where op <> 'delete') d
-    group by jointure having count(*) > 1 order by 1, 2`,
+    select file, line, 'Identifiant (jointure) ' || jointure || ' présent ' || times || ' fois dans la livraison.'
+      as message
+    from (select jointure, times, file, line from aaf_delivered where times > 1
+          union all select 'structure ' || jointure, count(*), min(file), min(line) from aaf_stage_schools
+            where op <> 'delete' group by jointure having count(*) > 1) d
+    order by 1, 2`,
     ],
     [
       "duplicate_uai",
@@ -192,8 +201,13 @@ interface Applying {
   now: SQL;
   /** The school year its classes belong to. */
   Y: string;
-  /** The académie's first import: nothing of it is in the directory yet (see suspendForeignKeys). */
+  /** The académie's first import: nothing of it is in the directory yet (its foreign keys are suspended). */
   first: boolean;
+  /**
+   * The staged links with their owner's account (`owner`) and which of the owner's aspects the delivery replaces.
+   * On a first import every owner is a new account whose id the link already carries, and every aspect is delivered.
+   */
+  owned: SQL;
   run: (q: SQL) => Promise<unknown>;
   /** Runs a query that returns one row with a count `n`. */
   count: (q: SQL) => Promise<number>;
@@ -201,15 +215,23 @@ interface Applying {
 
 /**
  * Applies a checked delivery, in the transaction `checkStaged` ran in, step by step in this order (each step reads
- * what the previous ones wrote). Returns what changed, and whether this was the académie's first import (whose
- * foreign keys were suspended, then checked whole).
+ * what the previous ones wrote). Returns what changed, and whether the foreign keys were suspended (a large first
+ * import), then checked whole.
  */
-export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<{ counts: AafCounts; firstImport: boolean }> {
+export async function applyStaged(
+  tx: Tx,
+  ctx: ReconcileContext,
+): Promise<{ counts: AafCounts; suspendedForeignKeys: boolean }> {
   const P = `${ctx.academy}-`;
   const run = (q: SQL) => tx.execute(q);
   const count = async (q: SQL) => Number(rowsOf<{ n: number | string }>(await tx.execute(q))[0]?.n ?? 0);
   const first = !(await count(sql`select count(*) as n from (select 1 from users
     where external_id like ${P} || '%' limit 1) x`));
+  const owned = first
+    ? sql`(select l.*, l.user_id as owner, true as structures, true as classes, true as parents, true as children
+        from aaf_stage_links l)`
+    : sql`(select l.*, x.user_id as owner, x.structures, x.classes, x.parents, x.children
+        from aaf_stage_links l join aaf_scope x on x.staged_id = l.user_id)`;
   const a: Applying = {
     tx,
     ctx,
@@ -217,12 +239,17 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<{ coun
     now: sql`${ctx.now.toISOString()}::timestamptz`,
     Y: ctx.schoolYear,
     first,
+    owned,
     run,
     count,
   };
   // One 'directory' change for the whole import instead of a notification per row (see migration 0003).
   await run(sql`select set_config('preau.bulk', 'on', true)`);
-  if (first) await run(sql`select preau_aaf_bulk_begin()`);
+  // A large first import suspends the foreign keys of the tables it fills (migration 0027): they are checked whole at
+  // the end instead of row by row, in exchange for locking the directory until it commits — nobody uses it yet.
+  const bulk =
+    first && (await count(sql`select count(*) as n from aaf_stage_people where op = 'add'`)) >= ctx.bulkMinAccounts;
+  if (bulk) await run(sql`select preau_aaf_bulk_begin()`);
   await upsertStructures(a);
   const schoolsCreated = await upsertSchools(a);
   const { restored, created, updated, staged } = await upsertAccounts(a);
@@ -233,7 +260,7 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<{ coun
   const leaving = await preDeleteLeavers(a);
   detached += leaving.detached;
   // The suspended foreign keys come back, each checked over its whole table in one query.
-  if (first) await run(sql`select preau_aaf_bulk_end()`);
+  if (bulk) await run(sql`select preau_aaf_bulk_end()`);
   // What follows in the transaction (duplicates, notifications) is planned on the directory as it now is.
   await run(sql`select preau_refresh_import_statistics()`);
 
@@ -253,7 +280,7 @@ export async function applyStaged(tx: Tx, ctx: ReconcileContext): Promise<{ coun
     schools: schoolsCreated,
     classes: classesCreated,
   };
-  return { counts, firstImport: first };
+  return { counts, suspendedForeignKeys: bulk };
 }
 
 /** Structures: académie, départements (from the UAI), circonscriptions, communes, RPI, and their graph. */
@@ -342,7 +369,7 @@ async function upsertAccounts(
 ): Promise<{ restored: number; created: number; updated: number; staged: number }> {
   const { tx, P, now, run, count, first } = a;
   // A checked delivery names each person once (duplicate_jointure), and modifies only known people.
-  // Each staged person got a fresh id when copied in (staging.ts); a known person keeps theirs.
+  // Each staged person got a fresh id as it was read (staging.ts); a known person keeps theirs.
   const scope = (account: SQL, join: SQL) => sql`
     select ${account}, s.kind, s.op, s.fields, s.jointure, s.first_name, s.last_name,
       s.birth_date::date as birth_date, case when s.kind = 'staff' then s.email end as email,
@@ -356,21 +383,24 @@ async function upsertAccounts(
   // On a first import nobody is known: the scope is the staged people themselves, read where they are.
   if (first)
     await run(
-      sql`create temp view aaf_scope as ${scope(sql`s.user_id, false as known, null::user_state as state`, sql``)}`,
+      sql`create temp view aaf_scope as ${scope(
+        sql`s.user_id, s.user_id as staged_id, false as known, null::user_state as state`,
+        sql``,
+      )}`,
     );
   else {
     await run(
       sql`create temp table aaf_scope on commit drop as ${scope(
-        sql`coalesce(u.id, s.user_id) as user_id, u.id is not null as known, u.state`,
+        sql`coalesce(u.id, s.user_id) as user_id, s.user_id as staged_id, u.id is not null as known, u.state`,
         sql`left join users u on u.external_id = ${P} || s.jointure`,
       )}`,
     );
     await analyzeTemporary(tx, "aaf_scope");
   }
   const staged = await count(sql`select count(*) as n from aaf_scope`);
-  const restored = await count(
-    sql`select count(*) as n from aaf_scope where known and op = 'add' and state = 'pre_deleted'`,
-  );
+  const restored = first
+    ? 0
+    : await count(sql`select count(*) as n from aaf_scope where known and op = 'add' and state = 'pre_deleted'`);
   // People. New accounts are pre-created: active only after their first login (4.4).
   const created = await count(sql`with up as (
       insert into users (id, source, external_id, first_name, last_name, birth_date, academic_email, state, created_at)
@@ -432,27 +462,26 @@ async function upsertClasses(a: Applying): Promise<number> {
 
 /** Pupils' and staff's school profiles replaced where their structures are delivered. Returns those removed. */
 async function replaceSchoolProfiles(a: Applying): Promise<number> {
-  const { tx, run, count, first } = a;
+  const { tx, run, count, first, owned } = a;
   // The profiles the delivery gives, with the staff's functions in each school.
   await run(sql`create temp table aaf_profiles on commit drop as
     select s.user_id, s.uai, s.profile, coalesce(f.codes, '{}') as functions from (
-      select x.user_id, sc.uai, (case when x.kind = 'pupil' then 'pupil' when x.teacher then 'teacher'
+      select l.owner as user_id, sc.uai, (case when l.kind = 'pupil' then 'pupil' when t.teacher then 'teacher'
         else 'staff' end)::profile_kind as profile
-      from aaf_scope x join aaf_stage_links l on l.jointure = x.jointure and l.kind = x.kind
-          and l.link in ('structure', 'class')
-        join aaf_schools sc on sc.jointure = l.target
-      where x.structures and x.kind in ('pupil', 'staff')
+      from ${owned} l join aaf_schools sc on sc.jointure = l.target
+        left join (select user_id, coalesce(teacher, false) as teacher from aaf_stage_people where kind = 'staff') t
+          on l.kind = 'staff' and t.user_id = l.user_id
+      where l.structures and l.kind in ('pupil', 'staff') and l.link in ('structure', 'class')
       union
-      select x.user_id, sc.uai, 'director'::profile_kind
-      from aaf_scope x join aaf_stage_links l on l.jointure = x.jointure and l.kind = 'staff'
-          and ((l.link = 'structure' and l.flag) or (l.link = 'function' and l.code = 'DIR'))
-        join aaf_schools sc on sc.jointure = l.target
-      where x.structures and x.kind = 'staff') s
+      select l.owner, sc.uai, 'director'::profile_kind
+      from ${owned} l join aaf_schools sc on sc.jointure = l.target
+      where l.structures and l.kind = 'staff'
+        and ((l.link = 'structure' and l.flag) or (l.link = 'function' and l.code = 'DIR'))) s
     left join (
-      select x.user_id, sc.uai, array_agg(distinct l.code) as codes
-      from aaf_scope x join aaf_stage_links l on l.jointure = x.jointure and l.kind = 'staff' and l.link = 'function'
-        join aaf_schools sc on sc.jointure = l.target
-      group by x.user_id, sc.uai) f on f.user_id = s.user_id and f.uai = s.uai`);
+      select l.owner as user_id, sc.uai, array_agg(distinct l.code) as codes
+      from ${owned} l join aaf_schools sc on sc.jointure = l.target
+      where l.kind = 'staff' and l.link = 'function'
+      group by l.owner, sc.uai) f on f.user_id = s.user_id and f.uai = s.uai`);
   await analyzeTemporary(tx, "aaf_profiles");
   let detached = 0;
   if (!first) {
@@ -482,14 +511,13 @@ async function replaceSchoolProfiles(a: Applying): Promise<number> {
 
 /** Class memberships replaced where classes are delivered. Returns those removed. */
 async function replaceMemberships(a: Applying): Promise<number> {
-  const { tx, P, Y, run, count, first } = a;
+  const { tx, P, Y, run, count, first, owned } = a;
   // Class memberships of those whose classes are delivered (AAF classes only; manual assignments stay).
   await run(sql`create temp table aaf_members on commit drop as
-    select distinct x.user_id, c.id as class_id, c.uai, (case when x.kind = 'pupil' then 'pupil'
+    select distinct l.owner as user_id, c.id as class_id, c.uai, (case when l.kind = 'pupil' then 'pupil'
       else 'teacher' end)::class_role as role
-    from aaf_scope x join aaf_stage_links l on l.jointure = x.jointure and l.kind = x.kind and l.link = 'class'
-      join classes c on c.school_year = ${Y} and c.external_code = ${P} || l.target || '$' || l.code
-    where x.classes`);
+    from ${owned} l join classes c on c.school_year = ${Y} and c.external_code = ${P} || l.target || '$' || l.code
+    where l.classes and l.link = 'class'`);
   await analyzeTemporary(tx, "aaf_members");
   let detached = 0;
   if (!first) {
@@ -521,7 +549,7 @@ async function replaceMemberships(a: Applying): Promise<number> {
 
 /** Parent links and the parent profiles that follow them, replaced where delivered. Returns those removed. */
 async function replaceParentLinks(a: Applying): Promise<number> {
-  const { tx, P, run, count, first, ctx } = a;
+  const { tx, P, run, count, first, ctx, owned } = a;
   // The other end of a link: delivered now, or (a delta only, the checks say) already in the directory.
   const other = (alias: string) =>
     ctx.mode === "complete"
@@ -530,20 +558,21 @@ async function replaceParentLinks(a: Applying): Promise<number> {
   // Parent links: legal guardians from the pupil's side, children from the responsible person's side.
   await run(sql`create temp table aaf_links on commit drop as
     select parent_id, child_id from (
-      select ${other("o")} as parent_id, x.user_id as child_id from aaf_scope x
-        join aaf_stage_links l on l.jointure = x.jointure and l.kind = 'pupil' and l.link = 'parent' and l.flag
+      select ${other("o")} as parent_id, l.owner as child_id from ${owned} l
         left join aaf_scope o on o.jointure = l.target and o.kind = 'relative'
-      where x.parents
+      where l.parents and l.kind = 'pupil' and l.link = 'parent' and l.flag
       union
-      select x.user_id, ${other("o")} from aaf_scope x
-        join aaf_stage_links l on l.jointure = x.jointure and l.kind = 'relative' and l.link = 'child'
+      select l.owner, ${other("o")} from ${owned} l
         left join aaf_scope o on o.jointure = l.target and o.kind = 'pupil'
-      where x.children) d
+      where l.children and l.kind = 'relative' and l.link = 'child') d
     where parent_id is not null and child_id is not null`);
   await analyzeTemporary(tx, "aaf_links");
   // A link belongs to the school of the child's pupil profile (the first, when several).
+  // On a first import, the children's pupil profiles are those just given (a pupil's classes are in its delivered
+  // structures, so aaf_profiles holds them all).
+  const pupilProfiles = first ? sql`aaf_profiles` : sql`school_profiles`;
   await run(sql`create temp table aaf_link_uai on commit drop as
-    select sp.user_id, min(sp.uai) as uai from school_profiles sp
+    select sp.user_id, min(sp.uai) as uai from ${pupilProfiles} sp
     where sp.profile = 'pupil' and sp.user_id in (select child_id from aaf_links)
     group by sp.user_id`);
   await analyzeTemporary(tx, "aaf_link_uai");

@@ -46,6 +46,8 @@ const TABLES = {
       ["level", "text"],
       ["file", "int not null"],
       ["line", "int not null"],
+      /** The id of the account an add creates (unless the person is already known), drawn as it is read. */
+      ["user_id", "uuid"],
     ],
   },
   /** People's attachments: structures (and whether they direct them), classes, parent links, functions. */
@@ -63,6 +65,8 @@ const TABLES = {
       ["flag", "boolean"],
       ["file", "int not null"],
       ["line", "int not null"],
+      /** The user_id of the staged person the link belongs to: no lookup by jointure to find the link's owner. */
+      ["user_id", "uuid not null"],
     ],
   },
 } as const;
@@ -74,13 +78,8 @@ const KEYS = Object.keys(TABLES) as TableKey[];
 export async function createStagingTables(tx: Tx): Promise<void> {
   for (const key of KEYS) {
     const { name, columns } = TABLES[key];
-    // Each person's account id is drawn as they are copied in (by Postgres, while the files are still being read):
-    // the id of the account an add creates, unless the person is already known.
-    const extra = key === "people" ? ", user_id uuid not null default gen_random_uuid()" : "";
     await tx.execute(
-      sql.raw(
-        `create temp table ${name} (${columns.map(([c, type]) => `${c} ${type}`).join(", ")}${extra}) on commit drop`,
-      ),
+      sql.raw(`create temp table ${name} (${columns.map(([c, type]) => `${c} ${type}`).join(", ")}) on commit drop`),
     );
   }
 }
@@ -221,11 +220,15 @@ function* stagedRows(change: AafChange, file: number): Generator<[TableKey, Fiel
         ["delete", null, change.jointure, null, null, null, null, null, null, null, null, null, file, line],
       ];
     else
-      yield ["people", [change.kind, "delete", null, change.jointure, null, null, null, null, null, null, file, line]];
+      yield [
+        "people",
+        [change.kind, "delete", null, change.jointure, null, null, null, null, null, null, file, line, null],
+      ];
     return;
   }
   const op = change.operation;
   const fields = change.operation === "modify" ? change.fields : null;
+  const id = crypto.randomUUID();
   const link = (
     l: string,
     kind: string,
@@ -234,7 +237,7 @@ function* stagedRows(change: AafChange, file: number): Generator<[TableKey, Fiel
     code: string | null = null,
     label: string | null = null,
     flag: boolean | null = null,
-  ): [TableKey, Field[]] => ["links", [l, kind, jointure, target, code, label, flag, file, line]];
+  ): [TableKey, Field[]] => ["links", [l, kind, jointure, target, code, label, flag, file, line, id]];
   /** A person's staged row: the fields every kind has, then what only some kinds carry. */
   const person = (
     kind: "pupil" | "relative" | "staff",
@@ -255,6 +258,7 @@ function* stagedRows(change: AafChange, file: number): Generator<[TableKey, Fiel
       only.level ?? null,
       file,
       line,
+      id,
     ],
   ];
   const e = change.entity;

@@ -236,11 +236,12 @@ async function recordOutcome(deps: ServiceDeps, job: ImportRow, log: ImportLog, 
       `${c.preDeleted} pré-supprimés, ${c.restored} rétablis, ${c.detached} rattachements retirés, ` +
       `${c.schools} écoles et ${c.classes} classes créées, ${c.warnings} avertissements.`,
   );
-  if (outcome.firstImport)
+  if (outcome.suspendedForeignKeys)
     log.line(
       "info",
       "Premier import de l'académie : les clés étrangères des profils, des classes et des liens familiaux ont été " +
-        "suspendues pendant le chargement, puis vérifiées sur toutes leurs lignes avant la validation.",
+        "suspendues pendant le chargement, puis vérifiées sur toutes leurs lignes avant la validation (annuaire " +
+        "verrouillé jusque-là).",
     );
   if (outcome.status === "checked") log.line("info", "Import à blanc : rien n'a été modifié.");
   await finish(deps.db, job.id, log, {
@@ -249,7 +250,7 @@ async function recordOutcome(deps: ServiceDeps, job: ImportRow, log: ImportLog, 
     counts: c,
     problems: null,
     mode,
-    firstImport: outcome.firstImport,
+    suspendedForeignKeys: outcome.suspendedForeignKeys,
   });
 }
 
@@ -259,13 +260,13 @@ interface Ending {
   counts: AafCounts | null;
   problems: AafProblem[] | null;
   mode: AafSetInfo["mode"] | null;
-  /** Its foreign keys were suspended during the load and checked whole (the académie's first import). */
-  firstImport?: boolean;
+  /** Its foreign keys were suspended during the load and checked whole (a large first import). */
+  suspendedForeignKeys?: boolean;
 }
 
 /** The row's final state, the log kept, the trail written: one transaction. */
 async function finish(db: Database, importId: string, log: ImportLog, end: Ending) {
-  const { status, now, counts, problems, mode, firstImport } = end;
+  const { status, now, counts, problems, mode, suspendedForeignKeys } = end;
   await withTenant(db, systemScope, async (tx) => {
     await tx
       .update(aafImports)
@@ -296,7 +297,7 @@ async function finish(db: Database, importId: string, log: ImportLog, end: Endin
       actorId: null,
       action: `aaf.import_${status}`,
       target: importId,
-      details: { counts, problems: problems?.length ?? 0, ...(firstImport ? { firstImport } : {}) },
+      details: { counts, problems: problems?.length ?? 0, ...(suspendedForeignKeys ? { suspendedForeignKeys } : {}) },
     });
   });
 }
