@@ -67,6 +67,9 @@ interface Entry {
 
 export class RoomHub {
   private readonly rooms = new Map<string, Entry>();
+  /** Rooms unloading (pending writes, compaction): the same room is opened again only once they are done, so that a
+   *  new instance never loads what the old one has not written yet. */
+  private readonly closing = new Map<string, Promise<void>>();
   private readonly sweeper: ReturnType<typeof setInterval> | null;
   private readonly rechecker: ReturnType<typeof setInterval> | null;
   private stopped = false;
@@ -100,8 +103,9 @@ export class RoomHub {
     return this.rooms.size;
   }
 
+  /** True while the room is loaded, and while it still stores and compacts on its way out. */
   isLoaded(roomId: string): boolean {
-    return this.rooms.has(roomId);
+    return this.rooms.has(roomId) || this.closing.has(roomId);
   }
 
   /** Joins a socket to a room; returns the handlers the transport calls. Throws JoinRefused over the socket caps. */
@@ -357,8 +361,19 @@ export class RoomHub {
     (entry.idle as { unref?: () => void }).unref?.();
   }
 
-  /** Runs a pending stored-hook at once, then closes the room. */
-  private async closeRoom(roomId: string, entry: Entry, room: Room): Promise<void> {
+  /** Runs a pending stored-hook at once, then closes the room; a new open of the same id waits for it. */
+  private closeRoom(roomId: string, entry: Entry, room: Room): Promise<void> {
+    const closed = this.finishRoom(roomId, entry, room);
+    this.closing.set(roomId, closed);
+    void closed
+      .catch(() => undefined)
+      .then(() => {
+        if (this.closing.get(roomId) === closed) this.closing.delete(roomId);
+      });
+    return closed;
+  }
+
+  private async finishRoom(roomId: string, entry: Entry, room: Room): Promise<void> {
     if (entry.stored && this.options.onStored) {
       clearTimeout(entry.stored);
       entry.stored = null;
@@ -371,6 +386,7 @@ export class RoomHub {
   }
 
   private async open(roomId: string, entry: Entry): Promise<Room> {
+    await this.closing.get(roomId)?.catch(() => undefined);
     const store = await this.options.storeFor(roomId);
     const onStored = this.options.onStored;
     const limits = this.options.limits;

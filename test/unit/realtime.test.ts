@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import { Room, type Conn } from "../../realtime/room";
+import { RoomHub } from "../../realtime/hub";
 import { MemoryStore, shouldCompact, chunks, type RoomStore } from "../../realtime/store";
 import {
   awarenessFrame,
@@ -194,6 +195,38 @@ describe("54B 56B room core", () => {
     const greeting = late.frames.find((f) => f[0] === MESSAGE_AWARENESS);
     expect(new TextDecoder().decode(greeting)).toContain('"name":"a"');
     await room.close();
+  });
+
+  it("issue 22: a room opened again while its previous instance still writes waits for it (it never loads less)", async () => {
+    const stored = new MemoryStore();
+    let open!: () => void;
+    let gate: Promise<void> = Promise.resolve();
+    // Only appends wait at the gate: a load would see what is stored so far.
+    const store: RoomStore = {
+      load: () => stored.load(),
+      append: async (u) => {
+        await gate;
+        return stored.append(u);
+      },
+      compact: (state, upTo) => stored.compact(state, upTo),
+      erase: () => stored.erase(),
+      close: async () => undefined,
+    };
+    const hub = new RoomHub({ storeFor: async () => store, idleMs: 5, sweepMs: 0 });
+    const id = "0750001A:bench:reopen";
+    const conn = new FakeConn();
+    const joined = await hub.join(id, conn, writer());
+    gate = new Promise<void>((r) => (open = r));
+    const doc = new Y.Doc();
+    doc.getMap("m").set("k", "dernier");
+    joined.receive(syncFrame(SYNC_UPDATE, Y.encodeStateAsUpdate(doc)));
+    joined.leave();
+    await tick(30); // idle: the room unloads, its last update still waiting to be written
+    const read = hub.read(id, (d) => d.getMap("m").get("k"));
+    await tick(10);
+    open();
+    expect(await read).toBe("dernier");
+    await hub.stop();
   });
 
   it("parses room ids and decides compaction by size", () => {
