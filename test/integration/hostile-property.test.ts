@@ -451,7 +451,9 @@ describe("hostile input on every route (property-based)", () => {
   async function restore(user: BuiltUser) {
     const hash = restorable.get(user.id);
     if (!hash) {
-      const [row] = await query<{ h: string }>(sql`select password_hash as h from credentials where user_id = ${user.id}`);
+      const [row] = await query<{ h: string }>(
+        sql`select password_hash as h from credentials where user_id = ${user.id}`,
+      );
       restorable.set(user.id, row!.h);
       return;
     }
