@@ -81,7 +81,7 @@ async function readInThreads(all: AafFile[], sink: ReadingSink, threads: number,
   // Reading is streaming: each thread needs little memory, and a bound keeps the import's within its budget.
   const workers = Array.from(
     { length: threads },
-    () => new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } }),
+    () => new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 } }),
   );
   const states: FileState[] = [];
   let next = 0;
